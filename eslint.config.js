@@ -1,0 +1,24 @@
+import tseslint from 'typescript-eslint';
+
+/** The walls of docs/architecture.md, enforced: who may import whom. */
+const wall = (files, patterns, message) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
+});
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'var/', 'kiosk/ui/dist/', '**/*.mjs', 'eslint.config.js'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-floating-promises': 'off',
+    },
+  },
+  wall(['shared/**'], ['node:*', '**/hardware/**', '**/kiosk/**', '**/firmware/**', '**/scripts/**'],
+    'shared/ is pure TypeScript: no Node built-ins, no devices, no product code.'),
+  wall(['hardware/**', 'firmware/**'], ['**/kiosk/**'], 'a device knows its bytes, not the product flows (no kiosk/ imports).'),
+  wall(['kiosk/ui/src/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**', '**/scripts/**', 'node:*'],
+    'the UI imports only shared/.'),
+  wall(['kiosk/electron/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**'], 'the Electron shell stays thin.'),
+);
