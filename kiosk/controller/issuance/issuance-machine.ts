@@ -1,0 +1,398 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type {
+  ApplicationForm,
+  Bilingual,
+  EligibilityView,
+  IssuingStep,
+  PhotoCheckView,
+} from '../../../shared/contract/kiosk-api';
+import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
+import { IssuanceStepError, toStepError } from './issuance-errors';
+
+/**
+ * The staffed issuance flow: application → photo → review → print → encode → commit → hand over.
+ * Every device and store step is an actor declared here and implemented by the composition root
+ * (`machine.provide({ actors })`), so unit tests swap in fakes and production swaps in drivers.
+ */
+
+export interface Assessment {
+  readonly eligibility: EligibilityView | null;
+  /** What still blocks submitting (missing fields, not eligible, consent missing). */
+  readonly problems: readonly Bilingual[];
+  readonly fee: number;
+  readonly action: 'new' | 'replacement' | null;
+}
+
+export interface PhotoVerdict {
+  readonly passed: boolean;
+  readonly checks: readonly PhotoCheckView[];
+  /** The photo as it will be printed (cropped to the card's photo box). */
+  readonly cardPhoto: Uint8Array | null;
+}
+
+export interface CardPreview {
+  readonly cardNumber: string;
+  readonly frontPng: Uint8Array;
+  /** The printer job, opaque to the machine. */
+  readonly job: unknown;
+}
+
+export interface IssuanceJob {
+  readonly jobId: string;
+  readonly form: ApplicationForm;
+  readonly assessment: Assessment;
+  readonly photo: Uint8Array | null;
+  readonly photoOverrideReason: string | null;
+  readonly preview: CardPreview;
+}
+
+export type IssuanceEvent =
+  | { type: 'start-application' }
+  | { type: 'update-application'; fields: Partial<ApplicationForm> }
+  | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
+  | { type: 'submit-application' }
+  | { type: 'capture-photo'; image: Uint8Array }
+  | { type: 'override-photo'; reason: string }
+  | { type: 'retake-photo' }
+  | { type: 'confirm-print' }
+  | { type: 'retry' }
+  | { type: 'back' }
+  | { type: 'cancel' }
+  | { type: 'finish' };
+
+export interface IssuanceContext {
+  form: ApplicationForm;
+  source: 'manual' | 'scanner';
+  documentProblems: readonly Bilingual[];
+  assessment: Assessment;
+  photo: {
+    attempts: number;
+    best: { image: Uint8Array; verdict: PhotoVerdict; score: number } | null;
+    latest: PhotoVerdict | null;
+    pending: Uint8Array | null;
+    overrideReason: string | null;
+  };
+  preview: CardPreview | null;
+  jobId: string | null;
+  completed: IssuingStep[];
+  failedStep: IssuingStep | null;
+  result: { cardNumber: string; uid: string } | null;
+  error: IssuanceStepError | null;
+}
+
+export const maxPhotoAttempts = 3;
+
+const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
+
+function initialContext(): IssuanceContext {
+  return {
+    form: { ...emptyApplicationForm },
+    source: 'manual',
+    documentProblems: [],
+    assessment: notAssessed,
+    photo: { attempts: 0, best: null, latest: null, pending: null, overrideReason: null },
+    preview: null,
+    jobId: null,
+    completed: [],
+    failedStep: null,
+    result: null,
+    error: null,
+  };
+}
+
+const notProvided = (name: string) =>
+  fromPromise<never, unknown>(async () => {
+    throw new Error(`the ${name} actor was not provided by the composition root`);
+  });
+
+function photoScore(verdict: PhotoVerdict): number {
+  return verdict.checks.filter((check) => check.passed).length;
+}
+
+function job(context: IssuanceContext): IssuanceJob {
+  if (!context.jobId || !context.preview) throw new Error('issuing without a job or a preview');
+  return {
+    jobId: context.jobId,
+    form: context.form,
+    assessment: context.assessment,
+    photo: context.photo.best?.verdict.cardPhoto ?? context.photo.best?.image ?? null,
+    photoOverrideReason: context.photo.overrideReason,
+    preview: context.preview,
+  };
+}
+
+export const issuanceMachine = setup({
+  types: {
+    context: {} as IssuanceContext,
+    events: {} as IssuanceEvent,
+  },
+  actors: {
+    assessApplication: notProvided('assessApplication') as unknown as ReturnType<
+      typeof fromPromise<Assessment, { form: ApplicationForm }>
+    >,
+    evaluatePhoto: notProvided('evaluatePhoto') as unknown as ReturnType<typeof fromPromise<PhotoVerdict, { image: Uint8Array }>>,
+    beginJob: notProvided('beginJob') as unknown as ReturnType<typeof fromPromise<string, { form: ApplicationForm }>>,
+    renderCard: notProvided('renderCard') as unknown as ReturnType<
+      typeof fromPromise<CardPreview, { jobId: string; form: ApplicationForm; photo: Uint8Array | null }>
+    >,
+    printCard: notProvided('printCard') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob>>,
+    encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<{ uid: string }, IssuanceJob>>,
+    commitIssuance: notProvided('commitIssuance') as unknown as ReturnType<
+      typeof fromPromise<void, IssuanceJob & { uid: string }>
+    >,
+    ejectCard: notProvided('ejectCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string }>>,
+    abandonJob: notProvided('abandonJob') as unknown as ReturnType<
+      typeof fromPromise<void, { jobId: string | null; cardInPrinter: boolean; reason: string }>
+    >,
+  },
+  actions: {
+    failAt: assign(({ event }, step: IssuingStep) => ({
+      error: toStepError((event as unknown as { error: unknown }).error),
+      failedStep: step,
+    })),
+    completeStep: assign(({ context }, step: IssuingStep) => ({ completed: [...context.completed, step] })),
+  },
+  delays: {
+    /** How long the done screen stays before the kiosk is ready for the next applicant. */
+    handOverTimeout: 60_000,
+  },
+  guards: {
+    canSubmit: ({ context }) => context.assessment.problems.length === 0 && context.assessment.eligibility !== null,
+    photoPassed: ({ event }) => (event as unknown as { output: PhotoVerdict }).output.passed,
+    canOverridePhoto: ({ context }) => context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
+    canCapture: ({ context }) => context.photo.attempts < maxPhotoAttempts,
+    canRetry: ({ context }) => context.error?.canRetry ?? false,
+    failedAt: ({ context }, step: IssuingStep) => context.failedStep === step,
+  },
+}).createMachine({
+  id: 'issuance',
+  context: initialContext,
+  initial: 'home',
+  states: {
+    home: {
+      entry: assign(initialContext),
+      on: { 'start-application': 'application' },
+    },
+    application: {
+      initial: 'assessing',
+      states: {
+        assessing: {
+          invoke: {
+            src: 'assessApplication',
+            input: ({ context }) => ({ form: context.form }),
+            onDone: { target: 'editing', actions: assign({ assessment: ({ event }) => event.output }) },
+            onError: {
+              target: 'editing',
+              actions: assign({
+                assessment: ({ event }) => ({ ...notAssessed, problems: [toStepError(event.error).bilingual] }),
+              }),
+            },
+          },
+        },
+        editing: {},
+      },
+      on: {
+        'update-application': {
+          target: '.assessing',
+          reenter: true,
+          actions: assign({ form: ({ context, event }) => ({ ...context.form, ...event.fields }) }),
+        },
+        'document-read': {
+          target: '.assessing',
+          reenter: true,
+          actions: assign({
+            form: ({ context, event }) => ({ ...context.form, ...event.fields }),
+            source: 'scanner',
+            documentProblems: ({ event }) => event.problems,
+          }),
+        },
+        'submit-application': { target: 'photo', guard: 'canSubmit' },
+        cancel: 'home',
+      },
+    },
+    photo: {
+      initial: 'waiting',
+      states: {
+        waiting: {
+          on: {
+            'capture-photo': {
+              target: 'evaluating',
+              guard: 'canCapture',
+              actions: assign({
+                photo: ({ context, event }) => ({ ...context.photo, attempts: context.photo.attempts + 1, pending: event.image }),
+              }),
+            },
+            'override-photo': {
+              target: '#issuance.review',
+              guard: 'canOverridePhoto',
+              actions: assign({ photo: ({ context, event }) => ({ ...context.photo, overrideReason: event.reason }) }),
+            },
+          },
+        },
+        evaluating: {
+          invoke: {
+            src: 'evaluatePhoto',
+            input: ({ context }) => ({ image: context.photo.pending ?? new Uint8Array() }),
+            onDone: [
+              {
+                guard: 'photoPassed',
+                target: '#issuance.review',
+                actions: assign({
+                  photo: ({ context, event }) => ({
+                    ...context.photo,
+                    latest: event.output,
+                    best: { image: context.photo.pending ?? new Uint8Array(), verdict: event.output, score: Number.POSITIVE_INFINITY },
+                    pending: null,
+                  }),
+                }),
+              },
+              {
+                target: 'waiting',
+                actions: assign({
+                  photo: ({ context, event }) => {
+                    const score = photoScore(event.output);
+                    const keep = context.photo.best && context.photo.best.score >= score;
+                    return {
+                      ...context.photo,
+                      latest: event.output,
+                      best: keep ? context.photo.best : { image: context.photo.pending ?? new Uint8Array(), verdict: event.output, score },
+                      pending: null,
+                    };
+                  },
+                }),
+              },
+            ],
+            onError: {
+              target: 'waiting',
+              actions: assign({
+                photo: ({ context }) => ({ ...context.photo, pending: null }),
+                error: ({ event }) => toStepError(event.error),
+              }),
+            },
+          },
+        },
+      },
+      on: {
+        back: 'application',
+        cancel: 'home',
+      },
+    },
+    review: {
+      initial: 'starting',
+      states: {
+        starting: {
+          invoke: {
+            src: 'beginJob',
+            input: ({ context }) => ({ form: context.form }),
+            onDone: { target: 'rendering', actions: assign({ jobId: ({ event }) => event.output }) },
+            onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'rendering' as const } },
+          },
+        },
+        rendering: {
+          invoke: {
+            src: 'renderCard',
+            input: ({ context }) => ({
+              jobId: context.jobId ?? '',
+              form: context.form,
+              photo: context.photo.best?.verdict.cardPhoto ?? context.photo.best?.image ?? null,
+            }),
+            onDone: { target: 'ready', actions: assign({ preview: ({ event }) => event.output }) },
+            onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'rendering' as const } },
+          },
+        },
+        ready: {
+          on: {
+            'confirm-print': '#issuance.issuing',
+            back: { target: '#issuance.photo', actions: assign({ photo: ({ context }) => ({ ...context.photo, overrideReason: null }) }) },
+          },
+        },
+      },
+      on: { cancel: 'cancelling' },
+    },
+    issuing: {
+      initial: 'printing',
+      entry: assign({ error: null, failedStep: null }),
+      states: {
+        printing: {
+          invoke: {
+            src: 'printCard',
+            input: ({ context }) => job(context),
+            onDone: { target: 'encoding', actions: { type: 'completeStep', params: 'printing' as const } },
+            onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'printing' as const } },
+          },
+        },
+        encoding: {
+          invoke: {
+            src: 'encodeCard',
+            input: ({ context }) => job(context),
+            onDone: {
+              target: 'committing',
+              actions: [
+                { type: 'completeStep', params: 'encoding' as const },
+                assign({ result: ({ context, event }) => ({ cardNumber: context.preview?.cardNumber ?? '', uid: event.output.uid }) }),
+              ],
+            },
+            onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'encoding' as const } },
+          },
+        },
+        committing: {
+          invoke: {
+            src: 'commitIssuance',
+            input: ({ context }) => ({ ...job(context), uid: context.result?.uid ?? '' }),
+            onDone: { target: 'ejecting', actions: { type: 'completeStep', params: 'committing' as const } },
+            onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'committing' as const } },
+          },
+        },
+        ejecting: {
+          invoke: {
+            src: 'ejectCard',
+            input: ({ context }) => ({ jobId: context.jobId ?? '' }),
+            // The card is issued and recorded: a jammed exit is a printer problem, not a failed issuance.
+            onDone: '#issuance.done',
+            onError: {
+              target: '#issuance.done',
+              actions: assign({ error: ({ event }) => toStepError(event.error) }),
+            },
+          },
+        },
+      },
+    },
+    failed: {
+      on: {
+        retry: [
+          { guard: { type: 'failedAt', params: 'rendering' }, target: 'review' },
+          { guard: 'canRetry', target: 'resuming' },
+        ],
+        cancel: 'cancelling',
+      },
+    },
+    /** Retry continues from the step that failed; earlier steps are not repeated (never print twice). */
+    resuming: {
+      always: [
+        { guard: { type: 'failedAt', params: 'printing' }, target: 'issuing.printing' },
+        { guard: { type: 'failedAt', params: 'encoding' }, target: 'issuing.encoding' },
+        { guard: { type: 'failedAt', params: 'committing' }, target: 'issuing.committing' },
+        { target: 'failed' },
+      ],
+    },
+    cancelling: {
+      invoke: {
+        src: 'abandonJob',
+        input: ({ context }) => ({
+          jobId: context.jobId,
+          cardInPrinter: context.completed.includes('printing') || context.failedStep === 'printing',
+          reason: context.error?.kind ?? 'cancelled',
+        }),
+        onDone: 'home',
+        onError: 'home',
+      },
+    },
+    done: {
+      after: { handOverTimeout: 'home' },
+      on: { finish: 'home' },
+    },
+  },
+});
+
+export type IssuanceMachine = typeof issuanceMachine;
+export { IssuanceStepError };

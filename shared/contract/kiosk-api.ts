@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
+
+/**
+ * The contract between the kiosk UI and the controller: commands the UI may send (validated with
+ * zod by the controller, never trusted) and the flat snapshot the controller pushes back.
+ */
+
+export const taoyuanDistricts = [
+  '桃園區', '中壢區', '平鎮區', '八德區', '楊梅區', '蘆竹區', '大溪區',
+  '龍潭區', '龜山區', '大園區', '觀音區', '新屋區', '復興區',
+] as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+
+/** What the operator (or the ID scanner) fills in for one application. */
+export const applicationFormSchema = z.object({
+  idNumber: z.string().max(20),
+  name: z.string().max(80),
+  nameZh: z.string().max(40),
+  birthDate: z.union([isoDate, z.literal('')]),
+  sex: z.enum(['M', 'F', '']),
+  nationality: z.string().max(3),
+  documentNumber: z.string().max(20),
+  /** '' = no Taoyuan household registration. */
+  district: z.union([z.enum(taoyuanDistricts), z.literal('')]),
+  indigenous: z.boolean(),
+  disabilityCertificate: z.enum(['none', 'yes', 'yes-companion']),
+  residencePermit: z.boolean(),
+  spouseOfResident: z.boolean(),
+  universityInTaoyuan: z.boolean(),
+  school: z.union([z.enum(schoolLevels), z.literal('')]),
+  cityEmployee: z.boolean(),
+  guardianConsent: z.boolean(),
+  cardType: z.union([z.enum(cardTypes), z.literal('')]),
+  scheme: z.enum(transitSchemes),
+  replacementCause: z.enum(['lost', 'damaged', 'data-changed', 'defect', 'transfer']),
+});
+export type ApplicationForm = z.infer<typeof applicationFormSchema>;
+
+export const emptyApplicationForm: ApplicationForm = {
+  idNumber: '', name: '', nameZh: '', birthDate: '', sex: '', nationality: '', documentNumber: '',
+  district: '', indigenous: false, disabilityCertificate: 'none', residencePermit: false,
+  spouseOfResident: false, universityInTaoyuan: false, school: '', cityEmployee: false,
+  guardianConsent: false, cardType: '', scheme: 'easycard', replacementCause: 'lost',
+};
+
+const maxPhotoBase64 = 8 * 1024 * 1024;
+
+export const kioskCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start-application') }),
+  z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
+  z.object({ type: z.literal('submit-application') }),
+  z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
+  z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),
+  z.object({ type: z.literal('retake-photo') }),
+  z.object({ type: z.literal('confirm-print') }),
+  z.object({ type: z.literal('retry') }),
+  z.object({ type: z.literal('back') }),
+  z.object({ type: z.literal('cancel') }),
+  z.object({ type: z.literal('finish') }),
+]);
+export type KioskCommand = z.infer<typeof kioskCommandSchema>;
+
+export type Bilingual = { readonly zh: string; readonly en: string };
+
+export type Screen = 'home' | 'application' | 'photo' | 'review' | 'issuing' | 'done' | 'failed';
+
+export type DeviceName = 'printer' | 'scanner' | 'nfc' | 'board';
+export type DeviceState = 'connected' | 'disconnected' | 'fault' | 'starting';
+export interface DeviceStatusView {
+  readonly state: DeviceState;
+  readonly simulated: boolean;
+  readonly detail: string;
+}
+
+export interface EligibilityView {
+  readonly cards: ReadonlyArray<{
+    readonly type: string;
+    readonly eligible: boolean;
+    readonly action: 'new' | 'replacement' | null;
+    readonly reasons: readonly Bilingual[];
+    readonly monthlyPoints: number;
+    readonly design: string | null;
+    readonly exclusiveWith: readonly string[];
+  }>;
+  readonly guardianConsentRequired: boolean;
+}
+
+export interface PhotoCheckView {
+  readonly id: string;
+  readonly passed: boolean;
+  readonly value: number | null;
+  readonly threshold: string;
+  readonly message: Bilingual;
+}
+
+export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
+
+export interface KioskSnapshot {
+  readonly screen: Screen;
+  /** Bumped on every change, so the UI can ignore stale pushes. */
+  readonly version: number;
+  readonly application: {
+    readonly form: ApplicationForm;
+    readonly source: 'manual' | 'scanner';
+    readonly documentProblems: readonly Bilingual[];
+    readonly eligibility: EligibilityView | null;
+    readonly problems: readonly Bilingual[];
+    readonly fee: number;
+  };
+  readonly photo: {
+    readonly attempts: number;
+    readonly maxAttempts: number;
+    readonly evaluating: boolean;
+    readonly checks: readonly PhotoCheckView[];
+    readonly passed: boolean | null;
+    readonly overrideAllowed: boolean;
+  };
+  /** URL (under /api/) of the card face preview, once rendered. */
+  readonly previewUrl: string | null;
+  readonly issuing: { readonly step: IssuingStep; readonly completed: readonly IssuingStep[] } | null;
+  readonly result: { readonly cardNumber: string; readonly cardType: string; readonly uid: string } | null;
+  readonly error: { readonly kind: string; readonly message: Bilingual; readonly canRetry: boolean } | null;
+  readonly devices: Readonly<Record<DeviceName, DeviceStatusView>>;
+}
+
+/** Dev panel (simulated devices only): what a person can do to the simulated world. */
+export const devCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
+  z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
+  z.object({ type: z.literal('place-card'), kind: z.enum(['citizen', 'staff', 'blank', 'phone']) }),
+  z.object({ type: z.literal('remove-card') }),
+  z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
+  z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),
+  z.object({ type: z.literal('door'), open: z.boolean() }),
+]);
+export type DevCommand = z.infer<typeof devCommandSchema>;
