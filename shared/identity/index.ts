@@ -1,0 +1,2 @@
+export * from './taiwan-id';
+export * from './mrz';
