@@ -1,0 +1,94 @@
+import { SerialPort } from 'serialport';
+import { assertNever } from '../../shared/result';
+import { encodeDeskoFrame, encodePlainDocument, encodeRteFrame, encodeTaiwanIdBarcode } from './protocol';
+import type { ScanMode } from './types';
+
+/**
+ * A serial MRZ / barcode reader on the device end of a pty: it sends exactly the bytes a real reader sends
+ * when a document is laid on the glass (it takes no commands). Faults are bytes too: `feedRaw` sends
+ * anything (noise, a half frame, a frame with a bad BCC), and closing the pty is pulling the cable.
+ */
+export type SimulatedDocument =
+  /** The MRZ lines as printed on the document (2 or 3; damaged ones may be short). `MrzFixture` fits. */
+  | { readonly kind?: 'mrz'; readonly lines: readonly string[] }
+  /** A Taiwan ID card: its barcode. `TaiwanIdFixture` fits. */
+  | { readonly kind: 'taiwan-id'; readonly id: string };
+
+export interface FeedOptions {
+  readonly mode?: ScanMode;
+  /** RTE only: the flag byte. */
+  readonly flag?: number;
+  /** Send the bytes in pieces of this size, as a slow reader would (the driver must reassemble them). */
+  readonly chunkSize?: number;
+}
+
+export interface IdScannerSimulatorOptions {
+  readonly devicePath: string;
+  /** The reader's output mode (default `rte`); `feed` may override it per document. */
+  readonly mode?: ScanMode;
+  readonly baudRate?: number;
+}
+
+export interface IdScannerSimulator {
+  readonly mode: ScanMode;
+  /** Lays a document on the glass: the reader sends it in `mode` (a Taiwan ID card: its barcode). */
+  feed(document: SimulatedDocument, options?: FeedOptions): Promise<void>;
+  feedTaiwanIdBarcode(id: string, options?: Pick<FeedOptions, 'mode' | 'chunkSize'>): Promise<void>;
+  feedRaw(bytes: Uint8Array | string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const defaultBaudRate = 9600;
+
+export async function startIdScannerSimulator(options: IdScannerSimulatorOptions): Promise<IdScannerSimulator> {
+  const mode = options.mode ?? 'rte';
+  const port = new SerialPort({ path: options.devicePath, baudRate: options.baudRate ?? defaultBaudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+  port.on('error', () => {}); // the pty going away is a normal way for this device to end
+
+  const write = async (bytes: Uint8Array, chunkSize?: number): Promise<void> => {
+    if (!port.isOpen) throw new Error('id-scanner simulator: port is closed');
+    const size = chunkSize && chunkSize > 0 ? chunkSize : bytes.length;
+    for (let at = 0; at < bytes.length; at += size) {
+      port.write(Buffer.from(bytes.subarray(at, at + size)));
+      // Drain between pieces so that they reach the driver as separate reads.
+      await new Promise<void>((resolve) => port.drain(() => resolve()));
+    }
+  };
+
+  const feedTaiwanIdBarcode = (id: string, feedOptions: Pick<FeedOptions, 'mode' | 'chunkSize'> = {}): Promise<void> => {
+    // The barcode engine is a keyboard-mode scanner; framed readers wrap it like a one-line document.
+    const barcodeMode = feedOptions.mode ?? 'plain';
+    const bytes = barcodeMode === 'plain' ? encodeTaiwanIdBarcode(id) : encodeDocument([id], barcodeMode, undefined);
+    return write(bytes, feedOptions.chunkSize);
+  };
+
+  return {
+    mode,
+    feed(document, feedOptions = {}) {
+      if (document.kind === 'taiwan-id') return feedTaiwanIdBarcode(document.id, feedOptions);
+      return write(encodeDocument(document.lines, feedOptions.mode ?? mode, feedOptions.flag), feedOptions.chunkSize);
+    },
+    feedTaiwanIdBarcode,
+    feedRaw(bytes) {
+      return write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+    },
+    async close() {
+      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    },
+  };
+}
+
+/** The bytes a reader in `mode` sends for these lines. */
+export function encodeDocument(lines: readonly string[], mode: ScanMode, flag: number | undefined): Uint8Array {
+  switch (mode) {
+    case 'rte':
+      return encodeRteFrame(lines, flag === undefined ? {} : { flag });
+    case 'desko':
+      return encodeDeskoFrame(lines);
+    case 'plain':
+      return encodePlainDocument(lines);
+    default:
+      return assertNever(mode);
+  }
+}
