@@ -1,3 +1,7 @@
 import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { kioskToken } from './api';
+import './styles.css';
 
-createRoot(document.getElementById('root')!).render(<h1>桃園市市民卡</h1>);
+kioskToken();
+createRoot(document.getElementById('root')!).render(<App />);

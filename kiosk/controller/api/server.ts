@@ -1,0 +1,210 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { z } from 'zod';
+import {
+  devCommandSchema,
+  kioskCommandSchema,
+  type DevCommand,
+  type KioskCommand,
+  type KioskSnapshot,
+} from '../../../shared/contract/kiosk-api';
+import type { LogSink } from '../../../shared/log';
+import { allowedHosts, checkRequest } from './request-guard';
+
+/** What the API needs from the rest of the controller. */
+export interface ApiHandlers {
+  snapshot(): KioskSnapshot;
+  command(command: KioskCommand): Promise<CommandReply>;
+  /** The card face preview, as PNG, when one is rendered. */
+  preview(): Uint8Array | null;
+  /** Present only when devices are simulated: the dev panel's actions on the simulated world. */
+  dev?: (command: DevCommand) => Promise<CommandReply>;
+  /** Device summaries for /api/health (and `kioskctl doctor`). */
+  health(): unknown;
+}
+
+export type CommandReply = { accepted: true } | { accepted: false; reason: string };
+
+export interface ApiServerOptions {
+  readonly port: number;
+  readonly token: string;
+  readonly uiDir: string;
+  readonly handlers: ApiHandlers;
+  readonly log: LogSink;
+}
+
+export interface ApiServer {
+  readonly port: number;
+  readonly url: string;
+  /** Pushes the snapshot to every connected UI. */
+  broadcast(snapshot: KioskSnapshot): void;
+  close(): Promise<void>;
+}
+
+const maxBodyBytes = 12 * 1024 * 1024;
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  let port = 0;
+  const guard = { port: () => port, token: options.token };
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      options.log({ eventId: 'api-request-failed', disposition: 'failure', message: String(error) });
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const isApi = url.pathname.startsWith('/api/');
+    const verdict = checkRequest(request, guard, isApi);
+    if (!verdict.ok) {
+      options.log({ eventId: 'api-request-refused', disposition: 'failure', message: verdict.reason, path: url.pathname });
+      sendJson(response, verdict.status, { error: verdict.reason });
+      return;
+    }
+    if (!isApi) return serveStatic(url.pathname, response);
+
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case 'GET /api/snapshot':
+        return sendJson(response, 200, options.handlers.snapshot());
+      case 'GET /api/health':
+        return sendJson(response, 200, options.handlers.health());
+      case 'GET /api/preview.png': {
+        const png = options.handlers.preview();
+        if (!png) return sendJson(response, 404, { error: 'no card face rendered yet' });
+        response.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
+        response.end(png);
+        return;
+      }
+      case 'POST /api/command': {
+        const command = await readValid(request, response, kioskCommandSchema);
+        if (command) sendJson(response, 200, await options.handlers.command(command));
+        return;
+      }
+      case 'POST /api/dev': {
+        const dev = options.handlers.dev;
+        if (!dev) return sendJson(response, 404, { error: 'the dev panel exists only with simulated devices' });
+        const command = await readValid(request, response, devCommandSchema);
+        if (command) sendJson(response, 200, await dev(command));
+        return;
+      }
+      default:
+        sendJson(response, 404, { error: `no route ${route}` });
+    }
+  }
+
+  async function serveStatic(pathname: string, response: ServerResponse): Promise<void> {
+    const relative = pathname === '/' || pathname === '/dev' ? '/index.html' : pathname;
+    const file = normalize(join(options.uiDir, relative));
+    if (!file.startsWith(options.uiDir + sep)) return sendJson(response, 404, { error: 'not found' });
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return sendJson(response, 404, { error: `not found: ${pathname} (is the UI built? npm run build:ui)` });
+    }
+    const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+    const headers: Record<string, string> = { 'content-type': type, 'x-content-type-options': 'nosniff' };
+    if (type.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy(port);
+    response.writeHead(200, headers);
+    response.end(body);
+  }
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const verdict = checkRequest(request, guard, true);
+    if (url.pathname !== '/api/events' || !verdict.ok) {
+      socket.end(`HTTP/1.1 ${verdict.ok ? 404 : verdict.status} Refused\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', () => sockets.delete(ws));
+      ws.send(JSON.stringify(options.handlers.snapshot()));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    url: `http://${allowedHosts(port)[0]}/`,
+    broadcast(snapshot) {
+      const text = JSON.stringify(snapshot);
+      for (const ws of sockets) ws.send(text);
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+async function readValid<S extends z.ZodType>(request: IncomingMessage, response: ServerResponse, schema: S): Promise<z.infer<S> | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      sendJson(response, 413, { error: `request body over ${maxBodyBytes} bytes` });
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    sendJson(response, 400, { error: `the body is not JSON: ${(error as Error).message}` });
+    return null;
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    sendJson(response, 400, { error: `invalid command: ${issues.join('; ')}` });
+    return null;
+  }
+  return parsed.data;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(JSON.stringify(body));
+}

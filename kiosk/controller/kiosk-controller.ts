@@ -1,0 +1,147 @@
+import { createActor, type SnapshotFrom } from 'xstate';
+import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
+import type { LogSink } from '../../shared/log';
+import type { CommandReply } from './api/server';
+import type { DeviceStatusBoard } from './device-status';
+import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
+
+type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
+type State = SnapshotFrom<typeof issuanceMachine>;
+
+/**
+ * Runs the issuance machine and turns its state into the flat snapshot the UI renders. Commands
+ * from the UI arrive here already validated; one that the current state cannot take is refused
+ * with a reason, never silently dropped.
+ */
+export interface KioskController {
+  snapshot(): KioskSnapshot;
+  command(command: KioskCommand): Promise<CommandReply>;
+  /** A document was read by the ID scanner (while an application is open). */
+  documentRead(fields: Partial<ApplicationForm>, problems: readonly Bilingual[]): boolean;
+  preview(): Uint8Array | null;
+  onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
+  /** The screen right now (for tests and logs). */
+  screen(): Screen;
+  stop(): void;
+}
+
+export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink): KioskController {
+  const actor = createActor(machine);
+  const listeners = new Set<(snapshot: KioskSnapshot) => void>();
+  let version = 0;
+  let lastScreen: Screen = 'home';
+
+  const publish = (): void => {
+    version += 1;
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, version);
+    if (snapshot.screen !== lastScreen) {
+      log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
+      lastScreen = snapshot.screen;
+    }
+    for (const listener of listeners) listener(snapshot);
+  };
+  actor.subscribe({
+    next: publish,
+    error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
+  });
+  const unsubscribeDevices = devices.onChange(publish);
+  actor.start();
+
+  const send = (event: IssuanceEvent): CommandReply => {
+    const state = actor.getSnapshot();
+    if (!state.can(event)) {
+      return { accepted: false, reason: `'${event.type}' is not possible on the ${screenOf(state)} screen now` };
+    }
+    actor.send(event);
+    return { accepted: true };
+  };
+
+  return {
+    snapshot: () => toSnapshot(actor.getSnapshot(), devices, version),
+    async command(command) {
+      if (command.type === 'capture-photo') {
+        return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
+      }
+      if (command.type === 'update-application') {
+        return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
+      }
+      return send(command);
+    },
+    documentRead(fields, problems) {
+      return send({ type: 'document-read', fields, problems }).accepted;
+    },
+    preview: () => actor.getSnapshot().context.preview?.frontPng ?? null,
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    screen: () => screenOf(actor.getSnapshot()),
+    stop() {
+      unsubscribeDevices();
+      actor.stop();
+    },
+  };
+}
+
+function screenOf(state: State): Screen {
+  if (state.matches('home')) return 'home';
+  if (state.matches('application')) return 'application';
+  if (state.matches('photo')) return 'photo';
+  if (state.matches('review')) return 'review';
+  if (state.matches('issuing') || state.matches('resuming')) return 'issuing';
+  if (state.matches('done')) return 'done';
+  return 'failed';
+}
+
+function toSnapshot(state: State, devices: DeviceStatusBoard, version: number): KioskSnapshot {
+  const { context } = state;
+  const screen = screenOf(state);
+  const issuingStep = state.matches({ review: 'rendering' })
+    ? 'rendering'
+    : state.matches({ issuing: 'printing' })
+      ? 'printing'
+      : state.matches({ issuing: 'encoding' })
+        ? 'encoding'
+        : state.matches({ issuing: 'committing' })
+          ? 'committing'
+          : state.matches({ issuing: 'ejecting' })
+            ? 'verifying'
+            : null;
+  const latest = context.photo.latest;
+  return {
+    screen,
+    version,
+    application: {
+      form: context.form,
+      source: context.source,
+      documentProblems: context.documentProblems,
+      eligibility: context.assessment.eligibility,
+      problems: context.assessment.problems,
+      fee: context.assessment.fee,
+    },
+    photo: {
+      attempts: context.photo.attempts,
+      maxAttempts: maxPhotoAttempts,
+      evaluating: state.matches({ photo: 'evaluating' }),
+      checks: latest?.checks ?? [],
+      passed: latest ? latest.passed : null,
+      overrideAllowed: context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
+    },
+    previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,
+    issuing: issuingStep ? { step: issuingStep, completed: context.completed } : null,
+    result: context.result
+      ? { cardNumber: context.result.cardNumber, cardType: context.form.cardType, uid: context.result.uid }
+      : null,
+    error: context.error
+      ? { kind: context.error.kind, message: context.error.bilingual, canRetry: context.error.canRetry }
+      : null,
+    devices: devices.all(),
+  };
+}
+
+/** zod's `.partial()` types absent keys as `undefined`; the machine wants them truly absent. */
+function withoutUndefined<T extends object>(fields: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import * as electron from 'electron';
+import { startKioskShell } from './kiosk-window';
+
+/**
+ * Entry point of the Electron shell: `electron kiosk/electron/main.ts --kiosk-url=<controller URL>`
+ * (scripts/start.ts passes it). `--windowed` keeps a normal window for technicians.
+ */
+const urlArgument = process.argv.find((arg) => arg.startsWith('--kiosk-url='));
+const url = urlArgument?.slice('--kiosk-url='.length) ?? process.env['KIOSK_URL'];
+if (!url) {
+  process.stderr.write('kiosk shell: pass --kiosk-url=<controller URL> (npm start does)\n');
+  process.exit(2);
+}
+
+startKioskShell(electron, {
+  url,
+  preloadPath: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
+  kiosk: !process.argv.includes('--windowed'),
+}).catch((error: unknown) => {
+  process.stderr.write(`kiosk shell: ${String(error)}\n`);
+  electron.app.quit();
+});

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import type { DevCommand } from '../../../../shared/contract/kiosk-api';
+import { sendDevCommand } from '../api';
+import { useT } from '../i18n';
+
+/** Acts on the simulated world: what a person would do to real devices at the kiosk. */
+const documents = ['passport-vietnam', 'passport-indonesia', 'passport-specimen', 'resident-permit', 'td2-specimen', 'damaged-check-digit'];
+const printerFaults = ['feeder-empty', 'ribbon-end', 'cover-open', 'jam', 'power-loss', 'garbage'];
+
+export function DevPanel({ onClose }: { onClose: () => void }) {
+  const t = useT();
+  const [last, setLast] = useState('');
+  const [idNumber, setIdNumber] = useState('A123456789');
+  const run = async (command: DevCommand): Promise<void> => {
+    const reply = await sendDevCommand(command);
+    setLast(reply.accepted ? `✓ ${command.type}` : `✗ ${reply.reason}`);
+  };
+  return (
+    <aside className="dev-panel" aria-label={t('devPanel')}>
+      <header>
+        <h2>{t('devPanel')}</h2>
+        <button type="button" onClick={onClose} aria-label="close">×</button>
+      </header>
+      <h3>ID scanner</h3>
+      <div className="dev-row">
+        {documents.map((fixture) => (
+          <button key={fixture} type="button" data-dev={`feed-${fixture}`} onClick={() => run({ type: 'feed-document', fixture })}>{fixture}</button>
+        ))}
+      </div>
+      <div className="dev-row">
+        <input value={idNumber} onChange={(e) => setIdNumber(e.target.value)} aria-label="Taiwan ID number" />
+        <button type="button" onClick={() => run({ type: 'feed-taiwan-id', idNumber })}>ID barcode</button>
+      </div>
+      <h3>NFC reader</h3>
+      <div className="dev-row">
+        {(['citizen', 'staff', 'blank', 'phone'] as const).map((kind) => (
+          <button key={kind} type="button" data-dev={`place-${kind}`} onClick={() => run({ type: 'place-card', kind })}>place {kind} card</button>
+        ))}
+        <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>
+      </div>
+      <h3>Card printer</h3>
+      <div className="dev-row">
+        {printerFaults.map((fault) => (
+          <button key={fault} type="button" data-dev={`fault-${fault}`} onClick={() => run({ type: 'printer-fault', fault })}>{fault}</button>
+        ))}
+      </div>
+      <h3>I/O board</h3>
+      <div className="dev-row">
+        {([100, 500, 1000] as const).map((amount) => (
+          <button key={amount} type="button" onClick={() => run({ type: 'insert-note', amount })}>NT${amount}</button>
+        ))}
+        <button type="button" onClick={() => run({ type: 'door', open: true })}>open door</button>
+        <button type="button" onClick={() => run({ type: 'door', open: false })}>close door</button>
+      </div>
+      <p className="dev-last" role="status">{last}</p>
+    </aside>
+  );
+}

@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { sendCommand } from '../api';
+import { BilingualText, useT } from '../i18n';
+import { PhotoCapture } from '../photo/photo-capture';
+
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
+  const t = useT();
+  const { photo } = snapshot;
+  const [reason, setReason] = useState('');
+  const capture = async (jpeg: Blob): Promise<void> => {
+    await sendCommand({ type: 'capture-photo', jpegBase64: await blobToBase64(jpeg) });
+  };
+  return (
+    <section className="photo">
+      <h2>{t('photoTitle')}</h2>
+      <p className="notice">{t('photoHint')}</p>
+      <PhotoCapture onCapture={capture} disabled={photo.evaluating || photo.attempts >= photo.maxAttempts} />
+      <p className="attempts" data-testid="photo-attempts">
+        {t('photoAttempts')}: {photo.attempts} / {photo.maxAttempts}
+      </p>
+      {photo.evaluating && <p className="notice" role="status">{t('photoEvaluating')}</p>}
+      {photo.passed === false && (
+        <ul className="photo-checks" role="alert">
+          {photo.checks.filter((check) => !check.passed).map((check) => (
+            <li key={check.id} data-check={check.id}><BilingualText text={check.message} /></li>
+          ))}
+        </ul>
+      )}
+      {photo.overrideAllowed && (
+        <div className="override">
+          <label>
+            {t('photoOverrideReason')}
+            <input name="overrideReason" value={reason} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <button type="button" className="secondary" disabled={reason.trim().length < 4} onClick={() => sendCommand({ type: 'override-photo', reason })}>
+            {t('photoOverride')}
+          </button>
+        </div>
+      )}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'back' })}>{t('back')}</button>
+        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel' })}>{t('cancel')}</button>
+      </div>
+    </section>
+  );
+}
