@@ -1,0 +1,6 @@
+export * from './card-types';
+export * from './calendar-date';
+export * from './rules';
+export * from './fees';
+export * from './eligibility';
+export * from './eligibility-input';
