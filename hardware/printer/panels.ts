@@ -1,0 +1,203 @@
+import { bitsPerDot, panelBytes } from './protocol';
+import { cardHeightDots, cardWidthDots, type Panel, type PanelLevels, type PanelName } from './types';
+
+/**
+ * Conversion between a card face (a 1016 × 648 RGB image, row-major) and printer panels
+ * (1016 lines × 648 dots, line n = column x = n, dot d = row y = d).
+ *
+ * Y, M, C carry the colour at `colourLevels`; K (1 bit) takes near-black neutral pixels — text and
+ * barcodes — which a resin K panel prints sharper than a CMY mix; O (1 bit) is the overlay varnish,
+ * everywhere except the chip area.
+ */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  /** 3 (RGB) or 4 (RGBA, alpha ignored). */
+  readonly channels: number;
+  readonly data: Uint8Array;
+}
+
+export interface DotArea {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The ISO 7816-2 contact area with a margin (≈ 9–21 mm from the left, 18–30 mm from the top). */
+export const iso7816ChipArea: DotArea = { left: 106, top: 213, width: 142, height: 142 };
+
+export interface PanelOptions {
+  readonly colourLevels?: Exclude<PanelLevels, 2>;
+  /** A pixel goes to K when every channel is at or below this and it is nearly grey. */
+  readonly blackThreshold?: number;
+  /** Left clear of overlay; null for an overlay over the whole card; default the ISO 7816 area. */
+  readonly overlayHole?: DotArea | null;
+}
+
+export const defaultBlackThreshold = 72;
+const neutralSpread = 48;
+
+/** Y, M, C, K and O panels for one side of a card. */
+export function imageToYmckoPanels(image: RgbImage, options: PanelOptions = {}): Panel[] {
+  checkSize(image);
+  const levels = options.colourLevels ?? 32;
+  const threshold = options.blackThreshold ?? defaultBlackThreshold;
+  const max = levels - 1;
+  const dots = cardWidthDots * cardHeightDots;
+  const y = new Uint8Array(dots);
+  const m = new Uint8Array(dots);
+  const c = new Uint8Array(dots);
+  const k = new Uint8Array(dots);
+  const { data, channels } = image;
+  // precomputed quantisation: ink value for 0–255 of "missing" light
+  const quant = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) quant[v] = Math.round((v * max) / 255);
+  for (let row = 0; row < cardHeightDots; row++) {
+    let p = row * cardWidthDots * channels;
+    for (let col = 0; col < cardWidthDots; col++, p += channels) {
+      const r = data[p] ?? 255;
+      const g = data[p + 1] ?? 255;
+      const b = data[p + 2] ?? 255;
+      const dot = col * cardHeightDots + row;
+      const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+      const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+      if (hi <= threshold && hi - lo <= neutralSpread) {
+        k[dot] = 1;
+      } else {
+        c[dot] = quant[255 - r] ?? 0;
+        m[dot] = quant[255 - g] ?? 0;
+        y[dot] = quant[255 - b] ?? 0;
+      }
+    }
+  }
+  return [
+    packPanel('y', levels, y),
+    packPanel('m', levels, m),
+    packPanel('c', levels, c),
+    packPanel('k', 2, k),
+    overlayPanel(options.overlayHole === undefined ? iso7816ChipArea : options.overlayHole),
+  ];
+}
+
+/** A K-only panel (for a K ribbon): every pixel darker than mid-grey is ink. */
+export function imageToKPanel(image: RgbImage, threshold = 128): Panel {
+  checkSize(image);
+  const k = new Uint8Array(cardWidthDots * cardHeightDots);
+  const { data, channels } = image;
+  for (let row = 0; row < cardHeightDots; row++) {
+    for (let col = 0; col < cardWidthDots; col++) {
+      const p = (row * cardWidthDots + col) * channels;
+      const luma = ((data[p] ?? 255) * 299 + (data[p + 1] ?? 255) * 587 + (data[p + 2] ?? 255) * 114) / 1000;
+      if (luma < threshold) k[col * cardHeightDots + row] = 1;
+    }
+  }
+  return packPanel('k', 2, k);
+}
+
+/** Overlay everywhere except `hole`. */
+export function overlayPanel(hole: DotArea | null): Panel {
+  const o = new Uint8Array(cardWidthDots * cardHeightDots).fill(1);
+  if (hole) {
+    for (let col = Math.max(0, hole.left); col < Math.min(cardWidthDots, hole.left + hole.width); col++) {
+      const start = col * cardHeightDots + Math.max(0, hole.top);
+      o.fill(0, start, col * cardHeightDots + Math.min(cardHeightDots, hole.top + hole.height));
+    }
+  }
+  return packPanel('o', 2, o);
+}
+
+/** Packs dot values (line-major: index = line × 648 + dot) MSB first, end to end. */
+export function packPanel(name: PanelName, levels: PanelLevels, values: Uint8Array): Panel {
+  const bits = bitsPerDot(levels);
+  const out = Buffer.alloc(panelBytes(levels));
+  const mask = (1 << bits) - 1;
+  let acc = 0;
+  let held = 0;
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    acc = (acc << bits) | ((values[i] ?? 0) & mask);
+    held += bits;
+    if (held >= 8) {
+      held -= 8;
+      out[at++] = (acc >>> held) & 0xff;
+      acc &= (1 << held) - 1;
+    }
+  }
+  if (held > 0) out[at] = (acc << (8 - held)) & 0xff;
+  return { name, levels, data: out };
+}
+
+/** The dot values of a panel, line-major. */
+export function unpackPanel(panel: Panel): Uint8Array {
+  const bits = bitsPerDot(panel.levels);
+  const values = new Uint8Array(cardWidthDots * cardHeightDots);
+  const mask = (1 << bits) - 1;
+  const data = panel.data;
+  let acc = 0;
+  let held = 0;
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    while (held < bits) {
+      acc = ((acc << 8) | (data[at++] ?? 0)) & 0xffff;
+      held += 8;
+    }
+    held -= bits;
+    values[i] = (acc >>> held) & mask;
+  }
+  return values;
+}
+
+export interface DecodedSide {
+  /** RGB, row-major, 1016 × 648: what the card looks like. */
+  readonly rgb: Buffer;
+  /** Share of the card covered by overlay (0–1), and whether the chip area was left clear. */
+  readonly overlayCoverage: number;
+  readonly chipAreaClear: boolean;
+}
+
+/** What the printer lays down from these panels: white card, then Y, M, C inks, then K resin. */
+export function panelsToImage(panels: readonly Panel[], chipArea: DotArea = iso7816ChipArea): DecodedSide {
+  const width = cardWidthDots;
+  const height = cardHeightDots;
+  const rgb = Buffer.alloc(width * height * 3, 255);
+  let overlay = 0;
+  let chipOverlay = 0;
+  for (const panel of panels) {
+    const values = unpackPanel(panel);
+    const max = panel.levels - 1;
+    const channel = panel.name === 'c' ? 0 : panel.name === 'm' ? 1 : panel.name === 'y' ? 2 : -1;
+    for (let col = 0; col < width; col++) {
+      for (let row = 0; row < height; row++) {
+        const v = values[col * height + row] ?? 0;
+        if (v === 0) continue;
+        const p = (row * width + col) * 3;
+        switch (panel.name) {
+          case 'c':
+          case 'm':
+          case 'y': {
+            const light = rgb[p + channel] ?? 255;
+            rgb[p + channel] = Math.round(light * (1 - v / max));
+            break;
+          }
+          case 'k':
+            rgb[p] = 0;
+            rgb[p + 1] = 0;
+            rgb[p + 2] = 0;
+            break;
+          case 'o':
+            overlay++;
+            if (col >= chipArea.left && col < chipArea.left + chipArea.width && row >= chipArea.top && row < chipArea.top + chipArea.height) chipOverlay++;
+            break;
+        }
+      }
+    }
+  }
+  return { rgb, overlayCoverage: overlay / (width * height), chipAreaClear: chipOverlay === 0 };
+}
+
+function checkSize(image: RgbImage): void {
+  if (image.width !== cardWidthDots || image.height !== cardHeightDots || image.channels < 3) {
+    throw new Error(`a card face is ${cardWidthDots} × ${cardHeightDots} RGB, got ${image.width} × ${image.height} × ${image.channels}`);
+  }
+}
