@@ -1,0 +1,85 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The kiosk's configuration: one JSON file (`<dataDir>/kiosk.config.json`, optional) and
+ * environment variables that override it. Each device is `simulated` (a simulator speaking the
+ * real bytes over a pty or the virtual PC/SC reader) or the real device's path / reader name.
+ */
+const deviceSetting = z.string().trim().min(1);
+
+export const kioskConfigSchema = z.object({
+  kioskId: z.string().regex(/^[A-Za-z0-9-]{3,32}$/, 'letters, digits and dashes, 3 to 32'),
+  dataDir: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  devices: z.object({
+    /** `simulated`, or the printer's serial device, e.g. /dev/ttyACM0 */
+    printer: deviceSetting,
+    /** `simulated`, or the ID scanner's serial device, e.g. /dev/ttyUSB0 */
+    scanner: deviceSetting,
+    /** `simulated`, or (part of) the PC/SC reader name, e.g. ACR122 */
+    nfc: deviceSetting,
+    /** `simulated`, or the I/O board's serial device, e.g. /dev/ttyACM1 */
+    board: deviceSetting,
+  }),
+  /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
+  printerTimeScale: z.number().positive().max(10),
+});
+export type KioskConfig = z.infer<typeof kioskConfigSchema>;
+export type DeviceKey = keyof KioskConfig['devices'];
+
+export const simulated = 'simulated';
+
+export const defaultConfig: KioskConfig = {
+  kioskId: 'TY-MOBILE-01',
+  dataDir: 'var',
+  port: 7130,
+  devices: { printer: simulated, scanner: simulated, nfc: simulated, board: simulated },
+  printerTimeScale: 0.05,
+};
+
+const envNames = {
+  kioskId: 'KIOSK_ID',
+  dataDir: 'KIOSK_DATA_DIR',
+  port: 'KIOSK_PORT',
+  printer: 'KIOSK_PRINTER',
+  scanner: 'KIOSK_SCANNER',
+  nfc: 'KIOSK_NFC',
+  board: 'KIOSK_BOARD',
+  printerTimeScale: 'KIOSK_PRINTER_TIME_SCALE',
+} as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
+  const dataDir = resolve(overrides.dataDir ?? env[envNames.dataDir] ?? defaultConfig.dataDir);
+  const file = join(dataDir, 'kiosk.config.json');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const fileDevices = (fromFile['devices'] ?? {}) as Record<string, unknown>;
+  const pick = (key: DeviceKey): unknown => env[envNames[key]] ?? fileDevices[key] ?? defaultConfig.devices[key];
+  const numberFrom = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+  const candidate = {
+    kioskId: env[envNames.kioskId] ?? fromFile['kioskId'] ?? defaultConfig.kioskId,
+    dataDir,
+    port: numberFrom(env[envNames.port]) ?? fromFile['port'] ?? defaultConfig.port,
+    devices: { printer: pick('printer'), scanner: pick('scanner'), nfc: pick('nfc'), board: pick('board') },
+    printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile['printerTimeScale'] ?? defaultConfig.printerTimeScale,
+    ...overrides,
+  };
+  const parsed = kioskConfigSchema.safeParse(candidate);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems}`);
+  }
+  return parsed.data;
+}
+
+export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {
+  return config.devices[device] === simulated;
+}
