@@ -7,7 +7,7 @@ const wall = (files, patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'var/', 'kiosk/ui/dist/', '**/*.mjs', 'eslint.config.js'] },
+  { ignores: ['node_modules/', 'var/', 'kiosk/ui/dist/', 'kiosk/electron/dist/', '**/*.mjs', '**/*.cjs', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
   {
     rules: {
