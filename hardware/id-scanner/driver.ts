@@ -126,7 +126,8 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     for (const event of events) {
       switch (event.kind) {
         case 'mrz-lines': {
-          const mrz = parseMrz(event.lines.join('\n'));
+          // Today's date resolves two-digit years (a birth year 30 is 1930, an expiry year 30 is 2030).
+          const mrz = parseMrz(event.lines.join('\n'), { referenceDate: localIsoDate(this.clock.now()) });
           this.report(`mrz:${event.lines.join('\n')}`, { kind: 'mrz', mode: event.mode, mrz, lines: event.lines });
           break;
         }
@@ -179,6 +180,11 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     });
     this.emit('badFrame', { ...frame, count: this.counts.badFrames });
   }
+}
+
+function localIsoDate(date: Date): string {
+  const pad = (value: number): string => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 function isValid(document: IdDocumentRead): boolean {
