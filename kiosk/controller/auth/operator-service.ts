@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../shared/clock';
+import { err, ok, type Result } from '../../../shared/result';
+import type { OperatorRecord } from '../store/operators';
+import type { Store } from '../store/store';
+import { createIdleTimer, type IdleStatus, type IdleTimer } from './idle-timer';
+import { can, permission, type Action, type Actor } from './permissions';
+import { checkPin, hashPin, verifyPin, type PinProblem } from './pin';
+import type { OperatorRole } from './roles';
+
+/** Named policy values; the defaults are the issue's: 5 wrong PINs lock the card for 30 minutes. */
+export const authPolicy = {
+  maxPinAttempts: 5,
+  lockoutMs: 30 * 60_000,
+  idleMs: 3 * 60_000,
+  idleWarningMs: 30_000,
+  approvalValidityMs: 2 * 60_000,
+} as const;
+
+export interface OperatorServiceOptions {
+  readonly clock: Clock;
+  readonly policy?: Partial<typeof authPolicy>;
+}
+
+export interface Session {
+  readonly operatorId: string;
+  readonly role: OperatorRole;
+  readonly name: string;
+  readonly signedInAt: string;
+}
+
+export interface OperatorSummary {
+  readonly operatorId: string;
+  readonly name: string;
+  readonly role: OperatorRole;
+  readonly disabled: boolean;
+  readonly lockedUntil: string | null;
+  readonly createdAt: string;
+}
+
+export type SignInError =
+  | { readonly kind: 'unknown_card' }
+  | { readonly kind: 'disabled' }
+  | { readonly kind: 'locked'; readonly lockedUntil: string }
+  | { readonly kind: 'wrong_pin'; readonly attemptsLeft: number };
+
+export type AddOperatorError = { readonly kind: 'weak_pin'; readonly problem: PinProblem } | { readonly kind: 'staff_card_taken' };
+
+/** A supervisor's consent to one action; single use, valid for `approvalValidityMs`. */
+export interface Approval {
+  readonly approvalId: string;
+  readonly supervisorId: string;
+  readonly action: Action;
+  readonly at: string;
+}
+
+export type ApprovalError = SignInError | { readonly kind: 'not_a_supervisor' } | { readonly kind: 'same_person' };
+
+export type AuthorizeError =
+  | { readonly kind: 'forbidden'; readonly actor: Actor; readonly action: Action }
+  | { readonly kind: 'approval_required'; readonly action: Action }
+  | { readonly kind: 'approval_invalid'; readonly reason: 'wrong_action' | 'expired' | 'used' | 'unknown' };
+
+export type SessionStatus = { readonly kind: 'signed-out' } | ({ readonly session: Session } & Exclude<IdleStatus, { kind: 'expired' }>);
+
+export interface OperatorService {
+  addOperator(input: { staffCardNumber: string; name: string; role: OperatorRole; pin: string; actorId: string | null }): Promise<Result<{ operatorId: string }, AddOperatorError>>;
+  disableOperator(operatorId: string, actorId: string | null): Promise<Result<void, { kind: 'operator_not_found'; operatorId: string }>>;
+  listOperators(): Promise<OperatorSummary[]>;
+  /** `staffCardNumber`: an employee card whose chip MAC the NFC module has verified. */
+  signIn(input: { staffCardNumber: string; pin: string }): Promise<Result<Session, SignInError>>;
+  signOut(): Promise<void>;
+  /** Any touch on the screen: restarts the idle countdown. */
+  touch(): void;
+  /** The session and its countdown; locks (audited) once the idle time has run out. */
+  checkIdle(): Promise<SessionStatus>;
+  /** The signed-in operator, or null (self-service). Does not lock: call `checkIdle` on each UI tick. */
+  current(): Session | null;
+  approve(input: { action: Action; staffCardNumber: string; pin: string }): Promise<Result<Approval, ApprovalError>>;
+  /** Decides for the current actor (signed-in role, or self-service); consumes the approval when used. */
+  authorize(action: Action, approval?: Approval): Promise<Result<{ actor: Actor; operatorId: string | null; approvedBy: string | null }, AuthorizeError>>;
+  can(actor: Actor, action: Action): boolean;
+}
+
+export function createOperatorService(store: Store, options: OperatorServiceOptions): OperatorService {
+  const policy = { ...authPolicy, ...options.policy };
+  const { clock } = options;
+  let session: Session | null = null;
+  let idle: IdleTimer | null = null;
+  const approvals = new Map<string, Approval>();
+  const usedApprovals = new Set<string>();
+  // Verifying against a throw-away hash keeps an unknown card as slow as a known one.
+  const decoyHash = hashPin('000000');
+
+  const isLocked = (record: OperatorRecord): string | null =>
+    record.lockedUntil !== null && Date.parse(record.lockedUntil) > clock.now().getTime() ? record.lockedUntil : null;
+
+  async function checkCredentials(staffCardNumber: string, pin: string): Promise<Result<OperatorRecord, SignInError>> {
+    const record = await store.operators.byStaffCard(staffCardNumber);
+    if (!record) {
+      await verifyPin(pin, await decoyHash);
+      await store.operators.recordRefusal(null, 'unknown_card');
+      return err({ kind: 'unknown_card' });
+    }
+    if (record.disabledAt !== null) {
+      await store.operators.recordRefusal(record.id, 'disabled');
+      return err({ kind: 'disabled' });
+    }
+    const lockedUntil = isLocked(record);
+    if (lockedUntil) {
+      await store.operators.recordRefusal(record.id, 'locked');
+      return err({ kind: 'locked', lockedUntil });
+    }
+    if (!(await verifyPin(pin, record.pinHash))) {
+      const counted = await store.operators.recordWrongPin(record.id, { maxAttempts: policy.maxPinAttempts, lockMs: policy.lockoutMs });
+      if (counted.lockedUntil) return err({ kind: 'locked', lockedUntil: counted.lockedUntil });
+      return err({ kind: 'wrong_pin', attemptsLeft: policy.maxPinAttempts - counted.failedAttempts });
+    }
+    return ok(record);
+  }
+
+  async function endSession(eventId: 'auth-sign-out' | 'auth-idle-lock'): Promise<void> {
+    if (!session) return;
+    const ended = session;
+    session = null;
+    idle = null;
+    await store.appendAudit({ eventId, operatorId: ended.operatorId, disposition: 'success' });
+  }
+
+  const actor = (): Actor => session?.role ?? 'self-service';
+
+  return {
+    async addOperator(input) {
+      const problem = checkPin(input.pin);
+      if (problem) return err({ kind: 'weak_pin', problem });
+      const inserted = await store.operators.insert({ staffCardNumber: input.staffCardNumber, name: input.name, role: input.role, pinHash: await hashPin(input.pin), actorId: input.actorId });
+      if (!inserted.ok) return err({ kind: 'staff_card_taken' });
+      return inserted;
+    },
+    async disableOperator(operatorId, actorId) {
+      const disabled = await store.operators.setDisabled(operatorId, actorId);
+      if (!disabled.ok) return err({ kind: 'operator_not_found', operatorId });
+      if (session?.operatorId === operatorId) await endSession('auth-sign-out');
+      return ok(undefined);
+    },
+    async listOperators() {
+      return (await store.operators.list()).map((record) => ({
+        operatorId: record.id,
+        name: record.name,
+        role: record.role,
+        disabled: record.disabledAt !== null,
+        lockedUntil: isLocked(record),
+        createdAt: record.createdAt,
+      }));
+    },
+    async signIn(input) {
+      const checked = await checkCredentials(input.staffCardNumber, input.pin);
+      if (!checked.ok) return checked;
+      if (session) await endSession('auth-sign-out');
+      await store.operators.recordSignIn(checked.value.id);
+      session = { operatorId: checked.value.id, role: checked.value.role, name: checked.value.name, signedInAt: clock.now().toISOString() };
+      idle = createIdleTimer(clock, { idleMs: policy.idleMs, warningMs: policy.idleWarningMs });
+      return ok(session);
+    },
+    signOut: () => endSession('auth-sign-out'),
+    touch: () => idle?.touch(),
+    async checkIdle() {
+      if (!session || !idle) return { kind: 'signed-out' };
+      const status = idle.status();
+      if (status.kind === 'expired') {
+        await endSession('auth-idle-lock');
+        return { kind: 'signed-out' };
+      }
+      return { ...status, session };
+    },
+    current: () => session,
+    async approve(input) {
+      const checked = await checkCredentials(input.staffCardNumber, input.pin);
+      if (!checked.ok) return checked;
+      const supervisor = checked.value;
+      const refuse = async (kind: 'not_a_supervisor' | 'same_person') => {
+        await store.appendAudit({ eventId: 'auth-supervisor-approval', operatorId: supervisor.id, disposition: 'failure', details: { action: input.action, reason: kind } });
+        return err({ kind });
+      };
+      if (!can(supervisor.role, 'approve')) return refuse('not_a_supervisor');
+      if (session?.operatorId === supervisor.id) return refuse('same_person');
+      const approval: Approval = { approvalId: randomUUID(), supervisorId: supervisor.id, action: input.action, at: clock.now().toISOString() };
+      approvals.set(approval.approvalId, approval);
+      await store.appendAudit({
+        eventId: 'auth-supervisor-approval',
+        operatorId: supervisor.id,
+        disposition: 'success',
+        details: { action: input.action, approvalId: approval.approvalId, requestedBy: session?.operatorId ?? null },
+      });
+      return ok(approval);
+    },
+    async authorize(action, approval) {
+      const who = actor();
+      const operatorId = session?.operatorId ?? null;
+      const granted = permission(who, action);
+      if (granted === 'allow') return ok({ actor: who, operatorId, approvedBy: null });
+      const refuse = async (error: AuthorizeError) => {
+        await store.appendAudit({ eventId: 'auth-permission-refused', operatorId, disposition: 'failure', details: { actor: who, action, reason: error.kind } });
+        return err(error);
+      };
+      if (granted === 'deny') return refuse({ kind: 'forbidden', actor: who, action });
+      if (!approval) return refuse({ kind: 'approval_required', action });
+      const issued = approvals.get(approval.approvalId);
+      if (!issued) return refuse({ kind: 'approval_invalid', reason: usedApprovals.has(approval.approvalId) ? 'used' : 'unknown' });
+      if (issued.action !== action) return refuse({ kind: 'approval_invalid', reason: 'wrong_action' });
+      approvals.delete(issued.approvalId);
+      usedApprovals.add(issued.approvalId);
+      if (clock.now().getTime() - Date.parse(issued.at) > policy.approvalValidityMs) return refuse({ kind: 'approval_invalid', reason: 'expired' });
+      return ok({ actor: who, operatorId, approvedBy: issued.supervisorId });
+    },
+    can,
+  };
+}

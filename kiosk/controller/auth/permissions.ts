@@ -1,0 +1,62 @@
+import { assertNever } from '../../../shared/result';
+import type { OperatorRole } from './roles';
+
+/** Everything a person at the kiosk may try that the permission table decides. */
+export const actions = [
+  'issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card',
+  'approve', 'open-cash-box', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
+] as const;
+export type Action = (typeof actions)[number];
+
+/** Who acts: a staff role, or the unattended kiosk with nobody signed in. */
+export type Actor = OperatorRole | 'self-service';
+
+/** `with-approval`: allowed once a supervisor taps their card and enters their PIN for this one action. */
+export type Permission = 'allow' | 'with-approval' | 'deny';
+
+const A = 'allow';
+const S = 'with-approval';
+const D = 'deny';
+
+/**
+ * The permission table. Self-service may only apply and top up its own card; it never sees anybody's
+ * record. Technicians look after devices and the store but see no personal data and touch no money.
+ */
+const table: Readonly<Record<Action, Readonly<Record<Actor, Permission>>>> = {
+  //                    operator     supervisor   technician   self-service
+  'issue-card':       { operator: A, supervisor: A, technician: D, 'self-service': A },
+  'replace-card':     { operator: A, supervisor: A, technician: D, 'self-service': D },
+  'top-up':           { operator: A, supervisor: A, technician: D, 'self-service': A },
+  'view-cardholder':  { operator: A, supervisor: A, technician: D, 'self-service': D },
+  'override-photo':   { operator: S, supervisor: A, technician: D, 'self-service': D },
+  'void-card':        { operator: S, supervisor: A, technician: D, 'self-service': D },
+  'spoil-card':       { operator: A, supervisor: A, technician: A, 'self-service': D },
+  approve:            { operator: D, supervisor: A, technician: D, 'self-service': D },
+  'open-cash-box':    { operator: D, supervisor: A, technician: D, 'self-service': D },
+  'change-devices':   { operator: D, supervisor: D, technician: A, 'self-service': D },
+  'run-diagnostics':  { operator: D, supervisor: A, technician: A, 'self-service': D },
+  'manage-operators': { operator: D, supervisor: A, technician: D, 'self-service': D },
+  'view-audit':       { operator: D, supervisor: A, technician: A, 'self-service': D },
+  'purge-data':       { operator: D, supervisor: A, technician: S, 'self-service': D },
+  backup:             { operator: D, supervisor: A, technician: A, 'self-service': D },
+};
+
+export function permission(actor: Actor, action: Action): Permission {
+  return table[action][actor];
+}
+
+/** True only when the actor may act alone. */
+export function can(actor: Actor, action: Action): boolean {
+  const granted = permission(actor, action);
+  switch (granted) {
+    case 'allow':
+      return true;
+    case 'with-approval':
+    case 'deny':
+      return false;
+    default:
+      return assertNever(granted);
+  }
+}
+
+export const permissionTable = table;

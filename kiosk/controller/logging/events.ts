@@ -1,0 +1,44 @@
+/**
+ * The event catalogue shared by the audit log and the JSON-lines log: every audited action has one id
+ * here. Add new ids here (kebab-case, area prefix) rather than inventing them at the call site.
+ */
+export const auditEvents = {
+  // operators
+  'auth-sign-in': 'An operator signed in with staff card and PIN (failure: wrong PIN, locked, disabled, unknown card).',
+  'auth-sign-out': 'An operator signed out.',
+  'auth-idle-lock': 'The session locked itself after the idle timeout.',
+  'auth-lockout': 'Too many wrong PINs: the staff card is locked for a while.',
+  'auth-operator-added': 'A staff member was given access.',
+  'auth-operator-disabled': 'A staff member lost access.',
+  'auth-supervisor-approval': 'A supervisor approved (or refused) an override or a void.',
+  'auth-permission-refused': 'An action was refused to a role.',
+  // issuance
+  'issuance-application': 'An application was accepted for processing.',
+  'issuance-photo-override': 'A photo that failed the quality gate was accepted by a person.',
+  'issuance-card-number': 'A card number was allocated.',
+  'issuance-job-begin': 'An issuance job was journaled.',
+  'issuance-job-step': 'An issuance job reached a step (print, encode, ...).',
+  'issuance-print': 'A card was printed.',
+  'issuance-encode': 'A card chip was encoded and read back.',
+  'issuance-recorded': 'A card was issued and recorded.',
+  'issuance-replacement': 'A previous card of the same type was hot-listed by a replacement.',
+  'issuance-void': 'A card was voided.',
+  'issuance-spoil': 'A card blank was spoiled (misprint, encode failure).',
+  // money and devices
+  'wallet-top-up': 'Stored value was added to a card.',
+  'cash-box-open': 'The cash box was opened.',
+  'device-fault': 'A device reported a fault.',
+  'device-config-change': 'A device setting was changed.',
+  'tamper-detected': 'The enclosure tamper switch fired.',
+  // the store itself
+  'store-opened': 'The store was opened (schema migrated when needed).',
+  'store-purge': 'Personal data past its retention period was purged.',
+  'store-backup': 'A backup was written.',
+  'store-restore': 'The store was restored from a backup.',
+} as const;
+
+export type AuditEventId = keyof typeof auditEvents;
+
+export function isAuditEventId(value: string): value is AuditEventId {
+  return Object.hasOwn(auditEvents, value);
+}

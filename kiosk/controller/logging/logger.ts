@@ -1,0 +1,45 @@
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
+import type { LogEvent, LogSink } from '../../../shared/log';
+import { redactField, redactText } from './redact';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface LoggerOptions {
+  /** A file path (appended to) or a stream; default: standard output. */
+  readonly destination?: string | NodeJS.WritableStream;
+  /** Lowest level written; default `info`. Events with a `failure` disposition are `warn`. */
+  readonly level?: LogLevel;
+}
+
+/** A `LogSink` writing JSON lines through pino, redacting personal data; `pino` is there for library hooks. */
+export type Logger = LogSink & { readonly pino: PinoLogger; flush(): void };
+
+const reservedFields = new Set(['eventId', 'disposition', 'message', 'level', 'time', 'msg']);
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination: DestinationStream | NodeJS.WritableStream =
+    typeof options.destination === 'string'
+      ? pino.destination({ dest: options.destination, sync: true, mkdir: true, append: true })
+      : (options.destination ?? pino.destination({ dest: 1, sync: true }));
+  const logger = pino(
+    {
+      level: options.level ?? 'info',
+      base: null,
+      messageKey: 'message',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    destination as DestinationStream,
+  );
+  const sink: LogSink = (event: LogEvent) => {
+    const fields: Record<string, unknown> = { eventId: redactText(event.eventId), disposition: event.disposition };
+    for (const [field, value] of Object.entries(event)) {
+      if (reservedFields.has(field) || value === undefined) continue;
+      fields[field] = redactField(field, value);
+    }
+    const message = redactText(String(event.message));
+    if (event.disposition === 'failure') logger.warn(fields, message);
+    else logger.info(fields, message);
+  };
+  return Object.assign(sink, { pino: logger, flush: () => logger.flush() });
+}

@@ -1,0 +1,164 @@
+import type { Clock } from '../../../shared/clock';
+import type { Disposition, LogEvent, LogSink } from '../../../shared/log';
+import { err, ok, type Result } from '../../../shared/result';
+import { auditEvents, isAuditEventId, type AuditEventId } from '../logging/events';
+import { redactRecord, type Primitive } from '../logging/redact';
+import { sameBytes, type Vault } from './crypto';
+import type { Database, Queries } from './database';
+import { uuidv7 } from './ids';
+
+export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface AuditInput {
+  readonly eventId: AuditEventId;
+  readonly operatorId: string | null;
+  readonly disposition: Disposition;
+  /** Ids, codes, amounts: never personal data (what looks like it is redacted anyway). */
+  readonly details?: AuditDetails;
+}
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly id: string;
+  readonly kioskId: string;
+  readonly at: string;
+  readonly eventId: string;
+  readonly operatorId: string | null;
+  readonly disposition: Disposition;
+  readonly details: Record<string, Primitive>;
+}
+
+export type AuditBreak = {
+  readonly kind: 'audit_broken';
+  /** The first row that fails, or for `head_mismatch` the newest row present. */
+  readonly seq: number;
+  readonly reason: 'gap' | 'prev_mismatch' | 'mac_mismatch' | 'head_mismatch';
+};
+
+interface AuditContext {
+  readonly vault: Vault;
+  readonly kioskId: string;
+  readonly clock: Clock;
+}
+
+/** Appends from inside a transaction; returns the log event to emit once that transaction commits. */
+export type AuditAppender = (input: AuditInput) => Promise<{ auditId: string; seq: number }>;
+
+const genesis = Buffer.alloc(32);
+const pageSize = 5_000;
+
+interface AuditRow {
+  seq: number;
+  id: string;
+  kiosk_id: string;
+  at: string;
+  event_id: string;
+  operator_id: string | null;
+  disposition: string;
+  details: string;
+  prev_mac: Buffer;
+  mac: Buffer;
+}
+
+function canonical(row: Omit<AuditRow, 'prev_mac' | 'mac'>): string {
+  return JSON.stringify([row.seq, row.id, row.kiosk_id, row.at, row.event_id, row.operator_id, row.disposition, row.details]);
+}
+
+function canonicalDetails(details: AuditDetails | undefined): string {
+  const redacted = redactRecord(details ?? {});
+  return JSON.stringify(Object.fromEntries(Object.keys(redacted).sort().map((key) => [key, redacted[key] ?? null])));
+}
+
+const headSeal = (vault: Vault, seq: number, mac: Buffer): Buffer => vault.auditMac(mac, `head:${seq}`);
+
+export function auditAppender(tx: Queries, context: AuditContext, logged: LogEvent[]): AuditAppender {
+  return async (input) => {
+    if (!isAuditEventId(input.eventId)) throw new Error(`audit: event id not in the catalogue: ${String(input.eventId)}`);
+    const head = await tx.get<{ seq: number; mac: Buffer }>('SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1');
+    const row = {
+      seq: (head?.seq ?? 0) + 1,
+      id: uuidv7(context.clock),
+      kiosk_id: context.kioskId,
+      at: context.clock.now().toISOString(),
+      event_id: input.eventId,
+      operator_id: input.operatorId,
+      disposition: input.disposition,
+      details: canonicalDetails(input.details),
+    };
+    const prev = head?.mac ?? genesis;
+    const mac = context.vault.auditMac(prev, canonical(row));
+    await tx.run(
+      `INSERT INTO audit (seq, id, kiosk_id, at, event_id, operator_id, disposition, details, prev_mac, mac)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.seq, row.id, row.kiosk_id, row.at, row.event_id, row.operator_id, row.disposition, row.details, prev, mac],
+    );
+    await tx.run(
+      `INSERT INTO audit_head (one, seq, mac, seal) VALUES (1, ?, ?, ?)
+       ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, seal = excluded.seal`,
+      [row.seq, mac, headSeal(context.vault, row.seq, mac)],
+    );
+    logged.push({
+      ...(JSON.parse(row.details) as Record<string, Primitive>),
+      eventId: row.event_id,
+      disposition: input.disposition,
+      message: auditEvents[input.eventId],
+      auditSeq: row.seq,
+      operatorId: row.operator_id,
+    });
+    return { auditId: row.id, seq: row.seq };
+  };
+}
+
+/**
+ * Runs `work` in one transaction with an audit appender: the change and its audit rows commit or
+ * roll back together. The same events go to the log, after the commit only.
+ */
+export async function audited<T>(
+  db: Database,
+  context: AuditContext & { readonly log: LogSink },
+  work: (tx: Queries, audit: AuditAppender) => Promise<T>,
+): Promise<T> {
+  const logged: LogEvent[] = [];
+  const value = await db.transaction((tx) => work(tx, auditAppender(tx, context, logged)));
+  for (const event of logged) context.log(event);
+  return value;
+}
+
+/** Recomputes the chain from the first row; names the first row that does not verify. */
+export async function verifyAuditChain(db: Database, vault: Vault): Promise<Result<{ rows: number }, AuditBreak>> {
+  let expectedSeq = 1;
+  let prev: Buffer = genesis;
+  for (;;) {
+    const rows = await db.all<AuditRow>('SELECT * FROM audit WHERE seq >= ? ORDER BY seq LIMIT ?', [expectedSeq, pageSize]);
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) return err({ kind: 'audit_broken', seq: row.seq, reason: 'gap' });
+      if (!sameBytes(row.prev_mac, prev)) return err({ kind: 'audit_broken', seq: row.seq, reason: 'prev_mismatch' });
+      const mac = vault.auditMac(prev, canonical(row));
+      if (!sameBytes(row.mac, mac)) return err({ kind: 'audit_broken', seq: row.seq, reason: 'mac_mismatch' });
+      prev = mac;
+      expectedSeq += 1;
+    }
+    if (rows.length < pageSize) break;
+  }
+  const last = expectedSeq - 1;
+  const head = await db.get<{ seq: number; mac: Buffer; seal: Buffer }>('SELECT seq, mac, seal FROM audit_head');
+  if (last === 0 && !head) return ok({ rows: 0 });
+  if (!head || head.seq !== last || !sameBytes(head.mac, prev) || !sameBytes(head.seal, headSeal(vault, head.seq, head.mac))) {
+    return err({ kind: 'audit_broken', seq: last, reason: 'head_mismatch' });
+  }
+  return ok({ rows: last });
+}
+
+export async function readAudit(db: Database, options: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+  const rows = await db.all<AuditRow>('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?', [options.afterSeq ?? 0, options.limit ?? 100]);
+  return rows.map((row) => ({
+    seq: row.seq,
+    id: row.id,
+    kioskId: row.kiosk_id,
+    at: row.at,
+    eventId: row.event_id,
+    operatorId: row.operator_id,
+    disposition: row.disposition as Disposition,
+    details: JSON.parse(row.details) as Record<string, Primitive>,
+  }));
+}

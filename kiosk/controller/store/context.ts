@@ -1,0 +1,23 @@
+import type { Clock } from '../../../shared/clock';
+import type { LogSink } from '../../../shared/log';
+import type { Vault } from './crypto';
+import type { Database } from './database';
+
+/** What every store module works with; built once by `openStore`. */
+export interface StoreContext {
+  readonly db: Database;
+  readonly vault: Vault;
+  readonly kioskId: string;
+  readonly clock: Clock;
+  readonly log: LogSink;
+}
+
+/** Keyed-hash purposes: one per kind of identifier so equal strings of different kinds never collide. */
+export const hashPurpose = { idNumber: 'id-number', staffCard: 'staff-card' } as const;
+
+/** ID numbers are compared upper-case without spaces: a scanner and a keyboard must find the same person. */
+export function normalizeIdNumber(idNumber: string): string {
+  return idNumber.replace(/\s+/g, '').toUpperCase();
+}
+
+export const isoNow = (context: { readonly clock: Clock }): string => context.clock.now().toISOString();

@@ -1,0 +1,255 @@
+import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
+import { err, ok, type Result } from '../../../shared/result';
+import { audited } from './audit';
+import { hashPurpose, isoNow, normalizeIdNumber, type StoreContext } from './context';
+import type { Queries } from './database';
+import { uuidv7 } from './ids';
+import { enqueueChange } from './outbox';
+
+export interface ApplicantData {
+  readonly idNumber: string;
+  /** e.g. `national`, `resident`, `passport`: the identity module's kind, stored as given. */
+  readonly idKind: string;
+  readonly name: string;
+  readonly nameZh?: string;
+  /** ISO date `YYYY-MM-DD`. */
+  readonly birthDate: string;
+  readonly sex?: string;
+  readonly nationality?: string;
+  readonly documentNumber?: string;
+  readonly address?: string;
+  readonly phone?: string;
+}
+
+export interface IssuedCard {
+  readonly cardNumber: string;
+  readonly cardType: CardType;
+  readonly scheme: TransitScheme;
+  /** Chip UID, hex. */
+  readonly uid: string;
+  readonly schoolLevel?: SchoolLevel;
+}
+
+export interface RecordIssuanceInput {
+  readonly applicant: ApplicantData;
+  readonly photoJpeg?: Buffer;
+  readonly card: IssuedCard;
+  readonly cause: 'new' | 'replacement';
+  /** Why a replacement (lost, damaged, data-changed, defect, transfer...): a code, not free text. */
+  readonly replacementCause?: string;
+  /** Whole NT dollars. */
+  readonly fee: number;
+  readonly operatorId: string | null;
+  /** The journaled job this issuance completes: closed as `committed` in the same transaction. */
+  readonly jobId?: string;
+}
+
+export type RecordIssuanceError =
+  | { readonly kind: 'invalid_fee'; readonly fee: number }
+  | { readonly kind: 'card_number_taken'; readonly cardNumber: string }
+  | { readonly kind: 'active_card_exists'; readonly cardType: CardType }
+  | { readonly kind: 'job_not_open'; readonly jobId: string };
+
+export interface RecordedIssuance {
+  readonly issuanceId: string;
+  readonly cardholderId: string;
+  /** The card hot-listed by this replacement, if there was an active one. */
+  readonly hotListedCardNumber: string | null;
+}
+
+export type CardStatus = 'active' | 'hot-listed' | 'void';
+
+export interface HeldCard {
+  readonly type: CardType;
+  readonly status: CardStatus;
+  readonly cardNumber: string;
+  readonly issuedAt: string;
+}
+
+export interface CardholderView {
+  readonly cardholderId: string;
+  /** null once retention purged the personal data. */
+  readonly applicant: ApplicantData | null;
+  readonly cards: readonly HeldCard[];
+}
+
+const piiContext = (cardholderId: string): string => `cardholders.pii:${cardholderId}`;
+const photoContext = (issuanceId: string): string => `issuances.photo:${issuanceId}`;
+
+/** Thrown inside a transaction to roll it back with an expected failure. */
+class Refusal {
+  constructor(readonly error: RecordIssuanceError) {}
+}
+
+export async function recordIssuance(context: StoreContext, input: RecordIssuanceInput): Promise<Result<RecordedIssuance, RecordIssuanceError>> {
+  if (!Number.isSafeInteger(input.fee) || input.fee < 0) return err({ kind: 'invalid_fee', fee: input.fee });
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(input.applicant.idNumber));
+  const now = isoNow(context);
+  try {
+    const value = await audited(context.db, context, async (tx, audit) => {
+      const taken = await tx.get('SELECT 1 AS one FROM issuances WHERE card_number = ?', [input.card.cardNumber]);
+      if (taken) throw new Refusal({ kind: 'card_number_taken', cardNumber: input.card.cardNumber });
+      if (input.jobId !== undefined) {
+        const job = await tx.get('SELECT 1 AS one FROM issuance_jobs WHERE id = ? AND open = 1', [input.jobId]);
+        if (!job) throw new Refusal({ kind: 'job_not_open', jobId: input.jobId });
+      }
+
+      const cardholderId = await upsertCardholder(tx, context, idHash, input.applicant, now);
+      const previous = await tx.get<{ id: string; card_number: string }>(
+        `SELECT id, card_number FROM issuances WHERE cardholder_id = ? AND card_type = ? AND status = 'active'`,
+        [cardholderId, input.card.cardType],
+      );
+      if (previous && input.cause === 'new') throw new Refusal({ kind: 'active_card_exists', cardType: input.card.cardType });
+
+      const issuanceId = uuidv7(context.clock);
+      if (previous) {
+        await tx.run(`UPDATE issuances SET status = 'hot-listed', status_changed_at = ? WHERE id = ?`, [now, previous.id]);
+        await enqueueChange(tx, context, {
+          entity: 'issuance', entityId: previous.id, op: 'status', cardholderId, payload: { status: 'hot-listed', replacedBy: issuanceId, at: now },
+        });
+        await audit({
+          eventId: 'issuance-replacement',
+          operatorId: input.operatorId,
+          disposition: 'success',
+          details: { hotListedIssuanceId: previous.id, hotListedCardNumber: previous.card_number, replacedBy: issuanceId, replacementCause: input.replacementCause ?? null },
+        });
+      }
+      await tx.run(
+        `INSERT INTO issuances (id, cardholder_id, kiosk_id, card_number, card_type, scheme, uid, school_level, cause,
+           replacement_cause, replaces_issuance_id, fee, status, operator_id, photo, issued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+        [
+          issuanceId, cardholderId, context.kioskId, input.card.cardNumber, input.card.cardType, input.card.scheme, input.card.uid,
+          input.card.schoolLevel ?? null, input.cause, input.replacementCause ?? null, previous?.id ?? null, input.fee, input.operatorId,
+          input.photoJpeg ? context.vault.encrypt(input.photoJpeg, photoContext(issuanceId)) : null, now,
+        ],
+      );
+      await enqueueChange(tx, context, {
+        entity: 'issuance', entityId: issuanceId, op: 'insert', cardholderId,
+        payload: { ...input.card, cause: input.cause, replacementCause: input.replacementCause ?? null, replaces: previous?.id ?? null, fee: input.fee, operatorId: input.operatorId, issuedAt: now, hasPhoto: input.photoJpeg !== undefined },
+      });
+      if (input.jobId !== undefined) {
+        await tx.run(`UPDATE issuance_jobs SET step = 'committed', open = 0, issuance_id = ?, updated_at = ? WHERE id = ?`, [issuanceId, now, input.jobId]);
+      }
+      await audit({
+        eventId: 'issuance-recorded',
+        operatorId: input.operatorId,
+        disposition: 'success',
+        details: {
+          issuanceId, cardholderId, cardNumber: input.card.cardNumber, cardType: input.card.cardType, scheme: input.card.scheme,
+          cause: input.cause, fee: input.fee, jobId: input.jobId ?? null, withPhoto: input.photoJpeg !== undefined,
+        },
+      });
+      return { issuanceId, cardholderId, hotListedCardNumber: previous?.card_number ?? null };
+    });
+    return ok(value);
+  } catch (error) {
+    if (error instanceof Refusal) return err(error.error);
+    throw error;
+  }
+}
+
+async function upsertCardholder(tx: Queries, context: StoreContext, idHash: Buffer, applicant: ApplicantData, now: string): Promise<string> {
+  const existing = await tx.get<{ id: string }>('SELECT id FROM cardholders WHERE id_hash = ?', [idHash]);
+  const cardholderId = existing?.id ?? uuidv7(context.clock);
+  const pii = context.vault.encryptJson({ ...applicant, idNumber: normalizeIdNumber(applicant.idNumber) }, piiContext(cardholderId));
+  if (existing) {
+    await tx.run('UPDATE cardholders SET pii = ?, updated_at = ?, purged_at = NULL WHERE id = ?', [pii, now, cardholderId]);
+  } else {
+    await tx.run('INSERT INTO cardholders (id, id_hash, pii, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', [cardholderId, idHash, pii, now, now]);
+  }
+  await enqueueChange(tx, context, { entity: 'cardholder', entityId: cardholderId, op: 'upsert', cardholderId, payload: { applicant, at: now } });
+  return cardholderId;
+}
+
+interface CardRow {
+  card_type: CardType;
+  status: CardStatus;
+  card_number: string;
+  issued_at: string;
+}
+
+const toHeldCard = (row: CardRow): HeldCard => ({ type: row.card_type, status: row.status, cardNumber: row.card_number, issuedAt: row.issued_at });
+
+/** The person's cards, found through the keyed hash of the ID number (feeds the eligibility rules). */
+export async function heldCards(context: StoreContext, idNumber: string): Promise<HeldCard[]> {
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
+  const rows = await context.db.all<CardRow>(
+    `SELECT i.card_type, i.status, i.card_number, i.issued_at FROM cardholders c JOIN issuances i ON i.cardholder_id = c.id
+     WHERE c.id_hash = ? ORDER BY i.issued_at`,
+    [idHash],
+  );
+  return rows.map(toHeldCard);
+}
+
+/** The decrypted record of one person, for a signed-in operator's screen (gate it with `can`). */
+export async function findCardholder(context: StoreContext, idNumber: string): Promise<CardholderView | null> {
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
+  const row = await context.db.get<{ id: string; pii: Buffer | null }>('SELECT id, pii FROM cardholders WHERE id_hash = ?', [idHash]);
+  if (!row) return null;
+  const cards = await context.db.all<CardRow>('SELECT card_type, status, card_number, issued_at FROM issuances WHERE cardholder_id = ? ORDER BY issued_at', [row.id]);
+  return {
+    cardholderId: row.id,
+    applicant: row.pii ? context.vault.decryptJson<ApplicantData>(row.pii, piiContext(row.id)) : null,
+    cards: cards.map(toHeldCard),
+  };
+}
+
+export async function issuancePhoto(context: StoreContext, issuanceId: string): Promise<Buffer | null> {
+  const row = await context.db.get<{ photo: Buffer | null }>('SELECT photo FROM issuances WHERE id = ?', [issuanceId]);
+  return row?.photo ? context.vault.decrypt(row.photo, photoContext(issuanceId)) : null;
+}
+
+export interface SetCardStatusInput {
+  readonly cardNumber: string;
+  readonly status: 'hot-listed' | 'void';
+  /** A code (lost, stolen, misprint, ...), not free text. */
+  readonly reason: string;
+  readonly operatorId: string | null;
+  /** The supervisor whose approval the auth service checked, when the role needed one. */
+  readonly approvedBy?: string;
+}
+
+export type SetCardStatusError =
+  | { readonly kind: 'card_not_found'; readonly cardNumber: string }
+  | { readonly kind: 'card_not_active'; readonly status: CardStatus };
+
+export async function setCardStatus(context: StoreContext, input: SetCardStatusInput): Promise<Result<void, SetCardStatusError>> {
+  const now = isoNow(context);
+  return audited(context.db, context, async (tx, audit) => {
+    const card = await tx.get<{ id: string; cardholder_id: string; status: CardStatus }>(
+      'SELECT id, cardholder_id, status FROM issuances WHERE card_number = ?',
+      [input.cardNumber],
+    );
+    if (!card) return err({ kind: 'card_not_found', cardNumber: input.cardNumber });
+    if (card.status !== 'active') return err({ kind: 'card_not_active', status: card.status });
+    await tx.run('UPDATE issuances SET status = ?, status_changed_at = ? WHERE id = ?', [input.status, now, card.id]);
+    await enqueueChange(tx, context, { entity: 'issuance', entityId: card.id, op: 'status', cardholderId: card.cardholder_id, payload: { status: input.status, reason: input.reason, at: now } });
+    await audit({
+      eventId: input.status === 'void' ? 'issuance-void' : 'issuance-replacement',
+      operatorId: input.operatorId,
+      disposition: 'success',
+      details: { issuanceId: card.id, cardNumber: input.cardNumber, status: input.status, reason: input.reason, approvedBy: input.approvedBy ?? null },
+    });
+    return ok(undefined);
+  });
+}
+
+const cardTypeCodes: Readonly<Record<CardType, string>> = {
+  general: 'G', senior: 'S', 'indigenous-senior': 'I', disability: 'D', companion: 'C', student: 'T', employee: 'E',
+};
+const sequenceDigits = 7;
+
+/** `<kioskId>-<type letter>-<7-digit sequence>`: unique across the fleet because kiosk ids are. */
+export async function nextCardNumber(context: StoreContext, cardType: CardType, operatorId: string | null = null): Promise<string> {
+  return audited(context.db, context, async (tx, audit) => {
+    const row = await tx.get<{ last: number }>(
+      `INSERT INTO card_sequences (card_type, last) VALUES (?, 1)
+       ON CONFLICT (card_type) DO UPDATE SET last = last + 1 RETURNING last`,
+      [cardType],
+    );
+    const cardNumber = `${context.kioskId}-${cardTypeCodes[cardType]}-${String(row?.last ?? 1).padStart(sequenceDigits, '0')}`;
+    await audit({ eventId: 'issuance-card-number', operatorId, disposition: 'success', details: { cardType, cardNumber } });
+    return cardNumber;
+  });
+}

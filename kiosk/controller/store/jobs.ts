@@ -1,0 +1,124 @@
+import type { CardType } from '../../../shared/domain/card-types';
+import { err, ok, type Result } from '../../../shared/result';
+import type { AuditEventId } from '../logging/events';
+import { audited } from './audit';
+import { isoNow, type StoreContext } from './context';
+import { uuidv7 } from './ids';
+
+/**
+ * The journal of an issuance in progress: a card blank that was printed but not encoded when the power
+ * failed must be found and finished (or spoiled) after the restart. `committed` is set by `recordIssuance`.
+ */
+export const jobSteps = ['begun', 'card-number-allocated', 'printing', 'printed', 'encoding', 'encoded', 'verified', 'committed', 'spoiled', 'abandoned'] as const;
+export type JobStep = (typeof jobSteps)[number];
+const closingSteps: ReadonlySet<JobStep> = new Set(['committed', 'spoiled', 'abandoned']);
+
+export interface IssuanceJob {
+  readonly jobId: string;
+  readonly cardType: CardType;
+  readonly step: JobStep;
+  readonly operatorId: string | null;
+  /** What the print queue needs to resume (card number, template...); encrypted at rest. */
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface BeginJobInput {
+  readonly cardType: CardType;
+  readonly operatorId: string | null;
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+export type JobError = { readonly kind: 'job_not_found'; readonly jobId: string } | { readonly kind: 'job_closed'; readonly jobId: string; readonly step: JobStep };
+
+const jobContext = (jobId: string): string => `issuance_jobs.context:${jobId}`;
+
+function stepEvent(step: JobStep): AuditEventId {
+  switch (step) {
+    case 'printed':
+      return 'issuance-print';
+    case 'encoded':
+      return 'issuance-encode';
+    case 'spoiled':
+      return 'issuance-spoil';
+    case 'begun':
+    case 'card-number-allocated':
+    case 'printing':
+    case 'encoding':
+    case 'verified':
+    case 'committed':
+    case 'abandoned':
+      return 'issuance-job-step';
+    default:
+      throw new Error(`unknown job step ${String(step satisfies never)}`);
+  }
+}
+
+export async function beginIssuanceJob(context: StoreContext, input: BeginJobInput): Promise<string> {
+  const jobId = uuidv7(context.clock);
+  const now = isoNow(context);
+  await audited(context.db, context, async (tx, audit) => {
+    await tx.run(
+      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?)`,
+      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now],
+    );
+    await audit({ eventId: 'issuance-job-begin', operatorId: input.operatorId, disposition: 'na', details: { jobId, cardType: input.cardType } });
+  });
+  return jobId;
+}
+
+export interface MarkJobStepOptions {
+  readonly operatorId?: string | null;
+  /** Replaces the job's context (e.g. add the allocated card number). */
+  readonly context?: Readonly<Record<string, unknown>>;
+  readonly disposition?: 'success' | 'failure';
+  /** A short code for a failure (ribbon-out, encode-mismatch...). */
+  readonly reason?: string;
+}
+
+export async function markJobStep(context: StoreContext, jobId: string, step: JobStep, options: MarkJobStepOptions = {}): Promise<Result<void, JobError>> {
+  const now = isoNow(context);
+  return audited(context.db, context, async (tx, audit) => {
+    const job = await tx.get<{ step: JobStep; open: number; operator_id: string | null }>('SELECT step, open, operator_id FROM issuance_jobs WHERE id = ?', [jobId]);
+    if (!job) return err({ kind: 'job_not_found', jobId });
+    if (job.open === 0) return err({ kind: 'job_closed', jobId, step: job.step });
+    const open = closingSteps.has(step) ? 0 : 1;
+    if (options.context) {
+      await tx.run('UPDATE issuance_jobs SET step = ?, open = ?, context = ?, updated_at = ? WHERE id = ?', [step, open, context.vault.encryptJson(options.context, jobContext(jobId)), now, jobId]);
+    } else {
+      await tx.run('UPDATE issuance_jobs SET step = ?, open = ?, updated_at = ? WHERE id = ?', [step, open, now, jobId]);
+    }
+    await audit({
+      eventId: stepEvent(step),
+      operatorId: options.operatorId === undefined ? job.operator_id : options.operatorId,
+      disposition: options.disposition ?? 'success',
+      details: { jobId, step, reason: options.reason ?? null },
+    });
+    return ok(undefined);
+  });
+}
+
+interface JobRow {
+  id: string;
+  card_type: CardType;
+  step: JobStep;
+  operator_id: string | null;
+  context: Buffer | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Jobs not yet committed, spoiled or abandoned: what a restarted print queue must look at. */
+export async function pendingJobs(context: StoreContext): Promise<IssuanceJob[]> {
+  const rows = await context.db.all<JobRow>('SELECT * FROM issuance_jobs WHERE open = 1 ORDER BY created_at, id');
+  return rows.map((row) => ({
+    jobId: row.id,
+    cardType: row.card_type,
+    step: row.step,
+    operatorId: row.operator_id,
+    context: row.context ? context.vault.decryptJson<Record<string, unknown>>(row.context, jobContext(row.id)) : {},
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }));
+}

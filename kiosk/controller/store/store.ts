@@ -1,0 +1,149 @@
+import type { Clock } from '../../../shared/clock';
+import { systemClock } from '../../../shared/clock';
+import type { CardType } from '../../../shared/domain/card-types';
+import type { LogSink } from '../../../shared/log';
+import { silentLog } from '../../../shared/log';
+import { err, ok, type Result } from '../../../shared/result';
+import { audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput } from './audit';
+import type { StoreContext } from './context';
+import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
+import { openDatabase, type Database, type Queries } from './database';
+import {
+  findCardholder, heldCards, issuancePhoto, nextCardNumber, recordIssuance, setCardStatus,
+  type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
+  type SetCardStatusError, type SetCardStatusInput,
+} from './issuances';
+import { beginIssuanceJob, markJobStep, pendingJobs, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions } from './jobs';
+import { migrate, type MigrationError } from './migrate';
+import { operatorTable, type OperatorTable } from './operators';
+import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
+import { purge, type PurgeOptions, type PurgeReport } from './retention';
+
+export interface OpenStoreOptions {
+  /** The SQLite file (created when missing). */
+  readonly path: string;
+  /** The key file, outside the database; created 0600 with a fresh key when missing. */
+  readonly keyFile: string;
+  /** This kiosk's id: prefixes card numbers, stamps audit and outbox rows; letters, digits, dashes. */
+  readonly kioskId: string;
+  readonly clock?: Clock;
+  readonly log?: LogSink;
+  /** Default FULL (every commit durable). */
+  readonly synchronous?: 'FULL' | 'NORMAL';
+  /** Default true: an `store-opened` audit row per start, the kiosk's boot record. */
+  readonly auditOpen?: boolean;
+}
+
+export type OpenStoreError =
+  | KeyFileError
+  | MigrationError
+  | { readonly kind: 'invalid_kiosk_id' }
+  | { readonly kind: 'wrong_key' }
+  | { readonly kind: 'kiosk_mismatch'; readonly storedKioskId: string };
+
+export interface Store {
+  readonly kioskId: string;
+  readonly path: string;
+  recordIssuance(input: RecordIssuanceInput): Promise<Result<RecordedIssuance, RecordIssuanceError>>;
+  heldCards(idNumber: string): Promise<HeldCard[]>;
+  findCardholder(idNumber: string): Promise<CardholderView | null>;
+  issuancePhoto(issuanceId: string): Promise<Buffer | null>;
+  setCardStatus(input: SetCardStatusInput): Promise<Result<void, SetCardStatusError>>;
+  nextCardNumber(cardType: CardType, operatorId?: string | null): Promise<string>;
+  beginIssuanceJob(input: BeginJobInput): Promise<string>;
+  markJobStep(jobId: string, step: JobStep, options?: MarkJobStepOptions): Promise<Result<void, JobError>>;
+  pendingJobs(): Promise<IssuanceJob[]>;
+  appendAudit(input: AuditInput): Promise<{ auditId: string; seq: number }>;
+  /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
+  audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
+  verifyAudit(): Promise<Result<{ rows: number }, AuditBreak>>;
+  readAudit(options?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  readonly operators: OperatorTable;
+  readonly outbox: { pending(limit: number): Promise<OutboxEntry[]>; markSynced(ids: readonly string[]): Promise<number> };
+  purge(options: PurgeOptions): Promise<PurgeReport>;
+  /** An online, consistent copy (`VACUUM INTO`); encrypted columns stay encrypted. The file must not exist. */
+  backup(file: string, operatorId?: string | null): Promise<Result<{ file: string }, { kind: 'backup_failed'; message: string }>>;
+  close(): Promise<void>;
+}
+
+const kioskIdPattern = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
+
+export async function openStore(options: OpenStoreOptions): Promise<Result<Store, OpenStoreError>> {
+  if (!kioskIdPattern.test(options.kioskId)) return err({ kind: 'invalid_kiosk_id' });
+  const key = loadOrCreateKeyFile(options.keyFile);
+  if (!key.ok) return key;
+  const vault = createVault(key.value);
+  const db = await openDatabase(options.path, options.synchronous ? { synchronous: options.synchronous } : {});
+  const clock = options.clock ?? systemClock;
+  const context: StoreContext = { db, vault, kioskId: options.kioskId, clock, log: options.log ?? silentLog };
+
+  const checked = await prepare(context, options.auditOpen ?? true);
+  if (!checked.ok) {
+    await db.close();
+    return checked;
+  }
+  return ok(storeOver(context));
+}
+
+async function prepare(context: StoreContext, auditOpen: boolean): Promise<Result<void, OpenStoreError>> {
+  const migrated = await migrate(context.db);
+  if (!migrated.ok) return migrated;
+  const identity = await context.db.transaction(async (tx): Promise<Result<void, OpenStoreError>> => {
+    const rows = await tx.all<{ key: string; value: string }>(`SELECT key, value FROM meta WHERE key IN ('key_fingerprint', 'kiosk_id')`);
+    const meta = new Map(rows.map((row) => [row.key, row.value]));
+    const fingerprint = meta.get('key_fingerprint');
+    if (fingerprint !== undefined && fingerprint !== context.vault.fingerprint) return err({ kind: 'wrong_key' });
+    const storedKioskId = meta.get('kiosk_id');
+    if (storedKioskId !== undefined && storedKioskId !== context.kioskId) return err({ kind: 'kiosk_mismatch', storedKioskId });
+    await tx.run(`INSERT OR IGNORE INTO meta (key, value) VALUES ('key_fingerprint', ?), ('kiosk_id', ?)`, [context.vault.fingerprint, context.kioskId]);
+    return ok(undefined);
+  });
+  if (!identity.ok) return identity;
+  if (auditOpen || migrated.value.from !== migrated.value.to) {
+    await audited(context.db, context, (_tx, audit) =>
+      audit({ eventId: 'store-opened', operatorId: null, disposition: 'success', details: { schemaFrom: migrated.value.from, schemaTo: migrated.value.to } }),
+    );
+  }
+  return ok(undefined);
+}
+
+function storeOver(context: StoreContext): Store {
+  const { db } = context;
+  return {
+    kioskId: context.kioskId,
+    path: db.path,
+    recordIssuance: (input) => recordIssuance(context, input),
+    heldCards: (idNumber) => heldCards(context, idNumber),
+    findCardholder: (idNumber) => findCardholder(context, idNumber),
+    issuancePhoto: (issuanceId) => issuancePhoto(context, issuanceId),
+    setCardStatus: (input) => setCardStatus(context, input),
+    nextCardNumber: (cardType, operatorId) => nextCardNumber(context, cardType, operatorId ?? null),
+    beginIssuanceJob: (input) => beginIssuanceJob(context, input),
+    markJobStep: (jobId, step, options) => markJobStep(context, jobId, step, options),
+    pendingJobs: () => pendingJobs(context),
+    appendAudit: (input) => audited(db, context, (_tx, audit) => audit(input)),
+    audited: (work) => audited(db, context, work),
+    verifyAudit: () => verifyAuditChain(db, context.vault),
+    readAudit: (options) => readAudit(db, options),
+    operators: operatorTable(context),
+    outbox: { pending: (limit) => pendingChanges(context, limit), markSynced: (ids) => markSynced(context, ids) },
+    purge: (options) => purge(context, options),
+    backup: (file, operatorId) => backupTo(context, file, operatorId ?? null),
+    close: () => db.close(),
+  };
+}
+
+async function backupTo(context: StoreContext, file: string, operatorId: string | null): Promise<Result<{ file: string }, { kind: 'backup_failed'; message: string }>> {
+  let failure: string | null = null;
+  try {
+    await context.db.run('VACUUM INTO ?', [file]);
+  } catch (error) {
+    failure = (error as Error).message;
+  }
+  await audited(context.db, context, (_tx, audit) =>
+    audit({ eventId: 'store-backup', operatorId, disposition: failure ? 'failure' : 'success', details: { error: failure } }),
+  );
+  return failure ? err({ kind: 'backup_failed', message: failure }) : ok({ file });
+}
+
+export type { Database };
