@@ -108,7 +108,7 @@ class EvolisPrinter implements CardPrinter {
     this.port.on('connected', () => {
       this.setSnapshot({ ...this.snapshot, connected: true });
       this.events.emit('connected');
-      void this.poll();
+      if ((this.options.pollIntervalMs ?? defaultPollIntervalMs) > 0) void this.poll();
     });
     this.port.on('disconnected', (reason) => {
       this.settle({ ok: false, error: { kind: 'disconnected', ...(this.pending ? { command: this.pending.command } : {}) } });

@@ -1,0 +1,170 @@
+import { SerialPort } from 'serialport';
+import sharp from 'sharp';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
+import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
+
+/**
+ * The simulator against the golden exchanges of docs/protocols.md, byte for byte, through a real pty
+ * and a raw serial port (no driver involved).
+ */
+const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+const quietMs = 40;
+
+interface RawHost {
+  ask(bytes: Buffer | string, waitMs?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function openRawHost(path: string): Promise<RawHost> {
+  const port = new SerialPort({ path, baudRate: 115200 });
+  await new Promise<void>((resolve, reject) => {
+    port.once('open', () => resolve());
+    port.once('error', reject);
+  });
+  let received = '';
+  port.on('data', (chunk: Buffer) => {
+    received += chunk.toString('latin1');
+  });
+  return {
+    async ask(bytes, waitMs = 5000) {
+      received = '';
+      port.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+      const deadline = Date.now() + waitMs;
+      let lastLength = -1;
+      let stableSince = Date.now();
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        if (received.length !== lastLength) {
+          lastLength = received.length;
+          stableSince = Date.now();
+        } else if (received.length > 0 && Date.now() - stableSince >= quietMs) {
+          return received;
+        }
+        if (Date.now() > deadline) return received;
+      }
+    },
+    close: () => new Promise((resolve) => port.close(() => resolve())),
+  };
+}
+
+describe('printer simulator: golden exchanges over a real pty', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  async function setup(options: Partial<PrinterSimulatorOptions> = {}): Promise<{ sim: PrinterSimulator; host: RawHost; pair: PtyPair }> {
+    const pair = await openPtyPair('printer');
+    cleanup.push(() => pair.close());
+    const sim = await startPrinterSimulator({ devicePath: pair.devicePath, timeScale: 0.001, ...options });
+    cleanup.push(() => sim.close());
+    const host = await openRawHost(pair.hostPath);
+    cleanup.push(() => host.close());
+    return { sim, host, pair };
+  }
+
+  it('1, 4, 5: card presence, unknown command, contactless station and eject', async () => {
+    const { host, sim } = await setup();
+    expect(await host.ask(hex('1b526c723b700d'))).toBe('OK');
+    expect(await host.ask(hex('1b5a7a0d'))).toBe('ERROR CDE');
+    expect(await host.ask(hex('1b53690d'))).toBe('OK');
+    expect(await host.ask(hex('1b526c723b700d'))).toBe('CARD');
+    expect(await host.ask(hex('1b5369630d'))).toBe('OK');
+    expect(await host.ask(hex('1b526c723b700d'))).toBe('CONTACTLESS CARD');
+    expect(await host.ask(hex('1b53650d'))).toBe('OK');
+    expect(sim.state()).toMatchObject({ card: 'none', cardsEjected: 1 });
+  });
+
+  it('2, 3: empty feeder, last error, feeder and cover sensors', async () => {
+    const { host, sim } = await setup({ cards: 0 });
+    expect(await host.ask(hex('1b5273653b660d'))).toBe('0,00 Volts');
+    expect(await host.ask(hex('1b53690d'))).toBe('FEEDER EMPTY');
+    expect(await host.ask(hex('1b526c720d'))).toBe('FEEDER EMPTY');
+    expect(await host.ask(hex('1b5273653b6f0d'))).toBe('5,00 Volts');
+    sim.injectFault({ kind: 'cover-open' });
+    expect(await host.ask(hex('1b5273653b6f0d'))).toBe('0,00 Volts');
+    sim.injectFault({ kind: 'load-cards', count: 5 });
+    expect(await host.ask(hex('1b5273653b660d'))).toBe('5,00 Volts');
+  });
+
+  it('1 with the 2004 guide replies', async () => {
+    const { host } = await setup({ firmware: 'guide-2004' });
+    expect(await host.ask(hex('1b526c723b700d'))).toBe('NO CARD');
+  });
+
+  it('6: a K-only job with an 8 × 8 square is printed and kept as an image', async () => {
+    const { host, sim } = await setup({ ribbonPrints: 10 });
+    for (const command of ['Pem;2', 'Pr;k', 'Ss', 'Sr']) expect(await host.ask(`\x1b${command}\r`)).toBe('OK');
+    const payload = Buffer.alloc(1024);
+    for (let i = 0; i < 8; i++) payload.set([0x01, 0xff], i * 2);
+    const panel = Buffer.concat([hex('1b4462633b6b3b323b313032343b'), payload, hex('0d')]);
+    expect(panel.length).toBe(1039);
+    expect(await host.ask(panel)).toBe('OK');
+    expect(await host.ask('\x1bSe\r')).toBe('OK');
+    const [card] = sim.printedCards();
+    expect(card).toMatchObject({ frontPanels: ['k'], ribbon: 'k', disposition: 'ejected' });
+    expect(sim.state()).toMatchObject({ ribbonPrintsLeft: 9, cardsInFeeder: 99, panelsPrinted: 1 });
+    const { data, info } = await sharp(card?.front).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([1016, 648]);
+    const at = (x: number, y: number): number => data[(y * info.width + x) * info.channels] ?? -1;
+    expect([at(0, 0), at(7, 7), at(8, 0), at(0, 8), at(500, 300)]).toEqual([0, 0, 255, 255, 255]);
+  });
+
+  it('7: parses a real driver stream with the largest compressed panel, Se;1 and NUL padding', async () => {
+    const { host, sim } = await setup();
+    const payload = Buffer.alloc(83_312);
+    for (let line = 0; line < 1016; line++) {
+      payload[line * 82] = 0x51;
+      payload.fill(line < 8 ? 0xff : 0x1b, line * 82 + 1, line * 82 + 82);
+    }
+    const stream = Buffer.concat([
+      hex('1b50723b6b0d 1b506d693b463b730d'),
+      Buffer.from('\x1bSs\r\x1bSr\r\x1bDbc;k;2;83312;', 'latin1'),
+      payload,
+      Buffer.from('\r\x1bSe;1\r', 'latin1'),
+      Buffer.alloc(64),
+    ]);
+    // replies arrive back to back as the printer works through its buffer
+    expect(await host.ask(stream)).toBe('OKOKOKOKOKOK');
+    expect(sim.printedCards()).toHaveLength(1);
+    expect(sim.state()).toMatchObject({ malformedCommands: 0, garbageBytesReceived: 0, card: 'none' });
+  });
+
+  it('answers ACK / NACK + code under Pem;4, and ends replies with CR when configured', async () => {
+    const { host } = await setup({ cards: 0, replyTerminator: '\r', model: 'primacy' });
+    expect(await host.ask('\x1bRlr;p\r')).toBe('OK\r');
+    expect(await host.ask('\x1bPem;4\r')).toBe('\x06');
+    expect(await host.ask('\x1bSi\r')).toBe('\x15F');
+    expect(await host.ask('\x1bPr;k\r')).toBe('\x06');
+    expect(await host.ask('\x1bSk;f\r')).toBe('\x151');
+  });
+
+  it('faults: jam at a chosen step, cover opened mid-job, power loss, garbage on the line', async () => {
+    const { host, sim } = await setup();
+    sim.injectFault({ kind: 'jam', atStep: 'insert' });
+    expect(await host.ask('\x1bSs\r')).toBe('CARD JAM');
+    expect(await host.ask('\x1bSer\r')).toBe('CARD JAM');
+    sim.injectFault({ kind: 'clear-jam' });
+    expect(await host.ask('\x1bRlr;p\r')).toBe('OK');
+
+    sim.injectFault({ kind: 'cover-open', atStep: 'park' });
+    expect(await host.ask('\x1bSs\r')).toBe('OK');
+    expect(await host.ask('\x1bSic\r')).toBe('COVER OPEN');
+    expect(await host.ask('\x1bRlr;p\r')).toBe('CARD');
+    sim.injectFault({ kind: 'cover-close' });
+    expect(await host.ask('\x1bSer\r')).toBe('OK');
+    expect(sim.state()).toMatchObject({ cardsRejected: 1, card: 'none' });
+
+    sim.injectFault({ kind: 'power-loss', atStep: 'insert' });
+    expect(await host.ask('\x1bSs\r', 300)).toBe('');
+    expect(await host.ask('\x1bRlr;p\r', 300)).toBe('');
+    sim.injectFault({ kind: 'power-on' });
+    expect(await host.ask('\x1bRlr;p\r')).toBe('OK');
+
+    sim.injectFault({ kind: 'garbage', bytes: Buffer.from('\xfe\x00zz', 'latin1') });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await host.ask('zz\x1bRco;I\r')).toBe('300');
+    expect(sim.state().garbageBytesReceived).toBe(2);
+  });
+});
