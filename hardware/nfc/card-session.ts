@@ -1,0 +1,118 @@
+import { err, ok, type Result } from '../../shared/result';
+import { blockSize, equalBytes, sectorOf, trailerBlockOf, type KeyType } from './mifare';
+import {
+  authenticateApdu,
+  getUidApdu,
+  loadKeyApdu,
+  parseResponse,
+  readBlockApdu,
+  sw,
+  writeBlockApdu,
+} from './protocol/apdu';
+
+/**
+ * MIFARE Classic operations over one card connection: load key + authenticate, read, write-and-verify.
+ * It knows APDUs and status words, not the record; the transport is injected (nfc-pcsc in the driver,
+ * the virtual card model in fast tests).
+ */
+export type TransmitFailure =
+  | { readonly kind: 'card_removed'; readonly message: string }
+  | { readonly kind: 'timeout'; readonly message: string }
+  | { readonly kind: 'reader_unavailable'; readonly message: string };
+
+export type Transmit = (apdu: Uint8Array, responseMaxLength: number) => Promise<Result<Uint8Array, TransmitFailure>>;
+
+export type SessionError =
+  | TransmitFailure
+  | { readonly kind: 'command_failed'; readonly command: string; readonly status: number; readonly message: string }
+  | { readonly kind: 'auth_failed'; readonly sector: number; readonly message: string }
+  | { readonly kind: 'write_verify_failed'; readonly block: number; readonly message: string };
+
+export interface KeyCandidate {
+  readonly keyType: KeyType;
+  readonly key: Uint8Array;
+}
+
+/** Attempts per write before `write_verify_failed` (a weak field can corrupt one write). */
+export const writeAttempts = 2;
+const statusResponseLength = 2;
+const uidResponseLength = 12;
+const readResponseLength = blockSize + 2;
+
+export interface CardSession {
+  getUid(): Promise<Result<Uint8Array, SessionError>>;
+  /** Tries each candidate in turn; resolves with the one that opened the sector. */
+  authenticate(sector: number, candidates: readonly KeyCandidate[]): Promise<Result<KeyCandidate, SessionError>>;
+  read(block: number): Promise<Result<Uint8Array, SessionError>>;
+  /**
+   * Writes, reads back and compares (for a trailer only the access bytes are compared: keys read as
+   * zeros). `onSent` fires when the write APDU has been handed to the reader: from then on the block may
+   * have landed even if no answer comes.
+   */
+  writeVerified(block: number, data: Uint8Array, onSent?: () => void): Promise<Result<void, SessionError>>;
+}
+
+export function createCardSession(transmit: Transmit): CardSession {
+  async function exchange(command: string, apdu: Uint8Array, maxLength: number): Promise<Result<{ data: Uint8Array; status: number }, SessionError>> {
+    const sent = await transmit(apdu, maxLength);
+    if (!sent.ok) return sent;
+    const response = parseResponse(sent.value);
+    if (!response) return err({ kind: 'command_failed', command, status: 0, message: `${command}: short response` });
+    return ok(response);
+  }
+
+  function failed(command: string, status: number): { ok: false; error: SessionError } {
+    return err({ kind: 'command_failed', command, status, message: `${command}: status ${status.toString(16).padStart(4, '0')}` });
+  }
+
+  async function read(block: number): Promise<Result<Uint8Array, SessionError>> {
+    const response = await exchange('read', readBlockApdu(block), readResponseLength);
+    if (!response.ok) return response;
+    if (response.value.status !== sw.success || response.value.data.length !== blockSize) return failed(`read block ${block}`, response.value.status);
+    return ok(response.value.data);
+  }
+
+  return {
+    async getUid() {
+      const response = await exchange('get_uid', getUidApdu(), uidResponseLength);
+      if (!response.ok) return response;
+      if (response.value.status !== sw.success) return failed('get_uid', response.value.status);
+      return ok(response.value.data);
+    },
+
+    async authenticate(sector, candidates) {
+      const block = trailerBlockOf(sector);
+      for (const candidate of candidates) {
+        const loaded = await exchange('load_key', loadKeyApdu(0, candidate.key), statusResponseLength);
+        if (!loaded.ok) return loaded;
+        if (loaded.value.status !== sw.success) return failed('load_key', loaded.value.status);
+        const authenticated = await exchange('authenticate', authenticateApdu(block, candidate.keyType, 0), statusResponseLength);
+        if (!authenticated.ok) return authenticated;
+        if (authenticated.value.status === sw.success) return ok(candidate);
+      }
+      return err({ kind: 'auth_failed', sector, message: `no key opened sector ${sector}` });
+    },
+
+    read,
+
+    async writeVerified(block, data, onSent) {
+      const trailer = trailerBlockOf(sectorOf(block)) === block;
+      let last: SessionError = { kind: 'write_verify_failed', block, message: `block ${block} did not read back as written` };
+      for (let attempt = 0; attempt < writeAttempts; attempt++) {
+        onSent?.();
+        const written = await exchange('write', writeBlockApdu(block, data), statusResponseLength);
+        if (!written.ok) return written;
+        if (written.value.status !== sw.success) {
+          last = { kind: 'command_failed', command: `write block ${block}`, status: written.value.status, message: `write block ${block} refused` };
+          continue;
+        }
+        const back = await read(block);
+        if (!back.ok) return back;
+        const same = trailer ? equalBytes(back.value.slice(6, 10), data.slice(6, 10)) : equalBytes(back.value, data);
+        if (same) return ok(undefined);
+        last = { kind: 'write_verify_failed', block, message: `block ${block} did not read back as written` };
+      }
+      return err(last);
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import { EventEmitter } from 'node:events';
+import { silentLog, type LogSink } from '../../shared/log';
+import { err, ok, type Result } from '../../shared/result';
+import { createCardSession, type Transmit, type TransmitFailure } from './card-session';
+import type { ChipKeys } from './keys';
+import type { CitizenCardRecord } from './layout';
+import { classic1kCardName, equalBytes, toHex } from './mifare';
+import { bindPcscSocket, createNfcContext, currentPcscSocket, type NfcPcsc, type NfcPcscReader } from './nfc-pcsc-binding';
+import { acceptsConnections } from './pcscd';
+import { personaliseCard, readCardRecord } from './personalise';
+import type { CardKind, CardTap, NfcError, NfcStation, NfcStationEvents, PersonaliseReport, ReadRecordValue } from './types';
+
+/**
+ * The contactless station over nfc-pcsc: `autoProcessing = false` and our own APDUs, `error` listeners
+ * on every emitter, one card command at a time (a promise queue), and recovery when pcscd goes away
+ * and comes back (the reader is "unplugged": `readerDetached`, then `readerAttached`).
+ */
+export interface NfcTimeouts {
+  /** One APDU round trip; past it the card is treated as gone. */
+  readonly commandMs: number;
+  /** How often to look for pcscd while it is away. */
+  readonly daemonPollMs: number;
+}
+
+export const defaultNfcTimeouts: NfcTimeouts = { commandMs: 2_000, daemonPollMs: 250 };
+
+export interface OpenNfcStationOptions {
+  /** Use this reader (exact name); by default the first one that appears. */
+  readonly readerName?: string;
+  /** pcscd socket (a private daemon's `socketPath`); one per process, see `bindPcscSocket`. */
+  readonly socketPath?: string;
+  readonly log?: LogSink;
+  readonly timeouts?: Partial<NfcTimeouts>;
+}
+
+interface ActiveCard {
+  readonly tap: CardTap;
+  readonly reader: NfcPcscReader;
+  /** The `card` event went out (the UID was read). */
+  readonly announced: boolean;
+}
+
+const pcscCode = /\(0x([0-9a-f]{8})\)/i;
+/** PC/SC codes meaning the reader or the daemon went away (rather than the card). */
+const readerGoneCodes = new Set([0x8010001d, 0x8010001e, 0x80100017, 0x80100009]);
+
+export async function openNfcStation(options: OpenNfcStationOptions = {}): Promise<NfcStation> {
+  const log = options.log ?? silentLog;
+  const timeouts: NfcTimeouts = { ...defaultNfcTimeouts, ...options.timeouts };
+  if (options.socketPath !== undefined) {
+    const bound = bindPcscSocket(options.socketPath);
+    if (!bound.ok) throw new Error(bound.error.message);
+  }
+  const socketPath = currentPcscSocket();
+  const events = new EventEmitter();
+  events.on('error', () => {}); // never thrown at callers: errors travel as events and Results
+  let context: NfcPcsc | undefined;
+  let reader: NfcPcscReader | undefined;
+  let card: ActiveCard | undefined;
+  let closed = false;
+  let queue: Promise<unknown> = Promise.resolve();
+  let pollTimer: NodeJS.Timeout | undefined;
+
+  /** One command at a time per reader: every card operation runs through here. */
+  function exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const run = queue.then(operation, operation);
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  function transmitOn(target: ActiveCard): Transmit {
+    return async (apdu, responseMaxLength) => {
+      if (card !== target) return err({ kind: 'card_removed', message: 'card left the reader' });
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<Result<Uint8Array, TransmitFailure>>((resolve) => {
+        timer = setTimeout(() => resolve(err({ kind: 'timeout', message: `no answer within ${timeouts.commandMs} ms` })), timeouts.commandMs);
+      });
+      const sent = (async (): Promise<Result<Uint8Array, TransmitFailure>> => {
+        try {
+          return ok(new Uint8Array(await target.reader.transmit(Buffer.from(apdu), responseMaxLength)));
+        } catch (error) {
+          return err(classifyTransmitError(error));
+        }
+      })();
+      // Even after a timeout the queue waits for the native call: never two commands in flight.
+      const result = await Promise.race([sent, timedOut]);
+      clearTimeout(timer);
+      if (!result.ok && result.error.kind === 'timeout') await sent;
+      return result;
+    };
+  }
+
+  function classifyTransmitError(error: unknown): TransmitFailure {
+    const previous = (error as { previous?: unknown }).previous;
+    const message = previous instanceof Error ? previous.message : error instanceof Error ? error.message : String(error);
+    const code = pcscCode.exec(message)?.[1];
+    if (code !== undefined && readerGoneCodes.has(Number.parseInt(code, 16))) return { kind: 'reader_unavailable', message };
+    return { kind: 'card_removed', message };
+  }
+
+  function classify(atr: Uint8Array): CardKind {
+    // Storage card (PC/SC part 3) with card name 00 01: MIFARE Classic 1K. Everything else is not ours.
+    const storage = atr.length === 20 && atr[0] === 0x3b && atr[1] === 0x8f && atr[5] === 0x4f;
+    const name = ((atr[13] ?? 0) << 8) | (atr[14] ?? 0);
+    return storage && name === classic1kCardName ? 'mifare-classic-1k' : 'unsupported';
+  }
+
+  function attach(candidate: NfcPcscReader): void {
+    candidate.on('error', (error) => log({ eventId: 'nfc-reader-error', disposition: 'failure', message: error.message }));
+    if (reader || (options.readerName !== undefined && candidate.name !== options.readerName)) {
+      candidate.autoProcessing = false;
+      return;
+    }
+    reader = candidate;
+    candidate.autoProcessing = false;
+    log({ eventId: 'nfc-reader-attached', disposition: 'success', message: 'reader attached', reader: candidate.name });
+    events.emit('readerAttached', { name: candidate.name });
+    // nfc-pcsc loses connect errors (`this.emit(err)`); the raw status still says a card is there.
+    candidate.reader.on('status', (status) => {
+      const mute = (status.state & candidate.reader.SCARD_STATE_MUTE) !== 0;
+      if (mute) events.emit('cardUnreadable', { message: 'a card is on the reader but does not answer: present one card only' });
+    });
+    candidate.on('card', (raw) => {
+      const atr = new Uint8Array(raw.atr ?? []);
+      exclusive(async () => {
+        const kind = classify(atr);
+        const pending: ActiveCard = { tap: { uid: '', atr: toHex(atr), kind }, reader: candidate, announced: false };
+        card = pending;
+        const uid = kind === 'mifare-classic-1k' ? await createCardSession(transmitOn(pending)).getUid() : undefined;
+        if (card !== pending) return; // gone already
+        if (uid !== undefined && !uid.ok) {
+          card = undefined;
+          events.emit('cardUnreadable', { message: `card did not give its UID: ${uid.error.message}` });
+          return;
+        }
+        const tap: CardTap = { uid: uid?.ok ? toHex(uid.value) : '', atr: toHex(atr), kind };
+        card = { tap, reader: candidate, announced: true };
+        log({ eventId: 'nfc-card-present', disposition: 'na', message: 'card on the reader', kind });
+        events.emit('card', tap);
+      });
+    });
+    candidate.on('card.off', () => {
+      const gone = card;
+      card = undefined;
+      if (gone) {
+        log({ eventId: 'nfc-card-removed', disposition: 'na', message: 'card left the reader' });
+        events.emit('removed', gone.tap);
+      }
+    });
+    candidate.on('end', () => detach('reader removed'));
+  }
+
+  function detach(reason: string): void {
+    const gone = reader;
+    reader = undefined;
+    if (card) {
+      const tap = card.tap;
+      card = undefined;
+      events.emit('removed', tap);
+    }
+    if (gone) {
+      log({ eventId: 'nfc-reader-detached', disposition: 'failure', message: reason, reader: gone.name });
+      events.emit('readerDetached', { name: gone.name });
+    }
+  }
+
+  function teardownContext(): void {
+    const old = context;
+    context = undefined;
+    if (!old) return;
+    old.removeAllListeners();
+    old.on('error', () => {});
+    try {
+      old.close();
+    } catch {
+      // already closed by the daemon going away
+    }
+  }
+
+  async function connectWhenDaemonAnswers(): Promise<void> {
+    if (closed) return;
+    // The native constructor spins until pcscd answers, so only create it once the socket accepts.
+    if (!(await acceptsConnections(socketPath))) {
+      pollTimer = setTimeout(() => void connectWhenDaemonAnswers(), timeouts.daemonPollMs);
+      return;
+    }
+    if (closed) return;
+    const created = createNfcContext();
+    context = created;
+    created.on('reader', attach);
+    created.on('error', (error) => {
+      // pcscd stopped: the context is dead for good; make a new one when the daemon is back.
+      log({ eventId: 'nfc-pcsc-error', disposition: 'failure', message: error.message });
+      if (context !== created) return;
+      detach('pcscd went away');
+      teardownContext();
+      pollTimer = setTimeout(() => void connectWhenDaemonAnswers(), timeouts.daemonPollMs);
+    });
+  }
+
+  await connectWhenDaemonAnswers();
+
+  function withCard<T>(keys: ChipKeys | undefined, operation: (active: ActiveCard) => Promise<Result<T, NfcError>>): Promise<Result<T, NfcError>> {
+    return exclusive(async () => {
+      if (!reader) return err({ kind: 'reader_unavailable' as const, message: 'no reader attached' });
+      const active = card;
+      if (!active) return err({ kind: 'no_card' as const, message: 'no card on the reader' });
+      if (active.tap.kind !== 'mifare-classic-1k') {
+        return err({ kind: 'unsupported_card' as const, atr: active.tap.atr, message: 'not a MIFARE Classic 1K card (a phone or another card type)' });
+      }
+      if (keys && !equalBytes(keys.uid, Uint8Array.from(Buffer.from(active.tap.uid, 'hex')))) {
+        return err({ kind: 'wrong_card' as const, expectedUid: toHex(keys.uid), actualUid: active.tap.uid, message: 'the keys belong to another card' });
+      }
+      return operation(active);
+    });
+  }
+
+  const station: NfcStation = {
+    on(event, listener) {
+      events.on(event, listener as (...args: unknown[]) => void);
+    },
+    off(event, listener) {
+      events.off(event, listener as (...args: unknown[]) => void);
+    },
+    readerName: () => reader?.name,
+    currentCard: () => (card?.announced ? card.tap : undefined),
+    personalise(record: CitizenCardRecord, keys: ChipKeys): Promise<Result<PersonaliseReport, NfcError>> {
+      return withCard(keys, async (active) => {
+        log({ eventId: 'nfc-personalise-init', disposition: 'na', message: 'personalising card' });
+        const result = await personaliseCard(createCardSession(transmitOn(active)), record, keys);
+        log({
+          eventId: 'nfc-personalise-complete',
+          disposition: result.ok ? 'success' : 'failure',
+          message: result.ok ? 'card personalised and verified' : result.error.message,
+          ...(result.ok ? {} : { error: result.error.kind }),
+        });
+        return result.ok ? ok({ uid: active.tap.uid, written: result.value.written, record }) : result;
+      });
+    },
+    readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
+      return withCard(keys, async (active) => {
+        const result = await readCardRecord(createCardSession(transmitOn(active)), keys);
+        log({
+          eventId: 'nfc-read-record',
+          disposition: result.ok ? 'success' : 'failure',
+          message: result.ok ? 'record read and verified' : result.error.message,
+          ...(result.ok ? {} : { error: result.error.kind }),
+        });
+        return result.ok ? ok({ uid: active.tap.uid, record: result.value, mac: 'verified' as const }) : result;
+      });
+    },
+    async close() {
+      closed = true;
+      clearTimeout(pollTimer);
+      await queue;
+      reader?.removeAllListeners();
+      reader?.on('error', () => {});
+      reader = undefined;
+      card = undefined;
+      teardownContext();
+      events.removeAllListeners();
+    },
+  };
+  return station;
+}
+
+export type { NfcStationEvents };

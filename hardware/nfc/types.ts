@@ -1,0 +1,83 @@
+import type { Result } from '../../shared/result';
+import type { ChipKeys } from './keys';
+import type { CitizenCardRecord, RecordError } from './layout';
+
+/** What the contactless station reports and does. Implemented over nfc-pcsc by driver.ts. */
+export type CardKind = 'mifare-classic-1k' | 'unsupported';
+
+export interface CardTap {
+  /** Hex, upper case (e.g. "04A1B2C3"); empty when an unsupported card gave none. */
+  readonly uid: string;
+  readonly atr: string;
+  readonly kind: CardKind;
+}
+
+export type WriteState =
+  /** Nothing was written: the chip is as it was. */
+  | 'untouched'
+  /** Some blocks were written and the MAC was not: the chip reads as `incomplete`. */
+  | 'incomplete'
+  /** The card left while the MAC was being written: it may or may not verify; read it to know. */
+  | 'commit_uncertain'
+  /** Everything was written, the final read-back did not finish: read it to know. */
+  | 'written_unverified';
+
+export type NfcError =
+  | { readonly kind: 'no_card'; readonly message: string }
+  | { readonly kind: 'unsupported_card'; readonly atr: string; readonly message: string }
+  /** The keys were derived for another UID: another card is on the reader now. */
+  | { readonly kind: 'wrong_card'; readonly expectedUid: string; readonly actualUid: string; readonly message: string }
+  | {
+      readonly kind: 'card_removed';
+      readonly written: readonly number[];
+      readonly notWritten: readonly number[];
+      /** The block being written when the card left: it may or may not have landed. */
+      readonly inFlight: number | null;
+      readonly state: WriteState;
+      readonly message: string;
+    }
+  | { readonly kind: 'auth_failed'; readonly sector: number; readonly message: string }
+  | { readonly kind: 'write_verify_failed'; readonly block: number; readonly message: string }
+  | { readonly kind: 'command_failed'; readonly command: string; readonly status: number; readonly message: string }
+  | { readonly kind: 'timeout'; readonly command: string; readonly message: string }
+  | { readonly kind: 'reader_unavailable'; readonly message: string }
+  /** The record to write does not fit the layout. */
+  | { readonly kind: 'invalid_record'; readonly error: RecordError; readonly message: string }
+  /** What is on the chip does not decode or verify (not personalised, incomplete, forged...). */
+  | { readonly kind: 'record_invalid'; readonly error: RecordError; readonly message: string };
+
+export interface PersonaliseReport {
+  readonly uid: string;
+  /** Blocks written and read back equal, in write order. */
+  readonly written: readonly number[];
+  readonly record: CitizenCardRecord;
+}
+
+export interface ReadRecordValue {
+  readonly uid: string;
+  readonly record: CitizenCardRecord;
+  /** Only 'verified' reaches here: a MAC that does not verify is `record_invalid` / `mac_mismatch`. */
+  readonly mac: 'verified';
+}
+
+export interface NfcStationEvents {
+  card: [tap: CardTap];
+  removed: [tap: CardTap];
+  readerAttached: [reader: { readonly name: string }];
+  readerDetached: [reader: { readonly name: string }];
+  /** A card is on the reader but could not be talked to: more than one card, or a card that does not answer. */
+  cardUnreadable: [info: { readonly message: string }];
+}
+
+export interface NfcStation {
+  on<E extends keyof NfcStationEvents>(event: E, listener: (...args: NfcStationEvents[E]) => void): void;
+  off<E extends keyof NfcStationEvents>(event: E, listener: (...args: NfcStationEvents[E]) => void): void;
+  /** The attached reader's name, if any. */
+  readerName(): string | undefined;
+  /** The card on the reader now, if any. */
+  currentCard(): CardTap | undefined;
+  /** Writes the record sector by sector (MAC last), reads everything back and compares. */
+  personalise(record: CitizenCardRecord, keys: ChipKeys): Promise<Result<PersonaliseReport, NfcError>>;
+  readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>>;
+  close(): Promise<void>;
+}
