@@ -1,0 +1,448 @@
+import { SerialPort } from 'serialport';
+import { openPtyPair, type PtyPair } from '../hardware/serial/pty-pair';
+import {
+  arduinoUno,
+  decodeExtendedAnalog,
+  encodeAnalogMapping,
+  encodeCapabilities,
+  encodeDigitalPort,
+  encodeFirmwareName,
+  encodePinState,
+  encodeVersion,
+  firmata,
+  HostCommandParser,
+  pinModes,
+  type BoardDescription,
+  type HostCommand,
+} from './firmata-protocol';
+import { defaultPinMap, type KioskPinMap } from './pin-map';
+
+/**
+ * A kiosk I/O board on the device end of a pty pair: an Arduino Uno running StandardFirmataPlus
+ * 2.5 (it answers the real handshake, pin modes, writes, reporting and pin state queries), wired
+ * like the kiosk (pin-map.ts) to a pulse bill acceptor and a door switch.
+ *
+ * Timing of the bill acceptor comes from the device's own description (docs/protocols.md), not
+ * from the program's counter: ≈50 ms LOW / ≈100 ms HIGH per NT$100 pulse.
+ */
+
+export const defaultFirmwareName = 'StandardFirmataPlus.ino';
+
+/** NV10 pulse output timing, before jitter. */
+export const acceptorTiming = {
+  pulseLowMs: 50,
+  pulseHighMs: 100,
+  /** Quiet time between two notes: validating and stacking a note takes at least this long. */
+  betweenNotesMs: 600,
+} as const;
+
+export type NoteValue = 100 | 500 | 1000;
+
+export interface InsertNoteOptions {
+  /** Each LOW and HIGH phase is lengthened or shortened by up to this much (uniform). */
+  readonly jitterMs?: number;
+  /** Contact bounce: 1-3 extra transitions around every edge. */
+  readonly bounce?: boolean;
+}
+
+export interface InsertedNote {
+  readonly amount: NoteValue;
+  readonly pulses: number;
+  /** Epoch ms when the last pulse ended (the line went back HIGH). */
+  readonly lastPulseEndAt: number;
+}
+
+export interface PinWrite {
+  readonly pin: number;
+  readonly value: number;
+  readonly kind: 'digital' | 'pwm';
+  /** Epoch ms. */
+  readonly at: number;
+}
+
+export interface BoardSimulator {
+  readonly devicePath: string;
+  /** Feeds a note: resolves once its pulse train has been sent. Notes queue one after another. */
+  insertNote(amount: NoteValue, options?: InsertNoteOptions): Promise<InsertedNote>;
+  setDoor(open: boolean, options?: { readonly bounce?: boolean }): void;
+  /** Every output level change the host made, in order. */
+  pinWrites(): readonly PinWrite[];
+  /** The Firmata mode number of a pin (0 input, 1 output, 3 PWM, 0x0B pull-up...). */
+  pinMode(pin: number): number | undefined;
+  /** The current output value of a pin (digital level or PWM duty). */
+  pinValue(pin: number): number;
+  /** How many times a host asked for the capabilities: one per handshake. */
+  readonly handshakes: number;
+  /** Cuts the board off: with a cable (see options) the host's device node disappears. */
+  unplug(): Promise<void>;
+  /** Plugs it back: the board boots again (all pins reset) and announces itself. */
+  replug(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface BoardSimulatorOptions {
+  readonly devicePath: string;
+  /** Firmware name the board reports. */
+  readonly name?: string;
+  readonly pinMap?: KioskPinMap;
+  readonly board?: BoardDescription;
+  /** 1 = real time; 0.5 plays pulse trains twice as fast. */
+  readonly timeScale?: number;
+  /** Random source in [0, 1) for jitter and bounce. */
+  readonly random?: () => number;
+  /**
+   * The USB cable: `pull` makes the host's device node go away, `plug` brings it back (e.g. close
+   * and reopen the pty pair). Without it, unplug() only powers the board off: it goes silent.
+   */
+  readonly cable?: { pull(): Promise<void>; plug(): Promise<void> };
+}
+
+export async function startBoardSimulator(options: BoardSimulatorOptions): Promise<BoardSimulator> {
+  const simulator = new FirmataBoardSimulator(options);
+  await simulator.powerOn();
+  return simulator;
+}
+
+/** A simulator that owns its pty pair, so that unplug() really pulls the cable. */
+export async function startBoardSimulatorOnPty(
+  options: Omit<BoardSimulatorOptions, 'devicePath' | 'cable'> & { readonly ptyName?: string; readonly dir?: string } = {},
+): Promise<BoardSimulator & { readonly hostPath: string }> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const ptyName = options.ptyName ?? 'board';
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
+  let pair: PtyPair | undefined = await openPtyPair(ptyName, dir);
+  const hostPath = pair.hostPath;
+  const simulator = new FirmataBoardSimulator({
+    ...options,
+    devicePath: pair.devicePath,
+    cable: {
+      pull: async () => {
+        await pair?.close();
+        pair = undefined;
+      },
+      plug: async () => {
+        pair = await openPtyPair(ptyName, dir);
+      },
+    },
+  });
+  await simulator.powerOn();
+  const close = simulator.close.bind(simulator);
+  return Object.assign(simulator, {
+    hostPath,
+    close: async () => {
+      await close();
+      await pair?.close();
+      pair = undefined;
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
+
+/** StandardFirmataPlus's pin state, without the I/O. */
+class BoardModel {
+  readonly modes: (number | undefined)[] = [];
+  readonly values: number[] = [];
+  readonly reportedPorts = new Set<number>();
+  private readonly lastReport: number[] = [];
+
+  constructor(
+    readonly board: BoardDescription,
+    private readonly read: (pin: number, mode: number | undefined, value: number) => number,
+  ) {
+    this.reset();
+  }
+
+  /** systemResetCallback: digital pins to OUTPUT LOW, analog pins to ANALOG, reporting off. */
+  reset(): void {
+    for (let pin = 0; pin < this.board.totalPins; pin++) {
+      this.values[pin] = 0;
+      if (this.board.analogChannels.has(pin)) this.modes[pin] = pinModes.analog;
+      else if (this.board.digitalPins.includes(pin)) this.modes[pin] = pinModes.output;
+      else this.modes[pin] = undefined;
+    }
+    this.reportedPorts.clear();
+    this.lastReport.length = 0;
+  }
+
+  isInput(pin: number): boolean {
+    const mode = this.modes[pin];
+    return mode === pinModes.input || mode === pinModes.pullup;
+  }
+
+  /** readPort() masked by the input pins, as checkDigitalInputs() does. */
+  portValue(port: number): number {
+    let value = 0;
+    for (let bit = 0; bit < 8; bit++) {
+      const pin = port * 8 + bit;
+      if (pin < this.board.totalPins && this.isInput(pin) && this.read(pin, this.modes[pin], this.values[pin] ?? 0)) value |= 1 << bit;
+    }
+    return value;
+  }
+
+  /** The port reports a board sends after its inputs may have changed (only ports that changed). */
+  scan(force?: number): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (const port of this.reportedPorts) {
+      const value = this.portValue(port);
+      if (port === force || value !== this.lastReport[port]) {
+        this.lastReport[port] = value;
+        out.push(encodeDigitalPort(port, value));
+      }
+    }
+    return out;
+  }
+}
+
+class FirmataBoardSimulator implements BoardSimulator {
+  readonly devicePath: string;
+  handshakes = 0;
+  private port: SerialPort | undefined;
+  private powered = false;
+  private readonly parser = new HostCommandParser();
+  private readonly model: BoardModel;
+  private readonly writes: PinWrite[] = [];
+  private readonly pins: KioskPinMap;
+  private readonly scale: number;
+  private readonly random: () => number;
+  private billLineLow = false;
+  private doorOpen = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastTrainEnd = 0;
+  private closed = false;
+  private readonly pendingSleeps = new Map<NodeJS.Timeout, (error: Error) => void>();
+
+  constructor(private readonly options: BoardSimulatorOptions) {
+    this.devicePath = options.devicePath;
+    this.pins = options.pinMap ?? defaultPinMap;
+    this.scale = options.timeScale ?? 1;
+    this.random = options.random ?? Math.random;
+    this.model = new BoardModel(options.board ?? arduinoUno, (pin, mode) => this.readPin(pin, mode));
+  }
+
+  /** The electrical level on an input pin: external circuit plus the board's own pull-up. */
+  private readPin(pin: number, mode: number | undefined): number {
+    const pulledUp = mode === pinModes.pullup;
+    if (pin === this.pins.billPulse) return this.billLineLow ? 0 : pulledUp ? 1 : 0;
+    if (pin === this.pins.tamper) return this.doorOpen && pulledUp ? 1 : 0;
+    return pulledUp ? 1 : 0; // an unconnected input floats; call it LOW
+  }
+
+  async powerOn(): Promise<void> {
+    const port = new SerialPort({ path: this.devicePath, baudRate: 57600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    port.on('error', () => {});
+    port.on('data', (chunk: Buffer) => this.receive(chunk));
+    this.port = port;
+    this.powered = true;
+    this.model.reset();
+    // Like a board coming out of reset: announce the protocol version and the firmware.
+    this.send(encodeVersion(), encodeFirmwareName(this.options.name ?? defaultFirmwareName));
+  }
+
+  private async powerOff(): Promise<void> {
+    this.powered = false;
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private receive(chunk: Buffer): void {
+    if (!this.powered) return;
+    for (const command of this.parser.push(chunk)) this.execute(command);
+  }
+
+  private execute(command: HostCommand): void {
+    const model = this.model;
+    switch (command.kind) {
+      case 'report-version':
+        this.send(encodeVersion());
+        return;
+      case 'system-reset':
+        model.reset();
+        return;
+      case 'set-pin-mode': {
+        if (command.pin >= model.board.totalPins) return;
+        const was = model.modes[command.pin];
+        model.modes[command.pin] = command.mode;
+        if (command.mode === pinModes.pullup) model.values[command.pin] = 1;
+        else if (command.mode === pinModes.input) model.values[command.pin] = 0;
+        else if (command.mode === pinModes.output && was === pinModes.pwm) this.output(command.pin, 0, 'digital');
+        this.send(...model.scan());
+        return;
+      }
+      case 'set-pin-value':
+        if (model.modes[command.pin] === pinModes.output) this.output(command.pin, command.value ? 1 : 0, 'digital');
+        return;
+      case 'digital-port':
+        for (let bit = 0; bit < 8; bit++) {
+          const pin = command.port * 8 + bit;
+          if (pin >= model.board.totalPins) continue;
+          const level = (command.value >> bit) & 1;
+          if (model.modes[pin] === pinModes.output) this.output(pin, level, 'digital');
+          // Legacy pull-up: writing HIGH to an input pin enables its pull-up.
+          else if (model.modes[pin] === pinModes.input && level === 1) model.modes[pin] = pinModes.pullup;
+        }
+        this.send(...model.scan());
+        return;
+      case 'analog-write':
+        this.pwm(command.pin, command.value);
+        return;
+      case 'report-digital':
+        if (command.enable) {
+          model.reportedPorts.add(command.port);
+          // StandardFirmata sends the port at once, so the host knows the levels after a reconnect.
+          this.send(...model.scan(command.port));
+        } else model.reportedPorts.delete(command.port);
+        return;
+      case 'report-analog':
+        return; // nothing analog is wired
+      case 'sysex':
+        this.sysex(command.command, command.data);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private sysex(command: number, data: readonly number[]): void {
+    const model = this.model;
+    switch (command) {
+      case firmata.queryFirmware:
+        this.send(encodeFirmwareName(this.options.name ?? defaultFirmwareName));
+        return;
+      case firmata.capabilityQuery:
+        this.handshakes++;
+        this.send(encodeCapabilities(model.board));
+        return;
+      case firmata.analogMappingQuery:
+        this.send(encodeAnalogMapping(model.board));
+        return;
+      case firmata.pinStateQuery: {
+        const pin = data[0];
+        if (pin === undefined || pin >= model.board.totalPins) return;
+        const mode = model.modes[pin];
+        this.send(encodePinState(pin, mode ?? 0x7f, model.values[pin] ?? 0));
+        return;
+      }
+      case firmata.extendedAnalog: {
+        const write = decodeExtendedAnalog(data);
+        if (write) this.pwm(write.pin, write.value);
+        return;
+      }
+      case firmata.samplingInterval:
+        return; // only paces analog reports; digital inputs are checked every loop
+      default:
+        return; // StandardFirmataPlus ignores sysex it does not know
+    }
+  }
+
+  private pwm(pin: number, value: number): void {
+    if (this.model.modes[pin] === pinModes.pwm) this.output(pin, value, 'pwm');
+  }
+
+  private output(pin: number, value: number, kind: PinWrite['kind']): void {
+    if (this.model.values[pin] === value) return;
+    this.model.values[pin] = value;
+    this.writes.push({ pin, value, kind, at: Date.now() });
+  }
+
+  private send(...messages: Uint8Array[]): void {
+    if (!this.powered || !this.port?.isOpen || messages.length === 0) return;
+    this.port.write(Buffer.concat(messages));
+  }
+
+  /** Changes an external input; with bounce, the line chatters before it settles. */
+  private changeInput(apply: (level: boolean) => void, target: boolean, bounce: boolean): void {
+    const messages: Uint8Array[] = [];
+    const chatter = bounce ? 1 + Math.floor(this.random() * 3) : 0;
+    apply(target);
+    messages.push(...this.model.scan());
+    for (let i = 0; i < chatter; i++) {
+      apply(!target);
+      messages.push(...this.model.scan());
+      apply(target);
+      messages.push(...this.model.scan());
+    }
+    // A bounce burst lasts a few ms, far less than one pulse: the board reports it back to back.
+    this.send(...messages);
+  }
+
+  insertNote(amount: NoteValue, options: InsertNoteOptions = {}): Promise<InsertedNote> {
+    const run = this.queue.then(() => this.playTrain(amount, options));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async playTrain(amount: NoteValue, options: InsertNoteOptions): Promise<InsertedNote> {
+    const pulses = amount / 100;
+    const jitter = (): number => (options.jitterMs ?? 0) * (2 * this.random() - 1);
+    const bounce = options.bounce ?? false;
+    const quiet = Date.now() - this.lastTrainEnd;
+    const gap = acceptorTiming.betweenNotesMs * this.scale;
+    if (quiet < gap) await this.sleep(gap - quiet);
+    let lastPulseEndAt = Date.now();
+    for (let i = 0; i < pulses; i++) {
+      this.changeInput((low) => (this.billLineLow = low), true, bounce);
+      // Each phase is timed from when its edge was actually sent: a late timer stretches a
+      // phase, it never shortens the next one.
+      await this.sleep(Math.max(1, (acceptorTiming.pulseLowMs + jitter()) * this.scale));
+      this.changeInput((low) => (this.billLineLow = low), false, bounce);
+      lastPulseEndAt = Date.now();
+      if (i < pulses - 1) await this.sleep(Math.max(1, (acceptorTiming.pulseHighMs + jitter()) * this.scale));
+    }
+    this.lastTrainEnd = Date.now();
+    return { amount, pulses, lastPulseEndAt };
+  }
+
+  setDoor(open: boolean, options: { readonly bounce?: boolean } = {}): void {
+    this.changeInput((level) => (this.doorOpen = level), open, options.bounce ?? false);
+  }
+
+  pinWrites(): readonly PinWrite[] {
+    return [...this.writes];
+  }
+
+  pinMode(pin: number): number | undefined {
+    return this.model.modes[pin];
+  }
+
+  pinValue(pin: number): number {
+    return this.model.values[pin] ?? 0;
+  }
+
+  async unplug(): Promise<void> {
+    await this.powerOff();
+    await this.options.cable?.pull();
+  }
+
+  async replug(): Promise<void> {
+    await this.options.cable?.plug();
+    await this.powerOn();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const [timer, reject] of this.pendingSleeps) {
+      clearTimeout(timer);
+      reject(new Error('board simulator closed'));
+    }
+    this.pendingSleeps.clear();
+    await this.powerOff();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) {
+        reject(new Error('board simulator closed'));
+        return;
+      }
+      const timer = setTimeout(() => {
+        this.pendingSleeps.delete(timer);
+        resolve();
+      }, ms);
+      this.pendingSleeps.set(timer, reject);
+    });
+  }
+}
