@@ -176,7 +176,7 @@ export async function heldCards(context: StoreContext, idNumber: string): Promis
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
   const rows = await context.db.all<CardRow>(
     `SELECT i.card_type, i.status, i.card_number, i.issued_at FROM cardholders c JOIN issuances i ON i.cardholder_id = c.id
-     WHERE c.id_hash = ? ORDER BY i.issued_at`,
+     WHERE c.id_hash = ? ORDER BY i.issued_at, i.rowid`,
     [idHash],
   );
   return rows.map(toHeldCard);
@@ -187,7 +187,7 @@ export async function findCardholder(context: StoreContext, idNumber: string): P
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
   const row = await context.db.get<{ id: string; pii: Buffer | null }>('SELECT id, pii FROM cardholders WHERE id_hash = ?', [idHash]);
   if (!row) return null;
-  const cards = await context.db.all<CardRow>('SELECT card_type, status, card_number, issued_at FROM issuances WHERE cardholder_id = ? ORDER BY issued_at', [row.id]);
+  const cards = await context.db.all<CardRow>('SELECT card_type, status, card_number, issued_at FROM issuances WHERE cardholder_id = ? ORDER BY issued_at, rowid', [row.id]);
   return {
     cardholderId: row.id,
     applicant: row.pii ? context.vault.decryptJson<ApplicantData>(row.pii, piiContext(row.id)) : null,

@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../../kiosk/controller/store/database';
+import { issuance, openTempStore, type TempStore } from './temp-store';
+
+describe('store: audit log', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await openTempStore();
+    for (let i = 0; i < 5; i++) {
+      await t.store.appendAudit({ eventId: 'cash-box-open', operatorId: `op-${i}`, disposition: 'success', details: { amount: 100 * i } });
+    }
+    await t.store.recordIssuance(issuance());
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  /** Edits the file behind the store's back, as an attacker with the file (but not the key) could. */
+  async function tamper(sql: string): Promise<void> {
+    await t.store.close();
+    const raw = await openDatabase(t.path);
+    await raw.exec(`DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; ${sql}`);
+    await raw.close();
+    await t.reopen({ auditOpen: false });
+  }
+
+  it('verifies an intact chain', async () => {
+    const verified = await t.store.verifyAudit();
+    expect(verified).toEqual({ ok: true, value: { rows: (await t.store.readAudit({ limit: 1000 })).length } });
+  });
+
+  it('stamps each row with kiosk, time, event id, operator and disposition', async () => {
+    t.clock.advance(60_000);
+    const { seq } = await t.store.appendAudit({ eventId: 'tamper-detected', operatorId: null, disposition: 'na', details: { switch: 'door' } });
+    const [row] = await t.store.readAudit({ afterSeq: seq - 1 });
+    expect(row).toMatchObject({ seq, kioskId: 'TY-K01', at: '2026-03-01T09:01:00.000Z', eventId: 'tamper-detected', operatorId: null, disposition: 'na', details: { switch: 'door' } });
+  });
+
+  it('refuses UPDATE and DELETE through triggers', async () => {
+    const raw = await openDatabase(t.path);
+    await expect(raw.run(`UPDATE audit SET details = '{}' WHERE seq = 2`)).rejects.toThrow(/append-only/);
+    await expect(raw.run('DELETE FROM audit WHERE seq = 2')).rejects.toThrow(/append-only/);
+    await raw.close();
+  });
+
+  it('names the first tampered row', async () => {
+    await tamper(`UPDATE audit SET details = '{"amount":1}' WHERE seq = 4`);
+    expect(await t.store.verifyAudit()).toEqual({ ok: false, error: { kind: 'audit_broken', seq: 4, reason: 'mac_mismatch' } });
+  });
+
+  it('detects a deleted row in the middle and a truncated end', async () => {
+    await tamper('DELETE FROM audit WHERE seq = 3');
+    expect(await t.store.verifyAudit()).toEqual({ ok: false, error: { kind: 'audit_broken', seq: 4, reason: 'gap' } });
+  });
+
+  it('detects the newest rows removed', async () => {
+    const rows = (await t.store.readAudit({ limit: 1000 })).length;
+    await tamper(`DELETE FROM audit WHERE seq >= ${rows - 1}`);
+    expect(await t.store.verifyAudit()).toEqual({ ok: false, error: { kind: 'audit_broken', seq: rows - 2, reason: 'head_mismatch' } });
+  });
+
+  it('detects a row recomputed without the key (plain hash forged)', async () => {
+    await tamper(`UPDATE audit SET operator_id = 'someone-else', mac = randomblob(32) WHERE seq = 2`);
+    expect(await t.store.verifyAudit()).toMatchObject({ ok: false, error: { seq: 2, reason: 'mac_mismatch' } });
+  });
+
+  it('keeps no audit row of a transaction that rolled back', async () => {
+    const before = (await t.store.readAudit({ limit: 1000 })).length;
+    await expect(
+      t.store.audited(async (_tx, audit) => {
+        await audit({ eventId: 'wallet-top-up', operatorId: null, disposition: 'success', details: { amount: 500 } });
+        throw new Error('bill acceptor jammed');
+      }),
+    ).rejects.toThrow('jammed');
+    expect((await t.store.readAudit({ limit: 1000 })).length).toBe(before);
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
+  it('refuses an event id outside the catalogue and redacts personal data in details', async () => {
+    await expect(t.store.appendAudit({ eventId: 'made-up' as 'device-fault', operatorId: null, disposition: 'na' })).rejects.toThrow(/catalogue/);
+    const { seq } = await t.store.appendAudit({ eventId: 'device-fault', operatorId: null, disposition: 'failure', details: { note: 'scan of A123456789', name: 'CHEN' } });
+    const [row] = await t.store.readAudit({ afterSeq: seq - 1 });
+    expect(row?.details).toEqual({ note: 'scan of [redacted]', name: '[redacted]' });
+  });
+});

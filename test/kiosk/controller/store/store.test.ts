@@ -1,0 +1,109 @@
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../../kiosk/controller/store/store';
+import { issuance, kioskId, openTempStore, person, type TempStore } from './temp-store';
+
+describe('store: issuances', () => {
+  let t: TempStore;
+  beforeEach(async () => {
+    t = await openTempStore();
+  });
+  afterEach(async () => {
+    await t.cleanup();
+  });
+
+  it('creates the key file with mode 0600', () => {
+    expect(statSync(t.keyFile).mode & 0o777).toBe(0o600);
+  });
+
+  it('records an issuance and finds the cards by ID number, whatever its case', async () => {
+    const recorded = await t.store.recordIssuance(issuance({ photoJpeg: Buffer.from('JPEG') }));
+    expect(recorded.ok).toBe(true);
+    expect(await t.store.heldCards('a123456789')).toEqual([
+      { type: 'senior', status: 'active', cardNumber: 'TY-K01-S-0000001', issuedAt: '2026-03-01T09:00:00.000Z' },
+    ]);
+    expect(await t.store.heldCards('A123456780')).toEqual([]);
+    const view = await t.store.findCardholder('A123456789');
+    expect(view?.applicant).toMatchObject({ name: person.name, nameZh: person.nameZh, birthDate: person.birthDate });
+    if (recorded.ok) expect(await t.store.issuancePhoto(recorded.value.issuanceId)).toEqual(Buffer.from('JPEG'));
+  });
+
+  it('a replacement hot-lists the active card of that type in the same transaction, and keeps one cardholder', async () => {
+    const first = await t.store.recordIssuance(issuance());
+    const second = await t.store.recordIssuance(issuance({ cardNumber: 'TY-K01-S-0000002', cause: 'replacement', replacementCause: 'lost', fee: 94 }));
+    expect(second.ok && first.ok && second.value.cardholderId === first.value.cardholderId).toBe(true);
+    expect(second.ok && second.value.hotListedCardNumber).toBe('TY-K01-S-0000001');
+    expect((await t.store.heldCards(person.idNumber)).map((c) => [c.cardNumber, c.status])).toEqual([
+      ['TY-K01-S-0000001', 'hot-listed'],
+      ['TY-K01-S-0000002', 'active'],
+    ]);
+    const events = (await t.store.readAudit()).map((e) => e.eventId);
+    expect(events).toContain('issuance-replacement');
+    const outbox = await t.store.outbox.pending(100);
+    expect(outbox.filter((c) => c.entity === 'issuance').map((c) => c.op)).toEqual(['insert', 'status', 'insert']);
+  });
+
+  it('refuses a second active card of a type, a reused card number and a fractional fee, writing nothing', async () => {
+    await t.store.recordIssuance(issuance());
+    const auditBefore = (await t.store.readAudit({ limit: 1000 })).length;
+    expect(await t.store.recordIssuance(issuance({ cardNumber: 'TY-K01-S-0000009' }))).toEqual({ ok: false, error: { kind: 'active_card_exists', cardType: 'senior' } });
+    expect(await t.store.recordIssuance(issuance({ applicant: { ...person, idNumber: 'B123456780' } }))).toEqual({
+      ok: false,
+      error: { kind: 'card_number_taken', cardNumber: 'TY-K01-S-0000001' },
+    });
+    expect((await t.store.recordIssuance(issuance({ cardNumber: 'X', fee: 9.5 }))).ok).toBe(false);
+    expect((await t.store.readAudit({ limit: 1000 })).length).toBe(auditBefore);
+    expect(await t.store.heldCards('B123456780')).toEqual([]);
+  });
+
+  it('allocates unique kiosk-prefixed card numbers per type, surviving a restart', async () => {
+    const a = await t.store.nextCardNumber('senior');
+    const b = await t.store.nextCardNumber('senior');
+    const c = await t.store.nextCardNumber('student');
+    await t.reopen();
+    const d = await t.store.nextCardNumber('senior');
+    expect([a, b, c, d]).toEqual(['TY-K01-S-0000001', 'TY-K01-S-0000002', 'TY-K01-T-0000001', 'TY-K01-S-0000003']);
+  });
+
+  it('journals an issuance job so that a restart finds it, and closes it when the issuance is recorded', async () => {
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null, context: { cardNumber: 'TY-K01-S-0000001' } });
+    expect((await t.store.markJobStep(jobId, 'printed')).ok).toBe(true);
+    await t.reopen();
+    const pending = await t.store.pendingJobs();
+    expect(pending).toMatchObject([{ jobId, step: 'printed', cardType: 'senior', context: { cardNumber: 'TY-K01-S-0000001' } }]);
+    expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    expect(await t.store.pendingJobs()).toEqual([]);
+    expect(await t.store.markJobStep(jobId, 'encoded')).toEqual({ ok: false, error: { kind: 'job_closed', jobId, step: 'committed' } });
+    const steps = (await t.store.readAudit()).map((e) => e.eventId);
+    expect(steps).toEqual(expect.arrayContaining(['issuance-job-begin', 'issuance-print', 'issuance-recorded']));
+  });
+
+  it('voids a card with its approval recorded in the audit row', async () => {
+    await t.store.recordIssuance(issuance());
+    expect(await t.store.setCardStatus({ cardNumber: 'TY-K01-S-0000001', status: 'void', reason: 'misprint', operatorId: 'op-1', approvedBy: 'sup-1' })).toEqual({ ok: true, value: undefined });
+    expect(await t.store.setCardStatus({ cardNumber: 'TY-K01-S-0000001', status: 'void', reason: 'misprint', operatorId: 'op-1' })).toEqual({ ok: false, error: { kind: 'card_not_active', status: 'void' } });
+    const last = (await t.store.readAudit()).filter((e) => e.eventId === 'issuance-void');
+    expect(last).toMatchObject([{ operatorId: 'op-1', details: { approvedBy: 'sup-1', reason: 'misprint' } }]);
+  });
+
+  it('marks outbox changes synced', async () => {
+    await t.store.recordIssuance(issuance());
+    const pending = await t.store.outbox.pending(10);
+    expect(pending.length).toBe(2);
+    expect(pending[0]?.payload).toMatchObject({ applicant: { idNumber: person.idNumber } });
+    expect(await t.store.outbox.markSynced(pending.map((c) => c.id))).toBe(2);
+    expect(await t.store.outbox.pending(10)).toEqual([]);
+  });
+
+  it('refuses a wrong key, another kiosk id and a key file others can read', async () => {
+    await t.store.close();
+    const otherKey = join(t.dir, 'other.key');
+    expect(await openStore({ path: t.path, keyFile: otherKey, kioskId })).toMatchObject({ ok: false, error: { kind: 'wrong_key' } });
+    expect(await openStore({ path: t.path, keyFile: t.keyFile, kioskId: 'TY-K99' })).toMatchObject({ ok: false, error: { kind: 'kiosk_mismatch', storedKioskId: kioskId } });
+    const loose = join(t.dir, 'loose.key');
+    writeFileSync(loose, `${'ab'.repeat(32)}\n`, { mode: 0o644 });
+    expect(await openStore({ path: join(t.dir, 'other.db'), keyFile: loose, kioskId })).toMatchObject({ ok: false, error: { kind: 'key_file_insecure' } });
+    await t.reopen();
+  });
+});
