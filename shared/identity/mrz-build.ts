@@ -12,14 +12,14 @@ import { mrzLayouts, type MrzBuildError, type MrzBuildFields, type MrzFormat } f
 export function buildMrz(fields: MrzBuildFields, format: MrzFormat): Result<readonly string[], MrzBuildError> {
   const g = geometry[format];
   const width = mrzLayouts[format].length;
-  const code = codeField(fields.documentCode, 'documentCode', 2, /^[A-Z][A-Z<]?$/);
+  const code = codeField(fields.documentCode, 'documentCode', 2, /^[A-Z][A-Z<]?$/, lettersAndFillers);
   if (!code.ok) return code;
-  const state = codeField(fields.issuingState, 'issuingState', 3, /^[A-Z<]{1,3}$/);
+  const state = codeField(fields.issuingState, 'issuingState', 3, /^[A-Z<]{1,3}$/, lettersAndFillers);
   if (!state.ok) return state;
-  const nationality = codeField(fields.nationality, 'nationality', 3, /^[A-Z<]{1,3}$/);
+  const nationality = codeField(fields.nationality, 'nationality', 3, /^[A-Z<]{1,3}$/, lettersAndFillers);
   if (!nationality.ok) return nationality;
   const maxNumber = format === 'TD3' ? 9 : 9 + (g.optionalEnd - g.optionalStart) - 1;
-  const number = codeField(fields.documentNumber, 'documentNumber', maxNumber, /^[A-Z0-9]+$/);
+  const number = codeField(fields.documentNumber, 'documentNumber', maxNumber, /^[A-Z0-9]+$/, alphanumerics);
   if (!number.ok) return number;
   const optional = freeField(fields.optionalData ?? '', 'optionalData');
   if (!optional.ok) return optional;
@@ -74,13 +74,16 @@ export function buildMrz(fields: MrzBuildFields, format: MrzFormat): Result<read
 
 type Part = Result<string, MrzBuildError>;
 
-function codeField(value: string, field: keyof MrzBuildFields, max: number, pattern: RegExp): Part {
+function codeField(value: string, field: keyof MrzBuildFields, max: number, pattern: RegExp, allowed: RegExp): Part {
   const text = value.trim().toUpperCase();
   if (text === '') return err({ kind: 'empty', field });
   if (text.length > max) return err({ kind: 'too_long', field, max, actual: text.length });
-  if (!pattern.test(text)) return err({ kind: 'invalid_character', field, character: firstBad(text, /[A-Z0-9<]/) });
+  if (!pattern.test(text)) return err({ kind: 'invalid_character', field, character: firstBad(text, allowed) || text.charAt(0) });
   return ok(text);
 }
+
+const lettersAndFillers = /[A-Z<]/;
+const alphanumerics = /[A-Z0-9]/;
 
 function freeField(value: string, field: keyof MrzBuildFields): Part {
   const text = value.trim().toUpperCase().replace(/ /g, '<');

@@ -303,6 +303,10 @@ const confusions: Readonly<Record<string, string>> = { O: '0', '0': 'O', I: '1',
 function suggest(format: MrzFormat, zone: readonly string[], specs: readonly CheckSpec[], passed: readonly boolean[]): MrzSuggestion[] {
   const suggestions: MrzSuggestion[] = [];
   const seen = new Set<string>();
+  const g = geometry[format];
+  const numeric = new Set<number>();
+  for (let i = 0; i < 6; i++) numeric.add(g.birthLine * 100 + g.birthStart + i).add(g.birthLine * 100 + g.expiryStart + i);
+  for (const spec of specs) numeric.add(spec.digitLine * 100 + spec.digitColumn);
   const consider = (line: number, column: number): void => {
     const key = `${line}:${column}`;
     if (seen.has(key)) return;
@@ -310,6 +314,11 @@ function suggest(format: MrzFormat, zone: readonly string[], specs: readonly Che
     const from = zone[line]?.[column] ?? '';
     const to = confusions[from];
     if (to === undefined) return;
+    const field = fieldAt(format, zone, line, column);
+    const letterField = isLetterField(field);
+    const toDigit = to >= '0' && to <= '9';
+    // A date or check digit is never a letter, a name or country code never a digit.
+    if ((!toDigit && numeric.has(line * 100 + column)) || (toDigit && letterField)) return;
     const changed = zone.map((text, index) => (index === line ? text.slice(0, column) + to + text.slice(column + 1) : text));
     const changedSpecs = checkSpecs(format, placeDocumentNumber(format, changed));
     const fixes: MrzCheckName[] = [];
@@ -317,12 +326,11 @@ function suggest(format: MrzFormat, zone: readonly string[], specs: readonly Che
       const spec = changedSpecs[i];
       if (spec === undefined) continue;
       const nowPasses = checkPasses(spec, changed);
-      if (passed[i] === true && !nowPasses) return;
+      // Every check over the position must agree with the new reading, and none may break.
+      if (!nowPasses && (passed[i] === true || covers(spec, line, column))) return;
       if (passed[i] !== true && nowPasses) fixes.push(spec.name);
     }
-    const field = fieldAt(format, zone, line, column);
-    const letterField = field === 'documentCode' || field === 'issuingState' || field === 'nationality' || field === 'surname' || field === 'givenNames';
-    if (fixes.length === 0 && !(letterField && /[0-9]/.test(from))) return;
+    if (fixes.length === 0 && !letterField) return;
     const effect =
       fixes.length > 0 ? `the ${fixes.map((name) => checkLabels[name]).join(' and ')} check${fixes.length > 1 ? 's pass' : ' passes'}` : `${field} reads as letters`;
     suggestions.push({
@@ -344,12 +352,21 @@ function suggest(format: MrzFormat, zone: readonly string[], specs: readonly Che
     for (let column = 0; column < text.length; column++) {
       const code = text.charCodeAt(column);
       if (code >= DIGIT_0 && code <= DIGIT_0 + 9) {
-        const field = fieldAt(format, zone, line, column);
-        if (field === 'documentCode' || field === 'issuingState' || field === 'nationality' || field === 'surname' || field === 'givenNames') consider(line, column);
+        if (isLetterField(fieldAt(format, zone, line, column))) consider(line, column);
       }
     }
   });
-  return suggestions;
+  // The likeliest first: a reading that satisfies more checks.
+  return suggestions.sort((a, b) => b.fixes.length - a.fixes.length);
+}
+
+function covers(spec: CheckSpec, line: number, column: number): boolean {
+  if (spec.digitLine === line && spec.digitColumn === column) return true;
+  return spec.segments.some((s) => s.line === line && column >= s.start && column < s.end);
+}
+
+function isLetterField(field: MrzFieldName): boolean {
+  return field === 'documentCode' || field === 'issuingState' || field === 'nationality' || field === 'surname' || field === 'givenNames';
 }
 
 function trimFillers(text: string): string {
