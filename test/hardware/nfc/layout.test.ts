@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../../hardware/nfc/keys';
+import {
+  decodeCardRecord,
+  encodeCardRecord,
+  formatVersion,
+  headerBlock,
+  macBlock,
+  recordBlocks,
+  type CardImage,
+  type CitizenCardRecord,
+} from '../../../hardware/nfc/layout';
+import { cardTypes, transitSchemes } from '../../../shared/domain/card-types';
+import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
+
+const keys = deriveChipKeys(masterKey, uid);
+
+function encode(record: CitizenCardRecord): CardImage {
+  const image = encodeCardRecord(record, keys);
+  if (!image.ok) throw new Error(image.error.message);
+  return image.value;
+}
+
+function withBlock(image: CardImage, block: number, change: (data: Uint8Array) => void): CardImage {
+  const copy = new Map([...image].map(([n, data]) => [n, Uint8Array.from(data)]));
+  const data = copy.get(block);
+  if (data) change(data);
+  return copy;
+}
+
+const recordArbitrary: fc.Arbitrary<CitizenCardRecord> = fc.record({
+  formatVersion: fc.constant(formatVersion),
+  cardNumber: fc.stringMatching(/^\d{16}$/),
+  cardType: fc.constantFrom(...cardTypes),
+  scheme: fc.constantFrom(...transitSchemes),
+  issuedOn: fc.constantFrom('2020-01-01', '2026-11-29', '2030-02-28'),
+  expiresOn: fc.constantFrom('2031-12-31', '2040-06-30'),
+  issuingKioskId: fc.stringMatching(/^[A-Z0-9-]{1,12}$/),
+  holderIdHash: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex')),
+  wallet: fc.record({ balance: fc.integer({ min: 0, max: 10_000 }), transactionCounter: fc.integer({ min: 0, max: 0xffffffff }) }),
+});
+
+describe('citizen-card record layout', () => {
+  it('decodes what it encodes, for any valid record', () => {
+    fc.assert(
+      fc.property(recordArbitrary, (record) => {
+        expect(decodeCardRecord(encode(record), keys)).toEqual({ ok: true, value: record });
+      }),
+    );
+  });
+
+  it('never stores the ID number, only its keyed hash', () => {
+    const image = encode(sampleRecord());
+    const all = Buffer.concat([...image.values()]).toString('latin1');
+    expect(all).not.toContain('H223456789');
+    expect(holderIdHash(masterKey, 'h223456789 ')).toBe(sampleRecord().holderIdHash);
+    expect(holderIdHash(otherMasterKey, 'H223456789')).not.toBe(sampleRecord().holderIdHash);
+  });
+
+  it('detects any single changed bit in the record as a typed error, never as another valid record', () => {
+    const image = encode(sampleRecord());
+    fc.assert(
+      fc.property(fc.constantFrom(...recordBlocks), fc.integer({ min: 0, max: 127 }), (block, bit) => {
+        const forged = withBlock(image, block, (data) => (data[bit >> 3] = (data[bit >> 3] ?? 0) ^ (1 << (bit & 7))));
+        const decoded = decodeCardRecord(forged, keys);
+        expect(decoded.ok).toBe(false);
+      }),
+    );
+  });
+
+  it('reports an edited balance as mac_mismatch with the unverified content', () => {
+    const image = encode(sampleRecord());
+    const edited = encode(sampleRecord({ wallet: { balance: 9_999, transactionCounter: 1 } }));
+    const forged = new Map(image);
+    forged.set(56, edited.get(56) ?? new Uint8Array(16));
+    const decoded = decodeCardRecord(forged, keys);
+    expect(decoded.ok).toBe(false);
+    if (!decoded.ok && decoded.error.kind === 'mac_mismatch') expect(decoded.error.unverified.wallet.balance).toBe(9_999);
+    else throw new Error(`expected mac_mismatch, got ${JSON.stringify(decoded)}`);
+  });
+
+  it('rejects a record copied onto another chip (other UID)', () => {
+    const copied = decodeCardRecord(encode(sampleRecord()), deriveChipKeys(masterKey, Uint8Array.of(9, 9, 9, 9)));
+    expect(copied.ok ? 'ok' : copied.error.kind).toBe('mac_mismatch');
+  });
+
+  it('rejects a record signed with another master key', () => {
+    const decoded = decodeCardRecord(encode(sampleRecord()), deriveChipKeys(otherMasterKey, uid));
+    expect(decoded.ok ? 'ok' : decoded.error.kind).toBe('mac_mismatch');
+  });
+
+  it('reports truncated, blank, interrupted and future-version records by kind', () => {
+    const image = encode(sampleRecord());
+    const truncated = new Map(image);
+    truncated.delete(macBlock);
+    truncated.set(headerBlock, new Uint8Array(8));
+    const kindOf = (candidate: CardImage) => {
+      const decoded = decodeCardRecord(candidate, keys);
+      return decoded.ok ? 'ok' : decoded.error.kind;
+    };
+    expect(kindOf(truncated)).toBe('truncated');
+    expect(kindOf(new Map(recordBlocks.map((block) => [block, new Uint8Array(16)])))).toBe('not_personalised');
+    expect(kindOf(withBlock(image, macBlock, (data) => data.fill(0)))).toBe('incomplete');
+    expect(kindOf(withBlock(image, headerBlock, (data) => (data[2] = 2)))).toBe('unsupported_version');
+  });
+
+  it('refuses to encode invalid fields', () => {
+    const fieldOf = (record: CitizenCardRecord) => {
+      const result = encodeCardRecord(record, keys);
+      return result.ok ? 'ok' : result.error.kind === 'invalid_field' ? result.error.field : result.error.kind;
+    };
+    expect(fieldOf(sampleRecord({ cardNumber: '12345' }))).toBe('cardNumber');
+    expect(fieldOf(sampleRecord({ issuedOn: '2026-02-30' }))).toBe('issuedOn');
+    expect(fieldOf(sampleRecord({ expiresOn: '2020-01-01' }))).toBe('expiresOn');
+    expect(fieldOf(sampleRecord({ issuingKioskId: 'a kiosk id that is far too long' }))).toBe('issuingKioskId');
+    expect(fieldOf(sampleRecord({ holderIdHash: 'A123456789' }))).toBe('holderIdHash');
+    expect(fieldOf(sampleRecord({ wallet: { balance: 10_001, transactionCounter: 0 } }))).toBe('wallet.balance');
+    expect(fieldOf(sampleRecord({ wallet: { balance: 10.5, transactionCounter: 0 } }))).toBe('wallet.balance');
+  });
+});
+
+describe('key diversification', () => {
+  it('gives each card and each sector its own keys', () => {
+    const other = deriveChipKeys(masterKey, Uint8Array.of(4, 0xa1, 0xb2, 0xc4));
+    expect(keys.sectors[13]?.keyA).not.toEqual(other.sectors[13]?.keyA);
+    expect(keys.sectors[13]?.keyA).not.toEqual(keys.sectors[14]?.keyA);
+    expect(keys.sectors[13]?.keyA).not.toEqual(keys.sectors[13]?.keyB);
+    expect(keys.macKey).not.toEqual(other.macKey);
+  });
+
+  it('parses master keys from hex and refuses short ones', () => {
+    expect(parseMasterKey('00'.repeat(16))).toHaveLength(16);
+    expect(parseMasterKey('00'.repeat(8))).toBeUndefined();
+    expect(parseMasterKey('zz'.repeat(16))).toBeUndefined();
+  });
+});
