@@ -1,0 +1,7 @@
+/** The applicant-photo module: the authoritative ID-photo gate, crops and face comparison. */
+export { createPhotoGate, type PhotoGate, type PhotoGateOptions } from './gate';
+export { cropToArchive, cropToCardPhoto, archivePhotoSize, type CropOptions, type PhotoCropError } from './crop';
+export { compareFaces, defaultMatchThreshold, type FaceComparison, type FaceCompareError } from './compare';
+export { defaultPhotoGateConfig, resolvePhotoGateConfig, type PhotoGateConfig, type PhotoGateConfigOverrides } from './config';
+export { photoMessages } from './messages';
+export { photoCheckOrder, type FaceGeometry, type PhotoCheck, type PhotoCheckId, type PhotoVerdict } from './verdict';

@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
+import { photoMessages } from '../../../../kiosk/controller/photo/messages';
+import type { PhotoCheckId, PhotoVerdict } from '../../../../kiosk/controller/photo/verdict';
+import { blurred, busyBackground, darkened, goodPhoto, noFace, profile, shifted, tooFar, twoFaces } from './derived-photos';
+
+let gate: PhotoGate;
+beforeAll(() => {
+  gate = createPhotoGate();
+});
+afterAll(() => gate.close());
+
+const checkOf = (verdict: PhotoVerdict, id: PhotoCheckId) => {
+  const found = verdict.checks.find((c) => c.id === id);
+  if (found === undefined) throw new Error(`no ${id} check`);
+  return found;
+};
+
+describe('photo gate', () => {
+  it('passes a well-framed frontal photo on a plain light background, reporting every figure', async () => {
+    const verdict = await gate.evaluate(await goodPhoto());
+    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.advice).toBeNull();
+    expect(verdict.checks.map((c) => c.id)).toEqual([
+      'one-face', 'head-height', 'centred', 'frontal', 'eyes-open', 'brightness', 'contrast', 'sharpness', 'background',
+    ]);
+    for (const c of verdict.checks) {
+      expect(c.value).not.toBeNull();
+      expect(c.threshold).not.toBe('');
+      expect(c.message.zh).not.toBe('');
+      expect(c.message.en).not.toBe('');
+    }
+    const head = checkOf(verdict, 'head-height');
+    expect(head.value).toBeGreaterThanOrEqual(0.71);
+    expect(head.value).toBeLessThanOrEqual(0.8);
+    expect(verdict.face?.imageWidth).toBe(640);
+    expect(verdict.score).toBe(1);
+  });
+
+  const failing: ReadonlyArray<[string, PhotoCheckId, { zh: string; en: string }, () => Promise<Buffer>]> = [
+    ['no face (a coffee cup)', 'one-face', photoMessages.noFace, noFace],
+    ['two faces', 'one-face', photoMessages.manyFaces, twoFaces],
+    ['too far from the camera', 'head-height', photoMessages.comeCloser, () => tooFar()],
+    ['off-centre (sitting to their own left)', 'centred', photoMessages.moveToYourRight, () => shifted()],
+    ['dark', 'brightness', photoMessages.tooDark, () => darkened()],
+    ['blurred', 'sharpness', photoMessages.blurred, () => blurred()],
+    ['a busy background (a flag behind the head)', 'background', photoMessages.busyBackground, busyBackground],
+  ];
+  it.each(failing)('rejects %s with the %s check and tells the applicant what to do', async (_name, id, advice, make) => {
+    const verdict = await gate.evaluate(await make());
+    expect(verdict.passed).toBe(false);
+    expect(checkOf(verdict, id).passed).toBe(false);
+    expect(checkOf(verdict, id).message).toEqual(advice);
+    expect(verdict.advice).toEqual(advice);
+    expect(verdict.score).toBeLessThan(1);
+  });
+
+  it('counts the faces it sees', async () => {
+    expect((await gate.evaluate(await twoFaces())).faceCount).toBe(2);
+    const none = await gate.evaluate(await noFace());
+    expect(none.faceCount).toBe(0);
+    expect(none.face).toBeNull();
+    expect(none.checks.filter((c) => c.id !== 'one-face').every((c) => c.status === 'not-measured')).toBe(true);
+  });
+
+  it('rejects a face in profile as not frontal', async () => {
+    const frontal = checkOf(await gate.evaluate(await profile()), 'frontal');
+    expect(frontal.passed).toBe(false);
+    expect(frontal.message).toEqual(photoMessages.faceCamera);
+    expect(frontal.value).toBeGreaterThan(15);
+  });
+
+  it('asks the applicant to move back when the head fills too much of the frame', async () => {
+    const tight = createPhotoGate({ config: { headHeight: { max: 0.6 } } });
+    try {
+      const head = checkOf(await tight.evaluate(await goodPhoto()), 'head-height');
+      expect(head.passed).toBe(false);
+      expect(head.message).toEqual(photoMessages.moveBack);
+      expect(head.threshold).toContain('0.71–0.6');
+    } finally {
+      tight.close();
+    }
+  });
+
+  it('takes its thresholds from the config', async () => {
+    const lenient = createPhotoGate({ config: { headHeight: { min: 0.3 } } });
+    try {
+      expect(checkOf(await lenient.evaluate(await tooFar()), 'head-height').passed).toBe(true);
+    } finally {
+      lenient.close();
+    }
+  });
+
+  it('answers bytes that are not an image with a failing verdict, not an exception', async () => {
+    const verdict = await gate.evaluate(Buffer.from('definitely not a jpeg'));
+    expect(verdict.readable).toBe(false);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.advice?.en).toMatch(/cannot be read/);
+  });
+
+  it('refuses to evaluate after close', async () => {
+    const short = createPhotoGate();
+    short.close();
+    await expect(short.evaluate(await goodPhoto())).rejects.toThrow(/closed/);
+  });
+});
