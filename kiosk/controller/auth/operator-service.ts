@@ -5,7 +5,7 @@ import type { OperatorRecord } from '../store/operators';
 import type { Store } from '../store/store';
 import { createIdleTimer, type IdleStatus, type IdleTimer } from './idle-timer';
 import { can, permission, type Action, type Actor } from './permissions';
-import { checkPin, hashPin, verifyPin, type PinProblem } from './pin';
+import { checkPin, defaultPinCost, hashPin, verifyPin, type PinProblem, type ScryptCost } from './pin';
 import type { OperatorRole } from './roles';
 
 /** Named policy values; the defaults are the issue's: 5 wrong PINs lock the card for 30 minutes. */
@@ -20,6 +20,8 @@ export const authPolicy = {
 export interface OperatorServiceOptions {
   readonly clock: Clock;
   readonly policy?: Partial<typeof authPolicy>;
+  /** scrypt cost for new PIN hashes; only tests lower it. */
+  readonly pinCost?: ScryptCost;
 }
 
 export interface Session {
@@ -90,7 +92,9 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
   const approvals = new Map<string, Approval>();
   const usedApprovals = new Set<string>();
   // Verifying against a throw-away hash keeps an unknown card as slow as a known one.
-  const decoyHash = hashPin('000000');
+  const pinCost = options.pinCost ?? defaultPinCost;
+  let decoy: Promise<string> | null = null;
+  const decoyHash = (): Promise<string> => (decoy ??= hashPin('000000', pinCost));
 
   const isLocked = (record: OperatorRecord): string | null =>
     record.lockedUntil !== null && Date.parse(record.lockedUntil) > clock.now().getTime() ? record.lockedUntil : null;
@@ -98,7 +102,7 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
   async function checkCredentials(staffCardNumber: string, pin: string): Promise<Result<OperatorRecord, SignInError>> {
     const record = await store.operators.byStaffCard(staffCardNumber);
     if (!record) {
-      await verifyPin(pin, await decoyHash);
+      await verifyPin(pin, await decoyHash());
       await store.operators.recordRefusal(null, 'unknown_card');
       return err({ kind: 'unknown_card' });
     }
@@ -133,7 +137,7 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
     async addOperator(input) {
       const problem = checkPin(input.pin);
       if (problem) return err({ kind: 'weak_pin', problem });
-      const inserted = await store.operators.insert({ staffCardNumber: input.staffCardNumber, name: input.name, role: input.role, pinHash: await hashPin(input.pin), actorId: input.actorId });
+      const inserted = await store.operators.insert({ staffCardNumber: input.staffCardNumber, name: input.name, role: input.role, pinHash: await hashPin(input.pin, pinCost), actorId: input.actorId });
       if (!inserted.ok) return err({ kind: 'staff_card_taken' });
       return inserted;
     },

@@ -4,7 +4,13 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
  * PINs are stored as scrypt hashes (`scrypt$N$r$p$salt$hash`, base64). A PIN has few digits, so the
  * lockout after 5 wrong tries is the real defence; scrypt keeps a stolen database from giving them away cheaply.
  */
-const cost = { N: 16_384, r: 8, p: 1 } as const;
+export interface ScryptCost {
+  readonly N: number;
+  readonly r: number;
+  readonly p: number;
+}
+
+export const defaultPinCost: ScryptCost = { N: 16_384, r: 8, p: 1 };
 const saltBytes = 16;
 const hashBytes = 32;
 
@@ -23,13 +29,14 @@ export function checkPin(pin: string): PinProblem | null {
   return null;
 }
 
-function derive(pin: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+function derive(pin: string, salt: Buffer, params: ScryptCost): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     scrypt(pin, salt, hashBytes, { ...params, maxmem: 64 * 1024 * 1024 }, (error, key) => (error ? reject(error) : resolve(key))),
   );
 }
 
-export async function hashPin(pin: string): Promise<string> {
+/** The cost is stored in the hash, so lowering it (tests only) never breaks verifying older hashes. */
+export async function hashPin(pin: string, cost: ScryptCost = defaultPinCost): Promise<string> {
   const salt = randomBytes(saltBytes);
   const hash = await derive(pin, salt, cost);
   return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), hash.toString('base64')].join('$');

@@ -111,7 +111,7 @@ interface JobRow {
 
 /** Jobs not yet committed, spoiled or abandoned: what a restarted print queue must look at. */
 export async function pendingJobs(context: StoreContext): Promise<IssuanceJob[]> {
-  const rows = await context.db.all<JobRow>('SELECT * FROM issuance_jobs WHERE open = 1 ORDER BY created_at, id');
+  const rows = await context.db.all<JobRow>('SELECT * FROM issuance_jobs WHERE open = 1 ORDER BY created_at, rowid');
   return rows.map((row) => ({
     jobId: row.id,
     cardType: row.card_type,

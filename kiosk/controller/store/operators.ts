@@ -89,7 +89,7 @@ export function operatorTable(context: StoreContext): OperatorTable {
       return row ? toRecord(row) : null;
     },
     async list() {
-      return (await context.db.all<OperatorRow>('SELECT * FROM operators ORDER BY created_at, id')).map(toRecord);
+      return (await context.db.all<OperatorRow>('SELECT * FROM operators ORDER BY created_at, rowid')).map(toRecord);
     },
     setDisabled: (operatorId, actorId) =>
       audited(context.db, context, async (tx, audit) => {
