@@ -60,5 +60,7 @@ export async function busyBackground(): Promise<Buffer> {
 
 /** A photo with no face at all (a coffee cup, CC0). */
 export const noFace = (): Promise<Buffer> => readFixture('coffee.png');
+/** An animal face (Chelsea the cat, CC0): not an applicant. */
+export const cat = (): Promise<Buffer> => readFixture('chelsea.png');
 /** A face in profile (the cameraman, CC0). */
 export const profile = (): Promise<Buffer> => readFixture('camera.png');

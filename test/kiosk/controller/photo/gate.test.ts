@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
 import { photoMessages } from '../../../../kiosk/controller/photo/messages';
 import type { PhotoCheckId, PhotoVerdict } from '../../../../kiosk/controller/photo/verdict';
-import { blurred, busyBackground, darkened, goodPhoto, noFace, profile, shifted, tooFar, twoFaces } from './derived-photos';
+import { blurred, busyBackground, cat, darkened, goodPhoto, noFace, profile, shifted, tooFar, twoFaces } from './derived-photos';
 
 let gate: PhotoGate;
 beforeAll(() => {
@@ -40,6 +40,7 @@ describe('photo gate', () => {
 
   const failing: ReadonlyArray<[string, PhotoCheckId, { zh: string; en: string }, () => Promise<Buffer>]> = [
     ['no face (a coffee cup)', 'one-face', photoMessages.noFace, noFace],
+    ['a cat', 'one-face', photoMessages.noFace, cat],
     ['two faces', 'one-face', photoMessages.manyFaces, twoFaces],
     ['too far from the camera', 'head-height', photoMessages.comeCloser, () => tooFar()],
     ['off-centre (sitting to their own left)', 'centred', photoMessages.moveToYourRight, () => shifted()],
