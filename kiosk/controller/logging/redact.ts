@@ -4,7 +4,9 @@
  * - fields known to hold personal data, by name (name, birthDate, idNumber, address, ...);
  * - Taiwan ID / resident numbers anywhere in a string (also with lower-case letters);
  * - MRZ-looking text (runs of A-Z, 0-9 and '<' with a '<<' filler);
+ * - calendar dates (a birth date looks like any date; timestamps with a time stay);
  * - Taiwan mobile numbers and any Han characters (log text is English, so Han text is a name or an address).
+ * A Latin-script name in free text is NOT recognisable: pass names only as known fields, or not at all.
  */
 export const redactedMark = '[redacted]';
 
@@ -20,6 +22,7 @@ const personalFieldNames = new Set(
 // ID numbers: A123456789 (national), A812345678 (new resident), AB12345678 (old resident).
 const idNumberPattern = /(?<![A-Za-z0-9])(?:[A-Za-z][1289]\d{8}|[A-Za-z]{2}\d{8})(?![A-Za-z0-9])/g;
 const mrzPattern = /[A-Z0-9<]*<<[A-Z0-9<]*/g;
+const datePattern = /(?<![\d-])(?:19|20)\d{2}([-/.])(?:0[1-9]|1[0-2])\1(?:0[1-9]|[12]\d|3[01])(?![\dT])/g;
 const mobilePattern = /(?<!\d)09\d{2}-?\d{3}-?\d{3}(?!\d)/g;
 const hanPattern = /[\p{Script=Han}\p{Script=Bopomofo}]+/gu;
 
@@ -31,6 +34,7 @@ export function redactText(text: string): string {
   return text
     .replace(idNumberPattern, redactedMark)
     .replace(mrzPattern, (match) => (match.length >= 8 ? redactedMark : match))
+    .replace(datePattern, redactedMark)
     .replace(mobilePattern, redactedMark)
     .replace(hanPattern, redactedMark);
 }

@@ -60,6 +60,7 @@ describe('logger', () => {
       idNumber: 'A123456789',
       mrzLine: 'P<TWNCHEN<<MEI<LING<<<<<<<<<<<<<<<<<<<<<<<<<',
       contact: 'call 0912-345-678',
+      note: 'born 1956-04-17 / 1956/04/17, logged 2026-03-01T09:00:00Z',
       uid: '04A1B2C3D4E5F6',
       cardNumber: 'TY-K01-S-0000001',
     });
@@ -71,6 +72,7 @@ describe('logger', () => {
       idNumber: '[redacted]',
       mrzLine: '[redacted]',
       contact: 'call [redacted]',
+      note: 'born [redacted] / [redacted], logged 2026-03-01T09:00:00Z',
       uid: '04A1B2C3D4E5F6',
       cardNumber: 'TY-K01-S-0000001',
     });

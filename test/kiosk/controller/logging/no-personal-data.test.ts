@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOperatorService } from '../../../../kiosk/controller/auth/operator-service';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
-import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
-import { PassThrough } from 'node:stream';
+import { collectingStream, issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
 const staffName = 'KUO SHU-FEN 郭淑芬';
 const secrets = [person.idNumber, person.name, person.nameZh, person.birthDate, person.address, person.phone, 'B123456780', 'KUO SHU-FEN', '郭淑芬'];
@@ -31,10 +30,11 @@ describe('logs carry no personal data', () => {
     await auth.listOperators();
     await auth.signOut();
 
-    // A careless caller: personal data in the message and in fields of every kind.
-    const log = createLogger({ destination: captureInto(extra) });
+    // A careless caller: ID numbers, Han names, dates and phones in text; Latin names in known fields.
+    const extra: string[] = [];
+    const log = createLogger({ destination: collectingStream(extra) });
     log({ eventId: 'scanner-read-complete', disposition: 'success', message: `read ${person.idNumber} ${person.nameZh} born ${person.birthDate}`, name: person.name, birthDate: person.birthDate, holder: person.nameZh, phone: person.phone });
-    log({ eventId: 'issuance-application', disposition: 'na', message: `applicant ${person.name}`, applicantName: person.name, note: `id b123456780, mobile ${person.phone}` });
+    log({ eventId: 'issuance-application', disposition: 'na', message: `applicant ${person.nameZh} ${person.address}`, applicantName: person.name, surname: 'KUO', note: `id b123456780, mobile ${person.phone}, dob 1956/04/17` });
 
     const text = t.logText() + extra.join('');
     expect(text.split('\n').filter(Boolean).length).toBeGreaterThan(10);
@@ -43,9 +43,3 @@ describe('logs carry no personal data', () => {
   });
 });
 
-const extra: string[] = [];
-function captureInto(into: string[]): PassThrough {
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => into.push(chunk.toString('utf8')));
-  return stream;
-}

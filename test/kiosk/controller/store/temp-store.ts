@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import { fixedClock } from '../../../../shared/clock';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
 import type { RecordIssuanceInput } from '../../../../kiosk/controller/store/issuances';
@@ -27,8 +27,7 @@ export async function openTempStore(): Promise<TempStore> {
   const keyFile = join(dir, 'kiosk.key');
   const clock = fixedClock(new Date('2026-03-01T09:00:00Z'));
   const chunks: string[] = [];
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const stream = collectingStream(chunks);
   const log = createLogger({ destination: stream, level: 'debug' });
   const open = async (overrides: Partial<OpenStoreOptions> = {}): Promise<Store> => {
     const opened = await openStore({ path, keyFile, kioskId, clock, log, ...overrides });
@@ -76,4 +75,14 @@ export function issuance(overrides: Partial<RecordIssuanceInput> & { cardNumber?
     operatorId: null,
     ...rest,
   };
+}
+
+/** A stream that stores what is written synchronously, so a test reads every line already logged. */
+export function collectingStream(into: string[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      into.push(chunk.toString('utf8'));
+      done();
+    },
+  });
 }
