@@ -95,8 +95,19 @@ export function imageToKPanel(image: RgbImage, threshold = 128): Panel {
   return packPanel('k', 2, k);
 }
 
-/** Overlay everywhere except `hole`. */
+const overlayCache = new Map<string, Panel>();
+
+/** Overlay everywhere except `hole` (the same few holes recur: cached, and the panel is never mutated). */
 export function overlayPanel(hole: DotArea | null): Panel {
+  const key = JSON.stringify(hole);
+  const cached = overlayCache.get(key);
+  if (cached) return cached;
+  const panel = makeOverlayPanel(hole);
+  if (overlayCache.size < 16) overlayCache.set(key, panel);
+  return panel;
+}
+
+function makeOverlayPanel(hole: DotArea | null): Panel {
   const o = new Uint8Array(cardWidthDots * cardHeightDots).fill(1);
   if (hole) {
     for (let col = Math.max(0, hole.left); col < Math.min(cardWidthDots, hole.left + hole.width); col++) {
@@ -111,6 +122,35 @@ export function overlayPanel(hole: DotArea | null): Panel {
 export function packPanel(name: PanelName, levels: PanelLevels, values: Uint8Array): Panel {
   const bits = bitsPerDot(levels);
   const out = Buffer.alloc(panelBytes(levels));
+  if (bits === 1) pack1(values, out);
+  else if (bits === 5) pack5(values, out);
+  else packAny(values, out, bits);
+  return { name, levels, data: out };
+}
+
+/** 8 dots a byte (the common K and O case, kept fast). */
+function pack1(values: Uint8Array, out: Buffer): void {
+  for (let o = 0, i = 0; o < out.length; o++, i += 8) {
+    out[o] =
+      ((values[i]! & 1) << 7) | ((values[i + 1]! & 1) << 6) | ((values[i + 2]! & 1) << 5) | ((values[i + 3]! & 1) << 4) |
+      ((values[i + 4]! & 1) << 3) | ((values[i + 5]! & 1) << 2) | ((values[i + 6]! & 1) << 1) | (values[i + 7]! & 1);
+  }
+}
+
+/** 8 dots in 5 bytes (32 levels, the common Y/M/C case, kept fast). */
+function pack5(values: Uint8Array, out: Buffer): void {
+  for (let o = 0, i = 0; o < out.length; o += 5, i += 8) {
+    const hi = ((values[i]! & 31) << 15) | ((values[i + 1]! & 31) << 10) | ((values[i + 2]! & 31) << 5) | (values[i + 3]! & 31);
+    const lo = ((values[i + 4]! & 31) << 15) | ((values[i + 5]! & 31) << 10) | ((values[i + 6]! & 31) << 5) | (values[i + 7]! & 31);
+    out[o] = hi >>> 12;
+    out[o + 1] = (hi >>> 4) & 0xff;
+    out[o + 2] = ((hi & 0x0f) << 4) | (lo >>> 16);
+    out[o + 3] = (lo >>> 8) & 0xff;
+    out[o + 4] = lo & 0xff;
+  }
+}
+
+function packAny(values: Uint8Array, out: Buffer, bits: number): void {
   const mask = (1 << bits) - 1;
   let acc = 0;
   let held = 0;
@@ -125,7 +165,6 @@ export function packPanel(name: PanelName, levels: PanelLevels, values: Uint8Arr
     }
   }
   if (held > 0) out[at] = (acc << (8 - held)) & 0xff;
-  return { name, levels, data: out };
 }
 
 /** The dot values of a panel, line-major. */

@@ -1,0 +1,48 @@
+import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
+
+/** The look of each card type: its colour and its printed name. */
+export interface CardDesign {
+  /** Main colour (header band, badge). */
+  readonly colour: string;
+  /** A pale tint of it for the card background. */
+  readonly tint: string;
+  readonly label: string;
+  readonly labelEnglish: string;
+}
+
+const designs: Record<Exclude<CardType, 'student'>, CardDesign> = {
+  general: { colour: '#3b5bdb', tint: '#eef2ff', label: '一般卡', labelEnglish: 'General' },
+  senior: { colour: '#e8590c', tint: '#fff4e6', label: '敬老卡', labelEnglish: 'Senior' },
+  'indigenous-senior': { colour: '#a0522d', tint: '#fbf0e6', label: '原住民敬老卡', labelEnglish: 'Indigenous Senior' },
+  disability: { colour: '#c2255c', tint: '#fff0f6', label: '愛心卡', labelEnglish: 'Disability' },
+  companion: { colour: '#9c36b5', tint: '#f8f0fc', label: '愛心陪伴卡', labelEnglish: 'Companion' },
+  employee: { colour: '#495057', tint: '#f1f3f5', label: '員工卡', labelEnglish: 'Employee' },
+};
+
+/** Student cards: elementary 桃花紅 (peach red), junior-high 水塘綠 (pond green), senior-high 高山青 (mountain blue). */
+const studentDesigns: Record<SchoolLevel, CardDesign> = {
+  elementary: { colour: '#e64980', tint: '#fff0f5', label: '學生卡・國小', labelEnglish: 'Student · Elementary' },
+  'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: '學生卡・國中', labelEnglish: 'Student · Junior High' },
+  'senior-high': { colour: '#1971c2', tint: '#e7f5ff', label: '學生卡・高中', labelEnglish: 'Student · Senior High' },
+};
+
+/** The design of a card type; a student card needs its school level. */
+export function cardDesign(cardType: CardType, schoolLevel: SchoolLevel | undefined): CardDesign | undefined {
+  if (cardType === 'student') return schoolLevel === undefined ? undefined : studentDesigns[schoolLevel];
+  return designs[cardType];
+}
+
+export const schemeBadges: Record<TransitScheme, { readonly text: string; readonly colour: string }> = {
+  easycard: { text: '悠遊卡 EasyCard', colour: '#0b7285' },
+  ipass: { text: '一卡通 iPASS', colour: '#5f3dc4' },
+};
+
+/** Conditions of use printed on the back (from the city's card rules; one line each). */
+export const conditionsOfUse: readonly string[] = [
+  '一、本卡限持卡人本人使用，不得轉讓、出借或冒用。',
+  '二、本卡具電子票證功能，儲值金額上限為新臺幣一萬元。',
+  '三、福利點數依桃園市政府規定按月撥入，逾期未用不予保留。',
+  '四、本卡如有遺失，請儘速辦理掛失；補發依規定收取工本費。',
+  '五、本卡請勿折損、高溫或重壓，以免晶片損壞。',
+  '六、拾獲本卡者，請送交桃園市政府或投入郵筒，謝謝。',
+];

@@ -1,0 +1,96 @@
+import sharp, { type OverlayOptions } from 'sharp';
+import { imageToYmckoPanels } from '../../../hardware/printer/panels';
+import type { PrintJob } from '../../../hardware/printer/types';
+import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
+import { err, ok, type Result } from '../../../shared/result';
+import { cardDesign } from './design';
+import { cardFaceSize, chipArea, photoBox } from './layout';
+import { backSvg, frontSvg } from './svg';
+
+/**
+ * Renders both faces of a citizen card: PNGs for the preview the UI shows before printing, and the
+ * printer job (Y, M, C, K, O panels for each side) made from the very same pixels.
+ */
+export interface CardFaceInput {
+  readonly cardType: CardType;
+  /** Required for student cards (it picks the design). */
+  readonly schoolLevel?: SchoolLevel;
+  readonly scheme: TransitScheme;
+  /** Chinese or Latin; never logged. */
+  readonly holderName: string;
+  readonly cardNumber: string;
+  /** `YYYY-MM-DD`. */
+  readonly issueDate: string;
+  /** A JPEG already cropped to `photoBox` proportions (35 : 45); scaled to fit. */
+  readonly photoJpeg?: Buffer;
+  /** Print the back too (default true). */
+  readonly printBack?: boolean;
+}
+
+export interface CardFace {
+  readonly frontPng: Buffer;
+  readonly backPng: Buffer;
+  readonly job: PrintJob;
+}
+
+export type CardFaceError =
+  | { readonly kind: 'invalid_input'; readonly field: 'schoolLevel' | 'holderName' | 'cardNumber' | 'issueDate' }
+  | { readonly kind: 'unreadable_photo' };
+
+interface Side {
+  readonly png: Buffer;
+  readonly rgb: Buffer;
+}
+
+export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
+  const design = cardDesign(input.cardType, input.schoolLevel);
+  if (!design) return err({ kind: 'invalid_input', field: 'schoolLevel' });
+  const holderName = input.holderName.trim();
+  if (holderName.length === 0 || holderName.length > 64) return err({ kind: 'invalid_input', field: 'holderName' });
+  if (!/^[0-9A-Za-z-]{4,24}$/.test(input.cardNumber)) return err({ kind: 'invalid_input', field: 'cardNumber' });
+  if (!isCalendarDate(input.issueDate)) return err({ kind: 'invalid_input', field: 'issueDate' });
+
+  let photo: Buffer | undefined;
+  if (input.photoJpeg) {
+    try {
+      photo = await sharp(input.photoJpeg).rotate().resize(photoBox.width, photoBox.height, { fit: 'cover' }).removeAlpha().toBuffer();
+    } catch {
+      return err({ kind: 'unreadable_photo' });
+    }
+  }
+  const front = frontSvg({ design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined });
+  const back = backSvg({ design, scheme: input.scheme, cardNumber: input.cardNumber });
+  const [frontSide, backSide] = await Promise.all([
+    renderSide(front, photo ? [{ input: photo, left: photoBox.left, top: photoBox.top }] : []),
+    renderSide(back, []),
+  ]);
+  const image = (side: Side) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data: side.rgb });
+  const job: PrintJob = {
+    ribbon: 'ymcko',
+    front: { panels: imageToYmckoPanels(image(frontSide), { overlayHole: chipArea }) },
+    ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(backSide), { overlayHole: null }) } }),
+  };
+  return ok({ frontPng: frontSide.png, backPng: backSide.png, job });
+}
+
+async function renderSide(svg: string, overlays: OverlayOptions[]): Promise<Side> {
+  const { data, info } = await sharp(Buffer.from(svg))
+    .composite(overlays)
+    .flatten({ background: '#ffffff' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== cardFaceSize.width || info.height !== cardFaceSize.height || info.channels !== 3) {
+    throw new Error(`card face rendered at ${info.width} × ${info.height} × ${info.channels}`);
+  }
+  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+  return { png, rgb: data };
+}
+
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
