@@ -57,7 +57,8 @@ export function createCardSession(transmit: Transmit): CardSession {
     const sent = await transmit(apdu, maxLength);
     if (!sent.ok) return sent;
     const response = parseResponse(sent.value);
-    if (!response) return err({ kind: 'command_failed', command, status: 0, message: `${command}: short response` });
+    // No status word at all: the card stopped answering (vpcd hands back an empty answer when it leaves).
+    if (!response) return err({ kind: 'card_removed', message: `${command}: no answer from the card` });
     return ok(response);
   }
 
