@@ -21,7 +21,7 @@ describe('kioskctl eligibility', () => {
   it('decides every card type with reasons and exits 0', async () => {
     const run = await runKioskctl(['eligibility'], JSON.stringify(senior));
     expect(run.code).toBe(0);
-    const output = JSON.parse(run.stdout) as { cards: Array<Record<string, unknown>>; guardianConsentRequired: boolean };
+    const output = JSON.parse(run.stdout) as { cards: Array<{ type: string; reasons: unknown[] }>; guardianConsentRequired: boolean };
     expect(output.cards.map((c) => c.type)).toEqual(['general', 'senior', 'indigenous-senior', 'disability', 'companion', 'student', 'employee']);
     expect(output.cards[1]).toMatchObject({ type: 'senior', eligible: true, action: 'replacement', monthlyPoints: 1000, design: null, exclusiveWith: [] });
     expect(output.cards[1]?.reasons).toContainEqual({ zh: expect.any(String), en: expect.stringContaining('2026-11-01') });
