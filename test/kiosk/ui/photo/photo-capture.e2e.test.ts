@@ -1,0 +1,105 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
+import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
+
+/**
+ * PhotoCapture in headless Chromium: the fake camera plays test/fixtures/photos/applicant.y4m, the
+ * capture goes to the controller's gate; without a camera the page says why and imports a file.
+ */
+const harnessRoot = fileURLToPath(new URL('./harness', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/photos/${name}`, import.meta.url));
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+let outDir: string;
+let server: Server;
+let baseUrl: string;
+let gate: PhotoGate;
+let chromium: TestBrowser | null = null;
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'photo-harness-'));
+  await build({ root: harnessRoot, base: './', logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } });
+  server = createServer((req, res) => {
+    const path = normalize(join(outDir, (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0]!));
+    if (!path.startsWith(outDir)) return void res.writeHead(403).end();
+    try {
+      const body = readFileSync(path);
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  gate = createPhotoGate();
+});
+
+afterEach(async () => {
+  await chromium?.close();
+  chromium = null;
+});
+
+afterAll(async () => {
+  gate.close();
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+async function captures(page: Page): Promise<Array<{ type: string; base64: string }>> {
+  return page.evaluate(() => (window as unknown as { photoHarness: { captures: Array<{ type: string; base64: string }> } }).photoHarness.captures);
+}
+
+describe('PhotoCapture in Chromium', () => {
+  it('previews the fake camera with a framing guide, and its capture passes the controller gate', async () => {
+    chromium = await launchChromium({ fakeVideo: fixture('applicant.y4m') });
+    const page = await chromium.context.newPage();
+    await page.goto(baseUrl);
+    await page.locator('[data-camera="live"]').waitFor();
+    await page.waitForFunction(() => (document.querySelector('video')?.videoWidth ?? 0) > 0);
+    expect(await page.evaluate(() => [document.querySelector('video')?.videoWidth, document.querySelector('video')?.videoHeight])).toEqual([640, 480]);
+    expect(await page.locator('svg ellipse').count()).toBe(1);
+    await page.getByTestId('photo-capture').click();
+    await page.waitForFunction(() => (window as unknown as { photoHarness: { captures: unknown[] } }).photoHarness.captures.length > 0);
+    const [shot] = await captures(page);
+    expect(shot?.type).toBe('image/jpeg');
+    const verdict = await gate.evaluate(Buffer.from(shot!.base64, 'base64'));
+    expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
+
+    // The controller's advice is shown over the preview, Chinese first.
+    await page.evaluate(() => (window as unknown as { photoHarness: { setVerdict(v: unknown): void } }).photoHarness.setVerdict({
+      passed: false,
+      checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
+    }));
+    expect(await page.getByTestId('photo-advice').innerText()).toMatch(/^請靠近一點\s+Please come a little closer$/);
+  });
+
+  it.each([
+    ['denied', 'NotAllowedError', '尚未允許使用相機'],
+    ['missing', 'NotFoundError', '找不到相機'],
+  ])('when the camera is %s, says so and imports a photo file instead', async (_case, errorName, message) => {
+    chromium = await launchChromium();
+    const page = await chromium.context.newPage();
+    await page.addInitScript((name) => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('test', name));
+    }, errorName);
+    await page.goto(baseUrl);
+    const problem = page.getByTestId('photo-camera-problem');
+    await problem.waitFor();
+    expect(await problem.innerText()).toContain(message);
+    expect(await page.getByTestId('photo-import').isEnabled()).toBe(true);
+    await page.getByTestId('photo-file').setInputFiles(fixture('astronaut.png'));
+    await page.waitForFunction(() => (window as unknown as { photoHarness: { captures: unknown[] } }).photoHarness.captures.length > 0);
+    const [imported] = await captures(page);
+    expect(imported?.type).toBe('image/jpeg');
+    expect(Buffer.from(imported!.base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+  });
+});
