@@ -375,6 +375,7 @@ class EvolisPrinter implements CardPrinter {
 
   private onData(chunk: Buffer): void {
     if (!this.pending) {
+      if (chunk.every((byte) => byte === 0x0d || byte === 0x0a || byte === 0x00)) return; // the end of a reply already taken
       this.log({ eventId: 'printer-stray-bytes', disposition: 'na', message: 'bytes with no command waiting were dropped', bytes: chunk.length });
       return;
     }

@@ -171,8 +171,31 @@ function packAny(values: Uint8Array, out: Buffer, bits: number): void {
 export function unpackPanel(panel: Panel): Uint8Array {
   const bits = bitsPerDot(panel.levels);
   const values = new Uint8Array(cardWidthDots * cardHeightDots);
-  const mask = (1 << bits) - 1;
   const data = panel.data;
+  if (bits === 1) {
+    for (let o = 0, i = 0; o < data.length; o++, i += 8) {
+      const byte = data[o]!;
+      if (byte === 0) continue;
+      for (let b = 0; b < 8; b++) values[i + b] = (byte >> (7 - b)) & 1;
+    }
+    return values;
+  }
+  if (bits === 5) {
+    for (let o = 0, i = 0; o < data.length; o += 5, i += 8) {
+      const hi = (data[o]! << 12) | (data[o + 1]! << 4) | (data[o + 2]! >> 4);
+      const lo = ((data[o + 2]! & 0x0f) << 16) | (data[o + 3]! << 8) | data[o + 4]!;
+      values[i] = hi >> 15;
+      values[i + 1] = (hi >> 10) & 31;
+      values[i + 2] = (hi >> 5) & 31;
+      values[i + 3] = hi & 31;
+      values[i + 4] = lo >> 15;
+      values[i + 5] = (lo >> 10) & 31;
+      values[i + 6] = (lo >> 5) & 31;
+      values[i + 7] = lo & 31;
+    }
+    return values;
+  }
+  const mask = (1 << bits) - 1;
   let acc = 0;
   let held = 0;
   let at = 0;

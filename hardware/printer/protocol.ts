@@ -346,8 +346,8 @@ function headerName(bytes: number[]): string {
 
 /**
  * Collects reply bytes. A reply ends at CR/LF when the printer sends one; bare replies (the usual
- * case) are completed by `flush()`, which the driver calls after a short silence. ACK and
- * NACK + code (flow control `Pem;4`) are complete by themselves.
+ * case) are completed by `flush()`, which the driver calls after a short silence. `OK` (no other
+ * reply begins with it), ACK and NACK + code (flow control `Pem;4`) are complete by themselves.
  */
 export class ReplyReader {
   private pending: number[] = [];
@@ -369,7 +369,8 @@ export class ReplyReader {
         continue;
       }
       this.pending.push(byte);
-      if (this.pending[0] === NACK && this.pending.length === 2) out.push(this.take());
+      if (this.pending.length === 2 && this.pending[0] === 0x4f && this.pending[1] === 0x4b) out.push(this.take()); // OK
+      else if (this.pending[0] === NACK && this.pending.length === 2) out.push(this.take());
       else if (this.pending.length >= maxReplyBytes) out.push(this.take());
     }
     return out;

@@ -85,6 +85,8 @@ export interface PrinterSimulatorState {
   readonly garbageBytesReceived: number;
   readonly malformedCommands: number;
   readonly commandsReceived: number;
+  /** Mechanical time spent so far, unscaled (for cards-per-hour figures). */
+  readonly simulatedMs: number;
 }
 
 export interface PrintedCard {
@@ -282,6 +284,7 @@ class SimulatedPrinter {
       garbageBytesReceived: this.counters.garbage,
       malformedCommands: this.counters.malformed,
       commandsReceived: this.counters.commands,
+      simulatedMs: this.simulatedNow,
     };
   }
 

@@ -37,12 +37,19 @@ export type CardFaceError =
   | { readonly kind: 'invalid_input'; readonly field: 'schoolLevel' | 'holderName' | 'cardNumber' | 'issueDate' }
   | { readonly kind: 'unreadable_photo' };
 
-interface Side {
+export interface Side {
   readonly png: Buffer;
+  /** RGB, row-major, 1016 × 648. */
   readonly rgb: Buffer;
 }
 
-export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
+export interface CardFaceImages {
+  readonly front: Side;
+  readonly back: Side;
+}
+
+/** Renders both faces to pixels and PNGs (no panels): the preview alone. */
+export async function renderCardFaceImages(input: CardFaceInput): Promise<Result<CardFaceImages, CardFaceError>> {
   const design = cardDesign(input.cardType, input.schoolLevel);
   if (!design) return err({ kind: 'invalid_input', field: 'schoolLevel' });
   const holderName = input.holderName.trim();
@@ -64,6 +71,13 @@ export async function renderCardFace(input: CardFaceInput): Promise<Result<CardF
     renderSide(front, photo ? [{ input: photo, left: photoBox.left, top: photoBox.top }] : []),
     renderSide(back, []),
   ]);
+  return ok({ front: frontSide, back: backSide });
+}
+
+export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
+  const images = await renderCardFaceImages(input);
+  if (!images.ok) return images;
+  const { front: frontSide, back: backSide } = images.value;
   const image = (side: Side) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data: side.rgb });
   const job: PrintJob = {
     ribbon: 'ymcko',

@@ -172,6 +172,8 @@ describe('replies', () => {
     expect(reader.feed(Buffer.from('CONTACTLESS CARD'))).toEqual([]);
     expect(reader.flush()).toBe('CONTACTLESS CARD');
     expect(reader.feed(Buffer.from('FEEDER EMPTY\r'))).toEqual(['FEEDER EMPTY']);
+    expect(reader.feed(Buffer.from('OK'))).toEqual(['OK']);
+    expect(reader.feed(Buffer.from('\r'))).toEqual([]);
     expect(reader.feed(Buffer.from([0x06]))).toEqual(['\x06']);
     expect(reader.feed(Buffer.from('\x15F', 'latin1'))).toEqual(['\x15F']);
   });
