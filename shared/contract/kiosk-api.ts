@@ -129,7 +129,7 @@ export interface KioskSnapshot {
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
-  z.object({ type: z.literal('place-card'), kind: z.enum(['citizen', 'staff', 'blank', 'phone']) }),
+  z.object({ type: z.literal('place-card'), kind: z.enum(['citizen', 'blank', 'phone']) }),
   z.object({ type: z.literal('remove-card') }),
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

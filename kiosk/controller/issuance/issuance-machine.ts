@@ -28,6 +28,8 @@ export interface PhotoVerdict {
   readonly checks: readonly PhotoCheckView[];
   /** The photo as it will be printed (cropped to the card's photo box). */
   readonly cardPhoto: Uint8Array | null;
+  /** The 35 × 45 mm archive copy kept with the issuance record. */
+  readonly archivePhoto: Uint8Array | null;
 }
 
 export interface CardPreview {
@@ -42,6 +44,7 @@ export interface IssuanceJob {
   readonly form: ApplicationForm;
   readonly assessment: Assessment;
   readonly photo: Uint8Array | null;
+  readonly archivePhoto: Uint8Array | null;
   readonly photoOverrideReason: string | null;
   readonly preview: CardPreview;
 }
@@ -116,6 +119,7 @@ function job(context: IssuanceContext): IssuanceJob {
     form: context.form,
     assessment: context.assessment,
     photo: context.photo.best?.verdict.cardPhoto ?? context.photo.best?.image ?? null,
+    archivePhoto: context.photo.best?.verdict.archivePhoto ?? context.photo.best?.image ?? null,
     photoOverrideReason: context.photo.overrideReason,
     preview: context.preview,
   };

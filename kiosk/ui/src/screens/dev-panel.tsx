@@ -4,7 +4,10 @@ import { sendDevCommand } from '../api';
 import { useT } from '../i18n';
 
 /** Acts on the simulated world: what a person would do to real devices at the kiosk. */
-const documents = ['passport-vietnam', 'passport-indonesia', 'passport-specimen', 'resident-permit', 'td2-specimen', 'damaged-check-digit'];
+const documents = [
+  'residentPermitTaiwan', 'passportVietnam', 'passportIndonesia', 'passportTaiwan', 'idCardTd2', 'taiwanIdFemale',
+  'passportWrongCheckDigit', 'passportOcrConfusion', 'passportTruncated',
+];
 const printerFaults = ['feeder-empty', 'ribbon-end', 'cover-open', 'jam', 'power-loss', 'garbage'];
 
 export function DevPanel({ onClose }: { onClose: () => void }) {
@@ -33,7 +36,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
       </div>
       <h3>NFC reader</h3>
       <div className="dev-row">
-        {(['citizen', 'staff', 'blank', 'phone'] as const).map((kind) => (
+        {(['citizen', 'blank', 'phone'] as const).map((kind) => (
           <button key={kind} type="button" data-dev={`place-${kind}`} onClick={() => run({ type: 'place-card', kind })}>place {kind} card</button>
         ))}
         <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>

@@ -4,6 +4,7 @@ import { IssuanceStepError } from '../../../../kiosk/controller/issuance/issuanc
 import {
   issuanceMachine,
   type Assessment,
+  type CardPreview,
   type IssuanceJob,
   type PhotoVerdict,
 } from '../../../../kiosk/controller/issuance/issuance-machine';
@@ -14,7 +15,7 @@ const eligibleGeneral: Assessment = {
   fee: 0,
   action: 'new',
 };
-const goodPhoto: PhotoVerdict = { passed: true, checks: [], cardPhoto: new Uint8Array([1]) };
+const goodPhoto: PhotoVerdict = { passed: true, checks: [], cardPhoto: new Uint8Array([1]), archivePhoto: new Uint8Array([2]) };
 const badPhoto = (passedChecks: number): PhotoVerdict => ({
   passed: false,
   checks: Array.from({ length: 4 }, (_, i) => ({
@@ -25,6 +26,7 @@ const badPhoto = (passedChecks: number): PhotoVerdict => ({
     message: { zh: '請靠近一點', en: 'Please come a little closer' },
   })),
   cardPhoto: null,
+  archivePhoto: null,
 });
 
 function harness(overrides: { print?: () => Promise<void>; encode?: () => Promise<{ uid: string }>; photo?: PhotoVerdict[] } = {}) {
@@ -37,7 +39,7 @@ function harness(overrides: { print?: () => Promise<void>; encode?: () => Promis
       ),
       evaluatePhoto: fromPromise(async () => verdicts.shift() ?? goodPhoto),
       beginJob: fromPromise(async () => 'job-1'),
-      renderCard: fromPromise(async () => ({ cardNumber: 'TY0001', frontPng: new Uint8Array([0x89]), job: 'job' })),
+      renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: 'TY0001', frontPng: new Uint8Array([0x89]), job: 'job' })),
       printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
         calls.push(`print:${input.jobId}`);
         await (overrides.print ?? (async () => {}))();

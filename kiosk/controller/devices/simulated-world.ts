@@ -1,0 +1,188 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
+import { startIdScannerSimulator, type IdScannerSimulator } from '../../../hardware/id-scanner/simulator';
+import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
+import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
+import { startPrinterSimulator, type PrinterFault, type PrinterSimulator } from '../../../hardware/printer/simulator';
+import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
+import type { DevCommand } from '../../../shared/contract/kiosk-api';
+import type { LogSink } from '../../../shared/log';
+import type { CommandReply } from '../api/server';
+import type { KioskConfig } from '../config';
+import { isSimulated } from '../config';
+
+/**
+ * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
+ * bytes on the device end of a socat pty pair (or, for NFC, as a virtual card behind a private
+ * real pcscd), so the controller's drivers cannot tell them from hardware. It also plays the
+ * physical world: a card the printer parks at its contactless station is put on the encoder's
+ * reader, and a card handed out can be tapped again on the counter reader from the dev panel.
+ */
+export interface SimulatedWorld {
+  /** Host ends of the pty pairs, where the drivers connect. */
+  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string };
+  readonly pcscd: PrivatePcscd | null;
+  /** PC/SC names: the printer's built-in encoder (slot 0) and the counter reader (slot 1). */
+  readonly readers: { readonly encoder: string; readonly counter: string } | null;
+  readonly printer: PrinterSimulator | null;
+  readonly scanner: IdScannerSimulator | null;
+  /** Cards handed out so far (their chip memory), newest last. */
+  issuedCards(): readonly Uint8Array[][];
+  dev(command: DevCommand): Promise<CommandReply>;
+  stop(): Promise<void>;
+}
+
+/** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
+const cardWatchIntervalMs = 50;
+
+const printerFaults: Record<string, PrinterFault> = {
+  'feeder-empty': { kind: 'feeder-empty' },
+  'load-cards': { kind: 'load-cards', count: 100 },
+  'ribbon-end': { kind: 'ribbon-end' },
+  'new-ribbon': { kind: 'new-ribbon', prints: 300 },
+  'cover-open': { kind: 'cover-open' },
+  'cover-close': { kind: 'cover-close' },
+  jam: { kind: 'jam', atStep: 'print-front' },
+  'clear-jam': { kind: 'clear-jam' },
+  'power-loss': { kind: 'power-loss' },
+  'power-on': { kind: 'power-on' },
+  garbage: { kind: 'garbage', bytes: 64 },
+};
+export const printerFaultNames = Object.keys(printerFaults);
+
+export async function createSimulatedWorld(config: KioskConfig, log: LogSink): Promise<SimulatedWorld> {
+  const runDir = join(config.dataDir, 'run');
+  mkdirSync(runDir, { recursive: true });
+  const pairs: PtyPair[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
+  const pty = async (name: string): Promise<PtyPair> => {
+    const pair = await openPtyPair(name, runDir);
+    pairs.push(pair);
+    return pair;
+  };
+
+  try {
+    let printer: PrinterSimulator | null = null;
+    let printerPath: string | undefined;
+    if (isSimulated(config, 'printer')) {
+      const pair = await pty('printer');
+      printer = await startPrinterSimulator({ devicePath: pair.devicePath, timeScale: config.printerTimeScale, cards: 100, ribbonPrints: 300, log });
+      cleanups.push(() => printer!.close());
+      printerPath = pair.hostPath;
+    }
+
+    let scanner: IdScannerSimulator | null = null;
+    let scannerPath: string | undefined;
+    if (isSimulated(config, 'scanner')) {
+      const pair = await pty('scanner');
+      scanner = await startIdScannerSimulator({ devicePath: pair.devicePath, mode: 'rte' });
+      cleanups.push(() => scanner!.close());
+      scannerPath = pair.hostPath;
+    }
+
+    let boardPath: string | undefined;
+    if (isSimulated(config, 'board')) boardPath = (await pty('board')).hostPath;
+
+    let pcscd: PrivatePcscd | null = null;
+    if (isSimulated(config, 'nfc')) {
+      pcscd = await startPcscd({ runDir: join(runDir, 'pcscd'), log });
+      cleanups.push(() => pcscd!.stop());
+    }
+
+    const issued: Uint8Array[][] = [];
+    let encoderCard: VirtualCard | null = null;
+    let counterCard: VirtualCard | null = null;
+    let moving = false;
+    const watch = printer && pcscd
+      ? setInterval(() => {
+          if (moving) return;
+          const atStation = printer.state().card === 'contactless-station';
+          if (atStation === (encoderCard !== null)) return;
+          moving = true;
+          void (async () => {
+            try {
+              if (atStation) {
+                encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort });
+              } else if (encoderCard) {
+                const card = encoderCard;
+                encoderCard = null;
+                if (printer.state().cardsEjected > issued.length) issued.push(card.blocks());
+                await card.remove();
+              }
+            } finally {
+              moving = false;
+            }
+          })();
+        }, cardWatchIntervalMs)
+      : undefined;
+
+    const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
+
+    return {
+      paths: { ...(printerPath ? { printer: printerPath } : {}), ...(scannerPath ? { scanner: scannerPath } : {}), ...(boardPath ? { board: boardPath } : {}) },
+      pcscd,
+      readers: pcscd ? { encoder: pcscd.readerName, counter: pcscd.readerName.replace(/00$/, '01') } : null,
+      printer,
+      scanner,
+      issuedCards: () => issued,
+      async dev(command) {
+        switch (command.type) {
+          case 'feed-document': {
+            if (!scanner) return reply(false, 'the ID scanner is not simulated');
+            const fixture = fixtureDocuments[command.fixture as FixtureName];
+            if (!fixture) return reply(false, `no fixture '${command.fixture}'; try one of ${Object.keys(fixtureDocuments).join(', ')}`);
+            await scanner.feed(fixture);
+            return reply(true);
+          }
+          case 'feed-taiwan-id':
+            if (!scanner) return reply(false, 'the ID scanner is not simulated');
+            await scanner.feedTaiwanIdBarcode(command.idNumber);
+            return reply(true);
+          case 'place-card': {
+            if (!pcscd) return reply(false, 'the NFC reader is not simulated');
+            await counterCard?.remove();
+            const last = issued.at(-1);
+            if (command.kind === 'citizen' && !last) return reply(false, 'no card has been issued yet in this session');
+            counterCard = await insertVirtualCard({
+              port: pcscd.vpcdPort + 1,
+              kind: command.kind === 'phone' ? 'iso14443-4-phone' : 'classic-1k',
+              ...(command.kind === 'citizen' && last ? { blocks: last } : {}),
+            });
+            return reply(true);
+          }
+          case 'remove-card':
+            if (!counterCard) return reply(false, 'no card is on the counter reader');
+            await counterCard.remove();
+            counterCard = null;
+            return reply(true);
+          case 'printer-fault': {
+            if (!printer) return reply(false, 'the card printer is not simulated');
+            const fault = printerFaults[command.fault];
+            if (!fault) return reply(false, `no printer fault '${command.fault}'; try one of ${printerFaultNames.join(', ')}`);
+            printer.injectFault(fault);
+            return reply(true);
+          }
+          case 'insert-note':
+          case 'door':
+            return reply(false, 'the I/O board simulator is not wired yet');
+          default: {
+            const unknown: never = command;
+            return reply(false, `unknown dev command ${JSON.stringify(unknown)}`);
+          }
+        }
+      },
+      async stop() {
+        clearInterval(watch);
+        await encoderCard?.remove().catch(() => {});
+        await counterCard?.remove().catch(() => {});
+        for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+        for (const pair of pairs) await pair.close();
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    for (const pair of pairs) await pair.close();
+    throw error;
+  }
+}

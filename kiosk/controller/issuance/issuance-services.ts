@@ -1,0 +1,226 @@
+import { fromPromise } from 'xstate';
+import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
+import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/layout';
+import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
+import type { Clock } from '../../../shared/clock';
+import type { ApplicationForm } from '../../../shared/contract/kiosk-api';
+import type { CardType } from '../../../shared/domain/card-types';
+import type { CityRules } from '../../../shared/domain/rules';
+import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
+import type { LogSink } from '../../../shared/log';
+import { photoBox } from '../card-face/layout';
+import { renderCardFace } from '../card-face/render-card-face';
+import { cropToArchive, cropToCardPhoto, type PhotoGate } from '../photo';
+import type { Store } from '../store/store';
+import { assessApplication } from './assess-application';
+import { nfcFailure, printerFailure } from './device-messages';
+import { IssuanceStepError } from './issuance-errors';
+import type { CardPreview, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
+
+/**
+ * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
+ * is journaled in the store before and after it runs, so that a crash leaves a job that says
+ * exactly how far the card got (and a card is never printed or recorded twice).
+ */
+export interface IssuanceDevices {
+  readonly printer: CardPrinter;
+  /** The contactless encoder at the printer's station. */
+  readonly encoder: NfcStation;
+  readonly store: Store;
+  readonly photoGate: PhotoGate;
+  readonly rules: CityRules;
+  readonly clock: Clock;
+  readonly chipMasterKey: Uint8Array;
+  readonly kioskId: string;
+  readonly log: LogSink;
+  /** Called when a card is handed over, e.g. to sound the "take your card" buzzer. */
+  readonly onHandOver?: () => void;
+  /** How long to wait for the printed card to show up at the encoder. */
+  readonly cardArrivalTimeoutMs?: number;
+}
+
+/** Card validity printed on the chip: the city's cards carry no hard expiry; we use ten years. */
+const validityYears = 10;
+const defaultCardArrivalTimeoutMs = 5_000;
+
+export function isoDay(clock: Clock): string {
+  const now = clock.now();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
+  const { store, printer, encoder, clock } = devices;
+  const today = (): string => isoDay(clock);
+  const journal = async (jobId: string, step: Parameters<Store['markJobStep']>[1], options: Parameters<Store['markJobStep']>[2] = {}) => {
+    const marked = await store.markJobStep(jobId, step, options);
+    if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
+  };
+
+  return {
+    assessApplication: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
+      assessApplication(input.form, {
+        rules: devices.rules,
+        today,
+        heldCards: async (idNumber) =>
+          (await store.heldCards(idNumber)).map((card) => ({
+            type: card.type,
+            status: card.status === 'active' ? 'active' : card.status === 'hot-listed' ? 'reported-lost' : 'cancelled',
+          })),
+      }),
+    ),
+
+    evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array } }): Promise<PhotoVerdict> => {
+      const image = Buffer.from(input.image);
+      const verdict = await devices.photoGate.evaluate(image);
+      const crop = verdict.face ? { face: verdict.face } : {};
+      const [card, archive] = verdict.readable
+        ? await Promise.all([cropToCardPhoto(image, photoBox, crop), cropToArchive(image, crop)])
+        : [null, null];
+      return {
+        passed: verdict.passed,
+        checks: verdict.checks.map((check) => ({ id: check.id, passed: check.passed, value: check.value, threshold: check.threshold, message: check.message })),
+        cardPhoto: card?.ok ? new Uint8Array(card.value) : null,
+        archivePhoto: archive?.ok ? new Uint8Array(archive.value) : null,
+      };
+    }),
+
+    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
+      store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: null, context: { scheme: input.form.scheme } }),
+    ),
+
+    renderCard: fromPromise(async ({ input }: { input: { jobId: string; form: ApplicationForm; photo: Uint8Array | null } }): Promise<CardPreview> => {
+      const cardType = cardTypeOf(input.form);
+      const cardNumber = await store.nextCardNumber(cardType);
+      await journal(input.jobId, 'card-number-allocated', { context: { cardNumber, scheme: input.form.scheme } });
+      const face = await renderCardFace({
+        cardType,
+        ...(input.form.school ? { schoolLevel: input.form.school } : {}),
+        scheme: input.form.scheme,
+        holderName: input.form.nameZh.trim() || input.form.name.trim(),
+        cardNumber,
+        issueDate: today(),
+        ...(input.photo ? { photoJpeg: Buffer.from(input.photo) } : {}),
+      });
+      if (!face.ok) {
+        throw new IssuanceStepError(`card_face_${face.error.kind}`, { zh: '卡面資料有誤，請返回修改', en: `The card face could not be made (${'field' in face.error ? face.error.field : face.error.kind}): go back and correct it` }, false);
+      }
+      return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), job: face.value.job };
+    }),
+
+    printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
+      await journal(input.jobId, 'printing');
+      const printed = await printer.printCard(input.preview.job as PrintJob);
+      if (!printed.ok) {
+        await journal(input.jobId, 'printing', { disposition: 'failure', reason: printed.error.kind });
+        throw printerFailure(printed.error);
+      }
+      await journal(input.jobId, 'printed');
+    }),
+
+    encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
+      await journal(input.jobId, 'encoding');
+      const tap = await cardAtEncoder(encoder, devices.cardArrivalTimeoutMs ?? defaultCardArrivalTimeoutMs);
+      if (tap.kind !== 'mifare-classic-1k') throw nfcFailure({ kind: 'unsupported_card', atr: tap.atr, message: 'not a MIFARE Classic 1K' });
+      const keys = deriveChipKeys(devices.chipMasterKey, Buffer.from(tap.uid, 'hex'));
+      const idNumber = checkTaiwanId(input.form.idNumber);
+      const issuedOn = today();
+      const record: CitizenCardRecord = {
+        formatVersion,
+        cardNumber: input.preview.cardNumber,
+        cardType: cardTypeOf(input.form),
+        scheme: input.form.scheme,
+        issuedOn,
+        expiresOn: `${Number(issuedOn.slice(0, 4)) + validityYears}${issuedOn.slice(4)}`,
+        issuingKioskId: devices.kioskId.slice(0, 12),
+        holderIdHash: holderIdHash(devices.chipMasterKey, idNumber.id),
+        wallet: { balance: 0, transactionCounter: 0 },
+      };
+      const written = await encoder.personalise(record, keys);
+      if (!written.ok) {
+        await journal(input.jobId, 'encoding', { disposition: 'failure', reason: written.error.kind });
+        throw nfcFailure(written.error);
+      }
+      await journal(input.jobId, 'encoded', { context: { cardNumber: record.cardNumber, uid: tap.uid } });
+      const readBack = await encoder.readRecord(keys);
+      if (!readBack.ok || readBack.value.record.cardNumber !== record.cardNumber) {
+        throw nfcFailure(readBack.ok ? { kind: 'write_verify_failed', block: 0, message: 'card number read back differs' } : readBack.error);
+      }
+      await journal(input.jobId, 'verified');
+      return { uid: tap.uid };
+    }),
+
+    commitIssuance: fromPromise(async ({ input }: { input: IssuanceJob & { uid: string } }) => {
+      const { form, assessment } = input;
+      const id = checkTaiwanId(form.idNumber);
+      const recorded = await store.recordIssuance({
+        jobId: input.jobId,
+        applicant: {
+          idNumber: id.id,
+          idKind: id.kind ?? 'unknown',
+          name: form.name.trim() || form.nameZh.trim(),
+          ...(form.nameZh.trim() ? { nameZh: form.nameZh.trim() } : {}),
+          birthDate: form.birthDate,
+          ...(form.sex ? { sex: form.sex } : {}),
+          ...(form.nationality ? { nationality: form.nationality } : {}),
+          ...(form.documentNumber ? { documentNumber: form.documentNumber } : {}),
+        },
+        ...(input.archivePhoto ? { photoJpeg: Buffer.from(input.archivePhoto) } : {}),
+        card: {
+          cardNumber: input.preview.cardNumber,
+          cardType: cardTypeOf(form),
+          scheme: form.scheme,
+          uid: input.uid,
+          ...(form.school ? { schoolLevel: form.school } : {}),
+        },
+        cause: assessment.action === 'replacement' ? 'replacement' : 'new',
+        ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
+        fee: assessment.fee,
+        operatorId: null,
+      });
+      if (!recorded.ok) {
+        throw new IssuanceStepError(`store_${recorded.error.kind}`, { zh: '製卡紀錄無法儲存，請聯絡督導', en: `The issuance could not be recorded (${recorded.error.kind}): call a supervisor` }, recorded.error.kind === 'job_not_open' ? false : true);
+      }
+      if (input.photoOverrideReason) {
+        await store.appendAudit({ eventId: 'issuance-photo-override', operatorId: null, disposition: 'success', details: { jobId: input.jobId, reason: input.photoOverrideReason } });
+      }
+    }),
+
+    ejectCard: fromPromise(async () => {
+      const ejected = await printer.ejectCard();
+      devices.onHandOver?.();
+      if (!ejected.ok) throw printerFailure(ejected.error);
+    }),
+
+    abandonJob: fromPromise(async ({ input }: { input: { jobId: string | null; cardInPrinter: boolean; reason: string } }) => {
+      if (input.cardInPrinter) await printer.rejectCard();
+      if (input.jobId) {
+        await store.markJobStep(input.jobId, input.cardInPrinter ? 'spoiled' : 'abandoned', { reason: input.reason });
+      }
+    }),
+  };
+}
+
+function cardTypeOf(form: ApplicationForm): CardType {
+  if (!form.cardType) throw new IssuanceStepError('no_card_type', { zh: '尚未選擇卡別', en: 'No card type chosen' }, false);
+  return form.cardType;
+}
+
+/** The card the printer just parked at its contactless station, once the encoder sees it. */
+function cardAtEncoder(encoder: NfcStation, timeoutMs: number): Promise<CardTap> {
+  const present = encoder.currentCard();
+  if (present) return Promise.resolve(present);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      encoder.off('card', onCard);
+      reject(nfcFailure({ kind: 'no_card', message: `no card at the encoder within ${timeoutMs} ms` }));
+    }, timeoutMs);
+    const onCard = (tap: CardTap): void => {
+      clearTimeout(timer);
+      encoder.off('card', onCard);
+      resolve(tap);
+    };
+    encoder.on('card', onCard);
+  });
+}

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openIdScanner } from '../../hardware/id-scanner/driver';
+import type { IdScanner } from '../../hardware/id-scanner/types';
+import { openNfcStation } from '../../hardware/nfc/driver';
+import type { NfcStation } from '../../hardware/nfc/types';
+import { openCardPrinter } from '../../hardware/printer/driver';
+import type { CardPrinter } from '../../hardware/printer/types';
+import { systemClock, type Clock } from '../../shared/clock';
+import type { DeviceName } from '../../shared/contract/kiosk-api';
+import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
+import type { LogSink } from '../../shared/log';
+import { startApiServer, type ApiServer } from './api/server';
+import { loadOrCreateChipMasterKey } from './chip-master-key';
+import { isSimulated, type KioskConfig } from './config';
+import { removeControllerFile, writeControllerFile } from './controller-file';
+import { DeviceStatusBoard } from './device-status';
+import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
+import { documentToApplication } from './issuance/document-to-application';
+import { issuanceActors, isoDay } from './issuance/issuance-services';
+import { issuanceMachine } from './issuance/issuance-machine';
+import { createKioskController, type KioskController } from './kiosk-controller';
+import { createLogger } from './logging/logger';
+import { createPhotoGate } from './photo';
+import { openStore, type Store } from './store/store';
+
+/**
+ * The composition root: the one place that chooses real or simulated devices, opens the store,
+ * wires the drivers into the issuance machine and serves the UI on loopback.
+ */
+export interface StartKioskOptions {
+  readonly clock?: Clock;
+  readonly log?: LogSink;
+  readonly rules?: CityRules;
+  /** The built UI (default kiosk/ui/dist). */
+  readonly uiDir?: string;
+}
+
+export interface RunningKiosk {
+  readonly config: KioskConfig;
+  readonly url: string;
+  readonly token: string;
+  /** The URL to open in the kiosk window: it carries the per-launch token. */
+  readonly urlWithToken: string;
+  readonly controller: KioskController;
+  readonly store: Store;
+  /** The simulated devices, when any are simulated. */
+  readonly world: SimulatedWorld | null;
+  stop(): Promise<void>;
+}
+
+const defaultUiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'dist');
+
+export async function startKiosk(config: KioskConfig, options: StartKioskOptions = {}): Promise<RunningKiosk> {
+  const clock = options.clock ?? systemClock;
+  mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
+  const log = options.log ?? createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl') });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log({ eventId: 'kiosk-stop-failed', disposition: 'failure', message: String(error) }));
+  };
+
+  try {
+    log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
+    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: join(config.dataDir, 'keys', 'store.key'), kioskId: config.kioskId, clock, log });
+    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${JSON.stringify(opened.error)}`);
+    const store = opened.value;
+    stops.push(() => store.close());
+    const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
+
+    const devices = new DeviceStatusBoard({
+      printer: isSimulated(config, 'printer'),
+      scanner: isSimulated(config, 'scanner'),
+      nfc: isSimulated(config, 'nfc'),
+      board: isSimulated(config, 'board'),
+    });
+    const anySimulated = Object.values(config.devices).includes('simulated');
+    const world = anySimulated ? await createSimulatedWorld(config, log) : null;
+    if (world) stops.push(() => world.stop());
+
+    const printer = await openPrinter(config, world, devices, log);
+    stops.push(() => printer.close());
+    const encoder = await openEncoder(config, world, devices, log);
+    stops.push(() => encoder.close());
+    const photoGate = createPhotoGate();
+    stops.push(async () => photoGate.close());
+
+    const machine = issuanceMachine.provide({
+      actors: issuanceActors({ printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log }),
+    });
+    const controller = createKioskController(machine, devices, log);
+    stops.push(async () => controller.stop());
+
+    const scanner = openScanner(config, world, devices, log);
+    stops.push(() => scanner.close());
+    scanner.on('document', (read) => {
+      const fill = documentToApplication(read.kind === 'mrz' ? { kind: 'mrz', mrz: read.mrz } : { kind: 'taiwan-id', id: read.id }, isoDay(clock));
+      if (controller.screen() === 'home') void controller.command({ type: 'start-application' });
+      if (!controller.documentRead(fill.fields, fill.problems)) {
+        log({ eventId: 'scanner-document-ignored', disposition: 'na', message: `a document was read on the ${controller.screen()} screen` });
+      }
+    });
+
+    const token = randomBytes(24).toString('base64url');
+    const api: ApiServer = await startApiServer({
+      port: config.port,
+      token,
+      uiDir: options.uiDir ?? defaultUiDir,
+      log,
+      handlers: {
+        snapshot: () => controller.snapshot(),
+        command: (command) => controller.command(command),
+        preview: () => controller.preview(),
+        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all() }),
+        ...(world ? { dev: (command) => world.dev(command) } : {}),
+      },
+    });
+    stops.push(() => api.close());
+    const unsubscribe = controller.onChange((snapshot) => api.broadcast(snapshot));
+    stops.push(async () => unsubscribe());
+
+    writeControllerFile(config.dataDir, { pid: process.pid, url: api.url, token });
+    stops.push(async () => removeControllerFile(config.dataDir));
+    log({ eventId: 'kiosk-start-complete', disposition: 'success', message: `kiosk ${config.kioskId} serving ${api.url}` });
+
+    return {
+      config,
+      url: api.url,
+      token,
+      urlWithToken: `${api.url}?token=${token}`,
+      controller,
+      store,
+      world,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function pathFor(config: KioskConfig, world: SimulatedWorld | null, device: 'printer' | 'scanner' | 'board'): string {
+  if (!isSimulated(config, device)) return config.devices[device];
+  const path = world?.paths[device];
+  if (!path) throw new Error(`the simulated ${device} did not start`);
+  return path;
+}
+
+function track(devices: DeviceStatusBoard, name: DeviceName, source: { on(event: 'connected' | 'disconnected', listener: (reason?: string) => void): unknown }): void {
+  source.on('connected', () => devices.set(name, 'connected'));
+  source.on('disconnected', (reason) => devices.set(name, 'disconnected', reason ?? ''));
+}
+
+async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
+  const printer = await openCardPrinter({ path: pathFor(config, world, 'printer'), log });
+  printer.on('connected', () => devices.set('printer', 'connected'));
+  printer.on('disconnected', (reason) => devices.set('printer', 'disconnected', reason));
+  printer.on('status', (status) => {
+    const problems = [
+      status.cover === 'open' ? 'cover open' : '',
+      status.feeder === 'empty' ? 'feeder empty' : '',
+      status.ribbonAtEnd ? 'ribbon at its end' : '',
+    ].filter(Boolean);
+    const detail = `${status.printsLeft ?? '?'} prints left on the ribbon${problems.length ? `; ${problems.join(', ')}` : ''}`;
+    devices.set('printer', problems.length ? 'fault' : 'connected', detail);
+  });
+  devices.set('printer', printer.isConnected ? 'connected' : 'disconnected');
+  return printer;
+}
+
+function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
+  const scanner = openIdScanner({ path: pathFor(config, world, 'scanner'), log });
+  track(devices, 'scanner', scanner as unknown as Parameters<typeof track>[2]);
+  void scanner.whenConnected().then((connected) => devices.set('scanner', connected ? 'connected' : 'disconnected'));
+  return scanner;
+}
+
+async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<NfcStation> {
+  const simulatedNfc = isSimulated(config, 'nfc');
+  const station = await openNfcStation({
+    ...(simulatedNfc && world?.readers ? { readerName: world.readers.encoder, socketPath: world.pcscd!.socketPath } : {}),
+    ...(!simulatedNfc ? { readerName: config.devices.nfc } : {}),
+    log,
+  });
+  station.on('readerAttached', (reader) => devices.set('nfc', 'connected', reader.name));
+  station.on('readerDetached', (reader) => devices.set('nfc', 'disconnected', `${reader.name} went away`));
+  const name = station.readerName();
+  devices.set('nfc', name ? 'connected' : 'disconnected', name ?? 'waiting for the reader');
+  return station;
+}

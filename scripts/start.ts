@@ -1,0 +1,80 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../kiosk/controller/config';
+import { startKiosk } from '../kiosk/controller/main';
+
+/**
+ * `npm start`: the controller with its devices (simulated unless configured otherwise), the UI on
+ * 127.0.0.1, and a kiosk window — Electron when its binary is installed, else Chromium in app
+ * mode when there is a display. Ctrl-C stops everything it started.
+ */
+const uiIndex = 'kiosk/ui/dist/index.html';
+
+function buildUiIfStale(): void {
+  const built = existsSync(uiIndex) ? statSync(uiIndex).mtimeMs : 0;
+  const newestSource = spawnSync('find', ['kiosk/ui/src', 'shared', '-newer', uiIndex, '-type', 'f'], { encoding: 'utf8' }).stdout.trim();
+  if (built > 0 && newestSource === '') return;
+  process.stdout.write('start: building the UI…\n');
+  const result = spawnSync('npx', ['vite', 'build', '--config', 'kiosk/ui/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the UI build failed (see above)');
+}
+
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function openWindow(url: string): (() => void) | null {
+  if (!process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return null;
+  const electron = electronBinary();
+  if (electron) {
+    spawnSync('npx', ['tsx', 'scripts/build-electron.ts'], { stdio: 'inherit' });
+    const child = spawn(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
+    return () => child.kill();
+  }
+  if (existsSync('/usr/bin/chromium')) {
+    const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
+    const child = spawn('/usr/bin/chromium', [
+      `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
+    ], { stdio: 'ignore' });
+    return () => child.kill();
+  }
+  return null;
+}
+
+buildUiIfStale();
+const config = loadConfig();
+const kiosk = await startKiosk(config);
+process.stdout.write(
+  [
+    '',
+    `  Citizen card kiosk ${config.kioskId} is running.`,
+    `  Kiosk UI:   ${kiosk.urlWithToken}`,
+    `  Dev panel:  ${kiosk.urlWithToken}#dev   (simulated devices only)`,
+    `  Data:       ${config.dataDir}`,
+    '  Press Ctrl-C to stop.',
+    '',
+  ].join('\n') + '\n',
+);
+const closeWindow = openWindow(kiosk.urlWithToken);
+if (!closeWindow) process.stdout.write('  (no display or browser here: open the URL above in a browser)\n');
+
+let stopping = false;
+const stop = async (signal: string): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\nstart: ${signal}, stopping…\n`);
+  closeWindow?.();
+  await kiosk.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
