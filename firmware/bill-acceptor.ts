@@ -5,8 +5,8 @@ import type { Timers, TimerHandle } from './timers';
  * Pulse bill acceptor (ITL NV10 class, docs/protocols.md): an open-collector credit line that
  * pulls LOW for ≈50 ms per pulse with ≈100 ms HIGH between pulses; 1 pulse = NT$100; a train
  * ends after ≈300 ms of idle. Two layers:
- * - `PulseCounter`: pure logic on explicit timestamps (no clock, no timers): debounce, count
- *   falling edges, end the train on idle;
+ * - `PulseCounter`: pure logic on explicit timestamps (no clock, no timers): count falling
+ *   edges, ignore contact bounce, end the train on idle;
  * - `BillAcceptor`: the same on an injected clock and timers, numbering the notes.
  */
 
@@ -15,8 +15,11 @@ export type Level = 0 | 1;
 export interface PulseTiming {
   /** NT dollars per pulse. */
   readonly amountPerPulse: number;
-  /** A level counts only once it has held this long: longer than contact bounce, well under a pulse. */
-  readonly debounceMs: number;
+  /**
+   * After an accepted edge, further changes are contact bounce for this long: longer than any
+   * bounce, shorter than the shortest pulse phase.
+   */
+  readonly bounceLockoutMs: number;
   /** HIGH this long after the last pulse ends the train. */
   readonly trainEndIdleMs: number;
   /** LOW this long is not a pulse any more but a stuck line (jam or short): reported once. */
@@ -24,13 +27,13 @@ export interface PulseTiming {
 }
 
 /**
- * Debounce: a pulse is ≥ 30 ms LOW and ≥ 80 ms HIGH between pulses even with ±20 ms jitter, while
- * contact bounce settles within a few ms. Idle: 300 ms per the acceptor's programming, more than
- * twice the longest HIGH gap inside a train.
+ * A pulse is ≥ 30 ms LOW and ≥ 80 ms HIGH between pulses even with ±20 ms jitter, while contact
+ * bounce settles within a few ms: a 15 ms lockout fits between. Idle: 300 ms per the acceptor's
+ * programming, more than twice the longest HIGH gap inside a train.
  */
 export const nv10PulseTiming: PulseTiming = {
   amountPerPulse: 100,
-  debounceMs: 12,
+  bounceLockoutMs: 15,
   trainEndIdleMs: 300,
   stuckLowMs: 2000,
 };
@@ -42,7 +45,7 @@ export const knownDenominations: readonly number[] = [100, 200, 500, 1000, 2000]
 export function scaleTiming(timing: PulseTiming, factor: number): PulseTiming {
   return {
     amountPerPulse: timing.amountPerPulse,
-    debounceMs: timing.debounceMs * factor,
+    bounceLockoutMs: timing.bounceLockoutMs * factor,
     trainEndIdleMs: timing.trainEndIdleMs * factor,
     stuckLowMs: timing.stuckLowMs * factor,
   };
@@ -59,12 +62,16 @@ export type PulseCounterOutput =
   | { readonly kind: 'line-stuck-low'; readonly since: number };
 
 /**
- * Debounce by stability: a raw change becomes the accepted level only if no further change comes
- * within `debounceMs` (then it takes effect at the time of the raw change). Each accepted
- * HIGH→LOW is one pulse; an accepted HIGH lasting `trainEndIdleMs` ends the train.
+ * Debounce by lockout: an edge is accepted the moment it arrives, and changes during the next
+ * `bounceLockoutMs` are bounce; when the lockout ends, the line's level then is taken as is.
+ * Why not "a level must hold N ms": levels arrive timestamped by the host, and a busy host or a
+ * USB-serial adapter delivers several reports at once, squeezing a real 50 ms pulse to 0 ms; with
+ * a lockout a squeezed pulse still counts, since its falling edge is taken at once.
+ * Each accepted HIGH→LOW is one pulse; HIGH for `trainEndIdleMs` after the last one ends the train.
  */
 export class PulseCounter {
   private accepted: Level;
+  private acceptedAt = Number.NEGATIVE_INFINITY;
   private raw: Level;
   private rawSince: number;
   private pulses = 0;
@@ -84,31 +91,24 @@ export class PulseCounter {
   /** A reported line level at time `at` (timestamps never go backwards). */
   input(level: Level, at: number): PulseCounterOutput[] {
     const out = this.advance(at);
-    if (level !== this.raw) {
-      this.raw = level;
-      this.rawSince = at;
-    }
+    if (level === this.raw) return out;
+    this.raw = level;
+    this.rawSince = at;
+    if (level !== this.accepted && at >= this.acceptedAt + this.timing.bounceLockoutMs) this.accept(at);
     return out;
   }
 
-  /** Lets time pass up to `now`: confirms stable levels and ends an idle train. */
+  /** Lets time pass up to `now`: ends a lockout, ends an idle train, notices a stuck line. */
   advance(now: number): PulseCounterOutput[] {
     const out: PulseCounterOutput[] = [];
-    if (this.raw !== this.accepted && now - this.rawSince >= this.timing.debounceMs) {
-      this.accepted = this.raw;
-      if (this.accepted === 0) {
-        this.pulses++;
-        this.stuckReported = false;
-      } else {
-        this.lastRiseAt = this.rawSince;
-      }
-    }
+    const lockoutEnd = this.acceptedAt + this.timing.bounceLockoutMs;
+    if (this.raw !== this.accepted && now >= lockoutEnd) this.accept(Math.max(this.rawSince, lockoutEnd));
     if (this.raw === this.accepted) {
       if (this.accepted === 1 && this.pulses > 0 && now - this.lastRiseAt >= this.timing.trainEndIdleMs) {
         out.push(this.complete());
-      } else if (this.accepted === 0 && !this.stuckReported && now - this.rawSince >= this.timing.stuckLowMs) {
+      } else if (this.accepted === 0 && !this.stuckReported && now - this.acceptedAt >= this.timing.stuckLowMs) {
         this.stuckReported = true;
-        out.push({ kind: 'line-stuck-low', since: this.rawSince });
+        out.push({ kind: 'line-stuck-low', since: this.acceptedAt });
       }
     }
     return out;
@@ -116,19 +116,20 @@ export class PulseCounter {
 
   /** When `advance` next has something to do, if anything. */
   nextDeadline(): number | undefined {
-    if (this.raw !== this.accepted) return this.rawSince + this.timing.debounceMs;
+    if (this.raw !== this.accepted) return this.acceptedAt + this.timing.bounceLockoutMs;
     if (this.accepted === 1 && this.pulses > 0) return this.lastRiseAt + this.timing.trainEndIdleMs;
-    if (this.accepted === 0 && !this.stuckReported) return this.rawSince + this.timing.stuckLowMs;
+    if (this.accepted === 0 && !this.stuckReported) return this.acceptedAt + this.timing.stuckLowMs;
     return undefined;
   }
 
   /**
    * The line went away mid-train (board unplugged): credit the pulses already counted, since the
-   * acceptor pulses for notes it has taken. Then start over from `level`.
+   * acceptor pulses for notes it has taken. Then start over, idle at `level`.
    */
   flush(level: Level, at: number): PulseCounterOutput | undefined {
     const partial = this.pulses > 0 ? this.complete() : undefined;
     this.accepted = level;
+    this.acceptedAt = Number.NEGATIVE_INFINITY;
     this.raw = level;
     this.rawSince = at;
     this.stuckReported = false;
@@ -137,6 +138,17 @@ export class PulseCounter {
 
   get pendingPulses(): number {
     return this.pulses;
+  }
+
+  private accept(at: number): void {
+    this.accepted = this.raw;
+    this.acceptedAt = at;
+    if (this.accepted === 0) {
+      this.pulses++;
+      this.stuckReported = false;
+    } else {
+      this.lastRiseAt = this.rawSince;
+    }
   }
 
   private complete(): PulseCounterOutput {

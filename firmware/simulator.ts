@@ -88,6 +88,8 @@ export interface BoardSimulatorOptions {
   readonly board?: BoardDescription;
   /** 1 = real time; 0.5 plays pulse trains twice as fast. */
   readonly timeScale?: number;
+  /** Quiet time before each note, in real ms (default: 600 ms × timeScale). */
+  readonly betweenNotesMs?: number;
   /** Random source in [0, 1) for jitter and bounce. */
   readonly random?: () => number;
   /**
@@ -380,7 +382,7 @@ class FirmataBoardSimulator implements BoardSimulator {
     const jitter = (): number => (options.jitterMs ?? 0) * (2 * this.random() - 1);
     const bounce = options.bounce ?? false;
     const quiet = Date.now() - this.lastTrainEnd;
-    const gap = acceptorTiming.betweenNotesMs * this.scale;
+    const gap = this.options.betweenNotesMs ?? acceptorTiming.betweenNotesMs * this.scale;
     if (quiet < gap) await this.sleep(gap - quiet);
     let lastPulseEndAt = Date.now();
     for (let i = 0; i < pulses; i++) {

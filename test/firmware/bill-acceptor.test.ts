@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BillAcceptor, nv10PulseTiming, PulseCounter, type Level, type NoteAccepted } from '../../firmware/bill-acceptor';
+import { virtualTime } from './virtual-time';
+
+/** A seeded PRNG (mulberry32) so that a failing run can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Edge {
+  readonly at: number;
+  readonly level: Level;
+}
+
+interface TrainShape {
+  readonly jitterMs: number;
+  readonly bounce: boolean;
+  /** Time between bounce transitions, at most. */
+  readonly bounceStepMs: number;
+}
+
+/**
+ * The line as an NV10 drives it (written from the device description, not from the counter):
+ * ≈50 ms LOW / ≈100 ms HIGH per pulse, each phase off by up to ±jitter, each edge followed by
+ * 0-3 pairs of bounce transitions a fraction of a millisecond to a couple of ms apart (a bounce
+ * settles within ≈10 ms).
+ */
+function pulseTrain(pulses: number, start: number, random: () => number, shape: TrainShape): { edges: Edge[]; end: number } {
+  const edges: Edge[] = [];
+  const jitter = (): number => shape.jitterMs * (2 * random() - 1);
+  let t = start;
+  const edge = (level: Level): void => {
+    edges.push({ at: t, level });
+    if (!shape.bounce) return;
+    const pairs = Math.floor(random() * 4);
+    let b = t;
+    for (let i = 0; i < pairs; i++) {
+      b += 0.05 + random() * shape.bounceStepMs;
+      edges.push({ at: b, level: level === 0 ? 1 : 0 });
+      b += 0.05 + random() * shape.bounceStepMs;
+      edges.push({ at: b, level });
+    }
+  };
+  for (let i = 0; i < pulses; i++) {
+    edge(0);
+    t += 50 + jitter();
+    edge(1);
+    if (i < pulses - 1) t += 100 + jitter();
+  }
+  return { edges, end: t };
+}
+
+/** Feeds edges to a BillAcceptor on virtual time and returns every note it reported. */
+function runAcceptor(edges: readonly Edge[], until: number): NoteAccepted[] {
+  const time = virtualTime(0);
+  const notes: NoteAccepted[] = [];
+  const acceptor = new BillAcceptor({ clock: time, timers: time, onNote: (note) => notes.push(note) });
+  for (const edge of edges) {
+    time.advanceTo(edge.at);
+    acceptor.input(edge.level);
+  }
+  time.advanceTo(until);
+  return notes;
+}
+
+const denominations = [100, 500, 1000] as const;
+
+describe('BillAcceptor: money accuracy', () => {
+  it('counts 10,000 random notes with ±20 ms jitter and contact bounce exactly: same sum, each note once', () => {
+    const random = seeded(20261129);
+    const inserted: number[] = [];
+    const edges: Edge[] = [];
+    let t = 1000;
+    for (let n = 0; n < 10_000; n++) {
+      const amount = denominations[Math.floor(random() * denominations.length)] ?? 100;
+      inserted.push(amount);
+      const train = pulseTrain(amount / 100, t, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      edges.push(...train.edges);
+      // The acceptor needs well over the idle gap to validate and stack the next note.
+      t = train.end + 400 + random() * 800;
+    }
+    const notes = runAcceptor(edges, t + 1000);
+
+    expect(notes.map((note) => note.amount)).toEqual(inserted);
+    expect(notes.reduce((sum, note) => sum + note.amount, 0)).toBe(inserted.reduce((sum, a) => sum + a, 0));
+    expect(notes.map((note) => note.sequence)).toEqual(inserted.map((_, i) => i + 1));
+    expect(notes.some((note) => note.irregular)).toBe(false);
+  });
+
+  it('counts any valid train exactly (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...denominations), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.boolean(),
+        fc.double({ min: 0.05, max: 1.6, noNaN: true }),
+        fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+        (amounts, jitterMs, bounce, bounceStepMs, seed) => {
+          const random = seeded(seed);
+          const edges: Edge[] = [];
+          let t = 0;
+          for (const amount of amounts) {
+            const train = pulseTrain(amount / 100, t, random, { jitterMs, bounce, bounceStepMs });
+            edges.push(...train.edges);
+            t = train.end + 350 + random() * 500;
+          }
+          const notes = runAcceptor(edges, t + 1000);
+          expect(notes.map((note) => note.amount)).toEqual(amounts);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('PulseCounter', () => {
+  const timing = nv10PulseTiming;
+
+  it('ends a train after the idle gap, timed from the end of the last pulse', () => {
+    const counter = new PulseCounter(timing);
+    expect(counter.input(0, 100)).toEqual([]);
+    expect(counter.input(1, 150)).toEqual([]);
+    expect(counter.advance(150 + timing.trainEndIdleMs - 1)).toEqual([]);
+    expect(counter.advance(150 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+    expect(counter.advance(10_000)).toEqual([]);
+  });
+
+  it('ignores contact bounce right after an edge', () => {
+    const counter = new PulseCounter(timing);
+    for (const [at, level] of [[100, 0], [100.5, 1], [101, 0], [103, 1], [104, 0], [150, 1], [151, 0], [152, 1]] as const) {
+      counter.input(level, at);
+    }
+    expect(counter.advance(5000)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+  });
+
+  it('still counts a pulse whose two edges arrive at the same instant (a busy host, a USB-serial adapter batching)', () => {
+    const counter = new PulseCounter(timing);
+    // Five pulses, each squeezed to 0 ms LOW by late delivery; the HIGH gaps survive.
+    for (let i = 0; i < 5; i++) {
+      counter.input(0, 1000 + i * 150);
+      counter.input(1, 1000 + i * 150);
+    }
+    expect(counter.advance(1600 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 500, pulses: 5, lastPulseEndAt: 1600 }]);
+  });
+
+  it('takes the level at the end of a lockout when it changed during it', () => {
+    const counter = new PulseCounter(timing);
+    counter.input(0, 0);
+    counter.input(1, 5); // a squeezed pulse: HIGH within the lockout
+    expect(counter.nextDeadline()).toBe(timing.bounceLockoutMs);
+    counter.advance(timing.bounceLockoutMs);
+    expect(counter.nextDeadline()).toBe(5 + timing.trainEndIdleMs);
+    expect(counter.advance(5 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100, lastPulseEndAt: 5 }]);
+  });
+
+  it('reports a line stuck LOW once, and still credits the pulse', () => {
+    const counter = new PulseCounter(timing);
+    counter.input(0, 0);
+    expect(counter.advance(timing.stuckLowMs)).toEqual([{ kind: 'line-stuck-low', since: 0 }]);
+    expect(counter.advance(timing.stuckLowMs * 3)).toEqual([]);
+    counter.input(1, timing.stuckLowMs * 3);
+    expect(counter.advance(timing.stuckLowMs * 3 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100 }]);
+  });
+});
+
+describe('BillAcceptor', () => {
+  it('credits a train cut short by a disconnect once, flagged irregular, and numbers on', () => {
+    const time = virtualTime(0);
+    const notes: NoteAccepted[] = [];
+    const acceptor = new BillAcceptor({ clock: time, timers: time, firstSequence: 41, onNote: (note) => notes.push(note) });
+    for (const [at, level] of [[0, 0], [50, 1], [150, 0], [200, 1], [300, 0]] as const) {
+      time.advanceTo(at);
+      acceptor.input(level);
+    }
+    time.advanceTo(320);
+    acceptor.disconnect();
+    time.advanceTo(10_000);
+    expect(notes).toEqual([expect.objectContaining({ amount: 300, sequence: 41, irregular: true })]);
+
+    acceptor.reset(1);
+    for (const [at, level] of [[11_000, 0], [11_050, 1]] as const) {
+      time.advanceTo(at);
+      acceptor.input(level);
+    }
+    time.advanceTo(12_000);
+    expect(notes.map((note) => [note.amount, note.sequence, note.irregular])).toEqual([
+      [300, 41, true],
+      [100, 42, false],
+    ]);
+    expect(time.pending()).toBe(0);
+  });
+
+  it('flags a pulse count that is not a programmed note but credits it', () => {
+    const random = seeded(7);
+    const train = pulseTrain(3, 0, random, { jitterMs: 0, bounce: false, bounceStepMs: 1 });
+    expect(runAcceptor(train.edges, train.end + 1000)).toEqual([expect.objectContaining({ amount: 300, irregular: true })]);
+  });
+});

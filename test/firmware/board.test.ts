@@ -1,0 +1,225 @@
+import { SerialPort } from 'serialport';
+import { afterEach, describe, expect, it } from 'vitest';
+import firmataIo from 'firmata-io';
+import { waitFor } from '../../hardware/host/child-processes';
+import { openPtyPair } from '../../hardware/serial/pty-pair';
+import { connectKioskBoard, type KioskBoard, type NoteAccepted, type TamperEvent } from '../../firmware/board';
+import { nv10PulseTiming, type PulseTiming } from '../../firmware/bill-acceptor';
+import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
+import { pinModes } from '../../firmware/firmata-protocol';
+import { startBoardSimulator, startBoardSimulatorOnPty, type BoardSimulator, type NoteValue } from '../../firmware/simulator';
+import type { LogEvent } from '../../shared/log';
+
+const pins = defaultPinMap;
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function boardOnSimulator(
+  options: { timeScale?: number; betweenNotesMs?: number; pulseTiming?: PulseTiming } = {},
+): Promise<{ sim: BoardSimulator & { hostPath: string }; board: KioskBoard; logs: LogEvent[] }> {
+  const sim = await startBoardSimulatorOnPty({
+    ...(options.timeScale === undefined ? {} : { timeScale: options.timeScale }),
+    ...(options.betweenNotesMs === undefined ? {} : { betweenNotesMs: options.betweenNotesMs }),
+  });
+  cleanup.push(() => sim.close());
+  const logs: LogEvent[] = [];
+  const board = connectKioskBoard({
+    path: sim.hostPath,
+    log: (event) => logs.push(event),
+    reopenIntervalMs: 100,
+    ...(options.pulseTiming === undefined ? {} : { pulseTiming: options.pulseTiming }),
+  });
+  cleanup.push(() => board.close());
+  await board.waitUntilConnected();
+  return { sim, board, logs };
+}
+
+const until = (check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> =>
+  waitFor(check, timeoutMs, `timed out waiting for ${what}`);
+
+describe('Firmata board simulator', () => {
+  it('answers the handshake so that plain firmata-io reaches ready, with pin modes, writes and pin state queries', async () => {
+    const pair = await openPtyPair('fw');
+    cleanup.push(() => pair.close());
+    const sim = await startBoardSimulator({ devicePath: pair.devicePath, name: 'KioskBoard.ino' });
+    cleanup.push(() => sim.close());
+    const port = new SerialPort({ path: pair.hostPath, baudRate: 57600 });
+    cleanup.push(() => new Promise((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
+    const io = new firmataIo.Firmata(port, { reportVersionTimeout: 200 });
+    await new Promise<void>((resolve) => io.once('ready', () => resolve()));
+
+    expect(io.firmware.name).toBe('KioskBoard.ino');
+    expect(io.version).toEqual({ major: 2, minor: 5 });
+    expect(io.pins).toHaveLength(20);
+    expect(io.analogPins).toEqual([14, 15, 16, 17, 18, 19]);
+    expect(io.pins[9]?.supportedModes).toContain(pinModes.pwm);
+    expect(io.pins[7]?.supportedModes).not.toContain(pinModes.pwm);
+
+    io.pinMode(7, io.MODES.OUTPUT);
+    io.digitalWrite(7, 1);
+    io.pinMode(9, io.MODES.PWM);
+    io.pwmWrite(9, 77);
+    await until(() => sim.pinValue(9) === 77, 'the PWM write');
+    expect(sim.pinWrites().map((w) => [w.pin, w.value, w.kind])).toEqual([
+      [7, 1, 'digital'],
+      [9, 77, 'pwm'],
+    ]);
+    await new Promise<void>((resolve) => io.queryPinState(7, () => resolve()));
+    expect(io.pins[7]).toMatchObject({ mode: pinModes.output, state: 1 });
+
+    io.pinMode(3, io.MODES.PULLUP);
+    const levels: number[] = [];
+    io.digitalRead(3, (value) => levels.push(value));
+    await until(() => levels.length > 0, 'the first report');
+    sim.setDoor(true);
+    await until(() => levels.at(-1) === 1, 'the door report');
+    expect(levels[0]).toBe(0);
+  });
+});
+
+describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
+  it('reaches ready and sets every pin up as wired', async () => {
+    const { sim, board, logs } = await boardOnSimulator();
+    expect(board.isConnected).toBe(true);
+    expect(sim.handshakes).toBe(1);
+    await until(() => sim.pinMode(pins.tamper) === pinModes.pullup, 'the pin set-up');
+    expect(sim.pinMode(pins.billPulse)).toBe(pinModes.pullup);
+    expect(sim.pinMode(pins.tamper)).toBe(pinModes.pullup);
+    expect(sim.pinMode(pins.billInhibit)).toBe(pinModes.output);
+    expect(sim.pinMode(pins.buzzer)).toBe(pinModes.output);
+    expect(sim.pinMode(pins.fillLight)).toBe(pinModes.pwm);
+    for (const lamp of Object.values(pins.statusLight)) expect(sim.pinMode(lamp)).toBe(pinModes.output);
+    expect(logs.map((e) => e.eventId)).toContain('board-handshake-complete');
+    // Until the kiosk says otherwise: out of service, no money.
+    await until(() => sim.pinValue(pins.statusLight.red) === 1, 'the red lamp');
+    expect(sim.pinValue(pins.billInhibit)).toBe(1);
+  });
+
+  it('shows statuses on the light tower and plays buzzer patterns as pin writes', async () => {
+    const { sim, board } = await boardOnSimulator();
+    expect(board.setStatus('ready').ok).toBe(true);
+    await until(() => sim.pinValue(pins.statusLight.green) === 1 && sim.pinValue(pins.statusLight.red) === 0, 'steady green');
+
+    board.setStatus('attention');
+    const amber = (): number[] => sim.pinWrites().filter((w) => w.pin === pins.statusLight.amber).map((w) => w.value);
+    await until(() => amber().length >= 4, 'amber blinking');
+    expect(amber().slice(0, 4)).toEqual([1, 0, 1, 0]);
+    expect(sim.pinValue(pins.statusLight.green)).toBe(0);
+
+    const buzzes = (): number[] => sim.pinWrites().filter((w) => w.pin === pins.buzzer).map((w) => w.value);
+    expect(board.buzz('error').ok).toBe(true);
+    await until(() => buzzes().length >= 6, 'three beeps');
+    expect(buzzes()).toEqual([1, 0, 1, 0, 1, 0]);
+
+    board.setFillLight(true);
+    await until(() => sim.pinValue(pins.fillLight) === fillLightDuty, 'the fill light');
+    board.setFillLight(false);
+    await until(() => sim.pinValue(pins.fillLight) === 0, 'the fill light off');
+  });
+
+  it('drives the inhibit line, latches out of service when the door opens, and only a technician clears it', async () => {
+    const { sim, board, logs } = await boardOnSimulator();
+    const tamper: TamperEvent[] = [];
+    board.on('tamper', (event) => tamper.push(event));
+    board.setStatus('ready');
+    board.setCashInhibit(false);
+    await until(() => sim.pinValue(pins.billInhibit) === 0, 'notes accepted');
+    board.setCashInhibit(true);
+    await until(() => sim.pinValue(pins.billInhibit) === 1, 'notes refused');
+    board.setCashInhibit(false);
+    await until(() => sim.pinValue(pins.billInhibit) === 0, 'notes accepted again');
+
+    sim.setDoor(true, { bounce: true });
+    await until(() => tamper.length === 1, 'the tamper event');
+    expect(tamper[0]).toEqual({ open: true, latched: true });
+    expect(board.status).toBe('out-of-service');
+    expect(logs.map((e) => e.eventId)).toContain('board-tamper-open');
+    await until(() => sim.pinValue(pins.billInhibit) === 1 && sim.pinValue(pins.statusLight.red) === 1, 'inhibit and red');
+    expect(board.clearTamper()).toEqual({ ok: false, error: { kind: 'door_open' } });
+
+    sim.setDoor(false, { bounce: true });
+    await until(() => tamper.length === 2, 'the door shut event');
+    expect(tamper[1]).toEqual({ open: false, latched: true });
+    board.setStatus('ready'); // the kiosk cannot talk its way out of the latch
+    expect(board.status).toBe('out-of-service');
+    expect(board.cashInhibited).toBe(true);
+
+    expect(board.clearTamper().ok).toBe(true);
+    expect(board.status).toBe('ready');
+    await until(() => sim.pinValue(pins.billInhibit) === 0 && sim.pinValue(pins.statusLight.green) === 1, 'back in service');
+  });
+
+  it('reports an unplugged board, reattaches by itself when it comes back, and restores the outputs', async () => {
+    const { sim, board } = await boardOnSimulator();
+    const events: string[] = [];
+    board.on('connected', () => events.push('connected'));
+    board.on('disconnected', () => events.push('disconnected'));
+    board.setStatus('busy');
+    board.setCashInhibit(false);
+
+    await sim.unplug();
+    await until(() => events.includes('disconnected'), 'the disconnect');
+    expect(board.isConnected).toBe(false);
+    expect(board.setStatus('ready')).toEqual({ ok: false, error: { kind: 'board_disconnected' } });
+    expect(board.buzz('success').ok).toBe(false);
+
+    await sim.replug();
+    await board.waitUntilConnected();
+    expect(events).toEqual(['disconnected', 'connected']);
+    expect(sim.handshakes).toBe(2);
+    await until(() => sim.pinValue(pins.statusLight.green) === 1 && sim.pinValue(pins.billInhibit) === 0, 'outputs restored');
+  });
+
+  it('notices a board that goes silent on a port that stays, and reattaches when it answers again', async () => {
+    const pair = await openPtyPair('silent');
+    cleanup.push(() => pair.close());
+    const sim = await startBoardSimulator({ devicePath: pair.devicePath });
+    cleanup.push(() => sim.close());
+    const board = connectKioskBoard({ path: pair.hostPath, probeIntervalMs: 100, silenceTimeoutMs: 400, handshakeRetryMs: 100 });
+    cleanup.push(() => board.close());
+    await board.waitUntilConnected();
+    const reasons: string[] = [];
+    board.on('disconnected', (reason) => reasons.push(reason));
+
+    await sim.unplug(); // no cable: the board only loses power
+    await until(() => reasons.length > 0, 'the silence to be noticed');
+    expect(reasons).toEqual(['board silent']);
+    await sim.replug();
+    await board.waitUntilConnected();
+    expect(board.isConnected).toBe(true);
+  });
+
+  it('counts 20 notes end to end (jitter, bounce, half time): each once, sum exact', async () => {
+    // Pulses at half time; the idle gap that ends a note only shortened to 200 ms (notes 400 ms
+    // apart) so that a busy CI machine stalling the event loop cannot split a note.
+    const { sim, board } = await boardOnSimulator({
+      timeScale: 0.5,
+      betweenNotesMs: 400,
+      pulseTiming: { ...nv10PulseTiming, bounceLockoutMs: nv10PulseTiming.bounceLockoutMs * 0.5, trainEndIdleMs: 200 },
+    });
+    board.setStatus('ready');
+    board.setCashInhibit(false);
+    const notes: NoteAccepted[] = [];
+    board.on('note', (note) => notes.push(note));
+    const values: NoteValue[] = [100, 500, 1000];
+    const inserted: number[] = [];
+    let seed = 11;
+    const random = (): number => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 20; i++) {
+      const amount = values[Math.floor(random() * values.length)] ?? 100;
+      inserted.push(amount);
+      void sim.insertNote(amount, { jitterMs: 20, bounce: true });
+    }
+    // ≈0.8 s a note: 400 ms between notes, 75 ms a pulse.
+    await until(() => notes.length >= 20, '20 notes', 40_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(notes.map((n) => n.amount)).toEqual(inserted);
+    expect(notes.reduce((sum, n) => sum + n.amount, 0)).toBe(inserted.reduce((sum, a) => sum + a, 0));
+    expect(notes.map((n) => n.sequence)).toEqual(inserted.map((_, i) => i + 1));
+  }, 60_000);
+});
