@@ -41,35 +41,49 @@ const eligibilitySamples: EligibilityInput[] = [
 
 export async function runBenchmark(): Promise<void> {
   const reference = { year: 2026, month: 11, day: 29 };
-  const mrzPerSecond = measure('MRZ parses', (i) => parseMrz(mrzSamples[i % mrzSamples.length] ?? '', { referenceDate: reference }).valid);
-  const idPerSecond = measure('ID checks', (i) => checkTaiwanId(idSamples[i % idSamples.length] ?? '').valid);
-  const decisionsPerSecond = measure('eligibility decisions', (i) =>
+  const mrz = measure('MRZ parses', (i) => parseMrz(mrzSamples[i % mrzSamples.length] ?? '', { referenceDate: reference }).valid);
+  const id = measure('ID checks', (i) => checkTaiwanId(idSamples[i % idSamples.length] ?? '').valid);
+  const decisions = measure('eligibility decisions', (i) =>
     decideEligibility(eligibilitySamples[i % eligibilitySamples.length] ?? baseInput, defaultCityRules).guardianConsentRequired,
   );
   const figures = {
-    mrzParsesPerSecond: Math.round(mrzPerSecond),
-    idChecksPerSecond: Math.round(idPerSecond),
-    eligibilityDecisionsPerSecond: Math.round(decisionsPerSecond),
-    targetsMet: mrzPerSecond >= 200_000 && idPerSecond >= 1_000_000 && decisionsPerSecond >= 100_000,
+    mrzParsesPerSecond: mrz.perCpuSecond,
+    idChecksPerSecond: id.perCpuSecond,
+    eligibilityDecisionsPerSecond: decisions.perCpuSecond,
+    wallClock: { mrzParsesPerSecond: mrz.perWallSecond, idChecksPerSecond: id.perWallSecond, eligibilityDecisionsPerSecond: decisions.perWallSecond },
+    targetsMet: mrz.perCpuSecond >= 200_000 && id.perCpuSecond >= 1_000_000 && decisions.perCpuSecond >= 100_000,
   };
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-/** Runs `work` in batches for MEASURE_MS after a warm-up; the result is consumed so it cannot be optimised away. */
-function measure(label: string, work: (i: number) => boolean): number {
-  let sink = 0;
-  const run = (ms: number): { count: number; elapsed: number } => {
+interface Rate {
+  /** Per second of this process's CPU time: one core's throughput, whatever else the machine is doing. */
+  readonly perCpuSecond: number;
+  /** Per second of wall time: lower when other processes share the cores. */
+  readonly perWallSecond: number;
+}
+
+/** Runs `work` in batches for MEASURE_MS after a warm-up; its results are counted so that they cannot be optimised away. */
+function measure(label: string, work: (i: number) => boolean): Rate {
+  const run = (ms: number): { count: number; wallMs: number; cpuMs: number; truthy: number } => {
+    let truthy = 0;
+    const cpu = process.cpuUsage();
     const start = performance.now();
     let count = 0;
     while (performance.now() - start < ms) {
-      for (let i = 0; i < BATCH; i++) if (work(count + i)) sink++;
+      for (let i = 0; i < BATCH; i++) if (work(count + i)) truthy++;
       count += BATCH;
     }
-    return { count, elapsed: performance.now() - start };
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    return { count, wallMs, cpuMs: (used.user + used.system) / 1_000, truthy };
   };
   run(WARMUP_MS);
-  const { count, elapsed } = run(MEASURE_MS);
-  const perSecond = (count / elapsed) * 1_000;
-  process.stdout.write(`${label.padEnd(24)} ${Math.round(perSecond).toLocaleString('en-US').padStart(12)} /s  (${count} in ${elapsed.toFixed(0)} ms; ${sink > 0 ? 'checked' : 'none valid'})\n`);
-  return perSecond;
+  const { count, wallMs, cpuMs, truthy } = run(MEASURE_MS);
+  const rate = { perCpuSecond: Math.round((count / cpuMs) * 1_000), perWallSecond: Math.round((count / wallMs) * 1_000) };
+  const format = (n: number) => n.toLocaleString('en-US').padStart(12);
+  process.stdout.write(
+    `${label.padEnd(22)} ${format(rate.perCpuSecond)} /s of CPU   ${format(rate.perWallSecond)} /s of wall time   (${count} runs, ${truthy} true)\n`,
+  );
+  return rate;
 }

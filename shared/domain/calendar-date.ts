@@ -40,20 +40,32 @@ export function isValidCalendarDate(year: number, month: number, day: number): b
   );
 }
 
-const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-
 /** Parses a strict `YYYY-MM-DD`; null for anything else, including impossible days (2026-02-30). */
 export function parseIsoDate(text: string): CalendarDate | null {
-  const match = isoDatePattern.exec(text);
-  if (!match) return null;
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
+  if (text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return null;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
   return isValidCalendarDate(year, month, day) ? { year, month, day } : null;
 }
 
+const DASH = 45;
+const ZERO = 48;
+
+/** The decimal value of text[start, end); NaN unless every character is a digit. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
 export function formatIsoDate(date: CalendarDate): string {
-  return `${String(date.year).padStart(4, '0')}-${pad2(date.month)}-${pad2(date.day)}`;
+  const year = date.year >= 1000 ? String(date.year) : String(date.year).padStart(4, '0');
+  return `${year}-${pad2(date.month)}-${pad2(date.day)}`;
 }
 
 /** Negative when a is earlier than b, 0 when equal, positive when later. */

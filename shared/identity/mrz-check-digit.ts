@@ -2,26 +2,25 @@
  * ICAO 9303 Part 3 check digits: `0`–`9` count as their value, `A`–`Z` as 10–35, `<` as 0; weights 7, 3, 1
  * repeating; the sum mod 10. Any other character has no value (NaN), so a check over it can never pass.
  */
-const charValues: readonly number[] = (() => {
-  const values: number[] = new Array<number>(128).fill(Number.NaN);
+const charValues = (() => {
+  const values = new Float64Array(128).fill(Number.NaN);
   for (let i = 0; i < 10; i++) values[48 + i] = i;
   for (let i = 0; i < 26; i++) values[65 + i] = 10 + i;
   values[60] = 0; // '<'
   return values;
 })();
 
-const weights = [7, 3, 1] as const;
-
 export function mrzCharValue(code: number): number {
-  return charValues[code] ?? Number.NaN;
+  return code < 128 ? (charValues[code] ?? Number.NaN) : Number.NaN;
 }
 
-/** Weighted sum of `text[start, end)` with the weights starting at `weightOffset`; NaN over a bad character. */
+/** Weighted sum of `text[start, end)` with the weights (7, 3, 1) starting at `weightOffset`; NaN over a bad character. */
 export function mrzWeightedSum(text: string, start: number, end: number, weightOffset = 0): number {
   let sum = 0;
   let w = weightOffset % 3;
   for (let i = start; i < end; i++) {
-    sum += mrzCharValue(text.charCodeAt(i)) * (weights[w] ?? 0);
+    const value = mrzCharValue(text.charCodeAt(i));
+    sum += w === 0 ? value * 7 : w === 1 ? value * 3 : value;
     w = w === 2 ? 0 : w + 1;
   }
   return sum;

@@ -1,4 +1,4 @@
-import { formatIsoDate, isValidCalendarDate, parseIsoDate, type CalendarDate } from '../domain/calendar-date';
+import { compareDates, formatIsoDate, isValidCalendarDate, parseIsoDate, type CalendarDate } from '../domain/calendar-date';
 import { checkPasses, checkSpecs, expectedDigit, fieldAt, geometry, placeDocumentNumber, type CheckSpec } from './mrz-layout';
 import { normaliseMrzText } from './mrz-normalise';
 import {
@@ -55,7 +55,7 @@ export function parseMrz(text: string, options: MrzParseOptions = {}): MrzParseR
   const expiry = readDate(dataLine, g.expiryStart, g.birthLine, 'expiryDate', errors);
   const expiryDate = expiry === null ? null : resolveExpiry(expiry, reference);
   const birthDate = birth === null ? null : resolveBirth(birth, reference ?? expiryDate);
-  if (birthDate !== null && expiryDate !== null && formatIsoDate(birthDate) > formatIsoDate(expiryDate)) {
+  if (birthDate !== null && expiryDate !== null && compareDates(birthDate, expiryDate) > 0) {
     errors.push({ field: 'expiryDate', line: g.birthLine + 1, column: g.expiryStart + 1, message: 'expiry date: before the birth date' });
   }
 
@@ -222,10 +222,9 @@ function readDate(line: string, start: number, lineIndex: number, field: 'birthD
 
 /** A birth date lies in the past: the latest century that does not put it after the reference. */
 function resolveBirth(date: TwoDigitDate, reference: CalendarDate | null): CalendarDate {
+  if (reference === null) return { year: 1900 + date.yy, month: date.month, day: date.day };
   const candidate = { year: 2000 + date.yy, month: date.month, day: date.day };
-  if (reference === null) return { ...candidate, year: 1900 + date.yy };
-  const after = candidate.year * 10_000 + candidate.month * 100 + candidate.day > reference.year * 10_000 + reference.month * 100 + reference.day;
-  return after ? { ...candidate, year: candidate.year - 100 } : candidate;
+  return compareDates(candidate, reference) > 0 ? { year: 1900 + date.yy, month: date.month, day: date.day } : candidate;
 }
 
 /** Years of the expiry window on either side of the reference: no document is valid for half a century. */
@@ -375,7 +374,19 @@ function trimFillers(text: string): string {
   return end === text.length ? text : text.slice(0, end);
 }
 
-/** `<` separates name parts; trailing fillers go. */
+/** `<` separates name parts (one space however many fillers); trailing fillers go. */
 function nameText(text: string): string {
-  return trimFillers(text).replace(/<+/g, ' ').trim();
+  let out = '';
+  let pendingSpace = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charAt(i);
+    if (char === '<') {
+      pendingSpace = out.length > 0;
+      continue;
+    }
+    if (pendingSpace) out += ' ';
+    pendingSpace = false;
+    out += char;
+  }
+  return out;
 }
