@@ -15,6 +15,15 @@ import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
  * PhotoCapture in headless Chromium: the fake camera plays test/fixtures/photos/applicant.y4m, the
  * capture goes to the controller's gate; without a camera the page says why and imports a file.
  */
+// The page side of `page.evaluate` callbacks (this project compiles tests without the DOM lib).
+interface Harness {
+  captures: Array<{ type: string; base64: string }>;
+  setVerdict(verdict: unknown): void;
+}
+declare const window: { photoHarness: Harness };
+declare const document: { querySelector(selector: 'video'): { videoWidth: number; videoHeight: number } | null };
+declare const navigator: { mediaDevices: { getUserMedia(): Promise<unknown> } };
+
 const harnessRoot = fileURLToPath(new URL('./harness', import.meta.url));
 const fixture = (name: string) => fileURLToPath(new URL(`../../../fixtures/photos/${name}`, import.meta.url));
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
@@ -55,7 +64,7 @@ afterAll(async () => {
 });
 
 async function captures(page: Page): Promise<Array<{ type: string; base64: string }>> {
-  return page.evaluate(() => (window as unknown as { photoHarness: { captures: Array<{ type: string; base64: string }> } }).photoHarness.captures);
+  return page.evaluate(() => window.photoHarness.captures);
 }
 
 describe('PhotoCapture in Chromium', () => {
@@ -68,14 +77,14 @@ describe('PhotoCapture in Chromium', () => {
     expect(await page.evaluate(() => [document.querySelector('video')?.videoWidth, document.querySelector('video')?.videoHeight])).toEqual([640, 480]);
     expect(await page.locator('svg ellipse').count()).toBe(1);
     await page.getByTestId('photo-capture').click();
-    await page.waitForFunction(() => (window as unknown as { photoHarness: { captures: unknown[] } }).photoHarness.captures.length > 0);
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
     const [shot] = await captures(page);
     expect(shot?.type).toBe('image/jpeg');
     const verdict = await gate.evaluate(Buffer.from(shot!.base64, 'base64'));
     expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
 
     // The controller's advice is shown over the preview, Chinese first.
-    await page.evaluate(() => (window as unknown as { photoHarness: { setVerdict(v: unknown): void } }).photoHarness.setVerdict({
+    await page.evaluate(() => window.photoHarness.setVerdict({
       passed: false,
       checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
     }));
@@ -97,7 +106,7 @@ describe('PhotoCapture in Chromium', () => {
     expect(await problem.innerText()).toContain(message);
     expect(await page.getByTestId('photo-import').isEnabled()).toBe(true);
     await page.getByTestId('photo-file').setInputFiles(fixture('astronaut.png'));
-    await page.waitForFunction(() => (window as unknown as { photoHarness: { captures: unknown[] } }).photoHarness.captures.length > 0);
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
     const [imported] = await captures(page);
     expect(imported?.type).toBe('image/jpeg');
     expect(Buffer.from(imported!.base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
