@@ -31,6 +31,11 @@ export interface StartPcscdOptions {
   readonly readyTimeoutMs?: number;
   /** Load the TCP_NODELAY shim into pcscd (default true; see vpcd-nodelay.ts). */
   readonly noDelay?: boolean;
+  /**
+   * pcscd polls vpcd for a card every 400 ms (pcsc-lite's PCSCLITE_STATUS_POLL_RATE; vpcd has no card
+   * events). Tests may shorten it to run faster; benchmarks keep the stock 400 ms. Needs the shim.
+   */
+  readonly cardPollMs?: number;
 }
 
 export interface PrivatePcscd {
@@ -86,7 +91,7 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Priva
     mountPoint,
     options.noDelay === false ? '' : (vpcdNoDelayShim() ?? ''),
     ...pcscdArgs,
-  ]);
+  ], options.cardPollMs === undefined ? {} : { env: { ...process.env, VPCD_CARD_POLL_US: String(Math.round(options.cardPollMs * 1000)) } });
   log({ eventId: 'nfc-pcscd-start-init', disposition: 'na', message: 'starting a private pcscd', vpcdPort });
   const cleanup = (): void => {
     rmSync(configDir, { recursive: true, force: true });

@@ -9,7 +9,8 @@ import { join } from 'node:path';
  * algorithm on. Against the card emulator's delayed ACK this costs ~40 ms per message (measured: 45 ms
  * between the length and the payload), i.e. ~2 s for one personalisation. This LD_PRELOAD shim, loaded
  * into our private pcscd only, sets TCP_NODELAY on every socket vpcd accepts or connects. pcscd and
- * vpcd are otherwise unchanged. Built once per machine with the C compiler that `npm ci` needs anyway;
+ * vpcd are otherwise unchanged. It can also shorten pcscd's 400 ms card-presence poll of vpcd
+ * (`VPCD_CARD_POLL_US`, see `startPcscd({ cardPollMs })`). Built once per machine with the C compiler that `npm ci` needs anyway;
  * when there is none, pcscd runs without it (slower, same behaviour).
  */
 const source = `
@@ -17,11 +18,26 @@ const source = `
 #include <dlfcn.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 
 static void nodelay(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one); /* fails harmlessly on unix sockets */
+}
+
+/* pcscd polls readers without card events (vpcd) every PCSCLITE_STATUS_POLL_RATE = 400 ms; when
+   VPCD_CARD_POLL_US is set, that one sleep is shortened (a real reader signals cards by interrupt). */
+int nanosleep(const struct timespec *request, struct timespec *remaining) {
+  static int (*real)(const struct timespec *, struct timespec *);
+  if (!real) real = dlsym(RTLD_NEXT, "nanosleep");
+  const char *poll = getenv("VPCD_CARD_POLL_US");
+  if (poll && request && request->tv_sec == 0 && request->tv_nsec == 400000000L) {
+    struct timespec shorter = { 0, atol(poll) * 1000L };
+    return real(&shorter, remaining);
+  }
+  return real(request, remaining);
 }
 
 int accept(int fd, struct sockaddr *addr, socklen_t *len) {
