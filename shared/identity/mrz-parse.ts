@@ -153,12 +153,17 @@ function detectFormat(lines: readonly string[], errors: MrzError[]): { format: M
   return null;
 }
 
+/** The format a malformed zone was most likely meant to be, for naming what is wrong with it. */
 function intendedFormat(lines: readonly string[]): MrzFormat {
   if (lines.length === 3) return 'TD1';
   const longest = Math.max(...lines.map((line) => line.length));
-  if (lines.length === 1 && longest > 44) return longest > 80 ? 'TD1' : 'TD2';
-  if (lines[0]?.startsWith('P') === true) return 'TD3';
-  return Math.abs(longest - 44) < Math.abs(longest - 36) ? 'TD3' : 'TD2';
+  const formats = ['TD3', 'TD2', 'TD1'] as const; // ties go to the passport
+  const size = (format: MrzFormat) => (lines.length === 1 ? mrzLayouts[format].lines : 1) * mrzLayouts[format].length;
+  let best: MrzFormat = lines[0]?.startsWith('P') === true ? 'TD3' : 'TD2';
+  for (const format of formats) {
+    if (Math.abs(longest - size(format)) < Math.abs(longest - size(best))) best = format;
+  }
+  return best;
 }
 
 function resolveReference(value: CalendarDate | string | undefined, errors: MrzError[]): CalendarDate | null {

@@ -49,7 +49,7 @@ const letterCodes = [10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35,
 const oldResidentSex: Readonly<Record<string, 'M' | 'F'>> = { A: 'M', B: 'F', C: 'M', D: 'F' };
 
 export function checkTaiwanId(input: string): TaiwanIdResult {
-  const id = normalise(input);
+  const id = normalise(typeof input === 'string' ? input : '');
   if (id.length !== ID_LENGTH) {
     return invalid(id, null, {
       kind: 'length',

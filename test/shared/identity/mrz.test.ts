@@ -98,6 +98,11 @@ describe('parseMrz: normalising input', () => {
     expect(parse([...td1, td1[0] ?? '']).valid).toBe(false);
   });
 
+  it('names the format a short zone was meant to be', () => {
+    expect(parse(td1.slice(0, 2)).errors[0]?.message).toContain('TD1 has 3 lines of 30');
+    expect(parse([td3[0], (td3[1] ?? '').slice(0, 40)]).errors).toEqual([expect.objectContaining({ line: 2, message: expect.stringContaining('TD3 lines have 44') })]);
+  });
+
   it('names a line of the wrong length', () => {
     const result = parse([td1[0], td1[1], (td1[2] ?? '').slice(0, 29)]);
     expect(result).toMatchObject({ valid: false, format: null });
