@@ -1,0 +1,102 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { startBoardSimulator, startBoardSimulatorOnPty, type BoardSimulator, type NoteValue } from '../../firmware/simulator';
+
+/**
+ * The simulated kiosk I/O board (Arduino Uno, StandardFirmataPlus, wired to a pulse bill acceptor
+ * and a door switch) as a process of its own:
+ *
+ *   tsx scripts/simulators/board.ts --device /tmp/x/board-device [--time-scale 1] [--name StandardFirmataPlus.ino]
+ *   tsx scripts/simulators/board.ts            (makes its own pty pair, prints the host end; unplug pulls the cable)
+ *
+ * It prints `ready device=<path> [host=<path>]`, then takes one command per line on stdin (the dev
+ * panel drives it this way) and answers one line: `ok`, a JSON object, or `error: ...`:
+ *
+ *   note 100|500|1000 [jitter-ms] [bounce]   insert a note (answers once its pulse train is sent)
+ *   door open|shut                           the tamper switch
+ *   unplug | replug                          pull the USB cable (own pty) or cut the power (--device)
+ *   state                                    pin modes and output values as JSON
+ *   writes                                   every output change the host made, as JSON
+ *   quit                                     stop (so does SIGTERM; the end of stdin does not)
+ */
+const notes: readonly NoteValue[] = [100, 500, 1000];
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      device: { type: 'string' },
+      'time-scale': { type: 'string', default: '1' },
+      name: { type: 'string' },
+    },
+  });
+  const timeScale = Number(values['time-scale']);
+  if (!(timeScale > 0)) {
+    process.stderr.write('board simulator: --time-scale must be > 0\n');
+    return 2;
+  }
+  const common = { timeScale, ...(values.name === undefined ? {} : { name: values.name }) };
+  const simulator: BoardSimulator & { hostPath?: string } =
+    values.device === undefined ? await startBoardSimulatorOnPty(common) : await startBoardSimulator({ ...common, devicePath: values.device });
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await simulator.close();
+  };
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+
+  process.stdout.write(`ready device=${simulator.devicePath}${simulator.hostPath ? ` host=${simulator.hostPath}` : ''}\n`);
+  const lines = createInterface({ input: process.stdin });
+  let quit = false;
+  for await (const line of lines) {
+    const [command, ...args] = line.trim().split(/\s+/);
+    if (!command) continue;
+    if (command === 'quit') {
+      quit = true;
+      break;
+    }
+    try {
+      process.stdout.write(`${await run(command, args, simulator)}\n`);
+    } catch (error) {
+      process.stdout.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  if (!quit) await new Promise<never>(() => {});
+  await stop();
+  return 0;
+}
+
+async function run(command: string, args: string[], simulator: BoardSimulator): Promise<string> {
+  switch (command) {
+    case 'note': {
+      const amount = Number(args[0]);
+      if (!(notes as readonly number[]).includes(amount)) throw new Error('usage: note 100|500|1000 [jitter-ms] [bounce]');
+      const jitterMs = args[1] === undefined ? 0 : Number(args[1]);
+      if (!(jitterMs >= 0 && jitterMs <= 40)) throw new Error('jitter must be 0-40 ms');
+      const inserted = await simulator.insertNote(amount as NoteValue, { jitterMs, bounce: args[2] === 'bounce' });
+      return JSON.stringify(inserted);
+    }
+    case 'door':
+      if (args[0] !== 'open' && args[0] !== 'shut') throw new Error('usage: door open|shut');
+      simulator.setDoor(args[0] === 'open', { bounce: true });
+      return 'ok';
+    case 'unplug':
+      await simulator.unplug();
+      return 'ok';
+    case 'replug':
+      await simulator.replug();
+      return 'ok';
+    case 'state': {
+      const pins = Array.from({ length: 20 }, (_, pin) => ({ pin, mode: simulator.pinMode(pin) ?? null, value: simulator.pinValue(pin) }));
+      return JSON.stringify({ handshakes: simulator.handshakes, pins });
+    }
+    case 'writes':
+      return JSON.stringify(simulator.pinWrites());
+    default:
+      throw new Error(`unknown command '${command}' (note, door, unplug, replug, state, writes, quit)`);
+  }
+}
+
+process.exitCode = await main();
