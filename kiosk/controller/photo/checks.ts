@@ -1,4 +1,5 @@
 import type { Bilingual } from '../../../shared/contract/kiosk-api';
+import { assertNever } from '../../../shared/result';
 import type { PhotoGateConfig } from './config';
 import { faceRegion, photoBox } from './geometry';
 import { photoMessages } from './messages';
@@ -12,12 +13,61 @@ import type { FaceGeometry, Measurement, PhotoCheck, PhotoCheckId } from './verd
 
 const round = (value: number): number => Math.round(value * 1000) / 1000;
 
-export function measure(name: string, value: number, unit: string, limits: { min?: number; max?: number }): Measurement {
-  const passed = (limits.min === undefined || value >= limits.min) && (limits.max === undefined || value <= limits.max);
-  return { name, value: round(value), unit, ...limits, passed };
+interface Spec {
+  readonly name: string;
+  readonly unit: string;
+  readonly min?: number;
+  readonly max?: number;
 }
 
-function describeLimits(m: Measurement): string {
+/** What each check measures and its limits from the config: one table for measured and unmeasured checks alike. */
+export function specsOf(id: PhotoCheckId, config: PhotoGateConfig): readonly Spec[] {
+  switch (id) {
+    case 'one-face':
+      return [{ name: 'faces', unit: '', min: 1, max: 1 }];
+    case 'head-height':
+      return [{ name: 'head height / frame height', unit: '', ...config.headHeight }];
+    case 'centred':
+      return [
+        { name: 'horizontal offset', unit: 'of frame height', max: config.centred.maxHorizontal },
+        { name: 'vertical offset', unit: 'of frame height', max: config.centred.maxVertical },
+      ];
+    case 'frontal':
+      return [{ name: 'yaw', unit: '°', max: config.frontal.maxYaw }, { name: 'roll', unit: '°', max: config.frontal.maxRoll }];
+    case 'eyes-open':
+      return [{ name: 'eye aspect ratio', unit: '', min: config.eyesOpen.minAspect }];
+    case 'brightness':
+      return [{ name: 'face luminance', unit: '/255', ...config.brightness }];
+    case 'contrast':
+      return [{ name: 'face contrast', unit: '', min: config.contrast.min }];
+    case 'sharpness':
+      return [{ name: 'Laplacian variance / luminance variance', unit: '', min: config.sharpness.min }];
+    case 'background':
+      // Unevenness first: a pattern also darkens the mean, but "clear the area" is the useful advice.
+      return [
+        { name: 'unevenness (luminance std)', unit: '/255', max: config.background.maxUnevenness },
+        { name: 'background luminance', unit: '/255', min: config.background.minBrightness },
+      ];
+    default:
+      return assertNever(id);
+  }
+}
+
+/** Measures the check's specs in order; `values` line up with `specsOf(id, config)`. */
+function measureAll(id: PhotoCheckId, config: PhotoGateConfig, values: readonly number[]): Measurement[] {
+  return specsOf(id, config).map((spec, i) => {
+    const value = values[i];
+    if (value === undefined) throw new Error(`${id}: no value for ${spec.name}`);
+    const passed = (spec.min === undefined || value >= spec.min) && (spec.max === undefined || value <= spec.max);
+    return { ...spec, value: round(value), passed };
+  });
+}
+
+export function thresholdOf(id: PhotoCheckId, config: PhotoGateConfig): string {
+  return specsOf(id, config).map(describeLimits).join('; ');
+}
+
+function describeLimits(m: Spec): string {
   const unit = m.unit === '' ? '' : ` ${m.unit}`;
   if (m.min !== undefined && m.max !== undefined) return `${m.name} ${m.min}–${m.max}${unit}`;
   if (m.min !== undefined) return `${m.name} ≥ ${m.min}${unit}`;
@@ -26,32 +76,38 @@ function describeLimits(m: Measurement): string {
 }
 
 /** A check from its measurements; `failure` picks the advice from the first failing measurement. */
-export function check(id: PhotoCheckId, measurements: readonly Measurement[], failure: (failed: Measurement) => Bilingual): PhotoCheck {
+function check(
+  id: PhotoCheckId,
+  config: PhotoGateConfig,
+  values: readonly number[],
+  failure: (failed: Measurement) => Bilingual,
+): PhotoCheck {
+  const measurements = measureAll(id, config, values);
   const failed = measurements.find((m) => !m.passed);
   return {
     id,
     status: failed === undefined ? 'pass' : 'fail',
     passed: failed === undefined,
     value: measurements[0]?.value ?? null,
-    threshold: measurements.map(describeLimits).join('; '),
+    threshold: thresholdOf(id, config),
     message: failed === undefined ? photoMessages.pass[id] : failure(failed),
     measurements,
   };
 }
 
-export function notMeasured(id: PhotoCheckId, threshold: string): PhotoCheck {
-  return { id, status: 'not-measured', passed: false, value: null, threshold, message: photoMessages.notMeasured, measurements: [] };
+export function notMeasured(id: PhotoCheckId, config: PhotoGateConfig): PhotoCheck {
+  return { id, status: 'not-measured', passed: false, value: null, threshold: thresholdOf(id, config), message: photoMessages.notMeasured, measurements: [] };
 }
 
-export function oneFaceCheck(faceCount: number): PhotoCheck {
-  return check('one-face', [measure('faces', faceCount, '', { min: 1, max: 1 })], () =>
+export function oneFaceCheck(faceCount: number, config: PhotoGateConfig): PhotoCheck {
+  return check('one-face', config, [faceCount], () =>
     faceCount === 0 ? photoMessages.noFace : photoMessages.manyFaces);
 }
 
 /** Head height as a share of the frame height: the frame's guide box spans the full height. */
 export function headHeightCheck(face: FaceGeometry, plane: Plane, config: PhotoGateConfig): PhotoCheck {
   const ratio = face.headHeight / plane.height;
-  return check('head-height', [measure('head height / frame height', ratio, '', config.headHeight)], () =>
+  return check('head-height', config, [ratio], () =>
     ratio < config.headHeight.min ? photoMessages.comeCloser : photoMessages.moveBack);
 }
 
@@ -63,35 +119,22 @@ export function centredCheck(face: FaceGeometry, plane: Plane, config: PhotoGate
   const targetRatio = (config.headHeight.min + config.headHeight.max) / 2;
   const dx = (face.centreX - plane.width / 2) / plane.height;
   const dy = ((face.crown.y + face.chin.y) / 2 - (config.crownMargin + targetRatio / 2) * plane.height) / plane.height;
-  return check(
-    'centred',
-    [
-      measure('horizontal offset', Math.abs(dx), 'of frame height', { max: config.centred.maxHorizontal }),
-      measure('vertical offset', Math.abs(dy), 'of frame height', { max: config.centred.maxVertical }),
-    ],
-    (failed) => {
-      if (failed.name === 'horizontal offset') {
-        // Unmirrored camera image: a head on the image's right is on the applicant's own left.
-        return dx > 0 ? photoMessages.moveToYourRight : photoMessages.moveToYourLeft;
-      }
-      return dy > 0 ? photoMessages.moveUp : photoMessages.moveDown;
-    },
-  );
+  return check('centred', config, [Math.abs(dx), Math.abs(dy)], (failed) => {
+    if (failed.name === 'horizontal offset') {
+      // Unmirrored camera image: a head on the image's right is on the applicant's own left.
+      return dx > 0 ? photoMessages.moveToYourRight : photoMessages.moveToYourLeft;
+    }
+    return dy > 0 ? photoMessages.moveUp : photoMessages.moveDown;
+  });
 }
 
 export function frontalCheck(face: FaceGeometry, config: PhotoGateConfig): PhotoCheck {
-  return check(
-    'frontal',
-    [
-      measure('yaw', Math.abs(face.yawDegrees), '°', { max: config.frontal.maxYaw }),
-      measure('roll', Math.abs(face.rollDegrees), '°', { max: config.frontal.maxRoll }),
-    ],
-    (failed) => (failed.name === 'yaw' ? photoMessages.faceCamera : photoMessages.headStraight),
-  );
+  return check('frontal', config, [Math.abs(face.yawDegrees), Math.abs(face.rollDegrees)], (failed) =>
+    failed.name === 'yaw' ? photoMessages.faceCamera : photoMessages.headStraight);
 }
 
 export function eyesOpenCheck(face: FaceGeometry, config: PhotoGateConfig): PhotoCheck {
-  return check('eyes-open', [measure('eye aspect ratio', face.eyeAspect, '', { min: config.eyesOpen.minAspect })], () => photoMessages.openEyes);
+  return check('eyes-open', config, [face.eyeAspect], () => photoMessages.openEyes);
 }
 
 export function exposureChecks(face: FaceGeometry, plane: Plane, config: PhotoGateConfig): PhotoCheck[] {
@@ -99,14 +142,9 @@ export function exposureChecks(face: FaceGeometry, plane: Plane, config: PhotoGa
   const values = sample(plane, region);
   const brightness = meanOf(values);
   return [
-    check('brightness', [measure('face luminance', brightness, '/255', config.brightness)], () =>
-      brightness < config.brightness.min ? photoMessages.tooDark : photoMessages.tooBright),
-    check('contrast', [measure('face contrast', spreadContrast(values), '', config.contrast)], () => photoMessages.lowContrast),
-    check(
-      'sharpness',
-      [measure('Laplacian variance / luminance variance', normalisedLaplacianVariance(plane, region, config.sharpness.sampleWidth), '', { min: config.sharpness.min })],
-      () => photoMessages.blurred,
-    ),
+    check('brightness', config, [brightness], () => (brightness < config.brightness.min ? photoMessages.tooDark : photoMessages.tooBright)),
+    check('contrast', config, [spreadContrast(values)], () => photoMessages.lowContrast),
+    check('sharpness', config, [normalisedLaplacianVariance(plane, region, config.sharpness.sampleWidth)], () => photoMessages.blurred),
   ];
 }
 
@@ -114,6 +152,9 @@ export function exposureChecks(face: FaceGeometry, plane: Plane, config: PhotoGa
  * Background inside the photo box, above the eye line and outside an ellipse around the head
  * (hair included): light, and even (a plain wall, not a room or a pattern).
  */
+/** Fewer background pixels than this (head filling the frame) is no basis for a verdict. */
+const minBackgroundSamples = 50;
+
 export function backgroundCheck(face: FaceGeometry, plane: Plane, config: PhotoGateConfig): PhotoCheck {
   const box = photoBox(face, config);
   const eyeLine = (face.leftEye.y + face.rightEye.y) / 2;
@@ -123,15 +164,7 @@ export function backgroundCheck(face: FaceGeometry, plane: Plane, config: PhotoG
   const ry = 0.56 * face.headHeight;
   const values = sample(plane, { x: box.x, y: box.y, width: box.width, height: eyeLine - box.y }, (x, y) =>
     ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 > 1);
-  const threshold = `unevenness ≤ ${config.background.maxUnevenness} /255; background luminance ≥ ${config.background.minBrightness} /255`;
-  if (values.length < 50) return notMeasured('background', threshold);
-  return check(
-    'background',
-    [
-      // Unevenness first: a pattern also darkens the mean, but "clear the area" is the useful advice.
-      measure('unevenness (luminance std)', stdOf(values), '/255', { max: config.background.maxUnevenness }),
-      measure('background luminance', meanOf(values), '/255', { min: config.background.minBrightness }),
-    ],
-    (failed) => (failed.name === 'background luminance' ? photoMessages.darkBackground : photoMessages.busyBackground),
-  );
+  if (values.length < minBackgroundSamples) return notMeasured('background', config);
+  return check('background', config, [stdOf(values), meanOf(values)], (failed) =>
+    failed.name === 'background luminance' ? photoMessages.darkBackground : photoMessages.busyBackground);
 }

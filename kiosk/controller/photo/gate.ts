@@ -75,14 +75,14 @@ export function createPhotoGate(options: PhotoGateOptions = {}): PhotoGate {
       const working = await decodeWorkingImage(image, config.detector.workingSize);
       if (working === null) {
         const checks = photoCheckOrder.map((id) =>
-          id === 'one-face' ? { ...oneFaceCheck(0), message: unreadableMessage } : notMeasured(id, ''));
+          id === 'one-face' ? { ...oneFaceCheck(0, config), message: unreadableMessage } : notMeasured(id, config));
         return verdictOf(checks, 0, null, false);
       }
       const faces = await faceModels.detect(working, detectorOptions);
       const chosen = faces.length === 1 ? faces[0] : faces.length > 1 ? largestFace(faces) : undefined;
-      const checks: PhotoCheck[] = [oneFaceCheck(faces.length)];
+      const checks: PhotoCheck[] = [oneFaceCheck(faces.length, config)];
       if (chosen === undefined) {
-        for (const id of photoCheckOrder) if (id !== 'one-face') checks.push(notMeasured(id, ''));
+        for (const id of photoCheckOrder) if (id !== 'one-face') checks.push(notMeasured(id, config));
         return verdictOf(checks, 0, null);
       }
       // Checks in working pixels; the verdict's geometry in original pixels, for cropping.

@@ -33,6 +33,20 @@ export async function shifted(dx = 160): Promise<Buffer> {
   return jpeg(sharp(wide).extract({ left: 0, top: 0, width, height }));
 }
 
+/** The applicant leaned in: the middle of the frame enlarged by `factor`. */
+export async function tooClose(factor = 1.25): Promise<Buffer> {
+  const w = Math.round(width / factor);
+  const h = Math.round(height / factor);
+  return jpeg(sharp(await goodPhoto()).extract({ left: Math.round((width - w) / 2), top: Math.round((height - h) / 2), width: w, height: h }).resize(width, height));
+}
+
+/** The head tilted sideways by `degrees` (the whole frame rotated about its centre). */
+export async function tilted(degrees = 20): Promise<Buffer> {
+  const rotated = await sharp(await goodPhoto()).rotate(degrees, { background: backdrop }).toBuffer({ resolveWithObject: true });
+  const { width: w, height: h } = rotated.info;
+  return jpeg(sharp(rotated.data).extract({ left: Math.round((w - width) / 2), top: Math.round((h - height) / 2), width, height }));
+}
+
 export async function darkened(factor = 0.3): Promise<Buffer> {
   return jpeg(sharp(await goodPhoto()).linear(factor, 0));
 }
