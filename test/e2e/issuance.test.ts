@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveChipKeys, holderIdHash } from '../../hardware/nfc/keys';
+import { decodeCardRecord } from '../../hardware/nfc/layout';
+import { loadConfig } from '../../kiosk/controller/config';
+import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-key';
+import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+
+/**
+ * One card issued end to end through every real component: the React UI in headless Chromium
+ * with a fake camera, the controller's API, the ID scanner and card printer drivers over real
+ * socat ptys against their simulators, the NFC encoder through a real pcscd with a virtual
+ * MIFARE card, the photo gate, and the SQLite store.
+ */
+const screenshots = join(process.cwd(), 'var', 'screens');
+
+describe('staffed issuance, end to end', () => {
+  let dataDir: string;
+  let kiosk: RunningKiosk;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
+    mkdirSync(screenshots, { recursive: true });
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01' }));
+    browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
+    page = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const dev = async (command: unknown): Promise<void> => {
+    const response = await fetch(`${kiosk.url}api/dev`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kiosk.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(command),
+    });
+    expect(await response.json()).toEqual({ accepted: true });
+  };
+  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+
+  it('issues a general card to a new-immigrant spouse from her resident permit', { timeout: 180_000 }, async () => {
+    await page.goto(kiosk.urlWithToken);
+    await page.locator('[data-screen="home"]').waitFor();
+    await expect.poll(() => page.locator('[data-device="printer"].connected').count()).toBe(1);
+    await shot('home');
+
+    await page.getByRole('button', { name: /新申辦/ }).click();
+    await page.locator('[data-screen="application"]').waitFor();
+
+    // The resident permit on the scanner's glass fills the form.
+    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
+    await expect.poll(() => page.locator('input[name="idNumber"]').inputValue(), { timeout: 10_000 }).toBe('H900001234');
+    expect(await page.locator('[data-testid="scan-hint"]').textContent()).toContain('已由證件掃描器填入');
+    await page.locator('select[name="district"]').selectOption('中壢區');
+    await page.locator('input[name="spouseOfResident"]').check();
+    await page.locator('[data-card-type="general"] input').check();
+    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await shot('application');
+    await page.getByRole('button', { name: '下一步' }).click();
+
+    // The fake camera shows the applicant; the controller's gate judges the capture.
+    await page.locator('[data-screen="photo"]').waitFor();
+    await page.locator('[data-testid="photo-capture"]:enabled').waitFor({ timeout: 15_000 });
+    await shot('photo');
+    await page.locator('[data-testid="photo-capture"]').click();
+    await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('img.card-preview').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1016);
+    await shot('review');
+
+    await page.getByRole('button', { name: '開始製卡' }).click();
+    await page.locator('[data-screen="done"], [data-screen="failed"]').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-screen="failed"] [role="alert"]').allTextContents()).toEqual([]);
+    const cardNumber = (await page.locator('[data-testid="card-number"]').textContent()) ?? '';
+    await shot('done');
+
+    // The printer printed one card and handed it out.
+    const printed = kiosk.world!.printer!.printedCards();
+    expect(printed).toHaveLength(1);
+    expect(printed[0]?.disposition).toBe('ejected');
+    expect(printed[0]?.chipAreaClear).toBe(true);
+
+    // The chip of the card handed out holds a record that verifies, for this card and this person.
+    await expect.poll(() => kiosk.world!.issuedCards().length).toBe(1);
+    const memory = kiosk.world!.issuedCards()[0]!;
+    const masterKey = loadOrCreateChipMasterKey(join(dataDir, 'keys', 'chip-master.key'));
+    const uid = memory[0]!.subarray(0, 4);
+    const image = new Map(memory.map((block, index) => [index, block]));
+    const record = decodeCardRecord(image, deriveChipKeys(masterKey, uid));
+    expect(record.ok).toBe(true);
+    if (record.ok) {
+      expect(record.value.cardNumber).toBe(cardNumber);
+      expect(record.value.cardType).toBe('general');
+      expect(record.value.holderIdHash).toBe(holderIdHash(masterKey, 'H900001234'));
+    }
+
+    // The issuance is committed in SQLite, and the person now holds an active general card.
+    expect(await kiosk.store.heldCards('H900001234')).toMatchObject([{ type: 'general', status: 'active', cardNumber }]);
+    expect(await kiosk.store.pendingJobs()).toEqual([]);
+    expect((await kiosk.store.verifyAudit()).ok).toBe(true);
+
+    await page.getByRole('button', { name: '完成' }).click();
+    await page.locator('[data-screen="home"]').waitFor();
+  });
+});
