@@ -26,6 +26,13 @@ export interface PhotoCaptureProps {
   locale?: Locale;
   /** Live or not, e.g. to switch the I/O board's fill light. */
   onCameraChange?(live: boolean): void;
+  /**
+   * Live advice: while the camera is live, a small JPEG frame a few times a second (one in flight at
+   * a time) for the controller's gate; the parent passes the resulting verdict back as `verdict`.
+   */
+  onPreviewFrame?(jpeg: Blob): void | Promise<void>;
+  /** Capture by itself once `verdict.passed` has held for a steady moment (after each failing verdict, again). */
+  autoCapture?: boolean;
 }
 
 type CameraState =
@@ -36,6 +43,10 @@ type CameraState =
 /** The ID-photo framing of the controller's gate: head 71–80 % of the height, crown 10 % below the top. */
 const guide = { crownMargin: 0.1, headHeight: 0.755, headAspect: 0.74, photoAspect: 35 / 45 };
 const jpegQuality = 0.92;
+/** Live preview frames: small and frequent enough for ≥ 4 verdicts a second. */
+const preview = { intervalMs: 250, maxWidth: 640, quality: 0.8 };
+/** How long every check must keep passing before an automatic capture. */
+const autoCaptureSteadyMs = 1000;
 const cameraConstraints: MediaStreamConstraints = {
   audio: false,
   video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 960 } },
@@ -57,7 +68,7 @@ function Text({ text, locale, large = false }: { text: Bilingual; locale: Locale
 }
 
 /** Draws an image source into a JPEG blob at its natural size. */
-function toJpeg(source: CanvasImageSource, width: number, height: number): Promise<Blob> {
+function toJpeg(source: CanvasImageSource, width: number, height: number, quality = jpegQuality): Promise<Blob> {
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = height;
@@ -65,7 +76,7 @@ function toJpeg(source: CanvasImageSource, width: number, height: number): Promi
   if (context === null) return Promise.reject(new Error('no 2d canvas'));
   context.drawImage(source, 0, 0, width, height);
   return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob === null ? reject(new Error('encoding failed')) : resolve(blob)), 'image/jpeg', jpegQuality));
+    canvas.toBlob((blob) => (blob === null ? reject(new Error('encoding failed')) : resolve(blob)), 'image/jpeg', quality));
 }
 
 function FramingGuide({ width, height }: { width: number; height: number }) {
@@ -99,7 +110,8 @@ function FramingGuide({ width, height }: { width: number; height: number }) {
   );
 }
 
-export function PhotoCapture({ onCapture, verdict, disabled = false, locale: localeProp, onCameraChange }: PhotoCaptureProps) {
+export function PhotoCapture(props: PhotoCaptureProps) {
+  const { onCapture, verdict, disabled = false, locale: localeProp, onCameraChange, onPreviewFrame, autoCapture = false } = props;
   const contextLocale = useContext(LocaleContext);
   const locale = localeProp ?? contextLocale;
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -112,6 +124,10 @@ export function PhotoCapture({ onCapture, verdict, disabled = false, locale: loc
   const [liveStream, setLiveStream] = useState<MediaStream | null>(null);
   const onCameraChangeRef = useRef(onCameraChange);
   onCameraChangeRef.current = onCameraChange;
+  const onPreviewFrameRef = useRef(onPreviewFrame);
+  onPreviewFrameRef.current = onPreviewFrame;
+  const wantsPreview = onPreviewFrame !== undefined;
+  const autoArmed = useRef(true);
 
   useEffect(() => {
     let stream: MediaStream | null = null;
@@ -179,6 +195,41 @@ export function PhotoCapture({ onCapture, verdict, disabled = false, locale: loc
     if (video === null || video.videoWidth === 0) return;
     void deliver(() => toJpeg(video, video.videoWidth, video.videoHeight));
   };
+  const captureRef = useRef(capture);
+  captureRef.current = capture;
+
+  useEffect(() => {
+    if (camera.kind !== 'live' || !wantsPreview || disabled) return;
+    let inFlight = false;
+    const timer = setInterval(() => {
+      const video = videoRef.current;
+      if (inFlight || video === null || video.videoWidth === 0) return;
+      inFlight = true;
+      const scale = Math.min(1, preview.maxWidth / video.videoWidth);
+      toJpeg(video, Math.round(video.videoWidth * scale), Math.round(video.videoHeight * scale), preview.quality)
+        .then((jpeg) => onPreviewFrameRef.current?.(jpeg))
+        .catch(() => {}) // a lost preview frame only delays the advice
+        .finally(() => {
+          inFlight = false;
+        });
+    }, preview.intervalMs);
+    return () => clearInterval(timer);
+  }, [camera.kind, wantsPreview, disabled]);
+
+  // Depends on the boolean, not the verdict object: fresh passing verdicts must not restart the wait.
+  const passingNow = verdict?.passed === true;
+  useEffect(() => {
+    if (!passingNow) {
+      autoArmed.current = true;
+      return;
+    }
+    if (!autoCapture || camera.kind !== 'live' || disabled || capturing || !autoArmed.current) return;
+    const timer = setTimeout(() => {
+      autoArmed.current = false;
+      captureRef.current();
+    }, autoCaptureSteadyMs);
+    return () => clearTimeout(timer);
+  }, [passingNow, autoCapture, camera.kind, disabled, capturing]);
 
   const importFile = async (file: File | undefined) => {
     if (fileRef.current !== null) fileRef.current.value = '';

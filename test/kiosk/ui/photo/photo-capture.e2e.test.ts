@@ -18,6 +18,7 @@ import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
 // The page side of `page.evaluate` callbacks (this project compiles tests without the DOM lib).
 interface Harness {
   captures: Array<{ type: string; base64: string }>;
+  previews: string[];
   setVerdict(verdict: unknown): void;
 }
 declare const window: { photoHarness: Harness };
@@ -89,6 +90,18 @@ describe('PhotoCapture in Chromium', () => {
       checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
     }));
     expect(await page.getByTestId('photo-advice').innerText()).toMatch(/^請靠近一點\s+Please come a little closer$/);
+  });
+
+  it('sends live preview frames and captures by itself once the verdict keeps passing', async () => {
+    chromium = await launchChromium({ fakeVideo: fixture('applicant.y4m') });
+    const page = await chromium.context.newPage();
+    await page.goto(`${baseUrl}?auto`);
+    await page.waitForFunction(() => window.photoHarness.previews.length >= 2);
+    expect(new Set(await page.evaluate(() => window.photoHarness.previews))).toEqual(new Set(['image/jpeg']));
+    expect(await captures(page)).toEqual([]);
+    await page.evaluate(() => window.photoHarness.setVerdict({ passed: true, checks: [] }));
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
+    expect(await page.getByTestId('photo-advice').innerText()).toContain('照片合格');
   });
 
   it.each([

@@ -4,6 +4,9 @@ import { createRoot } from 'react-dom/client';
 import { PhotoCapture } from '../../../../../kiosk/ui/src/photo/photo-capture';
 
 const captures = [];
+const previews = [];
+// ?auto: live preview frames (counted, not judged here) and automatic capture on a passing verdict.
+const auto = new URLSearchParams(location.search).has('auto');
 let verdict;
 const root = createRoot(document.getElementById('root'));
 
@@ -15,11 +18,15 @@ async function onCapture(blob) {
 }
 
 function render() {
-  root.render(createElement(PhotoCapture, verdict === undefined ? { onCapture } : { onCapture, verdict }));
+  const props = { onCapture };
+  if (verdict !== undefined) props.verdict = verdict;
+  if (auto) Object.assign(props, { autoCapture: true, onPreviewFrame: (blob) => { previews.push(blob.type); } });
+  root.render(createElement(PhotoCapture, props));
 }
 
 window.photoHarness = {
   captures,
+  previews,
   setVerdict(next) {
     verdict = next;
     render();
