@@ -115,6 +115,8 @@ interface Session {
   light: StatusLight | undefined;
   fill: five.Led | undefined;
   handshakeTimer: NodeJS.Timeout | undefined;
+  /** The status the lamps show now (re-showing restarts the blink, so only on a change). */
+  shownStatus: BoardStatus | undefined;
   lastBill: Level | undefined;
   lastDoor: number | undefined;
 }
@@ -255,8 +257,10 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.closed = true;
     clearInterval(this.probeTimer);
     if (this.connected) {
-      // Leave the board safe: no money in, light off.
+      // Leave the board safe: no money in, and say so on the light.
       this.digitalWrite(this.pins.billInhibit, levels.billInhibited);
+      this.buzzer.stop();
+      this.session?.light?.show('out-of-service');
       this.session?.light?.stop();
       await this.port.drain();
     }
@@ -290,6 +294,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
       light: undefined,
       fill: undefined,
       handshakeTimer: undefined,
+      shownStatus: undefined,
       lastBill: undefined,
       lastDoor: undefined,
     };
@@ -431,7 +436,11 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     const session = this.session;
     if (!this.connected || !session?.ready) return;
     this.digitalWrite(this.pins.billInhibit, this.cashInhibited ? levels.billInhibited : 1 - levels.billInhibited);
-    session.light?.show(this.status);
+    const status = this.status;
+    if (session.shownStatus !== status) {
+      session.shownStatus = status;
+      session.light?.show(status);
+    }
     if (this.fillOn) session.fill?.brightness(fillLightDuty);
     else session.fill?.off();
   }

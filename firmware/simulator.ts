@@ -38,6 +38,9 @@ export const acceptorTiming = {
 
 export type NoteValue = 100 | 500 | 1000;
 
+/** `pinWrites()` keeps at least the last 10,000 writes. */
+const maxRecordedWrites = 20_000;
+
 export interface InsertNoteOptions {
   /** Each LOW and HIGH phase is lengthened or shortened by up to this much (uniform). */
   readonly jitterMs?: number;
@@ -65,7 +68,7 @@ export interface BoardSimulator {
   /** Feeds a note: resolves once its pulse train has been sent. Notes queue one after another. */
   insertNote(amount: NoteValue, options?: InsertNoteOptions): Promise<InsertedNote>;
   setDoor(open: boolean, options?: { readonly bounce?: boolean }): void;
-  /** Every output level change the host made, in order. */
+  /** The output level changes the host made, in order (the last 10,000 at least). */
   pinWrites(): readonly PinWrite[];
   /** The Firmata mode number of a pin (0 input, 1 output, 3 PWM, 0x0B pull-up...). */
   pinMode(pin: number): number | undefined;
@@ -348,6 +351,8 @@ class FirmataBoardSimulator implements BoardSimulator {
     if (this.model.values[pin] === value) return;
     this.model.values[pin] = value;
     this.writes.push({ pin, value, kind, at: Date.now() });
+    // A blinking lamp writes forever: keep a long simulator run's memory bounded.
+    if (this.writes.length > maxRecordedWrites) this.writes.splice(0, this.writes.length - maxRecordedWrites / 2);
   }
 
   private send(...messages: Uint8Array[]): void {
