@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
 import { photoMessages } from '../../../../kiosk/controller/photo/messages';
@@ -75,6 +76,14 @@ describe('photo gate', () => {
     expect(frontal.passed).toBe(false);
     expect(frontal.message).toEqual(photoMessages.faceCamera);
     expect(frontal.value).toBeGreaterThan(15);
+  });
+
+  it('reads a phone photo stored sideways with an EXIF orientation', async () => {
+    // Stored turned a quarter anticlockwise; orientation 6 tells viewers to turn it back.
+    const sideways = await sharp(await goodPhoto()).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const verdict = await gate.evaluate(sideways);
+    expect(verdict.passed).toBe(true);
+    expect([verdict.face?.imageWidth, verdict.face?.imageHeight]).toEqual([640, 480]);
   });
 
   it('takes its thresholds from the config', async () => {
