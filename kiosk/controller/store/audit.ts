@@ -149,8 +149,18 @@ export async function verifyAuditChain(db: Database, vault: Vault): Promise<Resu
   return ok({ rows: last });
 }
 
-export async function readAudit(db: Database, options: { afterSeq?: number; limit?: number } = {}): Promise<AuditEntry[]> {
-  const rows = await db.all<AuditRow>('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?', [options.afterSeq ?? 0, options.limit ?? 100]);
+export interface ReadAuditOptions {
+  readonly afterSeq?: number;
+  readonly limit?: number;
+  /** The newest `limit` rows instead of the oldest after `afterSeq`. */
+  readonly newest?: boolean;
+}
+
+export async function readAudit(db: Database, options: ReadAuditOptions = {}): Promise<AuditEntry[]> {
+  const limit = options.limit ?? 100;
+  const rows = options.newest
+    ? await db.all<AuditRow>('SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq', [limit])
+    : await db.all<AuditRow>('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?', [options.afterSeq ?? 0, limit]);
   return rows.map((row) => ({
     seq: row.seq,
     id: row.id,

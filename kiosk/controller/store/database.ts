@@ -15,9 +15,11 @@ export interface Queries {
 
 export interface Database extends Queries {
   /**
-   * Runs `work` inside `BEGIN IMMEDIATE ... COMMIT` (ROLLBACK if it throws). Transactions and single
-   * statements are serialized through one queue: sqlite3 has one connection, so a statement issued
-   * while another caller's transaction is open would silently join it.
+   * Runs `work` atomically (rolled back if it throws) and durably (resolves after the COMMIT).
+   * Transactions and single statements are serialized through one queue: sqlite3 has one connection, so
+   * a statement issued while another caller's transaction is open would silently join it. `work` must
+   * only use `tx` (calling the database itself from inside would wait for itself) and must not await
+   * anything slow: concurrent transactions share one commit (group commit).
    */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -30,6 +32,8 @@ export interface OpenDatabaseOptions {
 }
 
 const busyTimeoutMs = 5_000;
+/** Transactions sharing one commit at most: bounds how long a group holds the write lock. */
+const maxGroupSize = 64;
 
 export async function openDatabase(path: string, options: OpenDatabaseOptions = {}): Promise<Database> {
   const mode = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
@@ -77,34 +81,96 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
     },
   };
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const enqueue = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work, work);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  type Job =
+    | { readonly kind: 'statement'; readonly run: () => Promise<unknown>; settle: Settle }
+    | { readonly kind: 'transaction'; readonly work: (tx: Queries) => Promise<unknown>; settle: Settle };
+  type Settle = (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void;
+  const pending: Job[] = [];
+  let draining = false;
+
+  const schedule = <T>(make: (settle: Settle) => Job): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      pending.push(make((outcome) => (outcome.ok ? resolve(outcome.value as T) : reject(outcome.error))));
+      if (!draining) void drain();
+    });
+
+  /**
+   * Group commit: the transactions waiting in the queue run together inside ONE SQLite transaction,
+   * each in its own savepoint (a failing one is rolled back alone), and share one COMMIT (one fsync).
+   * Each caller is answered only after that COMMIT, so durability and atomicity per call are kept.
+   */
+  async function runGroup(group: Extract<Job, { kind: 'transaction' }>[]): Promise<void> {
+    const outcomes: Parameters<Settle>[0][] = [];
+    await direct.exec('BEGIN IMMEDIATE');
+    let broken: unknown = null;
+    for (const job of group) {
+      if (broken !== null) break;
+      await direct.exec('SAVEPOINT grouped');
+      try {
+        const value = await job.work(direct);
+        await direct.exec('RELEASE grouped');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        outcomes.push({ ok: false, error });
+        // When SQLite already rolled the whole transaction back, the savepoint is gone: the group fails.
+        await direct.exec('ROLLBACK TO grouped; RELEASE grouped').catch((rollbackError: unknown) => {
+          broken = rollbackError;
+        });
+      }
+    }
+    if (broken === null) {
+      try {
+        await direct.exec('COMMIT');
+      } catch (error) {
+        broken = error;
+      }
+    }
+    if (broken !== null) {
+      await direct.exec('ROLLBACK').catch(() => undefined);
+      group.forEach((job, i) => {
+        const outcome = outcomes[i];
+        job.settle(outcome && !outcome.ok ? outcome : { ok: false, error: broken });
+      });
+      return;
+    }
+    group.forEach((job, i) => job.settle(outcomes[i] ?? { ok: false, error: new Error('transaction not run') }));
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (pending.length > 0) {
+        const first = pending[0];
+        if (first?.kind === 'statement') {
+          pending.shift();
+          try {
+            first.settle({ ok: true, value: await first.run() });
+          } catch (error) {
+            first.settle({ ok: false, error });
+          }
+          continue;
+        }
+        const group: Extract<Job, { kind: 'transaction' }>[] = [];
+        while (pending[0]?.kind === 'transaction' && group.length < maxGroupSize) group.push(pending.shift() as (typeof group)[number]);
+        await runGroup(group);
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  const statement = <T>(run: () => Promise<T>): Promise<T> => schedule<T>((settle) => ({ kind: 'statement', run, settle }));
 
   let closed = false;
   const database: Database = {
     path,
-    run: (sql, params) => enqueue(() => direct.run(sql, params)),
-    get: <T>(sql: string, params?: SqlParams) => enqueue(() => direct.get<T>(sql, params)),
-    all: <T>(sql: string, params?: SqlParams) => enqueue(() => direct.all<T>(sql, params)),
-    exec: (sql) => enqueue(() => direct.exec(sql)),
-    transaction: (work) =>
-      enqueue(async () => {
-        await direct.exec('BEGIN IMMEDIATE');
-        try {
-          const value = await work(direct);
-          await direct.exec('COMMIT');
-          return value;
-        } catch (error) {
-          await direct.exec('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      }),
+    run: (sql, params) => statement(() => direct.run(sql, params)),
+    get: <T>(sql: string, params?: SqlParams) => statement(() => direct.get<T>(sql, params)),
+    all: <T>(sql: string, params?: SqlParams) => statement(() => direct.all<T>(sql, params)),
+    exec: (sql) => statement(() => direct.exec(sql)),
+    transaction: <T>(work: (tx: Queries) => Promise<T>) => schedule<T>((settle) => ({ kind: 'transaction', work, settle })),
     close: () =>
-      enqueue(async () => {
+      statement(async () => {
         if (closed) return;
         closed = true;
         await Promise.all([...statements.values()].map((s) => new Promise<void>((resolve) => s.finalize(() => resolve()))));

@@ -1,10 +1,11 @@
+import { chmodSync, existsSync } from 'node:fs';
 import type { Clock } from '../../../shared/clock';
 import { systemClock } from '../../../shared/clock';
 import type { CardType } from '../../../shared/domain/card-types';
 import type { LogSink } from '../../../shared/log';
 import { silentLog } from '../../../shared/log';
 import { err, ok, type Result } from '../../../shared/result';
-import { audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput } from './audit';
+import { audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit';
 import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
@@ -57,7 +58,7 @@ export interface Store {
   /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
   audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
   verifyAudit(): Promise<Result<{ rows: number }, AuditBreak>>;
-  readAudit(options?: { afterSeq?: number; limit?: number }): Promise<AuditEntry[]>;
+  readAudit(options?: ReadAuditOptions): Promise<AuditEntry[]>;
   readonly operators: OperatorTable;
   readonly outbox: { pending(limit: number): Promise<OutboxEntry[]>; markSynced(ids: readonly string[]): Promise<number> };
   purge(options: PurgeOptions): Promise<PurgeReport>;
@@ -66,6 +67,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
+const privateFileMode = 0o600;
 const kioskIdPattern = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/;
 
 export async function openStore(options: OpenStoreOptions): Promise<Result<Store, OpenStoreError>> {
@@ -73,7 +75,9 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
   const key = loadOrCreateKeyFile(options.keyFile);
   if (!key.ok) return key;
   const vault = createVault(key.value);
+  const created = !existsSync(options.path);
   const db = await openDatabase(options.path, options.synchronous ? { synchronous: options.synchronous } : {});
+  if (created) chmodSync(options.path, privateFileMode); // encrypted, but still nobody else's business
   const clock = options.clock ?? systemClock;
   const context: StoreContext = { db, vault, kioskId: options.kioskId, clock, log: options.log ?? silentLog };
 
@@ -137,6 +141,7 @@ async function backupTo(context: StoreContext, file: string, operatorId: string 
   let failure: string | null = null;
   try {
     await context.db.run('VACUUM INTO ?', [file]);
+    chmodSync(file, privateFileMode);
   } catch (error) {
     failure = (error as Error).message;
   }

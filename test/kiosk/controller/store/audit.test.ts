@@ -64,6 +64,15 @@ describe('store: audit log', () => {
     expect(await t.store.verifyAudit()).toMatchObject({ ok: false, error: { seq: 2, reason: 'mac_mismatch' } });
   });
 
+  it('keeps the chain intact under concurrent writers (group commit)', async () => {
+    const appended = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => t.store.appendAudit({ eventId: 'wallet-top-up', operatorId: null, disposition: 'success', details: { i } })),
+    );
+    const seqs = appended.map((a) => a.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
   it('keeps no audit row of a transaction that rolled back', async () => {
     const before = (await t.store.readAudit({ limit: 1000 })).length;
     await expect(
