@@ -85,6 +85,7 @@ export interface PrinterSimulatorState {
   readonly garbageBytesReceived: number;
   readonly malformedCommands: number;
   readonly commandsReceived: number;
+  readonly bytesReceived: number;
   /** Mechanical time spent so far, unscaled (for cards-per-hour figures). */
   readonly simulatedMs: number;
 }
@@ -184,7 +185,7 @@ class SimulatedPrinter {
   private sequence: Sequence | undefined;
   private ackMode = false;
   private lastReply = 'OK';
-  private counters = { inserted: 0, panels: 0, ejected: 0, rejected: 0, garbage: 0, malformed: 0, commands: 0 };
+  private counters = { inserted: 0, panels: 0, ejected: 0, rejected: 0, garbage: 0, malformed: 0, commands: 0, bytes: 0 };
   private pendingFaults: Array<{ kind: 'cover-open' | 'jam' | 'power-loss'; atStep: SimulatorStep }> = [];
   private readonly cards: CardRecord[] = [];
   private current: CardRecord | undefined;
@@ -206,6 +207,7 @@ class SimulatedPrinter {
 
   receive(chunk: Buffer): void {
     if (!this.powered || this.stopped) return;
+    this.counters.bytes += chunk.length;
     this.queue.push(...this.parser.feed(chunk));
     void this.work();
   }
@@ -284,6 +286,7 @@ class SimulatedPrinter {
       garbageBytesReceived: this.counters.garbage,
       malformedCommands: this.counters.malformed,
       commandsReceived: this.counters.commands,
+      bytesReceived: this.counters.bytes,
       simulatedMs: this.simulatedNow,
     };
   }

@@ -216,6 +216,20 @@ describe('card printer driver against a misbehaving device', () => {
     expect(seen.commands).toHaveLength(6 * 3 + 1);
   });
 
+  it('asks a garbled read once more', async () => {
+    const replies: Record<string, string> = { 'Rlr;p': 'OK', 'Rse;o': '5,00 Volts', 'Sk;f': '0', Rr: 'ymcko', 'Rco;I': '12', Rcr: 'OK' };
+    let garbled = false;
+    const { printer, seen } = await fakeDevice((command) => {
+      if (command === 'Rse;o' && !garbled) {
+        garbled = true;
+        return '\xfe5,0\x01';
+      }
+      return replies[command];
+    });
+    expect(await printer.status()).toMatchObject({ ok: true, value: { cover: 'closed', printsLeft: 12 } });
+    expect(seen.commands.filter((c) => c === 'Rse;o')).toHaveLength(2);
+  });
+
   it('returns bad_reply for a reply it cannot read, and timeout when nothing comes', async () => {
     const { printer } = await fakeDevice((command) => (command === 'Rlr;p' ? 'BANANA' : undefined));
     expect(await printer.status()).toMatchObject({ ok: false, error: { kind: 'bad_reply', command: 'Rlr;p', reply: 'BANANA' } });

@@ -1,3 +1,5 @@
+import { closeSync, constants, openSync, write } from 'node:fs';
+import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,12 +14,25 @@ const hex = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex
 const quietMs = 40;
 
 interface RawHost {
-  ask(bytes: Buffer | string, waitMs?: number): Promise<string>;
+  /** Sends bytes and returns what came back once the line is quiet (and at least `minLength` arrived). */
+  ask(bytes: Buffer | string, waitMs?: number, minLength?: number): Promise<string>;
   close(): Promise<void>;
 }
 
+/**
+ * Reads through serialport, writes through a second, blocking descriptor: serialport's poller loses
+ * a pending write when data arrives meanwhile (bindings-cpp `Poller::poll` restarts uv_poll with the
+ * new event only), and golden stream 7 is written in one go while the printer answers.
+ */
 async function openRawHost(path: string): Promise<RawHost> {
-  const port = new SerialPort({ path, baudRate: 115200 });
+  const port = new SerialPort({ path, baudRate: 115200, lock: false });
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NOCTTY);
+  const writeAll = async (bytes: Buffer): Promise<void> => {
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await promisify(write)(fd, bytes, at, bytes.length - at);
+      at += bytesWritten;
+    }
+  };
   await new Promise<void>((resolve, reject) => {
     port.once('open', () => resolve());
     port.once('error', reject);
@@ -27,9 +42,9 @@ async function openRawHost(path: string): Promise<RawHost> {
     received += chunk.toString('latin1');
   });
   return {
-    async ask(bytes, waitMs = 5000) {
+    async ask(bytes, waitMs = 5000, minLength = 1) {
       received = '';
-      port.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+      void writeAll(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
       const deadline = Date.now() + waitMs;
       let lastLength = -1;
       let stableSince = Date.now();
@@ -38,13 +53,16 @@ async function openRawHost(path: string): Promise<RawHost> {
         if (received.length !== lastLength) {
           lastLength = received.length;
           stableSince = Date.now();
-        } else if (received.length > 0 && Date.now() - stableSince >= quietMs) {
+        } else if (received.length >= minLength && Date.now() - stableSince >= quietMs) {
           return received;
         }
         if (Date.now() > deadline) return received;
       }
     },
-    close: () => new Promise((resolve) => port.close(() => resolve())),
+    close: async () => {
+      closeSync(fd);
+      await new Promise<void>((resolve) => port.close(() => resolve()));
+    },
   };
 }
 
@@ -126,7 +144,7 @@ describe('printer simulator: golden exchanges over a real pty', () => {
       Buffer.alloc(64),
     ]);
     // replies arrive back to back as the printer works through its buffer
-    expect(await host.ask(stream)).toBe('OKOKOKOKOKOK');
+    expect(await host.ask(stream, 5000, 12)).toBe('OKOKOKOKOKOK');
     expect(sim.printedCards()).toHaveLength(1);
     expect(sim.state()).toMatchObject({ malformedCommands: 0, garbageBytesReceived: 0, card: 'none' });
   });
