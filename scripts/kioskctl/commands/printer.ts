@@ -91,7 +91,7 @@ export function readinessProblems(status: PrinterStatus): string[] {
 function describe(status: PrinterStatus, problems: string[]): string {
   return [
     `printer      ${problems.length === 0 ? 'ready' : `not ready: ${problems.join(', ')}`}`,
-    `ribbon       ${status.ribbon}, ${status.printsLeft ?? 'unknown'} prints left${status.ribbonAtEnd ? ' (at its end mark)' : ''}`,
+    `ribbon       ${status.ribbon}, ${status.printsLeft ?? 'unknown'} prints (cards) left${status.ribbonAtEnd ? ' (at its end mark)' : ''}`,
     `feeder       ${status.feeder === 'loaded' ? 'cards loaded' : status.feeder}`,
     `cover        ${status.cover}`,
     `card         ${status.card === 'none' ? 'none inside' : status.card}`,

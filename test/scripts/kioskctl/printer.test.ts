@@ -17,7 +17,7 @@ describe('kioskctl printer', () => {
     const ready = await runKioskctl(['printer', 'status', '--port', pair.hostPath]);
     expect(ready.code).toBe(0);
     expect(ready.stdout).toMatch(/ready/);
-    expect(ready.stdout).toMatch(/ymcko, 77 prints left/);
+    expect(ready.stdout).toMatch(/ymcko, 77 prints \(cards\) left/);
     expect(ready.stdout).toMatch(/feeder\s+cards loaded/);
     expect(ready.stdout).toMatch(/cover\s+closed/);
 
