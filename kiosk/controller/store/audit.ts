@@ -88,14 +88,9 @@ export function auditAppender(tx: Queries, context: AuditContext, logged: LogEve
     const prev = head?.mac ?? genesis;
     const mac = context.vault.auditMac(prev, canonical(row));
     await tx.run(
-      `INSERT INTO audit (seq, id, kiosk_id, at, event_id, operator_id, disposition, details, prev_mac, mac)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [row.seq, row.id, row.kiosk_id, row.at, row.event_id, row.operator_id, row.disposition, row.details, prev, mac],
-    );
-    await tx.run(
-      `INSERT INTO audit_head (one, seq, mac, seal) VALUES (1, ?, ?, ?)
-       ON CONFLICT (one) DO UPDATE SET seq = excluded.seq, mac = excluded.mac, seal = excluded.seal`,
-      [row.seq, mac, headSeal(context.vault, row.seq, mac)],
+      `INSERT INTO audit (seq, id, kiosk_id, at, event_id, operator_id, disposition, details, prev_mac, mac, head_seal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.seq, row.id, row.kiosk_id, row.at, row.event_id, row.operator_id, row.disposition, row.details, prev, mac, headSeal(context.vault, row.seq, mac)],
     );
     logged.push({
       ...(JSON.parse(row.details) as Record<string, Primitive>),

@@ -100,20 +100,22 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
    * Each caller is answered only after that COMMIT, so durability and atomicity per call are kept.
    */
   async function runGroup(group: Extract<Job, { kind: 'transaction' }>[]): Promise<void> {
+    const [only] = group;
+    if (group.length === 1 && only) return runAlone(only);
     const outcomes: Parameters<Settle>[0][] = [];
-    await direct.exec('BEGIN IMMEDIATE');
+    // One savepoint, moved forward after each success; ROLLBACK TO keeps it for the next job.
+    await direct.exec('BEGIN IMMEDIATE; SAVEPOINT grouped');
     let broken: unknown = null;
-    for (const job of group) {
+    for (const [index, job] of group.entries()) {
       if (broken !== null) break;
-      await direct.exec('SAVEPOINT grouped');
       try {
         const value = await job.work(direct);
-        await direct.exec('RELEASE grouped');
+        if (index < group.length - 1) await direct.exec('RELEASE grouped; SAVEPOINT grouped');
         outcomes.push({ ok: true, value });
       } catch (error) {
         outcomes.push({ ok: false, error });
         // When SQLite already rolled the whole transaction back, the savepoint is gone: the group fails.
-        await direct.exec('ROLLBACK TO grouped; RELEASE grouped').catch((rollbackError: unknown) => {
+        await direct.exec('ROLLBACK TO grouped').catch((rollbackError: unknown) => {
           broken = rollbackError;
         });
       }
@@ -134,6 +136,19 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
       return;
     }
     group.forEach((job, i) => job.settle(outcomes[i] ?? { ok: false, error: new Error('transaction not run') }));
+  }
+
+  /** Nobody else waiting: a plain transaction, without the savepoint round trips. */
+  async function runAlone(job: Extract<Job, { kind: 'transaction' }>): Promise<void> {
+    await direct.exec('BEGIN IMMEDIATE');
+    try {
+      const value = await job.work(direct);
+      await direct.exec('COMMIT');
+      job.settle({ ok: true, value });
+    } catch (error) {
+      await direct.exec('ROLLBACK').catch(() => undefined);
+      job.settle({ ok: false, error });
+    }
   }
 
   async function drain(): Promise<void> {
