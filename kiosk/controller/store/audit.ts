@@ -71,10 +71,36 @@ function canonicalDetails(details: AuditDetails | undefined): string {
 
 const headSeal = (vault: Vault, seq: number, mac: Buffer): Buffer => vault.auditMac(mac, `head:${seq}`);
 
-export function auditAppender(tx: Queries, context: AuditContext, logged: LogEvent[]): AuditAppender {
+interface Head {
+  readonly seq: number;
+  readonly mac: Buffer;
+}
+
+/**
+ * The chain head as of the last COMMIT this process saw, to skip one query per append. It may be
+ * behind (another process, e.g. kioskctl, appended; or a grouped transaction appended before us): the
+ * insert then hits the primary key and we read the real head. It is never ahead: it is set only after
+ * the commit, so a rolled-back append never leaves it pointing at a row that does not exist.
+ */
+const committedHeads = new WeakMap<Database, Head>();
+
+const isSeqConflict = (error: unknown): boolean => /UNIQUE constraint failed: audit\.seq|PRIMARY KEY/i.test(String((error as Error).message));
+
+export function auditAppender(tx: Queries, context: AuditContext, logged: LogEvent[], cached?: Head, appended?: (head: Head) => void): AuditAppender {
+  let known = cached;
   return async (input) => {
     if (!isAuditEventId(input.eventId)) throw new Error(`audit: event id not in the catalogue: ${String(input.eventId)}`);
-    const head = await tx.get<{ seq: number; mac: Buffer }>('SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1');
+    const readHead = () => tx.get<Head>('SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1');
+    const head = known ?? (await readHead());
+    try {
+      return await insertAfter(head, input);
+    } catch (error) {
+      if (!known || !isSeqConflict(error)) throw error;
+      return insertAfter(await readHead(), input);
+    }
+  };
+
+  async function insertAfter(head: Head | undefined, input: AuditInput): Promise<{ auditId: string; seq: number }> {
     const row = {
       seq: (head?.seq ?? 0) + 1,
       id: uuidv7(context.clock),
@@ -92,6 +118,8 @@ export function auditAppender(tx: Queries, context: AuditContext, logged: LogEve
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [row.seq, row.id, row.kiosk_id, row.at, row.event_id, row.operator_id, row.disposition, row.details, prev, mac, headSeal(context.vault, row.seq, mac)],
     );
+    known = { seq: row.seq, mac };
+    appended?.(known);
     logged.push({
       ...(JSON.parse(row.details) as Record<string, Primitive>),
       eventId: row.event_id,
@@ -101,7 +129,7 @@ export function auditAppender(tx: Queries, context: AuditContext, logged: LogEve
       operatorId: row.operator_id,
     });
     return { auditId: row.id, seq: row.seq };
-  };
+  }
 }
 
 /**
@@ -114,7 +142,13 @@ export async function audited<T>(
   work: (tx: Queries, audit: AuditAppender) => Promise<T>,
 ): Promise<T> {
   const logged: LogEvent[] = [];
-  const value = await db.transaction((tx) => work(tx, auditAppender(tx, context, logged)));
+  let last: Head | undefined;
+  const value = await db.transaction((tx) =>
+    work(tx, auditAppender(tx, context, logged, committedHeads.get(db), (head) => {
+      last = head;
+    })),
+  );
+  if (last) committedHeads.set(db, last);
   for (const event of logged) context.log(event);
   return value;
 }

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../kiosk/controller/store/database';
-import { issuance, openTempStore, type TempStore } from './temp-store';
+import { openStore } from '../../../../kiosk/controller/store/store';
+import { issuance, kioskId, openTempStore, type TempStore } from './temp-store';
 
 describe('store: audit log', () => {
   let t: TempStore;
@@ -73,6 +74,38 @@ describe('store: audit log', () => {
     expect((await t.store.verifyAudit()).ok).toBe(true);
   });
 
+  it('keeps the chain when one of several concurrent audited writes rolls back', async () => {
+    const before = (await t.store.readAudit({ limit: 1000 })).length;
+    const results = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        t.store.audited(async (_tx, audit) => {
+          await audit({ eventId: 'wallet-top-up', operatorId: null, disposition: 'success', details: { i } });
+          if (i === 4) throw new Error('refused');
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').length).toBe(1);
+    await t.store.appendAudit({ eventId: 'device-fault', operatorId: null, disposition: 'na' });
+    expect((await t.store.readAudit({ limit: 1000 })).length).toBe(before + 10);
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
+  it('keeps the chain when another process (kioskctl) appends between two of ours', async () => {
+    const other = await openStore({ path: t.path, keyFile: t.keyFile, kioskId, clock: t.clock, auditOpen: false });
+    if (!other.ok) throw new Error(other.error.kind);
+    await t.store.appendAudit({ eventId: 'device-fault', operatorId: null, disposition: 'failure' });
+    await other.value.appendAudit({ eventId: 'auth-operator-added', operatorId: null, disposition: 'success' });
+    const ours = await t.store.appendAudit({ eventId: 'device-fault', operatorId: null, disposition: 'failure' });
+    await other.value.close();
+    const rows = await t.store.readAudit({ newest: true, limit: 3 });
+    expect(rows.map((r) => [r.seq, r.eventId])).toEqual([
+      [ours.seq - 2, 'device-fault'],
+      [ours.seq - 1, 'auth-operator-added'],
+      [ours.seq, 'device-fault'],
+    ]);
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
   it('keeps no audit row of a transaction that rolled back', async () => {
     const before = (await t.store.readAudit({ limit: 1000 })).length;
     await expect(
@@ -82,6 +115,7 @@ describe('store: audit log', () => {
       }),
     ).rejects.toThrow('jammed');
     expect((await t.store.readAudit({ limit: 1000 })).length).toBe(before);
+    await t.store.appendAudit({ eventId: 'device-fault', operatorId: null, disposition: 'na' }); // chain goes on from the right head
     expect((await t.store.verifyAudit()).ok).toBe(true);
   });
 
