@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -78,6 +78,11 @@ describe('store: backup and restore', () => {
     await t.store.close();
     const wrongKey = await restoreStore({ backupFile: file, path: t.path, keyFile: join(elsewhere, 'none.key'), kioskId });
     expect(wrongKey).toMatchObject({ ok: false, error: { kind: 'key_file_missing' } });
+
+    const otherKey = join(elsewhere, 'other.key');
+    writeFileSync(otherKey, `${'cd'.repeat(32)}\n`, { mode: 0o600 });
+    const otherKiosk = await restoreStore({ backupFile: file, path: t.path, keyFile: otherKey, kioskId });
+    expect(otherKiosk).toMatchObject({ ok: false, error: { kind: 'backup_unusable', cause: { kind: 'wrong_key' } } });
 
     const raw = await openDatabase(file);
     await raw.exec(`DROP TRIGGER audit_no_update; UPDATE audit SET disposition = 'failure' WHERE seq = 2`);
