@@ -8,6 +8,8 @@ export interface StoreContext {
   readonly db: Database;
   readonly vault: Vault;
   readonly kioskId: string;
+  /** The registry's number for this kiosk (1..9999): part of every card number it issues. */
+  readonly kioskNumber: number;
   readonly clock: Clock;
   readonly log: LogSink;
 }

@@ -104,7 +104,14 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
     if (group.length === 1 && only) return runAlone(only);
     const outcomes: Parameters<Settle>[0][] = [];
     // One savepoint, moved forward after each success; ROLLBACK TO keeps it for the next job.
-    await direct.exec('BEGIN IMMEDIATE; SAVEPOINT grouped');
+    try {
+      await direct.exec('BEGIN IMMEDIATE; SAVEPOINT grouped');
+    } catch (error) {
+      // e.g. SQLITE_BUSY: another process held the write lock past the busy timeout
+      await direct.exec('ROLLBACK').catch(() => undefined);
+      for (const job of group) job.settle({ ok: false, error });
+      return;
+    }
     let broken: unknown = null;
     for (const [index, job] of group.entries()) {
       if (broken !== null) break;
@@ -140,7 +147,12 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
 
   /** Nobody else waiting: a plain transaction, without the savepoint round trips. */
   async function runAlone(job: Extract<Job, { kind: 'transaction' }>): Promise<void> {
-    await direct.exec('BEGIN IMMEDIATE');
+    try {
+      await direct.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      job.settle({ ok: false, error });
+      return;
+    }
     try {
       const value = await job.work(direct);
       await direct.exec('COMMIT');
@@ -167,7 +179,9 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
         }
         const group: Extract<Job, { kind: 'transaction' }>[] = [];
         while (pending[0]?.kind === 'transaction' && group.length < maxGroupSize) group.push(pending.shift() as (typeof group)[number]);
-        await runGroup(group);
+        await runGroup(group).catch((error: unknown) => {
+          for (const job of group) job.settle({ ok: false, error }); // a settled promise ignores this
+        });
       }
     } finally {
       draining = false;

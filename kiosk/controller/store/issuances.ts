@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../../shared/result';
 import { audited } from './audit';
 import { hashPurpose, isoNow, normalizeIdNumber, type StoreContext } from './context';
 import type { Queries } from './database';
+import { formatCardNumber } from './card-number';
 import { uuidv7 } from './ids';
 import { enqueueChange } from './outbox';
 
@@ -235,12 +236,7 @@ export async function setCardStatus(context: StoreContext, input: SetCardStatusI
   });
 }
 
-const cardTypeCodes: Readonly<Record<CardType, string>> = {
-  general: 'G', senior: 'S', 'indigenous-senior': 'I', disability: 'D', companion: 'C', student: 'T', employee: 'E',
-};
-const sequenceDigits = 7;
-
-/** `<kioskId>-<type letter>-<7-digit sequence>`: unique across the fleet because kiosk ids are. */
+/** 16 digits (`card-number.ts`): unique across the fleet because kiosk numbers are. */
 export async function nextCardNumber(context: StoreContext, cardType: CardType, operatorId: string | null = null): Promise<string> {
   return audited(context.db, context, async (tx, audit) => {
     const row = await tx.get<{ last: number }>(
@@ -248,7 +244,7 @@ export async function nextCardNumber(context: StoreContext, cardType: CardType, 
        ON CONFLICT (card_type) DO UPDATE SET last = last + 1 RETURNING last`,
       [cardType],
     );
-    const cardNumber = `${context.kioskId}-${cardTypeCodes[cardType]}-${String(row?.last ?? 1).padStart(sequenceDigits, '0')}`;
+    const cardNumber = formatCardNumber(context.kioskNumber, cardType, row?.last ?? 1);
     await audit({ eventId: 'issuance-card-number', operatorId, disposition: 'success', details: { cardType, cardNumber } });
     return cardNumber;
   });

@@ -27,6 +27,8 @@ export interface OpenStoreOptions {
   readonly keyFile: string;
   /** This kiosk's id: prefixes card numbers, stamps audit and outbox rows; letters, digits, dashes. */
   readonly kioskId: string;
+  /** The registry's number for this kiosk (1..9999), part of every card number; default 1 (development). */
+  readonly kioskNumber?: number;
   readonly clock?: Clock;
   readonly log?: LogSink;
   /** Default FULL (every commit durable). */
@@ -79,7 +81,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
   const db = await openDatabase(options.path, options.synchronous ? { synchronous: options.synchronous } : {});
   if (created) chmodSync(options.path, privateFileMode); // encrypted, but still nobody else's business
   const clock = options.clock ?? systemClock;
-  const context: StoreContext = { db, vault, kioskId: options.kioskId, clock, log: options.log ?? silentLog };
+  const context: StoreContext = { db, vault, kioskId: options.kioskId, kioskNumber: options.kioskNumber ?? 1, clock, log: options.log ?? silentLog };
 
   const checked = await prepare(context, options.auditOpen ?? true);
   if (!checked.ok) {
