@@ -60,6 +60,8 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
   let pollTimer: NodeJS.Timeout | undefined;
+  /** Every reader of the current context: their native status threads keep Node alive until closed. */
+  const readers = new Set<NfcPcscReader>();
 
   /** One command at a time per reader: every card operation runs through here. */
   function exclusive<T>(operation: () => Promise<T>): Promise<T> {
@@ -106,6 +108,7 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   }
 
   function attach(candidate: NfcPcscReader): void {
+    readers.add(candidate);
     candidate.on('error', (error) => log({ eventId: 'nfc-reader-error', disposition: 'failure', message: error.message }));
     if (reader || (options.readerName !== undefined && candidate.name !== options.readerName)) {
       candidate.autoProcessing = false;
@@ -165,6 +168,16 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   }
 
   function teardownContext(): void {
+    for (const r of readers) {
+      r.removeAllListeners();
+      r.on('error', () => {});
+      try {
+        r.reader.close();
+      } catch {
+        // its thread already ended
+      }
+    }
+    readers.clear();
     const old = context;
     context = undefined;
     if (!old) return;
@@ -253,8 +266,6 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
       closed = true;
       clearTimeout(pollTimer);
       await queue;
-      reader?.removeAllListeners();
-      reader?.on('error', () => {});
       reader = undefined;
       card = undefined;
       teardownContext();
