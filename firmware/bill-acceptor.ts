@@ -179,28 +179,47 @@ export interface BillAcceptorOptions {
   readonly firstSequence?: number;
 }
 
-/** The pulse counter on a clock: feed it line levels, it calls `onNote` once per note. */
+/**
+ * A deadline timer firing later than this means the process was stalled (GC, a long synchronous
+ * job, CPU starvation): reports that arrived meanwhile are still unread.
+ */
+export const stallToleranceMs = 40;
+/** After a stall, how long to read what was buffered before deciding a train has ended. */
+export const stallCatchUpMs = 30;
+
+/**
+ * The pulse counter on a clock: feed it line levels, it calls `onNote` once per note.
+ *
+ * Stalls: when a deadline fires late, the time the process lost is taken out of the counter's
+ * timeline and the decision waits `stallCatchUpMs` for the reports buffered meanwhile. Otherwise a
+ * stall across the idle deadline would end a train while its next pulse sits unread, splitting a
+ * note in two (the money would still add up, but not the notes).
+ */
 export class BillAcceptor {
   private counter: PulseCounter;
   private timer: TimerHandle | undefined;
   private nextSequence: number;
   private readonly timing: PulseTiming;
+  /** Stall time taken out of the counter's timeline. */
+  private lostMs = 0;
+  /** Counter time never goes backwards. */
+  private lastCounterTime = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: BillAcceptorOptions) {
     this.timing = options.timing ?? nv10PulseTiming;
-    this.counter = new PulseCounter(this.timing, 1, this.now());
+    this.counter = new PulseCounter(this.timing, 1, this.counterNow());
     this.nextSequence = options.firstSequence ?? 1;
   }
 
   /** The line level as reported by the board. */
   input(level: Level): void {
-    this.handle(this.counter.input(level, this.now()), false);
+    this.handle(this.counter.input(level, this.counterNow()), false);
     this.reschedule();
   }
 
   /** The board (re)connected and reports the line at `level`: a fresh start, nothing counted. */
   reset(level: Level): void {
-    const partial = this.counter.flush(level, this.now());
+    const partial = this.counter.flush(level, this.counterNow());
     if (partial) this.handle([partial], true);
     this.reschedule();
   }
@@ -215,21 +234,26 @@ export class BillAcceptor {
     this.cancel();
   }
 
-  private now(): number {
+  private realNow(): number {
     return this.options.clock.now().getTime();
+  }
+
+  private counterNow(): number {
+    this.lastCounterTime = Math.max(this.lastCounterTime, this.realNow() - this.lostMs);
+    return this.lastCounterTime;
   }
 
   private handle(outputs: readonly PulseCounterOutput[], cutShort: boolean): void {
     for (const output of outputs) {
       if (output.kind === 'line-stuck-low') {
-        this.options.onStuck?.(output.since);
+        this.options.onStuck?.(output.since + this.lostMs);
         continue;
       }
       const note: NoteAccepted = {
         amount: output.amount,
         sequence: this.nextSequence++,
         pulses: output.pulses,
-        lastPulseEndAt: output.lastPulseEndAt,
+        lastPulseEndAt: output.lastPulseEndAt + this.lostMs,
         irregular: cutShort || !knownDenominations.includes(output.amount),
       };
       this.options.onNote(note);
@@ -242,9 +266,20 @@ export class BillAcceptor {
     if (deadline === undefined) return;
     this.timer = this.options.timers.set(() => {
       this.timer = undefined;
-      this.handle(this.counter.advance(this.now()), false);
+      const late = this.realNow() - this.lostMs - deadline;
+      if (late > stallToleranceMs) {
+        // Resume the timeline just before the deadline, and read the backlog first.
+        this.lostMs += late + stallCatchUpMs;
+        this.timer = this.options.timers.set(() => {
+          this.timer = undefined;
+          this.handle(this.counter.advance(this.counterNow()), false);
+          this.reschedule();
+        }, stallCatchUpMs);
+        return;
+      }
+      this.handle(this.counter.advance(this.counterNow()), false);
       this.reschedule();
-    }, deadline - this.now());
+    }, deadline - this.counterNow());
   }
 
   private cancel(): void {

@@ -50,6 +50,8 @@ export interface InsertNoteOptions {
 
 export interface InsertedNote {
   readonly amount: NoteValue;
+  /** False when the inhibit line was HIGH: the acceptor hands the note back, no pulses. */
+  readonly accepted: boolean;
   readonly pulses: number;
   /** Epoch ms when the last pulse ended (the line went back HIGH). */
   readonly lastPulseEndAt: number;
@@ -65,7 +67,10 @@ export interface PinWrite {
 
 export interface BoardSimulator {
   readonly devicePath: string;
-  /** Feeds a note: resolves once its pulse train has been sent. Notes queue one after another. */
+  /**
+   * Feeds a note: resolves once its pulse train has been sent. Notes queue one after another. An
+   * inhibited acceptor (inhibit pin OUTPUT HIGH) refuses it; one left unpowered or floating takes it.
+   */
   insertNote(amount: NoteValue, options?: InsertNoteOptions): Promise<InsertedNote>;
   setDoor(open: boolean, options?: { readonly bounce?: boolean }): void;
   /** The output level changes the host made, in order (the last 10,000 at least). */
@@ -389,6 +394,7 @@ class FirmataBoardSimulator implements BoardSimulator {
     const quiet = Date.now() - this.lastTrainEnd;
     const gap = this.options.betweenNotesMs ?? acceptorTiming.betweenNotesMs * this.scale;
     if (quiet < gap) await this.sleep(gap - quiet);
+    if (this.inhibited()) return { amount, accepted: false, pulses: 0, lastPulseEndAt: Number.NaN };
     let lastPulseEndAt = Date.now();
     for (let i = 0; i < pulses; i++) {
       this.changeInput((low) => (this.billLineLow = low), true, bounce);
@@ -400,7 +406,13 @@ class FirmataBoardSimulator implements BoardSimulator {
       if (i < pulses - 1) await this.sleep(Math.max(1, (acceptorTiming.pulseHighMs + jitter()) * this.scale));
     }
     this.lastTrainEnd = Date.now();
-    return { amount, pulses, lastPulseEndAt };
+    return { amount, accepted: true, pulses, lastPulseEndAt };
+  }
+
+  /** The acceptor's view of its inhibit input (active HIGH, docs/protocols.md). */
+  private inhibited(): boolean {
+    const pin = this.pins.billInhibit;
+    return this.powered && this.model.modes[pin] === pinModes.output && this.model.values[pin] === 1;
   }
 
   setDoor(open: boolean, options: { readonly bounce?: boolean } = {}): void {

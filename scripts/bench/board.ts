@@ -1,5 +1,6 @@
 import { connectKioskBoard } from '../../firmware/board';
 import type { NoteAccepted } from '../../firmware/bill-acceptor';
+import { defaultPinMap } from '../../firmware/pin-map';
 import { startBoardSimulatorOnPty, type InsertedNote, type NoteValue } from '../../firmware/simulator';
 
 /**
@@ -19,6 +20,7 @@ export async function runBenchmark(): Promise<void> {
     const handshakeMs = performance.now() - connectStart;
     board.setStatus('ready');
     board.setCashInhibit(false);
+    await waitUntil(() => sim.pinValue(defaultPinMap.billInhibit) === 0, 5000);
 
     const received: Array<{ note: NoteAccepted; at: number }> = [];
     board.on('note', (note) => received.push({ note, at: Date.now() }));
@@ -85,7 +87,7 @@ function shuffle<T>(items: T[]): T[] {
 async function waitUntil(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error('board bench: timed out waiting for the note events');
+    if (Date.now() > deadline) throw new Error('board bench: timed out');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

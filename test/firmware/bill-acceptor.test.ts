@@ -198,6 +198,46 @@ describe('BillAcceptor', () => {
     expect(time.pending()).toBe(0);
   });
 
+  it('does not split a note when the process stalls across the idle deadline with the next pulse unread', () => {
+    const time = virtualTime(0);
+    const notes: NoteAccepted[] = [];
+    const acceptor = new BillAcceptor({ clock: time, timers: time, onNote: (note) => notes.push(note) });
+    const edge = (level: Level): void => acceptor.input(level);
+    // Three pulses, read as they happen.
+    for (let i = 0; i < 3; i++) {
+      time.advanceTo(i * 150);
+      edge(0);
+      time.advanceTo(i * 150 + 50);
+      edge(1);
+    }
+    // Frozen for 400 ms just after the third pulse: the fourth pulse happens meanwhile and waits
+    // in the serial buffer; the idle timer fires late, before it is read.
+    time.stall(400);
+    time.advance(1);
+    edge(0);
+    edge(1);
+    time.advance(100);
+    edge(0);
+    time.advance(50);
+    edge(1);
+    time.advance(5000);
+    expect(notes.map((note) => [note.amount, note.irregular])).toEqual([[500, false]]);
+  });
+
+  it('still ends the train after a stall when nothing more comes', () => {
+    const time = virtualTime(0);
+    const notes: NoteAccepted[] = [];
+    const acceptor = new BillAcceptor({ clock: time, timers: time, onNote: (note) => notes.push(note) });
+    acceptor.input(0);
+    time.advanceTo(50);
+    acceptor.input(1);
+    time.stall(1000);
+    time.advance(1);
+    expect(notes).toEqual([]);
+    time.advance(100);
+    expect(notes.map((note) => note.amount)).toEqual([100]);
+  });
+
   it('flags a pulse count that is not a programmed note but credits it', () => {
     const random = seeded(7);
     const train = pulseTrain(3, 0, random, { jitterMs: 0, bounce: false, bounceStepMs: 1 });

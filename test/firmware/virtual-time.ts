@@ -8,6 +8,8 @@ export interface VirtualTime extends Clock, Timers {
   /** Moves time to `at`, firing every timer due on the way, in order. */
   advanceTo(at: number): void;
   advance(ms: number): void;
+  /** The process freezes for `ms`: time moves on, timers due meanwhile fire late (at the next advance). */
+  stall(ms: number): void;
   pending(): number;
 }
 
@@ -37,13 +39,16 @@ export function virtualTime(start = 0): VirtualTime {
         }
         if (!next) break;
         timers.delete(next[0]);
-        now = Math.max(now, next[1].at);
+        now = Math.max(now, next[1].at); // a late timer fires at the current time
         next[1].callback();
       }
       now = Math.max(now, at);
     },
     advance(ms) {
       self.advanceTo(now + ms);
+    },
+    stall(ms) {
+      now += ms;
     },
     pending: () => timers.size,
   };
