@@ -3,9 +3,13 @@ import { loadConfig } from '../config';
 
 /**
  * Where the technicians' CLI finds the store: `--db <file>` / `--key <file>` / `--kiosk <id>` flags, else
- * `KIOSK_DB` / `KIOSK_KEY_FILE` / `KIOSK_ID`, else `<dataDir>/kiosk.db`, `<dataDir>/kiosk.key` and the
- * configured kiosk id (see kiosk/controller/config.ts). Returns the remaining arguments.
+ * `KIOSK_DB` / `KIOSK_KEY_FILE` / `KIOSK_ID`, else where the controller (main.ts) keeps them:
+ * `<dataDir>/kiosk.sqlite`, `<dataDir>/keys/store.key`, and the configured kiosk id (see kiosk/controller/config.ts). Returns the remaining arguments.
  */
+/** The controller's own choice (kiosk/controller/main.ts): keep the two in step. */
+export const defaultStoreFile = 'kiosk.sqlite';
+export const defaultKeyFile = join('keys', 'store.key');
+
 export interface StoreLocation {
   readonly path: string;
   readonly keyFile: string;
@@ -31,8 +35,8 @@ export function storeLocationFrom(args: readonly string[], env: NodeJS.ProcessEn
   const dataDir = config?.dataDir ?? '.';
   return {
     location: {
-      path: flags.get('--db') ?? env['KIOSK_DB'] ?? join(dataDir, 'kiosk.db'),
-      keyFile: flags.get('--key') ?? env['KIOSK_KEY_FILE'] ?? join(dataDir, 'kiosk.key'),
+      path: flags.get('--db') ?? env['KIOSK_DB'] ?? join(dataDir, defaultStoreFile),
+      keyFile: flags.get('--key') ?? env['KIOSK_KEY_FILE'] ?? join(dataDir, defaultKeyFile),
       kioskId: flags.get('--kiosk') ?? env['KIOSK_ID'] ?? config?.kioskId ?? '',
     },
     rest,
@@ -40,4 +44,4 @@ export function storeLocationFrom(args: readonly string[], env: NodeJS.ProcessEn
 }
 
 export const storeLocationHelp = `store: --db <file> (or KIOSK_DB), --key <file> (or KIOSK_KEY_FILE), --kiosk <id> (or KIOSK_ID);
-       defaults <dataDir>/kiosk.db, <dataDir>/kiosk.key and the configured kiosk id`;
+       defaults <dataDir>/kiosk.sqlite, <dataDir>/keys/store.key and the configured kiosk id`;

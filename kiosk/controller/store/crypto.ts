@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, fstatSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result';
 
 /**
@@ -31,11 +32,13 @@ const ivBytes = 12;
 const tagBytes = 16;
 const formatVersion = 1;
 const keyFileMode = 0o600;
+const keyDirMode = 0o700;
 
 /** Reads the key file, creating it (0600, fresh random key) when it does not exist. */
 export function loadOrCreateKeyFile(path: string): Result<Buffer, KeyFileError> {
   let fd: number;
   try {
+    mkdirSync(dirname(path), { recursive: true, mode: keyDirMode });
     fd = openSync(path, 'wx', keyFileMode);
     try {
       writeSync(fd, `${randomBytes(masterKeyBytes).toString('hex')}\n`);

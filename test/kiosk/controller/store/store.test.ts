@@ -13,8 +13,15 @@ describe('store: issuances', () => {
     await t.cleanup();
   });
 
-  it('creates the key file with mode 0600', () => {
+  it('creates the key file with mode 0600 (and its folder, 0700), and the database 0600', async () => {
     expect(statSync(t.keyFile).mode & 0o777).toBe(0o600);
+    expect(statSync(t.path).mode & 0o777).toBe(0o600);
+    const nested = join(t.dir, 'keys', 'store.key');
+    const opened = await openStore({ path: join(t.dir, 'second.sqlite'), keyFile: nested, kioskId });
+    if (!opened.ok) throw new Error(opened.error.kind);
+    await opened.value.close();
+    expect(statSync(nested).mode & 0o777).toBe(0o600);
+    expect(statSync(join(t.dir, 'keys')).mode & 0o777).toBe(0o700);
   });
 
   it('records an issuance and finds the cards by ID number, whatever its case', async () => {
