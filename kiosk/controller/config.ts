@@ -11,6 +11,8 @@ const deviceSetting = z.string().trim().min(1);
 
 export const kioskConfigSchema = z.object({
   kioskId: z.string().regex(/^[A-Za-z0-9-]{3,32}$/, 'letters, digits and dashes, 3 to 32'),
+  /** The city registry's number for this kiosk, 1..9999: part of every card number it issues. */
+  kioskNumber: z.number().int().min(1).max(9999),
   dataDir: z.string().min(1),
   port: z.number().int().min(0).max(65535),
   devices: z.object({
@@ -33,6 +35,7 @@ export const simulated = 'simulated';
 
 export const defaultConfig: KioskConfig = {
   kioskId: 'TY-MOBILE-01',
+  kioskNumber: 1,
   dataDir: 'var',
   port: 7130,
   devices: { printer: simulated, scanner: simulated, nfc: simulated, board: simulated },
@@ -41,6 +44,7 @@ export const defaultConfig: KioskConfig = {
 
 const envNames = {
   kioskId: 'KIOSK_ID',
+  kioskNumber: 'KIOSK_NUMBER',
   dataDir: 'KIOSK_DATA_DIR',
   port: 'KIOSK_PORT',
   printer: 'KIOSK_PRINTER',
@@ -66,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const numberFrom = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
   const candidate = {
     kioskId: env[envNames.kioskId] ?? fromFile['kioskId'] ?? defaultConfig.kioskId,
+    kioskNumber: numberFrom(env[envNames.kioskNumber]) ?? fromFile['kioskNumber'] ?? defaultConfig.kioskNumber,
     dataDir,
     port: numberFrom(env[envNames.port]) ?? fromFile['port'] ?? defaultConfig.port,
     devices: { printer: pick('printer'), scanner: pick('scanner'), nfc: pick('nfc'), board: pick('board') },

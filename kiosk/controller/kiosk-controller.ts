@@ -25,7 +25,13 @@ export interface KioskController {
   stop(): void;
 }
 
-export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink): KioskController {
+/** Commands that act on devices directly rather than on the issuance flow. */
+export interface ControllerHooks {
+  /** The UI's camera went live or stopped: the I/O board's fill light follows it. */
+  cameraLive?(live: boolean): void;
+}
+
+export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, hooks: ControllerHooks = {}): KioskController {
   const actor = createActor(machine);
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
@@ -59,6 +65,10 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   return {
     snapshot: () => toSnapshot(actor.getSnapshot(), devices, version),
     async command(command) {
+      if (command.type === 'camera') {
+        hooks.cameraLive?.(command.live);
+        return { accepted: true };
+      }
       if (command.type === 'capture-photo') {
         return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
       }

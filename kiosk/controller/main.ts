@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectKioskBoard, type KioskBoard } from '../../firmware/board';
 import { openIdScanner } from '../../hardware/id-scanner/driver';
 import type { IdScanner } from '../../hardware/id-scanner/types';
 import { openNfcStation } from '../../hardware/nfc/driver';
@@ -9,7 +10,7 @@ import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { systemClock, type Clock } from '../../shared/clock';
-import type { DeviceName } from '../../shared/contract/kiosk-api';
+import type { DeviceName, KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
@@ -64,7 +65,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
 
   try {
     log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
-    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: join(config.dataDir, 'keys', 'store.key'), kioskId: config.kioskId, clock, log });
+    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: join(config.dataDir, 'keys', 'store.key'), kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
     if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${JSON.stringify(opened.error)}`);
     const store = opened.value;
     stops.push(() => store.close());
@@ -86,12 +87,23 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     stops.push(() => encoder.close());
     const photoGate = createPhotoGate();
     stops.push(async () => photoGate.close());
+    const board = openBoard(config, world, devices, store, log);
+    stops.push(() => board.close());
 
     const machine = issuanceMachine.provide({
-      actors: issuanceActors({ printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log }),
+      actors: issuanceActors({
+        printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
+        onHandOver: () => board.buzz('take-card'),
+      }),
     });
-    const controller = createKioskController(machine, devices, log);
+    const controller = createKioskController(machine, devices, log, { cameraLive: (live) => board.setFillLight(live) });
     stops.push(async () => controller.stop());
+    const showStatus = (snapshot: KioskSnapshot): void => {
+      board.setStatus(statusLightFor(snapshot));
+    };
+    showStatus(controller.snapshot());
+    const unsubscribeLight = controller.onChange(showStatus);
+    stops.push(async () => unsubscribeLight());
 
     const scanner = openScanner(config, world, devices, log);
     stops.push(() => scanner.close());
@@ -189,4 +201,30 @@ async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, de
   const name = station.readerName();
   devices.set('nfc', name ? 'connected' : 'disconnected', name ?? 'waiting for the reader');
   return station;
+}
+
+/** What the light tower tells the operator from across the room. */
+export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'attention' | 'fault' {
+  const devices = Object.values(snapshot.devices);
+  if (devices.some((device) => device.state === 'fault' || device.state === 'disconnected')) return 'fault';
+  if (snapshot.screen === 'failed') return 'attention';
+  if (snapshot.screen === 'issuing') return 'busy';
+  return 'ready';
+}
+
+function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, log: LogSink): KioskBoard {
+  const board = connectKioskBoard({ path: pathFor(config, world, 'board'), log });
+  board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'door was opened: a technician must clear it' : ''));
+  board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
+  board.on('tamper', (event) => {
+    devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');
+    if (event.open) void store.appendAudit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched } });
+  });
+  // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
+  board.setCashInhibit(true);
+  board.on('note', (note) => {
+    log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
+    void store.appendAudit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+  });
+  return board;
 }

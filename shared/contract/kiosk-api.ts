@@ -59,6 +59,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('back') }),
   z.object({ type: z.literal('cancel') }),
   z.object({ type: z.literal('finish') }),
+  /** The photo screen's camera went live or stopped (the fill light follows it). */
+  z.object({ type: z.literal('camera'), live: z.boolean() }),
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 

@@ -74,7 +74,7 @@ describe('staffed issuance, end to end', () => {
     await shot('photo');
     await page.locator('[data-testid="photo-capture"]').click();
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator('img.card-preview').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1016);
+    await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1016);
     await shot('review');
 
     await page.getByRole('button', { name: '開始製卡' }).click();

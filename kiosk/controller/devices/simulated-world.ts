@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startBoardSimulator, type BoardSimulator } from '../../../firmware/simulator';
 import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulator, type IdScannerSimulator } from '../../../hardware/id-scanner/simulator';
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
@@ -27,6 +28,7 @@ export interface SimulatedWorld {
   readonly readers: { readonly encoder: string; readonly counter: string } | null;
   readonly printer: PrinterSimulator | null;
   readonly scanner: IdScannerSimulator | null;
+  readonly board: BoardSimulator | null;
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
   dev(command: DevCommand): Promise<CommandReply>;
@@ -81,8 +83,14 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       scannerPath = pair.hostPath;
     }
 
+    let board: BoardSimulator | null = null;
     let boardPath: string | undefined;
-    if (isSimulated(config, 'board')) boardPath = (await pty('board')).hostPath;
+    if (isSimulated(config, 'board')) {
+      const pair = await pty('board');
+      board = await startBoardSimulator({ devicePath: pair.devicePath });
+      cleanups.push(() => board!.close());
+      boardPath = pair.hostPath;
+    }
 
     let pcscd: PrivatePcscd | null = null;
     if (isSimulated(config, 'nfc')) {
@@ -125,6 +133,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       readers: pcscd ? { encoder: pcscd.readerName, counter: pcscd.readerName.replace(/00$/, '01') } : null,
       printer,
       scanner,
+      board,
       issuedCards: () => issued,
       async dev(command) {
         switch (command.type) {
@@ -164,8 +173,14 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
             return reply(true);
           }
           case 'insert-note':
+            if (!board) return reply(false, 'the I/O board is not simulated');
+            // The acceptor refuses notes while inhibited; the pulses are what a real one sends when it takes one.
+            void board.insertNote(command.amount);
+            return reply(true);
           case 'door':
-            return reply(false, 'the I/O board simulator is not wired yet');
+            if (!board) return reply(false, 'the I/O board is not simulated');
+            board.setDoor(command.open);
+            return reply(true);
           default: {
             const unknown: never = command;
             return reply(false, `unknown dev command ${JSON.stringify(unknown)}`);

@@ -27,6 +27,7 @@ export const auditEvents = {
   // money and devices
   'wallet-top-up': 'Stored value was added to a card.',
   'cash-box-open': 'The cash box was opened.',
+  'cash-note-unclaimed': 'A note was taken while no top-up was open: the money is recorded for a supervisor to refund.',
   'device-fault': 'A device reported a fault.',
   'device-config-change': 'A device setting was changed.',
   'tamper-detected': 'The enclosure tamper switch fired.',

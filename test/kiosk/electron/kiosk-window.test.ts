@@ -37,14 +37,14 @@ function fakeElectron() {
     },
     session: {
       defaultSession: {
-        setPermissionRequestHandler: (handler: typeof recorded.permissionRequest) => {
+        setPermissionRequestHandler: (handler: NonNullable<typeof recorded.permissionRequest>) => {
           recorded.permissionRequest = handler;
         },
-        setPermissionCheckHandler: (handler: typeof recorded.permissionCheck) => {
+        setPermissionCheckHandler: (handler: NonNullable<typeof recorded.permissionCheck>) => {
           recorded.permissionCheck = handler;
         },
         webRequest: {
-          onHeadersReceived: (handler: typeof recorded.headers) => {
+          onHeadersReceived: (handler: NonNullable<typeof recorded.headers>) => {
             recorded.headers = handler;
           },
         },

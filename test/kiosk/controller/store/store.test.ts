@@ -64,13 +64,13 @@ describe('store: issuances', () => {
     expect(await t.store.heldCards('B123456780')).toEqual([]);
   });
 
-  it('allocates unique kiosk-prefixed card numbers per type, surviving a restart', async () => {
+  it('allocates unique 16-digit card numbers per type (kiosk number, type, sequence, Luhn), surviving a restart', async () => {
     const a = await t.store.nextCardNumber('senior');
     const b = await t.store.nextCardNumber('senior');
     const c = await t.store.nextCardNumber('student');
     await t.reopen();
     const d = await t.store.nextCardNumber('senior');
-    expect([a, b, c, d]).toEqual(['TY-K01-S-0000001', 'TY-K01-S-0000002', 'TY-K01-T-0000001', 'TY-K01-S-0000003']);
+    expect([a, b, c, d]).toEqual(['3300012000000014', '3300012000000022', '3300016000000015', '3300012000000030']);
   });
 
   it('journals an issuance job so that a restart finds it, and closes it when the issuance is recorded', async () => {
