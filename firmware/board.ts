@@ -176,6 +176,8 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
       clock: this.clock,
       timers: this.timers,
       debounceMs: doorDebounceMs,
+      // Fail secure: any report of an open door latches at once; only "shut" must hold.
+      immediate: (level) => level === levels.doorOpen,
       onStable: (level) => this.doorChanged(level === levels.doorOpen),
     });
     this.buzzer = new Buzzer({ write: (on) => this.digitalWrite(this.pins.buzzer, on ? 1 : 0) }, this.timers);

@@ -64,7 +64,8 @@ export const doorDebounceMs = 30;
 
 /**
  * Debounces raw readings of a two-state input on a clock: `onStable` is called with a level once
- * it has held `debounceMs`, and only when it differs from the last stable one.
+ * it has held `debounceMs`, and only when it differs from the last stable one. Levels marked
+ * `immediate` skip the wait (an open door must latch even if reports of it arrive squeezed together).
  */
 export class StableInput {
   private raw: number | undefined;
@@ -76,6 +77,7 @@ export class StableInput {
       readonly clock: Clock;
       readonly timers: Timers;
       readonly debounceMs: number;
+      readonly immediate?: (level: number) => boolean;
       readonly onStable: (level: number) => void;
     },
   ) {}
@@ -85,6 +87,11 @@ export class StableInput {
     this.raw = level;
     this.cancel();
     if (level === this.stable) return;
+    if (this.options.immediate?.(level)) {
+      this.stable = level;
+      this.options.onStable(level);
+      return;
+    }
     this.timer = this.options.timers.set(() => {
       this.timer = undefined;
       this.stable = level;

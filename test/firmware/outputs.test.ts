@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Buzzer, buzzPatterns, buzzSteps } from '../../firmware/buzzer';
 import { boardStatuses, StatusLight, statusPattern, type Lamp, type LampOutput } from '../../firmware/status-light';
-import { TamperLatch } from '../../firmware/tamper';
+import { StableInput, TamperLatch } from '../../firmware/tamper';
 import { virtualTime } from './virtual-time';
 
 describe('status light patterns', () => {
@@ -85,5 +85,23 @@ describe('tamper latch', () => {
     latch.forget();
     expect(latch.clear()).toEqual({ ok: false, error: { kind: 'door_unknown' } });
     expect(latch.door(true)).toEqual({ kind: 'opened', latchedNow: true });
+  });
+});
+
+describe('door input debounce', () => {
+  it('reports an open door at once, however briefly reported, and a shut door only once it holds', () => {
+    const time = virtualTime();
+    const stable: number[] = [];
+    const door = new StableInput({ clock: time, timers: time, debounceMs: 30, immediate: (level) => level === 1, onStable: (level) => stable.push(level) });
+    door.input(0);
+    time.advance(30);
+    door.input(1);
+    door.input(0); // open and shut squeezed into one burst
+    expect(stable).toEqual([0, 1]);
+    time.advance(29);
+    door.input(1);
+    door.input(0);
+    time.advance(30);
+    expect(stable).toEqual([0, 1, 0]);
   });
 });
