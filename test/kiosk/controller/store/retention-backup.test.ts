@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,24 @@ describe('store: retention', () => {
     expect(purged?.cards).toMatchObject([{ cardNumber: 'TY-K01-S-0000001', status: 'active' }]);
     expect((await t.store.findCardholder('B123456780'))?.applicant).not.toBeNull(); // issued 31 days ago: kept
     expect((await t.store.readAudit({ limit: 100 })).at(-1)).toMatchObject({ eventId: 'store-purge', operatorId: 'sup-1', details: { cardholders: 1 } });
+  });
+
+  it('leaves no copy of the purged ciphertext in the file or the WAL (the key would still open it)', async () => {
+    await t.store.outbox.markSynced((await t.store.outbox.pending(100)).map((c) => c.id));
+    await t.store.close();
+    const raw = await openDatabase(t.path);
+    const before = await raw.all<{ pii: Buffer }>('SELECT pii FROM cardholders');
+    const photo = await raw.get<{ photo: Buffer }>('SELECT photo FROM issuances WHERE photo IS NOT NULL');
+    await raw.close();
+    const sealed = [...before.map((row) => row.pii), photo?.photo].filter((b): b is Buffer => b !== undefined);
+    expect(sealed).toHaveLength(3);
+    const present = (file: string) => (existsSync(file) ? sealed.filter((blob) => readFileSync(file).includes(blob.subarray(0, 48))).length : 0);
+    expect(present(t.path) + present(`${t.path}-wal`)).toBe(3); // the probe finds them before the purge
+
+    await t.reopen();
+    await t.store.purge({ retentionDays: 35, dryRun: false, operatorId: null });
+    // person A's data and photo are gone; person B's (kept) is still there
+    expect(present(t.path) + present(`${t.path}-wal`)).toBe(1);
   });
 });
 
