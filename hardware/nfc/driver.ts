@@ -60,7 +60,7 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
   let pollTimer: NodeJS.Timeout | undefined;
-  /** Every reader of the current context: their native status threads keep Node alive until closed. */
+  /** Every reader of the current context (each has a native status thread). */
   const readers = new Set<NfcPcscReader>();
 
   /** One command at a time per reader: every card operation runs through here. */
@@ -168,14 +168,11 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   }
 
   function teardownContext(): void {
+    // Not `reader.close()`: @pokusew/pcsclite 0.6 can block forever joining the status thread of a reader
+    // whose card was connected and then removed (seen here). Its thread ends when pcscd drops the context.
     for (const r of readers) {
       r.removeAllListeners();
       r.on('error', () => {});
-      try {
-        r.reader.close();
-      } catch {
-        // its thread already ended
-      }
     }
     readers.clear();
     const old = context;

@@ -16,6 +16,7 @@ Waits for a card on the reader, reads the citizen-card record and checks its MAC
 Exit: 0 record verified, 1 no card / not personalised / MAC does not verify, 2 usage error.
 `;
 const defaultWaitMs = 15_000;
+const exitDelayMs = 200;
 
 /** `kioskctl card read`: the decoded chip record and whether its MAC verifies. */
 export const command: KioskctlCommand = {
@@ -63,6 +64,8 @@ export const command: KioskctlCommand = {
       return report(values.json, { ok: false, uid: tap.uid, error: detail, message: error.message });
     } finally {
       await station.close();
+      // nfc-pcsc's per-reader status threads keep Node alive while pcscd runs: a one-shot command leaves.
+      setTimeout(() => process.exit(), exitDelayMs).unref();
     }
   },
 };
