@@ -22,53 +22,59 @@ const exitDelayMs = 200;
 export const command: KioskctlCommand = {
   summary: 'read the citizen-card record on the NFC reader and check its MAC',
   async run(args) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          'master-key': { type: 'string' },
-          socket: { type: 'string' },
-          reader: { type: 'string' },
-          'wait-ms': { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-      });
-    } catch (error) {
-      process.stderr.write(`${String(error)}\n${usage}`);
-      return 2;
-    }
-    const { values, positionals } = parsed;
-    const masterKey = parseMasterKey(values['master-key'] ?? process.env['KIOSK_NFC_MASTER_KEY'] ?? '');
-    const waitMs = Number(values['wait-ms'] ?? defaultWaitMs);
-    if (positionals[0] !== 'read' || positionals.length > 1 || !masterKey || !Number.isInteger(waitMs) || waitMs <= 0) {
-      if (positionals[0] === 'read' && !masterKey) process.stderr.write('kioskctl card: a master key (>= 16 bytes, hex) is needed\n');
-      process.stderr.write(usage);
-      return 2;
-    }
-    const reader = values.reader ?? process.env['KIOSK_NFC_READER'];
-    const station = await openNfcStation({ ...(values.socket ? { socketPath: values.socket } : {}), ...(reader ? { readerName: reader } : {}) });
-    try {
-      const tap = station.currentCard() ?? (await waitForCard(station, waitMs));
-      if (!tap) return report(values.json, { ok: false, error: 'no_card', message: `no card within ${waitMs} ms` });
-      if (tap.kind !== 'mifare-classic-1k') return report(values.json, { ok: false, uid: tap.uid, atr: tap.atr, error: 'unsupported_card', message: 'not a MIFARE Classic 1K (a phone or another card type)' });
-      const keys = deriveChipKeys(masterKey, Buffer.from(tap.uid, 'hex'));
-      const read = await station.readRecord(keys);
-      if (read.ok) return report(values.json, { ok: true, uid: tap.uid, mac: 'verified', record: read.value.record });
-      const error = read.error;
-      if (error.kind === 'record_invalid' && error.error.kind === 'mac_mismatch') {
-        return report(values.json, { ok: false, uid: tap.uid, mac: 'does not verify', record: error.error.unverified, error: 'mac_mismatch', message: error.message });
-      }
-      const detail = error.kind === 'record_invalid' ? error.error.kind : error.kind;
-      return report(values.json, { ok: false, uid: tap.uid, error: detail, message: error.message });
-    } finally {
-      await station.close();
-      // nfc-pcsc's per-reader status threads keep Node alive while pcscd runs: a one-shot command leaves.
-      setTimeout(() => process.exit(), exitDelayMs).unref();
-    }
+    const code = await runCard(args);
+    // nfc-pcsc's per-reader status threads keep Node alive while pcscd runs: a one-shot command leaves.
+    setTimeout(() => process.exit(code), exitDelayMs).unref();
+    return code;
   },
 };
+
+/** The command without the final exit (tests call this). */
+export async function runCard(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        'master-key': { type: 'string' },
+        socket: { type: 'string' },
+        reader: { type: 'string' },
+        'wait-ms': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${String(error)}\n${usage}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const masterKey = parseMasterKey(values['master-key'] ?? process.env['KIOSK_NFC_MASTER_KEY'] ?? '');
+  const waitMs = Number(values['wait-ms'] ?? defaultWaitMs);
+  if (positionals[0] !== 'read' || positionals.length > 1 || !masterKey || !Number.isInteger(waitMs) || waitMs <= 0) {
+    if (positionals[0] === 'read' && !masterKey) process.stderr.write('kioskctl card: a master key (>= 16 bytes, hex) is needed\n');
+    process.stderr.write(usage);
+    return 2;
+  }
+  const reader = values.reader ?? process.env['KIOSK_NFC_READER'];
+  const station = await openNfcStation({ ...(values.socket ? { socketPath: values.socket } : {}), ...(reader ? { readerName: reader } : {}) });
+  try {
+    const tap = station.currentCard() ?? (await waitForCard(station, waitMs));
+    if (!tap) return report(values.json, { ok: false, error: 'no_card', message: `no card within ${waitMs} ms` });
+    if (tap.kind !== 'mifare-classic-1k') return report(values.json, { ok: false, uid: tap.uid, atr: tap.atr, error: 'unsupported_card', message: 'not a MIFARE Classic 1K (a phone or another card type)' });
+    const keys = deriveChipKeys(masterKey, Buffer.from(tap.uid, 'hex'));
+    const read = await station.readRecord(keys);
+    if (read.ok) return report(values.json, { ok: true, uid: tap.uid, mac: 'verified', record: read.value.record });
+    const error = read.error;
+    if (error.kind === 'record_invalid' && error.error.kind === 'mac_mismatch') {
+      return report(values.json, { ok: false, uid: tap.uid, mac: 'does not verify', record: error.error.unverified, error: 'mac_mismatch', message: error.message });
+    }
+    const detail = error.kind === 'record_invalid' ? error.error.kind : error.kind;
+    return report(values.json, { ok: false, uid: tap.uid, error: detail, message: error.message });
+  } finally {
+    await station.close();
+  }
+}
 
 interface Report {
   readonly ok: boolean;
