@@ -9,7 +9,7 @@ let skipped = 0;
 try {
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));
   passed = report.numPassedTests ?? 0;
-  failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesFailedByTests(report);
+  failed = (report.numFailedTests ?? 0) + countFilesFailedOutsideTests(report);
   skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   if (report.numTotalTests === 0) failed += 1;
 } catch (error) {
@@ -21,10 +21,10 @@ if (priorStatus !== '0' && failed === 0) {
   failed = 1;
 }
 
-/** Suites that failed only because a test in them failed are already counted by numFailedTests. */
-function countSuitesFailedByTests(report) {
+/** A test file that failed with no failing test in it (an import error, a crashed hook) is one failure. */
+function countFilesFailedOutsideTests(report) {
   return (report.testResults ?? []).filter(
-    (suite) => suite.status === 'failed' && (suite.assertionResults ?? []).some((t) => t.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
   ).length;
 }
 

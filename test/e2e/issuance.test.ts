@@ -61,9 +61,13 @@ describe('staffed issuance, end to end', () => {
     await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
     await expect.poll(() => page.locator('input[name="idNumber"]').inputValue(), { timeout: 10_000 }).toBe('H900001234');
     expect(await page.locator('[data-testid="scan-hint"]').textContent()).toContain('已由證件掃描器填入');
+    // Each choice goes to the controller and comes back in the next snapshot: wait for it to show.
     await page.locator('select[name="district"]').selectOption('中壢區');
-    await page.locator('input[name="spouseOfResident"]').check();
-    await page.locator('[data-card-type="general"] input').check();
+    await expect.poll(() => page.locator('select[name="district"]').inputValue()).toBe('中壢區');
+    await page.locator('input[name="spouseOfResident"]').click();
+    await expect.poll(() => page.locator('input[name="spouseOfResident"]').isChecked()).toBe(true);
+    await page.locator('[data-card-type="general"] input').click();
+    await expect.poll(() => page.locator('[data-card-type="general"] input').isChecked()).toBe(true);
     await expect.poll(() => page.locator('.problems').count()).toBe(0);
     await shot('application');
     await page.getByRole('button', { name: '下一步' }).click();
