@@ -115,4 +115,41 @@ describe('staffed issuance, end to end', () => {
     await page.getByRole('button', { name: '完成' }).click();
     await page.locator('[data-screen="home"]').waitFor();
   });
+
+  it('stops on an empty feeder with words the operator can act on, and finishes the same card after a refill', { timeout: 180_000 }, async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('button', { name: /New card/ }).click();
+    await page.locator('[data-screen="application"]').waitFor();
+    await dev({ type: 'feed-document', fixture: 'passportVietnam' });
+    await expect.poll(() => page.locator('input[name="name"]').inputValue(), { timeout: 10_000 }).not.toBe('');
+    // A passport carries no resident number: the operator types it from the residence permit.
+    await page.locator('input[name="idNumber"]').fill('A800000014');
+    await page.locator('input[name="idNumber"]').press('Enter');
+    await page.locator('select[name="district"]').selectOption('桃園區');
+    await expect.poll(() => page.locator('[data-card-type="general"] input').isEnabled()).toBe(true);
+    await page.locator('[data-card-type="general"] input').click();
+    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.locator('[data-testid="photo-capture"]:enabled').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="photo-capture"]').click();
+    await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
+
+    await dev({ type: 'printer-fault', fault: 'feeder-empty' });
+    await page.getByRole('button', { name: 'Print the card' }).click();
+    const alert = page.locator('[data-screen="failed"] [role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.getAttribute('data-error-kind')).toBe('printer_feeder_empty');
+    expect(await alert.textContent()).toContain('load cards, then press Retry');
+    await page.locator('a.dev-link').click();
+    await page.locator('.dev-panel').waitFor();
+    await shot('failed-with-dev-panel');
+    await page.locator('.dev-panel button[aria-label="close"]').click();
+
+    await dev({ type: 'printer-fault', fault: 'load-cards' });
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await page.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
+    expect(kiosk.world!.printer!.printedCards()).toHaveLength(2);
+    expect(await kiosk.store.heldCards('A800000014')).toMatchObject([{ type: 'general', status: 'active' }]);
+    await shot('done-english');
+  });
 });

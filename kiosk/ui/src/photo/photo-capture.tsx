@@ -122,6 +122,8 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   const [fileProblem, setFileProblem] = useState(false);
   const [capturing, setCapturing] = useState(false);
   const [liveStream, setLiveStream] = useState<MediaStream | null>(null);
+  /** The video is showing real frames: before that a capture would be black (seen with fast operators). */
+  const [frameReady, setFrameReady] = useState(false);
   const onCameraChangeRef = useRef(onCameraChange);
   onCameraChangeRef.current = onCameraChange;
   const onPreviewFrameRef = useRef(onPreviewFrame);
@@ -138,6 +140,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
       return;
     }
     setCamera({ kind: 'starting' });
+    setFrameReady(false);
     media.getUserMedia(cameraConstraints).then(
       (s) => {
         if (cancelled) {
@@ -192,7 +195,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
 
   const capture = () => {
     const video = videoRef.current;
-    if (video === null || video.videoWidth === 0) return;
+    if (video === null || video.videoWidth === 0 || !frameReady) return;
     void deliver(() => toJpeg(video, video.videoWidth, video.videoHeight));
   };
   const captureRef = useRef(capture);
@@ -268,6 +271,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
             muted
             playsInline
             onLoadedMetadata={(e) => setFrame({ width: e.currentTarget.videoWidth || 640, height: e.currentTarget.videoHeight || 480 })}
+            onPlaying={() => setFrameReady(true)}
             // Mirrored like a mirror for the applicant; the capture itself is not mirrored.
             style={{ width: '100%', height: '100%', objectFit: 'contain', transform: 'scaleX(-1)', display: 'block' }}
           />
@@ -295,7 +299,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
       )}
       <div className="actions" style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap' }}>
         {camera.kind !== 'unavailable' && (
-          <button type="button" data-testid="photo-capture" disabled={busy || camera.kind !== 'live'} onClick={capture}>
+          <button type="button" data-testid="photo-capture" disabled={busy || camera.kind !== 'live' || !frameReady} onClick={capture}>
             <Text text={photoTexts.capture} locale={locale} large />
           </button>
         )}

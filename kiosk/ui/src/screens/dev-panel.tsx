@@ -8,7 +8,8 @@ const documents = [
   'residentPermitTaiwan', 'passportVietnam', 'passportIndonesia', 'passportTaiwan', 'idCardTd2', 'taiwanIdFemale',
   'passportWrongCheckDigit', 'passportOcrConfusion', 'passportTruncated',
 ];
-const printerFaults = ['feeder-empty', 'ribbon-end', 'cover-open', 'jam', 'power-loss', 'garbage'];
+// Each fault with the hand that mends it: what a technician does at the real printer.
+const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'power-loss', 'power-on', 'garbage'];
 
 export function DevPanel({ onClose }: { onClose: () => void }) {
   const t = useT();
