@@ -27,9 +27,23 @@ export function readControllerFile(dataDir: string): ControllerFile | null {
   if (!existsSync(path)) return null;
   try {
     const content = JSON.parse(readFileSync(path, 'utf8')) as ControllerFile;
-    process.kill(content.pid, 0);
-    return content;
+    return isAlive(content.pid) ? content : null;
   } catch {
     return null;
+  }
+}
+
+/** A killed process may linger as a zombie until it is reaped: that is not a running controller. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc: trust kill(0)
   }
 }

@@ -16,11 +16,12 @@ import type { LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isSimulated, type KioskConfig } from './config';
-import { removeControllerFile, writeControllerFile } from './controller-file';
+import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { DeviceStatusBoard } from './device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors, isoDay } from './issuance/issuance-services';
+import { recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-interrupted-jobs';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
 import { createLogger } from './logging/logger';
@@ -49,6 +50,8 @@ export interface RunningKiosk {
   readonly store: Store;
   /** The simulated devices, when any are simulated. */
   readonly world: SimulatedWorld | null;
+  /** Jobs found unfinished at start (a crash or power cut) and how each was closed. */
+  readonly recovered: readonly RecoveredJob[];
   stop(): Promise<void>;
 }
 
@@ -56,6 +59,8 @@ const defaultUiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', '
 
 export async function startKiosk(config: KioskConfig, options: StartKioskOptions = {}): Promise<RunningKiosk> {
   const clock = options.clock ?? systemClock;
+  const other = readControllerFile(config.dataDir);
+  if (other) throw new Error(`a kiosk is already running on ${config.dataDir} (pid ${other.pid}, ${other.url}): stop it first`);
   mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl') });
   const stops: Array<() => Promise<void>> = [];
@@ -83,6 +88,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
 
     const printer = await openPrinter(config, world, devices, log);
     stops.push(() => printer.close());
+    const recovered = await recoverInterruptedJobs(store, printer, log);
     const encoder = await openEncoder(config, world, devices, log);
     stops.push(() => encoder.close());
     const photoGate = createPhotoGate();
@@ -145,6 +151,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       controller,
       store,
       world,
+      recovered,
       stop: stopAll,
     };
   } catch (error) {

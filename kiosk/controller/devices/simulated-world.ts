@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBoardSimulator, type BoardSimulator } from '../../../firmware/simulator';
 import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
@@ -54,7 +54,9 @@ const printerFaults: Record<string, PrinterFault> = {
 export const printerFaultNames = Object.keys(printerFaults);
 
 export async function createSimulatedWorld(config: KioskConfig, log: LogSink): Promise<SimulatedWorld> {
+  // Runtime files only (pty links, pcscd's socket): left over after a crash or power cut, never reused.
   const runDir = join(config.dataDir, 'run');
+  rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const pairs: PtyPair[] = [];
   const cleanups: Array<() => Promise<void>> = [];

@@ -307,8 +307,22 @@ export const issuanceMachine = setup({
         ready: {
           on: {
             'confirm-print': '#issuance.issuing',
-            back: { target: '#issuance.photo', actions: assign({ photo: ({ context }) => ({ ...context.photo, overrideReason: null }) }) },
+            back: 'leaving',
           },
+        },
+        /** Back to the photo: this job ends here (a new one begins with the next review). */
+        leaving: {
+          invoke: {
+            src: 'abandonJob',
+            input: ({ context }) => ({ jobId: context.jobId, cardInPrinter: false, reason: 'back-to-photo' }),
+            onDone: '#issuance.photo',
+            onError: '#issuance.photo',
+          },
+          exit: assign({
+            jobId: null,
+            preview: null,
+            photo: ({ context }) => ({ ...context.photo, overrideReason: null }),
+          }),
         },
       },
       on: { cancel: 'cancelling' },

@@ -135,6 +135,15 @@ describe('issuance machine', () => {
     expect(calls).toContain('commit:04FFEE');
   });
 
+  it('going back from the review closes that job, and the next review begins a new one', async () => {
+    const { actor, calls } = harness();
+    await toReview(actor);
+    actor.send({ type: 'back' });
+    await waitFor(actor, (s) => s.matches('photo'));
+    expect(calls).toEqual(['abandon:false:back-to-photo']);
+    expect(actor.getSnapshot().context.preview).toBeNull();
+  });
+
   it('a cancelled job after printing sends the card to the reject box', async () => {
     const { actor, calls } = harness({
       encode: async () => {
