@@ -60,6 +60,9 @@ process.stdout.write(
     `  Kiosk UI:   ${kiosk.urlWithToken}`,
     `  Dev panel:  ${kiosk.urlWithToken}#dev   (simulated devices only)`,
     `  Data:       ${config.dataDir}`,
+    ...(kiosk.world?.readers
+      ? ['  Sign in:    dev panel → "place staff card", PIN 271828 (demo operator); "place supervisor card", PIN 314159']
+      : ['  Sign in:    tap a staff card registered with `kioskctl operator add`']),
     '  Press Ctrl-C to stop.',
     '',
   ].join('\n') + '\n',

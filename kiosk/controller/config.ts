@@ -25,6 +25,8 @@ export const kioskConfigSchema = z.object({
     /** `simulated`, or the I/O board's serial device, e.g. /dev/ttyACM1 */
     board: deviceSetting,
   }),
+  /** `simulated`, or (part of) the PC/SC name of the counter reader where staff and citizens tap cards. */
+  counterReader: deviceSetting,
   /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
   printerTimeScale: z.number().positive().max(10),
 });
@@ -39,6 +41,7 @@ export const defaultConfig: KioskConfig = {
   dataDir: 'var',
   port: 7130,
   devices: { printer: simulated, scanner: simulated, nfc: simulated, board: simulated },
+  counterReader: simulated,
   printerTimeScale: 0.05,
 };
 
@@ -52,6 +55,7 @@ const envNames = {
   nfc: 'KIOSK_NFC',
   board: 'KIOSK_BOARD',
   printerTimeScale: 'KIOSK_PRINTER_TIME_SCALE',
+  counterReader: 'KIOSK_COUNTER_READER',
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
@@ -75,9 +79,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     port: numberFrom(env[envNames.port]) ?? fromFile['port'] ?? defaultConfig.port,
     devices: { printer: pick('printer'), scanner: pick('scanner'), nfc: pick('nfc'), board: pick('board') },
     printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile['printerTimeScale'] ?? defaultConfig.printerTimeScale,
+    counterReader: env[envNames.counterReader] ?? fromFile['counterReader'] ?? defaultConfig.counterReader,
     ...overrides,
   };
-  const parsed = kioskConfigSchema.safeParse(candidate);
+  const parsed = kioskConfigSchema
+    .refine((config) => config.devices.nfc !== simulated || config.counterReader === simulated, {
+      path: ['counterReader'],
+      message: 'the counter reader can only be simulated together with the NFC reader',
+    })
+    .refine((config) => config.devices.nfc === simulated || config.counterReader !== simulated, {
+      path: ['counterReader'],
+      message: 'with a real NFC reader, name the counter reader too (KIOSK_COUNTER_READER)',
+    })
+    .safeParse(candidate);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems}`);

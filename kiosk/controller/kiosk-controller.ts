@@ -1,9 +1,12 @@
 import { createActor, type SnapshotFrom } from 'xstate';
-import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
+import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, Screen, SessionView } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
+import type { OperatorService } from './auth/operator-service';
+import { permission } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
+import type { StaffSession } from './staff-session';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -22,24 +25,31 @@ export interface KioskController {
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
   screen(): Screen;
+  /** Drops an application not yet printing (the operator signed out or the session locked). */
+  cancelOpenApplication(): void;
   stop(): void;
 }
 
-/** Commands that act on devices directly rather than on the issuance flow. */
-export interface ControllerHooks {
+export interface ControllerOptions {
   /** The UI's camera went live or stopped: the I/O board's fill light follows it. */
-  cameraLive?(live: boolean): void;
+  readonly cameraLive?: (live: boolean) => void;
+  /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
+  readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
 }
 
-export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, hooks: ControllerHooks = {}): KioskController {
+const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null };
+
+export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
   const actor = createActor(machine);
+  const staff = options.session?.staff;
+  const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
   let lastScreen: Screen = 'home';
 
   const publish = (): void => {
     version += 1;
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, version);
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), version);
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
       lastScreen = snapshot.screen;
@@ -51,6 +61,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
   });
   const unsubscribeDevices = devices.onChange(publish);
+  const unsubscribeSession = staff?.onChange(publish);
   actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -62,13 +73,41 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
+  /** Photo overrides need the right role, or a supervisor's approval given on this session. */
+  const overridePhoto = (reason: string): CommandReply => {
+    const event: IssuanceEvent = { type: 'override-photo', reason };
+    if (!actor.getSnapshot().can(event)) return send(event);
+    const session = options.session;
+    const role = session?.operators.current()?.role;
+    if (!session || !role || permission(role, 'override-photo') === 'allow') return send(event);
+    if (permission(role, 'override-photo') === 'deny') return { accepted: false, reason: `a ${role} may not override a photo` };
+    session.staff.requestApproval('override-photo', async (approval) => {
+      const authorized = await session.operators.authorize('override-photo', approval);
+      if (authorized.ok) send(event);
+    });
+    return { accepted: true };
+  };
+
   return {
-    snapshot: () => toSnapshot(actor.getSnapshot(), devices, version),
+    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), version),
     async command(command) {
-      if (command.type === 'camera') {
-        hooks.cameraLive?.(command.live);
-        return { accepted: true };
+      switch (command.type) {
+        case 'camera':
+          options.cameraLive?.(command.live);
+          return { accepted: true };
+        case 'enter-pin':
+          return staff ? staff.enterPin(command.pin) : { accepted: false, reason: 'no staff sign-in on this kiosk' };
+        case 'cancel-pin':
+          return staff ? staff.cancelPin() : { accepted: true };
+        case 'sign-out':
+          return staff ? staff.signOut() : { accepted: true };
+        default:
+          break;
       }
+      if (staff && !staff.current()) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
+      staff?.touch();
+      if (command.type === 'keep-alive') return { accepted: true };
+      if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'capture-photo') {
         return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
       }
@@ -78,6 +117,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       return send(command);
     },
     documentRead(fields, problems) {
+      if (staff && !staff.current()) return false;
+      staff?.touch();
       return send({ type: 'document-read', fields, problems }).accepted;
     },
     preview: () => actor.getSnapshot().context.preview?.frontPng ?? null,
@@ -86,8 +127,13 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       return () => listeners.delete(listener);
     },
     screen: () => screenOf(actor.getSnapshot()),
+    cancelOpenApplication() {
+      const state = actor.getSnapshot();
+      if (state.matches('application') || state.matches('photo') || state.matches('review')) actor.send({ type: 'cancel' });
+    },
     stop() {
       unsubscribeDevices();
+      unsubscribeSession?.();
       actor.stop();
     },
   };
@@ -103,7 +149,7 @@ function screenOf(state: State): Screen {
   return 'failed';
 }
 
-function toSnapshot(state: State, devices: DeviceStatusBoard, version: number): KioskSnapshot {
+function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionView, version: number): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
   const issuingStep = state.matches({ review: 'rendering' })
@@ -120,6 +166,7 @@ function toSnapshot(state: State, devices: DeviceStatusBoard, version: number): 
   const latest = context.photo.latest;
   return {
     screen,
+    session,
     version,
     application: {
       form: context.form,

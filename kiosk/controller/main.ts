@@ -25,7 +25,10 @@ import { recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-in
 import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
 import { createLogger } from './logging/logger';
+import { createOperatorService } from './auth/operator-service';
+import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate } from './photo';
+import { createStaffSession } from './staff-session';
 import { openStore, type Store } from './store/store';
 
 /**
@@ -95,14 +98,29 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     stops.push(async () => photoGate.close());
     const board = openBoard(config, world, devices, store, log);
     stops.push(() => board.close());
+    const operators = createOperatorService(store, { clock });
+    const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
+    stops.push(() => counter.close());
+    if (world?.readers) {
+      for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) world.setStaffCard(card.kind, card.blocks);
+    }
+    // Signing out clears the screen of the applicant's data: wired to the controller once it exists.
+    const signedOut = { clearScreen: (): void => {} };
+    const staff = createStaffSession({ operators, counter, chipMasterKey, log, onSignedOut: () => signedOut.clearScreen() });
+    stops.push(async () => staff.stop());
 
     const machine = issuanceMachine.provide({
       actors: issuanceActors({
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
         onHandOver: () => board.buzz('take-card'),
+        operatorId: () => operators.current()?.operatorId ?? null,
       }),
     });
-    const controller = createKioskController(machine, devices, log, { cameraLive: (live) => board.setFillLight(live) });
+    const controller = createKioskController(machine, devices, log, {
+      cameraLive: (live) => board.setFillLight(live),
+      session: { staff, operators },
+    });
+    signedOut.clearScreen = () => controller.cancelOpenApplication();
     stops.push(async () => controller.stop());
     const showStatus = (snapshot: KioskSnapshot): void => {
       board.setStatus(statusLightFor(snapshot));

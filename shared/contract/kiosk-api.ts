@@ -61,6 +61,12 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('finish') }),
   /** The photo screen's camera went live or stopped (the fill light follows it). */
   z.object({ type: z.literal('camera'), live: z.boolean() }),
+  /** The PIN after a staff card was tapped (sign-in, or a supervisor's approval). */
+  z.object({ type: z.literal('enter-pin'), pin: z.string().regex(/^\d{4,12}$/, '4 to 12 digits') }),
+  z.object({ type: z.literal('cancel-pin') }),
+  z.object({ type: z.literal('sign-out') }),
+  /** "Stay signed in" during the idle countdown. */
+  z.object({ type: z.literal('keep-alive') }),
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -97,10 +103,23 @@ export interface PhotoCheckView {
   readonly message: Bilingual;
 }
 
+/** Who is at the kiosk: signed out (tap a staff card), typing a PIN, or signed in. */
+export interface SessionView {
+  readonly state: 'signed-out' | 'pin' | 'signed-in';
+  readonly operator: { readonly name: string; readonly role: 'operator' | 'supervisor' | 'technician' } | null;
+  /** A supervisor's approval is being asked for this action (tap a supervisor card, then PIN). */
+  readonly approval: { readonly action: string; readonly state: 'waiting-card' | 'pin' } | null;
+  /** What went wrong last (wrong PIN with attempts left, locked, not a staff card...). */
+  readonly message: Bilingual | null;
+  /** Seconds before the idle lock, shown in the last half minute. */
+  readonly idleSecondsLeft: number | null;
+}
+
 export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
 
 export interface KioskSnapshot {
   readonly screen: Screen;
+  readonly session: SessionView;
   /** Bumped on every change, so the UI can ignore stale pushes. */
   readonly version: number;
   readonly application: {
@@ -131,7 +150,7 @@ export interface KioskSnapshot {
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
-  z.object({ type: z.literal('place-card'), kind: z.enum(['citizen', 'blank', 'phone']) }),
+  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'citizen', 'blank', 'phone']) }),
   z.object({ type: z.literal('remove-card') }),
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

@@ -101,6 +101,20 @@ const zhTW = {
   cardNumber: '卡號',
   failedTitle: '製卡未完成',
   devPanel: '開發面板',
+  signInTitle: '工作人員登入',
+  signInTapCard: '請將員工卡放在讀卡機上',
+  signInEnterPin: '請輸入密碼',
+  signInCancel: '取消',
+  signOut: '登出',
+  keepAlive: '繼續使用',
+  idleWarning: '閒置即將自動登出（秒）',
+  approvalTitle: '需要督導核准',
+  approvalTapCard: '請督導將員工卡放在讀卡機上',
+  roleoperator: '服務員',
+  rolesupervisor: '督導',
+  roletechnician: '技術人員',
+  pinClear: '清除',
+  pinOk: '確定',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -199,6 +213,20 @@ const en: Messages = {
   cardNumber: 'Card number',
   failedTitle: 'The card was not finished',
   devPanel: 'Dev panel',
+  signInTitle: 'Staff sign-in',
+  signInTapCard: 'Place your staff card on the reader',
+  signInEnterPin: 'Enter your PIN',
+  signInCancel: 'Cancel',
+  signOut: 'Sign out',
+  keepAlive: 'Stay signed in',
+  idleWarning: 'Signing out for inactivity in (seconds)',
+  approvalTitle: 'A supervisor must approve',
+  approvalTapCard: 'Supervisor: place your staff card on the reader',
+  roleoperator: 'Operator',
+  rolesupervisor: 'Supervisor',
+  roletechnician: 'Technician',
+  pinClear: 'Clear',
+  pinOk: 'OK',
 };
 
 const vi: Messages = {
@@ -239,6 +267,7 @@ const vi: Messages = {
   doneTakeCard: 'Vui lòng lấy thẻ ở khe ra thẻ',
   cardNumber: 'Số thẻ',
   failedTitle: 'Chưa làm xong thẻ',
+  signOut: 'Đăng xuất',
 };
 
 const id: Messages = {
@@ -279,6 +308,7 @@ const id: Messages = {
   doneTakeCard: 'Silakan ambil kartu dari slot keluar',
   cardNumber: 'Nomor kartu',
   failedTitle: 'Kartu belum selesai',
+  signOut: 'Keluar',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

@@ -53,6 +53,13 @@ function api(url: string, token: string): Api {
   };
 }
 
+/** The demo operator taps the staff card and types the PIN. */
+async function signIn(kiosk: Api): Promise<void> {
+  expect(await kiosk.dev({ type: 'place-card', kind: 'staff' })).toEqual({ accepted: true });
+  await waitFor(async () => (await kiosk.snapshot()).session.state === 'pin', 10_000, 'the staff card was not read');
+  expect(await kiosk.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
+}
+
 /** Operator steps up to "print": scan, fill in, photo, confirm. */
 async function applyAndPrint(kiosk: Api): Promise<void> {
   expect(await kiosk.command({ type: 'start-application' })).toEqual({ accepted: true });
@@ -87,6 +94,7 @@ describe('power cut while a card is printing', () => {
     await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
     const running = readControllerFile(dataDir)!;
     const first = api(running.url, running.token);
+    await signIn(first);
     await applyAndPrint(first);
     // Pull the plug once the journal says the card is at the printer (read straight from the SQLite file).
     await waitFor(async () => (await openJobSteps(join(dataDir, 'kiosk.sqlite'))).includes('printing'), 20_000, 'printing never started');
@@ -103,6 +111,7 @@ describe('power cut while a card is printing', () => {
     expect(spoiled).toHaveLength(1);
 
     const second = api(kiosk.url, kiosk.token);
+    await signIn(second);
     await applyAndPrint(second);
     await waitFor(async () => (await second.snapshot()).screen === 'done', 60_000, 'the second card was not issued');
     const held = await kiosk.store.heldCards('H900001234');

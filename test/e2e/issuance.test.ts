@@ -46,11 +46,21 @@ describe('staffed issuance, end to end', () => {
     });
     expect(await response.json()).toEqual({ accepted: true });
   };
+  const operatorIdOf = async (name: string): Promise<string | undefined> =>
+    (await kiosk.store.operators.list()).find((operator) => operator.name === name)?.id;
   const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
 
   it('issues a general card to a new-immigrant spouse from her resident permit', { timeout: 180_000 }, async () => {
     await page.goto(kiosk.urlWithToken);
+    // Staff sign in first: the staff card on the counter reader, then the PIN.
+    await page.locator('[data-screen="sign-in"] [data-session="signed-out"]').waitFor();
+    await shot('sign-in');
+    await dev({ type: 'place-card', kind: 'staff' });
+    await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
+    for (const digit of '271828') await page.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
+    await page.getByRole('button', { name: '確定' }).click();
     await page.locator('[data-screen="home"]').waitFor();
+    expect(await page.locator('[data-testid="operator-name"]').textContent()).toContain('Demo Operator');
     await expect.poll(() => page.locator('[data-device="printer"].connected').count()).toBe(1);
     await shot('home');
 
@@ -111,6 +121,9 @@ describe('staffed issuance, end to end', () => {
     expect(await kiosk.store.heldCards('H900001234')).toMatchObject([{ type: 'general', status: 'active', cardNumber }]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     expect((await kiosk.store.verifyAudit()).ok).toBe(true);
+    const recorded = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'issuance-recorded');
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]?.operatorId).toBe(await operatorIdOf('示範服務員 Demo Operator'));
 
     await page.getByRole('button', { name: '完成' }).click();
     await page.locator('[data-screen="home"]').waitFor();

@@ -31,6 +31,8 @@ export interface SimulatedWorld {
   readonly board: BoardSimulator | null;
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
+  /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
+  setStaffCard(kind: 'staff' | 'supervisor', blocks: Uint8Array[]): void;
   dev(command: DevCommand): Promise<CommandReply>;
   stop(): Promise<void>;
 }
@@ -128,6 +130,17 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       : undefined;
 
     const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
+    const staffCards: Partial<Record<'staff' | 'supervisor', Uint8Array[]>> = {};
+    /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
+    const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
+      if (!pcscd) throw new Error('the NFC reader is not simulated');
+      await counterCard?.remove();
+      counterCard = await insertVirtualCard({
+        port: pcscd.vpcdPort + 1,
+        kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
+        ...(card.blocks ? { uid: card.blocks[0]!.slice(0, 4), blocks: card.blocks } : {}),
+      });
+    };
 
     return {
       paths: { ...(printerPath ? { printer: printerPath } : {}), ...(scannerPath ? { scanner: scannerPath } : {}), ...(boardPath ? { board: boardPath } : {}) },
@@ -137,6 +150,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       scanner,
       board,
       issuedCards: () => issued,
+      setStaffCard: (kind, blocks) => {
+        staffCards[kind] = blocks;
+      },
       async dev(command) {
         switch (command.type) {
           case 'feed-document': {
@@ -152,14 +168,15 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
             return reply(true);
           case 'place-card': {
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
-            await counterCard?.remove();
             const last = issued.at(-1);
             if (command.kind === 'citizen' && !last) return reply(false, 'no card has been issued yet in this session');
-            counterCard = await insertVirtualCard({
-              port: pcscd.vpcdPort + 1,
-              kind: command.kind === 'phone' ? 'iso14443-4-phone' : 'classic-1k',
-              ...(command.kind === 'citizen' && last ? { blocks: last } : {}),
-            });
+            if (command.kind === 'staff' || command.kind === 'supervisor') {
+              const blocks = staffCards[command.kind];
+              if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
+              await placeOnCounter({ blocks });
+            } else {
+              await placeOnCounter(command.kind === 'phone' ? { phone: true } : command.kind === 'citizen' && last ? { blocks: last } : {});
+            }
             return reply(true);
           }
           case 'remove-card':

@@ -34,6 +34,8 @@ export interface IssuanceDevices {
   readonly chipMasterKey: Uint8Array;
   readonly kioskId: string;
   readonly log: LogSink;
+  /** The signed-in operator, recorded with every journal step and the issuance. */
+  readonly operatorId?: () => string | null;
   /** Called when a card is handed over, e.g. to sound the "take your card" buzzer. */
   readonly onHandOver?: () => void;
   /** How long to wait for the printed card to show up at the encoder. */
@@ -53,6 +55,7 @@ export function isoDay(clock: Clock): string {
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
   const { store, printer, encoder, clock } = devices;
   const today = (): string => isoDay(clock);
+  const operatorId = (): string | null => devices.operatorId?.() ?? null;
   const journal = async (jobId: string, step: Parameters<Store['markJobStep']>[1], options: Parameters<Store['markJobStep']>[2] = {}) => {
     const marked = await store.markJobStep(jobId, step, options);
     if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
@@ -87,12 +90,12 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
     }),
 
     beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
-      store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: null, context: { scheme: input.form.scheme } }),
+      store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } }),
     ),
 
     renderCard: fromPromise(async ({ input }: { input: { jobId: string; form: ApplicationForm; photo: Uint8Array | null } }): Promise<CardPreview> => {
       const cardType = cardTypeOf(input.form);
-      const cardNumber = await store.nextCardNumber(cardType);
+      const cardNumber = await store.nextCardNumber(cardType, operatorId());
       await journal(input.jobId, 'card-number-allocated', { context: { cardNumber, scheme: input.form.scheme } });
       const face = await renderCardFace({
         cardType,
@@ -177,13 +180,13 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
         cause: assessment.action === 'replacement' ? 'replacement' : 'new',
         ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
         fee: assessment.fee,
-        operatorId: null,
+        operatorId: operatorId(),
       });
       if (!recorded.ok) {
         throw new IssuanceStepError(`store_${recorded.error.kind}`, { zh: '製卡紀錄無法儲存，請聯絡督導', en: `The issuance could not be recorded (${recorded.error.kind}): call a supervisor` }, recorded.error.kind === 'job_not_open' ? false : true);
       }
       if (input.photoOverrideReason) {
-        await store.appendAudit({ eventId: 'issuance-photo-override', operatorId: null, disposition: 'success', details: { jobId: input.jobId, reason: input.photoOverrideReason } });
+        await store.appendAudit({ eventId: 'issuance-photo-override', operatorId: operatorId(), disposition: 'success', details: { jobId: input.jobId, reason: input.photoOverrideReason } });
       }
     }),
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { DeviceName, KioskSnapshot } from '../../../shared/contract/kiosk-api';
+import type { DeviceName, KioskSnapshot, SessionView } from '../../../shared/contract/kiosk-api';
 import { localeNames, locales, type Locale } from '../../../shared/i18n/messages';
-import { subscribe } from './api';
+import { sendCommand, subscribe } from './api';
 import { LocaleContext, useT } from './i18n';
 import { ApplicationScreen } from './screens/application';
 import { DevPanel } from './screens/dev-panel';
@@ -9,6 +9,7 @@ import { DoneScreen, FailedScreen, IssuingScreen } from './screens/issuing';
 import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
+import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 
 export function App() {
   const [snapshot, setSnapshot] = useState<KioskSnapshot | null>(null);
@@ -36,10 +37,18 @@ export function App() {
   return (
     <LocaleContext.Provider value={locale}>
       <div className="kiosk">
-        <Header locale={locale} onLocale={setLocale} connected={connected} />
-        <main className="screen" data-screen={snapshot?.screen ?? 'connecting'}>
-          {snapshot ? <Screen snapshot={snapshot} /> : <p className="connecting">…</p>}
-        </main>
+        <Header locale={locale} onLocale={setLocale} connected={connected} session={snapshot?.session ?? null} />
+        {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
+        {snapshot && snapshot.session.state !== 'signed-in' ? (
+          <main className="screen" data-screen="sign-in">
+            <SignInScreen session={snapshot.session} />
+          </main>
+        ) : (
+          <main className="screen" data-screen={snapshot?.screen ?? 'connecting'}>
+            {snapshot ? <Screen snapshot={snapshot} /> : <p className="connecting">…</p>}
+          </main>
+        )}
+        {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} />}
         {devOpen && <DevPanel onClose={() => (window.location.hash = '')} />}
       </div>
@@ -70,7 +79,17 @@ function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
   }
 }
 
-function Header({ locale, onLocale, connected }: { locale: Locale; onLocale: (locale: Locale) => void; connected: boolean }) {
+function IdleWarning({ seconds }: { seconds: number }) {
+  const t = useT();
+  return (
+    <div className="idle-warning" role="alert">
+      <span>{t('idleWarning')}: <strong>{seconds}</strong></span>
+      <button type="button" className="primary" onClick={() => sendCommand({ type: 'keep-alive' })}>{t('keepAlive')}</button>
+    </div>
+  );
+}
+
+function Header({ locale, onLocale, connected, session }: { locale: Locale; onLocale: (locale: Locale) => void; connected: boolean; session: SessionView | null }) {
   const t = useT();
   return (
     <header className="header">
@@ -88,6 +107,13 @@ function Header({ locale, onLocale, connected }: { locale: Locale; onLocale: (lo
           </button>
         ))}
       </nav>
+      {session?.operator && (
+        <div className="operator">
+          <span data-testid="operator-name">{session.operator.name}</span>
+          <small>{t.key(`role${session.operator.role}`)}</small>
+          <button type="button" onClick={() => sendCommand({ type: 'sign-out' })}>{t('signOut')}</button>
+        </div>
+      )}
       <span className={connected ? 'link up' : 'link down'} role="status" aria-label={connected ? 'connected' : 'disconnected'} />
     </header>
   );

@@ -37,7 +37,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
       </div>
       <h3>NFC reader</h3>
       <div className="dev-row">
-        {(['citizen', 'blank', 'phone'] as const).map((kind) => (
+        {(['staff', 'supervisor', 'citizen', 'blank', 'phone'] as const).map((kind) => (
           <button key={kind} type="button" data-dev={`place-${kind}`} onClick={() => run({ type: 'place-card', kind })}>place {kind} card</button>
         ))}
         <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>

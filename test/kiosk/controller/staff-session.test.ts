@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fromPromise } from 'xstate';
+import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import { ok, err } from '../../../shared/result';
+import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
+import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
+import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
+import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
+import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import { openTempStore, type TempStore } from './store/temp-store';
+
+const testPinCost = { N: 1024, r: 8, p: 1 };
+const masterKey = new Uint8Array(32).fill(7);
+
+/** A counter reader whose "chip" says whatever card type and number the test puts on it. */
+function fakeCounter() {
+  const events = new EventEmitter();
+  let onReader: { cardType: string; cardNumber: string } | null = null;
+  const station = {
+    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
+    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
+    async readRecord() {
+      if (!onReader) return err({ kind: 'no_card', message: 'no card' });
+      return ok({ uid: '01020304', mac: 'verified', record: { ...onReader } });
+    },
+  } as unknown as NfcStation;
+  return {
+    station,
+    tap(cardType: string, cardNumber: string) {
+      onReader = { cardType, cardNumber };
+      const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
+      events.emit('card', tap);
+    },
+  };
+}
+
+const flow = issuanceMachine.provide({
+  actors: {
+    assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
+    evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
+      passed: false,
+      checks: [{ id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
+      cardPhoto: null,
+      archivePhoto: null,
+    })),
+    beginJob: fromPromise(async () => 'job-1'),
+    renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null })),
+  },
+});
+
+describe('staff sign-in and supervisor approval', () => {
+  let t: TempStore;
+  let operators: OperatorService;
+  let staff: StaffSession;
+  let controller: KioskController;
+  let counter: ReturnType<typeof fakeCounter>;
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
+    await operators.addOperator({ staffCardNumber: '3300017990000010', name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
+    await operators.addOperator({ staffCardNumber: '3300017990000028', name: 'Supervisor Wu', role: 'supervisor', pin: '314159', actorId: null });
+    counter = fakeCounter();
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.cancelOpenApplication() });
+    const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
+    controller = createKioskController(flow, devices, () => {}, { session: { staff, operators } });
+  });
+  afterEach(async () => {
+    controller.stop();
+    staff.stop();
+    await t.cleanup();
+  });
+
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
+  };
+
+  it('refuses the flow until a staff card and its PIN are given', async () => {
+    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/sign in first/) });
+    counter.tap('general', '3300011000000014');
+    await until(() => controller.snapshot().session.message?.en === 'This is a citizen card, not a staff card');
+    counter.tap('employee', '3300017990000010');
+    await until(() => controller.snapshot().session.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin: '000001' })).toMatchObject({ accepted: false });
+    expect(controller.snapshot().session.message?.en).toBe('Wrong PIN: 4 tries left');
+    expect(await controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' } });
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+  });
+
+  it('locks an idle session and clears the open application from the screen', async () => {
+    counter.tap('employee', '3300017990000010');
+    await until(() => controller.snapshot().session.state === 'pin');
+    await controller.command({ type: 'enter-pin', pin: '271828' });
+    await controller.command({ type: 'start-application' });
+    await controller.command({ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } });
+    t.clock.advance(3 * 60_000 - 10_000);
+    await until(() => (controller.snapshot().session.idleSecondsLeft ?? 0) > 0);
+    t.clock.advance(11_000);
+    await until(() => controller.snapshot().session.state === 'signed-out');
+    expect(controller.snapshot().session.message?.en).toBe('Signed out after being left idle');
+    expect(controller.screen()).toBe('home');
+    expect(controller.snapshot().application.form.name).toBe('');
+  });
+
+  it('lets an operator override a failed photo only with a supervisor card and PIN', async () => {
+    counter.tap('employee', '3300017990000010');
+    await until(() => controller.snapshot().session.state === 'pin');
+    await controller.command({ type: 'enter-pin', pin: '271828' });
+    await controller.command({ type: 'start-application' });
+    await controller.command({ type: 'submit-application' });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await controller.command({ type: 'capture-photo', jpegBase64: Buffer.from('not really a photo').toString('base64') });
+      await until(() => controller.snapshot().photo.attempts === attempt + 1 && !controller.snapshot().photo.evaluating);
+    }
+    expect(await controller.command({ type: 'override-photo', reason: 'bedridden applicant' })).toEqual({ accepted: true });
+    expect(controller.snapshot().session.approval).toEqual({ action: 'override-photo', state: 'waiting-card' });
+    expect(controller.screen()).toBe('photo');
+
+    // The operator's own card is no supervisor's approval.
+    counter.tap('employee', '3300017990000010');
+    await until(() => controller.snapshot().session.approval?.state === 'pin');
+    await controller.command({ type: 'enter-pin', pin: '271828' });
+    expect(controller.snapshot().session.message?.en).toMatch(/Only a supervisor can approve/);
+    expect(controller.screen()).toBe('photo');
+
+    counter.tap('employee', '3300017990000028');
+    await until(() => controller.snapshot().session.approval?.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'review');
+    expect(controller.snapshot().session.approval).toBeNull();
+    const approvals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-supervisor-approval');
+    expect(approvals.map((entry) => entry.disposition)).toEqual(['failure', 'success']);
+  });
+});
