@@ -1,5 +1,5 @@
 import { createActor, type SnapshotFrom } from 'xstate';
-import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, Screen, SessionView } from '../../shared/contract/kiosk-api';
+import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, PhotoCheckView, Screen, SessionView } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
@@ -33,6 +33,8 @@ export interface KioskController {
 export interface ControllerOptions {
   /** The UI's camera went live or stopped: the I/O board's fill light follows it. */
   readonly cameraLive?: (live: boolean) => void;
+  /** Judges a live preview frame (not an attempt); without it previews are refused. */
+  readonly previewPhoto?: (image: Uint8Array) => Promise<{ passed: boolean; checks: readonly PhotoCheckView[] }>;
   /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
   readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
 }
@@ -46,10 +48,14 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
   let lastScreen: Screen = 'home';
+  /** The latest live frame's verdict; one frame is judged at a time, the rest are dropped. */
+  let live: KioskSnapshot['photo']['live'] = null;
+  let judgingPreview = false;
 
   const publish = (): void => {
     version += 1;
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), version);
+    if (!actor.getSnapshot().matches({ photo: 'waiting' })) live = null;
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, version);
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
       lastScreen = snapshot.screen;
@@ -89,7 +95,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
 
   return {
-    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), version),
+    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, version),
     async command(command) {
       switch (command.type) {
         case 'camera':
@@ -107,6 +113,21 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (staff && !staff.current()) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
       staff?.touch();
       if (command.type === 'keep-alive') return { accepted: true };
+      if (command.type === 'preview-photo') {
+        if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
+        if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };
+        judgingPreview = true;
+        try {
+          const verdict = await options.previewPhoto(new Uint8Array(Buffer.from(command.jpegBase64, 'base64')));
+          if (actor.getSnapshot().matches({ photo: 'waiting' })) {
+            live = { passed: verdict.passed, checks: verdict.checks };
+            publish();
+          }
+        } finally {
+          judgingPreview = false;
+        }
+        return { accepted: true };
+      }
       if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'capture-photo') {
         return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
@@ -149,7 +170,7 @@ function screenOf(state: State): Screen {
   return 'failed';
 }
 
-function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionView, version: number): KioskSnapshot {
+function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionView, live: KioskSnapshot['photo']['live'], version: number): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
   const issuingStep = state.matches({ review: 'rendering' })
@@ -183,6 +204,7 @@ function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionVi
       checks: latest?.checks ?? [],
       passed: latest ? latest.passed : null,
       overrideAllowed: context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
+      live,
     },
     previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,
     issuing: issuingStep ? { step: issuingStep, completed: context.completed } : null,

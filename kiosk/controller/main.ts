@@ -118,6 +118,10 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     });
     const controller = createKioskController(machine, devices, log, {
       cameraLive: (live) => board.setFillLight(live),
+      previewPhoto: async (image) => {
+        const verdict = await photoGate.evaluate(Buffer.from(image));
+        return { passed: verdict.passed, checks: verdict.checks.map(({ id, passed, value, threshold, message }) => ({ id, passed, value, threshold, message })) };
+      },
       session: { staff, operators },
     });
     signedOut.clearScreen = () => controller.cancelOpenApplication();

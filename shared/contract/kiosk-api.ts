@@ -52,6 +52,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
   z.object({ type: z.literal('submit-application') }),
   z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
+  /** A small live frame for guidance and auto-capture: judged, never counted as an attempt. */
+  z.object({ type: z.literal('preview-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
   z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),
   z.object({ type: z.literal('retake-photo') }),
   z.object({ type: z.literal('confirm-print') }),
@@ -137,6 +139,8 @@ export interface KioskSnapshot {
     readonly checks: readonly PhotoCheckView[];
     readonly passed: boolean | null;
     readonly overrideAllowed: boolean;
+    /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */
+    readonly live: { readonly passed: boolean; readonly checks: readonly PhotoCheckView[] } | null;
   };
   /** URL (under /api/) of the card face preview, once rendered. */
   readonly previewUrl: string | null;

@@ -82,12 +82,13 @@ describe('staffed issuance, end to end', () => {
     await shot('application');
     await page.getByRole('button', { name: '下一步' }).click();
 
-    // The fake camera shows the applicant; the controller's gate judges the capture.
+    // The fake camera shows the applicant; the controller judges live frames, and once the photo has
+    // passed for a steady moment the screen takes it by itself (one attempt, judged again in full).
     await page.locator('[data-screen="photo"]').waitFor();
-    await page.locator('[data-testid="photo-capture"]:enabled').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="photo-advice"]').waitFor({ timeout: 20_000 });
     await shot('photo');
-    await page.locator('[data-testid="photo-capture"]').click();
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
+    expect(kiosk.controller.snapshot().photo.attempts).toBe(1);
     await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1016);
     await shot('review');
 
@@ -143,8 +144,6 @@ describe('staffed issuance, end to end', () => {
     await page.locator('[data-card-type="general"] input').click();
     await expect.poll(() => page.locator('.problems').count()).toBe(0);
     await page.getByRole('button', { name: 'Next' }).click();
-    await page.locator('[data-testid="photo-capture"]:enabled').waitFor({ timeout: 15_000 });
-    await page.locator('[data-testid="photo-capture"]').click();
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
 
     await dev({ type: 'printer-fault', fault: 'feeder-empty' });

@@ -22,7 +22,16 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
     <section className="photo">
       <h2>{t('photoTitle')}</h2>
       <p className="notice">{t('photoHint')}</p>
-      <PhotoCapture onCapture={capture} verdict={photo} onCameraChange={(live) => sendCommand({ type: 'camera', live })} disabled={photo.evaluating || photo.attempts >= photo.maxAttempts} />
+      <PhotoCapture
+        onCapture={capture}
+        verdict={photo.live ?? photo}
+        onPreviewFrame={async (frame) => {
+          await sendCommand({ type: 'preview-photo', jpegBase64: await blobToBase64(frame) });
+        }}
+        autoCapture
+        onCameraChange={(live) => sendCommand({ type: 'camera', live })}
+        disabled={photo.evaluating || photo.attempts >= photo.maxAttempts}
+      />
       <p className="attempts" data-testid="photo-attempts">
         {t('photoAttempts')}: {photo.attempts} / {photo.maxAttempts}
       </p>
