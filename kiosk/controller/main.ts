@@ -154,7 +154,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         command: (command) => controller.command(command),
         preview: () => controller.preview(),
         health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all() }),
-        ...(world ? { dev: (command) => world.dev(command) } : {}),
+        ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
       },
     });
     stops.push(() => api.close());

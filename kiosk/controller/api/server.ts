@@ -22,6 +22,8 @@ export interface ApiHandlers {
   preview(): Uint8Array | null;
   /** Present only when devices are simulated: the dev panel's actions on the simulated world. */
   dev?: (command: DevCommand) => Promise<CommandReply>;
+  /** The simulated world's state for the dev panel (printer feeder and ribbon, cards on readers...). */
+  devState?: () => unknown;
   /** Device summaries for /api/health (and `kioskctl doctor`). */
   health(): unknown;
 }
@@ -97,6 +99,11 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const command = await readValid(request, response, kioskCommandSchema);
         if (command) sendJson(response, 200, await options.handlers.command(command));
         return;
+      }
+      case 'GET /api/dev': {
+        const state = options.handlers.devState;
+        if (!state) return sendJson(response, 404, { error: 'the dev panel exists only with simulated devices' });
+        return sendJson(response, 200, state());
       }
       case 'POST /api/dev': {
         const dev = options.handlers.dev;

@@ -34,7 +34,16 @@ export interface SimulatedWorld {
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
   setStaffCard(kind: 'staff' | 'supervisor', blocks: Uint8Array[]): void;
   dev(command: DevCommand): Promise<CommandReply>;
+  /** What a person standing at the kiosk could see: feeder, ribbon, cover, card positions, door. */
+  state(): SimulatedWorldState;
   stop(): Promise<void>;
+}
+
+export interface SimulatedWorldState {
+  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number } | null;
+  readonly counterReader: 'empty' | 'card';
+  readonly encoder: 'empty' | 'card';
+  readonly cardsIssued: number;
 }
 
 /** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
@@ -150,6 +159,24 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       scanner,
       board,
       issuedCards: () => issued,
+      state() {
+        const printerState = printer?.state();
+        return {
+          printer: printerState
+            ? {
+                cardsInFeeder: printerState.cardsInFeeder,
+                ribbonPrintsLeft: printerState.ribbonPrintsLeft,
+                cover: printerState.cover,
+                card: printerState.card,
+                powered: printerState.powered,
+                cardsPrinted: printer!.printedCards().length,
+              }
+            : null,
+          counterReader: counterCard?.present ? 'card' : 'empty',
+          encoder: encoderCard?.present ? 'card' : 'empty',
+          cardsIssued: issued.length,
+        };
+      },
       setStaffCard: (kind, blocks) => {
         staffCards[kind] = blocks;
       },

@@ -1,6 +1,29 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DevCommand } from '../../../../shared/contract/kiosk-api';
-import { sendDevCommand } from '../api';
+import { kioskToken, sendDevCommand } from '../api';
+
+interface WorldState {
+  printer: { cardsInFeeder: number; ribbonPrintsLeft: number; cover: string; card: string; powered: boolean; cardsPrinted: number } | null;
+  counterReader: string;
+  encoder: string;
+  cardsIssued: number;
+}
+
+/** What a person at the kiosk would see of the simulated devices, refreshed every second. */
+function useWorldState(): WorldState | null {
+  const [state, setState] = useState<WorldState | null>(null);
+  useEffect(() => {
+    const load = (): void => {
+      fetch('api/dev', { headers: { authorization: `Bearer ${kioskToken()}` } })
+        .then((response) => (response.ok ? (response.json() as Promise<WorldState>) : null))
+        .then(setState, () => setState(null));
+    };
+    load();
+    const timer = window.setInterval(load, 1000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return state;
+}
 import { useT } from '../i18n';
 
 /** Acts on the simulated world: what a person would do to real devices at the kiosk. */
@@ -15,6 +38,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
   const t = useT();
   const [last, setLast] = useState('');
   const [idNumber, setIdNumber] = useState('A123456789');
+  const world = useWorldState();
   const run = async (command: DevCommand): Promise<void> => {
     const reply = await sendDevCommand(command);
     setLast(reply.accepted ? `✓ ${command.type}` : `✗ ${reply.reason}`);
@@ -36,6 +60,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
         <button type="button" onClick={() => run({ type: 'feed-taiwan-id', idNumber })}>ID barcode</button>
       </div>
       <h3>NFC reader</h3>
+      {world && <p className="dev-state">counter reader: {world.counterReader} · printer encoder: {world.encoder}</p>}
       <div className="dev-row">
         {(['staff', 'supervisor', 'citizen', 'blank', 'phone'] as const).map((kind) => (
           <button key={kind} type="button" data-dev={`place-${kind}`} onClick={() => run({ type: 'place-card', kind })}>place {kind} card</button>
@@ -43,6 +68,12 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
         <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>
       </div>
       <h3>Card printer</h3>
+      {world?.printer && (
+        <p className="dev-state" data-testid="dev-printer-state">
+          feeder {world.printer.cardsInFeeder} cards · ribbon {world.printer.ribbonPrintsLeft} prints left · cover {world.printer.cover} · card {world.printer.card}
+          {world.printer.powered ? '' : ' · POWER OFF'} · printed {world.printer.cardsPrinted} · handed out {world.cardsIssued}
+        </p>
+      )}
       <div className="dev-row">
         {printerFaults.map((fault) => (
           <button key={fault} type="button" data-dev={`fault-${fault}`} onClick={() => run({ type: 'printer-fault', fault })}>{fault}</button>

@@ -1,0 +1,78 @@
+import { devCommandSchema, type DevCommand } from '../../../shared/contract/kiosk-api';
+import { loadConfig } from '../../../kiosk/controller/config';
+import { readControllerFile } from '../../../kiosk/controller/controller-file';
+import type { KioskctlCommand } from '../main';
+
+/**
+ * `kioskctl dev ...`: the dev panel from a terminal, acting on the running kiosk's simulated devices.
+ *   kioskctl dev state
+ *   kioskctl dev feed-document residentPermitTaiwan | feed-taiwan-id A123456789
+ *   kioskctl dev place-card staff|supervisor|citizen|blank|phone | remove-card
+ *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|power-loss|power-on|garbage
+ *   kioskctl dev insert-note 100|500|1000 | door open|closed
+ */
+const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> | insert-note <amount> | door open|closed\n';
+
+function parse(args: string[]): DevCommand | string {
+  const [type, value] = args;
+  const candidate: Record<string, unknown> = { type };
+  switch (type) {
+    case 'feed-document':
+      candidate['fixture'] = value;
+      break;
+    case 'feed-taiwan-id':
+      candidate['idNumber'] = value;
+      break;
+    case 'place-card':
+      candidate['kind'] = value;
+      break;
+    case 'printer-fault':
+      candidate['fault'] = value;
+      break;
+    case 'insert-note':
+      candidate['amount'] = Number(value);
+      break;
+    case 'door':
+      if (value !== 'open' && value !== 'closed') return 'door takes open or closed';
+      candidate['open'] = value === 'open';
+      break;
+    default:
+      break;
+  }
+  const parsed = devCommandSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'command'}: ${issue.message}`).join('; ');
+}
+
+export const command: KioskctlCommand = {
+  summary: 'act on the running kiosk\'s simulated devices (documents, cards, faults, notes, door)',
+  async run(args) {
+    if (args.length === 0) {
+      process.stderr.write(usage);
+      return 2;
+    }
+    const running = readControllerFile(loadConfig().dataDir);
+    if (!running) {
+      process.stderr.write('kioskctl dev: no kiosk is running on this data directory (start it with npm start)\n');
+      return 1;
+    }
+    const headers = { authorization: `Bearer ${running.token}`, 'content-type': 'application/json' };
+    if (args[0] === 'state') {
+      const response = await fetch(new URL('api/dev', running.url), { headers });
+      process.stdout.write(`${JSON.stringify(await response.json(), null, 2)}\n`);
+      return response.ok ? 0 : 1;
+    }
+    const parsed = parse(args);
+    if (typeof parsed === 'string') {
+      process.stderr.write(`kioskctl dev: ${parsed}\n${usage}`);
+      return 2;
+    }
+    const response = await fetch(new URL('api/dev', running.url), { method: 'POST', headers, body: JSON.stringify(parsed) });
+    const reply = (await response.json()) as { accepted?: boolean; reason?: string; error?: string };
+    if (reply.accepted) {
+      process.stdout.write(`ok: ${args.join(' ')}\n`);
+      return 0;
+    }
+    process.stderr.write(`kioskctl dev: ${reply.reason ?? reply.error ?? 'refused'}\n`);
+    return 1;
+  },
+};

@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../hardware/host/child-processes';
+import { loadConfig } from '../../../kiosk/controller/config';
+import { startKiosk, type RunningKiosk } from '../../../kiosk/controller/main';
+
+const run = promisify(execFile);
+
+/** `kioskctl doctor` and `kioskctl dev` as a technician runs them, against a running kiosk. */
+describe('kioskctl doctor and dev', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-cli-'));
+  let kiosk: RunningKiosk;
+  const kioskctl = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    try {
+      const { stdout, stderr } = await run('node', ['scripts/kioskctl.mjs', ...args], { env: { ...process.env, KIOSK_DATA_DIR: dataDir } });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+
+  beforeAll(async () => {
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0' }));
+  }, 60_000);
+  afterAll(async () => {
+    await kiosk.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('doctor lists every device of the running kiosk, and exits 1 when one is gone', async () => {
+    await waitFor(() => Object.values(kiosk.controller.snapshot().devices).every((device) => device.state === 'connected'), 15_000, 'devices did not connect');
+    const healthy = await kioskctl('doctor');
+    expect(healthy.code).toBe(0);
+    expect(healthy.stdout).toMatch(/ok\s+card printer\s+connected, simulated/);
+    expect(healthy.stdout).toMatch(/ok\s+NFC reader\s+connected, simulated \(Virtual PCD 00 00\)/);
+
+    await kiosk.world!.board!.unplug();
+    await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'disconnected', 15_000, 'the unplugged board was not noticed');
+    const broken = await kioskctl('doctor');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/MISSING\s+I\/O board\s+disconnected/);
+    await kiosk.world!.board!.replug();
+    await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the board did not come back');
+  });
+
+  it('dev acts on the simulated devices and refuses what is not one', async () => {
+    expect((await kioskctl('dev', 'printer-fault', 'feeder-empty')).code).toBe(0);
+    const state = JSON.parse((await kioskctl('dev', 'state')).stdout) as { printer: { cardsInFeeder: number } };
+    expect(state.printer.cardsInFeeder).toBe(0);
+    expect((await kioskctl('dev', 'printer-fault', 'load-cards')).code).toBe(0);
+
+    expect((await kioskctl('dev', 'place-card', 'staff')).code).toBe(0);
+    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the staff card was not read');
+
+    const unknownFault = await kioskctl('dev', 'printer-fault', 'melt');
+    expect(unknownFault.code).toBe(1);
+    expect(unknownFault.stderr).toContain("no printer fault 'melt'");
+    const badNote = await kioskctl('dev', 'insert-note', '200');
+    expect(badNote.code).toBe(2);
+    expect(badNote.stderr).toMatch(/amount/);
+  });
+});
