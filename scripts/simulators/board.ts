@@ -1,6 +1,6 @@
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startBoardSimulator, startBoardSimulatorOnPty, type BoardSimulator, type NoteValue } from '../../firmware/simulator';
+import { runCommandLoop } from './command-loop';
 
 /**
  * The simulated kiosk I/O board (Arduino Uno, StandardFirmataPlus, wired to a pulse bill acceptor
@@ -38,34 +38,11 @@ async function main(): Promise<number> {
   const simulator: BoardSimulator & { hostPath?: string } =
     values.device === undefined ? await startBoardSimulatorOnPty(common) : await startBoardSimulator({ ...common, devicePath: values.device });
 
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await simulator.close();
-  };
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-
-  process.stdout.write(`ready device=${simulator.devicePath}${simulator.hostPath ? ` host=${simulator.hostPath}` : ''}\n`);
-  const lines = createInterface({ input: process.stdin });
-  let quit = false;
-  for await (const line of lines) {
-    const [command, ...args] = line.trim().split(/\s+/);
-    if (!command) continue;
-    if (command === 'quit') {
-      quit = true;
-      break;
-    }
-    try {
-      process.stdout.write(`${await run(command, args, simulator)}\n`);
-    } catch (error) {
-      process.stdout.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
-  if (!quit) await new Promise<never>(() => {});
-  await stop();
-  return 0;
+  return runCommandLoop({
+    ready: `ready device=${simulator.devicePath}${simulator.hostPath ? ` host=${simulator.hostPath}` : ''}`,
+    run: (command, args) => run(command, args, simulator),
+    stop: () => simulator.close(),
+  });
 }
 
 async function run(command: string, args: string[], simulator: BoardSimulator): Promise<string> {

@@ -1,9 +1,9 @@
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { fixtureDocuments, type FixtureName } from '../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulator } from '../../hardware/id-scanner/simulator';
 import type { ScanMode } from '../../hardware/id-scanner/types';
 import { openPtyPair, type PtyPair } from '../../hardware/serial/pty-pair';
+import { runCommandLoop } from './command-loop';
 
 /**
  * The simulated ID scanner as a process of its own, on the device end of a pty:
@@ -38,37 +38,14 @@ async function main(): Promise<number> {
     devicePath = pair.devicePath;
   }
   const simulator = await startIdScannerSimulator({ devicePath, mode });
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await simulator.close();
-    await pair?.close();
-  };
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-
-  process.stdout.write(`ready device=${devicePath}${pair ? ` host=${pair.hostPath}` : ''} mode=${mode}\n`);
-  const lines = createInterface({ input: process.stdin });
-  let quit = false;
-  for await (const line of lines) {
-    const [command, ...args] = line.trim().split(/\s+/);
-    if (!command) continue;
-    if (command === 'quit') {
-      quit = true;
-      break;
-    }
-    try {
-      const reply = await run(command, args, simulator);
-      process.stdout.write(`${reply}\n`);
-    } catch (error) {
-      process.stdout.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
-  // Without stdin (started detached) the reader just stays plugged in until SIGTERM.
-  if (!quit) await new Promise<never>(() => {});
-  await stop();
-  return 0;
+  return runCommandLoop({
+    ready: `ready device=${devicePath}${pair ? ` host=${pair.hostPath}` : ''} mode=${mode}`,
+    run: (command, args) => run(command, args, simulator),
+    stop: async () => {
+      await simulator.close();
+      await pair?.close();
+    },
+  });
 }
 
 async function run(command: string, args: string[], simulator: Awaited<ReturnType<typeof startIdScannerSimulator>>): Promise<string> {

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startPrinterSimulator, type PrinterFault, type PrinterSimulator, type SimulatorStep } from '../../hardware/printer/simulator';
 import { openPtyPair, type PtyPair } from '../../hardware/serial/pty-pair';
+import { runCommandLoop } from './command-loop';
 
 /**
  * The simulated Evolis card printer as a process of its own, on the device end of a pty:
@@ -64,35 +64,14 @@ async function main(): Promise<number> {
     model: values.model,
     replyTerminator: values.cr ? '\r' : '',
   });
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await simulator.close();
-    await pair?.close();
-  };
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-
-  process.stdout.write(`ready device=${devicePath}${pair ? ` host=${pair.hostPath}` : ''}\n`);
-  const lines = createInterface({ input: process.stdin });
-  let quit = false;
-  for await (const line of lines) {
-    const [command, ...args] = line.trim().split(/\s+/);
-    if (!command) continue;
-    if (command === 'quit') {
-      quit = true;
-      break;
-    }
-    try {
-      process.stdout.write(`${run(command, args, simulator)}\n`);
-    } catch (error) {
-      process.stdout.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
-  if (!quit) await new Promise<never>(() => {});
-  await stop();
-  return 0;
+  return runCommandLoop({
+    ready: `ready device=${devicePath}${pair ? ` host=${pair.hostPath}` : ''}`,
+    run: (command, args) => run(command, args, simulator),
+    stop: async () => {
+      await simulator.close();
+      await pair?.close();
+    },
+  });
 }
 
 function run(command: string, args: string[], simulator: PrinterSimulator): string {
