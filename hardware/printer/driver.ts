@@ -50,8 +50,6 @@ export interface CardPrinterOptions {
 }
 
 export const defaultPollIntervalMs = 5_000;
-/** How often a write that has not drained gets its writable poll re-armed (see `rearmWritable`). */
-export const writeStallCheckMs = 50;
 
 export async function openCardPrinter(options: CardPrinterOptions): Promise<CardPrinter> {
   const printer = new EvolisPrinter(options);
@@ -367,21 +365,7 @@ class EvolisPrinter implements CardPrinter {
         this.settle(err({ kind: 'disconnected', command }));
         return;
       }
-      this.watchWrite();
     });
-  }
-
-  /** Until everything written has gone out, keeps re-arming the writable poll (see `rearmWritable`). */
-  private watchWrite(): void {
-    let drained = false;
-    void this.port.drain().then(() => {
-      drained = true;
-    });
-    const timer = setInterval(() => {
-      if (drained || !this.port.isOpen || this.closed) clearInterval(timer);
-      else rearmWritable(this.port);
-    }, writeStallCheckMs);
-    timer.unref();
   }
 
   private settle(result: Exchange): void {
@@ -409,19 +393,6 @@ class EvolisPrinter implements CardPrinter {
       if (bare !== undefined) this.settle(ok(bare));
     }, this.timeouts.replyQuiet);
   }
-}
-
-/**
- * serialport 13 (bindings-cpp `Poller::poll`) restarts its uv_poll with only the newest event: when
- * the read loop re-arms "readable" while a write waits for "writable" (EAGAIN on a full buffer), the
- * write is never resumed and every later write queues behind it. Polling for writable again resumes
- * it; the poller restores "readable" by itself once "writable" has fired. A no-op when the binding
- * is not the one we know.
- */
-function rearmWritable(port: ReconnectingPort): void {
-  const uvWritable = 0b0010;
-  const binding = (port as unknown as { port?: { port?: { poller?: { poll?: (events: number) => void } } } }).port?.port;
-  if (typeof binding?.poller?.poll === 'function') binding.poller.poll(uvWritable);
 }
 
 function checkJob(job: PrintJob): void {

@@ -20,11 +20,16 @@ export interface ReconnectingPortOptions {
 }
 
 export const defaultReopenIntervalMs = 500;
+/** How often a write that has not finished gets its writable poll re-armed (see `rearmWritable`). */
+export const writeStallCheckMs = 50;
 
 export class ReconnectingPort extends EventEmitter<{ connected: []; disconnected: [reason: string]; data: [Buffer] }> {
   private port: SerialPort | undefined;
   private closedByUser = false;
   private reopenTimer: NodeJS.Timeout | undefined;
+  /** Writes handed to serialport that its binding has not finished yet. */
+  private unfinishedWrites = 0;
+  private stallWatch: NodeJS.Timeout | undefined;
   private readonly log: LogSink;
 
   constructor(private readonly options: ReconnectingPortOptions) {
@@ -43,9 +48,29 @@ export class ReconnectingPort extends EventEmitter<{ connected: []; disconnected
   }
 
   write(bytes: Buffer): boolean {
-    if (!this.port?.isOpen) return false;
-    this.port.write(bytes);
+    const port = this.port;
+    if (!port?.isOpen) return false;
+    this.unfinishedWrites += 1;
+    port.write(bytes, () => {
+      this.unfinishedWrites -= 1;
+    });
+    this.watchWriteStall(port);
     return true;
+  }
+
+  /** Until every write has gone out, keeps re-arming the writable poll (see `rearmWritable`). */
+  private watchWriteStall(port: SerialPort): void {
+    if (this.stallWatch) return;
+    this.stallWatch = setInterval(() => {
+      if (this.unfinishedWrites > 0 && this.port === port && port.isOpen) {
+        rearmWritable(port);
+        return;
+      }
+      clearInterval(this.stallWatch);
+      this.stallWatch = undefined;
+      if (this.port !== port) this.unfinishedWrites = 0;
+    }, writeStallCheckMs);
+    this.stallWatch.unref();
   }
 
   /** Waits until everything written so far has gone to the device. */
@@ -135,4 +160,17 @@ function resolveDevice(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * serialport 13 (bindings-cpp `Poller::poll`) restarts its uv_poll with only the newest event: when
+ * the read loop re-arms "readable" while a write waits for "writable" (EAGAIN on a full buffer), the
+ * write is never resumed and every later write queues behind it (seen with large print jobs while
+ * the thread pool was busy). Polling for writable again resumes it; the poller restores "readable"
+ * by itself once "writable" has fired. A no-op when the binding is not the one we know.
+ */
+function rearmWritable(port: SerialPort): void {
+  const uvWritable = 0b0010;
+  const binding = (port as unknown as { port?: { poller?: { poll?: (events: number) => void } } }).port;
+  if (typeof binding?.poller?.poll === 'function') binding.poller.poll(uvWritable);
 }
