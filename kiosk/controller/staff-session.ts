@@ -66,7 +66,13 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
       changed();
     });
   };
+  // Two cards at once (or a card that does not answer) is the commonest mistake at a counter reader.
+  const onUnreadable = (): void => {
+    message = { zh: '讀卡機上有多張卡片，或卡片沒有回應：請只放一張卡', en: 'More than one card on the reader, or a card that does not answer: place one card only' };
+    changed();
+  };
   options.counter?.on('card', onTap);
+  options.counter?.on('cardUnreadable', onUnreadable);
 
   async function readStaffCard(tap: CardTap): Promise<{ ok: true; cardNumber: string } | { ok: false; message: Bilingual }> {
     if (!options.counter || tap.kind !== 'mifare-classic-1k') {
@@ -173,6 +179,7 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
     stop() {
       clearInterval(idleTimer);
       options.counter?.off('card', onTap);
+      options.counter?.off('cardUnreadable', onUnreadable);
     },
   };
 }

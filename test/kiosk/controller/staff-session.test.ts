@@ -27,6 +27,9 @@ function fakeCounter() {
   } as unknown as NfcStation;
   return {
     station,
+    unreadable() {
+      events.emit('cardUnreadable', { message: 'two cards' });
+    },
     tap(cardType: string, cardNumber: string) {
       onReader = { cardType, cardNumber };
       const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
@@ -81,6 +84,8 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/sign in first/) });
     counter.tap('general', '3300011000000014');
     await until(() => controller.snapshot().session.message?.en === 'This is a citizen card, not a staff card');
+    counter.unreadable();
+    expect(controller.snapshot().session.message?.en).toMatch(/More than one card on the reader/);
     counter.tap('employee', '3300017990000010');
     await until(() => controller.snapshot().session.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin: '000001' })).toMatchObject({ accepted: false });
