@@ -20,12 +20,12 @@ export const kioskConfigSchema = z.object({
     printer: deviceSetting,
     /** `simulated`, or the ID scanner's serial device, e.g. /dev/ttyUSB0 */
     scanner: deviceSetting,
-    /** `simulated`, or (part of) the PC/SC reader name, e.g. ACR122 */
+    /** `simulated`, or the PC/SC reader's exact name, e.g. 'ACS ACR122U PICC Interface 00 00' (pcsc_scan lists them) */
     nfc: deviceSetting,
     /** `simulated`, or the I/O board's serial device, e.g. /dev/ttyACM1 */
     board: deviceSetting,
   }),
-  /** `simulated`, or (part of) the PC/SC name of the counter reader where staff and citizens tap cards. */
+  /** `simulated`, or the exact PC/SC name of the counter reader where staff and citizens tap cards. */
   counterReader: deviceSetting,
   /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
   printerTimeScale: z.number().positive().max(10),
