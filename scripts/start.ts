@@ -61,7 +61,7 @@ process.stdout.write(
     `  Dev panel:  ${kiosk.urlWithToken}#dev   (simulated devices only)`,
     `  Data:       ${config.dataDir}`,
     ...(kiosk.world?.readers
-      ? ['  Sign in:    dev panel → "place staff card", PIN 271828 (demo operator); "place supervisor card", PIN 314159']
+      ? ['  Sign in:    dev panel → "place staff card", PIN 271828 (demo operator); supervisor 314159; technician 161803']
       : ['  Sign in:    tap a staff card registered with `kioskctl operator add`']),
     '  Press Ctrl-C to stop.',
     '',

@@ -35,6 +35,10 @@ export interface ControllerOptions {
   readonly cameraLive?: (live: boolean) => void;
   /** Judges a live preview frame (not an attempt); without it previews are refused. */
   readonly previewPhoto?: (image: Uint8Array) => Promise<{ passed: boolean; checks: readonly PhotoCheckView[] }>;
+  /** Why no new application may start (the enclosure was opened), or null. */
+  readonly outOfService?: () => Bilingual | null;
+  /** A technician's reset of the tamper latch (the door must be shut). */
+  readonly clearTamper?: (operatorId: string) => Promise<CommandReply>;
   /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
   readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
 }
@@ -45,6 +49,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const actor = createActor(machine);
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
+  const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
   let lastScreen: Screen = 'home';
@@ -55,7 +60,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const publish = (): void => {
     version += 1;
     if (!actor.getSnapshot().matches({ photo: 'waiting' })) live = null;
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, version);
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), version);
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
       lastScreen = snapshot.screen;
@@ -95,7 +100,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
 
   return {
-    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, version),
+    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), version),
     async command(command) {
       switch (command.type) {
         case 'camera':
@@ -113,6 +118,16 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (staff && !staff.current()) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
       staff?.touch();
       if (command.type === 'keep-alive') return { accepted: true };
+      if (command.type === 'clear-tamper') {
+        const session = options.session?.operators.current();
+        if (!session || permission(session.role, 'change-devices') !== 'allow') return { accepted: false, reason: 'only a technician can put the kiosk back in service' };
+        if (!options.clearTamper) return { accepted: false, reason: 'this kiosk has no tamper switch' };
+        const reply = await options.clearTamper(session.operatorId);
+        publish();
+        return reply;
+      }
+      const closed = outOfService();
+      if (command.type === 'start-application' && closed) return { accepted: false, reason: `out of service: ${closed.en}` };
       if (command.type === 'preview-photo') {
         if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
         if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };
@@ -170,7 +185,14 @@ function screenOf(state: State): Screen {
   return 'failed';
 }
 
-function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionView, live: KioskSnapshot['photo']['live'], version: number): KioskSnapshot {
+function toSnapshot(
+  state: State,
+  devices: DeviceStatusBoard,
+  session: SessionView,
+  live: KioskSnapshot['photo']['live'],
+  outOfService: Bilingual | null,
+  version: number,
+): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
   const issuingStep = state.matches({ review: 'rendering' })
@@ -188,6 +210,7 @@ function toSnapshot(state: State, devices: DeviceStatusBoard, session: SessionVi
   return {
     screen,
     session,
+    outOfService,
     version,
     application: {
       form: context.form,

@@ -123,6 +123,17 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         return { passed: verdict.passed, checks: verdict.checks.map(({ id, passed, value, threshold, message }) => ({ id, passed, value, threshold, message })) };
       },
       session: { staff, operators },
+      outOfService: () =>
+        board.tamperLatched
+          ? { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' }
+          : null,
+      clearTamper: async (operatorId) => {
+        const cleared = board.clearTamper();
+        if (!cleared.ok) return { accepted: false, reason: cleared.error.kind === 'door_open' ? 'shut the door first' : 'the door state is unknown (is the I/O board connected?)' };
+        await store.appendAudit({ eventId: 'tamper-cleared', operatorId, disposition: 'success' });
+        devices.set('board', 'connected');
+        return { accepted: true };
+      },
     });
     signedOut.clearScreen = () => controller.cancelOpenApplication();
     stops.push(async () => controller.stop());

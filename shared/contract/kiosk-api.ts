@@ -69,6 +69,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sign-out') }),
   /** "Stay signed in" during the idle countdown. */
   z.object({ type: z.literal('keep-alive') }),
+  /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
+  z.object({ type: z.literal('clear-tamper') }),
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -122,6 +124,8 @@ export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 
 export interface KioskSnapshot {
   readonly screen: Screen;
   readonly session: SessionView;
+  /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
+  readonly outOfService: Bilingual | null;
   /** Bumped on every change, so the UI can ignore stale pushes. */
   readonly version: number;
   readonly application: {
@@ -154,7 +158,7 @@ export interface KioskSnapshot {
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
-  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'citizen', 'blank', 'phone']) }),
+  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'blank', 'phone']) }),
   z.object({ type: z.literal('remove-card') }),
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

@@ -115,6 +115,7 @@ const zhTW = {
   roletechnician: '技術人員',
   pinClear: '清除',
   pinOk: '確定',
+  clearTamper: '檢查完畢，恢復服務',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -227,6 +228,7 @@ const en: Messages = {
   roletechnician: 'Technician',
   pinClear: 'Clear',
   pinOk: 'OK',
+  clearTamper: 'Checked: back in service',
 };
 
 const vi: Messages = {

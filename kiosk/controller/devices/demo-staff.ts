@@ -13,10 +13,13 @@ import { formatCardNumber } from '../store/card-number';
 export const demoStaff = [
   { kind: 'staff', name: '示範服務員 Demo Operator', role: 'operator', pin: '271828', sequence: 99_000_001 },
   { kind: 'supervisor', name: '示範督導 Demo Supervisor', role: 'supervisor', pin: '314159', sequence: 99_000_002 },
+  { kind: 'technician', name: '示範技術員 Demo Technician', role: 'technician', pin: '161803', sequence: 99_000_003 },
 ] as const;
 
+export type StaffCardKind = (typeof demoStaff)[number]['kind'];
+
 export interface DemoStaffCard {
-  readonly kind: 'staff' | 'supervisor';
+  readonly kind: StaffCardKind;
   readonly blocks: Uint8Array[];
 }
 

@@ -32,7 +32,7 @@ export interface SimulatedWorld {
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
-  setStaffCard(kind: 'staff' | 'supervisor', blocks: Uint8Array[]): void;
+  setStaffCard(kind: 'staff' | 'supervisor' | 'technician', blocks: Uint8Array[]): void;
   dev(command: DevCommand): Promise<CommandReply>;
   /** What a person standing at the kiosk could see: feeder, ribbon, cover, card positions, door. */
   state(): SimulatedWorldState;
@@ -139,7 +139,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       : undefined;
 
     const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
-    const staffCards: Partial<Record<'staff' | 'supervisor', Uint8Array[]>> = {};
+    const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
     const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
@@ -197,7 +197,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
             const last = issued.at(-1);
             if (command.kind === 'citizen' && !last) return reply(false, 'no card has been issued yet in this session');
-            if (command.kind === 'staff' || command.kind === 'supervisor') {
+            if (command.kind === 'staff' || command.kind === 'supervisor' || command.kind === 'technician') {
               const blocks = staffCards[command.kind];
               if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
               await placeOnCounter({ blocks });

@@ -31,6 +31,7 @@ export const auditEvents = {
   'device-fault': 'A device reported a fault.',
   'device-config-change': 'A device setting was changed.',
   'tamper-detected': 'The enclosure tamper switch fired.',
+  'tamper-cleared': 'A technician put the kiosk back in service after a tamper alarm.',
   // the store itself
   'store-opened': 'The store was opened (schema migrated when needed).',
   'store-purge': 'Personal data past its retention period was purged.',

@@ -59,7 +59,7 @@ export function App() {
 function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
   switch (snapshot.screen) {
     case 'home':
-      return <HomeScreen />;
+      return <HomeScreen snapshot={snapshot} />;
     case 'application':
       return <ApplicationScreen snapshot={snapshot} />;
     case 'photo':

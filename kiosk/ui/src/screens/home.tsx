@@ -1,11 +1,21 @@
+import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { sendCommand } from '../api';
-import { useT } from '../i18n';
+import { BilingualText, useT } from '../i18n';
 
-export function HomeScreen() {
+export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
+  const closed = snapshot.outOfService;
   return (
     <section className="home">
-      <button type="button" className="big-action" onClick={() => sendCommand({ type: 'start-application' })}>
+      {closed && (
+        <div className="out-of-service" role="alert">
+          <BilingualText text={closed} />
+          {snapshot.session.operator?.role === 'technician' && (
+            <button type="button" className="primary" onClick={() => sendCommand({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
+          )}
+        </div>
+      )}
+      <button type="button" className="big-action" disabled={closed !== null} onClick={() => sendCommand({ type: 'start-application' })}>
         <strong>{t('homeNewApplication')}</strong>
         <span>{t('homeNewApplicationHint')}</span>
       </button>
