@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { locales, messages, translate } from '../../../shared/i18n/messages';
+
+describe('UI words', () => {
+  const keys = Object.keys(messages['zh-TW']);
+
+  it('has every word, non-empty, in all four languages', () => {
+    for (const locale of locales) {
+      for (const key of keys) expect(messages[locale][key as keyof (typeof messages)['en']], `${locale}.${key}`).toMatch(/\S/);
+    }
+  });
+
+  it('speaks the applicant-facing steps in Vietnamese and Indonesian, not English', () => {
+    for (const key of ['photoHint', 'doneTakeCard', 'homeNewApplication', 'signInTapCard'] as const) {
+      expect(messages.vi[key]).not.toBe(messages.en[key]);
+      expect(messages.id[key]).not.toBe(messages.en[key]);
+    }
+  });
+
+  it('looks up keys built from data, falling back to Chinese, then to the key', () => {
+    expect(translate('vi', 'cardsenior')).toBe('Thẻ người cao tuổi');
+    expect(translate('en', 'no-such-key')).toBe('no-such-key');
+  });
+});
