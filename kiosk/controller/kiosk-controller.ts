@@ -1,11 +1,21 @@
 import { createActor, type SnapshotFrom } from 'xstate';
-import type { ApplicationForm, Bilingual, KioskCommand, KioskSnapshot, PhotoCheckView, Screen, SessionView } from '../../shared/contract/kiosk-api';
+import type {
+  ApplicationForm,
+  Bilingual,
+  CardCheckView,
+  KioskCommand,
+  KioskSnapshot,
+  PhotoCheckView,
+  Screen,
+  SessionView,
+} from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
 import { permission } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
+import type { CardCheck } from './card-check';
 import type { StaffSession } from './staff-session';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -39,6 +49,8 @@ export interface ControllerOptions {
   readonly outOfService?: () => Bilingual | null;
   /** A technician's reset of the tamper latch (the door must be shut). */
   readonly clearTamper?: (operatorId: string) => Promise<CommandReply>;
+  /** Cards tapped on the counter reader by a signed-in operator. */
+  readonly cardCheck?: CardCheck;
   /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
   readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
 }
@@ -50,6 +62,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
+  const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
   let lastScreen: Screen = 'home';
@@ -60,7 +73,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const publish = (): void => {
     version += 1;
     if (!actor.getSnapshot().matches({ photo: 'waiting' })) live = null;
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), version);
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version);
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
       lastScreen = snapshot.screen;
@@ -73,6 +86,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   });
   const unsubscribeDevices = devices.onChange(publish);
   const unsubscribeSession = staff?.onChange(publish);
+  const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -100,7 +114,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
 
   return {
-    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), version),
+    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version),
     async command(command) {
       switch (command.type) {
         case 'camera':
@@ -118,6 +132,10 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (staff && !staff.current()) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
       staff?.touch();
       if (command.type === 'keep-alive') return { accepted: true };
+      if (command.type === 'close-card-check') {
+        options.cardCheck?.close();
+        return { accepted: true };
+      }
       if (command.type === 'clear-tamper') {
         const session = options.session?.operators.current();
         if (!session || permission(session.role, 'change-devices') !== 'allow') return { accepted: false, reason: 'only a technician can put the kiosk back in service' };
@@ -170,6 +188,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     stop() {
       unsubscribeDevices();
       unsubscribeSession?.();
+      unsubscribeCardCheck?.();
       actor.stop();
     },
   };
@@ -191,6 +210,7 @@ function toSnapshot(
   session: SessionView,
   live: KioskSnapshot['photo']['live'],
   outOfService: Bilingual | null,
+  cardCheck: CardCheckView | null,
   version: number,
 ): KioskSnapshot {
   const { context } = state;
@@ -211,6 +231,7 @@ function toSnapshot(
     screen,
     session,
     outOfService,
+    cardCheck,
     version,
     application: {
       form: context.form,
@@ -227,6 +248,7 @@ function toSnapshot(
       checks: latest?.checks ?? [],
       passed: latest ? latest.passed : null,
       overrideAllowed: context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
+      faceMatch: context.photo.best?.verdict.faceMatch ?? null,
       live,
     },
     previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,

@@ -28,6 +28,7 @@ import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate } from './photo';
+import { createCardCheck } from './card-check';
 import { createStaffSession } from './staff-session';
 import { openStore, type Store } from './store/store';
 
@@ -108,6 +109,8 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     const signedOut = { clearScreen: (): void => {} };
     const staff = createStaffSession({ operators, counter, chipMasterKey, log, onSignedOut: () => signedOut.clearScreen() });
     stops.push(async () => staff.stop());
+    const cardCheck = createCardCheck({ counter, store, chipMasterKey, active: () => operators.current() !== null && staff.view().approval === null });
+    stops.push(async () => cardCheck.stop());
 
     const machine = issuanceMachine.provide({
       actors: issuanceActors({
@@ -123,6 +126,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         return { passed: verdict.passed, checks: verdict.checks.map(({ id, passed, value, threshold, message }) => ({ id, passed, value, threshold, message })) };
       },
       session: { staff, operators },
+      cardCheck,
       outOfService: () =>
         board.tamperLatched
           ? { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' }

@@ -55,6 +55,8 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
   const onTap = (tap: CardTap): void => {
     void readStaffCard(tap).then((result) => {
       if (!result.ok) {
+        // A signed-in operator taps citizens' cards to check them: that is not a sign-in attempt.
+        if (operators.current() && !approval) return;
         message = result.message;
       } else if (approval) {
         approval.card = result.cardNumber;

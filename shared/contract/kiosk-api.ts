@@ -69,6 +69,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sign-out') }),
   /** "Stay signed in" during the idle countdown. */
   z.object({ type: z.literal('keep-alive') }),
+  /** Closes the details of a card tapped on the counter reader. */
+  z.object({ type: z.literal('close-card-check') }),
   /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
   z.object({ type: z.literal('clear-tamper') }),
 ]);
@@ -119,6 +121,21 @@ export interface SessionView {
   readonly idleSecondsLeft: number | null;
 }
 
+/** A citizen card tapped on the counter reader: what its chip says, checked against the kiosk's records. */
+export type CardCheckView =
+  | {
+      readonly verified: true;
+      readonly cardNumber: string;
+      readonly cardType: string;
+      readonly scheme: string;
+      readonly issuedOn: string;
+      readonly expiresOn: string;
+      readonly balance: number;
+      /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
+      readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+    }
+  | { readonly verified: false; readonly problem: Bilingual };
+
 export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
 
 export interface KioskSnapshot {
@@ -126,6 +143,8 @@ export interface KioskSnapshot {
   readonly session: SessionView;
   /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
   readonly outOfService: Bilingual | null;
+  /** The card last tapped on the counter reader by a signed-in operator, until closed. */
+  readonly cardCheck: CardCheckView | null;
   /** Bumped on every change, so the UI can ignore stale pushes. */
   readonly version: number;
   readonly application: {
@@ -143,6 +162,8 @@ export interface KioskSnapshot {
     readonly checks: readonly PhotoCheckView[];
     readonly passed: boolean | null;
     readonly overrideAllowed: boolean;
+    /** A replacement's photo against the one on file: a mismatch asks the operator to check the person. */
+    readonly faceMatch: { readonly match: boolean; readonly distance: number; readonly threshold: number } | null;
     /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */
     readonly live: { readonly passed: boolean; readonly checks: readonly PhotoCheckView[] } | null;
   };
@@ -158,7 +179,7 @@ export interface KioskSnapshot {
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
-  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'blank', 'phone']) }),
+  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone']) }),
   z.object({ type: z.literal('remove-card') }),
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

@@ -116,6 +116,16 @@ const zhTW = {
   pinClear: '清除',
   pinOk: '確定',
   clearTamper: '檢查完畢，恢復服務',
+  cardCheckTitle: '卡片資訊',
+  statusactive: '有效',
+  'statushot-listed': '已掛失停用：請勿再使用此卡',
+  statusvoid: '已作廢',
+  statusunknown: '非本機發行',
+  balance: '電子錢包餘額',
+  issuedOn: '發卡日期',
+  close: '關閉',
+  faceMatches: '照片與前次發卡的照片相符',
+  faceMismatch: '照片與前次發卡的照片不符：請核對本人證件後再製卡',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -229,6 +239,16 @@ const en: Messages = {
   pinClear: 'Clear',
   pinOk: 'OK',
   clearTamper: 'Checked: back in service',
+  cardCheckTitle: 'Card details',
+  statusactive: 'Active',
+  'statushot-listed': 'Reported lost and replaced: do not use this card',
+  statusvoid: 'Void',
+  statusunknown: 'Issued by another kiosk',
+  balance: 'E-wallet balance',
+  issuedOn: 'Issued on',
+  close: 'Close',
+  faceMatches: 'The photo matches the photo on the previous card',
+  faceMismatch: 'The photo does not match the previous card: check the person against the ID before printing',
 };
 
 const vi: Messages = {
@@ -339,6 +359,16 @@ const vi: Messages = {
   pinClear: 'Xóa',
   pinOk: 'Xác nhận',
   clearTamper: 'Đã kiểm tra: hoạt động lại',
+  cardCheckTitle: 'Thông tin thẻ',
+  statusactive: 'Còn hiệu lực',
+  'statushot-listed': 'Đã báo mất và cấp lại: không dùng thẻ này',
+  statusvoid: 'Đã hủy',
+  statusunknown: 'Do điểm khác cấp',
+  balance: 'Số dư ví điện tử',
+  issuedOn: 'Ngày cấp',
+  close: 'Đóng',
+  faceMatches: 'Ảnh khớp với ảnh trên thẻ trước',
+  faceMismatch: 'Ảnh không khớp với thẻ trước: hãy đối chiếu giấy tờ trước khi in',
 };
 
 const id: Messages = {
@@ -449,6 +479,16 @@ const id: Messages = {
   pinClear: 'Hapus',
   pinOk: 'OK',
   clearTamper: 'Sudah diperiksa: layanan kembali',
+  cardCheckTitle: 'Info kartu',
+  statusactive: 'Aktif',
+  'statushot-listed': 'Dilaporkan hilang dan diganti: jangan gunakan kartu ini',
+  statusvoid: 'Dibatalkan',
+  statusunknown: 'Diterbitkan oleh kios lain',
+  balance: 'Saldo dompet elektronik',
+  issuedOn: 'Tanggal terbit',
+  close: 'Tutup',
+  faceMatches: 'Foto cocok dengan foto kartu sebelumnya',
+  faceMismatch: 'Foto tidak cocok dengan kartu sebelumnya: periksa identitas sebelum mencetak',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

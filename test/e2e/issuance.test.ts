@@ -164,4 +164,46 @@ describe('staffed issuance, end to end', () => {
     expect(await kiosk.store.heldCards('A800000014')).toMatchObject([{ type: 'general', status: 'active' }]);
     await shot('done-english');
   });
+
+  it('replaces a lost card: a paid replacement, the old card hot-listed, and a tap on the old card says so', { timeout: 180_000 }, async () => {
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await page.locator('[data-screen="home"]').waitFor();
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('button', { name: /新申辦/ }).click();
+    await page.locator('[data-screen="application"]').waitFor();
+    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
+    await expect.poll(() => page.locator('input[name="idNumber"]').inputValue(), { timeout: 10_000 }).toBe('H900001234');
+    await page.locator('select[name="district"]').selectOption('中壢區');
+    await page.locator('[data-card-type="general"] input').click();
+    // She already holds an active general card (the first test): this is a replacement, and a lost card costs the fee.
+    await expect.poll(() => page.locator('[data-card-type="general"] .verdict').textContent()).toContain('補發');
+    await page.locator('select[name="replacementCause"]').selectOption('lost');
+    await expect.poll(() => page.locator('.replacement').textContent()).toContain('NT$94');
+    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await page.getByRole('button', { name: '下一步' }).click();
+    await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
+    // The same person as on the card being replaced: the face check on the photo on file agrees.
+    expect(await page.locator('[data-testid="face-match"]').getAttribute('data-match')).toBe('true');
+    await page.getByRole('button', { name: '開始製卡' }).click();
+    await page.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: '完成' }).click();
+
+    const cards = await kiosk.store.heldCards('H900001234');
+    expect(cards.map((card) => card.status)).toEqual(['hot-listed', 'active']);
+    const audit = (await kiosk.store.readAudit()).map((entry) => entry.eventId);
+    expect(audit).toContain('issuance-replacement');
+
+    // The applicant's old card, found later, is tapped on the counter reader.
+    await expect.poll(() => kiosk.world!.issuedCards().length).toBe(3);
+    await dev({ type: 'place-card', kind: 'first-citizen' });
+    const panel = page.locator('[data-testid="card-check"]');
+    await panel.waitFor({ timeout: 10_000 });
+    expect(await panel.locator('[data-status]').getAttribute('data-status')).toBe('hot-listed');
+    expect(await panel.textContent()).toContain(cards[0]!.cardNumber);
+    await shot('card-check-hot-listed');
+    await dev({ type: 'place-card', kind: 'citizen' });
+    await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status')).toBe('active');
+    await page.getByRole('button', { name: '關閉' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+  });
 });

@@ -195,14 +195,17 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
             return reply(true);
           case 'place-card': {
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
-            const last = issued.at(-1);
-            if (command.kind === 'citizen' && !last) return reply(false, 'no card has been issued yet in this session');
             if (command.kind === 'staff' || command.kind === 'supervisor' || command.kind === 'technician') {
               const blocks = staffCards[command.kind];
               if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
               await placeOnCounter({ blocks });
+            } else if (command.kind === 'citizen' || command.kind === 'first-citizen') {
+              // The card handed out last, or the first of this session (after a replacement: the hot-listed one).
+              const card = command.kind === 'citizen' ? issued.at(-1) : issued[0];
+              if (!card) return reply(false, 'no card has been issued yet in this session');
+              await placeOnCounter({ blocks: card });
             } else {
-              await placeOnCounter(command.kind === 'phone' ? { phone: true } : command.kind === 'citizen' && last ? { blocks: last } : {});
+              await placeOnCounter(command.kind === 'phone' ? { phone: true } : {});
             }
             return reply(true);
           }

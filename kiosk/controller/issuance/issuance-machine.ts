@@ -30,6 +30,14 @@ export interface PhotoVerdict {
   readonly cardPhoto: Uint8Array | null;
   /** The 35 × 45 mm archive copy kept with the issuance record. */
   readonly archivePhoto: Uint8Array | null;
+  /** For a replacement: the new photo against the one on file (null when there is none to compare). */
+  readonly faceMatch: FaceMatch | null;
+}
+
+export interface FaceMatch {
+  readonly match: boolean;
+  readonly distance: number;
+  readonly threshold: number;
 }
 
 export interface CardPreview {
@@ -134,7 +142,9 @@ export const issuanceMachine = setup({
     assessApplication: notProvided('assessApplication') as unknown as ReturnType<
       typeof fromPromise<Assessment, { form: ApplicationForm }>
     >,
-    evaluatePhoto: notProvided('evaluatePhoto') as unknown as ReturnType<typeof fromPromise<PhotoVerdict, { image: Uint8Array }>>,
+    evaluatePhoto: notProvided('evaluatePhoto') as unknown as ReturnType<
+      typeof fromPromise<PhotoVerdict, { image: Uint8Array; form: ApplicationForm; replacement: boolean }>
+    >,
     beginJob: notProvided('beginJob') as unknown as ReturnType<typeof fromPromise<string, { form: ApplicationForm }>>,
     renderCard: notProvided('renderCard') as unknown as ReturnType<
       typeof fromPromise<CardPreview, { jobId: string; form: ApplicationForm; photo: Uint8Array | null }>
@@ -236,7 +246,11 @@ export const issuanceMachine = setup({
         evaluating: {
           invoke: {
             src: 'evaluatePhoto',
-            input: ({ context }) => ({ image: context.photo.pending ?? new Uint8Array() }),
+            input: ({ context }) => ({
+              image: context.photo.pending ?? new Uint8Array(),
+              form: context.form,
+              replacement: context.assessment.action === 'replacement',
+            }),
             onDone: [
               {
                 guard: 'photoPassed',

@@ -11,12 +11,12 @@ import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
-import { cropToArchive, cropToCardPhoto, type PhotoGate } from '../photo';
+import { compareFaces, cropToArchive, cropToCardPhoto, type PhotoGate } from '../photo';
 import type { Store } from '../store/store';
 import { assessApplication } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import { IssuanceStepError } from './issuance-errors';
-import type { CardPreview, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
+import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -61,6 +61,22 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
     if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
   };
 
+  /** A replacement's new photo against the photo kept from the person's previous card of that type. */
+  const compareWithPhotoOnFile = async (photo: Buffer, form: ApplicationForm): Promise<FaceMatch | null> => {
+    if (!form.cardType) return null;
+    const onFile = await store.photoOnFile(checkTaiwanId(form.idNumber).id, form.cardType);
+    if (!onFile) return null;
+    const compared = await compareFaces(photo, onFile);
+    if (!compared.ok) return null;
+    devices.log({
+      eventId: 'issuance-face-compared',
+      disposition: compared.value.match ? 'success' : 'failure',
+      message: `replacement photo ${compared.value.match ? 'matches' : 'does NOT match'} the photo on file`,
+      distance: Math.round(compared.value.distance * 1000) / 1000,
+    });
+    return { match: compared.value.match, distance: compared.value.distance, threshold: compared.value.threshold };
+  };
+
   return {
     assessApplication: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
       assessApplication(input.form, {
@@ -74,7 +90,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       }),
     ),
 
-    evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array } }): Promise<PhotoVerdict> => {
+    evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array; form: ApplicationForm; replacement: boolean } }): Promise<PhotoVerdict> => {
       const image = Buffer.from(input.image);
       const verdict = await devices.photoGate.evaluate(image);
       const crop = verdict.face ? { face: verdict.face } : {};
@@ -86,6 +102,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
         checks: verdict.checks.map((check) => ({ id: check.id, passed: check.passed, value: check.value, threshold: check.threshold, message: check.message })),
         cardPhoto: card?.ok ? new Uint8Array(card.value) : null,
         archivePhoto: archive?.ok ? new Uint8Array(archive.value) : null,
+        faceMatch: verdict.passed && input.replacement && archive?.ok ? await compareWithPhotoOnFile(archive.value, input.form) : null,
       };
     }),
 

@@ -172,6 +172,12 @@ interface CardRow {
 
 const toHeldCard = (row: CardRow): HeldCard => ({ type: row.card_type, status: row.status, cardNumber: row.card_number, issuedAt: row.issued_at });
 
+/** One card by its number (what a tap on the counter reader shows); no personal data. */
+export async function cardByNumber(context: StoreContext, cardNumber: string): Promise<HeldCard | null> {
+  const row = await context.db.get<CardRow>('SELECT card_type, status, card_number, issued_at FROM issuances WHERE card_number = ?', [cardNumber]);
+  return row ? toHeldCard(row) : null;
+}
+
 /** The person's cards, found through the keyed hash of the ID number (feeds the eligibility rules). */
 export async function heldCards(context: StoreContext, idNumber: string): Promise<HeldCard[]> {
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
@@ -194,6 +200,17 @@ export async function findCardholder(context: StoreContext, idNumber: string): P
     applicant: row.pii ? context.vault.decryptJson<ApplicantData>(row.pii, piiContext(row.id)) : null,
     cards: cards.map(toHeldCard),
   };
+}
+
+/** The photo of the person's latest card of this type that still has one (for a replacement's face check). */
+export async function photoOnFile(context: StoreContext, idNumber: string, cardType: CardType): Promise<Buffer | null> {
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
+  const row = await context.db.get<{ id: string }>(
+    `SELECT i.id FROM issuances i JOIN cardholders c ON c.id = i.cardholder_id
+     WHERE c.id_hash = ? AND i.card_type = ? AND i.photo IS NOT NULL ORDER BY i.issued_at DESC, i.rowid DESC LIMIT 1`,
+    [idHash, cardType],
+  );
+  return row ? issuancePhoto(context, row.id) : null;
 }
 
 export async function issuancePhoto(context: StoreContext, issuanceId: string): Promise<Buffer | null> {

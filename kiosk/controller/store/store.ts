@@ -10,7 +10,7 @@ import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
 import {
-  findCardholder, heldCards, issuancePhoto, nextCardNumber, recordIssuance, setCardStatus,
+  cardByNumber, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus,
   type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
   type SetCardStatusError, type SetCardStatusInput,
 } from './issuances';
@@ -49,8 +49,12 @@ export interface Store {
   readonly path: string;
   recordIssuance(input: RecordIssuanceInput): Promise<Result<RecordedIssuance, RecordIssuanceError>>;
   heldCards(idNumber: string): Promise<HeldCard[]>;
+  /** One card by its number, with its status (active, hot-listed, void); null when not issued by this kiosk. */
+  cardByNumber(cardNumber: string): Promise<HeldCard | null>;
   findCardholder(idNumber: string): Promise<CardholderView | null>;
   issuancePhoto(issuanceId: string): Promise<Buffer | null>;
+  /** The photo of the person's latest card of this type, for comparing a replacement's new photo. */
+  photoOnFile(idNumber: string, cardType: CardType): Promise<Buffer | null>;
   setCardStatus(input: SetCardStatusInput): Promise<Result<void, SetCardStatusError>>;
   nextCardNumber(cardType: CardType, operatorId?: string | null): Promise<string>;
   beginIssuanceJob(input: BeginJobInput): Promise<string>;
@@ -120,8 +124,10 @@ function storeOver(context: StoreContext): Store {
     path: db.path,
     recordIssuance: (input) => recordIssuance(context, input),
     heldCards: (idNumber) => heldCards(context, idNumber),
+    cardByNumber: (cardNumber) => cardByNumber(context, cardNumber),
     findCardholder: (idNumber) => findCardholder(context, idNumber),
     issuancePhoto: (issuanceId) => issuancePhoto(context, issuanceId),
+    photoOnFile: (idNumber, cardType) => photoOnFile(context, idNumber, cardType),
     setCardStatus: (input) => setCardStatus(context, input),
     nextCardNumber: (cardType, operatorId) => nextCardNumber(context, cardType, operatorId ?? null),
     beginIssuanceJob: (input) => beginIssuanceJob(context, input),

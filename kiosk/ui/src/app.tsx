@@ -4,6 +4,7 @@ import { localeNames, locales, type Locale } from '../../../shared/i18n/messages
 import { sendCommand, subscribe } from './api';
 import { LocaleContext, useT } from './i18n';
 import { ApplicationScreen } from './screens/application';
+import { CardCheckPanel } from './screens/card-check';
 import { DevPanel } from './screens/dev-panel';
 import { DoneScreen, FailedScreen, IssuingScreen } from './screens/issuing';
 import { HomeScreen } from './screens/home';
@@ -48,6 +49,7 @@ export function App() {
             {snapshot ? <Screen snapshot={snapshot} /> : <p className="connecting">…</p>}
           </main>
         )}
+        {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} />}
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} />}
         {devOpen && <DevPanel onClose={() => (window.location.hash = '')} />}

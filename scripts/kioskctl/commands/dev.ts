@@ -7,7 +7,7 @@ import type { KioskctlCommand } from '../main';
  * `kioskctl dev ...`: the dev panel from a terminal, acting on the running kiosk's simulated devices.
  *   kioskctl dev state
  *   kioskctl dev feed-document residentPermitTaiwan | feed-taiwan-id A123456789
- *   kioskctl dev place-card staff|supervisor|citizen|blank|phone | remove-card
+ *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone | remove-card
  *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|power-loss|power-on|garbage
  *   kioskctl dev insert-note 100|500|1000 | door open|closed
  */

@@ -46,6 +46,7 @@ const flow = issuanceMachine.provide({
       checks: [{ id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
       cardPhoto: null,
       archivePhoto: null,
+      faceMatch: null,
     })),
     beginJob: fromPromise(async () => 'job-1'),
     renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null })),

@@ -13,6 +13,16 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       ) : (
         <p className="notice" role="status">{t('steprendering')}…</p>
       )}
+      {snapshot.photo.faceMatch && (
+        <p
+          className={snapshot.photo.faceMatch.match ? 'notice ok' : 'notice warn'}
+          role={snapshot.photo.faceMatch.match ? 'status' : 'alert'}
+          data-testid="face-match"
+          data-match={snapshot.photo.faceMatch.match}
+        >
+          {snapshot.photo.faceMatch.match ? t('faceMatches') : t('faceMismatch')}
+        </p>
+      )}
       <dl className="summary">
         <dt>{t('fieldCardType')}</dt>
         <dd>{t.key(`card${form.cardType}`)}</dd>

@@ -15,7 +15,7 @@ const eligibleGeneral: Assessment = {
   fee: 0,
   action: 'new',
 };
-const goodPhoto: PhotoVerdict = { passed: true, checks: [], cardPhoto: new Uint8Array([1]), archivePhoto: new Uint8Array([2]) };
+const goodPhoto: PhotoVerdict = { passed: true, checks: [], cardPhoto: new Uint8Array([1]), archivePhoto: new Uint8Array([2]), faceMatch: null };
 const badPhoto = (passedChecks: number): PhotoVerdict => ({
   passed: false,
   checks: Array.from({ length: 4 }, (_, i) => ({
@@ -27,6 +27,7 @@ const badPhoto = (passedChecks: number): PhotoVerdict => ({
   })),
   cardPhoto: null,
   archivePhoto: null,
+  faceMatch: null,
 });
 
 function harness(overrides: { print?: () => Promise<void>; encode?: () => Promise<{ uid: string }>; photo?: PhotoVerdict[] } = {}) {
