@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
+import type { EligibilityDecision } from '../domain/eligibility';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
@@ -88,18 +89,8 @@ export interface DeviceStatusView {
   readonly detail: string;
 }
 
-export interface EligibilityView {
-  readonly cards: ReadonlyArray<{
-    readonly type: string;
-    readonly eligible: boolean;
-    readonly action: 'new' | 'replacement' | null;
-    readonly reasons: readonly Bilingual[];
-    readonly monthlyPoints: number;
-    readonly design: string | null;
-    readonly exclusiveWith: readonly string[];
-  }>;
-  readonly guardianConsentRequired: boolean;
-}
+/** The eligibility rules' decision, as shown on the application screen (pure data). */
+export type EligibilityView = EligibilityDecision;
 
 export interface PhotoCheckView {
   readonly id: string;

@@ -82,20 +82,11 @@ export interface MrzParseOptions {
   readonly referenceDate?: CalendarDate | string;
 }
 
-/** What `buildMrz` needs; `MrzFields` (a parse result) fits. */
-export interface MrzBuildFields {
-  readonly documentCode: string;
-  readonly issuingState: string;
-  readonly documentNumber: string;
-  readonly birthDate: string | null;
-  readonly sex: 'M' | 'F' | null;
-  readonly expiryDate: string | null;
-  readonly nationality: string;
-  readonly surname: string;
-  readonly givenNames: string;
+/** What `buildMrz` needs: the parsed fields, with the optional data optional. `MrzFields` fits. */
+export type MrzBuildFields = Omit<MrzFields, 'optionalData' | 'optionalData2'> & {
   readonly optionalData?: string;
   readonly optionalData2?: string;
-}
+};
 
 export type MrzBuildError =
   | { readonly kind: 'too_long'; readonly field: keyof MrzBuildFields; readonly max: number; readonly actual: number }
