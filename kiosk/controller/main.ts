@@ -10,9 +10,10 @@ import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { systemClock, type Clock } from '../../shared/clock';
-import type { DeviceName, KioskSnapshot } from '../../shared/contract/kiosk-api';
+import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
+import { assertNever } from '../../shared/result';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isSimulated, type KioskConfig } from './config';
@@ -30,7 +31,7 @@ import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate } from './photo';
 import { createCardCheck } from './card-check';
 import { createStaffSession } from './staff-session';
-import { openStore, type Store } from './store/store';
+import { openStore, type OpenStoreError, type Store } from './store/store';
 
 /**
  * The composition root: the one place that chooses real or simulated devices, opens the store,
@@ -75,7 +76,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
   try {
     log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
     const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: join(config.dataDir, 'keys', 'store.key'), kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
-    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${JSON.stringify(opened.error)}`);
+    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error)}`);
     const store = opened.value;
     stops.push(() => store.close());
     const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
@@ -204,11 +205,6 @@ function pathFor(config: KioskConfig, world: SimulatedWorld | null, device: 'pri
   return path;
 }
 
-function track(devices: DeviceStatusBoard, name: DeviceName, source: { on(event: 'connected' | 'disconnected', listener: (reason?: string) => void): unknown }): void {
-  source.on('connected', () => devices.set(name, 'connected'));
-  source.on('disconnected', (reason) => devices.set(name, 'disconnected', reason ?? ''));
-}
-
 async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
   const printer = await openCardPrinter({ path: pathFor(config, world, 'printer'), log });
   printer.on('connected', () => devices.set('printer', 'connected'));
@@ -228,7 +224,8 @@ async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, de
 
 function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
   const scanner = openIdScanner({ path: pathFor(config, world, 'scanner'), log });
-  track(devices, 'scanner', scanner as unknown as Parameters<typeof track>[2]);
+  scanner.on('connected', () => devices.set('scanner', 'connected'));
+  scanner.on('disconnected', (reason) => devices.set('scanner', 'disconnected', reason));
   void scanner.whenConnected().then((connected) => devices.set('scanner', connected ? 'connected' : 'disconnected'));
   return scanner;
 }
@@ -271,4 +268,26 @@ function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: D
     void store.appendAudit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
   });
   return board;
+}
+
+/** What to do about a store that will not open, in words a technician can act on. */
+function storeProblem(error: OpenStoreError): string {
+  switch (error.kind) {
+    case 'wrong_key':
+      return 'keys/store.key is not the key this database was made with: put the right key file back (from the kiosk\'s key backup)';
+    case 'kiosk_mismatch':
+      return `this data belongs to kiosk ${error.storedKioskId}: set KIOSK_ID=${error.storedKioskId} or use another data directory`;
+    case 'schema_too_new':
+      return `the database was made by a newer version of this software (schema ${error.found}, this one knows ${error.supported}): update the software`;
+    case 'invalid_kiosk_id':
+      return 'the kiosk id may hold only letters, digits and dashes (KIOSK_ID)';
+    case 'key_file_unreadable':
+      return `keys/store.key cannot be read: ${error.message}`;
+    case 'key_file_insecure':
+      return `keys/store.key is readable by others (mode ${error.mode}): chmod 600 it`;
+    case 'key_file_malformed':
+      return 'keys/store.key is not a key file: restore it from the key backup';
+    default:
+      return assertNever(error);
+  }
 }

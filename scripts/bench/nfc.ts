@@ -3,8 +3,9 @@ import { openNfcStation } from '../../hardware/nfc/driver';
 import { deriveChipKeys, holderIdHash } from '../../hardware/nfc/keys';
 import type { CitizenCardRecord } from '../../hardware/nfc/layout';
 import { startPcscd } from '../../hardware/nfc/pcscd';
+import { nextCard } from '../../hardware/nfc/next-card';
 import { insertVirtualCard } from '../../hardware/nfc/simulator';
-import type { CardTap, NfcStation } from '../../hardware/nfc/types';
+import type { NfcStation } from '../../hardware/nfc/types';
 
 /**
  * NFC latency through the real stack: a private pcscd + vpcd + nfc-pcsc, the virtual card on vpcd.
@@ -99,15 +100,6 @@ function record(i: number): CitizenCardRecord {
   };
 }
 
-function nextCard(station: NfcStation): Promise<CardTap> {
-  return new Promise((resolve) => {
-    const listener = (tap: CardTap): void => {
-      station.off('card', listener);
-      resolve(tap);
-    };
-    station.on('card', listener);
-  });
-}
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));

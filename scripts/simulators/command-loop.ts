@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { openPtyPair, type PtyPair } from '../../hardware/serial/pty-pair';
 
 /**
  * The shared shell of the simulators run as processes: stop cleanly on SIGTERM/SIGINT, say `ready`,
@@ -40,4 +41,11 @@ export async function runCommandLoop(options: CommandLoopOptions): Promise<numbe
   if (!quit) await new Promise<never>(() => {});
   await stop();
   return 0;
+}
+
+/** The pty end the simulator speaks on: the given device, or a new pty pair (whose host end is printed). */
+export async function deviceEnd(name: string, device: string | undefined): Promise<{ devicePath: string; pair: PtyPair | undefined }> {
+  if (device !== undefined) return { devicePath: device, pair: undefined };
+  const pair = await openPtyPair(name);
+  return { devicePath: pair.devicePath, pair };
 }

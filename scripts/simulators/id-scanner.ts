@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { fixtureDocuments, type FixtureName } from '../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulator } from '../../hardware/id-scanner/simulator';
 import type { ScanMode } from '../../hardware/id-scanner/types';
-import { openPtyPair, type PtyPair } from '../../hardware/serial/pty-pair';
-import { runCommandLoop } from './command-loop';
+import { deviceEnd, runCommandLoop } from './command-loop';
 
 /**
  * The simulated ID scanner as a process of its own, on the device end of a pty:
@@ -31,12 +30,7 @@ async function main(): Promise<number> {
     process.stderr.write(`id-scanner simulator: --mode must be one of ${modes.join(', ')}\n`);
     return 2;
   }
-  let pair: PtyPair | undefined;
-  let devicePath = values.device;
-  if (devicePath === undefined) {
-    pair = await openPtyPair('scanner');
-    devicePath = pair.devicePath;
-  }
+  const { devicePath, pair } = await deviceEnd('scanner', values.device);
   const simulator = await startIdScannerSimulator({ devicePath, mode });
   return runCommandLoop({
     ready: `ready device=${devicePath}${pair ? ` host=${pair.hostPath}` : ''} mode=${mode}`,

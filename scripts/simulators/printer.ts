@@ -2,8 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startPrinterSimulator, type PrinterFault, type PrinterSimulator, type SimulatorStep } from '../../hardware/printer/simulator';
-import { openPtyPair, type PtyPair } from '../../hardware/serial/pty-pair';
-import { runCommandLoop } from './command-loop';
+import { deviceEnd, runCommandLoop } from './command-loop';
 
 /**
  * The simulated Evolis card printer as a process of its own, on the device end of a pty:
@@ -49,12 +48,7 @@ async function main(): Promise<number> {
     process.stderr.write('printer simulator: --firmware current|guide-2004, --model kiosk|primacy\n');
     return 2;
   }
-  let pair: PtyPair | undefined;
-  let devicePath = values.device;
-  if (devicePath === undefined) {
-    pair = await openPtyPair('printer');
-    devicePath = pair.devicePath;
-  }
+  const { devicePath, pair } = await deviceEnd('printer', values.device);
   const simulator = await startPrinterSimulator({
     devicePath,
     timeScale,

@@ -78,32 +78,19 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
   };
 
   try {
-    let printer: PrinterSimulator | null = null;
-    let printerPath: string | undefined;
-    if (isSimulated(config, 'printer')) {
-      const pair = await pty('printer');
-      printer = await startPrinterSimulator({ devicePath: pair.devicePath, timeScale: config.printerTimeScale, cards: 100, ribbonPrints: 300, log });
-      cleanups.push(() => printer!.close());
-      printerPath = pair.hostPath;
-    }
-
-    let scanner: IdScannerSimulator | null = null;
-    let scannerPath: string | undefined;
-    if (isSimulated(config, 'scanner')) {
-      const pair = await pty('scanner');
-      scanner = await startIdScannerSimulator({ devicePath: pair.devicePath, mode: 'rte' });
-      cleanups.push(() => scanner!.close());
-      scannerPath = pair.hostPath;
-    }
-
-    let board: BoardSimulator | null = null;
-    let boardPath: string | undefined;
-    if (isSimulated(config, 'board')) {
-      const pair = await pty('board');
-      board = await startBoardSimulator({ devicePath: pair.devicePath });
-      cleanups.push(() => board!.close());
-      boardPath = pair.hostPath;
-    }
+    /** A simulator on the device end of a new pty pair; the driver gets the host end. */
+    const onPty = async <T extends { close(): Promise<void> }>(name: 'printer' | 'scanner' | 'board', start: (devicePath: string) => Promise<T>) => {
+      if (!isSimulated(config, name)) return { simulator: null, hostPath: undefined };
+      const pair = await pty(name);
+      const simulator = await start(pair.devicePath);
+      cleanups.push(() => simulator.close());
+      return { simulator, hostPath: pair.hostPath };
+    };
+    const { simulator: printer, hostPath: printerPath } = await onPty('printer', (devicePath) =>
+      startPrinterSimulator({ devicePath, timeScale: config.printerTimeScale, cards: 100, ribbonPrints: 300, log }),
+    );
+    const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (devicePath) => startIdScannerSimulator({ devicePath, mode: 'rte' }));
+    const { simulator: board, hostPath: boardPath } = await onPty('board', (devicePath) => startBoardSimulator({ devicePath }));
 
     let pcscd: PrivatePcscd | null = null;
     if (isSimulated(config, 'nfc')) {

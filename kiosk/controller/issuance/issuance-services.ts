@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
 import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import type { Clock } from '../../../shared/clock';
@@ -228,19 +229,8 @@ function cardTypeOf(form: ApplicationForm): CardType {
 }
 
 /** The card the printer just parked at its contactless station, once the encoder sees it. */
-function cardAtEncoder(encoder: NfcStation, timeoutMs: number): Promise<CardTap> {
-  const present = encoder.currentCard();
-  if (present) return Promise.resolve(present);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      encoder.off('card', onCard);
-      reject(nfcFailure({ kind: 'no_card', message: `no card at the encoder within ${timeoutMs} ms` }));
-    }, timeoutMs);
-    const onCard = (tap: CardTap): void => {
-      clearTimeout(timer);
-      encoder.off('card', onCard);
-      resolve(tap);
-    };
-    encoder.on('card', onCard);
-  });
+async function cardAtEncoder(encoder: NfcStation, timeoutMs: number): Promise<CardTap> {
+  const tap = encoder.currentCard() ?? (await nextCard(encoder, timeoutMs));
+  if (!tap) throw nfcFailure({ kind: 'no_card', message: `no card at the encoder within ${timeoutMs} ms` });
+  return tap;
 }

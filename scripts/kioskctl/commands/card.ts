@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { openNfcStation } from '../../../hardware/nfc/driver';
 import { deriveChipKeys, parseMasterKey } from '../../../hardware/nfc/keys';
 import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { KioskctlCommand } from '../main';
+import { nextCard } from '../../../hardware/nfc/next-card';
 
 const usage = `usage: kioskctl card read [--master-key HEX] [--socket PATH] [--reader NAME] [--wait-ms N] [--json]
 
@@ -59,7 +59,7 @@ export async function runCard(args: string[]): Promise<number> {
   const reader = values.reader ?? process.env['KIOSK_NFC_READER'];
   const station = await openNfcStation({ ...(values.socket ? { socketPath: values.socket } : {}), ...(reader ? { readerName: reader } : {}) });
   try {
-    const tap = station.currentCard() ?? (await waitForCard(station, waitMs));
+    const tap = station.currentCard() ?? (await nextCard(station, waitMs));
     if (!tap) return report(values.json, { ok: false, error: 'no_card', message: `no card within ${waitMs} ms` });
     if (tap.kind !== 'mifare-classic-1k') return report(values.json, { ok: false, uid: tap.uid, atr: tap.atr, error: 'unsupported_card', message: 'not a MIFARE Classic 1K (a phone or another card type)' });
     const keys = deriveChipKeys(masterKey, Buffer.from(tap.uid, 'hex'));
@@ -113,17 +113,3 @@ function report(json: boolean | undefined, value: Report): number {
   return value.ok ? 0 : 1;
 }
 
-function waitForCard(station: NfcStation, waitMs: number): Promise<CardTap | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      station.off('card', listener);
-      resolve(undefined);
-    }, waitMs);
-    const listener = (tap: CardTap): void => {
-      clearTimeout(timer);
-      station.off('card', listener);
-      resolve(tap);
-    };
-    station.on('card', listener);
-  });
-}
