@@ -92,8 +92,12 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
   }
 
   let lastSession = operators.current();
+  // One check at a time: a slow audit write must not let a second check race the first.
+  let checkingIdle = false;
   const idleTimer = setInterval(() => {
-    void operators.checkIdle().then((status) => {
+    if (checkingIdle) return;
+    checkingIdle = true;
+    void operators.checkIdle().finally(() => (checkingIdle = false)).then((status) => {
       const left = status.kind === 'warning' ? Math.ceil(status.remainingMs / 1000) : null;
       if (status.kind === 'signed-out' && lastSession) {
         lastSession = null;

@@ -105,7 +105,8 @@ describe('staff sign-in and supervisor approval', () => {
     t.clock.advance(3 * 60_000 - 10_000);
     await until(() => (controller.snapshot().session.idleSecondsLeft ?? 0) > 0);
     t.clock.advance(11_000);
-    await until(() => controller.snapshot().session.state === 'signed-out');
+    // The lock is written to the audit log before the screen is told why.
+    await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().session.message !== null);
     expect(controller.snapshot().session.message?.en).toBe('Signed out after being left idle');
     expect(controller.screen()).toBe('home');
     expect(controller.snapshot().application.form.name).toBe('');
