@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openNfcStation } from '../../hardware/nfc/driver';
 import { deriveChipKeys, holderIdHash } from '../../hardware/nfc/keys';
@@ -12,48 +15,78 @@ import type { NfcStation } from '../../hardware/nfc/types';
  * - tap-to-UID: card placed (vpcd connection) → the station's `card` event with the UID. Includes pcscd's
  *   card polling (vpcd has no card-event support: pcscd polls every 400 ms); powered-to-UID is the part
  *   after pcscd saw the card (its ATR request): pcsclite event, connect, GET UID.
+ * - tap-to-UID again with pcscd's card poll shortened to 20 ms: what a reader that reports card arrival by
+ *   interrupt (a CCID reader with an interrupt endpoint, driven by pcscd's IFDHPolling) gives. The stock
+ *   figure is vpcd's; this one is the field's. Both are printed; neither is hidden.
  * - personalise-and-verify: `station.personalise()` on a blank card (9 writes, each read back, then the
  *   whole record read back and its MAC verified), and re-personalising a card that has our keys.
  */
 const taps = 25;
+const interruptLikePollMs = 20;
 const repersonalisations = 100;
 const masterKey = Uint8Array.from({ length: 32 }, (_, i) => i + 1);
 
 export async function runBenchmark(): Promise<void> {
-  const pcscd = await startPcscd();
+  // libpcsclite binds a process to one socket: both daemons run, one after the other, on the same one.
+  const runDir = mkdtempSync(join(tmpdir(), 'bench-pcscd-'));
+  let stock: Samples;
+  let interruptLike: Samples;
+  try {
+    stock = await measure({ runDir, personalise: true });
+    interruptLike = await measure({ runDir, personalise: false, cardPollMs: interruptLikePollMs });
+  } finally {
+    rmSync(runDir, { recursive: true, force: true });
+  }
+  const figures = {
+    taps,
+    tapToUidP50Ms: percentile(stock.tapMs, 50),
+    tapToUidP95Ms: percentile(stock.tapMs, 95),
+    poweredToUidP50Ms: percentile(stock.poweredMs, 50),
+    poweredToUidP95Ms: percentile(stock.poweredMs, 95),
+    interruptReaderTapToUidP50Ms: percentile(interruptLike.tapMs, 50),
+    interruptReaderTapToUidP95Ms: percentile(interruptLike.tapMs, 95),
+    personaliseBlankP50Ms: percentile(stock.blankMs, 50),
+    personaliseBlankP95Ms: percentile(stock.blankMs, 95),
+    repersonaliseP50Ms: percentile(stock.againMs, 50),
+    repersonaliseP95Ms: percentile(stock.againMs, 95),
+  };
+  process.stdout.write(`tap-to-UID, stock vpcd (${taps} taps, incl. pcscd's 400 ms card polling): p50 ${figures.tapToUidP50Ms} ms, p95 ${figures.tapToUidP95Ms} ms (target p95 ≤ 300)\n`);
+  process.stdout.write(`  of which after pcscd saw the card (event, connect, GET UID): p50 ${figures.poweredToUidP50Ms} ms, p95 ${figures.poweredToUidP95Ms} ms\n`);
+  process.stdout.write(`tap-to-UID, card poll ${interruptLikePollMs} ms as from a reader with card interrupts (${taps} taps): p50 ${figures.interruptReaderTapToUidP50Ms} ms, p95 ${figures.interruptReaderTapToUidP95Ms} ms (target p95 ≤ 300)\n`);
+  process.stdout.write(`personalise-and-verify, blank card (${taps}): p50 ${figures.personaliseBlankP50Ms} ms, p95 ${figures.personaliseBlankP95Ms} ms (target p95 ≤ 800)\n`);
+  process.stdout.write(`personalise-and-verify, card with our keys (${repersonalisations}): p50 ${figures.repersonaliseP50Ms} ms, p95 ${figures.repersonaliseP95Ms} ms\n`);
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+interface Samples {
+  readonly tapMs: number[];
+  readonly poweredMs: number[];
+  readonly blankMs: number[];
+  readonly againMs: number[];
+}
+
+async function measure(options: { runDir: string; personalise: boolean; cardPollMs?: number }): Promise<Samples> {
+  const pcscd = await startPcscd({ runDir: options.runDir, ...(options.cardPollMs === undefined ? {} : { cardPollMs: options.cardPollMs }) });
   let station: NfcStation | undefined;
+  const samples: Samples = { tapMs: [], poweredMs: [], blankMs: [], againMs: [] };
   try {
     station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName });
     const active = station;
     await until(() => active.readerName() !== undefined);
-    const tapMs: number[] = [];
-    const poweredMs: number[] = [];
-    const blankMs: number[] = [];
-    const againMs: number[] = [];
     for (let i = 0; i < taps; i++) {
       const uid = Uint8Array.of(0x04, i, 0x5a, 0xa5);
       const seen = nextCard(active);
+      // Taps come at any moment, not in step with pcscd's poll.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 400));
       const start = performance.now();
       const card = await insertVirtualCard({ port: pcscd.vpcdPort, uid });
       let poweredAt = 0;
       void card.powered.then(() => (poweredAt = performance.now()));
       await seen;
       const end = performance.now();
-      tapMs.push(end - start);
-      poweredMs.push(end - poweredAt);
-      const keys = deriveChipKeys(masterKey, uid);
-      const personaliseStart = performance.now();
-      const result = await active.personalise(record(i), keys);
-      if (!result.ok) throw new Error(`personalise failed: ${result.error.message}`);
-      blankMs.push(performance.now() - personaliseStart);
-      if (i === taps - 1) {
-        for (let j = 0; j < repersonalisations; j++) {
-          const again = performance.now();
-          const rewritten = await active.personalise(record(j), keys);
-          if (!rewritten.ok) throw new Error(`re-personalise failed: ${rewritten.error.message}`);
-          againMs.push(performance.now() - again);
-        }
-      }
+      samples.tapMs.push(end - start);
+      samples.poweredMs.push(end - poweredAt);
+      if (options.personalise) await personaliseTwice(active, uid, i, samples);
       const removed = new Promise<void>((resolve) => {
         const listener = (): void => {
           active.off('removed', listener);
@@ -64,25 +97,25 @@ export async function runBenchmark(): Promise<void> {
       await card.remove();
       await removed;
     }
-    const figures = {
-      taps,
-      tapToUidP50Ms: percentile(tapMs, 50),
-      tapToUidP95Ms: percentile(tapMs, 95),
-      poweredToUidP50Ms: percentile(poweredMs, 50),
-      poweredToUidP95Ms: percentile(poweredMs, 95),
-      personaliseBlankP50Ms: percentile(blankMs, 50),
-      personaliseBlankP95Ms: percentile(blankMs, 95),
-      repersonaliseP50Ms: percentile(againMs, 50),
-      repersonaliseP95Ms: percentile(againMs, 95),
-    };
-    process.stdout.write(`tap-to-UID (${taps} taps, incl. pcscd's 400 ms card polling): p50 ${figures.tapToUidP50Ms} ms, p95 ${figures.tapToUidP95Ms} ms (target p95 ≤ 300)\n`);
-    process.stdout.write(`  of which after pcscd saw the card (event, connect, GET UID): p50 ${figures.poweredToUidP50Ms} ms, p95 ${figures.poweredToUidP95Ms} ms\n`);
-    process.stdout.write(`personalise-and-verify, blank card (${taps}): p50 ${figures.personaliseBlankP50Ms} ms, p95 ${figures.personaliseBlankP95Ms} ms (target p95 ≤ 800)\n`);
-    process.stdout.write(`personalise-and-verify, card with our keys (${repersonalisations}): p50 ${figures.repersonaliseP50Ms} ms, p95 ${figures.repersonaliseP95Ms} ms\n`);
-    process.stdout.write(`${JSON.stringify(figures)}\n`);
+    return samples;
   } finally {
     await station?.close();
     await pcscd.stop();
+  }
+}
+
+async function personaliseTwice(station: NfcStation, uid: Uint8Array, i: number, samples: Samples): Promise<void> {
+  const keys = deriveChipKeys(masterKey, uid);
+  const personaliseStart = performance.now();
+  const result = await station.personalise(record(i), keys);
+  if (!result.ok) throw new Error(`personalise failed: ${result.error.message}`);
+  samples.blankMs.push(performance.now() - personaliseStart);
+  if (i !== taps - 1) return;
+  for (let j = 0; j < repersonalisations; j++) {
+    const again = performance.now();
+    const rewritten = await station.personalise(record(j), keys);
+    if (!rewritten.ok) throw new Error(`re-personalise failed: ${rewritten.error.message}`);
+    samples.againMs.push(performance.now() - again);
   }
 }
 
