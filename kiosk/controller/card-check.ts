@@ -1,6 +1,7 @@
 import { deriveChipKeys } from '../../hardware/nfc/keys';
 import type { CardTap, NfcStation } from '../../hardware/nfc/types';
-import type { CardCheckView } from '../../shared/contract/kiosk-api';
+import type { Bilingual, CardCheckView, VoidReason } from '../../shared/contract/kiosk-api';
+import { err, ok, type Result } from '../../shared/result';
 import type { Store } from './store/store';
 
 /**
@@ -10,6 +11,11 @@ import type { Store } from './store/store';
  */
 export interface CardCheck {
   view(): CardCheckView | null;
+  /**
+   * Voids the card on show (permission already checked by the caller) and shows its new status.
+   * Refused when another card is on show or the kiosk's record is not active.
+   */
+  voidShown(input: { cardNumber: string; reason: VoidReason; operatorId: string | null; approvedBy: string | null }): Promise<Result<void, Bilingual>>;
   close(): void;
   onChange(listener: () => void): () => void;
   stop(): void;
@@ -61,11 +67,32 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
       expiresOn: record.expiresOn,
       balance: record.wallet.balance,
       status: known?.status ?? 'unknown',
+      notice: null,
     };
   }
 
   return {
     view: () => current,
+    async voidShown(input) {
+      const refuse = (problem: Bilingual): Result<void, Bilingual> => {
+        if (current?.verified && current.cardNumber === input.cardNumber) show({ ...current, notice: problem });
+        return err(problem);
+      };
+      const shown = current;
+      if (!shown?.verified || shown.cardNumber !== input.cardNumber) return err({ zh: '這張卡已不在畫面上，請重新感應', en: 'That card is no longer on show: tap it again' });
+      if (shown.status !== 'active') return refuse({ zh: '只有本機發行且使用中的卡片可以作廢', en: `Only an active card issued by this kiosk can be voided (this one is ${shown.status})` });
+      const changed = await options.store.setCardStatus({
+        cardNumber: input.cardNumber,
+        status: 'void',
+        reason: input.reason,
+        operatorId: input.operatorId,
+        ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+      });
+      if (!changed.ok) return refuse({ zh: '本機的紀錄已變更，這張卡無法作廢', en: `The kiosk's record changed: the card cannot be voided (${changed.error.kind === 'card_not_found' ? 'no record' : changed.error.status})` });
+      // The screen may have moved on to another card meanwhile; only the voided one is updated.
+      if (current?.verified && current.cardNumber === input.cardNumber) show({ ...current, status: 'void', notice: { zh: '已作廢', en: 'Voided' } });
+      return ok(undefined);
+    },
     close: () => show(null),
     onChange(listener) {
       listeners.add(listener);

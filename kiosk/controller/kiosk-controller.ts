@@ -8,11 +8,12 @@ import type {
   PhotoCheckView,
   Screen,
   SessionView,
+  VoidReason,
 } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
-import { permission } from './auth/permissions';
+import { permission, type Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
@@ -20,6 +21,7 @@ import type { StaffSession } from './staff-session';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
+type Grant = { readonly operatorId: string | null; readonly approvedBy: string | null };
 
 /**
  * Runs the issuance machine and turns its state into the flat snapshot the UI renders. Commands
@@ -98,19 +100,41 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
-  /** Photo overrides need the right role, or a supervisor's approval given on this session. */
-  const overridePhoto = (reason: string): CommandReply => {
-    const event: IssuanceEvent = { type: 'override-photo', reason };
-    if (!actor.getSnapshot().can(event)) return send(event);
+  /**
+   * Runs an action the signed-in role may do at once, or once a supervisor has approved it on this
+   * session (card + PIN, then `perform` runs when the approval arrives). Refusals are audited.
+   */
+  const withPermission = async (action: Action, perform: (grant: Grant) => Promise<CommandReply>): Promise<CommandReply> => {
     const session = options.session;
-    const role = session?.operators.current()?.role;
-    if (!session || !role || permission(role, 'override-photo') === 'allow') return send(event);
-    if (permission(role, 'override-photo') === 'deny') return { accepted: false, reason: `a ${role} may not override a photo` };
-    session.staff.requestApproval('override-photo', async (approval) => {
-      const authorized = await session.operators.authorize('override-photo', approval);
-      if (authorized.ok) send(event);
+    if (!session) return perform({ operatorId: null, approvedBy: null });
+    const role = session.operators.current()?.role;
+    if (!role) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
+    if (permission(role, action) !== 'with-approval') {
+      const granted = await session.operators.authorize(action);
+      return granted.ok ? perform(granted.value) : { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+    }
+    session.staff.requestApproval(action, async (approval) => {
+      const granted = await session.operators.authorize(action, approval);
+      if (granted.ok) await perform(granted.value);
     });
     return { accepted: true };
+  };
+
+  const overridePhoto = async (reason: string): Promise<CommandReply> => {
+    const event: IssuanceEvent = { type: 'override-photo', reason };
+    if (!actor.getSnapshot().can(event)) return send(event);
+    return withPermission('override-photo', async () => send(event));
+  };
+
+  const voidCard = async (cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
+    const shown = options.cardCheck?.view();
+    if (!options.cardCheck || !shown?.verified || shown.cardNumber !== cardNumber) return { accepted: false, reason: 'tap the card to void on the counter reader first' };
+    if (shown.status !== 'active') return { accepted: false, reason: `the card is ${shown.status}: only an active card can be voided` };
+    const check = options.cardCheck;
+    return withPermission('void-card', async (grant) => {
+      const voided = await check.voidShown({ cardNumber, reason, operatorId: grant.operatorId, approvedBy: grant.approvedBy });
+      return voided.ok ? { accepted: true } : { accepted: false, reason: voided.error.en };
+    });
   };
 
   return {
@@ -162,6 +186,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         return { accepted: true };
       }
       if (command.type === 'override-photo') return overridePhoto(command.reason);
+      if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);
       if (command.type === 'capture-photo') {
         return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
       }

@@ -48,6 +48,12 @@ export const emptyApplicationForm: ApplicationForm = {
 
 const maxPhotoBase64 = 8 * 1024 * 1024;
 
+/** Why an issued card is taken out of use (a code for the audit log and the fleet, not free text). */
+export const voidReasons = ['misprint', 'wrong-details', 'damaged', 'withdrawn'] as const;
+export type VoidReason = (typeof voidReasons)[number];
+
+export type OperatorRole = 'operator' | 'supervisor' | 'technician';
+
 export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-application') }),
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
@@ -72,6 +78,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('keep-alive') }),
   /** Closes the details of a card tapped on the counter reader. */
   z.object({ type: z.literal('close-card-check') }),
+  /** Voids the card shown by the card check (its number repeated, so a stale screen voids nothing else). */
+  z.object({ type: z.literal('void-card'), cardNumber: z.string().regex(/^\d{16}$/, 'a 16-digit card number'), reason: z.enum(voidReasons) }),
   /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
   z.object({ type: z.literal('clear-tamper') }),
 ]);
@@ -103,7 +111,7 @@ export interface PhotoCheckView {
 /** Who is at the kiosk: signed out (tap a staff card), typing a PIN, or signed in. */
 export interface SessionView {
   readonly state: 'signed-out' | 'pin' | 'signed-in';
-  readonly operator: { readonly name: string; readonly role: 'operator' | 'supervisor' | 'technician' } | null;
+  readonly operator: { readonly name: string; readonly role: OperatorRole } | null;
   /** A supervisor's approval is being asked for this action (tap a supervisor card, then PIN). */
   readonly approval: { readonly action: string; readonly state: 'waiting-card' | 'pin' } | null;
   /** What went wrong last (wrong PIN with attempts left, locked, not a staff card...). */
@@ -124,6 +132,8 @@ export type CardCheckView =
       readonly balance: number;
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
       readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+      /** The outcome of the operator's last action on this card (voided, or why not). */
+      readonly notice: Bilingual | null;
     }
   | { readonly verified: false; readonly problem: Bilingual };
 

@@ -126,6 +126,13 @@ const zhTW = {
   close: '關閉',
   faceMatches: '照片與前次發卡的照片相符',
   faceMismatch: '照片與前次發卡的照片不符：請核對本人證件後再製卡',
+  voidCard: '作廢此卡',
+  voidChooseReason: '作廢原因',
+  voidReasonmisprint: '印製錯誤',
+  'voidReasonwrong-details': '資料有誤',
+  voidReasondamaged: '卡片毀損',
+  voidReasonwithdrawn: '申請人撤回申請',
+  voidConfirm: '確認作廢',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -249,6 +256,13 @@ const en: Messages = {
   close: 'Close',
   faceMatches: 'The photo matches the photo on the previous card',
   faceMismatch: 'The photo does not match the previous card: check the person against the ID before printing',
+  voidCard: 'Void this card',
+  voidChooseReason: 'Reason for voiding',
+  voidReasonmisprint: 'Misprinted',
+  'voidReasonwrong-details': 'Wrong details on the card',
+  voidReasondamaged: 'Damaged card',
+  voidReasonwithdrawn: 'The applicant withdrew',
+  voidConfirm: 'Confirm void',
 };
 
 const vi: Messages = {
@@ -369,6 +383,13 @@ const vi: Messages = {
   close: 'Đóng',
   faceMatches: 'Ảnh khớp với ảnh trên thẻ trước',
   faceMismatch: 'Ảnh không khớp với thẻ trước: hãy đối chiếu giấy tờ trước khi in',
+  voidCard: 'Hủy thẻ này',
+  voidChooseReason: 'Lý do hủy',
+  voidReasonmisprint: 'In sai',
+  'voidReasonwrong-details': 'Thông tin trên thẻ bị sai',
+  voidReasondamaged: 'Thẻ bị hỏng',
+  voidReasonwithdrawn: 'Người nộp đơn đã rút đơn',
+  voidConfirm: 'Xác nhận hủy',
 };
 
 const id: Messages = {
@@ -489,6 +510,13 @@ const id: Messages = {
   close: 'Tutup',
   faceMatches: 'Foto cocok dengan foto kartu sebelumnya',
   faceMismatch: 'Foto tidak cocok dengan kartu sebelumnya: periksa identitas sebelum mencetak',
+  voidCard: 'Batalkan kartu ini',
+  voidChooseReason: 'Alasan pembatalan',
+  voidReasonmisprint: 'Salah cetak',
+  'voidReasonwrong-details': 'Data pada kartu salah',
+  voidReasondamaged: 'Kartu rusak',
+  voidReasonwithdrawn: 'Pemohon membatalkan permohonan',
+  voidConfirm: 'Konfirmasi pembatalan',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

@@ -206,4 +206,32 @@ describe('staffed issuance, end to end', () => {
     await page.getByRole('button', { name: '關閉' }).click();
     await expect.poll(() => panel.count()).toBe(0);
   });
+
+  it('voids a misprinted card from the card check once a supervisor approves', { timeout: 120_000 }, async () => {
+    const [, replacement] = await kiosk.store.heldCards('H900001234');
+    await dev({ type: 'place-card', kind: 'citizen' });
+    const panel = page.locator('[data-testid="card-check"]');
+    await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('active');
+    await panel.getByRole('button', { name: '作廢此卡' }).click();
+    await panel.getByRole('radio', { name: '印製錯誤' }).check();
+    await shot('card-check-void-reason');
+    await panel.getByRole('button', { name: '確認作廢' }).click();
+    // An operator may not void alone: the supervisor's card and PIN.
+    const approval = page.getByRole('dialog', { name: '需要督導核准' });
+    await approval.waitFor();
+    expect(await kiosk.store.cardByNumber(replacement!.cardNumber)).toMatchObject({ status: 'active' });
+    await dev({ type: 'place-card', kind: 'supervisor' });
+    await approval.locator('.pin-pad').waitFor({ timeout: 10_000 });
+    for (const digit of '314159') await approval.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
+    await approval.getByRole('button', { name: '確定' }).click();
+    await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('void');
+    expect(await panel.locator('[data-testid="card-check-notice"]').textContent()).toContain('已作廢');
+    await shot('card-check-void');
+    expect(await kiosk.store.cardByNumber(replacement!.cardNumber)).toMatchObject({ status: 'void' });
+    const voided = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'issuance-void');
+    expect(voided.map((entry) => entry.details)).toEqual([
+      expect.objectContaining({ cardNumber: replacement!.cardNumber, reason: 'misprint', approvedBy: await operatorIdOf('示範督導 Demo Supervisor') }),
+    ]);
+    await page.getByRole('button', { name: '關閉' }).click();
+  });
 });

@@ -49,7 +49,7 @@ export function App() {
             {snapshot ? <Screen snapshot={snapshot} /> : <p className="connecting">…</p>}
           </main>
         )}
-        {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} />}
+        {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} role={snapshot.session.operator?.role ?? null} />}
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} />}
         {devOpen && <DevPanel onClose={() => (window.location.hash = '')} />}

@@ -1,10 +1,12 @@
-import type { CardCheckView } from '../../../../shared/contract/kiosk-api';
+import { useState } from 'react';
+import { voidReasons, type CardCheckView, type OperatorRole, type VoidReason } from '../../../../shared/contract/kiosk-api';
 import { sendCommand } from '../api';
 import { BilingualText, useT } from '../i18n';
 
-/** A card tapped on the counter reader: genuine or not, and whether it is still in use. */
-export function CardCheckPanel({ card }: { card: CardCheckView }) {
+/** A card tapped on the counter reader: genuine or not, whether it is still in use, and voiding it. */
+export function CardCheckPanel({ card, role }: { card: CardCheckView; role: OperatorRole | null }) {
   const t = useT();
+  const canVoid = card.verified && card.status === 'active' && role !== 'technician';
   return (
     <aside className={`card-check ${card.verified ? card.status : 'invalid'}`} aria-label={t('cardCheckTitle')} data-testid="card-check">
       <h2>{t('cardCheckTitle')}</h2>
@@ -23,6 +25,8 @@ export function CardCheckPanel({ card }: { card: CardCheckView }) {
             <dt>{t('balance')}</dt>
             <dd>NT${card.balance}</dd>
           </dl>
+          {card.notice && <p className="notice" role="status" data-testid="card-check-notice"><BilingualText text={card.notice} /></p>}
+          {canVoid && <VoidCard cardNumber={card.cardNumber} key={card.cardNumber} />}
         </>
       ) : (
         <p className="notice error" role="alert"><BilingualText text={card.problem} /></p>
@@ -31,5 +35,36 @@ export function CardCheckPanel({ card }: { card: CardCheckView }) {
         <button type="button" className="secondary" onClick={() => sendCommand({ type: 'close-card-check' })}>{t('close')}</button>
       </div>
     </aside>
+  );
+}
+
+/** Two steps so a stray touch voids nothing: open, pick a reason, confirm (a supervisor approves for an operator). */
+function VoidCard({ cardNumber }: { cardNumber: string }) {
+  const t = useT();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<VoidReason | null>(null);
+  if (!open) {
+    return (
+      <div className="actions">
+        <button type="button" className="danger" onClick={() => setOpen(true)}>{t('voidCard')}</button>
+      </div>
+    );
+  }
+  return (
+    <fieldset className="void-card">
+      <legend>{t('voidChooseReason')}</legend>
+      {voidReasons.map((code) => (
+        <label key={code}>
+          <input type="radio" name="void-reason" value={code} checked={reason === code} onChange={() => setReason(code)} />
+          {t.key(`voidReason${code}`)}
+        </label>
+      ))}
+      <div className="actions">
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('signInCancel')}</button>
+        <button type="button" className="danger" disabled={!reason} onClick={() => reason && sendCommand({ type: 'void-card', cardNumber, reason })}>
+          {t('voidConfirm')}
+        </button>
+      </div>
+    </fieldset>
   );
 }

@@ -1,0 +1,133 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import { ok } from '../../../shared/result';
+import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
+import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
+import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
+import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
+import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
+import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import { issuance, openTempStore, type TempStore } from './store/temp-store';
+
+const testPinCost = { N: 1024, r: 8, p: 1 };
+const masterKey = new Uint8Array(32).fill(7);
+const citizenCard = '3300011300000015';
+const operatorCard = '3300017990000010';
+const supervisorCard = '3300017990000028';
+const technicianCard = '3300017990000036';
+
+/** A counter reader whose verified chip holds whichever card the test taps. */
+function fakeCounter() {
+  const events = new EventEmitter();
+  let onReader: { cardType: string; cardNumber: string } = { cardType: 'employee', cardNumber: operatorCard };
+  const station = {
+    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
+    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
+    async readRecord() {
+      return ok({
+        uid: '01020304',
+        mac: 'verified',
+        record: { ...onReader, scheme: 'easycard', issuedOn: '2026-11-29', expiresOn: '2031-11-28', wallet: { balance: 0, transactionCounter: 0 } },
+      });
+    },
+  } as unknown as NfcStation;
+  return {
+    station,
+    tap(cardType: string, cardNumber: string) {
+      onReader = { cardType, cardNumber };
+      const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
+      events.emit('card', tap);
+    },
+  };
+}
+
+describe('voiding a card from the card check', () => {
+  let t: TempStore;
+  let operators: OperatorService;
+  let staff: StaffSession;
+  let cardCheck: CardCheck;
+  let controller: KioskController;
+  let counter: ReturnType<typeof fakeCounter>;
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
+    await operators.addOperator({ staffCardNumber: operatorCard, name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
+    await operators.addOperator({ staffCardNumber: supervisorCard, name: 'Supervisor Wu', role: 'supervisor', pin: '314159', actorId: null });
+    await operators.addOperator({ staffCardNumber: technicianCard, name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
+    await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
+    counter = fakeCounter();
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
+    cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
+    const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
+    controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck });
+  });
+  afterEach(async () => {
+    controller.stop();
+    cardCheck.stop();
+    staff.stop();
+    await t.cleanup();
+  });
+
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 300 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
+  };
+  const signIn = async (card: string, pin: string): Promise<void> => {
+    counter.tap('employee', card);
+    await until(() => controller.snapshot().session.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
+  };
+  const showCitizenCard = async (): Promise<void> => {
+    counter.tap('senior', citizenCard);
+    await until(() => { const shown = controller.snapshot().cardCheck; return shown?.verified === true && shown.cardNumber === citizenCard; });
+  };
+  const shownStatus = (): string | undefined => {
+    const shown = controller.snapshot().cardCheck;
+    return shown?.verified ? shown.status : undefined;
+  };
+  const voidAudits = async () => (await t.store.readAudit()).filter((entry) => entry.eventId === 'issuance-void');
+
+  it('an operator voids a card only once a supervisor approves, and the void is audited with both', async () => {
+    await signIn(operatorCard, '271828');
+    await showCitizenCard();
+    expect(shownStatus()).toBe('active');
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'misprint' })).toEqual({ accepted: true });
+    expect(controller.snapshot().session.approval).toEqual({ action: 'void-card', state: 'waiting-card' });
+    expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');
+
+    counter.tap('employee', supervisorCard);
+    await until(() => controller.snapshot().session.approval?.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
+    await until(() => shownStatus() === 'void');
+
+    expect((await t.store.cardByNumber(citizenCard))?.status).toBe('void');
+    const [audit] = await voidAudits();
+    const supervisor = (await t.store.operators.list()).find((op) => op.role === 'supervisor');
+    expect(audit?.operatorId).toBe((await t.store.operators.list()).find((op) => op.role === 'operator')?.id);
+    expect(audit?.details).toMatchObject({ cardNumber: citizenCard, status: 'void', reason: 'misprint', approvedBy: supervisor?.id });
+    expect(await t.store.verifyAudit()).toMatchObject({ ok: true });
+  });
+
+  it('a supervisor voids at once; a second void of the same card is refused', async () => {
+    await signIn(supervisorCard, '314159');
+    await showCitizenCard();
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'wrong-details' })).toEqual({ accepted: true });
+    expect(controller.snapshot().session.approval).toBeNull();
+    expect(shownStatus()).toBe('void');
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'wrong-details' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/only an active card/) });
+    expect(await voidAudits()).toHaveLength(1);
+  });
+
+  it('refuses a technician, and refuses a card that is not the one on show', async () => {
+    await signIn(technicianCard, '161803');
+    await showCitizenCard();
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, reason: 'a technician may not void card' });
+    expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/tap the card/) });
+    expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');
+    const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
+    expect(refusals.map((entry) => entry.details)).toEqual([expect.objectContaining({ action: 'void-card', reason: 'forbidden' })]);
+    expect(await voidAudits()).toHaveLength(0);
+  });
+});
