@@ -29,6 +29,17 @@ export const kioskConfigSchema = z.object({
   counterReader: deviceSetting,
   /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
   printerTimeScale: z.number().positive().max(10),
+  /**
+   * `staffed`: an operator signs in and issues cards. `self-service`: nobody signs in; a citizen taps
+   * their own card to see its status and balance (top-up later); staff may still sign in to serve.
+   */
+  mode: z.enum(['staffed', 'self-service']),
+  /** The store's key file (0600). Keep it off the database's disk where the kiosk allows it. */
+  keyFile: z.string().min(1),
+  /** Personal data and photos of issued cards are purged this many days after the record synced. */
+  retentionDays: z.number().int().min(1).max(3650),
+  /** Photo-gate threshold overrides, merged one level deep over the defaults (kiosk/controller/photo/config.ts). */
+  photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
 });
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export type DeviceKey = keyof KioskConfig['devices'];
@@ -43,6 +54,11 @@ export const defaultConfig: KioskConfig = {
   devices: { printer: simulated, scanner: simulated, nfc: simulated, board: simulated },
   counterReader: simulated,
   printerTimeScale: 0.05,
+  mode: 'staffed',
+  /** Relative to the data directory. */
+  keyFile: join('keys', 'store.key'),
+  retentionDays: 90,
+  photo: {},
 };
 
 const envNames = {
@@ -56,6 +72,9 @@ const envNames = {
   board: 'KIOSK_BOARD',
   printerTimeScale: 'KIOSK_PRINTER_TIME_SCALE',
   counterReader: 'KIOSK_COUNTER_READER',
+  mode: 'KIOSK_MODE',
+  keyFile: 'KIOSK_KEY_FILE',
+  retentionDays: 'KIOSK_RETENTION_DAYS',
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
@@ -80,6 +99,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     devices: { printer: pick('printer'), scanner: pick('scanner'), nfc: pick('nfc'), board: pick('board') },
     printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile['printerTimeScale'] ?? defaultConfig.printerTimeScale,
     counterReader: env[envNames.counterReader] ?? fromFile['counterReader'] ?? defaultConfig.counterReader,
+    mode: env[envNames.mode] ?? fromFile['mode'] ?? defaultConfig.mode,
+    // The key lives beside the data unless configured elsewhere; relative paths are from the data directory.
+    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile['keyFile'] ?? join('keys', 'store.key'))),
+    retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile['retentionDays'] ?? defaultConfig.retentionDays,
+    photo: fromFile['photo'] ?? defaultConfig.photo,
     ...overrides,
   };
   const parsed = kioskConfigSchema

@@ -75,8 +75,8 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
 
   try {
     log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
-    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: join(config.dataDir, 'keys', 'store.key'), kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
-    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error)}`);
+    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
+    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error, config.keyFile)}`);
     const store = opened.value;
     stops.push(() => store.close());
     const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
@@ -271,10 +271,10 @@ function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: D
 }
 
 /** What to do about a store that will not open, in words a technician can act on. */
-function storeProblem(error: OpenStoreError): string {
+function storeProblem(error: OpenStoreError, keyFile: string): string {
   switch (error.kind) {
     case 'wrong_key':
-      return 'keys/store.key is not the key this database was made with: put the right key file back (from the kiosk\'s key backup)';
+      return `${keyFile} is not the key this database was made with: put the right key file back (from the kiosk's key backup)`;
     case 'kiosk_mismatch':
       return `this data belongs to kiosk ${error.storedKioskId}: set KIOSK_ID=${error.storedKioskId} or use another data directory`;
     case 'schema_too_new':
@@ -282,11 +282,11 @@ function storeProblem(error: OpenStoreError): string {
     case 'invalid_kiosk_id':
       return 'the kiosk id may hold only letters, digits and dashes (KIOSK_ID)';
     case 'key_file_unreadable':
-      return `keys/store.key cannot be read: ${error.message}`;
+      return `${keyFile} cannot be read: ${error.message}`;
     case 'key_file_insecure':
-      return `keys/store.key is readable by others (mode ${error.mode}): chmod 600 it`;
+      return `${keyFile} is readable by others (mode ${error.mode}): chmod 600 it`;
     case 'key_file_malformed':
-      return 'keys/store.key is not a key file: restore it from the key backup';
+      return `${keyFile} is not a key file: restore it from the key backup`;
     default:
       return assertNever(error);
   }

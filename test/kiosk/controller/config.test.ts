@@ -29,4 +29,14 @@ describe('kiosk configuration', () => {
     writeFileSync(join(dir, 'kiosk.config.json'), '{ not json');
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir })).toThrow(/is not valid JSON/);
   });
+
+  it('takes the mode, the key file (relative to the data directory), retention and photo thresholds', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    const defaults = loadConfig({ KIOSK_DATA_DIR: dir });
+    expect(defaults).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'keys', 'store.key'), retentionDays: 90, photo: {} });
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ mode: 'self-service', keyFile: '/media/key/store.key', retentionDays: 30, photo: { headHeight: { min: 0.7 } } }));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir })).toMatchObject({ mode: 'self-service', keyFile: '/media/key/store.key', retentionDays: 30, photo: { headHeight: { min: 0.7 } } });
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_KEY_FILE: 'other.key', KIOSK_MODE: 'staffed' })).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'other.key') });
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_MODE: 'unattended' })).toThrow(/mode: /);
+  });
 });
