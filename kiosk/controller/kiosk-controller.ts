@@ -120,6 +120,17 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
+  /** The permission table decides who may start an application (issue) and submit a replacement. */
+  const refusedByRole = async (command: KioskCommand): Promise<CommandReply | null> => {
+    const role = options.session?.operators.current()?.role;
+    if (!role) return null;
+    const replacing = actor.getSnapshot().context.assessment.action === 'replacement';
+    const action: Action | null = command.type === 'start-application' ? 'issue-card' : command.type === 'submit-application' && replacing ? 'replace-card' : null;
+    if (!action || permission(role, action) === 'allow') return null;
+    await options.session?.operators.authorize(action); // audits the refusal
+    return { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+  };
+
   const overridePhoto = async (reason: string): Promise<CommandReply> => {
     const event: IssuanceEvent = { type: 'override-photo', reason };
     if (!actor.getSnapshot().can(event)) return send(event);
@@ -170,6 +181,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       }
       const closed = outOfService();
       if (command.type === 'start-application' && closed) return { accepted: false, reason: `out of service: ${closed.en}` };
+      const refused = await refusedByRole(command);
+      if (refused) return refused;
       if (command.type === 'preview-photo') {
         if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
         if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };

@@ -65,6 +65,7 @@ describe('staff sign-in and supervisor approval', () => {
     operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
     await operators.addOperator({ staffCardNumber: '3300017990000010', name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
     await operators.addOperator({ staffCardNumber: '3300017990000028', name: 'Supervisor Wu', role: 'supervisor', pin: '314159', actorId: null });
+    await operators.addOperator({ staffCardNumber: '3300017990000036', name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
     counter = fakeCounter();
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.cancelOpenApplication() });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
@@ -94,6 +95,16 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
     expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' } });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+  });
+
+  it('refuses a technician an application (the permission table), and audits the refusal', async () => {
+    counter.tap('employee', '3300017990000036');
+    await until(() => controller.snapshot().session.state === 'pin');
+    await controller.command({ type: 'enter-pin', pin: '161803' });
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, reason: 'a technician may not issue card' });
+    expect(controller.screen()).toBe('home');
+    const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
+    expect(refusals.map((entry) => entry.details)).toEqual([expect.objectContaining({ actor: 'technician', action: 'issue-card', reason: 'forbidden' })]);
   });
 
   it('locks an idle session and clears the open application from the screen', async () => {
