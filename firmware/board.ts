@@ -27,6 +27,8 @@ export interface TamperEvent {
   readonly open: boolean;
   /** The out-of-service latch (set by opening, cleared only by `clearTamper`). */
   readonly latched: boolean;
+  /** Latched because the board was lost on an unattended kiosk, not because the door opened. */
+  readonly unwatched?: boolean;
 }
 
 export type KioskBoardEvents = {
@@ -77,6 +79,8 @@ export interface ConnectKioskBoardOptions {
   readonly firstSequence?: number;
   /** Keep the latch across controller restarts: start latched until a technician clears it. */
   readonly tamperLatched?: boolean;
+  /** Latch the tamper alarm when the board is lost: an unattended kiosk cannot see the door meanwhile. */
+  readonly latchWhenUnwatched?: boolean;
   readonly reopenIntervalMs?: number;
   /** Re-ask for the version this often until the board answers the handshake. */
   readonly handshakeRetryMs?: number;
@@ -382,6 +386,10 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.connected = false;
     this.log({ eventId: 'board-disconnected', disposition: 'failure', message: `I/O board lost: ${reason}`, reason });
     this.emit('disconnected', reason);
+    if (this.options.latchWhenUnwatched && this.tamper.unwatched()) {
+      this.log({ eventId: 'board-tamper-unwatched', disposition: 'failure', message: 'door unwatched while the board is away: out of service until a technician clears it' });
+      this.emit('tamper', { open: false, latched: true, unwatched: true });
+    }
   }
 
   private endSession(): void {

@@ -50,6 +50,16 @@ export class TamperLatch {
     this.open = undefined;
   }
 
+  /**
+   * Nobody watched the door (the board was away, or the kiosk was off): an unattended kiosk cannot
+   * know it stayed shut, so it latches. Returns whether this call set the latch.
+   */
+  unwatched(): boolean {
+    const latchedNow = !this.latch;
+    this.latch = true;
+    return latchedNow;
+  }
+
   /** Technician reset. */
   clear(): Result<void, TamperClearError> {
     if (this.open === undefined) return err({ kind: 'door_unknown' });

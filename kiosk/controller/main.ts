@@ -18,6 +18,7 @@ import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
+import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
@@ -31,6 +32,7 @@ import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate } from './photo';
 import { createCardCheck } from './card-check';
 import { createStaffSession } from './staff-session';
+import type { AuditInput } from './store/audit';
 import { openStore, type OpenStoreError, type Store } from './store/store';
 
 /**
@@ -98,7 +100,10 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     stops.push(() => encoder.close());
     const photoGate = createPhotoGate();
     stops.push(async () => photoGate.close());
-    const board = openBoard(config, world, devices, store, log);
+    const audit = safeAudit(store, log);
+    const stopFaultAudit = auditDeviceFaults(devices, audit);
+    stops.push(async () => stopFaultAudit());
+    const board = await openBoard(config, world, devices, store, audit, log);
     stops.push(() => board.close());
     const operators = createOperatorService(store, { clock });
     const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
@@ -253,21 +258,45 @@ export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'att
   return 'ready';
 }
 
-function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, log: LogSink): KioskBoard {
-  const board = connectKioskBoard({ path: pathFor(config, world, 'board'), log });
-  board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'door was opened: a technician must clear it' : ''));
+async function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, audit: SafeAudit, log: LogSink): Promise<KioskBoard> {
+  // The alarm outlives a restart: only a technician's clear ends it, not a power cycle.
+  const [lastAlarm] = await store.readAudit({ eventIds: ['tamper-detected', 'tamper-cleared'], newest: true, limit: 1 });
+  // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
+  const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
+  const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
+  const board = connectKioskBoard({
+    path: pathFor(config, world, 'board'),
+    log,
+    tamperLatched: lastAlarm?.eventId === 'tamper-detected',
+    latchWhenUnwatched: config.mode === 'self-service',
+    firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1,
+  });
+  board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'the tamper alarm is set: a technician must clear it' : ''));
   board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
   board.on('tamper', (event) => {
-    devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');
-    if (event.open) void store.appendAudit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched } });
+    if (!event.unwatched) devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');
+    if (event.open || event.unwatched) void audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched, cause: event.open ? 'door-opened' : 'board-lost' } });
   });
   // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
   board.setCashInhibit(true);
   board.on('note', (note) => {
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
-    void store.appendAudit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+    void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
   });
   return board;
+}
+
+type SafeAudit = (input: AuditInput) => Promise<void>;
+
+/** For audit rows written from device events: a failed write is logged loudly, never an unhandled rejection. */
+function safeAudit(store: Store, log: LogSink): SafeAudit {
+  return async (input) => {
+    try {
+      await store.appendAudit(input);
+    } catch (error) {
+      log({ eventId: 'store-audit-failed', disposition: 'failure', message: `audit row ${input.eventId} not written: ${(error as Error).message}` });
+    }
+  };
 }
 
 /** What to do about a store that will not open, in words a technician can act on. */

@@ -30,7 +30,7 @@ describe('tamper switch', () => {
     expect(await kiosk.controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
   };
 
-  it('goes out of service when the door opens, and only a technician puts it back', async () => {
+  it('goes out of service when the door opens, stays so across a restart, and only a technician puts it back', async () => {
     await signIn('staff', '271828');
     expect(kiosk.controller.snapshot().outOfService).toBeNull();
 
@@ -45,6 +45,11 @@ describe('tamper switch', () => {
     expect(await kiosk.controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/only a technician/) });
 
     await kiosk.controller.command({ type: 'sign-out' });
+    // A restart (or a power cycle) does not clear the alarm.
+    await kiosk.stop();
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0' }));
+    await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'fault', 15_000, 'the I/O board did not come back latched');
+    expect(kiosk.controller.snapshot().outOfService).not.toBeNull();
     await signIn('technician', '161803');
     expect(await kiosk.controller.command({ type: 'clear-tamper' })).toEqual({ accepted: true });
     expect(kiosk.controller.snapshot().outOfService).toBeNull();
@@ -52,5 +57,8 @@ describe('tamper switch', () => {
     const audit = (await kiosk.store.readAudit()).map((entry) => entry.eventId);
     expect(audit).toContain('tamper-detected');
     expect(audit).toContain('tamper-cleared');
+    // The board's fault (the open door) and its recovery are in the audit log too.
+    const boardFaults = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'device-fault' && entry.details['device'] === 'board');
+    expect(boardFaults.map((entry) => entry.disposition)).toContain('failure');
   });
 });

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 async function boardOnSimulator(
-  options: { betweenNotesMs?: number } = {},
+  options: { betweenNotesMs?: number; latchWhenUnwatched?: boolean } = {},
 ): Promise<{ sim: BoardSimulator & { hostPath: string }; board: KioskBoard; logs: LogEvent[] }> {
   const sim = await startBoardSimulatorOnPty({
     ...(options.betweenNotesMs === undefined ? {} : { betweenNotesMs: options.betweenNotesMs }),
@@ -27,6 +27,7 @@ async function boardOnSimulator(
     path: sim.hostPath,
     log: (event) => logs.push(event),
     reopenIntervalMs: 100,
+    ...(options.latchWhenUnwatched ? { latchWhenUnwatched: true } : {}),
   });
   cleanup.push(() => board.close());
   await board.waitUntilConnected();
@@ -168,6 +169,32 @@ describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
     expect(events).toEqual(['disconnected', 'connected']);
     expect(sim.handshakes).toBe(2);
     await until(() => sim.pinValue(pins.statusLight.green) === 1 && sim.pinValue(pins.billInhibit) === 0, 'outputs restored');
+  });
+
+  it('on an unattended kiosk, latches out of service when the board is lost (the door was not watched meanwhile)', async () => {
+    const { sim, board } = await boardOnSimulator({ latchWhenUnwatched: true });
+    const tamper: TamperEvent[] = [];
+    board.on('tamper', (event) => tamper.push(event));
+    expect(board.tamperLatched).toBe(false);
+    await sim.unplug();
+    await until(() => tamper.length === 1, 'the unwatched latch');
+    expect(tamper).toEqual([{ open: false, latched: true, unwatched: true }]);
+    await sim.replug();
+    await board.waitUntilConnected();
+    expect(board.tamperLatched).toBe(true);
+    expect(board.status).toBe('out-of-service');
+    await until(() => board.doorOpen === false, 'the door reading');
+    expect(board.clearTamper()).toEqual({ ok: true, value: undefined });
+  });
+
+  it('starts latched when the kiosk restarts with an uncleared alarm', async () => {
+    const sim = await startBoardSimulatorOnPty({});
+    cleanup.push(() => sim.close());
+    const board = connectKioskBoard({ path: sim.hostPath, tamperLatched: true, reopenIntervalMs: 100 });
+    cleanup.push(() => board.close());
+    await board.waitUntilConnected();
+    expect(board.tamperLatched).toBe(true);
+    await until(() => sim.pinValue(pins.billInhibit) === 1, 'the acceptor inhibited while out of service');
   });
 
   it('notices a board that goes silent on a port that stays, and reattaches when it answers again', async () => {

@@ -183,13 +183,17 @@ export interface ReadAuditOptions {
   readonly limit?: number;
   /** The newest `limit` rows instead of the oldest after `afterSeq`. */
   readonly newest?: boolean;
+  /** Only these events (e.g. the tamper alarms, to restore the latch at start). */
+  readonly eventIds?: readonly string[];
 }
 
 export async function readAudit(db: Database, options: ReadAuditOptions = {}): Promise<AuditEntry[]> {
   const limit = options.limit ?? 100;
+  const events = options.eventIds ?? [];
+  const only = events.length > 0 ? ` AND event_id IN (${events.map(() => '?').join(', ')})` : '';
   const rows = options.newest
-    ? await db.all<AuditRow>('SELECT * FROM (SELECT * FROM audit ORDER BY seq DESC LIMIT ?) ORDER BY seq', [limit])
-    : await db.all<AuditRow>('SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?', [options.afterSeq ?? 0, limit]);
+    ? await db.all<AuditRow>(`SELECT * FROM (SELECT * FROM audit WHERE seq > ?${only} ORDER BY seq DESC LIMIT ?) ORDER BY seq`, [options.afterSeq ?? 0, ...events, limit])
+    : await db.all<AuditRow>(`SELECT * FROM audit WHERE seq > ?${only} ORDER BY seq LIMIT ?`, [options.afterSeq ?? 0, ...events, limit]);
   return rows.map((row) => ({
     seq: row.seq,
     id: row.id,

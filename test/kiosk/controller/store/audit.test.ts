@@ -25,6 +25,17 @@ describe('store: audit log', () => {
     await t.reopen({ auditOpen: false });
   }
 
+  it('reads the newest rows of chosen events only', async () => {
+    await t.store.appendAudit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure' });
+    await t.store.appendAudit({ eventId: 'tamper-cleared', operatorId: 'op-tech', disposition: 'success' });
+    await t.store.appendAudit({ eventId: 'cash-box-open', operatorId: 'op-9', disposition: 'success' });
+    const [latest] = await t.store.readAudit({ eventIds: ['tamper-detected', 'tamper-cleared'], newest: true, limit: 1 });
+    expect(latest).toMatchObject({ eventId: 'tamper-cleared', operatorId: 'op-tech' });
+    const opened = await t.store.readAudit({ eventIds: ['cash-box-open'], limit: 1000 });
+    expect(opened.every((entry) => entry.eventId === 'cash-box-open')).toBe(true);
+    expect(opened.length).toBeGreaterThan(1);
+  });
+
   it('verifies an intact chain', async () => {
     const verified = await t.store.verifyAudit();
     expect(verified).toEqual({ ok: true, value: { rows: (await t.store.readAudit({ limit: 1000 })).length } });
