@@ -63,6 +63,8 @@ export async function beginIssuanceJob(context: StoreContext, input: BeginJobInp
       `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?)`,
       [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now],
     );
+    // The application is accepted for processing exactly when its job is journaled: one transaction.
+    await audit({ eventId: 'issuance-application', operatorId: input.operatorId, disposition: 'success', details: { jobId, cardType: input.cardType } });
     await audit({ eventId: 'issuance-job-begin', operatorId: input.operatorId, disposition: 'na', details: { jobId, cardType: input.cardType } });
   });
   return jobId;

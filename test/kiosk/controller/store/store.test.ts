@@ -83,7 +83,7 @@ describe('store: issuances', () => {
     expect(await t.store.pendingJobs()).toEqual([]);
     expect(await t.store.markJobStep(jobId, 'encoded')).toEqual({ ok: false, error: { kind: 'job_closed', jobId, step: 'committed' } });
     const steps = (await t.store.readAudit()).map((e) => e.eventId);
-    expect(steps).toEqual(expect.arrayContaining(['issuance-job-begin', 'issuance-print', 'issuance-recorded']));
+    expect(steps).toEqual(expect.arrayContaining(['issuance-application', 'issuance-job-begin', 'issuance-print', 'issuance-recorded']));
   });
 
   it('voids a card with its approval recorded in the audit row', async () => {
