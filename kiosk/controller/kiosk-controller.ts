@@ -4,12 +4,15 @@ import type {
   Bilingual,
   CardCheckView,
   KioskCommand,
+  KioskMode,
   KioskSnapshot,
   PhotoCheckView,
   Screen,
+  SelfServiceView,
   SessionView,
   VoidReason,
 } from '../../shared/contract/kiosk-api';
+import { emptyApplicationForm } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
@@ -17,6 +20,8 @@ import { permission, type Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
+import type { SelfService } from './self-service/own-card';
+import { unattendedRefusal } from './self-service/unattended-commands';
 import type { StaffSession } from './staff-session';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -55,6 +60,12 @@ export interface ControllerOptions {
   readonly cardCheck?: CardCheck;
   /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
   readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
+  /**
+   * Self-service mode: while nobody is signed in the kiosk is unattended — citizens look at their
+   * own card, every staff command is refused and the snapshot carries nobody's data. Without it
+   * the kiosk is staffed.
+   */
+  readonly selfService?: SelfService;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null };
@@ -65,6 +76,17 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
+  const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
+  /** Self-service mode with no staff signed in: the public, unattended kiosk. */
+  const unattended = (): boolean => options.selfService !== undefined && !options.session?.operators.current();
+  const current = (): KioskSnapshot => {
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version, mode);
+    if (!options.selfService) return snapshot;
+    // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
+    const selfService = options.selfService.view();
+    if (!unattended()) return snapshot;
+    return publicSnapshot(snapshot, snapshot.session.state === 'signed-out' ? selfService : null);
+  };
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
   let lastScreen: Screen = 'home';
@@ -75,7 +97,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const publish = (): void => {
     version += 1;
     if (!actor.getSnapshot().matches({ photo: 'waiting' })) live = null;
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version);
+    const snapshot = current();
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
       lastScreen = snapshot.screen;
@@ -89,6 +111,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeDevices = devices.onChange(publish);
   const unsubscribeSession = staff?.onChange(publish);
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
+  const unsubscribeSelfService = options.selfService?.onChange(publish);
   actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -149,9 +172,19 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
 
   return {
-    snapshot: () => toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version),
+    snapshot: current,
     async command(command) {
+      if (unattended()) {
+        const refusal = unattendedRefusal(command);
+        if (refusal) {
+          log({ eventId: 'self-service-command-refused', disposition: 'failure', message: `'${command.type}' refused: nobody is signed in` });
+          return { accepted: false, reason: refusal };
+        }
+      }
       switch (command.type) {
+        case 'dismiss-card':
+          options.selfService?.dismiss();
+          return { accepted: true };
         case 'camera':
           options.cameraLive?.(command.live);
           return { accepted: true };
@@ -209,11 +242,11 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       return send(command);
     },
     documentRead(fields, problems) {
-      if (staff && !staff.current()) return false;
+      if (unattended() || (staff && !staff.current())) return false;
       staff?.touch();
       return send({ type: 'document-read', fields, problems }).accepted;
     },
-    preview: () => actor.getSnapshot().context.preview?.frontPng ?? null,
+    preview: () => (unattended() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -227,6 +260,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeDevices();
       unsubscribeSession?.();
       unsubscribeCardCheck?.();
+      unsubscribeSelfService?.();
       actor.stop();
     },
   };
@@ -250,6 +284,7 @@ function toSnapshot(
   outOfService: Bilingual | null,
   cardCheck: CardCheckView | null,
   version: number,
+  mode: KioskMode,
 ): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
@@ -267,6 +302,8 @@ function toSnapshot(
   const latest = context.photo.latest;
   return {
     screen,
+    mode,
+    selfService: null,
     session,
     outOfService,
     cardCheck,
@@ -298,6 +335,24 @@ function toSnapshot(
       ? { kind: context.error.kind, message: context.error.bilingual, canRetry: context.error.canRetry }
       : null,
     devices: devices.all(),
+  };
+}
+
+/**
+ * The snapshot of the unattended kiosk: the self-service view, and nothing of the last person
+ * staff served (their form, photo, card face, result, a card checked) — the UI is public now.
+ */
+function publicSnapshot(snapshot: KioskSnapshot, selfService: SelfServiceView | null): KioskSnapshot {
+  return {
+    ...snapshot,
+    selfService,
+    cardCheck: null,
+    application: { form: emptyApplicationForm, source: 'manual', documentProblems: [], eligibility: null, problems: [], fee: 0 },
+    photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
+    previewUrl: null,
+    issuing: null,
+    result: null,
+    error: null,
   };
 }
 

@@ -31,6 +31,8 @@ import { createOperatorService } from './auth/operator-service';
 import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate } from './photo';
 import { createCardCheck } from './card-check';
+import { selfServiceClosure } from './self-service/closure';
+import { createSelfService } from './self-service/own-card';
 import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { openStore, type OpenStoreError, type Store } from './store/store';
@@ -117,6 +119,16 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     stops.push(async () => staff.stop());
     const cardCheck = createCardCheck({ counter, store, chipMasterKey, active: () => operators.current() !== null && staff.view().approval === null });
     stops.push(async () => cardCheck.stop());
+    // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
+    const selfService = config.mode === 'self-service'
+      ? createSelfService({
+          counter, chipMasterKey, clock, log,
+          cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
+          staffPresent: () => staff.view().state !== 'signed-out',
+          closure: () => selfServiceClosure(devices.all().board.state, board.tamperLatched),
+        })
+      : null;
+    if (selfService) stops.push(async () => selfService.stop());
 
     const machine = issuanceMachine.provide({
       actors: issuanceActors({
@@ -133,6 +145,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       },
       session: { staff, operators },
       cardCheck,
+      ...(selfService ? { selfService } : {}),
       outOfService: () =>
         board.tamperLatched
           ? { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' }

@@ -82,6 +82,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('void-card'), cardNumber: z.string().regex(/^\d{16}$/, 'a 16-digit card number'), reason: z.enum(voidReasons) }),
   /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
   z.object({ type: z.literal('clear-tamper') }),
+  /** Self-service: the citizen is done looking at their own card ("Done"): the screen clears at once. */
+  z.object({ type: z.literal('dismiss-card') }),
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -137,10 +139,55 @@ export type CardCheckView =
     }
   | { readonly verified: false; readonly problem: Bilingual };
 
+/**
+ * `staffed`: an operator signs in and issues cards. `self-service`: unattended; a citizen taps their
+ * own card; staff may still sign in to serve.
+ */
+export type KioskMode = 'staffed' | 'self-service';
+
+/** Why the unattended kiosk is out of service (the UI words it in every language). */
+export type SelfServiceClosure = 'board-disconnected' | 'tamper';
+
+/** What a self-service card look-up could not do, as a code the UI words kindly in every language. */
+export type SelfServiceProblem = 'not-a-citizen-card' | 'unreadable' | 'several-cards';
+
+/**
+ * A citizen's own card as the unattended kiosk shows it: the chip's data and the kiosk's status
+ * only. Never a name, an ID number or the whole card number (only its last 4 digits); no balance
+ * for a card that is hot-listed or void.
+ */
+export interface SelfServiceCardView {
+  readonly last4: string;
+  readonly cardType: string;
+  readonly scheme: string;
+  readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+  readonly expiresOn: string;
+  /** True once the expiry date has passed. */
+  readonly expired: boolean;
+  /** NT dollars on the chip; null when the card must not be used (hot-listed or void). */
+  readonly balance: number | null;
+}
+
+/** The unattended home screen: waiting for a card, a card on show, a kind problem, or out of service. */
+export type SelfServiceView =
+  | { readonly state: 'ready' }
+  | { readonly state: 'reading' }
+  /** `showSeconds`: how long it stays on show unless the card is taken away first. */
+  | { readonly state: 'card'; readonly card: SelfServiceCardView; readonly showSeconds: number }
+  | { readonly state: 'problem'; readonly problem: SelfServiceProblem }
+  | { readonly state: 'out-of-service'; readonly reason: SelfServiceClosure };
+
 export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
 
 export interface KioskSnapshot {
   readonly screen: Screen;
+  readonly mode: KioskMode;
+  /**
+   * Self-service mode with nobody signed in: the unattended home. Null otherwise (staffed mode, or
+   * staff signed in), and then the rest of the snapshot is the staffed one. While it is set the
+   * snapshot carries nobody's application, photo, result or card check.
+   */
+  readonly selfService: SelfServiceView | null;
   readonly session: SessionView;
   /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
   readonly outOfService: Bilingual | null;
