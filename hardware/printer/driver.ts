@@ -159,6 +159,13 @@ class EvolisPrinter implements CardPrinter {
     });
   }
 
+  insertToContactless(): Promise<Result<void, PrinterError>> {
+    return this.exclusive(async () => {
+      const inserted = await this.expectOk('Si', [], 'insert');
+      return inserted.ok ? this.expectOk('Sic', [], 'move') : inserted;
+    });
+  }
+
   ejectCard(): Promise<Result<void, PrinterError>> {
     return this.exclusive(() => this.expectOk('Se', [], 'move'));
   }

@@ -129,6 +129,11 @@ export interface CardPrinter {
   lastStatus(): PrinterStatus;
   /** Takes a card from the feeder, prints the job and parks the card at the contactless station. */
   printCard(job: PrintJob): Promise<Result<PrintReceipt, PrinterError>>;
+  /**
+   * Takes a blank card from the feeder (`Si`) and parks it at the contactless station (`Sic`) without
+   * printing: for chip-only work, e.g. encoding pre-printed stock.
+   */
+  insertToContactless(): Promise<Result<void, PrinterError>>;
   /** Ejects the card to the exit slot (`Se`). */
   ejectCard(): Promise<Result<void, PrinterError>>;
   /** Sends the card to the reject box (`Ser`). */

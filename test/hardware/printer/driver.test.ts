@@ -95,6 +95,16 @@ describe('card printer driver over a real pty', () => {
     expect(sim.printedCards()[0]?.disposition).toBe('ejected');
   });
 
+  it('takes a blank card to the contactless station without printing (golden exchanges 2 and 5), and says when the feeder is empty', async () => {
+    const { printer, sim } = await setup({ cards: 1, ribbonPrints: 10 });
+    expect(await printer.insertToContactless()).toEqual({ ok: true, value: undefined });
+    expect(sim.state()).toMatchObject({ card: 'contactless-station', cardsInFeeder: 0, ribbonPrintsLeft: 10 });
+    expect(await printer.status()).toMatchObject({ ok: true, value: { card: 'contactless-station' } });
+    expect(await printer.ejectCard()).toEqual({ ok: true, value: undefined });
+    expect(await printer.insertToContactless()).toMatchObject({ ok: false, error: { kind: 'feeder_empty', command: 'Si' } });
+    expect(sim.state()).toMatchObject({ card: 'none' });
+  });
+
   it('reports an empty feeder and a spent ribbon as typed errors', async () => {
     const { printer, sim } = await setup({ cards: 0 });
     expect(await printer.printCard(colourJob())).toMatchObject({ ok: false, error: { kind: 'feeder_empty', command: 'Ss' } });
