@@ -25,19 +25,32 @@ export interface Assessment {
 
 export interface PhotoVerdict {
   readonly passed: boolean;
+  /** The gate's checks; `one-face` passed means exactly one face was found (what an override needs). */
   readonly checks: readonly PhotoCheckView[];
-  /** The photo as it will be printed (cropped to the card's photo box). */
+  /** The photo as it will be printed (cropped around the one face to the card's photo box). */
   readonly cardPhoto: Uint8Array | null;
   /** The 35 × 45 mm archive copy kept with the issuance record. */
   readonly archivePhoto: Uint8Array | null;
-  /** For a replacement: the new photo against the one on file (null when there is none to compare). */
+  /** For a replacement: the new photo against the one on file (null when there is no photo on file). */
   readonly faceMatch: FaceMatch | null;
 }
 
-export interface FaceMatch {
-  readonly match: boolean;
-  readonly distance: number;
-  readonly threshold: number;
+/**
+ * A replacement's face comparison. `unavailable` (no face found in one of the photos, unreadable
+ * photo on file) says why instead of hiding it; it carries `match: false` and `distance: NaN` so the
+ * operator is asked to check the person, as on a mismatch.
+ */
+export type FaceMatch =
+  | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
+  | { readonly verdict: 'unavailable'; readonly match: false; readonly distance: number; readonly threshold: number; readonly reason: Bilingual };
+
+/** Where a captured photo came from: a camera frame, or a file the operator imported (framed loosely). */
+export type PhotoSource = 'camera' | 'import';
+
+/** An accepted photo that failed the gate: the operator's reason and the approving supervisor, if any. */
+export interface PhotoOverride {
+  readonly reason: string;
+  readonly approvedBy: string | null;
 }
 
 export interface CardPreview {
@@ -53,7 +66,7 @@ export interface IssuanceJob {
   readonly assessment: Assessment;
   readonly photo: Uint8Array | null;
   readonly archivePhoto: Uint8Array | null;
-  readonly photoOverrideReason: string | null;
+  readonly photoOverride: PhotoOverride | null;
   readonly preview: CardPreview;
 }
 
@@ -62,8 +75,8 @@ export type IssuanceEvent =
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
   | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
   | { type: 'submit-application' }
-  | { type: 'capture-photo'; image: Uint8Array }
-  | { type: 'override-photo'; reason: string }
+  | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource }
+  | { type: 'override-photo'; reason: string; approvedBy?: string | null }
   | { type: 'retake-photo' }
   | { type: 'confirm-print' }
   | { type: 'retry' }
@@ -80,8 +93,8 @@ export interface IssuanceContext {
     attempts: number;
     best: { image: Uint8Array; verdict: PhotoVerdict; score: number } | null;
     latest: PhotoVerdict | null;
-    pending: Uint8Array | null;
-    overrideReason: string | null;
+    pending: { image: Uint8Array; source: PhotoSource } | null;
+    override: PhotoOverride | null;
   };
   preview: CardPreview | null;
   jobId: string | null;
@@ -101,7 +114,7 @@ function initialContext(): IssuanceContext {
     source: 'manual',
     documentProblems: [],
     assessment: notAssessed,
-    photo: { attempts: 0, best: null, latest: null, pending: null, overrideReason: null },
+    photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
     preview: null,
     jobId: null,
     completed: [],
@@ -116,8 +129,31 @@ const notProvided = (name: string) =>
     throw new Error(`the ${name} actor was not provided by the composition root`);
   });
 
+
+const oneFaceFound = (verdict: PhotoVerdict): boolean => verdict.checks.some((check) => check.id === 'one-face' && check.passed);
+
+/**
+ * Why the operator may not accept the best failed photo now, or null when they may. An override
+ * needs the attempts used up and a best attempt with exactly one face, cropped around it (the other
+ * checks may fail: the nursing-home exception); a frame without a face is never a card photo.
+ */
+export function photoOverrideRefusal(context: IssuanceContext): Bilingual | null {
+  const best = context.photo.best;
+  if (context.photo.attempts < maxPhotoAttempts || best === null) {
+    return { zh: `請先拍攝 ${maxPhotoAttempts} 次，才能以例外核准照片`, en: `Take ${maxPhotoAttempts} attempts before accepting a photo by exception` };
+  }
+  if (!oneFaceFound(best.verdict) || best.verdict.cardPhoto === null || best.verdict.archivePhoto === null) {
+    return {
+      zh: '每一次拍攝都沒有找到唯一一張清楚的臉，這張照片不能以例外核准；請取消後重新申辦並重新拍照',
+      en: 'No attempt shows exactly one face, so no photo can be accepted by exception: cancel, start again and retake the photo',
+    };
+  }
+  return null;
+}
+
+/** The best attempt is one with exactly one face (the only kind an override may accept), then the most checks passed. */
 function photoScore(verdict: PhotoVerdict): number {
-  return verdict.checks.filter((check) => check.passed).length;
+  return (oneFaceFound(verdict) ? verdict.checks.length + 1 : 0) + verdict.checks.filter((check) => check.passed).length;
 }
 
 function job(context: IssuanceContext): IssuanceJob {
@@ -126,9 +162,10 @@ function job(context: IssuanceContext): IssuanceJob {
     jobId: context.jobId,
     form: context.form,
     assessment: context.assessment,
-    photo: context.photo.best?.verdict.cardPhoto ?? context.photo.best?.image ?? null,
-    archivePhoto: context.photo.best?.verdict.archivePhoto ?? context.photo.best?.image ?? null,
-    photoOverrideReason: context.photo.overrideReason,
+    // Only the crops around the face are ever printed or kept, never the raw frame.
+    photo: context.photo.best?.verdict.cardPhoto ?? null,
+    archivePhoto: context.photo.best?.verdict.archivePhoto ?? null,
+    photoOverride: context.photo.override,
     preview: context.preview,
   };
 }
@@ -143,7 +180,7 @@ export const issuanceMachine = setup({
       typeof fromPromise<Assessment, { form: ApplicationForm }>
     >,
     evaluatePhoto: notProvided('evaluatePhoto') as unknown as ReturnType<
-      typeof fromPromise<PhotoVerdict, { image: Uint8Array; form: ApplicationForm; replacement: boolean }>
+      typeof fromPromise<PhotoVerdict, { image: Uint8Array; source: PhotoSource; form: ApplicationForm; replacement: boolean }>
     >,
     beginJob: notProvided('beginJob') as unknown as ReturnType<typeof fromPromise<string, { form: ApplicationForm }>>,
     renderCard: notProvided('renderCard') as unknown as ReturnType<
@@ -173,7 +210,7 @@ export const issuanceMachine = setup({
   guards: {
     canSubmit: ({ context }) => context.assessment.problems.length === 0 && context.assessment.eligibility !== null,
     photoPassed: ({ event }) => (event as unknown as { output: PhotoVerdict }).output.passed,
-    canOverridePhoto: ({ context }) => context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
+    canOverridePhoto: ({ context }) => photoOverrideRefusal(context) === null,
     canCapture: ({ context }) => context.photo.attempts < maxPhotoAttempts,
     canRetry: ({ context }) => context.error?.canRetry ?? false,
     failedAt: ({ context }, step: IssuingStep) => context.failedStep === step,
@@ -233,13 +270,19 @@ export const issuanceMachine = setup({
               target: 'evaluating',
               guard: 'canCapture',
               actions: assign({
-                photo: ({ context, event }) => ({ ...context.photo, attempts: context.photo.attempts + 1, pending: event.image }),
+                photo: ({ context, event }) => ({
+                  ...context.photo,
+                  attempts: context.photo.attempts + 1,
+                  pending: { image: event.image, source: event.source ?? 'camera' },
+                }),
               }),
             },
             'override-photo': {
               target: '#issuance.review',
               guard: 'canOverridePhoto',
-              actions: assign({ photo: ({ context, event }) => ({ ...context.photo, overrideReason: event.reason }) }),
+              actions: assign({
+                photo: ({ context, event }) => ({ ...context.photo, override: { reason: event.reason, approvedBy: event.approvedBy ?? null } }),
+              }),
             },
           },
         },
@@ -247,7 +290,8 @@ export const issuanceMachine = setup({
           invoke: {
             src: 'evaluatePhoto',
             input: ({ context }) => ({
-              image: context.photo.pending ?? new Uint8Array(),
+              image: context.photo.pending?.image ?? new Uint8Array(),
+              source: context.photo.pending?.source ?? 'camera',
               form: context.form,
               replacement: context.assessment.action === 'replacement',
             }),
@@ -259,7 +303,7 @@ export const issuanceMachine = setup({
                   photo: ({ context, event }) => ({
                     ...context.photo,
                     latest: event.output,
-                    best: { image: context.photo.pending ?? new Uint8Array(), verdict: event.output, score: Number.POSITIVE_INFINITY },
+                    best: { image: context.photo.pending?.image ?? new Uint8Array(), verdict: event.output, score: Number.POSITIVE_INFINITY },
                     pending: null,
                   }),
                 }),
@@ -273,7 +317,7 @@ export const issuanceMachine = setup({
                     return {
                       ...context.photo,
                       latest: event.output,
-                      best: keep ? context.photo.best : { image: context.photo.pending ?? new Uint8Array(), verdict: event.output, score },
+                      best: keep ? context.photo.best : { image: context.photo.pending?.image ?? new Uint8Array(), verdict: event.output, score },
                       pending: null,
                     };
                   },
@@ -312,7 +356,7 @@ export const issuanceMachine = setup({
             input: ({ context }) => ({
               jobId: context.jobId ?? '',
               form: context.form,
-              photo: context.photo.best?.verdict.cardPhoto ?? context.photo.best?.image ?? null,
+              photo: context.photo.best?.verdict.cardPhoto ?? null,
             }),
             onDone: { target: 'ready', actions: assign({ preview: ({ event }) => event.output }) },
             onError: { target: '#issuance.failed', actions: { type: 'failAt', params: 'rendering' as const } },
@@ -335,7 +379,7 @@ export const issuanceMachine = setup({
           exit: assign({
             jobId: null,
             preview: null,
-            photo: ({ context }) => ({ ...context.photo, overrideReason: null }),
+            photo: ({ context }) => ({ ...context.photo, override: null }),
           }),
         },
       },

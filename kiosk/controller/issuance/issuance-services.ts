@@ -5,19 +5,20 @@ import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import type { Clock } from '../../../shared/clock';
-import type { ApplicationForm } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, Bilingual } from '../../../shared/contract/kiosk-api';
+import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
 import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
-import { compareFaces, cropToArchive, cropToCardPhoto, type PhotoGate } from '../photo';
+import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, type FaceCompareError, type PhotoGate } from '../photo';
 import type { Store } from '../store/store';
 import { assessApplication } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import { IssuanceStepError } from './issuance-errors';
-import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
+import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoSource, PhotoVerdict } from './issuance-machine';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -62,20 +63,26 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
     if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
   };
 
-  /** A replacement's new photo against the photo kept from the person's previous card of that type. */
+  /**
+   * A replacement's new photo against the photo kept from the person's previous card of that type;
+   * null only when there is no photo on file. A comparison that cannot be made says why.
+   */
   const compareWithPhotoOnFile = async (photo: Buffer, form: ApplicationForm): Promise<FaceMatch | null> => {
     if (!form.cardType) return null;
     const onFile = await store.photoOnFile(checkTaiwanId(form.idNumber).id, form.cardType);
     if (!onFile) return null;
-    const compared = await compareFaces(photo, onFile);
-    if (!compared.ok) return null;
+    const compared = await compareFaces(photo, onFile, { config: devices.photoGate.config });
+    if (!compared.ok) {
+      devices.log({ eventId: 'issuance-face-compared', disposition: 'failure', message: `replacement photo could not be compared: ${compared.error.kind} in the ${compared.error.image === 'a' ? 'new photo' : 'photo on file'}` });
+      return { verdict: 'unavailable', match: false, distance: Number.NaN, threshold: defaultMatchThreshold, reason: faceCompareProblem(compared.error) };
+    }
     devices.log({
       eventId: 'issuance-face-compared',
       disposition: compared.value.match ? 'success' : 'failure',
       message: `replacement photo ${compared.value.match ? 'matches' : 'does NOT match'} the photo on file`,
       distance: Math.round(compared.value.distance * 1000) / 1000,
     });
-    return { match: compared.value.match, distance: compared.value.distance, threshold: compared.value.threshold };
+    return { verdict: compared.value.match ? 'match' : 'mismatch', match: compared.value.match, distance: compared.value.distance, threshold: compared.value.threshold };
   };
 
   return {
@@ -91,19 +98,18 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       }),
     ),
 
-    evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array; form: ApplicationForm; replacement: boolean } }): Promise<PhotoVerdict> => {
-      const image = Buffer.from(input.image);
-      const verdict = await devices.photoGate.evaluate(image);
-      const crop = verdict.face ? { face: verdict.face } : {};
-      const [card, archive] = verdict.readable
-        ? await Promise.all([cropToCardPhoto(image, photoBox, crop), cropToArchive(image, crop)])
-        : [null, null];
+    evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array; source: PhotoSource; form: ApplicationForm; replacement: boolean } }): Promise<PhotoVerdict> => {
+      const { verdict, image } = await evaluateCapture(devices.photoGate, Buffer.from(input.image), input.source);
+      // Crops only around exactly one face (a passed photo, or one an operator may accept by exception).
+      const crop = verdict.faceCount === 1 && verdict.face ? { face: verdict.face, config: devices.photoGate.config } : null;
+      const [card, archive] = crop ? await Promise.all([cropToCardPhoto(image, photoBox, crop), cropToArchive(image, crop)]) : [null, null];
       return {
         passed: verdict.passed,
         checks: verdict.checks.map((check) => ({ id: check.id, passed: check.passed, value: check.value, threshold: check.threshold, message: check.message })),
         cardPhoto: card?.ok ? new Uint8Array(card.value) : null,
         archivePhoto: archive?.ok ? new Uint8Array(archive.value) : null,
-        faceMatch: verdict.passed && input.replacement && archive?.ok ? await compareWithPhotoOnFile(archive.value, input.form) : null,
+        // Every usable photo of a replacement is compared, passed or not (an override is no less a new face).
+        faceMatch: input.replacement && archive?.ok ? await compareWithPhotoOnFile(archive.value, input.form) : null,
       };
     }),
 
@@ -199,12 +205,10 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
         ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
         fee: assessment.fee,
         operatorId: operatorId(),
+        ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
       });
       if (!recorded.ok) {
         throw new IssuanceStepError(`store_${recorded.error.kind}`, { zh: '製卡紀錄無法儲存，請聯絡督導', en: `The issuance could not be recorded (${recorded.error.kind}): call a supervisor` }, recorded.error.kind === 'job_not_open' ? false : true);
-      }
-      if (input.photoOverrideReason) {
-        await store.appendAudit({ eventId: 'issuance-photo-override', operatorId: operatorId(), disposition: 'success', details: { jobId: input.jobId, reason: input.photoOverrideReason } });
       }
     }),
 
@@ -221,6 +225,19 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       }
     }),
   };
+}
+
+/** What the operator reads when a replacement's photos could not be compared. */
+function faceCompareProblem(error: FaceCompareError): Bilingual {
+  const which = error.image === 'a' ? { zh: '新照片', en: 'the new photo' } : { zh: '檔案中的舊照片', en: 'the photo on file' };
+  switch (error.kind) {
+    case 'no_face':
+      return { zh: `無法比對臉部：${which.zh}找不到臉，請親自核對申請人`, en: `The faces could not be compared (no face found in ${which.en}): check the applicant in person` };
+    case 'unreadable_image':
+      return { zh: `無法比對臉部：${which.zh}無法讀取，請親自核對申請人`, en: `The faces could not be compared (${which.en} cannot be read): check the applicant in person` };
+    default:
+      return assertNever(error);
+  }
 }
 
 function cardTypeOf(form: ApplicationForm): CardType {

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { err, ok, type Result } from '../../../shared/result';
+
 /**
  * Every threshold of the ID-photo gate in one place. Values are calibrated on the fixtures in
  * test/fixtures/photos (a 640 × 480 camera frame) and the Taiwan ID-photo rule of
@@ -62,4 +65,61 @@ export function resolvePhotoGateConfig(overrides: PhotoGateConfigOverrides = {})
     merged[key] = typeof base === 'object' && base !== null ? { ...base, ...(value as object) } : value;
   }
   return merged as unknown as PhotoGateConfig;
+}
+
+const share = z.number().min(0).max(1);
+const nonNegative = z.number().finite().min(0);
+const luminance = z.number().min(0).max(255);
+const degrees = z.number().min(0).max(90);
+const group = <S extends z.ZodRawShape>(shape: S) => z.object(shape).partial().strict();
+
+/** What `kiosk.config.json`'s `photo` may hold: any subset of the groups and keys of `PhotoGateConfig`. */
+export const photoGateOverridesSchema = z
+  .object({
+    detector: group({
+      inputSize: z.number().int().positive().multipleOf(32),
+      minScore: share,
+      workingSize: z.number().int().min(64),
+    }),
+    crownFactor: z.number().positive().max(3),
+    headHeight: group({ min: share, max: share }),
+    crownMargin: share,
+    photoAspect: z.number().positive().max(2),
+    centred: group({ maxHorizontal: share, maxVertical: share }),
+    frontal: group({ maxYaw: degrees, maxRoll: degrees }),
+    brightness: group({ min: luminance, max: luminance }),
+    contrast: group({ min: share }),
+    sharpness: group({ min: nonNegative, sampleWidth: z.number().int().min(16) }),
+    background: group({ minBrightness: luminance, maxUnevenness: nonNegative }),
+    eyesOpen: group({ minAspect: nonNegative }),
+  })
+  .partial()
+  .strict();
+
+const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((at, key) => (typeof at === 'object' && at !== null ? (at as Record<PropertyKey, unknown>)[key] : undefined), value);
+
+/**
+ * Checks threshold overrides read from a config file (e.g. `config.photo`), for `createPhotoGate({ config })`.
+ * The error names the setting (`headHeight.min`), and the unknown key or the bad value.
+ */
+export function parsePhotoGateOverrides(value: unknown): Result<PhotoGateConfigOverrides, string> {
+  const parsed = photoGateOverridesSchema.safeParse(value ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (issue === undefined) return err('photo settings are invalid');
+    if (issue.code === 'unrecognized_keys') {
+      const names = issue.keys.map((key) => [...issue.path, key].join('.'));
+      return err(`unknown photo setting${names.length > 1 ? 's' : ''} ${names.join(', ')} (known: ${Object.keys(defaultPhotoGateConfig).join(', ')} and their keys)`);
+    }
+    const name = issue.path.map(String).join('.') || 'photo';
+    return err(`photo setting ${name} = ${JSON.stringify(valueAt(value, issue.path)) ?? 'undefined'}: ${issue.message}`);
+  }
+  const overrides = parsed.data as PhotoGateConfigOverrides;
+  const resolved = resolvePhotoGateConfig(overrides);
+  for (const name of ['headHeight', 'brightness'] as const) {
+    const range = resolved[name];
+    if (range.min >= range.max) return err(`photo setting ${name}: min ${range.min} must be below max ${range.max}`);
+  }
+  return ok(overrides);
 }

@@ -2,6 +2,14 @@
 export { createPhotoGate, type PhotoGate, type PhotoGateOptions } from './gate';
 export { cropToArchive, cropToCardPhoto, archivePhotoSize, type CropOptions, type PhotoCropError } from './crop';
 export { compareFaces, defaultMatchThreshold, type FaceComparison, type FaceCompareError } from './compare';
-export { defaultPhotoGateConfig, resolvePhotoGateConfig, type PhotoGateConfig, type PhotoGateConfigOverrides } from './config';
+export {
+  defaultPhotoGateConfig,
+  parsePhotoGateOverrides,
+  photoGateOverridesSchema,
+  resolvePhotoGateConfig,
+  type PhotoGateConfig,
+  type PhotoGateConfigOverrides,
+} from './config';
+export { evaluateCapture, type CaptureEvaluation, type PhotoSource } from './capture';
 export { photoMessages } from './messages';
 export { photoCheckOrder, type FaceGeometry, type PhotoCheck, type PhotoCheckId, type PhotoVerdict } from './verdict';

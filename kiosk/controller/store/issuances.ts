@@ -43,6 +43,11 @@ export interface RecordIssuanceInput {
   readonly operatorId: string | null;
   /** The journaled job this issuance completes: closed as `committed` in the same transaction. */
   readonly jobId?: string;
+  /**
+   * A photo that failed the gate and was accepted by the operator (the nursing-home exception):
+   * audited as `issuance-photo-override` in the same transaction, naming the approving supervisor.
+   */
+  readonly photoOverride?: { readonly reason: string; readonly approvedBy: string | null };
 }
 
 export type RecordIssuanceError =
@@ -141,6 +146,14 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
           cause: input.cause, fee: input.fee, jobId: input.jobId ?? null, withPhoto: input.photoJpeg !== undefined,
         },
       });
+      if (input.photoOverride !== undefined) {
+        await audit({
+          eventId: 'issuance-photo-override',
+          operatorId: input.operatorId,
+          disposition: 'success',
+          details: { issuanceId, jobId: input.jobId ?? null, reason: input.photoOverride.reason, approvedBy: input.photoOverride.approvedBy },
+        });
+      }
       return { issuanceId, cardholderId, hotListedCardNumber: previous?.card_number ?? null };
     });
     return ok(value);
