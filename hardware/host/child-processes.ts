@@ -1,14 +1,54 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /**
  * Every helper process (socat, pcscd, simulators) is started through here so that it is
- * always stopped: on `stop()`, and as a last resort when this process exits.
+ * always stopped: on `stop()`, when this process exits, and — the case `exit` handlers cannot
+ * cover — when this process is killed outright (SIGKILL, an OOM kill, a vitest worker torn down).
+ *
+ * The last case needs the kernel: a child asks with prctl(PR_SET_PDEATHSIG) to be SIGKILLed when
+ * its parent dies. Node cannot run code between fork and exec, so util-linux's `setpriv
+ * --pdeathsig KILL` asks and then execs the command (same pid, so `kill()` still reaches it).
+ * The setting survives exec and `unshare --mount [--map-root-user]` (see hardware/nfc/pcscd.ts):
+ * neither changes credentials in a way that clears it. It is not inherited by the command's own
+ * forks, which is fine for our single-process helpers.
+ * A parent that dies before setpriv's prctl would go unnoticed, so a shell checks that its parent
+ * is still this process before exec'ing the command.
  */
 const running = new Set<ChildProcess>();
 
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+
+/** The exit status of a child whose parent was already gone when it started. */
+export const orphanedAtStartExitCode = 125;
+const guardScript = `[ "$PPID" = "$1" ] || exit ${orphanedAtStartExitCode}; shift; exec "$@"`;
+
+let setprivPath: string | null | undefined;
+/** `setpriv` on PATH (util-linux, always present on Debian); null where there is none. */
+function findSetpriv(): string | null {
+  if (setprivPath !== undefined) return setprivPath;
+  setprivPath = null;
+  if (process.platform !== 'linux') return setprivPath;
+  for (const dir of (process.env['PATH'] ?? '/usr/bin:/bin').split(delimiter)) {
+    const candidate = join(dir, 'setpriv');
+    try {
+      accessSync(candidate, constants.X_OK);
+      setprivPath = candidate;
+      break;
+    } catch {
+      // not in this directory
+    }
+  }
+  return setprivPath;
+}
+
+/** True when children started here die with this process however it dies (Linux with setpriv). */
+export function childrenDieWithParent(): boolean {
+  return findSetpriv() !== null;
+}
 
 export interface ManagedProcess {
   readonly child: ChildProcess;
@@ -19,7 +59,11 @@ export interface ManagedProcess {
 }
 
 export function startProcess(command: string, args: readonly string[], options: SpawnOptions = {}): ManagedProcess {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const setpriv = options.shell ? null : findSetpriv();
+  const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], ...options };
+  const child = setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'KILL', '/bin/sh', '-c', guardScript, 'child-guard', String(process.pid), command, ...args], spawnOptions)
+    : spawn(command, args, spawnOptions);
   running.add(child);
   let output = '';
   const collect = (chunk: Buffer): void => {

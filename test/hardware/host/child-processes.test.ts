@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startProcess, waitFor, type ManagedProcess } from '../../../hardware/host/child-processes';
+import { descendantsOf, isAlive, killIfAlive, readProcess, type ProcessEntry } from './proc-table';
+
+const parentScript = 'test/hardware/host/parent-process.ts';
+/** How long the kernel may take to deliver the parent-death signal and the child to die. */
+const deathDeadlineMs = 2_000;
+const readyTimeoutMs = 20_000;
+
+describe('startProcess', () => {
+  let parent: ChildProcess | undefined;
+  let seen: ProcessEntry[] = [];
+  let managed: ManagedProcess | undefined;
+
+  afterEach(async () => {
+    if (parent?.pid !== undefined && parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
+    killIfAlive(seen);
+    seen = [];
+    await managed?.stop();
+    managed = undefined;
+  });
+
+  /** Starts parent-process.ts with `helper`, waits until it says ready, returns its pid. */
+  async function startParent(helper: 'sleep' | 'pcscd'): Promise<number> {
+    const child = spawn(process.execPath, ['--import', 'tsx', parentScript, helper], { stdio: ['ignore', 'pipe', 'pipe'] });
+    parent = child;
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    await waitFor(() => output.includes('ready') || child.exitCode !== null, readyTimeoutMs, `${helper} parent never got ready: ${output}`);
+    expect(child.exitCode, output).toBeNull();
+    return child.pid!;
+  }
+
+  /** The helper named `comm` under `parentPid`, once it has exec'd (setpriv and sh come first). */
+  async function helperOf(parentPid: number, comm: string): Promise<ProcessEntry> {
+    let helper: ProcessEntry | undefined;
+    await waitFor(
+      () => (helper = descendantsOf(parentPid).find((entry) => entry.comm === comm)) !== undefined,
+      readyTimeoutMs,
+      `no ${comm} under the parent`,
+    );
+    seen.push(helper!);
+    return helper!;
+  }
+
+  it('kills its child when the parent is SIGKILLed (no exit handler runs)', async () => {
+    const parentPid = await startParent('sleep');
+    const sleeper = await helperOf(parentPid, 'sleep');
+    expect(sleeper.ppid).toBe(parentPid);
+
+    parent!.kill('SIGKILL');
+    await waitFor(() => !isAlive(sleeper), deathDeadlineMs, `sleep (pid ${sleeper.pid}) outlived its SIGKILLed parent`);
+  });
+
+  it('kills pcscd, started under unshare, when the parent is SIGKILLed', async () => {
+    const parentPid = await startParent('pcscd');
+    const pcscd = await helperOf(parentPid, 'pcscd');
+    // unshare and sh exec into pcscd without forking: the parent-death setting is still in place.
+    expect(pcscd.ppid).toBe(parentPid);
+
+    parent!.kill('SIGKILL');
+    await waitFor(() => !isAlive(pcscd), deathDeadlineMs, `pcscd (pid ${pcscd.pid}) outlived its SIGKILLed parent`);
+  });
+
+  it('stops the command itself: stop() sends SIGTERM to it, not to a wrapper', async () => {
+    managed = startProcess('sleep', ['600']);
+    const entry = await helperOf(process.pid, 'sleep');
+    expect(entry.pid).toBe(managed.child.pid);
+    await managed.stop();
+    expect(managed.child.signalCode).toBe('SIGTERM');
+    expect(readProcess(entry.pid)?.comm === 'sleep' && isAlive(entry)).toBe(false);
+  });
+
+  it('passes arguments through unchanged and reports a missing command in its output', async () => {
+    managed = startProcess('printf', ['%s|', 'a b', '$HOME', '"q"']);
+    await waitFor(() => managed!.child.exitCode !== null, 5_000, 'printf did not finish');
+    expect(managed.output()).toBe('a b|$HOME|"q"|');
+
+    const missing = startProcess('no-such-command-kiosk', []);
+    await waitFor(() => missing.child.exitCode !== null, 5_000, 'the missing command did not fail');
+    expect(missing.child.exitCode).not.toBe(0);
+    expect(missing.output()).toMatch(/no-such-command-kiosk/);
+  });
+});
