@@ -154,10 +154,13 @@ describe('staffed issuance, end to end', () => {
     expect(await alert.textContent()).toContain('load cards, then press Retry');
     await page.locator('a.dev-link').click();
     await page.locator('.dev-panel').waitFor();
+    await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent()).toContain('feeder 0 cards');
     await shot('failed-with-dev-panel');
+    // The refill, from the dev panel's own button: the panel shows the printer's feeder again.
+    await page.locator('[data-dev="fault-load-cards"]').click();
+    await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent(), { timeout: 10_000 }).toContain('feeder 100 cards');
     await page.locator('.dev-panel button[aria-label="close"]').click();
 
-    await dev({ type: 'printer-fault', fault: 'load-cards' });
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
     expect(kiosk.world!.printer!.printedCards()).toHaveLength(2);
