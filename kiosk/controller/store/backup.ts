@@ -1,8 +1,10 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Clock } from '../../../shared/clock';
 import { systemClock } from '../../../shared/clock';
 import type { LogSink } from '../../../shared/log';
 import { err, ok, type Result } from '../../../shared/result';
+import { readControllerFile } from '../controller-file';
 import type { AuditBreak } from './audit';
 import { openStore, type OpenStoreError } from './store';
 
@@ -16,53 +18,114 @@ export interface RestoreOptions {
 }
 
 export type RestoreError =
+  /** A controller (pid alive) runs on the store's data directory: it holds the database open. */
+  | { readonly kind: 'controller_running'; readonly pid: number; readonly dataDir: string }
   | { readonly kind: 'backup_missing' }
   | { readonly kind: 'key_file_missing' }
   | { readonly kind: 'backup_unusable'; readonly cause: OpenStoreError }
+  /**
+   * Copying, checking or swapping files failed (`message` says why); the store was left as it was, unless
+   * even the roll-back failed: then `previousAt` is where the previous database still is.
+   */
+  | { readonly kind: 'restore_failed'; readonly step: 'copy' | 'audit' | 'swap'; readonly message: string; readonly previousAt: string | null }
   | AuditBreak;
 
-const sidecars = ['', '-wal', '-shm'] as const;
+/** The WAL goes with its database; the -shm index is rebuilt by SQLite from the WAL, so it is dropped. */
+const walSuffix = '-wal';
+const shmSuffix = '-shm';
+const sidecars = ['', walSuffix, shmSuffix] as const;
+
+function removeAll(base: string): void {
+  for (const suffix of sidecars) rmSync(`${base}${suffix}`, { force: true });
+}
 
 /**
  * Replaces the store (closed) by a backup: the backup is copied next to the store, opened with this
- * kiosk's key (wrong key or kiosk refused), migrated, its audit chain verified, and only then moved into
- * place. The replaced database is kept as `<path>.pre-restore-<time>`; the restore itself is audited.
+ * kiosk's key (wrong key or kiosk refused), migrated, its audit chain verified and the restore audited
+ * in that copy; only then is it moved into place, the replaced database kept as
+ * `<path>.pre-restore-<time>`. Either the store is the verified backup or it is left as it was: a
+ * failed move is rolled back. Refused while a controller runs on the store's directory.
  */
 export async function restoreStore(options: RestoreOptions): Promise<Result<{ auditRows: number; previousKeptAs: string | null }, RestoreError>> {
+  // The controller keeps its database at <dataDir>/kiosk.sqlite and announces itself in <dataDir>/controller.json.
+  const dataDir = dirname(resolve(options.path));
+  const running = readControllerFile(dataDir);
+  if (running) return err({ kind: 'controller_running', pid: running.pid, dataDir });
   if (!existsSync(options.backupFile)) return err({ kind: 'backup_missing' });
   if (!existsSync(options.keyFile)) return err({ kind: 'key_file_missing' }); // never mint a new key for old data
   const clock = options.clock ?? systemClock;
   const staging = `${options.path}.restoring`;
-  for (const suffix of sidecars) rmSync(`${staging}${suffix}`, { force: true });
-  copyFileSync(options.backupFile, staging);
-
-  const opened = await openStore({ path: staging, keyFile: options.keyFile, kioskId: options.kioskId, clock, auditOpen: false });
-  if (!opened.ok) {
-    for (const suffix of sidecars) rmSync(`${staging}${suffix}`, { force: true });
-    return err({ kind: 'backup_unusable', cause: opened.error });
-  }
-  const verified = await opened.value.verifyAudit();
-  await opened.value.close();
-  if (!verified.ok) {
-    for (const suffix of sidecars) rmSync(`${staging}${suffix}`, { force: true });
-    return verified;
+  removeAll(staging);
+  try {
+    copyFileSync(options.backupFile, staging);
+  } catch (error) {
+    removeAll(staging);
+    return err({ kind: 'restore_failed', step: 'copy', message: (error as Error).message, previousAt: null });
   }
 
-  let previousKeptAs: string | null = null;
-  if (existsSync(options.path)) {
-    previousKeptAs = `${options.path}.pre-restore-${clock.now().toISOString().replace(/[:.]/g, '-')}`;
-    for (const suffix of sidecars) if (existsSync(`${options.path}${suffix}`)) renameSync(`${options.path}${suffix}`, `${previousKeptAs}${suffix}`);
+  const previousKeptAs = existsSync(options.path) ? `${options.path}.pre-restore-${clock.now().toISOString().replace(/[:.]/g, '-')}` : null;
+  const checked = await verifyAndAudit(staging, options, clock, previousKeptAs !== null).catch((error: unknown) =>
+    err({ kind: 'restore_failed' as const, step: 'audit' as const, message: (error as Error).message, previousAt: null }),
+  );
+  if (!checked.ok) {
+    removeAll(staging);
+    return checked;
   }
-  for (const suffix of sidecars) if (existsSync(`${staging}${suffix}`)) renameSync(`${staging}${suffix}`, `${options.path}${suffix}`);
+  rmSync(`${staging}${shmSuffix}`, { force: true });
 
-  const restored = await openStore({ path: options.path, keyFile: options.keyFile, kioskId: options.kioskId, clock, auditOpen: false, ...(options.log ? { log: options.log } : {}) });
-  if (!restored.ok) return err({ kind: 'backup_unusable', cause: restored.error });
-  await restored.value.appendAudit({
-    eventId: 'store-restore',
-    operatorId: null,
-    disposition: 'success',
-    details: { backupAuditRows: verified.value.rows, previousKept: previousKeptAs !== null },
-  });
-  await restored.value.close();
-  return ok({ auditRows: verified.value.rows, previousKeptAs });
+  const swapped = swapInto(staging, options.path, previousKeptAs);
+  if (!swapped.ok) {
+    removeAll(staging);
+    return swapped;
+  }
+  return ok({ auditRows: checked.value, previousKeptAs });
+}
+
+async function verifyAndAudit(staging: string, options: RestoreOptions, clock: Clock, previousKept: boolean): Promise<Result<number, RestoreError>> {
+  const opened = await openStore({ path: staging, keyFile: options.keyFile, kioskId: options.kioskId, clock, auditOpen: false, ...(options.log ? { log: options.log } : {}) });
+  if (!opened.ok) return err({ kind: 'backup_unusable', cause: opened.error });
+  const store = opened.value;
+  try {
+    const verified = await store.verifyAudit();
+    if (!verified.ok) return verified;
+    // Audited in the copy, before the swap: after the swap nothing is left that could fail.
+    await store.appendAudit({ eventId: 'store-restore', operatorId: null, disposition: 'success', details: { backupAuditRows: verified.value.rows, previousKept } });
+    return ok(verified.value.rows);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Moves the live database (WAL first, so that a database never meets another's WAL) aside and the
+ * staging file into place; any failed rename undoes the ones done, newest first.
+ */
+function swapInto(staging: string, path: string, keptAs: string | null): Result<void, RestoreError> {
+  const done: Array<{ from: string; to: string }> = [];
+  const move = (from: string, to: string): void => {
+    renameSync(from, to);
+    done.push({ from, to });
+  };
+  try {
+    if (keptAs !== null) {
+      for (const suffix of [walSuffix, shmSuffix, '']) if (existsSync(`${path}${suffix}`)) move(`${path}${suffix}`, `${keptAs}${suffix}`);
+    }
+    // Whatever sidecar remains belongs to no database now (the live one went aside with its own).
+    rmSync(`${path}${walSuffix}`, { force: true });
+    rmSync(`${path}${shmSuffix}`, { force: true });
+    // A closed database normally leaves no WAL; should one remain, it travels with its database.
+    if (existsSync(`${staging}${walSuffix}`)) move(`${staging}${walSuffix}`, `${path}${walSuffix}`);
+    move(staging, path);
+    return ok(undefined);
+  } catch (error) {
+    let stranded = false;
+    for (const step of done.reverse()) {
+      try {
+        renameSync(step.to, step.from);
+      } catch {
+        stranded = true; // nothing more to do here: the error says where the previous database is
+      }
+    }
+    return err({ kind: 'restore_failed', step: 'swap', message: (error as Error).message, previousAt: stranded ? keptAs : null });
+  }
 }

@@ -1,14 +1,15 @@
 import { join } from 'node:path';
-import { loadConfig } from '../config';
+import { loadConfig, type KioskConfig } from '../config';
 
 /**
- * Where the technicians' CLI finds the store: `--db <file>` / `--key <file>` / `--kiosk <id>` flags, else
- * `KIOSK_DB` / `KIOSK_KEY_FILE` / `KIOSK_ID`, else where the controller (main.ts) keeps them:
- * `<dataDir>/kiosk.sqlite`, `<dataDir>/keys/store.key`, and the configured kiosk id (see kiosk/controller/config.ts). Returns the remaining arguments.
+ * Where the technicians' CLI finds the store, from the same configuration as the controller
+ * (`loadConfig()`: `<dataDir>/kiosk.config.json`, then `KIOSK_*` variables): `--db <file>` /
+ * `--key <file>` / `--kiosk <id>` flags override it; else `KIOSK_DB` (CLI only) or
+ * `<dataDir>/kiosk.sqlite`, the configured key file (`keyFile` / `KIOSK_KEY_FILE`, relative to the
+ * data directory) and the configured kiosk id. Never read `KIOSK_*` here yourself: that is config.ts's job.
  */
 /** The controller's own choice (kiosk/controller/main.ts): keep the two in step. */
 export const defaultStoreFile = 'kiosk.sqlite';
-export const defaultKeyFile = join('keys', 'store.key');
 
 export interface StoreLocation {
   readonly path: string;
@@ -16,32 +17,51 @@ export interface StoreLocation {
   readonly kioskId: string;
 }
 
-export function storeLocationFrom(args: readonly string[], env: NodeJS.ProcessEnv = process.env): { location: StoreLocation; rest: string[] } {
-  const flags = new Map<string, string>();
+/** The controller's configuration, read at most once and only when a flag leaves something to it. */
+export type ConfigSource = () => KioskConfig;
+
+export function configFrom(env: NodeJS.ProcessEnv = process.env): ConfigSource {
+  let config: KioskConfig | null = null;
+  return () => (config ??= loadConfig(env));
+}
+
+const storeFlags = ['--db', '--key', '--kiosk'] as const;
+type StoreFlag = (typeof storeFlags)[number];
+const isStoreFlag = (arg: string): arg is StoreFlag => (storeFlags as readonly string[]).includes(arg);
+
+/** Throws (with config.ts's message naming the file and field) when the configuration is needed and invalid. */
+export function storeLocationFrom(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  config: ConfigSource = configFrom(env),
+): { location: StoreLocation; rest: string[] } {
+  const flags = new Map<StoreFlag, string>();
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const value = args[i + 1];
-    if ((arg === '--db' || arg === '--key' || arg === '--kiosk') && value !== undefined) {
+    if (isStoreFlag(arg) && value !== undefined) {
       flags.set(arg, value);
       i++;
     } else {
       rest.push(arg);
     }
   }
-  const needConfig =
-    (!flags.has('--kiosk') && !env['KIOSK_ID']) || (!flags.has('--db') && !env['KIOSK_DB']) || (!flags.has('--key') && !env['KIOSK_KEY_FILE']);
-  const config = needConfig ? loadConfig(env) : null;
-  const dataDir = config?.dataDir ?? '.';
   return {
     location: {
-      path: flags.get('--db') ?? env['KIOSK_DB'] ?? join(dataDir, defaultStoreFile),
-      keyFile: flags.get('--key') ?? env['KIOSK_KEY_FILE'] ?? join(dataDir, defaultKeyFile),
-      kioskId: flags.get('--kiosk') ?? env['KIOSK_ID'] ?? config?.kioskId ?? '',
+      path: flags.get('--db') ?? env['KIOSK_DB'] ?? join(config().dataDir, defaultStoreFile),
+      keyFile: flags.get('--key') ?? config().keyFile,
+      kioskId: flags.get('--kiosk') ?? config().kioskId,
     },
     rest,
   };
 }
 
-export const storeLocationHelp = `store: --db <file> (or KIOSK_DB), --key <file> (or KIOSK_KEY_FILE), --kiosk <id> (or KIOSK_ID);
-       defaults <dataDir>/kiosk.sqlite, <dataDir>/keys/store.key and the configured kiosk id`;
+/** `--days N` when given (validated by the caller), else the configured `retentionDays` (the controller's schedule uses the same). */
+export function retentionDaysFrom(daysFlag: string | undefined, config: ConfigSource): number {
+  return daysFlag === undefined ? config().retentionDays : Number(daysFlag);
+}
+
+export const storeLocationHelp = `store: --db <file> (or KIOSK_DB), --key <file>, --kiosk <id>; else as the controller finds them:
+       <dataDir>/kiosk.sqlite, the configured key file (keyFile in <dataDir>/kiosk.config.json or
+       KIOSK_KEY_FILE, relative to the data directory; default keys/store.key) and kiosk id (KIOSK_ID)`;

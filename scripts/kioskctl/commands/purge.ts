@@ -1,13 +1,10 @@
-import { storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
+import { configFrom, retentionDaysFrom, storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
 import { openStoreForCli } from '../../../kiosk/controller/store/open-for-cli';
 import type { KioskctlCommand } from '../main';
 
-/** Days after an issuance before its personal data and photo may go (once synced); a city setting. */
-export const defaultRetentionDays = 90;
-
 const usage = `usage: kioskctl purge --dry-run [--days N]   show what would be purged
        kioskctl purge --yes [--days N]       purge it (personal data and photos of synced issuances older than N days)
-       N defaults to KIOSK_RETENTION_DAYS or ${defaultRetentionDays}
+       N defaults to the controller's retentionDays (<dataDir>/kiosk.config.json or KIOSK_RETENTION_DAYS; 90)
 ${storeLocationHelp}
 `;
 
@@ -17,13 +14,22 @@ export const command: KioskctlCommand = {
     const dryRun = args.includes('--dry-run');
     const confirmed = args.includes('--yes');
     const daysIndex = args.indexOf('--days');
-    const days = Number(daysIndex >= 0 ? args[daysIndex + 1] : (process.env['KIOSK_RETENTION_DAYS'] ?? defaultRetentionDays));
-    if (dryRun === confirmed || !Number.isFinite(days) || days < 0) {
+    const daysFlag = daysIndex >= 0 ? (args[daysIndex + 1] ?? '') : undefined;
+    if (dryRun === confirmed || (daysFlag !== undefined && !/^\d+$/.test(daysFlag))) {
       process.stderr.write(usage);
       return 2;
     }
+    // One reading of the configuration for the store and the days, as the controller reads it.
+    const config = configFrom(process.env);
+    let days: number;
+    try {
+      days = retentionDaysFrom(daysFlag, config);
+    } catch (error) {
+      process.stderr.write(`kioskctl purge: ${(error as Error).message}\n`);
+      return 1;
+    }
     const storeArgs = args.filter((arg, i) => arg !== '--dry-run' && arg !== '--yes' && arg !== '--days' && (daysIndex < 0 || i !== daysIndex + 1));
-    const opened = await openStoreForCli('purge', storeArgs);
+    const opened = await openStoreForCli('purge', storeArgs, { config });
     if (!opened) return 1;
     try {
       const report = await opened.store.purge({ retentionDays: days, dryRun, operatorId: null });

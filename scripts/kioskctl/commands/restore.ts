@@ -1,12 +1,35 @@
-import { restoreStore } from '../../../kiosk/controller/store/backup';
+import { restoreStore, type RestoreError } from '../../../kiosk/controller/store/backup';
 import { storeLocationFrom, storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
+import { assertNever } from '../../../shared/result';
 import type { KioskctlCommand } from '../main';
 
 const usage = `usage: kioskctl restore <backup file>
-  Stop the kiosk first. The backup is checked (this kiosk's key and id, audit chain) before it replaces
-  the store; the replaced database is kept as <db>.pre-restore-<time>.
+  Stop the kiosk first (refused while its controller runs). The backup is checked (this kiosk's key and
+  id, audit chain) before it replaces the store; the replaced database is kept as <db>.pre-restore-<time>.
 ${storeLocationHelp}
 `;
+
+/** What went wrong, in words a technician can act on. */
+function problem(error: RestoreError, backupFile: string): string {
+  switch (error.kind) {
+    case 'controller_running':
+      return `refused: the kiosk controller is running on ${error.dataDir} (pid ${error.pid}); stop the kiosk first, then restore (nothing was changed)`;
+    case 'backup_missing':
+      return `no backup file ${backupFile}: nothing was changed`;
+    case 'key_file_missing':
+      return 'refused: the key file is missing: put the kiosk key back (from the key backup) before restoring; a new key cannot read old data';
+    case 'backup_unusable':
+      return `refused: ${backupFile} cannot be used with this kiosk's key and id: ${JSON.stringify(error.cause)}`;
+    case 'restore_failed':
+      return error.previousAt === null
+        ? `the restore failed at the ${error.step} step (${error.message}); the store was left as it was`
+        : `the restore failed at the ${error.step} step (${error.message}) and could not put the previous database back: it is ${error.previousAt}; rename it to the store's name (and its -wal file with it) before starting the kiosk`;
+    case 'audit_broken':
+      return `refused: the backup's audit chain is broken at row ${error.seq} (${error.reason})`;
+    default:
+      return assertNever(error);
+  }
+}
 
 export const command: KioskctlCommand = {
   summary: 'replace the store by a verified backup (kiosk stopped; the old database is kept aside)',
@@ -25,7 +48,7 @@ export const command: KioskctlCommand = {
     }
     const restored = await restoreStore({ backupFile, ...parsed.location });
     if (!restored.ok) {
-      process.stderr.write(`kioskctl restore: refused: ${JSON.stringify(restored.error)}\n`);
+      process.stderr.write(`kioskctl restore: ${problem(restored.error, backupFile)}\n`);
       return 1;
     }
     process.stdout.write(
