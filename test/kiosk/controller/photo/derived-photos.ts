@@ -78,3 +78,8 @@ export const noFace = (): Promise<Buffer> => readFixture('coffee.png');
 export const cat = (): Promise<Buffer> => readFixture('chelsea.png');
 /** A face in profile (the cameraman, CC0). */
 export const profile = (): Promise<Buffer> => readFixture('camera.png');
+
+/** A loosely framed phone photo to import: the good frame on a wide stretch of its own backdrop. */
+export async function looselyFramed(): Promise<Buffer> {
+  return jpeg(sharp(await goodPhoto()).extend({ left: 400, right: 400, top: 300, bottom: 300, extendWith: 'copy' }));
+}
