@@ -58,7 +58,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-application') }),
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
   z.object({ type: z.literal('submit-application') }),
-  z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
+  /** `source`: an imported file (no camera) is graded on its ID-photo crop; default `camera`. */
+  z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64), source: z.enum(['camera', 'import']).optional() }),
   /** A small live frame for guidance and auto-capture: judged, never counted as an attempt. */
   z.object({ type: z.literal('preview-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
   z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),
