@@ -1,8 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProcess, type ManagedProcess } from '../hardware/host/child-processes';
 import { loadConfig } from '../kiosk/controller/config';
 import { startKiosk } from '../kiosk/controller/main';
 
@@ -10,8 +11,14 @@ import { startKiosk } from '../kiosk/controller/main';
  * `npm start`: the controller with its devices (simulated unless configured otherwise), the UI on
  * 127.0.0.1, and a kiosk window — Electron when its binary is installed, else Chromium in app
  * mode when there is a display. Ctrl-C stops everything it started.
+ *
+ * Every process it starts goes through startProcess, so none outlives this one however it dies
+ * (see hardware/host/child-processes.ts). `npm start` runs this file under tsx, which runs it in a
+ * child node process: if tsx itself is killed outright, this process notices it is orphaned and stops.
  */
 const uiIndex = 'kiosk/ui/dist/index.html';
+/** How often we look whether our launcher (tsx, or the shell) is still there. */
+const orphanCheckMs = 500;
 
 function buildUiIfStale(): void {
   const built = existsSync(uiIndex) ? statSync(uiIndex).mtimeMs : 0;
@@ -31,21 +38,19 @@ function electronBinary(): string | null {
   }
 }
 
-function openWindow(url: string): (() => void) | null {
+function openWindow(url: string): ManagedProcess | null {
   if (!process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return null;
   const electron = electronBinary();
   if (electron) {
     spawnSync('npx', ['tsx', 'scripts/build-electron.ts'], { stdio: 'inherit' });
-    const child = spawn(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
-    return () => child.kill();
+    return startProcess(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
   }
   if (existsSync('/usr/bin/chromium')) {
     const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-    const child = spawn('/usr/bin/chromium', [
+    return startProcess('/usr/bin/chromium', [
       `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
     ], { stdio: 'ignore' });
-    return () => child.kill();
   }
   return null;
 }
@@ -67,17 +72,28 @@ process.stdout.write(
     '',
   ].join('\n') + '\n',
 );
-const closeWindow = openWindow(kiosk.urlWithToken);
-if (!closeWindow) process.stdout.write('  (no display or browser here: open the URL above in a browser)\n');
+const window = openWindow(kiosk.urlWithToken);
+if (!window) process.stdout.write('  (no display or browser here: open the URL above in a browser)\n');
 
 let stopping = false;
-const stop = async (signal: string): Promise<void> => {
+const stop = async (reason: string): Promise<void> => {
+  // One stop at a time: a terminal's Ctrl-C may reach us both directly and relayed by tsx.
   if (stopping) return;
   stopping = true;
-  process.stdout.write(`\nstart: ${signal}, stopping…\n`);
-  closeWindow?.();
-  await kiosk.stop();
+  clearInterval(orphanWatch);
+  process.stdout.write(`\nstart: ${reason}, stopping…\n`);
+  try {
+    await window?.stop();
+    await kiosk.stop();
+  } catch (error) {
+    process.stderr.write(`start: stopping failed: ${String(error)}\n`);
+    process.exit(1);
+  }
   process.exit(0);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+const launcherPid = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid !== launcherPid) void stop('launcher gone');
+}, orphanCheckMs);
+orphanWatch.unref();

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../hardware/host/child-processes';
+import { descendantsOf, isAlive, killIfAlive, type ProcessEntry } from '../hardware/host/proc-table';
+
+/**
+ * `npm start` (= `tsx scripts/start.ts`) as a person runs it, on simulated devices with no display:
+ * whatever ends it, nothing it started may stay behind.
+ */
+const tsx = 'node_modules/.bin/tsx';
+/** Starting may include a UI build when its sources are newer than kiosk/ui/dist. */
+const startTimeoutMs = 90_000;
+const stopTimeoutMs = 10_000;
+/** Children killed by the kernel (parent-death signal) or by the orphaned kiosk's own stop. */
+const goneTimeoutMs = 5_000;
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly dataDir: string;
+  /** Every process under tsx once the URL was printed. */
+  readonly processes: readonly ProcessEntry[];
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
+  let started: Started | undefined;
+
+  afterEach(() => {
+    if (!started) return;
+    const { child, processes, dataDir } = started;
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    killIfAlive(processes);
+    rmSync(dataDir, { recursive: true, force: true });
+    started = undefined;
+  });
+
+  async function startKiosk(): Promise<Started> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-start-stop-'));
+    // Own process group, so that a failed test can kill everything at once; signals below go to one pid.
+    const child = spawn(tsx, ['scripts/start.ts'], {
+      env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', DISPLAY: '', WAYLAND_DISPLAY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const partial = { child, dataDir, processes: [] as ProcessEntry[], output: () => output, exited };
+    started = partial;
+    await waitFor(() => /Kiosk UI: +http:\/\/127\.0\.0\.1:\d+\//.test(output) || child.exitCode !== null, startTimeoutMs, `npm start printed no URL:\n${output}`);
+    expect(child.exitCode, output).toBeNull();
+    started = { ...partial, processes: descendantsOf(child.pid!) };
+    return started;
+  }
+
+    function expectDevicesRunning(run: Started): void {
+    const names = run.processes.map((entry) => entry.comm);
+    expect(names.filter((name) => name === 'socat'), names.join(', ')).toHaveLength(3);
+    expect(names, 'a private pcscd').toContain('pcscd');
+    // No wrapper left in between: setpriv and the guard shell exec into the command.
+    expect(names).not.toContain('setpriv');
+    expect(names).not.toContain('unshare');
+  }
+
+  async function expectAllGone(run: Started, timeoutMs: number): Promise<void> {
+    await waitFor(
+      () => run.processes.every((entry) => !isAlive(entry)),
+      timeoutMs,
+      `left behind: ${run.processes.filter(isAlive).map((entry) => `${entry.comm} (${entry.pid})`).join(', ')}`,
+    );
+  }
+
+  it('Ctrl-C (SIGINT to tsx) stops the kiosk and every device process it started, exit status 0', async () => {
+    const run = await startKiosk();
+    expectDevicesRunning(run);
+
+    run.child.kill('SIGINT');
+    const exit = await Promise.race([run.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), stopTimeoutMs))]);
+    expect(exit, `npm start did not stop after SIGINT:\n${run.output()}`).toEqual({ code: 0, signal: null });
+    expect(run.output()).toContain('start: SIGINT, stopping');
+    await expectAllGone(run, goneTimeoutMs);
+  });
+
+  it('SIGKILL to tsx (the launcher) makes the orphaned kiosk stop itself and its devices', async () => {
+    const run = await startKiosk();
+    expectDevicesRunning(run);
+
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await expectAllGone(run, goneTimeoutMs);
+  });
+});
