@@ -75,7 +75,7 @@ export type IssuanceEvent =
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
   | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
   | { type: 'submit-application' }
-  | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource }
+  | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource | undefined }
   | { type: 'override-photo'; reason: string; approvedBy?: string | null }
   | { type: 'retake-photo' }
   | { type: 'confirm-print' }

@@ -16,9 +16,14 @@ export interface PhotoVerdictView {
   readonly checks: readonly PhotoCheckView[];
 }
 
+export type PhotoSource = 'camera' | 'import';
+
 export interface PhotoCaptureProps {
-  /** A JPEG of the full camera frame (not mirrored), or an imported file re-encoded as JPEG. */
-  onCapture(jpeg: Blob): void | Promise<void>;
+  /**
+   * A JPEG of the full camera frame (not mirrored), or an imported file re-encoded as JPEG; `source`
+   * tells the controller which (an import is framed loosely: the gate grades its ID-photo crop).
+   */
+  onCapture(jpeg: Blob, source: PhotoSource): void | Promise<void>;
   /** The controller's last verdict: its first failing check's message is shown over the preview. */
   verdict?: PhotoVerdictView;
   disabled?: boolean;
@@ -182,10 +187,10 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   }, [liveStream, camera.kind]);
 
   const deliver = useCallback(
-    async (make: () => Promise<Blob>) => {
+    async (make: () => Promise<Blob>, source: PhotoSource) => {
       setCapturing(true);
       try {
-        await onCapture(await make());
+        await onCapture(await make(), source);
       } finally {
         setCapturing(false);
       }
@@ -196,7 +201,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   const capture = () => {
     const video = videoRef.current;
     if (video === null || video.videoWidth === 0 || !frameReady) return;
-    void deliver(() => toJpeg(video, video.videoWidth, video.videoHeight));
+    void deliver(() => toJpeg(video, video.videoWidth, video.videoHeight), 'camera');
   };
   const captureRef = useRef(capture);
   captureRef.current = capture;
@@ -240,7 +245,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
     setFileProblem(false);
     try {
       const bitmap = await createImageBitmap(file); // honours EXIF orientation; re-encoding drops metadata
-      await deliver(() => toJpeg(bitmap, bitmap.width, bitmap.height));
+      await deliver(() => toJpeg(bitmap, bitmap.width, bitmap.height), 'import');
       bitmap.close();
     } catch {
       setFileProblem(true);

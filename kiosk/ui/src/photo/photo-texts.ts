@@ -20,5 +20,10 @@ export const photoTexts = {
   },
   badFile: { zh: '無法讀取這個檔案，請選擇 JPEG 或 PNG 照片', en: 'This file cannot be read: please choose a JPEG or PNG photo' },
   accepted: { zh: '照片合格', en: 'The photo is accepted' },
+  /** After the last attempt, when none showed exactly one face: an override cannot accept a faceless frame. */
+  overrideRefused: {
+    zh: '每一次拍攝都沒有找到唯一一張清楚的臉，這張照片不能以例外核准；請取消後重新申辦並重新拍照',
+    en: 'No attempt shows exactly one face, so no photo can be accepted by exception: cancel, start again and retake the photo',
+  },
   guide: { zh: '請把頭放在橢圓框內，肩膀對齊下方線條', en: 'Place your head inside the oval, shoulders on the line below' },
 } as const satisfies Record<string, Bilingual>;

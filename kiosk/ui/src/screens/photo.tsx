@@ -2,7 +2,8 @@ import { useState } from 'react';
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { sendCommand } from '../api';
 import { BilingualText, useT } from '../i18n';
-import { PhotoCapture } from '../photo/photo-capture';
+import { PhotoCapture, type PhotoSource } from '../photo/photo-capture';
+import { photoTexts } from '../photo/photo-texts';
 
 async function blobToBase64(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
@@ -15,9 +16,10 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
   const { photo } = snapshot;
   const [reason, setReason] = useState('');
-  const capture = async (jpeg: Blob): Promise<void> => {
-    await sendCommand({ type: 'capture-photo', jpegBase64: await blobToBase64(jpeg) });
+  const capture = async (jpeg: Blob, source: PhotoSource): Promise<void> => {
+    await sendCommand({ type: 'capture-photo', jpegBase64: await blobToBase64(jpeg), source });
   };
+  const outOfAttempts = photo.attempts >= photo.maxAttempts && photo.passed === false && !photo.evaluating;
   return (
     <section className="photo">
       <h2>{t('photoTitle')}</h2>
@@ -42,6 +44,11 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
             <li key={check.id} data-check={check.id}><BilingualText text={check.message} /></li>
           ))}
         </ul>
+      )}
+      {outOfAttempts && !photo.overrideAllowed && (
+        <p className="notice warn" role="alert" data-testid="photo-override-refused">
+          <BilingualText text={photoTexts.overrideRefused} />
+        </p>
       )}
       {photo.overrideAllowed && (
         <div className="override">

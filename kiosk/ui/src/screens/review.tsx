@@ -1,10 +1,23 @@
-import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import type { Bilingual, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { sendCommand, withToken } from '../api';
-import { useT } from '../i18n';
+import { BilingualText, useT } from '../i18n';
+
+/**
+ * The controller marks a comparison it could not make `verdict: 'unavailable'` with a bilingual
+ * `reason` (no face in one of the photos): shown instead of the generic mismatch text.
+ */
+function unavailableReason(faceMatch: object): Bilingual | null {
+  if (!('verdict' in faceMatch) || faceMatch.verdict !== 'unavailable' || !('reason' in faceMatch)) return null;
+  const reason = faceMatch.reason;
+  if (typeof reason !== 'object' || reason === null || !('zh' in reason) || !('en' in reason)) return null;
+  return typeof reason.zh === 'string' && typeof reason.en === 'string' ? { zh: reason.zh, en: reason.en } : null;
+}
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
   const { form, fee } = snapshot.application;
+  const { faceMatch } = snapshot.photo;
+  const unavailable = faceMatch ? unavailableReason(faceMatch) : null;
   return (
     <section className="review">
       <h2>{t('reviewTitle')}</h2>
@@ -13,14 +26,15 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       ) : (
         <p className="notice" role="status">{t('steprendering')}…</p>
       )}
-      {snapshot.photo.faceMatch && (
+      {faceMatch && (
         <p
-          className={snapshot.photo.faceMatch.match ? 'notice ok' : 'notice warn'}
-          role={snapshot.photo.faceMatch.match ? 'status' : 'alert'}
+          className={faceMatch.match ? 'notice ok' : 'notice warn'}
+          role={faceMatch.match ? 'status' : 'alert'}
           data-testid="face-match"
-          data-match={snapshot.photo.faceMatch.match}
+          data-match={faceMatch.match}
+          data-verdict={unavailable ? 'unavailable' : faceMatch.match ? 'match' : 'mismatch'}
         >
-          {snapshot.photo.faceMatch.match ? t('faceMatches') : t('faceMismatch')}
+          {unavailable ? <BilingualText text={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
         </p>
       )}
       <dl className="summary">

@@ -51,7 +51,7 @@ function actors() {
 
 async function evaluate(image: Buffer, options: { source?: 'camera' | 'import'; replacement?: boolean } = {}): Promise<PhotoVerdict> {
   const input = { image: new Uint8Array(image), source: options.source ?? 'camera', form, replacement: options.replacement ?? false };
-  return toPromise(createActor(actors().evaluatePhoto as never, { input }).start()) as Promise<PhotoVerdict>;
+  return toPromise(createActor(actors().evaluatePhoto, { input }).start()) as Promise<PhotoVerdict>;
 }
 
 async function commit(photoOverride: IssuanceJob['photoOverride'], cardNumber: string): Promise<void> {
@@ -66,7 +66,7 @@ async function commit(photoOverride: IssuanceJob['photoOverride'], cardNumber: s
     preview: { cardNumber, frontPng: new Uint8Array([0x89]), job: null },
     uid: '04A1B2C3D4E5F6',
   };
-  await toPromise(createActor(actors().commitIssuance as never, { input }).start());
+  await toPromise(createActor(actors().commitIssuance, { input }).start());
 }
 
 const checkPassed = (verdict: PhotoVerdict, id: string) => verdict.checks.find((check) => check.id === id)?.passed;

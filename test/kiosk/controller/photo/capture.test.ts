@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCapture } from '../../../../kiosk/controller/photo/capture';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
 import type { PhotoVerdict } from '../../../../kiosk/controller/photo/verdict';
-import { goodPhoto, looselyFramed, noFace, twoFaces } from './derived-photos';
+import { goodPhoto, looselyFramed, noFace, readFixture, twoFaces } from './derived-photos';
 
 let gate: PhotoGate;
 beforeAll(() => {
@@ -26,6 +26,12 @@ describe('grading a capture by its source', () => {
     // The verdict's geometry refers to the crop it graded (35 × 45 at 600 dpi), to crop from again.
     expect(await sharp(asImport.image).metadata()).toMatchObject({ width: 827, height: 1063 });
     expect(asImport.verdict.face?.imageWidth).toBe(827);
+  });
+
+  it('a real loosely framed portrait (astronaut.png) passes only as an import', async () => {
+    const file = await readFixture('astronaut.png');
+    expect(failing((await evaluateCapture(gate, file, 'camera')).verdict)).toContain('head-height');
+    expect(failing((await evaluateCapture(gate, file, 'import')).verdict)).toEqual([]);
   });
 
   it('the camera is the default source', async () => {

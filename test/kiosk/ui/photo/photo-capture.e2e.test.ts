@@ -8,6 +8,7 @@ import react from '@vitejs/plugin-react';
 import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateCapture } from '../../../../kiosk/controller/photo/capture';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
 
@@ -17,7 +18,7 @@ import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
  */
 // The page side of `page.evaluate` callbacks (this project compiles tests without the DOM lib).
 interface Harness {
-  captures: Array<{ type: string; base64: string }>;
+  captures: Array<{ type: string; source: string; base64: string }>;
   previews: string[];
   setVerdict(verdict: unknown): void;
 }
@@ -64,7 +65,7 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-async function captures(page: Page): Promise<Array<{ type: string; base64: string }>> {
+async function captures(page: Page): Promise<Array<{ type: string; source: string; base64: string }>> {
   return page.evaluate(() => window.photoHarness.captures);
 }
 
@@ -81,6 +82,7 @@ describe('PhotoCapture in Chromium', () => {
     await page.waitForFunction(() => window.photoHarness.captures.length > 0);
     const [shot] = await captures(page);
     expect(shot?.type).toBe('image/jpeg');
+    expect(shot?.source).toBe('camera');
     const verdict = await gate.evaluate(Buffer.from(shot!.base64, 'base64'));
     expect(verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
 
@@ -123,5 +125,10 @@ describe('PhotoCapture in Chromium', () => {
     const [imported] = await captures(page);
     expect(imported?.type).toBe('image/jpeg');
     expect(Buffer.from(imported!.base64, 'base64').subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(imported?.source).toBe('import');
+    // A loosely framed portrait: the controller grades an import on its ID-photo crop, so it passes.
+    const file = Buffer.from(imported!.base64, 'base64');
+    expect((await evaluateCapture(gate, file, 'camera')).verdict.passed).toBe(false);
+    expect((await evaluateCapture(gate, file, 'import')).verdict.checks.filter((c) => !c.passed).map((c) => c.id)).toEqual([]);
   });
 });

@@ -10,11 +10,11 @@ const auto = new URLSearchParams(location.search).has('auto');
 let verdict;
 const root = createRoot(document.getElementById('root'));
 
-async function onCapture(blob) {
+async function onCapture(blob, source) {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  captures.push({ type: blob.type, base64: btoa(binary) });
+  captures.push({ type: blob.type, source, base64: btoa(binary) });
 }
 
 function render() {
