@@ -1,59 +1,117 @@
 import { existsSync } from 'node:fs';
 import type { DeviceName, DeviceStatusView } from '../../../shared/contract/kiosk-api';
-import { loadConfig, simulated, type DeviceKey } from '../../../kiosk/controller/config';
+import type { Result } from '../../../shared/result';
+import { loadConfig, simulated, type KioskConfig } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
 import type { KioskctlCommand } from '../main';
+import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
 
 /**
  * `kioskctl doctor`: each configured device and its status; exit 1 when one is missing.
  * With the kiosk running it asks the controller (which holds the devices); otherwise it checks
- * that each configured real device is there.
+ * that each configured real device is there: serial devices by path, NFC readers by their exact
+ * PC/SC name in pcscd's reader list. The counter reader is not in the controller's health report,
+ * so a real one is always looked up in pcscd's list.
  */
-const labels: Record<DeviceName, string> = { printer: 'card printer', scanner: 'ID scanner', nfc: 'NFC reader', board: 'I/O board' };
+type Checked = DeviceName | 'counterReader';
+const labels: Record<Checked, string> = {
+  printer: 'card printer',
+  scanner: 'ID scanner',
+  nfc: 'NFC reader',
+  counterReader: 'counter reader',
+  board: 'I/O board',
+};
+const order = Object.keys(labels) as Checked[];
+const healthDevices: readonly DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
 
 interface Line {
-  readonly device: DeviceName;
+  readonly device: Checked;
   readonly ok: boolean;
   readonly text: string;
 }
 
-async function fromController(url: string, token: string): Promise<Line[]> {
+type ReaderList = Result<readonly string[], ReaderListError>;
+
+/** pcscd's reader list, asked at most once per run and only when a real reader is configured. */
+function readerListOnce(): () => Promise<ReaderList> {
+  let list: Promise<ReaderList> | undefined;
+  return () => (list ??= listPcscReaders());
+}
+
+function readerLine(device: 'nfc' | 'counterReader', name: string, list: ReaderList): Line {
+  if (!list.ok) {
+    const text = list.error.kind === 'no_daemon' ? `pcscd is not running: start it (systemctl start pcscd) and plug the reader '${name}'` : list.error.message;
+    return { device, ok: false, text };
+  }
+  if (list.value.includes(name)) return { device, ok: true, text: `reader '${name}' present` };
+  const seen = list.value.length > 0 ? list.value.map((reader) => `'${reader}'`).join(', ') : 'no reader';
+  return { device, ok: false, text: `reader '${name}' not found; pcscd sees ${seen} (the name must match exactly; pcsc_scan -r lists them)` };
+}
+
+function serialLine(device: 'printer' | 'scanner' | 'board', path: string): Line {
+  const present = existsSync(path);
+  return { device, ok: present, text: present ? `${path} present` : `${path} missing: check the cable and the path in kiosk.config.json` };
+}
+
+async function fromController(url: string, token: string, config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
   const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView> };
-  return (Object.keys(labels) as DeviceName[]).map((device) => {
+  const lines = healthDevices.map((device): Line => {
     const status = health.devices[device];
     const detail = status.detail ? ` (${status.detail})` : '';
     return { device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` };
   });
+  let counter: Line;
+  if (config.counterReader === simulated) {
+    // The simulated counter reader is the second slot of the simulated NFC reader: it stands or falls with it.
+    const nfc = health.devices.nfc;
+    counter = { device: 'counterReader', ok: nfc.state === 'connected', text: `${nfc.state}, simulated (second slot of the simulated NFC reader)` };
+  } else {
+    counter = readerLine('counterReader', config.counterReader, await readers());
+  }
+  return sortLines([...lines, counter]);
 }
 
-function fromConfig(devices: Record<DeviceKey, string>): Line[] {
-  return (Object.keys(labels) as DeviceName[]).map((device) => {
-    const setting = devices[device];
-    if (setting === simulated) return { device, ok: true, text: 'simulated (starts with npm start)' };
-    if (device === 'nfc') {
-      const daemon = existsSync('/run/pcscd/pcscd.comm');
-      return { device, ok: daemon, text: daemon ? `reader '${setting}' via pcscd` : `pcscd is not running: start it (pcscd) and plug the reader '${setting}'` };
+async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
+  const lines: Line[] = [];
+  for (const device of order) {
+    const setting = device === 'counterReader' ? config.counterReader : config.devices[device];
+    if (setting === simulated) {
+      lines.push({ device, ok: true, text: 'simulated (starts with npm start)' });
+    } else if (device === 'nfc' || device === 'counterReader') {
+      lines.push(readerLine(device, setting, await readers()));
+    } else {
+      lines.push(serialLine(device, setting));
     }
-    const present = existsSync(setting);
-    return { device, ok: present, text: present ? `${setting} present` : `${setting} missing: check the cable and the path in kiosk.config.json` };
-  });
+  }
+  return lines;
+}
+
+function sortLines(lines: Line[]): Line[] {
+  return [...lines].sort((a, b) => order.indexOf(a.device) - order.indexOf(b.device));
 }
 
 export const command: KioskctlCommand = {
   summary: 'list each configured device and its status (exit 1 when one is missing)',
   async run(args) {
-    if (args.length > 0 && args[0] !== '--json') {
+    if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) {
       process.stderr.write('usage: kioskctl doctor [--json]\n');
       return 2;
     }
-    const config = loadConfig();
+    let config: KioskConfig;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      process.stderr.write(`kioskctl doctor: ${(error as Error).message}\n`);
+      return 1;
+    }
     const running = readControllerFile(config.dataDir);
+    const readers = readerListOnce();
     let lines: Line[];
     let source: string;
     try {
-      lines = running ? await fromController(running.url, running.token) : fromConfig(config.devices);
+      lines = running ? await fromController(running.url, running.token, config, readers) : await fromConfig(config, readers);
       source = running ? `kiosk ${config.kioskId} running at ${running.url}` : `kiosk ${config.kioskId} not running; configuration in ${config.dataDir}`;
     } catch (error) {
       process.stderr.write(`kioskctl doctor: cannot ask the running controller: ${(error as Error).message}\n`);
@@ -63,7 +121,7 @@ export const command: KioskctlCommand = {
       process.stdout.write(`${JSON.stringify({ source, devices: lines })}\n`);
     } else {
       process.stdout.write(`${source}\n`);
-      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : 'MISSING'}  ${labels[line.device].padEnd(12)} ${line.text}\n`);
+      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : 'MISSING'}  ${labels[line.device].padEnd(14)} ${line.text}\n`);
     }
     return lines.every((line) => line.ok) ? 0 : 1;
   },

@@ -38,6 +38,7 @@ describe('kioskctl doctor and dev', () => {
     expect(healthy.code).toBe(0);
     expect(healthy.stdout).toMatch(/ok\s+card printer\s+connected, simulated/);
     expect(healthy.stdout).toMatch(/ok\s+NFC reader\s+connected, simulated \(Virtual PCD 00 00\)/);
+    expect(healthy.stdout).toMatch(/ok\s+counter reader\s+connected, simulated/);
 
     await kiosk.world!.board!.unplug();
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'disconnected', 15_000, 'the unplugged board was not noticed');
