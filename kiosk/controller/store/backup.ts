@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import sqlite3 from 'sqlite3';
 import type { Clock } from '../../../shared/clock';
 import { systemClock } from '../../../shared/clock';
 import type { LogSink } from '../../../shared/log';
@@ -20,6 +21,8 @@ export interface RestoreOptions {
 export type RestoreError =
   /** A controller (pid alive) runs on the store's data directory: it holds the database open. */
   | { readonly kind: 'controller_running'; readonly pid: number; readonly dataDir: string }
+  /** Another process has the database open (a controller still starting, or one whose controller.json is gone). */
+  | { readonly kind: 'store_in_use' }
   | { readonly kind: 'backup_missing' }
   | { readonly kind: 'key_file_missing' }
   | { readonly kind: 'backup_unusable'; readonly cause: OpenStoreError }
@@ -51,6 +54,7 @@ export async function restoreStore(options: RestoreOptions): Promise<Result<{ au
   const dataDir = dirname(resolve(options.path));
   const running = readControllerFile(dataDir);
   if (running) return err({ kind: 'controller_running', pid: running.pid, dataDir });
+  if (existsSync(options.path) && (await openElsewhere(options.path))) return err({ kind: 'store_in_use' });
   if (!existsSync(options.backupFile)) return err({ kind: 'backup_missing' });
   if (!existsSync(options.keyFile)) return err({ kind: 'key_file_missing' }); // never mint a new key for old data
   const clock = options.clock ?? systemClock;
@@ -127,5 +131,25 @@ function swapInto(staging: string, path: string, keptAs: string | null): Result<
       }
     }
     return err({ kind: 'restore_failed', step: 'swap', message: (error as Error).message, previousAt: stranded ? keptAs : null });
+  }
+}
+
+/**
+ * True when some other connection has the database open: an exclusive lock cannot be had then (an open
+ * WAL connection keeps a shared lock). Catches a controller between opening its store and writing
+ * controller.json. The probe lets go at once; it waits for nobody.
+ */
+async function openElsewhere(path: string): Promise<boolean> {
+  const db = await new Promise<sqlite3.Database | null>((done) => {
+    const opened = new sqlite3.Database(path, sqlite3.OPEN_READWRITE, (error) => done(error ? null : opened));
+  });
+  if (!db) return false; // unreadable or damaged: exactly what a restore is for
+  try {
+    await new Promise<void>((done, fail) => db.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;', (error) => (error ? fail(error) : done())));
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'SQLITE_BUSY';
+  } finally {
+    await new Promise<void>((done) => db.close(() => done()));
   }
 }

@@ -14,6 +14,8 @@ function problem(error: RestoreError, backupFile: string): string {
   switch (error.kind) {
     case 'controller_running':
       return `refused: the kiosk controller is running on ${error.dataDir} (pid ${error.pid}); stop the kiosk first, then restore (nothing was changed)`;
+    case 'store_in_use':
+      return 'refused: another process has the store open (a kiosk still starting or stopping?); stop the kiosk first, then restore (nothing was changed)';
     case 'backup_missing':
       return `no backup file ${backupFile}: nothing was changed`;
     case 'key_file_missing':

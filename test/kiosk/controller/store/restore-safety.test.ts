@@ -87,6 +87,15 @@ describe('restore: never a half-restored store, never under a running controller
     await liveStoreIntact();
   });
 
+  it('refuses while another process has the store open, though no controller.json says so yet', async () => {
+    const held = await t.reopen(); // the controller between opening its store and announcing itself
+    const refused = await restoreStore({ backupFile, path: t.path, keyFile: t.keyFile, kioskId, clock: t.clock });
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'store_in_use' } });
+    expect(await held.heldCards(otherPerson)).toHaveLength(1);
+    expect(leftovers()).toEqual([]);
+    await liveStoreIntact();
+  });
+
   it('refuses while a controller runs on the data directory; a stale controller file (dead pid) does not block', async () => {
     writeControllerFile(t.dir, { pid: process.pid, url: 'http://127.0.0.1:7130', token: 'x' });
     const refused = await restoreStore({ backupFile, path: t.path, keyFile: t.keyFile, kioskId, clock: t.clock });
