@@ -23,7 +23,9 @@ export type TransmitFailure =
 export type Transmit = (apdu: Uint8Array, responseMaxLength: number) => Promise<Result<Uint8Array, TransmitFailure>>;
 
 export type SessionError =
-  | TransmitFailure
+  | Exclude<TransmitFailure, { kind: 'timeout' }>
+  /** The reader gave no answer in time; `command` says which (a write may have landed). */
+  | { readonly kind: 'timeout'; readonly command: string; readonly message: string }
   | { readonly kind: 'command_failed'; readonly command: string; readonly status: number; readonly message: string }
   | { readonly kind: 'auth_failed'; readonly sector: number; readonly message: string }
   | { readonly kind: 'write_verify_failed'; readonly block: number; readonly message: string };
@@ -55,7 +57,10 @@ export interface CardSession {
 export function createCardSession(transmit: Transmit): CardSession {
   async function exchange(command: string, apdu: Uint8Array, maxLength: number): Promise<Result<{ data: Uint8Array; status: number }, SessionError>> {
     const sent = await transmit(apdu, maxLength);
-    if (!sent.ok) return sent;
+    if (!sent.ok) {
+      const failure = sent.error;
+      return err(failure.kind === 'timeout' ? { kind: 'timeout', command, message: `${command}: ${failure.message}` } : failure);
+    }
     const response = parseResponse(sent.value);
     // No status word at all: the card stopped answering (vpcd hands back an empty answer when it leaves).
     if (!response) return err({ kind: 'card_removed', message: `${command}: no answer from the card` });
@@ -67,7 +72,7 @@ export function createCardSession(transmit: Transmit): CardSession {
   }
 
   async function read(block: number): Promise<Result<Uint8Array, SessionError>> {
-    const response = await exchange('read', readBlockApdu(block), readResponseLength);
+    const response = await exchange(`read block ${block}`, readBlockApdu(block), readResponseLength);
     if (!response.ok) return response;
     if (response.value.status !== sw.success || response.value.data.length !== blockSize) return failed(`read block ${block}`, response.value.status);
     return ok(response.value.data);
@@ -87,7 +92,7 @@ export function createCardSession(transmit: Transmit): CardSession {
         const loaded = await exchange('load_key', loadKeyApdu(0, candidate.key), statusResponseLength);
         if (!loaded.ok) return loaded;
         if (loaded.value.status !== sw.success) return failed('load_key', loaded.value.status);
-        const authenticated = await exchange('authenticate', authenticateApdu(block, candidate.keyType, 0), statusResponseLength);
+        const authenticated = await exchange(`authenticate sector ${sector}`, authenticateApdu(block, candidate.keyType, 0), statusResponseLength);
         if (!authenticated.ok) return authenticated;
         if (authenticated.value.status === sw.success) return ok(candidate);
       }
@@ -101,7 +106,7 @@ export function createCardSession(transmit: Transmit): CardSession {
       let last: SessionError = { kind: 'write_verify_failed', block, message: `block ${block} did not read back as written` };
       for (let attempt = 0; attempt < writeAttempts; attempt++) {
         onSent?.();
-        const written = await exchange('write', writeBlockApdu(block, data), statusResponseLength);
+        const written = await exchange(`write block ${block}`, writeBlockApdu(block, data), statusResponseLength);
         if (!written.ok) return written;
         if (written.value.status !== sw.success) {
           last = { kind: 'command_failed', command: `write block ${block}`, status: written.value.status, message: `write block ${block} refused` };

@@ -57,6 +57,8 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
   let context: NfcPcsc | undefined;
   let reader: NfcPcscReader | undefined;
   let card: ActiveCard | undefined;
+  /** A `cardUnreadable` went out and its card has not left yet. */
+  let unreadableShown = false;
   let closed = false;
   let queue: Promise<unknown> = Promise.resolve();
   let pollTimer: NodeJS.Timeout | undefined;
@@ -121,7 +123,7 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     // nfc-pcsc loses connect errors (`this.emit(err)`); the raw status still says a card is there.
     candidate.reader.on('status', (status) => {
       const mute = (status.state & candidate.reader.SCARD_STATE_MUTE) !== 0;
-      if (mute) events.emit('cardUnreadable', { message: 'a card is on the reader but does not answer: present one card only' });
+      if (mute) unreadable('a card is on the reader but does not answer: present one card only');
     });
     candidate.on('card', (raw) => {
       const atr = new Uint8Array(raw.atr ?? []);
@@ -133,7 +135,7 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
         if (card !== pending) return; // gone already
         if (uid !== undefined && !uid.ok) {
           card = undefined;
-          events.emit('cardUnreadable', { message: `card did not give its UID: ${uid.error.message}` });
+          unreadable(`card did not give its UID: ${uid.error.message}`);
           return;
         }
         const tap: CardTap = { uid: uid?.ok ? toHex(uid.value) : '', atr: toHex(atr), kind };
@@ -145,6 +147,11 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     candidate.on('card.off', () => {
       const gone = card;
       card = undefined;
+      // nfc-pcsc reports card.off for a mute card too (it set its card before the connect failed).
+      if (unreadableShown) {
+        unreadableShown = false;
+        events.emit('unreadableGone');
+      }
       if (gone) {
         log({ eventId: 'nfc-card-removed', disposition: 'na', message: 'card left the reader' });
         events.emit('removed', gone.tap);
@@ -153,9 +160,18 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     candidate.on('end', () => detach('reader removed'));
   }
 
+  /** Once per card on the reader: pcscd repeats the mute state on every status change. */
+  function unreadable(message: string): void {
+    if (unreadableShown) return;
+    unreadableShown = true;
+    log({ eventId: 'nfc-card-unreadable', disposition: 'failure', message });
+    events.emit('cardUnreadable', { message });
+  }
+
   function detach(reason: string): void {
     const gone = reader;
     reader = undefined;
+    unreadableShown = false;
     if (card) {
       const tap = card.tap;
       card = undefined;

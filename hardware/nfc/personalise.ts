@@ -70,9 +70,10 @@ export async function personaliseCard(
     const notWritten = remaining.filter((block, index) => remaining.indexOf(block) === index);
     switch (error.kind) {
       case 'card_removed':
-      case 'timeout':
       case 'reader_unavailable':
         return { kind: 'card_removed', written: [...written], notWritten, inFlight, state, message: `${error.message}; chip state: ${state}` };
+      case 'timeout':
+        return { kind: 'timeout', command: error.command, written: [...written], notWritten, inFlight, state, message: `${error.message}; chip state: ${state}` };
       case 'command_failed':
       case 'auth_failed':
       case 'write_verify_failed':
@@ -99,7 +100,7 @@ export async function personaliseCard(
 
   const verified = await readCardRecord(session, keys);
   if (!verified.ok) {
-    if (verified.error.kind === 'card_removed') {
+    if (verified.error.kind === 'card_removed' || verified.error.kind === 'timeout') {
       return err({ ...verified.error, written: [...written], notWritten: [], inFlight: null, state: 'written_unverified' });
     }
     return err({ kind: 'write_verify_failed', block: macBlock, message: `read-back after personalisation failed: ${verified.error.message}` });
@@ -143,8 +144,9 @@ export async function readCardRecord(session: CardSession, keys: ChipKeys): Prom
 function sessionToNfcError(error: SessionError): NfcError {
   switch (error.kind) {
     case 'card_removed':
-    case 'timeout':
       return { kind: 'card_removed', written: [], notWritten: [], inFlight: null, state: 'untouched', message: error.message };
+    case 'timeout':
+      return { kind: 'timeout', command: error.command, written: [], notWritten: [], inFlight: null, state: 'untouched', message: error.message };
     case 'reader_unavailable':
     case 'command_failed':
     case 'auth_failed':

@@ -1,6 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import type { ChipKeys } from './keys';
 import { encodeCardRecord, sectorTrailers, type CitizenCardRecord } from './layout';
+import { toHex } from './mifare';
+import { parseCommand, sw, withStatus } from './protocol/apdu';
 import { blankClassic1k, createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
 
 /**
@@ -17,8 +19,25 @@ export interface VirtualCardFaults {
    * (a write lands) but the answer is lost, as when a card is pulled during the reply.
    */
   readonly removalTiming?: 'before-apply' | 'after-apply';
-  /** Delay before every APDU answer (a weak coupling, a slow chip). */
+  /** Delay before every APDU answer (a weak coupling, a slow chip). The command is executed first. */
   readonly responseDelayMs?: number;
+  /** The delay starts after this many answered APDUs (default 0: every answer is late). */
+  readonly delayAfterApdus?: number;
+  /**
+   * The next N writes store wrong bytes and answer `90 00` (a weak field). Byte 9 of the block is
+   * inverted: in a trailer that is the user byte, so keys and access bits still land. `Infinity` = always.
+   */
+  readonly corruptWrites?: number;
+  /** The next N writes are answered `63 00` and store nothing. `Infinity` = always. */
+  readonly refuseWrites?: number;
+  /** `corruptWrites` / `refuseWrites` count and hit only writes of this block. */
+  readonly faultyBlock?: number;
+  /**
+   * Two cards in the field: the reader cannot power the card up. The card answers vpcd's ATR request
+   * with more bytes than an ATR may have (33): vpcd's power-up fails, pcscd marks the slot SWALLOWED,
+   * and PC/SC clients see the card present but SCARD_STATE_MUTE, as with a real reader's failed power-up.
+   */
+  readonly collision?: boolean;
 }
 
 export interface InsertVirtualCardOptions {
@@ -40,6 +59,8 @@ export interface VirtualCard {
   readonly present: boolean;
   /** APDUs answered since the card was last placed. */
   readonly apduCount: number;
+  /** The command APDUs received since the card was last placed (hex, in arrival order). */
+  apdus(): string[];
   /** Resolves when vpcd has asked for the ATR (pcscd has seen the card). */
   readonly powered: Promise<void>;
   /** Resolves when the card leaves the reader (removed by a test or by a fault). */
@@ -50,24 +71,42 @@ export interface VirtualCard {
   remove(): Promise<void>;
   /** Puts the same card (same memory) back on the reader; faults can be changed or cleared. */
   placeAgain(faults?: VirtualCardFaults): Promise<void>;
+  /** Changes the faults while the card stays on the reader (write-fault counts start again). */
+  setFaults(faults: VirtualCardFaults): void;
 }
 
+/** Longer than any ATR (ISO 7816-3: at most 33 bytes), so vpcd's power-up fails: see `collision`. */
+const collisionAtr = new Uint8Array(40).fill(0x3b);
+
 const defaultHost = '127.0.0.1';
+/** A write APDU is FF D6 00 <block> 10 ‖ 16 data bytes. */
+const writeDataOffset = 5;
+const corruptedByte = 9;
 
 export async function insertVirtualCard(options: InsertVirtualCardOptions): Promise<VirtualCard> {
   const uid = options.uid ?? randomUid();
   const model: VirtualCardModel =
     (options.kind ?? 'classic-1k') === 'classic-1k' ? createClassic1k(uid, options.blocks) : createPhone();
   const host = options.host ?? defaultHost;
-  let faults: VirtualCardFaults = options.faults ?? {};
+  let faults: VirtualCardFaults = {};
+  let corruptLeft = 0;
+  let refuseLeft = 0;
   let socket: Socket | undefined;
   let apduCount = 0;
+  let received: string[] = [];
   let powered: Promise<void> = Promise.resolve();
   let gone: Promise<void> = Promise.resolve();
+
+  function setFaults(next: VirtualCardFaults): void {
+    faults = next;
+    corruptLeft = next.corruptWrites ?? 0;
+    refuseLeft = next.refuseWrites ?? 0;
+  }
 
   async function place(): Promise<void> {
     model.reset();
     apduCount = 0;
+    received = [];
     const s = connect({ host, port: options.port });
     socket = s;
     s.setNoDelay(true);
@@ -103,25 +142,43 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
         case 0x02: // reset
           model.reset();
           return;
-        case 0x04: // get ATR
-          send(s, model.atr);
+        case 0x04: // get ATR (also vpcd's presence check)
+          send(s, faults.collision ? collisionAtr : model.atr);
           markPowered();
           return;
         default:
           return;
       }
     }
-    const { removeAfterApdus, removalTiming = 'before-apply', responseDelayMs = 0 } = faults;
+    received.push(toHex(message));
+    const { removeAfterApdus, removalTiming = 'before-apply', responseDelayMs = 0, delayAfterApdus = 0 } = faults;
     if (removeAfterApdus !== undefined && apduCount >= removeAfterApdus) {
       if (removalTiming === 'after-apply') model.process(message);
       s.destroy();
       return;
     }
-    const response = model.process(message);
-    if (responseDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, responseDelayMs));
+    const response = execute(message);
+    if (responseDelayMs > 0 && apduCount >= delayAfterApdus) await new Promise((resolve) => setTimeout(resolve, responseDelayMs));
     if (s.destroyed) return;
     apduCount++;
     send(s, response);
+  }
+
+  /** The model answers the APDU, unless a write fault takes this write. */
+  function execute(apdu: Uint8Array): Uint8Array {
+    const command = parseCommand(apdu);
+    const hit = command.kind === 'write' && (faults.faultyBlock === undefined || faults.faultyBlock === command.block);
+    if (hit && refuseLeft > 0) {
+      refuseLeft--;
+      return withStatus(new Uint8Array(), sw.failure);
+    }
+    if (hit && corruptLeft > 0) {
+      corruptLeft--;
+      const corrupted = Uint8Array.from(apdu);
+      corrupted[writeDataOffset + corruptedByte] = (corrupted[writeDataOffset + corruptedByte] ?? 0) ^ 0xff;
+      return model.process(corrupted);
+    }
+    return model.process(apdu);
   }
 
   function send(s: Socket, payload: Uint8Array): void {
@@ -139,6 +196,7 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
     await gone;
   }
 
+  setFaults(options.faults ?? {});
   await place();
   return {
     get uid() {
@@ -151,6 +209,7 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
     get apduCount() {
       return apduCount;
     },
+    apdus: () => [...received],
     get powered() {
       return powered;
     },
@@ -161,9 +220,10 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
     remove,
     async placeAgain(nextFaults?: VirtualCardFaults) {
       await remove();
-      faults = nextFaults ?? {};
+      setFaults(nextFaults ?? {});
       await place();
     },
+    setFaults,
   };
 }
 

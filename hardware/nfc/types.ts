@@ -22,24 +22,26 @@ export type WriteState =
   /** Everything was written, the final read-back did not finish: read it to know. */
   | 'written_unverified';
 
+/** What a personalisation that stopped half-way had done to the chip. */
+export interface WriteReport {
+  readonly written: readonly number[];
+  readonly notWritten: readonly number[];
+  /** The block being written when the card left or fell silent: it may or may not have landed. */
+  readonly inFlight: number | null;
+  readonly state: WriteState;
+}
+
 export type NfcError =
   | { readonly kind: 'no_card'; readonly message: string }
   | { readonly kind: 'unsupported_card'; readonly atr: string; readonly message: string }
   /** The keys were derived for another UID: another card is on the reader now. */
   | { readonly kind: 'wrong_card'; readonly expectedUid: string; readonly actualUid: string; readonly message: string }
-  | {
-      readonly kind: 'card_removed';
-      readonly written: readonly number[];
-      readonly notWritten: readonly number[];
-      /** The block being written when the card left: it may or may not have landed. */
-      readonly inFlight: number | null;
-      readonly state: WriteState;
-      readonly message: string;
-    }
+  | ({ readonly kind: 'card_removed'; readonly message: string } & WriteReport)
   | { readonly kind: 'auth_failed'; readonly sector: number; readonly message: string }
   | { readonly kind: 'write_verify_failed'; readonly block: number; readonly message: string }
   | { readonly kind: 'command_failed'; readonly command: string; readonly status: number; readonly message: string }
-  | { readonly kind: 'timeout'; readonly command: string; readonly message: string }
+  /** The card (or reader) did not answer `command` within the command timeout; it may still be on the reader. */
+  | ({ readonly kind: 'timeout'; readonly command: string; readonly message: string } & WriteReport)
   | { readonly kind: 'reader_unavailable'; readonly message: string }
   /** The record to write does not fit the layout. */
   | { readonly kind: 'invalid_record'; readonly error: RecordError; readonly message: string }
@@ -67,6 +69,8 @@ export interface NfcStationEvents {
   readerDetached: [reader: { readonly name: string }];
   /** A card is on the reader but could not be talked to: more than one card, or a card that does not answer. */
   cardUnreadable: [info: { readonly message: string }];
+  /** The unreadable card(s) left the reader (clear the `cardUnreadable` message). */
+  unreadableGone: [];
 }
 
 export interface NfcStation {
