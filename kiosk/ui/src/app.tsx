@@ -10,6 +10,7 @@ import { DoneScreen, FailedScreen, IssuingScreen } from './screens/issuing';
 import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
+import { SelfServiceScreen } from './screens/self-service';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 
 export function App() {
@@ -34,13 +35,23 @@ export function App() {
   useEffect(() => {
     document.documentElement.lang = locale;
   }, [locale]);
+  // Unattended: once a card's details leave the screen, the next person starts in Chinese again.
+  const selfService = snapshot?.selfService ?? null;
+  const showingCard = selfService?.state === 'card';
+  useEffect(() => {
+    if (!showingCard) setLocale('zh-TW');
+  }, [showingCard]);
 
   return (
     <LocaleContext.Provider value={locale}>
-      <div className="kiosk">
-        <Header locale={locale} onLocale={setLocale} connected={connected} session={snapshot?.session ?? null} />
+      <div className={selfService ? 'kiosk unattended' : 'kiosk'}>
+        <Header locale={locale} onLocale={setLocale} connected={connected} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
-        {snapshot && snapshot.session.state !== 'signed-in' ? (
+        {selfService ? (
+          <main className="screen" data-screen="self-service">
+            <SelfServiceScreen view={selfService} />
+          </main>
+        ) : snapshot && snapshot.session.state !== 'signed-in' ? (
           <main className="screen" data-screen="sign-in">
             <SignInScreen session={snapshot.session} />
           </main>
@@ -91,7 +102,7 @@ function IdleWarning({ seconds }: { seconds: number }) {
   );
 }
 
-function Header({ locale, onLocale, connected, session }: { locale: Locale; onLocale: (locale: Locale) => void; connected: boolean; session: SessionView | null }) {
+function Header({ locale, onLocale, connected, session, selfService }: { locale: Locale; onLocale: (locale: Locale) => void; connected: boolean; session: SessionView | null; selfService: boolean }) {
   const t = useT();
   return (
     <header className="header">
@@ -99,7 +110,7 @@ function Header({ locale, onLocale, connected, session }: { locale: Locale; onLo
         <span className="brand-mark" aria-hidden="true">桃</span>
         <div>
           <h1>{t('appTitle')}</h1>
-          <p>{t('appSubtitle')}</p>
+          <p>{selfService ? t('selfServiceSubtitle') : t('appSubtitle')}</p>
         </div>
       </div>
       <nav className="languages" aria-label="Language">

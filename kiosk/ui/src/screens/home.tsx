@@ -15,6 +15,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           )}
         </div>
       )}
+      {snapshot.mode === 'self-service' && <p className="notice" data-testid="self-service-note">{t('selfServiceStaffNote')}</p>}
       <button type="button" className="big-action" disabled={closed !== null} onClick={() => sendCommand({ type: 'start-application' })}>
         <strong>{t('homeNewApplication')}</strong>
         <span>{t('homeNewApplicationHint')}</span>

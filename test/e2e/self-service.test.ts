@@ -1,0 +1,169 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../hardware/host/child-processes';
+import type { DevCommand } from '../../shared/contract/kiosk-api';
+import { loadConfig } from '../../kiosk/controller/config';
+import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+
+/**
+ * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
+ * the controller, a real pcscd with virtual cards on the counter reader, the I/O board over a pty
+ * and Firmata. A citizen taps their own card and sees only that card; staff sign in to serve
+ * someone and signing out returns to self-service with nothing of that person left; the kiosk
+ * closes while the I/O board is away or the door was opened.
+ */
+const screenshots = join(process.cwd(), 'var', 'screens');
+const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
+/** The resident permit fixture's holder. */
+const applicantId = 'H900001234';
+
+describe('self-service kiosk, end to end', () => {
+  let dataDir: string;
+  let uiDir: string;
+  let kiosk: RunningKiosk;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-self-service-'));
+    // Our own build of the UI, so this test never races another one rebuilding kiosk/ui/dist.
+    uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-'));
+    await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    mkdirSync(screenshots, { recursive: true });
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_MODE: 'self-service' }), { uiDir });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+  });
+
+  const dev = async (command: DevCommand): Promise<void> => {
+    expect(await kiosk.world!.dev(command)).toEqual({ accepted: true });
+  };
+  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const selfService = (state: string) => page.locator(`[data-screen="self-service"] [data-self-service="${state}"]`);
+  /** Nothing of the person staff served may be anywhere in the page, visible or not. */
+  const expectNothingOf = async (secrets: readonly string[]): Promise<void> => {
+    const html = await page.content();
+    const snapshot = JSON.stringify(kiosk.controller.snapshot());
+    for (const secret of secrets) {
+      expect(html).not.toContain(secret);
+      expect(snapshot).not.toContain(secret);
+    }
+  };
+
+  /** A technician signs in on the closed kiosk, puts it back in service and signs out: self-service again. */
+  const technicianClears = async (): Promise<void> => {
+    await dev({ type: 'place-card', kind: 'technician' });
+    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the technician card was not read');
+    expect(await kiosk.controller.command({ type: 'enter-pin', pin: '161803' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'clear-tamper' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    await dev({ type: 'remove-card' });
+    await selfService('ready').waitFor({ timeout: 10_000 });
+  };
+
+  it('serves citizens their own card only, unattended', { timeout: 180_000 }, async () => {
+    await page.goto(kiosk.urlWithToken);
+    await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
+    await selfService('ready').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.other-languages').textContent()).toContain('Vui lòng đặt thẻ');
+    await shot('self-service-home');
+
+    // A phone and a card whose chip does not verify each get a kind message.
+    await dev({ type: 'place-card', kind: 'phone' });
+    await selfService('problem').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-problem]').getAttribute('data-problem')).toBe('not-a-citizen-card');
+    await shot('self-service-phone');
+    await dev({ type: 'place-card', kind: 'blank' });
+    await page.locator('[data-problem="unreadable"]').waitFor({ timeout: 10_000 });
+    await dev({ type: 'remove-card' });
+    await selfService('ready').waitFor();
+
+    // Nothing a passer-by can start: applications and staff commands are refused.
+    expect(await kiosk.controller.command({ type: 'start-application' })).toMatchObject({ accepted: false });
+    expect(await kiosk.controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false });
+
+    // Staff sign in with card and PIN on the same screen, issue someone a card, and sign out.
+    await dev({ type: 'place-card', kind: 'staff' });
+    await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
+    for (const digit of '271828') await page.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
+    await page.getByRole('button', { name: '確定' }).click();
+    await page.locator('[data-screen="home"] [data-testid="self-service-note"]').waitFor();
+    await shot('self-service-staff-home');
+    expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
+    await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === applicantId, 10_000, 'the scanned document never filled the form');
+    await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
+    await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
+    const name = kiosk.controller.snapshot().application.form.name;
+    expect(name).not.toBe('');
+    expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
+    await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
+    expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 60_000, 'the card was not issued');
+    const cardNumber = kiosk.controller.snapshot().result!.cardNumber;
+    await page.getByRole('button', { name: '登出' }).click();
+    await dev({ type: 'remove-card' });
+    await selfService('ready').waitFor();
+    await expectNothingOf([name, applicantId, cardNumber]);
+
+    // The new cardholder taps their card: its type, status, expiry and balance; the number masked.
+    await dev({ type: 'place-card', kind: 'citizen' });
+    await selfService('card').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-self-service="card"]').getAttribute('data-status')).toBe('active');
+    expect(await page.locator('[data-testid="card-last4"]').textContent()).toBe(`•••• •••• •••• ${cardNumber.slice(-4)}`);
+    expect(await page.locator('[data-testid="card-balance"]').textContent()).toBe('NT$ 0');
+    await expectNothingOf([name, applicantId, cardNumber]);
+    await shot('self-service-card');
+    // In Vietnamese too; taking the card away clears the screen (and the language) for the next person.
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.getByText('Thẻ này có thể sử dụng bình thường').waitFor();
+    await shot('self-service-card-vi');
+    await dev({ type: 'remove-card' });
+    await selfService('ready').waitFor({ timeout: 10_000 });
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-TW');
+
+    // Reported lost (hot-listed by the office): no balance, go to the service desk.
+    expect(await kiosk.store.setCardStatus({ cardNumber, status: 'hot-listed', reason: 'lost', operatorId: null })).toMatchObject({ ok: true });
+    await dev({ type: 'place-card', kind: 'citizen' });
+    await page.locator('[data-self-service="card"][data-status="hot-listed"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid="card-balance"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="contact-desk"]').textContent()).toContain('請洽服務台');
+    await shot('self-service-hot-listed');
+    await page.getByRole('button', { name: '完成' }).click();
+    await selfService('ready').waitFor();
+
+    // The I/O board goes silent: out of service, and the card on the reader is not looked up. The door
+    // went unwatched meanwhile, so when the board is back the tamper alarm holds it closed until a
+    // technician has looked (the firmware latches it in self-service mode).
+    await kiosk.world!.board!.unplug();
+    await selfService('out-of-service').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-closure]').getAttribute('data-closure')).toBe('board-disconnected');
+    await shot('self-service-out-of-service');
+    await dev({ type: 'place-card', kind: 'citizen' });
+    expect(await selfService('card').count()).toBe(0);
+    await kiosk.world!.board!.replug();
+    await page.locator('[data-closure="tamper"]').waitFor({ timeout: 20_000 });
+    await technicianClears();
+
+    // The door is opened: out of service until a technician clears it (shutting it is not enough).
+    await dev({ type: 'door', open: true });
+    await page.locator('[data-closure="tamper"]').waitFor({ timeout: 10_000 });
+    await dev({ type: 'door', open: false });
+    await waitFor(() => kiosk.controller.snapshot().devices.board.detail.startsWith('door closed'), 10_000, 'the shut door was not noticed');
+    expect(await page.locator('[data-closure="tamper"]').count()).toBe(1);
+    await technicianClears();
+  });
+});

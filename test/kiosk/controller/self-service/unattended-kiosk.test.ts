@@ -1,0 +1,312 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CardTap, NfcError, NfcStation, ReadRecordValue } from '../../../../hardware/nfc/types';
+import type { KioskCommand, KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
+import { err, ok, type Result } from '../../../../shared/result';
+import { createOperatorService, type OperatorService } from '../../../../kiosk/controller/auth/operator-service';
+import { createCardCheck, type CardCheck } from '../../../../kiosk/controller/card-check';
+import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
+import { issuanceMachine } from '../../../../kiosk/controller/issuance/issuance-machine';
+import { createKioskController, type KioskController } from '../../../../kiosk/controller/kiosk-controller';
+import { selfServiceClosure } from '../../../../kiosk/controller/self-service/closure';
+import { createSelfService, type SelfService } from '../../../../kiosk/controller/self-service/own-card';
+import { createStaffSession, type StaffSession } from '../../../../kiosk/controller/staff-session';
+import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
+
+const testPinCost = { N: 1024, r: 8, p: 1 };
+const masterKey = new Uint8Array(32).fill(7);
+const mine = '3300011300000015';
+const neighbours = '3300011300000023';
+const lostOne = '3300011300000031';
+const fromElsewhere = '3300021300000013';
+const operatorCard = '3300017990000010';
+const technicianCard = '3300017990000036';
+
+type OnReader = { cardType: string; cardNumber: string; balance: number; expiresOn: string };
+
+/** A counter reader: the test lays a card on it (its verified chip record), a phone, or takes it off. */
+function fakeCounter() {
+  const events = new EventEmitter();
+  let onReader: OnReader | null = null;
+  let readError: NfcError | null = null;
+  /** While set, reads wait for the test to let them finish (a slow chip). */
+  let gate: Promise<void> | null = null;
+  const station = {
+    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
+    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
+    async readRecord(): Promise<Result<ReadRecordValue, NfcError>> {
+      const reading = onReader;
+      const error = readError;
+      if (gate) await gate;
+      if (error) return err(error);
+      if (!reading) return err({ kind: 'no_card', message: 'no card' });
+      return ok({
+        uid: '01020304',
+        mac: 'verified',
+        record: {
+          formatVersion: 1, cardNumber: reading.cardNumber, cardType: reading.cardType as 'general', scheme: 'easycard',
+          issuedOn: '2026-01-05', expiresOn: reading.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
+          wallet: { balance: reading.balance, transactionCounter: 3 },
+        },
+      });
+    },
+  } as unknown as NfcStation;
+  const classic: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
+  return {
+    station,
+    tap(card: Partial<OnReader> & { cardNumber: string }) {
+      onReader = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04', ...card };
+      readError = null;
+      events.emit('card', classic);
+    },
+    tapForged() {
+      onReader = null;
+      readError = { kind: 'record_invalid', error: { kind: 'mac_mismatch', message: 'MAC does not verify' }, message: 'forged' } as NfcError;
+      events.emit('card', classic);
+    },
+    tapPhone() {
+      events.emit('card', { uid: '', atr: '3b80', kind: 'unsupported' } satisfies CardTap);
+    },
+    twoCards() {
+      events.emit('cardUnreadable', { message: 'two cards' });
+    },
+    remove() {
+      onReader = null;
+      events.emit('removed', classic);
+    },
+    slowReads() {
+      let release = (): void => {};
+      gate = new Promise((resolve) => (release = resolve));
+      return () => {
+        gate = null;
+        release();
+      };
+    },
+  };
+}
+
+describe('the unattended (self-service) kiosk', () => {
+  let t: TempStore;
+  let operators: OperatorService;
+  let staff: StaffSession;
+  let cardCheck: CardCheck;
+  let selfService: SelfService;
+  let controller: KioskController;
+  let counter: ReturnType<typeof fakeCounter>;
+  let devices: DeviceStatusBoard;
+  let tamperLatched: boolean;
+
+  const start = (showMs?: number): void => {
+    counter = fakeCounter();
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
+    cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
+    devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
+    devices.set('board', 'connected');
+    tamperLatched = false;
+    selfService = createSelfService({
+      counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: () => {},
+      cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
+      staffPresent: () => staff.view().state !== 'signed-out',
+      closure: () => selfServiceClosure(devices.all().board.state, tamperLatched),
+      ...(showMs ? { showMs } : {}),
+    });
+    controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck, selfService });
+  };
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
+    await operators.addOperator({ staffCardNumber: operatorCard, name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
+    await operators.addOperator({ staffCardNumber: technicianCard, name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
+    await t.store.recordIssuance(issuance({ cardNumber: mine }));
+    await t.store.recordIssuance(issuance({ cardNumber: neighbours, applicant: { ...person, idNumber: 'B223456780', name: 'WANG XIAO-MEI', nameZh: '王小美' } }));
+    await t.store.recordIssuance(issuance({ cardNumber: lostOne, applicant: { ...person, idNumber: 'C123456781', name: 'LIN DA-WEI', nameZh: '林大偉' } }));
+    expect(await t.store.setCardStatus({ cardNumber: lostOne, status: 'hot-listed', reason: 'lost', operatorId: null })).toMatchObject({ ok: true });
+  });
+  afterEach(async () => {
+    controller.stop();
+    selfService.stop();
+    cardCheck.stop();
+    staff.stop();
+    await t.cleanup();
+  });
+
+  const until = async (check: () => boolean): Promise<void> => {
+    for (let i = 0; i < 300 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(check()).toBe(true);
+  };
+  const view = (): SelfServiceView | null => controller.snapshot().selfService;
+  const shownCard = async (cardNumber: string) => {
+    await until(() => { const v = view(); return v?.state === 'card' && v.card.last4 === cardNumber.slice(-4); });
+    const v = view();
+    if (v?.state !== 'card') throw new Error('no card on show');
+    return v.card;
+  };
+  /** Nothing anybody could read off the screen (or the page's memory) that is not on the card in front of them. */
+  const expectNothingPersonal = (snapshot: KioskSnapshot, except: string | null = null): void => {
+    const text = JSON.stringify(snapshot);
+    for (const secret of [person.idNumber, person.name, person.nameZh, 'B223456780', '王小美', 'C123456781', '林大偉', mine, neighbours, lostOne, 'ab'.repeat(16)]) {
+      expect(text).not.toContain(secret);
+    }
+    for (const number of [mine, neighbours, lostOne].filter((n) => n !== except)) expect(text).not.toContain(`"${number.slice(-4)}"`);
+  };
+  const signIn = async (card: string, pin: string): Promise<void> => {
+    counter.tap({ cardType: 'employee', cardNumber: card });
+    await until(() => controller.snapshot().session.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
+  };
+
+  it('says which mode it is in and invites a citizen to tap their card', () => {
+    start();
+    expect(controller.snapshot()).toMatchObject({ mode: 'self-service', selfService: { state: 'ready' }, session: { state: 'signed-out' } });
+  });
+
+  it("shows the tapped card's own chip data and status: number masked, never a name or an ID number", async () => {
+    start();
+    counter.tap({ cardNumber: mine, balance: 420 });
+    expect(await shownCard(mine)).toEqual({ last4: '0015', cardType: 'senior', scheme: 'easycard', status: 'active', expiresOn: '2031-01-04', expired: false, balance: 420 });
+    expectNothingPersonal(controller.snapshot(), mine);
+  });
+
+  it('a hot-listed card: no balance (the UI sends them to the service desk); a card from another kiosk shows its chip balance', async () => {
+    start();
+    counter.tap({ cardNumber: lostOne, balance: 900 });
+    expect(await shownCard(lostOne)).toMatchObject({ status: 'hot-listed', balance: null });
+    counter.tap({ cardNumber: fromElsewhere, balance: 75, expiresOn: '2026-02-01' });
+    expect(await shownCard(fromElsewhere)).toMatchObject({ status: 'unknown', balance: 75, expired: true });
+  });
+
+  it('clears when the card is taken away, when the citizen presses Done, and by itself after a while', async () => {
+    start(200);
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    counter.remove();
+    expect(view()).toEqual({ state: 'ready' });
+
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    expect(await controller.command({ type: 'dismiss-card' })).toEqual({ accepted: true });
+    expect(view()).toEqual({ state: 'ready' });
+
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    await until(() => view()?.state === 'ready');
+  });
+
+  it('the next person sees nothing of the previous one, even when a slow read finishes after the card left', async () => {
+    start();
+    counter.tap({ cardNumber: neighbours, balance: 3000 });
+    await shownCard(neighbours);
+    counter.tap({ cardNumber: mine, balance: 10 });
+    expect(view()).toEqual({ state: 'reading' });
+    await shownCard(mine);
+    expectNothingPersonal(controller.snapshot(), mine);
+
+    const release = counter.slowReads();
+    counter.tap({ cardNumber: neighbours, balance: 3000 });
+    counter.remove();
+    release();
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(view()).toEqual({ state: 'ready' });
+    expectNothingPersonal(controller.snapshot());
+  });
+
+  it('a phone, a forged card and two cards at once each get a kind message, not a look-up', async () => {
+    start();
+    counter.tapPhone();
+    await until(() => view()?.state === 'problem');
+    expect(view()).toEqual({ state: 'problem', problem: 'not-a-citizen-card' });
+    counter.tapForged();
+    await until(() => { const v = view(); return v?.state === 'problem' && v.problem === 'unreadable'; });
+    counter.twoCards();
+    expect(view()).toEqual({ state: 'problem', problem: 'several-cards' });
+  });
+
+  it('refuses every staff command while nobody is signed in, and changes nothing', async () => {
+    start();
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    const staffCommands: KioskCommand[] = [
+      { type: 'start-application' },
+      { type: 'update-application', fields: { name: 'X' } },
+      { type: 'submit-application' },
+      { type: 'capture-photo', jpegBase64: 'A'.repeat(32) },
+      { type: 'preview-photo', jpegBase64: 'A'.repeat(32) },
+      { type: 'override-photo', reason: 'bedridden' },
+      { type: 'retake-photo' },
+      { type: 'confirm-print' },
+      { type: 'retry' },
+      { type: 'back' },
+      { type: 'cancel' },
+      { type: 'finish' },
+      { type: 'camera', live: true },
+      { type: 'keep-alive' },
+      { type: 'close-card-check' },
+      { type: 'void-card', cardNumber: mine, reason: 'misprint' },
+      { type: 'clear-tamper' },
+    ];
+    for (const command of staffCommands) {
+      expect(await controller.command(command), command.type).toMatchObject({ accepted: false, reason: expect.stringMatching(/ask the staff/) });
+    }
+    expect(controller.screen()).toBe('home');
+    expect((await t.store.cardByNumber(mine))?.status).toBe('active');
+    expect(controller.documentRead({ idNumber: 'A123456789' }, [])).toBe(false);
+    expect(controller.snapshot().cardCheck).toBeNull();
+  });
+
+  it('staff sign in to serve (the unattended screen steps aside) and signing out returns to self-service with nothing left on it', async () => {
+    start();
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    await signIn(operatorCard, '271828');
+    expect(controller.snapshot()).toMatchObject({ mode: 'self-service', selfService: null, session: { state: 'signed-in' } });
+
+    // Serving someone: an application with their name, and a card checked on the counter reader.
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+    expect(await controller.command({ type: 'update-application', fields: { name: person.name, idNumber: person.idNumber } })).toEqual({ accepted: true });
+    counter.tap({ cardNumber: neighbours });
+    await until(() => controller.snapshot().cardCheck?.verified === true);
+    expect(controller.snapshot().selfService).toBeNull();
+
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    expect(controller.snapshot().selfService).toEqual({ state: 'ready' });
+    expectNothingPersonal(controller.snapshot());
+  });
+
+  it('is out of service while the I/O board is disconnected (no look-ups), back by itself when it returns', async () => {
+    start();
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+    devices.set('board', 'disconnected', 'cable pulled');
+    expect(view()).toEqual({ state: 'out-of-service', reason: 'board-disconnected' });
+    counter.tap({ cardNumber: neighbours });
+    for (let i = 0; i < 10; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(view()).toEqual({ state: 'out-of-service', reason: 'board-disconnected' });
+    expectNothingPersonal(controller.snapshot());
+
+    devices.set('board', 'connected');
+    // What was on show before does not come back.
+    expect(view()).toEqual({ state: 'ready' });
+    counter.tap({ cardNumber: mine });
+    await shownCard(mine);
+  });
+
+  it('is out of service once the door was opened, until a technician clears the latch', async () => {
+    start();
+    tamperLatched = true;
+    devices.set('board', 'fault', 'door closed: a technician must clear it');
+    expect(view()).toEqual({ state: 'out-of-service', reason: 'tamper' });
+    counter.tap({ cardNumber: mine });
+    for (let i = 0; i < 10; i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(view()).toEqual({ state: 'out-of-service', reason: 'tamper' });
+  });
+});
+
+describe('a staffed kiosk', () => {
+  it('says so and has no self-service view', () => {
+    const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
+    const controller = createKioskController(issuanceMachine, devices, () => {});
+    expect(controller.snapshot()).toMatchObject({ mode: 'staffed', selfService: null });
+    controller.stop();
+  });
+});
