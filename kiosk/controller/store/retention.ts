@@ -39,6 +39,8 @@ async function count(tx: Queries, sql: string, params: (string | number)[]): Pro
   return (await tx.get<{ n: number }>(sql, params))?.n ?? 0;
 }
 
+const somethingToPurge = (report: PurgeReport): boolean => report.cardholders + report.photos + report.jobContexts + report.outboxPayloads > 0;
+
 export async function purge(context: StoreContext, options: PurgeOptions): Promise<PurgeReport> {
   if (!Number.isFinite(options.retentionDays) || options.retentionDays < 0) throw new Error('retentionDays must be a non-negative number');
   const cutoff = new Date(context.clock.now().getTime() - options.retentionDays * dayMs).toISOString();
@@ -55,7 +57,8 @@ export async function purge(context: StoreContext, options: PurgeOptions): Promi
       outboxPayloads: await count(tx, 'SELECT COUNT(*) AS n FROM outbox WHERE synced_at IS NOT NULL AND payload IS NOT NULL AND created_at < ?', [cutoff]),
       sample: sample.map((row) => ({ cardholderId: row.cardholder_id, lastIssuedAt: row.last_issued_at })),
     };
-    if (!options.dryRun) {
+    // A run that finds nothing changes nothing and leaves no audit row (the scheduled run is daily).
+    if (!options.dryRun && somethingToPurge(report)) {
       await tx.run('UPDATE issuances SET photo = NULL WHERE photo IS NOT NULL AND cardholder_id IN (SELECT cardholder_id FROM temp.purge_set)');
       await tx.run('UPDATE cardholders SET pii = NULL, purged_at = ? WHERE id IN (SELECT cardholder_id FROM temp.purge_set)', [now]);
       await tx.run('UPDATE issuance_jobs SET context = NULL WHERE open = 0 AND context IS NOT NULL AND updated_at < ?', [cutoff]);
@@ -71,7 +74,7 @@ export async function purge(context: StoreContext, options: PurgeOptions): Promi
     return report;
   }).then(async (report) => {
     // Old page images in the WAL would still hold the purged ciphertext until the next checkpoint.
-    if (!options.dryRun) await context.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (!options.dryRun && somethingToPurge(report)) await context.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     return report;
   });
 }

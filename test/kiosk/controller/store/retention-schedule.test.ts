@@ -149,6 +149,7 @@ describe('retention schedule', () => {
     for (const secret of [person.idNumber, person.name, person.nameZh, person.phone, person.birthDate, first.sample[0]?.cardholderId ?? 'sample missing']) {
       expect(text).not.toContain(secret);
     }
-    expect((await t.store.readAudit({ limit: 100 })).filter((e) => e.eventId === 'store-purge').length).toBeGreaterThanOrEqual(2);
+    // Audited once: the later runs found nothing, and a daily run that finds nothing adds no audit row.
+    expect((await t.store.readAudit({ limit: 100 })).filter((e) => e.eventId === 'store-purge')).toMatchObject([{ details: { cardholders: 1 } }]);
   });
 });
