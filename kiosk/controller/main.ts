@@ -29,12 +29,13 @@ import { createKioskController, type KioskController } from './kiosk-controller'
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { seedDemoStaff } from './devices/demo-staff';
-import { createPhotoGate } from './photo';
+import { createPhotoGate, parsePhotoGateOverrides } from './photo';
 import { createCardCheck } from './card-check';
 import { selfServiceClosure } from './self-service/closure';
 import { createSelfService } from './self-service/own-card';
 import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
+import { startRetentionSchedule } from './store/retention-schedule';
 import { openStore, type OpenStoreError, type Store } from './store/store';
 
 /**
@@ -83,6 +84,8 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error, config.keyFile)}`);
     const store = opened.value;
     stops.push(() => store.close());
+    const retention = startRetentionSchedule({ store, clock, retentionDays: config.retentionDays, log });
+    stops.push(() => retention.stop());
     const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
 
     const devices = new DeviceStatusBoard({
@@ -100,7 +103,9 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     const recovered = await recoverInterruptedJobs(store, printer, log);
     const encoder = await openEncoder(config, world, devices, log);
     stops.push(() => encoder.close());
-    const photoGate = createPhotoGate();
+    const photoSettings = parsePhotoGateOverrides(config.photo);
+    if (!photoSettings.ok) throw new Error(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
+    const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
     const audit = safeAudit(store, log);
     const stopFaultAudit = auditDeviceFaults(devices, audit);

@@ -43,9 +43,13 @@ const flow = issuanceMachine.provide({
     assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
     evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
       passed: false,
-      checks: [{ id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
-      cardPhoto: null,
-      archivePhoto: null,
+      // One face was found (an override needs that), but the head is too small in the frame.
+      checks: [
+        { id: 'one-face', passed: true, value: 1, threshold: '= 1', message: { zh: '', en: '' } },
+        { id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } },
+      ],
+      cardPhoto: new Uint8Array([1]),
+      archivePhoto: new Uint8Array([2]),
       faceMatch: null,
     })),
     beginJob: fromPromise(async () => 'job-1'),
