@@ -27,7 +27,11 @@ export const orphanedAtStartExitCode = 125;
 const guardScript = `[ "$PPID" = "$1" ] || exit ${orphanedAtStartExitCode}; shift; exec "$@"`;
 
 let setprivPath: string | null | undefined;
-/** `setpriv` on PATH (util-linux, always present on Debian); null where there is none. */
+/**
+ * `setpriv` on PATH (util-linux, always present on Debian); null where there is none, and children are
+ * then stopped only by `stop()` and the exit hook. Note the kernel sends the signal when the parent
+ * THREAD exits: start children from the main thread (or accept that they die with their worker).
+ */
 function findSetpriv(): string | null {
   if (setprivPath !== undefined) return setprivPath;
   setprivPath = null;
@@ -43,11 +47,6 @@ function findSetpriv(): string | null {
     }
   }
   return setprivPath;
-}
-
-/** True when children started here die with this process however it dies (Linux with setpriv). */
-export function childrenDieWithParent(): boolean {
-  return findSetpriv() !== null;
 }
 
 export interface ManagedProcess {
