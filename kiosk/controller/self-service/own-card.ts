@@ -99,9 +99,14 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
     generation += 1;
     if (available()) show({ kind: 'problem', problem: 'several-cards' });
   };
+  /** The cards that could not be read left the reader: their message goes with them. */
+  const onUnreadableGone = (): void => {
+    if (shown?.kind === 'problem' && shown.problem === 'several-cards') clear();
+  };
   options.counter.on('card', onTap);
   options.counter.on('removed', onRemoved);
   options.counter.on('cardUnreadable', onUnreadable);
+  options.counter.on('unreadableGone', onUnreadableGone);
 
   async function lookUp(tap: CardTap): Promise<Shown | null> {
     if (tap.kind !== 'mifare-classic-1k') return { kind: 'problem', problem: 'not-a-citizen-card' };
@@ -153,6 +158,7 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
       options.counter.off('card', onTap);
       options.counter.off('removed', onRemoved);
       options.counter.off('cardUnreadable', onUnreadable);
+      options.counter.off('unreadableGone', onUnreadableGone);
     },
   };
 }

@@ -70,6 +70,9 @@ function fakeCounter() {
     twoCards() {
       events.emit('cardUnreadable', { message: 'two cards' });
     },
+    twoCardsGone() {
+      events.emit('unreadableGone');
+    },
     remove() {
       onReader = null;
       events.emit('removed', classic);
@@ -220,6 +223,8 @@ describe('the unattended (self-service) kiosk', () => {
     await until(() => { const v = view(); return v?.state === 'problem' && v.problem === 'unreadable'; });
     counter.twoCards();
     expect(view()).toEqual({ state: 'problem', problem: 'several-cards' });
+    counter.twoCardsGone();
+    expect(view()).toEqual({ state: 'ready' });
   });
 
   it('refuses every staff command while nobody is signed in, and changes nothing', async () => {
