@@ -3,6 +3,7 @@ import type {
   ApplicationForm,
   Bilingual,
   CardCheckView,
+  FaceMatchView,
   KioskCommand,
   KioskMode,
   KioskSnapshot,
@@ -18,7 +19,7 @@ import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
 import { permission, type Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
-import { issuanceMachine, maxPhotoAttempts, type IssuanceEvent } from './issuance/issuance-machine';
+import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
 import { unattendedRefusal } from './self-service/unattended-commands';
@@ -155,9 +156,13 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
 
   const overridePhoto = async (reason: string): Promise<CommandReply> => {
-    const event: IssuanceEvent = { type: 'override-photo', reason };
-    if (!actor.getSnapshot().can(event)) return send(event);
-    return withPermission('override-photo', async () => send(event));
+    const state = actor.getSnapshot();
+    if (!state.can({ type: 'override-photo', reason })) {
+      // Say why before anybody is asked to approve something the flow would refuse.
+      const refusal = state.matches('photo') ? photoOverrideRefusal(state.context) : null;
+      return refusal ? { accepted: false, reason: refusal.en } : send({ type: 'override-photo', reason });
+    }
+    return withPermission('override-photo', async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
 
   const voidCard = async (cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
@@ -234,7 +239,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);
       if (command.type === 'capture-photo') {
-        return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')) });
+        return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
       }
       if (command.type === 'update-application') {
         return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
@@ -322,8 +327,8 @@ function toSnapshot(
       evaluating: state.matches({ photo: 'evaluating' }),
       checks: latest?.checks ?? [],
       passed: latest ? latest.passed : null,
-      overrideAllowed: context.photo.attempts >= maxPhotoAttempts && context.photo.best !== null,
-      faceMatch: context.photo.best?.verdict.faceMatch ?? null,
+      overrideAllowed: photoOverrideRefusal(context) === null,
+      faceMatch: faceMatchView(context.photo.best?.verdict.faceMatch ?? null),
       live,
     },
     previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,
@@ -361,4 +366,11 @@ function withoutUndefined<T extends object>(fields: T): { [K in keyof T]?: Exclu
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as {
     [K in keyof T]?: Exclude<T[K], undefined>;
   };
+}
+
+/** An unavailable comparison has no distance to show (NaN would travel as null). */
+function faceMatchView(faceMatch: FaceMatch | null): FaceMatchView | null {
+  if (!faceMatch) return null;
+  if (faceMatch.verdict === 'unavailable') return { verdict: 'unavailable', match: false, threshold: faceMatch.threshold, reason: faceMatch.reason };
+  return { verdict: faceMatch.verdict, match: faceMatch.match, distance: faceMatch.distance, threshold: faceMatch.threshold };
 }

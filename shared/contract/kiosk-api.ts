@@ -178,6 +178,11 @@ export type SelfServiceView =
   | { readonly state: 'problem'; readonly problem: SelfServiceProblem }
   | { readonly state: 'out-of-service'; readonly reason: SelfServiceClosure };
 
+/** A replacement's new photo against the one on file; `unavailable` when no comparison could be made, and why. */
+export type FaceMatchView =
+  | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
+  | { readonly verdict: 'unavailable'; readonly match: false; readonly threshold: number; readonly reason: Bilingual };
+
 export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
 
 export interface KioskSnapshot {
@@ -212,7 +217,7 @@ export interface KioskSnapshot {
     readonly passed: boolean | null;
     readonly overrideAllowed: boolean;
     /** A replacement's photo against the one on file: a mismatch asks the operator to check the person. */
-    readonly faceMatch: { readonly match: boolean; readonly distance: number; readonly threshold: number } | null;
+    readonly faceMatch: FaceMatchView | null;
     /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */
     readonly live: { readonly passed: boolean; readonly checks: readonly PhotoCheckView[] } | null;
   };

@@ -1,23 +1,13 @@
-import type { Bilingual, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { sendCommand, withToken } from '../api';
 import { BilingualText, useT } from '../i18n';
-
-/**
- * The controller marks a comparison it could not make `verdict: 'unavailable'` with a bilingual
- * `reason` (no face in one of the photos): shown instead of the generic mismatch text.
- */
-function unavailableReason(faceMatch: object): Bilingual | null {
-  if (!('verdict' in faceMatch) || faceMatch.verdict !== 'unavailable' || !('reason' in faceMatch)) return null;
-  const reason = faceMatch.reason;
-  if (typeof reason !== 'object' || reason === null || !('zh' in reason) || !('en' in reason)) return null;
-  return typeof reason.zh === 'string' && typeof reason.en === 'string' ? { zh: reason.zh, en: reason.en } : null;
-}
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
   const { form, fee } = snapshot.application;
   const { faceMatch } = snapshot.photo;
-  const unavailable = faceMatch ? unavailableReason(faceMatch) : null;
+  // A comparison that could not be made says why instead of the generic mismatch text.
+  const unavailable = faceMatch?.verdict === 'unavailable' ? faceMatch.reason : null;
   return (
     <section className="review">
       <h2>{t('reviewTitle')}</h2>
@@ -32,7 +22,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           role={faceMatch.match ? 'status' : 'alert'}
           data-testid="face-match"
           data-match={faceMatch.match}
-          data-verdict={unavailable ? 'unavailable' : faceMatch.match ? 'match' : 'mismatch'}
+          data-verdict={faceMatch.verdict}
         >
           {unavailable ? <BilingualText text={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
         </p>
