@@ -1,10 +1,10 @@
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../hardware/nfc/keys';
 import { recordBlocks, type CitizenCardRecord } from '../../hardware/nfc/layout';
 import { toHex } from '../../hardware/nfc/mifare';
 import { startPcscd, type PrivatePcscd } from '../../hardware/nfc/pcscd';
-import { insertVirtualCard, personalisedBlocks, type VirtualCard } from '../../hardware/nfc/simulator';
+import { insertVirtualCard, personalisedBlocks, type VirtualCard, type VirtualCardFaults } from '../../hardware/nfc/simulator';
+import { runCommandLoop } from './command-loop';
 
 /**
  * Virtual cards for the dev panel and manual tests, placed on a vpcd reader slot:
@@ -15,11 +15,16 @@ import { insertVirtualCard, personalisedBlocks, type VirtualCard } from '../../h
  * at it with PCSCLITE_CSOCK_NAME / --socket). It prints `ready port=<p> [socket=<path>] reader=<name>`, then
  * takes one command per line on stdin and answers `ok ...` or `error: ...`:
  *
- *   place <card> [tear=N] [slow=MS]   put a card on the reader; <card> is a preset:
- *                                       blank, phone, and (with a master key) citizen, staff, hotlisted
- *   remove <card>                     lift it (its memory is kept for the next place)
- *   blocks <card>                     the record blocks (hex)
+ *   place <card> [faults]    put a card on the reader; <card> is a preset:
+ *                              blank, phone, and (with a master key) citizen, staff, hotlisted
+ *   faults <card> [faults]   change the faults of a card on the reader (none = clear them)
+ *   remove <card>            lift it (its memory is kept for the next place)
+ *   blocks <card>            the record blocks (hex)
  *   list | quit
+ *
+ * Faults (see `VirtualCardFaults`): tear=N (leaves after N APDUs), slow=MS (late answers),
+ * slow-after=N (from the N+1th APDU), corrupt=N / refuse=N (the next N writes store wrong bytes / are
+ * refused; `inf` = always), block=B (only writes of block B), collision (two cards: pcscd sees it mute).
  *
  * The master key comes from --master-key or $KIOSK_NFC_MASTER_KEY (hex, >= 16 bytes).
  */
@@ -67,26 +72,18 @@ async function main(): Promise<number> {
   const slot = port;
   const known = presets(masterKey);
   const placed = new Map<string, VirtualCard>();
-  const stop = async (): Promise<void> => {
-    for (const card of placed.values()) await card.remove();
-    await pcscd?.stop();
-  };
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.stdout.write(`ready port=${slot}${pcscd ? ` socket=${pcscd.socketPath} reader=${pcscd.readerName}` : ''}\n`);
 
-  for await (const line of createInterface({ input: process.stdin })) {
-    const [command, name, ...options] = line.trim().split(/\s+/);
-    if (!command) continue;
-    if (command === 'quit') break;
-    try {
-      process.stdout.write(`${await handle(command, name, options)}\n`);
-    } catch (error) {
-      process.stdout.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    }
-  }
-  await stop();
-  return 0;
+  const code = await runCommandLoop({
+    ready: `ready port=${slot}${pcscd ? ` socket=${pcscd.socketPath} reader=${pcscd.readerName}` : ''}`,
+    run: (command, [name, ...options]) => handle(command, name, options),
+    async stop() {
+      for (const card of placed.values()) await card.remove();
+      await pcscd?.stop();
+    },
+  });
+  // After `quit` the parent may keep our stdin open: that handle alone would keep the process alive.
+  process.stdin.destroy();
+  return code;
 
   async function handle(command: string, name: string | undefined, options: string[]): Promise<string> {
     switch (command) {
@@ -96,13 +93,7 @@ async function main(): Promise<number> {
         const preset = name === undefined ? undefined : known[name];
         if (!name || !preset) throw new Error(`unknown card; presets: ${Object.keys(known).join(', ')}`);
         if (preset.record && !masterKey) throw new Error(`'${name}' is personalised: start with --master-key`);
-        const option = (key: string): number | undefined => {
-          const found = options.find((o) => o.startsWith(`${key}=`));
-          return found === undefined ? undefined : Number(found.slice(key.length + 1));
-        };
-        const tear = option('tear');
-        const slow = option('slow');
-        const faults = { ...(tear === undefined ? {} : { removeAfterApdus: tear }), ...(slow === undefined ? {} : { responseDelayMs: slow }) };
+        const faults = parseFaults(options);
         const existing = placed.get(name);
         if (existing) {
           await existing.placeAgain(faults);
@@ -111,6 +102,12 @@ async function main(): Promise<number> {
           placed.set(name, await insertVirtualCard({ port: slot, uid: preset.uid, kind: preset.kind, faults, ...(blocks ? { blocks } : {}) }));
         }
         return `ok placed ${name} uid=${toHex(preset.uid)}`;
+      }
+      case 'faults': {
+        const card = name === undefined ? undefined : placed.get(name);
+        if (!card?.present) throw new Error('that card is not on the reader');
+        card.setFaults(parseFaults(options));
+        return `ok faults ${name}`;
       }
       case 'remove': {
         const card = name === undefined ? undefined : placed.get(name);
@@ -128,6 +125,43 @@ async function main(): Promise<number> {
         throw new Error(`unknown command '${command}'`);
     }
   }
+}
+
+/** `tear=3 slow=200 corrupt=inf block=53 collision` → faults; an unknown or malformed option is an error. */
+function parseFaults(options: readonly string[]): VirtualCardFaults {
+  const faults: { -readonly [K in keyof VirtualCardFaults]: VirtualCardFaults[K] } = {};
+  for (const option of options) {
+    if (option === 'collision') {
+      faults.collision = true;
+      continue;
+    }
+    const [key, text] = option.split('=');
+    const value = text === 'inf' ? Infinity : Number(text);
+    if (text === undefined || text === '' || Number.isNaN(value) || value < 0) throw new Error(`bad option '${option}'`);
+    switch (key) {
+      case 'tear':
+        faults.removeAfterApdus = value;
+        break;
+      case 'slow':
+        faults.responseDelayMs = value;
+        break;
+      case 'slow-after':
+        faults.delayAfterApdus = value;
+        break;
+      case 'corrupt':
+        faults.corruptWrites = value;
+        break;
+      case 'refuse':
+        faults.refuseWrites = value;
+        break;
+      case 'block':
+        faults.faultyBlock = value;
+        break;
+      default:
+        throw new Error(`unknown option '${option}'`);
+    }
+  }
+  return faults;
 }
 
 process.exitCode = await main();

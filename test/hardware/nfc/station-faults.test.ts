@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { writeAttempts } from '../../../hardware/nfc/card-session';
 import { deriveChipKeys } from '../../../hardware/nfc/keys';
 import { decodeCardRecord, recordBlocks } from '../../../hardware/nfc/layout';
 import { toHex } from '../../../hardware/nfc/mifare';
@@ -17,6 +16,8 @@ const commandMs = 500;
 const h = useStation({ timeouts: { commandMs } });
 const record = sampleRecord();
 const keys = deriveChipKeys(masterKey, uid);
+/** Each write is tried twice (one retry), then the personalisation stops (README). */
+const attempts = 2;
 /** Blocks in personalisation order (MAC zeroed first, committed last). */
 const writeOrder = [57, 56, 58, 59, 52, 53, 54, 55, 57];
 
@@ -32,18 +33,18 @@ function writesTo(card: VirtualCard, block: number): number {
 
 describe('writes that do not stick (read back and compared, bounded retries)', () => {
   it('retries a corrupted write: personalisation succeeds and verifies', async () => {
-    const { card } = await h.tap({ uid, faults: { corruptWrites: writeAttempts - 1, faultyBlock: 53 } });
+    const { card } = await h.tap({ uid, faults: { corruptWrites: attempts - 1, faultyBlock: 53 } });
     const result = await h.station().personalise(record, keys);
     expect(result).toEqual({ ok: true, value: { uid: '04A1B2C3', written: writeOrder, record } });
-    expect(writesTo(card, 53)).toBe(writeAttempts);
+    expect(writesTo(card, 53)).toBe(attempts);
     expect(chipRecord(card)).toEqual({ ok: true, value: record });
     expect(await h.station().readRecord(keys)).toEqual({ ok: true, value: { uid: '04A1B2C3', record, mac: 'verified' } });
   });
 
   it('retries a refused write (63 00): personalisation succeeds and verifies', async () => {
-    const { card } = await h.tap({ uid, faults: { refuseWrites: writeAttempts - 1, faultyBlock: 59 } });
+    const { card } = await h.tap({ uid, faults: { refuseWrites: attempts - 1, faultyBlock: 59 } });
     expect((await h.station().personalise(record, keys)).ok).toBe(true);
-    expect(writesTo(card, 59)).toBe(writeAttempts);
+    expect(writesTo(card, 59)).toBe(attempts);
     expect(chipRecord(card)).toEqual({ ok: true, value: record });
   });
 
@@ -51,7 +52,7 @@ describe('writes that do not stick (read back and compared, bounded retries)', (
     const { card } = await h.tap({ uid, faults: { corruptWrites: Infinity, faultyBlock: block } });
     const result = await h.station().personalise(record, keys);
     expect(result.ok ? 'ok' : result.error).toMatchObject({ kind: 'write_verify_failed', block });
-    expect(writesTo(card, block)).toBe(writeAttempts); // bounded: no third attempt
+    expect(writesTo(card, block)).toBe(attempts); // bounded: no third attempt
     // Detectably unfinished: neither the chip image nor the station's verified read accepts it.
     expect(chipRecord(card).ok).toBe(false);
     card.setFaults({});
