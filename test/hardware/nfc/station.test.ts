@@ -1,86 +1,31 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openNfcStation } from '../../../hardware/nfc/driver';
+import { describe, expect, it } from 'vitest';
 import { deriveChipKeys } from '../../../hardware/nfc/keys';
 import { decodeCardRecord, macBlock, recordBlocks } from '../../../hardware/nfc/layout';
-import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
-import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
-import type { CardTap, NfcStation, NfcStationEvents } from '../../../hardware/nfc/types';
+import { startPcscd } from '../../../hardware/nfc/pcscd';
 import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
+import { cardPollMs, useStation } from './station-harness';
 
 /**
  * Through the real stack: a private pcscd (child process) + vpcd + nfc-pcsc + @pokusew/pcsclite, with
  * the virtual card on vpcd's TCP port. One daemon for the file: libpcsclite binds one socket per process.
  */
-let runDir: string;
-let pcscd: PrivatePcscd | undefined;
-let station: NfcStation;
-const cards: VirtualCard[] = [];
+const h = useStation();
+const { tap, lift, next } = h;
 const record = sampleRecord();
-/** pcscd's vpcd card poll, shortened from 400 ms so that the many taps here stay quick. */
-const cardPollMs = 40;
-
-function next<E extends keyof NfcStationEvents>(event: E): Promise<NfcStationEvents[E][0]> {
-  return new Promise((resolve) => {
-    const listener = (value: NfcStationEvents[E][0]) => {
-      station.off(event, listener as never);
-      resolve(value);
-    };
-    station.on(event, listener as never);
-  });
-}
-
-async function tap(options: Omit<Parameters<typeof insertVirtualCard>[0], 'port'> = {}): Promise<{ card: VirtualCard; tap: CardTap }> {
-  const seen = next('card');
-  const card = await insertVirtualCard({ port: pcscdPort(), ...options });
-  cards.push(card);
-  return { card, tap: await seen };
-}
-
-async function lift(card: VirtualCard): Promise<void> {
-  const removed = next('removed');
-  await card.remove();
-  await removed;
-}
-
-function pcscdPort(): number {
-  if (!pcscd) throw new Error('pcscd not running');
-  return pcscd.vpcdPort;
-}
-
-beforeAll(async () => {
-  runDir = mkdtempSync(join(tmpdir(), 'nfc-station-'));
-  pcscd = await startPcscd({ runDir, cardPollMs });
-  const stationOpened = openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName });
-  station = await stationOpened;
-  if (station.readerName() === undefined) await next('readerAttached');
-});
-
-afterEach(async () => {
-  for (const card of cards.splice(0)) if (card.present) await lift(card);
-});
-
-afterAll(async () => {
-  await station?.close();
-  await pcscd?.stop();
-  rmSync(runDir, { recursive: true, force: true });
-});
 
 describe('NFC station through pcscd + vpcd + nfc-pcsc', () => {
   it('reports a tapped MIFARE Classic 1K with its UID and ATR, and its removal', async () => {
     const { card, tap: seen } = await tap({ uid });
     expect(seen).toEqual({ uid: '04A1B2C3', atr: '3B8F8001804F0CA000000306030001000000006A', kind: 'mifare-classic-1k' });
-    expect(station.currentCard()).toEqual(seen);
+    expect(h.station().currentCard()).toEqual(seen);
     await lift(card);
-    expect(station.currentCard()).toBeUndefined();
+    expect(h.station().currentCard()).toBeUndefined();
   });
 
   it('personalises a blank card, and reads the record back verified on the next tap', async () => {
     const keys = deriveChipKeys(masterKey, uid);
     const { card } = await tap({ uid });
-    const written = await station.personalise(record, keys);
+    const written = await h.station().personalise(record, keys);
     expect(written).toEqual({ ok: true, value: { uid: '04A1B2C3', written: [57, 56, 58, 59, 52, 53, 54, 55, 57], record } });
     const image = new Map(recordBlocks.map((block) => [block, card.blocks()[block] ?? new Uint8Array(16)]));
     expect(decodeCardRecord(image, keys)).toEqual({ ok: true, value: record });
@@ -88,7 +33,7 @@ describe('NFC station through pcscd + vpcd + nfc-pcsc', () => {
     const again = next('card');
     await card.placeAgain();
     await again;
-    expect(await station.readRecord(keys)).toEqual({ ok: true, value: { uid: '04A1B2C3', record, mac: 'verified' } });
+    expect(await h.station().readRecord(keys)).toEqual({ ok: true, value: { uid: '04A1B2C3', record, mac: 'verified' } });
   });
 
   it('answers unsupported_card for a phone (ISO 14443-4 ATR), without crashing', async () => {
@@ -96,35 +41,35 @@ describe('NFC station through pcscd + vpcd + nfc-pcsc', () => {
     expect(seen.kind).toBe('unsupported');
     expect(seen.atr).toBe('3B80800101');
     const keys = deriveChipKeys(masterKey, uid);
-    const written = await station.personalise(record, keys);
+    const written = await h.station().personalise(record, keys);
     expect(written.ok ? 'ok' : written.error.kind).toBe('unsupported_card');
-    const read = await station.readRecord(keys);
+    const read = await h.station().readRecord(keys);
     expect(read.ok ? 'ok' : read.error.kind).toBe('unsupported_card');
   });
 
   it('refuses keys derived for another card (the card was swapped)', async () => {
     await tap({ uid: Uint8Array.of(1, 2, 3, 4) });
-    const result = await station.personalise(record, deriveChipKeys(masterKey, uid));
+    const result = await h.station().personalise(record, deriveChipKeys(masterKey, uid));
     expect(result.ok ? 'ok' : result.error).toMatchObject({ kind: 'wrong_card', expectedUid: '04A1B2C3', actualUid: '01020304' });
   });
 
   it('fails with auth_failed on a card keyed by another master key', async () => {
     const { card } = await tap({ uid });
-    expect((await station.personalise(record, deriveChipKeys(otherMasterKey, uid))).ok).toBe(true);
-    const read = await station.readRecord(deriveChipKeys(masterKey, uid));
+    expect((await h.station().personalise(record, deriveChipKeys(otherMasterKey, uid))).ok).toBe(true);
+    const read = await h.station().readRecord(deriveChipKeys(masterKey, uid));
     expect(read.ok ? 'ok' : read.error.kind).toBe('auth_failed');
-    const rewrite = await station.personalise(record, deriveChipKeys(masterKey, uid));
+    const rewrite = await h.station().personalise(record, deriveChipKeys(masterKey, uid));
     expect(rewrite.ok ? 'ok' : rewrite.error.kind).toBe('auth_failed');
     await lift(card);
   });
 
   it('still personalises a slow card', async () => {
     await tap({ uid, faults: { responseDelayMs: 15 } });
-    expect((await station.personalise(record, deriveChipKeys(masterKey, uid))).ok).toBe(true);
+    expect((await h.station().personalise(record, deriveChipKeys(masterKey, uid))).ok).toBe(true);
   });
 
   it('answers no_card when nothing is on the reader', async () => {
-    const read = await station.readRecord(deriveChipKeys(masterKey, uid));
+    const read = await h.station().readRecord(deriveChipKeys(masterKey, uid));
     expect(read.ok ? 'ok' : read.error.kind).toBe('no_card');
   });
 });
@@ -135,10 +80,10 @@ describe('tearing through the real stack', () => {
     const keys = deriveChipKeys(masterKey, uid);
     // How many APDUs a full personalisation of a blank card takes (the card counts them).
     const { card: probe } = await tap({ uid });
-    expect((await station.personalise(record, keys)).ok).toBe(true);
+    expect((await h.station().personalise(record, keys)).ok).toBe(true);
     const fullRun = probe.apduCount - 1; // minus GET UID at the tap
     await lift(probe);
-    cards.splice(0);
+    h.forgetCards();
 
     const states = new Set<string>();
     // The card answers `removeAfter` personalisation APDUs, then leaves: every point 0 .. fullRun-1, with
@@ -148,7 +93,7 @@ describe('tearing through the real stack', () => {
     for (const { removeAfter, removalTiming } of points) {
       // +1: the tap's GET UID is the first APDU the card answers.
       const { card } = await tap({ uid, faults: { removeAfterApdus: removeAfter + 1, removalTiming } });
-      const result = await station.personalise(record, keys);
+      const result = await h.station().personalise(record, keys);
       if (result.ok) throw new Error(`personalisation succeeded although the card left after ${removeAfter} APDUs`);
       expect(result.error.kind).toBe('card_removed');
       if (result.error.kind !== 'card_removed') continue;
@@ -164,7 +109,7 @@ describe('tearing through the real stack', () => {
       }
       if (card.present) await lift(card);
       else await next('removed');
-      cards.splice(0);
+      h.forgetCards();
     }
     expect(states).toEqual(new Set(['untouched', 'incomplete', 'commit_uncertain', 'written_unverified']));
   });
@@ -175,21 +120,21 @@ describe('reader unplugged and back (pcscd stops and restarts)', () => {
     const { card } = await tap({ uid });
     const detached = next('readerDetached');
     const removed = next('removed');
-    const port = pcscdPort();
-    await pcscd?.stop();
-    pcscd = undefined;
+    const port = h.port();
+    await h.pcscd()?.stop();
+    h.setPcscd(undefined);
     expect(await detached).toEqual({ name: 'Virtual PCD 00 00' });
     await removed;
     const keys = deriveChipKeys(masterKey, uid);
-    const read = await station.readRecord(keys);
+    const read = await h.station().readRecord(keys);
     expect(read.ok ? 'ok' : read.error.kind).toBe('reader_unavailable');
     await card.remove();
-    cards.splice(0);
+    h.forgetCards();
 
     const attached = next('readerAttached');
-    pcscd = await startPcscd({ runDir, vpcdPort: port, cardPollMs });
+    h.setPcscd(await startPcscd({ runDir: h.runDir(), vpcdPort: port, cardPollMs }));
     expect(await attached).toEqual({ name: 'Virtual PCD 00 00' });
     await tap({ uid });
-    expect((await station.personalise(record, keys)).ok).toBe(true);
+    expect((await h.station().personalise(record, keys)).ok).toBe(true);
   });
 });
