@@ -1,13 +1,11 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
-import { ok } from '../../../shared/result';
 import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { issuance, openTempStore, type TempStore } from './store/temp-store';
 
 const testPinCost = { N: 1024, r: 8, p: 1 };
@@ -17,38 +15,13 @@ const operatorCard = '3300017990000010';
 const supervisorCard = '3300017990000028';
 const technicianCard = '3300017990000036';
 
-/** A counter reader whose verified chip holds whichever card the test taps. */
-function fakeCounter() {
-  const events = new EventEmitter();
-  let onReader: { cardType: string; cardNumber: string } = { cardType: 'employee', cardNumber: operatorCard };
-  const station = {
-    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
-    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
-    async readRecord() {
-      return ok({
-        uid: '01020304',
-        mac: 'verified',
-        record: { ...onReader, scheme: 'easycard', issuedOn: '2026-11-29', expiresOn: '2031-11-28', wallet: { balance: 0, transactionCounter: 0 } },
-      });
-    },
-  } as unknown as NfcStation;
-  return {
-    station,
-    tap(cardType: string, cardNumber: string) {
-      onReader = { cardType, cardNumber };
-      const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
-      events.emit('card', tap);
-    },
-  };
-}
-
 describe('voiding a card from the card check', () => {
   let t: TempStore;
   let operators: OperatorService;
   let staff: StaffSession;
   let cardCheck: CardCheck;
   let controller: KioskController;
-  let counter: ReturnType<typeof fakeCounter>;
+  let counter: FakeCounter;
 
   beforeEach(async () => {
     t = await openTempStore();
@@ -70,17 +43,13 @@ describe('voiding a card from the card check', () => {
     await t.cleanup();
   });
 
-  const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 300 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(check()).toBe(true);
-  };
   const signIn = async (card: string, pin: string): Promise<void> => {
-    counter.tap('employee', card);
+    counter.tap({ cardType: 'employee', cardNumber: card });
     await until(() => controller.snapshot().session.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
   };
   const showCitizenCard = async (): Promise<void> => {
-    counter.tap('senior', citizenCard);
+    counter.tap({ cardType: 'senior', cardNumber: citizenCard });
     await until(() => { const shown = controller.snapshot().cardCheck; return shown?.verified === true && shown.cardNumber === citizenCard; });
   };
   const shownStatus = (): string | undefined => {
@@ -97,7 +66,7 @@ describe('voiding a card from the card check', () => {
     expect(controller.snapshot().session.approval).toEqual({ action: 'void-card', state: 'waiting-card' });
     expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');
 
-    counter.tap('employee', supervisorCard);
+    counter.tap({ cardType: 'employee', cardNumber: supervisorCard });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
     await until(() => shownStatus() === 'void');

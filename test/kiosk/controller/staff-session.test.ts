@@ -1,42 +1,15 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
-import { ok, err } from '../../../shared/result';
 import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { openTempStore, type TempStore } from './store/temp-store';
 
 const testPinCost = { N: 1024, r: 8, p: 1 };
 const masterKey = new Uint8Array(32).fill(7);
-
-/** A counter reader whose "chip" says whatever card type and number the test puts on it. */
-function fakeCounter() {
-  const events = new EventEmitter();
-  let onReader: { cardType: string; cardNumber: string } | null = null;
-  const station = {
-    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
-    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
-    async readRecord() {
-      if (!onReader) return err({ kind: 'no_card', message: 'no card' });
-      return ok({ uid: '01020304', mac: 'verified', record: { ...onReader } });
-    },
-  } as unknown as NfcStation;
-  return {
-    station,
-    unreadable() {
-      events.emit('cardUnreadable', { message: 'two cards' });
-    },
-    tap(cardType: string, cardNumber: string) {
-      onReader = { cardType, cardNumber };
-      const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
-      events.emit('card', tap);
-    },
-  };
-}
 
 const flow = issuanceMachine.provide({
   actors: {
@@ -62,7 +35,7 @@ describe('staff sign-in and supervisor approval', () => {
   let operators: OperatorService;
   let staff: StaffSession;
   let controller: KioskController;
-  let counter: ReturnType<typeof fakeCounter>;
+  let counter: FakeCounter;
 
   beforeEach(async () => {
     t = await openTempStore();
@@ -81,18 +54,14 @@ describe('staff sign-in and supervisor approval', () => {
     await t.cleanup();
   });
 
-  const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 200 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(check()).toBe(true);
-  };
 
   it('refuses the flow until a staff card and its PIN are given', async () => {
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/sign in first/) });
-    counter.tap('general', '3300011000000014');
+    counter.tap({ cardType: 'general', cardNumber: '3300011000000014' });
     await until(() => controller.snapshot().session.message?.en === 'This is a citizen card, not a staff card');
-    counter.unreadable();
+    counter.twoCards();
     expect(controller.snapshot().session.message?.en).toMatch(/More than one card on the reader/);
-    counter.tap('employee', '3300017990000010');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin: '000001' })).toMatchObject({ accepted: false });
     expect(controller.snapshot().session.message?.en).toBe('Wrong PIN: 4 tries left');
@@ -102,7 +71,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('refuses a technician an application (the permission table), and audits the refusal', async () => {
-    counter.tap('employee', '3300017990000036');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000036' });
     await until(() => controller.snapshot().session.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '161803' });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, reason: 'a technician may not issue card' });
@@ -112,7 +81,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('locks an idle session and clears the open application from the screen', async () => {
-    counter.tap('employee', '3300017990000010');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '271828' });
     await controller.command({ type: 'start-application' });
@@ -128,7 +97,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('lets an operator override a failed photo only with a supervisor card and PIN', async () => {
-    counter.tap('employee', '3300017990000010');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '271828' });
     await controller.command({ type: 'start-application' });
@@ -142,13 +111,13 @@ describe('staff sign-in and supervisor approval', () => {
     expect(controller.screen()).toBe('photo');
 
     // The operator's own card is no supervisor's approval.
-    counter.tap('employee', '3300017990000010');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '271828' });
     expect(controller.snapshot().session.message?.en).toMatch(/Only a supervisor can approve/);
     expect(controller.screen()).toBe('photo');
 
-    counter.tap('employee', '3300017990000028');
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000028' });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
     await until(() => controller.screen() === 'review');

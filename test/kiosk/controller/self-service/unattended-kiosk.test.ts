@@ -1,8 +1,5 @@
-import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardTap, NfcError, NfcStation, ReadRecordValue } from '../../../../hardware/nfc/types';
 import type { KioskCommand, KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
-import { err, ok, type Result } from '../../../../shared/result';
 import { createOperatorService, type OperatorService } from '../../../../kiosk/controller/auth/operator-service';
 import { createCardCheck, type CardCheck } from '../../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
@@ -11,6 +8,7 @@ import { createKioskController, type KioskController } from '../../../../kiosk/c
 import { selfServiceClosure } from '../../../../kiosk/controller/self-service/closure';
 import { createSelfService, type SelfService } from '../../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../../kiosk/controller/staff-session';
+import { fakeCounter, until, type FakeCounter } from '../fake-counter';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
 const testPinCost = { N: 1024, r: 8, p: 1 };
@@ -22,72 +20,6 @@ const fromElsewhere = '3300021300000013';
 const operatorCard = '3300017990000010';
 const technicianCard = '3300017990000036';
 
-type OnReader = { cardType: string; cardNumber: string; balance: number; expiresOn: string };
-
-/** A counter reader: the test lays a card on it (its verified chip record), a phone, or takes it off. */
-function fakeCounter() {
-  const events = new EventEmitter();
-  let onReader: OnReader | null = null;
-  let readError: NfcError | null = null;
-  /** While set, reads wait for the test to let them finish (a slow chip). */
-  let gate: Promise<void> | null = null;
-  const station = {
-    on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
-    off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
-    async readRecord(): Promise<Result<ReadRecordValue, NfcError>> {
-      const reading = onReader;
-      const error = readError;
-      if (gate) await gate;
-      if (error) return err(error);
-      if (!reading) return err({ kind: 'no_card', message: 'no card' });
-      return ok({
-        uid: '01020304',
-        mac: 'verified',
-        record: {
-          formatVersion: 1, cardNumber: reading.cardNumber, cardType: reading.cardType as 'general', scheme: 'easycard',
-          issuedOn: '2026-01-05', expiresOn: reading.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
-          wallet: { balance: reading.balance, transactionCounter: 3 },
-        },
-      });
-    },
-  } as unknown as NfcStation;
-  const classic: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
-  return {
-    station,
-    tap(card: Partial<OnReader> & { cardNumber: string }) {
-      onReader = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04', ...card };
-      readError = null;
-      events.emit('card', classic);
-    },
-    tapForged() {
-      onReader = null;
-      readError = { kind: 'record_invalid', error: { kind: 'mac_mismatch', message: 'MAC does not verify' }, message: 'forged' } as NfcError;
-      events.emit('card', classic);
-    },
-    tapPhone() {
-      events.emit('card', { uid: '', atr: '3b80', kind: 'unsupported' } satisfies CardTap);
-    },
-    twoCards() {
-      events.emit('cardUnreadable', { message: 'two cards' });
-    },
-    twoCardsGone() {
-      events.emit('unreadableGone');
-    },
-    remove() {
-      onReader = null;
-      events.emit('removed', classic);
-    },
-    slowReads() {
-      let release = (): void => {};
-      gate = new Promise((resolve) => (release = resolve));
-      return () => {
-        gate = null;
-        release();
-      };
-    },
-  };
-}
-
 describe('the unattended (self-service) kiosk', () => {
   let t: TempStore;
   let operators: OperatorService;
@@ -95,7 +27,7 @@ describe('the unattended (self-service) kiosk', () => {
   let cardCheck: CardCheck;
   let selfService: SelfService;
   let controller: KioskController;
-  let counter: ReturnType<typeof fakeCounter>;
+  let counter: FakeCounter;
   let devices: DeviceStatusBoard;
   let tamperLatched: boolean;
 
@@ -134,10 +66,6 @@ describe('the unattended (self-service) kiosk', () => {
     await t.cleanup();
   });
 
-  const until = async (check: () => boolean): Promise<void> => {
-    for (let i = 0; i < 300 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(check()).toBe(true);
-  };
   const view = (): SelfServiceView | null => controller.snapshot().selfService;
   const shownCard = async (cardNumber: string) => {
     await until(() => { const v = view(); return v?.state === 'card' && v.card.last4 === cardNumber.slice(-4); });
