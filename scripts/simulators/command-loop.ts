@@ -39,6 +39,8 @@ export async function runCommandLoop(options: CommandLoopOptions): Promise<numbe
     }
   }
   if (!quit) await new Promise<never>(() => {});
+  // After `quit` the parent may keep our stdin open: that handle alone would keep the process alive.
+  process.stdin.destroy();
   await stop();
   return 0;
 }

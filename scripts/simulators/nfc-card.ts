@@ -73,7 +73,7 @@ async function main(): Promise<number> {
   const known = presets(masterKey);
   const placed = new Map<string, VirtualCard>();
 
-  const code = await runCommandLoop({
+  return runCommandLoop({
     ready: `ready port=${slot}${pcscd ? ` socket=${pcscd.socketPath} reader=${pcscd.readerName}` : ''}`,
     run: (command, [name, ...options]) => handle(command, name, options),
     async stop() {
@@ -81,9 +81,6 @@ async function main(): Promise<number> {
       await pcscd?.stop();
     },
   });
-  // After `quit` the parent may keep our stdin open: that handle alone would keep the process alive.
-  process.stdin.destroy();
-  return code;
 
   async function handle(command: string, name: string | undefined, options: string[]): Promise<string> {
     switch (command) {
