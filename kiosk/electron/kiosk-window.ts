@@ -86,7 +86,8 @@ export async function startKioskShell(electron: ElectronLike, options: KioskShel
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
     callback(isPermissionAllowed(kioskOrigin, permission, details.requestingUrl ?? contents.getURL(), mediaTypes));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === 'media' && requestingOrigin === kioskOrigin);
+  // Checks (as opposed to requests) name one media type: the camera may pass, never the microphone.
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permission === 'media' && requestingOrigin === kioskOrigin && details.mediaType === 'video');
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });

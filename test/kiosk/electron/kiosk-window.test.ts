@@ -16,7 +16,7 @@ function fakeElectron() {
     windowOptions?: Record<string, unknown>;
     loadedUrl?: string;
     permissionRequest?: (contents: unknown, permission: string, callback: (allowed: boolean) => void, details: Record<string, unknown>) => void;
-    permissionCheck?: (contents: unknown, permission: string, origin: string) => boolean;
+    permissionCheck?: (contents: unknown, permission: string, origin: string, details: { mediaType?: 'video' | 'audio' | 'unknown' }) => boolean;
     headers?: (details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void;
   } = {};
   const electron = {
@@ -111,8 +111,10 @@ describe('kiosk shell', () => {
     expect(await ask('media', 'http://127.0.0.1:5000/', ['video'])).toBe(false);
     expect(await ask('geolocation', 'http://127.0.0.1:4000/', [])).toBe(false);
     expect(await ask('notifications', 'http://127.0.0.1:4000/', [])).toBe(false);
-    expect(recorded.permissionCheck?.({}, 'media', 'http://127.0.0.1:4000')).toBe(true);
-    expect(recorded.permissionCheck?.({}, 'media', 'http://evil.example')).toBe(false);
+    expect(recorded.permissionCheck?.({}, 'media', 'http://127.0.0.1:4000', { mediaType: 'video' })).toBe(true);
+    expect(recorded.permissionCheck?.({}, 'media', 'http://127.0.0.1:4000', { mediaType: 'audio' })).toBe(false);
+    expect(recorded.permissionCheck?.({}, 'media', 'http://127.0.0.1:4000', {})).toBe(false);
+    expect(recorded.permissionCheck?.({}, 'media', 'http://evil.example', { mediaType: 'video' })).toBe(false);
   });
 
   it('adds the content security policy to every response', async () => {
