@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 
 /**
  * Bundles the Electron shell to CommonJS (kiosk/electron/dist/): Electron loads a sandboxed preload
- * only as a plain script. Run by `npm run shell` before starting Electron.
+ * only as a plain script. Run by `npm run build:electron` before starting Electron.
  */
 const shared = {
   bundle: true,
