@@ -10,7 +10,7 @@ import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { systemClock, type Clock } from '../../shared/clock';
-import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
+import type { KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
@@ -165,8 +165,13 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     });
     signedOut.clearScreen = () => controller.cancelOpenApplication();
     stops.push(async () => controller.stop());
+    let shownScreen = controller.screen();
     const showStatus = (snapshot: KioskSnapshot): void => {
       board.setStatus(statusLightFor(snapshot));
+      if (snapshot.screen === shownScreen) return;
+      const sound = soundFor(shownScreen, snapshot.screen);
+      if (sound) board.buzz(sound);
+      shownScreen = snapshot.screen;
     };
     showStatus(controller.snapshot());
     const unsubscribeLight = controller.onChange(showStatus);
@@ -265,6 +270,17 @@ async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, de
   const name = station.readerName();
   devices.set('nfc', name ? 'connected' : 'disconnected', name ?? 'waiting for the reader');
   return station;
+}
+
+/**
+ * What the buzzer says on a change of screen: a chirp when the photo is taken (the applicant may
+ * relax), three beeps when a card could not be made (the operator may be looking away). The hand-over
+ * has its own long beeps, played when the card comes out.
+ */
+export function soundFor(from: Screen, to: Screen): 'success' | 'error' | null {
+  if (to === 'failed') return 'error';
+  if (from === 'photo' && to === 'review') return 'success';
+  return null;
 }
 
 /** What the light tower tells the operator from across the room. */

@@ -9,6 +9,7 @@ import { loadConfig } from '../../kiosk/controller/config';
 import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-key';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 
 /**
  * One card issued end to end through every real component: the React UI in headless Chromium
@@ -86,9 +87,12 @@ describe('staffed issuance, end to end', () => {
     // passed for a steady moment the screen takes it by itself (one attempt, judged again in full).
     await page.locator('[data-screen="photo"]').waitFor();
     await page.locator('[data-testid="photo-advice"]').waitFor({ timeout: 20_000 });
+    // The camera is live: the I/O board's fill light is on.
+    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight)).toBe(fillLightDuty);
     await shot('photo');
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
     expect(kiosk.controller.snapshot().photo.attempts).toBe(1);
+    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight)).toBe(0);
     await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1016);
     await shot('review');
 
@@ -147,9 +151,14 @@ describe('staffed issuance, end to end', () => {
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
 
     await dev({ type: 'printer-fault', fault: 'feeder-empty' });
+    const board = kiosk.world!.board!;
+    const writesBefore = board.pinWrites().length;
     await page.getByRole('button', { name: 'Print the card' }).click();
     const alert = page.locator('[data-screen="failed"] [role="alert"]');
     await alert.waitFor({ timeout: 30_000 });
+    // Three beeps on the I/O board's buzzer: the operator may be looking away.
+    const beeps = (): number => board.pinWrites().slice(writesBefore).filter((write) => write.pin === defaultPinMap.buzzer && write.value === 1).length;
+    await expect.poll(beeps, { timeout: 5_000 }).toBe(3);
     expect(await alert.getAttribute('data-error-kind')).toBe('printer_feeder_empty');
     expect(await alert.textContent()).toContain('load cards, then press Retry');
     await page.locator('a.dev-link').click();
