@@ -232,14 +232,18 @@ function resolveBirth(date: TwoDigitDate, reference: CalendarDate | null): Calen
   return compareDates(candidate, reference) > 0 ? { year: 1900 + date.yy, month: date.month, day: date.day } : candidate;
 }
 
-/** Years of the expiry window on either side of the reference: no document is valid for half a century. */
-const EXPIRY_WINDOW_YEARS = 50;
+/**
+ * An expiry lies within a document's validity window: no travel or residence document runs longer than
+ * 10 years (20 leaves room for extensions and odd issuers), so a later date is the previous century's
+ * (an old, long-expired document); everything else reaches back the remaining 80 years.
+ */
+export const MAX_VALIDITY_YEARS = 20;
 
 function resolveExpiry(date: TwoDigitDate, reference: CalendarDate | null): CalendarDate {
   let year = 2000 + date.yy;
   if (reference !== null) {
-    if (year >= reference.year + EXPIRY_WINDOW_YEARS) year -= 100;
-    else if (year < reference.year - EXPIRY_WINDOW_YEARS) year += 100;
+    if (year > reference.year + MAX_VALIDITY_YEARS) year -= 100;
+    else if (year <= reference.year + MAX_VALIDITY_YEARS - 100) year += 100;
   }
   return { year, month: date.month, day: date.day };
 }
