@@ -87,7 +87,8 @@ export async function startKioskShell(electron: ElectronLike, options: KioskShel
     callback(isPermissionAllowed(kioskOrigin, permission, details.requestingUrl ?? contents.getURL(), mediaTypes));
   });
   // Checks (as opposed to requests) name one media type: the camera may pass, never the microphone.
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permission === 'media' && requestingOrigin === kioskOrigin && details.mediaType === 'video');
+  // Electron may pass the origin with a trailing slash or as a whole URL: compare parsed origins.
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => permission === 'media' && safeOrigin(requestingOrigin) === kioskOrigin && details.mediaType === 'video');
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });

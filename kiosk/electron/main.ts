@@ -3,8 +3,8 @@ import * as electron from 'electron';
 import { startKioskShell } from './kiosk-window';
 
 /**
- * Entry point of the Electron shell: `electron kiosk/electron/main.ts --kiosk-url=<controller URL>`
- * (scripts/start.ts passes it). `--windowed` keeps a normal window for technicians.
+ * Entry point of the Electron shell, bundled by `npm run build:electron`:
+ * `electron kiosk/electron/dist/main.cjs --kiosk-url=<controller URL>` (scripts/start.ts passes it). `--windowed` keeps a normal window for technicians.
  */
 const urlArgument = process.argv.find((arg) => arg.startsWith('--kiosk-url='));
 const url = urlArgument?.slice('--kiosk-url='.length) ?? process.env['KIOSK_URL'];
@@ -19,5 +19,6 @@ startKioskShell(electron, {
   kiosk: !process.argv.includes('--windowed'),
 }).catch((error: unknown) => {
   process.stderr.write(`kiosk shell: ${String(error)}\n`);
-  electron.app.quit();
+  // A shell that could not start must not look like one that was closed normally.
+  electron.app.exit(1);
 });

@@ -52,9 +52,9 @@ function runWithFakeElectron(script: string, args: readonly string[], env = clea
   });
 }
 
-function reportOf(run: SpawnSyncReturns<string>): ShellReport {
+function reportOf(run: SpawnSyncReturns<string>, status = 0): ShellReport {
   expect(run.error, run.stderr).toBeUndefined();
-  expect(run.status, run.stderr).toBe(0);
+  expect(run.status, run.stderr).toBe(status);
   const lines = run.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1] ?? '') as ShellReport;
 }
@@ -103,6 +103,7 @@ describe('built Electron shell', () => {
     expect(preload).toBe(preloadBundle);
     expect(existsSync(String(preload))).toBe(true);
     expect(report.calls).not.toContain('app.quit');
+    expect(report.calls.some((call) => call.startsWith('app.exit'))).toBe(false);
   });
 
   it('installs every guard before the page is loaded', () => {
@@ -131,7 +132,7 @@ describe('built Electron shell', () => {
       cameraFromRemote: false,
       geolocationFromKiosk: false,
     });
-    expect(report.permissionChecks).toEqual({ cameraFromKiosk: true, microphoneFromKiosk: false, cameraFromOtherOrigin: false });
+    expect(report.permissionChecks).toEqual({ cameraFromKiosk: true, cameraFromKioskWithSlash: true, microphoneFromKiosk: false, cameraFromOtherOrigin: false });
   });
 
   it('adds the CSP to responses and guards every web contents', () => {
@@ -166,11 +167,11 @@ describe('built Electron shell', () => {
     expect(run.stdout).toBe('');
   });
 
-  it('opens no window and quits for a URL that is not the controller on loopback', () => {
+  it('opens no window and exits 1 for a URL that is not the controller on loopback', () => {
     const run = runWithFakeElectron(mainBundle, ['--kiosk-url=https://example.com/']);
-    const report = reportOf(run);
+    const report = reportOf(run, 1);
     expect(report.windows).toEqual([]);
-    expect(report.calls).toContain('app.quit');
+    expect(report.calls).toContain('app.exit:1');
     expect(run.stderr).toContain('loopback');
   });
 

@@ -24,6 +24,11 @@ const app = {
   quit() {
     calls.push('app.quit');
   },
+  // The real one ends the process with this code; the fake keeps it so the report still prints.
+  exit(code = 0) {
+    calls.push(`app.exit:${code}`);
+    process.exitCode = code;
+  },
 };
 
 class BrowserWindow {
@@ -92,6 +97,7 @@ function probePermissionChecks() {
   const check = (origin, mediaType) => session.permissionCheck(fakeContents, 'media', origin, mediaType ? { mediaType } : {});
   return {
     cameraFromKiosk: check('http://127.0.0.1:4000', 'video'),
+    cameraFromKioskWithSlash: check('http://127.0.0.1:4000/', 'video'),
     microphoneFromKiosk: check('http://127.0.0.1:4000', 'audio'),
     cameraFromOtherOrigin: check('http://127.0.0.1:5000', 'video'),
   };
