@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
+import { defaultPhotoGateConfig } from '../../../../kiosk/controller/photo/config';
+import { acquireFaceModels } from '../../../../kiosk/controller/photo/detector';
 
 /**
  * The failing cases, derived in code from the good camera frame (applicant.jpg, made from the
@@ -82,4 +84,103 @@ export const profile = (): Promise<Buffer> => readFixture('camera.png');
 /** A loosely framed phone photo to import: the good frame on a wide stretch of its own backdrop. */
 export async function looselyFramed(): Promise<Buffer> {
   return jpeg(sharp(await goodPhoto()).extend({ left: 400, right: 400, top: 300, bottom: 300, extendWith: 'copy' }));
+}
+
+/** Overexposed: every pixel × `factor`, highlights clipped (strong light or the fill light too close). */
+export async function overexposed(factor = 1.5): Promise<Buffer> {
+  return jpeg(sharp(await goodPhoto()).linear(factor, 0));
+}
+
+/** The good frame's face luminance (README calibration): washing out squeezes the tones towards it. */
+const faceLuminance = 175;
+
+/** Washed out (haze, light behind the applicant): tones squeezed by `factor` towards the face's mean, exposure kept. */
+export async function washedOut(factor = 0.5): Promise<Buffer> {
+  return jpeg(sharp(await goodPhoto()).linear(factor, faceLuminance * (1 - factor)));
+}
+
+interface Point { readonly x: number; readonly y: number }
+
+/** How an eye is painted shut, in eye widths (corner to corner, landmarks 36–39 / 42–45). */
+const lid = {
+  /** Half-axes of the ellipse filled with lid skin, along and across the eye. */
+  along: 0.75,
+  across: 0.5,
+  /** Soft edge beyond the ellipse, as a share of its radius. */
+  feather: 0.5,
+  /** The closed lash line sags to this share of `across` below the eye centre, at the middle. */
+  lashSag: 0.8,
+  /** Lash line: half-width in pixels (1 px more of soft edge) and how much it darkens the skin. */
+  lashHalfWidth: 0.8,
+  lashShade: 0.45,
+} as const;
+
+const smoothstep = (from: number, to: number, x: number): number => {
+  const t = Math.min(1, Math.max(0, (x - from) / (to - from)));
+  return t * t * (3 - 2 * t);
+};
+
+/**
+ * Paints one eye shut in place: the eye (landmarks `eye`, 6 points from the outer corner) covered
+ * with the median colour of the lid skin just above it, edges feathered, and a thin dark lash
+ * line sagging between the corners, as a closed eye looks.
+ */
+function paintEyeShut(rgb: Buffer, imageWidth: number, imageHeight: number, eye: readonly Point[]): void {
+  const [corner, , , otherCorner] = eye;
+  if (corner === undefined || otherCorner === undefined || eye.length !== 6) throw new Error('an eye has 6 landmarks');
+  const centre = { x: eye.reduce((s, p) => s + p.x, 0) / 6, y: eye.reduce((s, p) => s + p.y, 0) / 6 };
+  const eyeWidth = Math.hypot(otherCorner.x - corner.x, otherCorner.y - corner.y);
+  const angle = Math.atan2(otherCorner.y - corner.y, otherCorner.x - corner.x);
+  const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
+  const a = lid.along * eyeWidth;
+  const b = lid.across * eyeWidth;
+  /** (u, v): along the eye and across it (v grows downwards), from the eye centre. */
+  const local = (x: number, y: number) => {
+    const dx = x - centre.x;
+    const dy = y - centre.y;
+    return { u: dx * cos + dy * sin, v: -dx * sin + dy * cos };
+  };
+  const radius = Math.ceil(2 * a);
+  const pixels: Array<{ i: number; u: number; v: number; d: number }> = [];
+  for (let y = Math.max(0, Math.floor(centre.y - radius)); y <= Math.min(imageHeight - 1, centre.y + radius); y += 1) {
+    for (let x = Math.max(0, Math.floor(centre.x - radius)); x <= Math.min(imageWidth - 1, centre.x + radius); x += 1) {
+      const { u, v } = local(x, y);
+      pixels.push({ i: (y * imageWidth + x) * 3, u, v, d: Math.hypot(u / a, v / b) });
+    }
+  }
+  const lidBand = pixels.filter((p) => p.d > 1.1 && p.d < 1.5 && p.v < -0.3 * b);
+  const skin = [0, 1, 2].map((k) => {
+    const sorted = lidBand.map((p) => rgb[p.i + k] ?? 0).sort((x, y) => x - y);
+    return sorted[sorted.length >> 1] ?? 0;
+  });
+  for (const { i, u, v, d } of pixels) {
+    const cover = 1 - smoothstep(1, 1 + lid.feather, d);
+    const lashY = lid.lashSag * b * (1 - (u / a) ** 2);
+    const lash = Math.abs(u) < 0.9 * a ? 1 - smoothstep(lid.lashHalfWidth, lid.lashHalfWidth + 1, Math.abs(v - lashY)) : 0;
+    for (let k = 0; k < 3; k += 1) {
+      const painted = (rgb[i + k] ?? 0) * (1 - cover) + (skin[k] ?? 0) * cover;
+      rgb[i + k] = Math.round(painted * (1 - lash * (1 - lid.lashShade)));
+    }
+  }
+}
+
+/**
+ * Eyes closed: both eyes of the good frame painted shut where the detector's own 68 landmarks put
+ * them (so the face is still found). Takes the shared face models; call it while a gate holds them
+ * (after its first evaluation) to avoid loading them twice.
+ */
+export async function eyesClosed(): Promise<Buffer> {
+  const { data, info } = await sharp(await goodPhoto()).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const models = await acquireFaceModels();
+  let faces: Awaited<ReturnType<typeof models.detect>>;
+  try {
+    faces = await models.detect({ data, width: info.width, height: info.height }, defaultPhotoGateConfig.detector);
+  } finally {
+    models.release();
+  }
+  const [face] = faces;
+  if (face === undefined || faces.length !== 1) throw new Error(`expected one face in applicant.jpg, found ${faces.length}`);
+  const rgb = Buffer.from(data);
+  for (const first of [36, 42]) paintEyeShut(rgb, info.width, info.height, face.landmarks.slice(first, first + 6));
+  return jpeg(sharp(rgb, { raw: { width: info.width, height: info.height, channels: 3 } }));
 }
