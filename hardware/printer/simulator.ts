@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
+import { openPtyPair, type PtyPair } from '../serial/pty-pair';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import { panelsToImage } from './panels';
@@ -115,23 +119,100 @@ export interface PrinterSimulator {
 }
 
 export async function startPrinterSimulator(options: PrinterSimulatorOptions): Promise<PrinterSimulator> {
-  const port = new SerialPort({ path: options.devicePath, baudRate: 115200, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
-  port.on('error', () => {}); // the pty vanishing (cable pulled) is not our failure
-  const device = new SimulatedPrinter(options, (bytes) => {
-    if (port.isOpen) port.write(bytes);
+  const line = new PrinterLine(options);
+  await line.attach(options.devicePath);
+  return line.simulator(options.devicePath, () => line.detach());
+}
+
+/** A printer whose USB cable can be pulled and plugged back: it keeps cards, ribbon and printed cards. */
+export interface PluggablePrinterSimulator extends PrinterSimulator {
+  /** Where the driver connects; the same path again after a replug. */
+  readonly hostPath: string;
+  readonly plugged: boolean;
+  /** Pulls the cable: the host's device node disappears; the printer stays powered and keeps its state. */
+  unplug(): Promise<void>;
+  /** Plugs the cable back: the device node comes back at the same path. */
+  replug(): Promise<void>;
+}
+
+/**
+ * A simulator that owns its pty pair (like the I/O board's `startBoardSimulatorOnPty`), so that
+ * unplug() really pulls the cable. `dir` holds the pty links (a temporary folder by default).
+ */
+export async function startPrinterSimulatorOnPty(
+  options: Omit<PrinterSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
+): Promise<PluggablePrinterSimulator> {
+  const ptyName = options.ptyName ?? 'printer';
+  const cable = await ownedCable(ptyName, options.dir);
+  const line = new PrinterLine(options);
+  try {
+    await line.attach(cable.devicePath);
+  } catch (error) {
+    await cable.close();
+    throw error;
+  }
+  const base = line.simulator(cable.devicePath, async () => {
+    await line.detach();
+    await cable.close();
   });
-  port.on('data', (chunk: Buffer) => device.receive(chunk));
   return {
-    devicePath: options.devicePath,
-    injectFault: (fault) => device.injectFault(fault),
-    state: () => device.state(),
-    printedCards: () => device.printedCards(),
-    async close() {
-      device.stop();
-      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    ...base,
+    hostPath: cable.hostPath,
+    get plugged() {
+      return cable.plugged;
+    },
+    async unplug() {
+      if (!cable.plugged) return;
+      await line.detach();
+      await cable.pull();
+    },
+    async replug() {
+      if (cable.plugged) return;
+      await cable.plug();
+      await line.attach(cable.devicePath);
     },
   };
+}
+
+/** The printer and the serial port it is wired to, which may come and go (the cable). */
+class PrinterLine {
+  private port: SerialPort | undefined;
+  readonly device: SimulatedPrinter;
+
+  constructor(options: Omit<PrinterSimulatorOptions, 'devicePath'>) {
+    this.device = new SimulatedPrinter(options, (bytes) => {
+      if (this.port?.isOpen) this.port.write(bytes);
+    });
+  }
+
+  async attach(devicePath: string): Promise<void> {
+    const port = new SerialPort({ path: devicePath, baudRate: 115200, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    port.on('error', () => {}); // the pty vanishing (cable pulled) is not our failure
+    port.on('data', (chunk: Buffer) => this.device.receive(chunk));
+    // Half a command from before the cable was pulled is gone with it.
+    this.device.lineReset();
+    this.port = port;
+  }
+
+  async detach(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  simulator(devicePath: string, close: () => Promise<void>): PrinterSimulator {
+    return {
+      devicePath,
+      injectFault: (fault) => this.device.injectFault(fault),
+      state: () => this.device.state(),
+      printedCards: () => this.device.printedCards(),
+      close: async () => {
+        this.device.stop();
+        await close();
+      },
+    };
+  }
 }
 
 interface Sequence {
@@ -193,7 +274,7 @@ class SimulatedPrinter {
   private simulatedNow = 0;
 
   constructor(
-    private readonly options: PrinterSimulatorOptions,
+    private readonly options: Omit<PrinterSimulatorOptions, 'devicePath'>,
     private readonly write: (bytes: Buffer) => void,
   ) {
     this.timing = { ...defaultSimulatorTiming, ...options.timing };
@@ -210,6 +291,11 @@ class SimulatedPrinter {
     this.counters.bytes += chunk.length;
     this.queue.push(...this.parser.feed(chunk));
     void this.work();
+  }
+
+  /** A new line (cable plugged in): parse from a clean slate. */
+  lineReset(): void {
+    this.parser.reset();
   }
 
   stop(): void {
@@ -570,6 +656,32 @@ class SimulatedPrinter {
       this.timers.add(timer);
     });
   }
+}
+
+/** The pty pair standing for the USB cable: pulled closes it, plugged reopens it at the same paths. */
+async function ownedCable(ptyName: string, dir: string | undefined) {
+  const folder = dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
+  let pair: PtyPair | undefined = await openPtyPair(ptyName, folder);
+  const { hostPath, devicePath } = pair;
+  return {
+    hostPath,
+    devicePath,
+    get plugged() {
+      return pair !== undefined;
+    },
+    async pull() {
+      await pair?.close();
+      pair = undefined;
+    },
+    async plug() {
+      pair ??= await openPtyPair(ptyName, folder);
+    },
+    async close() {
+      await pair?.close();
+      pair = undefined;
+      if (!dir) rmSync(folder, { recursive: true, force: true });
+    },
+  };
 }
 
 function volts(value: number): string {

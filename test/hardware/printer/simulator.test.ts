@@ -3,7 +3,9 @@ import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
+import { imageToKPanel, imageToYmckoPanels, type RgbImage } from '../../../hardware/printer/panels';
+import { encodePanel } from '../../../hardware/printer/protocol';
+import { defaultSimulatorTiming, startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
 import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
 
 /**
@@ -184,5 +186,34 @@ describe('printer simulator: golden exchanges over a real pty', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await host.ask('zz\x1bRco;I\r')).toBe('300');
     expect(sim.state().garbageBytesReceived).toBe(2);
+  });
+  /**
+   * The simulator's clock is its own (`simulatedMs`, unscaled), so realistic timing is checked exactly,
+   * however fast the test runs it (timeScale 0.0001: the 16 s card takes under 2 ms of wall time).
+   */
+  it('takes 16 s of simulated time for a single-sided YMCKO card (225 cards/h), 19.5 s with a K back', async () => {
+    const { host, sim } = await setup({ timeScale: 0.0001 });
+    const face: RgbImage = { width: 1016, height: 648, channels: 3, data: new Uint8Array(1016 * 648 * 3).fill(128) };
+    const card = async (back: boolean): Promise<void> => {
+      for (const command of ['Pem;2', 'Pr;ymcko', 'Pmi;F;s', 'Ss', 'Sr']) expect(await host.ask(`\x1b${command}\r`)).toBe('OK');
+      for (const panel of imageToYmckoPanels(face)) expect(await host.ask(encodePanel(panel))).toBe('OK');
+      if (back) {
+        expect(await host.ask('\x1bSv\r')).toBe('OK');
+        expect(await host.ask(encodePanel(imageToKPanel(face)))).toBe('OK');
+      }
+      expect(await host.ask('\x1bSe\r')).toBe('OK');
+    };
+
+    await card(false);
+    // Insert 1.5 s + 5 panels × 2.5 s + eject 2 s.
+    expect(sim.state().simulatedMs).toBe(16_000);
+    expect(3_600_000 / sim.state().simulatedMs).toBe(225);
+    expect(sim.printedCards()[0]).toMatchObject({ frontPanels: ['y', 'm', 'c', 'k', 'o'], simulatedMs: 12_500, disposition: 'ejected' });
+
+    await card(true);
+    // The same, plus the flip (1 s) and one K pass (2.5 s) for the back.
+    expect(sim.state().simulatedMs - 16_000).toBe(19_500);
+    expect(sim.printedCards()[1]).toMatchObject({ backPanels: ['k'], simulatedMs: 16_000 });
+    expect(defaultSimulatorTiming).toEqual({ insertMs: 1500, panelPrintMs: 2500, flipMs: 1000, parkMs: 1000, ejectMs: 2000 });
   });
 });
