@@ -165,6 +165,33 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return withPermission('override-photo', async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
 
+  /** A technician's reset of the tamper alarm (the door must be shut). */
+  const clearTamper = async (): Promise<CommandReply> => {
+    const session = options.session?.operators.current();
+    if (!session || permission(session.role, 'change-devices') !== 'allow') return { accepted: false, reason: 'only a technician can put the kiosk back in service' };
+    if (!options.clearTamper) return { accepted: false, reason: 'this kiosk has no tamper switch' };
+    const reply = await options.clearTamper(session.operatorId);
+    publish();
+    return reply;
+  };
+
+  /** Guidance for the live camera: one frame judged at a time, the verdict dropped if the photo step is over. */
+  const judgeLiveFrame = async (jpegBase64: string): Promise<CommandReply> => {
+    if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
+    if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };
+    judgingPreview = true;
+    try {
+      const verdict = await options.previewPhoto(new Uint8Array(Buffer.from(jpegBase64, 'base64')));
+      if (actor.getSnapshot().matches({ photo: 'waiting' })) {
+        live = { passed: verdict.passed, checks: verdict.checks };
+        publish();
+      }
+    } finally {
+      judgingPreview = false;
+    }
+    return { accepted: true };
+  };
+
   const voidCard = async (cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
     const shown = options.cardCheck?.view();
     if (!options.cardCheck || !shown?.verified || shown.cardNumber !== cardNumber) return { accepted: false, reason: 'tap the card to void on the counter reader first' };
@@ -209,33 +236,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         options.cardCheck?.close();
         return { accepted: true };
       }
-      if (command.type === 'clear-tamper') {
-        const session = options.session?.operators.current();
-        if (!session || permission(session.role, 'change-devices') !== 'allow') return { accepted: false, reason: 'only a technician can put the kiosk back in service' };
-        if (!options.clearTamper) return { accepted: false, reason: 'this kiosk has no tamper switch' };
-        const reply = await options.clearTamper(session.operatorId);
-        publish();
-        return reply;
-      }
+      if (command.type === 'clear-tamper') return clearTamper();
       const closed = outOfService();
       if (command.type === 'start-application' && closed) return { accepted: false, reason: `out of service: ${closed.en}` };
       const refused = await refusedByRole(command);
       if (refused) return refused;
-      if (command.type === 'preview-photo') {
-        if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
-        if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };
-        judgingPreview = true;
-        try {
-          const verdict = await options.previewPhoto(new Uint8Array(Buffer.from(command.jpegBase64, 'base64')));
-          if (actor.getSnapshot().matches({ photo: 'waiting' })) {
-            live = { passed: verdict.passed, checks: verdict.checks };
-            publish();
-          }
-        } finally {
-          judgingPreview = false;
-        }
-        return { accepted: true };
-      }
+      if (command.type === 'preview-photo') return judgeLiveFrame(command.jpegBase64);
       if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);
       if (command.type === 'capture-photo') {
