@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SerialPort } from 'serialport';
+import { openPtyPair, type PtyPair } from '../serial/pty-pair';
 import { assertNever } from '../../shared/result';
 import { encodeDeskoFrame, encodePlainDocument, encodeRteFrame, encodeTaiwanIdBarcode } from './protocol';
 import type { ScanMode } from './types';
@@ -41,42 +45,116 @@ export interface IdScannerSimulator {
 const defaultBaudRate = 9600;
 
 export async function startIdScannerSimulator(options: IdScannerSimulatorOptions): Promise<IdScannerSimulator> {
-  const mode = options.mode ?? 'rte';
-  const port = new SerialPort({ path: options.devicePath, baudRate: options.baudRate ?? defaultBaudRate, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
-  port.on('error', () => {}); // the pty going away is a normal way for this device to end
+  const reader = new ScannerLine(options);
+  await reader.attach(options.devicePath);
+  return reader.simulator(() => reader.detach());
+}
 
-  const write = async (bytes: Uint8Array, chunkSize?: number): Promise<void> => {
-    if (!port.isOpen) throw new Error('id-scanner simulator: port is closed');
+/** A reader whose cable can be pulled and plugged back at the same host path. */
+export interface PluggableIdScannerSimulator extends IdScannerSimulator {
+  /** Where the driver connects; the same path again after a replug. */
+  readonly hostPath: string;
+  readonly plugged: boolean;
+  /** Pulls the cable: the host's device node disappears (a document fed meanwhile is refused). */
+  unplug(): Promise<void>;
+  replug(): Promise<void>;
+}
+
+/**
+ * A simulator that owns its pty pair (like the I/O board's `startBoardSimulatorOnPty`), so that
+ * unplug() really pulls the cable. `dir` holds the pty links (a temporary folder by default).
+ */
+export async function startIdScannerSimulatorOnPty(
+  options: Omit<IdScannerSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
+): Promise<PluggableIdScannerSimulator> {
+  const ptyName = options.ptyName ?? 'scanner';
+  const folder = options.dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
+  let pair: PtyPair | undefined = await openPtyPair(ptyName, folder);
+  const { hostPath, devicePath } = pair;
+  const closeCable = async (): Promise<void> => {
+    await pair?.close();
+    pair = undefined;
+  };
+  const reader = new ScannerLine(options);
+  try {
+    await reader.attach(devicePath);
+  } catch (error) {
+    await closeCable();
+    throw error;
+  }
+  return {
+    ...reader.simulator(async () => {
+      await reader.detach();
+      await closeCable();
+      if (!options.dir) rmSync(folder, { recursive: true, force: true });
+    }),
+    hostPath,
+    get plugged() {
+      return pair !== undefined;
+    },
+    async unplug() {
+      await reader.detach();
+      await closeCable();
+    },
+    async replug() {
+      if (pair) return;
+      pair = await openPtyPair(ptyName, folder);
+      await reader.attach(devicePath);
+    },
+  };
+}
+
+/** The reader and the serial port it is wired to, which may come and go (the cable). */
+class ScannerLine {
+  private port: SerialPort | undefined;
+  readonly mode: ScanMode;
+
+  constructor(private readonly options: Omit<IdScannerSimulatorOptions, 'devicePath'>) {
+    this.mode = options.mode ?? 'rte';
+  }
+
+  async attach(devicePath: string): Promise<void> {
+    const port = new SerialPort({ path: devicePath, baudRate: this.options.baudRate ?? defaultBaudRate, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    port.on('error', () => {}); // the pty going away is a normal way for this device to end
+    this.port = port;
+  }
+
+  async detach(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private async write(bytes: Uint8Array, chunkSize?: number): Promise<void> {
     const size = chunkSize && chunkSize > 0 ? chunkSize : bytes.length;
     for (let at = 0; at < bytes.length; at += size) {
+      const port = this.port;
+      if (!port?.isOpen) throw new Error('id-scanner simulator: port is closed (cable unplugged?)');
       port.write(Buffer.from(bytes.subarray(at, at + size)));
       // Drain between pieces so that they reach the driver as separate reads.
       await new Promise<void>((resolve) => port.drain(() => resolve()));
     }
-  };
+  }
 
-  const feedTaiwanIdBarcode = (id: string, feedOptions: Pick<FeedOptions, 'mode' | 'chunkSize'> = {}): Promise<void> => {
-    // The barcode engine is a keyboard-mode scanner; framed readers wrap it like a one-line document.
-    const barcodeMode = feedOptions.mode ?? 'plain';
-    const bytes = barcodeMode === 'plain' ? encodeTaiwanIdBarcode(id) : encodeDocument([id], barcodeMode, undefined);
-    return write(bytes, feedOptions.chunkSize);
-  };
-
-  return {
-    mode,
-    feed(document, feedOptions = {}) {
-      if (document.kind === 'taiwan-id') return feedTaiwanIdBarcode(document.id, feedOptions);
-      return write(encodeDocument(document.lines, feedOptions.mode ?? mode, feedOptions.flag), feedOptions.chunkSize);
-    },
-    feedTaiwanIdBarcode,
-    feedRaw(bytes) {
-      return write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
-    },
-    async close() {
-      if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-    },
-  };
+  simulator(close: () => Promise<void>): IdScannerSimulator {
+    const feedTaiwanIdBarcode = (id: string, feedOptions: Pick<FeedOptions, 'mode' | 'chunkSize'> = {}): Promise<void> => {
+      // The barcode engine is a keyboard-mode scanner; framed readers wrap it like a one-line document.
+      const barcodeMode = feedOptions.mode ?? 'plain';
+      const bytes = barcodeMode === 'plain' ? encodeTaiwanIdBarcode(id) : encodeDocument([id], barcodeMode, undefined);
+      return this.write(bytes, feedOptions.chunkSize);
+    };
+    return {
+      mode: this.mode,
+      feed: (document, feedOptions = {}) => {
+        if (document.kind === 'taiwan-id') return feedTaiwanIdBarcode(document.id, feedOptions);
+        return this.write(encodeDocument(document.lines, feedOptions.mode ?? this.mode, feedOptions.flag), feedOptions.chunkSize);
+      },
+      feedTaiwanIdBarcode,
+      feedRaw: (bytes) => this.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes),
+      close,
+    };
+  }
 }
 
 /** The bytes a reader in `mode` sends for these lines. */
