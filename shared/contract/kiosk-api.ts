@@ -229,13 +229,26 @@ export interface KioskSnapshot {
   readonly devices: Readonly<Record<DeviceName, DeviceStatusView>>;
 }
 
+/** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */
+export const printerFaultSteps = ['insert', 'print-front', 'print-back', 'park', 'eject', 'reject'] as const;
+export type PrinterFaultStep = (typeof printerFaultSteps)[number];
+/** The simulated devices on a serial cable that the dev panel can unplug and plug back. */
+export const cabledDevices = ['printer', 'scanner', 'board'] as const;
+export type CabledDevice = (typeof cabledDevices)[number];
+
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
   z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone']) }),
   z.object({ type: z.literal('remove-card') }),
-  z.object({ type: z.literal('printer-fault'), fault: z.string().max(40) }),
+  /**
+   * `atStep` times `jam`, `cover-open` and `power-loss` to a step of the next job (a jam without one
+   * happens at `print-front`; the other two without one happen now).
+   */
+  z.object({ type: z.literal('printer-fault'), fault: z.string().max(40), atStep: z.enum(printerFaultSteps).optional() }),
+  /** Pulls a device's serial cable out (`plugged: false`) or plugs it back in. */
+  z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),
   z.object({ type: z.literal('door'), open: z.boolean() }),
 ]);

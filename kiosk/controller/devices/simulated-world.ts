@@ -1,13 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBoardSimulator, type BoardSimulator } from '../../../firmware/simulator';
+import { startBoardSimulatorOnPty, type BoardSimulator } from '../../../firmware/simulator';
 import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
-import { startIdScannerSimulator, type IdScannerSimulator } from '../../../hardware/id-scanner/simulator';
+import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '../../../hardware/id-scanner/simulator';
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
-import { startPrinterSimulator, type PrinterFault, type PrinterSimulator } from '../../../hardware/printer/simulator';
-import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
-import type { DevCommand } from '../../../shared/contract/kiosk-api';
+import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
+import type { CabledDevice, DevCommand, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
@@ -19,6 +18,8 @@ import { isSimulated } from '../config';
  * real pcscd), so the controller's drivers cannot tell them from hardware. It also plays the
  * physical world: a card the printer parks at its contactless station is put on the encoder's
  * reader, and a card handed out can be tapped again on the counter reader from the dev panel.
+ * Each serial simulator owns its pty pair, so the dev panel can pull its cable and plug it back
+ * at the same host path (the driver reconnects by itself).
  */
 export interface SimulatedWorld {
   /** Host ends of the pty pairs, where the drivers connect. */
@@ -26,8 +27,8 @@ export interface SimulatedWorld {
   readonly pcscd: PrivatePcscd | null;
   /** PC/SC names: the printer's built-in encoder (slot 0) and the counter reader (slot 1). */
   readonly readers: { readonly encoder: string; readonly counter: string } | null;
-  readonly printer: PrinterSimulator | null;
-  readonly scanner: IdScannerSimulator | null;
+  readonly printer: PluggablePrinterSimulator | null;
+  readonly scanner: PluggableIdScannerSimulator | null;
   readonly board: BoardSimulator | null;
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
@@ -44,24 +45,29 @@ export interface SimulatedWorldState {
   readonly counterReader: 'empty' | 'card';
   readonly encoder: 'empty' | 'card';
   readonly cardsIssued: number;
+  /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
+  readonly cables: Partial<Record<CabledDevice, boolean>>;
 }
 
 /** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
 const cardWatchIntervalMs = 50;
 
-const printerFaults: Record<string, PrinterFault> = {
-  'feeder-empty': { kind: 'feeder-empty' },
-  'load-cards': { kind: 'load-cards', count: 100 },
-  'ribbon-end': { kind: 'ribbon-end' },
-  'new-ribbon': { kind: 'new-ribbon', prints: 300 },
-  'cover-open': { kind: 'cover-open' },
-  'cover-close': { kind: 'cover-close' },
-  jam: { kind: 'jam', atStep: 'print-front' },
-  'clear-jam': { kind: 'clear-jam' },
-  'power-loss': { kind: 'power-loss' },
-  'power-on': { kind: 'power-on' },
-  garbage: { kind: 'garbage', bytes: 64 },
+/** The dev panel's printer faults; `atStep` times the ones a real printer can suffer mid-job. */
+const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => PrinterFault> = {
+  'feeder-empty': () => ({ kind: 'feeder-empty' }),
+  'load-cards': () => ({ kind: 'load-cards', count: 100 }),
+  'ribbon-end': () => ({ kind: 'ribbon-end' }),
+  'new-ribbon': () => ({ kind: 'new-ribbon', prints: 300 }),
+  'cover-open': (atStep) => (atStep ? { kind: 'cover-open', atStep } : { kind: 'cover-open' }),
+  'cover-close': () => ({ kind: 'cover-close' }),
+  jam: (atStep) => ({ kind: 'jam', atStep: atStep ?? 'print-front' }),
+  'clear-jam': () => ({ kind: 'clear-jam' }),
+  'power-loss': (atStep) => (atStep ? { kind: 'power-loss', atStep } : { kind: 'power-loss' }),
+  'power-on': () => ({ kind: 'power-on' }),
+  garbage: () => ({ kind: 'garbage', bytes: 64 }),
 };
+/** The faults that take a step; the others refuse one rather than ignore it. */
+const timedPrinterFaults = new Set(['jam', 'cover-open', 'power-loss']);
 export const printerFaultNames = Object.keys(printerFaults);
 
 export async function createSimulatedWorld(config: KioskConfig, log: LogSink): Promise<SimulatedWorld> {
@@ -69,28 +75,37 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
   const runDir = join(config.dataDir, 'run');
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
-  const pairs: PtyPair[] = [];
   const cleanups: Array<() => Promise<void>> = [];
-  const pty = async (name: string): Promise<PtyPair> => {
-    const pair = await openPtyPair(name, runDir);
-    pairs.push(pair);
-    return pair;
-  };
+  const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
 
   try {
-    /** A simulator on the device end of a new pty pair; the driver gets the host end. */
-    const onPty = async <T extends { close(): Promise<void> }>(name: 'printer' | 'scanner' | 'board', start: (devicePath: string) => Promise<T>) => {
+    /** A simulator on the device end of its own pty pair (its cable); the driver gets the host end. */
+    const onPty = async <T extends { close(): Promise<void>; readonly hostPath: string }>(name: CabledDevice, start: (pty: { ptyName: string; dir: string }) => Promise<T>) => {
       if (!isSimulated(config, name)) return { simulator: null, hostPath: undefined };
-      const pair = await pty(name);
-      const simulator = await start(pair.devicePath);
+      const simulator = await start({ ptyName: name, dir: runDir });
       cleanups.push(() => simulator.close());
-      return { simulator, hostPath: pair.hostPath };
+      return { simulator, hostPath: simulator.hostPath };
     };
-    const { simulator: printer, hostPath: printerPath } = await onPty('printer', (devicePath) =>
-      startPrinterSimulator({ devicePath, timeScale: config.printerTimeScale, cards: 100, ribbonPrints: 300, log }),
+    const { simulator: printer, hostPath: printerPath } = await onPty('printer', (pty) =>
+      startPrinterSimulatorOnPty({ ...pty, timeScale: config.printerTimeScale, cards: 100, ribbonPrints: 300, log }),
     );
-    const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (devicePath) => startIdScannerSimulator({ devicePath, mode: 'rte' }));
-    const { simulator: board, hostPath: boardPath } = await onPty('board', (devicePath) => startBoardSimulator({ devicePath }));
+    const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
+    const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
+    // The board has no plugged() of its own; the world remembers which cables it pulled.
+    const plugged: Partial<Record<CabledDevice, boolean>> = {
+      ...(printer ? { printer: true } : {}),
+      ...(scanner ? { scanner: true } : {}),
+      ...(board ? { board: true } : {}),
+    };
+    const cable = async (device: CabledDevice, plugIn: boolean): Promise<CommandReply> => {
+      const simulator = { printer, scanner, board }[device];
+      if (!simulator) return reply(false, `the ${device} is not simulated`);
+      if (plugged[device] === plugIn) return reply(true);
+      plugged[device] = plugIn;
+      await (plugIn ? simulator.replug() : simulator.unplug());
+      log({ eventId: 'simulated-cable', disposition: 'na', message: `${device} cable ${plugIn ? 'plugged in' : 'pulled'}` });
+      return reply(true);
+    };
 
     let pcscd: PrivatePcscd | null = null;
     if (isSimulated(config, 'nfc')) {
@@ -125,7 +140,6 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
         }, cardWatchIntervalMs)
       : undefined;
 
-    const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
     const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
     const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
@@ -162,6 +176,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
           counterReader: counterCard?.present ? 'card' : 'empty',
           encoder: encoderCard?.present ? 'card' : 'empty',
           cardsIssued: issued.length,
+          cables: { ...plugged },
         };
       },
       setStaffCard: (kind, blocks) => {
@@ -171,6 +186,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
         switch (command.type) {
           case 'feed-document': {
             if (!scanner) return reply(false, 'the ID scanner is not simulated');
+            if (!scanner.plugged) return reply(false, 'the ID scanner is unplugged');
             const fixture = fixtureDocuments[command.fixture as FixtureName];
             if (!fixture) return reply(false, `no fixture '${command.fixture}'; try one of ${Object.keys(fixtureDocuments).join(', ')}`);
             await scanner.feed(fixture);
@@ -178,6 +194,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
           }
           case 'feed-taiwan-id':
             if (!scanner) return reply(false, 'the ID scanner is not simulated');
+            if (!scanner.plugged) return reply(false, 'the ID scanner is unplugged');
             await scanner.feedTaiwanIdBarcode(command.idNumber);
             return reply(true);
           case 'place-card': {
@@ -205,9 +222,12 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
             if (!printer) return reply(false, 'the card printer is not simulated');
             const fault = printerFaults[command.fault];
             if (!fault) return reply(false, `no printer fault '${command.fault}'; try one of ${printerFaultNames.join(', ')}`);
-            printer.injectFault(fault);
+            if (command.atStep && !timedPrinterFaults.has(command.fault)) return reply(false, `'${command.fault}' happens now; only ${[...timedPrinterFaults].join(', ')} take a step`);
+            printer.injectFault(fault(command.atStep));
             return reply(true);
           }
+          case 'cable':
+            return cable(command.device, command.plugged);
           case 'insert-note':
             if (!board) return reply(false, 'the I/O board is not simulated');
             // The acceptor refuses notes while inhibited; the pulses are what a real one sends when it takes one.
@@ -228,12 +248,10 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
         await encoderCard?.remove().catch(() => {});
         await counterCard?.remove().catch(() => {});
         for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-        for (const pair of pairs) await pair.close();
       },
     };
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-    for (const pair of pairs) await pair.close();
     throw error;
   }
 }

@@ -8,13 +8,15 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev state
  *   kioskctl dev feed-document residentPermitTaiwan | feed-taiwan-id A123456789
  *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone | remove-card
- *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|power-loss|power-on|garbage
+ *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|power-loss|power-on|garbage [step]
+ *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
+ *   kioskctl dev cable printer|scanner|board unplug|plug
  *   kioskctl dev insert-note 100|500|1000 | door open|closed
  */
-const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> | insert-note <amount> | door open|closed\n';
+const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | cable printer|scanner|board unplug|plug | insert-note <amount> | door open|closed\n';
 
 function parse(args: string[]): DevCommand | string {
-  const [type, value] = args;
+  const [type, value, extra] = args;
   const candidate: Record<string, unknown> = { type };
   switch (type) {
     case 'feed-document':
@@ -28,6 +30,12 @@ function parse(args: string[]): DevCommand | string {
       break;
     case 'printer-fault':
       candidate['fault'] = value;
+      if (extra !== undefined) candidate['atStep'] = extra;
+      break;
+    case 'cable':
+      if (extra !== 'unplug' && extra !== 'plug') return 'cable takes a device and unplug or plug';
+      candidate['device'] = value;
+      candidate['plugged'] = extra === 'plug';
       break;
     case 'insert-note':
       candidate['amount'] = Number(value);
@@ -44,7 +52,7 @@ function parse(args: string[]): DevCommand | string {
 }
 
 export const command: KioskctlCommand = {
-  summary: 'act on the running kiosk\'s simulated devices (documents, cards, faults, notes, door)',
+  summary: 'act on the running kiosk\'s simulated devices (documents, cards, faults, cables, notes, door)',
   async run(args) {
     if (args.length === 0) {
       process.stderr.write(usage);

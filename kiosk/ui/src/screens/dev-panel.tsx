@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { DevCommand } from '../../../../shared/contract/kiosk-api';
+import { cabledDevices, printerFaultSteps, type DevCommand, type PrinterFaultStep } from '../../../../shared/contract/kiosk-api';
 import { kioskToken, sendDevCommand } from '../api';
 
 interface WorldState {
@@ -7,6 +7,7 @@ interface WorldState {
   counterReader: string;
   encoder: string;
   cardsIssued: number;
+  cables?: Partial<Record<(typeof cabledDevices)[number], boolean>>;
 }
 
 /** What a person at the kiosk would see of the simulated devices, refreshed every second. */
@@ -33,11 +34,15 @@ const documents = [
 ];
 // Each fault with the hand that mends it: what a technician does at the real printer.
 const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'power-loss', 'power-on', 'garbage'];
+/** The faults a real printer can suffer mid-job: the step chooser applies to these. */
+const timedFaults = new Set(['jam', 'cover-open', 'power-loss']);
 
 export function DevPanel({ onClose }: { onClose: () => void }) {
   const t = useT();
   const [last, setLast] = useState('');
   const [idNumber, setIdNumber] = useState('A123456789');
+  // '' = now (a jam without a step happens at print-front).
+  const [faultStep, setFaultStep] = useState<PrinterFaultStep | ''>('');
   const world = useWorldState();
   const run = async (command: DevCommand): Promise<void> => {
     const reply = await sendDevCommand(command);
@@ -75,8 +80,24 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
         </p>
       )}
       <div className="dev-row">
+        <label>
+          at step{' '}
+          <select value={faultStep} data-dev="fault-step" onChange={(e) => setFaultStep(e.target.value as PrinterFaultStep | '')}>
+            <option value="">now / print-front</option>
+            {printerFaultSteps.map((step) => (
+              <option key={step} value={step}>{step}</option>
+            ))}
+          </select>
+        </label>
         {printerFaults.map((fault) => (
-          <button key={fault} type="button" data-dev={`fault-${fault}`} onClick={() => run({ type: 'printer-fault', fault })}>{fault}</button>
+          <button
+            key={fault}
+            type="button"
+            data-dev={`fault-${fault}`}
+            onClick={() => run(faultStep && timedFaults.has(fault) ? { type: 'printer-fault', fault, atStep: faultStep } : { type: 'printer-fault', fault })}
+          >
+            {fault}{faultStep && timedFaults.has(fault) ? ` @${faultStep}` : ''}
+          </button>
         ))}
       </div>
       <h3>I/O board</h3>
@@ -86,6 +107,19 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
         ))}
         <button type="button" onClick={() => run({ type: 'door', open: true })}>open door</button>
         <button type="button" onClick={() => run({ type: 'door', open: false })}>close door</button>
+      </div>
+      <h3>Cables</h3>
+      <div className="dev-row">
+        {cabledDevices.map((device) => {
+          const plugged = world?.cables?.[device];
+          return (
+            <span key={device} className="dev-cable" data-cable={device} data-plugged={plugged === undefined ? 'unknown' : String(plugged)}>
+              {device}: {plugged === undefined ? '—' : plugged ? 'plugged' : 'UNPLUGGED'}{' '}
+              <button type="button" data-dev={`unplug-${device}`} onClick={() => run({ type: 'cable', device, plugged: false })}>unplug</button>
+              <button type="button" data-dev={`plug-${device}`} onClick={() => run({ type: 'cable', device, plugged: true })}>plug in</button>
+            </span>
+          );
+        })}
       </div>
       <p className="dev-last" role="status">{last}</p>
     </aside>
