@@ -91,17 +91,18 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
     );
     const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
     const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
-    // The board has no plugged() of its own; the world remembers which cables it pulled.
-    const plugged: Partial<Record<CabledDevice, boolean>> = {
-      ...(printer ? { printer: true } : {}),
-      ...(scanner ? { scanner: true } : {}),
-      ...(board ? { board: true } : {}),
-    };
+    // The board has no `plugged` of its own: the world remembers whether it pulled the board's cable.
+    let boardPlugged = true;
+    const cables = (): Partial<Record<CabledDevice, boolean>> => ({
+      ...(printer ? { printer: printer.plugged } : {}),
+      ...(scanner ? { scanner: scanner.plugged } : {}),
+      ...(board ? { board: boardPlugged } : {}),
+    });
     const cable = async (device: CabledDevice, plugIn: boolean): Promise<CommandReply> => {
       const simulator = { printer, scanner, board }[device];
       if (!simulator) return reply(false, `the ${device} is not simulated`);
-      if (plugged[device] === plugIn) return reply(true);
-      plugged[device] = plugIn;
+      if (cables()[device] === plugIn) return reply(true);
+      if (device === 'board') boardPlugged = plugIn;
       await (plugIn ? simulator.replug() : simulator.unplug());
       log({ eventId: 'simulated-cable', disposition: 'na', message: `${device} cable ${plugIn ? 'plugged in' : 'pulled'}` });
       return reply(true);
@@ -176,7 +177,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
           counterReader: counterCard?.present ? 'card' : 'empty',
           encoder: encoderCard?.present ? 'card' : 'empty',
           cardsIssued: issued.length,
-          cables: { ...plugged },
+          cables: cables(),
         };
       },
       setStaffCard: (kind, blocks) => {

@@ -58,6 +58,25 @@ describe('kioskctl doctor and dev', () => {
     expect((await kioskctl('dev', 'place-card', 'staff')).code).toBe(0);
     await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the staff card was not read');
 
+    // Pulling the printer's cable: the kiosk notices, and plugging it back brings it back by itself.
+    expect((await kioskctl('dev', 'cable', 'printer', 'unplug')).code).toBe(0);
+    await waitFor(() => kiosk.controller.snapshot().devices.printer.state === 'disconnected', 10_000, 'the unplugged printer was not noticed');
+    const unplugged = JSON.parse((await kioskctl('dev', 'state')).stdout) as { cables: Record<string, boolean> };
+    expect(unplugged.cables).toEqual({ printer: false, scanner: true, board: true });
+    expect((await kioskctl('dev', 'cable', 'printer', 'plug')).code).toBe(0);
+    await waitFor(() => kiosk.controller.snapshot().devices.printer.state === 'connected', 10_000, 'the printer did not come back');
+    const badCable = await kioskctl('dev', 'cable', 'printer', 'wiggle');
+    expect(badCable.code).toBe(2);
+    expect(badCable.stderr).toContain('unplug or plug');
+    expect((await kioskctl('dev', 'cable', 'nfc', 'unplug')).code).toBe(2);
+
+    // A jam timed to a step, and the old form still works; a step that is not one is a usage error.
+    expect((await kioskctl('dev', 'printer-fault', 'jam', 'park')).code).toBe(0);
+    expect((await kioskctl('dev', 'printer-fault', 'clear-jam')).code).toBe(0);
+    const badStep = await kioskctl('dev', 'printer-fault', 'jam', 'lunch');
+    expect(badStep.code).toBe(2);
+    expect(badStep.stderr).toMatch(/atStep/);
+
     const unknownFault = await kioskctl('dev', 'printer-fault', 'melt');
     expect(unknownFault.code).toBe(1);
     expect(unknownFault.stderr).toContain("no printer fault 'melt'");

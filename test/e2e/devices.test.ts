@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../hardware/host/child-processes';
+import type { DevCommand } from '../../shared/contract/kiosk-api';
+import { loadConfig } from '../../kiosk/controller/config';
+import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+
+/**
+ * The simulated devices' cables, pulled and plugged back from the dev panel in headless Chromium:
+ * the kiosk's snapshot and the device bar show the printer and the ID scanner gone, and back by
+ * themselves once plugged in (the drivers reopen the same path). Then one card printed on a slow
+ * simulated printer, so that the issuing screen can be caught and photographed for the README.
+ */
+const screenshots = join(process.cwd(), 'var', 'screens');
+const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
+/**
+ * Slow enough that printing (16 s × scale, plus parking the card) stays on screen for seconds, fast
+ * enough to keep the test short.
+ */
+const printerTimeScale = '0.25';
+
+describe('device cables and the issuing screen, end to end', () => {
+  let dataDir: string;
+  let uiDir: string;
+  let kiosk: RunningKiosk;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-devices-'));
+    // Our own build of the UI (with the dev panel's cable buttons), never racing another test over kiosk/ui/dist.
+    uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-'));
+    await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    mkdirSync(screenshots, { recursive: true });
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: printerTimeScale }), { uiDir });
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await kiosk?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+  });
+
+  const dev = async (command: DevCommand): Promise<void> => {
+    expect(await kiosk.world!.dev(command)).toEqual({ accepted: true });
+  };
+  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const deviceState = (device: 'printer' | 'scanner' | 'board') => kiosk.controller.snapshot().devices[device].state;
+  const bar = (device: 'printer' | 'scanner', state: string) => page.locator(`footer.devices [data-device="${device}"].${state}`);
+
+  it('shows the printer and the scanner unplugged from the dev panel, and back by themselves', { timeout: 60_000 }, async () => {
+    await page.goto(`${kiosk.urlWithToken}#dev`);
+    await bar('printer', 'connected').waitFor({ timeout: 15_000 });
+    await bar('scanner', 'connected').waitFor({ timeout: 15_000 });
+
+    for (const device of ['printer', 'scanner'] as const) {
+      await page.locator(`[data-dev="unplug-${device}"]`).click();
+      await waitFor(() => deviceState(device) === 'disconnected', 10_000, `the unplugged ${device} was not noticed`);
+      await bar(device, 'disconnected').waitFor({ timeout: 10_000 });
+      await page.locator(`[data-cable="${device}"][data-plugged="false"]`).waitFor({ timeout: 5_000 });
+      await shot(`device-${device}-unplugged`);
+
+      await page.locator(`[data-dev="plug-${device}"]`).click();
+      await waitFor(() => deviceState(device) === 'connected', 10_000, `the ${device} did not come back`);
+      await bar(device, 'connected').waitFor({ timeout: 10_000 });
+    }
+
+    // The I/O board too (from the API, as kioskctl dev does): staffed, so no tamper latch when it comes back.
+    await dev({ type: 'cable', device: 'board', plugged: false });
+    await waitFor(() => deviceState('board') === 'disconnected', 15_000, 'the unplugged board was not noticed');
+    await dev({ type: 'cable', device: 'board', plugged: true });
+    await waitFor(() => deviceState('board') === 'connected', 15_000, 'the board did not come back');
+  });
+
+  it('prints on the slow printer and the issuing screen is caught mid-print', { timeout: 60_000 }, async () => {
+    // Close the dev panel (it lives at #dev) so the issuing screen is photographed alone.
+    await page.evaluate("window.location.hash = ''");
+    await page.locator('.dev-panel').waitFor({ state: 'detached' });
+    await dev({ type: 'place-card', kind: 'staff' });
+    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the staff card was not read');
+    expect(await kiosk.controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
+    await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === 'H900001234', 10_000, 'the scanned document never filled the form');
+    await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
+    await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
+    expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
+    await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
+    expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+
+    await page.locator('[data-screen="issuing"] [data-step="printing"].active').waitFor({ timeout: 10_000 });
+    expect(kiosk.controller.snapshot().screen).toBe('issuing');
+    await shot('issuing');
+    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 30_000, 'the card was not issued');
+    expect(kiosk.world!.printer!.printedCards()).toHaveLength(1);
+  });
+});
