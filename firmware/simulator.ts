@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPair } from '../hardware/serial/pty-pair';
+import { openPtyCable } from '../hardware/serial/pty-cable';
 import {
   arduinoUno,
   decodeExtendedAnalog,
@@ -117,35 +117,19 @@ export async function startBoardSimulator(options: BoardSimulatorOptions): Promi
 export async function startBoardSimulatorOnPty(
   options: Omit<BoardSimulatorOptions, 'devicePath' | 'cable'> & { readonly ptyName?: string; readonly dir?: string } = {},
 ): Promise<BoardSimulator & { readonly hostPath: string }> {
-  const { mkdtempSync, rmSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const ptyName = options.ptyName ?? 'board';
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
-  let pair: PtyPair | undefined = await openPtyPair(ptyName, dir);
-  const hostPath = pair.hostPath;
+  const cable = await openPtyCable(options.ptyName ?? 'board', options.dir);
   const simulator = new FirmataBoardSimulator({
     ...options,
-    devicePath: pair.devicePath,
-    cable: {
-      pull: async () => {
-        await pair?.close();
-        pair = undefined;
-      },
-      plug: async () => {
-        pair = await openPtyPair(ptyName, dir);
-      },
-    },
+    devicePath: cable.devicePath,
+    cable: { pull: () => cable.pull(), plug: () => cable.plug() },
   });
   await simulator.powerOn();
   const close = simulator.close.bind(simulator);
   return Object.assign(simulator, {
-    hostPath,
+    hostPath: cable.hostPath,
     close: async () => {
       await close();
-      await pair?.close();
-      pair = undefined;
-      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      await cable.close();
     },
   });
 }

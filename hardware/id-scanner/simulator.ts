@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPair } from '../serial/pty-pair';
+import { openPtyCable } from '../serial/pty-cable';
 import { assertNever } from '../../shared/result';
 import { encodeDeskoFrame, encodePlainDocument, encodeRteFrame, encodeTaiwanIdBarcode } from './protocol';
 import type { ScanMode } from './types';
@@ -67,39 +64,31 @@ export interface PluggableIdScannerSimulator extends IdScannerSimulator {
 export async function startIdScannerSimulatorOnPty(
   options: Omit<IdScannerSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
 ): Promise<PluggableIdScannerSimulator> {
-  const ptyName = options.ptyName ?? 'scanner';
-  const folder = options.dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
-  let pair: PtyPair | undefined = await openPtyPair(ptyName, folder);
-  const { hostPath, devicePath } = pair;
-  const closeCable = async (): Promise<void> => {
-    await pair?.close();
-    pair = undefined;
-  };
+  const cable = await openPtyCable(options.ptyName ?? 'scanner', options.dir);
   const reader = new ScannerLine(options);
   try {
-    await reader.attach(devicePath);
+    await reader.attach(cable.devicePath);
   } catch (error) {
-    await closeCable();
+    await cable.close();
     throw error;
   }
   return {
     ...reader.simulator(async () => {
       await reader.detach();
-      await closeCable();
-      if (!options.dir) rmSync(folder, { recursive: true, force: true });
+      await cable.close();
     }),
-    hostPath,
+    hostPath: cable.hostPath,
     get plugged() {
-      return pair !== undefined;
+      return cable.plugged;
     },
     async unplug() {
       await reader.detach();
-      await closeCable();
+      await cable.pull();
     },
     async replug() {
-      if (pair) return;
-      pair = await openPtyPair(ptyName, folder);
-      await reader.attach(devicePath);
+      if (cable.plugged) return;
+      await cable.plug();
+      await reader.attach(cable.devicePath);
     },
   };
 }

@@ -1,10 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { openPtyPair, type PtyPair } from '../serial/pty-pair';
+import { openPtyCable } from '../serial/pty-cable';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import { panelsToImage } from './panels';
@@ -143,7 +140,7 @@ export async function startPrinterSimulatorOnPty(
   options: Omit<PrinterSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
 ): Promise<PluggablePrinterSimulator> {
   const ptyName = options.ptyName ?? 'printer';
-  const cable = await ownedCable(ptyName, options.dir);
+  const cable = await openPtyCable(ptyName, options.dir);
   const line = new PrinterLine(options);
   try {
     await line.attach(cable.devicePath);
@@ -656,32 +653,6 @@ class SimulatedPrinter {
       this.timers.add(timer);
     });
   }
-}
-
-/** The pty pair standing for the USB cable: pulled closes it, plugged reopens it at the same paths. */
-async function ownedCable(ptyName: string, dir: string | undefined) {
-  const folder = dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
-  let pair: PtyPair | undefined = await openPtyPair(ptyName, folder);
-  const { hostPath, devicePath } = pair;
-  return {
-    hostPath,
-    devicePath,
-    get plugged() {
-      return pair !== undefined;
-    },
-    async pull() {
-      await pair?.close();
-      pair = undefined;
-    },
-    async plug() {
-      pair ??= await openPtyPair(ptyName, folder);
-    },
-    async close() {
-      await pair?.close();
-      pair = undefined;
-      if (!dir) rmSync(folder, { recursive: true, force: true });
-    },
-  };
 }
 
 function volts(value: number): string {
