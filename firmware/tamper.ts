@@ -51,7 +51,7 @@ export class TamperLatch {
   }
 
   /**
-   * Nobody watched the door (the board was away, or the kiosk was off): an unattended kiosk cannot
+   * Nobody watched the door (the board was away): an unattended kiosk cannot
    * know it stayed shut, so it latches. Returns whether this call set the latch.
    */
   unwatched(): boolean {

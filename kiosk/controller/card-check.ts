@@ -51,6 +51,7 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
     }
     const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
     if (!read.ok) {
+      if (read.error.kind === 'timeout') return { verified: false, problem: { zh: '卡片沒有及時回應，請再感應一次', en: 'The card did not answer in time: tap it again' } };
       return read.error.kind === 'card_removed'
         ? null
         : { verified: false, problem: { zh: '晶片資料無法驗證：可能是偽造、毀損或尚未製卡完成的卡片', en: 'The chip record does not verify: a forged, damaged or unfinished card' } };

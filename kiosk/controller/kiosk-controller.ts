@@ -139,7 +139,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     }
     session.staff.requestApproval(action, async (approval) => {
       const granted = await session.operators.authorize(action, approval);
-      if (granted.ok) await perform(granted.value);
+      return granted.ok ? perform(granted.value) : { accepted: false, reason: `the approval was not accepted (${granted.error.kind})` };
     });
     return { accepted: true };
   };

@@ -10,7 +10,7 @@ import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { systemClock, type Clock } from '../../shared/clock';
-import type { KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
+import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
@@ -28,6 +28,7 @@ import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
+import { permission } from './auth/permissions';
 import { seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides } from './photo';
 import { createCardCheck } from './card-check';
@@ -94,6 +95,10 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       nfc: isSimulated(config, 'nfc'),
       board: isSimulated(config, 'board'),
     });
+    // From the first status on: a device missing or faulted at start is a fault too.
+    const audit = safeAudit(store, log);
+    const stopFaultAudit = auditDeviceFaults(devices, audit);
+    stops.push(async () => stopFaultAudit());
     const anySimulated = Object.values(config.devices).includes('simulated');
     const world = anySimulated ? await createSimulatedWorld(config, log) : null;
     if (world) stops.push(() => world.stop());
@@ -107,10 +112,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     if (!photoSettings.ok) throw new Error(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
-    const audit = safeAudit(store, log);
-    const stopFaultAudit = auditDeviceFaults(devices, audit);
-    stops.push(async () => stopFaultAudit());
-    const board = await openBoard(config, world, devices, store, audit, log);
+    const { board, alarmCause } = await openBoard(config, world, devices, store, audit, log);
     stops.push(() => board.close());
     const operators = createOperatorService(store, { clock });
     const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
@@ -122,7 +124,14 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     const signedOut = { clearScreen: (): void => {} };
     const staff = createStaffSession({ operators, counter, chipMasterKey, log, onSignedOut: () => signedOut.clearScreen() });
     stops.push(async () => staff.stop());
-    const cardCheck = createCardCheck({ counter, store, chipMasterKey, active: () => operators.current() !== null && staff.view().approval === null });
+    const cardCheck = createCardCheck({
+      counter, store, chipMasterKey,
+      // Only staff who may see a cardholder's card (not a technician), and not while a supervisor approves.
+      active: () => {
+        const role = operators.current()?.role;
+        return role !== undefined && permission(role, 'view-cardholder') === 'allow' && staff.view().approval === null;
+      },
+    });
     stops.push(async () => cardCheck.stop());
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
     const selfService = config.mode === 'self-service'
@@ -151,10 +160,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       session: { staff, operators },
       cardCheck,
       ...(selfService ? { selfService } : {}),
-      outOfService: () =>
-        board.tamperLatched
-          ? { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' }
-          : null,
+      outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
       clearTamper: async (operatorId) => {
         const cleared = board.clearTamper();
         if (!cleared.ok) return { accepted: false, reason: cleared.error.kind === 'door_open' ? 'shut the door first' : 'the door state is unknown (is the I/O board connected?)' };
@@ -163,7 +169,12 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         return { accepted: true };
       },
     });
-    signedOut.clearScreen = () => controller.cancelOpenApplication();
+    // The next person at the counter sees nothing of the last one: no application, no card, no lit camera.
+    signedOut.clearScreen = () => {
+      controller.cancelOpenApplication();
+      cardCheck.close();
+      board.setFillLight(false);
+    };
     stops.push(async () => controller.stop());
     let shownScreen = controller.screen();
     const showStatus = (snapshot: KioskSnapshot): void => {
@@ -292,12 +303,22 @@ export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'att
   return 'ready';
 }
 
-async function openBoard(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, audit: SafeAudit, log: LogSink): Promise<KioskBoard> {
+type AlarmCause = 'door-opened' | 'board-lost';
+
+const alarmMessages: Record<AlarmCause, Bilingual> = {
+  'door-opened': { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' },
+  'board-lost': { zh: '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復', en: 'The I/O board was lost while unattended: out of service until a technician checks the enclosure' },
+};
+
+async function openBoard(
+  config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, audit: SafeAudit, log: LogSink,
+): Promise<{ board: KioskBoard; alarmCause: () => AlarmCause }> {
   // The alarm outlives a restart: only a technician's clear ends it, not a power cycle.
   const [lastAlarm] = await store.readAudit({ eventIds: ['tamper-detected', 'tamper-cleared'], newest: true, limit: 1 });
   // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
   const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
   const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
+  let cause: AlarmCause = lastAlarm?.details['cause'] === 'board-lost' ? 'board-lost' : 'door-opened';
   const board = connectKioskBoard({
     path: pathFor(config, world, 'board'),
     log,
@@ -309,7 +330,9 @@ async function openBoard(config: KioskConfig, world: SimulatedWorld | null, devi
   board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
   board.on('tamper', (event) => {
     if (!event.unwatched) devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');
-    if (event.open || event.unwatched) void audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched, cause: event.open ? 'door-opened' : 'board-lost' } });
+    if (!event.open && !event.unwatched) return;
+    cause = event.open ? 'door-opened' : 'board-lost';
+    void audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched, cause } });
   });
   // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
   board.setCashInhibit(true);
@@ -317,7 +340,7 @@ async function openBoard(config: KioskConfig, world: SimulatedWorld | null, devi
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
     void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
   });
-  return board;
+  return { board, alarmCause: () => cause };
 }
 
 type SafeAudit = (input: AuditInput) => Promise<void>;

@@ -4,7 +4,7 @@ import type { Bilingual, SessionView } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import type { CommandReply } from './api/server';
-import type { Approval, ApprovalError, OperatorService, Session, SignInError } from './auth/operator-service';
+import type { Approval, ApprovalError, OperatorService, Session, SessionStatus, SignInError } from './auth/operator-service';
 import type { Action } from './auth/permissions';
 
 /**
@@ -22,8 +22,11 @@ export interface StaffSession {
   enterPin(pin: string): Promise<CommandReply>;
   cancelPin(): CommandReply;
   signOut(): Promise<CommandReply>;
-  /** Waits for a supervisor's card and PIN, then calls `onApproved` with the approval. */
-  requestApproval(action: Action, onApproved: (approval: Approval) => Promise<void>): void;
+  /**
+   * Waits for a supervisor's card and PIN, then calls `onApproved` with the approval; when the
+   * approved action could not be done after all, its reason is shown and returned for the PIN.
+   */
+  requestApproval(action: Action, onApproved: (approval: Approval) => Promise<CommandReply>): void;
   stop(): void;
 }
 
@@ -46,7 +49,7 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
   let tappedCard: string | null = null;
   let message: Bilingual | null = null;
   let idleSecondsLeft: number | null = null;
-  let approval: { action: Action; onApproved: (approval: Approval) => Promise<void>; card: string | null } | null = null;
+  let approval: { action: Action; onApproved: (approval: Approval) => Promise<CommandReply>; card: string | null } | null = null;
 
   const changed = (): void => {
     for (const listener of listeners) listener();
@@ -97,20 +100,25 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
   const idleTimer = setInterval(() => {
     if (checkingIdle) return;
     checkingIdle = true;
-    void operators.checkIdle().finally(() => (checkingIdle = false)).then((status) => {
-      const left = status.kind === 'warning' ? Math.ceil(status.remainingMs / 1000) : null;
-      if (status.kind === 'signed-out' && lastSession) {
-        lastSession = null;
-        approval = null;
-        message = { zh: '閒置過久，已自動登出', en: 'Signed out after being left idle' };
-        options.onSignedOut?.();
-        changed();
-      } else if (left !== idleSecondsLeft) {
-        idleSecondsLeft = left;
-        changed();
-      }
+    void operators.checkIdle().finally(() => (checkingIdle = false)).then(onIdleStatus, (error: unknown) => {
+      log({ eventId: 'auth-idle-check-failed', disposition: 'failure', message: String(error) });
+      // Whatever failed (the audit row of the lock), a session that ended must not leave its screen behind.
+      if (!operators.current()) onIdleStatus({ kind: 'signed-out' });
     });
   }, options.idleCheckIntervalMs ?? defaultIdleCheckIntervalMs);
+  function onIdleStatus(status: SessionStatus): void {
+    const left = status.kind === 'warning' ? Math.ceil(status.remainingMs / 1000) : null;
+    if (status.kind === 'signed-out' && lastSession) {
+      lastSession = null;
+      approval = null;
+      message = { zh: '閒置過久，已自動登出', en: 'Signed out after being left idle' };
+      options.onSignedOut?.();
+      changed();
+    } else if (left !== idleSecondsLeft) {
+      idleSecondsLeft = left;
+      changed();
+    }
+  }
   idleTimer.unref();
 
   return {
@@ -142,9 +150,10 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
         }
         approval = null;
         message = null;
-        await pending.onApproved(approved.value);
+        const outcome = await pending.onApproved(approved.value);
+        if (!outcome.accepted) message = { zh: `已核准，但無法完成：${outcome.reason}`, en: `Approved, but it could not be done: ${outcome.reason}` };
         changed();
-        return { accepted: true };
+        return outcome;
       }
       if (!tappedCard) return { accepted: false, reason: 'tap a staff card first' };
       const signedIn = await operators.signIn({ staffCardNumber: tappedCard, pin });

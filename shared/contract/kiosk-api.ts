@@ -52,6 +52,10 @@ const maxPhotoBase64 = 8 * 1024 * 1024;
 export const voidReasons = ['misprint', 'wrong-details', 'damaged', 'withdrawn'] as const;
 export type VoidReason = (typeof voidReasons)[number];
 
+/** Where a captured photo came from: a camera frame, or a file the operator imported (framed loosely). */
+export const photoSources = ['camera', 'import'] as const;
+export type PhotoSource = (typeof photoSources)[number];
+
 export type OperatorRole = 'operator' | 'supervisor' | 'technician';
 
 export const kioskCommandSchema = z.discriminatedUnion('type', [
@@ -59,7 +63,7 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
   z.object({ type: z.literal('submit-application') }),
   /** `source`: an imported file (no camera) is graded on its ID-photo crop; default `camera`. */
-  z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64), source: z.enum(['camera', 'import']).optional() }),
+  z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64), source: z.enum(photoSources).optional() }),
   /** A small live frame for guidance and auto-capture: judged, never counted as an attempt. */
   z.object({ type: z.literal('preview-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
   z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),

@@ -5,6 +5,7 @@ import type {
   EligibilityView,
   IssuingStep,
   PhotoCheckView,
+  PhotoSource,
 } from '../../../shared/contract/kiosk-api';
 import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
 import { IssuanceStepError, toStepError } from './issuance-errors';
@@ -44,8 +45,7 @@ export type FaceMatch =
   | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
   | { readonly verdict: 'unavailable'; readonly match: false; readonly distance: number; readonly threshold: number; readonly reason: Bilingual };
 
-/** Where a captured photo came from: a camera frame, or a file the operator imported (framed loosely). */
-export type PhotoSource = 'camera' | 'import';
+export type { PhotoSource };
 
 /** An accepted photo that failed the gate: the operator's reason and the approving supervisor, if any. */
 export interface PhotoOverride {

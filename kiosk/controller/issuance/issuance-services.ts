@@ -5,7 +5,7 @@ import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import type { Clock } from '../../../shared/clock';
-import type { ApplicationForm, Bilingual } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, Bilingual, PhotoCheckView } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
 import type { CityRules } from '../../../shared/domain/rules';
@@ -103,9 +103,13 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       // Crops only around exactly one face (a passed photo, or one an operator may accept by exception).
       const crop = verdict.faceCount === 1 && verdict.face ? { face: verdict.face, config: devices.photoGate.config } : null;
       const [card, archive] = crop ? await Promise.all([cropToCardPhoto(image, photoBox, crop), cropToArchive(image, crop)]) : [null, null];
+      // A photo that passed but could not be cropped must not go on a card without its face.
+      const cropped = card?.ok === true && archive?.ok === true;
+      const checks: PhotoCheckView[] = verdict.checks.map((check) => ({ id: check.id, passed: check.passed, value: check.value, threshold: check.threshold, message: check.message }));
+      if (verdict.passed && !cropped) checks.push({ id: 'crop', passed: false, value: null, threshold: 'card and archive crops', message: { zh: '照片無法裁切，請再拍一次', en: 'The photo could not be cropped: please take it again' } });
       return {
-        passed: verdict.passed,
-        checks: verdict.checks.map((check) => ({ id: check.id, passed: check.passed, value: check.value, threshold: check.threshold, message: check.message })),
+        passed: verdict.passed && cropped,
+        checks,
         cardPhoto: card?.ok ? new Uint8Array(card.value) : null,
         archivePhoto: archive?.ok ? new Uint8Array(archive.value) : null,
         // Every usable photo of a replacement is compared, passed or not (an override is no less a new face).

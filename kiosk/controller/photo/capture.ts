@@ -1,9 +1,9 @@
+import type { PhotoSource } from '../../../shared/contract/kiosk-api';
 import { cropToArchive } from './crop';
 import type { PhotoGate } from './gate';
 import type { PhotoVerdict } from './verdict';
 
-/** Where a photo came from: a camera frame (the framing guide applies) or an imported file. */
-export type PhotoSource = 'camera' | 'import';
+export type { PhotoSource };
 
 export interface CaptureEvaluation {
   readonly verdict: PhotoVerdict;

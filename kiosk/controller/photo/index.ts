@@ -5,7 +5,6 @@ export { compareFaces, defaultMatchThreshold, type FaceComparison, type FaceComp
 export {
   defaultPhotoGateConfig,
   parsePhotoGateOverrides,
-  photoGateOverridesSchema,
   resolvePhotoGateConfig,
   type PhotoGateConfig,
   type PhotoGateConfigOverrides,

@@ -79,6 +79,20 @@ describe('voiding a card from the card check', () => {
     expect(await t.store.verifyAudit()).toMatchObject({ ok: true });
   });
 
+  it('says so when an approved void could no longer be done (the card changed meanwhile)', async () => {
+    await signIn(operatorCard, '271828');
+    await showCitizenCard();
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toEqual({ accepted: true });
+    // While the supervisor comes over, the card is hot-listed elsewhere (a replacement at the desk).
+    expect(await t.store.setCardStatus({ cardNumber: citizenCard, status: 'hot-listed', reason: 'lost', operatorId: null })).toMatchObject({ ok: true });
+    counter.tap({ cardType: 'employee', cardNumber: supervisorCard });
+    await until(() => controller.snapshot().session.approval?.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/cannot be voided/) });
+    expect(controller.snapshot().session.message?.en).toMatch(/^Approved, but it could not be done/);
+    expect((await t.store.cardByNumber(citizenCard))?.status).toBe('hot-listed');
+    expect(await voidAudits()).toHaveLength(0);
+  });
+
   it('a supervisor voids at once; a second void of the same card is refused', async () => {
     await signIn(supervisorCard, '314159');
     await showCitizenCard();

@@ -1,5 +1,5 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
-import type { Bilingual, PhotoCheckView } from '../../../../shared/contract/kiosk-api';
+import type { Bilingual, PhotoCheckView, PhotoSource } from '../../../../shared/contract/kiosk-api';
 import type { Locale } from '../../../../shared/i18n/messages';
 import { LocaleContext } from '../i18n';
 import { photoTexts } from './photo-texts';
@@ -16,7 +16,7 @@ export interface PhotoVerdictView {
   readonly checks: readonly PhotoCheckView[];
 }
 
-export type PhotoSource = 'camera' | 'import';
+export type { PhotoSource };
 
 export interface PhotoCaptureProps {
   /**
