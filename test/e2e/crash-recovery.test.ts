@@ -91,6 +91,8 @@ describe('power cut while a card is printing', () => {
       detached: true,
       stdio: 'ignore',
     });
+    // Listen from the start: an exit before the kill below would otherwise be waited for forever.
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
     await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
     const running = readControllerFile(dataDir)!;
     const first = api(running.url, running.token);
@@ -100,7 +102,7 @@ describe('power cut while a card is printing', () => {
     await waitFor(async () => (await openJobSteps(join(dataDir, 'kiosk.sqlite'))).includes('printing'), 20_000, 'printing never started');
 
     process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((resolve) => child!.once('exit', resolve));
+    await exited;
     await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
 
     kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01' }));

@@ -183,7 +183,8 @@ describe('printer simulator: golden exchanges over a real pty', () => {
     expect(await host.ask('\x1bRlr;p\r')).toBe('OK');
 
     sim.injectFault({ kind: 'garbage', bytes: Buffer.from('\xfe\x00zz', 'latin1') });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Take the garbage off the line before asking (a fixed sleep can be too short under load).
+    await host.ask('', 5000, 4);
     expect(await host.ask('zz\x1bRco;I\r')).toBe('300');
     expect(sim.state().garbageBytesReceived).toBe(2);
   });
