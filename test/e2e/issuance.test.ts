@@ -62,7 +62,8 @@ describe('staffed issuance, end to end', () => {
     await page.getByRole('button', { name: '確定' }).click();
     await page.locator('[data-screen="home"]').waitFor();
     expect(await page.locator('[data-testid="operator-name"]').textContent()).toContain('Demo Operator');
-    await expect.poll(() => page.locator('[data-device="printer"].connected').count()).toBe(1);
+    // Every expect.poll names its timeout: the default (1 s) is too short on a loaded 2-core machine.
+    await expect.poll(() => page.locator('[data-device="printer"].connected').count(), { timeout: 10_000 }).toBe(1);
     await shot('home');
 
     await page.getByRole('button', { name: /新申辦/ }).click();
@@ -74,12 +75,12 @@ describe('staffed issuance, end to end', () => {
     expect(await page.locator('[data-testid="scan-hint"]').textContent()).toContain('已由證件掃描器填入');
     // Each choice goes to the controller and comes back in the next snapshot: wait for it to show.
     await page.locator('select[name="district"]').selectOption('中壢區');
-    await expect.poll(() => page.locator('select[name="district"]').inputValue()).toBe('中壢區');
+    await expect.poll(() => page.locator('select[name="district"]').inputValue(), { timeout: 10_000 }).toBe('中壢區');
     await page.locator('input[name="spouseOfResident"]').click();
-    await expect.poll(() => page.locator('input[name="spouseOfResident"]').isChecked()).toBe(true);
+    await expect.poll(() => page.locator('input[name="spouseOfResident"]').isChecked(), { timeout: 10_000 }).toBe(true);
     await page.locator('[data-card-type="general"] input').click();
-    await expect.poll(() => page.locator('[data-card-type="general"] input').isChecked()).toBe(true);
-    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-card-type="general"] input').isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.locator('.problems').count(), { timeout: 10_000 }).toBe(0);
     await shot('application');
     await page.getByRole('button', { name: '下一步' }).click();
 
@@ -88,12 +89,12 @@ describe('staffed issuance, end to end', () => {
     await page.locator('[data-screen="photo"]').waitFor();
     await page.locator('[data-testid="photo-advice"]').waitFor({ timeout: 20_000 });
     // The camera is live: the I/O board's fill light is on.
-    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight)).toBe(fillLightDuty);
+    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight), { timeout: 10_000 }).toBe(fillLightDuty);
     await shot('photo');
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
     expect(kiosk.controller.snapshot().photo.attempts).toBe(1);
-    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight)).toBe(0);
-    await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBe(1016);
+    await expect.poll(() => kiosk.world!.board!.pinValue(defaultPinMap.fillLight), { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(1016);
     await shot('review');
 
     await page.getByRole('button', { name: '開始製卡' }).click();
@@ -109,7 +110,7 @@ describe('staffed issuance, end to end', () => {
     expect(printed[0]?.chipAreaClear).toBe(true);
 
     // The chip of the card handed out holds a record that verifies, for this card and this person.
-    await expect.poll(() => kiosk.world!.issuedCards().length).toBe(1);
+    await expect.poll(() => kiosk.world!.issuedCards().length, { timeout: 10_000 }).toBe(1);
     const memory = kiosk.world!.issuedCards()[0]!;
     const masterKey = loadOrCreateChipMasterKey(join(dataDir, 'keys', 'chip-master.key'));
     const uid = memory[0]!.subarray(0, 4);
@@ -144,9 +145,9 @@ describe('staffed issuance, end to end', () => {
     await page.locator('input[name="idNumber"]').fill('A800000014');
     await page.locator('input[name="idNumber"]').press('Enter');
     await page.locator('select[name="district"]').selectOption('桃園區');
-    await expect.poll(() => page.locator('[data-card-type="general"] input').isEnabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-card-type="general"] input').isEnabled(), { timeout: 10_000 }).toBe(true);
     await page.locator('[data-card-type="general"] input').click();
-    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await expect.poll(() => page.locator('.problems').count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
 
@@ -163,7 +164,7 @@ describe('staffed issuance, end to end', () => {
     expect(await alert.textContent()).toContain('load cards, then press Retry');
     await page.locator('a.dev-link').click();
     await page.locator('.dev-panel').waitFor();
-    await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent()).toContain('feeder 0 cards');
+    await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent(), { timeout: 10_000 }).toContain('feeder 0 cards');
     await shot('failed-with-dev-panel');
     // The refill, from the dev panel's own button: the panel shows the printer's feeder again.
     await page.locator('[data-dev="fault-load-cards"]').click();
@@ -188,10 +189,10 @@ describe('staffed issuance, end to end', () => {
     await page.locator('select[name="district"]').selectOption('中壢區');
     await page.locator('[data-card-type="general"] input').click();
     // She already holds an active general card (the first test): this is a replacement, and a lost card costs the fee.
-    await expect.poll(() => page.locator('[data-card-type="general"] .verdict').textContent()).toContain('補發');
+    await expect.poll(() => page.locator('[data-card-type="general"] .verdict').textContent(), { timeout: 10_000 }).toContain('補發');
     await page.locator('select[name="replacementCause"]').selectOption('lost');
-    await expect.poll(() => page.locator('.replacement').textContent()).toContain('NT$94');
-    await expect.poll(() => page.locator('.problems').count()).toBe(0);
+    await expect.poll(() => page.locator('.replacement').textContent(), { timeout: 10_000 }).toContain('NT$94');
+    await expect.poll(() => page.locator('.problems').count(), { timeout: 10_000 }).toBe(0);
     await page.getByRole('button', { name: '下一步' }).click();
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
     // The same person as on the card being replaced: the face check on the photo on file agrees.
@@ -206,7 +207,7 @@ describe('staffed issuance, end to end', () => {
     expect(audit).toContain('issuance-replacement');
 
     // The applicant's old card, found later, is tapped on the counter reader.
-    await expect.poll(() => kiosk.world!.issuedCards().length).toBe(3);
+    await expect.poll(() => kiosk.world!.issuedCards().length, { timeout: 10_000 }).toBe(3);
     await dev({ type: 'place-card', kind: 'first-citizen' });
     const panel = page.locator('[data-testid="card-check"]');
     await panel.waitFor({ timeout: 10_000 });
@@ -214,9 +215,9 @@ describe('staffed issuance, end to end', () => {
     expect(await panel.textContent()).toContain(cards[0]!.cardNumber);
     await shot('card-check-hot-listed');
     await dev({ type: 'place-card', kind: 'citizen' });
-    await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status')).toBe('active');
+    await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('active');
     await page.getByRole('button', { name: '關閉' }).click();
-    await expect.poll(() => panel.count()).toBe(0);
+    await expect.poll(() => panel.count(), { timeout: 10_000 }).toBe(0);
   });
 
   it('voids a misprinted card from the card check once a supervisor approves', { timeout: 120_000 }, async () => {

@@ -28,6 +28,12 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
+/**
+ * Short, so that the idle-flush test stays quick, but well above a scheduling stall of socat on a
+ * loaded machine: a frame split by a longer gap would be flushed as a bad frame.
+ */
+const idleFlushMs = 400;
+
 async function rig(mode: ScanMode = 'rte'): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'id-scanner-'));
   cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +41,7 @@ async function rig(mode: ScanMode = 'rte'): Promise<Rig> {
   const simulator = await startIdScannerSimulator({ devicePath: pair.devicePath, mode });
   const clock = fixedClock(new Date('2026-03-02T10:00:00+08:00'));
   const logs: LogEvent[] = [];
-  const scanner = openIdScanner({ path: pair.hostPath, clock, log: (event) => logs.push(event), reopenIntervalMs: 50, idleFlushMs: 150 });
+  const scanner = openIdScanner({ path: pair.hostPath, clock, log: (event) => logs.push(event), reopenIntervalMs: 50, idleFlushMs });
   const r: Rig = { dir, pair, simulator, scanner, documents: [], badFrames: [], logs, clock };
   cleanup.push(async () => {
     await r.scanner.close();

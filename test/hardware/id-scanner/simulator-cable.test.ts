@@ -40,7 +40,7 @@ describe('ID scanner simulator on its own pty: unplug and replug', () => {
     expect(sim.plugged).toBe(true);
     expect(existsSync(sim.hostPath)).toBe(true);
     await sim.feed(fixtureDocuments.passportVietnam);
-    for (let i = 0; i < 300 && documents.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 1000 && documents.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(documents.map((document) => document.kind === 'mrz' && document.mode)).toEqual(['desko']);
   });
 });

@@ -13,7 +13,14 @@ describe('openPtyPair', () => {
     const host = new SerialPort({ path: pair.hostPath, baudRate: 9600 });
     const device = new SerialPort({ path: pair.devicePath, baudRate: 9600 });
     await Promise.all([once(host, 'open'), once(device, 'open')]);
-    const received = new Promise<Buffer>((resolve) => host.once('data', resolve));
+    // The bytes may come in more than one chunk: collect all four.
+    const received = new Promise<Buffer>((resolve) => {
+      let bytes = Buffer.alloc(0);
+      host.on('data', (chunk: Buffer) => {
+        bytes = Buffer.concat([bytes, chunk]);
+        if (bytes.length >= 4) resolve(bytes);
+      });
+    });
     device.write(Buffer.from([0x1b, 0x0d, 0x00, 0xff]));
     expect([...(await received)]).toEqual([0x1b, 0x0d, 0x00, 0xff]);
     await Promise.all([close(host), close(device)]);

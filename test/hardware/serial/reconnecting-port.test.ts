@@ -29,8 +29,15 @@ describe('ReconnectingPort', () => {
     const device = new SerialPort({ path: pair.devicePath, baudRate: 9600 });
     cleanup.push(() => new Promise((resolve) => device.close(() => resolve())));
     await new Promise((resolve) => device.once('open', resolve));
-    const data = new Promise<Buffer>((resolve) => port.once('data', resolve));
+    // The reply may come in more than one chunk: collect up to its CR.
+    const data = new Promise<string>((resolve) => {
+      let received = '';
+      port.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+        if (received.endsWith('\r')) resolve(received);
+      });
+    });
     device.write('OK\r');
-    expect((await data).toString()).toBe('OK\r');
+    expect(await data).toBe('OK\r');
   });
 });

@@ -141,7 +141,7 @@ describe('retention schedule', () => {
     expect((await t.store.findCardholder(person.idNumber))?.applicant).toBeNull();
     expect((await t.store.heldCards(person.idNumber))).toHaveLength(1);
 
-    await vi.waitFor(() => expect(logged.filter((e) => e.eventId === 'store-retention-complete').length).toBeGreaterThanOrEqual(2));
+    await vi.waitFor(() => expect(logged.filter((e) => e.eventId === 'store-retention-complete').length).toBeGreaterThanOrEqual(2), { timeout: 10_000 }); // a real SQLite file: 1 s (the default) is short under load
     await schedule.stop();
     const summary = logged.find((e) => e.eventId === 'store-retention-complete');
     expect(summary).toMatchObject({ disposition: 'success', retentionDays: 30, cardholders: 1, photos: 1 });
