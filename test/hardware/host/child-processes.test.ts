@@ -75,11 +75,13 @@ describe('startProcess', () => {
 
   it('passes arguments through unchanged and reports a missing command in its output', async () => {
     managed = startProcess('printf', ['%s|', 'a b', '$HOME', '"q"']);
-    await waitFor(() => managed!.child.exitCode !== null, 5_000, 'printf did not finish');
+    // 'exit' can come before the last output is read: wait for the pipes to end too.
+    const finished = (p: ManagedProcess) => () => p.child.exitCode !== null && p.child.stdout?.readableEnded !== false && p.child.stderr?.readableEnded !== false;
+    await waitFor(finished(managed), 5_000, 'printf did not finish');
     expect(managed.output()).toBe('a b|$HOME|"q"|');
 
     const missing = startProcess('no-such-command-kiosk', []);
-    await waitFor(() => missing.child.exitCode !== null, 5_000, 'the missing command did not fail');
+    await waitFor(finished(missing), 5_000, 'the missing command did not fail');
     expect(missing.child.exitCode).not.toBe(0);
     expect(missing.output()).toMatch(/no-such-command-kiosk/);
   });

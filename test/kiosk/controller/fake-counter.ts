@@ -87,8 +87,11 @@ export function fakeCounter() {
 
 export type FakeCounter = ReturnType<typeof fakeCounter>;
 
-/** Polls `check` (every 10 ms, for up to 3 s) and fails the test if it never holds. */
+/**
+ * Polls `check` (every 10 ms, for up to 10 s) and fails the test if it never holds. Generous: the
+ * controller behind it writes to a real SQLite file, slow on a loaded machine.
+ */
 export async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let i = 0; i < 1000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(check()).toBe(true);
 }

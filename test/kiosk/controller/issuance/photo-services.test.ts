@@ -181,7 +181,8 @@ describe('replacement face comparison', () => {
       controller = createKioskController(machine, devices, () => {}, {});
       const kiosk = controller;
       const until = async (check: () => boolean): Promise<void> => {
-        for (let i = 0; i < 500 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+        // Up to 20 s: each photo goes through the real face models, far slower on a loaded machine.
+        for (let i = 0; i < 2000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
         expect(check()).toBe(true);
       };
       await kiosk.command({ type: 'start-application' });
