@@ -30,7 +30,8 @@ export interface StationHarness {
 
 /** pcscd's vpcd card poll, shortened from 400 ms so that the many taps stay quick. */
 export const cardPollMs = 40;
-const tapTimeoutMs = 5_000;
+// Generous: a tap takes well under a second, but pcscd and the card share 2 busy cores with the whole suite.
+const tapTimeoutMs = 15_000;
 
 export function useStation(options: { readonly timeouts?: Partial<NfcTimeouts> } = {}): StationHarness {
   let runDir = '';

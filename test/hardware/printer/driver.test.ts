@@ -215,7 +215,7 @@ describe('card printer driver against a misbehaving device', () => {
         }, delayMs);
       }
     });
-    const printer = await openCardPrinter({ path: pair.hostPath, timeouts: { ...timeouts, query: 200, move: 300 }, pollIntervalMs: 0 });
+    const printer = await openCardPrinter({ path: pair.hostPath, timeouts: { ...timeouts, move: 300 }, pollIntervalMs: 0 });
     cleanup.push(() => printer.close());
     return { printer, seen };
   }
