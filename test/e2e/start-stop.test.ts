@@ -14,8 +14,11 @@ const tsx = 'node_modules/.bin/tsx';
 /** Starting may include a UI build when its sources are newer than kiosk/ui/dist. */
 const startTimeoutMs = 90_000;
 const stopTimeoutMs = 10_000;
-/** Children killed by the kernel (parent-death signal) or by the orphaned kiosk's own stop. */
-const goneTimeoutMs = 5_000;
+/**
+ * Children killed by the kernel (parent-death signal) or by the orphaned kiosk's own stop (noticed
+ * within 0.5 s, then a graceful stop of every device): seconds on a loaded machine.
+ */
+const goneTimeoutMs = 15_000;
 
 interface Started {
   readonly child: ChildProcess;
