@@ -183,7 +183,10 @@ export interface ReadAuditOptions {
   readonly limit?: number;
   /** The newest `limit` rows instead of the oldest after `afterSeq`. */
   readonly newest?: boolean;
-  /** Only these events (e.g. the tamper alarms, to restore the latch at start). */
+  /**
+   * Only these events (e.g. the tamper alarms, to restore the latch at start). Not indexed: an index
+   * on event ids costs every append ~10 % for a query the kiosk makes once at start (a backward scan).
+   */
   readonly eventIds?: readonly string[];
 }
 
