@@ -153,6 +153,25 @@ export async function audited<T>(
   return value;
 }
 
+/**
+ * One audit row on its own (no other change to record with it): a single INSERT — its trigger moves
+ * the chain head in the same statement — is atomic and durable by itself, so it runs without the
+ * BEGIN/COMMIT round trips of `audited` (one fsync either way).
+ */
+export async function appendAuditAlone(db: Database, context: AuditContext & { readonly log: LogSink }, input: AuditInput): Promise<{ auditId: string; seq: number }> {
+  const logged: LogEvent[] = [];
+  let last: Head | undefined;
+  // At its turn in the queue, so it chains onto the row committed just before it.
+  const appended = await db.inTurn((queries) =>
+    auditAppender(queries, context, logged, committedHeads.get(db), (head) => {
+      last = head;
+    })(input),
+  );
+  if (last) committedHeads.set(db, last);
+  for (const event of logged) context.log(event);
+  return appended;
+}
+
 /** Recomputes the chain from the first row; names the first row that does not verify. */
 export async function verifyAuditChain(db: Database, vault: Vault): Promise<Result<{ rows: number }, AuditBreak>> {
   let expectedSeq = 1;

@@ -22,6 +22,12 @@ export interface Database extends Queries {
    * anything slow: concurrent transactions share one commit (group commit).
    */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` at its turn in the same queue, without BEGIN/COMMIT: for a change that is ONE statement
+   * (atomic and durable by itself in autocommit) but must be computed at its turn (e.g. from the row
+   * before it). Anything of more than one statement belongs in `transaction`.
+   */
+  inTurn<T>(work: (queries: Queries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
   readonly path: string;
 }
@@ -198,6 +204,7 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
     all: <T>(sql: string, params?: SqlParams) => statement(() => direct.all<T>(sql, params)),
     exec: (sql) => statement(() => direct.exec(sql)),
     transaction: <T>(work: (tx: Queries) => Promise<T>) => schedule<T>((settle) => ({ kind: 'transaction', work, settle })),
+    inTurn: <T>(work: (queries: Queries) => Promise<T>) => statement(() => work(direct)),
     close: () =>
       statement(async () => {
         if (closed) return;

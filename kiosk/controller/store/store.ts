@@ -5,7 +5,7 @@ import type { CardType } from '../../../shared/domain/card-types';
 import type { LogSink } from '../../../shared/log';
 import { silentLog } from '../../../shared/log';
 import { err, ok, type Result } from '../../../shared/result';
-import { audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit';
+import { appendAuditAlone, audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit';
 import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
@@ -133,7 +133,7 @@ function storeOver(context: StoreContext): Store {
     beginIssuanceJob: (input) => beginIssuanceJob(context, input),
     markJobStep: (jobId, step, options) => markJobStep(context, jobId, step, options),
     pendingJobs: () => pendingJobs(context),
-    appendAudit: (input) => audited(db, context, (_tx, audit) => audit(input)),
+    appendAudit: (input) => appendAuditAlone(db, context, input),
     audited: (work) => audited(db, context, work),
     verifyAudit: () => verifyAuditChain(db, context.vault),
     readAudit: (options) => readAudit(db, options),

@@ -35,6 +35,27 @@ describe('database: serialized transactions with group commit', () => {
     expect(rows.slice(0, 4).map((r) => r.k)).toEqual(['k0', 'k0-second', 'k1', 'k1-second']);
   });
 
+  it('runs inTurn work at its turn in the queue, outside any transaction, seeing what was committed before it', async () => {
+    const seen: number[] = [];
+    const asked = Array.from({ length: 5 }, (_, i) =>
+      i % 2 === 0
+        ? db.transaction(async (tx) => void (await tx.run('INSERT INTO t (k, n) VALUES (?, ?)', [`k${i}`, i])))
+        : db.inTurn(async (queries) => {
+            const row = await queries.get<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+            seen.push(row?.n ?? -1);
+            await queries.run('INSERT INTO t (k, n) VALUES (?, ?)', [`k${i}`, i]);
+          }),
+    );
+    await Promise.all(asked);
+    expect(seen).toEqual([1, 3]); // each saw exactly the rows asked for before it
+    // Not inside a transaction: a BEGIN from within succeeds (it would fail if one were open).
+    await db.inTurn(async (queries) => {
+      await queries.exec('BEGIN');
+      await queries.exec('ROLLBACK');
+    });
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n).toBe(5);
+  });
+
   it('a statement error inside a transaction rejects that caller only', async () => {
     await db.run(`INSERT INTO t (k, n) VALUES ('taken', 1)`);
     const [dup, fine] = await Promise.allSettled([
