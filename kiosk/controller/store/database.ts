@@ -23,9 +23,10 @@ export interface Database extends Queries {
    */
   transaction<T>(work: (tx: Queries) => Promise<T>): Promise<T>;
   /**
-   * Runs `work` at its turn in the same queue, without BEGIN/COMMIT: for a change that is ONE statement
-   * (atomic and durable by itself in autocommit) but must be computed at its turn (e.g. from the row
-   * before it). Anything of more than one statement belongs in `transaction`.
+   * Runs `work` at its turn in the same queue: for a change that is ONE statement (atomic and durable by
+   * itself in autocommit) but must be computed at its turn (e.g. from the row before it). Alone it runs
+   * without BEGIN/COMMIT; queued with transactions it joins their group commit (one fsync for all).
+   * Anything of more than one statement belongs in `transaction`.
    */
   inTurn<T>(work: (queries: Queries) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -89,7 +90,13 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
 
   type Job =
     | { readonly kind: 'statement'; readonly run: () => Promise<unknown>; settle: Settle }
-    | { readonly kind: 'transaction'; readonly work: (tx: Queries) => Promise<unknown>; settle: Settle };
+    | {
+        readonly kind: 'transaction';
+        readonly work: (tx: Queries) => Promise<unknown>;
+        /** One statement (inTurn): alone it runs without BEGIN/COMMIT; with others it joins their group. */
+        readonly single?: boolean;
+        settle: Settle;
+      };
   type Settle = (outcome: { ok: true; value: unknown } | { ok: false; error: unknown }) => void;
   const pending: Job[] = [];
   let draining = false;
@@ -107,7 +114,7 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
    */
   async function runGroup(group: Extract<Job, { kind: 'transaction' }>[]): Promise<void> {
     const [only] = group;
-    if (group.length === 1 && only) return runAlone(only);
+    if (group.length === 1 && only) return only.single ? runSingle(only) : runAlone(only);
     const outcomes: Parameters<Settle>[0][] = [];
     // One savepoint, moved forward after each success; ROLLBACK TO keeps it for the next job.
     try {
@@ -149,6 +156,15 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
       return;
     }
     group.forEach((job, i) => job.settle(outcomes[i] ?? { ok: false, error: new Error('transaction not run') }));
+  }
+
+  /** Nobody else waiting, and one statement: autocommit makes it atomic and durable by itself. */
+  async function runSingle(job: Extract<Job, { kind: 'transaction' }>): Promise<void> {
+    try {
+      job.settle({ ok: true, value: await job.work(direct) });
+    } catch (error) {
+      job.settle({ ok: false, error });
+    }
   }
 
   /** Nobody else waiting: a plain transaction, without the savepoint round trips. */
@@ -204,7 +220,7 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
     all: <T>(sql: string, params?: SqlParams) => statement(() => direct.all<T>(sql, params)),
     exec: (sql) => statement(() => direct.exec(sql)),
     transaction: <T>(work: (tx: Queries) => Promise<T>) => schedule<T>((settle) => ({ kind: 'transaction', work, settle })),
-    inTurn: <T>(work: (queries: Queries) => Promise<T>) => statement(() => work(direct)),
+    inTurn: <T>(work: (queries: Queries) => Promise<T>) => schedule<T>((settle) => ({ kind: 'transaction', work, single: true, settle })),
     close: () =>
       statement(async () => {
         if (closed) return;

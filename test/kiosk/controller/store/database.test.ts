@@ -35,7 +35,7 @@ describe('database: serialized transactions with group commit', () => {
     expect(rows.slice(0, 4).map((r) => r.k)).toEqual(['k0', 'k0-second', 'k1', 'k1-second']);
   });
 
-  it('runs inTurn work at its turn in the queue, outside any transaction, seeing what was committed before it', async () => {
+  it('runs inTurn work at its turn in the queue, seeing what was asked before it (grouped with queued transactions, alone outside any)', async () => {
     const seen: number[] = [];
     const asked = Array.from({ length: 5 }, (_, i) =>
       i % 2 === 0
@@ -48,7 +48,7 @@ describe('database: serialized transactions with group commit', () => {
     );
     await Promise.all(asked);
     expect(seen).toEqual([1, 3]); // each saw exactly the rows asked for before it
-    // Not inside a transaction: a BEGIN from within succeeds (it would fail if one were open).
+    // Alone, not inside a transaction: a BEGIN from within succeeds (it would fail if one were open).
     await db.inTurn(async (queries) => {
       await queries.exec('BEGIN');
       await queries.exec('ROLLBACK');
