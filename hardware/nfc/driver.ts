@@ -131,7 +131,14 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
         const kind = classify(atr);
         const pending: ActiveCard = { tap: { uid: '', atr: toHex(atr), kind }, reader: candidate, announced: false };
         card = pending;
-        const uid = kind === 'mifare-classic-1k' ? await createCardSession(transmitOn(pending)).getUid() : undefined;
+        const readUid = () => createCardSession(transmitOn(pending)).getUid();
+        let uid = kind === 'mifare-classic-1k' ? await readUid() : undefined;
+        // nfc-pcsc disconnects a removed card asynchronously: a card laid down at once can have its fresh
+        // connection cleared by that late disconnect. The card is still there: connect again, once.
+        if (uid !== undefined && !uid.ok && card === pending && candidate.connection === null) {
+          log({ eventId: 'nfc-card-reconnect', disposition: 'na', message: 'connection lost to the previous card\'s disconnect: connecting again' });
+          uid = await candidate.connect().then(readUid, () => uid);
+        }
         if (card !== pending) return; // gone already
         if (uid !== undefined && !uid.ok) {
           card = undefined;

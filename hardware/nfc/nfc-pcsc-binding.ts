@@ -26,6 +26,9 @@ export interface NfcPcscReader {
   on(event: 'end', listener: () => void): void;
   removeAllListeners(): void;
   transmit(data: Buffer, responseMaxLength: number): Promise<Buffer>;
+  /** The card's connection; null once nfc-pcsc disconnected (possibly the next card's, see the driver). */
+  connection: object | null;
+  connect(mode?: number): Promise<object>;
 }
 
 export interface NfcPcsc {
