@@ -41,6 +41,8 @@ interface ActiveCard {
 }
 
 const pcscCode = /\(0x([0-9a-f]{8})\)/i;
+/** How long a card may sit on the reader without nfc-pcsc's `card` event before the driver connects it itself. */
+const missedCardMs = 2_000;
 /** PC/SC codes meaning the reader or the daemon went away (rather than the card). */
 const readerGoneCodes = new Set([0x8010001d, 0x8010001e, 0x80100017, 0x80100009]);
 
@@ -121,11 +123,39 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     log({ eventId: 'nfc-reader-attached', disposition: 'success', message: 'reader attached', reader: candidate.name });
     events.emit('readerAttached', { name: candidate.name });
     // nfc-pcsc loses connect errors (`this.emit(err)`); the raw status still says a card is there.
+    // A card present for `missedCardMs` without nfc-pcsc's `card` event (its connect failed, e.g. racing
+    // its own late disconnect of the previous card) is connected here instead: the tap is not lost.
+    let wasPresent = false;
+    let missedCardTimer: NodeJS.Timeout | undefined;
     candidate.reader.on('status', (status) => {
       const mute = (status.state & candidate.reader.SCARD_STATE_MUTE) !== 0;
       if (mute) unreadable('a card is on the reader but does not answer: present one card only');
+      const present = !mute && (status.state & candidate.reader.SCARD_STATE_PRESENT) !== 0;
+      if (present && !wasPresent) {
+        const seen = cardEvents;
+        clearTimeout(missedCardTimer);
+        missedCardTimer = setTimeout(() => {
+          if (closed || cardEvents !== seen || (candidate.reader.state & candidate.reader.SCARD_STATE_PRESENT) === 0) return;
+          log({ eventId: 'nfc-card-missed', disposition: 'na', message: `no card event ${missedCardMs} ms after the card arrived: connecting it here` });
+          candidate.connect().then(
+            () => onCard({ atr: status.atr }),
+            (error: unknown) => log({ eventId: 'nfc-card-connect-failed', disposition: 'failure', message: String(error) }),
+          );
+        }, missedCardMs);
+        missedCardTimer.unref();
+      } else if (!present) {
+        clearTimeout(missedCardTimer);
+      }
+      wasPresent = present;
     });
-    candidate.on('card', (raw) => {
+    /** Card events handled: nfc-pcsc's own, or the watchdog's; at most one per card on the reader. */
+    let cardEvents = 0;
+    let handledCard = -1;
+    let cardsOff = 0;
+    const onCard = (raw: { atr?: Buffer | undefined }): void => {
+      cardEvents += 1;
+      if (handledCard === cardsOff) return; // this card was connected already (the watchdog beat nfc-pcsc)
+      handledCard = cardsOff;
       const atr = new Uint8Array(raw.atr ?? []);
       exclusive(async () => {
         const kind = classify(atr);
@@ -150,8 +180,10 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
         log({ eventId: 'nfc-card-present', disposition: 'na', message: 'card on the reader', kind });
         events.emit('card', tap);
       });
-    });
+    };
+    candidate.on('card', onCard);
     candidate.on('card.off', () => {
+      cardsOff += 1;
       const gone = card;
       card = undefined;
       // nfc-pcsc reports card.off for a mute card too (it set its card before the connect failed).
