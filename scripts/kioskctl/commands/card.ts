@@ -29,8 +29,8 @@ export const command: KioskctlCommand = {
   },
 };
 
-/** The command without the final exit (tests call this). */
-export async function runCard(args: string[]): Promise<number> {
+/** The command without the final exit. */
+async function runCard(args: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({

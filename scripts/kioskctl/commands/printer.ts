@@ -79,7 +79,7 @@ async function perform(action: Action, printer: CardPrinter, json: boolean): Pro
   }
 }
 
-export function readinessProblems(status: PrinterStatus): string[] {
+function readinessProblems(status: PrinterStatus): string[] {
   const problems: string[] = [];
   if (status.cover !== 'closed') problems.push('cover open');
   if (status.feeder !== 'loaded') problems.push('feeder empty');
