@@ -58,5 +58,3 @@ export function can(actor: Actor, action: Action): boolean {
       return assertNever(granted);
   }
 }
-
-export const permissionTable = table;

@@ -13,8 +13,6 @@ const patterns: Record<string, string> = {
   Y: '110010000', Z: '011010000', '-': '010000101', '.': '110000100', ' ': '011000100', '*': '010010100',
 };
 
-export const code39Characters = Object.keys(patterns).filter((c) => c !== '*').join('');
-
 export interface Bar {
   /** Offset from the start, in narrow-module units. */
   readonly at: number;
