@@ -41,16 +41,6 @@ export const nv10PulseTiming: PulseTiming = {
 /** Notes the acceptor is programmed for; any other pulse count is still credited, but flagged. */
 export const knownDenominations: readonly number[] = [100, 200, 500, 1000, 2000];
 
-/** Scales every duration, for simulations that run faster than real time. */
-export function scaleTiming(timing: PulseTiming, factor: number): PulseTiming {
-  return {
-    amountPerPulse: timing.amountPerPulse,
-    bounceLockoutMs: timing.bounceLockoutMs * factor,
-    trainEndIdleMs: timing.trainEndIdleMs * factor,
-    stuckLowMs: timing.stuckLowMs * factor,
-  };
-}
-
 export type PulseCounterOutput =
   | {
       readonly kind: 'train-complete';

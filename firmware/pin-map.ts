@@ -44,8 +44,3 @@ export const levels = {
   doorOpen: 1,
   doorShut: 0,
 } as const;
-
-/** Every pin the map uses, for checks that no two functions share a pin. */
-export function pinsOf(map: KioskPinMap): number[] {
-  return [map.statusLight.red, map.statusLight.amber, map.statusLight.green, map.buzzer, map.fillLight, map.billPulse, map.billInhibit, map.tamper];
-}
