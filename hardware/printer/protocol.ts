@@ -415,8 +415,6 @@ const errorReplies: Record<string, PrinterDeviceError['kind'] | 'rejected'> = {
 /** NACK codes (`Pem;4`): 1 command, 2 parameter, T mechanical, C cover, F feeder, R ribbon. */
 const nackCodes: Record<string, string> = { '1': 'ERROR CDE', '2': 'ERROR PARAMETRES', T: 'ERROR TIME OUT', C: 'COVER OPEN', F: 'FEEDER EMPTY', R: 'ERROR RIBBON' };
 
-export const errorReplyTexts: readonly string[] = Object.keys(errorReplies);
-
 export type ReplyMeaning = { readonly kind: 'ok' } | { readonly kind: 'error'; readonly error: PrinterDeviceError } | { readonly kind: 'text'; readonly text: string };
 
 /** What a reply to `command` means: success, a device error, or data (for `R…` reads). */
