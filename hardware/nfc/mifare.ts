@@ -22,10 +22,6 @@ export function trailerBlockOf(sector: number): number {
   return sector * blocksPerSector + blocksPerSector - 1;
 }
 
-export function isTrailer(block: number): boolean {
-  return block % blocksPerSector === blocksPerSector - 1;
-}
-
 /** Access condition bits (C1 C2 C3) of one block, as a number 0..7 = C1<<2 | C2<<1 | C3. */
 export type AccessCondition = number;
 
