@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
-import { loadConfig } from '../../kiosk/controller/config';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The simulated devices' cables, pulled and plugged back from the dev panel in headless Chromium:
@@ -16,7 +14,7 @@ import { launchChromium, type TestBrowser } from '../helpers/chromium';
  * themselves once plugged in (the drivers reopen the same path). Then one card printed on a slow
  * simulated printer, so that the issuing screen can be caught and photographed for the README.
  */
-const screenshots = join(process.cwd(), 'var', 'screens');
+const screenshots = screenshotDir;
 const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 /**
  * Slow enough that printing (16 s × scale, plus parking the card) stays on screen for seconds, fast
@@ -25,33 +23,26 @@ const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.j
 const printerTimeScale = '0.25';
 
 describe('device cables and the issuing screen, end to end', () => {
-  let dataDir: string;
-  let uiDir: string;
+  let running: TestKiosk;
   let kiosk: RunningKiosk;
   let browser: TestBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-devices-'));
-    // Our own build of the UI (with the dev panel's cable buttons), never racing another test over kiosk/ui/dist.
-    uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-'));
-    await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    // Its own build of the UI, never racing another test over kiosk/ui/dist.
+    running = await startTestKiosk('devices', { ownUi: true, env: { KIOSK_PRINTER_TIME_SCALE: printerTimeScale } });
+    kiosk = running.kiosk;
     mkdirSync(screenshots, { recursive: true });
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: printerTimeScale }), { uiDir });
     browser = await launchChromium();
     page = await browser.context.newPage();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
-  const dev = async (command: DevCommand): Promise<void> => {
-    expect(await kiosk.world!.dev(command)).toEqual({ accepted: true });
-  };
+  const dev = (command: DevCommand): Promise<void> => devOk(kiosk, command);
   const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
   const deviceState = (device: 'printer' | 'scanner' | 'board') => kiosk.controller.snapshot().devices[device].state;
   const bar = (device: 'printer' | 'scanner', state: string) => page.locator(`footer.devices [data-device="${device}"].${state}`);

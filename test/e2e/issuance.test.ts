@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveChipKeys, holderIdHash } from '../../hardware/nfc/keys';
 import { decodeCardRecord } from '../../hardware/nfc/layout';
-import { loadConfig } from '../../kiosk/controller/config';
 import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-key';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 
 /**
@@ -17,26 +16,25 @@ import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
  * socat ptys against their simulators, the NFC encoder through a real pcscd with a virtual
  * MIFARE card, the photo gate, and the SQLite store.
  */
-const screenshots = join(process.cwd(), 'var', 'screens');
+const screenshots = screenshotDir;
 
 describe('staffed issuance, end to end', () => {
-  let dataDir: string;
+  let running: TestKiosk;
   let kiosk: RunningKiosk;
   let browser: TestBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-e2e-'));
     mkdirSync(screenshots, { recursive: true });
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01' }));
+    running = await startTestKiosk('e2e');
+    kiosk = running.kiosk;
     browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
     page = await browser.context.newPage();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
   const dev = async (command: unknown): Promise<void> => {
@@ -112,7 +110,7 @@ describe('staffed issuance, end to end', () => {
     // The chip of the card handed out holds a record that verifies, for this card and this person.
     await expect.poll(() => kiosk.world!.issuedCards().length, { timeout: 10_000 }).toBe(1);
     const memory = kiosk.world!.issuedCards()[0]!;
-    const masterKey = loadOrCreateChipMasterKey(join(dataDir, 'keys', 'chip-master.key'));
+    const masterKey = loadOrCreateChipMasterKey(join(running.dataDir, 'keys', 'chip-master.key'));
     const uid = memory[0]!.subarray(0, 4);
     const image = new Map(memory.map((block, index) => [index, block]));
     const record = decodeCardRecord(image, deriveChipKeys(masterKey, uid));

@@ -1,14 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
-import { loadConfig } from '../../kiosk/controller/config';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
@@ -17,39 +15,32 @@ import { launchChromium, type TestBrowser } from '../helpers/chromium';
  * someone and signing out returns to self-service with nothing of that person left; the kiosk
  * closes while the I/O board is away or the door was opened.
  */
-const screenshots = join(process.cwd(), 'var', 'screens');
+const screenshots = screenshotDir;
 const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 /** The resident permit fixture's holder. */
 const applicantId = 'H900001234';
 
 describe('self-service kiosk, end to end', () => {
-  let dataDir: string;
-  let uiDir: string;
+  let running: TestKiosk;
   let kiosk: RunningKiosk;
   let browser: TestBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'kiosk-self-service-'));
-    // Our own build of the UI, so this test never races another one rebuilding kiosk/ui/dist.
-    uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-'));
-    await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    // Its own build of the UI, never racing another test over kiosk/ui/dist.
+    running = await startTestKiosk('self-service', { ownUi: true, env: { KIOSK_MODE: 'self-service' } });
+    kiosk = running.kiosk;
     mkdirSync(screenshots, { recursive: true });
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_MODE: 'self-service' }), { uiDir });
     browser = await launchChromium();
     page = await browser.context.newPage();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+    await running?.stop();
   });
 
-  const dev = async (command: DevCommand): Promise<void> => {
-    expect(await kiosk.world!.dev(command)).toEqual({ accepted: true });
-  };
+  const dev = (command: DevCommand): Promise<void> => devOk(kiosk, command);
   const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
   const selfService = (state: string) => page.locator(`[data-screen="self-service"] [data-self-service="${state}"]`);
   /** Nothing of the person staff served may be anywhere in the page, visible or not. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import { loadConfig } from '../../kiosk/controller/config';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { signInAt } from '../helpers/kiosk';
 
 /**
  * The kiosk's door (tamper switch on the I/O board, over a real pty and Firmata) is opened: the
@@ -24,11 +25,7 @@ describe('tamper switch', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const signIn = async (kind: 'staff' | 'technician', pin: string): Promise<void> => {
-    expect(await kiosk.world!.dev({ type: 'place-card', kind })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, `the ${kind} card was not read`);
-    expect(await kiosk.controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
-  };
+  const signIn = (kind: 'staff' | 'technician', pin: string): Promise<void> => signInAt(kiosk, kind, pin);
 
   it('goes out of service when the door opens, stays so across a restart, and only a technician puts it back', async () => {
     await signIn('staff', '271828');

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { expect } from 'vitest';
+import { waitFor } from '../../hardware/host/child-processes';
+import type { DevCommand } from '../../shared/contract/kiosk-api';
+import { loadConfig } from '../../kiosk/controller/config';
+import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+
+/** Where the end-to-end tests leave their screenshots (copies of the good ones go to docs/screens). */
+export const screenshotDir = join(process.cwd(), 'var', 'screens');
+
+/** A whole kiosk on simulated devices, in a temporary data directory of its own. */
+export interface TestKiosk {
+  readonly kiosk: RunningKiosk;
+  readonly dataDir: string;
+  /** Stops the kiosk and removes its data directory and UI build. */
+  stop(): Promise<void>;
+}
+
+export interface TestKioskOptions {
+  /** `KIOSK_*` settings over the test defaults (any free port, the fast simulated printer). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Serve a build of the UI made for this test, never racing another test over kiosk/ui/dist. */
+  readonly ownUi?: boolean;
+}
+
+export async function startTestKiosk(name: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
+  const dataDir = mkdtempSync(join(tmpdir(), `kiosk-${name}-`));
+  const uiDir = options.ownUi ? mkdtempSync(join(tmpdir(), 'kiosk-ui-')) : undefined;
+  const cleanup = (): void => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
+  };
+  try {
+    if (uiDir) await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    const config = loadConfig({ KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
+    const kiosk = await startKiosk(config, uiDir ? { uiDir } : {});
+    return {
+      kiosk,
+      dataDir,
+      async stop() {
+        await kiosk.stop();
+        cleanup();
+      },
+    };
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** A dev-panel command the simulated world must take. */
+export async function devOk(kiosk: RunningKiosk, command: DevCommand): Promise<void> {
+  expect(await kiosk.world!.dev(command)).toEqual({ accepted: true });
+}
+
+/** Staff sign-in as at the counter: the demo staff card on the counter reader, then its PIN. */
+export async function signInAt(kiosk: RunningKiosk, kind: 'staff' | 'supervisor' | 'technician', pin: string): Promise<void> {
+  await devOk(kiosk, { type: 'place-card', kind });
+  await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, `the ${kind} card was not read`);
+  expect(await kiosk.controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
+}
