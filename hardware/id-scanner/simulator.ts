@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { openPtyCable } from '../serial/pty-cable';
+import { openPtyCable, plugInto } from '../serial/pty-cable';
 import { assertNever } from '../../shared/result';
 import { encodeDeskoFrame, encodePlainDocument, encodeRteFrame, encodeTaiwanIdBarcode } from './protocol';
 import type { ScanMode } from './types';
@@ -66,31 +66,7 @@ export async function startIdScannerSimulatorOnPty(
 ): Promise<PluggableIdScannerSimulator> {
   const cable = await openPtyCable(options.ptyName ?? 'scanner', options.dir);
   const reader = new ScannerLine(options);
-  try {
-    await reader.attach(cable.devicePath);
-  } catch (error) {
-    await cable.close();
-    throw error;
-  }
-  return {
-    ...reader.simulator(async () => {
-      await reader.detach();
-      await cable.close();
-    }),
-    hostPath: cable.hostPath,
-    get plugged() {
-      return cable.plugged;
-    },
-    async unplug() {
-      await reader.detach();
-      await cable.pull();
-    },
-    async replug() {
-      if (cable.plugged) return;
-      await cable.plug();
-      await reader.attach(cable.devicePath);
-    },
-  };
+  return plugInto(cable, reader, (close) => reader.simulator(close));
 }
 
 /** The reader and the serial port it is wired to, which may come and go (the cable). */

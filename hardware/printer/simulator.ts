@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { openPtyCable } from '../serial/pty-cable';
+import { openPtyCable, plugInto } from '../serial/pty-cable';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import { panelsToImage } from './panels';
@@ -139,36 +139,9 @@ export interface PluggablePrinterSimulator extends PrinterSimulator {
 export async function startPrinterSimulatorOnPty(
   options: Omit<PrinterSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
 ): Promise<PluggablePrinterSimulator> {
-  const ptyName = options.ptyName ?? 'printer';
-  const cable = await openPtyCable(ptyName, options.dir);
+  const cable = await openPtyCable(options.ptyName ?? 'printer', options.dir);
   const line = new PrinterLine(options);
-  try {
-    await line.attach(cable.devicePath);
-  } catch (error) {
-    await cable.close();
-    throw error;
-  }
-  const base = line.simulator(cable.devicePath, async () => {
-    await line.detach();
-    await cable.close();
-  });
-  return {
-    ...base,
-    hostPath: cable.hostPath,
-    get plugged() {
-      return cable.plugged;
-    },
-    async unplug() {
-      if (!cable.plugged) return;
-      await line.detach();
-      await cable.pull();
-    },
-    async replug() {
-      if (cable.plugged) return;
-      await cable.plug();
-      await line.attach(cable.devicePath);
-    },
-  };
+  return plugInto(cable, line, (close) => line.simulator(cable.devicePath, close));
 }
 
 /** The printer and the serial port it is wired to, which may come and go (the cable). */

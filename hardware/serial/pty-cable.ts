@@ -41,3 +41,54 @@ export async function openPtyCable(ptyName: string, dir?: string): Promise<PtyCa
     },
   };
 }
+
+/** A simulated device's own end of the cable: its serial port, opened on and closed from the device path. */
+export interface CableEnd {
+  attach(devicePath: string): Promise<void>;
+  detach(): Promise<void>;
+}
+
+/** What a simulator on a pty cable adds: the host's path, and pulling and plugging the cable. */
+export interface CableControls {
+  readonly hostPath: string;
+  readonly plugged: boolean;
+  unplug(): Promise<void>;
+  replug(): Promise<void>;
+}
+
+/**
+ * Attaches `end` to the cable (closing the cable if that fails) and returns the simulator `make`
+ * builds, with the cable's controls; the simulator's close also closes the cable.
+ */
+export async function plugInto<T extends object>(
+  cable: PtyCable,
+  end: CableEnd,
+  make: (close: () => Promise<void>) => T,
+): Promise<T & CableControls> {
+  try {
+    await end.attach(cable.devicePath);
+  } catch (error) {
+    await cable.close();
+    throw error;
+  }
+  return {
+    ...make(async () => {
+      await end.detach();
+      await cable.close();
+    }),
+    hostPath: cable.hostPath,
+    get plugged() {
+      return cable.plugged;
+    },
+    async unplug() {
+      if (!cable.plugged) return;
+      await end.detach();
+      await cable.pull();
+    },
+    async replug() {
+      if (cable.plugged) return;
+      await cable.plug();
+      await end.attach(cable.devicePath);
+    },
+  };
+}
