@@ -30,7 +30,7 @@ import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { permission } from './auth/permissions';
 import { seedDemoStaff } from './devices/demo-staff';
-import { createPhotoGate, parsePhotoGateOverrides } from './photo';
+import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
 import { selfServiceClosure } from './self-service/closure';
 import { createSelfService } from './self-service/own-card';
@@ -155,7 +155,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       cameraLive: (live) => board.setFillLight(live),
       previewPhoto: async (image) => {
         const verdict = await photoGate.evaluate(Buffer.from(image));
-        return { passed: verdict.passed, checks: verdict.checks.map(({ id, passed, value, threshold, message }) => ({ id, passed, value, threshold, message })) };
+        return { passed: verdict.passed, checks: verdict.checks.map(toCheckView) };
       },
       session: { staff, operators },
       cardCheck,

@@ -11,4 +11,4 @@ export {
 } from './config';
 export { evaluateCapture, type CaptureEvaluation, type PhotoSource } from './capture';
 export { photoMessages } from './messages';
-export { photoCheckOrder, type FaceGeometry, type PhotoCheck, type PhotoCheckId, type PhotoVerdict } from './verdict';
+export { photoCheckOrder, toCheckView, type FaceGeometry, type PhotoCheck, type PhotoCheckId, type PhotoVerdict } from './verdict';

@@ -45,6 +45,11 @@ export interface PhotoCheck extends PhotoCheckView {
   readonly measurements: readonly Measurement[];
 }
 
+/** The check as the kiosk contract carries it: what the screen shows, without the measurements. */
+export function toCheckView({ id, passed, value, threshold, message }: PhotoCheck): PhotoCheckView {
+  return { id, passed, value, threshold, message };
+}
+
 export interface Point {
   readonly x: number;
   readonly y: number;
