@@ -42,8 +42,10 @@ function openWindow(url: string): ManagedProcess | null {
   if (!process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return null;
   const electron = electronBinary();
   if (electron) {
-    spawnSync('npx', ['tsx', 'scripts/build-electron.ts'], { stdio: 'inherit' });
-    return startProcess(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
+    const built = spawnSync('npx', ['tsx', 'scripts/build-electron.ts'], { stdio: 'inherit' });
+    if (built.status === 0) return startProcess(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
+    // An old or missing bundle must not be launched: say so and fall back to Chromium's app mode.
+    process.stderr.write('  The Electron shell did not build (see above): `npm run build:electron` to retry; opening Chromium instead.\n');
   }
   if (existsSync('/usr/bin/chromium')) {
     const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
@@ -57,6 +59,8 @@ function openWindow(url: string): ManagedProcess | null {
 
 buildUiIfStale();
 const config = loadConfig();
+// Opening the store and starting the devices (socat, pcscd, simulators) takes several seconds.
+process.stdout.write(`Starting kiosk ${config.kioskId}: opening the store in ${config.dataDir} and starting the devices…\n`);
 const kiosk = await startKiosk(config);
 process.stdout.write(
   [
