@@ -5,6 +5,13 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Today's date on the kiosk's local calendar, as YYYY-MM-DD. */
+export function isoDay(clock: Clock): string {
+  const now = clock.now();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 /** A clock that only moves when told: for tests. */
 export function fixedClock(start: Date): Clock & { advance(ms: number): void; set(date: Date): void } {
   let current = start.getTime();

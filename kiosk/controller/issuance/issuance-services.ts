@@ -4,7 +4,7 @@ import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/lay
 import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
-import type { Clock } from '../../../shared/clock';
+import { isoDay, type Clock } from '../../../shared/clock';
 import type { ApplicationForm, Bilingual, PhotoCheckView } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
@@ -47,12 +47,6 @@ export interface IssuanceDevices {
 /** Card validity printed on the chip: the city's cards carry no hard expiry; we use ten years. */
 const validityYears = 10;
 const defaultCardArrivalTimeoutMs = 5_000;
-
-export function isoDay(clock: Clock): string {
-  const now = clock.now();
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
   const { store, printer, encoder, clock } = devices;

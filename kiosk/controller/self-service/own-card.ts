@@ -1,11 +1,10 @@
 import { deriveChipKeys } from '../../../hardware/nfc/keys';
 import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
-import type { Clock } from '../../../shared/clock';
+import { isoDay, type Clock } from '../../../shared/clock';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { assertNever } from '../../../shared/result';
-import { isoDay } from '../issuance/issuance-services';
 import type { CardStatus } from '../store/issuances';
 
 /**
