@@ -18,6 +18,7 @@ import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
 import { permission, type Action } from './auth/permissions';
+import type { OperatorRole } from './auth/roles';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
@@ -70,6 +71,11 @@ export interface ControllerOptions {
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null };
+
+/** The one wording for a role the permission table refuses. */
+function roleRefusal(role: OperatorRole, action: Action): CommandReply {
+  return { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+}
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
   const actor = createActor(machine);
@@ -135,7 +141,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (!role) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
     if (permission(role, action) !== 'with-approval') {
       const granted = await session.operators.authorize(action);
-      return granted.ok ? perform(granted.value) : { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+      return granted.ok ? perform(granted.value) : roleRefusal(role, action);
     }
     session.staff.requestApproval(action, async (approval) => {
       const granted = await session.operators.authorize(action, approval);
@@ -152,7 +158,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     const action: Action | null = command.type === 'start-application' ? 'issue-card' : command.type === 'submit-application' && replacing ? 'replace-card' : null;
     if (!action || permission(role, action) === 'allow') return null;
     await options.session?.operators.authorize(action); // audits the refusal
-    return { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+    return roleRefusal(role, action);
   };
 
   const overridePhoto = async (reason: string): Promise<CommandReply> => {
