@@ -27,7 +27,7 @@ export function checkRequest(request: IncomingMessage, options: RequestGuardOpti
     return { ok: false, status: 403, reason: `foreign Origin '${origin}'` };
   }
   if (needsToken && !tokenMatches(presentedToken(request), options.token)) {
-    return { ok: false, status: 401, reason: 'missing or wrong kiosk token' };
+    return { ok: false, status: 401, reason: 'missing or wrong kiosk token: it changes at every start, so open the kiosk from the address (with ?token=) the controller gave at this start' };
   }
   return { ok: true };
 }
