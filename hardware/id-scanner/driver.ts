@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { systemClock, type Clock } from '../../shared/clock';
+import { isoDay, systemClock, type Clock } from '../../shared/clock';
 import { parseMrz } from '../../shared/identity/mrz';
 import { checkTaiwanId } from '../../shared/identity/taiwan-id';
 import { silentLog, type LogSink } from '../../shared/log';
@@ -127,7 +127,7 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
       switch (event.kind) {
         case 'mrz-lines': {
           // Today's date resolves two-digit years (a birth year 30 is 1930, an expiry year 30 is 2030).
-          const mrz = parseMrz(event.lines.join('\n'), { referenceDate: localIsoDate(this.clock.now()) });
+          const mrz = parseMrz(event.lines.join('\n'), { referenceDate: isoDay(this.clock) });
           this.report(`mrz:${event.lines.join('\n')}`, { kind: 'mrz', mode: event.mode, mrz, lines: event.lines });
           break;
         }
@@ -180,11 +180,6 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     });
     this.emit('badFrame', { ...frame, count: this.counts.badFrames });
   }
-}
-
-function localIsoDate(date: Date): string {
-  const pad = (value: number): string => String(value).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 function isValid(document: IdDocumentRead): boolean {
