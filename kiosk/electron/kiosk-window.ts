@@ -1,4 +1,7 @@
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, RenderProcessGoneDetails, Session, WebContents } from 'electron';
+import { systemClock, type Clock } from '../../shared/clock';
+import { silentLog, type LogSink } from '../../shared/log';
+import { createCrashCounter, defaultRecoveryPolicy, outOfServicePage, type RecoveryPolicy } from './crash-recovery';
 
 /**
  * The kiosk shell, kept thin: one full-screen window on the controller's loopback URL, hardened
@@ -18,6 +21,26 @@ export interface KioskShellOptions {
   /** Full-screen kiosk mode; off for a technician's windowed session. */
   readonly kiosk: boolean;
 }
+
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** How the shell recovers from renderer crashes; tests replace the clock and timers. */
+export interface ShellRuntime {
+  readonly log: LogSink;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly recovery: RecoveryPolicy;
+}
+
+const systemTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export const defaultShellRuntime: ShellRuntime = { log: silentLog, clock: systemClock, timers: systemTimers, recovery: defaultRecoveryPolicy };
 
 export const contentSecurityPolicy =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; frame-ancestors 'none'; form-action 'none'";
@@ -62,7 +85,7 @@ function safeOrigin(url: string): string | null {
   }
 }
 
-export async function startKioskShell(electron: ElectronLike, options: KioskShellOptions): Promise<BrowserWindow> {
+export async function startKioskShell(electron: ElectronLike, options: KioskShellOptions, runtime: Partial<ShellRuntime> = {}): Promise<BrowserWindow> {
   const kioskOrigin = new URL(options.url).origin;
   if (!/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(kioskOrigin)) {
     throw new Error(`the kiosk URL must be the controller on loopback, not ${kioskOrigin}`);
@@ -94,6 +117,84 @@ export async function startKioskShell(electron: ElectronLike, options: KioskShel
   });
 
   const window = new electron.BrowserWindow(windowOptions(options));
+  superviseRenderer(window, options.url, { ...defaultShellRuntime, ...runtime });
   await window.loadURL(options.url);
   return window;
+}
+
+/**
+ * A kiosk has nobody to press reload: when the page's renderer dies (or hangs past a grace period,
+ * then it is killed), load the kiosk URL again after a back-off; when it keeps dying, show the
+ * out-of-service page and stay there. Logs carry the reason and counts only, never the URL (it holds
+ * the launch token) nor anything from the page.
+ */
+function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRuntime): void {
+  const { log, timers, recovery } = runtime;
+  const contents = window.webContents;
+  const crashes = createCrashCounter(recovery, runtime.clock);
+  let reloadTimer: unknown;
+  let hangTimer: unknown;
+  let outOfService = false;
+
+  const clearHangTimer = (): void => {
+    if (hangTimer !== undefined) timers.clearTimeout(hangTimer);
+    hangTimer = undefined;
+  };
+  const load = (target: string): void => {
+    if (window.isDestroyed()) return;
+    window.loadURL(target).catch((error: unknown) => {
+      // The kiosk page did not load (the controller restarting, say): count it like a crash.
+      log({ eventId: 'shell-page-load-failed', disposition: 'failure', message: 'the kiosk page did not load after a renderer restart', error: errorCode(error) });
+      if (target === url) recover();
+    });
+  };
+  const recover = (): void => {
+    if (reloadTimer !== undefined) return; // a reload is already on its way
+    const decision = outOfService ? null : crashes.crashed();
+    if (decision === null || decision.kind === 'out_of_service') {
+      if (!outOfService) {
+        log({ eventId: 'shell-out-of-service', disposition: 'failure', message: 'the kiosk page keeps crashing: showing the out-of-service page (restart the kiosk shell to retry)', crashesInWindow: decision?.crashesInWindow, crashLimit: recovery.crashLimit, crashWindowMs: recovery.crashWindowMs });
+      }
+      outOfService = true;
+      // The out-of-service page itself died: show it again, without hurry.
+      schedule(decision === null ? recovery.maxReloadDelayMs : 0, outOfServicePage);
+      return;
+    }
+    log({ eventId: 'shell-page-reload', disposition: 'na', message: 'reloading the kiosk page after a renderer crash', delayMs: decision.delayMs, crashesInWindow: decision.crashesInWindow });
+    schedule(decision.delayMs, url);
+  };
+  const schedule = (delayMs: number, target: string): void => {
+    reloadTimer = timers.setTimeout(() => {
+      reloadTimer = undefined;
+      load(target);
+    }, delayMs);
+  };
+
+  contents.on('render-process-gone', (_event: unknown, details: RenderProcessGoneDetails) => {
+    clearHangTimer();
+    log({ eventId: 'shell-renderer-gone', disposition: 'failure', message: 'the kiosk page renderer is gone', reason: details.reason, exitCode: details.exitCode });
+    recover();
+  });
+  contents.on('unresponsive', () => {
+    if (hangTimer !== undefined) return;
+    log({ eventId: 'shell-renderer-unresponsive', disposition: 'failure', message: 'the kiosk page is unresponsive', graceMs: recovery.unresponsiveGraceMs });
+    hangTimer = timers.setTimeout(() => {
+      hangTimer = undefined;
+      if (window.isDestroyed()) return;
+      log({ eventId: 'shell-renderer-killed', disposition: 'failure', message: 'the kiosk page stayed unresponsive: killing its renderer to reload it', graceMs: recovery.unresponsiveGraceMs });
+      contents.forcefullyCrashRenderer(); // Electron then emits render-process-gone (killed): recovery above
+    }, recovery.unresponsiveGraceMs);
+  });
+  contents.on('responsive', clearHangTimer);
+  window.on('closed', () => {
+    clearHangTimer();
+    if (reloadTimer !== undefined) timers.clearTimeout(reloadTimer);
+    reloadTimer = undefined;
+  });
+}
+
+/** Chromium's net error (e.g. ERR_CONNECTION_REFUSED) without the URL that Electron puts in the message. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'unknown';
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import * as electron from 'electron';
+import type { LogSink } from '../../shared/log';
 import { startKioskShell } from './kiosk-window';
 
 /**
@@ -13,11 +14,18 @@ if (!url) {
   process.exit(2);
 }
 
-startKioskShell(electron, {
-  url,
-  preloadPath: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
-  kiosk: !process.argv.includes('--windowed'),
-}).catch((error: unknown) => {
+/** The shell's events (renderer crashes, reloads) as JSON lines on stderr, next to the controller's log. */
+const log: LogSink = (event) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), source: 'kiosk-shell', ...event })}\n`);
+
+startKioskShell(
+  electron,
+  {
+    url,
+    preloadPath: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
+    kiosk: !process.argv.includes('--windowed'),
+  },
+  { log },
+).catch((error: unknown) => {
   process.stderr.write(`kiosk shell: ${String(error)}\n`);
   // A shell that could not start must not look like one that was closed normally.
   electron.app.exit(1);

@@ -32,6 +32,15 @@ interface ShellReport {
   permissionChecks: Record<string, boolean> | null;
   headers: Record<string, string[]> | 'no answer' | null;
   webContents: Record<string, unknown> | null;
+  timerDelays: number[];
+}
+
+/** The shell's JSON log lines on stderr. */
+function shellEvents(stderr: string): Record<string, unknown>[] {
+  return stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 /** Node without KIOSK_URL from the developer's shell, so each case says what it passes. */
@@ -173,6 +182,28 @@ describe('built Electron shell', () => {
     expect(report.windows).toEqual([]);
     expect(report.calls).toContain('app.exit:1');
     expect(run.stderr).toContain('loopback');
+  });
+
+  it('reloads the kiosk page by itself after the renderer is gone, and logs the reason', () => {
+    const run = runWithFakeElectron(mainBundle, [`--kiosk-url=${kioskUrl}`], cleanEnv({ FAKE_ELECTRON_CRASHES: '1' }));
+    const report = reportOf(run);
+    expect(report.windows).toHaveLength(1);
+    expect(report.windows[0]?.loadedUrls).toEqual([kioskUrl, kioskUrl]);
+    expect(report.timerDelays).toEqual([1_000]);
+    const events = shellEvents(run.stderr);
+    expect(events.find((event) => event['eventId'] === 'shell-renderer-gone')).toMatchObject({ source: 'kiosk-shell', reason: 'crashed', exitCode: 139 });
+    expect(run.stderr).not.toContain('token=');
+  });
+
+  it('stops reloading after 5 crashes in a short time and keeps a plain out-of-service page', () => {
+    const run = runWithFakeElectron(mainBundle, [`--kiosk-url=${kioskUrl}`], cleanEnv({ FAKE_ELECTRON_CRASHES: '8' }));
+    const report = reportOf(run);
+    const loaded = report.windows[0]?.loadedUrls ?? [];
+    expect(loaded.filter((url) => url === kioskUrl)).toHaveLength(5);
+    expect(loaded).toHaveLength(5 + 4);
+    expect(loaded.slice(5).every((url) => url.startsWith('data:text/html'))).toBe(true);
+    expect(report.timerDelays.slice(0, 4)).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(shellEvents(run.stderr).filter((event) => event['eventId'] === 'shell-out-of-service')).toHaveLength(1);
   });
 
   it('preload exposes exactly a frozen kioskShell = { isKioskShell: true }', () => {

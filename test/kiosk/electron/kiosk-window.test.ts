@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { fixedClock } from '../../../shared/clock';
+import type { LogEvent } from '../../../shared/log';
+import { defaultRecoveryPolicy, outOfServicePage } from '../../../kiosk/electron/crash-recovery';
 import {
   contentSecurityPolicy,
   isNavigationAllowed,
   isPermissionAllowed,
   startKioskShell,
   type ElectronLike,
+  type ShellRuntime,
 } from '../../../kiosk/electron/kiosk-window';
 
 type Listener = (...args: unknown[]) => void;
@@ -15,10 +19,14 @@ function fakeElectron() {
   const recorded: {
     windowOptions?: Record<string, unknown>;
     loadedUrl?: string;
+    loadedUrls: string[];
+    /** Emits an event on the window's web contents, as Electron would. */
+    emit?: (event: string, ...args: unknown[]) => void;
+    forcedCrashes: number;
     permissionRequest?: (contents: unknown, permission: string, callback: (allowed: boolean) => void, details: Record<string, unknown>) => void;
     permissionCheck?: (contents: unknown, permission: string, origin: string, details: { mediaType?: 'video' | 'audio' | 'unknown' }) => boolean;
     headers?: (details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void;
-  } = {};
+  } = { loadedUrls: [], forcedCrashes: 0 };
   const electron = {
     app: {
       whenReady: async () => undefined,
@@ -28,11 +36,32 @@ function fakeElectron() {
       quit: () => undefined,
     },
     BrowserWindow: class {
+      private readonly contentsListeners: Record<string, Listener[]> = {};
+      readonly webContents = {
+        on: (event: string, listener: Listener) => {
+          (this.contentsListeners[event] ??= []).push(listener);
+        },
+        // Like Electron: killing the renderer emits render-process-gone.
+        forcefullyCrashRenderer: () => {
+          recorded.forcedCrashes += 1;
+          recorded.emit?.('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
+        },
+      };
       constructor(options: Record<string, unknown>) {
         recorded.windowOptions = options;
+        recorded.emit = (event, ...args) => {
+          for (const listener of this.contentsListeners[event] ?? []) listener(...args);
+        };
+      }
+      on() {
+        return this;
+      }
+      isDestroyed() {
+        return false;
       }
       async loadURL(url: string) {
         recorded.loadedUrl = url;
+        recorded.loadedUrls.push(url);
       }
     },
     session: {
@@ -73,6 +102,44 @@ function fakeContents() {
 }
 
 const url = 'http://127.0.0.1:4000/?token=abc';
+
+/** Timers driven by a fixed clock: advance() fires what is due, in order. */
+function manualRuntime() {
+  const clock = fixedClock(new Date('2026-01-05T09:00:00Z'));
+  let pending: { at: number; callback: () => void; id: number }[] = [];
+  let nextId = 0;
+  const events: LogEvent[] = [];
+  const runtime: ShellRuntime = {
+    clock,
+    log: (event) => events.push(event),
+    recovery: defaultRecoveryPolicy,
+    timers: {
+      setTimeout: (callback, ms) => {
+        nextId += 1;
+        pending.push({ at: clock.now().getTime() + ms, callback, id: nextId });
+        return nextId;
+      },
+      clearTimeout: (handle) => {
+        pending = pending.filter((timer) => timer.id !== handle);
+      },
+    },
+  };
+  const advance = async (ms: number): Promise<void> => {
+    const until = clock.now().getTime() + ms;
+    for (;;) {
+      const due = pending.filter((timer) => timer.at <= until).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      pending = pending.filter((timer) => timer !== due);
+      clock.set(new Date(due.at));
+      due.callback();
+      await Promise.resolve();
+    }
+    clock.set(new Date(until));
+  };
+  return { runtime, events, advance, pendingTimers: () => pending.length };
+}
+
+const crash = { reason: 'crashed', exitCode: 139 };
 
 describe('kiosk shell', () => {
   it('opens one hardened kiosk window on the controller URL', async () => {
@@ -136,5 +203,85 @@ describe('kiosk shell', () => {
   it('decides origins exactly, not by prefix', () => {
     expect(isNavigationAllowed('http://127.0.0.1:4000', 'http://127.0.0.1:4000.evil.example/')).toBe(false);
     expect(isPermissionAllowed('http://127.0.0.1:4000', 'media', 'not a url', ['video'])).toBe(false);
+  });
+});
+
+describe('kiosk shell crash recovery', () => {
+  const { firstReloadDelayMs, crashLimit, crashWindowMs, unresponsiveGraceMs } = defaultRecoveryPolicy;
+
+  it('reloads the kiosk URL by itself after the renderer is gone, and logs why without the token', async () => {
+    const { electron, recorded } = fakeElectron();
+    const { runtime, events, advance } = manualRuntime();
+    await startKioskShell(electron, { url, preloadPath: '/p.cjs', kiosk: true }, runtime);
+    expect(recorded.loadedUrls).toEqual([url]);
+
+    recorded.emit?.('render-process-gone', {}, crash);
+    await advance(firstReloadDelayMs - 1);
+    expect(recorded.loadedUrls).toEqual([url]);
+    await advance(1);
+    expect(recorded.loadedUrls).toEqual([url, url]);
+    expect(events.find((event) => event.eventId === 'shell-renderer-gone')).toMatchObject({ reason: 'crashed', exitCode: 139 });
+    expect(events.map((event) => event.eventId)).toContain('shell-page-reload');
+    expect(JSON.stringify(events)).not.toContain('token');
+  });
+
+  it('backs off between reloads and, after crashLimit crashes in a short time, keeps the out-of-service page', async () => {
+    const { electron, recorded } = fakeElectron();
+    const { runtime, events, advance } = manualRuntime();
+    await startKioskShell(electron, { url, preloadPath: '/p.cjs', kiosk: true }, runtime);
+    const delays: unknown[] = [];
+    for (let n = 1; n < crashLimit; n += 1) {
+      recorded.emit?.('render-process-gone', {}, crash);
+      await advance(60_000);
+    }
+    for (const event of events) if (event.eventId === 'shell-page-reload') delays.push(event['delayMs']);
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000].slice(0, crashLimit - 1));
+    expect(recorded.loadedUrls).toEqual(Array.from({ length: crashLimit }, () => url));
+
+    recorded.emit?.('render-process-gone', {}, crash);
+    await advance(60_000);
+    expect(recorded.loadedUrls.at(-1)).toBe(outOfServicePage);
+    expect(events.filter((event) => event.eventId === 'shell-out-of-service')).toHaveLength(1);
+
+    // No loop: further crashes (of the error page) bring back the error page, never the kiosk page.
+    for (let n = 0; n < 3; n += 1) {
+      recorded.emit?.('render-process-gone', {}, crash);
+      await advance(60_000);
+    }
+    expect(recorded.loadedUrls.filter((loaded) => loaded === url)).toHaveLength(crashLimit);
+    expect(recorded.loadedUrls.at(-1)).toBe(outOfServicePage);
+    expect(decodeURIComponent(outOfServicePage)).toContain('out of service');
+    expect(outOfServicePage).not.toContain('<script');
+  });
+
+  it('forgets crashes older than the crash window', async () => {
+    const { electron, recorded } = fakeElectron();
+    const { runtime, advance } = manualRuntime();
+    await startKioskShell(electron, { url, preloadPath: '/p.cjs', kiosk: true }, runtime);
+    for (let n = 0; n < crashLimit * 2; n += 1) {
+      recorded.emit?.('render-process-gone', {}, crash);
+      await advance(crashWindowMs / 2);
+    }
+    expect(recorded.loadedUrls).not.toContain(outOfServicePage);
+    expect(recorded.loadedUrls).toHaveLength(1 + crashLimit * 2);
+  });
+
+  it('kills and reloads a page that stays unresponsive past the grace period, not one that recovers', async () => {
+    const { electron, recorded } = fakeElectron();
+    const { runtime, events, advance } = manualRuntime();
+    await startKioskShell(electron, { url, preloadPath: '/p.cjs', kiosk: true }, runtime);
+
+    recorded.emit?.('unresponsive');
+    await advance(unresponsiveGraceMs - 1);
+    recorded.emit?.('responsive');
+    await advance(unresponsiveGraceMs);
+    expect(recorded.forcedCrashes).toBe(0);
+    expect(recorded.loadedUrls).toEqual([url]);
+
+    recorded.emit?.('unresponsive');
+    await advance(unresponsiveGraceMs + firstReloadDelayMs);
+    expect(recorded.forcedCrashes).toBe(1);
+    expect(recorded.loadedUrls).toEqual([url, url]);
+    expect(events.find((event) => event.eventId === 'shell-renderer-gone')).toMatchObject({ reason: 'killed' });
   });
 });

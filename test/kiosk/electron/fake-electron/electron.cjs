@@ -4,12 +4,27 @@
  * Node. It records what the shell does; when the process is about to exit on its own (the shell's
  * async start-up has settled), it calls the handlers the shell installed with a few probes and
  * prints everything as one JSON line on stdout. An explicit process.exit() prints nothing.
+ *
+ * FAKE_ELECTRON_CRASHES=<n>: each time the shell has settled, the window's renderer "crashes"
+ * (render-process-gone, reason crashed) until n crashes have happened, then the report is printed.
+ * The shell's back-off timers then run at once; the delays it asked for are reported in timerDelays.
  */
 const calls = [];
 const appListeners = {};
 const windows = [];
 const exposed = {};
 const session = {};
+const scriptedCrashes = Number(process.env.FAKE_ELECTRON_CRASHES ?? 0);
+let crashesEmitted = 0;
+const timerDelays = [];
+
+if (scriptedCrashes > 0) {
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = (callback, ms, ...args) => {
+    timerDelays.push(ms);
+    return realSetTimeout(callback, 0, ...args);
+  };
+}
 
 const app = {
   whenReady() {
@@ -35,7 +50,31 @@ class BrowserWindow {
   constructor(options) {
     calls.push('new BrowserWindow');
     this.record = { options, loadedUrls: [] };
-    windows.push(this.record);
+    windows.push(this);
+    const contentsListeners = {};
+    this.emitOnContents = (event, ...args) => {
+      for (const listener of contentsListeners[event] ?? []) listener(...args);
+    };
+    this.webContents = {
+      on(event, listener) {
+        calls.push(`webContents.on:${event}`);
+        (contentsListeners[event] ??= []).push(listener);
+      },
+      forcefullyCrashRenderer: () => {
+        calls.push('webContents.forcefullyCrashRenderer');
+        this.emitOnContents('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
+      },
+    };
+  }
+  on(event) {
+    calls.push(`window.on:${event}`);
+    return this;
+  }
+  isDestroyed() {
+    return false;
+  }
+  toJSON() {
+    return this.record;
   }
   loadURL(url) {
     calls.push('window.loadURL');
@@ -143,10 +182,18 @@ function probeWebContents() {
 let reported = false;
 process.on('beforeExit', () => {
   if (reported) return;
+  const window = windows[0];
+  if (window && crashesEmitted < scriptedCrashes) {
+    crashesEmitted += 1;
+    calls.push('fake:render-process-gone');
+    window.emitOnContents('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    return; // the shell's reload timer keeps the process alive; we come back here when it settles
+  }
   reported = true;
   const report = {
     calls,
     windows,
+    timerDelays,
     exposed,
     permissionRequests: probePermissions(),
     permissionChecks: probePermissionChecks(),
