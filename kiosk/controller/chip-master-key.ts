@@ -1,19 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { parseMasterKey } from '../../hardware/nfc/keys';
+import { keyFileProblem, loadOrCreateSecretKeyFile, type KeyFileFormat } from './store/crypto';
+
+const freshKeyBytes = 32;
+
+const chipMasterKeyFormat: KeyFileFormat<Uint8Array> = {
+  expected: 'at least 16 bytes as hex',
+  fresh: () => randomBytes(freshKeyBytes).toString('hex'),
+  parse: parseMasterKey,
+};
 
 /**
  * The city master key from which every card's chip keys and MAC key are diversified. In the field
  * the city installs it (hex, in a 0600 file); a development kiosk makes its own on first start.
+ * Same rules as the store key: created atomically with mode 0600, refused (not repaired) when other
+ * users may read it. Throws with what is wrong, which file and how to fix it.
  */
 export function loadOrCreateChipMasterKey(path: string): Uint8Array {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(path, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  }
-  chmodSync(path, 0o600);
-  const key = parseMasterKey(readFileSync(path, 'utf8').trim());
-  if (!key) throw new Error(`${path} does not hold a chip master key (at least 16 bytes as hex)`);
-  return key;
+  const key = loadOrCreateSecretKeyFile(path, chipMasterKeyFormat);
+  if (!key.ok) throw new Error(keyFileProblem('chip master key', path, key.error));
+  return key.value;
 }

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { err, ok, type Result } from '../../../shared/result';
+import { closeSync, existsSync, fchmodSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { assertNever, err, ok, type Result } from '../../../shared/result';
 
 /**
  * Personal data at rest: AES-256-GCM under a key kept OUTSIDE the database (a 0600 key file), so a
@@ -25,7 +25,17 @@ export interface Vault {
 export type KeyFileError =
   | { readonly kind: 'key_file_unreadable'; readonly message: string }
   | { readonly kind: 'key_file_insecure'; readonly mode: string }
-  | { readonly kind: 'key_file_malformed' };
+  | { readonly kind: 'key_file_malformed'; readonly expected: string };
+
+/** What a key file holds: the store key here, the chip master key in ../chip-master-key.ts. */
+export interface KeyFileFormat<T> {
+  /** What the file must hold, for the error message ("64 lowercase hex digits (32 bytes)"). */
+  readonly expected: string;
+  /** A fresh random key as the file's text. */
+  fresh(): string;
+  /** The key in the file's (trimmed) text, or undefined when it holds none. */
+  parse(text: string): T | undefined;
+}
 
 const masterKeyBytes = 32;
 const ivBytes = 12;
@@ -34,23 +44,30 @@ const formatVersion = 1;
 const keyFileMode = 0o600;
 const keyDirMode = 0o700;
 
-/** Reads the key file, creating it (0600, fresh random key) when it does not exist. */
+const storeKeyFormat: KeyFileFormat<Buffer> = {
+  expected: `${masterKeyBytes * 2} lowercase hex digits (${masterKeyBytes} bytes)`,
+  fresh: () => randomBytes(masterKeyBytes).toString('hex'),
+  parse: (text) => (/^[0-9a-f]{64}$/.test(text) ? Buffer.from(text, 'hex') : undefined),
+};
+
+/** Reads the store key file, creating it (0600, fresh random key) when it does not exist. */
 export function loadOrCreateKeyFile(path: string): Result<Buffer, KeyFileError> {
-  let fd: number;
+  return loadOrCreateSecretKeyFile(path, storeKeyFormat);
+}
+
+/**
+ * Reads a key file, creating it with a fresh key when it does not exist. A new file appears whole or
+ * not at all (written to a temporary file, 0600, synced, then linked into place: unlike a rename, a
+ * link never replaces a key another process created meanwhile). A file that others may read or
+ * write is refused, not repaired: it may already have been copied, and a silent chmod would hide that.
+ */
+export function loadOrCreateSecretKeyFile<T>(path: string, format: KeyFileFormat<T>): Result<T, KeyFileError> {
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: keyDirMode });
-    fd = openSync(path, 'wx', keyFileMode);
-    try {
-      writeSync(fd, `${randomBytes(masterKeyBytes).toString('hex')}\n`);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(path, keyFileMode); // the umask may have narrowed it; make it exact
+    createKeyFileIfMissing(path, `${format.fresh()}\n`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      return err({ kind: 'key_file_unreadable', message: (error as Error).message });
-    }
+    return err({ kind: 'key_file_unreadable', message: (error as Error).message });
   }
+  let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
@@ -58,12 +75,55 @@ export function loadOrCreateKeyFile(path: string): Result<Buffer, KeyFileError> 
   }
   try {
     const mode = fstatSync(fd).mode & 0o777;
-    if ((mode & 0o077) !== 0) return err({ kind: 'key_file_insecure', mode: mode.toString(8) });
-    const text = readFileSync(fd, 'utf8').trim();
-    if (!/^[0-9a-f]{64}$/.test(text)) return err({ kind: 'key_file_malformed' });
-    return ok(Buffer.from(text, 'hex'));
+    if ((mode & 0o077) !== 0) return err({ kind: 'key_file_insecure', mode: mode.toString(8).padStart(4, '0') });
+    const key = format.parse(readFileSync(fd, 'utf8').trim());
+    return key === undefined ? err({ kind: 'key_file_malformed', expected: format.expected }) : ok(key);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** One sentence for an operator: what is wrong, with which file, and what to do about it. */
+export function keyFileProblem(label: string, path: string, error: KeyFileError): string {
+  switch (error.kind) {
+    case 'key_file_unreadable':
+      return `the ${label} file ${path} cannot be read or created: ${error.message}`;
+    case 'key_file_insecure':
+      return `the ${label} file ${path} is open to other users (mode ${error.mode}); a key file must be readable by the kiosk's user only: check who may have copied it, then run chmod 600 ${path}`;
+    case 'key_file_malformed':
+      return `the ${label} file ${path} does not hold a key (expected ${error.expected}): put the right key file back from the key backup`;
+    default:
+      return assertNever(error);
+  }
+}
+
+function createKeyFileIfMissing(path: string, text: string): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true, mode: keyDirMode });
+  if (existsSync(path)) return;
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', keyFileMode);
+  try {
+    try {
+      fchmodSync(fd, keyFileMode); // the umask may have narrowed it; make it exact
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temp, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process won: use its key
+    }
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  const dirFd = openSync(dir, 'r'); // make the new name itself durable
+  try {
+    fsyncSync(dirFd);
+  } finally {
+    closeSync(dirFd);
   }
 }
 
