@@ -36,6 +36,11 @@ export interface StartPcscdOptions {
    * events). Tests may shorten it to run faster; benchmarks keep the stock 400 ms. Needs the shim.
    */
   readonly cardPollMs?: number;
+  /**
+   * End pcscd's card poll as soon as a virtual card arrives or leaves, as a reader with card events
+   * (a CCID interrupt endpoint) does. Needs the shim; `cardPollMs` then bounds the wait.
+   */
+  readonly cardEvents?: boolean;
 }
 
 export interface PrivatePcscd {
@@ -91,7 +96,7 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Priva
     mountPoint,
     options.noDelay === false ? '' : (vpcdNoDelayShim() ?? ''),
     ...pcscdArgs,
-  ], options.cardPollMs === undefined ? {} : { env: { ...process.env, VPCD_CARD_POLL_US: String(Math.round(options.cardPollMs * 1000)) } });
+  ], { env: shimEnvironment(options) });
   log({ eventId: 'nfc-pcscd-start-init', disposition: 'na', message: 'starting a private pcscd', vpcdPort });
   const cleanup = (): void => {
     rmSync(configDir, { recursive: true, force: true });
@@ -127,6 +132,14 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Priva
       });
       return stopped;
     },
+  };
+}
+
+function shimEnvironment(options: StartPcscdOptions): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...(options.cardPollMs === undefined ? {} : { VPCD_CARD_POLL_US: String(Math.round(options.cardPollMs * 1000)) }),
+    ...(options.cardEvents ? { VPCD_CARD_EVENTS: '1' } : {}),
   };
 }
 

@@ -66,7 +66,7 @@ async function main(): Promise<number> {
   let pcscd: PrivatePcscd | undefined;
   let port = values.port === undefined ? undefined : Number(values.port);
   if (port === undefined) {
-    pcscd = await startPcscd();
+    pcscd = await startPcscd({ cardEvents: true });
     port = pcscd.vpcdPort;
   }
   const slot = port;

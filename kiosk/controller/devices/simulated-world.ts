@@ -110,7 +110,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
 
     let pcscd: PrivatePcscd | null = null;
     if (isSimulated(config, 'nfc')) {
-      pcscd = await startPcscd({ runDir: join(runDir, 'pcscd'), log });
+      pcscd = await startPcscd({ runDir: join(runDir, 'pcscd'), cardEvents: true, log });
       cleanups.push(() => pcscd!.stop());
     }
 

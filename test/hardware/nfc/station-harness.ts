@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { openNfcStation, type NfcTimeouts } from '../../../hardware/nfc/driver';
-import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
+import { startPcscd, type PrivatePcscd, type StartPcscdOptions } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type InsertVirtualCardOptions, type VirtualCard } from '../../../hardware/nfc/simulator';
 import type { CardTap, NfcStation, NfcStationEvents } from '../../../hardware/nfc/types';
 
@@ -33,7 +33,13 @@ export const cardPollMs = 40;
 // Generous: a tap takes well under a second, but pcscd and the card share 2 busy cores with the whole suite.
 const tapTimeoutMs = 15_000;
 
-export function useStation(options: { readonly timeouts?: Partial<NfcTimeouts> } = {}): StationHarness {
+export interface StationHarnessOptions {
+  readonly timeouts?: Partial<NfcTimeouts>;
+  /** How pcscd finds cards: the quick 40 ms poll unless given. */
+  readonly cardDetection?: Pick<StartPcscdOptions, 'cardPollMs' | 'cardEvents'>;
+}
+
+export function useStation(options: StationHarnessOptions = {}): StationHarness {
   let runDir = '';
   let pcscd: PrivatePcscd | undefined;
   let station: NfcStation | undefined;
@@ -94,7 +100,7 @@ export function useStation(options: { readonly timeouts?: Partial<NfcTimeouts> }
 
   beforeAll(async () => {
     runDir = mkdtempSync(join(tmpdir(), 'nfc-station-'));
-    pcscd = await startPcscd({ runDir, cardPollMs });
+    pcscd = await startPcscd({ runDir, ...(options.cardDetection ?? { cardPollMs }) });
     station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
     if (station.readerName() === undefined) await harness.next('readerAttached');
   });
