@@ -19,6 +19,8 @@ function parse(args: string[]): DevCommand | string {
   const [type, value, extra] = args;
   const candidate: Record<string, unknown> = { type };
   switch (type) {
+    case 'state':
+      return 'state takes no arguments';
     case 'feed-document':
       candidate['fixture'] = value;
       break;
@@ -58,23 +60,24 @@ export const command: KioskctlCommand = {
       process.stderr.write(usage);
       return 2;
     }
+    // A usage error is one whether or not a kiosk is running: check the arguments first.
+    const command = args[0] === 'state' && args.length === 1 ? null : parse(args); // null: read the state
+    if (typeof command === 'string') {
+      process.stderr.write(`kioskctl dev: ${command}\n${usage}`);
+      return 2;
+    }
     const running = readControllerFile(loadConfig().dataDir);
     if (!running) {
       process.stderr.write('kioskctl dev: no kiosk is running on this data directory (start it with npm start)\n');
       return 1;
     }
     const headers = { authorization: `Bearer ${running.token}`, 'content-type': 'application/json' };
-    if (args[0] === 'state') {
+    if (command === null) {
       const response = await fetch(new URL('api/dev', running.url), { headers });
       process.stdout.write(`${JSON.stringify(await response.json(), null, 2)}\n`);
       return response.ok ? 0 : 1;
     }
-    const parsed = parse(args);
-    if (typeof parsed === 'string') {
-      process.stderr.write(`kioskctl dev: ${parsed}\n${usage}`);
-      return 2;
-    }
-    const response = await fetch(new URL('api/dev', running.url), { method: 'POST', headers, body: JSON.stringify(parsed) });
+    const response = await fetch(new URL('api/dev', running.url), { method: 'POST', headers, body: JSON.stringify(command) });
     const reply = (await response.json()) as { accepted?: boolean; reason?: string; error?: string };
     if (reply.accepted) {
       process.stdout.write(`ok: ${args.join(' ')}\n`);
