@@ -1,4 +1,8 @@
 import type { DevCommand, KioskCommand, KioskSnapshot } from '../../../shared/contract/kiosk-api';
+import { linkAfterClose, type LinkState, type Probe } from './commands/link-state';
+import { postJson, type Reply } from './commands/post-json';
+
+export type { Reply } from './commands/post-json';
 
 /**
  * The UI's only channel to the controller: commands over HTTP with the per-launch token, and
@@ -19,42 +23,55 @@ export function kioskToken(): string {
   return sessionStorage.getItem(tokenKey) ?? '';
 }
 
-export type Reply = { accepted: true } | { accepted: false; reason: string };
-
-async function post(path: string, body: unknown): Promise<Reply> {
-  const response = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${kioskToken()}` },
-    body: JSON.stringify(body),
-  });
-  const json = (await response.json()) as Reply | { error: string };
-  if ('error' in json) return { accepted: false, reason: json.error };
-  return json;
-}
-
-export const sendCommand = (command: KioskCommand): Promise<Reply> => post('api/command', command);
-export const sendDevCommand = (command: DevCommand): Promise<Reply> => post('api/dev', command);
+/** Raw sends: they reject when the controller cannot be reached. Screens use `command` (./command) instead. */
+export const sendCommand = (command: KioskCommand): Promise<Reply> => postJson('api/command', command, kioskToken());
+export const sendDevCommand = (command: DevCommand): Promise<Reply> => postJson('api/dev', command, kioskToken());
 
 export function withToken(path: string): string {
   const separator = path.includes('?') ? '&' : '?';
   return `${path}${separator}token=${encodeURIComponent(kioskToken())}`;
 }
 
-/** Keeps a live connection; reconnects after a controller restart. */
-export function subscribe(onSnapshot: (snapshot: KioskSnapshot) => void, onConnection: (up: boolean) => void): () => void {
+/** Between a closed connection and the next try. */
+const reconnectAfterMs = 1000;
+/** A refused token stays refused until the page is opened anew; rare tries keep the controller's log quiet. */
+const retryRefusedTokenAfterMs = 30_000;
+
+/** Why the WebSocket closed, asked over plain HTTP (the browser hides the refused upgrade's status). */
+async function probe(): Promise<Probe> {
+  try {
+    const response = await fetch('api/snapshot', { headers: { authorization: `Bearer ${kioskToken()}` }, cache: 'no-store' });
+    return response.status;
+  } catch {
+    return 'no-answer';
+  }
+}
+
+/** Keeps a live connection; reconnects after a controller restart and says how the link is. */
+export function subscribe(onSnapshot: (snapshot: KioskSnapshot) => void, onLink: (state: LinkState) => void): () => void {
   let socket: WebSocket | undefined;
   let stopped = false;
+  let hadWorked = false;
   let retry: number | undefined;
   const connect = (): void => {
     const url = new URL('api/events', window.location.href);
     url.protocol = 'ws:';
     url.searchParams.set('token', kioskToken());
     socket = new WebSocket(url);
-    socket.onopen = () => onConnection(true);
+    socket.onopen = () => {
+      hadWorked = true;
+      onLink('up');
+    };
     socket.onmessage = (message) => onSnapshot(JSON.parse(String(message.data)) as KioskSnapshot);
     socket.onclose = () => {
-      onConnection(false);
-      if (!stopped) retry = window.setTimeout(connect, 1000);
+      if (stopped) return;
+      if (hadWorked) onLink('lost');
+      void probe().then((answer) => {
+        if (stopped) return;
+        const state = linkAfterClose(hadWorked, answer);
+        onLink(state);
+        retry = window.setTimeout(connect, state === 'token-refused' ? retryRefusedTokenAfterMs : reconnectAfterMs);
+      });
     };
   };
   connect();

@@ -1,7 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { DeviceName, KioskSnapshot, SessionView } from '../../../shared/contract/kiosk-api';
 import { localeNames, locales, type Locale } from '../../../shared/i18n/messages';
-import { sendCommand, subscribe } from './api';
+import { subscribe } from './api';
+import { command, notices } from './command';
+import type { LinkState } from './commands/link-state';
+import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
 import { LocaleContext, useT } from './i18n';
 import { ApplicationScreen } from './screens/application';
 import { CardCheckPanel } from './screens/card-check';
@@ -15,7 +18,8 @@ import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 
 export function App() {
   const [snapshot, setSnapshot] = useState<KioskSnapshot | null>(null);
-  const [connected, setConnected] = useState(false);
+  const [link, setLink] = useState<LinkState>('connecting');
+  const notice = useSyncExternalStore(notices.subscribe, notices.current);
   const [locale, setLocale] = useState<Locale>('zh-TW');
   const [devOpen, setDevOpen] = useState(() => window.location.hash === '#dev');
 
@@ -23,7 +27,7 @@ export function App() {
     () =>
       subscribe(
         (next) => setSnapshot((current) => (current && current.version > next.version ? current : next)),
-        setConnected,
+        setLink,
       ),
     [],
   );
@@ -45,7 +49,9 @@ export function App() {
   return (
     <LocaleContext.Provider value={locale}>
       <div className={selfService ? 'kiosk unattended' : 'kiosk'}>
-        <Header locale={locale} onLocale={setLocale} connected={connected} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
+        <Header locale={locale} onLocale={setLocale} connected={link === 'up'} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
+        {snapshot && <ConnectionBanner link={link} />}
+        <CommandNotice notice={notice} onDismiss={notices.dismiss} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
@@ -57,7 +63,7 @@ export function App() {
           </main>
         ) : (
           <main className="screen" data-screen={snapshot?.screen ?? 'connecting'}>
-            {snapshot ? <Screen snapshot={snapshot} /> : <p className="connecting">…</p>}
+            {snapshot ? <Screen snapshot={snapshot} /> : <ConnectionWait link={link} />}
           </main>
         )}
         {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} role={snapshot.session.operator?.role ?? null} />}
@@ -97,7 +103,7 @@ function IdleWarning({ seconds }: { seconds: number }) {
   return (
     <div className="idle-warning" role="alert">
       <span>{t('idleWarning')}: <strong>{seconds}</strong></span>
-      <button type="button" className="primary" onClick={() => sendCommand({ type: 'keep-alive' })}>{t('keepAlive')}</button>
+      <button type="button" className="primary" onClick={() => command({ type: 'keep-alive' })}>{t('keepAlive')}</button>
     </div>
   );
 }
@@ -124,7 +130,7 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
         <div className="operator">
           <span data-testid="operator-name">{session.operator.name}</span>
           <small>{t.key(`role${session.operator.role}`)}</small>
-          <button type="button" onClick={() => sendCommand({ type: 'sign-out' })}>{t('signOut')}</button>
+          <button type="button" onClick={() => command({ type: 'sign-out' })}>{t('signOut')}</button>
         </div>
       )}
       <span className={connected ? 'link up' : 'link down'} role="status" aria-label={connected ? 'connected' : 'disconnected'} />

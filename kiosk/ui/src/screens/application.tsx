@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import type { ApplicationForm, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { taoyuanDistricts } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
-const update = (fields: Partial<ApplicationForm>) => sendCommand({ type: 'update-application', fields });
+const update = (fields: Partial<ApplicationForm>) => command({ type: 'update-application', fields });
 
 export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -129,8 +129,8 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         </div>
       )}
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel' })}>{t('cancel')}</button>
-        <button type="button" className="primary" disabled={problems.length > 0 || !eligibility} onClick={() => sendCommand({ type: 'submit-application' })}>
+        <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
+        <button type="button" className="primary" disabled={problems.length > 0 || !eligibility} onClick={() => command({ type: 'submit-application' })}>
           {t('next')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { voidReasons, type CardCheckView, type OperatorRole, type VoidReason } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 /** A card tapped on the counter reader: genuine or not, whether it is still in use, and voiding it. */
@@ -32,7 +32,7 @@ export function CardCheckPanel({ card, role }: { card: CardCheckView; role: Oper
         <p className="notice error" role="alert"><BilingualText text={card.problem} /></p>
       )}
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'close-card-check' })}>{t('close')}</button>
+        <button type="button" className="secondary" onClick={() => command({ type: 'close-card-check' })}>{t('close')}</button>
       </div>
     </aside>
   );
@@ -61,7 +61,7 @@ function VoidCard({ cardNumber }: { cardNumber: string }) {
       ))}
       <div className="actions">
         <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('signInCancel')}</button>
-        <button type="button" className="danger" disabled={!reason} onClick={() => reason && sendCommand({ type: 'void-card', cardNumber, reason })}>
+        <button type="button" className="danger" disabled={!reason} onClick={() => reason && command({ type: 'void-card', cardNumber, reason })}>
           {t('voidConfirm')}
         </button>
       </div>

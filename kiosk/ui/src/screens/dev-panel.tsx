@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { cabledDevices, printerFaultSteps, type DevCommand, type PrinterFaultStep } from '../../../../shared/contract/kiosk-api';
-import { kioskToken, sendDevCommand } from '../api';
+import { kioskToken } from '../api';
+import { devCommand } from '../command';
 
 interface WorldState {
   printer: { cardsInFeeder: number; ribbonPrintsLeft: number; cover: string; card: string; powered: boolean; cardsPrinted: number } | null;
@@ -45,7 +46,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
   const [faultStep, setFaultStep] = useState<PrinterFaultStep | ''>('');
   const world = useWorldState();
   const run = async (command: DevCommand): Promise<void> => {
-    const reply = await sendDevCommand(command);
+    const reply = await devCommand(command);
     setLast(reply.accepted ? `✓ ${command.type}` : `✗ ${reply.reason}`);
   };
   return (

@@ -1,5 +1,5 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
@@ -11,12 +11,12 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         <div className="out-of-service" role="alert">
           <BilingualText text={closed} />
           {snapshot.session.operator?.role === 'technician' && (
-            <button type="button" className="primary" onClick={() => sendCommand({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
+            <button type="button" className="primary" onClick={() => command({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
           )}
         </div>
       )}
       {snapshot.mode === 'self-service' && <p className="notice" data-testid="self-service-note">{t('selfServiceStaffNote')}</p>}
-      <button type="button" className="big-action" disabled={closed !== null} onClick={() => sendCommand({ type: 'start-application' })}>
+      <button type="button" className="big-action" disabled={closed !== null} onClick={() => command({ type: 'start-application' })}>
         <strong>{t('homeNewApplication')}</strong>
         <span>{t('homeNewApplicationHint')}</span>
       </button>

@@ -1,5 +1,5 @@
 import type { IssuingStep, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 const steps: IssuingStep[] = ['printing', 'encoding', 'committing', 'verifying'];
@@ -38,7 +38,7 @@ export function DoneScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       </dl>
       {snapshot.error && <p className="notice warn"><BilingualText text={snapshot.error.message} /></p>}
       <div className="actions">
-        <button type="button" className="primary" onClick={() => sendCommand({ type: 'finish' })}>{t('finish')}</button>
+        <button type="button" className="primary" onClick={() => command({ type: 'finish' })}>{t('finish')}</button>
       </div>
     </section>
   );
@@ -55,9 +55,9 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         </p>
       )}
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel' })}>{t('cancel')}</button>
+        <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
         {snapshot.error?.canRetry && (
-          <button type="button" className="primary" onClick={() => sendCommand({ type: 'retry' })}>{t('retry')}</button>
+          <button type="button" className="primary" onClick={() => command({ type: 'retry' })}>{t('retry')}</button>
         )}
       </div>
     </section>

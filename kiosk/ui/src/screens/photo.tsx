@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 import { PhotoCapture, type PhotoSource } from '../photo/photo-capture';
 import { photoTexts } from '../photo/photo-texts';
@@ -17,7 +17,7 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const { photo } = snapshot;
   const [reason, setReason] = useState('');
   const capture = async (jpeg: Blob, source: PhotoSource): Promise<void> => {
-    await sendCommand({ type: 'capture-photo', jpegBase64: await blobToBase64(jpeg), source });
+    await command({ type: 'capture-photo', jpegBase64: await blobToBase64(jpeg), source });
   };
   const outOfAttempts = photo.attempts >= photo.maxAttempts && photo.passed === false && !photo.evaluating;
   return (
@@ -28,10 +28,10 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         onCapture={capture}
         verdict={photo.live ?? photo}
         onPreviewFrame={async (frame) => {
-          await sendCommand({ type: 'preview-photo', jpegBase64: await blobToBase64(frame) });
+          await command({ type: 'preview-photo', jpegBase64: await blobToBase64(frame) }, 'none');
         }}
         autoCapture
-        onCameraChange={(live) => sendCommand({ type: 'camera', live })}
+        onCameraChange={(live) => command({ type: 'camera', live })}
         disabled={photo.evaluating || photo.attempts >= photo.maxAttempts}
       />
       <p className="attempts" data-testid="photo-attempts">
@@ -56,14 +56,14 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
             {t('photoOverrideReason')}
             <input name="overrideReason" value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
-          <button type="button" className="secondary" disabled={reason.trim().length < 4} onClick={() => sendCommand({ type: 'override-photo', reason })}>
+          <button type="button" className="secondary" disabled={reason.trim().length < 4} onClick={() => command({ type: 'override-photo', reason })}>
             {t('photoOverride')}
           </button>
         </div>
       )}
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'back' })}>{t('back')}</button>
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel' })}>{t('cancel')}</button>
+        <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
+        <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
       </div>
     </section>
   );

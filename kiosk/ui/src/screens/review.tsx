@@ -1,5 +1,6 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
-import { sendCommand, withToken } from '../api';
+import { withToken } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
@@ -36,9 +37,9 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         <dd>{fee > 0 ? `NT$${fee}` : t('free')}</dd>
       </dl>
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'back' })}>{t('back')}</button>
-        <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel' })}>{t('cancel')}</button>
-        <button type="button" className="primary" disabled={!snapshot.previewUrl} onClick={() => sendCommand({ type: 'confirm-print' })}>
+        <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
+        <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
+        <button type="button" className="primary" disabled={!snapshot.previewUrl} onClick={() => command({ type: 'confirm-print' })}>
           {t('reviewPrint')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 import type { SelfServiceCardView, SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { locales, translate, type MessageKey } from '../../../../shared/i18n/messages';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { useT } from '../i18n';
 
 /**
@@ -97,7 +97,7 @@ function OwnCard({ card, showSeconds }: { card: SelfServiceCardView; showSeconds
       </dl>
       <p className="hint">{t('selfServicePrivacy').replace('{seconds}', String(showSeconds))}</p>
       <div className="actions">
-        <button type="button" className="primary" onClick={() => sendCommand({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
+        <button type="button" className="primary" onClick={() => command({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
       </div>
       <div className="clears-in" style={{ animationDuration: `${showSeconds}s` }} aria-hidden="true" />
     </section>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { SessionView } from '../../../../shared/contract/kiosk-api';
-import { sendCommand } from '../api';
+import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 /** Staff sign-in: tap the staff card, then type the PIN on a large keypad. */
@@ -10,7 +10,7 @@ export function SignInScreen({ session }: { session: SessionView }) {
     <section className="sign-in" data-session={session.state}>
       <h2>{t('signInTitle')}</h2>
       {session.state === 'pin' ? (
-        <PinPad onCancel={() => sendCommand({ type: 'cancel-pin' })} />
+        <PinPad onCancel={() => command({ type: 'cancel-pin' })} />
       ) : (
         <p className="tap-card" role="status">
           <span className="card-icon" aria-hidden="true">▭</span>
@@ -33,12 +33,12 @@ export function ApprovalPrompt({ session }: { session: SessionView }) {
       <div className="approval-box">
         <h2>{t('approvalTitle')}</h2>
         {session.approval.state === 'pin' ? (
-          <PinPad onCancel={() => sendCommand({ type: 'cancel-pin' })} />
+          <PinPad onCancel={() => command({ type: 'cancel-pin' })} />
         ) : (
           <>
             <p className="tap-card" role="status">{t('approvalTapCard')}</p>
             <div className="actions">
-              <button type="button" className="secondary" onClick={() => sendCommand({ type: 'cancel-pin' })}>{t('signInCancel')}</button>
+              <button type="button" className="secondary" onClick={() => command({ type: 'cancel-pin' })}>{t('signInCancel')}</button>
             </div>
           </>
         )}
@@ -55,7 +55,8 @@ function PinPad({ onCancel }: { onCancel: () => void }) {
   const submit = async (): Promise<void> => {
     const entered = pin;
     setPin('');
-    await sendCommand({ type: 'enter-pin', pin: entered });
+    // The session's message says why a PIN was refused; only "cannot be reached" needs the notice.
+    await command({ type: 'enter-pin', pin: entered }, 'unreachable-only');
   };
   return (
     <div className="pin-pad">

@@ -1,0 +1,95 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningKiosk } from '../../kiosk/controller/main';
+import { messages } from '../../shared/i18n/messages';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+
+/**
+ * What the screen says when something goes wrong between it and the controller, in real Chromium
+ * against a whole kiosk on simulated devices: a page opened with a stale token says to open this
+ * start's address, a command the permission table refuses shows an alert in the screen's language,
+ * and a controller that stops puts a "connection lost" banner over the screen.
+ */
+const zh = messages['zh-TW'];
+const en = messages.en;
+/** Generous for a loaded 2-core CI machine; each wait ends as soon as the text shows. */
+const uiTimeoutMs = 15_000;
+
+describe('the kiosk screen says what went wrong', () => {
+  let running: TestKiosk;
+  let kiosk: RunningKiosk;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    // Its own build of the UI, never racing another test over kiosk/ui/dist.
+    running = await startTestKiosk('ui-errors', { ownUi: true });
+    kiosk = running.kiosk;
+    mkdirSync(screenshotDir, { recursive: true });
+    browser = await launchChromium();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+
+  it('explains a stale token instead of waiting forever', async () => {
+    const stale = await browser.context.newPage();
+    page = stale;
+    await stale.goto(`${kiosk.url}?token=left-over-from-yesterday`);
+    const message = stale.locator('[data-link="token-refused"]');
+    await message.waitFor({ timeout: uiTimeoutMs });
+    expect(await message.getAttribute('role')).toBe('alert');
+    expect(await message.textContent()).toBe(zh.connectionTokenRefused);
+    await shot('ui-errors-stale-token');
+    await stale.close();
+  });
+
+  it('shows a command the permission table refuses, in the screen language, until dismissed', async () => {
+    page = await browser.context.newPage();
+    await page.goto(kiosk.urlWithToken);
+    await page.locator('[data-session="signed-out"]').waitFor({ timeout: uiTimeoutMs });
+
+    await signInAt(kiosk, 'technician', '161803');
+    await page.locator('[data-screen="home"] .big-action').waitFor({ timeout: uiTimeoutMs });
+    await page.locator('[data-screen="home"] .big-action').click();
+
+    const alert = page.locator('.command-notice[role="alert"]');
+    await alert.waitFor({ timeout: uiTimeoutMs });
+    expect(await alert.getAttribute('data-notice')).toBe('refused');
+    expect(await alert.textContent()).toContain(zh.commandNotDone);
+    expect(await alert.textContent()).toContain('您的身分（技術人員）無權執行此操作。');
+    expect(kiosk.controller.snapshot().screen).toBe('home');
+    await shot('ui-errors-refused');
+
+    // The same notice follows the language buttons.
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await page.getByText('Your role (Technician) is not allowed to do this.').waitFor({ timeout: uiTimeoutMs });
+    await alert.getByRole('button', { name: en.close }).click();
+    await alert.waitFor({ state: 'detached', timeout: uiTimeoutMs });
+  });
+
+  it('puts a "connection lost" banner over the screen when the controller stops', async () => {
+    expect(await page.locator('.connection-banner').count()).toBe(0);
+    await kiosk.stop();
+    const banner = page.locator('.connection-banner[role="alert"]');
+    await banner.waitFor({ timeout: uiTimeoutMs });
+    expect(await banner.textContent()).toBe(en.connectionLost);
+    await shot('ui-errors-connection-lost');
+
+    // A tap while the controller is down says it cannot be reached, and nothing rejects unhandled.
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.getByRole('button', { name: en.signOut }).click();
+    const unreachable = page.locator('.command-notice[data-notice="unreachable"]');
+    await unreachable.waitFor({ timeout: uiTimeoutMs });
+    expect(await unreachable.textContent()).toContain(en.commandUnreachable);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createNoticeBoard, unreachableReason, type Schedule } from '../../../../kiosk/ui/src/commands/notice-board';
+import { postJson } from '../../../../kiosk/ui/src/commands/post-json';
+
+/** A schedule the test fires by hand: no real time passes. */
+function manualSchedule(): { schedule: Schedule; pending: () => number; fire: () => void } {
+  const timers = new Map<number, () => void>();
+  let next = 0;
+  return {
+    schedule(_ms, run) {
+      const id = next++;
+      timers.set(id, run);
+      return () => timers.delete(id);
+    },
+    pending: () => timers.size,
+    fire() {
+      const runs = [...timers.values()];
+      timers.clear();
+      for (const run of runs) run();
+    },
+  };
+}
+
+const jsonResponse = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+describe('the command notice board', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('shows a refused reply and clears it on the next accepted command', async () => {
+    const timers = manualSchedule();
+    const board = createNoticeBoard(timers.schedule);
+    const changes = vi.fn();
+    board.subscribe(changes);
+
+    const refused = await board.run(async () => ({ accepted: false, reason: 'a technician may not issue card' }));
+    expect(refused).toEqual({ accepted: false, reason: 'a technician may not issue card' });
+    expect(board.current()).toMatchObject({ kind: 'refused', reason: 'a technician may not issue card' });
+
+    expect(await board.run(async () => ({ accepted: true }))).toEqual({ accepted: true });
+    expect(board.current()).toBeNull();
+    expect(changes).toHaveBeenCalledTimes(2);
+    expect(timers.pending()).toBe(0);
+  });
+
+  it('turns a fetch that throws (controller down) into an "unreachable" notice, never a rejection', async () => {
+    const board = createNoticeBoard(manualSchedule().schedule);
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+
+    const reply = await board.run(() => postJson('http://127.0.0.1:9/api/command', { type: 'keep-alive' }, 'token'));
+    expect(reply).toEqual({ accepted: false, reason: unreachableReason });
+    expect(board.current()).toMatchObject({ kind: 'unreachable' });
+  });
+
+  it('reports the request guard\'s 401 refusal with its reason', async () => {
+    const board = createNoticeBoard(manualSchedule().schedule);
+    const fetch = vi.fn(async () => jsonResponse(401, { error: 'missing or wrong kiosk token: open the kiosk from the address' }));
+    vi.stubGlobal('fetch', fetch);
+
+    await board.run(() => postJson('api/command', { type: 'start-application' }, 'stale'));
+    expect(board.current()).toMatchObject({ kind: 'refused', reason: 'missing or wrong kiosk token: open the kiosk from the address' });
+    expect(fetch).toHaveBeenCalledWith('api/command', expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ authorization: 'Bearer stale' }) }));
+  });
+
+  it('treats an answer that is not a reply as refused', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })));
+    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, reason: 'the controller answered HTTP 502 without a reply' });
+  });
+
+  it('hides the notice after its time, or when dismissed, and shows a repeated refusal anew', async () => {
+    const timers = manualSchedule();
+    const board = createNoticeBoard(timers.schedule);
+    const refuse = async () => ({ accepted: false as const, reason: 'no' });
+
+    await board.run(refuse);
+    const first = board.current();
+    timers.fire();
+    expect(board.current()).toBeNull();
+
+    await board.run(refuse);
+    expect(board.current()?.id).not.toBe(first?.id);
+    board.dismiss();
+    expect(board.current()).toBeNull();
+    expect(timers.pending()).toBe(0);
+  });
+
+  it('leaves refusals the screen already explains, and background traffic, off the notice', async () => {
+    const board = createNoticeBoard(manualSchedule().schedule);
+    await board.run(async () => ({ accepted: false, reason: 'wrong PIN' }), 'unreachable-only');
+    expect(board.current()).toBeNull();
+    await board.run(async () => Promise.reject(new TypeError('Failed to fetch')), 'unreachable-only');
+    expect(board.current()).toMatchObject({ kind: 'unreachable' });
+
+    // A live camera frame accepted in the background does not wipe the notice, nor does a failed one add to it.
+    const shown = board.current();
+    await board.run(async () => ({ accepted: true }), 'none');
+    expect(await board.run(async () => Promise.reject(new TypeError('Failed to fetch')), 'none')).toEqual({ accepted: false, reason: unreachableReason });
+    expect(board.current()).toBe(shown);
+  });
+});
