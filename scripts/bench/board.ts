@@ -2,6 +2,7 @@ import { connectKioskBoard } from '../../firmware/board';
 import type { NoteAccepted } from '../../firmware/bill-acceptor';
 import { defaultPinMap } from '../../firmware/pin-map';
 import { startBoardSimulatorOnPty, type InsertedNote, type NoteValue } from '../../firmware/simulator';
+import { percentile } from './percentile';
 
 /**
  * The kiosk I/O board in real time, end to end: simulator → pty → firmata-io → johnny-five →
@@ -29,7 +30,7 @@ export async function runBenchmark(): Promise<void> {
     for (const value of values) inserted.push(await sim.insertNote(value, { jitterMs: 20, bounce: true }));
     await waitUntil(() => received.length >= values.length, 5000);
 
-    const latencies = received.map(({ at }, i) => at - (inserted[i]?.lastPulseEndAt ?? Number.NaN)).sort((a, b) => a - b);
+    const latencies = received.map(({ at }, i) => at - (inserted[i]?.lastPulseEndAt ?? Number.NaN));
     const countedOk =
       received.length === values.length && received.every(({ note }, i) => note.amount === values[i] && note.sequence === i + 1);
 
@@ -48,9 +49,9 @@ export async function runBenchmark(): Promise<void> {
       countedExactly: countedOk,
       sumInserted: values.reduce((sum, v) => sum + v, 0),
       sumCounted: received.reduce((sum, r) => sum + r.note.amount, 0),
-      noteLatencyP50Ms: Math.round(percentile(latencies, 0.5)),
-      noteLatencyP95Ms: Math.round(percentile(latencies, 0.95)),
-      noteLatencyMaxMs: Math.round(latencies.at(-1) ?? Number.NaN),
+      noteLatencyP50Ms: Math.round(percentile(latencies, 50)),
+      noteLatencyP95Ms: Math.round(percentile(latencies, 95)),
+      noteLatencyMaxMs: Math.round(percentile(latencies, 100)),
       handshakeMs: Math.round(handshakeMs),
       unplugDetectedMs: Math.round(detectMs),
       reattachMs: Math.round(reattachMs),
@@ -66,11 +67,6 @@ export async function runBenchmark(): Promise<void> {
     await board.close();
     await sim.close();
   }
-}
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 }
 
 /** A fixed shuffle (LCG) so runs are comparable. */

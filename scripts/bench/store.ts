@@ -6,6 +6,7 @@ import { createVault, loadOrCreateKeyFile } from '../../kiosk/controller/store/c
 import { openDatabase } from '../../kiosk/controller/store/database';
 import { uuidv7 } from '../../kiosk/controller/store/ids';
 import { openStore, type Store } from '../../kiosk/controller/store/store';
+import { percentile } from './percentile';
 
 /**
  * `npm run bench -- store`: on a store holding 1,000,000 cardholders (one card each), audited writes
@@ -56,10 +57,6 @@ async function build(path: string, keyFile: string): Promise<number> {
   await db.close();
   process.stdout.write('\n');
   return (performance.now() - started) / 1000;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** Audit appends per second from `writers` callers each awaiting its own append before the next. */
@@ -120,7 +117,6 @@ async function measure(store: Store) {
   }
   const lookupsPerSecond = LOOKUPS / ((performance.now() - lookupStart) / 1000);
   if (found !== LOOKUPS) throw new Error(`look-ups found ${found} cards, expected ${LOOKUPS}`);
-  latencies.sort((a, b) => a - b);
   return { auditPerSecond, auditCpuMicros, concurrentAuditPerSecond, issuancesPerSecond, lookupsPerSecond, p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
 }
 
