@@ -13,7 +13,7 @@ import type {
   SessionView,
   VoidReason,
 } from '../../shared/contract/kiosk-api';
-import { emptyApplicationForm } from '../../shared/contract/kiosk-api';
+import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import type { OperatorService } from './auth/operator-service';
@@ -74,7 +74,7 @@ const noSignInView: SessionView = { state: 'signed-in', operator: null, approval
 
 /** The one wording for a role the permission table refuses. */
 function roleRefusal(role: OperatorRole, action: Action): CommandReply {
-  return { accepted: false, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+  return { accepted: false, code: 'role', role, reason: `a ${role} may not ${action.replace('-', ' ')}` };
 }
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
@@ -124,7 +124,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const send = (event: IssuanceEvent): CommandReply => {
     const state = actor.getSnapshot();
     if (!state.can(event)) {
-      return { accepted: false, reason: `'${event.type}' is not possible on the ${screenOf(state)} screen now` };
+      return refused('wrong-screen', `'${event.type}' is not possible on the ${screenOf(state)} screen now`);
     }
     actor.send(event);
     return { accepted: true };
@@ -138,14 +138,14 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     const session = options.session;
     if (!session) return perform({ operatorId: null, approvedBy: null });
     const role = session.operators.current()?.role;
-    if (!role) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
+    if (!role) return refused('sign-in-first', 'sign in first: tap your staff card on the reader');
     if (permission(role, action) !== 'with-approval') {
       const granted = await session.operators.authorize(action);
       return granted.ok ? perform(granted.value) : roleRefusal(role, action);
     }
     session.staff.requestApproval(action, async (approval) => {
       const granted = await session.operators.authorize(action, approval);
-      return granted.ok ? perform(granted.value) : { accepted: false, reason: `the approval was not accepted (${granted.error.kind})` };
+      return granted.ok ? perform(granted.value) : refused('other', `the approval was not accepted (${granted.error.kind})`);
     });
     return { accepted: true };
   };
@@ -166,7 +166,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (!state.can({ type: 'override-photo', reason })) {
       // Say why before anybody is asked to approve something the flow would refuse.
       const refusal = state.matches('photo') ? photoOverrideRefusal(state.context) : null;
-      return refusal ? { accepted: false, reason: refusal.en } : send({ type: 'override-photo', reason });
+      return refusal ? refused('other', refusal.en) : send({ type: 'override-photo', reason });
     }
     return withPermission('override-photo', async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
@@ -174,8 +174,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   /** A technician's reset of the tamper alarm (the door must be shut). */
   const clearTamper = async (): Promise<CommandReply> => {
     const session = options.session?.operators.current();
-    if (!session || permission(session.role, 'change-devices') !== 'allow') return { accepted: false, reason: 'only a technician can put the kiosk back in service' };
-    if (!options.clearTamper) return { accepted: false, reason: 'this kiosk has no tamper switch' };
+    if (!session || permission(session.role, 'change-devices') !== 'allow') return refused('technician-only', 'only a technician can put the kiosk back in service');
+    if (!options.clearTamper) return refused('other', 'this kiosk has no tamper switch');
     const reply = await options.clearTamper(session.operatorId);
     publish();
     return reply;
@@ -183,8 +183,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
 
   /** Guidance for the live camera: one frame judged at a time, the verdict dropped if the photo step is over. */
   const judgeLiveFrame = async (jpegBase64: string): Promise<CommandReply> => {
-    if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return { accepted: false, reason: 'no live preview now' };
-    if (judgingPreview) return { accepted: false, reason: 'busy with the previous frame' };
+    if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return refused('other', 'no live preview now');
+    if (judgingPreview) return refused('other', 'busy with the previous frame');
     judgingPreview = true;
     try {
       const verdict = await options.previewPhoto(new Uint8Array(Buffer.from(jpegBase64, 'base64')));
@@ -200,12 +200,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
 
   const voidCard = async (cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
     const shown = options.cardCheck?.view();
-    if (!options.cardCheck || !shown?.verified || shown.cardNumber !== cardNumber) return { accepted: false, reason: 'tap the card to void on the counter reader first' };
-    if (shown.status !== 'active') return { accepted: false, reason: `the card is ${shown.status}: only an active card can be voided` };
+    if (!options.cardCheck || !shown?.verified || shown.cardNumber !== cardNumber) return refused('tap-card-to-void', 'tap the card to void on the counter reader first');
+    if (shown.status !== 'active') return refused('other', `the card is ${shown.status}: only an active card can be voided`);
     const check = options.cardCheck;
     return withPermission('void-card', async (grant) => {
       const voided = await check.voidShown({ cardNumber, reason, operatorId: grant.operatorId, approvedBy: grant.approvedBy });
-      return voided.ok ? { accepted: true } : { accepted: false, reason: voided.error.en };
+      return voided.ok ? { accepted: true } : refused('other', voided.error.en);
     });
   };
 
@@ -216,7 +216,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         const refusal = unattendedRefusal(command);
         if (refusal) {
           log({ eventId: 'self-service-command-refused', disposition: 'failure', message: `'${command.type}' refused: nobody is signed in` });
-          return { accepted: false, reason: refusal };
+          return refused('ask-staff', refusal);
         }
       }
       switch (command.type) {
@@ -227,7 +227,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           options.cameraLive?.(command.live);
           return { accepted: true };
         case 'enter-pin':
-          return staff ? staff.enterPin(command.pin) : { accepted: false, reason: 'no staff sign-in on this kiosk' };
+          return staff ? staff.enterPin(command.pin) : refused('other', 'no staff sign-in on this kiosk');
         case 'cancel-pin':
           return staff ? staff.cancelPin() : { accepted: true };
         case 'sign-out':
@@ -235,7 +235,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         default:
           break;
       }
-      if (staff && !staff.current()) return { accepted: false, reason: 'sign in first: tap your staff card on the reader' };
+      if (staff && !staff.current()) return refused('sign-in-first', 'sign in first: tap your staff card on the reader');
       staff?.touch();
       if (command.type === 'keep-alive') return { accepted: true };
       if (command.type === 'close-card-check') {
@@ -244,9 +244,9 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       }
       if (command.type === 'clear-tamper') return clearTamper();
       const closed = outOfService();
-      if (command.type === 'start-application' && closed) return { accepted: false, reason: `out of service: ${closed.en}` };
-      const refused = await refusedByRole(command);
-      if (refused) return refused;
+      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
+      const byRole = await refusedByRole(command);
+      if (byRole) return byRole;
       if (command.type === 'preview-photo') return judgeLiveFrame(command.jpegBase64);
       if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);

@@ -11,6 +11,7 @@ import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { isoDay, systemClock, type Clock } from '../../shared/clock';
 import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
+import { refused } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
@@ -163,7 +164,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
       clearTamper: async (operatorId) => {
         const cleared = board.clearTamper();
-        if (!cleared.ok) return { accepted: false, reason: cleared.error.kind === 'door_open' ? 'shut the door first' : 'the door state is unknown (is the I/O board connected?)' };
+        if (!cleared.ok) return cleared.error.kind === 'door_open' ? refused('door-open', 'shut the door first') : refused('other', 'the door state is unknown (is the I/O board connected?)');
         await store.appendAudit({ eventId: 'tamper-cleared', operatorId, disposition: 'success' });
         devices.set('board', 'connected');
         return { accepted: true };

@@ -1,6 +1,7 @@
 import { deriveChipKeys } from '../../hardware/nfc/keys';
 import type { CardTap, NfcStation } from '../../hardware/nfc/types';
 import type { Bilingual, SessionView } from '../../shared/contract/kiosk-api';
+import { refused } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import type { CommandReply } from './api/server';
@@ -146,7 +147,7 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
           pending.card = null;
           message = approvalMessage(approved.error);
           changed();
-          return { accepted: false, reason: message.en };
+          return refused('other', message.en);
         }
         approval = null;
         message = null;
@@ -155,13 +156,13 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
         changed();
         return outcome;
       }
-      if (!tappedCard) return { accepted: false, reason: 'tap a staff card first' };
+      if (!tappedCard) return refused('sign-in-first', 'tap a staff card first');
       const signedIn = await operators.signIn({ staffCardNumber: tappedCard, pin });
       if (!signedIn.ok) {
         message = signInMessage(signedIn.error);
         if (signedIn.error.kind !== 'wrong_pin') tappedCard = null;
         changed();
-        return { accepted: false, reason: message.en };
+        return refused('other', message.en);
       }
       tappedCard = null;
       message = null;

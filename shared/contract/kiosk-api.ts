@@ -58,6 +58,31 @@ export type PhotoSource = (typeof photoSources)[number];
 
 export type OperatorRole = 'operator' | 'supervisor' | 'technician';
 
+/**
+ * Why the controller refused a command, for the screen to say in its own language; `reason` keeps the
+ * controller's English sentence for staff and logs. `other` is shown as "could not be done" with it.
+ */
+export type RefusalCode =
+  | 'role' // the permission table refuses the signed-in role (`role` says which)
+  | 'wrong-screen'
+  | 'sign-in-first'
+  | 'token' // the request carried no valid launch token
+  | 'out-of-service'
+  | 'invalid-input'
+  | 'technician-only'
+  | 'door-open'
+  | 'tap-card-to-void'
+  | 'ask-staff' // self-service: staff only
+  | 'other';
+
+export type CommandReply =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly code: RefusalCode; readonly reason: string; readonly role?: OperatorRole };
+
+export function refused(code: RefusalCode, reason: string): CommandReply {
+  return { accepted: false, code, reason };
+}
+
 export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-application') }),
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),

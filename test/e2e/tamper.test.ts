@@ -34,12 +34,12 @@ describe('tamper switch', () => {
     await kiosk.world!.dev({ type: 'door', open: true });
     await waitFor(() => kiosk.controller.snapshot().outOfService !== null, 10_000, 'the open door was not noticed');
     expect(kiosk.controller.snapshot().devices.board).toMatchObject({ state: 'fault', detail: 'door open: out of service' });
-    expect(await kiosk.controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/^out of service/) });
+    expect(await kiosk.controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'out-of-service', reason: expect.stringMatching(/^out of service/) });
 
     await kiosk.world!.dev({ type: 'door', open: false });
     await waitFor(() => kiosk.controller.snapshot().devices.board.detail.startsWith('door closed'), 10_000, 'the shut door was not noticed');
     expect(kiosk.controller.snapshot().outOfService).not.toBeNull();
-    expect(await kiosk.controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/only a technician/) });
+    expect(await kiosk.controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'technician-only', reason: expect.stringMatching(/only a technician/) });
 
     await kiosk.controller.command({ type: 'sign-out' });
     // A restart (or a power cycle) does not clear the alarm.

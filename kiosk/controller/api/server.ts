@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   devCommandSchema,
   kioskCommandSchema,
+  type CommandReply,
   type DevCommand,
   type KioskCommand,
   type KioskSnapshot,
@@ -28,7 +29,7 @@ export interface ApiHandlers {
   health(): unknown;
 }
 
-export type CommandReply = { accepted: true } | { accepted: false; reason: string };
+export type { CommandReply };
 
 export interface ApiServerOptions {
   readonly port: number;
@@ -77,7 +78,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     const verdict = checkRequest(request, guard, isApi);
     if (!verdict.ok) {
       options.log({ eventId: 'api-request-refused', disposition: 'failure', message: verdict.reason, path: url.pathname });
-      sendJson(response, verdict.status, { error: verdict.reason });
+      sendJson(response, verdict.status, { error: verdict.reason, code: verdict.status === 401 ? 'token' : 'other' });
       return;
     }
     if (!isApi) return serveStatic(url.pathname, response);
@@ -190,7 +191,7 @@ async function readValid<S extends z.ZodType>(request: IncomingMessage, response
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBodyBytes) {
-      sendJson(response, 413, { error: `request body over ${maxBodyBytes} bytes` });
+      sendJson(response, 413, { error: `request body over ${maxBodyBytes} bytes`, code: 'invalid-input' });
       return null;
     }
     chunks.push(chunk);
@@ -199,13 +200,13 @@ async function readValid<S extends z.ZodType>(request: IncomingMessage, response
   try {
     json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {
-    sendJson(response, 400, { error: `the body is not JSON: ${(error as Error).message}` });
+    sendJson(response, 400, { error: `the body is not JSON: ${(error as Error).message}`, code: 'invalid-input' });
     return null;
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-    sendJson(response, 400, { error: `invalid command: ${issues.join('; ')}` });
+    sendJson(response, 400, { error: `invalid command: ${issues.join('; ')}`, code: 'invalid-input' });
     return null;
   }
   return parsed.data;

@@ -7,6 +7,7 @@ import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
 import type { CabledDevice, DevCommand, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
+import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
@@ -76,7 +77,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const cleanups: Array<() => Promise<void>> = [];
-  const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : { accepted: false, reason });
+  const reply = (accepted: boolean, reason = ''): CommandReply => (accepted ? { accepted: true } : refused('other', reason));
 
   try {
     /** A simulator on the device end of its own pty pair (its cable); the driver gets the host end. */

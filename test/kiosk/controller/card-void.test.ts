@@ -106,8 +106,8 @@ describe('voiding a card from the card check', () => {
   it('refuses a technician, and refuses a card that is not the one on show', async () => {
     await signIn(technicianCard, '161803');
     await showCitizenCard();
-    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, reason: 'a technician may not void card' });
-    expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/tap the card/) });
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not void card' });
+    expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void', reason: expect.stringMatching(/tap the card/) });
     expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');
     const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
     expect(refusals.map((entry) => entry.details)).toEqual([expect.objectContaining({ action: 'void-card', reason: 'forbidden' })]);

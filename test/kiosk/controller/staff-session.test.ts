@@ -56,7 +56,7 @@ describe('staff sign-in and supervisor approval', () => {
 
 
   it('refuses the flow until a staff card and its PIN are given', async () => {
-    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/sign in first/) });
+    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'sign-in-first', reason: expect.stringMatching(/sign in first/) });
     counter.tap({ cardType: 'general', cardNumber: '3300011000000014' });
     await until(() => controller.snapshot().session.message?.en === 'This is a citizen card, not a staff card');
     counter.twoCards();
@@ -68,13 +68,15 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
     expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' } });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+    // The same command again: the flow has left the home screen, and the screen is told why in a code.
+    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'wrong-screen', reason: expect.stringMatching(/is not possible on the .* screen now/) });
   });
 
   it('refuses a technician an application (the permission table), and audits the refusal', async () => {
     counter.tap({ cardType: 'employee', cardNumber: '3300017990000036' });
     await until(() => controller.snapshot().session.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '161803' });
-    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, reason: 'a technician may not issue card' });
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' });
     expect(controller.screen()).toBe('home');
     const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
     expect(refusals.map((entry) => entry.details)).toEqual([expect.objectContaining({ actor: 'technician', action: 'issue-card', reason: 'forbidden' })]);

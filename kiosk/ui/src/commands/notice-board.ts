@@ -1,4 +1,6 @@
+import { refused } from '../../../../shared/contract/kiosk-api';
 import type { Reply } from './post-json';
+import type { RefusedReply } from './refusal-text';
 
 /**
  * The last command's outcome, for the one notice on screen: a refusal or an unreachable
@@ -6,7 +8,7 @@ import type { Reply } from './post-json';
  * Every command goes through `run`, so no call site handles errors itself and none rejects.
  */
 export type Notice =
-  | { readonly kind: 'refused'; readonly reason: string; readonly id: number }
+  | { readonly kind: 'refused'; readonly refusal: RefusedReply; readonly id: number }
   | { readonly kind: 'unreachable'; readonly id: number };
 
 /**
@@ -57,11 +59,11 @@ export function createNoticeBoard(schedule: Schedule, showForMs: number = notice
         reply = await send();
       } catch {
         if (report !== 'none') set({ kind: 'unreachable', id: nextId++ });
-        return { accepted: false, reason: unreachableReason };
+        return refused('other', unreachableReason);
       }
       if (report === 'none') return reply;
       if (reply.accepted) set(null);
-      else if (report === 'all') set({ kind: 'refused', reason: reply.reason, id: nextId++ });
+      else if (report === 'all') set({ kind: 'refused', refusal: reply, id: nextId++ });
       return reply;
     },
     dismiss: () => set(null),

@@ -8,7 +8,7 @@ import { refusalText } from './refusal-text';
 export function CommandNotice({ notice, onDismiss }: { notice: Notice | null; onDismiss: () => void }) {
   const t = useT();
   if (!notice) return null;
-  const said = notice.kind === 'refused' ? refusalText(notice.reason, t.locale) : { text: t('commandUnreachable'), detail: null };
+  const said = notice.kind === 'refused' ? refusalText(notice.refusal, t.locale) : { text: t('commandUnreachable'), detail: null };
   return (
     <div key={notice.id} className="command-notice" role="alert" data-notice={notice.kind}>
       <div>

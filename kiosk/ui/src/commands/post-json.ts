@@ -1,9 +1,16 @@
+import { refused, type CommandReply, type OperatorRole, type RefusalCode } from '../../../../shared/contract/kiosk-api';
+
 /**
  * One request to the controller and its answer as a Reply. A refusal by the request guard (401,
- * 403) or a route (400, 404) comes back as `{ error }` and becomes a refused Reply; only a request
- * that never got an answer (controller down) rejects. No DOM types here: the tests run it in Node.
+ * 403) or a route (400, 404) comes back as `{ error, code? }` and becomes a refused Reply; only a
+ * request that never got an answer (controller down) rejects. No DOM types here: the tests run it in Node.
  */
-export type Reply = { accepted: true } | { accepted: false; reason: string };
+export type Reply = CommandReply;
+
+const refusalCodes: ReadonlySet<string> = new Set<RefusalCode>([
+  'role', 'wrong-screen', 'sign-in-first', 'token', 'out-of-service', 'invalid-input', 'technician-only', 'door-open', 'tap-card-to-void', 'ask-staff', 'other',
+]);
+const roles: ReadonlySet<string> = new Set<OperatorRole>(['operator', 'supervisor', 'technician']);
 
 export async function postJson(path: string, body: unknown, token: string): Promise<Reply> {
   const response = await fetch(path, {
@@ -15,12 +22,25 @@ export async function postJson(path: string, body: unknown, token: string): Prom
   try {
     json = await response.json();
   } catch {
-    return { accepted: false, reason: `the controller answered HTTP ${response.status} without a reply` };
+    return refused('other', `the controller answered HTTP ${response.status} without a reply`);
   }
-  if (isRecord(json) && typeof json['error'] === 'string') return { accepted: false, reason: json['error'] };
+  if (isRecord(json) && typeof json['error'] === 'string') return refused(codeOf(json, response.status), json['error']);
   if (isRecord(json) && json['accepted'] === true) return { accepted: true };
-  if (isRecord(json) && json['accepted'] === false) return { accepted: false, reason: typeof json['reason'] === 'string' ? json['reason'] : '' };
-  return { accepted: false, reason: `the controller answered HTTP ${response.status} with something else than a reply` };
+  if (isRecord(json) && json['accepted'] === false) {
+    const reason = typeof json['reason'] === 'string' ? json['reason'] : '';
+    const role = json['role'];
+    return typeof role === 'string' && roles.has(role)
+      ? { accepted: false, code: codeOf(json, response.status), reason, role: role as OperatorRole }
+      : refused(codeOf(json, response.status), reason);
+  }
+  return refused('other', `the controller answered HTTP ${response.status} with something else than a reply`);
+}
+
+/** The refusal's code; an older controller without codes still has its token refusals known by their status. */
+function codeOf(json: Record<string, unknown>, status: number): RefusalCode {
+  const code = json['code'];
+  if (typeof code === 'string' && refusalCodes.has(code)) return code as RefusalCode;
+  return status === 401 ? 'token' : 'other';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

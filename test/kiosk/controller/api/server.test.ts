@@ -60,7 +60,9 @@ describe('controller API', () => {
   });
 
   it('requires the per-launch token for the API', async () => {
-    expect((await rawRequest(server.port, '/api/snapshot', { headers: { host: host() } })).status).toBe(401);
+    const missing = await rawRequest(server.port, '/api/snapshot', { headers: { host: host() } });
+    expect(missing.status).toBe(401);
+    expect(JSON.parse(missing.body)).toMatchObject({ code: 'token', error: expect.stringMatching(/\?token=/) });
     expect((await rawRequest(server.port, '/api/snapshot', { headers: { host: host(), authorization: 'Bearer wrong' } })).status).toBe(401);
     const ok = await rawRequest(server.port, '/api/snapshot', { headers: { host: host(), authorization: `Bearer ${token}` } });
     expect(ok.status).toBe(200);
@@ -90,7 +92,7 @@ describe('controller API', () => {
       });
     const bad = await post(JSON.stringify({ type: 'update-application', fields: { birthDate: '1990/01/01' } }));
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body).error).toMatch(/fields\.birthDate: a date as YYYY-MM-DD/);
+    expect(JSON.parse(bad.body)).toMatchObject({ code: 'invalid-input', error: expect.stringMatching(/fields\.birthDate: a date as YYYY-MM-DD/) });
     expect((await post('{not json')).status).toBe(400);
     expect((await post(JSON.stringify({ type: 'format-disk' }))).status).toBe(400);
     const good = await post(JSON.stringify({ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } }));

@@ -44,7 +44,7 @@ describe('simulated world: cables and printer faults from the dev panel', () => 
       // Pulling a pulled cable changes nothing.
       expect(await world.dev({ type: 'cable', device, plugged: false })).toEqual({ accepted: true });
       if (device === 'scanner') {
-        expect(await world.dev({ type: 'feed-document', fixture: 'passportVietnam' })).toEqual({ accepted: false, reason: 'the ID scanner is unplugged' });
+        expect(await world.dev({ type: 'feed-document', fixture: 'passportVietnam' })).toEqual({ accepted: false, code: 'other', reason: 'the ID scanner is unplugged' });
       }
       expect(await world.dev({ type: 'cable', device, plugged: true })).toEqual({ accepted: true });
       expect(await world.dev({ type: 'cable', device, plugged: true })).toEqual({ accepted: true });

@@ -179,7 +179,7 @@ describe('the unattended (self-service) kiosk', () => {
       { type: 'clear-tamper' },
     ];
     for (const command of staffCommands) {
-      expect(await controller.command(command), command.type).toMatchObject({ accepted: false, reason: expect.stringMatching(/ask the staff/) });
+      expect(await controller.command(command), command.type).toMatchObject({ accepted: false, code: 'ask-staff', reason: expect.stringMatching(/ask the staff/) });
     }
     expect(controller.screen()).toBe('home');
     expect((await t.store.cardByNumber(mine))?.status).toBe('active');

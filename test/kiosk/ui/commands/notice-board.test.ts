@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createNoticeBoard, unreachableReason, type Schedule } from '../../../../kiosk/ui/src/commands/notice-board';
 import { postJson } from '../../../../kiosk/ui/src/commands/post-json';
+import { refused as refusal, type CommandReply } from '../../../../shared/contract/kiosk-api';
+
+const roleRefusal: CommandReply = { accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' };
 
 /** A schedule the test fires by hand: no real time passes. */
 function manualSchedule(): { schedule: Schedule; pending: () => number; fire: () => void } {
@@ -34,9 +37,9 @@ describe('the command notice board', () => {
     const changes = vi.fn();
     board.subscribe(changes);
 
-    const refused = await board.run(async () => ({ accepted: false, reason: 'a technician may not issue card' }));
-    expect(refused).toEqual({ accepted: false, reason: 'a technician may not issue card' });
-    expect(board.current()).toMatchObject({ kind: 'refused', reason: 'a technician may not issue card' });
+    const refused = await board.run(async () => roleRefusal);
+    expect(refused).toEqual(roleRefusal);
+    expect(board.current()).toMatchObject({ kind: 'refused', refusal: roleRefusal });
 
     expect(await board.run(async () => ({ accepted: true }))).toEqual({ accepted: true });
     expect(board.current()).toBeNull();
@@ -49,29 +52,38 @@ describe('the command notice board', () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
 
     const reply = await board.run(() => postJson('http://127.0.0.1:9/api/command', { type: 'keep-alive' }, 'token'));
-    expect(reply).toEqual({ accepted: false, reason: unreachableReason });
+    expect(reply).toEqual({ accepted: false, code: 'other', reason: unreachableReason });
     expect(board.current()).toMatchObject({ kind: 'unreachable' });
   });
 
-  it('reports the request guard\'s 401 refusal with its reason', async () => {
+  it('reports the request guard\'s 401 refusal as a token refusal, with its reason', async () => {
     const board = createNoticeBoard(manualSchedule().schedule);
     const fetch = vi.fn(async () => jsonResponse(401, { error: 'missing or wrong kiosk token: open the kiosk from the address' }));
     vi.stubGlobal('fetch', fetch);
 
     await board.run(() => postJson('api/command', { type: 'start-application' }, 'stale'));
-    expect(board.current()).toMatchObject({ kind: 'refused', reason: 'missing or wrong kiosk token: open the kiosk from the address' });
+    expect(board.current()).toMatchObject({ kind: 'refused', refusal: { code: 'token', reason: 'missing or wrong kiosk token: open the kiosk from the address' } });
     expect(fetch).toHaveBeenCalledWith('api/command', expect.objectContaining({ method: 'POST', headers: expect.objectContaining({ authorization: 'Bearer stale' }) }));
   });
 
   it('treats an answer that is not a reply as refused', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })));
-    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, reason: 'the controller answered HTTP 502 without a reply' });
+    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'other', reason: 'the controller answered HTTP 502 without a reply' });
+  });
+
+  it('keeps the code and role the controller sent, and takes an unknown code as other', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, roleRefusal)));
+    expect(await postJson('api/command', {}, 't')).toEqual(roleRefusal);
+    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, { accepted: false, code: 'melted', role: 'king', reason: 'no' })));
+    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'other', reason: 'no' });
+    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(400, { error: 'invalid command: pin: too short', code: 'invalid-input' })));
+    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'invalid-input', reason: 'invalid command: pin: too short' });
   });
 
   it('hides the notice after its time, or when dismissed, and shows a repeated refusal anew', async () => {
     const timers = manualSchedule();
     const board = createNoticeBoard(timers.schedule);
-    const refuse = async () => ({ accepted: false as const, reason: 'no' });
+    const refuse = async () => refusal('other', 'no');
 
     await board.run(refuse);
     const first = board.current();
@@ -87,7 +99,7 @@ describe('the command notice board', () => {
 
   it('leaves refusals the screen already explains, and background traffic, off the notice', async () => {
     const board = createNoticeBoard(manualSchedule().schedule);
-    await board.run(async () => ({ accepted: false, reason: 'wrong PIN' }), 'unreachable-only');
+    await board.run(async () => refusal('other', 'wrong PIN'), 'unreachable-only');
     expect(board.current()).toBeNull();
     await board.run(async () => Promise.reject(new TypeError('Failed to fetch')), 'unreachable-only');
     expect(board.current()).toMatchObject({ kind: 'unreachable' });
@@ -95,7 +107,7 @@ describe('the command notice board', () => {
     // A live camera frame accepted in the background does not wipe the notice, nor does a failed one add to it.
     const shown = board.current();
     await board.run(async () => ({ accepted: true }), 'none');
-    expect(await board.run(async () => Promise.reject(new TypeError('Failed to fetch')), 'none')).toEqual({ accepted: false, reason: unreachableReason });
+    expect(await board.run(async () => Promise.reject(new TypeError('Failed to fetch')), 'none')).toEqual({ accepted: false, code: 'other', reason: unreachableReason });
     expect(board.current()).toBe(shown);
   });
 });

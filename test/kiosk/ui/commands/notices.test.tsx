@@ -9,7 +9,7 @@ const ignore = (): void => undefined;
 
 describe('the notices on screen', () => {
   it('shows a refused command as an alert in the current language, with a close button', () => {
-    const html = inLocale('zh-TW', <CommandNotice notice={{ kind: 'refused', reason: 'a technician may not issue card', id: 1 }} onDismiss={ignore} />);
+    const html = inLocale('zh-TW', <CommandNotice notice={{ kind: 'refused', refusal: { accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' }, id: 1 }} onDismiss={ignore} />);
     expect(html).toContain('role="alert"');
     expect(html).toContain(messages['zh-TW'].commandNotDone);
     expect(html).toContain('您的身分（技術人員）無權執行此操作。');
@@ -17,7 +17,7 @@ describe('the notices on screen', () => {
   });
 
   it('says an unknown refusal is not done, with the controller\'s words beneath', () => {
-    const html = inLocale('id', <CommandNotice notice={{ kind: 'refused', reason: 'this kiosk has no tamper switch', id: 2 }} onDismiss={ignore} />);
+    const html = inLocale('id', <CommandNotice notice={{ kind: 'refused', refusal: { accepted: false, code: 'other', reason: 'this kiosk has no tamper switch' }, id: 2 }} onDismiss={ignore} />);
     expect(html).toContain(messages.id.refusalOther);
     expect(html).toContain('this kiosk has no tamper switch');
   });

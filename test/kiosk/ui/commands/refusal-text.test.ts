@@ -1,61 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { classifyRefusal, refusalText } from '../../../../kiosk/ui/src/commands/refusal-text';
+import { refusalText, type RefusedReply } from '../../../../kiosk/ui/src/commands/refusal-text';
+import { refused, type RefusalCode } from '../../../../shared/contract/kiosk-api';
 import { locales, messages } from '../../../../shared/i18n/messages';
 
-/** Reasons exactly as the controller words them (kiosk-controller.ts, request-guard.ts, server.ts). */
-const controllerReasons = {
-  role: 'a technician may not issue card',
-  wrongScreen: "'confirm-print' is not possible on the home screen now",
-  signInFirst: 'sign in first: tap your staff card on the reader',
-  token: 'missing or wrong kiosk token: it changes at every start, so open the kiosk from the address (with ?token=) the controller gave at this start',
-  outOfService: 'out of service: the kiosk door was opened',
-  invalid: 'invalid command: fields.birthDate: Invalid string',
-  technicianOnly: 'only a technician can put the kiosk back in service',
-  door: 'shut the door first',
-  voidFirst: 'tap the card to void on the counter reader first',
-  unknown: 'busy with the previous frame',
-};
+const roleRefusal: RefusedReply = { accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' };
+/** Every code but 'other', with a reason as the controller words it. */
+const coded: ReadonlyArray<RefusedReply> = [
+  roleRefusal,
+  ...([
+    ['wrong-screen', "'confirm-print' is not possible on the home screen now"],
+    ['sign-in-first', 'sign in first: tap your staff card on the reader'],
+    ['token', 'missing or wrong kiosk token: it changes at every start'],
+    ['out-of-service', 'out of service: the kiosk door was opened'],
+    ['invalid-input', 'invalid command: fields.birthDate: Invalid string'],
+    ['technician-only', 'only a technician can put the kiosk back in service'],
+    ['door-open', 'shut the door first'],
+    ['tap-card-to-void', 'tap the card to void on the counter reader first'],
+    ['ask-staff', 'issue-card is not offered unattended: ask the staff at the service desk'],
+  ] as const satisfies ReadonlyArray<readonly [RefusalCode, string]>).map(([code, reason]) => refused(code, reason) as RefusedReply),
+];
 
 describe('refusal texts', () => {
-  it('recognises the refusals a person meets at the counter', () => {
-    expect(classifyRefusal(controllerReasons.role)).toEqual({ kind: 'role', role: 'technician' });
-    expect(classifyRefusal('a supervisor may not change devices')).toEqual({ kind: 'role', role: 'supervisor' });
-    expect(classifyRefusal(controllerReasons.wrongScreen)).toEqual({ kind: 'wrong-screen' });
-    expect(classifyRefusal(controllerReasons.signInFirst)).toEqual({ kind: 'sign-in-first' });
-    expect(classifyRefusal(controllerReasons.token)).toEqual({ kind: 'token' });
-    expect(classifyRefusal(controllerReasons.outOfService)).toEqual({ kind: 'out-of-service' });
-    expect(classifyRefusal(controllerReasons.invalid)).toEqual({ kind: 'invalid-input' });
-    expect(classifyRefusal(controllerReasons.technicianOnly)).toEqual({ kind: 'technician-only' });
-    expect(classifyRefusal(controllerReasons.door)).toEqual({ kind: 'door-open' });
-    expect(classifyRefusal(controllerReasons.voidFirst)).toEqual({ kind: 'tap-card-to-void' });
-    expect(classifyRefusal(controllerReasons.unknown)).toEqual({ kind: 'other' });
-  });
-
   it('says a role refusal in the screen language, naming the role', () => {
-    expect(refusalText(controllerReasons.role, 'zh-TW')).toEqual({ text: '您的身分（技術人員）無權執行此操作。', detail: null });
-    expect(refusalText(controllerReasons.role, 'en').text).toBe('Your role (Technician) is not allowed to do this.');
-    expect(refusalText(controllerReasons.role, 'vi').text).toContain('Kỹ thuật viên');
-    expect(refusalText(controllerReasons.role, 'id').text).toContain('Teknisi');
+    expect(refusalText(roleRefusal, 'zh-TW')).toEqual({ text: '您的身分（技術人員）無權執行此操作。', detail: null });
+    expect(refusalText(roleRefusal, 'en').text).toBe('Your role (Technician) is not allowed to do this.');
+    expect(refusalText(roleRefusal, 'vi').text).toContain('Kỹ thuật viên');
+    expect(refusalText(roleRefusal, 'id').text).toContain('Teknisi');
   });
 
-  it('gives every recognised refusal its own sentence in all four languages, never the English reason', () => {
+  it('gives every coded refusal its own sentence in all four languages, never the English reason', () => {
     for (const locale of locales) {
-      for (const [name, reason] of Object.entries(controllerReasons)) {
-        if (name === 'unknown') continue;
-        const said = refusalText(reason, locale);
-        expect(said.text).not.toBe(messages[locale].refusalOther);
+      const sentences = new Set<string>();
+      for (const refusal of coded) {
+        const said = refusalText(refusal, locale);
+        expect(said.text, refusal.code).not.toBe(messages[locale].refusalOther);
         expect(said.text).not.toContain('{role}');
-        expect(said.text).not.toBe(reason);
-        if (locale !== 'en') expect(said.text).not.toBe(refusalText(reason, 'en').text);
-        if (name !== 'role') expect(Object.values(messages[locale])).toContain(said.text);
+        expect(said.text).not.toBe(refusal.reason);
+        if (locale !== 'en') expect(said.text).not.toBe(refusalText(refusal, 'en').text);
+        if (refusal.code !== 'role') expect(Object.values(messages[locale])).toContain(said.text);
+        sentences.add(said.text);
       }
+      expect(sentences.size).toBe(coded.length);
     }
   });
 
   it('falls back to "could not be done" with the controller\'s own words beneath', () => {
-    expect(refusalText(controllerReasons.unknown, 'vi')).toEqual({ text: messages.vi.refusalOther, detail: controllerReasons.unknown });
-    expect(refusalText('', 'en')).toEqual({ text: messages.en.refusalOther, detail: null });
+    const other = refused('other', 'busy with the previous frame') as RefusedReply;
+    expect(refusalText(other, 'vi')).toEqual({ text: messages.vi.refusalOther, detail: 'busy with the previous frame' });
+    expect(refusalText(refused('other', '') as RefusedReply, 'en')).toEqual({ text: messages.en.refusalOther, detail: null });
+    // A role refusal without the role cannot name it: said generically, with the words.
+    expect(refusalText(refused('role', 'a role may not') as RefusedReply, 'en')).toEqual({ text: messages.en.refusalOther, detail: 'a role may not' });
     // Invalid input keeps the field's name for whoever fixes it.
-    expect(refusalText(controllerReasons.invalid, 'zh-TW').detail).toBe(controllerReasons.invalid);
+    expect(refusalText(coded.find((r) => r.code === 'invalid-input')!, 'zh-TW').detail).toMatch(/birthDate/);
   });
 });
