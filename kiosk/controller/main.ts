@@ -39,6 +39,7 @@ import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
 import { openStore, type OpenStoreError, type Store } from './store/store';
+import { keyFileProblem } from './store/crypto';
 
 /**
  * The composition root: the one place that chooses real or simulated devices, opens the store,
@@ -369,11 +370,9 @@ function storeProblem(error: OpenStoreError, keyFile: string): string {
     case 'invalid_kiosk_id':
       return 'the kiosk id may hold only letters, digits and dashes (KIOSK_ID)';
     case 'key_file_unreadable':
-      return `${keyFile} cannot be read: ${error.message}`;
     case 'key_file_insecure':
-      return `${keyFile} is readable by others (mode ${error.mode}): chmod 600 it`;
     case 'key_file_malformed':
-      return `${keyFile} is not a key file: restore it from the key backup`;
+      return keyFileProblem('store key', keyFile, error);
     default:
       return assertNever(error);
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,5 +18,18 @@ describe('startKiosk refusals', () => {
     await expect(startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_ID: 'TY-MOBILE-01' }))).rejects.toThrow(
       /this data belongs to kiosk TY-NURSING-07: set KIOSK_ID=TY-NURSING-07 or use another data directory/,
     );
+  });
+
+  it('refuses a store key file other users can read, naming the file and the fix', async () => {
+    const keyFile = join(dataDir, 'keys', 'store.key');
+    chmodSync(keyFile, 0o644);
+    try {
+      await expect(startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_ID: 'TY-NURSING-07' }))).rejects.toThrow(
+        `the store key file ${keyFile} is open to other users (mode 0644)`,
+      );
+      await expect(startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_ID: 'TY-NURSING-07' }))).rejects.toThrow(`chmod 600 ${keyFile}`);
+    } finally {
+      chmodSync(keyFile, 0o600);
+    }
   });
 });
