@@ -1,6 +1,7 @@
 import type { Bilingual } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { PhotoGateConfig } from './config';
+import type { EyeOpenness } from './eye-openness';
 import { faceRegion, photoBox } from './geometry';
 import { photoMessages } from './messages';
 import { meanOf, normalisedLaplacianVariance, type Plane, sample, spreadContrast, stdOf } from './pixel-stats';
@@ -35,7 +36,12 @@ export function specsOf(id: PhotoCheckId, config: PhotoGateConfig): readonly Spe
     case 'frontal':
       return [{ name: 'yaw', unit: '°', max: config.frontal.maxYaw }, { name: 'roll', unit: '°', max: config.frontal.maxRoll }];
     case 'eyes-open':
-      return [{ name: 'eye aspect ratio', unit: '', min: config.eyesOpen.minAspect }];
+      // Iris darkness first (it is what tells a closed eye); the outline's aspect only catches a collapsed outline.
+      return [
+        { name: 'iris darkness, less open eye', unit: 'face luminance std', min: config.eyesOpen.minIrisDarkness },
+        { name: 'iris darkness, more open eye', unit: 'face luminance std', min: config.eyesOpen.minIrisDarkness },
+        { name: 'eye aspect ratio', unit: '', min: config.eyesOpen.minAspect },
+      ];
     case 'brightness':
       return [{ name: 'face luminance', unit: '/255', ...config.brightness }];
     case 'contrast':
@@ -133,8 +139,13 @@ export function frontalCheck(face: FaceGeometry, config: PhotoGateConfig): Photo
     failed.name === 'yaw' ? photoMessages.faceCamera : photoMessages.headStraight);
 }
 
-export function eyesOpenCheck(face: FaceGeometry, config: PhotoGateConfig): PhotoCheck {
-  return check('eyes-open', config, [face.eyeAspect], () => photoMessages.openEyes);
+/** Both eyes must be open: one closed eye fails the check too, with its own advice. */
+export function eyesOpenCheck(face: FaceGeometry, openness: EyeOpenness, config: PhotoGateConfig): PhotoCheck {
+  const lessOpen = Math.min(openness.imageLeft, openness.imageRight);
+  const moreOpen = Math.max(openness.imageLeft, openness.imageRight);
+  const oneEyeClosed = lessOpen < config.eyesOpen.minIrisDarkness && moreOpen >= config.eyesOpen.minIrisDarkness;
+  return check('eyes-open', config, [lessOpen, moreOpen, face.eyeAspect], () =>
+    oneEyeClosed ? photoMessages.openBothEyes : photoMessages.openEyes);
 }
 
 export function exposureChecks(face: FaceGeometry, plane: Plane, config: PhotoGateConfig): PhotoCheck[] {

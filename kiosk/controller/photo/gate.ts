@@ -11,7 +11,8 @@ import {
 } from './checks';
 import { type PhotoGateConfig, type PhotoGateConfigOverrides, resolvePhotoGateConfig } from './config';
 import { acquireFaceModels, type DetectedFace, type FaceModels } from './detector';
-import { faceGeometry } from './geometry';
+import { eyeOpenness } from './eye-openness';
+import { faceGeometry, faceRegion } from './geometry';
 import { decodeWorkingImage } from './image';
 import { type PhotoCheck, photoCheckOrder, type PhotoVerdict } from './verdict';
 
@@ -91,7 +92,7 @@ export function createPhotoGate(options: PhotoGateOptions = {}): PhotoGate {
         headHeightCheck(local, working, config),
         centredCheck(local, working, config),
         frontalCheck(local, config),
-        eyesOpenCheck(local, config),
+        eyesOpenCheck(local, eyeOpenness(working, chosen.landmarks, faceRegion(local)), config),
         ...exposureChecks(local, working, config),
         backgroundCheck(local, working, config),
       );

@@ -164,12 +164,101 @@ function paintEyeShut(rgb: Buffer, imageWidth: number, imageHeight: number, eye:
   }
 }
 
+/** How an eye is closed with real skin texture, in eye widths. */
+const texturedLid = {
+  /** Half-axes of the ellipse covered with skin, along and across the eye; full cover inside `solid`, none beyond `edge` (ellipse radii). */
+  along: 0.75,
+  across: 0.45,
+  solid: 0.7,
+  edge: 1.2,
+  /** The skin is copied from this far below (the cheek under the eye), then toned to the ring around the eye. */
+  sourceBelow: 1.0,
+  /** Lash line: half-length, sag at the middle (below the eye centre), and the line's core / soft half-widths in pixels. */
+  lashHalfLength: 0.5,
+  lashSag: 0.2,
+  lashCore: 0.6,
+  lashSoft: 1.6,
+  /** Lashes hanging below the line: length, and how much the line and the lashes darken the skin. */
+  lashLength: 0.12,
+  lineShade: 0.6,
+  lashShade: 0.3,
+} as const;
+
 /**
- * Eyes closed: both eyes of the good frame painted shut where the detector's own 68 landmarks put
- * them (so the face is still found). Takes the shared face models; call it while a gate holds them
- * (after its first evaluation) to avoid loading them twice.
+ * Closes one eye with texture, closer to a real closed eye than a flat fill: skin from the cheek just
+ * below copied over the eye (freckles, pores and JPEG noise included), its mean toned to the ring of
+ * skin around the eye, and a dark lash line sagging between the corners with lashes hanging from it.
  */
-export async function eyesClosed(): Promise<Buffer> {
+function closeEyeWithTexture(rgb: Buffer, imageWidth: number, imageHeight: number, eye: readonly Point[]): void {
+  const [corner, , , otherCorner] = eye;
+  if (corner === undefined || otherCorner === undefined || eye.length !== 6) throw new Error('an eye has 6 landmarks');
+  const w = Math.hypot(otherCorner.x - corner.x, otherCorner.y - corner.y);
+  const cos = (otherCorner.x - corner.x) / w;
+  const sin = (otherCorner.y - corner.y) / w;
+  const centre = { x: eye.reduce((s, p) => s + p.x, 0) / 6, y: eye.reduce((s, p) => s + p.y, 0) / 6 };
+  const a = texturedLid.along * w;
+  const b = texturedLid.across * w;
+  const shift = texturedLid.sourceBelow * w;
+  const source = Buffer.from(rgb);
+  const channel = (x: number, y: number, k: number) =>
+    source[(Math.min(imageHeight - 1, Math.max(0, Math.round(y))) * imageWidth + Math.min(imageWidth - 1, Math.max(0, Math.round(x)))) * 3 + k] ?? 0;
+  /** (u, v) along and across the eye (v grows downwards) to image coordinates, `below` pixels further down. */
+  const toImage = (u: number, v: number, below = 0) => ({ x: centre.x + u * cos - (v + below) * sin, y: centre.y + u * sin + (v + below) * cos });
+  const meanTone = (keep: (d: number) => boolean, below: number) => {
+    const sum = [0, 0, 0];
+    let n = 0;
+    for (let v = -1.4 * b; v <= 1.4 * b; v += 1) {
+      for (let u = -1.4 * a; u <= 1.4 * a; u += 1) {
+        if (!keep(Math.hypot(u / a, v / b))) continue;
+        const { x, y } = toImage(u, v, below);
+        for (let k = 0; k < 3; k += 1) sum[k]! += channel(x, y, k);
+        n += 1;
+      }
+    }
+    return sum.map((t) => t / n);
+  };
+  const ring = meanTone((d) => d >= 1 && d <= 1.3, 0);
+  const patch = meanTone((d) => d < 1, shift);
+  const reach = Math.ceil(texturedLid.edge * a);
+  for (let y = Math.max(0, Math.floor(centre.y - reach)); y <= Math.min(imageHeight - 1, centre.y + reach); y += 1) {
+    for (let x = Math.max(0, Math.floor(centre.x - reach)); x <= Math.min(imageWidth - 1, centre.x + reach); x += 1) {
+      const u = (x - centre.x) * cos + (y - centre.y) * sin;
+      const v = -(x - centre.x) * sin + (y - centre.y) * cos;
+      const cover = 1 - smoothstep(texturedLid.solid, texturedLid.edge, Math.hypot(u / a, v / b));
+      if (cover <= 0) continue;
+      const half = texturedLid.lashHalfLength * w;
+      const lashY = texturedLid.lashSag * w * (1 - (u / half) ** 2);
+      const onLid = Math.abs(u) < half;
+      const line = onLid ? 1 - smoothstep(texturedLid.lashCore, texturedLid.lashSoft, Math.abs(v - lashY)) : 0;
+      // Lashes: a comb of short strokes, one every ~2 px, of varying length.
+      const hanging = v - lashY;
+      const length = texturedLid.lashLength * w * (0.6 + 0.4 * Math.sin(u * 2.3));
+      const comb = 1 - smoothstep(0.2, 0.9, Math.abs((((u * 1.7) % 2.2) + 2.2) % 2.2 - 1.1));
+      const lashes = onLid && hanging > 0 && hanging < length ? comb : 0;
+      const shade = 1 - Math.max(texturedLid.lineShade * line, texturedLid.lashShade * lashes) * cover;
+      const from = toImage(u, v, shift);
+      for (let k = 0; k < 3; k += 1) {
+        const i = (y * imageWidth + x) * 3 + k;
+        const skin = channel(from.x, from.y, k) - (patch[k] ?? 0) + (ring[k] ?? 0);
+        rgb[i] = Math.max(0, Math.min(255, Math.round(((source[i] ?? 0) * (1 - cover) + skin * cover) * shade)));
+      }
+    }
+  }
+}
+
+/** Which eyes to close (image left = landmarks 36–41, the applicant's right eye) and how. */
+export interface ClosedEyes {
+  readonly eyes?: 'both' | 'image-left';
+  /** `painted`: a flat fill of lid colour (artificial); `textured`: cheek skin copied over, lashes drawn. */
+  readonly style?: 'painted' | 'textured';
+}
+
+/**
+ * Eyes closed on the good frame where the detector's own 68 landmarks put them (so the face is still
+ * found). Takes the shared face models; call it while a gate holds them (after its first evaluation)
+ * to avoid loading them twice.
+ */
+export async function eyesClosed({ eyes = 'both', style = 'painted' }: ClosedEyes = {}): Promise<Buffer> {
   const { data, info } = await sharp(await goodPhoto()).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const models = await acquireFaceModels();
   let faces: Awaited<ReturnType<typeof models.detect>>;
@@ -181,6 +270,7 @@ export async function eyesClosed(): Promise<Buffer> {
   const [face] = faces;
   if (face === undefined || faces.length !== 1) throw new Error(`expected one face in applicant.jpg, found ${faces.length}`);
   const rgb = Buffer.from(data);
-  for (const first of [36, 42]) paintEyeShut(rgb, info.width, info.height, face.landmarks.slice(first, first + 6));
+  const close = style === 'painted' ? paintEyeShut : closeEyeWithTexture;
+  for (const first of eyes === 'both' ? [36, 42] : [36]) close(rgb, info.width, info.height, face.landmarks.slice(first, first + 6));
   return jpeg(sharp(rgb, { raw: { width: info.width, height: info.height, channels: 3 } }));
 }
