@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../../../shared/i18n/messages';
+import { assertNever } from '../../../../shared/result';
 
 /**
  * The live connection to the controller as the screen tells it. A browser hides why a WebSocket
@@ -28,9 +29,7 @@ export function linkMessage(state: LinkState, hasSnapshot: boolean): MessageKey 
       return hasSnapshot ? 'connectionLost' : 'connecting';
     case 'unreachable':
       return hasSnapshot ? 'connectionLost' : 'connectionUnreachable';
-    default: {
-      const unknown: never = state;
-      return unknown;
-    }
+    default:
+      return assertNever(state);
   }
 }
