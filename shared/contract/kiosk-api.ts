@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
 import type { EligibilityDecision } from '../domain/eligibility';
+import type { Bilingual } from '../i18n/localized-text';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
@@ -117,7 +118,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
-export type Bilingual = { readonly zh: string; readonly en: string };
+/** Chinese and English always; Vietnamese and Indonesian on the texts an applicant reads. */
+export type { ApplicantText, Bilingual } from '../i18n/localized-text';
 
 export type Screen = 'home' | 'application' | 'photo' | 'review' | 'issuing' | 'done' | 'failed';
 

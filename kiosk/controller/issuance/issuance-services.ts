@@ -13,7 +13,7 @@ import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
-import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
+import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import type { Store } from '../store/store';
 import { assessApplication } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
@@ -100,7 +100,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       // A photo that passed but could not be cropped must not go on a card without its face.
       const cropped = card?.ok === true && archive?.ok === true;
       const checks: PhotoCheckView[] = verdict.checks.map(toCheckView);
-      if (verdict.passed && !cropped) checks.push({ id: 'crop', passed: false, value: null, threshold: 'card and archive crops', message: { zh: '照片無法裁切，請再拍一次', en: 'The photo could not be cropped: please take it again' } });
+      if (verdict.passed && !cropped) checks.push({ id: 'crop', passed: false, value: null, threshold: 'card and archive crops', message: photoMessages.cropFailed });
       return {
         passed: verdict.passed && cropped,
         checks,

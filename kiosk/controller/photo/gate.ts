@@ -1,4 +1,4 @@
-import type { Bilingual } from '../../../shared/contract/kiosk-api';
+import type { ApplicantText } from '../../../shared/contract/kiosk-api';
 import {
   backgroundCheck,
   centredCheck,
@@ -31,7 +31,12 @@ export interface PhotoGateOptions {
   readonly config?: PhotoGateConfigOverrides;
 }
 
-export const unreadableMessage: Bilingual = { zh: '無法讀取這張照片，請重拍或換一個檔案', en: 'This picture cannot be read: please retake it or choose another file' };
+export const unreadableMessage: ApplicantText = {
+  zh: '無法讀取這張照片，請重拍或換一個檔案',
+  en: 'This picture cannot be read: please retake it or choose another file',
+  vi: 'Không đọc được ảnh này: vui lòng chụp lại hoặc chọn tệp khác',
+  id: 'Foto ini tidak bisa dibaca: mohon foto ulang atau pilih file lain',
+};
 
 export function largestFace(faces: readonly DetectedFace[]): DetectedFace | undefined {
   return faces.reduce<DetectedFace | undefined>(

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Bilingual } from '../../../shared/contract/kiosk-api';
+import { textIn } from '../../../shared/i18n/localized-text';
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n/messages';
 
 export const LocaleContext = createContext<Locale>('zh-TW');
@@ -13,9 +14,11 @@ export function useT() {
   return t;
 }
 
-/** Messages from the controller come in Chinese and English; Chinese first, English beneath. */
+/**
+ * A message from the controller: Chinese over English on a Chinese screen; otherwise the screen's
+ * language (Vietnamese, Indonesian where the text has it, else English) with Chinese beneath.
+ */
 export function BilingualText({ text }: { text: Bilingual }) {
-  const locale = useContext(LocaleContext);
-  if (locale === 'zh-TW') return <span>{text.zh}<small className="second-language">{text.en}</small></span>;
-  return <span>{text.en}<small className="second-language">{text.zh}</small></span>;
+  const shown = textIn(useContext(LocaleContext), text);
+  return <span>{shown.main}<small className="second-language">{shown.beneath}</small></span>;
 }

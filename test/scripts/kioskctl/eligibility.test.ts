@@ -24,7 +24,7 @@ describe('kioskctl eligibility', () => {
     const output = JSON.parse(run.stdout) as { cards: Array<{ type: string; reasons: unknown[] }>; guardianConsentRequired: boolean };
     expect(output.cards.map((c) => c.type)).toEqual(['general', 'senior', 'indigenous-senior', 'disability', 'companion', 'student', 'employee']);
     expect(output.cards[1]).toMatchObject({ type: 'senior', eligible: true, action: 'replacement', monthlyPoints: 1000, design: null, exclusiveWith: [] });
-    expect(output.cards[1]?.reasons).toContainEqual({ zh: expect.any(String), en: expect.stringContaining('2026-11-01') });
+    expect(output.cards[1]?.reasons).toContainEqual(expect.objectContaining({ zh: expect.any(String), en: expect.stringContaining('2026-11-01') }));
     expect(output.guardianConsentRequired).toBe(false);
   });
 

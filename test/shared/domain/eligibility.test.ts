@@ -69,7 +69,7 @@ describe('decideEligibility', () => {
     expect(card(decide({ household: null }), 'general').eligible).toBe(false);
     const elsewhere = card(decide({ household: { city: '臺北市', district: '中正區' } }), 'general');
     expect(elsewhere.eligible).toBe(false);
-    expect(elsewhere.reasons[0]).toEqual({ zh: '戶籍在臺北市，非桃園市', en: 'household registered in 臺北市, not 桃園市' });
+    expect(elsewhere.reasons[0]).toMatchObject({ zh: '戶籍在臺北市，非桃園市', en: 'household registered in 臺北市, not 桃園市' });
     expect(english(card(decide({ household: { city: '桃園市', district: '信義區' } }), 'general'))).toContain('not a district');
   });
 

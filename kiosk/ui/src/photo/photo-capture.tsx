@@ -1,5 +1,6 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { Bilingual, PhotoCheckView, PhotoSource } from '../../../../shared/contract/kiosk-api';
+import { textIn } from '../../../../shared/i18n/localized-text';
 import type { Locale } from '../../../../shared/i18n/messages';
 import { LocaleContext } from '../i18n';
 import { photoTexts } from './photo-texts';
@@ -27,7 +28,7 @@ export interface PhotoCaptureProps {
   /** The controller's last verdict: its first failing check's message is shown over the preview. */
   verdict?: PhotoVerdictView;
   disabled?: boolean;
-  /** Defaults to the UI's current locale; Chinese is shown first unless the locale is another language. */
+  /** Defaults to the UI's current locale; its language is shown first (Chinese beneath), English where a text lacks it. */
   locale?: Locale;
   /** Live or not, e.g. to switch the I/O board's fill light. */
   onCameraChange?(live: boolean): void;
@@ -63,11 +64,11 @@ function reasonOf(error: unknown): 'denied' | 'missing' {
 }
 
 function Text({ text, locale, large = false }: { text: Bilingual; locale: Locale; large?: boolean }) {
-  const [first, second] = locale === 'zh-TW' ? [text.zh, text.en] : [text.en, text.zh];
+  const shown = textIn(locale, text);
   return (
     <span style={{ display: 'block', fontSize: large ? '1.6em' : undefined }}>
-      {first}
-      <small style={{ display: 'block', opacity: 0.75, fontSize: '0.7em' }}>{second}</small>
+      {shown.main}
+      <small style={{ display: 'block', opacity: 0.75, fontSize: '0.7em' }}>{shown.beneath}</small>
     </span>
   );
 }
