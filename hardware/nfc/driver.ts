@@ -43,6 +43,8 @@ interface ActiveCard {
 const pcscCode = /\(0x([0-9a-f]{8})\)/i;
 /** How long a card may sit on the reader without nfc-pcsc's `card` event before the driver connects it itself. */
 const missedCardMs = 2_000;
+/** Connect attempts for such a card (one every `missedCardMs` while it stays) before it is left to a new tap. */
+const missedCardAttempts = 5;
 /** PC/SC codes meaning the reader or the daemon went away (rather than the card). */
 const readerGoneCodes = new Set([0x8010001d, 0x8010001e, 0x80100017, 0x80100009]);
 
@@ -127,22 +129,28 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     // its own late disconnect of the previous card) is connected here instead: the tap is not lost.
     let wasPresent = false;
     let missedCardTimer: NodeJS.Timeout | undefined;
+    /** Connects a card nfc-pcsc did not announce; a failed connect is tried again while the card stays. */
+    const watchForMissedCard = (seen: number, atr: Buffer | undefined, attempt: number): void => {
+      clearTimeout(missedCardTimer);
+      missedCardTimer = setTimeout(() => {
+        if (closed || cardEvents !== seen || (candidate.reader.state & candidate.reader.SCARD_STATE_PRESENT) === 0) return;
+        log({ eventId: 'nfc-card-missed', disposition: 'na', message: `no card event ${missedCardMs} ms after the card arrived: connecting it here`, attempt });
+        candidate.connect().then(
+          () => onCard({ atr }),
+          (error: unknown) => {
+            log({ eventId: 'nfc-card-connect-failed', disposition: 'failure', message: String(error), attempt });
+            if (attempt < missedCardAttempts) watchForMissedCard(seen, atr, attempt + 1);
+          },
+        );
+      }, missedCardMs);
+      missedCardTimer.unref();
+    };
     candidate.reader.on('status', (status) => {
       const mute = (status.state & candidate.reader.SCARD_STATE_MUTE) !== 0;
       if (mute) unreadable('a card is on the reader but does not answer: present one card only');
       const present = !mute && (status.state & candidate.reader.SCARD_STATE_PRESENT) !== 0;
       if (present && !wasPresent) {
-        const seen = cardEvents;
-        clearTimeout(missedCardTimer);
-        missedCardTimer = setTimeout(() => {
-          if (closed || cardEvents !== seen || (candidate.reader.state & candidate.reader.SCARD_STATE_PRESENT) === 0) return;
-          log({ eventId: 'nfc-card-missed', disposition: 'na', message: `no card event ${missedCardMs} ms after the card arrived: connecting it here` });
-          candidate.connect().then(
-            () => onCard({ atr: status.atr }),
-            (error: unknown) => log({ eventId: 'nfc-card-connect-failed', disposition: 'failure', message: String(error) }),
-          );
-        }, missedCardMs);
-        missedCardTimer.unref();
+        watchForMissedCard(cardEvents, status.atr, 1);
       } else if (!present) {
         clearTimeout(missedCardTimer);
       }

@@ -6,6 +6,7 @@ import { openNfcStation, type NfcTimeouts } from '../../../hardware/nfc/driver';
 import { startPcscd, type PrivatePcscd, type StartPcscdOptions } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type InsertVirtualCardOptions, type VirtualCard } from '../../../hardware/nfc/simulator';
 import type { CardTap, NfcStation, NfcStationEvents } from '../../../hardware/nfc/types';
+import type { LogSink } from '../../../shared/log';
 
 /**
  * One private pcscd and one station for a whole test file (libpcsclite binds one socket per process),
@@ -44,6 +45,12 @@ export function useStation(options: StationHarnessOptions = {}): StationHarness 
   let pcscd: PrivatePcscd | undefined;
   let station: NfcStation | undefined;
   const cards: VirtualCard[] = [];
+  // The station's last log events, for the message of a tap that never came.
+  const recentLog: string[] = [];
+  const log: LogSink = (event) => {
+    recentLog.push(`${event.eventId}: ${event.message}`);
+    recentLog.splice(0, recentLog.length - 12);
+  };
 
   const harness: StationHarness = {
     station() {
@@ -78,7 +85,7 @@ export function useStation(options: StationHarnessOptions = {}): StationHarness 
       void card.powered.then(() => (powered = true));
       // A clear failure instead of the test's timeout: did pcscd ever power the card up?
       const stuck = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no card event within ${tapTimeoutMs} ms (powered by pcscd: ${powered}; APDUs: ${card.apdus().join(' ')})`)), tapTimeoutMs);
+        timer = setTimeout(() => reject(new Error(`no card event within ${tapTimeoutMs} ms (asked for its ATR by pcscd: ${powered}; APDUs: ${card.apdus().join(' ')}; station log: ${recentLog.join(' | ')})`)), tapTimeoutMs);
       });
       try {
         return { card, tap: await Promise.race([seen, stuck]) };
@@ -101,7 +108,7 @@ export function useStation(options: StationHarnessOptions = {}): StationHarness 
   beforeAll(async () => {
     runDir = mkdtempSync(join(tmpdir(), 'nfc-station-'));
     pcscd = await startPcscd({ runDir, ...(options.cardDetection ?? { cardPollMs }) });
-    station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
+    station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName, log, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
     if (station.readerName() === undefined) await harness.next('readerAttached');
   });
 
