@@ -45,6 +45,9 @@ const pcscCode = /\(0x([0-9a-f]{8})\)/i;
 const missedCardMs = 2_000;
 /** Connect attempts for such a card (one every `missedCardMs` while it stays) before it is left to a new tap. */
 const missedCardAttempts = 5;
+/** How long to wait for nfc-pcsc's pending disconnect of a removed card before ending it ourselves. */
+const lateDisconnectWaitMs = 1_000;
+const lateDisconnectPollMs = 10;
 /** PC/SC codes meaning the reader or the daemon went away (rather than the card). */
 const readerGoneCodes = new Set([0x8010001d, 0x8010001e, 0x80100017, 0x80100009]);
 
@@ -96,6 +99,20 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
       if (!result.ok && result.error.kind === 'timeout') await sent;
       return result;
     };
+  }
+
+  /** A connection that can carry APDUs: made by pcsclite for this card, with its protocol. */
+  function connectionUsable(r: NfcPcscReader): boolean {
+    return typeof r.connection?.protocol === 'number';
+  }
+
+  /** Lets nfc-pcsc's disconnect of the previous card finish (or ends a connection it left), then connects. */
+  async function connectAfterLateDisconnect(r: NfcPcscReader): Promise<void> {
+    for (let waited = 0; r.connection !== null && waited < lateDisconnectWaitMs; waited += lateDisconnectPollMs) {
+      await new Promise((resolve) => setTimeout(resolve, lateDisconnectPollMs));
+    }
+    if (r.connection !== null) await r.disconnect().catch(() => undefined);
+    await r.connect();
   }
 
   function classifyTransmitError(error: unknown): TransmitFailure {
@@ -171,11 +188,12 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
         card = pending;
         const readUid = () => createCardSession(transmitOn(pending)).getUid();
         let uid = kind === 'mifare-classic-1k' ? await readUid() : undefined;
-        // nfc-pcsc disconnects a removed card asynchronously: a card laid down at once can have its fresh
-        // connection cleared by that late disconnect. The card is still there: connect again, once.
-        if (uid !== undefined && !uid.ok && card === pending && candidate.connection === null) {
+        // nfc-pcsc disconnects a removed card asynchronously: a card laid down at once is "connected" while
+        // that disconnect still runs (pcsclite answers without a protocol), or has its fresh connection
+        // cleared by it. The card is still there: connect it properly, once.
+        if (uid !== undefined && !uid.ok && card === pending && !connectionUsable(candidate)) {
           log({ eventId: 'nfc-card-reconnect', disposition: 'na', message: 'connection lost to the previous card\'s disconnect: connecting again' });
-          uid = await candidate.connect().then(readUid, () => uid);
+          uid = await connectAfterLateDisconnect(candidate).then(readUid, () => uid);
         }
         if (card !== pending) return; // gone already
         if (uid !== undefined && !uid.ok) {

@@ -26,9 +26,14 @@ export interface NfcPcscReader {
   on(event: 'end', listener: () => void): void;
   removeAllListeners(): void;
   transmit(data: Buffer, responseMaxLength: number): Promise<Buffer>;
-  /** The card's connection; null once nfc-pcsc disconnected (possibly the next card's, see the driver). */
-  connection: object | null;
+  /**
+   * The card's connection; null once nfc-pcsc disconnected (possibly the next card's, see the driver).
+   * Without a protocol when pcsclite was still connected to the previous card.
+   */
+  connection: { readonly protocol?: number } | null;
   connect(mode?: number): Promise<object>;
+  /** Ends the connection (pcsclite disconnect); rejects when there is none. */
+  disconnect(): Promise<void>;
 }
 
 export interface NfcPcsc {
