@@ -80,6 +80,13 @@ describe('staffed issuance, end to end', () => {
     await expect.poll(() => page.locator('[data-card-type="general"] input').isChecked(), { timeout: 10_000 }).toBe(true);
     await expect.poll(() => page.locator('.problems').count(), { timeout: 10_000 }).toBe(0);
     await shot('application');
+    // In Vietnamese the rules' reasons read in Vietnamese too, with the Chinese beneath for the staff.
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    const firstReason = page.locator('[data-card-type="general"] .reasons li').first();
+    await expect.poll(async () => (await firstReason.textContent()) ?? '', { timeout: 10_000 }).toMatch(/[ạảãàáâậầấẩẫăắằẳẵặẹẻẽèéêếềểễệịỉĩìíọỏõòóôốồổỗộơớờởỡợụủũùúưứừửữựỵỷỹỳýđ]/i);
+    expect(await firstReason.locator('.second-language').textContent()).toMatch(/[\u4e00-\u9fff]/);
+    await shot('application-vi');
+    await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('button', { name: '下一步' }).click();
 
     // The fake camera shows the applicant; the controller judges live frames, and once the photo has
