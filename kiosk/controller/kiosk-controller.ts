@@ -70,7 +70,7 @@ export interface ControllerOptions {
   readonly selfService?: SelfService;
 }
 
-const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null };
+const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
 
 /** The one wording for a role the permission table refuses. */
 function roleRefusal(role: OperatorRole, action: Action): CommandReply {

@@ -6,7 +6,7 @@ import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import type { CommandReply } from './api/server';
 import type { Approval, ApprovalError, OperatorService, Session, SessionStatus, SignInError } from './auth/operator-service';
-import type { Action } from './auth/permissions';
+import { permission, type Action } from './auth/permissions';
 
 /**
  * Who is at the kiosk. Staff sign in by tapping their staff card (an employee citizen card whose
@@ -131,6 +131,7 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
         approval: approval ? { action: approval.action, state: approval.card ? 'pin' : 'waiting-card' } : null,
         message,
         idleSecondsLeft: session ? idleSecondsLeft : null,
+        mayStartApplication: session ? permission(session.role, 'issue-card') === 'allow' : false,
       };
     },
     onChange(listener) {

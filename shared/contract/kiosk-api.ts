@@ -152,6 +152,8 @@ export interface SessionView {
   readonly message: Bilingual | null;
   /** Seconds before the idle lock, shown in the last half minute. */
   readonly idleSecondsLeft: number | null;
+  /** Whoever is signed in may start an application (the permission table's issue-card): a technician may not. */
+  readonly mayStartApplication: boolean;
 }
 
 /** A citizen card tapped on the counter reader: what its chip says, checked against the kiosk's records. */

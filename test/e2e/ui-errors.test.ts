@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { messages } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { devOk, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * What the screen says when something goes wrong between it and the controller, in real Chromium
  * against a whole kiosk on simulated devices: a page opened with a stale token says to open this
- * start's address, a command the permission table refuses shows an alert in the screen's language,
+ * start's address, a role is not offered what the permission table refuses it, a refused command
+ * shows an alert in the screen's language,
  * and a controller that stops puts a "connection lost" banner over the screen.
  */
 const zh = messages['zh-TW'];
@@ -51,26 +52,34 @@ describe('the kiosk screen says what went wrong', () => {
     await stale.close();
   });
 
-  it('shows a command the permission table refuses, in the screen language, until dismissed', async () => {
+  it('says at once when the role may not start an application, and shows a refused command until dismissed', async () => {
     page = await browser.context.newPage();
     await page.goto(kiosk.urlWithToken);
     await page.locator('[data-session="signed-out"]').waitFor({ timeout: uiTimeoutMs });
 
+    // A technician is not offered what the permission table refuses them: the button is off, and says why.
     await signInAt(kiosk, 'technician', '161803');
-    await page.locator('[data-screen="home"] .big-action').waitFor({ timeout: uiTimeoutMs });
-    await page.locator('[data-screen="home"] .big-action').click();
+    const roleNote = page.locator('[data-testid="role-note"]');
+    await roleNote.waitFor({ timeout: uiTimeoutMs });
+    expect(await roleNote.textContent()).toBe('您的身分（技術人員）無權執行此操作。');
+    expect(await page.locator('[data-screen="home"] .big-action').isDisabled()).toBe(true);
 
+    // The door opens; the technician tries to put the kiosk back in service with it still open: refused.
+    await devOk(kiosk, { type: 'door', open: true });
+    const clearTamper = page.getByRole('button', { name: zh.clearTamper });
+    await clearTamper.waitFor({ timeout: uiTimeoutMs });
+    await clearTamper.click();
     const alert = page.locator('.command-notice[role="alert"]');
     await alert.waitFor({ timeout: uiTimeoutMs });
     expect(await alert.getAttribute('data-notice')).toBe('refused');
     expect(await alert.textContent()).toContain(zh.commandNotDone);
-    expect(await alert.textContent()).toContain('您的身分（技術人員）無權執行此操作。');
-    expect(kiosk.controller.snapshot().screen).toBe('home');
+    expect(await alert.textContent()).toContain(zh.refusalDoorOpen);
+    expect(kiosk.controller.snapshot().outOfService).not.toBeNull();
     await shot('ui-errors-refused');
 
     // The same notice follows the language buttons.
     await page.getByRole('button', { name: 'English', exact: true }).click();
-    await page.getByText('Your role (Technician) is not allowed to do this.').waitFor({ timeout: uiTimeoutMs });
+    await page.getByText(en.refusalDoorOpen).waitFor({ timeout: uiTimeoutMs });
     await alert.getByRole('button', { name: en.close }).click();
     await alert.waitFor({ state: 'detached', timeout: uiTimeoutMs });
   });

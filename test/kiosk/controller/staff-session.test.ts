@@ -66,7 +66,7 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'enter-pin', pin: '000001' })).toMatchObject({ accepted: false });
     expect(controller.snapshot().session.message?.en).toBe('Wrong PIN: 4 tries left');
     expect(await controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
-    expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' } });
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, mayStartApplication: true });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
     // The same command again: the flow has left the home screen, and the screen is told why in a code.
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'wrong-screen', reason: expect.stringMatching(/is not possible on the .* screen now/) });
@@ -76,6 +76,8 @@ describe('staff sign-in and supervisor approval', () => {
     counter.tap({ cardType: 'employee', cardNumber: '3300017990000036' });
     await until(() => controller.snapshot().session.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '161803' });
+    // The screen is told before anyone taps, and the controller refuses all the same.
+    expect(controller.snapshot().session).toMatchObject({ operator: { role: 'technician' }, mayStartApplication: false });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' });
     expect(controller.screen()).toBe('home');
     const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');

@@ -5,6 +5,9 @@ import { BilingualText, useT } from '../i18n';
 export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
   const closed = snapshot.outOfService;
+  const role = snapshot.session.operator?.role;
+  // The permission table, as the controller applies it: say so before anyone taps.
+  const notForRole = !snapshot.session.mayStartApplication && role !== undefined;
   return (
     <section className="home">
       {closed && (
@@ -16,10 +19,13 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         </div>
       )}
       {snapshot.mode === 'self-service' && <p className="notice" data-testid="self-service-note">{t('selfServiceStaffNote')}</p>}
-      <button type="button" className="big-action" disabled={closed !== null} onClick={() => command({ type: 'start-application' })}>
+      <button type="button" className="big-action" disabled={closed !== null || notForRole} onClick={() => command({ type: 'start-application' })}>
         <strong>{t('homeNewApplication')}</strong>
         <span>{t('homeNewApplicationHint')}</span>
       </button>
+      {notForRole && (
+        <p className="notice" data-testid="role-note">{t('refusalRole').replace('{role}', t.key(`role${role}`))}</p>
+      )}
     </section>
   );
 }
