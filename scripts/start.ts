@@ -13,11 +13,13 @@ import { startKiosk } from '../kiosk/controller/main';
  * mode when there is a display. Ctrl-C stops everything it started.
  *
  * Every process it starts goes through startProcess, so none outlives this one however it dies
- * (see hardware/host/child-processes.ts). `npm start` runs this file under tsx, which runs it in a
- * child node process: if tsx itself is killed outright, this process notices it is orphaned and stops.
+ * (see hardware/host/child-processes.ts). `npm start` runs it as ONE node process with tsx as its
+ * loader (`node --import tsx`): the tsx launcher would relay signals to a child process and SIGKILL it
+ * when it is slow to acknowledge (30 ms, easily missed on a loaded machine), cutting a graceful stop
+ * short. Should the process that launched us die, we notice we are orphaned and stop.
  */
 const uiIndex = 'kiosk/ui/dist/index.html';
-/** How often we look whether our launcher (tsx, or the shell) is still there. */
+/** How often we look whether our launcher (npm, or the shell) is still there. */
 const orphanCheckMs = 500;
 
 function buildUiIfStale(): void {
@@ -81,7 +83,7 @@ if (!window) process.stdout.write('  (no display or browser here: open the URL a
 
 let stopping = false;
 const stop = async (reason: string): Promise<void> => {
-  // One stop at a time: a terminal's Ctrl-C may reach us both directly and relayed by tsx.
+  // One stop at a time: a terminal's Ctrl-C may reach us more than once (directly and relayed by npm).
   if (stopping) return;
   stopping = true;
   clearInterval(orphanWatch);
