@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,19 @@ describe('staffed issuance, end to end', () => {
     const recorded = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'issuance-recorded');
     expect(recorded).toHaveLength(1);
     expect(recorded[0]?.operatorId).toBe(await operatorIdOf('示範服務員 Demo Operator'));
+
+    // The applicant's personal data never reaches the log, nor the database files in plain text.
+    const personal = ['H900001234', 'NGUYEN', 'THU HUONG', 'RA1234567', '1994-11-03'];
+    const log = readFileSync(join(running.dataDir, 'logs', 'kiosk.jsonl'), 'utf8');
+    expect(log).toContain('issuance');
+    const databaseFiles = ['kiosk.sqlite', 'kiosk.sqlite-wal'].map((name) => join(running.dataDir, name)).filter((path) => existsSync(path));
+    expect(databaseFiles.length).toBeGreaterThan(0);
+    const databaseBytes = databaseFiles.map((path) => readFileSync(path).toString('latin1')).join('');
+    expect(databaseBytes, 'the card number, which is no secret, is read from the files').toContain(cardNumber);
+    for (const value of personal) {
+      expect(log, value).not.toContain(value);
+      expect(databaseBytes.includes(value), `${value} in the database files`).toBe(false);
+    }
 
     await page.getByRole('button', { name: '完成' }).click();
     await page.locator('[data-screen="home"]').waitFor();
