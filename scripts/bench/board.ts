@@ -2,7 +2,7 @@ import { connectKioskBoard } from '../../firmware/board';
 import type { NoteAccepted } from '../../firmware/bill-acceptor';
 import { defaultPinMap } from '../../firmware/pin-map';
 import { startBoardSimulatorOnPty, type InsertedNote, type NoteValue } from '../../firmware/simulator';
-import { percentile } from './percentile';
+import { percentile } from '../lib/percentile';
 
 /**
  * The kiosk I/O board in real time, end to end: simulator → pty → firmata-io → johnny-five →

@@ -9,7 +9,7 @@ import { startPcscd } from '../../hardware/nfc/pcscd';
 import { nextCard } from '../../hardware/nfc/next-card';
 import { insertVirtualCard } from '../../hardware/nfc/simulator';
 import type { NfcStation } from '../../hardware/nfc/types';
-import { percentile } from './percentile';
+import { percentile } from '../lib/percentile';
 
 /**
  * NFC latency through the real stack: a private pcscd + vpcd + nfc-pcsc, the virtual card on vpcd.

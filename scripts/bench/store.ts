@@ -6,7 +6,7 @@ import { createVault, loadOrCreateKeyFile } from '../../kiosk/controller/store/c
 import { openDatabase } from '../../kiosk/controller/store/database';
 import { uuidv7 } from '../../kiosk/controller/store/ids';
 import { openStore, type Store } from '../../kiosk/controller/store/store';
-import { percentile } from './percentile';
+import { percentile } from '../lib/percentile';
 
 /**
  * `npm run bench -- store`: on a store holding 1,000,000 cardholders (one card each), audited writes
