@@ -33,7 +33,7 @@ export interface StartPcscdOptions {
   readonly noDelay?: boolean;
   /**
    * pcscd polls vpcd for a card every 400 ms (pcsc-lite's PCSCLITE_STATUS_POLL_RATE; vpcd has no card
-   * events). Tests may shorten it to run faster; benchmarks keep the stock 400 ms. Needs the shim.
+   * events). Tests may shorten it to run faster (the benchmark also measures the stock 400 ms). Needs the shim.
    */
   readonly cardPollMs?: number;
   /**
