@@ -124,7 +124,8 @@ describe('self-service kiosk, end to end', () => {
     await shot('self-service-card-vi');
     await dev({ type: 'remove-card' });
     await selfService('ready').waitFor({ timeout: 10_000 });
-    expect(await page.locator('html').getAttribute('lang')).toBe('zh-TW');
+    // The language goes back once the card has left the screen: an effect after that render, so wait for it.
+    await expect.poll(() => page.locator('html').getAttribute('lang'), { timeout: 10_000 }).toBe('zh-TW');
 
     // Reported lost (hot-listed by the office): no balance, go to the service desk.
     expect(await kiosk.store.setCardStatus({ cardNumber, status: 'hot-listed', reason: 'lost', operatorId: null })).toMatchObject({ ok: true });
