@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { openPtyCable } from '../hardware/serial/pty-cable';
+import { openPtyCable, type PtyCableOptions } from '../hardware/serial/pty-cable';
 import {
   arduinoUno,
   decodeExtendedAnalog,
@@ -115,13 +115,13 @@ export async function startBoardSimulator(options: BoardSimulatorOptions): Promi
 
 /** A simulator that owns its pty pair, so that unplug() really pulls the cable. */
 export async function startBoardSimulatorOnPty(
-  options: Omit<BoardSimulatorOptions, 'devicePath' | 'cable'> & { readonly ptyName?: string; readonly dir?: string } = {},
+  options: Omit<BoardSimulatorOptions, 'devicePath' | 'cable'> & PtyCableOptions = {},
 ): Promise<BoardSimulator & { readonly hostPath: string }> {
   const cable = await openPtyCable(options.ptyName ?? 'board', options.dir);
   const simulator = new FirmataBoardSimulator({
     ...options,
     devicePath: cable.devicePath,
-    cable: { pull: () => cable.pull(), plug: () => cable.plug() },
+    cable,
   });
   await simulator.powerOn();
   const close = simulator.close.bind(simulator);

@@ -1,5 +1,5 @@
 import { SerialPort } from 'serialport';
-import { openPtyCable, plugInto } from '../serial/pty-cable';
+import { openPtyCable, plugInto, type CableControls, type PtyCableOptions } from '../serial/pty-cable';
 import { assertNever } from '../../shared/result';
 import { encodeDeskoFrame, encodePlainDocument, encodeRteFrame, encodeTaiwanIdBarcode } from './protocol';
 import type { ScanMode } from './types';
@@ -47,22 +47,18 @@ export async function startIdScannerSimulator(options: IdScannerSimulatorOptions
   return reader.simulator(() => reader.detach());
 }
 
-/** A reader whose cable can be pulled and plugged back at the same host path. */
-export interface PluggableIdScannerSimulator extends IdScannerSimulator {
-  /** Where the driver connects; the same path again after a replug. */
-  readonly hostPath: string;
-  readonly plugged: boolean;
-  /** Pulls the cable: the host's device node disappears (a document fed meanwhile is refused). */
-  unplug(): Promise<void>;
-  replug(): Promise<void>;
-}
+/**
+ * A reader whose cable can be pulled and plugged back at the same host path (`hostPath`): while it is
+ * unplugged the host's device node is gone and a document fed meanwhile is refused.
+ */
+export type PluggableIdScannerSimulator = IdScannerSimulator & CableControls;
 
 /**
  * A simulator that owns its pty pair (like the I/O board's `startBoardSimulatorOnPty`), so that
  * unplug() really pulls the cable. `dir` holds the pty links (a temporary folder by default).
  */
 export async function startIdScannerSimulatorOnPty(
-  options: Omit<IdScannerSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
+  options: Omit<IdScannerSimulatorOptions, 'devicePath'> & PtyCableOptions = {},
 ): Promise<PluggableIdScannerSimulator> {
   const cable = await openPtyCable(options.ptyName ?? 'scanner', options.dir);
   const reader = new ScannerLine(options);

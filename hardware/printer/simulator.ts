@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { SerialPort } from 'serialport';
-import { openPtyCable, plugInto } from '../serial/pty-cable';
+import { openPtyCable, plugInto, type CableControls, type PtyCableOptions } from '../serial/pty-cable';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
 import { panelsToImage } from './panels';
@@ -121,23 +121,18 @@ export async function startPrinterSimulator(options: PrinterSimulatorOptions): P
   return line.simulator(options.devicePath, () => line.detach());
 }
 
-/** A printer whose USB cable can be pulled and plugged back: it keeps cards, ribbon and printed cards. */
-export interface PluggablePrinterSimulator extends PrinterSimulator {
-  /** Where the driver connects; the same path again after a replug. */
-  readonly hostPath: string;
-  readonly plugged: boolean;
-  /** Pulls the cable: the host's device node disappears; the printer stays powered and keeps its state. */
-  unplug(): Promise<void>;
-  /** Plugs the cable back: the device node comes back at the same path. */
-  replug(): Promise<void>;
-}
+/**
+ * A printer whose USB cable can be pulled and plugged back at the same host path (`hostPath`): it stays
+ * powered meanwhile and keeps its cards, ribbon, printed cards and pending faults.
+ */
+export type PluggablePrinterSimulator = PrinterSimulator & CableControls;
 
 /**
  * A simulator that owns its pty pair (like the I/O board's `startBoardSimulatorOnPty`), so that
  * unplug() really pulls the cable. `dir` holds the pty links (a temporary folder by default).
  */
 export async function startPrinterSimulatorOnPty(
-  options: Omit<PrinterSimulatorOptions, 'devicePath'> & { readonly ptyName?: string; readonly dir?: string } = {},
+  options: Omit<PrinterSimulatorOptions, 'devicePath'> & PtyCableOptions = {},
 ): Promise<PluggablePrinterSimulator> {
   const cable = await openPtyCable(options.ptyName ?? 'printer', options.dir);
   const line = new PrinterLine(options);

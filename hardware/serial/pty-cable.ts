@@ -17,6 +17,12 @@ export interface PtyCable {
   close(): Promise<void>;
 }
 
+/** Where a simulator that owns its cable puts it: the pty's name and the folder of its links. */
+export interface PtyCableOptions {
+  readonly ptyName?: string;
+  readonly dir?: string;
+}
+
 export async function openPtyCable(ptyName: string, dir?: string): Promise<PtyCable> {
   const folder = dir ?? mkdtempSync(join(tmpdir(), `pty-${ptyName}-`));
   let pair: PtyPair | undefined = await openPtyPair(ptyName, folder);
@@ -50,9 +56,12 @@ export interface CableEnd {
 
 /** What a simulator on a pty cable adds: the host's path, and pulling and plugging the cable. */
 export interface CableControls {
+  /** Where the driver connects; the same path again after a replug. */
   readonly hostPath: string;
   readonly plugged: boolean;
+  /** Pulls the cable: the host's device node disappears. */
   unplug(): Promise<void>;
+  /** Plugs the cable back: the device node comes back at the same path. */
   replug(): Promise<void>;
 }
 
