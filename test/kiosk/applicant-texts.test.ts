@@ -8,36 +8,13 @@ import {
   decideEligibility,
   defaultCityRules,
   eligibilityReasons,
-  type EligibilityInput,
 } from '../../shared/domain';
+import { applicant, type ApplicantOverrides as Overrides } from '../shared/domain/applicant';
 
 /**
  * Every text an applicant reads, from the controller, the rules and the camera component, speaks
  * Vietnamese and Indonesian: present, translated (not the English copied), with nothing left unfilled.
  */
-
-type Overrides = Partial<Omit<EligibilityInput, 'documents'>> & { documents?: Partial<EligibilityInput['documents']> };
-
-function applicant(overrides: Overrides = {}): EligibilityInput {
-  const { documents, ...rest } = overrides;
-  return {
-    applicationDate: '2026-11-29',
-    birthDate: '1986-05-20',
-    household: { city: '桃園市', district: '中壢區' },
-    indigenous: false,
-    heldCards: [],
-    ...rest,
-    documents: {
-      disabilityCertificate: null,
-      residencePermit: false,
-      spouseOfResident: false,
-      universityInTaoyuan: false,
-      school: null,
-      cityEmployee: false,
-      ...documents,
-    },
-  };
-}
 
 /** Applicants chosen to reach every reason the rules can give (each branch of the decision). */
 const applicants: readonly Overrides[] = [

@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { applicant } from '../../shared/domain/applicant';
 import { runKioskctl } from './run-kioskctl';
 
-const senior = {
+const senior = applicant({
   applicationDate: '2026-11-01',
   birthDate: '1961-11-30',
   household: { city: '桃園市', district: '復興區' },
-  indigenous: false,
-  documents: {
-    disabilityCertificate: null,
-    residencePermit: false,
-    spouseOfResident: false,
-    universityInTaoyuan: false,
-    school: null,
-    cityEmployee: false,
-  },
   heldCards: [{ type: 'senior', status: 'active' }],
-};
+});
 
 describe('kioskctl eligibility', () => {
   it('decides every card type with reasons and exits 0', async () => {

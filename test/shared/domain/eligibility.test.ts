@@ -9,32 +9,8 @@ import {
   type CardType,
   type CityRules,
   type EligibilityDecision,
-  type EligibilityInput,
 } from '../../../shared/domain';
-
-type Overrides = Partial<Omit<EligibilityInput, 'documents'>> & { documents?: Partial<EligibilityInput['documents']> };
-
-/** A 40-year-old with a Taoyuan household and no documents: the plain general-card applicant. */
-function applicant(overrides: Overrides = {}): EligibilityInput {
-  const { documents, ...rest } = overrides;
-  return {
-    applicationDate: '2026-11-29',
-    birthDate: '1986-05-20',
-    household: { city: '桃園市', district: '中壢區' },
-    indigenous: false,
-    heldCards: [],
-    ...rest,
-    documents: {
-      disabilityCertificate: null,
-      residencePermit: false,
-      spouseOfResident: false,
-      universityInTaoyuan: false,
-      school: null,
-      cityEmployee: false,
-      ...documents,
-    },
-  };
-}
+import { applicant, type ApplicantOverrides as Overrides } from './applicant';
 
 const decide = (overrides: Overrides = {}, rules: CityRules = defaultCityRules) => decideEligibility(applicant(overrides), rules);
 
