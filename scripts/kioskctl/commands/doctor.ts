@@ -22,7 +22,6 @@ const labels: Record<Checked, string> = {
   board: 'I/O board',
 };
 const order = Object.keys(labels) as Checked[];
-const healthDevices: readonly DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
 
 interface Line {
   readonly device: Checked;
@@ -57,20 +56,21 @@ async function fromController(url: string, token: string, config: KioskConfig, r
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
   const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView> };
-  const lines = healthDevices.map((device): Line => {
-    const status = health.devices[device];
-    const detail = status.detail ? ` (${status.detail})` : '';
-    return { device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` };
-  });
-  let counter: Line;
-  if (config.counterReader === simulated) {
-    // The simulated counter reader is the second slot of the simulated NFC reader: it stands or falls with it.
-    const nfc = health.devices.nfc;
-    counter = { device: 'counterReader', ok: nfc.state === 'connected', text: `${nfc.state}, simulated (second slot of the simulated NFC reader)` };
-  } else {
-    counter = readerLine('counterReader', config.counterReader, await readers());
+  const lines: Line[] = [];
+  for (const device of order) {
+    if (device !== 'counterReader') {
+      const status = health.devices[device];
+      const detail = status.detail ? ` (${status.detail})` : '';
+      lines.push({ device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` });
+    } else if (config.counterReader === simulated) {
+      // The simulated counter reader is the second slot of the simulated NFC reader: it stands or falls with it.
+      const nfc = health.devices.nfc;
+      lines.push({ device, ok: nfc.state === 'connected', text: `${nfc.state}, simulated (second slot of the simulated NFC reader)` });
+    } else {
+      lines.push(readerLine(device, config.counterReader, await readers()));
+    }
   }
-  return sortLines([...lines, counter]);
+  return lines;
 }
 
 async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
@@ -86,10 +86,6 @@ async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList
     }
   }
   return lines;
-}
-
-function sortLines(lines: Line[]): Line[] {
-  return [...lines].sort((a, b) => order.indexOf(a.device) - order.indexOf(b.device));
 }
 
 export const command: KioskctlCommand = {
