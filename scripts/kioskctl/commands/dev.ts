@@ -15,12 +15,13 @@ import type { KioskctlCommand } from '../main';
  */
 const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | cable printer|scanner|board unplug|plug | insert-note <amount> | door open|closed\n';
 
-function parse(args: string[]): DevCommand | string {
+/** The command to send, null for `state` (a read), or what is wrong with the arguments. */
+function parse(args: string[]): DevCommand | null | string {
   const [type, value, extra] = args;
   const candidate: Record<string, unknown> = { type };
   switch (type) {
     case 'state':
-      return 'state takes no arguments';
+      return args.length === 1 ? null : 'state takes no arguments';
     case 'feed-document':
       candidate['fixture'] = value;
       break;
@@ -61,7 +62,7 @@ export const command: KioskctlCommand = {
       return 2;
     }
     // A usage error is one whether or not a kiosk is running: check the arguments first.
-    const command = args[0] === 'state' && args.length === 1 ? null : parse(args); // null: read the state
+    const command = parse(args);
     if (typeof command === 'string') {
       process.stderr.write(`kioskctl dev: ${command}\n${usage}`);
       return 2;
