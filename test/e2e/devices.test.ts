@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The simulated devices' cables, pulled and plugged back from the dev panel in headless Chromium:
@@ -15,7 +15,6 @@ import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers
  * simulated printer, so that the issuing screen can be caught and photographed for the README.
  */
 const screenshots = screenshotDir;
-const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 /**
  * Slow enough that printing (16 s × scale, plus parking the card) stays on screen for seconds, fast
  * enough to keep the test short.
@@ -75,18 +74,8 @@ describe('device cables and the issuing screen, end to end', () => {
     // Close the dev panel (it lives at #dev) so the issuing screen is photographed alone.
     await page.evaluate("window.location.hash = ''");
     await page.locator('.dev-panel').waitFor({ state: 'detached' });
-    await dev({ type: 'place-card', kind: 'staff' });
-    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the staff card was not read');
-    expect(await kiosk.controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
-    expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
-    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
-    await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === 'H900001234', 10_000, 'the scanned document never filled the form');
-    await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
-    await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
-    expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
-    expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
-    expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await signInAt(kiosk, 'staff', '271828');
+    await applyAndPrint(kiosk);
 
     await page.locator('[data-screen="issuing"] [data-step="printing"].active').waitFor({ timeout: 10_000 });
     expect(kiosk.controller.snapshot().screen).toBe('issuing');

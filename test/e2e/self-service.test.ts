@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, residentPermitHolderId, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
@@ -16,9 +16,6 @@ import { devOk, screenshotDir, startTestKiosk, type TestKiosk } from '../helpers
  * closes while the I/O board is away or the door was opened.
  */
 const screenshots = screenshotDir;
-const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
-/** The resident permit fixture's holder. */
-const applicantId = 'H900001234';
 
 describe('self-service kiosk, end to end', () => {
   let running: TestKiosk;
@@ -55,9 +52,7 @@ describe('self-service kiosk, end to end', () => {
 
   /** A technician signs in on the closed kiosk, puts it back in service and signs out: self-service again. */
   const technicianClears = async (): Promise<void> => {
-    await dev({ type: 'place-card', kind: 'technician' });
-    await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, 'the technician card was not read');
-    expect(await kiosk.controller.command({ type: 'enter-pin', pin: '161803' })).toEqual({ accepted: true });
+    await signInAt(kiosk, 'technician', '161803');
     expect(await kiosk.controller.command({ type: 'clear-tamper' })).toEqual({ accepted: true });
     expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
     await dev({ type: 'remove-card' });
@@ -92,23 +87,14 @@ describe('self-service kiosk, end to end', () => {
     await page.getByRole('button', { name: '確定' }).click();
     await page.locator('[data-screen="home"] [data-testid="self-service-note"]').waitFor();
     await shot('self-service-staff-home');
-    expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
-    await dev({ type: 'feed-document', fixture: 'residentPermitTaiwan' });
-    await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === applicantId, 10_000, 'the scanned document never filled the form');
-    await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
-    await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
-    const name = kiosk.controller.snapshot().application.form.name;
+    const { name } = await applyAndPrint(kiosk);
     expect(name).not.toBe('');
-    expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
-    expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
-    expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
     await waitFor(() => kiosk.controller.snapshot().screen === 'done', 60_000, 'the card was not issued');
     const cardNumber = kiosk.controller.snapshot().result!.cardNumber;
     await page.getByRole('button', { name: '登出' }).click();
     await dev({ type: 'remove-card' });
     await selfService('ready').waitFor();
-    await expectNothingOf([name, applicantId, cardNumber]);
+    await expectNothingOf([name, residentPermitHolderId, cardNumber]);
 
     // The new cardholder taps their card: its type, status, expiry and balance; the number masked.
     await dev({ type: 'place-card', kind: 'citizen' });
@@ -116,7 +102,7 @@ describe('self-service kiosk, end to end', () => {
     expect(await page.locator('[data-self-service="card"]').getAttribute('data-status')).toBe('active');
     expect(await page.locator('[data-testid="card-last4"]').textContent()).toBe(`•••• •••• •••• ${cardNumber.slice(-4)}`);
     expect(await page.locator('[data-testid="card-balance"]').textContent()).toBe('NT$ 0');
-    await expectNothingOf([name, applicantId, cardNumber]);
+    await expectNothingOf([name, residentPermitHolderId, cardNumber]);
     await shot('self-service-card');
     // In Vietnamese too; taking the card away clears the screen (and the language) for the next person.
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -61,4 +61,28 @@ export async function signInAt(kiosk: RunningKiosk, kind: 'staff' | 'supervisor'
   await devOk(kiosk, { type: 'place-card', kind });
   await waitFor(() => kiosk.controller.snapshot().session.state === 'pin', 10_000, `the ${kind} card was not read`);
   expect(await kiosk.controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
+}
+
+/** The resident permit fixture's holder (feed-document residentPermitTaiwan). */
+export const residentPermitHolderId = 'H900001234';
+
+/**
+ * With staff signed in, a general card for the resident permit's holder through the controller's own
+ * commands (scan, form, photo, print), up to the card going to the printer. Returns the applicant's
+ * name as the scanner filled it in.
+ */
+export async function applyAndPrint(kiosk: RunningKiosk): Promise<{ readonly name: string }> {
+  expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+  await devOk(kiosk, { type: 'feed-document', fixture: 'residentPermitTaiwan' });
+  await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === residentPermitHolderId, 10_000, 'the scanned document never filled the form');
+  await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
+  await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
+  const { name } = kiosk.controller.snapshot().application.form;
+  expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
+  // The applicant's portrait, which passes the photo gate.
+  const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
+  expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
+  await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
+  expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+  return { name };
 }
