@@ -23,7 +23,7 @@ process.once('exit', () => {
 });
 
 /** The exit status of a child whose parent was already gone when it started. */
-export const orphanedAtStartExitCode = 125;
+const orphanedAtStartExitCode = 125;
 const guardScript = `[ "$PPID" = "$1" ] || exit ${orphanedAtStartExitCode}; shift; exec "$@"`;
 
 let setprivPath: string | null | undefined;

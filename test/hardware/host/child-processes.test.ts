@@ -45,24 +45,20 @@ describe('startProcess', () => {
     return helper!;
   }
 
-  it('kills its child when the parent is SIGKILLed (no exit handler runs)', async () => {
-    const parentPid = await startParent('sleep');
-    const sleeper = await helperOf(parentPid, 'sleep');
-    expect(sleeper.ppid).toBe(parentPid);
+  /** SIGKILLs a parent that started `helper` (no exit handler of it runs): the helper must die with it. */
+  async function expectHelperDiesWithParent(helper: 'sleep' | 'pcscd'): Promise<void> {
+    const parentPid = await startParent(helper);
+    const entry = await helperOf(parentPid, helper);
+    // setpriv, sh (and unshare for pcscd) exec into the helper without forking: the parent-death setting is still in place.
+    expect(entry.ppid).toBe(parentPid);
 
     parent!.kill('SIGKILL');
-    await waitFor(() => !isAlive(sleeper), deathDeadlineMs, `sleep (pid ${sleeper.pid}) outlived its SIGKILLed parent`);
-  });
+    await waitFor(() => !isAlive(entry), deathDeadlineMs, `${helper} (pid ${entry.pid}) outlived its SIGKILLed parent`);
+  }
 
-  it('kills pcscd, started under unshare, when the parent is SIGKILLed', async () => {
-    const parentPid = await startParent('pcscd');
-    const pcscd = await helperOf(parentPid, 'pcscd');
-    // unshare and sh exec into pcscd without forking: the parent-death setting is still in place.
-    expect(pcscd.ppid).toBe(parentPid);
+  it('kills its child when the parent is SIGKILLed (no exit handler runs)', () => expectHelperDiesWithParent('sleep'));
 
-    parent!.kill('SIGKILL');
-    await waitFor(() => !isAlive(pcscd), deathDeadlineMs, `pcscd (pid ${pcscd.pid}) outlived its SIGKILLed parent`);
-  });
+  it('kills pcscd, started under unshare, when the parent is SIGKILLed', () => expectHelperDiesWithParent('pcscd'));
 
   it('stops the command itself: stop() sends SIGTERM to it, not to a wrapper', async () => {
     managed = startProcess('sleep', ['600']);
