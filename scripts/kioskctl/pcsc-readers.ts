@@ -26,6 +26,8 @@ export function listPcscReaders(env: NodeJS.ProcessEnv = process.env): Promise<R
         resolve(err({ kind: 'no_daemon', message: 'pcscd is not running' }));
       } else if (/No reader found/i.test(text)) {
         resolve(ok([]));
+      } else if (error?.killed) {
+        resolve(err({ kind: 'failed', message: `pcsc_scan did not answer within ${listTimeoutMs / 1000} s: pcscd may be hung (systemctl restart pcscd, then try again)` }));
       } else if (error) {
         resolve(err({ kind: 'failed', message: `pcsc_scan failed: ${error.message.trim()}` }));
       } else {
