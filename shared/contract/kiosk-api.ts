@@ -57,7 +57,9 @@ export type VoidReason = (typeof voidReasons)[number];
 export const photoSources = ['camera', 'import'] as const;
 export type PhotoSource = (typeof photoSources)[number];
 
-export type OperatorRole = 'operator' | 'supervisor' | 'technician';
+/** Staff roles (kiosk/controller/auth/roles.ts). Self-service (unattended) mode is not a role. */
+export const operatorRoles = ['operator', 'supervisor', 'technician'] as const;
+export type OperatorRole = (typeof operatorRoles)[number];
 
 /**
  * Why the controller refused a command, for the screen to say in its own language; `reason` keeps the
