@@ -1,19 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
+import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
+import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { issuance, openTempStore, type TempStore } from './store/temp-store';
 
-const testPinCost = { N: 1024, r: 8, p: 1 };
-const masterKey = new Uint8Array(32).fill(7);
 const citizenCard = '3300011300000015';
-const operatorCard = '3300017990000010';
-const supervisorCard = '3300017990000028';
-const technicianCard = '3300017990000036';
+const supervisorCard = staffMembers.supervisor.card;
 
 describe('voiding a card from the card check', () => {
   let t: TempStore;
@@ -25,10 +22,7 @@ describe('voiding a card from the card check', () => {
 
   beforeEach(async () => {
     t = await openTempStore();
-    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
-    await operators.addOperator({ staffCardNumber: operatorCard, name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
-    await operators.addOperator({ staffCardNumber: supervisorCard, name: 'Supervisor Wu', role: 'supervisor', pin: '314159', actorId: null });
-    await operators.addOperator({ staffCardNumber: technicianCard, name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
+    operators = await operatorsWith(t);
     await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
     counter = fakeCounter();
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
@@ -43,11 +37,6 @@ describe('voiding a card from the card check', () => {
     await t.cleanup();
   });
 
-  const signIn = async (card: string, pin: string): Promise<void> => {
-    counter.tap({ cardType: 'employee', cardNumber: card });
-    await until(() => controller.snapshot().session.state === 'pin');
-    expect(await controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
-  };
   const showCitizenCard = async (): Promise<void> => {
     counter.tap({ cardType: 'senior', cardNumber: citizenCard });
     await until(() => { const shown = controller.snapshot().cardCheck; return shown?.verified === true && shown.cardNumber === citizenCard; });
@@ -59,7 +48,7 @@ describe('voiding a card from the card check', () => {
   const voidAudits = async () => (await t.store.readAudit()).filter((entry) => entry.eventId === 'issuance-void');
 
   it('an operator voids a card only once a supervisor approves, and the void is audited with both', async () => {
-    await signIn(operatorCard, '271828');
+    await signIn(counter, controller, 'operator');
     await showCitizenCard();
     expect(shownStatus()).toBe('active');
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'misprint' })).toEqual({ accepted: true });
@@ -68,7 +57,7 @@ describe('voiding a card from the card check', () => {
 
     counter.tap({ cardType: 'employee', cardNumber: supervisorCard });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
-    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
+    expect(await controller.command({ type: 'enter-pin', pin: staffMembers.supervisor.pin })).toEqual({ accepted: true });
     await until(() => shownStatus() === 'void');
 
     expect((await t.store.cardByNumber(citizenCard))?.status).toBe('void');
@@ -80,21 +69,21 @@ describe('voiding a card from the card check', () => {
   });
 
   it('says so when an approved void could no longer be done (the card changed meanwhile)', async () => {
-    await signIn(operatorCard, '271828');
+    await signIn(counter, controller, 'operator');
     await showCitizenCard();
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toEqual({ accepted: true });
     // While the supervisor comes over, the card is hot-listed elsewhere (a replacement at the desk).
     expect(await t.store.setCardStatus({ cardNumber: citizenCard, status: 'hot-listed', reason: 'lost', operatorId: null })).toMatchObject({ ok: true });
     counter.tap({ cardType: 'employee', cardNumber: supervisorCard });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
-    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/cannot be voided/) });
+    expect(await controller.command({ type: 'enter-pin', pin: staffMembers.supervisor.pin })).toMatchObject({ accepted: false, reason: expect.stringMatching(/cannot be voided/) });
     expect(controller.snapshot().session.message?.en).toMatch(/^Approved, but it could not be done/);
     expect((await t.store.cardByNumber(citizenCard))?.status).toBe('hot-listed');
     expect(await voidAudits()).toHaveLength(0);
   });
 
   it('a supervisor voids at once; a second void of the same card is refused', async () => {
-    await signIn(supervisorCard, '314159');
+    await signIn(counter, controller, 'supervisor');
     await showCitizenCard();
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'wrong-details' })).toEqual({ accepted: true });
     expect(controller.snapshot().session.approval).toBeNull();
@@ -104,7 +93,7 @@ describe('voiding a card from the card check', () => {
   });
 
   it('refuses a technician, and refuses a card that is not the one on show', async () => {
-    await signIn(technicianCard, '161803');
+    await signIn(counter, controller, 'technician');
     await showCitizenCard();
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not void card' });
     expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void', reason: expect.stringMatching(/tap the card/) });

@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
-import { createOperatorService, type OperatorService } from '../../../kiosk/controller/auth/operator-service';
+import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
+import { masterKey, operatorsWith, signIn } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
-
-const testPinCost = { N: 1024, r: 8, p: 1 };
-const masterKey = new Uint8Array(32).fill(7);
 
 const flow = issuanceMachine.provide({
   actors: {
@@ -39,10 +37,7 @@ describe('staff sign-in and supervisor approval', () => {
 
   beforeEach(async () => {
     t = await openTempStore();
-    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
-    await operators.addOperator({ staffCardNumber: '3300017990000010', name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
-    await operators.addOperator({ staffCardNumber: '3300017990000028', name: 'Supervisor Wu', role: 'supervisor', pin: '314159', actorId: null });
-    await operators.addOperator({ staffCardNumber: '3300017990000036', name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
+    operators = await operatorsWith(t);
     counter = fakeCounter();
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.cancelOpenApplication() });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
@@ -73,9 +68,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('refuses a technician an application (the permission table), and audits the refusal', async () => {
-    counter.tap({ cardType: 'employee', cardNumber: '3300017990000036' });
-    await until(() => controller.snapshot().session.state === 'pin');
-    await controller.command({ type: 'enter-pin', pin: '161803' });
+    await signIn(counter, controller, 'technician');
     // The screen is told before anyone taps, and the controller refuses all the same.
     expect(controller.snapshot().session).toMatchObject({ operator: { role: 'technician' }, mayStartApplication: false });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' });
@@ -85,9 +78,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('locks an idle session and clears the open application from the screen', async () => {
-    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
-    await until(() => controller.snapshot().session.state === 'pin');
-    await controller.command({ type: 'enter-pin', pin: '271828' });
+    await signIn(counter, controller, 'operator');
     await controller.command({ type: 'start-application' });
     await controller.command({ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } });
     t.clock.advance(3 * 60_000 - 10_000);
@@ -101,9 +92,7 @@ describe('staff sign-in and supervisor approval', () => {
   });
 
   it('lets an operator override a failed photo only with a supervisor card and PIN', async () => {
-    counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
-    await until(() => controller.snapshot().session.state === 'pin');
-    await controller.command({ type: 'enter-pin', pin: '271828' });
+    await signIn(counter, controller, 'operator');
     await controller.command({ type: 'start-application' });
     await controller.command({ type: 'submit-application' });
     for (let attempt = 0; attempt < 3; attempt += 1) {

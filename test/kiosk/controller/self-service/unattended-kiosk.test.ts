@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KioskCommand, KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
-import { createOperatorService, type OperatorService } from '../../../../kiosk/controller/auth/operator-service';
+import type { OperatorService } from '../../../../kiosk/controller/auth/operator-service';
 import { createCardCheck, type CardCheck } from '../../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
 import { issuanceMachine } from '../../../../kiosk/controller/issuance/issuance-machine';
@@ -9,16 +9,13 @@ import { selfServiceClosure } from '../../../../kiosk/controller/self-service/cl
 import { createSelfService, type SelfService } from '../../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../../kiosk/controller/staff-session';
 import { fakeCounter, until, type FakeCounter } from '../fake-counter';
+import { masterKey, operatorsWith, signIn } from '../staff-fixture';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
-const testPinCost = { N: 1024, r: 8, p: 1 };
-const masterKey = new Uint8Array(32).fill(7);
 const mine = '3300011300000015';
 const neighbours = '3300011300000023';
 const lostOne = '3300011300000031';
 const fromElsewhere = '3300021300000013';
-const operatorCard = '3300017990000010';
-const technicianCard = '3300017990000036';
 
 describe('the unattended (self-service) kiosk', () => {
   let t: TempStore;
@@ -50,9 +47,7 @@ describe('the unattended (self-service) kiosk', () => {
 
   beforeEach(async () => {
     t = await openTempStore();
-    operators = createOperatorService(t.store, { clock: t.clock, pinCost: testPinCost });
-    await operators.addOperator({ staffCardNumber: operatorCard, name: 'Operator Lin', role: 'operator', pin: '271828', actorId: null });
-    await operators.addOperator({ staffCardNumber: technicianCard, name: 'Technician Chang', role: 'technician', pin: '161803', actorId: null });
+    operators = await operatorsWith(t, ['operator', 'technician']);
     await t.store.recordIssuance(issuance({ cardNumber: mine }));
     await t.store.recordIssuance(issuance({ cardNumber: neighbours, applicant: { ...person, idNumber: 'B223456780', name: 'WANG XIAO-MEI', nameZh: '王小美' } }));
     await t.store.recordIssuance(issuance({ cardNumber: lostOne, applicant: { ...person, idNumber: 'C123456781', name: 'LIN DA-WEI', nameZh: '林大偉' } }));
@@ -80,11 +75,6 @@ describe('the unattended (self-service) kiosk', () => {
       expect(text).not.toContain(secret);
     }
     for (const number of [mine, neighbours, lostOne].filter((n) => n !== except)) expect(text).not.toContain(`"${number.slice(-4)}"`);
-  };
-  const signIn = async (card: string, pin: string): Promise<void> => {
-    counter.tap({ cardType: 'employee', cardNumber: card });
-    await until(() => controller.snapshot().session.state === 'pin');
-    expect(await controller.command({ type: 'enter-pin', pin })).toEqual({ accepted: true });
   };
 
   it('says which mode it is in and invites a citizen to tap their card', () => {
@@ -191,7 +181,7 @@ describe('the unattended (self-service) kiosk', () => {
     start();
     counter.tap({ cardNumber: mine });
     await shownCard(mine);
-    await signIn(operatorCard, '271828');
+    await signIn(counter, controller, 'operator');
     expect(controller.snapshot()).toMatchObject({ mode: 'self-service', selfService: null, session: { state: 'signed-in' } });
 
     // Serving someone: an application with their name, and a card checked on the counter reader.
