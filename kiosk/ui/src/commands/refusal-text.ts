@@ -1,5 +1,5 @@
 import { assertNever } from '../../../../shared/result';
-import type { CommandReply } from '../../../../shared/contract/kiosk-api';
+import type { CommandReply, OperatorRole } from '../../../../shared/contract/kiosk-api';
 import { translate, type Locale, type MessageKey } from '../../../../shared/i18n/messages';
 
 /** A refused command as the controller sent it: its code says what to tell people, its reason is for staff. */
@@ -11,13 +11,18 @@ export interface RefusalText {
   readonly detail: string | null;
 }
 
+/** "Your role (…) may not do this", the role named in the screen's language: said on a refusal, and before it (home). */
+export function roleRefusalText(locale: Locale, role: OperatorRole): string {
+  return translate(locale, 'refusalRole').replace('{role}', translate(locale, `role${role}`));
+}
+
 export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText {
   const say = (key: MessageKey): RefusalText => ({ text: translate(locale, key), detail: null });
   const otherwise: RefusalText = { text: translate(locale, 'refusalOther'), detail: refusal.reason || null };
   switch (refusal.code) {
     case 'role':
       if (!refusal.role) return otherwise;
-      return { text: translate(locale, 'refusalRole').replace('{role}', translate(locale, `role${refusal.role}`)), detail: null };
+      return { text: roleRefusalText(locale, refusal.role), detail: null };
     case 'wrong-screen':
       return say('refusalWrongScreen');
     case 'sign-in-first':

@@ -1,5 +1,6 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
+import { roleRefusalText } from '../commands/refusal-text';
 import { BilingualText, useT } from '../i18n';
 
 export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
@@ -13,7 +14,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {closed && (
         <div className="out-of-service" role="alert">
           <BilingualText text={closed} />
-          {snapshot.session.operator?.role === 'technician' && (
+          {role === 'technician' && (
             <button type="button" className="primary" onClick={() => command({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
           )}
         </div>
@@ -24,7 +25,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         <span>{t('homeNewApplicationHint')}</span>
       </button>
       {notForRole && (
-        <p className="notice" data-testid="role-note">{t('refusalRole').replace('{role}', t.key(`role${role}`))}</p>
+        <p className="notice" data-testid="role-note">{roleRefusalText(t.locale, role)}</p>
       )}
     </section>
   );
