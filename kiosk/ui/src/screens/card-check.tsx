@@ -60,7 +60,7 @@ function VoidCard({ cardNumber }: { cardNumber: string }) {
         </label>
       ))}
       <div className="actions">
-        <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('signInCancel')}</button>
+        <button type="button" className="secondary" onClick={() => setOpen(false)}>{t('cancel')}</button>
         <button type="button" className="danger" disabled={!reason} onClick={() => reason && command({ type: 'void-card', cardNumber, reason })}>
           {t('voidConfirm')}
         </button>

@@ -1,5 +1,6 @@
 import type { SelfServiceCardView, SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { locales, translate, type MessageKey } from '../../../../shared/i18n/messages';
+import { assertNever } from '../../../../shared/result';
 import { command } from '../command';
 import { useT } from '../i18n';
 
@@ -49,10 +50,8 @@ export function SelfServiceScreen({ view }: { view: SelfServiceView }) {
           <OtherLanguages messageKey={`selfServiceClosure${view.reason}`} />
         </section>
       );
-    default: {
-      const unknown: never = view;
-      return <p>{String(unknown)}</p>;
-    }
+    default:
+      return assertNever(view);
   }
 }
 
