@@ -144,6 +144,11 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     // nfc-pcsc loses connect errors (`this.emit(err)`); the raw status still says a card is there.
     // A card present for `missedCardMs` without nfc-pcsc's `card` event (its connect failed, e.g. racing
     // its own late disconnect of the previous card) is connected here instead: the tap is not lost.
+    /** Card events seen (nfc-pcsc's own, or the watchdog's): the watchdog stands down once one came. */
+    let cardEvents = 0;
+    /** Cards that left; `handledCard` is its value when a card was last handled: one `card` per card. */
+    let cardsOff = 0;
+    let handledCard = -1;
     let wasPresent = false;
     let missedCardTimer: NodeJS.Timeout | undefined;
     /** Connects a card nfc-pcsc did not announce; a failed connect is tried again while the card stays. */
@@ -173,10 +178,6 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
       }
       wasPresent = present;
     });
-    /** Card events handled: nfc-pcsc's own, or the watchdog's; at most one per card on the reader. */
-    let cardEvents = 0;
-    let handledCard = -1;
-    let cardsOff = 0;
     const onCard = (raw: { atr?: Buffer | undefined }): void => {
       cardEvents += 1;
       if (handledCard === cardsOff) return; // this card was connected already (the watchdog beat nfc-pcsc)
