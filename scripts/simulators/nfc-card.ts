@@ -124,6 +124,17 @@ async function main(): Promise<number> {
   }
 }
 
+type NumericFault = 'removeAfterApdus' | 'responseDelayMs' | 'delayAfterApdus' | 'corruptWrites' | 'refuseWrites' | 'faultyBlock';
+/** The `key=N` options and the fault each one sets. */
+const numericFaults: Readonly<Record<string, NumericFault>> = {
+  tear: 'removeAfterApdus',
+  slow: 'responseDelayMs',
+  'slow-after': 'delayAfterApdus',
+  corrupt: 'corruptWrites',
+  refuse: 'refuseWrites',
+  block: 'faultyBlock',
+};
+
 /** `tear=3 slow=200 corrupt=inf block=53 collision` → faults; an unknown or malformed option is an error. */
 function parseFaults(options: readonly string[]): VirtualCardFaults {
   const faults: { -readonly [K in keyof VirtualCardFaults]: VirtualCardFaults[K] } = {};
@@ -135,28 +146,9 @@ function parseFaults(options: readonly string[]): VirtualCardFaults {
     const [key, text] = option.split('=');
     const value = text === 'inf' ? Infinity : Number(text);
     if (text === undefined || text === '' || Number.isNaN(value) || value < 0) throw new Error(`bad option '${option}'`);
-    switch (key) {
-      case 'tear':
-        faults.removeAfterApdus = value;
-        break;
-      case 'slow':
-        faults.responseDelayMs = value;
-        break;
-      case 'slow-after':
-        faults.delayAfterApdus = value;
-        break;
-      case 'corrupt':
-        faults.corruptWrites = value;
-        break;
-      case 'refuse':
-        faults.refuseWrites = value;
-        break;
-      case 'block':
-        faults.faultyBlock = value;
-        break;
-      default:
-        throw new Error(`unknown option '${option}'`);
-    }
+    const fault = key !== undefined && Object.hasOwn(numericFaults, key) ? numericFaults[key] : undefined;
+    if (fault === undefined) throw new Error(`unknown option '${option}'`);
+    faults[fault] = value;
   }
   return faults;
 }
