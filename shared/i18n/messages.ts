@@ -1,12 +1,22 @@
+import { cardTypeNames, cardTypes, type CardType } from '../domain/card-types';
+import type { ApplicantText } from './localized-text';
+
 /**
  * The kiosk's words in its four languages: Traditional Chinese first, then English, Vietnamese and
  * Indonesian (many applicants are new-immigrant spouses). Every locale must have every key: the
  * type makes a missing translation a compile error.
  */
+
 export const locales = ['zh-TW', 'en', 'vi', 'id'] as const;
 export type Locale = (typeof locales)[number];
 
 export const localeNames: Record<Locale, string> = { 'zh-TW': '中文', en: 'English', vi: 'Tiếng Việt', id: 'Bahasa Indonesia' };
+
+/** `card<type>`: the card type names as headings, from the one table of them (domain/card-types). */
+function cardTypeHeadings(language: keyof ApplicantText): Record<`card${CardType}`, string> {
+  const heading = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
+  return Object.fromEntries(cardTypes.map((type) => [`card${type}`, heading(cardTypeNames[type][language])])) as Record<`card${CardType}`, string>;
+}
 
 const zhTW = {
   appTitle: '桃園市市民卡',
@@ -62,13 +72,7 @@ const zhTW = {
   'causedata-changed': '資料變更',
   causedefect: '卡片瑕疵',
   causetransfer: '機關轉換',
-  cardgeneral: '一般卡',
-  cardsenior: '敬老卡',
-  'cardindigenous-senior': '原住民敬老卡',
-  carddisability: '愛心卡',
-  cardcompanion: '愛心陪伴卡',
-  cardstudent: '學生卡',
-  cardemployee: '員工卡',
+  ...cardTypeHeadings('zh'),
   eligible: '符合',
   notEligible: '不符合',
   actionnew: '新申辦',
@@ -232,13 +236,7 @@ const en: Messages = {
   'causedata-changed': 'Personal data changed',
   causedefect: 'Card defect',
   causetransfer: 'Agency transfer',
-  cardgeneral: 'General card',
-  cardsenior: 'Senior card',
-  'cardindigenous-senior': 'Indigenous senior card',
-  carddisability: 'Disability card',
-  cardcompanion: 'Disability companion card',
-  cardstudent: 'Student card',
-  cardemployee: 'Employee card',
+  ...cardTypeHeadings('en'),
   eligible: 'Eligible',
   notEligible: 'Not eligible',
   actionnew: 'New',
@@ -399,13 +397,7 @@ const vi: Messages = {
   'causedata-changed': 'Thay đổi thông tin cá nhân',
   causedefect: 'Thẻ bị lỗi',
   causetransfer: 'Chuyển cơ quan',
-  cardgeneral: 'Thẻ thường',
-  cardsenior: 'Thẻ người cao tuổi',
-  'cardindigenous-senior': 'Thẻ người cao tuổi bản địa',
-  carddisability: 'Thẻ người khuyết tật',
-  cardcompanion: 'Thẻ người đi kèm người khuyết tật',
-  cardstudent: 'Thẻ học sinh',
-  cardemployee: 'Thẻ nhân viên',
+  ...cardTypeHeadings('vi'),
   eligible: 'Đủ điều kiện',
   notEligible: 'Không đủ điều kiện',
   actionnew: 'Làm mới',
@@ -566,13 +558,7 @@ const id: Messages = {
   'causedata-changed': 'Perubahan data pribadi',
   causedefect: 'Kartu cacat',
   causetransfer: 'Pindah instansi',
-  cardgeneral: 'Kartu umum',
-  cardsenior: 'Kartu lansia',
-  'cardindigenous-senior': 'Kartu lansia penduduk asli',
-  carddisability: 'Kartu penyandang disabilitas',
-  cardcompanion: 'Kartu pendamping penyandang disabilitas',
-  cardstudent: 'Kartu pelajar',
-  cardemployee: 'Kartu pegawai',
+  ...cardTypeHeadings('id'),
   eligible: 'Memenuhi syarat',
   notEligible: 'Tidak memenuhi syarat',
   actionnew: 'Baru',
