@@ -83,6 +83,11 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Priva
   const socketPath = mountPoint === daemonDir ? join(runDir, 'pcscd.comm') : join(runDir, 'pcscd', 'pcscd.comm');
   const isRoot = process.getuid?.() === 0;
   const pcscdArgs = ['-f', '-i', '-c', configDir, ...(options.apduLog ? ['-a'] : [])];
+  const shim = options.noDelay === false ? '' : (vpcdNoDelayShim() ?? '');
+  if (shim === '' && (options.cardEvents || options.cardPollMs !== undefined)) {
+    // Same behaviour without the shim, only slower: say why, or a slow tap is a mystery.
+    log({ eventId: 'nfc-pcscd-no-shim', disposition: 'na', message: 'vpcd shim not loaded (no C compiler `cc`, or noDelay: false): pcscd polls the virtual reader every 400 ms' });
+  }
   const child: ManagedProcess = startProcess('unshare', [
     ...(isRoot ? [] : ['--map-root-user']),
     '--mount',
@@ -94,7 +99,7 @@ export async function startPcscd(options: StartPcscdOptions = {}): Promise<Priva
     'pcscd-private',
     runDir,
     mountPoint,
-    options.noDelay === false ? '' : (vpcdNoDelayShim() ?? ''),
+    shim,
     ...pcscdArgs,
   ], { env: shimEnvironment(options) });
   log({ eventId: 'nfc-pcscd-start-init', disposition: 'na', message: 'starting a private pcscd', vpcdPort });
