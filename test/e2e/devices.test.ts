@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { applyAndPrint, devOk, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The simulated devices' cables, pulled and plugged back from the dev panel in headless Chromium:
@@ -14,7 +12,6 @@ import { applyAndPrint, devOk, screenshotDir, signInAt, startTestKiosk, type Tes
  * themselves once plugged in (the drivers reopen the same path). Then one card printed on a slow
  * simulated printer, so that the issuing screen can be caught and photographed for the README.
  */
-const screenshots = screenshotDir;
 /**
  * Slow enough that printing (16 s × scale, plus parking the card) stays on screen for seconds, fast
  * enough to keep the test short.
@@ -31,7 +28,6 @@ describe('device cables and the issuing screen, end to end', () => {
     // Its own build of the UI, never racing another test over kiosk/ui/dist.
     running = await startTestKiosk('devices', { ownUi: true, env: { KIOSK_PRINTER_TIME_SCALE: printerTimeScale } });
     kiosk = running.kiosk;
-    mkdirSync(screenshots, { recursive: true });
     browser = await launchChromium();
     page = await browser.context.newPage();
   }, 120_000);
@@ -42,7 +38,7 @@ describe('device cables and the issuing screen, end to end', () => {
   });
 
   const dev = (command: DevCommand): Promise<void> => devOk(kiosk, command);
-  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const shot = (name: string): Promise<void> => screenshot(page, name);
   const deviceState = (device: 'printer' | 'scanner' | 'board') => kiosk.controller.snapshot().devices[device].state;
   const bar = (device: 'printer' | 'scanner', state: string) => page.locator(`footer.devices [data-device="${device}"].${state}`);
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { decodeCardRecord } from '../../hardware/nfc/layout';
 import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-key';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { screenshotDir, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { screenshot, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 
 /**
@@ -16,7 +16,6 @@ import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
  * socat ptys against their simulators, the NFC encoder through a real pcscd with a virtual
  * MIFARE card, the photo gate, and the SQLite store.
  */
-const screenshots = screenshotDir;
 
 describe('staffed issuance, end to end', () => {
   let running: TestKiosk;
@@ -25,7 +24,6 @@ describe('staffed issuance, end to end', () => {
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
     running = await startTestKiosk('e2e');
     kiosk = running.kiosk;
     browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
@@ -47,7 +45,7 @@ describe('staffed issuance, end to end', () => {
   };
   const operatorIdOf = async (name: string): Promise<string | undefined> =>
     (await kiosk.store.operators.list()).find((operator) => operator.name === name)?.id;
-  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const shot = (name: string): Promise<void> => screenshot(page, name);
 
   it('issues a general card to a new-immigrant spouse from her resident permit', { timeout: 180_000 }, async () => {
     await page.goto(kiosk.urlWithToken);

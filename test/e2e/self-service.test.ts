@@ -1,12 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { applyAndPrint, devOk, residentPermitHolderId, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, residentPermitHolderId, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
@@ -15,7 +13,6 @@ import { applyAndPrint, devOk, residentPermitHolderId, screenshotDir, signInAt, 
  * someone and signing out returns to self-service with nothing of that person left; the kiosk
  * closes while the I/O board is away or the door was opened.
  */
-const screenshots = screenshotDir;
 
 describe('self-service kiosk, end to end', () => {
   let running: TestKiosk;
@@ -27,7 +24,6 @@ describe('self-service kiosk, end to end', () => {
     // Its own build of the UI, never racing another test over kiosk/ui/dist.
     running = await startTestKiosk('self-service', { ownUi: true, env: { KIOSK_MODE: 'self-service' } });
     kiosk = running.kiosk;
-    mkdirSync(screenshots, { recursive: true });
     browser = await launchChromium();
     page = await browser.context.newPage();
   }, 120_000);
@@ -38,7 +34,7 @@ describe('self-service kiosk, end to end', () => {
   });
 
   const dev = (command: DevCommand): Promise<void> => devOk(kiosk, command);
-  const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
+  const shot = (name: string): Promise<void> => screenshot(page, name);
   const selfService = (state: string) => page.locator(`[data-screen="self-service"] [data-self-service="${state}"]`);
   /** Nothing of the person staff served may be anywhere in the page, visible or not. */
   const expectNothingOf = async (secrets: readonly string[]): Promise<void> => {

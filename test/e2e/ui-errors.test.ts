@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { messages } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { devOk, screenshotDir, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { devOk, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * What the screen says when something goes wrong between it and the controller, in real Chromium
@@ -29,7 +27,6 @@ describe('the kiosk screen says what went wrong', () => {
     // Its own build of the UI, never racing another test over kiosk/ui/dist.
     running = await startTestKiosk('ui-errors', { ownUi: true });
     kiosk = running.kiosk;
-    mkdirSync(screenshotDir, { recursive: true });
     browser = await launchChromium();
   }, 120_000);
 
@@ -38,7 +35,7 @@ describe('the kiosk screen says what went wrong', () => {
     await running?.stop();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+  const shot = (name: string): Promise<void> => screenshot(page, name);
 
   it('explains a stale token instead of waiting forever', async () => {
     const stale = await browser.context.newPage();

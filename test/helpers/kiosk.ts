@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
@@ -9,7 +10,13 @@ import { loadConfig } from '../../kiosk/controller/config';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 
 /** Where the end-to-end tests leave their screenshots (copies of the good ones go to docs/screens). */
-export const screenshotDir = join(process.cwd(), 'var', 'screens');
+const screenshotDir = join(process.cwd(), 'var', 'screens');
+
+/** The page as it looks now, saved as var/screens/<name>.png. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
+}
 
 /** A whole kiosk on simulated devices, in a temporary data directory of its own. */
 export interface TestKiosk {
