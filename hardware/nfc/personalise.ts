@@ -15,7 +15,7 @@ import {
   type CitizenCardRecord,
 } from './layout';
 import { blockSize, transportKey, trailerBlockOf } from './mifare';
-import type { NfcError, WriteState } from './types';
+import type { NfcError, WriteReport, WriteState } from './types';
 
 /**
  * The personalisation sequence. The MAC block is the commit point: it is zeroed first and written
@@ -68,12 +68,14 @@ export async function personaliseCard(
   const removed = (error: SessionError): NfcError => {
     const state = stateAfter(written, inFlight);
     const notWritten = remaining.filter((block, index) => remaining.indexOf(block) === index);
+    const report: WriteReport = { written: [...written], notWritten, inFlight, state };
+    const message = `${error.message}; chip state: ${state}`;
     switch (error.kind) {
       case 'card_removed':
       case 'reader_unavailable':
-        return { kind: 'card_removed', written: [...written], notWritten, inFlight, state, message: `${error.message}; chip state: ${state}` };
+        return { kind: 'card_removed', ...report, message };
       case 'timeout':
-        return { kind: 'timeout', command: error.command, written: [...written], notWritten, inFlight, state, message: `${error.message}; chip state: ${state}` };
+        return { kind: 'timeout', command: error.command, ...report, message };
       case 'command_failed':
       case 'auth_failed':
       case 'write_verify_failed':
@@ -141,12 +143,15 @@ export async function readCardRecord(session: CardSession, keys: ChipKeys): Prom
   return ok(decoded.value);
 }
 
+/** A read writes nothing: a card that leaves or falls silent during one is untouched by it. */
+const untouched: WriteReport = { written: [], notWritten: [], inFlight: null, state: 'untouched' };
+
 function sessionToNfcError(error: SessionError): NfcError {
   switch (error.kind) {
     case 'card_removed':
-      return { kind: 'card_removed', written: [], notWritten: [], inFlight: null, state: 'untouched', message: error.message };
+      return { kind: 'card_removed', ...untouched, message: error.message };
     case 'timeout':
-      return { kind: 'timeout', command: error.command, written: [], notWritten: [], inFlight: null, state: 'untouched', message: error.message };
+      return { kind: 'timeout', command: error.command, ...untouched, message: error.message };
     case 'reader_unavailable':
     case 'command_failed':
     case 'auth_failed':
