@@ -45,8 +45,6 @@ export type FaceMatch =
   | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
   | { readonly verdict: 'unavailable'; readonly match: false; readonly distance: number; readonly threshold: number; readonly reason: Bilingual };
 
-export type { PhotoSource };
-
 /** An accepted photo that failed the gate: the operator's reason and the approving supervisor, if any. */
 export interface PhotoOverride {
   readonly reason: string;

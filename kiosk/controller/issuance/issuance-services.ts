@@ -5,7 +5,7 @@ import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import { isoDay, type Clock } from '../../../shared/clock';
-import type { ApplicationForm, Bilingual, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, Bilingual, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
 import type { CityRules } from '../../../shared/domain/rules';
@@ -18,7 +18,7 @@ import type { Store } from '../store/store';
 import { assessApplication } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import { IssuanceStepError } from './issuance-errors';
-import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoSource, PhotoVerdict } from './issuance-machine';
+import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step

@@ -3,8 +3,6 @@ import { cropToArchive } from './crop';
 import type { PhotoGate } from './gate';
 import type { PhotoVerdict } from './verdict';
 
-export type { PhotoSource };
-
 export interface CaptureEvaluation {
   readonly verdict: PhotoVerdict;
   /** The image the verdict (and its `face` geometry) refers to: crop from this one. */

@@ -81,7 +81,7 @@ const degrees = z.number().min(0).max(90);
 const group = <S extends z.ZodRawShape>(shape: S) => z.object(shape).partial().strict();
 
 /** What `kiosk.config.json`'s `photo` may hold: any subset of the groups and keys of `PhotoGateConfig`. */
-export const photoGateOverridesSchema = z
+const photoGateOverridesSchema = z
   .object({
     detector: group({
       inputSize: z.number().int().positive().multipleOf(32),

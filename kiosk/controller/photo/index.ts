@@ -9,6 +9,6 @@ export {
   type PhotoGateConfig,
   type PhotoGateConfigOverrides,
 } from './config';
-export { evaluateCapture, type CaptureEvaluation, type PhotoSource } from './capture';
+export { evaluateCapture, type CaptureEvaluation } from './capture';
 export { photoMessages } from './messages';
 export { photoCheckOrder, toCheckView, type FaceGeometry, type PhotoCheck, type PhotoCheckId, type PhotoVerdict } from './verdict';

@@ -37,7 +37,7 @@ export interface SelfServiceOptions {
 }
 
 /** Long enough to read a balance slowly; short enough that the next person does not see it. */
-export const defaultShowMs = 30_000;
+const defaultShowMs = 30_000;
 
 type Shown =
   | { readonly kind: 'reading' }
@@ -163,7 +163,7 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
 }
 
 /** Only what the card itself carries plus its status: the number masked, no balance on a card not to be used. */
-export function ownCardView(record: CitizenCardRecord, status: SelfServiceCardView['status'], today: string): SelfServiceCardView {
+function ownCardView(record: CitizenCardRecord, status: SelfServiceCardView['status'], today: string): SelfServiceCardView {
   const usable = status === 'active' || status === 'unknown';
   return {
     last4: record.cardNumber.slice(-4),

@@ -8,7 +8,7 @@ import type { Store } from './store';
  * personal data past `retentionDays` goes without anyone running `kioskctl purge`. One purge at a
  * time; a failed purge is logged and tried again at the next tick, never thrown at the kiosk.
  */
-export const defaultRetentionIntervalMs = 86_400_000; // once a day: the cut-off moves by days
+const defaultRetentionIntervalMs = 86_400_000; // once a day: the cut-off moves by days
 
 /** Node timers cannot wait longer (about 24.8 days). */
 const maxIntervalMs = 2_147_483_647;
