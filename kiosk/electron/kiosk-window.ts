@@ -22,9 +22,10 @@ export interface KioskShellOptions {
   readonly kiosk: boolean;
 }
 
+/** One-shot timers, the shape of firmware/timers.ts (which the shell may not import): tests run them on virtual time. */
 export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  set(callback: () => void, delayMs: number): unknown;
+  clear(handle: unknown): void;
 }
 
 /** How the shell recovers from renderer crashes; tests replace the clock and timers. */
@@ -36,8 +37,8 @@ export interface ShellRuntime {
 }
 
 const systemTimers: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  set: (callback, delayMs) => setTimeout(callback, delayMs),
+  clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
 export const defaultShellRuntime: ShellRuntime = { log: silentLog, clock: systemClock, timers: systemTimers, recovery: defaultRecoveryPolicy };
@@ -137,7 +138,7 @@ function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRun
   let outOfService = false;
 
   const clearHangTimer = (): void => {
-    if (hangTimer !== undefined) timers.clearTimeout(hangTimer);
+    if (hangTimer !== undefined) timers.clear(hangTimer);
     hangTimer = undefined;
   };
   const load = (target: string): void => {
@@ -164,7 +165,7 @@ function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRun
     schedule(decision.delayMs, url);
   };
   const schedule = (delayMs: number, target: string): void => {
-    reloadTimer = timers.setTimeout(() => {
+    reloadTimer = timers.set(() => {
       reloadTimer = undefined;
       load(target);
     }, delayMs);
@@ -178,7 +179,7 @@ function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRun
   contents.on('unresponsive', () => {
     if (hangTimer !== undefined) return;
     log({ eventId: 'shell-renderer-unresponsive', disposition: 'failure', message: 'the kiosk page is unresponsive', graceMs: recovery.unresponsiveGraceMs });
-    hangTimer = timers.setTimeout(() => {
+    hangTimer = timers.set(() => {
       hangTimer = undefined;
       if (window.isDestroyed()) return;
       log({ eventId: 'shell-renderer-killed', disposition: 'failure', message: 'the kiosk page stayed unresponsive: killing its renderer to reload it', graceMs: recovery.unresponsiveGraceMs });
@@ -188,7 +189,7 @@ function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRun
   contents.on('responsive', clearHangTimer);
   window.on('closed', () => {
     clearHangTimer();
-    if (reloadTimer !== undefined) timers.clearTimeout(reloadTimer);
+    if (reloadTimer !== undefined) timers.clear(reloadTimer);
     reloadTimer = undefined;
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixedClock } from '../../../shared/clock';
 import type { LogEvent } from '../../../shared/log';
+import { virtualTime } from '../../firmware/virtual-time';
 import { defaultRecoveryPolicy, outOfServicePage } from '../../../kiosk/electron/crash-recovery';
 import {
   contentSecurityPolicy,
@@ -103,40 +103,16 @@ function fakeContents() {
 
 const url = 'http://127.0.0.1:4000/?token=abc';
 
-/** Timers driven by a fixed clock: advance() fires what is due, in order. */
+/** The shell on virtual time: advance() fires the timers that fall due, in order. */
 function manualRuntime() {
-  const clock = fixedClock(new Date('2026-01-05T09:00:00Z'));
-  let pending: { at: number; callback: () => void; id: number }[] = [];
-  let nextId = 0;
+  const time = virtualTime(Date.parse('2026-01-05T09:00:00Z'));
   const events: LogEvent[] = [];
-  const runtime: ShellRuntime = {
-    clock,
-    log: (event) => events.push(event),
-    recovery: defaultRecoveryPolicy,
-    timers: {
-      setTimeout: (callback, ms) => {
-        nextId += 1;
-        pending.push({ at: clock.now().getTime() + ms, callback, id: nextId });
-        return nextId;
-      },
-      clearTimeout: (handle) => {
-        pending = pending.filter((timer) => timer.id !== handle);
-      },
-    },
-  };
+  const runtime: ShellRuntime = { clock: time, timers: time, log: (event) => events.push(event), recovery: defaultRecoveryPolicy };
   const advance = async (ms: number): Promise<void> => {
-    const until = clock.now().getTime() + ms;
-    for (;;) {
-      const due = pending.filter((timer) => timer.at <= until).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      pending = pending.filter((timer) => timer !== due);
-      clock.set(new Date(due.at));
-      due.callback();
-      await Promise.resolve();
-    }
-    clock.set(new Date(until));
+    time.advance(ms);
+    await Promise.resolve();
   };
-  return { runtime, events, advance, pendingTimers: () => pending.length };
+  return { runtime, events, advance };
 }
 
 const crash = { reason: 'crashed', exitCode: 139 };
