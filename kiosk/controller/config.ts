@@ -101,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     counterReader: env[envNames.counterReader] ?? fromFile['counterReader'] ?? defaultConfig.counterReader,
     mode: env[envNames.mode] ?? fromFile['mode'] ?? defaultConfig.mode,
     // The key lives beside the data unless configured elsewhere; relative paths are from the data directory.
-    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile['keyFile'] ?? join('keys', 'store.key'))),
+    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile['keyFile'] ?? defaultConfig.keyFile)),
     retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile['retentionDays'] ?? defaultConfig.retentionDays,
     photo: fromFile['photo'] ?? defaultConfig.photo,
     ...overrides,
