@@ -88,10 +88,10 @@ export function fakeCounter() {
 export type FakeCounter = ReturnType<typeof fakeCounter>;
 
 /**
- * Polls `check` (every 10 ms, for up to 10 s) and fails the test if it never holds. Generous: the
- * controller behind it writes to a real SQLite file, slow on a loaded machine.
+ * Polls `check` (every 10 ms, for up to `timeoutMs`, 10 s by default) and fails the test if it never
+ * holds. Generous: the controller behind it writes to a real SQLite file, slow on a loaded machine.
  */
-export async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+export async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let i = 0; i < timeoutMs / 10 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(check()).toBe(true);
 }

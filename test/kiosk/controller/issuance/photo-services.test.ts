@@ -8,6 +8,7 @@ import { issuanceActors, type IssuanceDevices } from '../../../../kiosk/controll
 import { issuanceMachine, type Assessment, type CardPreview, type IssuanceJob, type PhotoVerdict } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../../kiosk/controller/kiosk-controller';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo';
+import { until as untilHolds } from '../fake-counter';
 import { cat, goodPhoto, noFace, profile, tooFar } from '../photo/derived-photos';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
@@ -180,11 +181,8 @@ describe('replacement face comparison', () => {
       const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
       controller = createKioskController(machine, devices, () => {}, {});
       const kiosk = controller;
-      const until = async (check: () => boolean): Promise<void> => {
-        // Up to 20 s: each photo goes through the real face models, far slower on a loaded machine.
-        for (let i = 0; i < 2000 && !check(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
-        expect(check()).toBe(true);
-      };
+      // Up to 20 s: each photo goes through the real face models, far slower on a loaded machine.
+      const until = (check: () => boolean): Promise<void> => untilHolds(check, 20_000);
       await kiosk.command({ type: 'start-application' });
       await kiosk.command({ type: 'update-application', fields: { idNumber: form.idNumber, name: form.name, birthDate: form.birthDate, cardType: 'senior' } });
       await until(() => kiosk.snapshot().application.eligibility !== null);
