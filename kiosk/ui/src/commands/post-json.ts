@@ -1,4 +1,4 @@
-import { refused, type CommandReply, type OperatorRole, type RefusalCode } from '../../../../shared/contract/kiosk-api';
+import { operatorRoles, refused, type CommandReply, type OperatorRole, type RefusalCode } from '../../../../shared/contract/kiosk-api';
 
 /**
  * One request to the controller and its answer as a Reply. A refusal by the request guard (401,
@@ -10,7 +10,7 @@ export type Reply = CommandReply;
 const refusalCodes: ReadonlySet<string> = new Set<RefusalCode>([
   'role', 'wrong-screen', 'sign-in-first', 'token', 'out-of-service', 'invalid-input', 'technician-only', 'door-open', 'tap-card-to-void', 'ask-staff', 'other',
 ]);
-const roles: ReadonlySet<string> = new Set<OperatorRole>(['operator', 'supervisor', 'technician']);
+const roles: ReadonlySet<string> = new Set(operatorRoles);
 
 export async function postJson(path: string, body: unknown, token: string): Promise<Reply> {
   const response = await fetch(path, {
