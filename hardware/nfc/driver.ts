@@ -155,7 +155,8 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     const watchForMissedCard = (seen: number, atr: Buffer | undefined, attempt: number): void => {
       clearTimeout(missedCardTimer);
       missedCardTimer = setTimeout(() => {
-        if (closed || cardEvents !== seen || (candidate.reader.state & candidate.reader.SCARD_STATE_PRESENT) === 0) return;
+        // Stands down once the card was announced or left, or the reader itself is gone (removed, pcscd away).
+        if (closed || reader !== candidate || cardEvents !== seen || (candidate.reader.state & candidate.reader.SCARD_STATE_PRESENT) === 0) return;
         log({ eventId: 'nfc-card-missed', disposition: 'na', message: `no card event ${missedCardMs} ms after the card arrived: connecting it here`, attempt });
         candidate.connect().then(
           () => onCard({ atr }),
