@@ -151,14 +151,16 @@ function superviseRenderer(window: BrowserWindow, url: string, runtime: ShellRun
   };
   const recover = (): void => {
     if (reloadTimer !== undefined) return; // a reload is already on its way
-    const decision = outOfService ? null : crashes.crashed();
-    if (decision === null || decision.kind === 'out_of_service') {
-      if (!outOfService) {
-        log({ eventId: 'shell-out-of-service', disposition: 'failure', message: 'the kiosk page keeps crashing: showing the out-of-service page (restart the kiosk shell to retry)', crashesInWindow: decision?.crashesInWindow, crashLimit: recovery.crashLimit, crashWindowMs: recovery.crashWindowMs });
-      }
-      outOfService = true;
+    if (outOfService) {
       // The out-of-service page itself died: show it again, without hurry.
-      schedule(decision === null ? recovery.maxReloadDelayMs : 0, outOfServicePage);
+      schedule(recovery.maxReloadDelayMs, outOfServicePage);
+      return;
+    }
+    const decision = crashes.crashed();
+    if (decision.kind === 'out_of_service') {
+      log({ eventId: 'shell-out-of-service', disposition: 'failure', message: 'the kiosk page keeps crashing: showing the out-of-service page (restart the kiosk shell to retry)', crashesInWindow: decision.crashesInWindow, crashLimit: recovery.crashLimit, crashWindowMs: recovery.crashWindowMs });
+      outOfService = true;
+      schedule(0, outOfServicePage);
       return;
     }
     log({ eventId: 'shell-page-reload', disposition: 'na', message: 'reloading the kiosk page after a renderer crash', delayMs: decision.delayMs, crashesInWindow: decision.crashesInWindow });
