@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ function electronBinary(): string | null {
   }
 }
 
-function openWindow(url: string): ManagedProcess | null {
+function openWindow(url: string): Pick<ManagedProcess, 'stop'> | null {
   if (!process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return null;
   const electron = electronBinary();
   if (electron) {
@@ -51,10 +51,12 @@ function openWindow(url: string): ManagedProcess | null {
   }
   if (existsSync('/usr/bin/chromium')) {
     const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
-    return startProcess('/usr/bin/chromium', [
+    const chromium = startProcess('/usr/bin/chromium', [
       `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
     ], { stdio: 'ignore' });
+    // The throw-away profile goes with the window: every start would otherwise leave one in /tmp.
+    return { stop: (graceMs) => chromium.stop(graceMs).then(() => rmSync(profile, { recursive: true, force: true })) };
   }
   return null;
 }
