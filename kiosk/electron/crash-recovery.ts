@@ -54,7 +54,9 @@ export const outOfServicePage = `data:text/html;charset=utf-8,${encodeURICompone
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     '<title>暫停服務 Out of service</title>',
     '<style>body{margin:0;height:100vh;display:flex;flex-direction:column;align-items:center;justify-content:center;',
-    'font-family:"Noto Sans CJK TC",sans-serif;background:#f6f7f4;color:#222}h1{font-size:3rem;margin:0 0 1rem}p{font-size:1.5rem;margin:.25rem}</style>',
-    '</head><body><h1>本機暫停服務</h1><p>請洽服務人員。</p><p lang="en">This kiosk is out of service. Please ask a member of staff.</p></body></html>',
+    'font-family:"Noto Sans CJK TC",sans-serif;background:#f6f7f4;color:#222}h1{font-size:3rem;margin:0 0 1rem}p{font-size:1.5rem;margin:.25rem}.staff{margin-top:2rem}.staff p{font-size:1rem;color:#555}</style>',
+    '</head><body><h1>本機暫停服務</h1><p>請洽服務人員。</p><p lang="en">This kiosk is out of service. Please ask a member of staff.</p>',
+    // The shell stays on this page until it is started again: say so to whoever can.
+    '<div class="staff"><p>工作人員：請重新啟動本機。</p><p lang="en">Staff: restart the kiosk to bring it back.</p></div></body></html>',
   ].join(''),
 )}`;

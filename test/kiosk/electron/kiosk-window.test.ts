@@ -227,6 +227,8 @@ describe('kiosk shell crash recovery', () => {
     expect(recorded.loadedUrls.filter((loaded) => loaded === url)).toHaveLength(crashLimit);
     expect(recorded.loadedUrls.at(-1)).toBe(outOfServicePage);
     expect(decodeURIComponent(outOfServicePage)).toContain('out of service');
+    // Nothing brings the page back but a restart of the shell: the page tells staff so.
+    expect(decodeURIComponent(outOfServicePage)).toContain('restart the kiosk');
     expect(outOfServicePage).not.toContain('<script');
   });
 
