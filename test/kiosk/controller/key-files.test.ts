@@ -36,15 +36,15 @@ const loaders: { name: string; label: string; load(path: string): Loaded; validK
   },
 ];
 
-describe.each(loaders)('$name', ({ label, load, validKey }) => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kiosk-keys-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kiosk-keys-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
+describe.each(loaders)('$name', ({ label, load, validKey }) => {
   it('creates a missing key file 0600 in a 0700 folder, leaves no temporary file, and reads the same key back', () => {
     const path = join(dir, 'keys', 'the.key');
     const first = load(path);
@@ -95,14 +95,6 @@ describe.each(loaders)('$name', ({ label, load, validKey }) => {
 });
 
 describe('key file formats', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kiosk-keys-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   it('the store key is exactly 32 bytes of lowercase hex; the chip master key at least 16 bytes of hex', () => {
     const path = join(dir, 'the.key');
     writeFileSync(path, `${'ab'.repeat(16)}\n`, { mode: 0o600 });
