@@ -39,6 +39,7 @@ import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
 import { openStore, type OpenStoreError, type Store } from './store/store';
+import { defaultStoreFile } from './store/cli-options';
 import { keyFileProblem } from './store/crypto';
 
 /**
@@ -83,7 +84,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
 
   try {
     log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
-    const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
+    const opened = await openStore({ path: join(config.dataDir, defaultStoreFile), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
     if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error, config.keyFile)}`);
     const store = opened.value;
     stops.push(() => store.close());

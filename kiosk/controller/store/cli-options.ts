@@ -1,14 +1,7 @@
 import { join } from 'node:path';
 import { loadConfig, type KioskConfig } from '../config';
 
-/**
- * Where the technicians' CLI finds the store, from the same configuration as the controller
- * (`loadConfig()`: `<dataDir>/kiosk.config.json`, then `KIOSK_*` variables): `--db <file>` /
- * `--key <file>` / `--kiosk <id>` flags override it; else `KIOSK_DB` (CLI only) or
- * `<dataDir>/kiosk.sqlite`, the configured key file (`keyFile` / `KIOSK_KEY_FILE`, relative to the
- * data directory) and the configured kiosk id. Never read `KIOSK_*` here yourself: that is config.ts's job.
- */
-/** The controller's own choice (kiosk/controller/main.ts): keep the two in step. */
+/** The store's file in the data directory, where the controller (main.ts) opens it. */
 export const defaultStoreFile = 'kiosk.sqlite';
 
 export interface StoreLocation {
@@ -29,7 +22,14 @@ const storeFlags = ['--db', '--key', '--kiosk'] as const;
 type StoreFlag = (typeof storeFlags)[number];
 const isStoreFlag = (arg: string): arg is StoreFlag => (storeFlags as readonly string[]).includes(arg);
 
-/** Throws (with config.ts's message naming the file and field) when the configuration is needed and invalid. */
+/**
+ * Where the technicians' CLI finds the store, from the same configuration as the controller
+ * (`loadConfig()`: `<dataDir>/kiosk.config.json`, then `KIOSK_*` variables): `--db <file>` /
+ * `--key <file>` / `--kiosk <id>` flags override it; else `KIOSK_DB` (CLI only) or
+ * `<dataDir>/kiosk.sqlite`, the configured key file (`keyFile` / `KIOSK_KEY_FILE`, relative to the
+ * data directory) and the configured kiosk id. Never read `KIOSK_*` here yourself: that is config.ts's job.
+ * Throws (with config.ts's message naming the file and field) when the configuration is needed and invalid.
+ */
 export function storeLocationFrom(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
