@@ -7,7 +7,7 @@ import { decodeCardRecord } from '../../hardware/nfc/layout';
 import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-key';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { screenshot, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { screenshot, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 
 /**
@@ -54,8 +54,7 @@ describe('staffed issuance, end to end', () => {
     await shot('sign-in');
     await dev({ type: 'place-card', kind: 'staff' });
     await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
-    for (const digit of '271828') await page.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
-    await page.getByRole('button', { name: '確定' }).click();
+    await typePin(page, '271828');
     await page.locator('[data-screen="home"]').waitFor();
     expect(await page.locator('[data-testid="operator-name"]').textContent()).toContain('Demo Operator');
     // Every expect.poll names its timeout: the default (1 s) is too short on a loaded 2-core machine.
@@ -251,8 +250,7 @@ describe('staffed issuance, end to end', () => {
     expect(await kiosk.store.cardByNumber(replacement!.cardNumber)).toMatchObject({ status: 'active' });
     await dev({ type: 'place-card', kind: 'supervisor' });
     await approval.locator('.pin-pad').waitFor({ timeout: 10_000 });
-    for (const digit of '314159') await approval.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
-    await approval.getByRole('button', { name: '確定' }).click();
+    await typePin(approval, '314159');
     await expect.poll(() => panel.locator('[data-status]').getAttribute('data-status'), { timeout: 10_000 }).toBe('void');
     expect(await panel.locator('[data-testid="card-check-notice"]').textContent()).toContain('已作廢');
     await shot('card-check-void');

@@ -4,7 +4,7 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { applyAndPrint, devOk, residentPermitHolderId, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, residentPermitHolderId, screenshot, signInAt, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
@@ -79,8 +79,7 @@ describe('self-service kiosk, end to end', () => {
     // Staff sign in with card and PIN on the same screen, issue someone a card, and sign out.
     await dev({ type: 'place-card', kind: 'staff' });
     await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
-    for (const digit of '271828') await page.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
-    await page.getByRole('button', { name: '確定' }).click();
+    await typePin(page, '271828');
     await page.locator('[data-screen="home"] [data-testid="self-service-note"]').waitFor();
     await shot('self-service-staff-home');
     const { name } = await applyAndPrint(kiosk);

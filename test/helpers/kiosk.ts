@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
@@ -56,6 +56,12 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
     cleanup();
     throw error;
   }
+}
+
+/** A PIN typed on the screen's keypad as staff do (in `scope`: the page, or the approval dialog), then 確定. */
+export async function typePin(scope: Page | Locator, pin: string): Promise<void> {
+  for (const digit of pin) await scope.locator('.pin-keys button', { hasText: new RegExp(`^${digit}$`) }).click();
+  await scope.getByRole('button', { name: '確定' }).click();
 }
 
 /** A dev-panel command the simulated world must take. */
