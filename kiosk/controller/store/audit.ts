@@ -136,40 +136,41 @@ export function auditAppender(tx: Queries, context: AuditContext, logged: LogEve
  * Runs `work` in one transaction with an audit appender: the change and its audit rows commit or
  * roll back together. The same events go to the log, after the commit only.
  */
-export async function audited<T>(
+export function audited<T>(
   db: Database,
   context: AuditContext & { readonly log: LogSink },
   work: (tx: Queries, audit: AuditAppender) => Promise<T>,
 ): Promise<T> {
+  return withAppender(db, context, (run) => db.transaction(run), work);
+}
+
+/**
+ * One audit row on its own (no other change to record with it): a single INSERT — its trigger moves
+ * the chain head in the same statement — is atomic and durable by itself, so it runs without the
+ * BEGIN/COMMIT round trips of `audited` (one fsync either way). At its turn in the queue, so it
+ * chains onto the row committed just before it.
+ */
+export function appendAuditAlone(db: Database, context: AuditContext & { readonly log: LogSink }, input: AuditInput): Promise<{ auditId: string; seq: number }> {
+  return withAppender(db, context, (run) => db.inTurn(run), (_queries, audit) => audit(input));
+}
+
+/** `work` with an appender, run by `schedule`; once it has committed, the chain head is remembered and the events logged. */
+async function withAppender<T>(
+  db: Database,
+  context: AuditContext & { readonly log: LogSink },
+  schedule: (run: (queries: Queries) => Promise<T>) => Promise<T>,
+  work: (queries: Queries, audit: AuditAppender) => Promise<T>,
+): Promise<T> {
   const logged: LogEvent[] = [];
   let last: Head | undefined;
-  const value = await db.transaction((tx) =>
-    work(tx, auditAppender(tx, context, logged, committedHeads.get(db), (head) => {
+  const value = await schedule((queries) =>
+    work(queries, auditAppender(queries, context, logged, committedHeads.get(db), (head) => {
       last = head;
     })),
   );
   if (last) committedHeads.set(db, last);
   for (const event of logged) context.log(event);
   return value;
-}
-
-/**
- * One audit row on its own (no other change to record with it): a single INSERT — its trigger moves
- * the chain head in the same statement — is atomic and durable by itself, so it runs without the
- * BEGIN/COMMIT round trips of `audited` (one fsync either way).
- */
-export async function appendAuditAlone(db: Database, context: AuditContext & { readonly log: LogSink }, input: AuditInput): Promise<{ auditId: string; seq: number }> {
-  const logged: LogEvent[] = [];
-  let last: Head | undefined;
-  // At its turn in the queue, so it chains onto the row committed just before it.
-  const appended = await db.inTurn((queries) =>
-    auditAppender(queries, context, logged, committedHeads.get(db), (head) => {
-      last = head;
-    })(input),
-  );
-  if (last) committedHeads.set(db, last);
-  for (const event of logged) context.log(event);
-  return appended;
 }
 
 /** Recomputes the chain from the first row; names the first row that does not verify. */
