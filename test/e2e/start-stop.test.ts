@@ -63,7 +63,7 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     return started;
   }
 
-    function expectDevicesRunning(run: Started): void {
+  function expectDevicesRunning(run: Started): void {
     const names = run.processes.map((entry) => entry.comm);
     expect(names.filter((name) => name === 'socat'), names.join(', ')).toHaveLength(3);
     expect(names, 'a private pcscd').toContain('pcscd');
