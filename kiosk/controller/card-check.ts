@@ -75,12 +75,15 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
   return {
     view: () => current,
     async voidShown(input) {
+      // The screen may move on to another card meanwhile: only this card's view is ever updated.
+      const stillShown = () => (current?.verified && current.cardNumber === input.cardNumber ? current : null);
       const refuse = (problem: Bilingual): Result<void, Bilingual> => {
-        if (current?.verified && current.cardNumber === input.cardNumber) show({ ...current, notice: problem });
+        const now = stillShown();
+        if (now) show({ ...now, notice: problem });
         return err(problem);
       };
-      const shown = current;
-      if (!shown?.verified || shown.cardNumber !== input.cardNumber) return err({ zh: '這張卡已不在畫面上，請重新感應', en: 'That card is no longer on show: tap it again' });
+      const shown = stillShown();
+      if (!shown) return err({ zh: '這張卡已不在畫面上，請重新感應', en: 'That card is no longer on show: tap it again' });
       if (shown.status !== 'active') return refuse({ zh: '只有本機發行且使用中的卡片可以作廢', en: `Only an active card issued by this kiosk can be voided (this one is ${shown.status})` });
       const changed = await options.store.setCardStatus({
         cardNumber: input.cardNumber,
@@ -90,8 +93,8 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
         ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       });
       if (!changed.ok) return refuse({ zh: '本機的紀錄已變更，這張卡無法作廢', en: `The kiosk's record changed: the card cannot be voided (${changed.error.kind === 'card_not_found' ? 'no record' : changed.error.status})` });
-      // The screen may have moved on to another card meanwhile; only the voided one is updated.
-      if (current?.verified && current.cardNumber === input.cardNumber) show({ ...current, status: 'void', notice: { zh: '已作廢', en: 'Voided' } });
+      const voided = stillShown();
+      if (voided) show({ ...voided, status: 'void', notice: { zh: '已作廢', en: 'Voided' } });
       return ok(undefined);
     },
     close: () => show(null),
