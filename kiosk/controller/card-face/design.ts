@@ -1,4 +1,4 @@
-import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
+import { cardTypeNames, type CardType, type SchoolLevel, type TransitScheme } from '../../../shared/domain/card-types';
 
 /** The look of each card type: its colour and its printed name. */
 export interface CardDesign {
@@ -6,24 +6,25 @@ export interface CardDesign {
   readonly colour: string;
   /** A pale tint of it for the card background. */
   readonly tint: string;
+  /** The card type's name as printed (cardTypeNames), with the school level on a student card. */
   readonly label: string;
   readonly labelEnglish: string;
 }
 
 const designs: Record<Exclude<CardType, 'student'>, CardDesign> = {
-  general: { colour: '#3b5bdb', tint: '#eef2ff', label: '一般卡', labelEnglish: 'General' },
-  senior: { colour: '#e8590c', tint: '#fff4e6', label: '敬老卡', labelEnglish: 'Senior' },
-  'indigenous-senior': { colour: '#a0522d', tint: '#fbf0e6', label: '原住民敬老卡', labelEnglish: 'Indigenous Senior' },
-  disability: { colour: '#c2255c', tint: '#fff0f6', label: '愛心卡', labelEnglish: 'Disability' },
-  companion: { colour: '#9c36b5', tint: '#f8f0fc', label: '愛心陪伴卡', labelEnglish: 'Companion' },
-  employee: { colour: '#495057', tint: '#f1f3f5', label: '員工卡', labelEnglish: 'Employee' },
+  general: { colour: '#3b5bdb', tint: '#eef2ff', label: cardTypeNames.general.zh, labelEnglish: 'General' },
+  senior: { colour: '#e8590c', tint: '#fff4e6', label: cardTypeNames.senior.zh, labelEnglish: 'Senior' },
+  'indigenous-senior': { colour: '#a0522d', tint: '#fbf0e6', label: cardTypeNames['indigenous-senior'].zh, labelEnglish: 'Indigenous Senior' },
+  disability: { colour: '#c2255c', tint: '#fff0f6', label: cardTypeNames.disability.zh, labelEnglish: 'Disability' },
+  companion: { colour: '#9c36b5', tint: '#f8f0fc', label: cardTypeNames.companion.zh, labelEnglish: 'Companion' },
+  employee: { colour: '#495057', tint: '#f1f3f5', label: cardTypeNames.employee.zh, labelEnglish: 'Employee' },
 };
 
 /** Student cards: elementary 桃花紅 (peach red), junior-high 水塘綠 (pond green), senior-high 高山青 (mountain blue). */
 const studentDesigns: Record<SchoolLevel, CardDesign> = {
-  elementary: { colour: '#e64980', tint: '#fff0f5', label: '學生卡・國小', labelEnglish: 'Student · Elementary' },
-  'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: '學生卡・國中', labelEnglish: 'Student · Junior High' },
-  'senior-high': { colour: '#1971c2', tint: '#e7f5ff', label: '學生卡・高中', labelEnglish: 'Student · Senior High' },
+  elementary: { colour: '#e64980', tint: '#fff0f5', label: `${cardTypeNames.student.zh}・國小`, labelEnglish: 'Student · Elementary' },
+  'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: `${cardTypeNames.student.zh}・國中`, labelEnglish: 'Student · Junior High' },
+  'senior-high': { colour: '#1971c2', tint: '#e7f5ff', label: `${cardTypeNames.student.zh}・高中`, labelEnglish: 'Student · Senior High' },
 };
 
 /** The design of a card type; a student card needs its school level. */
