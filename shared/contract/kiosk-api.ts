@@ -65,18 +65,20 @@ export type OperatorRole = (typeof operatorRoles)[number];
  * Why the controller refused a command, for the screen to say in its own language; `reason` keeps the
  * controller's English sentence for staff and logs. `other` is shown as "could not be done" with it.
  */
-export type RefusalCode =
-  | 'role' // the permission table refuses the signed-in role (`role` says which)
-  | 'wrong-screen'
-  | 'sign-in-first'
-  | 'token' // the request carried no valid launch token
-  | 'out-of-service'
-  | 'invalid-input'
-  | 'technician-only'
-  | 'door-open'
-  | 'tap-card-to-void'
-  | 'ask-staff' // self-service: staff only
-  | 'other';
+export const refusalCodes = [
+  'role', // the permission table refuses the signed-in role (`role` says which)
+  'wrong-screen',
+  'sign-in-first',
+  'token', // the request carried no valid launch token
+  'out-of-service',
+  'invalid-input',
+  'technician-only',
+  'door-open',
+  'tap-card-to-void',
+  'ask-staff', // self-service: staff only
+  'other',
+] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
 
 export type CommandReply =
   | { readonly accepted: true }

@@ -1,4 +1,4 @@
-import { operatorRoles, refused, type CommandReply, type OperatorRole, type RefusalCode } from '../../../../shared/contract/kiosk-api';
+import { operatorRoles, refusalCodes, refused, type CommandReply, type OperatorRole, type RefusalCode } from '../../../../shared/contract/kiosk-api';
 
 /**
  * One request to the controller and its answer as a Reply. A refusal by the request guard (401,
@@ -7,9 +7,7 @@ import { operatorRoles, refused, type CommandReply, type OperatorRole, type Refu
  */
 export type Reply = CommandReply;
 
-const refusalCodes: ReadonlySet<string> = new Set<RefusalCode>([
-  'role', 'wrong-screen', 'sign-in-first', 'token', 'out-of-service', 'invalid-input', 'technician-only', 'door-open', 'tap-card-to-void', 'ask-staff', 'other',
-]);
+const codes: ReadonlySet<string> = new Set(refusalCodes);
 const roles: ReadonlySet<string> = new Set(operatorRoles);
 
 export async function postJson(path: string, body: unknown, token: string): Promise<Reply> {
@@ -39,7 +37,7 @@ export async function postJson(path: string, body: unknown, token: string): Prom
 /** The refusal's code; an older controller without codes still has its token refusals known by their status. */
 function codeOf(json: Record<string, unknown>, status: number): RefusalCode {
   const code = json['code'];
-  if (typeof code === 'string' && refusalCodes.has(code)) return code as RefusalCode;
+  if (typeof code === 'string' && codes.has(code)) return code as RefusalCode;
   return status === 401 ? 'token' : 'other';
 }
 
