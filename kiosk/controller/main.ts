@@ -14,7 +14,6 @@ import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kio
 import { refused } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
-import { assertNever } from '../../shared/result';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isSimulated, type KioskConfig } from './config';
@@ -38,9 +37,9 @@ import { createSelfService } from './self-service/own-card';
 import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
-import { openStore, type OpenStoreError, type Store } from './store/store';
+import { openStore, type Store } from './store/store';
+import { storeProblem } from './store/store-problem';
 import { defaultStoreFile } from './store/cli-options';
-import { keyFileProblem } from './store/crypto';
 
 /**
  * The composition root: the one place that chooses real or simulated devices, opens the store,
@@ -359,22 +358,3 @@ function safeAudit(store: Store, log: LogSink): SafeAudit {
   };
 }
 
-/** What to do about a store that will not open, in words a technician can act on. */
-function storeProblem(error: OpenStoreError, keyFile: string): string {
-  switch (error.kind) {
-    case 'wrong_key':
-      return `${keyFile} is not the key this database was made with: put the right key file back (from the kiosk's key backup)`;
-    case 'kiosk_mismatch':
-      return `this data belongs to kiosk ${error.storedKioskId}: set KIOSK_ID=${error.storedKioskId} or use another data directory`;
-    case 'schema_too_new':
-      return `the database was made by a newer version of this software (schema ${error.found}, this one knows ${error.supported}): update the software`;
-    case 'invalid_kiosk_id':
-      return 'the kiosk id may hold only letters, digits and dashes (KIOSK_ID)';
-    case 'key_file_unreadable':
-    case 'key_file_insecure':
-    case 'key_file_malformed':
-      return keyFileProblem('store key', keyFile, error);
-    default:
-      return assertNever(error);
-  }
-}

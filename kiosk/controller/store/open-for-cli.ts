@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { openStore, type Store } from './store';
+import { storeProblem } from './store-problem';
 import { configFrom, storeLocationFrom, type ConfigSource, type StoreLocation } from './cli-options';
 
 /**
@@ -30,7 +31,7 @@ export async function openStoreForCli(
   }
   const opened = await openStore({ ...parsed.location, auditOpen: false });
   if (!opened.ok) {
-    process.stderr.write(`kioskctl ${command}: cannot open the store ${parsed.location.path}: ${JSON.stringify(opened.error)}\n`);
+    process.stderr.write(`kioskctl ${command}: cannot open the store ${parsed.location.path}: ${storeProblem(opened.error, keyFile)}\n`);
     return null;
   }
   return { store: opened.value, location: parsed.location, rest: parsed.rest };

@@ -1,5 +1,6 @@
 import { restoreStore, type RestoreError } from '../../../kiosk/controller/store/backup';
 import { storeLocationFrom, storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
+import { storeProblem } from '../../../kiosk/controller/store/store-problem';
 import { assertNever } from '../../../shared/result';
 import type { KioskctlCommand } from '../main';
 
@@ -10,7 +11,7 @@ ${storeLocationHelp}
 `;
 
 /** What went wrong, in words a technician can act on. */
-function problem(error: RestoreError, backupFile: string): string {
+function problem(error: RestoreError, backupFile: string, keyFile: string): string {
   switch (error.kind) {
     case 'controller_running':
       return `refused: the kiosk controller is running on ${error.dataDir} (pid ${error.pid}); stop the kiosk first, then restore (nothing was changed)`;
@@ -21,7 +22,7 @@ function problem(error: RestoreError, backupFile: string): string {
     case 'key_file_missing':
       return 'refused: the key file is missing: put the kiosk key back (from the key backup) before restoring; a new key cannot read old data';
     case 'backup_unusable':
-      return `refused: ${backupFile} cannot be used with this kiosk's key and id: ${JSON.stringify(error.cause)}`;
+      return `refused: ${backupFile} cannot be used with this kiosk's key and id: ${storeProblem(error.cause, keyFile)} (nothing was changed)`;
     case 'restore_failed':
       return error.previousAt === null
         ? `the restore failed at the ${error.step} step (${error.message}); the store was left as it was`
@@ -50,7 +51,7 @@ export const command: KioskctlCommand = {
     }
     const restored = await restoreStore({ backupFile, ...parsed.location });
     if (!restored.ok) {
-      process.stderr.write(`kioskctl restore: ${problem(restored.error, backupFile)}\n`);
+      process.stderr.write(`kioskctl restore: ${problem(restored.error, backupFile, parsed.location.keyFile)}\n`);
       return 1;
     }
     process.stdout.write(

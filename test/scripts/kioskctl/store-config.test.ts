@@ -90,7 +90,7 @@ describe('kioskctl finds the store and the retention days where the controller d
     expect(await audit.run(['verify', '--key', wrongKey])).toBe(1);
     expect(output()).toContain(`the key file ${wrongKey} is missing`);
     expect(await audit.run(['verify', '--kiosk', 'TY-OTHER-02'])).toBe(1);
-    expect(output()).toContain('kiosk_mismatch');
+    expect(output()).toContain(`this data belongs to kiosk ${kioskId}: set KIOSK_ID=${kioskId}`);
     // With every flag given, a broken configuration file does not matter.
     writeFileSync(join(dataDir, 'kiosk.config.json'), '{ not json');
     expect(await audit.run(['verify', '--db', join(dataDir, 'kiosk.sqlite'), '--key', keyFile, '--kiosk', kioskId])).toBe(0);
@@ -111,6 +111,21 @@ describe('kioskctl finds the store and the retention days where the controller d
     expect(output()).toContain(`kiosk controller is running on ${dataDir} (pid ${process.pid})`);
     expect(output()).toContain('stop the kiosk first');
     expect(output()).not.toContain('restored');
+    expect(readdirSync(dataDir).filter((name) => name.includes('restor'))).toEqual([]);
+  });
+
+  it("restore refuses another kiosk's backup in words, and changes nothing", async () => {
+    writeFileSync(join(dataDir, 'kiosk.config.json'), JSON.stringify({ kioskId }));
+    await controllerStore({ KIOSK_DATA_DIR: dataDir });
+    stubEnv({ KIOSK_DATA_DIR: dataDir });
+    const backupFile = join(root, 'backup.db');
+    expect(await backup.run([backupFile])).toBe(0);
+
+    out = [];
+    expect(await restore.run([backupFile, '--kiosk', 'TY-OTHER-02'])).toBe(1);
+    expect(output()).toContain(`refused: ${backupFile} cannot be used with this kiosk's key and id: this data belongs to kiosk ${kioskId}`);
+    expect(output()).toContain('(nothing was changed)');
+    expect(output()).not.toContain('{');
     expect(readdirSync(dataDir).filter((name) => name.includes('restor'))).toEqual([]);
   });
 });
