@@ -72,6 +72,8 @@ export interface ControllerOptions {
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
 
+const signInFirst = refused('sign-in-first', 'sign in first: tap your staff card on the reader');
+
 /** The one wording for a role the permission table refuses. */
 function roleRefusal(role: OperatorRole, action: Action): CommandReply {
   return { accepted: false, code: 'role', role, reason: `a ${role} may not ${action.replace('-', ' ')}` };
@@ -138,7 +140,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     const session = options.session;
     if (!session) return perform({ operatorId: null, approvedBy: null });
     const role = session.operators.current()?.role;
-    if (!role) return refused('sign-in-first', 'sign in first: tap your staff card on the reader');
+    if (!role) return signInFirst;
     if (permission(role, action) !== 'with-approval') {
       const granted = await session.operators.authorize(action);
       return granted.ok ? perform(granted.value) : roleRefusal(role, action);
@@ -235,7 +237,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         default:
           break;
       }
-      if (staff && !staff.current()) return refused('sign-in-first', 'sign in first: tap your staff card on the reader');
+      if (staff && !staff.current()) return signInFirst;
       staff?.touch();
       if (command.type === 'keep-alive') return { accepted: true };
       if (command.type === 'close-card-check') {
