@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from '../hardware/host/child-processes';
 import { loadConfig } from '../kiosk/controller/config';
-import { startKiosk } from '../kiosk/controller/main';
+import { startKiosk, type RunningKiosk } from '../kiosk/controller/main';
 
 /**
  * `npm start`: the controller with its devices (simulated unless configured otherwise), the UI on
@@ -61,11 +61,42 @@ function openWindow(url: string): Pick<ManagedProcess, 'stop'> | null {
   return null;
 }
 
+// Signals are handled from the first moment: with the kiosk as this very process (no launcher in
+// between), a Ctrl-C before the handlers exist would kill it outright, with no graceful stop.
+let kiosk: RunningKiosk | undefined = undefined;
+let window: Pick<ManagedProcess, 'stop'> | null = null;
+let stopping = false;
+const shutDown = async (): Promise<never> => {
+  try {
+    await window?.stop();
+    await kiosk?.stop();
+  } catch (error) {
+    process.stderr.write(`start: stopping failed: ${String(error)}\n`);
+    process.exit(1);
+  }
+  process.exit(0);
+};
+const stop = async (reason: string): Promise<void> => {
+  // One stop at a time: a terminal's Ctrl-C may reach us more than once (directly and relayed by npm).
+  if (stopping) return;
+  stopping = true;
+  clearInterval(orphanWatch);
+  process.stdout.write(`\nstart: ${reason}, stopping…\n`);
+  if (kiosk) await shutDown(); // else the kiosk is still starting: it stops as soon as it has started
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
+const launcherPid = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid !== launcherPid) void stop('launcher gone');
+}, orphanCheckMs);
+orphanWatch.unref();
+
 buildUiIfStale();
 const config = loadConfig();
 // Opening the store and starting the devices (socat, pcscd, simulators) takes several seconds.
 process.stdout.write(`Starting kiosk ${config.kioskId}: opening the store in ${config.dataDir} and starting the devices…\n`);
-const kiosk = await startKiosk(config);
+kiosk = await startKiosk(config);
+if (stopping) await shutDown();
 process.stdout.write(
   [
     '',
@@ -80,28 +111,5 @@ process.stdout.write(
     '',
   ].join('\n') + '\n',
 );
-const window = openWindow(kiosk.urlWithToken);
+window = openWindow(kiosk.urlWithToken);
 if (!window) process.stdout.write('  (no display or browser here: open the URL above in a browser)\n');
-
-let stopping = false;
-const stop = async (reason: string): Promise<void> => {
-  // One stop at a time: a terminal's Ctrl-C may reach us more than once (directly and relayed by npm).
-  if (stopping) return;
-  stopping = true;
-  clearInterval(orphanWatch);
-  process.stdout.write(`\nstart: ${reason}, stopping…\n`);
-  try {
-    await window?.stop();
-    await kiosk.stop();
-  } catch (error) {
-    process.stderr.write(`start: stopping failed: ${String(error)}\n`);
-    process.exit(1);
-  }
-  process.exit(0);
-};
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(signal));
-const launcherPid = process.ppid;
-const orphanWatch = setInterval(() => {
-  if (process.ppid !== launcherPid) void stop('launcher gone');
-}, orphanCheckMs);
-orphanWatch.unref();

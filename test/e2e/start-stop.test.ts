@@ -41,7 +41,8 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     started = undefined;
   });
 
-  async function startKiosk(): Promise<Started> {
+  /** Starts the kiosk and waits until `printed` shows (by default the kiosk's URL, i.e. fully started). */
+  async function startKiosk(printed: RegExp = /Kiosk UI: +http:\/\/127\.0\.0\.1:\d+\//): Promise<Started> {
     const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-start-stop-'));
     // Own process group, so that a failed test can kill everything at once; signals below go to one pid.
     const child = spawn(startCommand[0], startCommand[1], {
@@ -57,7 +58,7 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     );
     const partial = { child, dataDir, processes: [] as ProcessEntry[], output: () => output, exited };
     started = partial;
-    await waitFor(() => /Kiosk UI: +http:\/\/127\.0\.0\.1:\d+\//.test(output) || child.exitCode !== null, startTimeoutMs, `npm start printed no URL:\n${output}`);
+    await waitFor(() => printed.test(output) || child.exitCode !== null, startTimeoutMs, `npm start never printed ${printed}:\n${output}`);
     expect(child.exitCode, output).toBeNull();
     started = { ...partial, processes: descendantsOf(child.pid!) };
     return started;
@@ -92,6 +93,15 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     expect(exit, `npm start did not stop after SIGINT:\n${run.output()}`).toEqual({ code: 0, signal: null });
     expect(run.output()).toContain('start: SIGINT, stopping');
     await expectAllGone(run, goneTimeoutMs);
+  });
+
+  it('Ctrl-C while the kiosk is still starting lets it finish starting, then stops it: exit status 0', async () => {
+    const run = await startKiosk(/Starting kiosk /);
+    run.child.kill('SIGINT');
+    const exit = await Promise.race([run.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), startTimeoutMs))]);
+    expect(exit, `npm start did not stop after an early SIGINT:\n${run.output()}`).toEqual({ code: 0, signal: null });
+    expect(run.output()).toContain('start: SIGINT, stopping');
+    expect(run.output()).not.toContain('Press Ctrl-C to stop');
   });
 
   it('SIGKILL to the kiosk leaves no device process behind: they die with it', async () => {
