@@ -52,6 +52,8 @@ export interface SimulatedWorldState {
 
 /** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
 const cardWatchIntervalMs = 50;
+/** Between lifting one card off the counter reader and laying the next: a hand takes longer. */
+const cardSwapGapMs = 150;
 
 /** The dev panel's printer faults; `atStep` times the ones a real printer can suffer mid-job. */
 const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => PrinterFault> = {
@@ -146,7 +148,12 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
     const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
-      await counterCard?.remove();
+      if (counterCard?.present) {
+        await counterCard.remove();
+        // A hand swapping cards leaves the field empty for a moment; an instant swap could reach pcscd's
+        // clients as one "card still present" and the new card would go unread.
+        await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs));
+      }
       counterCard = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
