@@ -23,7 +23,7 @@ import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
-import { unattendedRefusal } from './self-service/unattended-commands';
+import { commandAction, unattendedRefusal } from './self-service/unattended-commands';
 import type { StaffSession } from './staff-session';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -44,8 +44,11 @@ export interface KioskController {
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
   screen(): Screen;
-  /** Drops an application not yet printing (the operator signed out or the session locked). */
-  cancelOpenApplication(): void;
+  /**
+   * The signed-in operator signed out or was locked out: an application not yet printing is dropped,
+   * a failed card job is parked in the store for its owner, and nothing of the applicant stays on show.
+   */
+  sessionEnded(): void;
   stop(): void;
 }
 
@@ -88,8 +91,26 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
   /** Self-service mode with no staff signed in: the public, unattended kiosk. */
   const unattended = (): boolean => options.selfService !== undefined && !options.session?.operators.current();
+  /**
+   * Whether the person at the screen may see the applicant's data: a signed-in staff member entitled
+   * to it (not a technician) who owns the flow on show. Without sign-in (tests of the flow alone) yes.
+   */
+  const mayViewApplicant = (): boolean => {
+    if (!options.session) return true;
+    const current = options.session.operators.current();
+    if (!current || permission(current.role, 'view-cardholder') !== 'allow') return false;
+    const { owner } = actor.getSnapshot().context;
+    return owner === null || owner === current.operatorId;
+  };
+  const parkedJob = (state: State): KioskSnapshot['parkedJob'] => {
+    if (!state.matches('parked') && !state.matches('parking')) return null;
+    const role = options.session?.operators.current()?.role;
+    return { failedStep: state.context.failedStep, mayTakeOver: role !== undefined && permission(role, 'take-over-job') === 'allow' };
+  };
   const current = (): KioskSnapshot => {
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version, mode);
+    const state = actor.getSnapshot();
+    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, parkedJob(state));
+    const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
     const selfService = options.selfService.view();
@@ -118,7 +139,14 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
   });
   const unsubscribeDevices = devices.onChange(publish);
-  const unsubscribeSession = staff?.onChange(publish);
+  // A job's owner signing in again gets their parked job back (the machine checks it is theirs).
+  let signedIn: string | null = options.session?.operators.current()?.operatorId ?? null;
+  const unsubscribeSession = staff?.onChange(() => {
+    const now = options.session?.operators.current()?.operatorId ?? null;
+    if (now !== signedIn && now !== null) actor.send({ type: 'owner-back', operatorId: now });
+    signedIn = now;
+    publish();
+  });
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   actor.start();
@@ -152,15 +180,38 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
-  /** The permission table decides who may start an application (issue) and submit a replacement. */
-  const refusedByRole = async (command: KioskCommand): Promise<CommandReply | null> => {
-    const role = options.session?.operators.current()?.role;
-    if (!role) return null;
-    const replacing = actor.getSnapshot().context.assessment.action === 'replacement';
-    const action: Action | null = command.type === 'start-application' ? 'issue-card' : command.type === 'submit-application' && replacing ? 'replace-card' : null;
-    if (!action || permission(role, action) === 'allow') return null;
-    await options.session?.operators.authorize(action); // audits the refusal
-    return roleRefusal(role, action);
+  /**
+   * Every command on the applicant's flow is checked twice: against the role (the permission table:
+   * a technician never issues; a replacement needs replace-card) and against the job's owner (the
+   * operator who started it, or the supervisor who took it over). Refusals by role are audited.
+   */
+  const refusedOnFlow = async (command: KioskCommand): Promise<CommandReply | null> => {
+    const current = options.session?.operators.current();
+    if (!current) return null;
+    const asked = commandAction(command);
+    const onFlow = asked.kind === 'action' && (asked.action === 'issue-card' || asked.action === 'override-photo');
+    if (!onFlow) return null;
+    const { context } = actor.getSnapshot();
+    const replacing = context.assessment.action === 'replacement';
+    const action: Action = replacing && ['submit-application', 'confirm-print', 'retry'].includes(command.type) ? 'replace-card' : 'issue-card';
+    if (permission(current.role, action) !== 'allow') {
+      await options.session?.operators.authorize(action); // audits the refusal
+      return roleRefusal(current.role, action);
+    }
+    if (context.owner !== null && context.owner !== current.operatorId) {
+      return refused('job-of-another-operator', 'this card job belongs to the operator who started it: they may finish it by signing in, or a supervisor may take it over');
+    }
+    return null;
+  };
+
+  /** A supervisor takes over the parked job of an operator who is away: recorded with both ids. */
+  const takeOverJob = async (): Promise<CommandReply> => {
+    const session = options.session;
+    const current = session?.operators.current();
+    if (!session || !current) return signInFirst;
+    const granted = await session.operators.authorize('take-over-job');
+    if (!granted.ok) return roleRefusal(current.role, 'take-over-job');
+    return send({ type: 'take-over', operatorId: current.operatorId });
   };
 
   const overridePhoto = async (reason: string): Promise<CommandReply> => {
@@ -247,8 +298,9 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'clear-tamper') return clearTamper();
       const closed = outOfService();
       if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
-      const byRole = await refusedByRole(command);
-      if (byRole) return byRole;
+      if (command.type === 'take-over-job') return takeOverJob();
+      const onFlow = await refusedOnFlow(command);
+      if (onFlow) return onFlow;
       if (command.type === 'preview-photo') return judgeLiveFrame(command.jpegBase64);
       if (command.type === 'override-photo') return overridePhoto(command.reason);
       if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);
@@ -258,6 +310,10 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'update-application') {
         return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
       }
+      if (command.type === 'start-application' || command.type === 'confirm-print') {
+        // The job belongs to whoever starts it and confirms the print.
+        return send({ type: command.type, operatorId: options.session?.operators.current()?.operatorId ?? null });
+      }
       return send(command);
     },
     documentRead(fields, problems) {
@@ -265,15 +321,15 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       staff?.touch();
       return send({ type: 'document-read', fields, problems }).accepted;
     },
-    preview: () => (unattended() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
+    preview: () => (unattended() || !mayViewApplicant() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     screen: () => screenOf(actor.getSnapshot()),
-    cancelOpenApplication() {
-      const state = actor.getSnapshot();
-      if (state.matches('application') || state.matches('photo') || state.matches('review')) actor.send({ type: 'cancel' });
+    sessionEnded() {
+      signedIn = null;
+      actor.send({ type: 'owner-left' });
     },
     stop() {
       unsubscribeDevices();
@@ -286,12 +342,15 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
 }
 
 function screenOf(state: State): Screen {
-  if (state.matches('home')) return 'home';
+  // A parked job shows nothing of itself: the next person sees the home screen (and a notice).
+  if (state.matches('home') || state.matches('parking') || state.matches('parked')) return 'home';
   if (state.matches('application')) return 'application';
   if (state.matches('photo')) return 'photo';
   if (state.matches('review')) return 'review';
   if (state.matches('issuing') || state.matches('resuming')) return 'issuing';
   if (state.matches('done')) return 'done';
+  if (state.matches('failed') || state.matches('resumingParked')) return 'failed';
+  if (state.matches('cancelling')) return 'home';
   return 'failed';
 }
 
@@ -304,6 +363,7 @@ function toSnapshot(
   cardCheck: CardCheckView | null,
   version: number,
   mode: KioskMode,
+  parkedJob: KioskSnapshot['parkedJob'],
 ): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
@@ -354,6 +414,7 @@ function toSnapshot(
       ? { kind: context.error.kind, message: context.error.bilingual, canRetry: context.error.canRetry }
       : null,
     devices: devices.all(),
+    parkedJob,
   };
 }
 
@@ -362,9 +423,13 @@ function toSnapshot(
  * staff served (their form, photo, card face, result, a card checked) — the UI is public now.
  */
 function publicSnapshot(snapshot: KioskSnapshot, selfService: SelfServiceView | null): KioskSnapshot {
+  return { ...withoutApplicant(snapshot), selfService };
+}
+
+/** The snapshot with nothing of any applicant or cardholder: for whoever may not see them. */
+function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
   return {
     ...snapshot,
-    selfService,
     cardCheck: null,
     application: { form: emptyApplicationForm, source: 'manual', documentProblems: [], eligibility: null, problems: [], fee: 0 },
     photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },

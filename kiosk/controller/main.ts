@@ -173,7 +173,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     });
     // The next person at the counter sees nothing of the last one: no application, no card, no lit camera.
     signedOut.clearScreen = () => {
-      controller.cancelOpenApplication();
+      controller.sessionEnded();
       cardCheck.close();
       board.setFillLight(false);
     };

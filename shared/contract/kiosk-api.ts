@@ -76,6 +76,7 @@ export const refusalCodes = [
   'door-open',
   'tap-card-to-void',
   'ask-staff', // self-service: staff only
+  'job-of-another-operator', // the card job belongs to the operator who started it (or the supervisor who took it over)
   'other',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
@@ -117,6 +118,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('void-card'), cardNumber: z.string().regex(/^\d{16}$/, 'a 16-digit card number'), reason: z.enum(voidReasons) }),
   /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
   z.object({ type: z.literal('clear-tamper') }),
+  /** A supervisor takes over the unfinished card job of an operator who signed out (audited with both ids). */
+  z.object({ type: z.literal('take-over-job') }),
   /** Self-service: the citizen is done looking at their own card ("Done"): the screen clears at once. */
   z.object({ type: z.literal('dismiss-card') }),
 ]);
@@ -264,6 +267,11 @@ export interface KioskSnapshot {
   readonly result: { readonly cardNumber: string; readonly cardType: string; readonly uid: string } | null;
   readonly error: { readonly kind: string; readonly message: Bilingual; readonly canRetry: boolean } | null;
   readonly devices: Readonly<Record<DeviceName, DeviceStatusView>>;
+  /**
+   * A card job that failed and waits for the operator who started it (they signed out or were locked
+   * out): only they, or a supervisor taking it over, may finish or cancel it. Nothing of the applicant.
+   */
+  readonly parkedJob: { readonly failedStep: IssuingStep | null; readonly mayTakeOver: boolean } | null;
 }
 
 /** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */

@@ -177,6 +177,14 @@ const zhTW = {
   refusalDoorOpen: '請先關好機門。',
   refusalTapCardToVoid: '請先將要作廢的卡片放在櫃台讀卡機上。',
   refusalOther: '本機無法執行此操作。',
+  refusalJobOfAnotherOperator: '這張卡由另一位承辦人員辦理中：請由該承辦人員登入完成，或由督導接手。',
+  parkedJobNotice: '有一張卡尚未完成（{step}），正等待原承辦人員：原承辦人員登入後即可繼續，督導也可以接手。',
+  parkedJobTakeOver: '由督導接手這張卡',
+  parkedStepprinting: '列印時中斷',
+  parkedStepencoding: '寫入晶片時中斷',
+  parkedStepcommitting: '儲存紀錄時中斷',
+  parkedStepverifying: '交付時中斷',
+  parkedSteprendering: '製作卡面時中斷',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -341,6 +349,14 @@ const en: Messages = {
   refusalDoorOpen: 'Please shut the kiosk door first.',
   refusalTapCardToVoid: 'First place the card to be voided on the counter reader.',
   refusalOther: 'The kiosk could not do this.',
+  refusalJobOfAnotherOperator: 'This card job belongs to another operator: they can finish it by signing in, or a supervisor can take it over.',
+  parkedJobNotice: 'A card job is unfinished ({step}) and waits for the operator who started it: they can finish it by signing in, or a supervisor can take it over.',
+  parkedJobTakeOver: 'Take over this card (supervisor)',
+  parkedStepprinting: 'stopped while printing',
+  parkedStepencoding: 'stopped while writing the chip',
+  parkedStepcommitting: 'stopped while saving the record',
+  parkedStepverifying: 'stopped at the hand-over',
+  parkedSteprendering: 'stopped while making the card face',
 };
 
 const vi: Messages = {
@@ -502,6 +518,14 @@ const vi: Messages = {
   refusalDoorOpen: 'Vui lòng đóng cửa máy trước.',
   refusalTapCardToVoid: 'Trước tiên, hãy đặt thẻ cần hủy lên đầu đọc thẻ tại quầy.',
   refusalOther: 'Máy không thể thực hiện thao tác này.',
+  refusalJobOfAnotherOperator: 'Thẻ này đang do một nhân viên khác xử lý: người đó đăng nhập để hoàn tất, hoặc giám sát viên tiếp nhận.',
+  parkedJobNotice: 'Có một thẻ chưa hoàn tất ({step}) đang chờ nhân viên đã bắt đầu: người đó đăng nhập để hoàn tất, hoặc giám sát viên có thể tiếp nhận.',
+  parkedJobTakeOver: 'Giám sát viên tiếp nhận thẻ này',
+  parkedStepprinting: 'dừng khi đang in',
+  parkedStepencoding: 'dừng khi đang ghi chip',
+  parkedStepcommitting: 'dừng khi đang lưu hồ sơ',
+  parkedStepverifying: 'dừng khi bàn giao',
+  parkedSteprendering: 'dừng khi đang tạo mặt thẻ',
 };
 
 const id: Messages = {
@@ -663,6 +687,14 @@ const id: Messages = {
   refusalDoorOpen: 'Silakan tutup pintu kios terlebih dahulu.',
   refusalTapCardToVoid: 'Letakkan dulu kartu yang akan dibatalkan pada pembaca kartu di konter.',
   refusalOther: 'Kios tidak dapat melakukan ini.',
+  refusalJobOfAnotherOperator: 'Kartu ini sedang diproses petugas lain: petugas itu dapat menyelesaikannya dengan masuk kembali, atau supervisor dapat mengambil alih.',
+  parkedJobNotice: 'Ada kartu yang belum selesai ({step}) dan menunggu petugas yang memulainya: petugas itu dapat menyelesaikannya dengan masuk kembali, atau supervisor dapat mengambil alih.',
+  parkedJobTakeOver: 'Supervisor mengambil alih kartu ini',
+  parkedStepprinting: 'berhenti saat mencetak',
+  parkedStepencoding: 'berhenti saat menulis chip',
+  parkedStepcommitting: 'berhenti saat menyimpan data',
+  parkedStepverifying: 'berhenti saat penyerahan',
+  parkedSteprendering: 'berhenti saat membuat tampilan kartu',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

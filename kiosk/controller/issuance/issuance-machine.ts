@@ -66,21 +66,46 @@ export interface IssuanceJob {
   readonly archivePhoto: Uint8Array | null;
   readonly photoOverride: PhotoOverride | null;
   readonly preview: CardPreview;
+  /** The operator the card is issued by: the job's owner, whoever is signed in meanwhile. */
+  readonly owner: string | null;
+}
+
+/**
+ * What a parked job keeps in the store while its operator is away (sign-out or idle lock): everything
+ * the retry needs that holds personal data. The machine forgets it until the job is resumed.
+ */
+export interface ParkedJobData {
+  readonly form: ApplicationForm;
+  readonly assessment: Assessment;
+  readonly verdict: PhotoVerdict | null;
+  readonly override: PhotoOverride | null;
+  readonly attempts: number;
+}
+
+/** A parked job brought back: its data, and the card face rendered again for the printer. */
+export interface ResumedJob extends ParkedJobData {
+  readonly preview: CardPreview;
 }
 
 export type IssuanceEvent =
-  | { type: 'start-application' }
+  | { type: 'start-application'; operatorId?: string | null }
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
   | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
   | { type: 'submit-application' }
   | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource | undefined }
   | { type: 'override-photo'; reason: string; approvedBy?: string | null }
   | { type: 'retake-photo' }
-  | { type: 'confirm-print' }
+  | { type: 'confirm-print'; operatorId?: string | null }
   | { type: 'retry' }
   | { type: 'back' }
   | { type: 'cancel' }
-  | { type: 'finish' };
+  | { type: 'finish' }
+  /** The signed-in operator signed out or was locked out: nothing of the applicant may stay on show. */
+  | { type: 'owner-left' }
+  /** An operator signed in: when it is the job's owner, their parked job comes back. */
+  | { type: 'owner-back'; operatorId: string }
+  /** A supervisor takes over the parked job of an operator who is away (audited with both ids). */
+  | { type: 'take-over'; operatorId: string };
 
 export interface IssuanceContext {
   form: ApplicationForm;
@@ -100,6 +125,12 @@ export interface IssuanceContext {
   failedStep: IssuingStep | null;
   result: { cardNumber: string; uid: string } | null;
   error: IssuanceStepError | null;
+  /** The operator the job belongs to: who started the application and confirmed the print. */
+  owner: string | null;
+  /** False once the owner signed out or was locked out, until they sign in again. */
+  ownerPresent: boolean;
+  /** The owner before a supervisor's take-over, until the take-over is recorded. */
+  takenOverFrom: string | null;
 }
 
 export const maxPhotoAttempts = 3;
@@ -119,8 +150,21 @@ function initialContext(): IssuanceContext {
     failedStep: null,
     result: null,
     error: null,
+    owner: null,
+    ownerPresent: true,
+    takenOverFrom: null,
   };
 }
+
+/** What a parked job no longer holds in memory: every field with personal data. */
+const forgottenWhileParked = {
+  form: { ...emptyApplicationForm },
+  source: 'manual',
+  documentProblems: [],
+  assessment: notAssessed,
+  photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
+  preview: null,
+} as const satisfies Partial<IssuanceContext>;
 
 const notProvided = (name: string) =>
   fromPromise<never, unknown>(async () => {
@@ -165,6 +209,7 @@ function job(context: IssuanceContext): IssuanceJob {
     archivePhoto: context.photo.best?.verdict.archivePhoto ?? null,
     photoOverride: context.photo.override,
     preview: context.preview,
+    owner: context.owner,
   };
 }
 
@@ -193,6 +238,10 @@ export const issuanceMachine = setup({
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<
       typeof fromPromise<void, { jobId: string | null; cardInPrinter: boolean; reason: string }>
     >,
+    parkJob: notProvided('parkJob') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; owner: string | null; data: ParkedJobData }>>,
+    resumeJob: notProvided('resumeJob') as unknown as ReturnType<
+      typeof fromPromise<ResumedJob, { jobId: string; resumedBy: string | null; takenOverFrom: string | null }>
+    >,
   },
   actions: {
     failAt: assign(({ event }, step: IssuingStep) => ({
@@ -212,6 +261,9 @@ export const issuanceMachine = setup({
     canCapture: ({ context }) => context.photo.attempts < maxPhotoAttempts,
     canRetry: ({ context }) => context.error?.canRetry ?? false,
     failedAt: ({ context }, step: IssuingStep) => context.failedStep === step,
+    ownerAway: ({ context }) => !context.ownerPresent,
+    ownerPresent: ({ context }) => context.ownerPresent,
+    isOwner: ({ context, event }) => 'operatorId' in event && event.operatorId === context.owner,
   },
 }).createMachine({
   id: 'issuance',
@@ -220,7 +272,12 @@ export const issuanceMachine = setup({
   states: {
     home: {
       entry: assign(initialContext),
-      on: { 'start-application': 'application' },
+      on: {
+        'start-application': {
+          target: 'application',
+          actions: assign({ owner: ({ event }) => event.operatorId ?? null }),
+        },
+      },
     },
     application: {
       initial: 'assessing',
@@ -257,6 +314,7 @@ export const issuanceMachine = setup({
         },
         'submit-application': { target: 'photo', guard: 'canSubmit' },
         cancel: 'home',
+        'owner-left': 'home',
       },
     },
     photo: {
@@ -335,6 +393,7 @@ export const issuanceMachine = setup({
       on: {
         back: 'application',
         cancel: 'home',
+        'owner-left': 'home',
       },
     },
     review: {
@@ -362,7 +421,10 @@ export const issuanceMachine = setup({
         },
         ready: {
           on: {
-            'confirm-print': '#issuance.issuing',
+            'confirm-print': {
+              target: '#issuance.issuing',
+              actions: assign({ owner: ({ context, event }) => event.operatorId ?? context.owner }),
+            },
             back: 'leaving',
           },
         },
@@ -381,11 +443,16 @@ export const issuanceMachine = setup({
           }),
         },
       },
-      on: { cancel: 'cancelling' },
+      on: { cancel: 'cancelling', 'owner-left': 'cancelling' },
     },
     issuing: {
       initial: 'printing',
       entry: assign({ error: null, failedStep: null }),
+      // A card under way is finished by the printer whoever is signed in; what follows waits for its owner.
+      on: {
+        'owner-left': { actions: assign({ ownerPresent: false }) },
+        'owner-back': { guard: 'isOwner', actions: assign({ ownerPresent: true }) },
+      },
       states: {
         printing: {
           invoke: {
@@ -432,7 +499,9 @@ export const issuanceMachine = setup({
       },
     },
     failed: {
+      always: { guard: 'ownerAway', target: 'parking' },
       on: {
+        'owner-left': { target: 'parking', actions: assign({ ownerPresent: false }) },
         retry: [
           { guard: { type: 'failedAt', params: 'rendering' }, target: 'review' },
           { guard: 'canRetry', target: 'resuming' },
@@ -462,8 +531,76 @@ export const issuanceMachine = setup({
       },
     },
     done: {
+      // The card is out: a done screen left by its operator shows nothing to the next person.
+      always: { guard: 'ownerAway', target: 'home' },
       after: { handOverTimeout: 'home' },
-      on: { finish: 'home' },
+      on: { finish: 'home', 'owner-left': 'home' },
+    },
+    /** The owner left a failed job: its personal data goes to the store (encrypted) and out of memory. */
+    parking: {
+      invoke: {
+        src: 'parkJob',
+        input: ({ context }) => ({
+          jobId: context.jobId ?? '',
+          owner: context.owner,
+          data: {
+            form: context.form,
+            assessment: context.assessment,
+            verdict: context.photo.best?.verdict ?? null,
+            override: context.photo.override,
+            attempts: context.photo.attempts,
+          },
+        }),
+        onDone: [
+          { guard: 'ownerPresent', target: 'failed' },
+          { target: 'parked', actions: assign(forgottenWhileParked) },
+        ],
+        // Not kept safely, so not kept: the card goes to the reject box and the job is closed.
+        onError: 'cancelling',
+      },
+      on: { 'owner-back': { guard: 'isOwner', actions: assign({ ownerPresent: true }) } },
+    },
+    /** A failed job waits for its owner, or for a supervisor to take it over; nothing personal is held. */
+    parked: {
+      on: {
+        'owner-back': { guard: 'isOwner', target: 'resumingParked' },
+        'take-over': {
+          target: 'resumingParked',
+          actions: assign({ takenOverFrom: ({ context }) => context.owner, owner: ({ event }) => event.operatorId }),
+        },
+      },
+    },
+    resumingParked: {
+      invoke: {
+        src: 'resumeJob',
+        input: ({ context }) => ({ jobId: context.jobId ?? '', resumedBy: context.owner, takenOverFrom: context.takenOverFrom }),
+        onDone: {
+          target: 'failed',
+          actions: assign(({ context, event }) => ({
+            form: event.output.form,
+            assessment: event.output.assessment,
+            photo: {
+              ...context.photo,
+              attempts: event.output.attempts,
+              best: event.output.verdict ? { image: new Uint8Array(), verdict: event.output.verdict, score: Number.POSITIVE_INFINITY } : null,
+              latest: event.output.verdict,
+              override: event.output.override,
+            },
+            preview: event.output.preview,
+            ownerPresent: true,
+            takenOverFrom: null,
+          })),
+        },
+        // Without its data the job cannot be printed again: it may only be cancelled.
+        onError: {
+          target: 'failed',
+          actions: assign({
+            error: ({ event }) => new IssuanceStepError('job_not_resumable', { zh: '無法取回這張卡的資料，請取消後重新申辦', en: `The job's data could not be brought back (${toStepError(event.error).kind}): cancel it and apply again` }, false),
+            ownerPresent: true,
+            takenOverFrom: null,
+          }),
+        },
+      },
     },
   },
 });

@@ -18,7 +18,8 @@ import type { Store } from '../store/store';
 import { assessApplication } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import { IssuanceStepError } from './issuance-errors';
-import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, PhotoVerdict } from './issuance-machine';
+import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-machine';
+import { parkedJobFromJson, parkedJobToJson } from './parked-job';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -119,19 +120,22 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       const cardType = cardTypeOf(input.form);
       const cardNumber = await store.nextCardNumber(cardType, operatorId());
       await journal(input.jobId, 'card-number-allocated', { context: { cardNumber, scheme: input.form.scheme } });
-      const face = await renderCardFace({
-        cardType,
-        ...(input.form.school ? { schoolLevel: input.form.school } : {}),
-        scheme: input.form.scheme,
-        holderName: input.form.nameZh.trim() || input.form.name.trim(),
-        cardNumber,
-        issueDate: today(),
-        ...(input.photo ? { photoJpeg: Buffer.from(input.photo) } : {}),
-      });
-      if (!face.ok) {
-        throw new IssuanceStepError(`card_face_${face.error.kind}`, { zh: '卡面資料有誤，請返回修改', en: `The card face could not be made (${'field' in face.error ? face.error.field : face.error.kind}): go back and correct it` }, false);
-      }
-      return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), job: face.value.job };
+      return renderFace(input.form, cardNumber, input.photo, today());
+    }),
+
+    parkJob: fromPromise(async ({ input }: { input: { jobId: string; owner: string | null; data: ParkedJobData } }) => {
+      const parked = await store.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
+      if (!parked.ok) throw new Error(`the job could not be parked: ${parked.error.kind}`);
+    }),
+
+    resumeJob: fromPromise(async ({ input }: { input: { jobId: string; resumedBy: string | null; takenOverFrom: string | null } }): Promise<ResumedJob> => {
+      const taken = await store.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
+      if (!taken.ok) throw new IssuanceStepError(`resume_${taken.error.kind}`, { zh: '無法取回這張卡的資料，請取消後重新申辦', en: `The job could not be brought back (${taken.error.kind}): cancel it and apply again` }, false);
+      const data = parkedJobFromJson(taken.value.parked);
+      const cardNumber = taken.value.context['cardNumber'];
+      if (typeof cardNumber !== 'string') throw new IssuanceStepError('resume_no_card_number', { zh: '這張卡尚未配號，請取消後重新申辦', en: 'The job has no card number: cancel it and apply again' }, false);
+      // The same card number and the same face: the printer is given exactly the card that was confirmed.
+      return { ...data, preview: await renderFace(data.form, cardNumber, data.verdict?.cardPhoto ?? null, today()) };
     }),
 
     printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
@@ -202,7 +206,8 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
         cause: assessment.action === 'replacement' ? 'replacement' : 'new',
         ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
         fee: assessment.fee,
-        operatorId: operatorId(),
+        // The job's owner, not whoever happens to be signed in when the commit runs.
+        operatorId: input.owner,
         ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
       });
       if (!recorded.ok) {
@@ -236,6 +241,23 @@ function faceCompareProblem(error: FaceCompareError): Bilingual {
     default:
       return assertNever(error);
   }
+}
+
+/** The card face as it is printed, and its preview, for a card number already allocated. */
+async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint8Array | null, issueDate: string): Promise<CardPreview> {
+  const face = await renderCardFace({
+    cardType: cardTypeOf(form),
+    ...(form.school ? { schoolLevel: form.school } : {}),
+    scheme: form.scheme,
+    holderName: form.nameZh.trim() || form.name.trim(),
+    cardNumber,
+    issueDate,
+    ...(photo ? { photoJpeg: Buffer.from(photo) } : {}),
+  });
+  if (!face.ok) {
+    throw new IssuanceStepError(`card_face_${face.error.kind}`, { zh: '卡面資料有誤，請返回修改', en: `The card face could not be made (${'field' in face.error ? face.error.field : face.error.kind}): go back and correct it` }, false);
+  }
+  return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), job: face.value.job };
 }
 
 function cardTypeOf(form: ApplicationForm): CardType {

@@ -3,14 +3,14 @@ import { assertNever } from '../../../shared/result';
 import { permission, type Action } from '../auth/permissions';
 
 /**
- * What a command from the screen asks of the unattended kiosk (self-service mode, nobody signed
- * in): `citizen` commands are the self-service screen's own (look at one's own card, staff
- * sign-in); every other command is an action from the permission table, decided by its
- * `self-service` column AND by whether this kiosk offers that flow unattended.
+ * What a command from the screen asks, in the permission table's terms: `citizen` commands are
+ * anybody's (look at one's own card, staff sign-in); every other command is an action of the table.
+ * Signed-in staff are checked against their role's column; the unattended kiosk (self-service mode,
+ * nobody signed in) against the `self-service` column AND whether this kiosk offers that flow unattended.
  */
-export type UnattendedCommand = { readonly kind: 'citizen' } | { readonly kind: 'action'; readonly action: Action };
+export type CommandAction = { readonly kind: 'citizen' } | { readonly kind: 'action'; readonly action: Action };
 
-export function unattendedCommand(command: KioskCommand): UnattendedCommand {
+export function commandAction(command: KioskCommand): CommandAction {
   switch (command.type) {
     case 'dismiss-card':
     case 'enter-pin':
@@ -39,6 +39,8 @@ export function unattendedCommand(command: KioskCommand): UnattendedCommand {
       return { kind: 'action', action: 'view-cardholder' };
     case 'clear-tamper':
       return { kind: 'action', action: 'change-devices' };
+    case 'take-over-job':
+      return { kind: 'action', action: 'take-over-job' };
     default:
       return assertNever(command);
   }
@@ -53,7 +55,7 @@ export const offeredUnattended: ReadonlySet<Action> = new Set<Action>([]);
 
 /** Null when the unattended kiosk takes the command, else why not (for the reply and the log). */
 export function unattendedRefusal(command: KioskCommand): string | null {
-  const asked = unattendedCommand(command);
+  const asked = commandAction(command);
   if (asked.kind === 'citizen') return null;
   if (permission('self-service', asked.action) !== 'allow') return `not available at the self-service kiosk (${asked.action}): ask the staff at the service desk`;
   if (!offeredUnattended.has(asked.action)) return `${asked.action} is not offered unattended: ask the staff at the service desk`;

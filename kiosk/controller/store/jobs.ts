@@ -79,15 +79,21 @@ export interface MarkJobStepOptions {
   readonly reason?: string;
 }
 
+/** The key under which a parked job's personal data waits in the job's (encrypted) context. */
+const parkedKey = 'parked';
+
 export async function markJobStep(context: StoreContext, jobId: string, step: JobStep, options: MarkJobStepOptions = {}): Promise<Result<void, JobError>> {
   const now = isoNow(context);
   return audited(context.db, context, async (tx, audit) => {
-    const job = await tx.get<{ step: JobStep; open: number; operator_id: string | null }>('SELECT step, open, operator_id FROM issuance_jobs WHERE id = ?', [jobId]);
+    const job = await tx.get<{ step: JobStep; open: number; operator_id: string | null; context: Buffer | null }>('SELECT step, open, operator_id, context FROM issuance_jobs WHERE id = ?', [jobId]);
     if (!job) return err({ kind: 'job_not_found', jobId });
     if (job.open === 0) return err({ kind: 'job_closed', jobId, step: job.step });
     const open = closingSteps.has(step) ? 0 : 1;
-    if (options.context) {
-      await tx.run('UPDATE issuance_jobs SET step = ?, open = ?, context = ?, updated_at = ? WHERE id = ?', [step, open, context.vault.encryptJson(options.context, jobContext(jobId)), now, jobId]);
+    // A closed job keeps no parked personal data: it will never be printed again.
+    const kept = open === 0 && !options.context ? withoutParked(context, jobId, job.context) : null;
+    const newContext = options.context ?? kept;
+    if (newContext) {
+      await tx.run('UPDATE issuance_jobs SET step = ?, open = ?, context = ?, updated_at = ? WHERE id = ?', [step, open, context.vault.encryptJson(newContext, jobContext(jobId)), now, jobId]);
     } else {
       await tx.run('UPDATE issuance_jobs SET step = ?, open = ?, updated_at = ? WHERE id = ?', [step, open, now, jobId]);
     }
@@ -98,6 +104,62 @@ export async function markJobStep(context: StoreContext, jobId: string, step: Jo
       details: { jobId, step, reason: options.reason ?? null },
     });
     return ok(undefined);
+  });
+}
+
+function withoutParked(context: StoreContext, jobId: string, sealed: Buffer | null): Record<string, unknown> | null {
+  if (!sealed) return null;
+  const current = context.vault.decryptJson<Record<string, unknown>>(sealed, jobContext(jobId));
+  if (!(parkedKey in current)) return null;
+  const { [parkedKey]: _dropped, ...rest } = current;
+  return rest;
+}
+
+/**
+ * Keeps an open job's personal data (application, photo) in its encrypted context while its operator
+ * is away, so that nothing of it needs to stay in the controller's memory.
+ */
+export async function parkJob(context: StoreContext, jobId: string, data: Readonly<Record<string, unknown>>, operatorId: string | null): Promise<Result<void, JobError>> {
+  return audited(context.db, context, async (tx, audit) => {
+    const job = await tx.get<{ step: JobStep; open: number; context: Buffer | null }>('SELECT step, open, context FROM issuance_jobs WHERE id = ?', [jobId]);
+    if (!job) return err({ kind: 'job_not_found', jobId });
+    if (job.open === 0) return err({ kind: 'job_closed', jobId, step: job.step });
+    const current = job.context ? context.vault.decryptJson<Record<string, unknown>>(job.context, jobContext(jobId)) : {};
+    await tx.run('UPDATE issuance_jobs SET context = ?, updated_at = ? WHERE id = ?', [context.vault.encryptJson({ ...current, [parkedKey]: data }, jobContext(jobId)), isoNow(context), jobId]);
+    await audit({ eventId: 'issuance-job-parked', operatorId, disposition: 'na', details: { jobId, step: job.step } });
+    return ok(undefined);
+  });
+}
+
+/** Takes a parked job's data back out of the store (it is removed there), with the rest of the job's context. */
+export interface UnparkInput {
+  /** Who brings the job back: its owner, or the supervisor taking it over. */
+  readonly operatorId: string | null;
+  /** The owner the job is taken over from (a supervisor's take-over), or null when the owner is back. */
+  readonly takenOverFrom: string | null;
+}
+
+export async function unparkJob(
+  context: StoreContext,
+  jobId: string,
+  input: UnparkInput,
+): Promise<Result<{ readonly parked: Readonly<Record<string, unknown>>; readonly context: Readonly<Record<string, unknown>> }, JobError | { readonly kind: 'job_not_parked'; readonly jobId: string }>> {
+  return audited(context.db, context, async (tx, audit) => {
+    const job = await tx.get<{ step: JobStep; open: number; context: Buffer | null }>('SELECT step, open, context FROM issuance_jobs WHERE id = ?', [jobId]);
+    if (!job) return err({ kind: 'job_not_found', jobId });
+    if (job.open === 0) return err({ kind: 'job_closed', jobId, step: job.step });
+    const current = job.context ? context.vault.decryptJson<Record<string, unknown>>(job.context, jobContext(jobId)) : {};
+    const { [parkedKey]: parked, ...rest } = current;
+    if (typeof parked !== 'object' || parked === null) return err({ kind: 'job_not_parked', jobId });
+    await tx.run('UPDATE issuance_jobs SET context = ?, updated_at = ? WHERE id = ?', [context.vault.encryptJson(rest, jobContext(jobId)), isoNow(context), jobId]);
+    if (input.takenOverFrom !== null) {
+      // From now on the job is the supervisor's: the issuance is recorded under their id, the take-over with both.
+      await tx.run('UPDATE issuance_jobs SET operator_id = ? WHERE id = ?', [input.operatorId, jobId]);
+      await audit({ eventId: 'issuance-job-taken-over', operatorId: input.operatorId, disposition: 'success', details: { jobId, step: job.step, from: input.takenOverFrom } });
+    } else {
+      await audit({ eventId: 'issuance-job-resumed', operatorId: input.operatorId, disposition: 'success', details: { jobId, step: job.step } });
+    }
+    return ok({ parked: parked as Record<string, unknown>, context: rest });
   });
 }
 

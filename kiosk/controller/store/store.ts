@@ -14,7 +14,7 @@ import {
   type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
   type SetCardStatusError, type SetCardStatusInput,
 } from './issuances';
-import { beginIssuanceJob, markJobStep, pendingJobs, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions } from './jobs';
+import { beginIssuanceJob, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -60,6 +60,8 @@ export interface Store {
   beginIssuanceJob(input: BeginJobInput): Promise<string>;
   markJobStep(jobId: string, step: JobStep, options?: MarkJobStepOptions): Promise<Result<void, JobError>>;
   pendingJobs(): Promise<IssuanceJob[]>;
+  parkJob(jobId: string, data: Readonly<Record<string, unknown>>, operatorId: string | null): Promise<Result<void, JobError>>;
+  unparkJob(jobId: string, input: UnparkInput): ReturnType<typeof unparkJob>;
   appendAudit(input: AuditInput): Promise<{ auditId: string; seq: number }>;
   /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
   audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
@@ -133,6 +135,8 @@ function storeOver(context: StoreContext): Store {
     beginIssuanceJob: (input) => beginIssuanceJob(context, input),
     markJobStep: (jobId, step, options) => markJobStep(context, jobId, step, options),
     pendingJobs: () => pendingJobs(context),
+    parkJob: (jobId, data, operatorId) => parkJob(context, jobId, data, operatorId),
+    unparkJob: (jobId, input) => unparkJob(context, jobId, input),
     appendAudit: (input) => appendAuditAlone(db, context, input),
     audited: (work) => audited(db, context, work),
     verifyAudit: () => verifyAuditChain(db, context.vault),

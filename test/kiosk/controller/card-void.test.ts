@@ -94,7 +94,10 @@ describe('voiding a card from the card check', () => {
 
   it('refuses a technician, and refuses a card that is not the one on show', async () => {
     await signIn(counter, controller, 'technician');
-    await showCitizenCard();
+    // This card check is wired to run for anyone signed in; the snapshot still shows a technician no cardholder's card.
+    counter.tap({ cardType: 'senior', cardNumber: citizenCard });
+    await until(() => { const read = cardCheck.view(); return read?.verified === true && read.cardNumber === citizenCard; });
+    expect(controller.snapshot().cardCheck).toBeNull();
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'role', role: 'technician', reason: 'a technician may not void card' });
     expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void', reason: expect.stringMatching(/tap the card/) });
     expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
+import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
+import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
@@ -9,8 +11,35 @@ import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
 
+/** The store the flow's job actors write to (set per test). */
+let jobStore: TempStore['store'];
+/** The print fails while this is set (an empty feeder). */
+let feederEmpty = false;
+/** While set, the print waits for it (a card half-way through the printer). */
+let printing: Promise<void> | null = null;
+const commitsBy: Array<string | null> = [];
+
 const flow = issuanceMachine.provide({
   actors: {
+    printCard: fromPromise(async () => {
+      if (printing) await printing;
+      if (feederEmpty) throw new IssuanceStepError('feeder_empty', { zh: '卡匣沒有空白卡', en: 'The feeder is empty' }, true);
+    }),
+    encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
+    commitIssuance: fromPromise(async ({ input }) => {
+      commitsBy.push(input.owner);
+    }),
+    ejectCard: fromPromise(async () => {}),
+    abandonJob: fromPromise(async () => {}),
+    parkJob: fromPromise(async ({ input }) => {
+      const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
+      if (!parked.ok) throw new Error(parked.error.kind);
+    }),
+    resumeJob: fromPromise(async ({ input }) => {
+      const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
+      if (!taken.ok) throw new Error(taken.error.kind);
+      return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
+    }),
     assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
     evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
       passed: false,
@@ -23,7 +52,7 @@ const flow = issuanceMachine.provide({
       archivePhoto: new Uint8Array([2]),
       faceMatch: null,
     })),
-    beginJob: fromPromise(async () => 'job-1'),
+    beginJob: fromPromise(async () => jobStore.beginIssuanceJob({ cardType: 'general', operatorId: null })),
     renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null })),
   },
 });
@@ -37,9 +66,13 @@ describe('staff sign-in and supervisor approval', () => {
 
   beforeEach(async () => {
     t = await openTempStore();
+    jobStore = t.store;
+    feederEmpty = false;
+    printing = null;
+    commitsBy.length = 0;
     operators = await operatorsWith(t);
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.cancelOpenApplication() });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.sessionEnded() });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     controller = createKioskController(flow, devices, () => {}, { session: { staff, operators } });
   });
@@ -117,5 +150,71 @@ describe('staff sign-in and supervisor approval', () => {
     expect(controller.snapshot().session.approval).toBeNull();
     const approvals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-supervisor-approval');
     expect(approvals.map((entry) => entry.disposition)).toEqual(['failure', 'success']);
+  });
+
+  /** The operator's application up to the review screen, its failed photo accepted by the supervisor. */
+  const toReview = async (): Promise<void> => {
+    await signIn(counter, controller, 'operator');
+    await controller.command({ type: 'start-application' });
+    await controller.command({ type: 'update-application', fields: { name: 'NGUYEN THI LAN', idNumber: 'A123456789' } });
+    await until(() => controller.snapshot().application.eligibility !== null);
+    await controller.command({ type: 'submit-application' });
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      await controller.command({ type: 'capture-photo', jpegBase64: Buffer.from('not really a photo').toString('base64') });
+      await until(() => controller.snapshot().photo.attempts === attempt + 1 && !controller.snapshot().photo.evaluating);
+    }
+    await controller.command({ type: 'override-photo', reason: 'bedridden applicant' });
+    counter.tap({ cardType: 'employee', cardNumber: '3300017990000028' });
+    await until(() => controller.snapshot().session.approval?.state === 'pin');
+    expect(await controller.command({ type: 'enter-pin', pin: '314159' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'review' && controller.snapshot().previewUrl !== null);
+  };
+
+  it('finishes a card under its owner when someone else signs in while it prints, and refuses them every command on it', async () => {
+    await toReview();
+    const owner = operators.current()?.operatorId;
+    let finishPrint = (): void => {};
+    printing = new Promise((resolve) => (finishPrint = resolve));
+    expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'issuing');
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    await signIn(counter, controller, 'supervisor');
+    expect(JSON.stringify(controller.snapshot())).not.toContain('NGUYEN');
+    expect(controller.preview()).toBeNull();
+    for (const type of ['retry', 'cancel', 'finish', 'back'] as const) {
+      expect(await controller.command({ type })).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    }
+    finishPrint();
+    // Done while its owner is away: the card is out, and the done screen is not left for the next person.
+    await until(() => commitsBy.length === 1 && controller.screen() === 'home');
+    expect(commitsBy).toEqual([owner]);
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+  });
+
+  it('parks a failed card when the session locks: nothing of the applicant on show; its owner gets it back and finishes it', async () => {
+    await toReview();
+    feederEmpty = true;
+    expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'failed');
+    expect(controller.preview()).not.toBeNull();
+
+    t.clock.advance(3 * 60_000 + 1_000);
+    await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().parkedJob !== null);
+    const locked = JSON.stringify(controller.snapshot());
+    for (const personal of ['NGUYEN', 'A123456789']) expect(locked).not.toContain(personal);
+    expect(controller.screen()).toBe('home');
+    expect(controller.preview()).toBeNull();
+    // Not even in memory: the form went to the store (encrypted) and out of the machine.
+    expect(await controller.command({ type: 'retry' })).toMatchObject({ accepted: false, code: 'sign-in-first' });
+
+    feederEmpty = false;
+    await signIn(counter, controller, 'operator');
+    await until(() => controller.screen() === 'failed' && controller.snapshot().application.form.name === 'NGUYEN THI LAN');
+    expect(await controller.command({ type: 'retry' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'done');
+    const operatorId = operators.current()?.operatorId;
+    expect(commitsBy).toEqual([operatorId]);
+    const steps = (await t.store.readAudit({ eventIds: ['issuance-job-parked', 'issuance-job-resumed'] })).map((entry) => [entry.eventId, entry.operatorId]);
+    expect(steps).toEqual([['issuance-job-parked', operatorId], ['issuance-job-resumed', operatorId]]);
   });
 });

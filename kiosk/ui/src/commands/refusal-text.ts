@@ -42,6 +42,8 @@ export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText 
       return say('refusalTapCardToVoid');
     case 'ask-staff':
       return say('selfServiceContactDesk');
+    case 'job-of-another-operator':
+      return say('refusalJobOfAnotherOperator');
     case 'other':
       return otherwise;
     default:

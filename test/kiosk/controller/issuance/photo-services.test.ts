@@ -65,6 +65,7 @@ async function commit(photoOverride: IssuanceJob['photoOverride'], cardNumber: s
     archivePhoto: null,
     photoOverride,
     preview: { cardNumber, frontPng: new Uint8Array([0x89]), job: null },
+    owner: 'OP-1',
     uid: '04A1B2C3D4E5F6',
   };
   await toPromise(createActor(actors().commitIssuance, { input }).start());
