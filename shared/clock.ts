@@ -1,3 +1,5 @@
+import { formatIsoDate } from './domain/calendar-date';
+
 /** Time is injected everywhere so that tests and replays control it. */
 export interface Clock {
   now(): Date;
@@ -5,11 +7,10 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Today's date on the kiosk's local calendar, as YYYY-MM-DD. */
+/** Today's date on the kiosk's local calendar, as YYYY-MM-DD: the one place an instant becomes a day. */
 export function isoDay(clock: Clock): string {
   const now = clock.now();
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return formatIsoDate({ year: now.getFullYear(), month: now.getMonth() + 1, day: now.getDate() });
 }
 
 /** A clock that only moves when told: for tests. */

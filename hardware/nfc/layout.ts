@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { dateFromDaysSinceEpoch, daysSinceEpoch, formatIsoDate, parseIsoDate } from '../../shared/domain/calendar-date';
 import { cardTypes, transitSchemes, type CardType, type TransitScheme } from '../../shared/domain/card-types';
 import { err, ok, type Result } from '../../shared/result';
 import type { ChipKeys } from './keys';
@@ -195,16 +196,14 @@ function decodeBcd(bytes: Uint8Array): string | undefined {
   return digits;
 }
 
-const dayMs = 86_400_000;
-
+/** Days since 1970-01-01 of a strict YYYY-MM-DD that fits the chip's uint16; undefined otherwise. */
 function daysFromIsoDate(iso: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return undefined;
-  const time = Date.parse(`${iso}T00:00:00Z`);
-  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== iso) return undefined;
-  const days = time / dayMs;
+  const date = parseIsoDate(iso);
+  if (date === null) return undefined;
+  const days = daysSinceEpoch(date);
   return days >= 0 && days <= 0xffff ? days : undefined;
 }
 
 function isoDateFromDays(days: number): string {
-  return new Date(days * dayMs).toISOString().slice(0, 10);
+  return formatIsoDate(dateFromDaysSinceEpoch(days));
 }

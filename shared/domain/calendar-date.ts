@@ -82,10 +82,62 @@ export function ageOn(birth: CalendarDate, on: CalendarDate): number {
   return on.year - birth.year - (beforeBirthday ? 1 : 0);
 }
 
-/** The first day of the month in which a person born on `birth` turns `age`. */
+/**
+ * The first day of the month in which a person born on `birth` turns `age`: always the birth month. For
+ * someone born on 29 February that is February in a common year too: the years of age run out on
+ * 28 February, the last day of that month (Civil Code art. 121 §2), even though `ageOn` counts the new year
+ * of age from 1 March.
+ */
 export function firstOfBirthdayMonth(birth: CalendarDate, age: number): CalendarDate {
   return { year: birth.year + age, month: birth.month, day: 1 };
 }
+
+/**
+ * The same month and day `years` later (earlier when negative). 29 February in a year that has none becomes
+ * 28 February: a period of years without a corresponding day ends on the last day of that month (Civil Code
+ * art. 121 §2). A card issued on 29 February is thus valid until the end of 28 February, never longer than
+ * its years (1 March would add a day). Throws outside years 1–9999 (a programming error).
+ */
+export function addYears(date: CalendarDate, years: number): CalendarDate {
+  const year = date.year + years;
+  if (!Number.isInteger(year) || year < 1 || year > 9999) throw new RangeError(`addYears: year ${year} is outside 1–9999`);
+  return { year, month: date.month, day: Math.min(date.day, daysInMonth(year, date.month)) };
+}
+
+/** The day `days` later (earlier when negative). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  return dateFromDaysSinceEpoch(daysSinceEpoch(date) + days);
+}
+
+/**
+ * Days since 1970-01-01 (negative before it), by the proleptic Gregorian calendar: pure arithmetic, no
+ * `Date` and so no time zone (H. Hinnant, "chrono-compatible low-level date algorithms").
+ */
+export function daysSinceEpoch(date: CalendarDate): number {
+  const year = date.month <= 2 ? date.year - 1 : date.year; // years start in March: the leap day comes last
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * ((date.month + 9) % 12) + 2) / 5) + date.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * daysPer400Years + dayOfEra - epochShift;
+}
+
+/** The inverse of `daysSinceEpoch`. */
+export function dateFromDaysSinceEpoch(days: number): CalendarDate {
+  const shifted = days + epochShift;
+  const era = Math.floor(shifted / daysPer400Years);
+  const dayOfEra = shifted - era * daysPer400Years;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
+}
+
+const daysPer400Years = 146_097;
+/** Days from 0000-03-01 to 1970-01-01. */
+const epochShift = 719_468;
 
 function pad2(value: number): string {
   return value < 10 ? `0${value}` : String(value);

@@ -1,5 +1,6 @@
 export * from './card-types';
 export * from './calendar-date';
+export * from './card-validity';
 export * from './rules';
 export * from './fees';
 export * from './eligibility';

@@ -53,8 +53,9 @@ export function parseMrz(text: string, options: MrzParseOptions = {}): MrzParseR
 
   const birth = readDate(dataLine, g.birthStart, g.birthLine, 'birthDate', errors);
   const expiry = readDate(dataLine, g.expiryStart, g.birthLine, 'expiryDate', errors);
-  const expiryDate = expiry === null ? null : resolveExpiry(expiry, reference);
-  const birthDate = birth === null ? null : resolveBirth(birth, reference ?? expiryDate);
+  const dateAt = (field: 'birthDate' | 'expiryDate', start: number) => ({ field, line: g.birthLine + 1, column: start + 1 });
+  const expiryDate = expiry === null ? null : existing(resolveExpiry(expiry, reference), dateAt('expiryDate', g.expiryStart), errors);
+  const birthDate = birth === null ? null : existing(resolveBirth(birth, reference ?? expiryDate), dateAt('birthDate', g.birthStart), errors);
   if (birthDate !== null && expiryDate !== null && compareDates(birthDate, expiryDate) > 0) {
     errors.push({ field: 'expiryDate', line: g.birthLine + 1, column: g.expiryStart + 1, message: 'expiry date: before the birth date' });
   }
@@ -225,11 +226,24 @@ function readDate(line: string, start: number, lineIndex: number, field: 'birthD
   return date;
 }
 
-/** A birth date lies in the past: the latest century that does not put it after the reference. */
+/**
+ * A birth date lies in the past: the latest real day with these digits not after the reference (000229 read
+ * on 2100-03-01 is 2000-02-29: 2100 has no 29 February). Without a reference, 19yy.
+ */
 function resolveBirth(date: TwoDigitDate, reference: CalendarDate | null): CalendarDate {
   if (reference === null) return { year: 1900 + date.yy, month: date.month, day: date.day };
-  const candidate = { year: 2000 + date.yy, month: date.month, day: date.day };
-  return compareDates(candidate, reference) > 0 ? { year: 1900 + date.yy, month: date.month, day: date.day } : candidate;
+  const latest = { year: latestYearEndingIn(date.yy, reference.year), month: date.month, day: date.day };
+  // Four centuries hold every leap day; a reference in the first centuries may leave none (reported).
+  for (let back = 0; back < 4; back++) {
+    const candidate = { ...latest, year: latest.year - 100 * back };
+    if (compareDates(candidate, reference) <= 0 && isValidCalendarDate(candidate.year, candidate.month, candidate.day)) return candidate;
+  }
+  return { ...latest, year: latest.year - 100 };
+}
+
+/** The latest year ≤ `atMost` whose last two digits are `yy`. */
+function latestYearEndingIn(yy: number, atMost: number): number {
+  return atMost - ((((atMost - yy) % 100) + 100) % 100);
 }
 
 /**
@@ -240,12 +254,19 @@ function resolveBirth(date: TwoDigitDate, reference: CalendarDate | null): Calen
 export const MAX_VALIDITY_YEARS = 20;
 
 function resolveExpiry(date: TwoDigitDate, reference: CalendarDate | null): CalendarDate {
-  let year = 2000 + date.yy;
-  if (reference !== null) {
-    if (year > reference.year + MAX_VALIDITY_YEARS) year -= 100;
-    else if (year <= reference.year + MAX_VALIDITY_YEARS - 100) year += 100;
-  }
+  const year = reference === null ? 2000 + date.yy : latestYearEndingIn(date.yy, reference.year + MAX_VALIDITY_YEARS);
   return { year, month: date.month, day: date.day };
+}
+
+/**
+ * The year an expiry's window gives (or 19yy for a birth date read without a reference) may lack the day:
+ * 29 February 1900 and 2100 never were. The window is not bent to fit (that would be a guess): the date is
+ * reported and left empty.
+ */
+function existing(date: CalendarDate, at: { field: 'birthDate' | 'expiryDate'; line: number; column: number }, errors: MrzError[]): CalendarDate | null {
+  if (isValidCalendarDate(date.year, date.month, date.day)) return date;
+  errors.push({ ...at, message: `${checkLabels[at.field]}: ${formatIsoDate(date)} does not exist (${date.year} is not a leap year)` });
+  return null;
 }
 
 function readSex(line: string, column: number, lineIndex: number, errors: MrzError[]): 'M' | 'F' | null {

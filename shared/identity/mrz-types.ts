@@ -77,7 +77,8 @@ export interface MrzParseOptions {
   /**
    * The day the document is read (from the caller's clock): resolves two-digit years, birth dates into the
    * past and expiry dates into a window around it. Without it, the expiry is taken in 20xx and the birth
-   * date as the latest century not after the expiry.
+   * date as the latest century not after the expiry. A date that lands on a day its century lacks
+   * (29 February 1900 or 2100) is an error, not moved to another century.
    */
   readonly referenceDate?: CalendarDate | string;
 }

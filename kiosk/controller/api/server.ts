@@ -37,7 +37,34 @@ export interface ApiServerOptions {
   readonly uiDir: string;
   readonly handlers: ApiHandlers;
   readonly log: LogSink;
+  /** Connection limits; the defaults below unless a test needs them short. */
+  readonly limits?: Partial<ApiLimits>;
 }
+
+/**
+ * Limits on slow or many connections, set explicitly rather than left to Node's defaults (60 s for headers,
+ * 5 min per request, connections unbounded). The only client is the kiosk's own UI on loopback.
+ */
+export interface ApiLimits {
+  /** Until a request's headers are complete: a few hundred bytes on loopback, so 10 s is generous. */
+  readonly headersTimeoutMs: number;
+  /** Until a whole request is received: the largest is a photo of at most 8 MB, on loopback. */
+  readonly requestTimeoutMs: number;
+  /** An idle kept-alive connection is closed after this (the UI's next command opens another). */
+  readonly keepAliveTimeoutMs: number;
+  /** Open connections at once: one UI uses a WebSocket and a few fetches; more is a runaway client. */
+  readonly maxConnections: number;
+  /** How often Node looks for connections past the header and request timeouts. */
+  readonly timeoutCheckIntervalMs: number;
+}
+
+export const defaultApiLimits: ApiLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 64,
+  timeoutCheckIntervalMs: 1_000,
+};
 
 export interface ApiServer {
   readonly port: number;
@@ -65,7 +92,14 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
 
-  const server = createServer((request, response) => {
+  const limits: ApiLimits = { ...defaultApiLimits, ...options.limits };
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+  };
+  const server = createServer(serverOptions, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       options.log({ eventId: 'api-request-failed', disposition: 'failure', message: String(error) });
       if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
@@ -150,6 +184,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     });
   });
 
+  // Past the cap, Node closes a new connection at once, before it is read.
+  server.maxConnections = limits.maxConnections;
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
@@ -199,8 +236,9 @@ async function readValid<S extends z.ZodType>(request: IncomingMessage, response
   let json: unknown;
   try {
     json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    sendJson(response, 400, { error: `the body is not JSON: ${(error as Error).message}`, code: 'invalid-input' });
+  } catch {
+    // A fixed answer: the parser's message quotes the body, which may hold an ID number or a PIN.
+    sendJson(response, 400, { error: 'the request body is not valid JSON', code: 'invalid-input' });
     return null;
   }
   const parsed = schema.safeParse(json);

@@ -1,6 +1,7 @@
 import sharp, { type OverlayOptions } from 'sharp';
 import { imageToYmckoPanels } from '../../../hardware/printer/panels';
 import type { PrintJob } from '../../../hardware/printer/types';
+import { parseIsoDate } from '../../../shared/domain/calendar-date';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import { cardDesign } from './design';
@@ -55,7 +56,7 @@ export async function renderCardFaceImages(input: CardFaceInput): Promise<Result
   const holderName = input.holderName.trim();
   if (holderName.length === 0 || holderName.length > 64) return err({ kind: 'invalid_input', field: 'holderName' });
   if (!/^[0-9A-Za-z-]{4,24}$/.test(input.cardNumber)) return err({ kind: 'invalid_input', field: 'cardNumber' });
-  if (!isCalendarDate(input.issueDate)) return err({ kind: 'invalid_input', field: 'issueDate' });
+  if (parseIsoDate(input.issueDate) === null) return err({ kind: 'invalid_input', field: 'issueDate' });
 
   let photo: Buffer | undefined;
   if (input.photoJpeg) {
@@ -99,12 +100,4 @@ async function renderSide(svg: string, overlays: OverlayOptions[]): Promise<Side
   }
   const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
   return { png, rgb: data };
-}
-
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

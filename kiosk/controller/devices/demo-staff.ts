@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
 import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/layout';
 import { personalisedBlocks } from '../../../hardware/nfc/simulator';
+import { cardExpiryText } from '../../../shared/domain/card-validity';
 import type { OperatorService } from '../auth/operator-service';
 import { formatCardNumber } from '../store/card-number';
 
@@ -39,7 +40,7 @@ export async function seedDemoStaff(operators: OperatorService, kioskNumber: num
       cardType: 'employee',
       scheme: 'easycard',
       issuedOn: today,
-      expiresOn: `${Number(today.slice(0, 4)) + 10}${today.slice(4)}`,
+      expiresOn: cardExpiryText(today),
       issuingKioskId: kioskId.slice(0, 12),
       holderIdHash: holderIdHash(masterKey, `DEMO-${person.kind}`),
       wallet: { balance: 0, transactionCounter: 0 },

@@ -8,6 +8,7 @@ import { isoDay, type Clock } from '../../../shared/clock';
 import type { ApplicationForm, Bilingual, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
+import { cardExpiryText } from '../../../shared/domain/card-validity';
 import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
@@ -45,8 +46,6 @@ export interface IssuanceDevices {
   readonly cardArrivalTimeoutMs?: number;
 }
 
-/** Card validity printed on the chip: the city's cards carry no hard expiry; we use ten years. */
-const validityYears = 10;
 const defaultCardArrivalTimeoutMs = 5_000;
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
@@ -161,7 +160,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
         cardType: cardTypeOf(input.form),
         scheme: input.form.scheme,
         issuedOn,
-        expiresOn: `${Number(issuedOn.slice(0, 4)) + validityYears}${issuedOn.slice(4)}`,
+        expiresOn: cardExpiryText(issuedOn),
         issuingKioskId: devices.kioskId.slice(0, 12),
         holderIdHash: holderIdHash(devices.chipMasterKey, idNumber.id),
         wallet: { balance: 0, transactionCounter: 0 },

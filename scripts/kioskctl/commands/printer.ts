@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { openCardPrinter } from '../../../hardware/printer/driver';
 import type { CardPrinter, PrinterError, PrinterStatus } from '../../../hardware/printer/types';
+import { isoDay, systemClock } from '../../../shared/clock';
 import { renderCardFace } from '../../../kiosk/controller/card-face/render-card-face';
 import type { KioskctlCommand } from '../main';
 
@@ -65,7 +66,7 @@ async function perform(action: Action, printer: CardPrinter, json: boolean): Pro
         scheme: 'easycard',
         holderName: '測試卡 TEST CARD',
         cardNumber: '0000000000000000',
-        issueDate: new Date().toISOString().slice(0, 10),
+        issueDate: isoDay(systemClock), // the kiosk's day, not UTC's (before 08:00 in Taipei, UTC is still yesterday)
         printBack: false, // one ribbon print
       });
       if (!face.ok) throw new Error(`the sample card did not render: ${face.error.kind}`);

@@ -11,7 +11,9 @@ import {
   type CardImage,
   type CitizenCardRecord,
 } from '../../../hardware/nfc/layout';
+import { dateFromDaysSinceEpoch, daysSinceEpoch, formatIsoDate } from '../../../shared/domain/calendar-date';
 import { cardTypes, transitSchemes } from '../../../shared/domain/card-types';
+import { cardExpiryText } from '../../../shared/domain/card-validity';
 import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
 
 const keys = deriveChipKeys(masterKey, uid);
@@ -117,6 +119,25 @@ describe('citizen-card record layout', () => {
     expect(fieldOf(sampleRecord({ holderIdHash: 'A123456789' }))).toBe('holderIdHash');
     expect(fieldOf(sampleRecord({ wallet: { balance: 10_001, transactionCounter: 0 } }))).toBe('wallet.balance');
     expect(fieldOf(sampleRecord({ wallet: { balance: 10.5, transactionCounter: 0 } }))).toBe('wallet.balance');
+    // The day a card issued on 29 February 2028 would get from "year + 10": no such day.
+    expect(fieldOf(sampleRecord({ issuedOn: '2028-02-29', expiresOn: '2038-02-29' }))).toBe('expiresOn');
+    expect(fieldOf(sampleRecord({ issuedOn: '2026-11-29', expiresOn: '2149-06-06' }))).toBe('ok');
+    expect(fieldOf(sampleRecord({ issuedOn: '2026-11-29', expiresOn: '2149-06-07' }))).toBe('expiresOn');
+    expect(fieldOf(sampleRecord({ issuedOn: '1969-12-31' }))).toBe('issuedOn');
+  });
+
+  it('writes and reads back the expiry of a card issued on any day from 2024-01-01 to 2100-12-31', () => {
+    const wrong: string[] = [];
+    const last = daysSinceEpoch({ year: 2100, month: 12, day: 31 });
+    for (let days = daysSinceEpoch({ year: 2024, month: 1, day: 1 }); days <= last; days++) {
+      const issuedOn = formatIsoDate(dateFromDaysSinceEpoch(days));
+      const record = sampleRecord({ issuedOn, expiresOn: cardExpiryText(issuedOn) });
+      const image = encodeCardRecord(record, keys);
+      const back = image.ok ? decodeCardRecord(image.value, keys) : image;
+      // expect() per day would take seconds: gather what is wrong and expect none of it.
+      if (!back.ok || back.value.issuedOn !== record.issuedOn || back.value.expiresOn !== record.expiresOn) wrong.push(`${issuedOn}: ${back.ok ? back.value.expiresOn : back.error.message}`);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 

@@ -2,9 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   cardTypes,
+  dateFromDaysSinceEpoch,
+  daysSinceEpoch,
   decideEligibility,
   defaultCityRules,
   eligibilityInputSchema,
+  formatIsoDate,
+  isLeapYear,
   type CardDecision,
   type CardType,
   type CityRules,
@@ -77,6 +81,38 @@ describe('decideEligibility', () => {
 
     it('needs a Taoyuan household', () => {
       expect(card(decide({ birthDate: '1950-01-01', household: null }), 'senior').eligible).toBe(false);
+    });
+  });
+
+  describe('someone born on 29 February, on every day from 2024-01-01 to 2100-12-31', () => {
+    // The qualifying year of a leap-day birth at 65 or 55 is always a common year (leap + odd); a city
+    // with even ages (64, 56) puts it in a leap year: both are walked.
+    const cases = [
+      { type: 'senior', indigenous: false, age: 65 },
+      { type: 'senior', indigenous: false, age: 64 },
+      { type: 'indigenous-senior', indigenous: true, age: 55 },
+      { type: 'indigenous-senior', indigenous: true, age: 56 },
+    ] as const;
+    it.each(cases)('opens the $type card on 1 February of the year of the birthday at $age', ({ type, indigenous, age }) => {
+      const ages = type === 'senior' ? { senior: age } : { indigenousSenior: age };
+      const rules: CityRules = { ...defaultCityRules, ages: { ...defaultCityRules.ages, ...ages } };
+      const wrong: string[] = [];
+      let leapYearBirthdays = 0;
+      const last = daysSinceEpoch({ year: 2100, month: 12, day: 31 });
+      for (let days = daysSinceEpoch({ year: 2024, month: 1, day: 1 }); days <= last; days++) {
+        const today = dateFromDaysSinceEpoch(days);
+        // Each leap-day birth whose qualifying year is last year, this year or next year.
+        for (let year = today.year - age - 1; year <= today.year - age + 1; year++) {
+          if (!isLeapYear(year)) continue;
+          const from = `${year + age}-02-01`;
+          const decision = card(decide({ birthDate: `${year}-02-29`, applicationDate: formatIsoDate(today), indigenous }, rules), type);
+          const expected = formatIsoDate(today) >= from;
+          if (decision.eligible !== expected || !english(decision).includes(from)) wrong.push(`born ${year}-02-29, on ${formatIsoDate(today)}: ${english(decision)}`);
+          if (isLeapYear(year + age) && formatIsoDate(today) === from) leapYearBirthdays++;
+        }
+      }
+      expect(wrong).toEqual([]);
+      expect(leapYearBirthdays > 0).toBe(age % 2 === 0);
     });
   });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays, addYears, dateFromDaysSinceEpoch, daysInMonth, daysSinceEpoch, formatIsoDate, isLeapYear, type CalendarDate } from '../../../shared/domain/calendar-date';
 import { buildMrz, MAX_VALIDITY_YEARS, parseMrz, type MrzBuildFields, type MrzFormat } from '../../../shared/identity';
 
 const reference = { year: 2026, month: 11, day: 29 };
@@ -108,5 +109,79 @@ describe('MRZ properties', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('MRZ two-digit years on every reference day from 2024-01-01 to 2100-12-31', () => {
+  const base: MrzBuildFields = {
+    documentCode: 'I', issuingState: 'UTO', documentNumber: 'D23145890', birthDate: null, sex: 'F',
+    expiryDate: null, nationality: 'UTO', surname: 'ERIKSSON', givenNames: 'ANNA',
+  };
+  /** The zone a document with these dates carries: only YYMMDD of each reaches it. */
+  const zone = (birth: CalendarDate, expiry: CalendarDate): string => {
+    const built = buildMrz({ ...base, birthDate: formatIsoDate(birth), expiryDate: formatIsoDate(expiry) }, 'TD1');
+    if (!built.ok) throw new Error(`build failed: ${JSON.stringify(built.error)}`);
+    return built.value.join('\n');
+  };
+  const read = (text: string, reference: CalendarDate) => {
+    const result = parseMrz(text, { referenceDate: reference });
+    return { birthDate: result.fields.birthDate, expiryDate: result.fields.expiryDate, errors: result.errors.map((e) => `${e.field ?? ''}: ${e.message}`) };
+  };
+  const iso = (date: CalendarDate | null) => (date === null ? null : formatIsoDate(date));
+  const first = daysSinceEpoch({ year: 2024, month: 1, day: 1 });
+  const last = daysSinceEpoch({ year: 2100, month: 12, day: 31 });
+
+  it('resolves birth dates into the past hundred years and expiries into the window ending 20 years on', () => {
+    // expect() per day would take seconds: gather what is wrong and expect none of it.
+    const wrong: string[] = [];
+    const check = (reference: CalendarDate, text: string, expected: ReturnType<typeof read>) => {
+      const actual = read(text, reference);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) wrong.push(`${iso(reference)}: ${JSON.stringify(actual)} ≠ ${JSON.stringify(expected)}`);
+    };
+    for (let days = first; days <= last; days++) {
+      const today = dateFromDaysSinceEpoch(days);
+      const tomorrow = addDays(today, 1);
+      // The top of both windows: born today, expiring on the last year the window holds.
+      const latestExpiry = addYears(today, MAX_VALIDITY_YEARS);
+      check(today, zone(today, latestExpiry), { birthDate: iso(today), expiryDate: iso(latestExpiry), errors: [] });
+      // One step past each: born tomorrow is a century ago, a year past the window is 100 years earlier.
+      const pastWindow = { year: today.year + MAX_VALIDITY_YEARS + 1, month: today.month, day: Math.min(today.day, daysInMonth(today.year + MAX_VALIDITY_YEARS + 1, today.month)) };
+      check(today, zone(tomorrow, pastWindow), { birthDate: iso({ ...tomorrow, year: tomorrow.year - 100 }), expiryDate: iso({ ...pastWindow, year: pastWindow.year - 100 }), errors: [] });
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads YY0229 as 29 February only in a year that has one: an expiry outside that is an error, a birth date the century before', () => {
+    const wrong: string[] = [];
+    for (let days = first; days <= last; days++) {
+      const today = dateFromDaysSinceEpoch(days);
+      const top = today.year + MAX_VALIDITY_YEARS;
+      if (top % 4 !== 0) continue; // no YY0229 at all for such a YY
+      // Built from a leap year with the same two digits (2000 for 2100): the zone is the same.
+      const leapDay = { year: isLeapYear(top) ? top : top - 100, month: 2, day: 29 };
+      const born = { year: today.year - 30, month: 1, day: 1 };
+      const actual = read(zone(born, leapDay), today);
+      const expected = isLeapYear(top)
+        ? { birthDate: iso(born), expiryDate: `${top}-02-29`, errors: [] }
+        : { birthDate: iso(born), expiryDate: null, errors: [`expiryDate: expiry date: ${top}-02-29 does not exist (${top} is not a leap year)`] };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) wrong.push(`${iso(today)}: ${JSON.stringify(actual)}`);
+    }
+    expect(wrong).toEqual([]);
+    // A birth YY0229 is the latest 29 February with those digits not after the reference day.
+    for (let days = first; days <= last; days++) {
+      const today = dateFromDaysSinceEpoch(days);
+      if (today.year % 4 !== 0) continue;
+      let year = today.year;
+      while (!isLeapYear(year) || daysSinceEpoch({ year, month: 2, day: 29 }) > days) year -= 100;
+      const leapDay = { year: isLeapYear(today.year) ? today.year : today.year - 100, month: 2, day: 29 };
+      const expiry = { year: today.year + 1, month: 1, day: 1 };
+      const actual = read(zone(leapDay, expiry), today);
+      const expected = { birthDate: `${year}-02-29`, expiryDate: iso(expiry), errors: [] };
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) wrong.push(`${iso(today)}: ${JSON.stringify(actual)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(read(zone({ year: 2000, month: 2, day: 29 }, { year: 2101, month: 1, day: 1 }), { year: 2100, month: 3, day: 1 })).toMatchObject({ birthDate: '2000-02-29' });
+    // The reference days whose window tops out in 2100: 2080 and the first days reading 2100-02-29.
+    expect(read(zone({ year: 1960, month: 1, day: 1 }, { year: 2000, month: 2, day: 29 }), { year: 2080, month: 6, day: 1 })).toMatchObject({ expiryDate: null });
   });
 });

@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { KioskCommand, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
-import { startApiServer, type ApiServer } from '../../../../kiosk/controller/api/server';
+import { defaultApiLimits, startApiServer, type ApiLimits, type ApiServer } from '../../../../kiosk/controller/api/server';
 
 const token = 'launch-token-0123456789';
 
@@ -21,12 +22,49 @@ function rawRequest(port: number, path: string, init: { method?: string; headers
   });
 }
 
+/** A raw TCP client: what it was sent back, and when the server closed it. */
+interface RawClient {
+  readonly socket: Socket;
+  received(): string;
+  readonly closed: Promise<void>;
+}
+
+function rawClient(port: number): Promise<RawClient> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+    // A connection the server drops may end in a reset: that is a close too.
+    socket.on('error', () => {});
+    const closed = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.once('connect', () => resolve({ socket, received: () => data, closed }));
+    socket.once('error', reject);
+  });
+}
+
+/** The next complete response on a kept-alive raw client (the API's JSON is chunked), or what came before it closed. */
+function responseOn(client: RawClient, request: string): Promise<string> {
+  const before = client.received().length;
+  client.socket.write(request);
+  return new Promise((resolve) => {
+    const check = () => {
+      const text = client.received().slice(before);
+      if (text.endsWith('\r\n0\r\n\r\n')) {
+        client.socket.off('data', check);
+        resolve(text);
+      }
+    };
+    client.socket.on('data', check);
+    void client.closed.then(() => resolve(client.received().slice(before)));
+  });
+}
+
 describe('controller API', () => {
   let server: ApiServer;
   const received: KioskCommand[] = [];
   const snapshot = { screen: 'home', version: 1 } as unknown as KioskSnapshot;
 
-  beforeEach(async () => {
+  async function start(limits?: Partial<ApiLimits>): Promise<void> {
     const uiDir = mkdtempSync(join(tmpdir(), 'ui-'));
     writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>kiosk</title>');
     server = await startApiServer({
@@ -43,7 +81,12 @@ describe('controller API', () => {
         preview: () => null,
         health: () => ({ ok: true }),
       },
+      ...(limits ? { limits } : {}),
     });
+  }
+
+  beforeEach(async () => {
+    await start();
   });
   afterEach(async () => {
     await server.close();
@@ -98,6 +141,68 @@ describe('controller API', () => {
     const good = await post(JSON.stringify({ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } }));
     expect(good.status).toBe(200);
     expect(received).toEqual([{ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } }]);
+  });
+
+  it('answers a body that is not JSON with a fixed message that quotes none of it', async () => {
+    const response = await rawRequest(server.port, '/api/command', {
+      method: 'POST',
+      headers: { host: host(), origin: `http://${host()}`, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      // The parser's own message would quote this whole body back.
+      body: 'H223456789 PIN 271828',
+    });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({ error: 'the request body is not valid JSON', code: 'invalid-input' });
+    expect(response.body).not.toContain('H223456789');
+    expect(response.body).not.toContain('271828');
+  });
+
+  it('sets its connection limits explicitly', () => {
+    expect(defaultApiLimits).toEqual({ headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000, maxConnections: 64, timeoutCheckIntervalMs: 1_000 });
+  });
+
+  it('cuts off a client that sends its headers too slowly', async () => {
+    await server.close();
+    await start({ headersTimeoutMs: 300, timeoutCheckIntervalMs: 50 });
+    const client = await rawClient(server.port);
+    client.socket.write(`GET /api/snapshot HTTP/1.1\r\nhost: ${host()}\r\n`);
+    // One header byte every 50 ms, for up to 5 s: never the blank line that ends the headers.
+    const trickle = setInterval(() => client.socket.writable && client.socket.write('x'), 50);
+    const startedAt = Date.now();
+    const outcome = await Promise.race([client.closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open after 5 s'), 5_000))]);
+    clearInterval(trickle);
+    client.socket.destroy();
+    expect(outcome).toBe('closed');
+    expect(client.received()).toMatch(/^HTTP\/1\.1 408/);
+    // Not before its timeout: the limit is the one configured, not some other cut.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(250);
+  });
+
+  it('refuses connections beyond its cap and takes new ones once one closes', async () => {
+    await server.close();
+    await start({ maxConnections: 3 });
+    const health = `GET /api/health HTTP/1.1\r\nhost: ${host()}\r\nauthorization: Bearer ${token}\r\n\r\n`;
+    const open: RawClient[] = [];
+    for (let i = 0; i < 3; i++) {
+      const client = await rawClient(server.port);
+      // Answered, and kept alive: each of these holds one of the three places.
+      expect(await responseOn(client, health)).toMatch(/^HTTP\/1\.1 200/);
+      open.push(client);
+    }
+    const extra = await rawClient(server.port);
+    const answer = await responseOn(extra, health);
+    await extra.closed;
+    expect(answer).toBe('');
+    open[0]?.socket.destroy();
+    await open[0]?.closed;
+    // The server counts the closed connection out on its next turn.
+    let later = '';
+    for (let attempt = 0; attempt < 20 && !later.startsWith('HTTP/1.1 200'); attempt++) {
+      const client = await rawClient(server.port);
+      later = await responseOn(client, health);
+      client.socket.destroy();
+    }
+    expect(later).toMatch(/^HTTP\/1\.1 200/);
+    for (const client of open) client.socket.destroy();
   });
 
   it('has no dev panel when devices are real', async () => {
