@@ -76,6 +76,7 @@ async function encodeOn(year: number, month: number, day: number) {
     archivePhoto: null,
     photoOverride: null,
     preview: { cardNumber: '8860000012345678', frontPng: new Uint8Array([0x89]), job: null },
+    owner: 'OP-1',
   };
   const encodeCard = issuanceActors(devices).encodeCard;
   if (!encodeCard) throw new Error('no encodeCard actor');
