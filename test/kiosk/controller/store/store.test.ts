@@ -1,5 +1,6 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../../kiosk/controller/store/store';
 import { issuance, kioskId, openTempStore, person, type TempStore } from './temp-store';
@@ -84,6 +85,31 @@ describe('store: issuances', () => {
     expect(await t.store.markJobStep(jobId, 'encoded')).toEqual({ ok: false, error: { kind: 'job_closed', jobId, step: 'committed' } });
     const steps = (await t.store.readAudit()).map((e) => e.eventId);
     expect(steps).toEqual(expect.arrayContaining(['issuance-application', 'issuance-job-begin', 'issuance-print', 'issuance-recorded']));
+  });
+
+  it('keeps a parked job\'s data encrypted until it is taken back, and none of it once the job closes', async () => {
+    const contextBytes = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const db = new sqlite3.Database(t.path, sqlite3.OPEN_READONLY, (error) => {
+          if (error) return reject(error);
+          db.get<{ bytes: number }>('SELECT length(context) AS bytes FROM issuance_jobs', (queryError, row) => {
+            db.close();
+            return queryError || !row ? reject(queryError ?? new Error('no job')) : resolve(row.bytes);
+          });
+        });
+      });
+    const parked = { form: { name: 'NGUYEN THI LAN' }, photo: 'x'.repeat(20_000) };
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'general', operatorId: 'op-1', context: { cardNumber: '3300011000000014' } });
+    expect(await t.store.parkJob(jobId, parked, 'op-1')).toEqual({ ok: true, value: undefined });
+    expect(await contextBytes()).toBeGreaterThan(20_000);
+    // Taken back once: the store no longer holds it.
+    expect(await t.store.unparkJob(jobId, { operatorId: 'op-1', takenOverFrom: null })).toEqual({ ok: true, value: { parked, context: { cardNumber: '3300011000000014' } } });
+    expect(await t.store.unparkJob(jobId, { operatorId: 'op-1', takenOverFrom: null })).toEqual({ ok: false, error: { kind: 'job_not_parked', jobId } });
+    expect(await contextBytes()).toBeLessThan(1_000);
+    // Parked again, then the job is spoiled: a closed job is never printed again, so its data goes.
+    await t.store.parkJob(jobId, parked, 'op-1');
+    expect((await t.store.markJobStep(jobId, 'spoiled', { reason: 'cancelled' })).ok).toBe(true);
+    expect(await contextBytes()).toBeLessThan(1_000);
   });
 
   it('voids a card with its approval recorded in the audit row', async () => {
