@@ -137,7 +137,8 @@ export const maxPhotoAttempts = 3;
 
 const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
 
-function initialContext(): IssuanceContext {
+/** Every field with personal data, empty: a new application starts so, and a parked job forgets them. */
+function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview'> {
   return {
     form: { ...emptyApplicationForm },
     source: 'manual',
@@ -145,6 +146,12 @@ function initialContext(): IssuanceContext {
     assessment: notAssessed,
     photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
     preview: null,
+  };
+}
+
+function initialContext(): IssuanceContext {
+  return {
+    ...noApplicant(),
     jobId: null,
     completed: [],
     failedStep: null,
@@ -155,16 +162,6 @@ function initialContext(): IssuanceContext {
     takenOverFrom: null,
   };
 }
-
-/** What a parked job no longer holds in memory: every field with personal data. */
-const forgottenWhileParked = {
-  form: { ...emptyApplicationForm },
-  source: 'manual',
-  documentProblems: [],
-  assessment: notAssessed,
-  photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
-  preview: null,
-} as const satisfies Partial<IssuanceContext>;
 
 const notProvided = (name: string) =>
   fromPromise<never, unknown>(async () => {
@@ -553,7 +550,7 @@ export const issuanceMachine = setup({
         }),
         onDone: [
           { guard: 'ownerPresent', target: 'failed' },
-          { target: 'parked', actions: assign(forgottenWhileParked) },
+          { target: 'parked', actions: assign(noApplicant) },
         ],
         // Not kept safely, so not kept: the card goes to the reject box and the job is closed.
         onError: 'cancelling',
