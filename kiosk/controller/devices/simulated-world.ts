@@ -65,6 +65,8 @@ const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => Pr
   'cover-close': () => ({ kind: 'cover-close' }),
   jam: (atStep) => ({ kind: 'jam', atStep: atStep ?? 'print-front' }),
   'clear-jam': () => ({ kind: 'clear-jam' }),
+  /** Someone takes the cards waiting in the exit slot. */
+  'take-card': () => ({ kind: 'take-card' }),
   'power-loss': (atStep) => (atStep ? { kind: 'power-loss', atStep } : { kind: 'power-loss' }),
   'power-on': () => ({ kind: 'power-on' }),
   garbage: () => ({ kind: 'garbage', bytes: 64 }),

@@ -10,11 +10,11 @@ import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
 import {
-  cardByNumber, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus,
-  type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
-  type SetCardStatusError, type SetCardStatusInput,
+  cardByNumber, cardsBeingHandedOver, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus, voidUndeliveredCard,
+  type CardHandOver, type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
+  type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
-import { beginIssuanceJob, markJobStep, pendingJobs, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions } from './jobs';
+import { beginIssuanceJob, markCardsTaken, markJobStep, pendingJobs, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions } from './jobs';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -60,6 +60,12 @@ export interface Store {
   beginIssuanceJob(input: BeginJobInput): Promise<string>;
   markJobStep(jobId: string, step: JobStep, options?: MarkJobStepOptions): Promise<Result<void, JobError>>;
   pendingJobs(): Promise<IssuanceJob[]>;
+  /** The exit slot is empty: every ejected card was taken (their jobs close); returns those jobs. */
+  markCardsTaken(): Promise<string[]>;
+  /** The person's active cards not yet handed over, or taken at or after `takenSince` (ISO time). */
+  cardsBeingHandedOver(idNumber: string, takenSince: string): Promise<CardHandOver[]>;
+  /** A committed card that cannot be handed over: void it and spoil its job (crash recovery). */
+  voidUndeliveredCard(jobId: string, reason: string): Promise<Result<{ cardNumber: string }, VoidUndeliveredError>>;
   appendAudit(input: AuditInput): Promise<{ auditId: string; seq: number }>;
   /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
   audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
@@ -133,6 +139,9 @@ function storeOver(context: StoreContext): Store {
     beginIssuanceJob: (input) => beginIssuanceJob(context, input),
     markJobStep: (jobId, step, options) => markJobStep(context, jobId, step, options),
     pendingJobs: () => pendingJobs(context),
+    markCardsTaken: () => markCardsTaken(context),
+    cardsBeingHandedOver: (idNumber, takenSince) => cardsBeingHandedOver(context, idNumber, takenSince),
+    voidUndeliveredCard: (jobId, reason) => voidUndeliveredCard(context, jobId, reason),
     appendAudit: (input) => appendAuditAlone(db, context, input),
     audited: (work) => audited(db, context, work),
     verifyAudit: () => verifyAuditChain(db, context.vault),

@@ -34,7 +34,7 @@ const documents = [
   'passportWrongCheckDigit', 'passportOcrConfusion', 'passportTruncated',
 ];
 // Each fault with the hand that mends it: what a technician does at the real printer.
-const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'power-loss', 'power-on', 'garbage'];
+const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'take-card', 'power-loss', 'power-on', 'garbage'];
 /** The faults a real printer can suffer mid-job: the step chooser applies to these. */
 const timedFaults = new Set(['jam', 'cover-open', 'power-loss']);
 
