@@ -293,19 +293,19 @@ export interface CardHandOver {
 }
 
 /**
- * The person's active cards issued by this kiosk that were never handed over (the job is still open at
- * `committed` or `ejected`) or were taken at or after `takenSince`: a retry right after a crash or a
- * walk-away is their own card, not a lost one to replace for a fee.
+ * The person's active cards issued by this kiosk that never left the printer (the job is still open at
+ * `committed`) or were ejected or taken at or after `since`: a retry right after a crash or a walk-away
+ * is their own card, not a lost one to replace for a fee.
  */
-export async function cardsBeingHandedOver(context: StoreContext, idNumber: string, takenSince: string): Promise<CardHandOver[]> {
+export async function cardsBeingHandedOver(context: StoreContext, idNumber: string, since: string): Promise<CardHandOver[]> {
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
   const rows = await context.db.all<{ card_number: string; card_type: CardType; issued_at: string; step: string; updated_at: string }>(
     `SELECT i.card_number, i.card_type, i.issued_at, j.step, j.updated_at
      FROM cardholders c JOIN issuances i ON i.cardholder_id = c.id JOIN issuance_jobs j ON j.issuance_id = i.id
      WHERE c.id_hash = ? AND i.status = 'active'
-       AND ((j.open = 1 AND j.step IN ('committed', 'ejected')) OR (j.step = 'taken' AND j.updated_at >= ?))
+       AND ((j.open = 1 AND j.step = 'committed') OR (j.step IN ('ejected', 'taken') AND j.updated_at >= ?))
      ORDER BY i.issued_at, i.rowid`,
-    [idHash, takenSince],
+    [idHash, since],
   );
   return rows.map((row) => ({
     cardNumber: row.card_number,

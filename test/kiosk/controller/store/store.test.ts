@@ -110,6 +110,10 @@ describe('store: issuances', () => {
     expect(await t.store.cardsBeingHandedOver(person.idNumber, since)).toMatchObject([{ handOver: 'taken', at: '2026-03-01T09:02:00.000Z' }]);
     // Taken before the window: an ordinary card the person holds.
     expect(await t.store.cardsBeingHandedOver(person.idNumber, '2026-03-01T09:02:00.001Z')).toEqual([]);
+    // Never ejected: theirs however long ago.
+    const later = await t.store.beginIssuanceJob({ cardType: 'student', operatorId: null });
+    await t.store.recordIssuance(issuance({ jobId: later, cardNumber: 'TY-K01-T-0000001', card: { cardNumber: 'TY-K01-T-0000001', cardType: 'student', scheme: 'easycard', uid: '04AA' } }));
+    expect(await t.store.cardsBeingHandedOver(person.idNumber, '2027-01-01T00:00:00.000Z')).toMatchObject([{ cardNumber: 'TY-K01-T-0000001', handOver: 'not-ejected' }]);
     // A card issued without a journaled job (or by another path) is not in hand-over.
     expect(await t.store.cardsBeingHandedOver('B123456780', since)).toEqual([]);
   });
