@@ -15,7 +15,7 @@ import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
 import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import type { Store } from '../store/store';
-import { assessApplication } from './assess-application';
+import { assessApplication, recentHandOverMs } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
 import { IssuanceStepError } from './issuance-errors';
@@ -92,6 +92,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
             type: card.type,
             status: card.status === 'active' ? 'active' : card.status === 'hot-listed' ? 'reported-lost' : 'cancelled',
           })),
+        cardsBeingHandedOver: (idNumber) => store.cardsBeingHandedOver(idNumber, new Date(clock.now().getTime() - recentHandOverMs).toISOString()),
       }),
     ),
 

@@ -280,22 +280,23 @@ export async function nextCardNumber(context: StoreContext, cardType: CardType, 
   });
 }
 
-/** Where an issued card is in its hand-over, from its job's journal. */
-export type HandOverStep = 'not-ejected' | 'in-output' | 'taken';
+/** Where an issued card not yet in its holder's hands is, from its job's journal. */
+export type HandOverStep = 'not-ejected' | 'in-output';
 
 export interface CardHandOver {
   readonly cardNumber: string;
   readonly cardType: CardType;
   readonly issuedAt: string;
   readonly handOver: HandOverStep;
-  /** When the job reached that step (for `taken`: when the exit slot was seen empty). */
+  /** When the job reached that step. */
   readonly at: string;
 }
 
 /**
  * The person's active cards issued by this kiosk that never left the printer (the job is still open at
- * `committed`) or were ejected or taken at or after `since`: a retry right after a crash or a walk-away
- * is their own card, not a lost one to replace for a fee.
+ * `committed`) or were ejected at or after `since` and not seen taken: a retry after a crash or a
+ * walk-away is their own card, not a lost one to replace for a fee. (Without an exit sensor a card is
+ * never seen taken: `since` bounds how long it counts as waiting.)
  */
 export async function cardsBeingHandedOver(context: StoreContext, idNumber: string, since: string): Promise<CardHandOver[]> {
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
@@ -303,7 +304,7 @@ export async function cardsBeingHandedOver(context: StoreContext, idNumber: stri
     `SELECT i.card_number, i.card_type, i.issued_at, j.step, j.updated_at
      FROM cardholders c JOIN issuances i ON i.cardholder_id = c.id JOIN issuance_jobs j ON j.issuance_id = i.id
      WHERE c.id_hash = ? AND i.status = 'active'
-       AND ((j.open = 1 AND j.step = 'committed') OR (j.step IN ('ejected', 'taken') AND j.updated_at >= ?))
+       AND j.open = 1 AND (j.step = 'committed' OR (j.step = 'ejected' AND j.updated_at >= ?))
      ORDER BY i.issued_at, i.rowid`,
     [idHash, since],
   );
@@ -311,7 +312,7 @@ export async function cardsBeingHandedOver(context: StoreContext, idNumber: stri
     cardNumber: row.card_number,
     cardType: row.card_type,
     issuedAt: row.issued_at,
-    handOver: row.step === 'committed' ? 'not-ejected' : row.step === 'ejected' ? 'in-output' : 'taken',
+    handOver: row.step === 'committed' ? 'not-ejected' : 'in-output',
     at: row.updated_at,
   }));
 }

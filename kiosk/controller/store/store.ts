@@ -62,7 +62,7 @@ export interface Store {
   pendingJobs(): Promise<IssuanceJob[]>;
   /** The exit slot is empty: every ejected card was taken (their jobs close); returns those jobs. */
   markCardsTaken(): Promise<string[]>;
-  /** The person's active cards never ejected, or ejected or taken at or after `since` (ISO time). */
+  /** The person's active cards never ejected, or ejected at or after `since` (ISO time) and not yet taken. */
   cardsBeingHandedOver(idNumber: string, since: string): Promise<CardHandOver[]>;
   /** A committed card that cannot be handed over: void it and spoil its job (crash recovery). */
   voidUndeliveredCard(jobId: string, reason: string): Promise<Result<{ cardNumber: string }, VoidUndeliveredError>>;
