@@ -24,11 +24,11 @@ import { waitFor } from '../../hardware/host/child-processes';
  */
 const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 
-function openJobSteps(file: string): Promise<string[]> {
+function openJobSteps(file: string, which: 'open' | 'all' = 'open'): Promise<string[]> {
   return new Promise((resolve) => {
     const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (error) => {
       if (error) return resolve([]);
-      db.all<{ step: string }>('SELECT step FROM issuance_jobs WHERE open = 1', (queryError, rows) => {
+      db.all<{ step: string }>(`SELECT step FROM issuance_jobs${which === 'open' ? ' WHERE open = 1' : ''}`, (queryError, rows) => {
         db.close();
         resolve(queryError ? [] : rows.map((row) => row.step));
       });
@@ -155,7 +155,7 @@ describe('power cut right after the commit, before the card is ejected', () => {
     // with the issuance committed and the card still at the station (the eject waits for a reply).
     expect(await first.dev({ type: 'printer-fault', fault: 'power-loss', atStep: 'eject' })).toEqual({ accepted: true });
     await applyAndPrint(first);
-    await waitFor(async () => (await openJobSteps(join(dataDir, 'kiosk.sqlite'))).includes('committed'), 30_000, 'the issuance was never committed');
+    await waitFor(async () => (await openJobSteps(join(dataDir, 'kiosk.sqlite'), 'all')).includes('committed'), 30_000, 'the issuance was never committed');
 
     process.kill(-child.pid!, 'SIGKILL');
     await exited;
