@@ -42,7 +42,7 @@ export interface SimulatedWorld {
 }
 
 export interface SimulatedWorldState {
-  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number } | null;
+  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number; readonly cardsInOutput: number } | null;
   readonly counterReader: 'empty' | 'card';
   readonly encoder: 'empty' | 'card';
   readonly cardsIssued: number;
@@ -182,6 +182,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
                 card: printerState.card,
                 powered: printerState.powered,
                 cardsPrinted: printer!.printedCards().length,
+                cardsInOutput: printerState.cardsInOutput,
               }
             : null,
           counterReader: counterCard?.present ? 'card' : 'empty',
