@@ -54,6 +54,8 @@ export type RecordIssuanceError =
   | { readonly kind: 'invalid_fee'; readonly fee: number }
   | { readonly kind: 'card_number_taken'; readonly cardNumber: string }
   | { readonly kind: 'active_card_exists'; readonly cardType: CardType }
+  /** The card a replacement would hot-list was never ejected: it is still in the printer, not lost. */
+  | { readonly kind: 'card_not_handed_over'; readonly cardNumber: string }
   | { readonly kind: 'job_not_open'; readonly jobId: string };
 
 export interface RecordedIssuance {
@@ -106,6 +108,10 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
         [cardholderId, input.card.cardType],
       );
       if (previous && input.cause === 'new') throw new Refusal({ kind: 'active_card_exists', cardType: input.card.cardType });
+      if (previous) {
+        const undelivered = await tx.get(`SELECT 1 AS one FROM issuance_jobs WHERE issuance_id = ? AND open = 1 AND step = 'committed'`, [previous.id]);
+        if (undelivered) throw new Refusal({ kind: 'card_not_handed_over', cardNumber: previous.card_number });
+      }
 
       const issuanceId = uuidv7(context.clock);
       if (previous) {

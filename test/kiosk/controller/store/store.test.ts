@@ -117,6 +117,18 @@ describe('store: issuances', () => {
     expect(await t.store.cardsBeingHandedOver('B123456780', since)).toEqual([]);
   });
 
+  it('never hot-lists, as replaced, a card that is still in the printer', async () => {
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    const replacement = issuance({ cardNumber: 'TY-K01-S-0000002', cause: 'replacement', replacementCause: 'damaged', fee: 94 });
+    expect(await t.store.recordIssuance(replacement)).toEqual({ ok: false, error: { kind: 'card_not_handed_over', cardNumber: 'TY-K01-S-0000001' } });
+    expect((await t.store.heldCards(person.idNumber)).map((c) => c.status)).toEqual(['active']);
+    // Once it has left the printer it is the holder's card, and a replacement may hot-list it.
+    await t.store.markJobStep(jobId, 'ejected');
+    expect((await t.store.recordIssuance(replacement)).ok).toBe(true);
+    expect((await t.store.heldCards(person.idNumber)).map((c) => c.status)).toEqual(['hot-listed', 'active']);
+  });
+
   it('voids a committed card that was never handed over and spoils its job, with both audit rows in one go', async () => {
     const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'op-1' });
     expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
@@ -128,6 +140,7 @@ describe('store: issuances', () => {
     expect(audit.filter((e) => e.eventId === 'issuance-spoil')).toMatchObject([{ operatorId: 'op-1', details: { jobId, reason: 'crash-recovery' } }]);
     expect((await t.store.outbox.pending(100)).filter((c) => c.entity === 'issuance').map((c) => c.op)).toEqual(['insert', 'status']);
     // Only a committed card still in the printer: not twice, and never a card already handed out.
+    expect(await t.store.voidUndeliveredCard('no-such-job', 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'job_not_found' } });
     expect(await t.store.voidUndeliveredCard(jobId, 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'not_undelivered' } });
     const other = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
     await t.store.recordIssuance(issuance({ jobId: other, cardNumber: 'TY-K01-S-0000002', applicant: { ...person, idNumber: 'B123456780' } }));
