@@ -67,6 +67,7 @@ interface Pending {
 const unknownStatus = (connected: boolean, readAt: number): PrinterStatus => ({
   connected,
   card: 'unknown',
+  output: 'unknown',
   cover: 'unknown',
   feeder: 'unknown',
   ribbon: 'unknown',
@@ -90,6 +91,7 @@ class EvolisPrinter implements CardPrinter {
   private busy = false;
   private closed = false;
   private feederCommand: 'Sk' | 'Rse' = 'Sk';
+  private exitSensor = true;
   private snapshot: PrinterStatus;
 
   constructor(private readonly options: CardPrinterOptions) {
@@ -228,6 +230,8 @@ class EvolisPrinter implements CardPrinter {
     if (!card.ok) return card;
     const cover = await this.read('Rse', ['o'], parseVolts);
     if (!cover.ok) return cover;
+    const output = await this.readOutput();
+    if (!output.ok) return output;
     const feeder = await this.readFeeder();
     if (!feeder.ok) return feeder;
     const ribbon = await this.read('Rr', [], (text) => {
@@ -242,6 +246,7 @@ class EvolisPrinter implements CardPrinter {
     const status: PrinterStatus = {
       connected: true,
       card: card.value,
+      output: output.value,
       cover: cover.value >= sensorHighVolts ? 'closed' : 'open',
       feeder: feeder.value,
       ribbon: ribbon.value,
@@ -251,6 +256,16 @@ class EvolisPrinter implements CardPrinter {
     };
     this.setSnapshot(status);
     return ok(status);
+  }
+
+  /** The exit slot sensor `Rse;b`: a card there waits to be taken. A model without it says `ERROR CDE`. */
+  private async readOutput(): Promise<Result<'card' | 'empty' | 'unknown', PrinterError>> {
+    if (!this.exitSensor) return ok('unknown');
+    const volts = await this.read('Rse', ['b'], parseVolts);
+    if (volts.ok) return ok(volts.value >= sensorHighVolts ? 'card' : 'empty');
+    if (volts.error.kind !== 'unknown_command' && volts.error.kind !== 'rejected') return volts;
+    this.exitSensor = false;
+    return ok('unknown');
   }
 
   /** `Sk;f` where the model has it (Quantum/Kiosk), else the feeder sensor `Rse;f`. */

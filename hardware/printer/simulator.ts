@@ -49,6 +49,8 @@ export type PrinterFault =
   /** The printer goes silent now or at `atStep` (what it was doing is lost; the card stays inside). */
   | { readonly kind: 'power-loss'; readonly atStep?: SimulatorStep }
   | { readonly kind: 'power-on' }
+  /** A person takes the cards waiting in the exit slot (the exit sensor `Rse;b` then reads empty). */
+  | { readonly kind: 'take-card' }
   /** Stray bytes on the line (random ones when only a count is given). */
   | { readonly kind: 'garbage'; readonly bytes?: Buffer | number };
 
@@ -82,6 +84,8 @@ export interface PrinterSimulatorState {
   readonly cardsInserted: number;
   readonly panelsPrinted: number;
   readonly cardsEjected: number;
+  /** Ejected cards still in the exit slot, not yet taken. */
+  readonly cardsInOutput: number;
   readonly cardsRejected: number;
   readonly garbageBytesReceived: number;
   readonly malformedCommands: number;
@@ -228,6 +232,8 @@ class SimulatedPrinter {
   private ribbonSetting: RibbonType;
   private ribbonPrintsLeft: number;
   private card: SimulatedCardPosition = 'none';
+  /** Ejected cards waiting in the exit slot until someone takes them. */
+  private cardsInOutput = 0;
   private sequence: Sequence | undefined;
   private ackMode = false;
   private lastReply = 'OK';
@@ -311,6 +317,9 @@ class SimulatedPrinter {
           this.ackMode = false;
         }
         return;
+      case 'take-card':
+        this.cardsInOutput = 0;
+        return;
       case 'garbage': {
         const bytes = Buffer.isBuffer(fault.bytes) ? fault.bytes : randomBytes(fault.bytes ?? 16);
         this.write(bytes);
@@ -333,6 +342,7 @@ class SimulatedPrinter {
       cardsInserted: this.counters.inserted,
       panelsPrinted: this.counters.panels,
       cardsEjected: this.counters.ejected,
+      cardsInOutput: this.cardsInOutput,
       cardsRejected: this.counters.rejected,
       garbageBytesReceived: this.counters.garbage,
       malformedCommands: this.counters.malformed,
@@ -455,7 +465,7 @@ class SimulatedPrinter {
       case 'Rse':
         if (p1 === 'o') return volts(this.cover === 'closed' ? 5 : 0);
         if (p1 === 'f') return volts(this.cardsInFeeder > 0 ? 5 : 0);
-        if (p1 === 'b') return volts(this.counters.ejected > 0 && this.card === 'none' ? 4.93 : 0.21);
+        if (p1 === 'b') return volts(this.cardsInOutput > 0 ? 4.93 : 0.21);
         return 'ERROR PARAMETRES';
       case 'Sk':
         if (this.options.model === 'primacy') return 'ERROR CDE';
@@ -535,8 +545,12 @@ class SimulatedPrinter {
     const out = await this.step(reject ? 'reject' : 'eject', this.timing.ejectMs);
     if (out !== 'OK') return out;
     this.card = 'none';
-    if (reject) this.counters.rejected++;
-    else this.counters.ejected++;
+    if (reject) {
+      this.counters.rejected++;
+    } else {
+      this.counters.ejected++;
+      this.cardsInOutput++;
+    }
     if (this.current) this.current.disposition = reject ? 'rejected' : 'ejected';
     this.current = undefined;
     return 'OK';

@@ -47,6 +47,8 @@ export type CardPosition = 'none' | 'inside' | 'contact-station' | 'contactless-
 export interface PrinterStatus {
   readonly connected: boolean;
   readonly card: CardPosition | 'unknown';
+  /** A card waiting in the exit slot to be taken (`Rse;b`); `unknown` on models without that sensor. */
+  readonly output: 'card' | 'empty' | 'unknown';
   readonly cover: 'open' | 'closed' | 'unknown';
   readonly feeder: 'loaded' | 'empty' | 'unknown';
   readonly ribbon: RibbonType | 'unknown';

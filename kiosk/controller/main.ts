@@ -23,7 +23,8 @@ import { DeviceStatusBoard } from './device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
-import { recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-interrupted-jobs';
+import { cardAtStationIs, recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-interrupted-jobs';
+import { watchHandOver } from './issuance/hand-over-watch';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
 import { createLogger } from './logging/logger';
@@ -68,6 +69,9 @@ export interface RunningKiosk {
   stop(): Promise<void>;
 }
 
+/** How long the restart waits for the chip of a card left at the printer's station to answer. */
+const recoveryCardArrivalMs = 3_000;
+
 const defaultUiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'dist');
 
 export async function startKiosk(config: KioskConfig, options: StartKioskOptions = {}): Promise<RunningKiosk> {
@@ -107,9 +111,15 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
 
     const printer = await openPrinter(config, world, devices, log);
     stops.push(() => printer.close());
-    const recovered = await recoverInterruptedJobs(store, printer, log);
     const encoder = await openEncoder(config, world, devices, log);
     stops.push(() => encoder.close());
+    // A card issued but never ejected is handed over only if the chip at the station reads back as that card.
+    const recovered = await recoverInterruptedJobs(store, printer, log, {
+      verifyCardAtStation: (expected) => cardAtStationIs(encoder, chipMasterKey, expected, recoveryCardArrivalMs),
+    });
+    const handOver = watchHandOver({ printer, store, log });
+    stops.push(async () => handOver.stop());
+    if (recovered.some((job) => job.outcome === 'ejected' || job.outcome === 'in-output')) handOver.cardEjected();
     const photoSettings = parsePhotoGateOverrides(config.photo);
     if (!photoSettings.ok) throw new Error(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
     const photoGate = createPhotoGate({ config: photoSettings.value });
@@ -150,6 +160,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       actors: issuanceActors({
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
         onHandOver: () => board.buzz('take-card'),
+        handOver,
         operatorId: () => operators.current()?.operatorId ?? null,
       }),
     });

@@ -15,7 +15,7 @@ import { deviceEnd, runCommandLoop } from './command-loop';
  * panel and tests drive it this way) and answers one line: `ok`, a JSON object, or `error: ...`:
  *
  *   fault feeder-empty | load-cards <n> | ribbon-end | new-ribbon <n> | cover-open [step] | cover-close
- *         | jam <step> | clear-jam | power-loss [step] | power-on | garbage [count]
+ *         | jam <step> | clear-jam | take-card | power-loss [step] | power-on | garbage [count]
  *         (steps: insert, print-front, print-back, park, eject, reject)
  *   state                    the printer's state as JSON (feeder, ribbon, cover, card position, counters)
  *   cards                    the printed cards as JSON (without images)
@@ -114,6 +114,7 @@ function parseFault(args: string[]): PrinterFault {
     case 'ribbon-end':
     case 'cover-close':
     case 'clear-jam':
+    case 'take-card':
     case 'power-on':
       return { kind };
     case 'load-cards':

@@ -127,7 +127,10 @@ describe('staffed issuance, end to end', () => {
 
     // The issuance is committed in SQLite, and the person now holds an active general card.
     expect(await kiosk.store.heldCards('H900001234')).toMatchObject([{ type: 'general', status: 'active', cardNumber }]);
-    expect(await kiosk.store.pendingJobs()).toEqual([]);
+    // The card waits in the printer's exit slot: its job stays open until she takes it.
+    expect(await kiosk.store.pendingJobs()).toMatchObject([{ step: 'ejected' }]);
+    await dev({ type: 'printer-fault', fault: 'take-card' });
+    await expect.poll(() => kiosk.store.pendingJobs(), { timeout: 15_000 }).toEqual([]);
     expect((await kiosk.store.verifyAudit()).ok).toBe(true);
     const recorded = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'issuance-recorded');
     expect(recorded).toHaveLength(1);

@@ -42,7 +42,7 @@ export interface SimulatedWorld {
 }
 
 export interface SimulatedWorldState {
-  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number } | null;
+  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number; readonly cardsInOutput: number } | null;
   readonly counterReader: 'empty' | 'card';
   readonly encoder: 'empty' | 'card';
   readonly cardsIssued: number;
@@ -65,6 +65,8 @@ const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => Pr
   'cover-close': () => ({ kind: 'cover-close' }),
   jam: (atStep) => ({ kind: 'jam', atStep: atStep ?? 'print-front' }),
   'clear-jam': () => ({ kind: 'clear-jam' }),
+  /** Someone takes the cards waiting in the exit slot. */
+  'take-card': () => ({ kind: 'take-card' }),
   'power-loss': (atStep) => (atStep ? { kind: 'power-loss', atStep } : { kind: 'power-loss' }),
   'power-on': () => ({ kind: 'power-on' }),
   garbage: () => ({ kind: 'garbage', bytes: 64 }),
@@ -180,6 +182,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
                 card: printerState.card,
                 powered: printerState.powered,
                 cardsPrinted: printer!.printedCards().length,
+                cardsInOutput: printerState.cardsInOutput,
               }
             : null,
           counterReader: counterCard?.present ? 'card' : 'empty',

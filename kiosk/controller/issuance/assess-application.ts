@@ -4,6 +4,7 @@ import { decideEligibility } from '../../../shared/domain/eligibility';
 import { issuanceFee } from '../../../shared/domain/fees';
 import type { CityRules, HeldCardStatus } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
+import { assertNever } from '../../../shared/result';
 import type { Assessment } from './issuance-machine';
 
 export interface HeldCard {
@@ -17,7 +18,21 @@ export interface AssessmentDependencies {
   readonly today: () => string;
   /** The cards this person already holds, looked up by ID number. */
   readonly heldCards: (idNumber: string) => Promise<readonly HeldCard[]>;
+  /** The person's cards not yet in their hands: never ejected, or ejected a few minutes ago and not taken. */
+  readonly cardsBeingHandedOver?: (idNumber: string) => Promise<readonly CardBeingHandedOver[]>;
 }
+
+/** A card of this kiosk that the person does not have in hand yet. */
+export interface CardBeingHandedOver {
+  readonly cardNumber: string;
+  readonly cardType: CardType;
+  /** ISO time of the issuance. */
+  readonly issuedAt: string;
+  readonly handOver: 'not-ejected' | 'in-output';
+}
+
+/** How long a card ejected and not seen taken counts as waiting in the output tray. */
+export const recentHandOverMs = 10 * 60_000;
 
 /**
  * Checks an application as it is being filled in: what is still missing, which card types the
@@ -69,7 +84,33 @@ export async function assessApplication(form: ApplicationForm, deps: AssessmentD
   if (decision.guardianConsentRequired && !form.guardianConsent) {
     problems.push({ zh: '未滿 18 歲，需法定代理人同意', en: 'Under 18: the legal guardian must consent' });
   }
+  // A retry after a crash or a walk-away: the card is theirs already, never a paid replacement that hot-lists it.
+  const own = id?.valid && form.cardType ? (await deps.cardsBeingHandedOver?.(id.id))?.find((card) => card.cardType === form.cardType) : undefined;
+  if (own) {
+    problems.push(ownCardProblem(own));
+    return { eligibility, problems, fee: 0, action: null };
+  }
   const action = chosen?.eligible ? chosen.action : null;
   const fee = action && chosen ? issuanceFee(action, chosen.type, form.replacementCause, deps.rules) : 0;
   return { eligibility, problems, fee, action };
+}
+
+function ownCardProblem(card: CardBeingHandedOver): Bilingual {
+  const issued = new Date(card.issuedAt);
+  const time = `${String(issued.getHours()).padStart(2, '0')}:${String(issued.getMinutes()).padStart(2, '0')}`;
+  const number = card.cardNumber;
+  switch (card.handOver) {
+    case 'not-ejected':
+      return {
+        zh: `此申請人的卡片 ${number} 已於 ${time} 製發，但尚未交付（仍在製卡機內）：請勿重新申辦，請聯絡督導處理`,
+        en: `The applicant's card ${number} was issued at ${time} but never handed over (it is still in the printer): do not apply again, call a supervisor`,
+      };
+    case 'in-output':
+      return {
+        zh: `此申請人的卡片 ${number} 已於 ${time} 製發並送至出卡口：請取出交給申請人，不需補發`,
+        en: `The applicant's card ${number} was issued at ${time} and is in the output tray: hand it over, no replacement is needed`,
+      };
+    default:
+      return assertNever(card.handOver);
+  }
 }

@@ -16,8 +16,9 @@ import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
 import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import type { Store } from '../store/store';
-import { assessApplication } from './assess-application';
+import { assessApplication, recentHandOverMs } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
+import type { HandOverWatch } from './hand-over-watch';
 import { IssuanceStepError } from './issuance-errors';
 import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-machine';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
@@ -42,6 +43,8 @@ export interface IssuanceDevices {
   readonly operatorId?: () => string | null;
   /** Called when a card is handed over, e.g. to sound the "take your card" buzzer. */
   readonly onHandOver?: () => void;
+  /** Told when a card reached the exit slot, to journal `taken` once the slot is empty. */
+  readonly handOver?: Pick<HandOverWatch, 'cardEjected'>;
   /** How long to wait for the printed card to show up at the encoder. */
   readonly cardArrivalTimeoutMs?: number;
 }
@@ -89,6 +92,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
             type: card.type,
             status: card.status === 'active' ? 'active' : card.status === 'hot-listed' ? 'reported-lost' : 'cancelled',
           })),
+        cardsBeingHandedOver: (idNumber) => store.cardsBeingHandedOver(idNumber, new Date(clock.now().getTime() - recentHandOverMs).toISOString()),
       }),
     ),
 
@@ -214,10 +218,13 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       }
     }),
 
-    ejectCard: fromPromise(async () => {
+    ejectCard: fromPromise(async ({ input }: { input: { jobId: string } }) => {
       const ejected = await printer.ejectCard();
       devices.onHandOver?.();
+      // Not ejected: the job stays at `committed`, so the restart and the applicant's retry find the card.
       if (!ejected.ok) throw printerFailure(ejected.error);
+      await journal(input.jobId, 'ejected');
+      devices.handOver?.cardEjected();
     }),
 
     abandonJob: fromPromise(async ({ input }: { input: { jobId: string | null; cardInPrinter: boolean; reason: string } }) => {

@@ -1,3 +1,6 @@
+import { deriveChipKeys } from '../../../hardware/nfc/keys';
+import { nextCard } from '../../../hardware/nfc/next-card';
+import type { NfcStation } from '../../../hardware/nfc/types';
 import type { CardPrinter } from '../../../hardware/printer/types';
 import type { LogSink } from '../../../shared/log';
 import type { IssuanceJob, JobStep } from '../store/jobs';
@@ -8,25 +11,47 @@ import type { Store } from '../store/store';
  * finished silently: a card that may exist (printing started) goes to the reject box and is
  * recorded as spoiled, so a half-made card is never handed out and never issued twice; a job
  * that had not reached the printer is abandoned. The applicant's next attempt starts afresh.
+ *
+ * A card already recorded as issued (`committed`) but never ejected is looked for at the printer's
+ * contactless station: when it reads back as that very card it is ejected to the applicant; anything
+ * else (no card, another card, a card that cannot be read) goes to the reject box and the issued card
+ * is voided, so a card nobody handed over can never be used. A card already ejected is taken once the
+ * exit slot reads empty.
  */
 export interface RecoveredJob {
   readonly jobId: string;
   readonly step: JobStep;
-  readonly outcome: 'spoiled' | 'abandoned';
+  readonly outcome: 'spoiled' | 'abandoned' | 'ejected' | 'voided' | 'taken' | 'in-output';
   /** Whether a card was found in the printer and sent to the reject box. */
   readonly cardRejected: boolean;
 }
 
+/** The card a committed job issued, as its journal recorded it after the chip was written. */
+export interface ExpectedCard {
+  readonly cardNumber: string;
+  readonly uid: string;
+}
+
+export interface RecoveryOptions {
+  /** Whether the card at the contactless station is this one (chip read back); without it nothing can be verified. */
+  readonly verifyCardAtStation?: (expected: ExpectedCard) => Promise<boolean>;
+}
+
+/** The reason recorded with a card voided because a crash left it undelivered. */
+export const crashRecoveryReason = 'crash-recovery';
+
 const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed', 'encoding', 'encoded', 'verified']);
 
-export async function recoverInterruptedJobs(store: Store, printer: CardPrinter, log: LogSink): Promise<RecoveredJob[]> {
+export async function recoverInterruptedJobs(store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions = {}): Promise<RecoveredJob[]> {
   const pending = await store.pendingJobs();
   const recovered: RecoveredJob[] = [];
-  for (const job of pending) recovered.push(await recoverJob(job, store, printer, log));
+  for (const job of pending) recovered.push(await recoverJob(job, store, printer, log, options));
   return recovered;
 }
 
-async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink): Promise<RecoveredJob> {
+async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions): Promise<RecoveredJob> {
+  if (job.step === 'committed') return recoverCommitted(job, store, printer, log, options);
+  if (job.step === 'ejected') return recoverEjected(job, store, printer);
   if (!cardMayExist.has(job.step)) {
     await store.markJobStep(job.jobId, 'abandoned', { reason: 'interrupted', disposition: 'failure' });
     return { jobId: job.jobId, step: job.step, outcome: 'abandoned', cardRejected: false };
@@ -44,4 +69,54 @@ async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, 
     jobId: job.jobId,
   });
   return { jobId: job.jobId, step: job.step, outcome: 'spoiled', cardRejected };
+}
+
+/** Issued and recorded, never ejected: hand it over only if it is provably that card. */
+async function recoverCommitted(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions): Promise<RecoveredJob> {
+  const expected = expectedCard(job);
+  const status = await printer.status();
+  const where = status.ok ? status.value.card : 'unknown';
+  if (where === 'contactless-station' && expected && options.verifyCardAtStation && (await options.verifyCardAtStation(expected))) {
+    const ejected = await printer.ejectCard();
+    if (ejected.ok) {
+      await store.markJobStep(job.jobId, 'ejected', { reason: crashRecoveryReason });
+      log({ eventId: 'issuance-job-recovered', disposition: 'success', message: 'issued card found at the printer after a restart: ejected to the applicant', jobId: job.jobId });
+      return { jobId: job.jobId, step: job.step, outcome: 'ejected', cardRejected: false };
+    }
+  }
+  const cardRejected = where !== 'none' && where !== 'unknown' ? (await printer.rejectCard()).ok : false;
+  const voided = await store.voidUndeliveredCard(job.jobId, crashRecoveryReason);
+  log({
+    eventId: 'issuance-job-recovered',
+    disposition: 'failure',
+    message: `issued card not handed over (${where === 'contactless-station' ? 'not verified' : `card ${where}`}): voided${cardRejected ? ' and sent to the reject box' : ''}${voided.ok ? '' : ` (void refused: ${voided.error.kind})`}`,
+    jobId: job.jobId,
+  });
+  return { jobId: job.jobId, step: job.step, outcome: 'voided', cardRejected };
+}
+
+/** Ejected before the crash: taken if the exit slot is empty now, else still waiting there. */
+async function recoverEjected(job: IssuanceJob, store: Store, printer: CardPrinter): Promise<RecoveredJob> {
+  const status = await printer.status();
+  if (status.ok && status.value.output === 'empty') {
+    await store.markCardsTaken();
+    return { jobId: job.jobId, step: job.step, outcome: 'taken', cardRejected: false };
+  }
+  return { jobId: job.jobId, step: job.step, outcome: 'in-output', cardRejected: false };
+}
+
+function expectedCard(job: IssuanceJob): ExpectedCard | null {
+  const { cardNumber, uid } = job.context;
+  return typeof cardNumber === 'string' && typeof uid === 'string' ? { cardNumber, uid } : null;
+}
+
+/**
+ * Reads the chip at the printer's contactless station with the keys of the card we issued: true only
+ * when it is that chip (same UID) and its record carries that card number.
+ */
+export async function cardAtStationIs(encoder: NfcStation, chipMasterKey: Uint8Array, expected: ExpectedCard, arrivalTimeoutMs: number): Promise<boolean> {
+  const tap = encoder.currentCard() ?? (await nextCard(encoder, arrivalTimeoutMs));
+  if (!tap || tap.uid.toUpperCase() !== expected.uid.toUpperCase()) return false;
+  const read = await encoder.readRecord(deriveChipKeys(chipMasterKey, Buffer.from(tap.uid, 'hex')));
+  return read.ok && read.value.record.cardNumber === expected.cardNumber;
 }

@@ -41,7 +41,7 @@ export interface RecordIssuanceInput {
   /** Whole NT dollars. */
   readonly fee: number;
   readonly operatorId: string | null;
-  /** The journaled job this issuance completes: closed as `committed` in the same transaction. */
+  /** The journaled job this issuance completes: marked `committed` in the same transaction (it stays open until the card is taken). */
   readonly jobId?: string;
   /**
    * A photo that failed the gate and was accepted by the operator (the nursing-home exception):
@@ -54,6 +54,8 @@ export type RecordIssuanceError =
   | { readonly kind: 'invalid_fee'; readonly fee: number }
   | { readonly kind: 'card_number_taken'; readonly cardNumber: string }
   | { readonly kind: 'active_card_exists'; readonly cardType: CardType }
+  /** The card a replacement would hot-list was never ejected: it is still in the printer, not lost. */
+  | { readonly kind: 'card_not_handed_over'; readonly cardNumber: string }
   | { readonly kind: 'job_not_open'; readonly jobId: string };
 
 export interface RecordedIssuance {
@@ -106,6 +108,10 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
         [cardholderId, input.card.cardType],
       );
       if (previous && input.cause === 'new') throw new Refusal({ kind: 'active_card_exists', cardType: input.card.cardType });
+      if (previous) {
+        const undelivered = await tx.get(`SELECT 1 AS one FROM issuance_jobs WHERE issuance_id = ? AND open = 1 AND step = 'committed'`, [previous.id]);
+        if (undelivered) throw new Refusal({ kind: 'card_not_handed_over', cardNumber: previous.card_number });
+      }
 
       const issuanceId = uuidv7(context.clock);
       if (previous) {
@@ -135,7 +141,7 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
         payload: { ...input.card, cause: input.cause, replacementCause: input.replacementCause ?? null, replaces: previous?.id ?? null, fee: input.fee, operatorId: input.operatorId, issuedAt: now, hasPhoto: input.photoJpeg !== undefined },
       });
       if (input.jobId !== undefined) {
-        await tx.run(`UPDATE issuance_jobs SET step = 'committed', open = 0, issuance_id = ?, updated_at = ? WHERE id = ?`, [issuanceId, now, input.jobId]);
+        await tx.run(`UPDATE issuance_jobs SET step = 'committed', issuance_id = ?, updated_at = ? WHERE id = ?`, [issuanceId, now, input.jobId]);
       }
       await audit({
         eventId: 'issuance-recorded',
@@ -277,5 +283,78 @@ export async function nextCardNumber(context: StoreContext, cardType: CardType, 
     const cardNumber = formatCardNumber(context.kioskNumber, cardType, row?.last ?? 1);
     await audit({ eventId: 'issuance-card-number', operatorId, disposition: 'success', details: { cardType, cardNumber } });
     return cardNumber;
+  });
+}
+
+/** Where an issued card not yet in its holder's hands is, from its job's journal. */
+export type HandOverStep = 'not-ejected' | 'in-output';
+
+export interface CardHandOver {
+  readonly cardNumber: string;
+  readonly cardType: CardType;
+  readonly issuedAt: string;
+  readonly handOver: HandOverStep;
+  /** When the job reached that step. */
+  readonly at: string;
+}
+
+/**
+ * The person's active cards issued by this kiosk that never left the printer (the job is still open at
+ * `committed`) or were ejected at or after `since` and not seen taken: a retry after a crash or a
+ * walk-away is their own card, not a lost one to replace for a fee. (Without an exit sensor a card is
+ * never seen taken: `since` bounds how long it counts as waiting.)
+ */
+export async function cardsBeingHandedOver(context: StoreContext, idNumber: string, since: string): Promise<CardHandOver[]> {
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
+  const rows = await context.db.all<{ card_number: string; card_type: CardType; issued_at: string; step: string; updated_at: string }>(
+    `SELECT i.card_number, i.card_type, i.issued_at, j.step, j.updated_at
+     FROM cardholders c JOIN issuances i ON i.cardholder_id = c.id JOIN issuance_jobs j ON j.issuance_id = i.id
+     WHERE c.id_hash = ? AND i.status = 'active'
+       AND j.open = 1 AND (j.step = 'committed' OR (j.step = 'ejected' AND j.updated_at >= ?))
+     ORDER BY i.issued_at, i.rowid`,
+    [idHash, since],
+  );
+  return rows.map((row) => ({
+    cardNumber: row.card_number,
+    cardType: row.card_type,
+    issuedAt: row.issued_at,
+    handOver: row.step === 'committed' ? 'not-ejected' : 'in-output',
+    at: row.updated_at,
+  }));
+}
+
+export type VoidUndeliveredError =
+  | { readonly kind: 'job_not_found'; readonly jobId: string }
+  | { readonly kind: 'not_undelivered'; readonly jobId: string; readonly step: string; readonly open: boolean };
+
+/**
+ * A card recorded as issued that never left the printer and cannot be handed over (not found, or not
+ * ours when read back): void it and close its job as spoiled, with both audit rows, in one transaction.
+ */
+export async function voidUndeliveredCard(context: StoreContext, jobId: string, reason: string): Promise<Result<{ cardNumber: string }, VoidUndeliveredError>> {
+  const now = isoNow(context);
+  return audited(context.db, context, async (tx, audit) => {
+    const job = await tx.get<{ step: string; open: number; operator_id: string | null; issuance_id: string | null }>(
+      'SELECT step, open, operator_id, issuance_id FROM issuance_jobs WHERE id = ?',
+      [jobId],
+    );
+    if (!job) return err({ kind: 'job_not_found', jobId });
+    const card = job.issuance_id
+      ? await tx.get<{ id: string; cardholder_id: string; card_number: string; status: CardStatus }>('SELECT id, cardholder_id, card_number, status FROM issuances WHERE id = ?', [job.issuance_id])
+      : undefined;
+    if (job.open === 0 || job.step !== 'committed' || !card) return err({ kind: 'not_undelivered', jobId, step: job.step, open: job.open === 1 });
+    if (card.status === 'active') {
+      await tx.run(`UPDATE issuances SET status = 'void', status_changed_at = ? WHERE id = ?`, [now, card.id]);
+      await enqueueChange(tx, context, { entity: 'issuance', entityId: card.id, op: 'status', cardholderId: card.cardholder_id, payload: { status: 'void', reason, at: now } });
+      await audit({
+        eventId: 'issuance-void',
+        operatorId: null,
+        disposition: 'success',
+        details: { issuanceId: card.id, cardNumber: card.card_number, status: 'void', reason, approvedBy: null, jobId },
+      });
+    }
+    await tx.run(`UPDATE issuance_jobs SET step = 'spoiled', open = 0, updated_at = ? WHERE id = ?`, [now, jobId]);
+    await audit({ eventId: 'issuance-spoil', operatorId: job.operator_id, disposition: 'failure', details: { jobId, step: 'spoiled', reason } });
+    return ok({ cardNumber: card.card_number });
   });
 }

@@ -7,11 +7,13 @@ import { uuidv7 } from './ids';
 
 /**
  * The journal of an issuance in progress: a card blank that was printed but not encoded when the power
- * failed must be found and finished (or spoiled) after the restart. `committed` is set by `recordIssuance`.
+ * failed must be found and finished (or spoiled) after the restart. `committed` is set by `recordIssuance`;
+ * the job stays open through the hand-over (`ejected` to the exit slot, `taken` once the slot is empty),
+ * so that a card recorded as issued but never handed over is found too.
  */
-export const jobSteps = ['begun', 'card-number-allocated', 'printing', 'printed', 'encoding', 'encoded', 'verified', 'committed', 'spoiled', 'abandoned'] as const;
+export const jobSteps = ['begun', 'card-number-allocated', 'printing', 'printed', 'encoding', 'encoded', 'verified', 'committed', 'ejected', 'taken', 'spoiled', 'abandoned'] as const;
 export type JobStep = (typeof jobSteps)[number];
-const closingSteps: ReadonlySet<JobStep> = new Set(['committed', 'spoiled', 'abandoned']);
+const closingSteps: ReadonlySet<JobStep> = new Set(['taken', 'spoiled', 'abandoned']);
 
 export interface IssuanceJob {
   readonly jobId: string;
@@ -48,6 +50,8 @@ function stepEvent(step: JobStep): AuditEventId {
     case 'encoding':
     case 'verified':
     case 'committed':
+    case 'ejected':
+    case 'taken':
     case 'abandoned':
       return 'issuance-job-step';
     default:
@@ -173,7 +177,7 @@ interface JobRow {
   updated_at: string;
 }
 
-/** Jobs not yet committed, spoiled or abandoned: what a restarted print queue must look at. */
+/** Jobs not yet closed (taken, spoiled or abandoned): what a restarted print queue must look at. */
 export async function pendingJobs(context: StoreContext): Promise<IssuanceJob[]> {
   const rows = await context.db.all<JobRow>('SELECT * FROM issuance_jobs WHERE open = 1 ORDER BY created_at, rowid');
   return rows.map((row) => ({
@@ -185,4 +189,20 @@ export async function pendingJobs(context: StoreContext): Promise<IssuanceJob[]>
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   }));
+}
+
+/**
+ * The exit slot was seen empty: every card waiting there (open jobs at `ejected`) was taken. Returns
+ * the jobs closed, each journaled `taken` with its audit row, all in one transaction.
+ */
+export async function markCardsTaken(context: StoreContext): Promise<string[]> {
+  const now = isoNow(context);
+  return audited(context.db, context, async (tx, audit) => {
+    const jobs = await tx.all<{ id: string; operator_id: string | null }>(`SELECT id, operator_id FROM issuance_jobs WHERE open = 1 AND step = 'ejected' ORDER BY created_at, rowid`);
+    for (const job of jobs) {
+      await tx.run(`UPDATE issuance_jobs SET step = 'taken', open = 0, updated_at = ? WHERE id = ?`, [now, job.id]);
+      await audit({ eventId: stepEvent('taken'), operatorId: job.operator_id, disposition: 'success', details: { jobId: job.id, step: 'taken', reason: null } });
+    }
+    return jobs.map((job) => job.id);
+  });
 }

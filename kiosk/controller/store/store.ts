@@ -10,11 +10,11 @@ import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
 import {
-  cardByNumber, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus,
-  type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
-  type SetCardStatusError, type SetCardStatusInput,
+  cardByNumber, cardsBeingHandedOver, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus, voidUndeliveredCard,
+  type CardHandOver, type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
+  type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
-import { beginIssuanceJob, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
+import { beginIssuanceJob, markCardsTaken, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -62,6 +62,12 @@ export interface Store {
   pendingJobs(): Promise<IssuanceJob[]>;
   parkJob(jobId: string, data: Readonly<Record<string, unknown>>, operatorId: string | null): Promise<Result<void, JobError>>;
   unparkJob(jobId: string, input: UnparkInput): ReturnType<typeof unparkJob>;
+  /** The exit slot is empty: every ejected card was taken (their jobs close); returns those jobs. */
+  markCardsTaken(): Promise<string[]>;
+  /** The person's active cards never ejected, or ejected at or after `since` (ISO time) and not yet taken. */
+  cardsBeingHandedOver(idNumber: string, since: string): Promise<CardHandOver[]>;
+  /** A committed card that cannot be handed over: void it and spoil its job (crash recovery). */
+  voidUndeliveredCard(jobId: string, reason: string): Promise<Result<{ cardNumber: string }, VoidUndeliveredError>>;
   appendAudit(input: AuditInput): Promise<{ auditId: string; seq: number }>;
   /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
   audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
@@ -137,6 +143,9 @@ function storeOver(context: StoreContext): Store {
     pendingJobs: () => pendingJobs(context),
     parkJob: (jobId, data, operatorId) => parkJob(context, jobId, data, operatorId),
     unparkJob: (jobId, input) => unparkJob(context, jobId, input),
+    markCardsTaken: () => markCardsTaken(context),
+    cardsBeingHandedOver: (idNumber, takenSince) => cardsBeingHandedOver(context, idNumber, takenSince),
+    voidUndeliveredCard: (jobId, reason) => voidUndeliveredCard(context, jobId, reason),
     appendAudit: (input) => appendAuditAlone(db, context, input),
     audited: (work) => audited(db, context, work),
     verifyAudit: () => verifyAuditChain(db, context.vault),

@@ -8,7 +8,7 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev state
  *   kioskctl dev feed-document residentPermitTaiwan | feed-taiwan-id A123456789
  *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone | remove-card
- *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|power-loss|power-on|garbage [step]
+ *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|take-card|power-loss|power-on|garbage [step]
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
  *   kioskctl dev cable printer|scanner|board unplug|plug
  *   kioskctl dev insert-note 100|500|1000 | door open|closed

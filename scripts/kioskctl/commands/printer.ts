@@ -96,6 +96,7 @@ function describe(status: PrinterStatus, problems: string[]): string {
     `feeder       ${status.feeder === 'loaded' ? 'cards loaded' : status.feeder}`,
     `cover        ${status.cover}`,
     `card         ${status.card === 'none' ? 'none inside' : status.card}`,
+    `exit slot    ${status.output === 'card' ? 'a card waits to be taken' : status.output}`,
     '',
   ].join('\n');
 }

@@ -62,7 +62,7 @@ describe('card printer driver over a real pty', () => {
     const status = await printer.status();
     expect(status).toMatchObject({
       ok: true,
-      value: { connected: true, card: 'none', cover: 'closed', feeder: 'loaded', ribbon: 'ymcko', printsLeft: 123, ribbonAtEnd: false },
+      value: { connected: true, card: 'none', output: 'empty', cover: 'closed', feeder: 'loaded', ribbon: 'ymcko', printsLeft: 123, ribbonAtEnd: false },
     });
     expect(printer.lastStatus()).toEqual(status.ok ? status.value : undefined);
   });
@@ -93,6 +93,10 @@ describe('card printer driver over a real pty', () => {
     expect(await printer.ejectCard()).toEqual({ ok: true, value: undefined });
     expect(sim.state()).toMatchObject({ card: 'none', cardsEjected: 1 });
     expect(sim.printedCards()[0]?.disposition).toBe('ejected');
+    // The card waits in the exit slot until the applicant takes it.
+    expect(await printer.status()).toMatchObject({ ok: true, value: { card: 'none', output: 'card' } });
+    sim.injectFault({ kind: 'take-card' });
+    expect(await printer.status()).toMatchObject({ ok: true, value: { card: 'none', output: 'empty' } });
   });
 
   it('takes a blank card to the contactless station without printing (golden exchanges 2 and 5), and says when the feeder is empty', async () => {
@@ -225,12 +229,14 @@ describe('card printer driver against a misbehaving device', () => {
     const { printer, seen } = await fakeDevice((command) => replies[command] ?? 'ERROR CDE', 15);
     const results = await Promise.all([printer.status(), printer.status(), printer.ejectCard(), printer.status()]);
     expect(results.map((r) => r.ok)).toEqual([true, true, false, true]); // the fake does not know Se
+    expect(results[0]).toMatchObject({ ok: true, value: { output: 'unknown' } }); // nor the exit sensor Rse;b
     expect(seen.maxOutstanding).toBe(1);
-    expect(seen.commands).toHaveLength(6 * 3 + 1);
+    // Six reads a status, plus Rse;b once: a model without the exit sensor is not asked again.
+    expect(seen.commands).toHaveLength(7 + 6 + 6 + 1);
   });
 
   it('asks a garbled read once more', async () => {
-    const replies: Record<string, string> = { 'Rlr;p': 'OK', 'Rse;o': '5,00 Volts', 'Sk;f': '0', Rr: 'ymcko', 'Rco;I': '12', Rcr: 'OK' };
+    const replies: Record<string, string> = { 'Rlr;p': 'OK', 'Rse;o': '5,00 Volts', 'Rse;b': '0,21 Volts', 'Sk;f': '0', Rr: 'ymcko', 'Rco;I': '12', Rcr: 'OK' };
     let garbled = false;
     const { printer, seen } = await fakeDevice((command) => {
       if (command === 'Rse;o' && !garbled) {

@@ -96,6 +96,24 @@ describe('printer simulator: golden exchanges over a real pty', () => {
     expect(sim.state()).toMatchObject({ card: 'none', cardsEjected: 1 });
   });
 
+  it('keeps an ejected card in the exit slot until someone takes it (Rse;b), and a rejected one never goes there', async () => {
+    const { host, sim } = await setup();
+    const exitSlot = hex('1b5273653b620d'); // Rse;b
+    expect(await host.ask(exitSlot)).toBe('0,21 Volts');
+    expect(await host.ask(hex('1b5369630d'))).toBe('OK'); // Sic: a blank to the contactless station
+    expect(await host.ask(exitSlot)).toBe('0,21 Volts');
+    expect(await host.ask(hex('1b53650d'))).toBe('OK'); // Se
+    expect(await host.ask(exitSlot)).toBe('4,93 Volts');
+    expect(await host.ask(exitSlot)).toBe('4,93 Volts'); // still there: nobody took it
+    expect(sim.state()).toMatchObject({ cardsEjected: 1, cardsInOutput: 1 });
+    sim.injectFault({ kind: 'take-card' });
+    expect(await host.ask(exitSlot)).toBe('0,21 Volts');
+    expect(await host.ask(hex('1b5369630d'))).toBe('OK');
+    expect(await host.ask(hex('1b5365720d'))).toBe('OK'); // Ser: to the reject box
+    expect(await host.ask(exitSlot)).toBe('0,21 Volts');
+    expect(sim.state()).toMatchObject({ cardsEjected: 1, cardsRejected: 1, cardsInOutput: 0 });
+  });
+
   it('2, 3: empty feeder, last error, feeder and cover sensors', async () => {
     const { host, sim } = await setup({ cards: 0 });
     expect(await host.ask(hex('1b5273653b660d'))).toBe('0,00 Volts');

@@ -4,7 +4,7 @@ import { kioskToken } from '../api';
 import { devCommand } from '../command';
 
 interface WorldState {
-  printer: { cardsInFeeder: number; ribbonPrintsLeft: number; cover: string; card: string; powered: boolean; cardsPrinted: number } | null;
+  printer: { cardsInFeeder: number; ribbonPrintsLeft: number; cover: string; card: string; powered: boolean; cardsPrinted: number; cardsInOutput: number } | null;
   counterReader: string;
   encoder: string;
   cardsIssued: number;
@@ -34,7 +34,7 @@ const documents = [
   'passportWrongCheckDigit', 'passportOcrConfusion', 'passportTruncated',
 ];
 // Each fault with the hand that mends it: what a technician does at the real printer.
-const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'power-loss', 'power-on', 'garbage'];
+const printerFaults = ['feeder-empty', 'load-cards', 'ribbon-end', 'new-ribbon', 'cover-open', 'cover-close', 'jam', 'clear-jam', 'take-card', 'power-loss', 'power-on', 'garbage'];
 /** The faults a real printer can suffer mid-job: the step chooser applies to these. */
 const timedFaults = new Set(['jam', 'cover-open', 'power-loss']);
 
@@ -77,7 +77,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
       {world?.printer && (
         <p className="dev-state" data-testid="dev-printer-state">
           feeder {world.printer.cardsInFeeder} cards · ribbon {world.printer.ribbonPrintsLeft} prints left · cover {world.printer.cover} · card {world.printer.card}
-          {world.printer.powered ? '' : ' · POWER OFF'} · printed {world.printer.cardsPrinted} · handed out {world.cardsIssued}
+          {world.printer.powered ? '' : ' · POWER OFF'} · printed {world.printer.cardsPrinted} · handed out {world.cardsIssued} · waiting in the exit slot {world.printer.cardsInOutput}
         </p>
       )}
       <div className="dev-row">

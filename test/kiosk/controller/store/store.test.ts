@@ -74,17 +74,80 @@ describe('store: issuances', () => {
     expect([a, b, c, d]).toEqual(['3300012000000014', '3300012000000022', '3300016000000015', '3300012000000030']);
   });
 
-  it('journals an issuance job so that a restart finds it, and closes it when the issuance is recorded', async () => {
+  it('journals an issuance job so that a restart finds it, and keeps it open from the commit until the card is taken', async () => {
     const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null, context: { cardNumber: 'TY-K01-S-0000001' } });
     expect((await t.store.markJobStep(jobId, 'printed')).ok).toBe(true);
     await t.reopen();
     const pending = await t.store.pendingJobs();
     expect(pending).toMatchObject([{ jobId, step: 'printed', cardType: 'senior', context: { cardNumber: 'TY-K01-S-0000001' } }]);
     expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    // Recorded but still in the printer: a crash now must find this card at the restart.
+    await t.reopen();
+    expect(await t.store.pendingJobs()).toMatchObject([{ jobId, step: 'committed' }]);
+    expect((await t.store.markJobStep(jobId, 'ejected')).ok).toBe(true);
+    expect(await t.store.pendingJobs()).toMatchObject([{ jobId, step: 'ejected' }]);
+    expect(await t.store.markCardsTaken()).toEqual([jobId]);
     expect(await t.store.pendingJobs()).toEqual([]);
-    expect(await t.store.markJobStep(jobId, 'encoded')).toEqual({ ok: false, error: { kind: 'job_closed', jobId, step: 'committed' } });
-    const steps = (await t.store.readAudit()).map((e) => e.eventId);
-    expect(steps).toEqual(expect.arrayContaining(['issuance-application', 'issuance-job-begin', 'issuance-print', 'issuance-recorded']));
+    expect(await t.store.markCardsTaken()).toEqual([]);
+    expect(await t.store.markJobStep(jobId, 'encoded')).toEqual({ ok: false, error: { kind: 'job_closed', jobId, step: 'taken' } });
+    const audit = await t.store.readAudit();
+    expect(audit.map((e) => e.eventId)).toEqual(expect.arrayContaining(['issuance-application', 'issuance-job-begin', 'issuance-print', 'issuance-recorded']));
+    expect(audit.filter((e) => e.eventId === 'issuance-job-step').map((e) => e.details['step'])).toEqual(['ejected', 'taken']);
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
+  it('tells which of a person\'s cards never left the printer or wait in the exit slot', async () => {
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    const since = '2026-03-01T08:55:00.000Z';
+    expect(await t.store.cardsBeingHandedOver('a123456789', since)).toEqual([
+      { cardNumber: 'TY-K01-S-0000001', cardType: 'senior', issuedAt: '2026-03-01T09:00:00.000Z', handOver: 'not-ejected', at: '2026-03-01T09:00:00.000Z' },
+    ]);
+    t.clock.advance(60_000);
+    await t.store.markJobStep(jobId, 'ejected');
+    expect(await t.store.cardsBeingHandedOver(person.idNumber, since)).toMatchObject([{ handOver: 'in-output', at: '2026-03-01T09:01:00.000Z' }]);
+    // Ejected before the window (a printer without an exit sensor never sees it taken): an ordinary card.
+    expect(await t.store.cardsBeingHandedOver(person.idNumber, '2026-03-01T09:01:00.001Z')).toEqual([]);
+    await t.store.markCardsTaken();
+    expect(await t.store.cardsBeingHandedOver(person.idNumber, since)).toEqual([]);
+    // Never ejected: theirs however long ago.
+    const later = await t.store.beginIssuanceJob({ cardType: 'student', operatorId: null });
+    await t.store.recordIssuance(issuance({ jobId: later, cardNumber: 'TY-K01-T-0000001', card: { cardNumber: 'TY-K01-T-0000001', cardType: 'student', scheme: 'easycard', uid: '04AA' } }));
+    expect(await t.store.cardsBeingHandedOver(person.idNumber, '2027-01-01T00:00:00.000Z')).toMatchObject([{ cardNumber: 'TY-K01-T-0000001', handOver: 'not-ejected' }]);
+    // A card issued without a journaled job (or by another path) is not in hand-over.
+    expect(await t.store.cardsBeingHandedOver('B123456780', since)).toEqual([]);
+  });
+
+  it('never hot-lists, as replaced, a card that is still in the printer', async () => {
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    const replacement = issuance({ cardNumber: 'TY-K01-S-0000002', cause: 'replacement', replacementCause: 'damaged', fee: 94 });
+    expect(await t.store.recordIssuance(replacement)).toEqual({ ok: false, error: { kind: 'card_not_handed_over', cardNumber: 'TY-K01-S-0000001' } });
+    expect((await t.store.heldCards(person.idNumber)).map((c) => c.status)).toEqual(['active']);
+    // Once it has left the printer it is the holder's card, and a replacement may hot-list it.
+    await t.store.markJobStep(jobId, 'ejected');
+    expect((await t.store.recordIssuance(replacement)).ok).toBe(true);
+    expect((await t.store.heldCards(person.idNumber)).map((c) => c.status)).toEqual(['hot-listed', 'active']);
+  });
+
+  it('voids a committed card that was never handed over and spoils its job, with both audit rows in one go', async () => {
+    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'op-1' });
+    expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
+    expect(await t.store.voidUndeliveredCard(jobId, 'crash-recovery')).toEqual({ ok: true, value: { cardNumber: 'TY-K01-S-0000001' } });
+    expect(await t.store.heldCards(person.idNumber)).toMatchObject([{ cardNumber: 'TY-K01-S-0000001', status: 'void' }]);
+    expect(await t.store.pendingJobs()).toEqual([]);
+    const audit = await t.store.readAudit();
+    expect(audit.filter((e) => e.eventId === 'issuance-void')).toMatchObject([{ details: { cardNumber: 'TY-K01-S-0000001', reason: 'crash-recovery', jobId } }]);
+    expect(audit.filter((e) => e.eventId === 'issuance-spoil')).toMatchObject([{ operatorId: 'op-1', details: { jobId, reason: 'crash-recovery' } }]);
+    expect((await t.store.outbox.pending(100)).filter((c) => c.entity === 'issuance').map((c) => c.op)).toEqual(['insert', 'status']);
+    // Only a committed card still in the printer: not twice, and never a card already handed out.
+    expect(await t.store.voidUndeliveredCard('no-such-job', 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'job_not_found' } });
+    expect(await t.store.voidUndeliveredCard(jobId, 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'not_undelivered' } });
+    const other = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    await t.store.recordIssuance(issuance({ jobId: other, cardNumber: 'TY-K01-S-0000002', applicant: { ...person, idNumber: 'B123456780' } }));
+    await t.store.markJobStep(other, 'ejected');
+    expect(await t.store.voidUndeliveredCard(other, 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'not_undelivered', step: 'ejected' } });
+    expect((await t.store.verifyAudit()).ok).toBe(true);
   });
 
   it('keeps a parked job\'s data encrypted until it is taken back, and none of it once the job closes', async () => {
