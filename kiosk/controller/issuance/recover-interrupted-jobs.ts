@@ -17,7 +17,8 @@ export interface RecoveredJob {
   readonly cardRejected: boolean;
 }
 
-const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed', 'encoding', 'encoded', 'verified']);
+/** Journal steps after which a card may be in the printer (printing started, not yet closed). */
+export const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed', 'encoding', 'encoded', 'verified']);
 
 export async function recoverInterruptedJobs(store: Store, printer: CardPrinter, log: LogSink): Promise<RecoveredJob[]> {
   const pending = await store.pendingJobs();

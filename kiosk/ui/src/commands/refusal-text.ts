@@ -42,6 +42,9 @@ export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText 
       return say('refusalTapCardToVoid');
     case 'ask-staff':
       return say('selfServiceContactDesk');
+    case 'disk-full':
+      // How full, in the controller's words: staff can tell the technician.
+      return { text: translate(locale, 'refusalDiskFull'), detail: refusal.reason };
     case 'other':
       return otherwise;
     default:

@@ -1,4 +1,4 @@
-import type { IssuingStep, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { diskFullErrorKind, type IssuingStep, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
@@ -51,7 +51,8 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       <h2>{t('failedTitle')}</h2>
       {snapshot.error && (
         <p className="notice error" role="alert" data-error-kind={snapshot.error.kind}>
-          <BilingualText text={snapshot.error.message} />
+          {/* A full disk is said in the screen's language; the controller's words (how full) go beneath. */}
+          {snapshot.error.kind === diskFullErrorKind ? <>{t('issuanceDiskFull')}<small className="second-language">{snapshot.error.message.en}</small></> : <BilingualText text={snapshot.error.message} />}
         </p>
       )}
       <div className="actions">
