@@ -83,16 +83,26 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
   try {
     return await startAll(config, options);
   } catch (error) {
-    if (isDiskFull(error)) throw new StartRefusal(await diskFullAtStart(config.dataDir, error as Error));
-    throw error;
+    throw (await diskFullAtStart(config, error)) ?? error;
   }
 }
 
-/** Which disk is full, how full, and what to do: a bare SQLITE_FULL or ENOSPC tells a technician nothing. */
-async function diskFullAtStart(dataDir: string, error: Error): Promise<string> {
-  const free = await diskReserve(dataDir, 0).check().then((space) => (space.ok ? megabytes(space.value) : '?'), () => 'unknown');
+/**
+ * Which disk is full, how full, and what to do: a bare SQLITE_FULL or ENOSPC tells a technician
+ * nothing. SQLite opening a WAL database on a full disk may say only SQLITE_IOERR (its shared-memory
+ * file cannot grow): that counts as the disk when the disk is below its reserve too.
+ */
+async function diskFullAtStart(config: KioskConfig, error: unknown): Promise<StartRefusal | null> {
+  if (!(error instanceof Error)) return null;
+  const space = await diskReserve(config.dataDir, config.diskReserveMb).check().catch(() => null);
+  const ioError = (error as NodeJS.ErrnoException).code === 'SQLITE_IOERR';
+  if (!isDiskFull(error) && !(ioError && space?.ok === false)) return null;
+  const free = space ? megabytes(space.ok ? space.value : space.error.freeBytes) : 'unknown';
   const cause = error.message.split('\n')[0] ?? '';
-  return `the kiosk cannot start: the disk holding its data directory ${dataDir} is full (${free} free; ${cause}). Free space on that disk (old backups, copies, logs) or call a technician, then start the kiosk again`;
+  return new StartRefusal(
+    `the kiosk cannot start: the disk holding its data directory ${config.dataDir} is full (${free} free; ${cause}). ` +
+      'Free space on that disk (old backups, copies, logs) or call a technician, then start the kiosk again',
+  );
 }
 
 async function startAll(config: KioskConfig, options: StartKioskOptions): Promise<RunningKiosk> {
