@@ -1,5 +1,6 @@
-import { diskFullErrorKind, type IssuingStep, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import type { IssuingStep, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
+import { stepErrorText } from '../commands/step-error-text';
 import { BilingualText, useT } from '../i18n';
 
 const steps: IssuingStep[] = ['printing', 'encoding', 'committing', 'verifying'];
@@ -51,8 +52,7 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       <h2>{t('failedTitle')}</h2>
       {snapshot.error && (
         <p className="notice error" role="alert" data-error-kind={snapshot.error.kind}>
-          {/* A full disk is said in the screen's language; the controller's words (how full) go beneath. */}
-          {snapshot.error.kind === diskFullErrorKind ? <>{t('issuanceDiskFull')}<small className="second-language">{snapshot.error.message.en}</small></> : <BilingualText text={snapshot.error.message} />}
+          <StepErrorMessage error={snapshot.error} />
         </p>
       )}
       <div className="actions">
@@ -63,4 +63,11 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       </div>
     </section>
   );
+}
+
+function StepErrorMessage({ error }: { error: NonNullable<KioskSnapshot['error']> }) {
+  const t = useT();
+  const own = stepErrorText(error, t.locale);
+  if (!own) return <BilingualText text={error.message} />;
+  return <span>{own.text}<small className="second-language">{own.detail}</small></span>;
 }

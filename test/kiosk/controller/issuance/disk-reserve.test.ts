@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import type { CardPrinter } from '../../../../hardware/printer/types';
 import { fixedClock } from '../../../../shared/clock';
-import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
+import type { ApplicationForm } from '../../../../shared/contract/kiosk-api';
 import { ok } from '../../../../shared/result';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
 import { issuanceActors, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
