@@ -177,7 +177,7 @@ const zhTW = {
   refusalDoorOpen: '請先關好機門。',
   refusalTapCardToVoid: '請先將要作廢的卡片放在櫃台讀卡機上。',
   refusalOther: '本機無法執行此操作。',
-  refusalDiskFull: '本機的資料磁碟空間不足，無法安全地儲存紀錄，所以沒有執行此操作。請聯絡技術人員清出磁碟空間。',
+  refusalDiskFull: '本機的資料磁碟空間不足，無法安全地儲存紀錄。請聯絡技術人員清出磁碟空間。',
   issuanceDiskFull: '本機的資料磁碟已滿，無法儲存製卡紀錄。請技術人員清出磁碟空間後按「重試」；按「取消」則已製作的卡片會送入廢卡匣。',
 } as const;
 
@@ -343,7 +343,7 @@ const en: Messages = {
   refusalDoorOpen: 'Please shut the kiosk door first.',
   refusalTapCardToVoid: 'First place the card to be voided on the counter reader.',
   refusalOther: 'The kiosk could not do this.',
-  refusalDiskFull: "The kiosk's data disk is full, so this was not done: its records could not be saved safely. Please call a technician to free space on the disk.",
+  refusalDiskFull: "The kiosk's data disk is full: its records could not be saved safely. Please call a technician to free space on the disk.",
   issuanceDiskFull: "The kiosk's data disk is full: the card's records cannot be saved. Have a technician free space on the disk, then press Retry; Cancel sends a card already made to the reject box.",
 };
 
@@ -506,7 +506,7 @@ const vi: Messages = {
   refusalDoorOpen: 'Vui lòng đóng cửa máy trước.',
   refusalTapCardToVoid: 'Trước tiên, hãy đặt thẻ cần hủy lên đầu đọc thẻ tại quầy.',
   refusalOther: 'Máy không thể thực hiện thao tác này.',
-  refusalDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy nên thao tác này chưa được thực hiện: không thể lưu hồ sơ an toàn. Vui lòng gọi kỹ thuật viên để giải phóng dung lượng ổ đĩa.',
+  refusalDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ an toàn. Vui lòng gọi kỹ thuật viên để giải phóng dung lượng ổ đĩa.',
   issuanceDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ của thẻ. Hãy nhờ kỹ thuật viên giải phóng dung lượng ổ đĩa rồi nhấn Thử lại; nhấn Hủy thì thẻ đã làm sẽ được đưa vào hộp thẻ hỏng.',
 };
 
@@ -669,7 +669,7 @@ const id: Messages = {
   refusalDoorOpen: 'Silakan tutup pintu kios terlebih dahulu.',
   refusalTapCardToVoid: 'Letakkan dulu kartu yang akan dibatalkan pada pembaca kartu di konter.',
   refusalOther: 'Kios tidak dapat melakukan ini.',
-  refusalDiskFull: 'Disk data kios penuh, sehingga ini tidak dilakukan: catatan tidak dapat disimpan dengan aman. Silakan hubungi teknisi untuk mengosongkan ruang disk.',
+  refusalDiskFull: 'Disk data kios penuh: catatan tidak dapat disimpan dengan aman. Silakan hubungi teknisi untuk mengosongkan ruang disk.',
   issuanceDiskFull: 'Disk data kios penuh: catatan kartu tidak dapat disimpan. Minta teknisi mengosongkan ruang disk, lalu tekan Coba lagi; Batal akan memasukkan kartu yang sudah dibuat ke kotak kartu rusak.',
 };
 

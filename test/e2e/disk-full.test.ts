@@ -7,6 +7,9 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { readControllerFile } from '../../kiosk/controller/controller-file';
 import { openStore } from '../../kiosk/controller/store/store';
+import { messages } from '../../shared/i18n/messages';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { screenshot } from '../helpers/kiosk';
 import { mountSmallDisk, type SmallDisk } from '../helpers/tmpfs';
 
 /**
@@ -27,8 +30,11 @@ describe('a full data disk, with the real kiosk process', () => {
   let disk: SmallDisk | undefined;
   let logDir: string | undefined;
   let run: Run | undefined;
+  let browser: TestBrowser | undefined;
 
   afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
     const child = run?.child;
     if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       process.kill(-child.pid, 'SIGKILL');
@@ -110,6 +116,20 @@ describe('a full data disk, with the real kiosk process', () => {
     expect(reply).toMatchObject({ accepted: false, code: 'disk-full', reason: expect.stringMatching(new RegExp(`data disk is full: ${small.dir} has [0-4]\\.\\d MB free, below the 16\\.0 MB`)) });
     const snapshot = await kiosk.snapshot();
     expect(snapshot.screen).toBe('review');
+    expect(((await kiosk.devState()) as { printer: { cardsPrinted: number } }).printer.cardsPrinted).toBe(0);
+
+    // On the screen: the operator presses "print" and reads why not, in the screen's language.
+    browser = await launchChromium();
+    const page = await browser.context.newPage();
+    await page.goto(`${running!.url}?token=${running!.token}`);
+    await page.getByRole('button', { name: '開始製卡' }).click();
+    const alert = page.locator('.command-notice[role="alert"]');
+    await alert.waitFor({ timeout: 10_000 });
+    expect(await alert.textContent()).toContain(messages['zh-TW'].refusalDiskFull);
+    expect(await alert.textContent()).toContain('MB free, below the 16.0 MB');
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await page.getByText(messages.vi.refusalDiskFull).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'disk-full-refused');
     expect(((await kiosk.devState()) as { printer: { cardsPrinted: number } }).printer.cardsPrinted).toBe(0);
 
     started.child.kill('SIGINT');
