@@ -223,7 +223,9 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return refused('disk-full', diskLowReason(space.error));
   };
 
-  const perform = async (command: KioskCommand): Promise<CommandReply> => {
+  const controller: KioskController = {
+    snapshot: current,
+    async command(command) {
       if (unattended()) {
         const refusal = unattendedRefusal(command);
         if (refusal) {
@@ -271,19 +273,6 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       return send(command);
-  };
-
-  return {
-    snapshot: current,
-    async command(command) {
-      try {
-        return await perform(command);
-      } catch (error) {
-        // A store write that failed for a full disk (a sign-in's audit row...) is a refusal that says so, not a crash.
-        if (!isDiskFull(error)) throw error;
-        log({ eventId: 'kiosk-disk-full', disposition: 'failure', message: `'${command.type}' failed: ${(error as Error).message}` });
-        return refused('disk-full', diskFullReason);
-      }
     },
     documentRead(fields, problems) {
       if (unattended() || (staff && !staff.current())) return false;
@@ -306,6 +295,19 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
       actor.stop();
+    },
+  };
+  return {
+    ...controller,
+    async command(command) {
+      try {
+        return await controller.command(command);
+      } catch (error) {
+        // A store write that failed for a full disk (a sign-in's audit row...) is a refusal that says so, not a crash.
+        if (!isDiskFull(error)) throw error;
+        log({ eventId: 'kiosk-disk-full', disposition: 'failure', message: `'${command.type}' failed: ${(error as Error).message}` });
+        return refused('disk-full', diskFullReason);
+      }
     },
   };
 }
