@@ -97,12 +97,11 @@ async function diskFullAtStart(config: KioskConfig, error: unknown): Promise<Sta
   const space = await diskReserve(config.dataDir, config.diskReserveMb).check().catch(() => null);
   const ioError = (error as NodeJS.ErrnoException).code === 'SQLITE_IOERR';
   if (!isDiskFull(error) && !(ioError && space?.ok === false)) return null;
-  const free = space ? megabytes(space.ok ? space.value : space.error.freeBytes) : 'unknown';
   const cause = error.message.split('\n')[0] ?? '';
-  return new StartRefusal(
-    `the kiosk cannot start: the disk holding its data directory ${config.dataDir} is full (${free} free; ${cause}). ` +
-      'Free space on that disk (old backups, copies, logs) or call a technician, then start the kiosk again',
-  );
+  const what = space?.ok
+    ? `a disk it writes to is full (${cause}; its data directory ${config.dataDir} has ${megabytes(space.value)} free)`
+    : `the disk holding its data directory ${config.dataDir} is full (${space ? megabytes(space.error.freeBytes) : 'unknown'} free; ${cause})`;
+  return new StartRefusal(`the kiosk cannot start: ${what}. Free space on that disk (old backups, copies, logs) or call a technician, then start the kiosk again`);
 }
 
 async function startAll(config: KioskConfig, options: StartKioskOptions): Promise<RunningKiosk> {
