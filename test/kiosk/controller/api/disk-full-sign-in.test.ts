@@ -39,7 +39,7 @@ describe('enter-pin on a full data disk', () => {
     const { card, name, pin } = staffMembers.operator;
     await operators.addOperator({ staffCardNumber: card, name, role: 'operator', pin, actorId: null });
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 60_000 });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 60_000, onSignedOut: () => controller.cancelOpenApplication() });
     controller = createKioskController(issuanceMachine, new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true }), () => {}, { session: { staff, operators } });
     api = await startApiServer({
       port: 0,
@@ -58,14 +58,15 @@ describe('enter-pin on a full data disk', () => {
     rmSync(uiDir, { recursive: true, force: true });
   });
 
-  const enterPin = async (pin: string) => {
+  const command = async (body: unknown) => {
     const response = await fetch(`${api.url}api/command`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'enter-pin', pin }),
+      body: JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
+  const enterPin = (pin: string) => command({ type: 'enter-pin', pin });
 
   it('refuses with the disk code and words, for the right PIN and a wrong one alike', async () => {
     disk.fill();
@@ -83,5 +84,18 @@ describe('enter-pin on a full data disk', () => {
     disk.unfill();
     expect((await enterPin(staffMembers.operator.pin)).body).toEqual({ accepted: true });
     expect(controller.snapshot().session.state).toBe('signed-in');
+  });
+
+  it('still ends the session and clears the screen when the sign-out cannot be recorded, and says why', async () => {
+    expect(controller.snapshot().session.state).toBe('signed-in');
+    expect((await command({ type: 'start-application' })).body).toEqual({ accepted: true });
+    expect(controller.screen()).toBe('application');
+    disk.fill();
+    const reply = await command({ type: 'sign-out' });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ accepted: false, code: 'disk-full' });
+    expect(controller.snapshot().session.state).toBe('signed-out');
+    expect(controller.screen()).toBe('home');
+    disk.unfill();
   });
 });
