@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from '../hardware/host/child-processes';
 import { loadConfig } from '../kiosk/controller/config';
-import { startKiosk, type RunningKiosk } from '../kiosk/controller/main';
+import { startKiosk, StartRefusal, type RunningKiosk } from '../kiosk/controller/main';
 
 /**
  * `npm start`: the controller with its devices (simulated unless configured otherwise), the UI on
@@ -95,7 +95,14 @@ buildUiIfStale();
 const config = loadConfig();
 // Opening the store and starting the devices (socat, pcscd, simulators) takes several seconds.
 process.stdout.write(`Starting kiosk ${config.kioskId}: opening the store in ${config.dataDir} and starting the devices…\n`);
-kiosk = await startKiosk(config);
+try {
+  kiosk = await startKiosk(config);
+} catch (error) {
+  // A refusal (full disk, wrong key file...) is one sentence for the technician; anything else keeps its stack.
+  if (!(error instanceof StartRefusal)) throw error;
+  process.stderr.write(`start: ${error.message}\n`);
+  process.exit(1);
+}
 if (stopping) await shutDown();
 process.stdout.write(
   [

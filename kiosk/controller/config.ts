@@ -38,6 +38,8 @@ export const kioskConfigSchema = z.object({
   keyFile: z.string().min(1),
   /** Personal data and photos of issued cards are purged this many days after the record synced. */
   retentionDays: z.number().int().min(1).max(3650),
+  /** Free space (MB) kept on the data directory's disk for the store: below it no card goes to the printer. */
+  diskReserveMb: z.number().int().min(0).max(100_000),
   /** Photo-gate threshold overrides, merged one level deep over the defaults (kiosk/controller/photo/config.ts). */
   photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
 });
@@ -58,6 +60,7 @@ export const defaultConfig: KioskConfig = {
   /** Relative to the data directory. */
   keyFile: join('keys', 'store.key'),
   retentionDays: 90,
+  diskReserveMb: 64,
   photo: {},
 };
 
@@ -75,6 +78,7 @@ const envNames = {
   mode: 'KIOSK_MODE',
   keyFile: 'KIOSK_KEY_FILE',
   retentionDays: 'KIOSK_RETENTION_DAYS',
+  diskReserveMb: 'KIOSK_DISK_RESERVE_MB',
 } as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
@@ -103,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // The key lives beside the data unless configured elsewhere; relative paths are from the data directory.
     keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile['keyFile'] ?? defaultConfig.keyFile)),
     retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile['retentionDays'] ?? defaultConfig.retentionDays,
+    diskReserveMb: numberFrom(env[envNames.diskReserveMb]) ?? fromFile['diskReserveMb'] ?? defaultConfig.diskReserveMb,
     photo: fromFile['photo'] ?? defaultConfig.photo,
     ...overrides,
   };

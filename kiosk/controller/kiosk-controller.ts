@@ -25,6 +25,7 @@ import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
 import { commandAction, unattendedRefusal } from './self-service/unattended-commands';
 import type { StaffSession } from './staff-session';
+import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -71,6 +72,8 @@ export interface ControllerOptions {
    * the kiosk is staffed.
    */
   readonly selfService?: SelfService;
+  /** Free space kept for the store: no application starts and no card is sent to print below it. */
+  readonly diskReserve?: DiskReserve;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
@@ -262,7 +265,16 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     });
   };
 
-  return {
+  /** Below the reserve a card could be printed but not recorded: refuse before anything is done. */
+  const refusedForDisk = async (command: KioskCommand): Promise<CommandReply | null> => {
+    if (command.type !== 'start-application' && command.type !== 'confirm-print') return null;
+    const space = await options.diskReserve?.check();
+    if (!space || space.ok) return null;
+    log({ eventId: 'kiosk-disk-low', disposition: 'failure', message: `'${command.type}' refused: ${diskLowReason(space.error)}` });
+    return refused('disk-full', diskLowReason(space.error));
+  };
+
+  const controller: KioskController = {
     snapshot: current,
     async command(command) {
       if (unattended()) {
@@ -310,6 +322,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'update-application') {
         return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
       }
+      const byDisk = await refusedForDisk(command);
+      if (byDisk) return byDisk;
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
         return send({ type: command.type, operatorId: options.session?.operators.current()?.operatorId ?? null });
@@ -337,6 +351,19 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
       actor.stop();
+    },
+  };
+  return {
+    ...controller,
+    async command(command) {
+      try {
+        return await controller.command(command);
+      } catch (error) {
+        // A store write that failed for a full disk (a sign-in's audit row...) is a refusal that says so, not a crash.
+        if (!isDiskFull(error)) throw error;
+        log({ eventId: 'kiosk-disk-full', disposition: 'failure', message: `'${command.type}' failed: ${(error as Error).message}` });
+        return refused('disk-full', diskFullReason);
+      }
     },
   };
 }

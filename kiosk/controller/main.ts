@@ -38,6 +38,7 @@ import { createSelfService } from './self-service/own-card';
 import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
+import { diskReserve, isDiskFull, megabytes } from './store/disk-space';
 import { openStore, type Store } from './store/store';
 import { storeProblem } from './store/store-problem';
 import { defaultStoreFile } from './store/cli-options';
@@ -74,10 +75,43 @@ const recoveryCardArrivalMs = 3_000;
 
 const defaultUiDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'ui', 'dist');
 
+/** A start refused for a reason a technician can fix, said in one sentence (no stack trace needed). */
+export class StartRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartRefusal';
+  }
+}
+
 export async function startKiosk(config: KioskConfig, options: StartKioskOptions = {}): Promise<RunningKiosk> {
+  try {
+    return await startAll(config, options);
+  } catch (error) {
+    throw (await diskFullAtStart(config, error)) ?? error;
+  }
+}
+
+/**
+ * Which disk is full, how full, and what to do: a bare SQLITE_FULL or ENOSPC tells a technician
+ * nothing. SQLite opening a WAL database on a full disk may say only SQLITE_IOERR (its shared-memory
+ * file cannot grow): that counts as the disk when the disk is below its reserve too.
+ */
+async function diskFullAtStart(config: KioskConfig, error: unknown): Promise<StartRefusal | null> {
+  if (!(error instanceof Error)) return null;
+  const space = await diskReserve(config.dataDir, config.diskReserveMb).check().catch(() => null);
+  const ioError = (error as NodeJS.ErrnoException).code === 'SQLITE_IOERR';
+  if (!isDiskFull(error) && !(ioError && space?.ok === false)) return null;
+  const cause = error.message.split('\n')[0] ?? '';
+  const what = space?.ok
+    ? `a disk it writes to is full (${cause}; its data directory ${config.dataDir} has ${megabytes(space.value)} free)`
+    : `the disk holding its data directory ${config.dataDir} is full (${space ? megabytes(space.error.freeBytes) : 'unknown'} free; ${cause})`;
+  return new StartRefusal(`the kiosk cannot start: ${what}. Free space on that disk (old backups, copies, logs) or call a technician, then start the kiosk again`);
+}
+
+async function startAll(config: KioskConfig, options: StartKioskOptions): Promise<RunningKiosk> {
   const clock = options.clock ?? systemClock;
   const other = readControllerFile(config.dataDir);
-  if (other) throw new Error(`a kiosk is already running on ${config.dataDir} (pid ${other.pid}, ${other.url}): stop it first`);
+  if (other) throw new StartRefusal(`a kiosk is already running on ${config.dataDir} (pid ${other.pid}, ${other.url}): stop it first`);
   mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
   const log = options.log ?? createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl') });
   const stops: Array<() => Promise<void>> = [];
@@ -88,9 +122,10 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
   try {
     log({ eventId: 'kiosk-start-init', disposition: 'na', message: `kiosk ${config.kioskId} starting`, devices: JSON.stringify(config.devices) });
     const opened = await openStore({ path: join(config.dataDir, defaultStoreFile), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, clock, log });
-    if (!opened.ok) throw new Error(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error, config.keyFile)}`);
+    if (!opened.ok) throw new StartRefusal(`cannot open the store in ${config.dataDir}: ${storeProblem(opened.error, config.keyFile)}`);
     const store = opened.value;
     stops.push(() => store.close());
+    const disk = diskReserve(config.dataDir, config.diskReserveMb);
     const retention = startRetentionSchedule({ store, clock, retentionDays: config.retentionDays, log });
     stops.push(() => retention.stop());
     const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
@@ -121,7 +156,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
     stops.push(async () => handOver.stop());
     if (recovered.some((job) => job.outcome === 'ejected' || job.outcome === 'in-output')) handOver.cardEjected();
     const photoSettings = parsePhotoGateOverrides(config.photo);
-    if (!photoSettings.ok) throw new Error(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
+    if (!photoSettings.ok) throw new StartRefusal(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
     const { board, alarmCause } = await openBoard(config, world, devices, store, audit, log);
@@ -162,6 +197,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         onHandOver: () => board.buzz('take-card'),
         handOver,
         operatorId: () => operators.current()?.operatorId ?? null,
+        diskReserve: disk,
       }),
     });
     const controller = createKioskController(machine, devices, log, {
@@ -172,6 +208,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       },
       session: { staff, operators },
       cardCheck,
+      diskReserve: disk,
       ...(selfService ? { selfService } : {}),
       outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
       clearTamper: async (operatorId) => {

@@ -180,12 +180,16 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
       return { accepted: true };
     },
     async signOut() {
-      await operators.signOut();
-      lastSession = null;
-      approval = null;
-      message = null;
-      options.onSignedOut?.();
-      changed();
+      try {
+        await operators.signOut();
+      } finally {
+        // The session has ended even when its audit row could not be written (a full disk): clear the screen.
+        lastSession = null;
+        approval = null;
+        message = null;
+        options.onSignedOut?.();
+        changed();
+      }
       return { accepted: true };
     },
     requestApproval(action, onApproved) {

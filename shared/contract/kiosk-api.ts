@@ -77,6 +77,7 @@ export const refusalCodes = [
   'tap-card-to-void',
   'ask-staff', // self-service: staff only
   'job-of-another-operator', // the card job belongs to the operator who started it (or the supervisor who took it over)
+  'disk-full', // the data disk is below its reserve, or the store could not write: nothing was done
   'other',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
@@ -224,6 +225,9 @@ export type FaceMatchView =
   | { readonly verdict: 'unavailable'; readonly match: false; readonly threshold: number; readonly reason: Bilingual };
 
 export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
+
+/** The `error.kind` of a card step refused or failed because the data disk is full: the UI words it in every language. */
+export const diskFullErrorKind = 'disk_full';
 
 export interface KioskSnapshot {
   readonly screen: Screen;

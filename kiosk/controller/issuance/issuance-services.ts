@@ -15,13 +15,15 @@ import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
 import { renderCardFace } from '../card-face/render-card-face';
 import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
+import { diskLowReason, type DiskReserve } from '../store/disk-space';
 import type { Store } from '../store/store';
 import { assessApplication, recentHandOverMs } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
-import { IssuanceStepError } from './issuance-errors';
+import { diskFullStepError, IssuanceStepError } from './issuance-errors';
 import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-machine';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
+import { cardMayExist } from './recover-interrupted-jobs';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -47,6 +49,8 @@ export interface IssuanceDevices {
   readonly handOver?: Pick<HandOverWatch, 'cardEjected'>;
   /** How long to wait for the printed card to show up at the encoder. */
   readonly cardArrivalTimeoutMs?: number;
+  /** Free space kept for the store: a job is begun and sent to the printer only while it is there. */
+  readonly diskReserve?: DiskReserve;
 }
 
 const defaultCardArrivalTimeoutMs = 5_000;
@@ -58,6 +62,11 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
   const journal = async (jobId: string, step: Parameters<Store['markJobStep']>[1], options: Parameters<Store['markJobStep']>[2] = {}) => {
     const marked = await store.markJobStep(jobId, step, options);
     if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
+  };
+  /** Refuses the step while the data disk is below its reserve: nothing irreversible has happened yet. */
+  const ensureDiskReserve = async (): Promise<void> => {
+    const space = await devices.diskReserve?.check();
+    if (space && !space.ok) throw diskFullStepError(diskLowReason(space.error));
   };
 
   /**
@@ -115,9 +124,10 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       };
     }),
 
-    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
-      store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } }),
-    ),
+    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) => {
+      await ensureDiskReserve();
+      return store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } });
+    }),
 
     renderCard: fromPromise(async ({ input }: { input: { jobId: string; form: ApplicationForm; photo: Uint8Array | null } }): Promise<CardPreview> => {
       const cardType = cardTypeOf(input.form);
@@ -142,6 +152,8 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
     }),
 
     printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
+      // Checked again at the printer: the disk may have filled up while the review screen was open.
+      await ensureDiskReserve();
       await journal(input.jobId, 'printing');
       const printed = await printer.printCard(input.preview.job as PrintJob);
       if (!printed.ok) {
@@ -228,9 +240,12 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
     }),
 
     abandonJob: fromPromise(async ({ input }: { input: { jobId: string | null; cardInPrinter: boolean; reason: string } }) => {
-      if (input.cardInPrinter) await printer.rejectCard();
-      if (input.jobId) {
-        await store.markJobStep(input.jobId, input.cardInPrinter ? 'spoiled' : 'abandoned', { reason: input.reason });
+      // The journal is the truth: a job refused before it was journaled as printing has no card to reject.
+      const step = input.jobId ? (await store.pendingJobs()).find((job) => job.jobId === input.jobId)?.step : undefined;
+      const cardInPrinter = input.cardInPrinter && (step === undefined || cardMayExist.has(step));
+      if (cardInPrinter) await printer.rejectCard();
+      if (input.jobId && step !== undefined) {
+        await store.markJobStep(input.jobId, cardInPrinter ? 'spoiled' : 'abandoned', { reason: input.reason });
       }
     }),
   };

@@ -40,7 +40,8 @@ export interface RecoveryOptions {
 /** The reason recorded with a card voided because a crash left it undelivered. */
 export const crashRecoveryReason = 'crash-recovery';
 
-const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed', 'encoding', 'encoded', 'verified']);
+/** Journal steps after which a card may be in the printer (printing started, not yet committed). */
+export const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed', 'encoding', 'encoded', 'verified']);
 
 export async function recoverInterruptedJobs(store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions = {}): Promise<RecoveredJob[]> {
   const pending = await store.pendingJobs();

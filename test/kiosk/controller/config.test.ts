@@ -39,4 +39,13 @@ describe('kiosk configuration', () => {
     expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_KEY_FILE: 'other.key', KIOSK_MODE: 'staffed' })).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'other.key') });
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_MODE: 'unattended' })).toThrow(/mode: /);
   });
+
+  it('keeps a disk reserve for the store: 64 MB unless the file or KIOSK_DISK_RESERVE_MB says otherwise', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir }).diskReserveMb).toBe(64);
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ diskReserveMb: 256 }));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir }).diskReserveMb).toBe(256);
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_DISK_RESERVE_MB: '16' }).diskReserveMb).toBe(16);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_DISK_RESERVE_MB: 'lots' })).toThrow(/diskReserveMb: /);
+  });
 });

@@ -44,6 +44,9 @@ export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText 
       return say('selfServiceContactDesk');
     case 'job-of-another-operator':
       return say('refusalJobOfAnotherOperator');
+    case 'disk-full':
+      // How full, in the controller's words: staff can tell the technician.
+      return { text: translate(locale, 'refusalDiskFull'), detail: refusal.reason };
     case 'other':
       return otherwise;
     default:

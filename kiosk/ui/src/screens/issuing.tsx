@@ -1,5 +1,6 @@
 import type { IssuingStep, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
+import { stepErrorText } from '../commands/step-error-text';
 import { BilingualText, useT } from '../i18n';
 
 const steps: IssuingStep[] = ['printing', 'encoding', 'committing', 'verifying'];
@@ -51,7 +52,7 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       <h2>{t('failedTitle')}</h2>
       {snapshot.error && (
         <p className="notice error" role="alert" data-error-kind={snapshot.error.kind}>
-          <BilingualText text={snapshot.error.message} />
+          <StepErrorMessage error={snapshot.error} />
         </p>
       )}
       <div className="actions">
@@ -62,4 +63,11 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       </div>
     </section>
   );
+}
+
+function StepErrorMessage({ error }: { error: NonNullable<KioskSnapshot['error']> }) {
+  const t = useT();
+  const own = stepErrorText(error, t.locale);
+  if (!own) return <BilingualText text={error.message} />;
+  return <span>{own.text}<small className="second-language">{own.detail}</small></span>;
 }

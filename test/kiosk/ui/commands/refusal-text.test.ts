@@ -17,6 +17,7 @@ const coded: ReadonlyArray<RefusedReply> = [
     ['door-open', 'shut the door first'],
     ['tap-card-to-void', 'tap the card to void on the counter reader first'],
     ['ask-staff', 'issue-card is not offered unattended: ask the staff at the service desk'],
+    ['disk-full', 'the data disk is full: /var/kiosk has 3.0 MB free, below the 64.0 MB the kiosk keeps for its records; free space there or call a technician'],
   ] as const satisfies ReadonlyArray<readonly [RefusalCode, string]>).map(([code, reason]) => refused(code, reason) as RefusedReply),
 ];
 
@@ -52,5 +53,7 @@ describe('refusal texts', () => {
     expect(refusalText(refused('role', 'a role may not') as RefusedReply, 'en')).toEqual({ text: messages.en.refusalOther, detail: 'a role may not' });
     // Invalid input keeps the field's name for whoever fixes it.
     expect(refusalText(coded.find((r) => r.code === 'invalid-input')!, 'zh-TW').detail).toMatch(/birthDate/);
+    // A full disk keeps how full and where, for the technician.
+    expect(refusalText(coded.find((r) => r.code === 'disk-full')!, 'vi')).toEqual({ text: messages.vi.refusalDiskFull, detail: expect.stringMatching(/3\.0 MB free/) });
   });
 });

@@ -1,0 +1,13 @@
+import { diskFullErrorKind, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { translate, type Locale } from '../../../../shared/i18n/messages';
+
+type StepError = NonNullable<KioskSnapshot['error']>;
+
+/**
+ * A card step's error the screen words itself, in its own language (the controller's English beneath,
+ * for the technician); null for the errors shown in the controller's two languages.
+ */
+export function stepErrorText(error: StepError, locale: Locale): { readonly text: string; readonly detail: string } | null {
+  if (error.kind === diskFullErrorKind) return { text: translate(locale, 'issuanceDiskFull'), detail: error.message.en };
+  return null;
+}
