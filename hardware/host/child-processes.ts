@@ -17,8 +17,8 @@ import { delimiter, join } from 'node:path';
  * is still this process before exec'ing the command.
  *
  * Each child runs in its own process group (a session of its own): a signal to OUR group — a
- * terminal's Ctrl-C, the SIGHUP a terminal sends when its session leader (npm) dies — reaches this
- * process only, which then stops its children in order. Reached directly, a helper could stop out of
+ * terminal's Ctrl-C, its SIGHUP when it closes — reaches this process only, which then stops its
+ * children in order. Reached directly, a helper could stop out of
  * turn: pcscd, signalled while a virtual card it polls is served by this very process and a PC/SC
  * client here waits for pcscd without a timeout (libpcsclite's SCardCancel in nfc-pcsc's close()),
  * never exited and neither did we (seen: Ctrl-C with a card on the counter reader hung `npm start`).
