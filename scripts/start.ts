@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startProcess, type ManagedProcess } from '../hardware/host/child-processes';
+import { makeOwnedTempDir, removeOrphanedTempDirs } from '../hardware/host/owned-temp-dirs';
+import { armStopDeadline } from '../hardware/host/stop-deadline';
 import { loadConfig } from '../kiosk/controller/config';
 import { startKiosk, StartRefusal, type RunningKiosk } from '../kiosk/controller/main';
 
@@ -19,8 +19,13 @@ import { startKiosk, StartRefusal, type RunningKiosk } from '../kiosk/controller
  * short. Should the process that launched us die, we notice we are orphaned and stop.
  */
 const uiIndex = 'kiosk/ui/dist/index.html';
+const chromiumProfilePrefix = 'kiosk-chromium-';
 /** How often we look whether our launcher (npm, or the shell) is still there. */
 const orphanCheckMs = 500;
+/** A stop (window, controller, devices) ends within this, else what is left is killed: exit status 1. */
+const stopDeadlineMs = 4_000;
+/** Should this thread be stuck in a native call at the deadline, a watchdog thread kills it this much later. */
+const stuckStopMarginMs = 500;
 
 function buildUiIfStale(): void {
   const built = existsSync(uiIndex) ? statSync(uiIndex).mtimeMs : 0;
@@ -50,7 +55,9 @@ function openWindow(url: string): Pick<ManagedProcess, 'stop'> | null {
     process.stderr.write('  The Electron shell did not build (see above): `npm run build:electron` to retry; opening Chromium instead.\n');
   }
   if (existsSync('/usr/bin/chromium')) {
-    const profile = mkdtempSync(join(tmpdir(), 'kiosk-chromium-'));
+    // Named after this process: a profile left by a kiosk killed outright goes at the next start.
+    removeOrphanedTempDirs(chromiumProfilePrefix);
+    const profile = makeOwnedTempDir(chromiumProfilePrefix);
     const chromium = startProcess('/usr/bin/chromium', [
       `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
@@ -67,6 +74,16 @@ let kiosk: RunningKiosk | undefined = undefined;
 let window: Pick<ManagedProcess, 'stop'> | null = null;
 let stopping = false;
 const shutDown = async (): Promise<never> => {
+  // Every step has its own deadline (a helper is SIGKILLed after its grace); this bounds the whole.
+  armStopDeadline({
+    deadlineMs: stopDeadlineMs,
+    stuckMarginMs: stuckStopMarginMs,
+    onMissed: () => {
+      process.stderr.write(`start: the stop took longer than ${stopDeadlineMs} ms: killing what is left\n`);
+      process.exit(1); // the exit hook SIGKILLs every helper process
+    },
+    stuckMessage: `start: the stop was stuck for ${stopDeadlineMs + stuckStopMarginMs} ms: killed\n`,
+  });
   try {
     await window?.stop();
     await kiosk?.stop();

@@ -15,6 +15,13 @@ import { delimiter, join } from 'node:path';
  * forks, which is fine for our single-process helpers.
  * A parent that dies before setpriv's prctl would go unnoticed, so a shell checks that its parent
  * is still this process before exec'ing the command.
+ *
+ * Each child runs in its own process group (a session of its own): a signal to OUR group — a
+ * terminal's Ctrl-C, its SIGHUP when it closes — reaches this process only, which then stops its
+ * children in order. Reached directly, a helper could stop out of
+ * turn: pcscd, signalled while a virtual card it polls is served by this very process and a PC/SC
+ * client here waits for pcscd without a timeout (libpcsclite's SCardCancel in nfc-pcsc's close()),
+ * never exited and neither did we (seen: Ctrl-C with a card on the counter reader hung `npm start`).
  */
 const running = new Set<ChildProcess>();
 
@@ -22,6 +29,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** How long `stop()` waits after SIGTERM before SIGKILL, unless the caller names its own grace. */
+export const defaultStopGraceMs = 2_000;
 /** The exit status of a child whose parent was already gone when it started. */
 const orphanedAtStartExitCode = 125;
 const guardScript = `[ "$PPID" = "$1" ] || exit ${orphanedAtStartExitCode}; shift; exec "$@"`;
@@ -59,7 +68,7 @@ export interface ManagedProcess {
 
 export function startProcess(command: string, args: readonly string[], options: SpawnOptions = {}): ManagedProcess {
   const setpriv = options.shell ? null : findSetpriv();
-  const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], ...options };
+  const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...options };
   const child = setpriv
     ? spawn(setpriv, ['--pdeathsig', 'KILL', '/bin/sh', '-c', guardScript, 'child-guard', String(process.pid), command, ...args], spawnOptions)
     : spawn(command, args, spawnOptions);
@@ -79,7 +88,7 @@ export function startProcess(command: string, args: readonly string[], options: 
   return {
     child,
     output: () => output,
-    async stop(graceMs = 2000) {
+    async stop(graceMs = defaultStopGraceMs) {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLog, type LogSink } from '../../shared/log';
 import { startProcess, waitFor, type ManagedProcess } from '../host/child-processes';
+import { makeOwnedTempDir, removeOrphanedTempDirs } from '../host/owned-temp-dirs';
 import { vpcdNoDelayShim } from './vpcd-nodelay';
 
 /**
@@ -58,15 +58,20 @@ export interface PrivatePcscd {
 export const vpcdReaderName = 'Virtual PCD 00 00';
 export const vpcdDriverPath = '/usr/lib/pcsc/drivers/serial/libifdvpcd.so';
 const defaultReadyTimeoutMs = 10_000;
-const stopGraceMs = 2_000;
+/** pcscd ends within milliseconds of SIGTERM once its clients are gone; then it is SIGKILLed. */
+const stopGraceMs = 1_500;
 const daemonDir = '/run/pcscd';
+/** Our temp folders (named after their owner, see owned-temp-dirs.ts): the run dir and the reader config. */
+export const pcscdTempPrefixes = { run: 'pcscd-', config: 'pcscd-conf-' } as const;
 
 export async function startPcscd(options: StartPcscdOptions = {}): Promise<PrivatePcscd> {
   const log = options.log ?? silentLog;
   const ownsRunDir = options.runDir === undefined;
-  const runDir = options.runDir ?? mkdtempSync(join(tmpdir(), 'pcscd-'));
+  // What a daemon killed outright (with its kiosk) left behind: only folders whose owner is gone.
+  for (const prefix of Object.values(pcscdTempPrefixes)) removeOrphanedTempDirs(prefix);
+  const runDir = options.runDir ?? makeOwnedTempDir(pcscdTempPrefixes.run);
   mkdirSync(runDir, { recursive: true });
-  const configDir = mkdtempSync(join(tmpdir(), 'pcscd-conf-'));
+  const configDir = makeOwnedTempDir(pcscdTempPrefixes.config);
   const vpcdPort = options.vpcdPort ?? (await freePortPair());
   writeFileSync(
     join(configDir, 'vpcd'),

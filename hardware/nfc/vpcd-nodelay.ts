@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -149,16 +149,20 @@ export function vpcdNoDelayShim(): string | undefined {
   const dir = join(tmpdir(), 'kiosk-vpcd-nodelay');
   const library = join(dir, `nodelay-${digest}.so`);
   if (existsSync(library)) return library;
+  const unique = `${process.pid}-${Date.now()}`;
+  const sourcePath = join(dir, `nodelay-${unique}.c`);
+  const partial = join(dir, `nodelay-${unique}.so`);
   try {
     mkdirSync(dir, { recursive: true });
-    const unique = `${process.pid}-${Date.now()}`;
-    const sourcePath = join(dir, `nodelay-${unique}.c`);
-    const partial = join(dir, `nodelay-${unique}.so`);
     writeFileSync(sourcePath, source);
     execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', partial, sourcePath, '-ldl', '-lpthread'], { stdio: 'ignore' });
     renameSync(partial, library); // atomic: parallel test files never load a half-written library
     return library;
   } catch {
     return undefined;
+  } finally {
+    // Only the library is kept (the cache); the source and a failed build's output would pile up.
+    rmSync(sourcePath, { force: true });
+    rmSync(partial, { force: true });
   }
 }

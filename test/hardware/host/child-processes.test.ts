@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcess, waitFor, type ManagedProcess } from '../../../hardware/host/child-processes';
 import { descendantsOf, isAlive, killIfAlive, readProcess, type ProcessEntry } from './proc-table';
@@ -67,6 +68,14 @@ describe('startProcess', () => {
     await managed.stop();
     expect(managed.child.signalCode).toBe('SIGTERM');
     expect(readProcess(entry.pid)?.comm === 'sleep' && isAlive(entry)).toBe(false);
+  });
+
+  it('runs the command in a process group of its own: a terminal\'s Ctrl-C to ours reaches only us, who stop it in turn', async () => {
+    managed = startProcess('sleep', ['600']);
+    const entry = await helperOf(process.pid, 'sleep');
+    const groupOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[2]);
+    expect(groupOf(entry.pid)).toBe(entry.pid);
+    expect(groupOf(entry.pid)).not.toBe(groupOf(process.pid));
   });
 
   it('passes arguments through unchanged and reports a missing command in its output', async () => {
