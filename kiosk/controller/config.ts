@@ -193,7 +193,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const fileDevices = fromFile.devices ?? {};
   const problems: string[] = [];
   const missing: string[] = [];
-  const given = (key: DeviceKey | 'counterReader'): unknown => env[envNames[key]] ?? (key === 'counterReader' ? fromFile.counterReader : fileDevices[key]);
+  // An empty variable (`KIOSK_BOARD= npm start`) gives nothing, as if unset.
+  const given = (key: DeviceKey | 'counterReader'): unknown => (env[envNames[key]] || undefined) ?? (key === 'counterReader' ? fromFile.counterReader : fileDevices[key]);
   const resolveDevice = (key: DeviceKey | 'counterReader', simulatedHere: boolean): unknown => {
     const value = given(key);
     if (value === simulated) {
