@@ -127,7 +127,9 @@ process.stdout.write(
     ...(simulatedDevices.length > 0
       ? [
           `  SIMULATED DEVICES — DEMO: ${simulatedDevices.join(', ')} ${simulatedDevices.length === deviceKeys.length ? '(all of them)' : 'simulated, the others real'}`,
-          `  Dev panel:  ${kiosk.urlWithToken}#dev   (staffed mode only)`,
+          config.mode === 'staffed'
+            ? `  Dev panel:  ${kiosk.urlWithToken}#dev`
+            : '  Dev:        npx kioskctl dev place-card citizen|staff|…   (no dev panel on an unattended screen)',
         ]
       : []),
     `  Data:       ${config.dataDir}`,
