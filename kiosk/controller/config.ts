@@ -251,6 +251,30 @@ export function loadStoreSettings(env: NodeJS.ProcessEnv = process.env): StoreSe
   return { ...parsed.data, counterReader: typeof counterReader === 'string' && counterReader !== simulated ? counterReader : null };
 }
 
+/** Each device as configured: `simulated` (asked for), the device's path or reader name, or null when not configured. */
+export type DeviceSettings = Readonly<Record<DeviceKey | 'counterReader', string | null>>;
+
+/**
+ * The devices of the file and variables without requiring all of them (kioskctl doctor names the
+ * missing ones); unknown keys and a bad simulation request are refused as by loadConfig.
+ */
+export function loadDeviceSettings(env: NodeJS.ProcessEnv = process.env): DeviceSettings {
+  const { fromFile } = readSources(env);
+  const simulate = simulationRequest(env, fromFile);
+  const setting = (key: DeviceKey | 'counterReader', simulatedHere: boolean): string | null => {
+    if (simulatedHere) return simulated;
+    const value = (env[envNames[key]] || undefined) ?? (key === 'counterReader' ? fromFile.counterReader : fromFile.devices?.[key]);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  };
+  return {
+    printer: setting('printer', simulate.has('printer')),
+    scanner: setting('scanner', simulate.has('scanner')),
+    nfc: setting('nfc', simulate.has('nfc')),
+    board: setting('board', simulate.has('board')),
+    counterReader: setting('counterReader', simulate.has('nfc')),
+  };
+}
+
 export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {
   return config.devices[device] === simulated;
 }

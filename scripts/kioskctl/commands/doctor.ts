@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { DeviceName, DeviceStatusView } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
-import { loadConfig, loadStoreSettings, simulated, type KioskConfig, type StoreSettings } from '../../../kiosk/controller/config';
+import { loadDeviceSettings, loadStoreSettings, simulated, type DeviceSettings, type StoreSettings } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
 import type { KioskctlCommand } from '../main';
 import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
@@ -75,10 +75,14 @@ async function fromController(url: string, token: string, counterReader: string 
   return lines;
 }
 
-async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
+async function fromConfig(devices: DeviceSettings, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const lines: Line[] = [];
   for (const device of order) {
-    const setting = device === 'counterReader' ? config.counterReader : config.devices[device];
+    const setting = devices[device];
+    if (setting === null) {
+      lines.push({ device, ok: false, text: 'not configured: set it in kiosk.config.json, or ask for it simulated (KIOSK_SIMULATE)' });
+      continue;
+    }
     if (setting === simulated) {
       lines.push({ device, ok: true, text: 'simulated (starts with npm start)' });
     } else if (device === 'nfc' || device === 'counterReader') {
@@ -100,11 +104,11 @@ export const command: KioskctlCommand = {
     // A running kiosk is asked (its devices may be simulated on request); a stopped one is checked against its configuration.
     let settings: StoreSettings;
     let running: ReturnType<typeof readControllerFile>;
-    let config: KioskConfig | null = null;
+    let devices: DeviceSettings | null = null;
     try {
       settings = loadStoreSettings();
       running = readControllerFile(settings.dataDir);
-      if (!running) config = loadConfig();
+      if (!running) devices = loadDeviceSettings();
     } catch (error) {
       process.stderr.write(`kioskctl doctor: ${(error as Error).message}\n`);
       return 1;
@@ -113,7 +117,7 @@ export const command: KioskctlCommand = {
     let lines: Line[];
     let source: string;
     try {
-      lines = running ? await fromController(running.url, running.token, settings.counterReader, readers) : await fromConfig(config!, readers);
+      lines = running ? await fromController(running.url, running.token, settings.counterReader, readers) : await fromConfig(devices!, readers);
       source = running ? `kiosk ${settings.kioskId} running at ${running.url}` : `kiosk ${settings.kioskId} not running; configuration in ${settings.dataDir}`;
     } catch (error) {
       process.stderr.write(`kioskctl doctor: cannot ask the running controller: ${(error as Error).message}\n`);
