@@ -200,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (value === simulated) {
       problems.push(`${settingName(key)}: '${simulated}' is not a device; to simulate it, ask by name: ${envNames.simulate}=${key === 'counterReader' ? 'nfc' : key} or "simulate": ["${key === 'counterReader' ? 'nfc' : key}"]`);
     } else if (simulatedHere && value !== undefined) {
-      problems.push(`${settingName(key)} is '${String(value)}' but the ${key === 'counterReader' ? 'counter reader (simulated with the NFC reader)' : key} is to be simulated: remove one of the two`);
+      problems.push(`${settingName(key)} is '${String(value)}' but the ${key === 'counterReader' ? 'counter reader (simulated with the NFC reader)' : key} is to be simulated: remove one of the two (npm start simulates every device; a configured kiosk starts with npm run start:real)`);
     } else if (!simulatedHere && value === undefined) {
       missing.push(settingName(key));
     }
