@@ -4,11 +4,13 @@ import { createRequire } from 'node:module';
 import { startProcess, type ManagedProcess } from '../hardware/host/child-processes';
 import { makeOwnedTempDir, removeOrphanedTempDirs } from '../hardware/host/owned-temp-dirs';
 import { armStopDeadline } from '../hardware/host/stop-deadline';
-import { loadConfig } from '../kiosk/controller/config';
+import { deviceKeys, isFullySimulated, isSimulated, loadConfig, type KioskConfig } from '../kiosk/controller/config';
 import { startKiosk, StartRefusal, type RunningKiosk } from '../kiosk/controller/main';
 
 /**
- * `npm start`: the controller with its devices (simulated unless configured otherwise), the UI on
+ * `npm start` (`--simulate`): the kiosk on simulated devices, asked for explicitly (KIOSK_SIMULATE,
+ * when set, says which). `npm run start:real` (no flag): the devices of kiosk.config.json and the
+ * KIOSK_* variables, every one of them required. Then the controller, the UI on
  * 127.0.0.1, and a kiosk window — Electron when its binary is installed, else Chromium in app
  * mode when there is a display. Ctrl-C stops everything it started.
  *
@@ -108,17 +110,32 @@ const orphanWatch = setInterval(() => {
 }, orphanCheckMs);
 orphanWatch.unref();
 
+/** A kiosk that cannot start says why in one paragraph, not a stack trace. */
+function refuse(error: unknown): never {
+  process.stderr.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}
+
+const args = process.argv.slice(2);
+if (args.some((arg) => arg !== '--simulate')) refuse(`unknown argument ${args.find((arg) => arg !== '--simulate')}: the only one is --simulate`);
+// --simulate simulates every device unless KIOSK_SIMULATE names which.
+const env = args.includes('--simulate') && process.env['KIOSK_SIMULATE'] === undefined ? { ...process.env, KIOSK_SIMULATE: 'all' } : process.env;
+let config: KioskConfig;
+try {
+  config = loadConfig(env);
+} catch (error) {
+  refuse(error);
+}
 buildUiIfStale();
-const config = loadConfig();
+const simulatedDevices = deviceKeys.filter((device) => isSimulated(config, device));
 // Opening the store and starting the devices (socat, pcscd, simulators) takes several seconds.
 process.stdout.write(`Starting kiosk ${config.kioskId}: opening the store in ${config.dataDir} and starting the devices…\n`);
 try {
   kiosk = await startKiosk(config);
 } catch (error) {
-  // A refusal (full disk, wrong key file...) is one sentence for the technician; anything else keeps its stack.
+  // A refusal (full disk, demo staff, wrong key file...) is one sentence for the technician; anything else keeps its stack.
   if (!(error instanceof StartRefusal)) throw error;
-  process.stderr.write(`start: ${error.message}\n`);
-  process.exit(1);
+  refuse(error);
 }
 if (stopping) await shutDown();
 process.stdout.write(
@@ -126,9 +143,16 @@ process.stdout.write(
     '',
     `  Citizen card kiosk ${config.kioskId} is running.`,
     `  Kiosk UI:   ${kiosk.urlWithToken}`,
-    `  Dev panel:  ${kiosk.urlWithToken}#dev   (simulated devices only)`,
+    ...(simulatedDevices.length > 0
+      ? [
+          `  SIMULATED DEVICES — DEMO: ${simulatedDevices.join(', ')} ${simulatedDevices.length === deviceKeys.length ? '(all of them)' : 'simulated, the others real'}`,
+          config.mode === 'staffed'
+            ? `  Dev panel:  ${kiosk.urlWithToken}#dev`
+            : '  Dev:        npx kioskctl dev place-card citizen|staff|…   (no dev panel on an unattended screen)',
+        ]
+      : []),
     `  Data:       ${config.dataDir}`,
-    ...(kiosk.world?.readers
+    ...(isFullySimulated(config)
       ? ['  Sign in:    dev panel → "place staff card", PIN 271828 (demo operator); supervisor 314159; technician 161803']
       : ['  Sign in:    tap a staff card registered with `kioskctl operator add`']),
     '  Press Ctrl-C to stop.',

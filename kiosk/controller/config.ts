@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { closestName } from './closest-name';
 
 /**
  * The kiosk's configuration: one JSON file (`<dataDir>/kiosk.config.json`, optional) and
- * environment variables that override it. Each device is `simulated` (a simulator speaking the
- * real bytes over a pty or the virtual PC/SC reader) or the real device's path / reader name.
+ * environment variables that override it. A device is the real device's path / reader name, or
+ * `simulated` (a simulator speaking the real bytes over a pty or the virtual PC/SC reader) — but
+ * only when simulation is asked for by name (`simulate` / KIOSK_SIMULATE): a kiosk that is not
+ * configured is refused, never quietly turned into a demo kiosk.
  */
 const deviceSetting = z.string().trim().min(1);
 
@@ -16,16 +19,16 @@ export const kioskConfigSchema = z.object({
   dataDir: z.string().min(1),
   port: z.number().int().min(0).max(65535),
   devices: z.object({
-    /** `simulated`, or the printer's serial device, e.g. /dev/ttyACM0 */
+    /** The printer's serial device, e.g. /dev/ttyACM0 (or `simulated`) */
     printer: deviceSetting,
-    /** `simulated`, or the ID scanner's serial device, e.g. /dev/ttyUSB0 */
+    /** The ID scanner's serial device, e.g. /dev/ttyUSB0 (or `simulated`) */
     scanner: deviceSetting,
-    /** `simulated`, or the PC/SC reader's exact name, e.g. 'ACS ACR122U PICC Interface 00 00' (pcsc_scan lists them) */
+    /** The PC/SC reader's exact name, e.g. 'ACS ACR122U PICC Interface 00 00' (pcsc_scan lists them) (or `simulated`) */
     nfc: deviceSetting,
-    /** `simulated`, or the I/O board's serial device, e.g. /dev/ttyACM1 */
+    /** The I/O board's serial device, e.g. /dev/ttyACM1 (or `simulated`) */
     board: deviceSetting,
-  }),
-  /** `simulated`, or the exact PC/SC name of the counter reader where staff and citizens tap cards. */
+  }).strict(),
+  /** The exact PC/SC name of the counter reader where staff and citizens tap cards (`simulated` with the NFC reader). */
   counterReader: deviceSetting,
   /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
   printerTimeScale: z.number().positive().max(10),
@@ -42,19 +45,18 @@ export const kioskConfigSchema = z.object({
   diskReserveMb: z.number().int().min(0).max(100_000),
   /** Photo-gate threshold overrides, merged one level deep over the defaults (kiosk/controller/photo/config.ts). */
   photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
-});
+}).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export type DeviceKey = keyof KioskConfig['devices'];
+export const deviceKeys: readonly DeviceKey[] = ['printer', 'scanner', 'nfc', 'board'];
 
 export const simulated = 'simulated';
 
-export const defaultConfig: KioskConfig = {
+/** What the kiosk falls back to for the settings that may be left out (devices and kioskNumber may not, unless simulated). */
+export const defaultConfig = {
   kioskId: 'TY-MOBILE-01',
-  kioskNumber: 1,
   dataDir: 'var',
   port: 7130,
-  devices: { printer: simulated, scanner: simulated, nfc: simulated, board: simulated },
-  counterReader: simulated,
   printerTimeScale: 0.05,
   mode: 'staffed',
   /** Relative to the data directory. */
@@ -62,9 +64,12 @@ export const defaultConfig: KioskConfig = {
   retentionDays: 90,
   diskReserveMb: 64,
   photo: {},
-};
+} as const satisfies Partial<KioskConfig>;
+/** Only a fully simulated kiosk may go without a registry number: its cards are demo cards. */
+const simulatedKioskNumber = 1;
 
-const envNames = {
+export const envNames = {
+  simulate: 'KIOSK_SIMULATE',
   kioskId: 'KIOSK_ID',
   kioskNumber: 'KIOSK_NUMBER',
   dataDir: 'KIOSK_DATA_DIR',
@@ -81,53 +86,206 @@ const envNames = {
   diskReserveMb: 'KIOSK_DISK_RESERVE_MB',
 } as const;
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
-  const dataDir = resolve(overrides.dataDir ?? env[envNames.dataDir] ?? defaultConfig.dataDir);
-  const file = join(dataDir, 'kiosk.config.json');
-  let fromFile: Record<string, unknown> = {};
-  if (existsSync(file)) {
-    try {
-      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
-    }
+/**
+ * The file's shape: every key known (a typo is refused, not ignored), values checked later with the
+ * environment's. `simulate`: true or "all" for every device, or the list of devices to simulate.
+ */
+const fileSchema = z.object({
+  simulate: z.union([z.boolean(), z.literal('all'), z.array(z.enum(['printer', 'scanner', 'nfc', 'board']))]),
+  kioskId: z.unknown(),
+  kioskNumber: z.unknown(),
+  port: z.unknown(),
+  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown() }).partial().strict(),
+  counterReader: z.unknown(),
+  printerTimeScale: z.unknown(),
+  mode: z.unknown(),
+  keyFile: z.unknown(),
+  retentionDays: z.unknown(),
+  diskReserveMb: z.unknown(),
+  photo: z.unknown(),
+}).partial().strict();
+type FileSettings = z.infer<typeof fileSchema>;
+
+const knownKeys = (path: readonly PropertyKey[]): string[] =>
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys] : [];
+
+function readFile(file: string): FileSettings {
+  if (!existsSync(file)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
   }
-  const fileDevices = (fromFile['devices'] ?? {}) as Record<string, unknown>;
-  const pick = (key: DeviceKey): unknown => env[envNames[key]] ?? fileDevices[key] ?? defaultConfig.devices[key];
-  const numberFrom = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
-  const candidate = {
-    kioskId: env[envNames.kioskId] ?? fromFile['kioskId'] ?? defaultConfig.kioskId,
-    kioskNumber: numberFrom(env[envNames.kioskNumber]) ?? fromFile['kioskNumber'] ?? defaultConfig.kioskNumber,
+  const parsed = fileSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    if (issue.code !== 'unrecognized_keys') return `${issue.path.join('.') || 'the file'}: ${issue.message}`;
+    const prefix = issue.path.map((part) => `${String(part)}.`).join('');
+    return issue.keys.map((key) => {
+      const closest = closestName(key, knownKeys(issue.path));
+      return `unknown setting '${prefix}${key}' in ${file}: ${closest ? `did you mean '${prefix}${closest}'?` : `known settings are ${knownKeys(issue.path).join(', ')}`}`;
+    }).join('; ');
+  });
+  throw new Error(`invalid kiosk configuration: ${problems.join('; ')}`);
+}
+
+/** The devices to simulate: `KIOSK_SIMULATE` (1/all, 0/none, or a comma-separated list) over the file's `simulate`. */
+function simulationRequest(env: NodeJS.ProcessEnv, fromFile: FileSettings): Set<DeviceKey> {
+  const value = env[envNames.simulate];
+  if (value === undefined) {
+    const asked = fromFile.simulate ?? false;
+    return new Set(asked === true || asked === 'all' ? deviceKeys : asked === false ? [] : asked);
+  }
+  const text = value.trim().toLowerCase();
+  if (['1', 'all', 'true', 'yes'].includes(text)) return new Set(deviceKeys);
+  if (['', '0', 'none', 'false', 'no'].includes(text)) return new Set();
+  const asked = new Set<DeviceKey>();
+  for (const name of text.split(',').map((part) => part.trim())) {
+    const device = deviceKeys.find((key) => key === name);
+    if (device) {
+      asked.add(device);
+      continue;
+    }
+    const closest = closestName(name, deviceKeys);
+    throw new Error(`invalid kiosk configuration: ${envNames.simulate}: '${name}' is not a device${closest ? ` (did you mean '${closest}'?)` : ''}; give 1 (all), 0 (none) or a list of ${deviceKeys.join(', ')}`);
+  }
+  return asked;
+}
+
+interface Sources {
+  readonly dataDir: string;
+  readonly file: string;
+  readonly fromFile: FileSettings;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function readSources(env: NodeJS.ProcessEnv, dataDirOverride?: string): Sources {
+  const dataDir = resolve(dataDirOverride ?? env[envNames.dataDir] ?? defaultConfig.dataDir);
+  const file = join(dataDir, 'kiosk.config.json');
+  return { dataDir, file, fromFile: readFile(file), env };
+}
+
+const numberFrom = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+
+/** The settings that do not depend on devices, as the kiosk reads them. */
+function commonSettings({ dataDir, fromFile, env }: Sources) {
+  return {
+    kioskId: env[envNames.kioskId] ?? fromFile.kioskId ?? defaultConfig.kioskId,
     dataDir,
-    port: numberFrom(env[envNames.port]) ?? fromFile['port'] ?? defaultConfig.port,
-    devices: { printer: pick('printer'), scanner: pick('scanner'), nfc: pick('nfc'), board: pick('board') },
-    printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile['printerTimeScale'] ?? defaultConfig.printerTimeScale,
-    counterReader: env[envNames.counterReader] ?? fromFile['counterReader'] ?? defaultConfig.counterReader,
-    mode: env[envNames.mode] ?? fromFile['mode'] ?? defaultConfig.mode,
+    port: numberFrom(env[envNames.port]) ?? fromFile.port ?? defaultConfig.port,
+    printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile.printerTimeScale ?? defaultConfig.printerTimeScale,
+    mode: env[envNames.mode] ?? fromFile.mode ?? defaultConfig.mode,
     // The key lives beside the data unless configured elsewhere; relative paths are from the data directory.
-    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile['keyFile'] ?? defaultConfig.keyFile)),
-    retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile['retentionDays'] ?? defaultConfig.retentionDays,
-    diskReserveMb: numberFrom(env[envNames.diskReserveMb]) ?? fromFile['diskReserveMb'] ?? defaultConfig.diskReserveMb,
-    photo: fromFile['photo'] ?? defaultConfig.photo,
-    ...overrides,
+    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile.keyFile ?? defaultConfig.keyFile)),
+    retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile.retentionDays ?? defaultConfig.retentionDays,
+    diskReserveMb: numberFrom(env[envNames.diskReserveMb]) ?? fromFile.diskReserveMb ?? defaultConfig.diskReserveMb,
+    photo: fromFile.photo ?? defaultConfig.photo,
   };
-  const parsed = kioskConfigSchema
-    .refine((config) => config.devices.nfc !== simulated || config.counterReader === simulated, {
-      path: ['counterReader'],
-      message: 'the counter reader can only be simulated together with the NFC reader',
-    })
-    .refine((config) => config.devices.nfc === simulated || config.counterReader !== simulated, {
-      path: ['counterReader'],
-      message: 'with a real NFC reader, name the counter reader too (KIOSK_COUNTER_READER)',
-    })
-    .safeParse(candidate);
+}
+
+const settingName = (key: DeviceKey | 'counterReader' | 'kioskNumber'): string =>
+  `${key === 'counterReader' || key === 'kioskNumber' ? key : `devices.${key}`} (${envNames[key]})`;
+
+/**
+ * The configuration to start a kiosk with. Throws, naming the file and every setting that is wrong:
+ * an unknown key (with the closest known one), a device neither given nor asked to be simulated, a
+ * device both given and asked to be simulated, a missing kioskNumber outside full simulation.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<KioskConfig> = {}): KioskConfig {
+  const sources = readSources(env, overrides.dataDir);
+  const { file, fromFile } = sources;
+  const simulate = simulationRequest(env, fromFile);
+  const fileDevices = fromFile.devices ?? {};
+  const problems: string[] = [];
+  const missing: string[] = [];
+  // An empty variable (`KIOSK_BOARD= npm start`) gives nothing, as if unset.
+  const given = (key: DeviceKey | 'counterReader'): unknown => (env[envNames[key]] || undefined) ?? (key === 'counterReader' ? fromFile.counterReader : fileDevices[key]);
+  const resolveDevice = (key: DeviceKey | 'counterReader', simulatedHere: boolean): unknown => {
+    const value = given(key);
+    if (value === simulated) {
+      problems.push(`${settingName(key)}: '${simulated}' is not a device; to simulate it, ask by name: ${envNames.simulate}=${key === 'counterReader' ? 'nfc' : key} or "simulate": ["${key === 'counterReader' ? 'nfc' : key}"]`);
+    } else if (simulatedHere && value !== undefined) {
+      problems.push(`${settingName(key)} is '${String(value)}' but the ${key === 'counterReader' ? 'counter reader (simulated with the NFC reader)' : key} is to be simulated: remove one of the two (npm start simulates every device; a configured kiosk starts with npm run start:real)`);
+    } else if (!simulatedHere && value === undefined) {
+      missing.push(settingName(key));
+    }
+    return simulatedHere ? simulated : value;
+  };
+  const devices = Object.fromEntries(deviceKeys.map((key) => [key, resolveDevice(key, simulate.has(key))]));
+  // The counter reader is the simulated NFC reader's second slot: simulated with it, and only then.
+  const counterReader = resolveDevice('counterReader', simulate.has('nfc'));
+  const fullySimulated = simulate.size === deviceKeys.length;
+  const kioskNumber = numberFrom(env[envNames.kioskNumber]) ?? fromFile.kioskNumber ?? (fullySimulated ? simulatedKioskNumber : undefined);
+  if (kioskNumber === undefined) missing.push(`${settingName('kioskNumber')} (the registry's number for this kiosk: two kiosks with one number issue the same card numbers)`);
+  if (missing.length > 0) {
+    const unsimulated = deviceKeys.filter((key) => !simulate.has(key) && given(key) === undefined);
+    const byName = unsimulated.length > 0 ? `simulate them by name (${envNames.simulate}=${unsimulated.join(',')}, or "simulate": [...] in the file), or ` : '';
+    problems.push(`not configured: ${missing.join(', ')}; set them in ${file} or the variables, or ${byName}simulate every device (npm start, or ${envNames.simulate}=1)`);
+  }
+  if (problems.length > 0) throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems.join('; ')}`);
+
+  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices, counterReader, ...overrides });
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems}`);
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${issues}`);
   }
   return parsed.data;
 }
 
+/** Where the store is and how long data stays: what the technicians' CLI needs, with no device configured. */
+export interface StoreSettings {
+  readonly dataDir: string;
+  readonly keyFile: string;
+  readonly kioskId: string;
+  readonly retentionDays: number;
+  /** The counter reader's name when one is configured (kioskctl doctor looks it up). */
+  readonly counterReader: string | null;
+}
+
+/** The store's settings from the same file and variables as loadConfig (unknown keys refused alike). */
+export function loadStoreSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  const sources = readSources(env);
+  const schema = kioskConfigSchema.pick({ dataDir: true, keyFile: true, kioskId: true, retentionDays: true });
+  const common = commonSettings(sources);
+  const parsed = schema.safeParse({ dataDir: common.dataDir, keyFile: common.keyFile, kioskId: common.kioskId, retentionDays: common.retentionDays });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`invalid kiosk configuration (${sources.file} and KIOSK_* variables): ${issues}`);
+  }
+  const counterReader = env[envNames.counterReader] ?? sources.fromFile.counterReader;
+  return { ...parsed.data, counterReader: typeof counterReader === 'string' && counterReader !== simulated ? counterReader : null };
+}
+
+/** Each device as configured: `simulated` (asked for), the device's path or reader name, or null when not configured. */
+export type DeviceSettings = Readonly<Record<DeviceKey | 'counterReader', string | null>>;
+
+/**
+ * The devices of the file and variables without requiring all of them (kioskctl doctor names the
+ * missing ones); unknown keys and a bad simulation request are refused as by loadConfig.
+ */
+export function loadDeviceSettings(env: NodeJS.ProcessEnv = process.env): DeviceSettings {
+  const { fromFile } = readSources(env);
+  const simulate = simulationRequest(env, fromFile);
+  const setting = (key: DeviceKey | 'counterReader', simulatedHere: boolean): string | null => {
+    if (simulatedHere) return simulated;
+    const value = (env[envNames[key]] || undefined) ?? (key === 'counterReader' ? fromFile.counterReader : fromFile.devices?.[key]);
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+  };
+  return {
+    printer: setting('printer', simulate.has('printer')),
+    scanner: setting('scanner', simulate.has('scanner')),
+    nfc: setting('nfc', simulate.has('nfc')),
+    board: setting('board', simulate.has('board')),
+    counterReader: setting('counterReader', simulate.has('nfc')),
+  };
+}
+
 export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {
   return config.devices[device] === simulated;
+}
+
+/** Every device simulated: the demo kiosk of `npm start`, the only one with demo staff. */
+export function isFullySimulated(config: KioskConfig): boolean {
+  return deviceKeys.every((device) => isSimulated(config, device));
 }

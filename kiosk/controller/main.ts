@@ -16,7 +16,7 @@ import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import type { LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
-import { isSimulated, type KioskConfig } from './config';
+import { isFullySimulated, isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
@@ -30,7 +30,7 @@ import { createKioskController, type KioskController } from './kiosk-controller'
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { permission } from './auth/permissions';
-import { seedDemoStaff } from './devices/demo-staff';
+import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
 import { selfServiceClosure } from './self-service/closure';
@@ -126,6 +126,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const store = opened.value;
     stops.push(() => store.close());
     const disk = diskReserve(config.dataDir, config.diskReserveMb);
+    const operators = createOperatorService(store, { clock });
+    // Demo staff (public PINs) live only in a fully simulated kiosk: refused before any device starts.
+    const demoOnly = isFullySimulated(config);
+    const demoProblem = demoOnly ? null : await demoStaffProblem(operators);
+    if (demoProblem) throw new StartRefusal(demoProblem);
     const retention = startRetentionSchedule({ store, clock, retentionDays: config.retentionDays, log });
     stops.push(() => retention.stop());
     const chipMasterKey = loadOrCreateChipMasterKey(join(config.dataDir, 'keys', 'chip-master.key'));
@@ -161,10 +166,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     stops.push(async () => photoGate.close());
     const { board, alarmCause } = await openBoard(config, world, devices, store, audit, log);
     stops.push(() => board.close());
-    const operators = createOperatorService(store, { clock });
     const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
     stops.push(() => counter.close());
-    if (world?.readers) {
+    if (demoOnly && world?.readers) {
       for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) world.setStaffCard(card.kind, card.blocks);
     }
     // Signing out clears the screen of the applicant's data: wired to the controller once it exists.

@@ -30,7 +30,7 @@ describe('power cut right after the commit, before the card is ejected', () => {
   });
 
   it('finds the committed card at the restart, voids it as undelivered, and the retry is not charged', { timeout: 120_000 }, async () => {
-    child = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
       env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', DISPLAY: '' },
       detached: true,
       stdio: 'ignore',

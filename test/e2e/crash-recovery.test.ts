@@ -29,7 +29,7 @@ describe('power cut while a card is printing', () => {
 
   it('spoils the interrupted card on restart and issues the next one normally', { timeout: 180_000 }, async () => {
     // A real printer's speed (16 s a card): the plug is pulled well inside the print, however loaded the machine.
-    child = spawn('npx', ['tsx', 'scripts/start.ts'], {
+    child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
       env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '1', DISPLAY: '' },
       detached: true,
       stdio: 'ignore',
@@ -48,7 +48,7 @@ describe('power cut while a card is printing', () => {
     await exited;
     await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
 
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01' }));
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
     expect(kiosk.recovered).toMatchObject([{ step: 'printing', outcome: 'spoiled' }]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     expect(await kiosk.store.heldCards('H900001234')).toEqual([]);

@@ -17,7 +17,7 @@ import { mountSmallDisk, type SmallDisk } from '../helpers/tmpfs';
  * the test fills. The JSON-lines log goes to a directory on another disk (`logs` is a symlink), so
  * what is tested here is the store and the kiosk's own words, whatever the logger does on a full disk.
  */
-const startCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts']] as const;
+const startCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--simulate']] as const;
 const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 
 interface Run {

@@ -61,6 +61,13 @@ describe('self-service kiosk, end to end', () => {
     await selfService('ready').waitFor({ timeout: 10_000 });
     expect(await page.locator('.other-languages').textContent()).toContain('Vui lòng đặt thẻ');
     await shot('self-service-home');
+    // A demo kiosk says so, and a passer-by gets no dev panel: neither its link nor its URL.
+    expect(await page.getByTestId('simulated-banner').count()).toBe(1);
+    expect(await page.locator('a.dev-link').count()).toBe(0);
+    await page.evaluate("window.location.hash = '#dev'");
+    await selfService('ready').waitFor({ timeout: 10_000 });
+    expect(await page.locator('.dev-panel').count()).toBe(0);
+    await page.evaluate("window.location.hash = ''");
 
     // A phone and a card whose chip does not verify each get a kind message.
     await dev({ type: 'place-card', kind: 'phone' });

@@ -7,10 +7,10 @@ import { waitFor } from '../../hardware/host/child-processes';
 import { descendantsOf, isAlive, killIfAlive, type ProcessEntry } from '../hardware/host/proc-table';
 
 /**
- * `npm start` (= `node --import tsx scripts/start.ts`, one process) as a person runs it, on simulated
- * devices with no display: whatever ends it, nothing it started may stay behind.
+ * `npm start` (= `node --import tsx scripts/start.ts --simulate`, one process) as a person runs it, on
+ * simulated devices with no display: whatever ends it, nothing it started may stay behind.
  */
-const startCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts']] as const;
+const startCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--simulate']] as const;
 /** Starting may include a UI build when its sources are newer than kiosk/ui/dist. */
 const startTimeoutMs = 90_000;
 const stopTimeoutMs = 10_000;
@@ -87,6 +87,7 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     expect(scripts['start']).toBe(`node ${startCommand[1].join(' ')}`);
     const run = await startKiosk();
     expectDevicesRunning(run);
+    expect(run.output()).toContain('SIMULATED DEVICES — DEMO: printer, scanner, nfc, board (all of them)');
 
     run.child.kill('SIGINT');
     const exit = await Promise.race([run.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), stopTimeoutMs))]);
@@ -102,6 +103,28 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     expect(exit, `npm start did not stop after an early SIGINT:\n${run.output()}`).toEqual({ code: 0, signal: null });
     expect(run.output()).toContain('start: SIGINT, stopping');
     expect(run.output()).not.toContain('Press Ctrl-C to stop');
+  });
+
+  it('without --simulate (npm run start:real) an unconfigured kiosk is refused, naming what is missing: exit 1, nothing started', async () => {
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['start:real']).toBe('node --import tsx scripts/start.ts');
+    const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-start-real-'));
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', DISPLAY: '', WAYLAND_DISPLAY: '', KIOSK_SIMULATE: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const exit = await new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      expect(exit, output).toBe(1);
+      expect(output).toMatch(/start: invalid kiosk configuration .*not configured: devices\.printer \(KIOSK_PRINTER\), .*kioskNumber \(KIOSK_NUMBER\)/);
+      expect(output).toContain('simulate every device (npm start, or KIOSK_SIMULATE=1)');
+      expect(output).not.toContain('Kiosk UI:');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('SIGKILL to the kiosk leaves no device process behind: they die with it', async () => {

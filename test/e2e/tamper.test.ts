@@ -17,7 +17,7 @@ describe('tamper switch', () => {
   let kiosk: RunningKiosk;
 
   beforeAll(async () => {
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0' }));
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_SIMULATE: '1' }));
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
   }, 60_000);
   afterAll(async () => {
@@ -44,7 +44,7 @@ describe('tamper switch', () => {
     await kiosk.controller.command({ type: 'sign-out' });
     // A restart (or a power cycle) does not clear the alarm.
     await kiosk.stop();
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0' }));
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_SIMULATE: '1' }));
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'fault', 15_000, 'the I/O board did not come back latched');
     expect(kiosk.controller.snapshot().outOfService).not.toBeNull();
     await signIn('technician', '161803');

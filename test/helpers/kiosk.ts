@@ -18,7 +18,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 }
 
-/** A whole kiosk on simulated devices, in a temporary data directory of its own. */
+/** A whole kiosk on simulated devices (asked for, as npm start does), in a temporary data directory of its own. */
 export interface TestKiosk {
   readonly kiosk: RunningKiosk;
   readonly dataDir: string;
@@ -42,7 +42,7 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
   };
   try {
     if (uiDir) await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
-    const config = loadConfig({ KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
+    const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
     const kiosk = await startKiosk(config, uiDir ? { uiDir } : {});
     return {
       kiosk,

@@ -6,11 +6,11 @@ import { waitFor } from '../../hardware/host/child-processes';
 import { descendantsOf, isAlive, type ProcessEntry } from '../hardware/host/proc-table';
 
 /**
- * `npm start` (= `node --import tsx scripts/start.ts`, one process) started as a person runs it, on
+ * `npm start` (= `node --import tsx scripts/start.ts --simulate`, one process) started as a person runs it, on
  * simulated devices with no display, in a process group of its own (`detached`) so that a test can
  * signal the group as a terminal does, and kill everything when it fails.
  */
-export const npmStartCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts']] as const;
+export const npmStartCommand = [process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--simulate']] as const;
 /** Starting may include a UI build when its sources are newer than kiosk/ui/dist. */
 export const npmStartTimeoutMs = 90_000;
 

@@ -7,9 +7,10 @@ import type { OperatorService } from '../auth/operator-service';
 import { formatCardNumber } from '../store/card-number';
 
 /**
- * With simulated devices, a fresh kiosk has two demo staff (their cards are on the dev panel) so
- * that a person can try it at once. Never on a kiosk with a real NFC reader: real staff are added
- * with `kioskctl operator add`.
+ * A fully simulated kiosk has three demo staff (their cards are on the dev panel) so that a person
+ * can try it at once. Their PINs are in the README: a kiosk with any real device refuses to start
+ * while its store holds them active (`demoStaffProblem`); real staff are added with `kioskctl operator add`.
+ * They are recognised by their names, which no real person's card bears.
  */
 export const demoStaff = [
   { kind: 'staff', name: '示範服務員 Demo Operator', role: 'operator', pin: '271828', sequence: 99_000_001 },
@@ -48,4 +49,22 @@ export async function seedDemoStaff(operators: OperatorService, kioskNumber: num
     cards.push({ kind: person.kind, blocks: personalisedBlocks(uid, record, deriveChipKeys(masterKey, uid)) });
   }
   return cards;
+}
+
+const demoNames: ReadonlySet<string> = new Set(demoStaff.map((person) => person.name));
+
+/** The demo staff accounts still active in the store (ids for `kioskctl operator disable`). */
+export async function activeDemoStaff(operators: Pick<OperatorService, 'listOperators'>): Promise<Array<{ readonly operatorId: string; readonly name: string }>> {
+  return (await operators.listOperators())
+    .filter((operator) => !operator.disabled && demoNames.has(operator.name))
+    .map(({ operatorId, name }) => ({ operatorId, name }));
+}
+
+/** Why a kiosk on real devices must not start with this store, or null when it holds no active demo staff. */
+export async function demoStaffProblem(operators: Pick<OperatorService, 'listOperators'>): Promise<string | null> {
+  const found = await activeDemoStaff(operators);
+  if (found.length === 0) return null;
+  const ids = found.map((operator) => operator.operatorId).join(', ');
+  return `the store holds the demo staff accounts (${ids}), whose PINs are public: a kiosk with real devices does not start with them; ` +
+    'remove each with `npx kioskctl operator disable <id>`';
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadConfig, type KioskConfig } from '../config';
+import { loadStoreSettings, type StoreSettings } from '../config';
 
 /** The store's file in the data directory, where the controller (main.ts) opens it. */
 export const defaultStoreFile = 'kiosk.sqlite';
@@ -11,11 +11,11 @@ export interface StoreLocation {
 }
 
 /** The controller's configuration, read at most once and only when a flag leaves something to it. */
-export type ConfigSource = () => KioskConfig;
+export type ConfigSource = () => StoreSettings;
 
 export function configFrom(env: NodeJS.ProcessEnv = process.env): ConfigSource {
-  let config: KioskConfig | null = null;
-  return () => (config ??= loadConfig(env));
+  let config: StoreSettings | null = null;
+  return () => (config ??= loadStoreSettings(env));
 }
 
 const storeFlags = ['--db', '--key', '--kiosk'] as const;
@@ -24,7 +24,7 @@ const isStoreFlag = (arg: string): arg is StoreFlag => (storeFlags as readonly s
 
 /**
  * Where the technicians' CLI finds the store, from the same configuration as the controller
- * (`loadConfig()`: `<dataDir>/kiosk.config.json`, then `KIOSK_*` variables): `--db <file>` /
+ * (`loadStoreSettings()`: `<dataDir>/kiosk.config.json`, then `KIOSK_*` variables; no device needs configuring): `--db <file>` /
  * `--key <file>` / `--kiosk <id>` flags override it; else `KIOSK_DB` (CLI only) or
  * `<dataDir>/kiosk.sqlite`, the configured key file (`keyFile` / `KIOSK_KEY_FILE`, relative to the
  * data directory) and the configured kiosk id. Never read `KIOSK_*` here yourself: that is config.ts's job.

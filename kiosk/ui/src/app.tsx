@@ -21,7 +21,7 @@ export function App() {
   const [link, setLink] = useState<LinkState>('connecting');
   const notice = useSyncExternalStore(notices.subscribe, notices.current);
   const [locale, setLocale] = useState<Locale>('zh-TW');
-  const [devOpen, setDevOpen] = useState(() => window.location.hash === '#dev');
+  const [devAsked, setDevAsked] = useState(() => window.location.hash === '#dev');
 
   useEffect(
     () =>
@@ -32,7 +32,7 @@ export function App() {
     [],
   );
   useEffect(() => {
-    const onHash = (): void => setDevOpen(window.location.hash === '#dev');
+    const onHash = (): void => setDevAsked(window.location.hash === '#dev');
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -42,6 +42,9 @@ export function App() {
   // Unattended: once a card's details leave the screen, the next person starts in Chinese again.
   const selfService = snapshot?.selfService ?? null;
   const showingCard = selfService?.state === 'card';
+  const simulated = snapshot !== null && isSimulatedKiosk(snapshot);
+  // The dev panel is for a staffed kiosk on simulated devices: never on an unattended screen, whatever the URL says.
+  const devAvailable = simulated && snapshot.mode === 'staffed';
   useEffect(() => {
     if (!showingCard) setLocale('zh-TW');
   }, [showingCard]);
@@ -49,6 +52,7 @@ export function App() {
   return (
     <LocaleContext.Provider value={locale}>
       <div className={selfService ? 'kiosk unattended' : 'kiosk'}>
+        {simulated && <SimulatedBanner />}
         <Header locale={locale} onLocale={setLocale} connected={link === 'up'} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
         {snapshot && <ConnectionBanner link={link} />}
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
@@ -68,8 +72,8 @@ export function App() {
         )}
         {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} role={snapshot.session.operator?.role ?? null} />}
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
-        {snapshot && <DeviceBar devices={snapshot.devices} />}
-        {devOpen && <DevPanel onClose={() => (window.location.hash = '')} />}
+        {snapshot && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
+        {devAvailable && devAsked && <DevPanel onClose={() => (window.location.hash = '')} />}
       </div>
     </LocaleContext.Provider>
   );
@@ -138,7 +142,18 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
   );
 }
 
-function DeviceBar({ devices }: { devices: KioskSnapshot['devices'] }) {
+/** Any device simulated: the kiosk is a demo, whatever it looks like (the counter reader is simulated only with the NFC reader). */
+function isSimulatedKiosk(snapshot: KioskSnapshot): boolean {
+  return Object.values(snapshot.devices).some((device) => device.simulated);
+}
+
+/** On every screen of a kiosk on simulated devices, so that nobody takes it for the real service. */
+function SimulatedBanner() {
+  const t = useT();
+  return <div className="simulated-banner" role="note" data-testid="simulated-banner">{t('simulatedBanner')}</div>;
+}
+
+function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
   const t = useT();
   const names: DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
   return (
@@ -149,7 +164,7 @@ function DeviceBar({ devices }: { devices: KioskSnapshot['devices'] }) {
           {devices[name].simulated && <em> ({t('simulated')})</em>}
         </span>
       ))}
-      <a className="dev-link" href="#dev">{t('devPanel')}</a>
+      {devLink && <a className="dev-link" href="#dev">{t('devPanel')}</a>}
     </footer>
   );
 }

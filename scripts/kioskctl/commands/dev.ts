@@ -1,5 +1,5 @@
 import { devCommandSchema, type DevCommand } from '../../../shared/contract/kiosk-api';
-import { loadConfig } from '../../../kiosk/controller/config';
+import { loadStoreSettings } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
 import type { KioskctlCommand } from '../main';
 
@@ -67,7 +67,7 @@ export const command: KioskctlCommand = {
       process.stderr.write(`kioskctl dev: ${command}\n${usage}`);
       return 2;
     }
-    const running = readControllerFile(loadConfig().dataDir);
+    const running = readControllerFile(loadStoreSettings().dataDir);
     if (!running) {
       process.stderr.write('kioskctl dev: no kiosk is running on this data directory (start it with npm start)\n');
       return 1;

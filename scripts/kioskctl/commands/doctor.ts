@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { DeviceName, DeviceStatusView } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
-import { loadConfig, simulated, type KioskConfig } from '../../../kiosk/controller/config';
+import { loadDeviceSettings, loadStoreSettings, simulated, type DeviceSettings, type StoreSettings } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
 import type { KioskctlCommand } from '../main';
 import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
@@ -52,7 +52,7 @@ function serialLine(device: 'printer' | 'scanner' | 'board', path: string): Line
   return { device, ok: present, text: present ? `${path} present` : `${path} missing: check the cable and the path in kiosk.config.json` };
 }
 
-async function fromController(url: string, token: string, config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
+async function fromController(url: string, token: string, counterReader: string | null, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
   const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView> };
@@ -62,21 +62,27 @@ async function fromController(url: string, token: string, config: KioskConfig, r
       const status = health.devices[device];
       const detail = status.detail ? ` (${status.detail})` : '';
       lines.push({ device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` });
-    } else if (config.counterReader === simulated) {
+    } else if (health.devices.nfc.simulated) {
       // The simulated counter reader is the second slot of the simulated NFC reader: it stands or falls with it.
       const nfc = health.devices.nfc;
       lines.push({ device, ok: nfc.state === 'connected', text: `${nfc.state}, simulated (second slot of the simulated NFC reader)` });
+    } else if (counterReader === null) {
+      lines.push({ device, ok: false, text: 'not configured (counterReader / KIOSK_COUNTER_READER)' });
     } else {
-      lines.push(readerLine(device, config.counterReader, await readers()));
+      lines.push(readerLine(device, counterReader, await readers()));
     }
   }
   return lines;
 }
 
-async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
+async function fromConfig(devices: DeviceSettings, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const lines: Line[] = [];
   for (const device of order) {
-    const setting = device === 'counterReader' ? config.counterReader : config.devices[device];
+    const setting = devices[device];
+    if (setting === null) {
+      lines.push({ device, ok: false, text: 'not configured: set it in kiosk.config.json, or ask for it simulated (KIOSK_SIMULATE)' });
+      continue;
+    }
     if (setting === simulated) {
       lines.push({ device, ok: true, text: 'simulated (starts with npm start)' });
     } else if (device === 'nfc' || device === 'counterReader') {
@@ -95,20 +101,24 @@ export const command: KioskctlCommand = {
       process.stderr.write('usage: kioskctl doctor [--json]\n');
       return 2;
     }
-    let config: KioskConfig;
+    // A running kiosk is asked (its devices may be simulated on request); a stopped one is checked against its configuration.
+    let settings: StoreSettings;
+    let running: ReturnType<typeof readControllerFile>;
+    let devices: DeviceSettings | null = null;
     try {
-      config = loadConfig();
+      settings = loadStoreSettings();
+      running = readControllerFile(settings.dataDir);
+      if (!running) devices = loadDeviceSettings();
     } catch (error) {
       process.stderr.write(`kioskctl doctor: ${(error as Error).message}\n`);
       return 1;
     }
-    const running = readControllerFile(config.dataDir);
     const readers = readerListOnce();
     let lines: Line[];
     let source: string;
     try {
-      lines = running ? await fromController(running.url, running.token, config, readers) : await fromConfig(config, readers);
-      source = running ? `kiosk ${config.kioskId} running at ${running.url}` : `kiosk ${config.kioskId} not running; configuration in ${config.dataDir}`;
+      lines = running ? await fromController(running.url, running.token, settings.counterReader, readers) : await fromConfig(devices!, readers);
+      source = running ? `kiosk ${settings.kioskId} running at ${running.url}` : `kiosk ${settings.kioskId} not running; configuration in ${settings.dataDir}`;
     } catch (error) {
       process.stderr.write(`kioskctl doctor: cannot ask the running controller: ${(error as Error).message}\n`);
       return 1;

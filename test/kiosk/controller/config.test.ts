@@ -2,50 +2,121 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../kiosk/controller/config';
+import { isFullySimulated, loadConfig, loadStoreSettings } from '../../../kiosk/controller/config';
+
+const realDevices = {
+  KIOSK_PRINTER: '/dev/ttyACM0',
+  KIOSK_SCANNER: '/dev/ttyUSB0',
+  KIOSK_NFC: 'ACS ACR122U PICC Interface 00 00',
+  KIOSK_COUNTER_READER: 'ACS ACR122U PICC Interface 01 00',
+  KIOSK_BOARD: '/dev/ttyACM1',
+  KIOSK_NUMBER: '17',
+};
+const freshDir = (): string => mkdtempSync(join(tmpdir(), 'config-'));
 
 describe('kiosk configuration', () => {
-  it('simulates every device by default', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'config-'));
-    const config = loadConfig({ KIOSK_DATA_DIR: dir });
+  it('simulates every device when asked (KIOSK_SIMULATE=1, as npm start does), with kiosk number 1', () => {
+    const dir = freshDir();
+    const config = loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' });
     expect(config.devices).toEqual({ printer: 'simulated', scanner: 'simulated', nfc: 'simulated', board: 'simulated' });
+    expect(config.counterReader).toBe('simulated');
+    expect(config.kioskNumber).toBe(1);
     expect(config.dataDir).toBe(dir);
+    expect(isFullySimulated(config)).toBe(true);
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: 'all' }).devices.nfc).toBe('simulated');
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ simulate: true }));
+    expect(isFullySimulated(loadConfig({ KIOSK_DATA_DIR: dir }))).toBe(true);
+  });
+
+  it('refuses an unconfigured kiosk instead of simulating it, naming every missing setting', () => {
+    const dir = freshDir();
+    const attempt = () => loadConfig({ KIOSK_DATA_DIR: dir });
+    expect(attempt).toThrow(/not configured: devices\.printer \(KIOSK_PRINTER\), devices\.scanner \(KIOSK_SCANNER\), devices\.nfc \(KIOSK_NFC\), devices\.board \(KIOSK_BOARD\), counterReader \(KIOSK_COUNTER_READER\), kioskNumber \(KIOSK_NUMBER\)/);
+    expect(attempt).toThrow(/simulate every device \(npm start, or KIOSK_SIMULATE=1\)/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '0' })).toThrow(/not configured/);
+  });
+
+  it('refuses a kiosk with real devices that leaves out nfc, or kioskNumber', () => {
+    const dir = freshDir();
+    const { KIOSK_NFC: _nfc, ...withoutNfc } = realDevices;
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...withoutNfc })).toThrow(/not configured: devices\.nfc \(KIOSK_NFC\);/);
+    const { KIOSK_NUMBER: _number, ...withoutNumber } = realDevices;
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...withoutNumber })).toThrow(/not configured: kioskNumber \(KIOSK_NUMBER\) \(the registry's number/);
+    const config = loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices });
+    expect(config).toMatchObject({ kioskNumber: 17, counterReader: 'ACS ACR122U PICC Interface 01 00', devices: { printer: '/dev/ttyACM0', nfc: 'ACS ACR122U PICC Interface 00 00' } });
+    expect(isFullySimulated(config)).toBe(false);
+  });
+
+  it('simulates part of a kiosk only when the devices are asked for by name', () => {
+    const dir = freshDir();
+    const { KIOSK_BOARD: _board, ...withoutBoard } = realDevices;
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard })).toThrow(/not configured: devices\.board \(KIOSK_BOARD\); .*simulate them by name \(KIOSK_SIMULATE=board,/);
+    const partial = loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard, KIOSK_SIMULATE: 'board' });
+    expect(partial.devices).toEqual({ printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACS ACR122U PICC Interface 00 00', board: 'simulated' });
+    expect(isFullySimulated(partial)).toBe(false);
+    // The same from the file; the counter reader goes with the NFC reader.
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ kioskNumber: 17, simulate: ['nfc', 'board'], devices: { printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0' } }));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir })).toMatchObject({ counterReader: 'simulated', devices: { nfc: 'simulated', board: 'simulated', printer: '/dev/ttyACM0' } });
+    // A device both given and asked to be simulated, `simulated` as a device's value, a device that is not one.
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: 'printer,nfc,board' })).toThrow(/devices\.printer \(KIOSK_PRINTER\) is '\/dev\/ttyACM0' but the printer is to be simulated/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '0', KIOSK_NFC: 'simulated' })).toThrow(/devices\.nfc \(KIOSK_NFC\): 'simulated' is not a device; to simulate it, ask by name: KIOSK_SIMULATE=nfc/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: 'bord' })).toThrow(/KIOSK_SIMULATE: 'bord' is not a device \(did you mean 'board'\?\)/);
   });
 
   it('takes devices from the config file, and environment variables over it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'config-'));
-    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ kioskId: 'TY-NURSING-07', devices: { printer: '/dev/ttyACM0', nfc: 'ACR122' } }));
-    const config = loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_NFC: 'simulated', KIOSK_PORT: '8123' });
+    const dir = freshDir();
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ kioskId: 'TY-NURSING-07', kioskNumber: 7, devices: { printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACR122', board: '/dev/ttyACM1' }, counterReader: 'ACR122 01' }));
+    const config = loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_NFC: 'ACR1252', KIOSK_PORT: '8123', KIOSK_NUMBER: '8' });
     expect(config.kioskId).toBe('TY-NURSING-07');
+    expect(config.kioskNumber).toBe(8);
     expect(config.devices.printer).toBe('/dev/ttyACM0');
-    expect(config.devices.nfc).toBe('simulated');
+    expect(config.devices.nfc).toBe('ACR1252');
     expect(config.port).toBe(8123);
   });
 
+  it('refuses an unknown setting with its name and the closest known one', () => {
+    const dir = freshDir();
+    const file = join(dir, 'kiosk.config.json');
+    writeFileSync(file, JSON.stringify({ kioskNumber: 7, Devices: { printer: '/dev/ttyACM0' } }));
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toThrow(`unknown setting 'Devices' in ${file}: did you mean 'devices'?`);
+    writeFileSync(file, JSON.stringify({ kioskNumbr: 7 }));
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toThrow(`unknown setting 'kioskNumbr' in ${file}: did you mean 'kioskNumber'?`);
+    writeFileSync(file, JSON.stringify({ devices: { NFC: 'ACR122' } }));
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toThrow(`unknown setting 'devices.NFC' in ${file}: did you mean 'devices.nfc'?`);
+    writeFileSync(file, JSON.stringify({ colour: 'blue' }));
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toThrow(/unknown setting 'colour' in .*: known settings are simulate, kioskId, kioskNumber/);
+    // kioskctl reads the same file: a typo is refused there too.
+    expect(() => loadStoreSettings({ KIOSK_DATA_DIR: dir })).toThrow(/unknown setting 'colour'/);
+  });
+
   it('names the file and the field that is wrong', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'config-'));
+    const dir = freshDir();
     writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ kioskId: 'bad id!' }));
-    expect(() => loadConfig({ KIOSK_DATA_DIR: dir })).toThrow(/kiosk\.config\.json.*kioskId: letters, digits and dashes/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' })).toThrow(/kiosk\.config\.json.*kioskId: letters, digits and dashes/);
     writeFileSync(join(dir, 'kiosk.config.json'), '{ not json');
-    expect(() => loadConfig({ KIOSK_DATA_DIR: dir })).toThrow(/is not valid JSON/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' })).toThrow(/is not valid JSON/);
   });
 
   it('takes the mode, the key file (relative to the data directory), retention and photo thresholds', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'config-'));
-    const defaults = loadConfig({ KIOSK_DATA_DIR: dir });
+    const dir = freshDir();
+    const simulate = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
+    const defaults = loadConfig(simulate);
     expect(defaults).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'keys', 'store.key'), retentionDays: 90, photo: {} });
     writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ mode: 'self-service', keyFile: '/media/key/store.key', retentionDays: 30, photo: { headHeight: { min: 0.7 } } }));
-    expect(loadConfig({ KIOSK_DATA_DIR: dir })).toMatchObject({ mode: 'self-service', keyFile: '/media/key/store.key', retentionDays: 30, photo: { headHeight: { min: 0.7 } } });
-    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_KEY_FILE: 'other.key', KIOSK_MODE: 'staffed' })).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'other.key') });
-    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_MODE: 'unattended' })).toThrow(/mode: /);
+    expect(loadConfig(simulate)).toMatchObject({ mode: 'self-service', keyFile: '/media/key/store.key', retentionDays: 30, photo: { headHeight: { min: 0.7 } } });
+    expect(loadConfig({ ...simulate, KIOSK_KEY_FILE: 'other.key', KIOSK_MODE: 'staffed' })).toMatchObject({ mode: 'staffed', keyFile: join(dir, 'other.key') });
+    expect(() => loadConfig({ ...simulate, KIOSK_MODE: 'unattended' })).toThrow(/mode: /);
+    // The technicians' CLI needs no device to find the store.
+    expect(loadStoreSettings({ KIOSK_DATA_DIR: dir })).toEqual({ dataDir: dir, keyFile: '/media/key/store.key', kioskId: 'TY-MOBILE-01', retentionDays: 30, counterReader: null });
   });
 
   it('keeps a disk reserve for the store: 64 MB unless the file or KIOSK_DISK_RESERVE_MB says otherwise', () => {
     const dir = mkdtempSync(join(tmpdir(), 'config-'));
-    expect(loadConfig({ KIOSK_DATA_DIR: dir }).diskReserveMb).toBe(64);
+    const simulated = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
+    expect(loadConfig(simulated).diskReserveMb).toBe(64);
     writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ diskReserveMb: 256 }));
-    expect(loadConfig({ KIOSK_DATA_DIR: dir }).diskReserveMb).toBe(256);
-    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_DISK_RESERVE_MB: '16' }).diskReserveMb).toBe(16);
-    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_DISK_RESERVE_MB: 'lots' })).toThrow(/diskReserveMb: /);
+    expect(loadConfig(simulated).diskReserveMb).toBe(256);
+    expect(loadConfig({ ...simulated, KIOSK_DISK_RESERVE_MB: '16' }).diskReserveMb).toBe(16);
+    expect(() => loadConfig({ ...simulated, KIOSK_DISK_RESERVE_MB: 'lots' })).toThrow(/diskReserveMb: /);
   });
 });

@@ -25,7 +25,7 @@ describe('kioskctl doctor and dev', () => {
   };
 
   beforeAll(async () => {
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0' }));
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_SIMULATE: '1' }));
   }, 60_000);
   afterAll(async () => {
     await kiosk.stop();

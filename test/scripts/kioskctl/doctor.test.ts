@@ -38,7 +38,7 @@ describe('kioskctl doctor, kiosk not running', () => {
   }
 
   it('lists every device, the counter reader included, and exits 0 when all are simulated', async () => {
-    const result = await doctor({});
+    const result = await doctor({ KIOSK_SIMULATE: '1' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('not running');
     for (const label of ['card printer', 'ID scanner', 'NFC reader', 'counter reader', 'I/O board']) {
@@ -51,15 +51,17 @@ describe('kioskctl doctor, kiosk not running', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/MISSING\s+card printer\s+\/dev\/ttyKIOSK-no-such-printer missing/);
     expect(result.stdout).toMatch(/ok\s+I\/O board\s+\/dev\/null present/);
+    // A device neither configured nor asked to be simulated is missing, not quietly simulated.
+    expect(result.stdout).toMatch(/MISSING\s+ID scanner\s+not configured: set it in kiosk\.config\.json, or ask for it simulated \(KIOSK_SIMULATE\)/);
   });
 
   it('finds real NFC readers by their exact names in pcscd, and names a counter reader that is not there', async () => {
-    const present = await doctor({ KIOSK_NFC: 'Virtual PCD 00 00', KIOSK_COUNTER_READER: 'Virtual PCD 00 01' });
+    const present = await doctor({ KIOSK_SIMULATE: 'printer,scanner,board', KIOSK_NFC: 'Virtual PCD 00 00', KIOSK_COUNTER_READER: 'Virtual PCD 00 01' });
     expect(present.stdout).toMatch(/ok\s+NFC reader\s+reader 'Virtual PCD 00 00' present/);
     expect(present.stdout).toMatch(/ok\s+counter reader\s+reader 'Virtual PCD 00 01' present/);
     expect(present.code).toBe(0);
 
-    const absent = await doctor({ KIOSK_NFC: 'Virtual PCD 00 00', KIOSK_COUNTER_READER: 'ACS ACR122U PICC Interface 00 00' }, undefined, '--json');
+    const absent = await doctor({ KIOSK_SIMULATE: 'printer,scanner,board', KIOSK_NFC: 'Virtual PCD 00 00', KIOSK_COUNTER_READER: 'ACS ACR122U PICC Interface 00 00' }, undefined, '--json');
     expect(absent.code).toBe(1);
     const report = JSON.parse(absent.stdout) as { devices: Array<{ device: string; ok: boolean; text: string }> };
     const counter = report.devices.find((line) => line.device === 'counterReader');

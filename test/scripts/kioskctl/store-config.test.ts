@@ -14,7 +14,7 @@ import { command as restore } from '../../../scripts/kioskctl/commands/restore';
 import { issuance } from '../../kiosk/controller/store/temp-store';
 
 /** Every variable config.ts or cli-options.ts reads: the test sets them, the machine's own stay out. */
-const kioskVariables = ['KIOSK_DATA_DIR', 'KIOSK_KEY_FILE', 'KIOSK_RETENTION_DAYS', 'KIOSK_ID', 'KIOSK_DB', 'KIOSK_NUMBER', 'KIOSK_PORT', 'KIOSK_PRINTER', 'KIOSK_SCANNER', 'KIOSK_NFC', 'KIOSK_BOARD', 'KIOSK_COUNTER_READER', 'KIOSK_MODE', 'KIOSK_PRINTER_TIME_SCALE'];
+const kioskVariables = ['KIOSK_DATA_DIR', 'KIOSK_KEY_FILE', 'KIOSK_RETENTION_DAYS', 'KIOSK_ID', 'KIOSK_DB', 'KIOSK_NUMBER', 'KIOSK_PORT', 'KIOSK_PRINTER', 'KIOSK_SCANNER', 'KIOSK_NFC', 'KIOSK_BOARD', 'KIOSK_COUNTER_READER', 'KIOSK_MODE', 'KIOSK_PRINTER_TIME_SCALE', 'KIOSK_SIMULATE'];
 const kioskId = 'TY-CFG-01';
 
 describe('kioskctl finds the store and the retention days where the controller does (loadConfig)', () => {
@@ -23,9 +23,11 @@ describe('kioskctl finds the store and the retention days where the controller d
   let out: string[];
   const output = () => out.join('');
 
+  /** The controller's configuration as `npm start` reads it (simulated devices); kioskctl itself needs no device. */
+  const controllerConfig = (env: NodeJS.ProcessEnv) => loadConfig({ ...env, KIOSK_SIMULATE: '1' });
   /** A store in <dataDir>/kiosk.sqlite, opened as the controller opens it: with loadConfig()'s key file. */
   async function controllerStore(env: NodeJS.ProcessEnv): Promise<void> {
-    const config = loadConfig(env);
+    const config = controllerConfig(env);
     const opened = await openStore({ path: join(config.dataDir, 'kiosk.sqlite'), keyFile: config.keyFile, kioskId: config.kioskId });
     if (!opened.ok) throw new Error(JSON.stringify(opened.error));
     await opened.value.recordIssuance(issuance());
@@ -57,7 +59,7 @@ describe('kioskctl finds the store and the retention days where the controller d
     await controllerStore(env);
     stubEnv(env);
 
-    expect(storeLocationFrom([]).location).toEqual({ path: join(dataDir, 'kiosk.sqlite'), keyFile: loadConfig(env).keyFile, kioskId });
+    expect(storeLocationFrom([]).location).toEqual({ path: join(dataDir, 'kiosk.sqlite'), keyFile: controllerConfig(env).keyFile, kioskId });
     expect(await audit.run(['verify'])).toBe(0);
     expect(await operator.run(['list'])).toBe(0);
     expect(await backup.run([join(root, 'backup.db')])).toBe(0);
@@ -75,7 +77,7 @@ describe('kioskctl finds the store and the retention days where the controller d
     const env = { KIOSK_DATA_DIR: dataDir, KIOSK_KEY_FILE: join('secrets', 'store.key'), KIOSK_RETENTION_DAYS: '12' };
     await controllerStore(env);
     stubEnv(env);
-    expect(loadConfig(env).keyFile).toBe(join(dataDir, 'secrets', 'store.key'));
+    expect(controllerConfig(env).keyFile).toBe(join(dataDir, 'secrets', 'store.key'));
     expect(await audit.run(['verify'])).toBe(0); // from any working directory, not only the data directory
     expect(await purge.run(['--dry-run'])).toBe(0);
     expect(output()).toContain('(12 days)');

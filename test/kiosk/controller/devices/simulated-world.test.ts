@@ -24,7 +24,7 @@ describe('simulated world: cables and printer faults from the dev panel', () => 
   let printer: CardPrinter;
 
   beforeAll(async () => {
-    const config = loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_NFC: 'Real Reader 00 00', KIOSK_COUNTER_READER: 'Real Reader 01 00', KIOSK_PRINTER_TIME_SCALE: '0.0001' });
+    const config = loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_SIMULATE: 'printer,scanner,board', KIOSK_NUMBER: '2', KIOSK_NFC: 'Real Reader 00 00', KIOSK_COUNTER_READER: 'Real Reader 01 00', KIOSK_PRINTER_TIME_SCALE: '0.0001' });
     world = await createSimulatedWorld(config, silentLog);
     printer = await openCardPrinter({ path: world.paths.printer!, timeouts, pollIntervalMs: 0, reopenIntervalMs: 50 });
   }, 30_000);
