@@ -50,7 +50,7 @@ describe('power cut right after the commit, before the card is ejected', () => {
     await exited;
     await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
 
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01' }));
+    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
     expect(kiosk.recovered).toMatchObject([{ step: 'committed', outcome: 'voided' }]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     const cardNumber = formatCardNumber(1, 'general', 1);
