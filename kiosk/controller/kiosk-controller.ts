@@ -7,6 +7,7 @@ import type {
   KioskCommand,
   KioskMode,
   KioskSnapshot,
+  LogHealthView,
   PhotoCheckView,
   Screen,
   SelfServiceView,
@@ -68,6 +69,11 @@ export interface ControllerOptions {
    * the kiosk is staffed.
    */
   readonly selfService?: SelfService;
+  /** The log's health (a failing file keeps the log in memory only): shown to staff. */
+  readonly logHealth?: {
+    health(): LogHealthView;
+    onHealthChange(listener: () => void): () => void;
+  };
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
@@ -85,11 +91,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
+  const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
   /** Self-service mode with no staff signed in: the public, unattended kiosk. */
   const unattended = (): boolean => options.selfService !== undefined && !options.session?.operators.current();
   const current = (): KioskSnapshot => {
-    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version, mode);
+    const snapshot = toSnapshot(actor.getSnapshot(), devices, sessionView(), live, outOfService(), cardCheck(), version, mode, logging());
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
     const selfService = options.selfService.view();
@@ -121,6 +128,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeSession = staff?.onChange(publish);
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
+  const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
   actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -280,6 +288,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeSession?.();
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
+      unsubscribeLogHealth?.();
       actor.stop();
     },
   };
@@ -304,6 +313,7 @@ function toSnapshot(
   cardCheck: CardCheckView | null,
   version: number,
   mode: KioskMode,
+  logging: LogHealthView,
 ): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
@@ -354,6 +364,7 @@ function toSnapshot(
       ? { kind: context.error.kind, message: context.error.bilingual, canRetry: context.error.canRetry }
       : null,
     devices: devices.all(),
+    logging,
   };
 }
 

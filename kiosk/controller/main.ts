@@ -13,7 +13,7 @@ import { isoDay, systemClock, type Clock } from '../../shared/clock';
 import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
-import type { LogSink } from '../../shared/log';
+import { silentLog, type LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isSimulated, type KioskConfig } from './config';
@@ -75,7 +75,9 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
   const other = readControllerFile(config.dataDir);
   if (other) throw new Error(`a kiosk is already running on ${config.dataDir} (pid ${other.pid}, ${other.url}): stop it first`);
   mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
-  const log = options.log ?? createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl') });
+  // A log file that fails (disk full) never stops the kiosk: the logger keeps it in memory and says so.
+  const fileLog = options.log ? undefined : createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl'), clock });
+  const log: LogSink = options.log ?? fileLog ?? silentLog;
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log({ eventId: 'kiosk-stop-failed', disposition: 'failure', message: String(error) }));
@@ -162,6 +164,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
       session: { staff, operators },
       cardCheck,
       ...(selfService ? { selfService } : {}),
+      ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
       clearTamper: async (operatorId) => {
         const cleared = board.clearTamper();
@@ -210,7 +213,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
         snapshot: () => controller.snapshot(),
         command: (command) => controller.command(command),
         preview: () => controller.preview(),
-        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all() }),
+        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all(), log: fileLog?.health() ?? { state: 'writing' } }),
         ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
       },
     });

@@ -135,6 +135,15 @@ export interface DeviceStatusView {
   readonly detail: string;
 }
 
+/**
+ * The kiosk's own log: written to its file, or (the file failing: disk full, no permission, I/O
+ * error) kept in a bounded ring in memory only, oldest lines dropped first. `reason` is the error
+ * code (`ENOSPC`, `EACCES`, `EIO`...).
+ */
+export type LogHealthView =
+  | { readonly state: 'writing' }
+  | { readonly state: 'memory-only'; readonly since: string; readonly reason: string; readonly keptLines: number; readonly droppedLines: number };
+
 /** The eligibility rules' decision, as shown on the application screen (pure data). */
 export type EligibilityView = EligibilityDecision;
 
@@ -264,6 +273,8 @@ export interface KioskSnapshot {
   readonly result: { readonly cardNumber: string; readonly cardType: string; readonly uid: string } | null;
   readonly error: { readonly kind: string; readonly message: Bilingual; readonly canRetry: boolean } | null;
   readonly devices: Readonly<Record<DeviceName, DeviceStatusView>>;
+  /** Whether the log reaches its file (staff screens say so when it does not). */
+  readonly logging: LogHealthView;
 }
 
 /** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */

@@ -1,0 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A real, small file system (tmpfs, mounted as root) that a test can fill up and free again. */
+export interface SmallDisk {
+  readonly dir: string;
+  /** Fills every byte left with one file. */
+  fill(): void;
+  /** Removes that file. */
+  free(): void;
+  unmount(): void;
+}
+
+export const smallDiskBytes = 256 * 1024;
+
+export function mountSmallDisk(name: string): SmallDisk {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${smallDiskBytes}`, 'tmpfs', dir]);
+  const filler = join(dir, 'filler');
+  return {
+    dir,
+    fill() {
+      try {
+        writeFileSync(filler, Buffer.alloc(2 * smallDiskBytes));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      }
+    },
+    free() {
+      rmSync(filler, { force: true });
+    },
+    unmount() {
+      execFileSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
