@@ -20,6 +20,7 @@ import { isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
+import { showScannerStatus } from './devices/scanner-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
@@ -268,9 +269,7 @@ async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, de
 
 function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
   const scanner = openIdScanner({ path: pathFor(config, world, 'scanner'), log });
-  scanner.on('connected', () => devices.set('scanner', 'connected'));
-  scanner.on('disconnected', (reason) => devices.set('scanner', 'disconnected', reason));
-  void scanner.whenConnected().then((connected) => devices.set('scanner', connected ? 'connected' : 'disconnected'));
+  showScannerStatus(scanner, devices);
   return scanner;
 }
 

@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openIdScanner } from '../../../../hardware/id-scanner/driver';
+import { fixtureDocuments } from '../../../../hardware/id-scanner/fixtures';
+import { startIdScannerSimulator } from '../../../../hardware/id-scanner/simulator';
+import type { IdDocumentRead } from '../../../../hardware/id-scanner/types';
+import { lineQuietMs } from '../../../../hardware/serial/line-noise';
+import { openPtyPair } from '../../../../hardware/serial/pty-pair';
+import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
+import { lineNoiseDetail, showScannerStatus } from '../../../../kiosk/controller/devices/scanner-status';
+import { createLogger } from '../../../../kiosk/controller/logging/logger';
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step();
+});
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (!check()) throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('a noisy ID scanner line (1 MiB of random bytes over a real pty)', { timeout: 60_000 }, () => {
+  it('writes a few log lines, not one per bad frame, and shows the scanner faulted by line noise until the line is quiet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanner-noise-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const pair = await openPtyPair('scanner', dir);
+    cleanup.push(() => pair.close());
+    const simulator = await startIdScannerSimulator({ devicePath: pair.devicePath });
+    cleanup.push(() => simulator.close());
+    const logFile = join(dir, 'logs', 'kiosk.jsonl');
+    const log = createLogger({ destination: logFile });
+    const scanner = openIdScanner({ path: pair.hostPath, log, reopenIntervalMs: 50 });
+    cleanup.push(() => scanner.close());
+    const devices = new DeviceStatusBoard({ printer: false, scanner: false, nfc: false, board: false });
+    showScannerStatus(scanner, devices);
+    const documents: IdDocumentRead[] = [];
+    scanner.on('document', (document) => documents.push(document));
+    expect(await scanner.whenConnected()).toBe(true);
+    await until(() => devices.all().scanner.state === 'connected', 'the scanner connected');
+
+    const noiseBytes = 1024 * 1024;
+    const chunk = 16 * 1024;
+    for (let sent = 0; sent < noiseBytes; sent += chunk) await simulator.feedRaw(randomBytes(chunk));
+    await until(() => scanner.stats.badFrames > 1000, 'the noise reached the driver');
+    // Still noisy while the last bytes are being taken apart.
+    expect(devices.all().scanner).toMatchObject({ state: 'fault', detail: lineNoiseDetail });
+    const noiseEnded = Date.now();
+
+    await until(() => devices.all().scanner.state === 'connected', 'the scanner back to connected', lineQuietMs + 10_000);
+    expect(Date.now() - noiseEnded).toBeGreaterThanOrEqual(lineQuietMs - 100);
+    expect(devices.all().scanner.detail).toBe('');
+    // The line works again.
+    await simulator.feed(fixtureDocuments.passportVietnam);
+    await until(() => documents.length === 1, 'a document after the noise');
+
+    await scanner.close();
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(scanner.stats.badFrames).toBeGreaterThan(1000);
+    expect(lines.length).toBeLessThan(100);
+    expect(lines.map((line) => line['eventId'])).toEqual(expect.arrayContaining(['scanner-line-noise', 'scanner-bad-frame']));
+    const suppressed = lines.reduce((sum, line) => sum + (typeof line['suppressed'] === 'number' ? line['suppressed'] : 0), 0);
+    const written = lines.filter((line) => line['eventId'] === 'scanner-bad-frame' && line['suppressed'] === undefined).length;
+    // Every bad frame is accounted for: written, or counted in a later line.
+    expect(written + suppressed).toBe(scanner.stats.badFrames);
+  });
+});
