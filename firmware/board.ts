@@ -4,7 +4,9 @@ import five from 'johnny-five';
 import { systemClock, type Clock } from '../shared/clock';
 import { silentLog, type LogSink } from '../shared/log';
 import { err, ok, type Result } from '../shared/result';
+import { limitRepeats, type RepeatLimitedLog } from '../shared/repeat-limiter';
 import { ReconnectingPort } from '../hardware/serial/reconnecting-port';
+import { maxSysexBytes, SysexLengthGuard } from './firmata-protocol';
 import { BillAcceptor, nv10PulseTiming, type Level, type NoteAccepted, type PulseTiming } from './bill-acceptor';
 import { Buzzer, type BuzzPattern } from './buzzer';
 import { defaultPinMap, fillLightDuty, levels, type KioskPinMap } from './pin-map';
@@ -127,6 +129,9 @@ interface Session {
 
 class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskBoard {
   private readonly log: LogSink;
+  /** For bad frames, which a noisy line repeats many times a second. */
+  private readonly repeatLog: RepeatLimitedLog;
+  private readonly sysexGuard = new SysexLengthGuard();
   private readonly pins: KioskPinMap;
   private readonly clock: Clock;
   private readonly timers: Timers;
@@ -150,6 +155,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.log = options.log ?? silentLog;
     this.pins = options.pinMap ?? defaultPinMap;
     this.clock = options.clock ?? systemClock;
+    this.repeatLog = limitRepeats(this.log, { clock: this.clock });
     this.timers = options.timers ?? realTimers;
     this.settings = {
       reopenIntervalMs: options.reopenIntervalMs ?? boardDefaults.reopenIntervalMs,
@@ -192,7 +198,13 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.port.on('disconnected', (reason) => this.lost(reason));
     this.port.on('data', (chunk) => {
       this.lastRx = this.now();
-      this.session?.transport.emit('data', chunk);
+      // firmata-io keeps a sysex until its F7 however long it grows: past the bound it is dropped here.
+      const { bytes, tooLong } = this.sysexGuard.filter(chunk);
+      if (tooLong > 0) {
+        if (this.session) this.session.firmata.buffer.length = 0;
+        this.repeatLog({ eventId: 'board-bad-frame', disposition: 'failure', message: `a sysex longer than ${maxSysexBytes} bytes from the board was dropped`, count: this.sysexGuard.badFrames });
+      }
+      if (bytes.length > 0) this.session?.transport.emit('data', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
     });
     this.probeTimer = setInterval(() => this.probe(), this.settings.probeIntervalMs);
     this.probeTimer.unref();
@@ -272,6 +284,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     }
     this.endSession();
     this.acceptor.close();
+    this.repeatLog.flush();
     this.door.reset();
     this.connected = false;
     await this.port.close();
