@@ -20,7 +20,7 @@ import { isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
-import { showScannerStatus } from './devices/scanner-status';
+import { showPrinterStatus, showScannerStatus } from './devices/serial-device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
@@ -252,18 +252,7 @@ function pathFor(config: KioskConfig, world: SimulatedWorld | null, device: 'pri
 
 async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
   const printer = await openCardPrinter({ path: pathFor(config, world, 'printer'), log });
-  printer.on('connected', () => devices.set('printer', 'connected'));
-  printer.on('disconnected', (reason) => devices.set('printer', 'disconnected', reason));
-  printer.on('status', (status) => {
-    const problems = [
-      status.cover === 'open' ? 'cover open' : '',
-      status.feeder === 'empty' ? 'feeder empty' : '',
-      status.ribbonAtEnd ? 'ribbon at its end' : '',
-    ].filter(Boolean);
-    const detail = `${status.printsLeft ?? '?'} prints left on the ribbon${problems.length ? `; ${problems.join(', ')}` : ''}`;
-    devices.set('printer', problems.length ? 'fault' : 'connected', detail);
-  });
-  devices.set('printer', printer.isConnected ? 'connected' : 'disconnected');
+  showPrinterStatus(printer, devices);
   return printer;
 }
 

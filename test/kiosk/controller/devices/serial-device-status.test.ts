@@ -10,7 +10,7 @@ import type { IdDocumentRead } from '../../../../hardware/id-scanner/types';
 import { lineQuietMs } from '../../../../hardware/serial/line-noise';
 import { openPtyPair } from '../../../../hardware/serial/pty-pair';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
-import { lineNoiseDetail, showScannerStatus } from '../../../../kiosk/controller/devices/scanner-status';
+import { lineNoiseDetail, showScannerStatus } from '../../../../kiosk/controller/devices/serial-device-status';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
 
 const cleanup: Array<() => Promise<void> | void> = [];
