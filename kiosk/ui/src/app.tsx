@@ -53,6 +53,7 @@ export function App() {
         {snapshot && <ConnectionBanner link={link} />}
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
+        {snapshot && !selfService && snapshot.session.state === 'signed-in' && <LogHealthBanner logging={snapshot.logging} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
             <SelfServiceScreen view={selfService} />
@@ -96,6 +97,17 @@ function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
       return <p>{String(unknown)}</p>;
     }
   }
+}
+
+/** For staff: the log file fails (disk full...), so the log is kept in memory only. */
+function LogHealthBanner({ logging }: { logging: KioskSnapshot['logging'] }) {
+  const t = useT();
+  if (logging.state !== 'memory-only') return null;
+  return (
+    <div className="log-warning" role="alert" data-testid="log-memory-only" title={`${logging.reason} since ${logging.since}`}>
+      {t('logMemoryOnly')}
+    </div>
+  );
 }
 
 function IdleWarning({ seconds }: { seconds: number }) {
