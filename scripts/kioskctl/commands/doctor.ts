@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { DeviceName, DeviceStatusView } from '../../../shared/contract/kiosk-api';
+import { join } from 'node:path';
+import type { DeviceName, DeviceStatusView, LogHealthView } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
 import { loadConfig, simulated, type KioskConfig } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
@@ -7,19 +8,21 @@ import type { KioskctlCommand } from '../main';
 import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
 
 /**
- * `kioskctl doctor`: each configured device and its status; exit 1 when one is missing.
+ * `kioskctl doctor`: each configured device and its status; exit 1 when one is missing or the log fails.
  * With the kiosk running it asks the controller (which holds the devices); otherwise it checks
  * that each configured real device is there: serial devices by path, NFC readers by their exact
  * PC/SC name in pcscd's reader list. The counter reader is not in the controller's health report,
- * so a real one is always looked up in pcscd's list.
+ * so a real one is always looked up in pcscd's list. The last line is the log: a running kiosk whose
+ * log file cannot be written (disk full...) keeps its log in memory only, and that fails the check.
  */
-type Checked = DeviceName | 'counterReader';
+type Checked = DeviceName | 'counterReader' | 'log';
 const labels: Record<Checked, string> = {
   printer: 'card printer',
   scanner: 'ID scanner',
   nfc: 'NFC reader',
   counterReader: 'counter reader',
   board: 'I/O board',
+  log: 'log file',
 };
 const order = Object.keys(labels) as Checked[];
 
@@ -55,10 +58,12 @@ function serialLine(device: 'printer' | 'scanner' | 'board', path: string): Line
 async function fromController(url: string, token: string, config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
-  const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView> };
+  const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView>; log?: LogHealthView };
   const lines: Line[] = [];
   for (const device of order) {
-    if (device !== 'counterReader') {
+    if (device === 'log') {
+      lines.push(logLine(health.log, config));
+    } else if (device !== 'counterReader') {
       const status = health.devices[device];
       const detail = status.detail ? ` (${status.detail})` : '';
       lines.push({ device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` });
@@ -76,6 +81,10 @@ async function fromController(url: string, token: string, config: KioskConfig, r
 async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const lines: Line[] = [];
   for (const device of order) {
+    if (device === 'log') {
+      lines.push({ device, ok: true, text: `${logFile(config)} (written while the kiosk runs)` });
+      continue;
+    }
     const setting = device === 'counterReader' ? config.counterReader : config.devices[device];
     if (setting === simulated) {
       lines.push({ device, ok: true, text: 'simulated (starts with npm start)' });
@@ -88,8 +97,21 @@ async function fromConfig(config: KioskConfig, readers: () => Promise<ReaderList
   return lines;
 }
 
+function logFile(config: KioskConfig): string {
+  return join(config.dataDir, 'logs', 'kiosk.jsonl');
+}
+
+function logLine(health: LogHealthView | undefined, config: KioskConfig): Line {
+  if (health?.state !== 'memory-only') return { device: 'log', ok: true, text: `writing to ${logFile(config)}` };
+  return {
+    device: 'log',
+    ok: false,
+    text: `cannot write ${logFile(config)} (${health.reason} since ${health.since}): kept in memory only, ${health.keptLines} lines kept, ${health.droppedLines} dropped; free disk space or fix the permissions`,
+  };
+}
+
 export const command: KioskctlCommand = {
-  summary: 'list each configured device and its status (exit 1 when one is missing)',
+  summary: 'list each configured device and the log, with their status (exit 1 when one is missing or the log fails)',
   async run(args) {
     if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) {
       process.stderr.write('usage: kioskctl doctor [--json]\n');
@@ -117,7 +139,7 @@ export const command: KioskctlCommand = {
       process.stdout.write(`${JSON.stringify({ source, devices: lines })}\n`);
     } else {
       process.stdout.write(`${source}\n`);
-      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : 'MISSING'}  ${labels[line.device].padEnd(14)} ${line.text}\n`);
+      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : line.device === 'log' ? 'FAILING' : 'MISSING'}  ${labels[line.device].padEnd(14)} ${line.text}\n`);
     }
     return lines.every((line) => line.ok) ? 0 : 1;
   },

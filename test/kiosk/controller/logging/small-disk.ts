@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -15,17 +15,21 @@ export interface SmallDisk {
 
 export const smallDiskBytes = 256 * 1024;
 
-export function mountSmallDisk(name: string): SmallDisk {
+export function mountSmallDisk(name: string, bytes = smallDiskBytes): SmallDisk {
   const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${smallDiskBytes}`, 'tmpfs', dir]);
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]);
   const filler = join(dir, 'filler');
   return {
     dir,
     fill() {
+      const fd = openSync(filler, 'a');
+      const block = Buffer.alloc(64 * 1024);
       try {
-        writeFileSync(filler, Buffer.alloc(2 * smallDiskBytes));
+        for (;;) writeSync(fd, block);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+      } finally {
+        closeSync(fd);
       }
     },
     free() {
