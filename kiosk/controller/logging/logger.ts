@@ -14,6 +14,8 @@ export interface LoggerOptions {
   readonly level?: LogLevel;
   /** For the file's retry interval. */
   readonly clock?: Clock;
+  /** A file's rotation (default `logFileMaxBytes`, `logFilesKept`). */
+  readonly rotation?: { readonly maxBytes: number; readonly filesKept: number };
 }
 
 /**
@@ -25,6 +27,8 @@ export type Logger = LogSink & {
   flush(): void;
   health(): LogHealthView;
   onHealthChange(listener: (health: LogHealthView) => void): () => void;
+  /** Closes the file (a later line opens it again). */
+  close(): void;
 };
 
 const alwaysWriting: LogHealthView = { state: 'writing' };
@@ -33,7 +37,7 @@ const reservedFields = new Set(['eventId', 'disposition', 'message', 'level', 't
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const file = typeof options.destination === 'string'
-    ? createFileDestination({ path: options.destination, ...(options.clock ? { clock: options.clock } : {}) })
+    ? createFileDestination({ path: options.destination, ...(options.clock ? { clock: options.clock } : {}), ...options.rotation })
     : undefined;
   const destination: DestinationStream | NodeJS.WritableStream =
     file ?? (typeof options.destination === 'object' ? options.destination : pino.destination({ dest: 1, sync: true }));
@@ -62,5 +66,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     flush: () => logger.flush(),
     health: () => file?.health() ?? alwaysWriting,
     onHealthChange: (listener: (health: LogHealthView) => void) => file?.onChange(listener) ?? (() => {}),
+    close: () => file?.close(),
   });
 }

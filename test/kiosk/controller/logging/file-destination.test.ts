@@ -26,8 +26,11 @@ describe('log file: mode and rotation', () => {
       log({ eventId: 'store-opened', disposition: 'na', message: 'opened', cardNumber: '1234567890123456' });
       expect(mode(file)).toBe(0o600);
       chmodSync(file, 0o644);
-      createLogger({ destination: file })({ eventId: 'store-opened', disposition: 'na', message: 'again' });
+      const again = createLogger({ destination: file });
+      again({ eventId: 'store-opened', disposition: 'na', message: 'again' });
       expect(mode(file)).toBe(0o600);
+      log.close();
+      again.close();
       expect(lines(file)).toHaveLength(2);
     } finally {
       process.umask(previous);
@@ -38,10 +41,9 @@ describe('log file: mode and rotation', () => {
     const logs = join(dir, 'rotation');
     mkdirSync(logs);
     const file = join(logs, 'kiosk.jsonl');
-    const destination = createFileDestination({ path: file, maxBytes: 1000, filesKept: 3 });
-    const line = (n: number): string => `${JSON.stringify({ eventId: 'a-thing', n, pad: 'x'.repeat(60) })}\n`;
-    for (let n = 0; n < 200; n++) destination.write(line(n));
-    destination.close();
+    const log = createLogger({ destination: file, rotation: { maxBytes: 1000, filesKept: 3 } });
+    for (let n = 0; n < 200; n++) log({ eventId: 'a-thing', disposition: 'na', message: 'x'.repeat(60), n });
+    log.close();
     expect(readdirSync(logs).sort()).toEqual(['kiosk.jsonl', 'kiosk.jsonl.1', 'kiosk.jsonl.2', 'kiosk.jsonl.3']);
     for (const name of readdirSync(logs)) {
       expect(statSync(join(logs, name)).size).toBeLessThanOrEqual(1000);
@@ -100,6 +102,7 @@ describe('log file on a full disk (a real 256 KiB tmpfs)', () => {
     expect(written.filter((line) => line['eventId'] === 'api-request').map((line) => line['n'])).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(written.at(-1)).toMatchObject({ eventId: 'log-recovered', droppedLines: 0 });
     expect(mode(file)).toBe(0o600);
+    log.close();
   });
 
   it('drops the oldest lines past the ring size and counts them', () => {

@@ -36,7 +36,8 @@ export function mountSmallDisk(name: string, bytes = smallDiskBytes): SmallDisk 
       rmSync(filler, { force: true });
     },
     unmount() {
-      execFileSync('umount', [dir]);
+      // Lazily: a file a test left open must not make the unmount (and so the test) fail.
+      execFileSync('umount', ['--lazy', dir]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
