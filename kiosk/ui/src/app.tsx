@@ -4,6 +4,7 @@ import { localeNames, locales, type Locale } from '../../../shared/i18n/messages
 import { subscribe } from './api';
 import { command, notices } from './command';
 import type { LinkState } from './commands/link-state';
+import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
 import { LocaleContext, useT } from './i18n';
 import { ApplicationScreen } from './screens/application';
@@ -53,7 +54,7 @@ export function App() {
         {snapshot && <ConnectionBanner link={link} />}
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
-        {snapshot && !selfService && snapshot.session.state === 'signed-in' && <LogHealthBanner logging={snapshot.logging} />}
+        {snapshot && <LogHealthBanner snapshot={snapshot} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
             <SelfServiceScreen view={selfService} />
@@ -97,17 +98,6 @@ function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
       return <p>{String(unknown)}</p>;
     }
   }
-}
-
-/** For staff: the log file fails (disk full...), so the log is kept in memory only. */
-function LogHealthBanner({ logging }: { logging: KioskSnapshot['logging'] }) {
-  const t = useT();
-  if (logging.state !== 'memory-only') return null;
-  return (
-    <div className="log-warning" role="alert" data-testid="log-memory-only" title={`${logging.reason} since ${logging.since}`}>
-      {t('logMemoryOnly')}
-    </div>
-  );
 }
 
 function IdleWarning({ seconds }: { seconds: number }) {
