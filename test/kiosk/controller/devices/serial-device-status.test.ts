@@ -3,14 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SerialPort } from 'serialport';
 import { openIdScanner } from '../../../../hardware/id-scanner/driver';
+import { openCardPrinter } from '../../../../hardware/printer/driver';
 import { fixtureDocuments } from '../../../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulator } from '../../../../hardware/id-scanner/simulator';
 import type { IdDocumentRead } from '../../../../hardware/id-scanner/types';
 import { lineQuietMs } from '../../../../hardware/serial/line-noise';
 import { openPtyPair } from '../../../../hardware/serial/pty-pair';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
-import { lineNoiseDetail, showScannerStatus } from '../../../../kiosk/controller/devices/serial-device-status';
+import { lineNoiseDetail, showPrinterStatus, showScannerStatus } from '../../../../kiosk/controller/devices/serial-device-status';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -67,5 +69,33 @@ describe('a noisy ID scanner line (1 MiB of random bytes over a real pty)', { ti
     const written = lines.filter((line) => line['eventId'] === 'scanner-bad-frame' && line['suppressed'] === undefined).length;
     // Every bad frame is accounted for: written, or counted in a later line.
     expect(written + suppressed).toBe(scanner.stats.badFrames);
+  });
+});
+
+describe('a noisy printer line', { timeout: 60_000 }, () => {
+  it('shows the printer faulted by line noise while bytes that are no reply keep coming, then connected again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'printer-noise-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const pair = await openPtyPair('printer', dir);
+    cleanup.push(() => pair.close());
+    const device = new SerialPort({ path: pair.devicePath, baudRate: 115200 });
+    await new Promise((resolve) => device.once('open', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => device.close(() => resolve())));
+    const quietMs = 800;
+    const printer = await openCardPrinter({ path: pair.hostPath, pollIntervalMs: 0, lineQuietMs: quietMs });
+    cleanup.push(() => printer.close());
+    const devices = new DeviceStatusBoard({ printer: false, scanner: false, nfc: false, board: false });
+    showPrinterStatus(printer, devices);
+    expect(devices.all().printer.state).toBe('connected');
+
+    const states: string[] = [];
+    devices.onChange(() => states.push(`${devices.all().printer.state}:${devices.all().printer.detail}`));
+    for (let sent = 0; sent < 256 * 1024; sent += 4096) {
+      await new Promise<void>((resolve) => device.write(randomBytes(4096), () => device.drain(() => resolve())));
+    }
+    await until(() => devices.all().printer.state === 'fault', 'the printer faulted by line noise');
+    expect(devices.all().printer.detail).toBe(lineNoiseDetail);
+    await until(() => devices.all().printer.state === 'connected', 'the printer back to connected', quietMs + 10_000);
+    expect(states[0]).toBe(`fault:${lineNoiseDetail}`);
   });
 });
