@@ -37,6 +37,8 @@ export interface FileDestination {
   onChange(listener: (health: LogHealthView) => void): () => void;
   /** The lines held in memory while the file fails (oldest first). */
   memoryLines(): readonly string[];
+  /** Tries the file again if the retry interval has passed (also done by a timer while it fails). */
+  retry(): void;
   close(): void;
 }
 
@@ -52,6 +54,8 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
   let fd: number | undefined;
   let size = 0;
   let failure: { since: string; reason: string; at: number } | undefined;
+  /** While the file fails: a quiet kiosk still finds out that the disk has room again. */
+  let retryTimer: NodeJS.Timeout | undefined;
   const ring: string[] = [];
   let ringSize = 0;
   let dropped = 0;
@@ -138,24 +142,28 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     const first = failure === undefined;
     failure = { since: first ? clock.now().toISOString() : (failure?.since ?? ''), reason, at: clock.now().getTime() };
-    if (first) changed();
+    if (!first) return;
+    retryTimer = setInterval(retry, retryIntervalMs);
+    retryTimer.unref();
+    changed();
   };
 
-  /** Writes out what the ring holds; true once it is empty. */
-  const drainRing = (): boolean => {
+  /** Writes out what the ring holds, or throws with the rest still in it. */
+  const drainRing = (): void => {
     while (ring.length > 0) {
       const line = ring[0] ?? '';
       writeLine(line);
       ring.shift();
       ringSize -= Buffer.byteLength(line);
     }
-    return true;
   };
 
   const recovered = (): void => {
     const was = failure;
     const lost = dropped;
     failure = undefined;
+    clearInterval(retryTimer);
+    retryTimer = undefined;
     dropped = 0;
     if (was) {
       const note = {
@@ -175,17 +183,21 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
     changed();
   };
 
+  function retry(): void {
+    if (!failure || clock.now().getTime() - failure.at < retryIntervalMs) return;
+    try {
+      drainRing();
+      recovered();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   return {
     write(line) {
       if (failure) {
         keep(line);
-        if (clock.now().getTime() - failure.at < retryIntervalMs) return true;
-        try {
-          drainRing();
-          recovered();
-        } catch (error) {
-          fail(error);
-        }
+        retry();
         return true;
       }
       try {
@@ -202,6 +214,11 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
       return () => listeners.delete(listener);
     },
     memoryLines: () => [...ring],
-    close: closeFile,
+    retry,
+    close() {
+      clearInterval(retryTimer);
+      retryTimer = undefined;
+      closeFile();
+    },
   };
 }

@@ -130,6 +130,27 @@ describe('log file on a full disk (a real 256 KiB tmpfs)', () => {
     }
   });
 
+  it('a quiet kiosk finds out by itself that the disk has room again (a timer while it fails)', async () => {
+    const file = join(disk.dir, 'quiet', 'kiosk.jsonl');
+    const destination = createFileDestination({ path: file, retryIntervalMs: 100 });
+    const changes: string[] = [];
+    destination.onChange((health) => changes.push(health.state));
+    destination.write('{"n":0}\n');
+    disk.fill();
+    try {
+      for (let n = 1; destination.health().state === 'writing' && n < 1000; n++) destination.write(`${JSON.stringify({ n, pad: 'z'.repeat(100) })}\n`);
+      expect(destination.health().state).toBe('memory-only');
+    } finally {
+      disk.free();
+    }
+    // No write from here on: the timer tries the file again.
+    for (let i = 0; i < 50 && destination.health().state !== 'writing'; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(destination.health()).toEqual({ state: 'writing' });
+    expect(changes).toEqual(['memory-only', 'writing']);
+    expect(destination.memoryLines()).toEqual([]);
+    destination.close();
+  });
+
   it('a log path it cannot open at all (not a directory) is memory-only too, never an exception', () => {
     writeFileSync(join(disk.dir, 'not-a-dir'), '');
     const log = createLogger({ destination: join(disk.dir, 'not-a-dir', 'kiosk.jsonl') });
