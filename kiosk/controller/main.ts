@@ -80,6 +80,7 @@ export async function startKiosk(config: KioskConfig, options: StartKioskOptions
   const fileLog = options.log ? undefined : createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl'), clock });
   const log: LogSink = options.log ?? fileLog ?? silentLog;
   const stops: Array<() => Promise<void>> = [];
+  if (fileLog) stops.push(async () => fileLog.close());
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log({ eventId: 'kiosk-stop-failed', disposition: 'failure', message: String(error) }));
   };
