@@ -20,7 +20,7 @@ import { isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
-import { showPrinterStatus, showScannerStatus } from './devices/serial-device-status';
+import { showBoardLineNoise, showPrinterStatus, showScannerStatus } from './devices/serial-device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
@@ -321,6 +321,7 @@ async function openBoard(
     firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1,
   });
   board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'the tamper alarm is set: a technician must clear it' : ''));
+  showBoardLineNoise(board, devices, 'the tamper alarm is set: a technician must clear it');
   board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
   board.on('tamper', (event) => {
     if (!event.unwatched) devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');

@@ -171,6 +171,9 @@ describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
     expect(board.clearTamper().ok).toBe(true);
     expect(board.status).toBe('ready');
     await until(() => sim.pinValue(pins.billInhibit) === 0 && sim.pinValue(pins.statusLight.green) === 1, 'back in service');
+    // A healthy line: nothing the board sent was taken for garbage.
+    expect(logs.filter((e) => e.eventId === 'board-garbage' || e.eventId === 'board-line-noise')).toEqual([]);
+    expect(board.lineNoisy).toBe(false);
   });
 
   it('reports an unplugged board, reattaches by itself when it comes back, and restores the outputs', async () => {

@@ -108,6 +108,20 @@ describe('Firmata host side: the sysex guard in front of firmata-io', () => {
     expect(firmata.buffer.length).toBe(0);
   });
 
+  it('counts garbage, one per run: data bytes after a whole message, status bytes no board sends, messages cut short', () => {
+    const guard = new SysexLengthGuard();
+    const run = (bytes: number[]): number => guard.filter(Uint8Array.from(bytes)).garbage;
+    expect(run([0x90, 0x04, 0x00])).toBe(0);
+    expect(run([0x41, 0x42, 0x43])).toBe(1); // a data byte after a whole message, and more of the same run
+    expect(run([0x44, 0x91, 0x00, 0x00])).toBe(0); // the same run goes on, then a digital message ends it
+    expect(run([0xc5, 0x01, 0x90, 0x01, 0x00])).toBe(1); // 0xC5 is sent by hosts, never by a board
+    expect(run([0x90, 0x01, 0xe0, 0x01, 0x02])).toBe(1); // a digital message cut short by an analog one
+    expect(run([0xf7])).toBe(1); // an F7 outside any sysex
+    expect(guard.badFrames).toBe(4);
+    // Every byte still goes to firmata-io, which drops garbage by itself.
+    expect(guard.filter(Uint8Array.of(0x41, 0x42)).bytes).toEqual(Uint8Array.of(0x41, 0x42));
+  });
+
   it('passes every byte of ordinary traffic through unchanged, across chunks', () => {
     const guard = new SysexLengthGuard();
     const traffic = Uint8Array.from([...encodeFirmwareName('StandardFirmataPlus.ino'), 0x90, 0x04, 0x00, ...encodeCapabilities(arduinoUno)]);

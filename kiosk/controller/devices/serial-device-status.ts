@@ -1,3 +1,4 @@
+import type { KioskBoard } from '../../../firmware/board';
 import type { IdScanner } from '../../../hardware/id-scanner/types';
 import type { CardPrinter, PrinterStatus } from '../../../hardware/printer/types';
 import type { DeviceState } from '../../../shared/contract/kiosk-api';
@@ -47,4 +48,16 @@ function printerState(status: PrinterStatus): { state: DeviceState; detail: stri
   ].filter(Boolean);
   const detail = `${status.printsLeft ?? '?'} prints left on the ribbon${problems.length ? `; ${problems.join(', ')}` : ''}`;
   return { state: problems.length ? 'fault' : 'connected', detail };
+}
+
+/**
+ * The I/O board's line noise on the status board; its other states (connected, tamper) are set where
+ * the board is opened. Once quiet, the board shows what it shows without the noise.
+ */
+export function showBoardLineNoise(board: KioskBoard, devices: DeviceStatusBoard, tamperDetail: string): void {
+  board.on('lineNoise', (noisy) => {
+    if (noisy) devices.set('board', 'fault', lineNoiseDetail);
+    else if (!board.isConnected) devices.set('board', 'disconnected');
+    else devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? tamperDetail : '');
+  });
 }

@@ -6,13 +6,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SerialPort } from 'serialport';
 import { openIdScanner } from '../../../../hardware/id-scanner/driver';
 import { openCardPrinter } from '../../../../hardware/printer/driver';
+import { connectKioskBoard } from '../../../../firmware/board';
+import type { LogEvent } from '../../../../shared/log';
 import { fixtureDocuments } from '../../../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulator } from '../../../../hardware/id-scanner/simulator';
 import type { IdDocumentRead } from '../../../../hardware/id-scanner/types';
 import { lineQuietMs } from '../../../../hardware/serial/line-noise';
 import { openPtyPair } from '../../../../hardware/serial/pty-pair';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
-import { lineNoiseDetail, showPrinterStatus, showScannerStatus } from '../../../../kiosk/controller/devices/serial-device-status';
+import { lineNoiseDetail, showBoardLineNoise, showPrinterStatus, showScannerStatus } from '../../../../kiosk/controller/devices/serial-device-status';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
 
 const cleanup: Array<() => Promise<void> | void> = [];
@@ -97,5 +99,37 @@ describe('a noisy printer line', { timeout: 60_000 }, () => {
     expect(devices.all().printer.detail).toBe(lineNoiseDetail);
     await until(() => devices.all().printer.state === 'connected', 'the printer back to connected', quietMs + 10_000);
     expect(states[0]).toBe(`fault:${lineNoiseDetail}`);
+  });
+});
+
+describe('a noisy I/O board line', { timeout: 60_000 }, () => {
+  it('logs a few lines and shows the board faulted by line noise while garbage keeps coming, then not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'board-noise-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const pair = await openPtyPair('board', dir);
+    cleanup.push(() => pair.close());
+    const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
+    await new Promise((resolve) => device.once('open', resolve));
+    cleanup.push(() => new Promise<void>((resolve) => device.close(() => resolve())));
+    const quietMs = 800;
+    const logs: LogEvent[] = [];
+    const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100, lineQuietMs: quietMs });
+    cleanup.push(() => board.close());
+    const devices = new DeviceStatusBoard({ printer: false, scanner: false, nfc: false, board: false });
+    showBoardLineNoise(board, devices, 'the tamper alarm is set');
+    await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
+
+    for (let sent = 0; sent < 1024 * 1024; sent += 4096) {
+      await new Promise<void>((resolve) => device.write(randomBytes(4096), () => device.drain(() => resolve())));
+    }
+    await until(() => devices.all().board.state === 'fault', 'the board faulted by line noise');
+    expect(devices.all().board.detail).toBe(lineNoiseDetail);
+    expect(board.lineNoisy).toBe(true);
+    // Quiet again; no board ever answered the handshake, so it is not connected.
+    await until(() => !board.lineNoisy, 'the line quiet again', quietMs + 10_000);
+    expect(devices.all().board.state).toBe('disconnected');
+    const noisy = logs.filter((event) => event.eventId.startsWith('board-garbage') || event.eventId.startsWith('board-line-noise'));
+    expect(noisy.length).toBeGreaterThan(0);
+    expect(logs.length).toBeLessThan(50);
   });
 });
