@@ -4,7 +4,10 @@ import five from 'johnny-five';
 import { systemClock, type Clock } from '../shared/clock';
 import { silentLog, type LogSink } from '../shared/log';
 import { err, ok, type Result } from '../shared/result';
+import { limitRepeats, type RepeatLimitedLog } from '../shared/repeat-limiter';
+import { LineNoiseMonitor } from '../hardware/serial/line-noise';
 import { ReconnectingPort } from '../hardware/serial/reconnecting-port';
+import { maxSysexBytes, SysexLengthGuard } from './firmata-protocol';
 import { BillAcceptor, nv10PulseTiming, type Level, type NoteAccepted, type PulseTiming } from './bill-acceptor';
 import { Buzzer, type BuzzPattern } from './buzzer';
 import { defaultPinMap, fillLightDuty, levels, type KioskPinMap } from './pin-map';
@@ -40,12 +43,16 @@ export type KioskBoardEvents = {
   disconnected: [reason: string];
   /** The credit line has been LOW far longer than a pulse: acceptor jam or a short. */
   'bill-line-stuck': [];
+  /** The line keeps sending bytes that are no Firmata message (true), or is quiet again (false). */
+  lineNoise: [noisy: boolean];
 };
 
 export type BoardError = { readonly kind: 'board_disconnected' };
 
 export interface KioskBoard extends EventEmitter<KioskBoardEvents> {
   readonly isConnected: boolean;
+  /** The line keeps sending bytes that are no Firmata message. */
+  readonly lineNoisy: boolean;
   /** What the light tower shows: `out-of-service` while the tamper latch is set. */
   readonly status: BoardStatus;
   readonly tamperLatched: boolean;
@@ -88,6 +95,8 @@ export interface ConnectKioskBoardOptions {
   readonly probeIntervalMs?: number;
   /** ...and give it up as gone when it has said nothing for this long. */
   readonly silenceTimeoutMs?: number;
+  /** A noisy line is clear again after this long without garbage (default `lineQuietMs`). */
+  readonly lineQuietMs?: number;
 }
 
 export const boardDefaults = {
@@ -127,6 +136,10 @@ interface Session {
 
 class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskBoard {
   private readonly log: LogSink;
+  /** For bad frames, which a noisy line repeats many times a second. */
+  private readonly repeatLog: RepeatLimitedLog;
+  private readonly sysexGuard = new SysexLengthGuard();
+  private readonly noise: LineNoiseMonitor;
   private readonly pins: KioskPinMap;
   private readonly clock: Clock;
   private readonly timers: Timers;
@@ -150,6 +163,19 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.log = options.log ?? silentLog;
     this.pins = options.pinMap ?? defaultPinMap;
     this.clock = options.clock ?? systemClock;
+    this.repeatLog = limitRepeats(this.log, { clock: this.clock });
+    this.noise = new LineNoiseMonitor({
+      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
+      onQuiet: () => this.repeatLog.flush(),
+      onChange: (noisy) => {
+        this.log({
+          eventId: 'board-line-noise',
+          disposition: noisy ? 'failure' : 'success',
+          message: noisy ? 'the I/O board line keeps sending bytes that are no Firmata message (line noise)' : 'the I/O board line is quiet again',
+        });
+        this.emit('lineNoise', noisy);
+      },
+    });
     this.timers = options.timers ?? realTimers;
     this.settings = {
       reopenIntervalMs: options.reopenIntervalMs ?? boardDefaults.reopenIntervalMs,
@@ -192,7 +218,17 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.port.on('disconnected', (reason) => this.lost(reason));
     this.port.on('data', (chunk) => {
       this.lastRx = this.now();
-      this.session?.transport.emit('data', chunk);
+      // firmata-io keeps a sysex until its F7 however long it grows: past the bound it is dropped here.
+      const { bytes, tooLong, garbage } = this.sysexGuard.filter(chunk);
+      if (tooLong > 0) {
+        if (this.session) this.session.firmata.buffer.length = 0;
+        this.repeatLog({ eventId: 'board-bad-frame', disposition: 'failure', message: `a sysex longer than ${maxSysexBytes} bytes from the board was dropped`, count: this.sysexGuard.badFrames });
+      }
+      if (garbage > 0) {
+        this.repeatLog({ eventId: 'board-garbage', disposition: 'failure', message: 'bytes from the board that are no Firmata message', count: this.sysexGuard.badFrames });
+      }
+      for (let n = 0; n < tooLong + garbage; n++) this.noise.badFrame();
+      if (bytes.length > 0) this.session?.transport.emit('data', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
     });
     this.probeTimer = setInterval(() => this.probe(), this.settings.probeIntervalMs);
     this.probeTimer.unref();
@@ -201,6 +237,10 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
 
   get isConnected(): boolean {
     return this.connected;
+  }
+
+  get lineNoisy(): boolean {
+    return this.noise.noisy;
   }
 
   get status(): BoardStatus {
@@ -272,6 +312,8 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     }
     this.endSession();
     this.acceptor.close();
+    this.noise.reset();
+    this.repeatLog.flush();
     this.door.reset();
     this.connected = false;
     await this.port.close();
@@ -377,6 +419,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
   }
 
   private lost(reason: string): void {
+    this.noise.reset();
     this.endSession();
     this.acceptor.disconnect();
     this.door.reset();

@@ -28,6 +28,8 @@ declare module 'firmata-io' {
     readonly pins: readonly FirmataPin[];
     readonly analogPins: readonly number[];
     readonly version: { readonly major?: number; readonly minor?: number };
+    /** The bytes of the message being received (documented in firmata.js); emptied to drop a partial one. */
+    readonly buffer: number[];
     readonly firmware: { readonly name?: string; readonly version?: { readonly major: number; readonly minor: number } };
     reportVersionTimeoutId: ReturnType<typeof setTimeout> | undefined;
     pinMode(pin: number, mode: number): void;

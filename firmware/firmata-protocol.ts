@@ -56,12 +56,34 @@ export type HostCommand =
   | { readonly kind: 'sysex'; readonly command: number; readonly data: readonly number[] };
 
 /**
+ * The longest sysex either side keeps while waiting for its `F7`: the Uno's capability response
+ * (the longest a board sends) is under 300 bytes, StandardFirmata's own input buffer 64. A longer
+ * one is line noise or a bug: it is dropped, counted as a bad frame, and its bytes skipped up to
+ * the next status byte, so that no buffer grows with what the line sends.
+ */
+export const maxSysexBytes = 1024;
+
+/**
  * Splits the host's byte stream into commands. Like the Arduino library it resynchronises on any
- * status byte (>= 0x80), so a truncated message is dropped rather than misread.
+ * status byte (>= 0x80), so a truncated message is dropped rather than misread. A sysex longer than
+ * `maxSysexBytes` is dropped too.
  */
 export class HostCommandParser {
   private message: number[] = [];
   private inSysex = false;
+  /** Inside a sysex already dropped as too long: data bytes are skipped until a status byte. */
+  private skipping = false;
+  private dropped = 0;
+
+  /** Bytes held while waiting for the rest of a message; never more than `maxSysexBytes`. */
+  get bufferedBytes(): number {
+    return this.message.length;
+  }
+
+  /** Sysex messages dropped for being longer than `maxSysexBytes`. */
+  get badFrames(): number {
+    return this.dropped;
+  }
 
   push(bytes: Uint8Array): HostCommand[] {
     const out: HostCommand[] = [];
@@ -73,6 +95,11 @@ export class HostCommandParser {
   }
 
   private pushByte(byte: number): HostCommand | undefined {
+    if (this.skipping) {
+      if (byte < 0x80) return undefined;
+      this.skipping = false;
+      if (byte === firmata.endSysex) return undefined;
+    }
     if (this.inSysex) {
       if (byte === firmata.endSysex) {
         this.inSysex = false;
@@ -84,6 +111,12 @@ export class HostCommandParser {
         // A status byte inside a sysex: the sysex was cut short; start over with this byte.
         this.inSysex = false;
         this.message = [];
+      } else if (this.message.length >= maxSysexBytes) {
+        this.inSysex = false;
+        this.message = [];
+        this.skipping = true;
+        this.dropped++;
+        return undefined;
       } else {
         this.message.push(byte);
         return undefined;
@@ -130,6 +163,101 @@ export class HostCommandParser {
       default:
         return undefined;
     }
+  }
+}
+
+/**
+ * Guards the host's Firmata parser (firmata-io), which does not bound its sysex buffer (it grows with
+ * every byte until an `F7` or a status byte comes): the bytes of a sysex past `maxSysexBytes` are not
+ * passed on, up to and including its `F7`; the next status byte is. The caller drops the parser's
+ * partial sysex when `filter` reports one too long. It also counts garbage, which firmata-io drops
+ * silently: a run of bytes that starts no message a board sends (a data byte after a whole message,
+ * a status byte a board never sends, a message cut short), so that a noisy line can be told.
+ */
+export class SysexLengthGuard {
+  private inSysex = false;
+  private length = 0;
+  private skipping = false;
+  /** Data bytes still due for the message in progress (digital, analog, version: two). */
+  private due = 0;
+  private inGarbage = false;
+  private dropped = 0;
+  private garbageRuns = 0;
+
+  /** Sysex bytes passed on for the sysex in progress; never more than `maxSysexBytes`. */
+  get bufferedBytes(): number {
+    return this.inSysex ? this.length : 0;
+  }
+
+  /** Sysex messages dropped as too long, and runs of garbage. */
+  get badFrames(): number {
+    return this.dropped + this.garbageRuns;
+  }
+
+  /** The bytes to pass on; how many sysex messages were too long, and how many garbage runs began. */
+  filter(chunk: Uint8Array): { readonly bytes: Uint8Array; readonly tooLong: number; readonly garbage: number } {
+    let out: Uint8Array | undefined;
+    let kept = 0;
+    let tooLong = 0;
+    let garbage = 0;
+    const drop = (at: number): void => {
+      // Copy lazily: most chunks pass through whole.
+      if (!out) {
+        out = new Uint8Array(chunk.length);
+        out.set(chunk.subarray(0, at));
+        kept = at;
+      }
+    };
+    const bad = (isBad: boolean): void => {
+      if (isBad && !this.inGarbage) garbage++;
+      this.inGarbage = isBad;
+    };
+    for (let at = 0; at < chunk.length; at++) {
+      const byte = chunk[at] ?? 0;
+      let pass = true;
+      if (this.skipping) {
+        if (byte < 0x80 || byte === firmata.endSysex) pass = false;
+        if (byte >= 0x80) this.skipping = false;
+        if (byte >= 0x80 && byte !== firmata.endSysex) bad(this.statusByte(byte));
+      } else if (byte >= 0x80) {
+        // A message cut short is garbage; what the status byte starts may be a good message.
+        if (this.due > 0 || (this.inSysex && byte !== firmata.endSysex)) bad(true);
+        bad(this.statusByte(byte));
+      } else if (this.inSysex) {
+        if (this.length >= maxSysexBytes) {
+          this.inSysex = false;
+          this.skipping = true;
+          this.dropped++;
+          tooLong++;
+          pass = false;
+        } else {
+          this.length++;
+        }
+      } else if (this.due > 0) {
+        this.due--;
+      } else {
+        bad(true);
+      }
+      if (!pass) drop(at);
+      else if (out) out[kept++] = byte;
+    }
+    this.garbageRuns += garbage;
+    return { bytes: out ? out.subarray(0, kept) : chunk, tooLong, garbage };
+  }
+
+  /** Starts what a status byte starts; true when a board never sends it (or an F7 outside a sysex). */
+  private statusByte(byte: number): boolean {
+    const wasSysex = this.inSysex;
+    this.inSysex = byte === firmata.startSysex;
+    this.length = 0;
+    this.due = 0;
+    const type = byte < 0xf0 ? byte & 0xf0 : byte;
+    if (type === firmata.digitalMessage || type === firmata.analogMessage || type === firmata.reportVersion) {
+      this.due = 2;
+      return false;
+    }
+    if (byte === firmata.startSysex) return false;
+    return !(byte === firmata.endSysex && wasSysex);
   }
 }
 

@@ -4,6 +4,8 @@ import { parseMrz } from '../../shared/identity/mrz';
 import { checkTaiwanId } from '../../shared/identity/taiwan-id';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
+import { limitRepeats, type RepeatLimitedLog } from '../../shared/repeat-limiter';
+import { LineNoiseMonitor } from '../serial/line-noise';
 import { ReconnectingPort } from '../serial/reconnecting-port';
 import { createScanDecoder } from './protocol';
 import type {
@@ -26,8 +28,12 @@ export interface IdScannerOptions {
   readonly idleFlushMs?: number;
   readonly baudRate?: number;
   readonly reopenIntervalMs?: number;
-  /** For the duplicate window. */
+  /** For the duplicate window and the repeat limit of the log. */
   readonly clock?: Clock;
+  /** A noisy line is clear again after this long without a bad frame (default `lineQuietMs`). */
+  readonly lineQuietMs?: number;
+  /** Bad frames and duplicates are written once per this interval, with a count (default `repeatLogIntervalMs`). */
+  readonly repeatLogIntervalMs?: number;
 }
 
 /** A document left on the glass is read again and again by some readers; a person re-scans after ~3 s. */
@@ -49,6 +55,9 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
   private readonly port: ReconnectingPort;
   private readonly decoder = createScanDecoder();
   private readonly log: LogSink;
+  /** For events that a noisy line or a document left on the glass repeat many times a second. */
+  private readonly repeatLog: RepeatLimitedLog;
+  private readonly noise: LineNoiseMonitor;
   private readonly clock: Clock;
   private readonly duplicateWindowMs: number;
   private readonly idleFlushMs: number;
@@ -64,6 +73,23 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     this.clock = options.clock ?? systemClock;
     this.duplicateWindowMs = options.duplicateWindowMs ?? defaultDuplicateWindowMs;
     this.idleFlushMs = options.idleFlushMs ?? defaultIdleFlushMs;
+    this.repeatLog = limitRepeats(this.log, {
+      clock: this.clock,
+      ...(options.repeatLogIntervalMs === undefined ? {} : { intervalMs: options.repeatLogIntervalMs }),
+    });
+    this.noise = new LineNoiseMonitor({
+      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
+      onQuiet: () => this.repeatLog.flush(),
+      onChange: (noisy) => {
+        this.log({
+          eventId: 'scanner-line-noise',
+          disposition: noisy ? 'failure' : 'success',
+          message: noisy ? 'the ID scanner line keeps sending bad frames (line noise)' : 'the ID scanner line is quiet again',
+          badFrames: this.counts.badFrames,
+        });
+        this.emit('lineNoise', noisy);
+      },
+    });
     this.port = new ReconnectingPort({
       path: options.path,
       device: logDevice,
@@ -80,6 +106,8 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     this.port.on('disconnected', (reason) => {
       // Whatever was half received when the cable went is lost.
       this.handle(this.decoder.flush());
+      this.noise.reset();
+      this.repeatLog.flush();
       this.currentStatus = { kind: 'disconnected', reason };
       this.emit('disconnected', reason);
     });
@@ -94,6 +122,10 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     return { ...this.counts };
   }
 
+  get lineNoisy(): boolean {
+    return this.noise.noisy;
+  }
+
   whenConnected(): Promise<boolean> {
     if (this.currentStatus.kind === 'connected') return Promise.resolve(true);
     if (this.currentStatus.kind === 'closed') return Promise.resolve(false);
@@ -102,6 +134,8 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
 
   async close(): Promise<void> {
     clearTimeout(this.idleTimer);
+    this.noise.reset();
+    this.repeatLog.flush();
     this.currentStatus = { kind: 'closed' };
     this.settleWaiters(false);
     await this.port.close();
@@ -149,7 +183,7 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
       // Still on the glass (or scanned again straight away): the window runs from the latest read.
       this.last.at = now;
       this.counts.duplicates++;
-      this.log({ eventId: 'scanner-duplicate-suppressed', disposition: 'na', message: 'same document read again within the window', mode: document.mode });
+      this.repeatLog({ eventId: 'scanner-duplicate-suppressed', disposition: 'na', message: 'same document read again within the window', mode: document.mode });
       return;
     }
     this.last = { key, at: now };
@@ -169,7 +203,8 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
 
   private badFrame(frame: BadFrame): void {
     this.counts.badFrames++;
-    this.log({
+    this.noise.badFrame();
+    this.repeatLog({
       eventId: 'scanner-bad-frame',
       disposition: 'failure',
       message: `bad frame from the ID scanner: ${frame.reason}`,

@@ -87,6 +87,8 @@ export interface IdScannerEvents {
   badFrame: [BadFrameReport];
   connected: [];
   disconnected: [reason: string];
+  /** The line keeps sending bad frames (true), or is quiet again (false). */
+  lineNoise: [noisy: boolean];
 }
 
 type Listener<K extends keyof IdScannerEvents> = (...args: IdScannerEvents[K]) => void;
@@ -94,6 +96,8 @@ type Listener<K extends keyof IdScannerEvents> = (...args: IdScannerEvents[K]) =
 export interface IdScanner {
   readonly status: IdScannerStatus;
   readonly stats: IdScannerStats;
+  /** The line keeps sending bad frames: a loose cable, a wrong baud rate, interference. */
+  readonly lineNoisy: boolean;
   on<K extends keyof IdScannerEvents>(event: K, listener: Listener<K>): this;
   once<K extends keyof IdScannerEvents>(event: K, listener: Listener<K>): this;
   off<K extends keyof IdScannerEvents>(event: K, listener: Listener<K>): this;

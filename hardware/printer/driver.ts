@@ -2,11 +2,14 @@ import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../../shared/clock';
 import { silentLog, type LogSink } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
+import { limitRepeats, type RepeatLimitedLog } from '../../shared/repeat-limiter';
+import { LineNoiseMonitor } from '../serial/line-noise';
 import { ReconnectingPort } from '../serial/reconnecting-port';
 import {
   encodeCommand,
   encodePanel,
   interpretReply,
+  maxReplyBytes,
   panelBytes,
   parseCardPresence,
   parseCounter,
@@ -47,6 +50,8 @@ export interface CardPrinterOptions {
   readonly baudRate?: number;
   /** Send K and O as `Dbc` when shorter (default true). */
   readonly compressPanels?: boolean;
+  /** A noisy line is clear again after this long without a bad frame (default `lineQuietMs`). */
+  readonly lineQuietMs?: number;
 }
 
 export const defaultPollIntervalMs = 5_000;
@@ -82,6 +87,9 @@ class EvolisPrinter implements CardPrinter {
   private readonly events = new EventEmitter<PrinterEvents>();
   private readonly timeouts: PrinterTimeouts;
   private readonly log: LogSink;
+  /** For stray bytes and bad replies, which a noisy line repeats many times a second. */
+  private readonly repeatLog: RepeatLimitedLog;
+  private readonly noise: LineNoiseMonitor;
   private readonly clock: Clock;
   private pending: Pending | undefined;
   private quietTimer: NodeJS.Timeout | undefined;
@@ -98,6 +106,19 @@ class EvolisPrinter implements CardPrinter {
     this.timeouts = { ...defaultPrinterTimeouts, ...options.timeouts };
     this.log = options.log ?? silentLog;
     this.clock = options.clock ?? systemClock;
+    this.repeatLog = limitRepeats(this.log, { clock: this.clock });
+    this.noise = new LineNoiseMonitor({
+      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
+      onQuiet: () => this.repeatLog.flush(),
+      onChange: (noisy) => {
+        this.log({
+          eventId: 'printer-line-noise',
+          disposition: noisy ? 'failure' : 'success',
+          message: noisy ? 'the printer line keeps sending bytes that are no reply (line noise)' : 'the printer line is quiet again',
+        });
+        this.events.emit('lineNoise', noisy);
+      },
+    });
     this.snapshot = unknownStatus(false, this.clock.now().getTime());
     this.port = new ReconnectingPort({
       path: options.path,
@@ -113,6 +134,7 @@ class EvolisPrinter implements CardPrinter {
       if ((this.options.pollIntervalMs ?? defaultPollIntervalMs) > 0) void this.poll();
     });
     this.port.on('disconnected', (reason) => {
+      this.noise.reset();
       this.settle({ ok: false, error: { kind: 'disconnected', ...(this.pending ? { command: this.pending.command } : {}) } });
       this.setSnapshot(unknownStatus(false, this.clock.now().getTime()));
       this.events.emit('disconnected', reason);
@@ -180,6 +202,8 @@ class EvolisPrinter implements CardPrinter {
     this.closed = true;
     clearInterval(this.pollTimer);
     clearTimeout(this.quietTimer);
+    this.noise.reset();
+    this.repeatLog.flush();
     this.settle({ ok: false, error: { kind: 'closed' } });
     await this.port.close();
     this.events.removeAllListeners();
@@ -361,7 +385,8 @@ class EvolisPrinter implements CardPrinter {
 
   private badReply(command: string, reply: string): Result<never, PrinterError> {
     const printable = reply.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
-    this.log({ eventId: 'printer-bad-reply', disposition: 'failure', message: `${command}: unexpected reply`, reply: printable });
+    this.noise.badFrame();
+    this.repeatLog({ eventId: 'printer-bad-reply', disposition: 'failure', message: `${command}: unexpected reply`, reply: printable });
     return err({ kind: 'bad_reply', command, reply: printable });
   }
 
@@ -401,10 +426,16 @@ class EvolisPrinter implements CardPrinter {
   private onData(chunk: Buffer): void {
     if (!this.pending) {
       if (chunk.every((byte) => byte === 0x0d || byte === 0x0a || byte === 0x00)) return; // the end of a reply already taken
-      this.log({ eventId: 'printer-stray-bytes', disposition: 'na', message: 'bytes with no command waiting were dropped', bytes: chunk.length });
+      this.noise.badFrame();
+      this.repeatLog({ eventId: 'printer-stray-bytes', disposition: 'na', message: 'bytes with no command waiting were dropped', bytes: chunk.length });
       return;
     }
+    const dropped = this.reader.badFrames;
     const [reply] = this.reader.feed(chunk);
+    if (this.reader.badFrames > dropped) {
+      this.noise.badFrame();
+      this.repeatLog({ eventId: 'printer-bad-frame', disposition: 'failure', message: `a reply longer than ${maxReplyBytes} bytes was dropped`, count: this.reader.badFrames });
+    }
     if (reply !== undefined) {
       this.settle(ok(reply));
       return;

@@ -30,7 +30,11 @@ export const bytesPerBitLine = cardHeightDots / 8;
 export const maxCompressedPanelBytes = cardWidthDots * (bytesPerBitLine + 1);
 /** Longest command text before a panel payload or CR; anything longer is garbage. */
 export const maxCommandTextBytes = 512;
-/** Longest reply we keep while waiting for its end. */
+/**
+ * Longest reply we keep while waiting for its end (the longest real one, a firmware or serial
+ * number read, is well under 64). A longer run of bytes is line noise: dropped up to its CR/LF and
+ * counted as a bad frame, never returned as a reply.
+ */
 export const maxReplyBytes = 256;
 
 export function bitsPerDot(levels: PanelLevels): number {
@@ -351,9 +355,17 @@ function headerName(bytes: number[]): string {
  */
 export class ReplyReader {
   private pending: number[] = [];
+  /** The reply in progress grew past `maxReplyBytes`: its bytes are skipped up to its CR/LF. */
+  private skipping = false;
+  private dropped = 0;
 
   get bufferedBytes(): number {
     return this.pending.length;
+  }
+
+  /** Replies dropped for being longer than `maxReplyBytes`. */
+  get badFrames(): number {
+    return this.dropped;
   }
 
   feed(chunk: Uint8Array): string[] {
@@ -362,8 +374,10 @@ export class ReplyReader {
       if (byte === 0x00) continue;
       if (byte === CR || byte === 0x0a) {
         if (this.pending.length > 0) out.push(this.take());
+        this.skipping = false;
         continue;
       }
+      if (this.skipping) continue;
       if (this.pending.length === 0 && byte === ACK) {
         out.push('\x06');
         continue;
@@ -371,7 +385,11 @@ export class ReplyReader {
       this.pending.push(byte);
       if (this.pending.length === 2 && this.pending[0] === 0x4f && this.pending[1] === 0x4b) out.push(this.take()); // OK
       else if (this.pending[0] === NACK && this.pending.length === 2) out.push(this.take());
-      else if (this.pending.length >= maxReplyBytes) out.push(this.take());
+      else if (this.pending.length >= maxReplyBytes) {
+        this.pending = [];
+        this.skipping = true;
+        this.dropped++;
+      }
     }
     return out;
   }
@@ -383,6 +401,7 @@ export class ReplyReader {
 
   clear(): void {
     this.pending = [];
+    this.skipping = false;
   }
 
   private take(): string {

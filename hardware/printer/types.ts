@@ -121,6 +121,8 @@ export interface PrinterEvents {
   disconnected: [reason: string];
   /** A status read while idle that differs from the previous one. */
   status: [status: PrinterStatus];
+  /** The line keeps sending bytes that are no reply (true), or is quiet again (false). */
+  lineNoise: [noisy: boolean];
 }
 
 export interface CardPrinter {

@@ -7,6 +7,7 @@ import type {
   KioskCommand,
   KioskMode,
   KioskSnapshot,
+  LogHealthView,
   PhotoCheckView,
   Screen,
   SelfServiceView,
@@ -74,6 +75,11 @@ export interface ControllerOptions {
   readonly selfService?: SelfService;
   /** Free space kept for the store: no application starts and no card is sent to print below it. */
   readonly diskReserve?: DiskReserve;
+  /** The log's health (a failing file keeps the log in memory only): shown to staff. */
+  readonly logHealth?: {
+    health(): LogHealthView;
+    onHealthChange(listener: () => void): () => void;
+  };
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
@@ -91,6 +97,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
+  const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
   /** Self-service mode with no staff signed in: the public, unattended kiosk. */
   const unattended = (): boolean => options.selfService !== undefined && !options.session?.operators.current();
@@ -112,7 +119,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, parkedJob(state));
+    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, parkedJob(state), logging());
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
@@ -152,6 +159,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   });
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
+  const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
   actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -350,6 +358,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeSession?.();
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
+      unsubscribeLogHealth?.();
       actor.stop();
     },
   };
@@ -391,6 +400,7 @@ function toSnapshot(
   version: number,
   mode: KioskMode,
   parkedJob: KioskSnapshot['parkedJob'],
+  logging: LogHealthView,
 ): KioskSnapshot {
   const { context } = state;
   const screen = screenOf(state);
@@ -442,6 +452,7 @@ function toSnapshot(
       : null,
     devices: devices.all(),
     parkedJob,
+    logging,
   };
 }
 

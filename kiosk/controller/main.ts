@@ -13,13 +13,14 @@ import { isoDay, systemClock, type Clock } from '../../shared/clock';
 import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
-import type { LogSink } from '../../shared/log';
+import { silentLog, type LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
 import { loadOrCreateChipMasterKey } from './chip-master-key';
 import { isFullySimulated, isSimulated, type KioskConfig } from './config';
 import { readControllerFile, removeControllerFile, writeControllerFile } from './controller-file';
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
+import { showBoardLineNoise, showPrinterStatus, showScannerStatus } from './devices/serial-device-status';
 import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
@@ -113,8 +114,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
   const other = readControllerFile(config.dataDir);
   if (other) throw new StartRefusal(`a kiosk is already running on ${config.dataDir} (pid ${other.pid}, ${other.url}): stop it first`);
   mkdirSync(join(config.dataDir, 'keys'), { recursive: true, mode: 0o700 });
-  const log = options.log ?? createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl') });
+  // A log file that fails (disk full) never stops the kiosk: the logger keeps it in memory and says so.
+  const fileLog = options.log ? undefined : createLogger({ destination: join(config.dataDir, 'logs', 'kiosk.jsonl'), clock });
+  const log: LogSink = options.log ?? fileLog ?? silentLog;
   const stops: Array<() => Promise<void>> = [];
+  if (fileLog) stops.push(async () => fileLog.close());
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log({ eventId: 'kiosk-stop-failed', disposition: 'failure', message: String(error) }));
   };
@@ -214,6 +218,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       cardCheck,
       diskReserve: disk,
       ...(selfService ? { selfService } : {}),
+      ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
       clearTamper: async (operatorId) => {
         const cleared = board.clearTamper();
@@ -262,7 +267,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         snapshot: () => controller.snapshot(),
         command: (command) => controller.command(command),
         preview: () => controller.preview(),
-        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all() }),
+        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all(), log: fileLog?.health() ?? { state: 'writing' } }),
         ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
       },
     });
@@ -300,26 +305,13 @@ function pathFor(config: KioskConfig, world: SimulatedWorld | null, device: 'pri
 
 async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
   const printer = await openCardPrinter({ path: pathFor(config, world, 'printer'), log });
-  printer.on('connected', () => devices.set('printer', 'connected'));
-  printer.on('disconnected', (reason) => devices.set('printer', 'disconnected', reason));
-  printer.on('status', (status) => {
-    const problems = [
-      status.cover === 'open' ? 'cover open' : '',
-      status.feeder === 'empty' ? 'feeder empty' : '',
-      status.ribbonAtEnd ? 'ribbon at its end' : '',
-    ].filter(Boolean);
-    const detail = `${status.printsLeft ?? '?'} prints left on the ribbon${problems.length ? `; ${problems.join(', ')}` : ''}`;
-    devices.set('printer', problems.length ? 'fault' : 'connected', detail);
-  });
-  devices.set('printer', printer.isConnected ? 'connected' : 'disconnected');
+  showPrinterStatus(printer, devices);
   return printer;
 }
 
 function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
   const scanner = openIdScanner({ path: pathFor(config, world, 'scanner'), log });
-  scanner.on('connected', () => devices.set('scanner', 'connected'));
-  scanner.on('disconnected', (reason) => devices.set('scanner', 'disconnected', reason));
-  void scanner.whenConnected().then((connected) => devices.set('scanner', connected ? 'connected' : 'disconnected'));
+  showScannerStatus(scanner, devices);
   return scanner;
 }
 
@@ -381,6 +373,7 @@ async function openBoard(
     firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1,
   });
   board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'the tamper alarm is set: a technician must clear it' : ''));
+  showBoardLineNoise(board, devices, 'the tamper alarm is set: a technician must clear it');
   board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
   board.on('tamper', (event) => {
     if (!event.unwatched) devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');

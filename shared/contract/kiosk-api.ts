@@ -139,6 +139,15 @@ export interface DeviceStatusView {
   readonly detail: string;
 }
 
+/**
+ * The kiosk's own log: written to its file, or (the file failing: disk full, no permission, I/O
+ * error) kept in a bounded ring in memory only, oldest lines dropped first. `reason` is the error
+ * code (`ENOSPC`, `EACCES`, `EIO`...).
+ */
+export type LogHealthView =
+  | { readonly state: 'writing' }
+  | { readonly state: 'memory-only'; readonly since: string; readonly reason: string; readonly keptLines: number; readonly droppedLines: number };
+
 /** The eligibility rules' decision, as shown on the application screen (pure data). */
 export type EligibilityView = EligibilityDecision;
 
@@ -276,6 +285,8 @@ export interface KioskSnapshot {
    * out): only they, or a supervisor taking it over, may finish or cancel it. Nothing of the applicant.
    */
   readonly parkedJob: { readonly failedStep: IssuingStep | null; readonly mayTakeOver: boolean } | null;
+  /** Whether the log reaches its file (staff screens say so when it does not). */
+  readonly logging: LogHealthView;
 }
 
 /** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */

@@ -77,6 +77,29 @@ describe('Firmata board simulator', () => {
   });
 });
 
+describe('KioskBoard on a noisy line', { timeout: 60_000 }, () => {
+  it('drops a sysex from the board that never ends (F0 + 8 MiB) and logs it once, not byte by byte', async () => {
+    const pair = await openPtyPair('board-noise');
+    cleanup.push(() => pair.close());
+    const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
+    cleanup.push(() => new Promise((resolve) => (device.isOpen ? device.close(() => resolve()) : resolve())));
+    await new Promise<void>((resolve, reject) => device.once('open', resolve).once('error', reject));
+    const logs: LogEvent[] = [];
+    const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100 });
+    cleanup.push(() => board.close());
+    await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
+
+    const write = (bytes: Uint8Array): Promise<void> =>
+      new Promise((resolve, reject) => device.write(Buffer.from(bytes), (error) => (error ? reject(error) : device.drain(() => resolve()))));
+    await write(Uint8Array.of(0xf0, 0x71));
+    const chunk = new Uint8Array(64 * 1024).fill(0x41);
+    for (let sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) await write(chunk);
+    await write(Uint8Array.of(0xf7));
+    await until(() => logs.some((event) => event.eventId === 'board-bad-frame'), 'the sysex dropped as too long', 30_000);
+    expect(logs.filter((event) => event.eventId === 'board-bad-frame')).toHaveLength(1);
+  });
+});
+
 describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
   it('reaches ready and sets every pin up as wired', async () => {
     const { sim, board, logs } = await boardOnSimulator();
@@ -148,6 +171,9 @@ describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
     expect(board.clearTamper().ok).toBe(true);
     expect(board.status).toBe('ready');
     await until(() => sim.pinValue(pins.billInhibit) === 0 && sim.pinValue(pins.statusLight.green) === 1, 'back in service');
+    // A healthy line: nothing the board sent was taken for garbage.
+    expect(logs.filter((e) => e.eventId === 'board-garbage' || e.eventId === 'board-line-noise')).toEqual([]);
+    expect(board.lineNoisy).toBe(false);
   });
 
   it('reports an unplugged board, reattaches by itself when it comes back, and restores the outputs', async () => {

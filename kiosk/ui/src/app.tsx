@@ -4,6 +4,7 @@ import { localeNames, locales, type Locale } from '../../../shared/i18n/messages
 import { subscribe } from './api';
 import { command, notices } from './command';
 import type { LinkState } from './commands/link-state';
+import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
 import { LocaleContext, useT } from './i18n';
 import { ApplicationScreen } from './screens/application';
@@ -57,6 +58,7 @@ export function App() {
         {snapshot && <ConnectionBanner link={link} />}
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
+        {snapshot && <LogHealthBanner snapshot={snapshot} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
             <SelfServiceScreen view={selfService} />

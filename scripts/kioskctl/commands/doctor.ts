@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { DeviceName, DeviceStatusView } from '../../../shared/contract/kiosk-api';
+import { join } from 'node:path';
+import type { DeviceName, DeviceStatusView, LogHealthView } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
 import { loadDeviceSettings, loadStoreSettings, simulated, type DeviceSettings, type StoreSettings } from '../../../kiosk/controller/config';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
@@ -7,19 +8,21 @@ import type { KioskctlCommand } from '../main';
 import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
 
 /**
- * `kioskctl doctor`: each configured device and its status; exit 1 when one is missing.
+ * `kioskctl doctor`: each configured device and its status; exit 1 when one is missing or the log fails.
  * With the kiosk running it asks the controller (which holds the devices); otherwise it checks
  * that each configured real device is there: serial devices by path, NFC readers by their exact
  * PC/SC name in pcscd's reader list. The counter reader is not in the controller's health report,
- * so a real one is always looked up in pcscd's list.
+ * so a real one is always looked up in pcscd's list. The last line is the log: a running kiosk whose
+ * log file cannot be written (disk full...) keeps its log in memory only, and that fails the check.
  */
-type Checked = DeviceName | 'counterReader';
+type Checked = DeviceName | 'counterReader' | 'log';
 const labels: Record<Checked, string> = {
   printer: 'card printer',
   scanner: 'ID scanner',
   nfc: 'NFC reader',
   counterReader: 'counter reader',
   board: 'I/O board',
+  log: 'log file',
 };
 const order = Object.keys(labels) as Checked[];
 
@@ -52,13 +55,16 @@ function serialLine(device: 'printer' | 'scanner' | 'board', path: string): Line
   return { device, ok: present, text: present ? `${path} present` : `${path} missing: check the cable and the path in kiosk.config.json` };
 }
 
-async function fromController(url: string, token: string, counterReader: string | null, readers: () => Promise<ReaderList>): Promise<Line[]> {
+async function fromController(url: string, token: string, settings: StoreSettings, readers: () => Promise<ReaderList>): Promise<Line[]> {
+  const { counterReader, dataDir } = settings;
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
-  const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView> };
+  const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView>; log?: LogHealthView };
   const lines: Line[] = [];
   for (const device of order) {
-    if (device !== 'counterReader') {
+    if (device === 'log') {
+      lines.push(logLine(health.log, dataDir));
+    } else if (device !== 'counterReader') {
       const status = health.devices[device];
       const detail = status.detail ? ` (${status.detail})` : '';
       lines.push({ device, ok: status.state === 'connected', text: `${status.state}${status.simulated ? ', simulated' : ''}${detail}` });
@@ -75,9 +81,13 @@ async function fromController(url: string, token: string, counterReader: string 
   return lines;
 }
 
-async function fromConfig(devices: DeviceSettings, readers: () => Promise<ReaderList>): Promise<Line[]> {
+async function fromConfig(devices: DeviceSettings, dataDir: string, readers: () => Promise<ReaderList>): Promise<Line[]> {
   const lines: Line[] = [];
   for (const device of order) {
+    if (device === 'log') {
+      lines.push({ device, ok: true, text: `${logFile(dataDir)} (written while the kiosk runs)` });
+      continue;
+    }
     const setting = devices[device];
     if (setting === null) {
       lines.push({ device, ok: false, text: 'not configured: set it in kiosk.config.json, or ask for it simulated (KIOSK_SIMULATE)' });
@@ -94,8 +104,21 @@ async function fromConfig(devices: DeviceSettings, readers: () => Promise<Reader
   return lines;
 }
 
+function logFile(dataDir: string): string {
+  return join(dataDir, 'logs', 'kiosk.jsonl');
+}
+
+function logLine(health: LogHealthView | undefined, dataDir: string): Line {
+  if (health?.state !== 'memory-only') return { device: 'log', ok: true, text: `writing to ${logFile(dataDir)}` };
+  return {
+    device: 'log',
+    ok: false,
+    text: `cannot write ${logFile(dataDir)} (${health.reason} since ${health.since}): kept in memory only, ${health.keptLines} lines kept, ${health.droppedLines} dropped; free disk space or fix the permissions`,
+  };
+}
+
 export const command: KioskctlCommand = {
-  summary: 'list each configured device and its status (exit 1 when one is missing)',
+  summary: 'list each configured device and the log, with their status (exit 1 when one is missing or the log fails)',
   async run(args) {
     if (args.length > 1 || (args.length === 1 && args[0] !== '--json')) {
       process.stderr.write('usage: kioskctl doctor [--json]\n');
@@ -117,7 +140,7 @@ export const command: KioskctlCommand = {
     let lines: Line[];
     let source: string;
     try {
-      lines = running ? await fromController(running.url, running.token, settings.counterReader, readers) : await fromConfig(devices!, readers);
+      lines = running ? await fromController(running.url, running.token, settings, readers) : await fromConfig(devices!, settings.dataDir, readers);
       source = running ? `kiosk ${settings.kioskId} running at ${running.url}` : `kiosk ${settings.kioskId} not running; configuration in ${settings.dataDir}`;
     } catch (error) {
       process.stderr.write(`kioskctl doctor: cannot ask the running controller: ${(error as Error).message}\n`);
@@ -127,7 +150,7 @@ export const command: KioskctlCommand = {
       process.stdout.write(`${JSON.stringify({ source, devices: lines })}\n`);
     } else {
       process.stdout.write(`${source}\n`);
-      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : 'MISSING'}  ${labels[line.device].padEnd(14)} ${line.text}\n`);
+      for (const line of lines) process.stdout.write(`  ${line.ok ? 'ok     ' : line.device === 'log' ? 'FAILING' : 'MISSING'}  ${labels[line.device].padEnd(14)} ${line.text}\n`);
     }
     return lines.every((line) => line.ok) ? 0 : 1;
   },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,9 @@ import { openCardPrinter, type CardPrinterOptions } from '../../../hardware/prin
 import { imageToKPanel, imageToYmckoPanels, type RgbImage } from '../../../hardware/printer/panels';
 import { startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
 import type { CardPrinter, PrintJob, PrinterStatus } from '../../../hardware/printer/types';
+import { waitFor } from '../../../hardware/host/child-processes';
 import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
+import type { LogEvent } from '../../../shared/log';
 
 /** The driver, tested only through the simulator (or a raw misbehaving device) over real ptys. */
 const timeouts = { query: 1000, insert: 3000, panel: 5000, print: 5000, move: 3000 };
@@ -56,6 +59,26 @@ describe('card printer driver over a real pty', () => {
     cleanup.push(() => printer.close());
     return { printer, sim: simulator, pair };
   }
+
+  it('a line of noise: logged a few times, not per chunk, and reported as line noise until it is quiet', async () => {
+    const pair = await openPtyPair('printer');
+    cleanup.push(() => pair.close());
+    const port = new SerialPort({ path: pair.devicePath, baudRate: 115200 });
+    await new Promise((resolve) => port.once('open', resolve));
+    cleanup.push(() => new Promise((resolve) => port.close(() => resolve())));
+    const logs: LogEvent[] = [];
+    const printer = await openCardPrinter({ path: pair.hostPath, timeouts, pollIntervalMs: 0, lineQuietMs: 500, log: (event) => logs.push(event) });
+    cleanup.push(() => printer.close());
+    const noise: boolean[] = [];
+    printer.on('lineNoise', (noisy) => noise.push(noisy));
+    for (let sent = 0; sent < 1024 * 1024; sent += 4096) {
+      await new Promise<void>((resolve) => port.write(randomBytes(4096), () => port.drain(() => resolve())));
+    }
+    await waitFor(() => noise.length === 2, 10_000, 'line noise, then quiet');
+    expect(noise).toEqual([true, false]);
+    expect(logs.length).toBeLessThan(20);
+    expect(logs.map((event) => event.eventId)).toEqual(expect.arrayContaining(['printer-stray-bytes', 'printer-line-noise']));
+  });
 
   it('reads the full status of a fresh printer', async () => {
     const { printer } = await setup({ ribbonPrints: 123 });

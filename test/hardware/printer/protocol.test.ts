@@ -192,6 +192,20 @@ describe('replies', () => {
     );
   });
 
+  it('drops a reply longer than maxReplyBytes up to its CR, counted as a bad frame, never returned as a reply', () => {
+    const reader = new ReplyReader();
+    const noise = Buffer.alloc(1024 * 1024, 'A');
+    for (let at = 0; at < noise.length; at += 4096) {
+      expect(reader.feed(noise.subarray(at, at + 4096))).toEqual([]);
+      expect(reader.bufferedBytes).toBeLessThan(maxReplyBytes);
+    }
+    expect(reader.flush()).toBeUndefined();
+    expect(reader.badFrames).toBe(1);
+    expect(reader.feed(Buffer.from('AAAA\rOK'))).toEqual(['OK']);
+    expect(reader.feed(Buffer.from('x'.repeat(maxReplyBytes - 1)))).toEqual([]);
+    expect(reader.flush()).toBe('x'.repeat(maxReplyBytes - 1));
+  });
+
   it('maps every error spelling to a typed error', () => {
     expect(interpretReply('Si', 'FEEDER EMPTY')).toEqual({ kind: 'error', error: { kind: 'feeder_empty', command: 'Si' } });
     expect(interpretReply('Ss', 'CARD JAM')).toEqual({ kind: 'error', error: { kind: 'jam', command: 'Ss', reply: 'CARD JAM' } });
