@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { and, assign, fromPromise, not, setup } from 'xstate';
+import { and, assign, createMachine, fromPromise, not, setup } from 'xstate';
 import { stateDiagram } from '../../../scripts/lib/state-diagram';
 
 /** A small machine with every shape the generator draws. */
@@ -97,6 +97,55 @@ describe('stateDiagram', () => {
   working_upload_sending --> failed : onError sendRecord [isFatal]
   working_upload_sending --> working_upload_sending : onError sendRecord
   failed --> working : retry [attemptsBelow(3)], always [(canRetry && !tooMany)]
+`);
+  });
+
+  it('draws a parallel root as a box of its own, with its transitions, inline actors and history states', () => {
+    const kiosk = createMachine({
+      id: 'kiosk',
+      type: 'parallel',
+      on: { reboot: '.service.inService' },
+      states: {
+        service: {
+          initial: 'inService',
+          states: {
+            inService: { on: { tamper: 'outOfService' } },
+            outOfService: { after: { 500: 'inService' } },
+          },
+        },
+        counter: {
+          initial: 'idle',
+          states: {
+            idle: { invoke: { src: fromPromise(async () => undefined), onDone: 'checking' } },
+            checking: { invoke: { id: 'cardCheck', src: fromPromise(async () => undefined), onError: 'idle' } },
+            last: { type: 'history', history: 'deep' },
+          },
+        },
+      },
+    });
+    expect(stateDiagram(kiosk)).toBe(`stateDiagram-v2
+  state "kiosk" as kiosk {
+    state "service" as service {
+      [*] --> service_inService
+      state "inService" as service_inService
+      state "outOfService" as service_outOfService
+    }
+    --
+    state "counter" as counter {
+      [*] --> counter_idle
+      state "idle" as counter_idle
+      counter_idle : invoke inline actor
+      state "checking" as counter_checking
+      counter_checking : invoke cardCheck
+      state "H*" as counter_last
+    }
+  }
+  [*] --> kiosk
+  kiosk --> service_inService : reboot
+  service_inService --> service_outOfService : tamper
+  service_outOfService --> service_inService : after 500ms
+  counter_idle --> counter_checking : onDone inline actor
+  counter_checking --> counter_idle : onError cardCheck
 `);
   });
 });
