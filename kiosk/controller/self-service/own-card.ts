@@ -34,6 +34,7 @@ export interface SelfServiceOptions {
   readonly closure: () => SelfServiceClosure | null;
   readonly clock: Clock;
   readonly log: LogSink;
+  /** How long a card (and a problem message) stays on show: the counter machine's two named delays. */
   readonly showMs?: number;
 }
 
@@ -72,13 +73,14 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
   actor.start();
 
   /** Tells the machine what it may not know yet: whether the kiosk is closed and whether staff are here. */
-  const sync = (): void => {
+  const sync = (): { closure: SelfServiceClosure | null; staffPresent: boolean } => {
     const snapshot = actor.getSnapshot();
     const closure = options.closure();
     const staffPresent = options.staffPresent();
     if (staffPresent !== snapshot.context.staffPresent) actor.send({ type: staffPresent ? 'staff.present' : 'staff.away' });
     if (closure === null && snapshot.matches('outOfService')) actor.send({ type: 'service.in' });
     if (closure !== null && (!snapshot.matches('outOfService') || snapshot.context.closure !== closure)) actor.send({ type: 'service.out', reason: closure });
+    return { closure, staffPresent };
   };
 
   const onTap = (tap: CardTap): void => {
@@ -115,11 +117,15 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
     view() {
       // Asked on every snapshot: a card on show is forgotten (not just hidden) the moment staff step up or the kiosk closes.
       quiet = true;
+      let facts: ReturnType<typeof sync>;
       try {
-        sync();
+        facts = sync();
       } finally {
         quiet = false;
       }
+      // Asked from one of the machine's own notifications, the events just sent wait their turn: nothing shows meanwhile.
+      if (facts.closure) return { state: 'out-of-service', reason: facts.closure };
+      if (facts.staffPresent) return { state: 'ready' };
       return counterView(actor.getSnapshot());
     },
     onChange(listener) {
