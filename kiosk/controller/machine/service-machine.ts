@@ -1,4 +1,4 @@
-import { and, assign, fromPromise, not, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, fromPromise, not, or, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
 
 /**
@@ -98,8 +98,9 @@ export const serviceMachine = setup({
     'board.connected': { actions: assign({ causes: ({ context }) => without(context.causes, 'board-away') }) },
     'board.lost': [
       {
-        // Nobody watched the door meanwhile: latch (an alarm already latched keeps its cause).
-        guard: and(['unattended', not('latched')]),
+        // Nobody watched the door meanwhile: latch (an alarm already latched keeps its cause; one being
+        // cleared is not cleared after all, as the door went unwatched during the clear).
+        guard: and(['unattended', or([not('latched'), stateIn({ outOfService: 'clearingTamper' })])]),
         target: '.outOfService.recordingAlarm',
         actions: assign({ causes: ({ context }) => withCause(withCause(context.causes, 'board-away'), 'board-lost') }),
       },

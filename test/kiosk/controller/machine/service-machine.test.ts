@@ -110,6 +110,19 @@ describe('the service region', () => {
     expect(rows).toEqual(['tamper-detected:board-lost', 'tamper-detected:door-opened']);
   });
 
+  it('unattended: a board lost while a clear is being recorded leaves the kiosk latched', async () => {
+    const { actor, released, rows, state } = serviceWith({ latched: 'door-opened', unattended: true });
+    actor.send({ type: 'board.connected' });
+    actor.send({ type: 'tamper.clear', operatorId: 'T-1', door: 'shut' });
+    actor.send({ type: 'board.lost' });
+    await settle();
+    actor.send({ type: 'board.connected' });
+    expect(state().matches('outOfService')).toBe(true);
+    expect(serviceClosure(state())).toBe('tamper');
+    expect(released).toEqual([]);
+    expect(rows.at(-1)).toBe('tamper-detected:door-opened');
+  });
+
   it('a staffed kiosk stays in service while the board is away (nothing latches)', () => {
     const { actor, state } = serviceWith({ latched: null, unattended: false });
     actor.send({ type: 'board.connected' });
