@@ -10,8 +10,7 @@ import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { isoDay, systemClock, type Clock } from '../../shared/clock';
-import type { Bilingual, KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
-import { refused } from '../../shared/contract/kiosk-api';
+import type { KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import { silentLog, type LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
@@ -34,8 +33,8 @@ import { permission } from './auth/permissions';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
-import { selfServiceClosure } from './self-service/closure';
 import { createSelfService } from './self-service/own-card';
+import { latchFromAudit, startKioskService, type KioskService } from './machine/service-glue';
 import { createStaffSession } from './staff-session';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
@@ -168,8 +167,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     if (!photoSettings.ok) throw new StartRefusal(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
-    const { board, alarmCause } = await openBoard(config, world, devices, store, audit, log);
+    const { board, service } = await openBoard(config, world, devices, store, audit, log);
     stops.push(() => board.close());
+    stops.push(async () => service.stop());
     const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
     stops.push(() => counter.close());
     if (demoOnly && world?.readers) {
@@ -194,7 +194,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
           counter, chipMasterKey, clock, log,
           cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
           staffPresent: () => staff.view().state !== 'signed-out',
-          closure: () => selfServiceClosure(devices.all().board.state, board.tamperLatched),
+          closure: () => service.closure(),
         })
       : null;
     if (selfService) stops.push(async () => selfService.stop());
@@ -219,14 +219,8 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       diskReserve: disk,
       ...(selfService ? { selfService } : {}),
       ...(fileLog ? { logHealth: fileLog } : {}),
-      outOfService: () => (board.tamperLatched ? alarmMessages[alarmCause()] : null),
-      clearTamper: async (operatorId) => {
-        const cleared = board.clearTamper();
-        if (!cleared.ok) return cleared.error.kind === 'door_open' ? refused('door-open', 'shut the door first') : refused('other', 'the door state is unknown (is the I/O board connected?)');
-        await store.appendAudit({ eventId: 'tamper-cleared', operatorId, disposition: 'success' });
-        devices.set('board', 'connected');
-        return { accepted: true };
-      },
+      outOfService: () => service.outOfService(),
+      clearTamper: (operatorId) => service.clearTamper(operatorId),
     });
     // The next person at the counter sees nothing of the last one: no application, no card, no lit camera.
     signedOut.clearScreen = () => {
@@ -349,37 +343,39 @@ export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'att
   return 'ready';
 }
 
-type AlarmCause = 'door-opened' | 'board-lost';
-
-const alarmMessages: Record<AlarmCause, Bilingual> = {
-  'door-opened': { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' },
-  'board-lost': { zh: '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復', en: 'The I/O board was lost while unattended: out of service until a technician checks the enclosure' },
-};
-
 async function openBoard(
   config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, audit: SafeAudit, log: LogSink,
-): Promise<{ board: KioskBoard; alarmCause: () => AlarmCause }> {
+): Promise<{ board: KioskBoard; service: KioskService }> {
   // The alarm outlives a restart: only a technician's clear ends it, not a power cycle.
-  const [lastAlarm] = await store.readAudit({ eventIds: ['tamper-detected', 'tamper-cleared'], newest: true, limit: 1 });
+  const latched = await latchFromAudit(store);
   // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
   const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
   const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
-  let cause: AlarmCause = lastAlarm?.details['cause'] === 'board-lost' ? 'board-lost' : 'door-opened';
+  const unattended = config.mode === 'self-service';
   const board = connectKioskBoard({
     path: pathFor(config, world, 'board'),
     log,
-    tamperLatched: lastAlarm?.eventId === 'tamper-detected',
-    latchWhenUnwatched: config.mode === 'self-service',
+    tamperLatched: latched !== null,
+    latchWhenUnwatched: unattended,
     firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1,
   });
-  board.on('connected', () => devices.set('board', board.tamperLatched ? 'fault' : 'connected', board.tamperLatched ? 'the tamper alarm is set: a technician must clear it' : ''));
-  showBoardLineNoise(board, devices, 'the tamper alarm is set: a technician must clear it');
-  board.on('disconnected', (reason) => devices.set('board', 'disconnected', reason));
+  // In or out of service, and why, is the service machine's to say; the board tells it what it sees.
+  const service = startKioskService({ board, latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') });
+  const alarmSet = 'the tamper alarm is set: a technician must clear it';
+  board.on('connected', () => {
+    service.actor.send({ type: 'board.connected' });
+    devices.set('board', service.tamperLatched() ? 'fault' : 'connected', service.tamperLatched() ? alarmSet : '');
+  });
+  showBoardLineNoise(board, devices, alarmSet);
+  board.on('disconnected', (reason) => {
+    service.actor.send({ type: 'board.lost' });
+    devices.set('board', 'disconnected', reason);
+  });
   board.on('tamper', (event) => {
-    if (!event.unwatched) devices.set('board', event.latched ? 'fault' : 'connected', event.open ? 'door open: out of service' : event.latched ? 'door closed: a technician must clear it' : '');
-    if (!event.open && !event.unwatched) return;
-    cause = event.open ? 'door-opened' : 'board-lost';
-    void audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: event.latched, cause } });
+    if (event.open) service.actor.send({ type: 'door.opened' });
+    if (event.unwatched) return; // the service machine latches a lost board itself
+    const latchedNow = service.tamperLatched();
+    devices.set('board', latchedNow ? 'fault' : 'connected', event.open ? 'door open: out of service' : latchedNow ? 'door closed: a technician must clear it' : '');
   });
   // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
   board.setCashInhibit(true);
@@ -387,7 +383,7 @@ async function openBoard(
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
     void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
   });
-  return { board, alarmCause: () => cause };
+  return { board, service };
 }
 
 type SafeAudit = (input: AuditInput) => Promise<void>;

@@ -2,9 +2,10 @@ import { deriveChipKeys } from '../../../hardware/nfc/keys';
 import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import { isoDay, type Clock } from '../../../shared/clock';
-import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfServiceView } from '../../../shared/contract/kiosk-api';
+import type { SelfServiceCardView, SelfServiceClosure, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
-import { assertNever } from '../../../shared/result';
+import { createActor, fromPromise } from 'xstate';
+import { counterMachine, counterView, defaultCounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
 import type { CardStatus } from '../store/issuances';
 
 /**
@@ -33,81 +34,71 @@ export interface SelfServiceOptions {
   readonly closure: () => SelfServiceClosure | null;
   readonly clock: Clock;
   readonly log: LogSink;
+  /** How long a card (and a problem message) stays on show: the counter machine's two named delays. */
   readonly showMs?: number;
 }
 
-/** Long enough to read a balance slowly; short enough that the next person does not see it. */
-const defaultShowMs = 30_000;
-
-type Shown =
-  | { readonly kind: 'reading' }
-  | { readonly kind: 'card'; readonly card: SelfServiceCardView }
-  | { readonly kind: 'problem'; readonly problem: SelfServiceProblem };
-
+/**
+ * A thin adapter over the counter machine (`machine/counter-machine.ts`), which owns the flow: the
+ * reader's events go in, the flat view comes out. The closure and staff presence are still asked
+ * (not pushed), so they are told to the machine before each tap and view.
+ */
 export function createSelfService(options: SelfServiceOptions): SelfService {
-  const showMs = options.showMs ?? defaultShowMs;
+  const showMs = options.showMs ?? defaultCounterDelays.ownCardShown;
   const listeners = new Set<() => void>();
-  let shown: Shown | null = null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** Bumped by every tap and removal: a read that finishes after either is stale and dropped. */
-  let generation = 0;
-
-  const changed = (): void => {
-    for (const listener of listeners) listener();
-  };
-  const available = (): boolean => !options.staffPresent() && options.closure() === null;
-  const clear = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (shown === null) return;
-    shown = null;
-    changed();
-  };
-  const show = (next: Shown): void => {
-    clearTimeout(timer);
+  const machine = counterMachine.provide({
+    actors: {
+      readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(async ({ input }) => {
+        const found = await lookUp(input.tap);
+        // Staff may have stepped up or the kiosk closed meanwhile: the machine hears it before the result.
+        sync();
+        return found;
+      }),
+    },
+    actions: {
+      lookUpFailed: (_, { error }) => options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) }),
+    },
+  });
+  const actor = createActor(machine, { input: { delays: { ownCardShown: showMs, problemShown: showMs } } });
+  let shown = JSON.stringify(counterView(actor.getSnapshot()));
+  /** While `view()` brings the machine up to date: the caller is already reading the view. */
+  let quiet = false;
+  actor.subscribe((snapshot) => {
+    const next = JSON.stringify(counterView(snapshot));
+    if (next === shown) return;
     shown = next;
-    if (next.kind !== 'reading') {
-      timer = setTimeout(clear, showMs);
-      timer.unref();
-    }
-    changed();
+    if (quiet) return;
+    for (const listener of listeners) listener();
+  });
+  actor.start();
+
+  /** Tells the machine what it may not know yet: whether the kiosk is closed and whether staff are here. */
+  const sync = (): { closure: SelfServiceClosure | null; staffPresent: boolean } => {
+    const snapshot = actor.getSnapshot();
+    const closure = options.closure();
+    const staffPresent = options.staffPresent();
+    if (staffPresent !== snapshot.context.staffPresent) actor.send({ type: staffPresent ? 'staff.present' : 'staff.away' });
+    if (closure === null && snapshot.matches('outOfService')) actor.send({ type: 'service.in' });
+    if (closure !== null && (!snapshot.matches('outOfService') || snapshot.context.closure !== closure)) actor.send({ type: 'service.out', reason: closure });
+    return { closure, staffPresent };
   };
 
   const onTap = (tap: CardTap): void => {
-    generation += 1;
-    if (!available()) return clear();
-    const mine = generation;
-    show({ kind: 'reading' });
-    void lookUp(tap).then(
-      (result) => {
-        if (mine !== generation) return;
-        if (!result || !available()) return clear();
-        show(result);
-      },
-      (error: unknown) => {
-        options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) });
-        if (mine === generation) show({ kind: 'problem', problem: 'unreadable' });
-      },
-    );
+    sync();
+    actor.send({ type: 'card.tapped', tap });
   };
-  const onRemoved = (): void => {
-    generation += 1;
-    clear();
-  };
+  const onRemoved = (): void => actor.send({ type: 'card.removed' });
   const onUnreadable = (): void => {
-    generation += 1;
-    if (available()) show({ kind: 'problem', problem: 'several-cards' });
+    sync();
+    actor.send({ type: 'card.unreadable' });
   };
-  /** The cards that could not be read left the reader: their message goes with them. */
-  const onUnreadableGone = (): void => {
-    if (shown?.kind === 'problem' && shown.problem === 'several-cards') clear();
-  };
+  const onUnreadableGone = (): void => actor.send({ type: 'card.unreadableGone' });
   options.counter.on('card', onTap);
   options.counter.on('removed', onRemoved);
   options.counter.on('cardUnreadable', onUnreadable);
   options.counter.on('unreadableGone', onUnreadableGone);
 
-  async function lookUp(tap: CardTap): Promise<Shown | null> {
+  async function lookUp(tap: CardTap): Promise<OwnCardLookUp> {
     if (tap.kind !== 'mifare-classic-1k') return { kind: 'problem', problem: 'not-a-citizen-card' };
     const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
     if (!read.ok) {
@@ -124,40 +115,32 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
 
   return {
     view() {
-      const closure = options.closure();
-      // Whatever was on show is forgotten, not just hidden: it must not come back afterwards.
-      if (closure || options.staffPresent()) {
-        generation += 1;
-        clearTimeout(timer);
-        shown = null;
+      // Asked on every snapshot: a card on show is forgotten (not just hidden) the moment staff step up or the kiosk closes.
+      quiet = true;
+      let facts: ReturnType<typeof sync>;
+      try {
+        facts = sync();
+      } finally {
+        quiet = false;
       }
-      if (closure) return { state: 'out-of-service', reason: closure };
-      if (!shown) return { state: 'ready' };
-      switch (shown.kind) {
-        case 'reading':
-          return { state: 'reading' };
-        case 'card':
-          return { state: 'card', card: shown.card, showSeconds: Math.round(showMs / 1000) };
-        case 'problem':
-          return { state: 'problem', problem: shown.problem };
-        default:
-          return assertNever(shown);
-      }
+      // Asked from one of the machine's own notifications, the events just sent wait their turn: nothing shows meanwhile.
+      if (facts.closure) return { state: 'out-of-service', reason: facts.closure };
+      if (facts.staffPresent) return { state: 'ready' };
+      return counterView(actor.getSnapshot());
     },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     dismiss() {
-      generation += 1;
-      clear();
+      actor.send({ type: 'dismiss' });
     },
     stop() {
-      clearTimeout(timer);
       options.counter.off('card', onTap);
       options.counter.off('removed', onRemoved);
       options.counter.off('cardUnreadable', onUnreadable);
       options.counter.off('unreadableGone', onUnreadableGone);
+      actor.stop();
     },
   };
 }

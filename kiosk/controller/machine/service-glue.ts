@@ -1,0 +1,98 @@
+import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import type { KioskBoard } from '../../../firmware/board';
+import type { Bilingual, SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import { refused } from '../../../shared/contract/kiosk-api';
+import type { LogSink } from '../../../shared/log';
+import type { CommandReply } from '../api/server';
+import type { AuditInput } from '../store/audit';
+import type { Store } from '../store/store';
+import { serviceClosure, serviceMachine, tamperCause, tamperClearRefusal, type DoorReading, type TamperCause } from './service-machine';
+
+/**
+ * The service region wired to the I/O board and the audit log: the board's events go in as events,
+ * the audit rows are written by the machine's actors, and the controller's `outOfService` and
+ * `clearTamper` options (and the unattended screen's closure) are read off the machine.
+ */
+export interface KioskService {
+  readonly actor: Actor<typeof serviceMachine>;
+  /** Why the kiosk takes no new applications (the enclosure alarm), or null. */
+  outOfService(): Bilingual | null;
+  /** Why the unattended screen is closed, or null. */
+  closure(): SelfServiceClosure | null;
+  tamperLatched(): boolean;
+  /** A technician's reset of the tamper latch (permission already checked by the caller). */
+  clearTamper(operatorId: string): Promise<CommandReply>;
+  stop(): void;
+}
+
+export interface KioskServiceOptions {
+  readonly board: KioskBoard;
+  readonly latched: TamperCause | null;
+  readonly unattended: boolean;
+  readonly store: Pick<Store, 'appendAudit'>;
+  /** Writes an audit row from a device event; a failure is logged there, never thrown. */
+  readonly audit: (input: AuditInput) => Promise<void>;
+  /** The latch is released: the board's status follows. */
+  readonly onReleased: () => void;
+  readonly log: LogSink;
+}
+
+const alarmMessages: Record<TamperCause, Bilingual> = {
+  'door-opened': { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' },
+  'board-lost': { zh: '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復', en: 'The I/O board was lost while unattended: out of service until a technician checks the enclosure' },
+};
+
+/** The latch a restart keeps: the last tamper row in the audit log, when it was a detection. */
+export async function latchFromAudit(store: Pick<Store, 'readAudit'>): Promise<TamperCause | null> {
+  const [last] = await store.readAudit({ eventIds: ['tamper-detected', 'tamper-cleared'], newest: true, limit: 1 });
+  if (last?.eventId !== 'tamper-detected') return null;
+  return last.details['cause'] === 'board-lost' ? 'board-lost' : 'door-opened';
+}
+
+export function startKioskService(options: KioskServiceOptions): KioskService {
+  const { board, log } = options;
+  const machine = serviceMachine.provide({
+    actors: {
+      recordTamperDetected: fromPromise<void, { cause: TamperCause }>(({ input }) =>
+        options.audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: true, cause: input.cause } })),
+      recordTamperCleared: fromPromise<void, { operatorId: string }>(async ({ input }) => {
+        await options.store.appendAudit({ eventId: 'tamper-cleared', operatorId: input.operatorId, disposition: 'success' });
+      }),
+    },
+    actions: {
+      tamperReleased: () => {
+        // The board keeps its own latch for its lamp and cash inhibit (fail-secure on the device).
+        const cleared = board.clearTamper();
+        if (!cleared.ok) log({ eventId: 'board-tamper-clear-failed', disposition: 'failure', message: `the board kept its latch: ${cleared.error.kind}` });
+        options.onReleased();
+      },
+      auditFailed: (_, { eventId, error }) =>
+        log({ eventId: 'store-audit-failed', disposition: 'failure', message: `audit row ${eventId} not written: ${error instanceof Error ? error.message : String(error)}` }),
+    },
+  });
+  const actor = createActor(machine, { input: { latched: options.latched, unattended: options.unattended } });
+  actor.start();
+
+  const latched = (): TamperCause | null => tamperCause(actor.getSnapshot().context);
+  return {
+    actor,
+    outOfService: () => {
+      const cause = latched();
+      return cause ? alarmMessages[cause] : null;
+    },
+    closure: () => serviceClosure(actor.getSnapshot()),
+    tamperLatched: () => latched() !== null,
+    async clearTamper(operatorId) {
+      const door: DoorReading = board.doorOpen === undefined ? 'unknown' : board.doorOpen ? 'open' : 'shut';
+      const clear = { type: 'tamper.clear', operatorId, door } as const;
+      const refusal = tamperClearRefusal(clear);
+      if (refusal === 'door-open') return refused('door-open', 'shut the door first');
+      if (refusal === 'door-unknown') return refused('other', 'the door state is unknown (is the I/O board connected?)');
+      actor.send(clear);
+      const settled = await waitFor(actor, (snapshot) => !snapshot.matches({ outOfService: 'clearingTamper' }));
+      if (tamperCause(settled.context)) return refused('other', 'the clear was not recorded: the kiosk stays out of service, try again');
+      return { accepted: true };
+    },
+    stop: () => actor.stop(),
+  };
+}
