@@ -1,5 +1,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { issuanceMachine } from './issuance/issuance-machine';
+import { counterMachine } from './machine/counter-machine';
+import { serviceMachine } from './machine/service-machine';
 
 /** A machine whose diagram `npm run machines` writes to `docs/machines/<name>.md`. */
 export interface DocumentedMachine {
@@ -17,5 +19,15 @@ export const documentedMachines: readonly DocumentedMachine[] = [
     about:
       'The staffed issuance flow for one applicant: application, photo, review, then print, encode, commit and hand over, with a failed job parked while its operator is away.',
     machine: issuanceMachine,
+  },
+  {
+    name: 'service',
+    about: 'Whether the kiosk is in service, and why not: a latched tamper alarm (the door opened, or the board lost while unattended) until a technician clears it with the door shut.',
+    machine: serviceMachine,
+  },
+  {
+    name: 'counter',
+    about: "The counter reader of the unattended kiosk: a citizen's own card read, shown for a named time or until it is lifted, a kind problem message, or nothing while staff serve or the kiosk is out of service.",
+    machine: counterMachine,
   },
 ];
