@@ -7,7 +7,7 @@ import type { CommandReply } from './api/server';
 import type { Approval, OperatorService, Session } from './auth/operator-service';
 import type { Action } from './auth/permissions';
 import { staffActors } from './machine/staff-actors';
-import { staffBusyWith, staffMachine, staffView, type StaffEvent, type StaffTiming, type TimerClock } from './machine/staff-machine';
+import { staffBusyWith, staffMachine, staffView, type StaffEvent, type StaffClock, type StaffTiming } from './machine/staff-machine';
 import { watchStaffCards } from './staff-card-reader';
 
 /**
@@ -44,15 +44,16 @@ export interface StaffSessionOptions {
   readonly onSignedOut?: () => void;
   /** The idle warning and lock; the operator service's policy by default. */
   readonly timing?: Partial<StaffTiming>;
-  /** The clock the machine's delays run on: real timers by default, XState's `SimulatedClock` in tests. */
-  readonly timers?: TimerClock;
+  /** The clock the machine runs on (its delays and its countdown): real time by default, XState's `SimulatedClock` in tests. */
+  readonly timers?: StaffClock;
 }
 
 export function createStaffSession(options: StaffSessionOptions): StaffSession {
   const { operators, log } = options;
+  const { timers } = options;
   const actor = createActor(staffMachine.provide({ actors: staffActors(operators, log) }), {
-    input: options.timing ? { timing: options.timing } : {},
-    ...(options.timers ? { clock: options.timers } : {}),
+    input: { ...(options.timing ? { timing: options.timing } : {}), ...(timers ? { now: () => timers.now() } : {}) },
+    ...(timers ? { clock: timers } : {}),
   });
   actor.on('sessionEnded', () => options.onSignedOut?.());
   actor.on('lockNotRecorded', ({ error }) => log({ eventId: 'auth-idle-lock', disposition: 'failure', message: `signed out, but the lock was not recorded: ${String(error)}` }));

@@ -28,11 +28,14 @@ export interface StaffTiming {
 
 export const defaultStaffTiming: StaffTiming = { idleMs: authPolicy.idleMs, idleWarningMs: authPolicy.idleWarningMs };
 
-/** How often the countdown shown in the warning goes down. */
+/** How often the countdown shown in the warning is brought up to date. */
 export const countdownTickMs = 1_000;
 
 /** The clock the machine's delays run on: XState's own (real timers) unless a test injects `SimulatedClock`. */
 export type TimerClock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
+/** A clock for the whole region: its delays, and the time it reads for the countdown (`SimulatedClock` is one). */
+export type StaffClock = TimerClock & { now(): number };
 
 /** The action to run once a supervisor has approved it (the controller's), answering the PIN. */
 export type PerformApproved = (approval: Approval) => Promise<CommandReply>;
@@ -44,7 +47,11 @@ export interface StaffContext {
   readonly operator: Session | null;
   readonly message: Bilingual | null;
   readonly approval: { readonly action: Action; readonly perform: PerformApproved } | null;
-  /** Time left before the lock while the warning shows, counted down by `idleTick`. */
+  /** The time on the machine's clock (ms): the countdown is worked out from it, never counted by ticks. */
+  readonly now: () => number;
+  /** When the idle countdown started (sign-in or the last touch), on `now`. */
+  readonly touchedAt: number;
+  /** Time left before the lock while the warning shows, brought up to date by `idleTick`. */
   readonly warningLeftMs: number;
 }
 
@@ -74,6 +81,8 @@ export type StaffEmitted =
 
 export interface StaffInput {
   readonly timing?: Partial<StaffTiming>;
+  /** The actor's clock's time; `Date.now` for real timers, `SimulatedClock.now` in tests. */
+  readonly now?: () => number;
 }
 
 const notProvided = <TOutput, TInput>(name: string): ActorLogic<never, never, TInput> =>
@@ -112,7 +121,7 @@ export const staffMachine = setup({
     idleWarning: ({ context }) => Math.max(0, context.timing.idleMs - context.timing.idleWarningMs),
     /** The lock, `idleMs` after the last touch. */
     idleLock: ({ context }) => context.timing.idleMs,
-    /** One step of the countdown shown in the warning. */
+    /** One refresh of the countdown shown in the warning. */
     idleTick: countdownTickMs,
   },
   actions: {
@@ -134,8 +143,8 @@ export const staffMachine = setup({
     dropApproval: assign({ approval: null, card: null }),
     endSession: assign({ operator: null, card: null, approval: null }),
     sessionEnded: emit({ type: 'sessionEnded' } as const),
-    startCountdown: assign({ warningLeftMs: ({ context }) => Math.min(context.timing.idleWarningMs, context.timing.idleMs) }),
-    tick: assign({ warningLeftMs: ({ context }) => Math.max(0, context.warningLeftMs - countdownTickMs) }),
+    startCounting: assign({ touchedAt: ({ context }) => context.now() }),
+    updateCountdown: assign({ warningLeftMs: ({ context }) => Math.max(0, context.touchedAt + context.timing.idleMs - context.now()) }),
   },
 }).createMachine({
   id: 'staff',
@@ -145,6 +154,8 @@ export const staffMachine = setup({
     operator: null,
     message: null,
     approval: null,
+    now: input.now ?? Date.now,
+    touchedAt: 0,
     warningLeftMs: 0,
   }),
   initial: 'signedOut',
@@ -218,6 +229,7 @@ export const staffMachine = setup({
           states: {
             counting: {
               initial: 'active',
+              entry: 'startCounting',
               after: { idleLock: '#staff.locking' },
               // Re-entering `counting` cancels both delays and starts them again; the approval region is left alone.
               on: { touch: { target: 'counting', reenter: true } },
@@ -226,11 +238,11 @@ export const staffMachine = setup({
                   after: { idleWarning: 'warning' },
                 },
                 warning: {
-                  entry: 'startCountdown',
+                  entry: 'updateCountdown',
                   initial: 'ticking',
                   states: {
                     ticking: {
-                      after: { idleTick: { target: 'ticking', reenter: true, actions: 'tick' } },
+                      after: { idleTick: { target: 'ticking', reenter: true, actions: 'updateCountdown' } },
                     },
                   },
                 },
