@@ -113,9 +113,11 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
       return { accepted: true };
     },
     signOut() {
-      // While a sign-out or the idle lock is under way the session is ending already.
-      if (!actor.getSnapshot().can({ type: 'signOut' })) return Promise.resolve({ accepted: true });
-      return answer('sign-out', { type: 'signOut' });
+      const snapshot = actor.getSnapshot();
+      if (snapshot.can({ type: 'signOut' })) return answer('sign-out', { type: 'signOut' });
+      // A sign-in half done would sign in after the sign-out; a sign-out or lock under way is ending the session already.
+      if (staffBusyWith(snapshot) === 'enter-pin') return Promise.resolve(refused('other', 'a PIN is being checked: sign out once it is done'));
+      return Promise.resolve({ accepted: true });
     },
     requestApproval(action, onApproved) {
       actor.send({ type: 'requestApproval', action, perform: onApproved });
