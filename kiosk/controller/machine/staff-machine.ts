@@ -101,6 +101,9 @@ const actorsToProvide = {
   lockSession: notProvided('lockSession') as unknown as ReturnType<typeof fromPromise<void, void>>,
 };
 
+/** The output of the store work that ended (guards see the machine's events, not the done events). */
+const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
+
 const replied = (command: 'enter-pin' | 'sign-out', outcome: StaffOutcome): StaffEmitted => ({ type: 'replied', command, outcome });
 const accepted: StaffOutcome = { ok: true, reply: { accepted: true } };
 const refusedWith = (message: Bilingual): StaffOutcome => ({ ok: true, reply: refused('other', message.en) });
@@ -115,6 +118,14 @@ export const staffMachine = setup({
   actors: {
     ...actorsToProvide,
     performApproved: fromPromise<CommandReply, { perform: PerformApproved; approval: Approval }>(({ input }) => input.perform(input.approval)),
+  },
+  guards: {
+    signInAccepted: ({ event }) => outputOf<Result<Session, SignInError>>(event).ok,
+    wrongPin: ({ event }) => {
+      const output = outputOf<Result<Session, SignInError>>(event);
+      return !output.ok && output.error.kind === 'wrong_pin';
+    },
+    approvalGranted: ({ event }) => outputOf<Result<Approval, ApprovalError>>(event).ok,
   },
   delays: {
     /** The warning (with its countdown) starts `idleWarningMs` before the lock. */
@@ -190,7 +201,7 @@ export const staffMachine = setup({
         },
         onDone: [
           {
-            guard: ({ event }) => event.output.ok,
+            guard: 'signInAccepted',
             target: 'signedIn',
             actions: [
               assign({ operator: ({ event }) => (event.output.ok ? event.output.value : null), card: null, message: null }),
@@ -199,7 +210,7 @@ export const staffMachine = setup({
           },
           {
             // A wrong PIN may be typed again on the same card; any other refusal needs another card.
-            guard: ({ event }) => !event.output.ok && event.output.error.kind === 'wrong_pin',
+            guard: 'wrongPin',
             target: 'pin',
             actions: [
               assign({ message: ({ event }) => (event.output.ok ? null : signInMessage(event.output.error)) }),
@@ -289,7 +300,7 @@ export const staffMachine = setup({
                   return { action: context.approval?.action ?? 'approve', staffCardNumber: context.card ?? '', pin: event.pin };
                 },
                 onDone: [
-                  { guard: ({ event }) => event.output.ok, target: 'performing', actions: 'clearMessage' },
+                  { guard: 'approvalGranted', target: 'performing', actions: 'clearMessage' },
                   {
                     target: 'waitingCard',
                     actions: [
@@ -305,7 +316,7 @@ export const staffMachine = setup({
               invoke: {
                 src: 'performApproved',
                 input: ({ context, event }) => {
-                  const output = (event as unknown as { output: Result<Approval, ApprovalError> }).output;
+                  const output = outputOf<Result<Approval, ApprovalError>>(event);
                   if (!output.ok || !context.approval) throw new Error('performing without an approval');
                   return { perform: context.approval.perform, approval: output.value };
                 },
