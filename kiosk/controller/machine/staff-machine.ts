@@ -113,7 +113,7 @@ export const staffMachine = setup({
     context: {} as StaffContext,
     events: {} as StaffEvent,
     emitted: {} as StaffEmitted,
-    input: {} as StaffInput,
+    input: {} as StaffInput | undefined,
   },
   actors: {
     ...actorsToProvide,
@@ -159,13 +159,14 @@ export const staffMachine = setup({
   },
 }).createMachine({
   id: 'staff',
+  // Without input (a diagram, a parent that passes none) the policy's timing and real time.
   context: ({ input }) => ({
-    timing: { ...defaultStaffTiming, ...input.timing },
+    timing: { ...defaultStaffTiming, ...input?.timing },
     card: null,
     operator: null,
     message: null,
     approval: null,
-    now: input.now ?? Date.now,
+    now: input?.now ?? Date.now,
     touchedAt: 0,
     warningLeftMs: 0,
   }),

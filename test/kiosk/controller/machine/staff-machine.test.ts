@@ -125,6 +125,12 @@ describe('the staff machine', () => {
     expect(staff.locks).toEqual([60_000]);
   });
 
+  it("takes the policy's timing when it is given none", () => {
+    const actor = createActor(staffMachine).start();
+    expect(actor.getSnapshot().context.timing).toEqual({ idleMs: authPolicy.idleMs, idleWarningMs: authPolicy.idleWarningMs });
+    actor.stop();
+  });
+
   it('still ends the session and clears the screen when the lock cannot be recorded, and says so', async () => {
     const staff = startStaff({ lockFails: true });
     await staff.signIn();
