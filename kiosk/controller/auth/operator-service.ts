@@ -3,12 +3,14 @@ import type { Clock } from '../../../shared/clock';
 import { err, ok, type Result } from '../../../shared/result';
 import type { OperatorRecord } from '../store/operators';
 import type { Store } from '../store/store';
-import { createIdleTimer, type IdleStatus, type IdleTimer } from './idle-timer';
 import { can, permission, type Action, type Actor } from './permissions';
 import { checkPin, defaultPinCost, hashPin, verifyPin, type PinProblem, type ScryptCost } from './pin';
 import type { OperatorRole } from './roles';
 
-/** Named policy values; the defaults are the issue's: 5 wrong PINs lock the card for 30 minutes. */
+/**
+ * Named policy values; the defaults are the issue's: 5 wrong PINs lock the card for 30 minutes. The idle
+ * times are the staff machine's delays (`machine/staff-machine.ts`): the lock, and the warning before it.
+ */
 export const authPolicy = {
   maxPinAttempts: 5,
   lockoutMs: 30 * 60_000,
@@ -63,8 +65,6 @@ export type AuthorizeError =
   | { readonly kind: 'approval_required'; readonly action: Action }
   | { readonly kind: 'approval_invalid'; readonly reason: 'wrong_action' | 'expired' | 'used' | 'unknown' };
 
-export type SessionStatus = { readonly kind: 'signed-out' } | ({ readonly session: Session } & Exclude<IdleStatus, { kind: 'expired' }>);
-
 export interface OperatorService {
   addOperator(input: { staffCardNumber: string; name: string; role: OperatorRole; pin: string; actorId: string | null }): Promise<Result<{ operatorId: string }, AddOperatorError>>;
   disableOperator(operatorId: string, actorId: string | null): Promise<Result<void, { kind: 'operator_not_found'; operatorId: string }>>;
@@ -72,11 +72,9 @@ export interface OperatorService {
   /** `staffCardNumber`: an employee card whose chip MAC the NFC module has verified. */
   signIn(input: { staffCardNumber: string; pin: string }): Promise<Result<Session, SignInError>>;
   signOut(): Promise<void>;
-  /** Any touch on the screen: restarts the idle countdown. */
-  touch(): void;
-  /** The session and its countdown; locks (audited) once the idle time has run out. */
-  checkIdle(): Promise<SessionStatus>;
-  /** The signed-in operator, or null (self-service). Does not lock: call `checkIdle` on each UI tick. */
+  /** Ends the session because it was left idle (the staff machine times that), audited as the lock. */
+  lock(): Promise<void>;
+  /** The signed-in operator, or null (self-service). */
   current(): Session | null;
   approve(input: { action: Action; staffCardNumber: string; pin: string }): Promise<Result<Approval, ApprovalError>>;
   /** Decides for the current actor (signed-in role, or self-service); consumes the approval when used. */
@@ -88,7 +86,6 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
   const policy = { ...authPolicy, ...options.policy };
   const { clock } = options;
   let session: Session | null = null;
-  let idle: IdleTimer | null = null;
   const approvals = new Map<string, Approval>();
   const usedApprovals = new Set<string>();
   // Verifying against a throw-away hash keeps an unknown card as slow as a known one.
@@ -127,7 +124,6 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
     if (!session) return;
     const ended = session;
     session = null;
-    idle = null;
     await store.appendAudit({ eventId, operatorId: ended.operatorId, disposition: 'success' });
   }
 
@@ -163,20 +159,10 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
       if (session) await endSession('auth-sign-out');
       await store.operators.recordSignIn(checked.value.id);
       session = { operatorId: checked.value.id, role: checked.value.role, name: checked.value.name, signedInAt: clock.now().toISOString() };
-      idle = createIdleTimer(clock, { idleMs: policy.idleMs, warningMs: policy.idleWarningMs });
       return ok(session);
     },
     signOut: () => endSession('auth-sign-out'),
-    touch: () => idle?.touch(),
-    async checkIdle() {
-      if (!session || !idle) return { kind: 'signed-out' };
-      const status = idle.status();
-      if (status.kind === 'expired') {
-        await endSession('auth-idle-lock');
-        return { kind: 'signed-out' };
-      }
-      return { ...status, session };
-    },
+    lock: () => endSession('auth-idle-lock'),
     current: () => session,
     async approve(input) {
       const checked = await checkCredentials(input.staffCardNumber, input.pin);

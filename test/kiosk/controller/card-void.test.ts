@@ -25,7 +25,7 @@ describe('voiding a card from the card check', () => {
     operators = await operatorsWith(t);
     await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck });

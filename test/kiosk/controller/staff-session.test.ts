@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fromPromise } from 'xstate';
+import { fromPromise, SimulatedClock } from 'xstate';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
 import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
@@ -63,6 +63,12 @@ describe('staff sign-in and supervisor approval', () => {
   let staff: StaffSession;
   let controller: KioskController;
   let counter: FakeCounter;
+  /** The staff machine's timers: moved together with the store's clock. */
+  let timers: SimulatedClock;
+  const advance = (ms: number): void => {
+    t.clock.advance(ms);
+    timers.increment(ms);
+  };
 
   beforeEach(async () => {
     t = await openTempStore();
@@ -72,7 +78,8 @@ describe('staff sign-in and supervisor approval', () => {
     commitsBy.length = 0;
     operators = await operatorsWith(t);
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.sessionEnded() });
+    timers = new SimulatedClock();
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, timers, onSignedOut: () => controller.sessionEnded() });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     controller = createKioskController(flow, devices, () => {}, { session: { staff, operators } });
   });
@@ -114,9 +121,9 @@ describe('staff sign-in and supervisor approval', () => {
     await signIn(counter, controller, 'operator');
     await controller.command({ type: 'start-application' });
     await controller.command({ type: 'update-application', fields: { name: 'NGUYEN THI LAN' } });
-    t.clock.advance(3 * 60_000 - 10_000);
+    advance(3 * 60_000 - 10_000);
     await until(() => (controller.snapshot().session.idleSecondsLeft ?? 0) > 0);
-    t.clock.advance(11_000);
+    advance(11_000);
     // The lock is written to the audit log before the screen is told why.
     await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().session.message !== null);
     expect(controller.snapshot().session.message?.en).toBe('Signed out after being left idle');
@@ -198,7 +205,7 @@ describe('staff sign-in and supervisor approval', () => {
     await until(() => controller.screen() === 'failed');
     expect(controller.preview()).not.toBeNull();
 
-    t.clock.advance(3 * 60_000 + 1_000);
+    advance(3 * 60_000 + 1_000);
     await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().parkedJob !== null);
     const locked = JSON.stringify(controller.snapshot());
     for (const personal of ['NGUYEN', 'A123456789']) expect(locked).not.toContain(personal);

@@ -39,7 +39,7 @@ describe('enter-pin on a full data disk', () => {
     const { card, name, pin } = staffMembers.operator;
     await operators.addOperator({ staffCardNumber: card, name, role: 'operator', pin, actorId: null });
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 60_000, onSignedOut: () => controller.sessionEnded() });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, onSignedOut: () => controller.sessionEnded() });
     controller = createKioskController(issuanceMachine, new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true }), () => {}, { session: { staff, operators } });
     api = await startApiServer({
       port: 0,

@@ -75,19 +75,16 @@ describe('operator service', () => {
     expect(await events()).toEqual(expect.arrayContaining(['auth-operator-disabled:success', 'auth-sign-in:failure']));
   });
 
-  it('locks after the idle time, counting down in the last seconds; a touch restarts the countdown', async () => {
+  it('locks the session when told it was left idle (the staff machine times that), audited as the lock', async () => {
     await auth.signIn({ staffCardNumber: 'E1001', pin: '482913' });
-    expect(await auth.checkIdle()).toMatchObject({ kind: 'active', remainingMs: authPolicy.idleMs });
-    t.clock.advance(authPolicy.idleMs - authPolicy.idleWarningMs - 1);
-    expect((await auth.checkIdle()).kind).toBe('active');
-    t.clock.advance(1_001);
-    expect(await auth.checkIdle()).toMatchObject({ kind: 'warning', remainingMs: authPolicy.idleWarningMs - 1_000 });
-    auth.touch();
-    expect(await auth.checkIdle()).toMatchObject({ kind: 'active', remainingMs: authPolicy.idleMs });
-    t.clock.advance(authPolicy.idleMs);
-    expect(await auth.checkIdle()).toEqual({ kind: 'signed-out' });
+    expect(auth.current()?.operatorId).toBe(operatorId);
+    await auth.lock();
     expect(auth.current()).toBeNull();
     expect(await events()).toContain('auth-idle-lock:success');
+    expect(await events()).not.toContain('auth-sign-out:success');
+    // Nobody signed in: nothing to lock, nothing audited.
+    await auth.lock();
+    expect((await events()).filter((event) => event === 'auth-idle-lock:success')).toHaveLength(1);
   });
 
   it('each role gets what the table says once signed in; nobody signed in is self-service', async () => {

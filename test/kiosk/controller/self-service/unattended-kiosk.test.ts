@@ -30,7 +30,7 @@ describe('the unattended (self-service) kiosk', () => {
 
   const start = (showMs?: number): void => {
     counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     devices.set('board', 'connected');
