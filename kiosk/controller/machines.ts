@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { counterMachine } from './machine/counter-machine';
 import { serviceMachine } from './machine/service-machine';
+import { staffMachine } from './machine/staff-machine';
 
 /** A machine whose diagram `npm run machines` writes to `docs/machines/<name>.md`. */
 export interface DocumentedMachine {
@@ -24,6 +25,11 @@ export const documentedMachines: readonly DocumentedMachine[] = [
     name: 'service',
     about: 'Whether the kiosk is in service, and why not: a latched tamper alarm (the door opened, or the board lost while unattended) until a technician clears it with the door shut.',
     machine: serviceMachine,
+  },
+  {
+    name: 'staff',
+    about: 'Who is at the kiosk: staff sign in with card and PIN, a supervisor approves an action on the spot, and the session locks itself after named idle delays.',
+    machine: staffMachine,
   },
   {
     name: 'counter',
