@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
+import { expectAbsentFor, timed } from '../helpers/absence';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { applyAndPrint, devOk, residentPermitHolderId, screenshot, signInAt, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 
@@ -99,8 +100,10 @@ describe('self-service kiosk, end to end', () => {
     await expectNothingOf([name, residentPermitHolderId, cardNumber]);
 
     // The new cardholder taps their card: its type, status, expiry and balance; the number masked.
-    await dev({ type: 'place-card', kind: 'citizen' });
-    await selfService('card').waitFor({ timeout: 10_000 });
+    const cardShownMs = await timed(async () => {
+      await dev({ type: 'place-card', kind: 'citizen' });
+      await selfService('card').waitFor({ timeout: 10_000 });
+    });
     expect(await page.locator('[data-self-service="card"]').getAttribute('data-status')).toBe('active');
     expect(await page.locator('[data-testid="card-last4"]').textContent()).toBe(`•••• •••• •••• ${cardNumber.slice(-4)}`);
     expect(await page.locator('[data-testid="card-balance"]').textContent()).toBe('NT$ 0');
@@ -133,7 +136,8 @@ describe('self-service kiosk, end to end', () => {
     expect(await page.locator('[data-closure]').getAttribute('data-closure')).toBe('board-disconnected');
     await shot('self-service-out-of-service');
     await dev({ type: 'place-card', kind: 'citizen' });
-    expect(await selfService('card').count()).toBe(0);
+    // Three times as long as showing the card took above: a look-up would have shown by then.
+    await expectAbsentFor(async () => (await selfService('card').count()) > 0, cardShownMs, { what: 'a card shown while out of service' });
     await kiosk.world!.board!.replug();
     await page.locator('[data-closure="tamper"]').waitFor({ timeout: 20_000 });
     await technicianClears();

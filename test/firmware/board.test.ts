@@ -6,8 +6,9 @@ import { openPtyPair } from '../../hardware/serial/pty-pair';
 import { connectKioskBoard, type KioskBoard, type NoteAccepted, type TamperEvent } from '../../firmware/board';
 import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 import { pinModes } from '../../firmware/firmata-protocol';
-import { startBoardSimulator, startBoardSimulatorOnPty, type BoardSimulator, type NoteValue } from '../../firmware/simulator';
+import { startBoardSimulator, startBoardSimulatorOnPty, type BoardSimulator } from '../../firmware/simulator';
 import type { LogEvent } from '../../shared/log';
+import { expectAbsentFor } from '../helpers/absence';
 
 const pins = defaultPinMap;
 const cleanup: Array<() => Promise<void>> = [];
@@ -242,62 +243,21 @@ describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
     expect(board.isConnected).toBe(true);
   });
 
-  it('counts 12 random notes end to end in real time (±20 ms jitter, bounce): each once, sum exact', async () => {
-    // Real NV10 timing. Levels are timestamped on arrival, so counting holds while the process's
-    // event loop keeps up (firmware/README.md); a run during which this test process itself stalled
-    // longer than that is inconclusive and repeated — an exact mismatch without a stall fails at once.
-    const maxAttempts = 3;
-    for (let attempt = 1; ; attempt++) {
-      const run = await countNotesOnce(12, attempt);
-      const exact = JSON.stringify(run.counted) === JSON.stringify(run.inserted);
-      if (exact || run.maxLagMs < tolerableStallMs || attempt === maxAttempts) {
-        expect(run.counted, `event loop stalled up to ${Math.round(run.maxLagMs)} ms`).toEqual(run.inserted);
-        expect(run.sequences).toEqual(run.inserted.map((_, i) => i + 1));
-        expect(run.counted.reduce((sum, a) => sum + a, 0)).toBe(run.inserted.reduce((sum, a) => sum + a, 0));
-        return;
-      }
-    }
-  }, 150_000);
+  it('hands a note from the acceptor over the pty to a note event, once (the counting itself: bill-acceptor.test.ts, on virtual time)', async () => {
+    // One pulse: no stall of this process can split or merge it, so this holds on a loaded machine.
+    // Counting many notes in real time is `npm run bench -- board` (a figure, not an assertion).
+    const { sim, board, logs } = await boardOnSimulator();
+    const notes: NoteAccepted[] = [];
+    board.on('note', (note) => notes.push(note));
+    board.setStatus('ready');
+    board.setCashInhibit(false);
+    await until(() => sim.pinValue(pins.billInhibit) === 0, 'notes accepted');
+    const inserted = await sim.insertNote(100, { jitterMs: 20 });
+    expect(inserted).toMatchObject({ accepted: true, pulses: 1 });
+    await until(() => notes.length > 0, 'the note event');
+    const noteMs = Date.now() - inserted.lastPulseEndAt;
+    await expectAbsentFor(() => notes.length > 1, noteMs, { what: 'the note counted twice' });
+    expect(notes).toEqual([expect.objectContaining({ amount: 100, sequence: 1, pulses: 1, irregular: false })]);
+    expect(logs.filter((e) => e.eventId === 'board-note-accepted')).toHaveLength(1);
+  });
 });
-
-/** A stall shorter than a pulse's LOW phase cannot cost a pulse, nor split a note. */
-const tolerableStallMs = 30;
-
-async function countNotesOnce(count: number, seed: number): Promise<{ inserted: number[]; counted: number[]; sequences: number[]; maxLagMs: number }> {
-  const { sim, board } = await boardOnSimulator({ betweenNotesMs: 500 });
-  board.setStatus('ready');
-  board.setCashInhibit(false);
-  await until(() => sim.pinValue(pins.billInhibit) === 0, 'notes accepted');
-  const notes: NoteAccepted[] = [];
-  board.on('note', (note) => notes.push(note));
-  const values: NoteValue[] = [100, 500, 1000];
-  const inserted: number[] = [];
-  let state = seed * 7919;
-  const random = (): number => {
-    state = (state * 16807) % 2147483647;
-    return state / 2147483647;
-  };
-  let maxLagMs = 0;
-  let last = performance.now();
-  const lagProbe = setInterval(() => {
-    const now = performance.now();
-    maxLagMs = Math.max(maxLagMs, now - last - lagProbeMs);
-    last = now;
-  }, lagProbeMs);
-  try {
-    for (let i = 0; i < count; i++) {
-      const amount = values[Math.floor(random() * values.length)] ?? 100;
-      inserted.push(amount);
-      void sim.insertNote(amount, { jitterMs: 20, bounce: true });
-    }
-    // ≈1.3 s a note: 500 ms between notes, 150 ms a pulse.
-    await until(() => notes.length >= count, `${count} notes`, 40_000).catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 400));
-  } finally {
-    clearInterval(lagProbe);
-  }
-  return { inserted, counted: notes.map((n) => n.amount), sequences: notes.map((n) => n.sequence), maxLagMs };
-}
-
-const lagProbeMs = 5;
-

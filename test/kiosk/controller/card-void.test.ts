@@ -24,7 +24,7 @@ describe('voiding a card from the card check', () => {
     t = await openTempStore();
     operators = await operatorsWith(t);
     await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
-    counter = fakeCounter();
+    counter = fakeCounter({ masterKey });
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
@@ -90,6 +90,21 @@ describe('voiding a card from the card check', () => {
     expect(shownStatus()).toBe('void');
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'wrong-details' })).toMatchObject({ accepted: false, reason: expect.stringMatching(/only an active card/) });
     expect(await voidAudits()).toHaveLength(1);
+  });
+
+  it('shows a card whose chip was altered (balance raised) or made under other keys as not verified; neither can be voided', async () => {
+    await signIn(counter, controller, 'supervisor');
+    const notVerified = { verified: false, problem: expect.objectContaining({ en: 'The chip record does not verify: a forged, damaged or unfinished card' }) };
+    // 420 → 4,516 NT$ on the chip: its MAC no longer verifies.
+    for (const making of [{ flip: { block: 56, byte: 2, bits: 0x10 } }, { masterKey: new Uint8Array(32).fill(9) }]) {
+      await showCitizenCard();
+      counter.tap({ cardType: 'senior', cardNumber: citizenCard, balance: 420 }, making);
+      await until(() => controller.snapshot().cardCheck?.verified === false);
+      expect(controller.snapshot().cardCheck).toEqual(notVerified);
+      expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void' });
+    }
+    expect((await t.store.cardByNumber(citizenCard))?.status).toBe('active');
+    expect(await voidAudits()).toHaveLength(0);
   });
 
   it('refuses a technician, and refuses a card that is not the one on show', async () => {

@@ -1,8 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
+import { createCardSession } from '../../../hardware/nfc/card-session';
+import { deriveChipKeys, type ChipKeys } from '../../../hardware/nfc/keys';
+import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { equalBytes, toHex } from '../../../hardware/nfc/mifare';
+import { readCardRecord } from '../../../hardware/nfc/personalise';
+import { personalisedBlocks } from '../../../hardware/nfc/simulator';
 import type { CardTap, NfcError, NfcStation, ReadRecordValue } from '../../../hardware/nfc/types';
+import { createClassic1k, type VirtualCardModel } from '../../../hardware/nfc/virtual-card';
 import type { CardType } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
+import { modelTransport } from '../../hardware/nfc/fixtures';
 
 /** The fields of the chip record a test chooses; the rest of the record is fixed and realistic. */
 export interface ChipOnReader {
@@ -12,55 +20,103 @@ export interface ChipOnReader {
   readonly expiresOn: string;
 }
 
+/** How the chip was made, when not simply personalised by this city. */
+export interface ChipMaking {
+  /** The master key the card was personalised under (default: the city's, the counter's own). */
+  readonly masterKey?: Uint8Array;
+  /** Flips `bits` (default: all 8) of one byte of chip memory after personalisation: a forged or damaged chip. */
+  readonly flip?: { readonly block: number; readonly byte: number; readonly bits?: number };
+}
+
 /** What a tap fills in when the test does not say: a senior card with some money on it. */
 const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04' } as const;
-const classic: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
+const classicAtr = '3B8F8001804F0CA000000306030001000000006A';
+/** The wallet block (balance, counter) of the citizen-card record: what a forger would raise. */
+const walletBlock = 56;
 
-/** A counter reader: the test lays a card on it (its verified chip record), a phone, or takes it off. */
-export function fakeCounter() {
+/** A 4-byte UID per card number, so that two cards never share their diversified keys. */
+function uidOf(cardNumber: string): Uint8Array {
+  let hash = 0x811c9dc5;
+  for (const char of cardNumber) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return Uint8Array.of(0x04, (hash >>> 16) & 0xff, (hash >>> 8) & 0xff, hash & 0xff);
+}
+
+function chipRecord(card: ChipOnReader): CitizenCardRecord {
+  return {
+    formatVersion: 1, cardNumber: card.cardNumber, cardType: card.cardType, scheme: 'easycard',
+    issuedOn: '2026-01-05', expiresOn: card.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
+    wallet: { balance: card.balance, transactionCounter: 3 },
+  };
+}
+
+type OnReader = { readonly kind: 'card'; readonly tap: CardTap; readonly chip: VirtualCardModel } | { readonly kind: 'phone'; readonly tap: CardTap };
+
+/**
+ * A counter reader holding real chip bytes: a tapped card is the MIFARE Classic memory of a record
+ * personalised under a master key, and `readRecord(keys)` reads it as the driver does (the driver's
+ * card session and record decoding over the virtual card model: sector keys, then the MAC), so a
+ * card of another city or a tampered byte fails as on the real reader. Only pcscd is left out.
+ */
+export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
   const events = new EventEmitter();
-  let onReader: ChipOnReader | null = null;
-  let readError: NfcError | null = null;
+  let onReader: OnReader | null = null;
   /** While set, reads wait for the test to let them finish (a slow chip). */
   let gate: Promise<void> | null = null;
+
+  /** What the driver checks before it talks to the chip (`withCard` in hardware/nfc/driver.ts). */
+  async function read(reading: OnReader | null, keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
+    if (!reading) return err({ kind: 'no_card', message: 'no card on the reader' });
+    if (reading.kind === 'phone') return err({ kind: 'unsupported_card', atr: reading.tap.atr, message: 'not a MIFARE Classic 1K card' });
+    if (!equalBytes(keys.uid, reading.chip.uid)) {
+      return err({ kind: 'wrong_card', expectedUid: toHex(keys.uid), actualUid: reading.tap.uid, message: 'the keys belong to another card' });
+    }
+    reading.chip.reset(); // a fresh connection: no key loaded, nothing authenticated
+    const record = await readCardRecord(createCardSession(modelTransport(reading.chip)), keys);
+    return record.ok ? ok({ uid: reading.tap.uid, record: record.value, mac: 'verified' }) : record;
+  }
+
   const station = {
     on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
     off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
-    async readRecord(): Promise<Result<ReadRecordValue, NfcError>> {
+    readerName: () => 'Fake counter reader',
+    currentCard: () => onReader?.tap,
+    async readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
       // What was on the reader when the read began, as a real chip read would see it.
       const reading = onReader;
-      const error = readError;
       if (gate) await gate;
-      if (error) return err(error);
-      if (!reading) return err({ kind: 'no_card', message: 'no card' });
-      return ok({
-        uid: '01020304',
-        mac: 'verified',
-        record: {
-          formatVersion: 1, cardNumber: reading.cardNumber, cardType: reading.cardType, scheme: 'easycard',
-          issuedOn: '2026-01-05', expiresOn: reading.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
-          wallet: { balance: reading.balance, transactionCounter: 3 },
-        },
-      });
+      return read(reading, keys);
     },
   } as unknown as NfcStation;
+
+  /** Lays a personalised card on the reader. */
+  function tap(card: Partial<ChipOnReader> & { cardNumber: string }, making: ChipMaking = {}): void {
+    const uid = uidOf(card.cardNumber);
+    const blocks = personalisedBlocks(uid, chipRecord({ ...tapDefaults, ...card }), deriveChipKeys(making.masterKey ?? options.masterKey, uid));
+    if (making.flip) {
+      const block = blocks[making.flip.block];
+      if (!block) throw new Error(`no block ${making.flip.block}`);
+      block[making.flip.byte] = (block[making.flip.byte] ?? 0) ^ (making.flip.bits ?? 0xff);
+    }
+    const chip = createClassic1k(uid, blocks);
+    onReader = { kind: 'card', tap: { uid: toHex(uid), atr: classicAtr, kind: 'mifare-classic-1k' }, chip };
+    events.emit('card', onReader.tap);
+  }
+
   return {
     station,
-    /** Lays a card whose MAC verifies on the reader; unspecified fields take `tapDefaults`. */
-    tap(card: Partial<ChipOnReader> & { cardNumber: string }) {
-      onReader = { ...tapDefaults, ...card };
-      readError = null;
-      events.emit('card', classic);
-    },
-    /** A card whose record does not verify (a forged or corrupted chip). */
-    tapForged() {
-      onReader = null;
-      readError = { kind: 'record_invalid', error: { kind: 'mac_mismatch', message: 'MAC does not verify' }, message: 'forged' } as NfcError;
-      events.emit('card', classic);
+    /**
+     * Lays a card personalised with this record (unspecified fields take `tapDefaults`), by default
+     * under the counter's master key: its sector keys open and its MAC verifies.
+     */
+    tap,
+    /** A citizen card whose balance was raised on the chip after personalisation: the MAC does not verify. */
+    tapForged(card: Partial<ChipOnReader> & { cardNumber: string } = { cardNumber: '3300011300000015' }) {
+      tap(card, { flip: { block: walletBlock, byte: 3 } });
     },
     /** A phone (or any non-MIFARE card): nothing a citizen card reader can read. */
     tapPhone() {
-      events.emit('card', { uid: '', atr: '3b80', kind: 'unsupported' } satisfies CardTap);
+      onReader = { kind: 'phone', tap: { uid: '', atr: '3B8080010101', kind: 'unsupported' } };
+      events.emit('card', onReader.tap);
     },
     /** More than one card on the reader at once. */
     twoCards() {
@@ -70,8 +126,9 @@ export function fakeCounter() {
       events.emit('unreadableGone');
     },
     remove() {
+      const gone = onReader;
       onReader = null;
-      events.emit('removed', classic);
+      if (gone) events.emit('removed', gone.tap);
     },
     /** Holds every read until the returned function is called. */
     slowReads() {

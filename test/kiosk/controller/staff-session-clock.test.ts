@@ -18,7 +18,7 @@ describe('the staff session on its machine', () => {
   beforeEach(async () => {
     t = await openTempStore();
     operators = await operatorsWith(t);
-    counter = fakeCounter();
+    counter = fakeCounter({ masterKey });
     timers = new SimulatedClock();
     sessionsEnded = 0;
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, timers, onSignedOut: () => (sessionsEnded += 1) });

@@ -8,7 +8,7 @@ import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict }
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
-import { masterKey, operatorsWith, signIn } from './staff-fixture';
+import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
 
 /** The store the flow's job actors write to (set per test). */
@@ -77,7 +77,7 @@ describe('staff sign-in and supervisor approval', () => {
     printing = null;
     commitsBy.length = 0;
     operators = await operatorsWith(t);
-    counter = fakeCounter();
+    counter = fakeCounter({ masterKey });
     timers = new SimulatedClock();
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, timers, onSignedOut: () => controller.sessionEnded() });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
@@ -105,6 +105,25 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
     // The same command again: the flow has left the home screen, and the screen is told why in a code.
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'wrong-screen', reason: expect.stringMatching(/is not possible on the .* screen now/) });
+  });
+
+  it('does not take a staff card made under another master key (its sector keys do not open), nor a citizen card turned into a staff card on the chip', async () => {
+    const otherCity = new Uint8Array(32).fill(9);
+    counter.tap({ cardType: 'employee', cardNumber: staffMembers.operator.card }, { masterKey: otherCity });
+    await until(() => controller.snapshot().session.message !== null);
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { en: 'This card could not be verified: tap your staff card again' } });
+    expect(await controller.command({ type: 'enter-pin', pin: staffMembers.operator.pin })).toMatchObject({ accepted: false });
+    expect(operators.current()).toBeNull();
+
+    // This city's keys, but a citizen card whose type byte was changed to 'employee' on the chip: the MAC does not verify.
+    counter.twoCards(); // a message of its own, so that the next one is seen to replace it
+    counter.tap({ cardType: 'general', cardNumber: staffMembers.operator.card }, { flip: { block: 52, byte: 3, bits: 1 ^ 7 } });
+    await until(() => !/More than one card/.test(controller.snapshot().session.message?.en ?? ''));
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { en: 'This card could not be verified: tap your staff card again' } });
+
+    // The same staff card as this city made it signs in.
+    await signIn(counter, controller, 'operator');
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { role: 'operator' } });
   });
 
   it('refuses a technician an application (the permission table), and audits the refusal', async () => {

@@ -38,7 +38,7 @@ describe('enter-pin on a full data disk', () => {
     const operators = createOperatorService(store, { clock, pinCost: testPinCost });
     const { card, name, pin } = staffMembers.operator;
     await operators.addOperator({ staffCardNumber: card, name, role: 'operator', pin, actorId: null });
-    counter = fakeCounter();
+    counter = fakeCounter({ masterKey });
     staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, onSignedOut: () => controller.sessionEnded() });
     controller = createKioskController(issuanceMachine, new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true }), () => {}, { session: { staff, operators } });
     api = await startApiServer({
