@@ -419,6 +419,32 @@ export type PrinterFaultStep = (typeof printerFaultSteps)[number];
 export const cabledDevices = ['printer', 'scanner', 'board'] as const;
 export type CabledDevice = (typeof cabledDevices)[number];
 
+/** What the dev panel shows of the simulated world (GET /api/dev): what a person at the kiosk could see. */
+export const devWorldStateSchema = z
+  .object({
+    printer: z
+      .object({
+        cardsInFeeder: count,
+        ribbonPrintsLeft: count,
+        cover: z.string(),
+        card: z.string(),
+        powered: z.boolean(),
+        cardsPrinted: count,
+        cardsInOutput: count,
+      })
+      .strict()
+      .nullable(),
+    counterReader: z.enum(['empty', 'card']),
+    encoder: z.enum(['empty', 'card']),
+    cardsIssued: count,
+    /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
+    cables: z
+      .object({ printer: z.boolean().exactOptional(), scanner: z.boolean().exactOptional(), board: z.boolean().exactOptional() })
+      .strict() satisfies z.ZodType<Partial<Record<CabledDevice, boolean>>>,
+  })
+  .strict();
+export type DevWorldState = Immutable<z.infer<typeof devWorldStateSchema>>;
+
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
