@@ -26,7 +26,7 @@ describe('a push the UI cannot read', () => {
   beforeAll(async () => {
     running = await startTestKiosk('unreadable-push', { ownUi: true });
     kiosk = running.kiosk;
-    browser = await launchChromium();
+    browser = await launchChromium({ allowUnreadable: true });
     page = await browser.context.newPage();
     page.on('console', (message) => {
       // The UI's own lines (a missing favicon is an error line too).
