@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
-import type { EligibilityDecision } from '../domain/eligibility';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
- * zod by the controller, never trusted) and the flat snapshot the controller pushes back.
+ * zod by the controller, never trusted) and the flat snapshot and replies the controller sends back
+ * (validated with zod by the UI, never trusted either).
  */
 
 export const taoyuanDistricts = [
@@ -222,8 +222,6 @@ export const eligibilityViewSchema = z
   })
   .strict();
 export type EligibilityView = Immutable<z.infer<typeof eligibilityViewSchema>>;
-/** The domain's decision is what the view says (a compile error when the two drift apart). */
-export const eligibilityViewOf = (decision: EligibilityDecision): EligibilityView => decision;
 
 export const photoCheckViewSchema = z
   .object({
