@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
-import type { EligibilityDecision } from '../domain/eligibility';
-import type { Bilingual } from '../i18n/localized-text';
+import type { ApplicantText, Bilingual } from '../i18n/localized-text';
+import type { Immutable } from './immutable';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
- * zod by the controller, never trusted) and the flat snapshot the controller pushes back.
+ * zod by the controller, never trusted) and the flat snapshot and replies the controller sends back
+ * (validated with zod by the UI, never trusted either).
  */
 
 export const taoyuanDistricts = [
@@ -82,9 +83,28 @@ export const refusalCodes = [
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 
-export type CommandReply =
-  | { readonly accepted: true }
-  | { readonly accepted: false; readonly code: RefusalCode; readonly reason: string; readonly role?: OperatorRole };
+/** The controller's answer to a command (and to a dev-panel command): done, or refused and why. */
+export const commandReplySchema = z.discriminatedUnion('accepted', [
+  z.object({ accepted: z.literal(true) }).strict(),
+  z
+    .object({
+      accepted: z.literal(false),
+      code: z.enum(refusalCodes),
+      /** The controller's English sentence, for staff and logs. */
+      reason: z.string(),
+      /** With `role`: the signed-in role the permission table refuses. */
+      role: z.enum(operatorRoles).exactOptional(),
+    })
+    .strict(),
+]);
+export type CommandReply = Immutable<z.infer<typeof commandReplySchema>>;
+
+/**
+ * What the request guard (401, 403) or a route (400, 404, 413, 500) answers instead of a reply.
+ * `code` is absent from older controllers: the UI then knows a token refusal by its status.
+ */
+export const httpRefusalSchema = z.object({ error: z.string(), code: z.enum(refusalCodes).exactOptional() }).strict();
+export type HttpRefusal = z.infer<typeof httpRefusalSchema>;
 
 export function refused(code: RefusalCode, reason: string): CommandReply {
   return { accepted: false, code, reason };
@@ -129,165 +149,266 @@ export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 /** Chinese and English always; Vietnamese and Indonesian on the texts an applicant reads. */
 export type { ApplicantText, Bilingual } from '../i18n/localized-text';
 
-export type Screen = 'home' | 'application' | 'photo' | 'review' | 'issuing' | 'done' | 'failed';
+/**
+ * What the controller sends the UI, as zod schemas: the source of truth for the snapshot's shape. The
+ * UI parses every push with them (an unreadable one is not shown); the types below are inferred from
+ * them. Strict objects: the controller is the only producer, so a field it adds without saying so here
+ * fails the contract's tests instead of passing unseen.
+ */
 
-export type DeviceName = 'printer' | 'scanner' | 'nfc' | 'board';
-export type DeviceState = 'connected' | 'disconnected' | 'fault' | 'starting';
-export interface DeviceStatusView {
-  readonly state: DeviceState;
-  readonly simulated: boolean;
-  readonly detail: string;
-}
+/** A controller text in Chinese and English; Vietnamese and Indonesian where an applicant reads it. */
+export const bilingualSchema = z
+  .object({ zh: z.string(), en: z.string(), vi: z.string().exactOptional(), id: z.string().exactOptional() })
+  .strict() satisfies z.ZodType<Bilingual>;
+/** A text the applicant reads: all four languages. */
+export const applicantTextSchema = z
+  .object({ zh: z.string(), en: z.string(), vi: z.string(), id: z.string() })
+  .strict() satisfies z.ZodType<ApplicantText>;
+
+const count = z.number().int().nonnegative();
+
+export const screens = ['home', 'application', 'photo', 'review', 'issuing', 'done', 'failed'] as const;
+export type Screen = (typeof screens)[number];
+
+export const deviceNames = ['printer', 'scanner', 'nfc', 'board'] as const;
+export type DeviceName = (typeof deviceNames)[number];
+export const deviceStates = ['connected', 'disconnected', 'fault', 'starting'] as const;
+export type DeviceState = (typeof deviceStates)[number];
+export const deviceStatusViewSchema = z
+  .object({
+    state: z.enum(deviceStates),
+    simulated: z.boolean(),
+    detail: z.string(),
+  })
+  .strict();
+export type DeviceStatusView = Immutable<z.infer<typeof deviceStatusViewSchema>>;
 
 /**
  * The kiosk's own log: written to its file, or (the file failing: disk full, no permission, I/O
  * error) kept in a bounded ring in memory only, oldest lines dropped first. `reason` is the error
  * code (`ENOSPC`, `EACCES`, `EIO`...).
  */
-export type LogHealthView =
-  | { readonly state: 'writing' }
-  | { readonly state: 'memory-only'; readonly since: string; readonly reason: string; readonly keptLines: number; readonly droppedLines: number };
+export const logHealthViewSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('writing') }).strict(),
+  z
+    .object({ state: z.literal('memory-only'), since: z.string(), reason: z.string(), keptLines: count, droppedLines: count })
+    .strict(),
+]);
+export type LogHealthView = Immutable<z.infer<typeof logHealthViewSchema>>;
 
-/** The eligibility rules' decision, as shown on the application screen (pure data). */
-export type EligibilityView = EligibilityDecision;
+/** The eligibility rules' decision, as shown on the application screen (pure data; shared/domain/eligibility). */
+export const eligibilityViewSchema = z
+  .object({
+    /** One entry per card type on offer, in the rules' order. */
+    cards: z.array(
+      z
+        .object({
+          type: z.enum(cardTypes),
+          eligible: z.boolean(),
+          /** `replacement` when the person already holds a card of this type; null when not eligible. */
+          action: z.enum(['new', 'replacement']).nullable(),
+          /** Every decision explains itself, in all four languages: the applicant reads the reasons too. */
+          reasons: z.array(applicantTextSchema),
+          /** Welfare points loaded each month (0 when not eligible or none for this type). */
+          monthlyPoints: count,
+          /** The student card's design by school level; null otherwise. */
+          design: z.string().nullable(),
+          /** Other types this person could also have or holds, of which only one may be held. */
+          exclusiveWith: z.array(z.enum(cardTypes)),
+        })
+        .strict(),
+    ),
+    guardianConsentRequired: z.boolean(),
+  })
+  .strict();
+export type EligibilityView = Immutable<z.infer<typeof eligibilityViewSchema>>;
 
-export interface PhotoCheckView {
-  readonly id: string;
-  readonly passed: boolean;
-  readonly value: number | null;
-  readonly threshold: string;
-  readonly message: Bilingual;
-}
+export const photoCheckViewSchema = z
+  .object({
+    id: z.string(),
+    passed: z.boolean(),
+    /** The measured value; null when there is none (NaN travels as null). */
+    value: z.number().nullable(),
+    threshold: z.string(),
+    message: bilingualSchema,
+  })
+  .strict();
+export type PhotoCheckView = Immutable<z.infer<typeof photoCheckViewSchema>>;
 
 /** Who is at the kiosk: signed out (tap a staff card), typing a PIN, or signed in. */
-export interface SessionView {
-  readonly state: 'signed-out' | 'pin' | 'signed-in';
-  readonly operator: { readonly name: string; readonly role: OperatorRole } | null;
-  /** A supervisor's approval is being asked for this action (tap a supervisor card, then PIN). */
-  readonly approval: { readonly action: string; readonly state: 'waiting-card' | 'pin' } | null;
-  /** What went wrong last (wrong PIN with attempts left, locked, not a staff card...). */
-  readonly message: Bilingual | null;
-  /** Seconds before the idle lock, shown in the last half minute. */
-  readonly idleSecondsLeft: number | null;
-  /** Whoever is signed in may start an application (the permission table's issue-card): a technician may not. */
-  readonly mayStartApplication: boolean;
-}
+export const sessionViewSchema = z
+  .object({
+    state: z.enum(['signed-out', 'pin', 'signed-in']),
+    operator: z.object({ name: z.string(), role: z.enum(operatorRoles) }).strict().nullable(),
+    /** A supervisor's approval is being asked for this action (tap a supervisor card, then PIN). */
+    approval: z.object({ action: z.string(), state: z.enum(['waiting-card', 'pin']) }).strict().nullable(),
+    /** What went wrong last (wrong PIN with attempts left, locked, not a staff card...). */
+    message: bilingualSchema.nullable(),
+    /** Seconds before the idle lock, shown in the last half minute. */
+    idleSecondsLeft: count.nullable(),
+    /** Whoever is signed in may start an application (the permission table's issue-card): a technician may not. */
+    mayStartApplication: z.boolean(),
+  })
+  .strict();
+export type SessionView = Immutable<z.infer<typeof sessionViewSchema>>;
+
+/** A card's status in the kiosk's records; `unknown` when another kiosk issued it. */
+export const cardStatusViews = ['active', 'hot-listed', 'void', 'unknown'] as const;
 
 /** A citizen card tapped on the counter reader: what its chip says, checked against the kiosk's records. */
-export type CardCheckView =
-  | {
-      readonly verified: true;
-      readonly cardNumber: string;
-      readonly cardType: string;
-      readonly scheme: string;
-      readonly issuedOn: string;
-      readonly expiresOn: string;
-      readonly balance: number;
+export const cardCheckViewSchema = z.discriminatedUnion('verified', [
+  z
+    .object({
+      verified: z.literal(true),
+      cardNumber: z.string(),
+      cardType: z.string(),
+      scheme: z.string(),
+      issuedOn: z.string(),
+      expiresOn: z.string(),
+      balance: z.number().int(),
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
-      readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+      status: z.enum(cardStatusViews),
       /** The outcome of the operator's last action on this card (voided, or why not). */
-      readonly notice: Bilingual | null;
-    }
-  | { readonly verified: false; readonly problem: Bilingual };
+      notice: bilingualSchema.nullable(),
+    })
+    .strict(),
+  z.object({ verified: z.literal(false), problem: bilingualSchema }).strict(),
+]);
+export type CardCheckView = Immutable<z.infer<typeof cardCheckViewSchema>>;
 
 /**
  * `staffed`: an operator signs in and issues cards. `self-service`: unattended; a citizen taps their
  * own card; staff may still sign in to serve.
  */
-export type KioskMode = 'staffed' | 'self-service';
+export const kioskModes = ['staffed', 'self-service'] as const;
+export type KioskMode = (typeof kioskModes)[number];
 
 /** Why the unattended kiosk is out of service (the UI words it in every language). */
-export type SelfServiceClosure = 'board-disconnected' | 'tamper';
+export const selfServiceClosures = ['board-disconnected', 'tamper'] as const;
+export type SelfServiceClosure = (typeof selfServiceClosures)[number];
 
 /** What a self-service card look-up could not do, as a code the UI words kindly in every language. */
-export type SelfServiceProblem = 'not-a-citizen-card' | 'unreadable' | 'several-cards';
+export const selfServiceProblems = ['not-a-citizen-card', 'unreadable', 'several-cards'] as const;
+export type SelfServiceProblem = (typeof selfServiceProblems)[number];
 
 /**
  * A citizen's own card as the unattended kiosk shows it: the chip's data and the kiosk's status
  * only. Never a name, an ID number or the whole card number (only its last 4 digits); no balance
  * for a card that is hot-listed or void.
  */
-export interface SelfServiceCardView {
-  readonly last4: string;
-  readonly cardType: string;
-  readonly scheme: string;
-  readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
-  readonly expiresOn: string;
-  /** True once the expiry date has passed. */
-  readonly expired: boolean;
-  /** NT dollars on the chip; null when the card must not be used (hot-listed or void). */
-  readonly balance: number | null;
-}
+export const selfServiceCardViewSchema = z
+  .object({
+    last4: z.string().regex(/^\d{4}$/, 'the last 4 digits'),
+    cardType: z.string(),
+    scheme: z.string(),
+    status: z.enum(cardStatusViews),
+    expiresOn: z.string(),
+    /** True once the expiry date has passed. */
+    expired: z.boolean(),
+    /** NT dollars on the chip; null when the card must not be used (hot-listed or void). */
+    balance: z.number().int().nullable(),
+  })
+  .strict();
+export type SelfServiceCardView = Immutable<z.infer<typeof selfServiceCardViewSchema>>;
 
 /** The unattended home screen: waiting for a card, a card on show, a kind problem, or out of service. */
-export type SelfServiceView =
-  | { readonly state: 'ready' }
-  | { readonly state: 'reading' }
-  /** `showSeconds`: how long it stays on show unless the card is taken away first. */
-  | { readonly state: 'card'; readonly card: SelfServiceCardView; readonly showSeconds: number }
-  | { readonly state: 'problem'; readonly problem: SelfServiceProblem }
-  | { readonly state: 'out-of-service'; readonly reason: SelfServiceClosure };
+export const selfServiceViewSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ready') }).strict(),
+  z.object({ state: z.literal('reading') }).strict(),
+  z
+    .object({
+      state: z.literal('card'),
+      card: selfServiceCardViewSchema,
+      /** How long it stays on show unless the card is taken away first. */
+      showSeconds: count,
+    })
+    .strict(),
+  z.object({ state: z.literal('problem'), problem: z.enum(selfServiceProblems) }).strict(),
+  z.object({ state: z.literal('out-of-service'), reason: z.enum(selfServiceClosures) }).strict(),
+]);
+export type SelfServiceView = Immutable<z.infer<typeof selfServiceViewSchema>>;
 
 /** A replacement's new photo against the one on file; `unavailable` when no comparison could be made, and why. */
-export type FaceMatchView =
-  | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
-  | { readonly verdict: 'unavailable'; readonly match: false; readonly threshold: number; readonly reason: Bilingual };
+export const faceMatchViewSchema = z.union([
+  z
+    .object({ verdict: z.enum(['match', 'mismatch']), match: z.boolean(), distance: z.number(), threshold: z.number() })
+    .strict(),
+  z
+    .object({ verdict: z.literal('unavailable'), match: z.literal(false), threshold: z.number(), reason: bilingualSchema })
+    .strict(),
+]);
+export type FaceMatchView = Immutable<z.infer<typeof faceMatchViewSchema>>;
 
-export type IssuingStep = 'rendering' | 'printing' | 'encoding' | 'verifying' | 'committing';
+export const issuingSteps = ['rendering', 'printing', 'encoding', 'verifying', 'committing'] as const;
+export type IssuingStep = (typeof issuingSteps)[number];
 
 /** The `error.kind` of a card step refused or failed because the data disk is full: the UI words it in every language. */
 export const diskFullErrorKind = 'disk_full';
 
-export interface KioskSnapshot {
-  readonly screen: Screen;
-  readonly mode: KioskMode;
-  /**
-   * Self-service mode with nobody signed in: the unattended home. Null otherwise (staffed mode, or
-   * staff signed in), and then the rest of the snapshot is the staffed one. While it is set the
-   * snapshot carries nobody's application, photo, result or card check.
-   */
-  readonly selfService: SelfServiceView | null;
-  readonly session: SessionView;
-  /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
-  readonly outOfService: Bilingual | null;
-  /** The card last tapped on the counter reader by a signed-in operator, until closed. */
-  readonly cardCheck: CardCheckView | null;
-  /** Bumped on every change, so the UI can ignore stale pushes. */
-  readonly version: number;
-  readonly application: {
-    readonly form: ApplicationForm;
-    readonly source: 'manual' | 'scanner';
-    readonly documentProblems: readonly Bilingual[];
-    readonly eligibility: EligibilityView | null;
-    readonly problems: readonly Bilingual[];
-    readonly fee: number;
-  };
-  readonly photo: {
-    readonly attempts: number;
-    readonly maxAttempts: number;
-    readonly evaluating: boolean;
-    readonly checks: readonly PhotoCheckView[];
-    readonly passed: boolean | null;
-    readonly overrideAllowed: boolean;
-    /** A replacement's photo against the one on file: a mismatch asks the operator to check the person. */
-    readonly faceMatch: FaceMatchView | null;
-    /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */
-    readonly live: { readonly passed: boolean; readonly checks: readonly PhotoCheckView[] } | null;
-  };
-  /** URL (under /api/) of the card face preview, once rendered. */
-  readonly previewUrl: string | null;
-  readonly issuing: { readonly step: IssuingStep; readonly completed: readonly IssuingStep[] } | null;
-  readonly result: { readonly cardNumber: string; readonly cardType: string; readonly uid: string } | null;
-  readonly error: { readonly kind: string; readonly message: Bilingual; readonly canRetry: boolean } | null;
-  readonly devices: Readonly<Record<DeviceName, DeviceStatusView>>;
-  /**
-   * A card job that failed and waits for the operator who started it (they signed out or were locked
-   * out): only they, or a supervisor taking it over, may finish or cancel it. Nothing of the applicant.
-   */
-  readonly parkedJob: { readonly failedStep: IssuingStep | null; readonly mayTakeOver: boolean } | null;
-  /** Whether the log reaches its file (staff screens say so when it does not). */
-  readonly logging: LogHealthView;
-}
+export const kioskSnapshotSchema = z
+  .object({
+    screen: z.enum(screens),
+    mode: z.enum(kioskModes),
+    /**
+     * Self-service mode with nobody signed in: the unattended home. Null otherwise (staffed mode, or
+     * staff signed in), and then the rest of the snapshot is the staffed one. While it is set the
+     * snapshot carries nobody's application, photo, result or card check.
+     */
+    selfService: selfServiceViewSchema.nullable(),
+    session: sessionViewSchema,
+    /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
+    outOfService: bilingualSchema.nullable(),
+    /** The card last tapped on the counter reader by a signed-in operator, until closed. */
+    cardCheck: cardCheckViewSchema.nullable(),
+    /** Bumped on every change, so the UI can ignore stale pushes. */
+    version: count,
+    application: z
+      .object({
+        form: applicationFormSchema.strict(),
+        source: z.enum(['manual', 'scanner']),
+        documentProblems: z.array(bilingualSchema),
+        eligibility: eligibilityViewSchema.nullable(),
+        problems: z.array(bilingualSchema),
+        fee: count,
+      })
+      .strict(),
+    photo: z
+      .object({
+        attempts: count,
+        maxAttempts: count,
+        evaluating: z.boolean(),
+        checks: z.array(photoCheckViewSchema),
+        passed: z.boolean().nullable(),
+        overrideAllowed: z.boolean(),
+        /** A replacement's photo against the one on file: a mismatch asks the operator to check the person. */
+        faceMatch: faceMatchViewSchema.nullable(),
+        /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */
+        live: z.object({ passed: z.boolean(), checks: z.array(photoCheckViewSchema) }).strict().nullable(),
+      })
+      .strict(),
+    /** URL (under /api/) of the card face preview, once rendered. */
+    previewUrl: z.string().startsWith('api/').nullable(),
+    issuing: z.object({ step: z.enum(issuingSteps), completed: z.array(z.enum(issuingSteps)) }).strict().nullable(),
+    result: z.object({ cardNumber: z.string(), cardType: z.string(), uid: z.string() }).strict().nullable(),
+    error: z.object({ kind: z.string(), message: bilingualSchema, canRetry: z.boolean() }).strict().nullable(),
+    devices: z
+      .object({
+        printer: deviceStatusViewSchema,
+        scanner: deviceStatusViewSchema,
+        nfc: deviceStatusViewSchema,
+        board: deviceStatusViewSchema,
+      })
+      .strict() satisfies z.ZodType<Record<DeviceName, unknown>>,
+    /**
+     * A card job that failed and waits for the operator who started it (they signed out or were locked
+     * out): only they, or a supervisor taking it over, may finish or cancel it. Nothing of the applicant.
+     */
+    parkedJob: z.object({ failedStep: z.enum(issuingSteps).nullable(), mayTakeOver: z.boolean() }).strict().nullable(),
+    /** Whether the log reaches its file (staff screens say so when it does not). */
+    logging: logHealthViewSchema,
+  })
+  .strict();
+export type KioskSnapshot = Immutable<z.infer<typeof kioskSnapshotSchema>>;
 
 /** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */
 export const printerFaultSteps = ['insert', 'print-front', 'print-back', 'park', 'eject', 'reject'] as const;
@@ -295,6 +416,32 @@ export type PrinterFaultStep = (typeof printerFaultSteps)[number];
 /** The simulated devices on a serial cable that the dev panel can unplug and plug back. */
 export const cabledDevices = ['printer', 'scanner', 'board'] as const;
 export type CabledDevice = (typeof cabledDevices)[number];
+
+/** What the dev panel shows of the simulated world (GET /api/dev): what a person at the kiosk could see. */
+export const devWorldStateSchema = z
+  .object({
+    printer: z
+      .object({
+        cardsInFeeder: count,
+        ribbonPrintsLeft: count,
+        cover: z.string(),
+        card: z.string(),
+        powered: z.boolean(),
+        cardsPrinted: count,
+        cardsInOutput: count,
+      })
+      .strict()
+      .nullable(),
+    counterReader: z.enum(['empty', 'card']),
+    encoder: z.enum(['empty', 'card']),
+    cardsIssued: count,
+    /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
+    cables: z
+      .object({ printer: z.boolean().exactOptional(), scanner: z.boolean().exactOptional(), board: z.boolean().exactOptional() })
+      .strict() satisfies z.ZodType<Partial<Record<CabledDevice, boolean>>>,
+  })
+  .strict();
+export type DevWorldState = Immutable<z.infer<typeof devWorldStateSchema>>;
 
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [

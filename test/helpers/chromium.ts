@@ -10,10 +10,20 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 export interface TestBrowser {
   readonly browser: Browser;
   readonly context: BrowserContext;
+  /** Closes the browser; rejects when a page logged a message from the controller it could not read. */
   close(): Promise<void>;
 }
 
-export async function launchChromium(options: { fakeVideo?: string } = {}): Promise<TestBrowser> {
+export interface ChromiumOptions {
+  readonly fakeVideo?: string;
+  /** The test sends pages what the contract refuses on purpose: no rejection on close for it. */
+  readonly allowUnreadable?: boolean;
+}
+
+/** The UI's console line for a snapshot or answer the contract's schemas refused (kiosk/ui/src/reading). */
+const unreadableLine = /^kiosk UI: the controller sent/;
+
+export async function launchChromium(options: ChromiumOptions = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   const args = [
     '--no-sandbox',
@@ -34,6 +44,11 @@ export async function launchChromium(options: { fakeVideo?: string } = {}): Prom
     viewport: { width: 1280, height: 900 },
     locale: 'zh-TW',
   });
+  // Every test in a real browser is a contract test too: the controller drifting from its schemas fails it.
+  const unreadable: string[] = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error' && unreadableLine.test(message.text())) unreadable.push(message.text());
+  });
   const browser = context.browser();
   return {
     browser: browser as Browser,
@@ -41,6 +56,7 @@ export async function launchChromium(options: { fakeVideo?: string } = {}): Prom
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });
+      if (unreadable.length > 0 && !options.allowUnreadable) throw new Error(`the UI could not read what the controller sent:\n${unreadable.join('\n')}`);
     },
   };
 }

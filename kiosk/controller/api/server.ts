@@ -9,6 +9,7 @@ import {
   kioskCommandSchema,
   type CommandReply,
   type DevCommand,
+  type DevWorldState,
   type KioskCommand,
   type KioskSnapshot,
 } from '../../../shared/contract/kiosk-api';
@@ -24,7 +25,7 @@ export interface ApiHandlers {
   /** Present only when devices are simulated: the dev panel's actions on the simulated world. */
   dev?: (command: DevCommand) => Promise<CommandReply>;
   /** The simulated world's state for the dev panel (printer feeder and ribbon, cards on readers...). */
-  devState?: () => unknown;
+  devState?: () => DevWorldState;
   /** Device summaries for /api/health (and `kioskctl doctor`). */
   health(): unknown;
 }

@@ -6,7 +6,7 @@ import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
-import type { CabledDevice, DevCommand, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
+import type { CabledDevice, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
@@ -41,14 +41,8 @@ export interface SimulatedWorld {
   stop(): Promise<void>;
 }
 
-export interface SimulatedWorldState {
-  readonly printer: { readonly cardsInFeeder: number; readonly ribbonPrintsLeft: number; readonly cover: string; readonly card: string; readonly powered: boolean; readonly cardsPrinted: number; readonly cardsInOutput: number } | null;
-  readonly counterReader: 'empty' | 'card';
-  readonly encoder: 'empty' | 'card';
-  readonly cardsIssued: number;
-  /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
-  readonly cables: Partial<Record<CabledDevice, boolean>>;
-}
+/** What the dev panel shows (the contract's `devWorldStateSchema`). */
+export type SimulatedWorldState = DevWorldState;
 
 /** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
 const cardWatchIntervalMs = 50;

@@ -1,4 +1,4 @@
-import type { DevCommand, KioskCommand, KioskSnapshot } from '../../../shared/contract/kiosk-api';
+import type { DevCommand, KioskCommand } from '../../../shared/contract/kiosk-api';
 import { linkAfterClose, type LinkState, type Probe } from './commands/link-state';
 import { postJson, type Reply } from './commands/post-json';
 
@@ -47,8 +47,11 @@ async function probe(): Promise<Probe> {
   }
 }
 
-/** Keeps a live connection; reconnects after a controller restart and says how the link is. */
-export function subscribe(onSnapshot: (snapshot: KioskSnapshot) => void, onLink: (state: LinkState) => void): () => void {
+/**
+ * Keeps a live connection; reconnects after a controller restart and says how the link is. Each
+ * message goes as its text to `onMessage`, which reads it (./reading/snapshot-feed): nothing here trusts it.
+ */
+export function subscribe(onMessage: (text: string) => void, onLink: (state: LinkState) => void): () => void {
   let socket: WebSocket | undefined;
   let stopped = false;
   let hadWorked = false;
@@ -62,7 +65,7 @@ export function subscribe(onSnapshot: (snapshot: KioskSnapshot) => void, onLink:
       hadWorked = true;
       onLink('up');
     };
-    socket.onmessage = (message) => onSnapshot(JSON.parse(String(message.data)) as KioskSnapshot);
+    socket.onmessage = (message) => onMessage(String(message.data));
     socket.onclose = () => {
       if (stopped) return;
       if (hadWorked) onLink('lost');

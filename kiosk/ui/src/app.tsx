@@ -7,6 +7,8 @@ import type { LinkState } from './commands/link-state';
 import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
 import { LocaleContext, useT } from './i18n';
+import { createSnapshotFeed } from './reading/snapshot-feed';
+import { UnreadableNotice } from './reading/unreadable-notice';
 import { ApplicationScreen } from './screens/application';
 import { CardCheckPanel } from './screens/card-check';
 import { DevPanel } from './screens/dev-panel';
@@ -18,20 +20,14 @@ import { SelfServiceScreen } from './screens/self-service';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 
 export function App() {
-  const [snapshot, setSnapshot] = useState<KioskSnapshot | null>(null);
+  const [feed] = useState(() => createSnapshotFeed());
+  const { snapshot, unreadable } = useSyncExternalStore(feed.subscribe, feed.current);
   const [link, setLink] = useState<LinkState>('connecting');
   const notice = useSyncExternalStore(notices.subscribe, notices.current);
   const [locale, setLocale] = useState<Locale>('zh-TW');
   const [devAsked, setDevAsked] = useState(() => window.location.hash === '#dev');
 
-  useEffect(
-    () =>
-      subscribe(
-        (next) => setSnapshot((current) => (current && current.version > next.version ? current : next)),
-        setLink,
-      ),
-    [],
-  );
+  useEffect(() => subscribe(feed.receive, setLink), [feed]);
   useEffect(() => {
     const onHash = (): void => setDevAsked(window.location.hash === '#dev');
     window.addEventListener('hashchange', onHash);
@@ -56,6 +52,7 @@ export function App() {
         {simulated && <SimulatedBanner />}
         <Header locale={locale} onLocale={setLocale} connected={link === 'up'} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
         {snapshot && <ConnectionBanner link={link} />}
+        <UnreadableNotice shown={unreadable} />
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
         {snapshot?.session.idleSecondsLeft != null && <IdleWarning seconds={snapshot.session.idleSecondsLeft} />}
         {snapshot && <LogHealthBanner snapshot={snapshot} />}

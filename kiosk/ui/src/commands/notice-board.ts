@@ -1,4 +1,5 @@
 import { refused } from '../../../../shared/contract/kiosk-api';
+import { UnreadableAnswer } from '../reading/unreadable';
 import type { Reply } from './post-json';
 import type { RefusedReply } from './refusal-text';
 
@@ -9,7 +10,9 @@ import type { RefusedReply } from './refusal-text';
  */
 export type Notice =
   | { readonly kind: 'refused'; readonly refusal: RefusedReply; readonly id: number }
-  | { readonly kind: 'unreachable'; readonly id: number };
+  | { readonly kind: 'unreachable'; readonly id: number }
+  /** The controller answered something the contract's schemas refuse: done or not, nobody knows. */
+  | { readonly kind: 'unreadable'; readonly id: number };
 
 /**
  * What a command's outcome shows: 'all'; 'unreachable-only' when the screen already says why
@@ -29,6 +32,9 @@ export interface NoticeBoard {
 
 /** The reason a Reply carries when the request got no answer at all. */
 export const unreachableReason = "the kiosk's controller cannot be reached";
+
+/** The reason a Reply carries when the answer could not be read. */
+export const unreadableReason = "the controller's answer could not be read";
 
 /** Long enough for a slow reader to read two sentences twice. */
 export const noticeShowsForMs = 20_000;
@@ -57,9 +63,10 @@ export function createNoticeBoard(schedule: Schedule, showForMs: number = notice
       let reply: Reply;
       try {
         reply = await send();
-      } catch {
-        if (report !== 'none') set({ kind: 'unreachable', id: nextId++ });
-        return refused('other', unreachableReason);
+      } catch (error) {
+        const unreadable = error instanceof UnreadableAnswer;
+        if (report !== 'none') set({ kind: unreadable ? 'unreadable' : 'unreachable', id: nextId++ });
+        return refused('other', unreadable ? unreadableReason : unreachableReason);
       }
       if (report === 'none') return reply;
       if (reply.accepted) set(null);

@@ -8,11 +8,13 @@ import { refusalText } from './refusal-text';
 export function CommandNotice({ notice, onDismiss }: { notice: Notice | null; onDismiss: () => void }) {
   const t = useT();
   if (!notice) return null;
-  const said = notice.kind === 'refused' ? refusalText(notice.refusal, t.locale) : { text: t('commandUnreachable'), detail: null };
+  const said =
+    notice.kind === 'refused' ? refusalText(notice.refusal, t.locale) : { text: t(notice.kind === 'unreachable' ? 'commandUnreachable' : 'commandUnreadable'), detail: null };
   return (
     <div key={notice.id} className="command-notice" role="alert" data-notice={notice.kind}>
       <div>
-        <strong>{t('commandNotDone')}</strong>
+        {/* An unreadable answer: whether it was done is not known, so no "not done". */}
+        {notice.kind !== 'unreadable' && <strong>{t('commandNotDone')}</strong>}
         <p>{said.text}</p>
         {said.detail && <small className="second-language" lang="en">{said.detail}</small>}
       </div>

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createNoticeBoard, unreachableReason, type Schedule } from '../../../../kiosk/ui/src/commands/notice-board';
+import { createNoticeBoard, unreachableReason, unreadableReason, type Schedule } from '../../../../kiosk/ui/src/commands/notice-board';
 import { postJson } from '../../../../kiosk/ui/src/commands/post-json';
+import { UnreadableAnswer } from '../../../../kiosk/ui/src/reading/unreadable';
 import { refused as refusal, type CommandReply } from '../../../../shared/contract/kiosk-api';
 
 const roleRefusal: CommandReply = { accepted: false, code: 'role', role: 'technician', reason: 'a technician may not issue card' };
@@ -29,6 +30,7 @@ const jsonResponse = (status: number, body: unknown): Response => new Response(J
 describe('the command notice board', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
   it('shows a refused reply and clears it on the next accepted command', async () => {
@@ -71,13 +73,34 @@ describe('the command notice board', () => {
     expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'other', reason: 'the controller answered HTTP 502 without a reply' });
   });
 
-  it('keeps the code and role the controller sent, and takes an unknown code as other', async () => {
+  it('keeps the code and role the controller sent', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, roleRefusal)));
     expect(await postJson('api/command', {}, 't')).toEqual(roleRefusal);
-    vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, { accepted: false, code: 'melted', role: 'king', reason: 'no' })));
-    expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'other', reason: 'no' });
     vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(400, { error: 'invalid command: pin: too short', code: 'invalid-input' })));
     expect(await postJson('api/command', {}, 't')).toEqual({ accepted: false, code: 'invalid-input', reason: 'invalid command: pin: too short' });
+  });
+
+  it('takes an answer the contract refuses (unknown code or role, a field too many) as unreadable: a notice, the issue paths on the console, never a rejection', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const board = createNoticeBoard(manualSchedule().schedule);
+    for (const answer of [
+      { accepted: false, code: 'melted', role: 'king', reason: 'A123456789 may not' },
+      { accepted: true, cardNumber: '3300011000000014' },
+      { accepted: 'yes' },
+      { error: 'refused', code: 'melted' },
+    ]) {
+      vi.stubGlobal('fetch', vi.fn(async () => jsonResponse(200, answer)));
+      await expect(postJson('api/command', {}, 't')).rejects.toBeInstanceOf(UnreadableAnswer);
+      board.dismiss();
+      expect(await board.run(() => postJson('api/command', {}, 't'))).toEqual({ accepted: false, code: 'other', reason: unreadableReason });
+      expect(board.current()).toMatchObject({ kind: 'unreadable' });
+    }
+    const logged = errors.mock.calls.map((call) => String(call[0]));
+    expect(logged).toHaveLength(8);
+    expect(logged[0]).toMatch(/reply .*issues at .*code: invalid_value/);
+    for (const line of logged) {
+      for (const value of ['A123456789', 'melted', 'king', '3300011000000014']) expect(line).not.toContain(value);
+    }
   });
 
   it('hides the notice after its time, or when dismissed, and shows a repeated refusal anew', async () => {

@@ -29,6 +29,13 @@ describe('the notices on screen', () => {
     expect(inLocale('en', <CommandNotice notice={null} onDismiss={ignore} />)).toBe('');
   });
 
+  it('says an answer it could not read may or may not have been done (no "not done")', () => {
+    const html = inLocale('zh-TW', <CommandNotice notice={{ kind: 'unreadable', id: 4 }} onDismiss={ignore} />);
+    expect(html).toContain('data-notice="unreadable"');
+    expect(html).toContain(messages['zh-TW'].commandUnreadable);
+    expect(html).not.toContain(messages['zh-TW'].commandNotDone);
+  });
+
   it('waits with "connecting" and explains a refused token, and shows a banner only while the link is down', () => {
     expect(inLocale('en', <ConnectionWait link="connecting" />)).toContain('Connecting to the kiosk…');
     const token = inLocale('en', <ConnectionWait link="token-refused" />);

@@ -1,0 +1,33 @@
+import { emptyApplicationForm, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+
+/** A signed-in operator on the application screen: a snapshot as the controller sends it. */
+export const goodSnapshot: KioskSnapshot = {
+  screen: 'application',
+  mode: 'staffed',
+  selfService: null,
+  session: { state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true },
+  outOfService: null,
+  cardCheck: null,
+  version: 7,
+  application: {
+    form: { ...emptyApplicationForm, name: 'CHEN MEI-LING', idNumber: 'A123456789', birthDate: '1956-04-17' },
+    source: 'manual',
+    documentProblems: [],
+    eligibility: null,
+    problems: [{ zh: '請選擇卡別', en: 'Choose a card type' }],
+    fee: 0,
+  },
+  photo: { attempts: 0, maxAttempts: 3, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
+  previewUrl: null,
+  issuing: null,
+  result: null,
+  error: null,
+  devices: {
+    printer: { state: 'connected', simulated: true, detail: '' },
+    scanner: { state: 'connected', simulated: true, detail: '' },
+    nfc: { state: 'connected', simulated: true, detail: '' },
+    board: { state: 'connected', simulated: true, detail: '' },
+  },
+  parkedJob: null,
+  logging: { state: 'writing' },
+};
