@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fromPromise } from 'xstate';
+import { fromPromise, SimulatedClock } from 'xstate';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
@@ -104,6 +104,8 @@ function expectAllValid(snapshots: readonly unknown[], replies: readonly unknown
 
 describe("the controller's snapshots and replies match the contract's schemas", () => {
   let t: TempStore;
+  /** The staff machine's timers: moved together with the store's clock. */
+  let timers: SimulatedClock;
   let operators: OperatorService;
   let staff: StaffSession;
   let counter: FakeCounter;
@@ -121,8 +123,9 @@ describe("the controller's snapshots and replies match the contract's schemas", 
     doorOpen = false;
     operators = await operatorsWith(t);
     await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
-    counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10, onSignedOut: () => controller.sessionEnded() });
+    counter = fakeCounter({ masterKey });
+    timers = new SimulatedClock();
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, timers, onSignedOut: () => controller.sessionEnded() });
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: false, board: true });
     devices.set('printer', 'fault', 'ribbon end');
@@ -203,6 +206,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
 
     // Locked while it failed: the job is parked for its owner, who gets it back and finishes it.
     t.clock.advance(3 * 60_000 + 1_000);
+    timers.increment(3 * 60_000 + 1_000);
     await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().parkedJob !== null);
     feederEmpty = false;
     printing = null;
@@ -250,8 +254,8 @@ describe("the unattended kiosk's snapshots match the contract's schemas", () => 
     t = await openTempStore();
     const operators = await operatorsWith(t, ['operator']);
     await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
-    const counter = fakeCounter();
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {}, idleCheckIntervalMs: 10 });
+    const counter = fakeCounter({ masterKey });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     devices.set('board', 'connected');
