@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
+import type { CardLookupStatus } from '../domain/card-status';
 import type { EligibilityDecision } from '../domain/eligibility';
 import type { Bilingual } from '../i18n/localized-text';
 
@@ -184,7 +185,7 @@ export type CardCheckView =
       readonly expiresOn: string;
       readonly balance: number;
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
-      readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+      readonly status: CardLookupStatus;
       /** The outcome of the operator's last action on this card (voided, or why not). */
       readonly notice: Bilingual | null;
     }
@@ -211,7 +212,7 @@ export interface SelfServiceCardView {
   readonly last4: string;
   readonly cardType: string;
   readonly scheme: string;
-  readonly status: 'active' | 'hot-listed' | 'void' | 'unknown';
+  readonly status: CardLookupStatus;
   readonly expiresOn: string;
   /** True once the expiry date has passed. */
   readonly expired: boolean;

@@ -96,11 +96,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       assessApplication(input.form, {
         rules: devices.rules,
         today,
-        heldCards: async (idNumber) =>
-          (await store.heldCards(idNumber)).map((card) => ({
-            type: card.type,
-            status: card.status === 'active' ? 'active' : card.status === 'hot-listed' ? 'reported-lost' : 'cancelled',
-          })),
+        heldCards: (idNumber) => store.heldCards(idNumber),
         cardsBeingHandedOver: (idNumber) => store.cardsBeingHandedOver(idNumber, new Date(clock.now().getTime() - recentHandOverMs).toISOString()),
       }),
     ),

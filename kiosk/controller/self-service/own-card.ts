@@ -2,10 +2,10 @@ import { deriveChipKeys } from '../../../hardware/nfc/keys';
 import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
 import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
 import { isoDay, type Clock } from '../../../shared/clock';
+import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { assertNever } from '../../../shared/result';
-import type { CardStatus } from '../store/issuances';
 
 /**
  * The unattended kiosk's home: a citizen taps their own card on the counter reader and sees that
@@ -25,7 +25,7 @@ export interface SelfService {
 export interface SelfServiceOptions {
   readonly counter: NfcStation;
   /** The kiosk's record of a card (null when another kiosk issued it). */
-  readonly cardStatus: (cardNumber: string) => Promise<CardStatus | null>;
+  readonly cardStatus: (cardNumber: string) => Promise<RecordedCardStatus | null>;
   readonly chipMasterKey: Uint8Array;
   /** Staff at the kiosk (a staff card tapped, a PIN being typed, or signed in): no look-ups then. */
   readonly staffPresent: () => boolean;
