@@ -1,5 +1,6 @@
-import { deriveChipKeys } from '../../hardware/nfc/keys';
-import type { CardTap, NfcStation } from '../../hardware/nfc/types';
+import { deriveChipKeys } from '../../hardware/card-record/keys';
+import type { CardTap } from '../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
 import type { Bilingual, SessionView } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
@@ -34,7 +35,7 @@ export interface StaffSession {
 export interface StaffSessionOptions {
   readonly operators: OperatorService;
   /** The counter reader where staff tap their cards; null when there is none (no sign-in possible). */
-  readonly counter: NfcStation | null;
+  readonly counter: CitizenCardStation | null;
   readonly chipMasterKey: Uint8Array;
   readonly log: LogSink;
   /** Called when the session ends (sign-out or idle lock), to clear the screen of personal data. */

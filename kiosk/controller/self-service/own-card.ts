@@ -1,6 +1,7 @@
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
+import type { CardTap } from '../../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import { isoDay, type Clock } from '../../../shared/clock';
 import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfServiceView } from '../../../shared/contract/kiosk-api';
@@ -23,7 +24,7 @@ export interface SelfService {
 }
 
 export interface SelfServiceOptions {
-  readonly counter: NfcStation;
+  readonly counter: CitizenCardStation;
   /** The kiosk's record of a card (null when another kiosk issued it). */
   readonly cardStatus: (cardNumber: string) => Promise<RecordedCardStatus | null>;
   readonly chipMasterKey: Uint8Array;

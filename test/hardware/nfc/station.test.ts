@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import { decodeCardRecord, macBlock, recordBlocks } from '../../../hardware/nfc/layout';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import { decodeCardRecord, macBlock, recordBlocks } from '../../../hardware/card-record/layout';
 import { startPcscd } from '../../../hardware/nfc/pcscd';
 import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
 import { cardPollMs, useStation } from './station-harness';

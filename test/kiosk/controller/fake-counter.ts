@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
-import type { CardTap, NfcError, NfcStation, ReadRecordValue } from '../../../hardware/nfc/types';
+import type { CardTap } from '../../../hardware/nfc/types';
+import type { CitizenCardError, CitizenCardStation, ReadRecordValue } from '../../../hardware/card-record/types';
 import type { CardType } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 
@@ -20,13 +21,13 @@ const classic: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1
 export function fakeCounter() {
   const events = new EventEmitter();
   let onReader: ChipOnReader | null = null;
-  let readError: NfcError | null = null;
+  let readError: CitizenCardError | null = null;
   /** While set, reads wait for the test to let them finish (a slow chip). */
   let gate: Promise<void> | null = null;
   const station = {
     on: (event: string, listener: (...args: unknown[]) => void) => events.on(event, listener),
     off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
-    async readRecord(): Promise<Result<ReadRecordValue, NfcError>> {
+    async readRecord(): Promise<Result<ReadRecordValue, CitizenCardError>> {
       // What was on the reader when the read began, as a real chip read would see it.
       const reading = onReader;
       const error = readError;
@@ -43,7 +44,7 @@ export function fakeCounter() {
         },
       });
     },
-  } as unknown as NfcStation;
+  } as unknown as CitizenCardStation;
   return {
     station,
     /** Lays a card whose MAC verifies on the reader; unspecified fields take `tapDefaults`. */
@@ -55,7 +56,7 @@ export function fakeCounter() {
     /** A card whose record does not verify (a forged or corrupted chip). */
     tapForged() {
       onReader = null;
-      readError = { kind: 'record_invalid', error: { kind: 'mac_mismatch', message: 'MAC does not verify' }, message: 'forged' } as NfcError;
+      readError = { kind: 'record_invalid', error: { kind: 'mac_mismatch', message: 'MAC does not verify' }, message: 'forged' } as CitizenCardError;
       events.emit('card', classic);
     },
     /** A phone (or any non-MIFARE card): nothing a citizen card reader can read. */
