@@ -18,6 +18,7 @@ export default tseslint.config(
   wall(['shared/**'], ['node:*', '**/hardware/**', '**/kiosk/**', '**/firmware/**', '**/scripts/**'],
     'shared/ is pure TypeScript: no Node built-ins, no devices, no product code.'),
   wall(['hardware/**', 'firmware/**'], ['**/kiosk/**'], 'a device knows its bytes, not the product flows (no kiosk/ imports).'),
+  wall(['hardware/nfc/**'], ['**/card-record/**'], 'the reader knows blocks, keys and authentication; the citizen-card record sits on top of it (hardware/card-record).'),
   wall(['kiosk/ui/src/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**', '**/scripts/**', 'node:*'],
     'the UI imports only shared/.'),
   wall(['kiosk/electron/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**'], 'the Electron shell stays thin.'),

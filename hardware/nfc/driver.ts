@@ -1,14 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { silentLog, type LogSink } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
-import { createCardSession, type Transmit, type TransmitFailure } from './card-session';
-import type { ChipKeys } from './keys';
-import type { CitizenCardRecord } from './layout';
+import { createCardSession, type CardSession, type Transmit, type TransmitFailure } from './card-session';
 import { classic1kCardName, equalBytes, toHex } from './mifare';
 import { bindPcscSocket, createNfcContext, currentPcscSocket, type NfcPcsc, type NfcPcscReader } from './nfc-pcsc-binding';
 import { acceptsConnections } from './pcscd';
-import { personaliseCard, readCardRecord } from './personalise';
-import type { CardKind, CardTap, NfcError, NfcStation, NfcStationEvents, PersonaliseReport, ReadRecordValue } from './types';
+import type { CardKind, CardTap, NfcError, NfcStation, NfcStationEvents } from './types';
 
 /**
  * The contactless station over nfc-pcsc: `autoProcessing = false` and our own APDUs, `error` listeners
@@ -293,21 +290,6 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
 
   await connectWhenDaemonAnswers();
 
-  function withCard<T>(keys: ChipKeys | undefined, operation: (active: ActiveCard) => Promise<Result<T, NfcError>>): Promise<Result<T, NfcError>> {
-    return exclusive(async () => {
-      if (!reader) return err({ kind: 'reader_unavailable' as const, message: 'no reader attached' });
-      const active = card;
-      if (!active) return err({ kind: 'no_card' as const, message: 'no card on the reader' });
-      if (active.tap.kind !== 'mifare-classic-1k') {
-        return err({ kind: 'unsupported_card' as const, atr: active.tap.atr, message: 'not a MIFARE Classic 1K card (a phone or another card type)' });
-      }
-      if (keys && !equalBytes(keys.uid, Uint8Array.from(Buffer.from(active.tap.uid, 'hex')))) {
-        return err({ kind: 'wrong_card' as const, expectedUid: toHex(keys.uid), actualUid: active.tap.uid, message: 'the keys belong to another card' });
-      }
-      return operation(active);
-    });
-  }
-
   const station: NfcStation = {
     on(event, listener) {
       events.on(event, listener as (...args: unknown[]) => void);
@@ -317,29 +299,18 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
     },
     readerName: () => reader?.name,
     currentCard: () => (card?.announced ? card.tap : undefined),
-    personalise(record: CitizenCardRecord, keys: ChipKeys): Promise<Result<PersonaliseReport, NfcError>> {
-      return withCard(keys, async (active) => {
-        log({ eventId: 'nfc-personalise-init', disposition: 'na', message: 'personalising card' });
-        const result = await personaliseCard(createCardSession(transmitOn(active)), record, keys);
-        log({
-          eventId: 'nfc-personalise-complete',
-          disposition: result.ok ? 'success' : 'failure',
-          message: result.ok ? 'card personalised and verified' : result.error.message,
-          ...(result.ok ? {} : { error: result.error.kind }),
-        });
-        return result.ok ? ok({ uid: active.tap.uid, written: result.value.written, record }) : result;
-      });
-    },
-    readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
-      return withCard(keys, async (active) => {
-        const result = await readCardRecord(createCardSession(transmitOn(active)), keys);
-        log({
-          eventId: 'nfc-read-record',
-          disposition: result.ok ? 'success' : 'failure',
-          message: result.ok ? 'record read and verified' : result.error.message,
-          ...(result.ok ? {} : { error: result.error.kind }),
-        });
-        return result.ok ? ok({ uid: active.tap.uid, record: result.value, mac: 'verified' as const }) : result;
+    withCard<T, E>(uid: Uint8Array, operation: (session: CardSession, tap: CardTap) => Promise<Result<T, E>>): Promise<Result<T, E | NfcError>> {
+      return exclusive(async (): Promise<Result<T, E | NfcError>> => {
+        if (!reader) return err({ kind: 'reader_unavailable' as const, message: 'no reader attached' });
+        const active = card;
+        if (!active) return err({ kind: 'no_card' as const, message: 'no card on the reader' });
+        if (active.tap.kind !== 'mifare-classic-1k') {
+          return err({ kind: 'unsupported_card' as const, atr: active.tap.atr, message: 'not a MIFARE Classic 1K card (a phone or another card type)' });
+        }
+        if (!equalBytes(uid, Uint8Array.from(Buffer.from(active.tap.uid, 'hex')))) {
+          return err({ kind: 'wrong_card' as const, expectedUid: toHex(uid), actualUid: active.tap.uid, message: 'the keys belong to another card' });
+        }
+        return operation(createCardSession(transmitOn(active)), active.tap);
       });
     },
     async close() {

@@ -1,9 +1,7 @@
 import { connect, type Socket } from 'node:net';
-import type { ChipKeys } from './keys';
-import { encodeCardRecord, sectorTrailers, type CitizenCardRecord } from './layout';
 import { toHex } from './mifare';
 import { parseCommand, sw, withStatus } from './protocol/apdu';
-import { blankClassic1k, createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
+import { createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
 
 /**
  * A virtual card behind the real pcscd: connects to vpcd's TCP port ("card inserted"), answers its
@@ -229,13 +227,4 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
 
 function randomUid(): Uint8Array {
   return Uint8Array.from({ length: 4 }, () => Math.floor(Math.random() * 256));
-}
-
-/** Chip memory of a card already personalised with `record` (for dev-panel presets and tests). */
-export function personalisedBlocks(uid: Uint8Array, record: CitizenCardRecord, keys: ChipKeys): Uint8Array[] {
-  const image = encodeCardRecord(record, keys);
-  if (!image.ok) throw new Error(`cannot encode the record: ${image.error.message}`);
-  const memory = blankClassic1k(uid);
-  for (const [block, data] of [...image.value, ...sectorTrailers(keys)]) memory[block] = Uint8Array.from(data);
-  return memory;
 }

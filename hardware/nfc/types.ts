@@ -1,8 +1,11 @@
 import type { Result } from '../../shared/result';
-import type { ChipKeys } from './keys';
-import type { CitizenCardRecord, RecordError } from './layout';
+import type { CardSession } from './card-session';
 
-/** What the contactless station reports and does. Implemented over nfc-pcsc by driver.ts. */
+/**
+ * What the contactless station reports and does: cards coming and going, and one operation at a time
+ * on the card on the reader. It knows blocks, keys and authentication, not what a card application
+ * stores (the citizen-card record is `hardware/card-record`). Implemented over nfc-pcsc by driver.ts.
+ */
 export type CardKind = 'mifare-classic-1k' | 'unsupported';
 
 export interface CardTap {
@@ -42,25 +45,7 @@ export type NfcError =
   | { readonly kind: 'command_failed'; readonly command: string; readonly status: number; readonly message: string }
   /** The card (or reader) did not answer `command` within the command timeout; it may still be on the reader. */
   | ({ readonly kind: 'timeout'; readonly command: string; readonly message: string } & WriteReport)
-  | { readonly kind: 'reader_unavailable'; readonly message: string }
-  /** The record to write does not fit the layout. */
-  | { readonly kind: 'invalid_record'; readonly error: RecordError; readonly message: string }
-  /** What is on the chip does not decode or verify (not personalised, incomplete, forged...). */
-  | { readonly kind: 'record_invalid'; readonly error: RecordError; readonly message: string };
-
-export interface PersonaliseReport {
-  readonly uid: string;
-  /** Blocks written and read back equal, in write order. */
-  readonly written: readonly number[];
-  readonly record: CitizenCardRecord;
-}
-
-export interface ReadRecordValue {
-  readonly uid: string;
-  readonly record: CitizenCardRecord;
-  /** Only 'verified' reaches here: a MAC that does not verify is `record_invalid` / `mac_mismatch`. */
-  readonly mac: 'verified';
-}
+  | { readonly kind: 'reader_unavailable'; readonly message: string };
 
 export interface NfcStationEvents {
   card: [tap: CardTap];
@@ -80,8 +65,11 @@ export interface NfcStation {
   readerName(): string | undefined;
   /** The card on the reader now, if any. */
   currentCard(): CardTap | undefined;
-  /** Writes the record sector by sector (MAC last), reads everything back and compares. */
-  personalise(record: CitizenCardRecord, keys: ChipKeys): Promise<Result<PersonaliseReport, NfcError>>;
-  readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>>;
+  /**
+   * Runs `operation` on the MIFARE Classic card on the reader, after every other operation has finished
+   * (one command in flight). `uid` is the card the caller's keys were derived for: another card on the
+   * reader is `wrong_card`, and nothing is sent to it.
+   */
+  withCard<T, E>(uid: Uint8Array, operation: (session: CardSession, tap: CardTap) => Promise<Result<T, E>>): Promise<Result<T, E | NfcError>>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
-import { deriveChipKeys } from '../../hardware/nfc/keys';
-import type { CardTap, NfcStation } from '../../hardware/nfc/types';
+import { deriveChipKeys } from '../../hardware/card-record/keys';
+import type { CardTap } from '../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
 import type { Bilingual, CardCheckView, VoidReason } from '../../shared/contract/kiosk-api';
 import { err, ok, type Result } from '../../shared/result';
 import type { Store } from './store/store';
@@ -22,7 +23,7 @@ export interface CardCheck {
 }
 
 export interface CardCheckOptions {
-  readonly counter: NfcStation;
+  readonly counter: CitizenCardStation;
   readonly store: Store;
   readonly chipMasterKey: Uint8Array;
   /** Only while this is true (an operator is signed in and not asked for an approval). */

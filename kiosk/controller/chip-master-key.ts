@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseMasterKey } from '../../hardware/nfc/keys';
+import { parseMasterKey } from '../../hardware/card-record/keys';
 import { keyFileProblem, loadOrCreateSecretKeyFile, type KeyFileFormat } from './store/crypto';
 
 const freshKeyBytes = 32;

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { connectKioskBoard, type KioskBoard } from '../../firmware/board';
 import { openIdScanner } from '../../hardware/id-scanner/driver';
 import type { IdScanner } from '../../hardware/id-scanner/types';
+import { citizenCardStation } from '../../hardware/card-record/station';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
 import { openNfcStation } from '../../hardware/nfc/driver';
-import type { NfcStation } from '../../hardware/nfc/types';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { isoDay, systemClock, type Clock } from '../../shared/clock';
@@ -170,7 +171,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const { board, service } = await openBoard(config, world, devices, store, audit, log);
     stops.push(() => board.close());
     stops.push(async () => service.stop());
-    const counter = await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log });
+    const counter = citizenCardStation(await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && world?.readers) {
       for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) world.setStaffCard(card.kind, card.blocks);
@@ -309,13 +310,16 @@ function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices:
   return scanner;
 }
 
-async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<NfcStation> {
+async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CitizenCardStation> {
   const simulatedNfc = isSimulated(config, 'nfc');
-  const station = await openNfcStation({
-    ...(simulatedNfc && world?.readers ? { readerName: world.readers.encoder, socketPath: world.pcscd!.socketPath } : {}),
-    ...(!simulatedNfc ? { readerName: config.devices.nfc } : {}),
+  const station = citizenCardStation(
+    await openNfcStation({
+      ...(simulatedNfc && world?.readers ? { readerName: world.readers.encoder, socketPath: world.pcscd!.socketPath } : {}),
+      ...(!simulatedNfc ? { readerName: config.devices.nfc } : {}),
+      log,
+    }),
     log,
-  });
+  );
   station.on('readerAttached', (reader) => devices.set('nfc', 'connected', reader.name));
   station.on('readerDetached', (reader) => devices.set('nfc', 'disconnected', `${reader.name} went away`));
   const name = station.readerName();

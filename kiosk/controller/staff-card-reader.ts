@@ -1,11 +1,12 @@
-import { deriveChipKeys } from '../../hardware/nfc/keys';
-import type { CardTap, NfcStation } from '../../hardware/nfc/types';
+import { deriveChipKeys } from '../../hardware/card-record/keys';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
+import type { CardTap } from '../../hardware/nfc/types';
 import type { LogSink } from '../../shared/log';
 import type { StaffEvent } from './machine/staff-machine';
 import { staffMessages } from './machine/staff-messages';
 
 export interface StaffCardReaderOptions {
-  readonly counter: NfcStation;
+  readonly counter: CitizenCardStation;
   readonly chipMasterKey: Uint8Array;
   readonly log: LogSink;
   readonly send: (event: StaffEvent) => void;

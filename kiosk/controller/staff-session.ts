@@ -1,5 +1,5 @@
 import { createActor } from 'xstate';
-import type { NfcStation } from '../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
 import type { SessionView } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
@@ -37,7 +37,7 @@ export interface StaffSession {
 export interface StaffSessionOptions {
   readonly operators: OperatorService;
   /** The counter reader where staff tap their cards; null when there is none (no sign-in possible). */
-  readonly counter: NfcStation | null;
+  readonly counter: CitizenCardStation | null;
   readonly chipMasterKey: Uint8Array;
   readonly log: LogSink;
   /** Called when the session ends (sign-out or idle lock), to clear the screen of personal data. */

@@ -2,13 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { citizenCardStation } from '../../hardware/card-record/station';
 import { openNfcStation } from '../../hardware/nfc/driver';
-import { deriveChipKeys, holderIdHash } from '../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../hardware/nfc/layout';
+import { deriveChipKeys, holderIdHash } from '../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../hardware/card-record/layout';
 import { startPcscd } from '../../hardware/nfc/pcscd';
 import { nextCard } from '../../hardware/nfc/next-card';
 import { insertVirtualCard } from '../../hardware/nfc/simulator';
-import type { NfcStation } from '../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../hardware/card-record/types';
 import { percentile } from '../lib/percentile';
 
 /**
@@ -68,10 +69,10 @@ interface Samples {
 
 async function measure(options: { runDir: string; personalise: boolean; cardEvents: boolean }): Promise<Samples> {
   const pcscd = await startPcscd({ runDir: options.runDir, cardEvents: options.cardEvents });
-  let station: NfcStation | undefined;
+  let station: CitizenCardStation | undefined;
   const samples: Samples = { tapMs: [], poweredMs: [], blankMs: [], againMs: [] };
   try {
-    station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName });
+    station = citizenCardStation(await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName }));
     const active = station;
     await until(() => active.readerName() !== undefined);
     for (let i = 0; i < taps; i++) {
@@ -105,7 +106,7 @@ async function measure(options: { runDir: string; personalise: boolean; cardEven
   }
 }
 
-async function personaliseTwice(station: NfcStation, uid: Uint8Array, i: number, samples: Samples): Promise<void> {
+async function personaliseTwice(station: CitizenCardStation, uid: Uint8Array, i: number, samples: Samples): Promise<void> {
   const keys = deriveChipKeys(masterKey, uid);
   const personaliseStart = performance.now();
   const result = await station.personalise(record(i), keys);

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../hardware/nfc/keys';
-import { recordBlocks, type CitizenCardRecord } from '../../hardware/nfc/layout';
+import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../hardware/card-record/keys';
+import { recordBlocks, type CitizenCardRecord } from '../../hardware/card-record/layout';
 import { toHex } from '../../hardware/nfc/mifare';
 import { startPcscd, type PrivatePcscd } from '../../hardware/nfc/pcscd';
-import { insertVirtualCard, personalisedBlocks, type VirtualCard, type VirtualCardFaults } from '../../hardware/nfc/simulator';
+import { personalisedBlocks } from '../../hardware/card-record/personalised-chip';
+import { insertVirtualCard, type VirtualCard, type VirtualCardFaults } from '../../hardware/nfc/simulator';
 import { runCommandLoop } from './command-loop';
 
 /**

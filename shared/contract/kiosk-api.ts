@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
+import { cardLookupStatuses } from '../domain/card-status';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 
@@ -252,9 +253,6 @@ export const sessionViewSchema = z
   .strict();
 export type SessionView = Immutable<z.infer<typeof sessionViewSchema>>;
 
-/** A card's status in the kiosk's records; `unknown` when another kiosk issued it. */
-export const cardStatusViews = ['active', 'hot-listed', 'void', 'unknown'] as const;
-
 /** A citizen card tapped on the counter reader: what its chip says, checked against the kiosk's records. */
 export const cardCheckViewSchema = z.discriminatedUnion('verified', [
   z
@@ -267,7 +265,7 @@ export const cardCheckViewSchema = z.discriminatedUnion('verified', [
       expiresOn: z.string(),
       balance: z.number().int(),
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
-      status: z.enum(cardStatusViews),
+      status: z.enum(cardLookupStatuses),
       /** The outcome of the operator's last action on this card (voided, or why not). */
       notice: bilingualSchema.nullable(),
     })
@@ -301,7 +299,7 @@ export const selfServiceCardViewSchema = z
     last4: z.string().regex(/^\d{4}$/, 'the last 4 digits'),
     cardType: z.string(),
     scheme: z.string(),
-    status: z.enum(cardStatusViews),
+    status: z.enum(cardLookupStatuses),
     expiresOn: z.string(),
     /** True once the expiry date has passed. */
     expired: z.boolean(),

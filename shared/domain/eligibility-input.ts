@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { cardStatuses } from './card-status';
 import { cardTypes, schoolLevels } from './card-types';
 import { compareDates, parseIsoDate } from './calendar-date';
-import { heldCardStatuses } from './rules';
 
 /** A real calendar day as `YYYY-MM-DD` (2026-02-30 is refused, not rolled over). */
 const isoDate = z.string().refine((value) => parseIsoDate(value) !== null, { message: 'expected a calendar date as YYYY-MM-DD' });
@@ -22,7 +22,7 @@ export const eligibilityInputSchema = z
       school: z.enum(schoolLevels).nullable(),
       cityEmployee: z.boolean(),
     }),
-    heldCards: z.array(z.object({ type: z.enum(cardTypes), status: z.enum(heldCardStatuses) })),
+    heldCards: z.array(z.object({ type: z.enum(cardTypes), status: z.enum(cardStatuses) })),
   })
   .superRefine((input, context) => {
     const birth = parseIsoDate(input.birthDate);

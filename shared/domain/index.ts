@@ -1,4 +1,5 @@
 export * from './card-types';
+export * from './card-status';
 export * from './calendar-date';
 export * from './card-validity';
 export * from './rules';

@@ -1,3 +1,4 @@
+import type { CardStatus } from './card-status';
 import type { CardType, SchoolLevel } from './card-types';
 
 /**
@@ -8,10 +9,6 @@ import type { CardType, SchoolLevel } from './card-types';
 /** Why a card is replaced; the names match the UI contract's `replacementCause`. */
 export const replacementCauses = ['lost', 'damaged', 'data-changed', 'defect', 'transfer'] as const;
 export type ReplacementCause = (typeof replacementCauses)[number];
-
-/** The states of a card a person already holds. */
-export const heldCardStatuses = ['active', 'reported-lost', 'cancelled', 'expired'] as const;
-export type HeldCardStatus = (typeof heldCardStatuses)[number];
 
 export interface CityRules {
   /** The household city that counts as "Taoyuan household registration" (設籍). */
@@ -44,7 +41,7 @@ export interface CityRules {
   /** Within a group a person holds one card: the applicant chooses. */
   readonly exclusivityGroups: readonly (readonly CardType[])[];
   /** Holding a card of the same type in one of these states makes an application a replacement. */
-  readonly replacementStatuses: readonly HeldCardStatus[];
+  readonly replacementStatuses: readonly CardStatus[];
   /** Student card designs by school level. */
   readonly studentDesigns: Readonly<Record<SchoolLevel, string>>;
 }
@@ -82,7 +79,7 @@ export const defaultCityRules: CityRules = {
   },
   eWalletCap: 10_000,
   exclusivityGroups: [['senior', 'indigenous-senior', 'disability']],
-  // A card reported lost is hot-listed but still this person's card: its balance moves to the replacement.
-  replacementStatuses: ['active', 'reported-lost'],
+  // A hot-listed card (reported lost) is still this person's card: its balance moves to the replacement.
+  replacementStatuses: ['active', 'hot-listed'],
   studentDesigns: { elementary: '桃花紅', 'junior-high': '水塘綠', 'senior-high': '高山青' },
 };

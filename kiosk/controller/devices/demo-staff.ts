@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
-import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/layout';
-import { personalisedBlocks } from '../../../hardware/nfc/simulator';
+import { deriveChipKeys, holderIdHash } from '../../../hardware/card-record/keys';
+import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
 import { cardExpiryText } from '../../../shared/domain/card-validity';
 import type { OperatorService } from '../auth/operator-service';
 import { formatCardNumber } from '../store/card-number';

@@ -2,14 +2,15 @@ import type { ApplicationForm, Bilingual, EligibilityView } from '../../../share
 import type { CardType } from '../../../shared/domain/card-types';
 import { decideEligibility } from '../../../shared/domain/eligibility';
 import { issuanceFee } from '../../../shared/domain/fees';
-import type { CityRules, HeldCardStatus } from '../../../shared/domain/rules';
+import type { CardStatus } from '../../../shared/domain/card-status';
+import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import { assertNever } from '../../../shared/result';
 import type { Assessment } from './issuance-machine';
 
 export interface HeldCard {
   readonly type: CardType;
-  readonly status: HeldCardStatus;
+  readonly status: CardStatus;
 }
 
 export interface AssessmentDependencies {

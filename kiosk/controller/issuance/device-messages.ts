@@ -1,4 +1,4 @@
-import type { NfcError } from '../../../hardware/nfc/types';
+import type { CitizenCardError } from '../../../hardware/card-record/types';
 import type { PrinterError } from '../../../hardware/printer/types';
 import { assertNever } from '../../../shared/result';
 import { IssuanceStepError } from './issuance-errors';
@@ -38,7 +38,7 @@ export function printerFailure(error: PrinterError): IssuanceStepError {
   }
 }
 
-export function nfcFailure(error: NfcError): IssuanceStepError {
+export function nfcFailure(error: CitizenCardError): IssuanceStepError {
   const fail = (zh: string, en: string, canRetry = true) => new IssuanceStepError(`nfc_${error.kind}`, { zh, en }, canRetry);
   switch (error.kind) {
     case 'no_card':

@@ -1,8 +1,9 @@
 import { fromPromise } from 'xstate';
-import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
-import { formatVersion, type CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { deriveChipKeys, holderIdHash } from '../../../hardware/card-record/keys';
+import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { nextCard } from '../../../hardware/nfc/next-card';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import type { CardTap } from '../../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import { isoDay, type Clock } from '../../../shared/clock';
 import type { ApplicationForm, Bilingual, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
@@ -33,7 +34,7 @@ import { cardMayExist } from './recover-interrupted-jobs';
 export interface IssuanceDevices {
   readonly printer: CardPrinter;
   /** The contactless encoder at the printer's station. */
-  readonly encoder: NfcStation;
+  readonly encoder: CitizenCardStation;
   readonly store: Store;
   readonly photoGate: PhotoGate;
   readonly rules: CityRules;
@@ -96,11 +97,7 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
       assessApplication(input.form, {
         rules: devices.rules,
         today,
-        heldCards: async (idNumber) =>
-          (await store.heldCards(idNumber)).map((card) => ({
-            type: card.type,
-            status: card.status === 'active' ? 'active' : card.status === 'hot-listed' ? 'reported-lost' : 'cancelled',
-          })),
+        heldCards: (idNumber) => store.heldCards(idNumber),
         cardsBeingHandedOver: (idNumber) => store.cardsBeingHandedOver(idNumber, new Date(clock.now().getTime() - recentHandOverMs).toISOString()),
       }),
     ),
@@ -287,7 +284,7 @@ function cardTypeOf(form: ApplicationForm): CardType {
 }
 
 /** The card the printer just parked at its contactless station, once the encoder sees it. */
-async function cardAtEncoder(encoder: NfcStation, timeoutMs: number): Promise<CardTap> {
+async function cardAtEncoder(encoder: CitizenCardStation, timeoutMs: number): Promise<CardTap> {
   const tap = encoder.currentCard() ?? (await nextCard(encoder, timeoutMs));
   if (!tap) throw nfcFailure({ kind: 'no_card', message: `no card at the encoder within ${timeoutMs} ms` });
   return tap;

@@ -1,6 +1,6 @@
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
 import { nextCard } from '../../../hardware/nfc/next-card';
-import type { NfcStation } from '../../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import type { CardPrinter } from '../../../hardware/printer/types';
 import type { LogSink } from '../../../shared/log';
 import type { IssuanceJob, JobStep } from '../store/jobs';
@@ -115,7 +115,7 @@ function expectedCard(job: IssuanceJob): ExpectedCard | null {
  * Reads the chip at the printer's contactless station with the keys of the card we issued: true only
  * when it is that chip (same UID) and its record carries that card number.
  */
-export async function cardAtStationIs(encoder: NfcStation, chipMasterKey: Uint8Array, expected: ExpectedCard, arrivalTimeoutMs: number): Promise<boolean> {
+export async function cardAtStationIs(encoder: CitizenCardStation, chipMasterKey: Uint8Array, expected: ExpectedCard, arrivalTimeoutMs: number): Promise<boolean> {
   const tap = encoder.currentCard() ?? (await nextCard(encoder, arrivalTimeoutMs));
   if (!tap || tap.uid.toUpperCase() !== expected.uid.toUpperCase()) return false;
   const read = await encoder.readRecord(deriveChipKeys(chipMasterKey, Buffer.from(tap.uid, 'hex')));

@@ -1,12 +1,13 @@
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
-import type { CardTap, NfcStation } from '../../../hardware/nfc/types';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
+import type { CardTap } from '../../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import { isoDay, type Clock } from '../../../shared/clock';
+import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { createActor, fromPromise } from 'xstate';
 import { counterMachine, counterView, defaultCounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
-import type { CardStatus } from '../store/issuances';
 
 /**
  * The unattended kiosk's home: a citizen taps their own card on the counter reader and sees that
@@ -24,9 +25,9 @@ export interface SelfService {
 }
 
 export interface SelfServiceOptions {
-  readonly counter: NfcStation;
+  readonly counter: CitizenCardStation;
   /** The kiosk's record of a card (null when another kiosk issued it). */
-  readonly cardStatus: (cardNumber: string) => Promise<CardStatus | null>;
+  readonly cardStatus: (cardNumber: string) => Promise<RecordedCardStatus | null>;
   readonly chipMasterKey: Uint8Array;
   /** Staff at the kiosk (a staff card tapped, a PIN being typed, or signed in): no look-ups then. */
   readonly staffPresent: () => boolean;

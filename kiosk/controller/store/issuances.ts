@@ -1,3 +1,4 @@
+import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import { audited } from './audit';
@@ -65,11 +66,9 @@ export interface RecordedIssuance {
   readonly hotListedCardNumber: string | null;
 }
 
-export type CardStatus = 'active' | 'hot-listed' | 'void';
-
 export interface HeldCard {
   readonly type: CardType;
-  readonly status: CardStatus;
+  readonly status: RecordedCardStatus;
   readonly cardNumber: string;
   readonly issuedAt: string;
 }
@@ -184,7 +183,7 @@ async function upsertCardholder(tx: Queries, context: StoreContext, idHash: Buff
 
 interface CardRow {
   card_type: CardType;
-  status: CardStatus;
+  status: RecordedCardStatus;
   card_number: string;
   issued_at: string;
 }
@@ -239,7 +238,7 @@ export async function issuancePhoto(context: StoreContext, issuanceId: string): 
 
 export interface SetCardStatusInput {
   readonly cardNumber: string;
-  readonly status: 'hot-listed' | 'void';
+  readonly status: Exclude<RecordedCardStatus, 'active'>;
   /** A code (lost, stolen, misprint, ...), not free text. */
   readonly reason: string;
   readonly operatorId: string | null;
@@ -249,12 +248,12 @@ export interface SetCardStatusInput {
 
 export type SetCardStatusError =
   | { readonly kind: 'card_not_found'; readonly cardNumber: string }
-  | { readonly kind: 'card_not_active'; readonly status: CardStatus };
+  | { readonly kind: 'card_not_active'; readonly status: RecordedCardStatus };
 
 export async function setCardStatus(context: StoreContext, input: SetCardStatusInput): Promise<Result<void, SetCardStatusError>> {
   const now = isoNow(context);
   return audited(context.db, context, async (tx, audit) => {
-    const card = await tx.get<{ id: string; cardholder_id: string; status: CardStatus }>(
+    const card = await tx.get<{ id: string; cardholder_id: string; status: RecordedCardStatus }>(
       'SELECT id, cardholder_id, status FROM issuances WHERE card_number = ?',
       [input.cardNumber],
     );
@@ -340,7 +339,7 @@ export async function voidUndeliveredCard(context: StoreContext, jobId: string, 
     );
     if (!job) return err({ kind: 'job_not_found', jobId });
     const card = job.issuance_id
-      ? await tx.get<{ id: string; cardholder_id: string; card_number: string; status: CardStatus }>('SELECT id, cardholder_id, card_number, status FROM issuances WHERE id = ?', [job.issuance_id])
+      ? await tx.get<{ id: string; cardholder_id: string; card_number: string; status: RecordedCardStatus }>('SELECT id, cardholder_id, card_number, status FROM issuances WHERE id = ?', [job.issuance_id])
       : undefined;
     if (job.open === 0 || job.step !== 'committed' || !card) return err({ kind: 'not_undelivered', jobId, step: job.step, open: job.open === 1 });
     if (card.status === 'active') {

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
+import { citizenCardStation } from '../../../hardware/card-record/station';
 import { openNfcStation } from '../../../hardware/nfc/driver';
-import { deriveChipKeys, parseMasterKey } from '../../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { deriveChipKeys, parseMasterKey } from '../../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
 import type { KioskctlCommand } from '../main';
 import { nextCard } from '../../../hardware/nfc/next-card';
 
@@ -57,7 +58,7 @@ async function runCard(args: string[]): Promise<number> {
     return 2;
   }
   const reader = values.reader ?? process.env['KIOSK_NFC_READER'];
-  const station = await openNfcStation({ ...(values.socket ? { socketPath: values.socket } : {}), ...(reader ? { readerName: reader } : {}) });
+  const station = citizenCardStation(await openNfcStation({ ...(values.socket ? { socketPath: values.socket } : {}), ...(reader ? { readerName: reader } : {}) }));
   try {
     const tap = station.currentCard() ?? (await nextCard(station, waitMs));
     if (!tap) return report(values.json, { ok: false, error: 'no_card', message: `no card within ${waitMs} ms` });

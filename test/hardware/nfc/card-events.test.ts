@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
 import { masterKey, sampleRecord, uid } from './fixtures';
 import { useStation } from './station-harness';
 

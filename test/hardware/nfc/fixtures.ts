@@ -1,6 +1,6 @@
 import type { Transmit } from '../../../hardware/nfc/card-session';
-import { holderIdHash } from '../../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { holderIdHash } from '../../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
 import type { VirtualCardModel } from '../../../hardware/nfc/virtual-card';
 import { err, ok } from '../../../shared/result';
 

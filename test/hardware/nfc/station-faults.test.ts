@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import { decodeCardRecord, recordBlocks } from '../../../hardware/nfc/layout';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import { decodeCardRecord, recordBlocks } from '../../../hardware/card-record/layout';
 import { toHex } from '../../../hardware/nfc/mifare';
 import { writeBlockApdu } from '../../../hardware/nfc/protocol/apdu';
 import type { VirtualCard } from '../../../hardware/nfc/simulator';

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { citizenCardStation } from '../../../hardware/card-record/station';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import { openNfcStation, type NfcTimeouts } from '../../../hardware/nfc/driver';
 import { startPcscd, type PrivatePcscd, type StartPcscdOptions } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type InsertVirtualCardOptions, type VirtualCard } from '../../../hardware/nfc/simulator';
@@ -13,7 +15,10 @@ import type { LogSink } from '../../../shared/log';
  * with helpers to tap and lift virtual cards. Cards still on the reader are lifted after each test.
  */
 export interface StationHarness {
-  station(): NfcStation;
+  /** The station with the citizen-card record on top (what the kiosk uses). */
+  station(): CitizenCardStation;
+  /** The bare reader: blocks, keys and authentication only. */
+  nfcStation(): NfcStation;
   pcscd(): PrivatePcscd | undefined;
   /** Replaces the daemon (the reader unplugged and back). */
   setPcscd(next: PrivatePcscd | undefined): void;
@@ -43,7 +48,8 @@ export interface StationHarnessOptions {
 export function useStation(options: StationHarnessOptions = {}): StationHarness {
   let runDir = '';
   let pcscd: PrivatePcscd | undefined;
-  let station: NfcStation | undefined;
+  let nfc: NfcStation | undefined;
+  let station: CitizenCardStation | undefined;
   const cards: VirtualCard[] = [];
   // The station's last log events, for the message of a tap that never came.
   const recentLog: string[] = [];
@@ -56,6 +62,10 @@ export function useStation(options: StationHarnessOptions = {}): StationHarness 
     station() {
       if (!station) throw new Error('station not open');
       return station;
+    },
+    nfcStation() {
+      if (!nfc) throw new Error('station not open');
+      return nfc;
     },
     pcscd: () => pcscd,
     setPcscd(next) {
@@ -108,7 +118,8 @@ export function useStation(options: StationHarnessOptions = {}): StationHarness 
   beforeAll(async () => {
     runDir = mkdtempSync(join(tmpdir(), 'nfc-station-'));
     pcscd = await startPcscd({ runDir, ...(options.cardDetection ?? { cardPollMs }) });
-    station = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName, log, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
+    nfc = await openNfcStation({ socketPath: pcscd.socketPath, readerName: pcscd.readerName, log, ...(options.timeouts ? { timeouts: options.timeouts } : {}) });
+    station = citizenCardStation(nfc, log);
     if (station.readerName() === undefined) await harness.next('readerAttached');
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import { decodeCardRecord, macBlock, recordBlocks } from '../../../hardware/nfc/layout';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import { decodeCardRecord, macBlock, recordBlocks } from '../../../hardware/card-record/layout';
+import { transportKey } from '../../../hardware/nfc/mifare';
 import { startPcscd } from '../../../hardware/nfc/pcscd';
+import { ok } from '../../../shared/result';
 import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
 import { cardPollMs, useStation } from './station-harness';
 
@@ -51,6 +53,28 @@ describe('NFC station through pcscd + vpcd + nfc-pcsc', () => {
     await tap({ uid: Uint8Array.of(1, 2, 3, 4) });
     const result = await h.station().personalise(record, deriveChipKeys(masterKey, uid));
     expect(result.ok ? 'ok' : result.error).toMatchObject({ kind: 'wrong_card', expectedUid: '04A1B2C3', actualUid: '01020304' });
+  });
+
+  it('runs one operation on the card with keys as bytes, knowing no record; another UID is wrong_card and nothing is sent', async () => {
+    const { card } = await tap({ uid });
+    const data = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+    const written = await h.nfcStation().withCard(uid, async (session, seen) => {
+      const opened = await session.authenticate(1, [{ keyType: 'A', key: transportKey }]);
+      if (!opened.ok) return opened;
+      const write = await session.writeVerified(4, data);
+      if (!write.ok) return write;
+      const back = await session.read(4);
+      return back.ok ? ok({ uid: seen.uid, block: Array.from(back.value) }) : back;
+    });
+    expect(written).toEqual({ ok: true, value: { uid: '04A1B2C3', block: Array.from(data) } });
+    expect(card.blocks()[4]).toEqual(data);
+    let ran = false;
+    const swapped = await h.nfcStation().withCard(Uint8Array.of(1, 2, 3, 4), async () => {
+      ran = true;
+      return ok(undefined);
+    });
+    expect(swapped.ok ? 'ok' : swapped.error).toMatchObject({ kind: 'wrong_card', expectedUid: '01020304', actualUid: '04A1B2C3' });
+    expect(ran).toBe(false);
   });
 
   it('fails with auth_failed on a card keyed by another master key', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
 import type { CardTap } from '../../../hardware/nfc/types';
 import { fakeCounter } from './fake-counter';
 

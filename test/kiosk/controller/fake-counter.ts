@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
+import { deriveChipKeys, type ChipKeys } from '../../../hardware/card-record/keys';
+import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { readCardRecord } from '../../../hardware/card-record/personalise';
+import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
+import type { CitizenCardError, CitizenCardStation, ReadRecordValue } from '../../../hardware/card-record/types';
 import { createCardSession } from '../../../hardware/nfc/card-session';
-import { deriveChipKeys, type ChipKeys } from '../../../hardware/nfc/keys';
-import type { CitizenCardRecord } from '../../../hardware/nfc/layout';
 import { equalBytes, toHex } from '../../../hardware/nfc/mifare';
-import { readCardRecord } from '../../../hardware/nfc/personalise';
-import { personalisedBlocks } from '../../../hardware/nfc/simulator';
-import type { CardTap, NfcError, NfcStation, ReadRecordValue } from '../../../hardware/nfc/types';
+import type { CardTap } from '../../../hardware/nfc/types';
 import { createClassic1k, type VirtualCardModel } from '../../../hardware/nfc/virtual-card';
 import type { CardType } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
@@ -64,7 +65,7 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
   let gate: Promise<void> | null = null;
 
   /** What the driver checks before it talks to the chip (`withCard` in hardware/nfc/driver.ts). */
-  async function read(reading: OnReader | null, keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
+  async function read(reading: OnReader | null, keys: ChipKeys): Promise<Result<ReadRecordValue, CitizenCardError>> {
     if (!reading) return err({ kind: 'no_card', message: 'no card on the reader' });
     if (reading.kind === 'phone') return err({ kind: 'unsupported_card', atr: reading.tap.atr, message: 'not a MIFARE Classic 1K card' });
     if (!equalBytes(keys.uid, reading.chip.uid)) {
@@ -80,13 +81,13 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
     off: (event: string, listener: (...args: unknown[]) => void) => events.off(event, listener),
     readerName: () => 'Fake counter reader',
     currentCard: () => onReader?.tap,
-    async readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, NfcError>> {
+    async readRecord(keys: ChipKeys): Promise<Result<ReadRecordValue, CitizenCardError>> {
       // What was on the reader when the read began, as a real chip read would see it.
       const reading = onReader;
       if (gate) await gate;
       return read(reading, keys);
     },
-  } as unknown as NfcStation;
+  } as unknown as CitizenCardStation;
 
   /** Lays a personalised card on the reader. */
   function tap(card: Partial<ChipOnReader> & { cardNumber: string }, making: ChipMaking = {}): void {

@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deriveChipKeys, holderIdHash } from '../../../hardware/nfc/keys';
-import { walletBlock, type CitizenCardRecord } from '../../../hardware/nfc/layout';
+import { deriveChipKeys, holderIdHash } from '../../../hardware/card-record/keys';
+import { walletBlock, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
-import { insertVirtualCard, personalisedBlocks, type VirtualCard } from '../../../hardware/nfc/simulator';
+import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
+import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { runKioskctl } from './run-kioskctl';
 
 const masterKeyHex = '0f1e2d3c4b5a69788796a5b4c3d2e1f0';

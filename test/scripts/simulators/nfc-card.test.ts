@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcess, waitFor, type ManagedProcess } from '../../../hardware/host/child-processes';
+import { citizenCardStation } from '../../../hardware/card-record/station';
+import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import { openNfcStation } from '../../../hardware/nfc/driver';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
 import { acceptsConnections } from '../../../hardware/nfc/pcscd';
-import type { NfcStation, NfcStationEvents } from '../../../hardware/nfc/types';
+import type { NfcStationEvents } from '../../../hardware/nfc/types';
 
 /**
  * `scripts/simulators/nfc-card.ts` as a process: it starts its own pcscd, places virtual cards on stdin
@@ -16,7 +18,7 @@ const citizenUid = Uint8Array.of(0x04, 0x11, 0x22, 0x33);
 const startMs = 20_000;
 
 let simulator: ManagedProcess | undefined;
-let station: NfcStation | undefined;
+let station: CitizenCardStation | undefined;
 
 afterEach(async () => {
   await station?.close();
@@ -51,7 +53,7 @@ function childrenOf(pid: number): { pid: number; name: string }[] {
   return children;
 }
 
-function next<E extends keyof NfcStationEvents>(target: NfcStation, event: E): Promise<NfcStationEvents[E][0]> {
+function next<E extends keyof NfcStationEvents>(target: CitizenCardStation, event: E): Promise<NfcStationEvents[E][0]> {
   return new Promise((resolve) => {
     const listener = (...args: NfcStationEvents[E]) => {
       target.off(event, listener);
@@ -73,7 +75,7 @@ describe('nfc-card simulator as a process', () => {
     const daemons = childrenOf(pid).filter((child) => child.name === 'pcscd');
     expect(daemons).toHaveLength(1);
 
-    const opened = await openNfcStation({ socketPath: socket, readerName: reader });
+    const opened = citizenCardStation(await openNfcStation({ socketPath: socket, readerName: reader }));
     station = opened;
     if (opened.readerName() === undefined) await next(opened, 'readerAttached');
     const seen = next(opened, 'card');

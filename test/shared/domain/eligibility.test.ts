@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  cardStatuses,
   cardTypes,
   dateFromDaysSinceEpoch,
   daysSinceEpoch,
@@ -175,14 +176,14 @@ describe('decideEligibility', () => {
   });
 
   describe('replacement or new', () => {
-    it('makes it a replacement when a card of the type is held active or reported lost', () => {
+    it('makes it a replacement when a card of the type is held active or hot-listed (reported lost)', () => {
       expect(card(decide({ heldCards: [{ type: 'general', status: 'active' }] }), 'general').action).toBe('replacement');
-      expect(card(decide({ heldCards: [{ type: 'general', status: 'reported-lost' }] }), 'general').action).toBe('replacement');
+      expect(card(decide({ heldCards: [{ type: 'general', status: 'hot-listed' }] }), 'general').action).toBe('replacement');
       expect(english(card(decide({ heldCards: [{ type: 'general', status: 'active' }] }), 'general'))).toContain('replacement');
     });
 
-    it('makes it new when the held card is cancelled or expired, or of another type', () => {
-      expect(card(decide({ heldCards: [{ type: 'general', status: 'cancelled' }, { type: 'general', status: 'expired' }] }), 'general').action).toBe('new');
+    it('makes it new when the held card is void or expired, or of another type', () => {
+      expect(card(decide({ heldCards: [{ type: 'general', status: 'void' }, { type: 'general', status: 'expired' }] }), 'general').action).toBe('new');
       expect(card(decide({ heldCards: [{ type: 'student', status: 'active' }] }), 'general').action).toBe('new');
     });
   });
@@ -281,7 +282,7 @@ describe('decideEligibility', () => {
         school: fc.constantFrom('elementary', 'junior-high', 'senior-high', null),
         cityEmployee: fc.boolean(),
       }),
-      heldCards: fc.array(fc.record({ type: fc.constantFrom(...cardTypes), status: fc.constantFrom('active', 'reported-lost', 'cancelled', 'expired') }), { maxLength: 3 }),
+      heldCards: fc.array(fc.record({ type: fc.constantFrom(...cardTypes), status: fc.constantFrom(...cardStatuses) }), { maxLength: 3 }),
     });
     fc.assert(
       fc.property(input, (raw) => {
@@ -322,6 +323,11 @@ describe('eligibilityInputSchema', () => {
     expect(paths(applicant({ documents: { school: 'college' as never } }))).toEqual(['documents.school']);
     expect(paths(applicant({ heldCards: [{ type: 'gold' as never, status: 'active' }] }))).toEqual(['heldCards.0.type']);
     expect(paths({ ...applicant(), household: { city: '桃園市' } })).toEqual(['household.district']);
+  });
+
+  it("takes held cards in the store's status words, and only in those", () => {
+    for (const status of cardStatuses) expect(paths(applicant({ heldCards: [{ type: 'general', status }] }))).toEqual([]);
+    expect(paths(applicant({ heldCards: [{ type: 'general', status: 'reported-lost' as never }] }))).toEqual(['heldCards.0.status']);
   });
 
   it('refuses a birth date after the application date', () => {

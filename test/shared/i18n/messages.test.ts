@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { locales, messages, translate } from '../../../shared/i18n/messages';
+import { cardLookupStatuses } from '../../../shared/domain/card-status';
+import { locales, messages, translate, type MessageKey } from '../../../shared/i18n/messages';
 
 describe('UI words', () => {
   const keys = Object.keys(messages['zh-TW']);
@@ -14,6 +15,14 @@ describe('UI words', () => {
     for (const key of ['photoHint', 'doneTakeCard', 'homeNewApplication', 'signInTapCard'] as const) {
       expect(messages.vi[key]).not.toBe(messages.en[key]);
       expect(messages.id[key]).not.toBe(messages.en[key]);
+    }
+  });
+
+  it('words every card status a screen shows, keyed by the one status vocabulary, in all four languages', () => {
+    for (const status of cardLookupStatuses) {
+      for (const key of [`status${status}`, `selfServiceStatus${status}`] satisfies MessageKey[]) {
+        for (const locale of locales) expect(messages[locale][key], `${locale}.${key}`).toMatch(/\S/);
+      }
     }
   });
 

@@ -12,7 +12,7 @@ export function CardCheckPanel({ card, role }: { card: CardCheckView; role: Oper
       <h2>{t('cardCheckTitle')}</h2>
       {card.verified ? (
         <>
-          <p className="card-status" role="status" data-status={card.status}>{t.key(`status${card.status}`)}</p>
+          <p className="card-status" role="status" data-status={card.status}>{t(`status${card.status}`)}</p>
           <dl className="summary">
             <dt>{t('cardNumber')}</dt>
             <dd>{card.cardNumber}</dd>

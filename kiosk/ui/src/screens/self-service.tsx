@@ -70,7 +70,7 @@ function OtherLanguages({ messageKey }: { messageKey: string }) {
 function OwnCard({ card, showSeconds }: { card: SelfServiceCardView; showSeconds: number }) {
   const t = useT();
   const blocked = card.status === 'hot-listed' || card.status === 'void';
-  const statusKey = `selfServiceStatus${card.status}` as MessageKey;
+  const statusKey: MessageKey = `selfServiceStatus${card.status}`;
   return (
     <section className={`self-service own-card ${blocked ? 'blocked' : card.status}`} data-self-service="card" data-status={card.status}>
       <h2>{t('selfServiceYourCard')}</h2>

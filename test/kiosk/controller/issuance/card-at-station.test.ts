@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys } from '../../../../hardware/nfc/keys';
+import { deriveChipKeys } from '../../../../hardware/card-record/keys';
 import { cardAtStationIs } from '../../../../kiosk/controller/issuance/recover-interrupted-jobs';
 import { masterKey, otherMasterKey, sampleRecord, uid } from '../../../hardware/nfc/fixtures';
 import { useStation } from '../../../hardware/nfc/station-harness';

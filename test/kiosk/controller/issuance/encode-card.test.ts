@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, toPromise } from 'xstate';
 import { createCardSession, type Transmit } from '../../../../hardware/nfc/card-session';
-import { deriveChipKeys } from '../../../../hardware/nfc/keys';
-import { decodeCardRecord, recordBlocks } from '../../../../hardware/nfc/layout';
-import { personaliseCard, readCardRecord } from '../../../../hardware/nfc/personalise';
-import type { CardTap, NfcStation } from '../../../../hardware/nfc/types';
+import { deriveChipKeys } from '../../../../hardware/card-record/keys';
+import { decodeCardRecord, recordBlocks } from '../../../../hardware/card-record/layout';
+import { personaliseCard, readCardRecord } from '../../../../hardware/card-record/personalise';
+import type { CardTap } from '../../../../hardware/nfc/types';
+import type { CitizenCardStation } from '../../../../hardware/card-record/types';
 import { createClassic1k, type VirtualCardModel } from '../../../../hardware/nfc/virtual-card';
 import { fixedClock } from '../../../../shared/clock';
 import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
@@ -22,7 +23,7 @@ const uid = Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3);
 const tap: CardTap = { uid: '04A1B2C3', atr: '3b8f8001804f0ca000000306030001000000006a', kind: 'mifare-classic-1k' };
 
 /** A blank card parked at the encoder; the station drives it through the driver's own card session. */
-function stationWith(card: VirtualCardModel): NfcStation {
+function stationWith(card: VirtualCardModel): CitizenCardStation {
   const transmit: Transmit = async (apdu) => ok(card.process(apdu));
   return {
     on: () => {},

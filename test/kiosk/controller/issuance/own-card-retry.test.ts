@@ -32,7 +32,7 @@ describe('a retry by the applicant whose card was never handed over', () => {
   const deps = (): AssessmentDependencies => ({
     rules: defaultCityRules,
     today: () => '2026-03-01',
-    heldCards: async (idNumber) => (await t.store.heldCards(idNumber)).map((card) => ({ type: card.type, status: card.status === 'active' ? 'active' : 'cancelled' })),
+    heldCards: (idNumber) => t.store.heldCards(idNumber),
     cardsBeingHandedOver: (idNumber) => t.store.cardsBeingHandedOver(idNumber, new Date(t.clock.now().getTime() - recentHandOverMs).toISOString()),
   });
 

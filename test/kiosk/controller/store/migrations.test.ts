@@ -7,6 +7,7 @@ import { createVault, loadOrCreateKeyFile } from '../../../../kiosk/controller/s
 import { openDatabase } from '../../../../kiosk/controller/store/database';
 import { latestSchemaVersion, migrate, schemaVersion } from '../../../../kiosk/controller/store/migrate';
 import { openStore } from '../../../../kiosk/controller/store/store';
+import { recordedCardStatuses } from '../../../../shared/domain/card-status';
 
 describe('store: migrations', () => {
   let dir: string;
@@ -32,6 +33,23 @@ describe('store: migrations', () => {
     expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'audit_head', 'card_sequences', 'cardholders', 'issuance_jobs', 'issuances', 'meta', 'operators', 'outbox']);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
     expect(await raw.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+    await raw.close();
+  });
+
+  it("stores a card's status in the shared vocabulary: exactly the recorded statuses, never a derived one", async () => {
+    const opened = await openStore({ path, keyFile, kioskId: 'K1', clock });
+    if (!opened.ok) throw new Error(opened.error.kind);
+    await opened.value.close();
+    const raw = await openDatabase(path);
+    await raw.run(`INSERT INTO cardholders (id, id_hash, pii, created_at, updated_at) VALUES ('c1', x'00', NULL, 't', 't')`);
+    const insert = (n: number, status: string) =>
+      raw.run(
+        `INSERT INTO issuances (id, cardholder_id, kiosk_id, card_number, card_type, scheme, uid, cause, fee, status, issued_at)
+         VALUES (?, 'c1', 'K1', ?, 'senior', 'ipass', ?, 'new', 0, ?, '2025-01-01T00:00:00.000Z')`,
+        [`i${n}`, `330001200000000${n}`, `04A${n}`, status],
+      );
+    for (const [n, status] of recordedCardStatuses.entries()) await insert(n, status);
+    for (const [n, status] of ['expired', 'unknown', 'reported-lost', 'cancelled'].entries()) await expect(insert(5 + n, status)).rejects.toThrow(/CHECK/);
     await raw.close();
   });
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { keyLength, sectorCount } from './mifare';
+import { keyLength, sectorCount } from '../nfc/mifare';
 
 /**
  * Key diversification. The city holds one master key; every card gets its own keys derived from it and

@@ -3,10 +3,11 @@ import { dateFromDaysSinceEpoch, daysSinceEpoch, formatIsoDate, parseIsoDate } f
 import { cardTypes, transitSchemes, type CardType, type TransitScheme } from '../../shared/domain/card-types';
 import { err, ok, type Result } from '../../shared/result';
 import type { ChipKeys } from './keys';
-import { applicationAccess, blockSize, buildTrailer, trailerBlockOf } from './mifare';
+import { applicationAccess, blockSize, buildTrailer, trailerBlockOf } from '../nfc/mifare';
 
 /**
  * The citizen-card application area on a MIFARE Classic 1K chip (see README.md for the map).
+ * Pure: bytes in, a verified record out, and back.
  * Sectors 13 and 14 belong to the city; the transit operator's sectors are never touched.
  *
  *   block 52  header: magic "TC", version, card type, scheme, card number (BCD), issue date

@@ -1,5 +1,7 @@
 import { err, ok, type Result } from '../../shared/result';
-import type { CardSession, KeyCandidate, SessionError } from './card-session';
+import type { CardSession, KeyCandidate, SessionError } from '../nfc/card-session';
+import { blockSize, transportKey, trailerBlockOf } from '../nfc/mifare';
+import type { NfcError, WriteReport, WriteState } from '../nfc/types';
 import type { ChipKeys } from './keys';
 import {
   decodeCardRecord,
@@ -14,8 +16,7 @@ import {
   holderBlock,
   type CitizenCardRecord,
 } from './layout';
-import { blockSize, transportKey, trailerBlockOf } from './mifare';
-import type { NfcError, WriteReport, WriteState } from './types';
+import type { CitizenCardError } from './types';
 
 /**
  * The personalisation sequence. The MAC block is the commit point: it is zeroed first and written
@@ -55,7 +56,7 @@ export async function personaliseCard(
   session: CardSession,
   record: CitizenCardRecord,
   keys: ChipKeys,
-): Promise<Result<{ written: number[] }, NfcError>> {
+): Promise<Result<{ written: number[] }, CitizenCardError>> {
   const encoded = encodeCardRecord(record, keys);
   if (!encoded.ok) return err({ kind: 'invalid_record', error: encoded.error, message: encoded.error.message });
   const image = new Map(encoded.value);
@@ -121,7 +122,7 @@ function stateAfter(written: readonly number[], inFlight: number | null): WriteS
 }
 
 /** Reads the application sectors with the diversified key A, decodes and verifies the MAC. */
-export async function readCardRecord(session: CardSession, keys: ChipKeys): Promise<Result<CitizenCardRecord, NfcError>> {
+export async function readCardRecord(session: CardSession, keys: ChipKeys): Promise<Result<CitizenCardRecord, CitizenCardError>> {
   const image = new Map<number, Uint8Array>();
   for (const sector of recordSectors) {
     const opened = await session.authenticate(sector, readKeys(keys, sector));

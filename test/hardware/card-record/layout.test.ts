@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../../hardware/nfc/keys';
+import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../../hardware/card-record/keys';
 import {
   decodeCardRecord,
   encodeCardRecord,
@@ -10,11 +10,11 @@ import {
   recordBlocks,
   type CardImage,
   type CitizenCardRecord,
-} from '../../../hardware/nfc/layout';
+} from '../../../hardware/card-record/layout';
 import { dateFromDaysSinceEpoch, daysSinceEpoch, formatIsoDate } from '../../../shared/domain/calendar-date';
 import { cardTypes, transitSchemes } from '../../../shared/domain/card-types';
 import { cardExpiryText } from '../../../shared/domain/card-validity';
-import { masterKey, otherMasterKey, sampleRecord, uid } from './fixtures';
+import { masterKey, otherMasterKey, sampleRecord, uid } from '../nfc/fixtures';
 
 const keys = deriveChipKeys(masterKey, uid);
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createCardSession } from '../../../hardware/nfc/card-session';
-import { deriveChipKeys } from '../../../hardware/nfc/keys';
-import { decodeCardRecord, encodeCardRecord, macBlock, recordBlocks, sectorTrailers, type CitizenCardRecord } from '../../../hardware/nfc/layout';
-import { personaliseCard, readCardRecord } from '../../../hardware/nfc/personalise';
+import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import { decodeCardRecord, encodeCardRecord, macBlock, recordBlocks, sectorTrailers, type CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { personaliseCard, readCardRecord } from '../../../hardware/card-record/personalise';
 import { createClassic1k } from '../../../hardware/nfc/virtual-card';
-import type { NfcError } from '../../../hardware/nfc/types';
-import { masterKey, modelTransport, otherMasterKey, sampleRecord, uid } from './fixtures';
+import type { CitizenCardError } from '../../../hardware/card-record/types';
+import { masterKey, modelTransport, otherMasterKey, sampleRecord, uid } from '../nfc/fixtures';
 
 const keys = deriveChipKeys(masterKey, uid);
 const record = sampleRecord();
@@ -97,7 +97,7 @@ describe('tearing: the card leaves at every possible point of personalisation', 
             outcomes.add('personalised');
             continue;
           }
-          const error: NfcError = result.error;
+          const error: CitizenCardError = result.error;
           if (error.kind !== 'card_removed') throw new Error(`at ${removeAfter}: unexpected ${error.kind}`);
           outcomes.add(error.state);
           if ('verifies' in chip) {
