@@ -17,14 +17,13 @@ import type {
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
+import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
 import type { OperatorService } from './auth/operator-service';
-import { permission, type Action } from './auth/permissions';
-import type { OperatorRole } from './auth/roles';
+import type { Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
-import { commandAction, unattendedRefusal } from './self-service/unattended-commands';
 import type { StaffSession } from './staff-session';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
@@ -84,11 +83,22 @@ export interface ControllerOptions {
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
 
-const signInFirst = refused('sign-in-first', 'sign in first: tap your staff card on the reader');
+/**
+ * A controller built without staff sign-in (tests of the flow alone) acts with a supervisor's rights:
+ * nothing waits for an approval, and nothing is recorded under anybody's id.
+ */
+const withoutSignIn: Who = { role: 'supervisor', operatorId: null };
 
-/** The one wording for a role the permission table refuses. */
-function roleRefusal(role: OperatorRole, action: Action): CommandReply {
-  return { accepted: false, code: 'role', role, reason: `a ${role} may not ${action.replace('-', ' ')}` };
+function refusalReply(refusal: Refusal | Extract<Decision, { kind: 'no-target' }>): CommandReply {
+  return { accepted: false, code: refusal.code, reason: refusal.reason, ...(refusal.kind === 'refuse' && refusal.role ? { role: refusal.role } : {}) };
+}
+
+const operatorIdOf = (who: Who): string | null => ('operatorId' in who ? who.operatorId : null);
+
+/** The id an action is recorded under: `authorize` lets no such action through without one. */
+function recordedAs(operatorId: string | null, command: KioskCommand['type']): string {
+  if (operatorId === null) throw new Error(`authorize allowed '${command}' to nobody's id`);
+  return operatorId;
 }
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
@@ -99,23 +109,26 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
-  /** Self-service mode with no staff signed in: the public, unattended kiosk. */
-  const unattended = (): boolean => options.selfService !== undefined && !options.session?.operators.current();
-  /**
-   * Whether the person at the screen may see the applicant's data: a signed-in staff member entitled
-   * to it (not a technician) who owns the flow on show. Without sign-in (tests of the flow alone) yes.
-   */
-  const mayViewApplicant = (): boolean => {
-    if (!options.session) return true;
-    const current = options.session.operators.current();
-    if (!current || permission(current.role, 'view-cardholder') !== 'allow') return false;
-    const { owner } = actor.getSnapshot().context;
-    return owner === null || owner === current.operatorId;
+  /** Who is at the screen: signed-in staff; else the unattended kiosk in self-service mode, or nobody at a staffed one. */
+  const who = (): Who => {
+    const signedIn = options.session?.operators.current();
+    if (signedIn) return { role: signedIn.role, operatorId: signedIn.operatorId };
+    if (options.selfService) return { role: 'self-service' };
+    return options.session ? { role: 'nobody' } : withoutSignIn;
   };
+  /** Self-service mode with no staff signed in: the public, unattended kiosk. */
+  const unattended = (): boolean => who().role === 'self-service';
+  /** What the state says about who may act: the job's owner, a replacement on the flow, the card on show. */
+  const authorizeState = (): AuthorizeState => {
+    const { context } = actor.getSnapshot();
+    const shown = options.cardCheck?.view();
+    return { owner: context.owner, replacing: context.assessment.action === 'replacement', cardOnShow: shown?.verified ? shown.cardNumber : null, offeredUnattended };
+  };
+  /** Whether the person at the screen may see the applicant's data (staff entitled to it who own the flow on show). */
+  const mayViewApplicant = (): boolean => mayViewFlow(who(), actor.getSnapshot().context.owner);
   const parkedJob = (state: State): KioskSnapshot['parkedJob'] => {
     if (!state.matches('parked') && !state.matches('parking')) return null;
-    const role = options.session?.operators.current()?.role;
-    return { failedStep: state.context.failedStep, mayTakeOver: role !== undefined && permission(role, 'take-over-job') === 'allow' };
+    return { failedStep: state.context.failedStep, mayTakeOver: options.session !== undefined && mayTakeOver(who()) };
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
@@ -171,76 +184,48 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
+  /** Writes the audit row of a refusal (the operator service folds refusals to nobody). */
+  const recordRefusal = async (at: Who, command: KioskCommand['type'], refusal: { code: Refusal['code']; cause: string; action?: Action }): Promise<void> => {
+    await options.session?.operators.recordRefusal({ who: at, command, ...refusal });
+  };
+
   /**
-   * Runs an action the signed-in role may do at once, or once a supervisor has approved it on this
-   * session (card + PIN, then `perform` runs when the approval arrives). Refusals are audited.
+   * Runs what `authorize` allowed, at once; or, when it needs a supervisor's approval, once the supervisor
+   * has approved it on this session (card + PIN, then `perform` runs when the approval arrives).
    */
-  const withPermission = async (action: Action, perform: (grant: Grant) => Promise<CommandReply>): Promise<CommandReply> => {
+  const withDecision = (
+    at: Who,
+    command: KioskCommand['type'],
+    decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>,
+    perform: (grant: Grant) => Promise<CommandReply>,
+  ): Promise<CommandReply> => {
     const session = options.session;
-    if (!session) return perform({ operatorId: null, approvedBy: null });
-    const role = session.operators.current()?.role;
-    if (!role) return signInFirst;
-    if (permission(role, action) !== 'with-approval') {
-      const granted = await session.operators.authorize(action);
-      return granted.ok ? perform(granted.value) : roleRefusal(role, action);
-    }
+    if (decision.kind === 'allow') return perform({ operatorId: operatorIdOf(at), approvedBy: null });
+    if (!session) return Promise.resolve(refused('other', 'no staff sign-in on this kiosk'));
+    const { action } = decision;
     session.staff.requestApproval(action, async (approval) => {
-      const granted = await session.operators.authorize(action, approval);
-      return granted.ok ? perform(granted.value) : refused('other', `the approval was not accepted (${granted.error.kind})`);
+      const redeemed = session.operators.redeemApproval(action, approval);
+      if (redeemed.ok) return perform(redeemed.value);
+      await recordRefusal(at, command, { code: 'other', cause: `approval-${redeemed.error.reason}`, action });
+      return refused('other', `the approval was not accepted (${redeemed.error.kind})`);
     });
-    return { accepted: true };
+    return Promise.resolve({ accepted: true });
   };
 
-  /**
-   * Every command on the applicant's flow is checked twice: against the role (the permission table:
-   * a technician never issues; a replacement needs replace-card) and against the job's owner (the
-   * operator who started it, or the supervisor who took it over). Refusals by role are audited.
-   */
-  const refusedOnFlow = async (command: KioskCommand): Promise<CommandReply | null> => {
-    const current = options.session?.operators.current();
-    if (!current) return null;
-    const asked = commandAction(command);
-    const onFlow = asked.kind === 'action' && (asked.action === 'issue-card' || asked.action === 'override-photo');
-    if (!onFlow) return null;
-    const { context } = actor.getSnapshot();
-    const replacing = context.assessment.action === 'replacement';
-    const action: Action = replacing && ['submit-application', 'confirm-print', 'retry'].includes(command.type) ? 'replace-card' : 'issue-card';
-    if (permission(current.role, action) !== 'allow') {
-      await options.session?.operators.authorize(action); // audits the refusal
-      return roleRefusal(current.role, action);
-    }
-    if (context.owner !== null && context.owner !== current.operatorId) {
-      return refused('job-of-another-operator', 'this card job belongs to the operator who started it: they may finish it by signing in, or a supervisor may take it over');
-    }
-    return null;
-  };
-
-  /** A supervisor takes over the parked job of an operator who is away: recorded with both ids. */
-  const takeOverJob = async (): Promise<CommandReply> => {
-    const session = options.session;
-    const current = session?.operators.current();
-    if (!session || !current) return signInFirst;
-    const granted = await session.operators.authorize('take-over-job');
-    if (!granted.ok) return roleRefusal(current.role, 'take-over-job');
-    return send({ type: 'take-over', operatorId: current.operatorId });
-  };
-
-  const overridePhoto = async (reason: string): Promise<CommandReply> => {
+  const overridePhoto = async (at: Who, decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>, reason: string): Promise<CommandReply> => {
     const state = actor.getSnapshot();
     if (!state.can({ type: 'override-photo', reason })) {
       // Say why before anybody is asked to approve something the flow would refuse.
       const refusal = state.matches('photo') ? photoOverrideRefusal(state.context) : null;
       return refusal ? refused('other', refusal.en) : send({ type: 'override-photo', reason });
     }
-    return withPermission('override-photo', async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
+    return withDecision(at, 'override-photo', decision, async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
 
   /** A technician's reset of the tamper alarm (the door must be shut). */
-  const clearTamper = async (): Promise<CommandReply> => {
-    const session = options.session?.operators.current();
-    if (!session || permission(session.role, 'change-devices') !== 'allow') return refused('technician-only', 'only a technician can put the kiosk back in service');
+  const clearTamper = async (operatorId: string): Promise<CommandReply> => {
     if (!options.clearTamper) return refused('other', 'this kiosk has no tamper switch');
-    const reply = await options.clearTamper(session.operatorId);
+    const reply = await options.clearTamper(operatorId);
     publish();
     return reply;
   };
@@ -262,12 +247,13 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
-  const voidCard = async (cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
-    const shown = options.cardCheck?.view();
-    if (!options.cardCheck || !shown?.verified || shown.cardNumber !== cardNumber) return refused('tap-card-to-void', 'tap the card to void on the counter reader first');
-    if (shown.status !== 'active') return refused('other', `the card is ${shown.status}: only an active card can be voided`);
+  const voidCard = async (at: Who, decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>, cardNumber: string, reason: VoidReason): Promise<CommandReply> => {
     const check = options.cardCheck;
-    return withPermission('void-card', async (grant) => {
+    const shown = check?.view();
+    // `authorize` saw this card on show; it may have been taken away since.
+    if (!check || !shown?.verified || shown.cardNumber !== cardNumber) return refused('tap-card-to-void', 'tap the card to void on the counter reader first');
+    if (shown.status !== 'active') return refused('other', `the card is ${shown.status}: only an active card can be voided`);
+    return withDecision(at, 'void-card', decision, async (grant) => {
       const voided = await check.voidShown({ cardNumber, reason, operatorId: grant.operatorId, approvedBy: grant.approvedBy });
       return voided.ok ? { accepted: true } : refused('other', voided.error.en);
     });
@@ -285,13 +271,15 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const controller: KioskController = {
     snapshot: current,
     async command(command) {
-      if (unattended()) {
-        const refusal = unattendedRefusal(command);
-        if (refusal) {
-          log({ eventId: 'self-service-command-refused', disposition: 'failure', message: `'${command.type}' refused: nobody is signed in` });
-          return refused('ask-staff', refusal);
-        }
+      // Who may give this command is decided here, once, before anything else is looked at.
+      const at = who();
+      const decision = authorize(at, command, authorizeState());
+      if (decision.kind === 'refuse') {
+        if (at.role === 'self-service') log({ eventId: 'self-service-command-refused', disposition: 'failure', message: `'${command.type}' refused: nobody is signed in` });
+        await recordRefusal(at, command.type, { code: decision.code, cause: decision.cause, ...(decision.action ? { action: decision.action } : {}) });
+        return refusalReply(decision);
       }
+      if (decision.kind === 'no-target') return refusalReply(decision);
       switch (command.type) {
         case 'dismiss-card':
           options.selfService?.dismiss();
@@ -308,38 +296,45 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         default:
           break;
       }
-      if (staff && !staff.current()) return signInFirst;
       staff?.touch();
-      if (command.type === 'keep-alive') return { accepted: true };
-      if (command.type === 'close-card-check') {
-        options.cardCheck?.close();
-        return { accepted: true };
+      const operatorId = operatorIdOf(at);
+      switch (command.type) {
+        case 'keep-alive':
+          return { accepted: true };
+        case 'close-card-check':
+          options.cardCheck?.close();
+          return { accepted: true };
+        case 'clear-tamper':
+          return clearTamper(recordedAs(operatorId, command.type));
+        case 'take-over-job':
+          // A supervisor takes over the parked job of an operator who is away: recorded with both ids.
+          return send({ type: 'take-over', operatorId: recordedAs(operatorId, command.type) });
+        case 'preview-photo':
+          return judgeLiveFrame(command.jpegBase64);
+        case 'override-photo':
+          return overridePhoto(at, decision, command.reason);
+        case 'void-card':
+          return voidCard(at, decision, command.cardNumber, command.reason);
+        case 'capture-photo':
+          return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
+        case 'update-application':
+          return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
+        default:
+          break;
       }
-      if (command.type === 'clear-tamper') return clearTamper();
       const closed = outOfService();
       if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
-      if (command.type === 'take-over-job') return takeOverJob();
-      const onFlow = await refusedOnFlow(command);
-      if (onFlow) return onFlow;
-      if (command.type === 'preview-photo') return judgeLiveFrame(command.jpegBase64);
-      if (command.type === 'override-photo') return overridePhoto(command.reason);
-      if (command.type === 'void-card') return voidCard(command.cardNumber, command.reason);
-      if (command.type === 'capture-photo') {
-        return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
-      }
-      if (command.type === 'update-application') {
-        return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
-      }
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
-        return send({ type: command.type, operatorId: options.session?.operators.current()?.operatorId ?? null });
+        return send({ type: command.type, operatorId });
       }
       return send(command);
     },
     documentRead(fields, problems) {
-      if (unattended() || (staff && !staff.current())) return false;
+      // A document read is the form's update: the same decision (not audited: nobody gave a command).
+      if (authorize(who(), { type: 'update-application', fields: {} }, authorizeState()).kind !== 'allow') return false;
       staff?.touch();
       return send({ type: 'document-read', fields, problems }).accepted;
     },

@@ -30,7 +30,7 @@ import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
-import { permission } from './auth/permissions';
+import { mayView } from './auth/authorize';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
@@ -183,10 +183,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const cardCheck = createCardCheck({
       counter, store, chipMasterKey,
       // Only staff who may see a cardholder's card (not a technician), and not while a supervisor approves.
-      active: () => {
-        const role = operators.current()?.role;
-        return role !== undefined && permission(role, 'view-cardholder') === 'allow' && staff.view().approval === null;
-      },
+      active: () => mayView(operators.current()?.role) && staff.view().approval === null,
     });
     stops.push(async () => cardCheck.stop());
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.

@@ -3,7 +3,9 @@ import type { Clock } from '../../../shared/clock';
 import { err, ok, type Result } from '../../../shared/result';
 import type { OperatorRecord } from '../store/operators';
 import type { Store } from '../store/store';
-import { can, permission, type Action, type Actor } from './permissions';
+import { mayApprove } from './authorize';
+import type { Action } from './permissions';
+import { createRefusalAudit, type RefusalRecord } from './refusal-audit';
 import { checkPin, defaultPinCost, hashPin, verifyPin, type PinProblem, type ScryptCost } from './pin';
 import type { OperatorRole } from './roles';
 
@@ -17,6 +19,8 @@ export const authPolicy = {
   idleMs: 3 * 60_000,
   idleWarningMs: 30_000,
   approvalValidityMs: 2 * 60_000,
+  /** Refusals to nobody (a passer-by at the unattended or locked screen): at most one audit row per kind in this time. */
+  unsignedRefusalQuietMs: 60_000,
 } as const;
 
 export interface OperatorServiceOptions {
@@ -60,10 +64,8 @@ export interface Approval {
 
 export type ApprovalError = SignInError | { readonly kind: 'not_a_supervisor' } | { readonly kind: 'same_person' };
 
-export type AuthorizeError =
-  | { readonly kind: 'forbidden'; readonly actor: Actor; readonly action: Action }
-  | { readonly kind: 'approval_required'; readonly action: Action }
-  | { readonly kind: 'approval_invalid'; readonly reason: 'wrong_action' | 'expired' | 'used' | 'unknown' };
+/** Why an approval handed back for its action is not accepted. */
+export type RedeemError = { readonly kind: 'approval_invalid'; readonly reason: 'wrong_action' | 'expired' | 'used' | 'unknown' };
 
 export interface OperatorService {
   addOperator(input: { staffCardNumber: string; name: string; role: OperatorRole; pin: string; actorId: string | null }): Promise<Result<{ operatorId: string }, AddOperatorError>>;
@@ -77,9 +79,13 @@ export interface OperatorService {
   /** The signed-in operator, or null (self-service). */
   current(): Session | null;
   approve(input: { action: Action; staffCardNumber: string; pin: string }): Promise<Result<Approval, ApprovalError>>;
-  /** Decides for the current actor (signed-in role, or self-service); consumes the approval when used. */
-  authorize(action: Action, approval?: Approval): Promise<Result<{ actor: Actor; operatorId: string | null; approvedBy: string | null }, AuthorizeError>>;
-  can(actor: Actor, action: Action): boolean;
+  /**
+   * Checks (and consumes) a supervisor's approval of `action` for the signed-in operator; who may ask for
+   * one and who may give one is `authorize`'s (auth/authorize.ts) and `approve`'s to decide, not this.
+   */
+  redeemApproval(action: Action, approval: Approval): Result<{ operatorId: string | null; approvedBy: string }, RedeemError>;
+  /** Writes the audit row of a refusal (`auth-permission-refused`); refusals to nobody are folded (see refusal-audit.ts). */
+  recordRefusal(refusal: RefusalRecord): Promise<void>;
 }
 
 export function createOperatorService(store: Store, options: OperatorServiceOptions): OperatorService {
@@ -127,7 +133,7 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
     await store.appendAudit({ eventId, operatorId: ended.operatorId, disposition: 'success' });
   }
 
-  const actor = (): Actor => session?.role ?? 'self-service';
+  const refusalRow = createRefusalAudit({ now: () => clock.now().getTime(), quietMs: policy.unsignedRefusalQuietMs });
 
   return {
     async addOperator(input) {
@@ -172,7 +178,7 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
         await store.appendAudit({ eventId: 'auth-supervisor-approval', operatorId: supervisor.id, disposition: 'failure', details: { action: input.action, reason: kind } });
         return err({ kind });
       };
-      if (!can(supervisor.role, 'approve')) return refuse('not_a_supervisor');
+      if (!mayApprove(supervisor.role)) return refuse('not_a_supervisor');
       if (session?.operatorId === supervisor.id) return refuse('same_person');
       const approval: Approval = { approvalId: randomUUID(), supervisorId: supervisor.id, action: input.action, at: clock.now().toISOString() };
       approvals.set(approval.approvalId, approval);
@@ -184,25 +190,18 @@ export function createOperatorService(store: Store, options: OperatorServiceOpti
       });
       return ok(approval);
     },
-    async authorize(action, approval) {
-      const who = actor();
-      const operatorId = session?.operatorId ?? null;
-      const granted = permission(who, action);
-      if (granted === 'allow') return ok({ actor: who, operatorId, approvedBy: null });
-      const refuse = async (error: AuthorizeError) => {
-        await store.appendAudit({ eventId: 'auth-permission-refused', operatorId, disposition: 'failure', details: { actor: who, action, reason: error.kind } });
-        return err(error);
-      };
-      if (granted === 'deny') return refuse({ kind: 'forbidden', actor: who, action });
-      if (!approval) return refuse({ kind: 'approval_required', action });
+    redeemApproval(action, approval) {
       const issued = approvals.get(approval.approvalId);
-      if (!issued) return refuse({ kind: 'approval_invalid', reason: usedApprovals.has(approval.approvalId) ? 'used' : 'unknown' });
-      if (issued.action !== action) return refuse({ kind: 'approval_invalid', reason: 'wrong_action' });
+      if (!issued) return err({ kind: 'approval_invalid', reason: usedApprovals.has(approval.approvalId) ? 'used' : 'unknown' });
+      if (issued.action !== action) return err({ kind: 'approval_invalid', reason: 'wrong_action' });
       approvals.delete(issued.approvalId);
       usedApprovals.add(issued.approvalId);
-      if (clock.now().getTime() - Date.parse(issued.at) > policy.approvalValidityMs) return refuse({ kind: 'approval_invalid', reason: 'expired' });
-      return ok({ actor: who, operatorId, approvedBy: issued.supervisorId });
+      if (clock.now().getTime() - Date.parse(issued.at) > policy.approvalValidityMs) return err({ kind: 'approval_invalid', reason: 'expired' });
+      return ok({ operatorId: session?.operatorId ?? null, approvedBy: issued.supervisorId });
     },
-    can,
+    async recordRefusal(refusal) {
+      const row = refusalRow(refusal);
+      if (row) await store.appendAudit({ eventId: 'auth-permission-refused', operatorId: row.operatorId, disposition: 'failure', details: row.details });
+    },
   };
 }

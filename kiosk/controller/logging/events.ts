@@ -11,7 +11,7 @@ export const auditEvents = {
   'auth-operator-added': 'A staff member was given access.',
   'auth-operator-disabled': 'A staff member lost access.',
   'auth-supervisor-approval': 'A supervisor approved (or refused) an override or a void.',
-  'auth-permission-refused': 'An action was refused to a role.',
+  'auth-permission-refused': 'A command was refused to whoever was at the screen (code, command, actor; refusals to nobody folded, see auth/refusal-audit.ts).',
   // issuance
   'issuance-application': 'An application was accepted for processing.',
   'issuance-photo-override': 'A photo that failed the quality gate was accepted by a person.',

@@ -3,7 +3,8 @@ import type { Bilingual, CommandReply, SessionView } from '../../../shared/contr
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
 import { authPolicy, type Approval, type ApprovalError, type Session, type SignInError } from '../auth/operator-service';
-import { permission, type Action } from '../auth/permissions';
+import { mayStartApplication } from '../auth/authorize';
+import type { Action } from '../auth/permissions';
 import { approvalMessage, approvedButFailedMessage, signInMessage, staffMessages } from './staff-messages';
 
 /**
@@ -385,6 +386,6 @@ export function staffView(snapshot: StaffSnapshot): SessionView {
     approval: approvalState && context.approval ? { action: context.approval.action, state: approvalState } : null,
     message: context.message,
     idleSecondsLeft: warning ? Math.ceil(context.warningLeftMs / 1000) : null,
-    mayStartApplication: operator ? permission(operator.role, 'issue-card') === 'allow' : false,
+    mayStartApplication: operator ? mayStartApplication(operator.role) : false,
   };
 }

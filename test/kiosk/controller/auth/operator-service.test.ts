@@ -87,27 +87,33 @@ describe('operator service', () => {
     expect((await events()).filter((event) => event === 'auth-idle-lock:success')).toHaveLength(1);
   });
 
-  it('each role gets what the table says once signed in; nobody signed in is self-service', async () => {
-    expect(await auth.authorize('view-cardholder')).toMatchObject({ ok: false, error: { kind: 'forbidden', actor: 'self-service' } });
-    expect(await auth.authorize('issue-card')).toMatchObject({ ok: true, value: { actor: 'self-service', operatorId: null } });
+  it('audits every refusal to a signed-in person; refusals to nobody at most once a minute per kind, with the count folded', async () => {
+    await auth.recordRefusal({ who: { role: 'nobody' }, command: 'start-application', code: 'sign-in-first', cause: 'signed-out' });
+    for (let tap = 0; tap < 40; tap += 1) await auth.recordRefusal({ who: { role: 'self-service' }, command: 'keep-alive', code: 'ask-staff', cause: 'forbidden' });
+    t.clock.advance(authPolicy.unsignedRefusalQuietMs);
+    await auth.recordRefusal({ who: { role: 'self-service' }, command: 'void-card', code: 'ask-staff', cause: 'forbidden', action: 'void-card' });
     await auth.signIn({ staffCardNumber: 'E3001', pin: '902716' });
-    expect((await auth.authorize('change-devices')).ok).toBe(true);
-    expect(await auth.authorize('open-cash-box')).toMatchObject({ ok: false, error: { kind: 'forbidden', actor: 'technician' } });
-    await auth.signIn({ staffCardNumber: 'E2001', pin: '735184' });
-    expect((await auth.authorize('open-cash-box')).ok).toBe(true);
-    expect(await events()).toContain('auth-permission-refused:failure');
+    const technician = auth.current()?.operatorId ?? null;
+    for (let tap = 0; tap < 2; tap += 1) await auth.recordRefusal({ who: { role: 'technician', operatorId: technician }, command: 'start-application', code: 'role', cause: 'forbidden', action: 'issue-card' });
+    const rows = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
+    expect(rows.map((entry) => [entry.operatorId, entry.disposition, entry.details])).toEqual([
+      [null, 'failure', { command: 'start-application', code: 'sign-in-first', actor: 'nobody', reason: 'signed-out', folded: 0 }],
+      [null, 'failure', { command: 'keep-alive', code: 'ask-staff', actor: 'self-service', reason: 'forbidden', folded: 0 }],
+      [null, 'failure', { command: 'void-card', code: 'ask-staff', actor: 'self-service', action: 'void-card', reason: 'forbidden', folded: 39 }],
+      [technician, 'failure', { command: 'start-application', code: 'role', actor: 'technician', action: 'issue-card', reason: 'forbidden' }],
+      [technician, 'failure', { command: 'start-application', code: 'role', actor: 'technician', action: 'issue-card', reason: 'forbidden' }],
+    ]);
   });
 
   it('an operator voids a card only with a supervisor approval, used once, for that action only', async () => {
     await auth.signIn({ staffCardNumber: 'E1001', pin: '482913' });
-    expect(await auth.authorize('void-card')).toMatchObject({ ok: false, error: { kind: 'approval_required' } });
     expect(await auth.approve({ action: 'void-card', staffCardNumber: 'E3001', pin: '902716' })).toEqual({ ok: false, error: { kind: 'not_a_supervisor' } });
     expect(await auth.approve({ action: 'void-card', staffCardNumber: 'E2001', pin: '111112' })).toMatchObject({ ok: false, error: { kind: 'wrong_pin' } });
     const approval = await auth.approve({ action: 'void-card', staffCardNumber: 'E2001', pin: '735184' });
     if (!approval.ok) throw new Error(approval.error.kind);
-    expect(await auth.authorize('override-photo', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'wrong_action' } });
-    expect(await auth.authorize('void-card', approval.value)).toEqual({ ok: true, value: { actor: 'operator', operatorId, approvedBy: supervisorId } });
-    expect(await auth.authorize('void-card', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'used' } });
+    expect(auth.redeemApproval('override-photo', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'wrong_action' } });
+    expect(auth.redeemApproval('void-card', approval.value)).toEqual({ ok: true, value: { operatorId, approvedBy: supervisorId } });
+    expect(auth.redeemApproval('void-card', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'used' } });
     expect(await events()).toContain('auth-supervisor-approval:success');
   });
 
@@ -116,7 +122,7 @@ describe('operator service', () => {
     const approval = await auth.approve({ action: 'override-photo', staffCardNumber: 'E2001', pin: '735184' });
     if (!approval.ok) throw new Error(approval.error.kind);
     t.clock.advance(authPolicy.approvalValidityMs + 1);
-    expect(await auth.authorize('override-photo', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'expired' } });
+    expect(auth.redeemApproval('override-photo', approval.value)).toMatchObject({ ok: false, error: { kind: 'approval_invalid', reason: 'expired' } });
     await auth.signIn({ staffCardNumber: 'E2001', pin: '735184' });
     expect(await auth.approve({ action: 'void-card', staffCardNumber: 'E2001', pin: '735184' })).toEqual({ ok: false, error: { kind: 'same_person' } });
   });
