@@ -217,6 +217,25 @@ describe('staff sign-in and supervisor approval', () => {
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
   });
 
+  it('audits each refusal on another operator\'s job once, with its code, under the one who was refused', async () => {
+    await toReview();
+    let finishPrint = (): void => {};
+    printing = new Promise((resolve) => (finishPrint = resolve));
+    expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await until(() => controller.screen() === 'issuing');
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    await signIn(counter, controller, 'supervisor');
+    const supervisor = operators.current()?.operatorId;
+    for (const type of ['retry', 'cancel'] as const) expect(await controller.command({ type })).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
+    expect(refusals.map((entry) => [entry.operatorId, entry.details])).toEqual([
+      [supervisor, { command: 'retry', code: 'job-of-another-operator', actor: 'supervisor', reason: 'not-owner' }],
+      [supervisor, { command: 'cancel', code: 'job-of-another-operator', actor: 'supervisor', reason: 'not-owner' }],
+    ]);
+    finishPrint();
+    await until(() => commitsBy.length === 1 && controller.screen() === 'home');
+  });
+
   it('parks a failed card when the session locks: nothing of the applicant on show; its owner gets it back and finishes it', async () => {
     await toReview();
     feederEmpty = true;

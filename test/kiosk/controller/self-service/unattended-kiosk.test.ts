@@ -193,6 +193,24 @@ describe('the unattended (self-service) kiosk', () => {
     expect(controller.snapshot().cardCheck).toBeNull();
   });
 
+  it('audits a passer-by\'s refusals without flooding the log: one row per kind a minute, the rest counted in the next', async () => {
+    start();
+    const refusals = async () => (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
+    for (let tap = 0; tap < 30; tap += 1) {
+      expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'ask-staff' });
+      expect(await controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'ask-staff' });
+    }
+    expect((await refusals()).map((entry) => [entry.operatorId, entry.details])).toEqual([
+      [null, { command: 'start-application', code: 'ask-staff', actor: 'self-service', action: 'issue-card', reason: 'not-offered', folded: 0 }],
+    ]);
+    t.clock.advance(60_000);
+    expect(await controller.command({ type: 'void-card', cardNumber: mine, reason: 'misprint' })).toMatchObject({ accepted: false, code: 'ask-staff' });
+    expect((await refusals()).map((entry) => entry.details)).toEqual([
+      expect.objectContaining({ command: 'start-application', folded: 0 }),
+      { command: 'void-card', code: 'ask-staff', actor: 'self-service', action: 'void-card', reason: 'forbidden', folded: 59 },
+    ]);
+  });
+
   it('staff sign in to serve (the unattended screen steps aside) and signing out returns to self-service with nothing left on it', async () => {
     start();
     counter.tap({ cardNumber: mine });

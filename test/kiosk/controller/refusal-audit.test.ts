@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
+import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
+import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
+import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
+import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
+import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import { fakeCounter, until, type FakeCounter } from './fake-counter';
+import { masterKey, operatorsWith, signIn } from './staff-fixture';
+import { issuance, openTempStore, type TempStore } from './store/temp-store';
+
+const citizenCard = '3300011300000015';
+
+describe('every refusal the controller gives is audited once, with its code', () => {
+  let t: TempStore;
+  let operators: OperatorService;
+  let staff: StaffSession;
+  let cardCheck: CardCheck;
+  let controller: KioskController;
+  let counter: FakeCounter;
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    operators = await operatorsWith(t);
+    await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
+    counter = fakeCounter({ masterKey });
+    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
+    // Wired to run for anyone signed in, so that a technician's void reaches the decision with the card on show.
+    cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
+    const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
+    controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck });
+  });
+  afterEach(async () => {
+    controller.stop();
+    cardCheck.stop();
+    staff.stop();
+    await t.cleanup();
+  });
+
+  const refusals = async () => (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused').map((entry) => [entry.operatorId, entry.details]);
+  const idOf = (name: string): string | undefined => operators.current()?.name === name ? operators.current()?.operatorId : undefined;
+
+  it('by role, by the technician-only reset, and signing in first; not the refusals that are not about who (a card not on show, a step out of order)', async () => {
+    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'sign-in-first' });
+    // The same kind again within the minute, from nobody: folded into the next row of its kind.
+    expect(await controller.command({ type: 'keep-alive' })).toMatchObject({ accepted: false, code: 'sign-in-first' });
+
+    await signIn(counter, controller, 'technician');
+    const technician = idOf('Technician Chang');
+    counter.tap({ cardType: 'senior', cardNumber: citizenCard });
+    await until(() => { const read = cardCheck.view(); return read?.verified === true && read.cardNumber === citizenCard; });
+    expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
+    expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
+    expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void' });
+    expect(await controller.command({ type: 'take-over-job' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
+    // Allowed to a technician; this kiosk has no tamper switch, which is not a question of who.
+    expect(await controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'other' });
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+
+    await signIn(counter, controller, 'operator');
+    const operator = idOf('Operator Lin');
+    expect(await controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'technician-only' });
+    expect(await controller.command({ type: 'retry' })).toMatchObject({ accepted: false, code: 'wrong-screen' });
+
+    expect(await refusals()).toEqual([
+      [null, { command: 'start-application', code: 'sign-in-first', actor: 'nobody', reason: 'signed-out', folded: 0 }],
+      [technician, { command: 'start-application', code: 'role', actor: 'technician', action: 'issue-card', reason: 'forbidden' }],
+      [technician, { command: 'void-card', code: 'role', actor: 'technician', action: 'void-card', reason: 'forbidden' }],
+      [technician, { command: 'take-over-job', code: 'role', actor: 'technician', action: 'take-over-job', reason: 'forbidden' }],
+      [operator, { command: 'clear-tamper', code: 'technician-only', actor: 'operator', action: 'change-devices', reason: 'forbidden' }],
+    ]);
+  });
+});
