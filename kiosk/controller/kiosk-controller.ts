@@ -81,7 +81,7 @@ export interface ControllerOptions {
   };
 }
 
-const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true };
+const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
 
 /**
  * A controller built without staff sign-in (tests of the flow alone) acts with a supervisor's rights:

@@ -249,6 +249,8 @@ export const sessionViewSchema = z
     idleSecondsLeft: count.nullable(),
     /** Whoever is signed in may start an application (the permission table's issue-card): a technician may not. */
     mayStartApplication: z.boolean(),
+    /** Whoever is signed in may put the kiosk back in service after a tamper alarm (the door shut): only a technician. */
+    mayClearTamper: z.boolean(),
   })
   .strict();
 export type SessionView = Immutable<z.infer<typeof sessionViewSchema>>;

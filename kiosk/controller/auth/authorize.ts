@@ -232,6 +232,11 @@ export function mayStartApplication(role: OperatorRole): boolean {
   return authorize({ role, operatorId: null }, { type: 'start-application' }, atHome).kind === 'allow';
 }
 
+/** Whether whoever is at the screen may put the kiosk back in service after a tamper alarm (the home screen offers the button). */
+export function mayClearTamper(who: Who): boolean {
+  return authorize(who, { type: 'clear-tamper' }, atHome).kind === 'allow';
+}
+
 /** Whether the parked job of an operator who is away may be taken over by whoever is at the screen. */
 export function mayTakeOver(who: Who): boolean {
   return authorize(who, { type: 'take-over-job' }, atHome).kind === 'allow';

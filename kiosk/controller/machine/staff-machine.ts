@@ -3,7 +3,7 @@ import type { Bilingual, CommandReply, SessionView } from '../../../shared/contr
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
 import { authPolicy, type Approval, type ApprovalError, type Session, type SignInError } from '../auth/operator-service';
-import { mayStartApplication } from '../auth/authorize';
+import { mayClearTamper, mayStartApplication } from '../auth/authorize';
 import type { Action } from '../auth/permissions';
 import { approvalMessage, approvedButFailedMessage, signInMessage, staffMessages } from './staff-messages';
 
@@ -387,5 +387,6 @@ export function staffView(snapshot: StaffSnapshot): SessionView {
     message: context.message,
     idleSecondsLeft: warning ? Math.ceil(context.warningLeftMs / 1000) : null,
     mayStartApplication: operator ? mayStartApplication(operator.role) : false,
+    mayClearTamper: operator ? mayClearTamper({ role: operator.role, operatorId: operator.operatorId }) : false,
   };
 }

@@ -69,7 +69,7 @@ export function App() {
             {snapshot ? <Screen snapshot={snapshot} /> : <ConnectionWait link={link} />}
           </main>
         )}
-        {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} role={snapshot.session.operator?.role ?? null} />}
+        {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} />}
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
         {devAvailable && devAsked && <DevPanel onClose={() => (window.location.hash = '')} />}

@@ -47,6 +47,8 @@ describe('every refusal the controller gives is audited once, with its code', ()
 
     await signIn(counter, controller, 'technician');
     const technician = idOf('Technician Chang');
+    // The screen offers the tamper reset (and no application) from the same decision.
+    expect(controller.snapshot().session).toMatchObject({ mayClearTamper: true, mayStartApplication: false });
     counter.tap({ cardType: 'senior', cardNumber: citizenCard });
     await until(() => { const read = cardCheck.view(); return read?.verified === true && read.cardNumber === citizenCard; });
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
@@ -59,6 +61,7 @@ describe('every refusal the controller gives is audited once, with its code', ()
 
     await signIn(counter, controller, 'operator');
     const operator = idOf('Operator Lin');
+    expect(controller.snapshot().session).toMatchObject({ mayClearTamper: false, mayStartApplication: true });
     expect(await controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'technician-only' });
     expect(await controller.command({ type: 'retry' })).toMatchObject({ accepted: false, code: 'wrong-screen' });
 

@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { voidReasons, type CardCheckView, type OperatorRole, type VoidReason } from '../../../../shared/contract/kiosk-api';
+import { voidReasons, type CardCheckView, type VoidReason } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
 import { BilingualText, useT } from '../i18n';
 
 /** A card tapped on the counter reader: genuine or not, whether it is still in use, and voiding it. */
-export function CardCheckPanel({ card, role }: { card: CardCheckView; role: OperatorRole | null }) {
+/** The controller sends a card check only to staff who may see it (never a technician); voiding asks a supervisor of an operator. */
+export function CardCheckPanel({ card }: { card: CardCheckView }) {
   const t = useT();
-  const canVoid = card.verified && card.status === 'active' && role !== 'technician';
+  const canVoid = card.verified && card.status === 'active';
   return (
     <aside className={`card-check ${card.verified ? card.status : 'invalid'}`} aria-label={t('cardCheckTitle')} data-testid="card-check">
       <h2>{t('cardCheckTitle')}</h2>

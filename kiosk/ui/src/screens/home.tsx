@@ -16,7 +16,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {closed && (
         <div className="out-of-service" role="alert">
           <BilingualText text={closed} />
-          {role === 'technician' && (
+          {snapshot.session.mayClearTamper && (
             <button type="button" className="primary" onClick={() => command({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
           )}
         </div>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kioskCommandSchema, type KioskCommand } from '../../../../shared/contract/kiosk-api';
 import {
-  authorize, mayApprove, mayStartApplication, mayTakeOver, mayView, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Who,
+  authorize, mayApprove, mayClearTamper, mayStartApplication, mayTakeOver, mayView, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Who,
 } from '../../../../kiosk/controller/auth/authorize';
 
 const card = '3300011300000015';
@@ -164,6 +164,7 @@ describe('the views derived from the same decision', () => {
   it('offers an application, a take-over, the cardholder\'s data and approving to whom the table gives them', () => {
     expect((['operator', 'supervisor', 'technician'] as const).filter(mayStartApplication)).toEqual(['operator', 'supervisor']);
     expect(actors.filter((actor) => mayTakeOver(whoIs[actor]))).toEqual(['supervisor']);
+    expect(actors.filter((actor) => mayClearTamper(whoIs[actor]))).toEqual(['technician']);
     expect((['operator', 'supervisor', 'technician', undefined] as const).filter(mayView)).toEqual(['operator', 'supervisor']);
     expect((['operator', 'supervisor', 'technician'] as const).filter(mayApprove)).toEqual(['supervisor']);
   });

@@ -12,6 +12,7 @@ const session = (state: SessionView['state']): SessionView => ({
   message: null,
   idleSecondsLeft: null,
   mayStartApplication: state === 'signed-in',
+  mayClearTamper: false,
 });
 const memoryOnly: LogHealthView = { state: 'memory-only', since: '2026-03-02T02:00:00.000Z', reason: 'ENOSPC', keptLines: 12, droppedLines: 0 };
 

@@ -5,7 +5,7 @@ export const goodSnapshot: KioskSnapshot = {
   screen: 'application',
   mode: 'staffed',
   selfService: null,
-  session: { state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true },
+  session: { state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false },
   outOfService: null,
   cardCheck: null,
   version: 7,
