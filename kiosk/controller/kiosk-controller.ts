@@ -64,7 +64,7 @@ export interface ControllerOptions {
   readonly clearTamper?: (operatorId: string) => Promise<CommandReply>;
   /** Cards tapped on the counter reader by a signed-in operator. */
   readonly cardCheck?: CardCheck;
-  /** Staff sign-in; without it (tests of the flow alone) every command is taken as a signed-in operator's. */
+  /** Staff sign-in; without it (tests of the flow alone) every command is decided as for a supervisor without an id (`withoutSignIn`). */
   readonly session?: { readonly staff: StaffSession; readonly operators: OperatorService };
   /**
    * Self-service mode: while nobody is signed in the kiosk is unattended — citizens look at their
@@ -128,7 +128,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const mayViewApplicant = (): boolean => mayViewFlow(who(), actor.getSnapshot().context.owner);
   const parkedJob = (state: State): KioskSnapshot['parkedJob'] => {
     if (!state.matches('parked') && !state.matches('parking')) return null;
-    return { failedStep: state.context.failedStep, mayTakeOver: options.session !== undefined && mayTakeOver(who()) };
+    return { failedStep: state.context.failedStep, mayTakeOver: mayTakeOver(who()) };
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
