@@ -79,7 +79,7 @@ export interface VirtualCard {
 
 const defaultHost = '127.0.0.1';
 /** How long an idle card thread is kept for the next card (a tap after a lift) before it is ended. */
-const idleThreadLingerMs = 2_000;
+export const idleThreadLingerMs = 2_000;
 
 interface CardSubscriber {
   event(event: CardThreadEvent): void;
