@@ -11,11 +11,15 @@ import { useStation } from './station-harness';
  */
 // Long enough that the driver's own timeout cannot end the tap while this thread is blocked.
 const h = useStation({ timeouts: { commandMs: 20_000 } });
-const answerDelayMs = 200;
-const blockedMs = 1_500;
+// Late enough that this thread surely sees the APDU arrive before the answer, even on a loaded machine.
+const answerDelayMs = 1_000;
+const maxBlockedMs = 10_000;
 
-function blockThisThread(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+/** Holds this thread without ever returning to its event loop, until `done` or the time is up. */
+function blockThisThreadUntil(done: () => boolean, ms: number): void {
+  const slice = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) Atomics.wait(slice, 0, 0, 10);
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -33,7 +37,7 @@ describe('virtual card simulator', () => {
     // The station's GET UID has reached the card: pcscd waits on vpcd, vpcd on the card's late answer.
     await until(() => card.apdus().length > 0, 'the first APDU');
     const answeredBefore = card.apduCount;
-    blockThisThread(blockedMs);
+    blockThisThreadUntil(() => card.apduCount > 0, maxBlockedMs);
     const answeredWhileBlocked = card.apduCount;
     expect(answeredBefore).toBe(0);
     expect(answeredWhileBlocked).toBe(1);
