@@ -209,7 +209,7 @@ export async function insertVirtualCard(options: InsertVirtualCardOptions): Prom
           }
         },
         ended(error) {
-          mirror.setPresent(false);
+          mirror.writerGone();
           markGone();
           if (settled) return false;
           settled = true;

@@ -84,6 +84,12 @@ export class VirtualCardMirror {
     Atomics.add(this.header, slot.memoryVersion, 1); // even: consistent
   }
 
+  /** The card thread died: nobody writes any more, so a write it left half done is what there is. */
+  writerGone(): void {
+    this.setPresent(false);
+    if (Atomics.load(this.header, slot.memoryVersion) % 2 === 1) Atomics.add(this.header, slot.memoryVersion, 1);
+  }
+
   // --- reader side ---
 
   get present(): boolean {
