@@ -1,13 +1,17 @@
-import { connect, type Socket } from 'node:net';
-import { toHex } from './mifare';
-import { parseCommand, sw, withStatus } from './protocol/apdu';
-import { createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
+import { Worker } from 'node:worker_threads';
+import { blankClassic1k, type VirtualCardKind } from './virtual-card';
+import { VirtualCardMirror } from './virtual-card-mirror';
+import type { CardThreadEvent, CardThreadRequest } from './virtual-card-thread';
 
 /**
  * A virtual card behind the real pcscd: connects to vpcd's TCP port ("card inserted"), answers its
- * framed messages, and closes the socket to leave ("card removed"). vpcd framing (docs/protocols.md):
- * 2-byte big-endian length ‖ payload; 1-byte payloads are control messages (00 power off, 01 power on,
- * 02 reset, 04 get ATR), longer ones are command APDUs answered with R-APDU ‖ SW1 SW2.
+ * framed messages, and closes the socket to leave ("card removed").
+ *
+ * The card is served on a worker thread (virtual-card-thread.ts), never on the caller's thread: a PC/SC
+ * client in the same process can block its main thread in native code while a transmit waits for this
+ * very card (pcsclite's CardReader holds its mutex during SCardTransmit, and a reader status change
+ * handled on the main thread waits for that mutex). A card on the main thread could then never answer:
+ * a deadlock no timeout ends. The getters read a shared-memory mirror, so they stay synchronous.
  */
 export interface VirtualCardFaults {
   /** The card leaves the field on the APDU after this many answered ones (tearing). */
@@ -73,155 +77,185 @@ export interface VirtualCard {
   setFaults(faults: VirtualCardFaults): void;
 }
 
-/** Longer than any ATR (ISO 7816-3: at most 33 bytes), so vpcd's power-up fails: see `collision`. */
-const collisionAtr = new Uint8Array(40).fill(0x3b);
-
 const defaultHost = '127.0.0.1';
-/** A write APDU is FF D6 00 <block> 10 ‖ 16 data bytes. */
-const writeDataOffset = 5;
-const corruptedByte = 9;
+/** How long an idle card thread is kept for the next card (a tap after a lift) before it is ended. */
+export const idleThreadLingerMs = 2_000;
+
+interface CardSubscriber {
+  event(event: CardThreadEvent): void;
+  /** The thread ended (crashed, or killed) while the card was placed; true if a placement took the error. */
+  ended(error: Error): boolean;
+}
+
+/**
+ * The process's card thread. It keeps the process alive while a card is placed (as the card's socket
+ * did on the main thread), and is ended once no card has been placed for `idleThreadLingerMs`.
+ */
+class CardThread {
+  private readonly worker = new Worker(new URL('./virtual-card-thread.mjs', import.meta.url), { execArgv: [] });
+  /** The cards placed (or being placed) and not gone yet. */
+  private readonly placed = new Map<number, CardSubscriber>();
+  private linger: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
+  ended = false;
+
+  constructor() {
+    this.worker.on('message', (event: CardThreadEvent) => this.placed.get(event.card)?.event(event));
+    this.worker.on('error', (error) => (this.failure = error));
+    this.worker.on('exit', (code) => {
+      this.ended = true;
+      clearTimeout(this.linger);
+      if (current === this) current = undefined;
+      const error = this.failure ?? new Error(`the virtual card thread exited (code ${code})`);
+      const orphans = [...this.placed.values()];
+      this.placed.clear();
+      const reported = orphans.map((card) => card.ended(error)).includes(true);
+      // A bug in the card thread fails loudly, as it did when the card ran on the main thread.
+      if (this.failure && !reported) {
+        const failure = this.failure;
+        queueMicrotask(() => {
+          throw failure;
+        });
+      }
+    });
+  }
+
+  hold(card: number, subscriber: CardSubscriber): void {
+    clearTimeout(this.linger);
+    this.linger = undefined;
+    this.placed.set(card, subscriber);
+    this.worker.ref();
+  }
+
+  release(card: number): void {
+    if (!this.placed.delete(card) || this.placed.size > 0 || this.ended) return;
+    this.worker.unref();
+    this.linger = setTimeout(() => this.end(), idleThreadLingerMs);
+    this.linger.unref();
+  }
+
+  send(request: CardThreadRequest): void {
+    if (!this.ended) this.worker.postMessage(request);
+  }
+
+  private end(): void {
+    if (this.placed.size > 0) return;
+    this.ended = true;
+    if (current === this) current = undefined;
+    void this.worker.terminate();
+  }
+}
+
+let current: CardThread | undefined;
+let nextCardId = 1;
+
+function cardThread(): CardThread {
+  current ??= new CardThread();
+  return current;
+}
 
 export async function insertVirtualCard(options: InsertVirtualCardOptions): Promise<VirtualCard> {
-  const uid = options.uid ?? randomUid();
-  const model: VirtualCardModel =
-    (options.kind ?? 'classic-1k') === 'classic-1k' ? createClassic1k(uid, options.blocks) : createPhone();
+  const kind = options.kind ?? 'classic-1k';
   const host = options.host ?? defaultHost;
-  let faults: VirtualCardFaults = {};
-  let corruptLeft = 0;
-  let refuseLeft = 0;
-  let socket: Socket | undefined;
-  let apduCount = 0;
-  let received: string[] = [];
+  const id = nextCardId++;
+  // The memory the card keeps between placements; a phone makes up a new UID each time.
+  const mirror = new VirtualCardMirror();
+  if (kind === 'classic-1k') {
+    const uid = options.uid ?? randomUid();
+    mirror.writeMemory(uid, options.blocks ?? blankClassic1k(uid));
+  }
+  let thread: CardThread | undefined;
+  let epoch = 0;
+  let lifted = true;
   let powered: Promise<void> = Promise.resolve();
   let gone: Promise<void> = Promise.resolve();
 
-  function setFaults(next: VirtualCardFaults): void {
-    faults = next;
-    corruptLeft = next.corruptWrites ?? 0;
-    refuseLeft = next.refuseWrites ?? 0;
-  }
-
-  async function place(): Promise<void> {
-    model.reset();
-    apduCount = 0;
-    received = [];
-    const s = connect({ host, port: options.port });
-    socket = s;
-    s.setNoDelay(true);
+  function place(faults: VirtualCardFaults): Promise<void> {
+    const on = cardThread();
+    thread = on;
+    const placement = ++epoch;
     let markPowered: () => void = () => {};
+    let markGone: () => void = () => {};
     powered = new Promise((resolve) => (markPowered = resolve));
-    gone = new Promise((resolve) => s.once('close', () => resolve()));
-    s.on('error', () => s.destroy()); // a reset by vpcd is just "gone"
-    let pending = Buffer.alloc(0);
-    // One message at a time, in order, even with a response delay.
-    let chain = Promise.resolve();
-    s.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const length = pending.readUInt16BE(0);
-        if (pending.length < 2 + length) break;
-        const message = new Uint8Array(pending.subarray(2, 2 + length));
-        pending = pending.subarray(2 + length);
-        chain = chain.then(() => handle(s, message, markPowered));
-      }
+    gone = new Promise((resolve) => (markGone = resolve));
+    lifted = false;
+    let settled = false;
+    const left = (): void => {
+      markGone();
+      on.release(id);
+    };
+    return new Promise<void>((resolve, reject) => {
+      on.hold(id, {
+        event(event) {
+          if (event.epoch !== placement) return;
+          switch (event.type) {
+            case 'placed':
+              settled = true;
+              resolve();
+              return;
+            case 'powered':
+              markPowered();
+              return;
+            case 'place-failed':
+              settled = true;
+              reject(new Error(event.message));
+              left();
+              return;
+            case 'gone':
+              left();
+              return;
+            default:
+              event satisfies never;
+          }
+        },
+        ended(error) {
+          mirror.writerGone();
+          markGone();
+          if (settled) return false;
+          settled = true;
+          reject(error);
+          return true;
+        },
+      });
+      on.send({ type: 'place', card: id, epoch: placement, host, port: options.port, kind, mirror: mirror.buffer, faults });
     });
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('error', reject);
-    });
-  }
-
-  async function handle(s: Socket, message: Uint8Array, markPowered: () => void): Promise<void> {
-    if (s.destroyed) return;
-    if (message.length === 1) {
-      switch (message[0]) {
-        case 0x00: // power off
-        case 0x01: // power on
-        case 0x02: // reset
-          model.reset();
-          return;
-        case 0x04: // get ATR (also vpcd's presence check)
-          send(s, faults.collision ? collisionAtr : model.atr);
-          markPowered();
-          return;
-        default:
-          return;
-      }
-    }
-    received.push(toHex(message));
-    const { removeAfterApdus, removalTiming = 'before-apply', responseDelayMs = 0, delayAfterApdus = 0 } = faults;
-    if (removeAfterApdus !== undefined && apduCount >= removeAfterApdus) {
-      if (removalTiming === 'after-apply') model.process(message);
-      s.destroy();
-      return;
-    }
-    const response = execute(message);
-    if (responseDelayMs > 0 && apduCount >= delayAfterApdus) await new Promise((resolve) => setTimeout(resolve, responseDelayMs));
-    if (s.destroyed) return;
-    apduCount++;
-    send(s, response);
-  }
-
-  /** The model answers the APDU, unless a write fault takes this write. */
-  function execute(apdu: Uint8Array): Uint8Array {
-    const command = parseCommand(apdu);
-    const hit = command.kind === 'write' && (faults.faultyBlock === undefined || faults.faultyBlock === command.block);
-    if (hit && refuseLeft > 0) {
-      refuseLeft--;
-      return withStatus(new Uint8Array(), sw.failure);
-    }
-    if (hit && corruptLeft > 0) {
-      corruptLeft--;
-      const corrupted = Uint8Array.from(apdu);
-      corrupted[writeDataOffset + corruptedByte] = (corrupted[writeDataOffset + corruptedByte] ?? 0) ^ 0xff;
-      return model.process(corrupted);
-    }
-    return model.process(apdu);
-  }
-
-  function send(s: Socket, payload: Uint8Array): void {
-    const frame = Buffer.alloc(2 + payload.length);
-    frame.writeUInt16BE(payload.length, 0);
-    frame.set(payload, 2);
-    s.write(frame);
   }
 
   async function remove(): Promise<void> {
-    const s = socket;
-    socket = undefined;
-    if (!s) return;
-    if (!s.destroyed) s.destroy();
+    if (lifted) return;
+    lifted = true;
+    thread?.send({ type: 'remove', card: id });
     await gone;
   }
 
-  setFaults(options.faults ?? {});
-  await place();
+  await place(options.faults ?? {});
   return {
     get uid() {
-      return model.uid;
+      return mirror.memory().uid;
     },
-    kind: model.kind,
+    kind,
     get present() {
-      return socket !== undefined && !socket.destroyed;
+      return !lifted && mirror.present;
     },
     get apduCount() {
-      return apduCount;
+      return mirror.apduCount;
     },
-    apdus: () => [...received],
+    apdus: () => mirror.apdus(),
     get powered() {
       return powered;
     },
     get gone() {
       return gone;
     },
-    blocks: () => model.blocks(),
+    blocks: () => mirror.memory().blocks,
     remove,
     async placeAgain(nextFaults?: VirtualCardFaults) {
       await remove();
-      setFaults(nextFaults ?? {});
-      await place();
+      await place(nextFaults ?? {});
     },
-    setFaults,
+    setFaults(faults: VirtualCardFaults) {
+      thread?.send({ type: 'faults', card: id, faults });
+    },
   };
 }
 
