@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { closestName } from './closest-name';
+import { defaultTimings, timingKeys, timingsSchema } from './timings';
 
 /**
  * The kiosk's configuration: one JSON file (`<dataDir>/kiosk.config.json`, optional) and
@@ -45,6 +46,8 @@ export const kioskConfigSchema = z.object({
   diskReserveMb: z.number().int().min(0).max(100_000),
   /** Photo-gate threshold overrides, merged one level deep over the defaults (kiosk/controller/photo/config.ts). */
   photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
+  /** The timers that are policy, in seconds (idle warning and lock, self-service screens, hand-over): ./timings.ts. */
+  timings: timingsSchema,
 }).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export type DeviceKey = keyof KioskConfig['devices'];
@@ -64,6 +67,7 @@ export const defaultConfig = {
   retentionDays: 90,
   diskReserveMb: 64,
   photo: {},
+  timings: defaultTimings,
 } as const satisfies Partial<KioskConfig>;
 /** Only a fully simulated kiosk may go without a registry number: its cards are demo cards. */
 const simulatedKioskNumber = 1;
@@ -103,11 +107,12 @@ const fileSchema = z.object({
   retentionDays: z.unknown(),
   diskReserveMb: z.unknown(),
   photo: z.unknown(),
+  timings: z.object(Object.fromEntries(timingKeys.map((key) => [key, z.unknown()]))).partial().strict(),
 }).partial().strict();
 type FileSettings = z.infer<typeof fileSchema>;
 
 const knownKeys = (path: readonly PropertyKey[]): string[] =>
-  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys] : [];
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys] : path[0] === 'timings' ? [...timingKeys] : [];
 
 function readFile(file: string): FileSettings {
   if (!existsSync(file)) return {};
@@ -181,6 +186,8 @@ function commonSettings({ dataDir, fromFile, env }: Sources) {
     retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile.retentionDays ?? defaultConfig.retentionDays,
     diskReserveMb: numberFrom(env[envNames.diskReserveMb]) ?? fromFile.diskReserveMb ?? defaultConfig.diskReserveMb,
     photo: fromFile.photo ?? defaultConfig.photo,
+    // Each timing left out keeps its default; the file's only (no variables: they are policy, not per-start).
+    timings: { ...defaultConfig.timings, ...fromFile.timings },
   };
 }
 

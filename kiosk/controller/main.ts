@@ -37,6 +37,7 @@ import { createCardCheck } from './card-check';
 import { createSelfService } from './self-service/own-card';
 import { latchFromAudit, startKioskService, type KioskService } from './machine/service-glue';
 import { createStaffSession } from './staff-session';
+import { counterDelaysFrom, issuanceDelaysFrom, staffTimingFrom } from './timings';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
 import { diskReserve, isDiskFull, megabytes } from './store/disk-space';
@@ -178,7 +179,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     }
     // Signing out clears the screen of the applicant's data: wired to the controller once it exists.
     const signedOut = { clearScreen: (): void => {} };
-    const staff = createStaffSession({ operators, counter, chipMasterKey, log, onSignedOut: () => signedOut.clearScreen() });
+    const staff = createStaffSession({ operators, counter, chipMasterKey, log, timing: staffTimingFrom(config.timings), onSignedOut: () => signedOut.clearScreen() });
     stops.push(async () => staff.stop());
     const cardCheck = createCardCheck({
       counter, store, chipMasterKey,
@@ -189,7 +190,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
     const selfService = config.mode === 'self-service'
       ? createSelfService({
-          counter, chipMasterKey, clock, log,
+          counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
           cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
           staffPresent: () => staff.view().state !== 'signed-out',
           closure: () => service.closure(),
@@ -198,6 +199,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     if (selfService) stops.push(async () => selfService.stop());
 
     const machine = issuanceMachine.provide({
+      delays: issuanceDelaysFrom(config.timings),
       actors: issuanceActors({
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
         onHandOver: () => board.buzz('take-card'),

@@ -7,12 +7,13 @@ import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { createActor, fromPromise } from 'xstate';
-import { counterMachine, counterView, defaultCounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
+import { counterMachine, counterView, type CounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
+import type { TimerClock } from '../machine/staff-machine';
 
 /**
  * The unattended kiosk's home: a citizen taps their own card on the counter reader and sees that
  * card's chip data and the kiosk's status for it — never a name, an ID number or the whole card
- * number. What is on show goes away when the card is taken off the reader, after `showMs`, when
+ * number. What is on show goes away when the card is taken off the reader, after its delay, when
  * the citizen presses Done, when staff step up, or when the kiosk goes out of service, so the next
  * person sees nothing of the previous one.
  */
@@ -35,8 +36,10 @@ export interface SelfServiceOptions {
   readonly closure: () => SelfServiceClosure | null;
   readonly clock: Clock;
   readonly log: LogSink;
-  /** How long a card (and a problem message) stays on show: the counter machine's two named delays. */
-  readonly showMs?: number;
+  /** How long a card and a problem message stay on show (the counter machine's named delays; its defaults otherwise). */
+  readonly delays?: Partial<CounterDelays>;
+  /** The clock the delays run on: real time by default, XState's `SimulatedClock` in tests. */
+  readonly timers?: TimerClock;
 }
 
 /**
@@ -45,7 +48,6 @@ export interface SelfServiceOptions {
  * (not pushed), so they are told to the machine before each tap and view.
  */
 export function createSelfService(options: SelfServiceOptions): SelfService {
-  const showMs = options.showMs ?? defaultCounterDelays.ownCardShown;
   const listeners = new Set<() => void>();
   const machine = counterMachine.provide({
     actors: {
@@ -60,7 +62,7 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
       lookUpFailed: (_, { error }) => options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) }),
     },
   });
-  const actor = createActor(machine, { input: { delays: { ownCardShown: showMs, problemShown: showMs } } });
+  const actor = createActor(machine, { input: { ...(options.delays ? { delays: options.delays } : {}) }, ...(options.timers ? { clock: options.timers } : {}) });
   let shown = JSON.stringify(counterView(actor.getSnapshot()));
   /** While `view()` brings the machine up to date: the caller is already reading the view. */
   let quiet = false;

@@ -119,4 +119,30 @@ describe('kiosk configuration', () => {
     expect(loadConfig({ ...simulated, KIOSK_DISK_RESERVE_MB: '16' }).diskReserveMb).toBe(16);
     expect(() => loadConfig({ ...simulated, KIOSK_DISK_RESERVE_MB: 'lots' })).toThrow(/diskReserveMb: /);
   });
+
+  it("takes the timers that are policy from the file's timings section, each defaulting to the machines' own", () => {
+    const dir = freshDir();
+    const simulated = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
+    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 180, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 60 });
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ timings: { idleLockSeconds: 60, handOverSeconds: 20 } }));
+    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 60, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 20 });
+  });
+
+  it('refuses timings that cannot work: a warning not before the lock, a zero, a fraction, an unknown timing', () => {
+    const dir = freshDir();
+    const file = join(dir, 'kiosk.config.json');
+    const simulated = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
+    writeFileSync(file, JSON.stringify({ timings: { idleLockSeconds: 60, idleWarningSeconds: 60 } }));
+    expect(() => loadConfig(simulated)).toThrow(/kiosk\.config\.json.*timings\.idleWarningSeconds: the idle warning must start before the lock: idleWarningSeconds must be shorter than idleLockSeconds/);
+    writeFileSync(file, JSON.stringify({ timings: { ownCardShownSeconds: 0 } }));
+    expect(() => loadConfig(simulated)).toThrow(/timings\.ownCardShownSeconds: /);
+    writeFileSync(file, JSON.stringify({ timings: { handOverSeconds: 12.5 } }));
+    expect(() => loadConfig(simulated)).toThrow(/timings\.handOverSeconds: /);
+    writeFileSync(file, JSON.stringify({ timings: { idleLockSeconds: 24 * 3600 } }));
+    expect(() => loadConfig(simulated)).toThrow(/timings\.idleLockSeconds: /);
+    writeFileSync(file, JSON.stringify({ timings: { idleLockSecs: 60 } }));
+    expect(() => loadConfig(simulated)).toThrow(`unknown setting 'timings.idleLockSecs' in ${file}: did you mean 'timings.idleLockSeconds'?`);
+    writeFileSync(file, JSON.stringify({ timing: { idleLockSeconds: 60 } }));
+    expect(() => loadConfig(simulated)).toThrow(`unknown setting 'timing' in ${file}: did you mean 'timings'?`);
+  });
 });

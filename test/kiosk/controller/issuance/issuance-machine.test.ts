@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise, waitFor } from 'xstate';
+import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import { IssuanceStepError } from '../../../../kiosk/controller/issuance/issuance-errors';
 import {
   issuanceMachine,
@@ -9,6 +9,7 @@ import {
   type IssuanceJob,
   type PhotoVerdict,
 } from '../../../../kiosk/controller/issuance/issuance-machine';
+import { defaultTimings, issuanceDelaysFrom, timingsSchema } from '../../../../kiosk/controller/timings';
 
 const eligibleGeneral: Assessment = {
   eligibility: { cards: [], guardianConsentRequired: false },
@@ -35,13 +36,18 @@ const badPhoto = (passedChecks: number, faces = 1): PhotoVerdict => ({
   faceMatch: null,
 });
 
-function harness(overrides: { print?: () => Promise<void>; encode?: () => Promise<{ uid: string }>; photo?: PhotoVerdict[] } = {}) {
+function harness(overrides: {
+  print?: () => Promise<void>; encode?: () => Promise<{ uid: string }>; photo?: PhotoVerdict[];
+  /** The configured delays (main.ts provides them) and the clock they run on. */
+  delays?: { handOverTimeout: number }; clock?: SimulatedClock;
+} = {}) {
   const calls: string[] = [];
   const commits: Array<IssuanceJob & { uid: string }> = [];
   const rendered: Array<Uint8Array | null> = [];
   const evaluated: Array<{ image: number[]; source: string }> = [];
   const verdicts = [...(overrides.photo ?? [goodPhoto])];
   const machine = issuanceMachine.provide({
+    ...(overrides.delays ? { delays: overrides.delays } : {}),
     actors: {
       assessApplication: fromPromise(async ({ input }) =>
         input.form.name ? eligibleGeneral : { ...eligibleGeneral, problems: [{ zh: '請填寫姓名', en: 'Enter the name' }] },
@@ -75,7 +81,7 @@ function harness(overrides: { print?: () => Promise<void>; encode?: () => Promis
       }),
     },
   });
-  const actor = createActor(machine).start();
+  const actor = createActor(machine, overrides.clock ? { clock: overrides.clock } : {}).start();
   return { actor, calls, commits, rendered, evaluated };
 }
 
@@ -113,6 +119,18 @@ describe('issuance machine', () => {
     actor.send({ type: 'finish' });
     expect(actor.getSnapshot().matches('home')).toBe(true);
     expect(actor.getSnapshot().context.form.name).toBe('');
+  });
+
+  it('handOverTimeout: configured 20 s, the done screen goes home at 20 s and not before (not at the default 60 s)', async () => {
+    const clock = new SimulatedClock();
+    const { actor } = harness({ clock, delays: issuanceDelaysFrom(timingsSchema.parse({ ...defaultTimings, handOverSeconds: 20 })) });
+    await toReview(actor);
+    actor.send({ type: 'confirm-print' });
+    await waitFor(actor, (s) => s.matches('done'));
+    clock.increment(20_000 - 1);
+    expect(actor.getSnapshot().matches('done')).toBe(true);
+    clock.increment(1);
+    expect(actor.getSnapshot().matches('home')).toBe(true);
   });
 
   it('will not submit an application that still has problems', async () => {

@@ -41,7 +41,7 @@ describe('the unattended (self-service) kiosk', () => {
       cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
       staffPresent: () => staff.view().state !== 'signed-out',
       closure: () => selfServiceClosure(devices.all().board.state, tamperLatched),
-      ...(showMs ? { showMs } : {}),
+      ...(showMs ? { delays: { ownCardShown: showMs, problemShown: showMs } } : {}),
     });
     controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck, selfService });
   };
