@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -31,6 +31,8 @@ export interface TestKioskOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Serve a build of the UI made for this test, never racing another test over kiosk/ui/dist. */
   readonly ownUi?: boolean;
+  /** The kiosk.config.json to start with (settings the variables do not take, e.g. `timings`). */
+  readonly file?: Readonly<Record<string, unknown>>;
 }
 
 export async function startTestKiosk(name: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
@@ -42,6 +44,7 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
   };
   try {
     if (uiDir) await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    if (options.file) writeFileSync(join(dataDir, 'kiosk.config.json'), JSON.stringify(options.file));
     const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
     const kiosk = await startKiosk(config, uiDir ? { uiDir } : {});
     return {

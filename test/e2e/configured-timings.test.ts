@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../hardware/host/child-processes';
+import type { RunningKiosk } from '../../kiosk/controller/main';
+import { devOk, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+
+/**
+ * The `timings` of kiosk.config.json reach the machines of a whole kiosk (main.ts wires them): with
+ * short values the self-service problem message and the staff idle warning come in seconds, where
+ * the defaults would take 30 s and 150 s. (Each delay's exact timing is tested on XState's
+ * SimulatedClock in test/kiosk/controller/configured-timings.test.ts.)
+ */
+describe('a kiosk started with configured timings', () => {
+  let running: TestKiosk;
+  let kiosk: RunningKiosk;
+
+  beforeAll(async () => {
+    running = await startTestKiosk('timings', {
+      env: { KIOSK_MODE: 'self-service' },
+      file: { timings: { problemShownSeconds: 5, idleLockSeconds: 30, idleWarningSeconds: 27 } },
+    });
+    kiosk = running.kiosk;
+    await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
+  }, 60_000);
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  it('clears a self-service problem after the configured 5 s, and warns a signed-in operator 3 s after the last touch', { timeout: 60_000 }, async () => {
+    expect(kiosk.config.timings).toMatchObject({ problemShownSeconds: 5, idleLockSeconds: 30, idleWarningSeconds: 27 });
+    await devOk(kiosk, { type: 'place-card', kind: 'phone' });
+    await waitFor(() => kiosk.controller.snapshot().selfService?.state === 'problem', 10_000, 'the phone was not read');
+    const shownAt = Date.now();
+    await waitFor(() => kiosk.controller.snapshot().selfService?.state === 'ready', 15_000, 'the problem message stayed past the configured 5 s');
+    expect(Date.now() - shownAt).toBeGreaterThanOrEqual(4_000);
+    await devOk(kiosk, { type: 'remove-card' });
+
+    await signInAt(kiosk, 'staff', '271828');
+    const signedInAt = Date.now();
+    await waitFor(() => kiosk.controller.snapshot().session.idleSecondsLeft !== null, 15_000, 'no idle warning 3 s after sign-in');
+    expect(Date.now() - signedInAt).toBeGreaterThanOrEqual(2_000);
+    expect(kiosk.controller.snapshot().session.idleSecondsLeft).toBeLessThanOrEqual(27);
+  });
+});
