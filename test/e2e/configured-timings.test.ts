@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
-import { devOk, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The `timings` of kiosk.config.json reach the machines of a whole kiosk (main.ts wires them): with
- * short values the self-service problem message and the staff idle warning come in seconds, where
- * the defaults would take 30 s and 150 s. (Each delay's exact timing is tested on XState's
+ * short values the self-service problem message, the staff idle warning and the done screen's
+ * return home come in seconds, where the defaults would take 30 s, 150 s and 60 s. (Each delay's exact timing is tested on XState's
  * SimulatedClock in test/kiosk/controller/configured-timings.test.ts.)
  */
 describe('a kiosk started with configured timings', () => {
@@ -16,7 +16,7 @@ describe('a kiosk started with configured timings', () => {
   beforeAll(async () => {
     running = await startTestKiosk('timings', {
       env: { KIOSK_MODE: 'self-service' },
-      file: { timings: { problemShownSeconds: 5, idleLockSeconds: 30, idleWarningSeconds: 27 } },
+      file: { timings: { problemShownSeconds: 5, idleLockSeconds: 30, idleWarningSeconds: 27, handOverSeconds: 5 } },
     });
     kiosk = running.kiosk;
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
@@ -39,5 +39,16 @@ describe('a kiosk started with configured timings', () => {
     await waitFor(() => kiosk.controller.snapshot().session.idleSecondsLeft !== null, 15_000, 'no idle warning 3 s after sign-in');
     expect(Date.now() - signedInAt).toBeGreaterThanOrEqual(2_000);
     expect(kiosk.controller.snapshot().session.idleSecondsLeft).toBeLessThanOrEqual(27);
+  });
+
+  it('leaves the done screen after the configured 5 s hand-over, the operator still signed in', { timeout: 90_000 }, async () => {
+    if (kiosk.controller.snapshot().session.state !== 'signed-in') await signInAt(kiosk, 'staff', '271828');
+    await applyAndPrint(kiosk);
+    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 30_000, 'the card was not issued');
+    const doneAt = Date.now();
+    await waitFor(() => kiosk.controller.snapshot().screen === 'home', 15_000, 'the done screen stayed past the configured 5 s');
+    expect(Date.now() - doneAt).toBeGreaterThanOrEqual(4_000);
+    // Home by the hand-over delay, not because the idle lock took the operator away.
+    expect(kiosk.controller.snapshot().session.state).toBe('signed-in');
   });
 });
