@@ -14,10 +14,11 @@ import { percentile } from '../lib/percentile';
 /**
  * `npm run bench -- issuance [--applicants 60] [--counter-seconds 10,30,60] [--scale 0.05] [--seed 13]`:
  * applicants through the whole staffed flow of a simulated kiosk (KIOSK_SIMULATE=1, in this process),
- * driven only by the controller's commands and the simulated world (documents, cards, stock), at the
- * simulated printer's real 16 s a card scaled by `--scale`; the counter stage (application, photo,
- * review) takes a time drawn within ±30 % of each mean, scaled alike, so the ratios do not depend on
- * the scale (the NFC encode, the photo gate and the store run at their own speed, unscaled).
+ * driven only by the controller's commands and the simulated world (documents, cards, stock), with the
+ * simulated printer's real timing (16 s a single-sided card) scaled by `--scale`; the counter stage
+ * (application, photo, review) takes a time drawn within ±30 % of each mean, scaled alike. What the
+ * scale does not shrink (panel data over the pty, NFC encode, photo gate, store) counts ×1/scale in
+ * real seconds: it is printed, and a larger scale makes it smaller.
  *
  * First the printer's whole occupancy for one card (print, encode, eject: journal `printing` →
  * `ejected`) is measured alone; then one run per counter time. Figures: cards an hour, the ideal
