@@ -348,13 +348,14 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
 
 describe('PulseCounter', () => {
   const timing = nv10PulseTiming;
+  const complete = (pulses: number, lastPulseEndAt: number, maxPulses = pulses) => ({ kind: 'train-complete', pulses, maxPulses, lastPulseEndAt });
 
   it('ends a train after the idle gap, timed from the end of the last pulse', () => {
     const counter = new PulseCounter(timing);
-    expect(counter.input(0, 100)).toEqual([]);
-    expect(counter.input(1, 150)).toEqual([]);
+    counter.input(0, 100);
+    counter.input(1, 150);
     expect(counter.advance(150 + timing.trainEndIdleMs - 1)).toEqual([]);
-    expect(counter.advance(150 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+    expect(counter.advance(150 + timing.trainEndIdleMs)).toEqual([complete(1, 150)]);
     expect(counter.advance(10_000)).toEqual([]);
   });
 
@@ -363,27 +364,46 @@ describe('PulseCounter', () => {
     for (const [at, level] of [[100, 0], [100.5, 1], [101, 0], [103, 1], [104, 0], [150, 1], [151, 0], [152, 1]] as const) {
       counter.input(level, at);
     }
-    expect(counter.advance(5000)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+    expect(counter.advance(5000)).toEqual([complete(1, 152)]);
   });
 
-  it('still counts a pulse whose two edges arrive at the same instant (a busy host, a USB-serial adapter batching)', () => {
+  it('judges nothing before the line has held for the settle window as far as read', () => {
     const counter = new PulseCounter(timing);
-    // Five pulses, each squeezed to 0 ms LOW by late delivery; the HIGH gaps survive.
+    counter.input(0, 100);
+    counter.input(1, 150);
+    // Read only up to 160: the rise may still bounce; and the idle gap is not judged either.
+    expect(counter.advance(160)).toEqual([]);
+    expect(counter.pendingPulses).toBe(0);
+    expect(counter.advance(165)).toEqual([]);
+    expect(counter.pendingPulses).toBe(1);
+  });
+
+  it('counts pulses whose two edges are read at the same instant after a stall, given how long it was blind', () => {
+    const counter = new PulseCounter(timing);
+    // Five pulses, each read at once after a 100 ms stall: the window holds a whole pulse.
     for (let i = 0; i < 5; i++) {
-      counter.input(0, 1000 + i * 150);
-      counter.input(1, 1000 + i * 150);
+      counter.input(0, 1000 + i * 150, 900 + i * 150);
+      counter.input(1, 1000 + i * 150, 900 + i * 150);
+      counter.advance(1000 + i * 150 + timing.settleMs);
     }
-    expect(counter.advance(1600 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 500, pulses: 5, lastPulseEndAt: 1600 }]);
+    expect(counter.advance(1600 + timing.trainEndIdleMs)).toEqual([complete(5, 1600)]);
   });
 
-  it('takes the level at the end of a lockout when it changed during it', () => {
+  it('reads bounce read late after its edge as bounce: a stall too short to hold a real phase', () => {
     const counter = new PulseCounter(timing);
-    counter.input(0, 0);
-    counter.input(1, 5); // a squeezed pulse: HIGH within the lockout
-    expect(counter.nextDeadline()).toBe(timing.bounceLockoutMs);
-    counter.advance(timing.bounceLockoutMs);
-    expect(counter.nextDeadline()).toBe(5 + timing.trainEndIdleMs);
-    expect(counter.advance(5 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100, lastPulseEndAt: 5 }]);
+    counter.input(0, 100, 95);
+    // Frozen from 100 to 120: the fall's bounce is read at 120, after the settle window.
+    counter.input(1, 120, 100);
+    counter.input(0, 120, 100);
+    counter.input(1, 160);
+    expect(counter.advance(160 + timing.trainEndIdleMs)).toEqual([complete(1, 160)]);
+  });
+
+  it('does not credit a LOW glitch too short to be a pulse that nothing explains, but reports it as possible', () => {
+    const counter = new PulseCounter(timing);
+    counter.input(0, 100);
+    counter.input(1, 103);
+    expect(counter.advance(103 + timing.trainEndIdleMs)).toEqual([complete(0, 103, 1)]);
   });
 
   it('reports a line stuck LOW once, and still credits the pulse', () => {
@@ -392,7 +412,7 @@ describe('PulseCounter', () => {
     expect(counter.advance(timing.stuckLowMs)).toEqual([{ kind: 'line-stuck-low', since: 0 }]);
     expect(counter.advance(timing.stuckLowMs * 3)).toEqual([]);
     counter.input(1, timing.stuckLowMs * 3);
-    expect(counter.advance(timing.stuckLowMs * 3 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100 }]);
+    expect(counter.advance(timing.stuckLowMs * 3 + timing.trainEndIdleMs)).toMatchObject([{ pulses: 1 }]);
   });
 });
 
