@@ -263,7 +263,12 @@ export interface BillAcceptorOptions {
  * arrived when the tick before it ran has been read (Node reads input between two timer runs), late
  * or not: so no lateness threshold is needed, and a stall shows as ticks that come late together.
  */
-export const heartbeatMs = 5;
+export const heartbeatMs = 3;
+/**
+ * A report the board sent before a tick may still be on its way through the USB-serial adapter,
+ * the kernel and the read thread when the next tick runs: it is allowed this much more.
+ */
+export const readLatencyMs = 8;
 
 /**
  * The pulse counter on a clock: feed it line levels, it calls `onNote` once per note.
@@ -299,7 +304,7 @@ export class BillAcceptor {
     const now = this.now();
     if (now > this.lastInputAt) this.readThrough = Math.max(this.readThrough, this.lastInputAt);
     this.lastInputAt = now;
-    this.counter.input(level, now, this.readThrough);
+    this.counter.input(level, now, this.readThrough - readLatencyMs);
   }
 
   /** The board (re)connected and reports the line at `level`: a fresh start, nothing counted. */
@@ -334,7 +339,7 @@ export class BillAcceptor {
       const now = this.now();
       this.readThrough = Math.max(this.readThrough, this.lastTickAt, now > this.lastInputAt ? this.lastInputAt : Number.NEGATIVE_INFINITY);
       this.lastTickAt = now;
-      this.handle(this.counter.advance(this.readThrough), false);
+      this.handle(this.counter.advance(this.readThrough - readLatencyMs), false);
       this.beat();
     }, heartbeatMs);
   }
