@@ -126,10 +126,11 @@ describe('BillAcceptor: money accuracy', () => {
 
   it('counts random notes 500 ms apart exactly through process stalls: each once, sum exact', () => {
     // What the real-time board test used to check over a pty, with whatever stalls the machine gave
-    // it; here the stalls are chosen. Short ones (≤ 75 ms) anywhere: only a stall that swallows a
-    // pulse and the edge before it (≥ 80 ms with ±20 ms jitter) could lose a pulse (firmware/README.md).
-    // Long ones (350-450 ms) that swallow a note's last pulse and run past its idle deadline: the
-    // note must not be split (nor merged with the next one, 900 ms later). Clean edges here: bounce is counted exactly above, on a process that keeps up.
+    // it; here the stalls are chosen. Short ones (≤ 75 ms) anywhere: too short to hide a further
+    // pulse. Long ones (350-450 ms) that swallow a note's last pulse and run past its idle deadline:
+    // the note must not be split (nor merged with the next one, 900 ms later). Clean edges and lone
+    // long stalls: with bounce read in a long stall, or stalls back to back, the reports can also
+    // mean more pulses, and the note is flagged (tests below, which add bounce and close stalls).
     const random = seeded(12);
     const inserted: number[] = [];
     const edges: Edge[] = [];
