@@ -279,16 +279,20 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
     const random = seeded(5);
     const wrong: string[] = [];
     for (let n = 0; n < 300; n++) {
-      const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce: true, bounceStepMs: 0.5 });
       const fall = train.edges[0];
-      if (!fall) continue;
-      const shortMs = 15 + random() * 12; // over the first fall and its bounce, not its rise
-      const gap = 0.5 + random() * 6.5;
-      const longAt = fall.at - 1 + shortMs + gap;
-      const longMs = 20 + random() * 55;
-      const notes = runAcceptorStalling(train.edges, [{ at: fall.at - 1, ms: shortMs }, { at: longAt, ms: longMs }], train.end + 2000);
+      const rise = train.edges.find((edge, i) => edge.level === 1 && edge.at - (train.edges[i - 1]?.at ?? 0) > 20);
+      const riseIndex = rise ? train.edges.indexOf(rise) : -1;
+      const riseBounceEnd = train.edges.slice(riseIndex).find((edge, i, rest) => (rest[i + 1]?.at ?? Number.POSITIVE_INFINITY) - edge.at > 20);
+      if (!fall || !rise || !riseBounceEnd) continue;
+      // Frozen over the first fall and its bounce until 1-3 ms before the rise; awake to read the
+      // rise and its bounce; frozen again 0.5-2 ms later for 50-75 ms.
+      const shortEnd = rise.at - 1 - random() * 2;
+      const longAt = riseBounceEnd.at + 0.5 + random() * 1.5;
+      const longMs = 50 + random() * 25;
+      const notes = runAcceptorStalling(train.edges, [{ at: fall.at - 1, ms: shortEnd - fall.at + 1 }, { at: longAt, ms: longMs }], train.end + 2000);
       const got = notes.map((note) => `${note.amount}${note.irregular ? '!' : ''}`).join(',');
-      if (got !== '500') wrong.push(`short ${shortMs.toFixed(1)}, gap ${gap.toFixed(1)}, long ${longMs.toFixed(1)}: ${got}`);
+      if (got !== '500') wrong.push(`gap ${(longAt - shortEnd).toFixed(1)} ms, long ${longMs.toFixed(1)}: ${got}`);
     }
     expect(wrong).toEqual([]);
   });
