@@ -5,9 +5,14 @@ import type { Timers, TimerHandle } from './timers';
  * Pulse bill acceptor (ITL NV10 class, docs/protocols.md): an open-collector credit line that
  * pulls LOW for ≈50 ms per pulse with ≈100 ms HIGH between pulses; 1 pulse = NT$100; a train
  * ends after ≈300 ms of idle. Two layers:
- * - `PulseCounter`: pure logic on explicit timestamps (no clock, no timers): count falling
- *   edges, ignore contact bounce, end the train on idle;
+ * - `PulseCounter`: pure logic on explicit times (no clock, no timers): which level changes were
+ *   real edges and which were contact bounce, when a train has ended;
  * - `BillAcceptor`: the same on an injected clock and timers, numbering the notes.
+ *
+ * Firmata level reports carry no timestamps: a report is known only to have happened after the
+ * last moment the host is known to have read everything (`since`) and before it was read. When
+ * the process runs freely that window is a few ms; after a stall it spans the stall, and several
+ * reports arrive at once. The counter decides on the order of changes and these windows only.
  */
 
 export type Level = 0 | 1;
@@ -15,11 +20,16 @@ export type Level = 0 | 1;
 export interface PulseTiming {
   /** NT dollars per pulse. */
   readonly amountPerPulse: number;
+  /** Contact bounce follows its edge within this long. */
+  readonly bounceMaxMs: number;
   /**
-   * After an accepted edge, further changes are contact bounce for this long: longer than any
-   * bounce, shorter than the shortest pulse phase.
+   * Changes are judged once the line has held one level this long (with everything read
+   * meanwhile): longer than any bounce, so a bounce is never judged half-read.
    */
-  readonly bounceLockoutMs: number;
+  readonly settleMs: number;
+  /** A real LOW (pulse) lasts at least this long; a real HIGH between pulses at least this long. */
+  readonly minLowMs: number;
+  readonly minHighMs: number;
   /** HIGH this long after the last pulse ends the train. */
   readonly trainEndIdleMs: number;
   /** LOW this long is not a pulse any more but a stuck line (jam or short): reported once. */
@@ -28,12 +38,15 @@ export interface PulseTiming {
 
 /**
  * A pulse is ≥ 30 ms LOW and ≥ 80 ms HIGH between pulses even with ±20 ms jitter, while contact
- * bounce settles within a few ms: a 15 ms lockout fits between. Idle: 300 ms per the acceptor's
- * programming, more than twice the longest HIGH gap inside a train.
+ * bounce settles within 10 ms; the minimum phases keep a few ms for host timing. Idle: 300 ms
+ * per the acceptor's programming, more than twice the longest HIGH gap inside a train.
  */
 export const nv10PulseTiming: PulseTiming = {
   amountPerPulse: 100,
-  bounceLockoutMs: 15,
+  bounceMaxMs: 10,
+  settleMs: 15,
+  minLowMs: 25,
+  minHighMs: 70,
   trainEndIdleMs: 300,
   stuckLowMs: 2000,
 };
@@ -44,28 +57,36 @@ export const knownDenominations: readonly number[] = [100, 200, 500, 1000, 2000]
 export type PulseCounterOutput =
   | {
       readonly kind: 'train-complete';
-      readonly amount: number;
+      /** Pulses certainly seen: the fewest the reports can mean. */
       readonly pulses: number;
-      /** When the last pulse ended (its rising edge). */
+      /** The most pulses the reports can mean: more than `pulses` when a stall made them ambiguous. */
+      readonly maxPulses: number;
+      /** When the last pulse ended (its rising edge was read). */
       readonly lastPulseEndAt: number;
     }
   | { readonly kind: 'line-stuck-low'; readonly since: number };
 
+/** A level change as read: it happened somewhere in [lo, hi]. */
+interface Change {
+  readonly lo: number;
+  readonly hi: number;
+}
+
 /**
- * Debounce by lockout: an edge is accepted the moment it arrives, and changes during the next
- * `bounceLockoutMs` are bounce; when the lockout ends, the line's level then is taken as is.
- * Why not "a level must hold N ms": levels arrive timestamped by the host, and a busy host or a
- * USB-serial adapter delivers several reports at once, squeezing a real 50 ms pulse to 0 ms; with
- * a lockout a squeezed pulse still counts, since its falling edge is taken at once.
- * Each accepted HIGH→LOW is one pulse; HIGH for `trainEndIdleMs` after the last one ends the train.
+ * Counts pulses from level changes, each known to have happened within a time window. Changes
+ * are collected until the line has held one level for `settleMs` (as far as the host has read:
+ * `advance(readThrough)`), then judged together: every way to split them into real edges and
+ * bounce that fits the device (bounce within `bounceMaxMs` after its edge, pulse phases at least
+ * `minLowMs`/`minHighMs`) is considered; the fewest pulses are credited and the most are
+ * reported too, so that a note made ambiguous by a stall is flagged rather than guessed.
  */
 export class PulseCounter {
-  private accepted: Level;
-  private acceptedAt = Number.NEGATIVE_INFINITY;
-  private raw: Level;
-  private rawSince: number;
+  private level: Level;
+  private readonly changes: Change[] = [];
   private pulses = 0;
+  private maxPulses = 0;
   private lastRiseAt = 0;
+  private lowSince = 0;
   private stuckReported = false;
 
   constructor(
@@ -73,43 +94,35 @@ export class PulseCounter {
     initial: Level = 1,
     at = 0,
   ) {
-    this.accepted = initial;
-    this.raw = initial;
-    this.rawSince = at;
+    this.level = initial;
+    this.lowSince = at;
   }
 
-  /** A reported line level at time `at` (timestamps never go backwards). */
-  input(level: Level, at: number): PulseCounterOutput[] {
-    const out = this.advance(at);
-    if (level === this.raw) return out;
-    this.raw = level;
-    this.rawSince = at;
-    if (level !== this.accepted && at >= this.acceptedAt + this.timing.bounceLockoutMs) this.accept(at);
-    return out;
+  /**
+   * A reported change to `level`, read at `at`, happened no earlier than `since` (the host had
+   * read everything up to then). Reports that repeat the current level are ignored.
+   */
+  input(level: Level, at: number, since = at): void {
+    const current = this.changes.length % 2 === 0 ? this.level : flip(this.level);
+    if (level === current) return;
+    this.changes.push({ lo: Math.min(since, at), hi: at });
   }
 
-  /** Lets time pass up to `now`: ends a lockout, ends an idle train, notices a stuck line. */
-  advance(now: number): PulseCounterOutput[] {
+  /** Everything that happened up to `readThrough` has been read: judge, end a train, notice a stuck line. */
+  advance(readThrough: number): PulseCounterOutput[] {
     const out: PulseCounterOutput[] = [];
-    const lockoutEnd = this.acceptedAt + this.timing.bounceLockoutMs;
-    if (this.raw !== this.accepted && now >= lockoutEnd) this.accept(Math.max(this.rawSince, lockoutEnd));
-    if (this.raw === this.accepted) {
-      if (this.accepted === 1 && this.pulses > 0 && now - this.lastRiseAt >= this.timing.trainEndIdleMs) {
-        out.push(this.complete());
-      } else if (this.accepted === 0 && !this.stuckReported && now - this.acceptedAt >= this.timing.stuckLowMs) {
-        this.stuckReported = true;
-        out.push({ kind: 'line-stuck-low', since: this.acceptedAt });
-      }
+    const last = this.changes.at(-1);
+    if (last !== undefined) {
+      if (readThrough < last.hi + this.timing.settleMs) return out;
+      this.judge();
+    }
+    if (this.level === 1 && this.maxPulses > 0 && readThrough - this.lastRiseAt >= this.timing.trainEndIdleMs) {
+      out.push(this.complete());
+    } else if (this.level === 0 && !this.stuckReported && readThrough - this.lowSince >= this.timing.stuckLowMs) {
+      this.stuckReported = true;
+      out.push({ kind: 'line-stuck-low', since: this.lowSince });
     }
     return out;
-  }
-
-  /** When `advance` next has something to do, if anything. */
-  nextDeadline(): number | undefined {
-    if (this.raw !== this.accepted) return this.acceptedAt + this.timing.bounceLockoutMs;
-    if (this.accepted === 1 && this.pulses > 0) return this.lastRiseAt + this.timing.trainEndIdleMs;
-    if (this.accepted === 0 && !this.stuckReported) return this.acceptedAt + this.timing.stuckLowMs;
-    return undefined;
   }
 
   /**
@@ -117,11 +130,10 @@ export class PulseCounter {
    * acceptor pulses for notes it has taken. Then start over, idle at `level`.
    */
   flush(level: Level, at: number): PulseCounterOutput | undefined {
-    const partial = this.pulses > 0 ? this.complete() : undefined;
-    this.accepted = level;
-    this.acceptedAt = Number.NEGATIVE_INFINITY;
-    this.raw = level;
-    this.rawSince = at;
+    if (this.changes.length > 0) this.judge();
+    const partial = this.maxPulses > 0 ? this.complete() : undefined;
+    this.level = level;
+    this.lowSince = at;
     this.stuckReported = false;
     return partial;
   }
@@ -130,32 +142,109 @@ export class PulseCounter {
     return this.pulses;
   }
 
-  private accept(at: number): void {
-    this.accepted = this.raw;
-    this.acceptedAt = at;
-    if (this.accepted === 0) {
-      this.pulses++;
+  private judge(): void {
+    const changes = this.changes.splice(0);
+    const last = changes.at(-1);
+    if (last === undefined) return;
+    const { fewest, most } = realEdges(this.level, changes, this.timing) ?? { fewest: changes.length % 2, most: changes.length };
+    this.pulses += falls(this.level, fewest);
+    this.maxPulses += falls(this.level, most);
+    const final = changes.length % 2 === 0 ? this.level : flip(this.level);
+    if (final === 1 && most > 0) this.lastRiseAt = last.hi;
+    if (final === 0 && this.level === 1) {
+      this.lowSince = changes[0]?.hi ?? last.hi;
       this.stuckReported = false;
-    } else {
-      this.lastRiseAt = this.rawSince;
     }
+    this.level = final;
   }
 
   private complete(): PulseCounterOutput {
-    const pulses = this.pulses;
+    const output: PulseCounterOutput = { kind: 'train-complete', pulses: this.pulses, maxPulses: this.maxPulses, lastPulseEndAt: this.lastRiseAt };
     this.pulses = 0;
-    return { kind: 'train-complete', amount: pulses * this.timing.amountPerPulse, pulses, lastPulseEndAt: this.lastRiseAt };
+    this.maxPulses = 0;
+    return output;
   }
 }
 
+function flip(level: Level): Level {
+  return level === 0 ? 1 : 0;
+}
+
+/** HIGH→LOW edges among `edges` alternating real edges starting from `level`. */
+function falls(level: Level, edges: number): number {
+  return level === 1 ? Math.ceil(edges / 2) : Math.floor(edges / 2);
+}
+
+/**
+ * The fewest and most real edges `changes` (alternating, starting away from `level`) can hold:
+ * the first change is real (bounce only follows a real edge, and the line had settled); the rest
+ * are real edges or bounce pairs after one, with times inside their windows, in order. Undefined
+ * when nothing fits the device (a glitch, or a window too narrow to hold what was read).
+ * Dynamic programme over (last real edge, edges so far) → earliest time that edge can have.
+ */
+function realEdges(level: Level, changes: readonly Change[], timing: PulseTiming): { fewest: number; most: number } | undefined {
+  const k = changes.length;
+  const earliest: Array<Map<number, number>> = changes.map(() => new Map());
+  const first = changes[0];
+  if (!first) return { fewest: 0, most: 0 };
+  earliest[0]?.set(1, first.lo);
+  let fewest = Number.POSITIVE_INFINITY;
+  let most = -1;
+  for (let j = 0; j < k; j++) {
+    const edge = changes[j];
+    const states = earliest[j];
+    if (!edge || !states) continue;
+    // The line after edge j: LOW after a fall (even j from HIGH), so the next real edge waits a LOW phase.
+    const lineAfter = j % 2 === 0 ? flip(level) : level;
+    const phase = lineAfter === 0 ? timing.minLowMs : timing.minHighMs;
+    for (const [count, at] of states) {
+      // Edge j's bounce is changes j+1..next-1; the edge may be placed later (up to its window) to reach it.
+      let edgeAt = at;
+      let cursor = at;
+      let bounceHi = edge.hi;
+      for (let next = j + 1; next <= k; next++) {
+        const bounceCount = next - j - 1;
+        if (bounceCount % 2 === 0) {
+          if (next === k) {
+            fewest = Math.min(fewest, count);
+            most = Math.max(most, count);
+          } else {
+            const candidate = changes[next];
+            const reach = candidate ? Math.max(candidate.lo, cursor, edgeAt + phase) : Number.POSITIVE_INFINITY;
+            if (candidate && reach <= candidate.hi) {
+              const map = earliest[next];
+              const known = map?.get(count + 1);
+              if (map && (known === undefined || reach < known)) map.set(count + 1, reach);
+            }
+          }
+        }
+        const bounce = changes[next];
+        if (next === k || !bounce) break;
+        bounceHi = Math.min(bounceHi, bounce.hi);
+        edgeAt = Math.max(edgeAt, bounce.lo - timing.bounceMaxMs);
+        if (edgeAt > bounceHi) break;
+        cursor = Math.max(cursor, bounce.lo, edgeAt);
+        if (cursor > bounce.hi || cursor > edgeAt + timing.bounceMaxMs) break;
+      }
+    }
+  }
+  return most < 0 ? undefined : { fewest, most };
+}
+
 export interface NoteAccepted {
+  /** NT dollars credited: only pulses that certainly happened. */
   readonly amount: number;
   /** 1, 2, 3... per board connection object: each note exactly once. */
   readonly sequence: number;
   readonly pulses: number;
-  /** Epoch ms of the end of the note's last pulse. */
+  /**
+   * The most the note can have been: above `amount` when a process stall made the pulses
+   * ambiguous (then `irregular`): a supervisor must check the cash box before crediting more.
+   */
+  readonly maxAmount: number;
+  /** Epoch ms of the end of the note's last pulse (as read). */
   readonly lastPulseEndAt: number;
-  /** The train was cut short (board lost mid-note) or its amount is not a programmed note. */
+  /** The train was cut short (board lost mid-note), its amount is not a programmed note, or its count is ambiguous. */
   readonly irregular: boolean;
 }
 
@@ -170,110 +259,107 @@ export interface BillAcceptorOptions {
 }
 
 /**
- * A deadline timer firing later than this means the process was stalled (GC, a long synchronous
- * job, CPU starvation): reports that arrived meanwhile are still unread.
+ * The heartbeat that tells how far the host has read. A tick proves that every report which had
+ * arrived when the tick before it ran has been read (Node reads input between two timer runs), late
+ * or not: so no lateness threshold is needed, and a stall shows as ticks that come late together.
  */
-export const stallToleranceMs = 40;
-/** After a stall, how long to read what was buffered before deciding a train has ended. */
-export const stallCatchUpMs = 30;
+export const heartbeatMs = 3;
+/**
+ * A report the board sent before a tick may still be on its way through the USB-serial adapter,
+ * the kernel and the read thread when the next tick runs: it is allowed this much more.
+ */
+export const readLatencyMs = 8;
 
 /**
  * The pulse counter on a clock: feed it line levels, it calls `onNote` once per note.
  *
- * Stalls: when a deadline fires late, the time the process lost is taken out of the counter's
- * timeline and the decision waits `stallCatchUpMs` for the reports buffered meanwhile. Otherwise a
- * stall across the idle deadline would end a train while its next pulse sits unread, splitting a
- * note in two (the money would still add up, but not the notes).
+ * `readThrough` is what the host knows it has read: the time of the previous heartbeat tick, or
+ * of an earlier input. A report read now happened after it (with no stall, a few ms before now;
+ * after a stall, anywhere in the stall), and the counter only decides (a change is bounce, a
+ * train has ended) up to it. So a stall right after an edge cannot make its late-read bounce a
+ * pulse, and a stall across the idle deadline cannot end a train while its next pulse sits unread.
  */
 export class BillAcceptor {
   private counter: PulseCounter;
-  private timer: TimerHandle | undefined;
+  private heartbeat: TimerHandle | undefined;
   private nextSequence: number;
   private readonly timing: PulseTiming;
-  /** Stall time taken out of the counter's timeline. */
-  private lostMs = 0;
-  /** Counter time never goes backwards. */
-  private lastCounterTime = Number.NEGATIVE_INFINITY;
+  private readThrough: number;
+  /** The last heartbeat tick: it becomes `readThrough` at the next one. */
+  private lastTickAt: number;
+  /** Inputs read at this instant are one batch; the next instant may count on them as read. */
+  private lastInputAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: BillAcceptorOptions) {
     this.timing = options.timing ?? nv10PulseTiming;
-    this.counter = new PulseCounter(this.timing, 1, this.counterNow());
+    this.readThrough = this.now();
+    this.lastTickAt = this.readThrough;
+    this.counter = new PulseCounter(this.timing, 1, this.readThrough);
     this.nextSequence = options.firstSequence ?? 1;
+    this.beat();
   }
 
   /** The line level as reported by the board. */
   input(level: Level): void {
-    this.handle(this.counter.input(level, this.counterNow()), false);
-    this.reschedule();
+    const now = this.now();
+    if (now > this.lastInputAt) this.readThrough = Math.max(this.readThrough, this.lastInputAt);
+    this.lastInputAt = now;
+    this.counter.input(level, now, this.readThrough - readLatencyMs);
   }
 
   /** The board (re)connected and reports the line at `level`: a fresh start, nothing counted. */
   reset(level: Level): void {
-    const partial = this.counter.flush(level, this.counterNow());
+    const now = this.now();
+    const partial = this.counter.flush(level, now);
     if (partial) this.handle([partial], true);
-    this.reschedule();
+    this.readThrough = Math.max(this.readThrough, now);
+    this.lastTickAt = now;
+    this.beat();
   }
 
   /** The board went away: credit a train cut short. */
   disconnect(): void {
     this.reset(1);
-    this.cancel();
+    this.close();
   }
 
   close(): void {
-    this.cancel();
+    if (this.heartbeat) this.options.timers.clear(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
-  private realNow(): number {
+  private now(): number {
     return this.options.clock.now().getTime();
   }
 
-  private counterNow(): number {
-    this.lastCounterTime = Math.max(this.lastCounterTime, this.realNow() - this.lostMs);
-    return this.lastCounterTime;
+  private beat(): void {
+    this.close();
+    this.heartbeat = this.options.timers.set(() => {
+      this.heartbeat = undefined;
+      const now = this.now();
+      this.readThrough = Math.max(this.readThrough, this.lastTickAt, now > this.lastInputAt ? this.lastInputAt : Number.NEGATIVE_INFINITY);
+      this.lastTickAt = now;
+      this.handle(this.counter.advance(this.readThrough - readLatencyMs), false);
+      this.beat();
+    }, heartbeatMs);
   }
 
   private handle(outputs: readonly PulseCounterOutput[], cutShort: boolean): void {
     for (const output of outputs) {
       if (output.kind === 'line-stuck-low') {
-        this.options.onStuck?.(output.since + this.lostMs);
+        this.options.onStuck?.(output.since);
         continue;
       }
+      const amount = output.pulses * this.timing.amountPerPulse;
       const note: NoteAccepted = {
-        amount: output.amount,
+        amount,
         sequence: this.nextSequence++,
         pulses: output.pulses,
-        lastPulseEndAt: output.lastPulseEndAt + this.lostMs,
-        irregular: cutShort || !knownDenominations.includes(output.amount),
+        maxAmount: output.maxPulses * this.timing.amountPerPulse,
+        lastPulseEndAt: output.lastPulseEndAt,
+        irregular: cutShort || output.maxPulses > output.pulses || !knownDenominations.includes(amount),
       };
       this.options.onNote(note);
     }
-  }
-
-  private reschedule(): void {
-    this.cancel();
-    const deadline = this.counter.nextDeadline();
-    if (deadline === undefined) return;
-    this.timer = this.options.timers.set(() => {
-      this.timer = undefined;
-      const late = this.realNow() - this.lostMs - deadline;
-      if (late > stallToleranceMs) {
-        // Resume the timeline just before the deadline, and read the backlog first.
-        this.lostMs += late + stallCatchUpMs;
-        this.timer = this.options.timers.set(() => {
-          this.timer = undefined;
-          this.handle(this.counter.advance(this.counterNow()), false);
-          this.reschedule();
-        }, stallCatchUpMs);
-        return;
-      }
-      this.handle(this.counter.advance(this.counterNow()), false);
-      this.reschedule();
-    }, deadline - this.counterNow());
-  }
-
-  private cancel(): void {
-    if (this.timer) this.options.timers.clear(this.timer);
-    this.timer = undefined;
   }
 }

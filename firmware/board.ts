@@ -458,8 +458,12 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.log({
       eventId: note.irregular ? 'board-note-irregular' : 'board-note-accepted',
       disposition: note.irregular ? 'failure' : 'success',
-      message: `note accepted: NT$${note.amount}`,
+      message:
+        note.maxAmount > note.amount
+          ? `note accepted: NT$${note.amount} certain, up to NT$${note.maxAmount} (a stall made the pulses ambiguous: check the cash box)`
+          : `note accepted: NT$${note.amount}`,
       amount: note.amount,
+      maxAmount: note.maxAmount,
       sequence: note.sequence,
       pulses: note.pulses,
     });

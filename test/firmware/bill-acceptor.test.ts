@@ -126,10 +126,11 @@ describe('BillAcceptor: money accuracy', () => {
 
   it('counts random notes 500 ms apart exactly through process stalls: each once, sum exact', () => {
     // What the real-time board test used to check over a pty, with whatever stalls the machine gave
-    // it; here the stalls are chosen. Short ones (≤ 75 ms) anywhere: only a stall that swallows a
-    // pulse and the edge before it (≥ 80 ms with ±20 ms jitter) could lose a pulse (firmware/README.md).
-    // Long ones (350-450 ms) that swallow a note's last pulse and run past its idle deadline: the
-    // note must not be split (nor merged with the next one, 900 ms later). Clean edges here: bounce is counted exactly above, on a process that keeps up.
+    // it; here the stalls are chosen. Short ones (≤ 75 ms) anywhere: too short to hide a further
+    // pulse. Long ones (350-450 ms) that swallow a note's last pulse and run past its idle deadline:
+    // the note must not be split (nor merged with the next one, 900 ms later). Clean edges and lone
+    // long stalls: with bounce read in a long stall, or stalls back to back, the reports can also
+    // mean more pulses, and the note is flagged (tests below, which add bounce and close stalls).
     const random = seeded(12);
     const inserted: number[] = [];
     const edges: Edge[] = [];
@@ -141,7 +142,9 @@ describe('BillAcceptor: money accuracy', () => {
       const train = pulseTrain(amount / 100, t, random, { jitterMs: 20, bounce: false, bounceStepMs: 1 });
       const penultimateRise = train.edges.at(-3);
       const stalled = penultimateRise !== undefined && random() < 0.2;
-      if (stalled) longStalls.push({ at: penultimateRise.at + 1, ms: 350 + random() * 100 });
+      // Once that rise has settled: a stall starting inside an edge's bounce window may hide bounce
+      // or a pulse, and is flagged instead ('flags a note rather than guess...').
+      if (stalled) longStalls.push({ at: penultimateRise.at + 25 + random() * 30, ms: 350 + random() * 100 });
       edges.push(...train.edges);
       // The simulator's gap between queued notes in the real-time test; after a long stall the host
       // needs the idle gap again from when it read the last pulse, so the next note comes later.
@@ -166,6 +169,37 @@ describe('BillAcceptor: money accuracy', () => {
     expect(notes.map((note) => note.amount)).toEqual(inserted);
     expect(notes.map((note) => note.sequence)).toEqual(inserted.map((_, i) => i + 1));
     expect(notes.reduce((sum, note) => sum + note.amount, 0)).toBe(inserted.reduce((sum, a) => sum + a, 0));
+    expect(notes.some((note) => note.irregular)).toBe(false);
+  });
+
+  it('counts random notes with bounce and jitter exactly through short stalls anywhere, even right after an edge', () => {
+    // Stalls of 1-75 ms, 15-400 ms apart, wherever they fall: inside a bounce, over a whole
+    // pulse, across the idle deadline. None leaves a window long enough to hide another pulse.
+    const random = seeded(99);
+    const inserted: number[] = [];
+    const edges: Edge[] = [];
+    let t = 1000;
+    for (let n = 0; n < 2000; n++) {
+      const amount = denominations[Math.floor(random() * denominations.length)] ?? 100;
+      inserted.push(amount);
+      const train = pulseTrain(amount / 100, t, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      edges.push(...train.edges);
+      t = train.end + 500;
+    }
+    const stalls: Array<{ at: number; ms: number }> = [];
+    for (let at = 1000 + random() * 100; at < t; ) {
+      const ms = 1 + random() * 74;
+      stalls.push({ at, ms });
+      at += ms + 15 + random() * 385;
+    }
+    // Some right after an edge was read, in the middle of its bounce.
+    const nearEdges = edges.filter(() => random() < 0.02).map((edge) => ({ at: edge.at + 0.01, ms: 1 + random() * 74 }));
+    const merged = [...stalls, ...nearEdges].sort((a, b) => a.at - b.at).filter((stall, i, all) => i === 0 || stall.at >= (all[i - 1]?.at ?? 0) + (all[i - 1]?.ms ?? 0) + 15);
+    const notes = runAcceptorStalling(edges, merged, t + 1000);
+
+    expect(merged.length).toBeGreaterThan(3000);
+    expect(notes.map((note) => note.amount)).toEqual(inserted);
+    expect(notes.map((note) => note.sequence)).toEqual(inserted.map((_, i) => i + 1));
     expect(notes.some((note) => note.irregular)).toBe(false);
   });
 
@@ -195,15 +229,138 @@ describe('BillAcceptor: money accuracy', () => {
   });
 });
 
+describe('BillAcceptor: process stalls with bounce and jitter', () => {
+  const sum = (amounts: readonly number[]): number => amounts.reduce((total, a) => total + a, 0);
+
+  it('never credits a late-read bounce as a pulse: a stall of 14-80 ms right after any edge', () => {
+    // A stall that starts just after an edge was read leaves the rest of its bounce unread; read
+    // after the settle window it is still bounce (the stall is too short to hold a real phase).
+    const random = seeded(31);
+    const wrong: string[] = [];
+    for (let n = 0; n < 400; n++) {
+      const amount = n % 3 === 0 ? 100 : 500;
+      const train = pulseTrain(amount / 100, 1000, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      const real = train.edges.filter((edge, i) => i === 0 || edge.at - (train.edges[i - 1]?.at ?? 0) > 20);
+      const edge = real[Math.floor(random() * real.length)] ?? real[0];
+      if (!edge) continue;
+      const ms = 14 + random() * 66;
+      const notes = runAcceptorStalling(train.edges, [{ at: edge.at + 0.01, ms }], train.end + 2000);
+      const got = notes.map((note) => `${note.amount}${note.irregular ? '!' : ''}`).join(',');
+      if (got !== `${amount}`) wrong.push(`NT$${amount}, ${ms.toFixed(1)} ms after the edge at ${(edge.at - 1000).toFixed(1)}: ${got}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('does not split a note when a stall ends just after the end-of-note deadline with the next pulse unread', () => {
+    const random = seeded(47);
+    for (let n = 0; n < 200; n++) {
+      const bounce = n % 2 === 0;
+      const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce, bounceStepMs: 1.5 });
+      const rises = train.edges.filter((edge, i) => edge.level === 1 && (i === 0 || edge.at - (train.edges[i - 1]?.at ?? 0) > 20));
+      const fourthRise = rises[3];
+      if (!fourthRise) throw new Error('no fourth pulse');
+      // From after the fourth pulse has settled (its bounce read and judged) to 1-39 ms past its idle deadline.
+      const start = fourthRise.at + 30 + random() * 20;
+      const end = fourthRise.at + nv10PulseTiming.trainEndIdleMs + 1 + random() * 38;
+      const notes = runAcceptorStalling(train.edges, [{ at: start, ms: end - start }], train.end + 2000);
+      expect(notes.map((note) => note.amount)).toEqual([500]);
+      // With bounce in the batch the reports could also mean more pulses: flagged, never guessed.
+      if (!bounce) expect(notes.map((note) => note.irregular)).toEqual([false]);
+      expect(notes[0]?.maxAmount).toBeGreaterThanOrEqual(500);
+    }
+  });
+
+  it('does not lose a pulse when a short stall is followed within 7 ms by a longer one', () => {
+    const edges: Edge[] = [];
+    for (let i = 0; i < 5; i++) edges.push({ at: 1000 + i * 150, level: 0 }, { at: 1050 + i * 150, level: 1 });
+    // Frozen over the first falling edge for 46 ms, awake 5 ms (reads the rise), frozen 80 ms.
+    expect(runAcceptorStalling(edges, [{ at: 1000, ms: 46 }, { at: 1051, ms: 80 }], 4000).map((note) => [note.amount, note.irregular])).toEqual([[500, false]]);
+
+    const random = seeded(5);
+    const wrong: string[] = [];
+    for (let n = 0; n < 300; n++) {
+      const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce: true, bounceStepMs: 0.5 });
+      const fall = train.edges[0];
+      const rise = train.edges.find((edge, i) => edge.level === 1 && edge.at - (train.edges[i - 1]?.at ?? 0) > 20);
+      const riseIndex = rise ? train.edges.indexOf(rise) : -1;
+      const riseBounceEnd = train.edges.slice(riseIndex).find((edge, i, rest) => (rest[i + 1]?.at ?? Number.POSITIVE_INFINITY) - edge.at > 20);
+      if (!fall || !rise || !riseBounceEnd) continue;
+      // Frozen over the first fall and its bounce until 1-3 ms before the rise; awake to read the
+      // rise and its bounce; frozen again 0.5-2 ms later for 50-75 ms.
+      const shortEnd = rise.at - 1 - random() * 2;
+      const longAt = riseBounceEnd.at + 0.5 + random() * 1.5;
+      const longMs = 50 + random() * 25;
+      const notes = runAcceptorStalling(train.edges, [{ at: fall.at - 1, ms: shortEnd - fall.at + 1 }, { at: longAt, ms: longMs }], train.end + 2000);
+      const got = notes.map((note) => `${note.amount}${note.irregular ? '!' : ''}`).join(',');
+      if (got !== '500') wrong.push(`gap ${(longAt - shortEnd).toFixed(1)} ms, long ${longMs.toFixed(1)}: ${got}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('flags a note rather than guess when a long stall starts inside an edge\'s bounce window', () => {
+    // A stall right after the last rise swallows the rest of its bounce *or* a whole further
+    // pulse: the reports cannot tell. Credit what certainly happened, flag the note for a
+    // supervisor with the most it can have been.
+    const edges: Edge[] = [];
+    for (let i = 0; i < 5; i++) edges.push({ at: 1000 + i * 150, level: 0 }, { at: 1050 + i * 150, level: 1 });
+    const pulseNotes = runAcceptorStalling(edges, [{ at: 1501, ms: 400 }], 4000);
+    const bounceOnly = runAcceptorStalling([...edges.slice(0, 8), { at: 1502, level: 0 }, { at: 1503, level: 1 }], [{ at: 1501, ms: 400 }], 4000);
+    for (const notes of [pulseNotes, bounceOnly]) {
+      expect(notes.map((note) => [note.amount, note.maxAmount, note.irregular])).toEqual([[400, 500, true]]);
+    }
+  });
+
+  it('bounded and flagged, never over-credited or split: random notes, bounce, jitter and stalls close together', () => {
+    const random = seeded(2026);
+    const inserted: number[] = [];
+    const edges: Edge[] = [];
+    const stalls: Array<{ at: number; ms: number }> = [];
+    let t = 1000;
+    for (let n = 0; n < 1500; n++) {
+      const amount = denominations[Math.floor(random() * denominations.length)] ?? 100;
+      inserted.push(amount);
+      const train = pulseTrain(amount / 100, t, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      edges.push(...train.edges);
+      // Stalls of 1-75 ms, 1-10 ms apart in bursts, anywhere in the train and its idle gap;
+      // one in four notes also gets a 100-450 ms one right after a burst.
+      let at = t - 50 + random() * 100;
+      while (at < train.end + 350) {
+        const ms = 1 + random() * 74;
+        stalls.push({ at, ms });
+        at += ms + (random() < 0.5 ? 1 + random() * 9 : 20 + random() * 150);
+        if (random() < 0.05 && at < train.end) {
+          const long = 100 + random() * 350;
+          stalls.push({ at, ms: long });
+          at += long + 1 + random() * 9;
+        }
+      }
+      t = Math.max(train.end, at) + 900;
+    }
+    const notes = runAcceptorStalling(edges, stalls, t + 1000);
+
+    expect(notes.map((note) => note.sequence)).toEqual(inserted.map((_, i) => i + 1));
+    const overCredited = notes.filter((note, i) => note.amount > (inserted[i] ?? 0));
+    const unflaggedWrong = notes.filter((note, i) => !note.irregular && note.amount !== inserted[i]);
+    const understated = notes.filter((note, i) => note.maxAmount < (inserted[i] ?? 0));
+    expect({ overCredited, unflaggedWrong, understated }).toEqual({ overCredited: [], unflaggedWrong: [], understated: [] });
+    expect(sum(notes.map((note) => note.amount))).toBeLessThanOrEqual(sum(inserted));
+    // Most notes stay certain; a note is flagged only where stalls left a window long enough to
+    // hold another pulse (checked exactly, with stalls apart, in the tests above and below).
+    expect(stalls.length).toBeGreaterThan(15_000);
+    expect(notes.filter((note) => note.irregular).length).toBeLessThan(inserted.length / 3);
+  });
+});
+
 describe('PulseCounter', () => {
   const timing = nv10PulseTiming;
+  const complete = (pulses: number, lastPulseEndAt: number, maxPulses = pulses) => ({ kind: 'train-complete', pulses, maxPulses, lastPulseEndAt });
 
   it('ends a train after the idle gap, timed from the end of the last pulse', () => {
     const counter = new PulseCounter(timing);
-    expect(counter.input(0, 100)).toEqual([]);
-    expect(counter.input(1, 150)).toEqual([]);
+    counter.input(0, 100);
+    counter.input(1, 150);
     expect(counter.advance(150 + timing.trainEndIdleMs - 1)).toEqual([]);
-    expect(counter.advance(150 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+    expect(counter.advance(150 + timing.trainEndIdleMs)).toEqual([complete(1, 150)]);
     expect(counter.advance(10_000)).toEqual([]);
   });
 
@@ -212,27 +369,46 @@ describe('PulseCounter', () => {
     for (const [at, level] of [[100, 0], [100.5, 1], [101, 0], [103, 1], [104, 0], [150, 1], [151, 0], [152, 1]] as const) {
       counter.input(level, at);
     }
-    expect(counter.advance(5000)).toEqual([{ kind: 'train-complete', amount: 100, pulses: 1, lastPulseEndAt: 150 }]);
+    expect(counter.advance(5000)).toEqual([complete(1, 152)]);
   });
 
-  it('still counts a pulse whose two edges arrive at the same instant (a busy host, a USB-serial adapter batching)', () => {
+  it('judges nothing before the line has held for the settle window as far as read', () => {
     const counter = new PulseCounter(timing);
-    // Five pulses, each squeezed to 0 ms LOW by late delivery; the HIGH gaps survive.
+    counter.input(0, 100);
+    counter.input(1, 150);
+    // Read only up to 160: the rise may still bounce; and the idle gap is not judged either.
+    expect(counter.advance(160)).toEqual([]);
+    expect(counter.pendingPulses).toBe(0);
+    expect(counter.advance(165)).toEqual([]);
+    expect(counter.pendingPulses).toBe(1);
+  });
+
+  it('counts pulses whose two edges are read at the same instant after a stall, given how long it was blind', () => {
+    const counter = new PulseCounter(timing);
+    // Five pulses, each read at once after a 100 ms stall: the window holds a whole pulse.
     for (let i = 0; i < 5; i++) {
-      counter.input(0, 1000 + i * 150);
-      counter.input(1, 1000 + i * 150);
+      counter.input(0, 1000 + i * 150, 900 + i * 150);
+      counter.input(1, 1000 + i * 150, 900 + i * 150);
+      counter.advance(1000 + i * 150 + timing.settleMs);
     }
-    expect(counter.advance(1600 + timing.trainEndIdleMs)).toEqual([{ kind: 'train-complete', amount: 500, pulses: 5, lastPulseEndAt: 1600 }]);
+    expect(counter.advance(1600 + timing.trainEndIdleMs)).toEqual([complete(5, 1600)]);
   });
 
-  it('takes the level at the end of a lockout when it changed during it', () => {
+  it('reads bounce read late after its edge as bounce: a stall too short to hold a real phase', () => {
     const counter = new PulseCounter(timing);
-    counter.input(0, 0);
-    counter.input(1, 5); // a squeezed pulse: HIGH within the lockout
-    expect(counter.nextDeadline()).toBe(timing.bounceLockoutMs);
-    counter.advance(timing.bounceLockoutMs);
-    expect(counter.nextDeadline()).toBe(5 + timing.trainEndIdleMs);
-    expect(counter.advance(5 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100, lastPulseEndAt: 5 }]);
+    counter.input(0, 100, 95);
+    // Frozen from 100 to 120: the fall's bounce is read at 120, after the settle window.
+    counter.input(1, 120, 100);
+    counter.input(0, 120, 100);
+    counter.input(1, 160);
+    expect(counter.advance(160 + timing.trainEndIdleMs)).toEqual([complete(1, 160)]);
+  });
+
+  it('does not credit a LOW glitch too short to be a pulse that nothing explains, but reports it as possible', () => {
+    const counter = new PulseCounter(timing);
+    counter.input(0, 100);
+    counter.input(1, 103);
+    expect(counter.advance(103 + timing.trainEndIdleMs)).toEqual([complete(0, 103, 1)]);
   });
 
   it('reports a line stuck LOW once, and still credits the pulse', () => {
@@ -241,7 +417,7 @@ describe('PulseCounter', () => {
     expect(counter.advance(timing.stuckLowMs)).toEqual([{ kind: 'line-stuck-low', since: 0 }]);
     expect(counter.advance(timing.stuckLowMs * 3)).toEqual([]);
     counter.input(1, timing.stuckLowMs * 3);
-    expect(counter.advance(timing.stuckLowMs * 3 + timing.trainEndIdleMs)).toMatchObject([{ amount: 100 }]);
+    expect(counter.advance(timing.stuckLowMs * 3 + timing.trainEndIdleMs)).toMatchObject([{ pulses: 1 }]);
   });
 });
 
@@ -269,6 +445,7 @@ describe('BillAcceptor', () => {
       [300, 41, true],
       [100, 42, false],
     ]);
+    acceptor.close();
     expect(time.pending()).toBe(0);
   });
 
@@ -284,8 +461,9 @@ describe('BillAcceptor', () => {
       time.advanceTo(i * 150 + 50);
       edge(1);
     }
-    // Frozen for 400 ms just after the third pulse: the fourth pulse happens meanwhile and waits
-    // in the serial buffer; the idle timer fires late, before it is read.
+    // Frozen for 400 ms once the third pulse has settled: the fourth pulse happens meanwhile and
+    // waits in the serial buffer; the heartbeat fires late, before it is read.
+    time.advance(30);
     time.stall(400);
     time.advance(1);
     edge(0);
