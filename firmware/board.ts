@@ -4,8 +4,8 @@ import five from 'johnny-five';
 import { systemClock, type Clock } from '../shared/clock';
 import { silentLog, type LogSink } from '../shared/log';
 import { err, ok, type Result } from '../shared/result';
-import { limitRepeats, type RepeatLimitedLog } from '../shared/repeat-limiter';
-import { LineNoiseMonitor } from '../hardware/serial/line-noise';
+import type { RepeatLimitedLog } from '../shared/repeat-limiter';
+import { watchLine, type LineNoiseMonitor } from '../hardware/serial/line-noise';
 import { ReconnectingPort } from '../hardware/serial/reconnecting-port';
 import { maxSysexBytes, SysexLengthGuard } from './firmata-protocol';
 import { BillAcceptor, nv10PulseTiming, type Level, type NoteAccepted, type PulseTiming } from './bill-acceptor';
@@ -163,19 +163,15 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.log = options.log ?? silentLog;
     this.pins = options.pinMap ?? defaultPinMap;
     this.clock = options.clock ?? systemClock;
-    this.repeatLog = limitRepeats(this.log, { clock: this.clock });
-    this.noise = new LineNoiseMonitor({
-      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
-      onQuiet: () => this.repeatLog.flush(),
-      onChange: (noisy) => {
-        this.log({
-          eventId: 'board-line-noise',
-          disposition: noisy ? 'failure' : 'success',
-          message: noisy ? 'the I/O board line keeps sending bytes that are no Firmata message (line noise)' : 'the I/O board line is quiet again',
-        });
-        this.emit('lineNoise', noisy);
-      },
-    });
+    ({ repeatLog: this.repeatLog, noise: this.noise } = watchLine({
+      log: this.log,
+      clock: this.clock,
+      quietMs: options.lineQuietMs,
+      eventId: 'board-line-noise',
+      line: 'the I/O board line',
+      noise: 'bytes that are no Firmata message',
+      onChange: (noisy) => this.emit('lineNoise', noisy),
+    }));
     this.timers = options.timers ?? realTimers;
     this.settings = {
       reopenIntervalMs: options.reopenIntervalMs ?? boardDefaults.reopenIntervalMs,

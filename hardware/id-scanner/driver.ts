@@ -4,8 +4,8 @@ import { parseMrz } from '../../shared/identity/mrz';
 import { checkTaiwanId } from '../../shared/identity/taiwan-id';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
-import { limitRepeats, type RepeatLimitedLog } from '../../shared/repeat-limiter';
-import { LineNoiseMonitor } from '../serial/line-noise';
+import type { RepeatLimitedLog } from '../../shared/repeat-limiter';
+import { watchLine, type LineNoiseMonitor } from '../serial/line-noise';
 import { ReconnectingPort } from '../serial/reconnecting-port';
 import { createScanDecoder } from './protocol';
 import type {
@@ -73,23 +73,17 @@ class SerialIdScanner extends EventEmitter<IdScannerEvents> implements IdScanner
     this.clock = options.clock ?? systemClock;
     this.duplicateWindowMs = options.duplicateWindowMs ?? defaultDuplicateWindowMs;
     this.idleFlushMs = options.idleFlushMs ?? defaultIdleFlushMs;
-    this.repeatLog = limitRepeats(this.log, {
+    ({ repeatLog: this.repeatLog, noise: this.noise } = watchLine({
+      log: this.log,
       clock: this.clock,
-      ...(options.repeatLogIntervalMs === undefined ? {} : { intervalMs: options.repeatLogIntervalMs }),
-    });
-    this.noise = new LineNoiseMonitor({
-      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
-      onQuiet: () => this.repeatLog.flush(),
-      onChange: (noisy) => {
-        this.log({
-          eventId: 'scanner-line-noise',
-          disposition: noisy ? 'failure' : 'success',
-          message: noisy ? 'the ID scanner line keeps sending bad frames (line noise)' : 'the ID scanner line is quiet again',
-          badFrames: this.counts.badFrames,
-        });
-        this.emit('lineNoise', noisy);
-      },
-    });
+      quietMs: options.lineQuietMs,
+      repeatLogIntervalMs: options.repeatLogIntervalMs,
+      eventId: 'scanner-line-noise',
+      line: 'the ID scanner line',
+      noise: 'bad frames',
+      details: () => ({ badFrames: this.counts.badFrames }),
+      onChange: (noisy) => this.emit('lineNoise', noisy),
+    }));
     this.port = new ReconnectingPort({
       path: options.path,
       device: logDevice,

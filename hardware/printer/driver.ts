@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../../shared/clock';
 import { silentLog, type LogSink } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
-import { limitRepeats, type RepeatLimitedLog } from '../../shared/repeat-limiter';
-import { LineNoiseMonitor } from '../serial/line-noise';
+import type { RepeatLimitedLog } from '../../shared/repeat-limiter';
+import { watchLine, type LineNoiseMonitor } from '../serial/line-noise';
 import { ReconnectingPort } from '../serial/reconnecting-port';
 import {
   encodeCommand,
@@ -106,19 +106,15 @@ class EvolisPrinter implements CardPrinter {
     this.timeouts = { ...defaultPrinterTimeouts, ...options.timeouts };
     this.log = options.log ?? silentLog;
     this.clock = options.clock ?? systemClock;
-    this.repeatLog = limitRepeats(this.log, { clock: this.clock });
-    this.noise = new LineNoiseMonitor({
-      ...(options.lineQuietMs === undefined ? {} : { quietMs: options.lineQuietMs }),
-      onQuiet: () => this.repeatLog.flush(),
-      onChange: (noisy) => {
-        this.log({
-          eventId: 'printer-line-noise',
-          disposition: noisy ? 'failure' : 'success',
-          message: noisy ? 'the printer line keeps sending bytes that are no reply (line noise)' : 'the printer line is quiet again',
-        });
-        this.events.emit('lineNoise', noisy);
-      },
-    });
+    ({ repeatLog: this.repeatLog, noise: this.noise } = watchLine({
+      log: this.log,
+      clock: this.clock,
+      quietMs: options.lineQuietMs,
+      eventId: 'printer-line-noise',
+      line: 'the printer line',
+      noise: 'bytes that are no reply',
+      onChange: (noisy) => this.events.emit('lineNoise', noisy),
+    }));
     this.snapshot = unknownStatus(false, this.clock.now().getTime());
     this.port = new ReconnectingPort({
       path: options.path,

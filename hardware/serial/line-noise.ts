@@ -1,3 +1,7 @@
+import type { Clock } from '../../shared/clock';
+import type { LogSink } from '../../shared/log';
+import { limitRepeats, type RepeatLimitedLog } from '../../shared/repeat-limiter';
+
 /**
  * Tells a line that keeps producing bad frames (a loose cable, a wrong baud rate, interference) from
  * the odd bad frame (a document pulled away mid-read): after `noisyLineBadFrames` bad frames with no
@@ -62,4 +66,45 @@ export class LineNoiseMonitor {
     this.isNoisy = false;
     this.options.onChange(false);
   }
+}
+
+export interface WatchedLineOptions {
+  readonly log: LogSink;
+  readonly clock: Clock;
+  readonly quietMs?: number | undefined;
+  readonly repeatLogIntervalMs?: number | undefined;
+  /** The log event of the line's state, e.g. `printer-line-noise`. */
+  readonly eventId: string;
+  /** The line in the log's words, e.g. `the printer line`. */
+  readonly line: string;
+  /** What keeps coming on a noisy line, e.g. `bytes that are no reply`. */
+  readonly noise: string;
+  /** Counts to log with a change of state (bad frames so far...). */
+  readonly details?: () => Readonly<Record<string, number>>;
+  readonly onChange: (noisy: boolean) => void;
+}
+
+/**
+ * What every serial driver keeps for its line: a log that writes a repeated event once per interval
+ * (with a count), and the noise monitor, whose quiet spells write out the counts held back.
+ */
+export function watchLine(options: WatchedLineOptions): { readonly repeatLog: RepeatLimitedLog; readonly noise: LineNoiseMonitor } {
+  const repeatLog = limitRepeats(options.log, {
+    clock: options.clock,
+    ...(options.repeatLogIntervalMs === undefined ? {} : { intervalMs: options.repeatLogIntervalMs }),
+  });
+  const noise = new LineNoiseMonitor({
+    ...(options.quietMs === undefined ? {} : { quietMs: options.quietMs }),
+    onQuiet: () => repeatLog.flush(),
+    onChange: (noisy) => {
+      options.log({
+        eventId: options.eventId,
+        disposition: noisy ? 'failure' : 'success',
+        message: noisy ? `${options.line} keeps sending ${options.noise} (line noise)` : `${options.line} is quiet again`,
+        ...options.details?.(),
+      });
+      options.onChange(noisy);
+    },
+  });
+  return { repeatLog, noise };
 }
