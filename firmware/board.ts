@@ -224,11 +224,28 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
         this.repeatLog({ eventId: 'board-garbage', disposition: 'failure', message: 'bytes from the board that are no Firmata message', count: this.sysexGuard.badFrames });
       }
       for (let n = 0; n < tooLong + garbage; n++) this.noise.badFrame();
-      if (bytes.length > 0) this.session?.transport.emit('data', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+      if (bytes.length > 0) this.feedFirmata(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
     });
     this.probeTimer = setInterval(() => this.probe(), this.settings.probeIntervalMs);
     this.probeTimer.unref();
     void this.port.open();
+  }
+
+  /**
+   * firmata-io parses in our 'data' call and throws on some malformed messages (a firmware report too
+   * short for its name: Buffer.alloc(-1)). Line noise must never reach the process as an exception:
+   * the message is dropped as a bad frame and the parser starts afresh.
+   */
+  private feedFirmata(bytes: Buffer): void {
+    const session = this.session;
+    if (!session) return;
+    try {
+      session.transport.emit('data', bytes);
+    } catch (error) {
+      session.firmata.buffer.length = 0;
+      this.noise.badFrame();
+      this.repeatLog({ eventId: 'board-bad-frame', disposition: 'failure', message: `a malformed Firmata message from the board was dropped (${(error as Error).message})` });
+    }
   }
 
   get isConnected(): boolean {

@@ -99,6 +99,29 @@ describe('KioskBoard on a noisy line', { timeout: 60_000 }, () => {
     await until(() => logs.some((event) => event.eventId === 'board-bad-frame'), 'the sysex dropped as too long', 30_000);
     expect(logs.filter((event) => event.eventId === 'board-bad-frame')).toHaveLength(1);
   });
+
+  it('drops a firmware report too short for its name (firmata-io throws on it) as a bad frame: nothing escapes', async () => {
+    const pair = await openPtyPair('board-short-sysex');
+    cleanup.push(() => pair.close());
+    const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
+    cleanup.push(() => new Promise((resolve) => (device.isOpen ? device.close(() => resolve()) : resolve())));
+    await new Promise<void>((resolve, reject) => device.once('open', resolve).once('error', reject));
+    const logs: LogEvent[] = [];
+    const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100 });
+    cleanup.push(() => board.close());
+    await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
+    const escaped: unknown[] = [];
+    const onUncaught = (error: unknown): void => void escaped.push(error);
+    process.on('uncaughtException', onUncaught);
+    cleanup.push(async () => void process.off('uncaughtException', onUncaught));
+
+    // A version report (firmata-io reads nothing before one), then QUERY_FIRMWARE (F0 79 … F7) with no
+    // version and no name: random line noise makes both now and then.
+    await new Promise<void>((resolve, reject) => device.write(Buffer.from([0xf9, 0x02, 0x05, 0xf0, 0x79, 0xf7]), (error) => (error ? reject(error) : device.drain(() => resolve()))));
+    await until(() => logs.some((event) => event.eventId === 'board-bad-frame'), 'the short report dropped as a bad frame');
+    expect(logs.find((event) => event.eventId === 'board-bad-frame')?.message).toMatch(/malformed Firmata message/);
+    expect(escaped).toEqual([]);
+  });
 });
 
 describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
