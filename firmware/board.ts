@@ -106,6 +106,9 @@ export const boardDefaults = {
   silenceTimeoutMs: 3500,
 } as const;
 
+/** A probe tick this many intervals after the last one came late: the process, not the board, was stalled. */
+const lateTickFactor = 1.5;
+
 const firmataBaudRate = 57600;
 /** `F9` (report version) and `F0 79 F7` (query firmware): what a host sends to a board that did not reset on open. */
 const versionQuery = Buffer.from([0xf9, 0xf0, 0x79, 0xf7]);
@@ -153,6 +156,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
   private connected = false;
   private closed = false;
   private lastRx = 0;
+  private lastProbeAt = 0;
   private probeTimer: NodeJS.Timeout | undefined;
   private wantedStatus: BoardStatus = 'out-of-service';
   private wantedInhibit = true;
@@ -417,12 +421,19 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     this.door.input(level);
   }
 
-  /** No byte for a while: probe; no answer for longer: the board is gone (powered off, hung). */
+  /**
+   * No byte for a while: probe; no answer for longer: the board is gone (powered off, hung). A tick that
+   * comes late means this process was stalled (a busy CPU): the board's answers may be waiting unread
+   * behind the timer, so that silence is ours, not the board's — probe, and judge on a punctual tick.
+   */
   private probe(): void {
     const session = this.session;
+    const now = this.now();
+    const stalled = this.lastProbeAt !== 0 && now - this.lastProbeAt > this.settings.probeIntervalMs * lateTickFactor;
+    this.lastProbeAt = now;
     if (!session?.ready) return;
-    const quiet = this.now() - this.lastRx;
-    if (quiet >= this.settings.silenceTimeoutMs) {
+    const quiet = now - this.lastRx;
+    if (quiet >= this.settings.silenceTimeoutMs && !stalled) {
       this.lost('board silent');
       // The port is still there: start over with a fresh handshake on it.
       if (this.port.isOpen && !this.closed) this.startSession();

@@ -266,6 +266,28 @@ describe('KioskBoard on johnny-five, over a pty, against the simulator', () => {
     expect(board.isConnected).toBe(true);
   });
 
+  it('does not take a stall of its own process for a silent board', async () => {
+    const pair = await openPtyPair('stalled');
+    cleanup.push(() => pair.close());
+    const sim = await startBoardSimulator({ devicePath: pair.devicePath });
+    cleanup.push(() => sim.close());
+    const board = connectKioskBoard({ path: pair.hostPath, probeIntervalMs: 100, silenceTimeoutMs: 400, handshakeRetryMs: 100 });
+    cleanup.push(() => board.close());
+    await board.waitUntilConnected();
+    const reasons: string[] = [];
+    board.on('disconnected', (reason) => reasons.push(reason));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a few punctual probes, answered
+
+    // The event loop held for longer than the silence timeout (a busy CPU, a slow synchronous step).
+    const until = Date.now() + 700;
+    while (Date.now() < until) {
+      // busy: no timer, no I/O
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(reasons).toEqual([]);
+    expect(board.isConnected).toBe(true);
+  });
+
   it('hands a note from the acceptor over the pty to a note event, once (the counting itself: bill-acceptor.test.ts, on virtual time)', async () => {
     // One pulse: no stall of this process can split or merge it, so this holds on a loaded machine.
     // Counting many notes in real time is `npm run bench -- board` (a figure, not an assertion).
