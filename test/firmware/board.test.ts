@@ -78,20 +78,25 @@ describe('Firmata board simulator', () => {
   });
 });
 
+/** The kiosk's board driver on a pty whose far end the test writes raw bytes to (no simulator answers). */
+async function boardOnBareLine(name: string): Promise<{ logs: LogEvent[]; write: (bytes: Uint8Array) => Promise<void> }> {
+  const pair = await openPtyPair(name);
+  cleanup.push(() => pair.close());
+  const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
+  cleanup.push(() => new Promise((resolve) => (device.isOpen ? device.close(() => resolve()) : resolve())));
+  await new Promise<void>((resolve, reject) => device.once('open', resolve).once('error', reject));
+  const logs: LogEvent[] = [];
+  const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100 });
+  cleanup.push(() => board.close());
+  await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
+  const write = (bytes: Uint8Array): Promise<void> =>
+    new Promise((resolve, reject) => device.write(Buffer.from(bytes), (error) => (error ? reject(error) : device.drain(() => resolve()))));
+  return { logs, write };
+}
+
 describe('KioskBoard on a noisy line', { timeout: 60_000 }, () => {
   it('drops a sysex from the board that never ends (F0 + 8 MiB) and logs it once, not byte by byte', async () => {
-    const pair = await openPtyPair('board-noise');
-    cleanup.push(() => pair.close());
-    const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
-    cleanup.push(() => new Promise((resolve) => (device.isOpen ? device.close(() => resolve()) : resolve())));
-    await new Promise<void>((resolve, reject) => device.once('open', resolve).once('error', reject));
-    const logs: LogEvent[] = [];
-    const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100 });
-    cleanup.push(() => board.close());
-    await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
-
-    const write = (bytes: Uint8Array): Promise<void> =>
-      new Promise((resolve, reject) => device.write(Buffer.from(bytes), (error) => (error ? reject(error) : device.drain(() => resolve()))));
+    const { logs, write } = await boardOnBareLine('board-noise');
     await write(Uint8Array.of(0xf0, 0x71));
     const chunk = new Uint8Array(64 * 1024).fill(0x41);
     for (let sent = 0; sent < 8 * 1024 * 1024; sent += chunk.length) await write(chunk);
@@ -101,15 +106,7 @@ describe('KioskBoard on a noisy line', { timeout: 60_000 }, () => {
   });
 
   it('drops a firmware report too short for its name (firmata-io throws on it) as a bad frame: nothing escapes', async () => {
-    const pair = await openPtyPair('board-short-sysex');
-    cleanup.push(() => pair.close());
-    const device = new SerialPort({ path: pair.devicePath, baudRate: 57600 });
-    cleanup.push(() => new Promise((resolve) => (device.isOpen ? device.close(() => resolve()) : resolve())));
-    await new Promise<void>((resolve, reject) => device.once('open', resolve).once('error', reject));
-    const logs: LogEvent[] = [];
-    const board = connectKioskBoard({ path: pair.hostPath, log: (event) => logs.push(event), reopenIntervalMs: 100 });
-    cleanup.push(() => board.close());
-    await until(() => logs.some((event) => event.eventId === 'board-handshake-init'), 'the board port to open');
+    const { logs, write } = await boardOnBareLine('board-short-sysex');
     const escaped: unknown[] = [];
     const onUncaught = (error: unknown): void => void escaped.push(error);
     process.on('uncaughtException', onUncaught);
@@ -117,7 +114,7 @@ describe('KioskBoard on a noisy line', { timeout: 60_000 }, () => {
 
     // A version report (firmata-io reads nothing before one), then QUERY_FIRMWARE (F0 79 … F7) with no
     // version and no name: random line noise makes both now and then.
-    await new Promise<void>((resolve, reject) => device.write(Buffer.from([0xf9, 0x02, 0x05, 0xf0, 0x79, 0xf7]), (error) => (error ? reject(error) : device.drain(() => resolve()))));
+    await write(Uint8Array.of(0xf9, 0x02, 0x05, 0xf0, 0x79, 0xf7));
     await until(() => logs.some((event) => event.eventId === 'board-bad-frame'), 'the short report dropped as a bad frame');
     expect(logs.find((event) => event.eventId === 'board-bad-frame')?.message).toMatch(/malformed Firmata message/);
     expect(escaped).toEqual([]);
