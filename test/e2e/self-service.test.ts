@@ -57,6 +57,7 @@ describe('self-service kiosk, end to end', () => {
   };
 
   it('serves citizens their own card only, unattended', { timeout: 180_000 }, async () => {
+    running.reportOnFailure();
     await page.goto(kiosk.urlWithToken);
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
     await selfService('ready').waitFor({ timeout: 10_000 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { build } from 'vite';
-import { expect } from 'vitest';
+import { expect, onTestFailed } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import { loadConfig } from '../../kiosk/controller/config';
@@ -24,7 +24,12 @@ export interface TestKiosk {
   readonly dataDir: string;
   /** Stops the kiosk and removes its data directory and UI build. */
   stop(): Promise<void>;
+  /** Call inside a test: if it fails, print the kiosk's last log lines and where its flows stood. */
+  reportOnFailure(): void;
 }
+
+/** How many of the kiosk's last log lines a failed test prints (the log holds no personal data). */
+const failureLogLines = 80;
 
 export interface TestKioskOptions {
   /** `KIOSK_*` settings over the test defaults (any free port, the fast simulated printer). */
@@ -54,10 +59,26 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
         await kiosk.stop();
         cleanup();
       },
+      reportOnFailure() {
+        onTestFailed(() => {
+          const log = readLogTail(join(dataDir, 'logs', 'kiosk.jsonl'), failureLogLines);
+          const { screen, mode, selfService, session, outOfService, devices } = kiosk.controller.snapshot();
+          const state = JSON.stringify({ screen, mode, selfService, session, outOfService, devices });
+          console.error(`kiosk ${name} at the failure: ${state}\nits last ${failureLogLines} log lines:\n${log}`);
+        });
+      },
     };
   } catch (error) {
     cleanup();
     throw error;
+  }
+}
+
+function readLogTail(path: string, lines: number): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch (error) {
+    return `(no log: ${(error as Error).message})`;
   }
 }
 

@@ -116,6 +116,8 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
     const issued: Uint8Array[][] = [];
     let encoderCard: VirtualCard | null = null;
     let counterCard: VirtualCard | null = null;
+    /** When the counter reader's field last became empty (a card removed). */
+    let counterEmptySince = 0;
     let moving = false;
     const watch = printer && pcscd
       ? setInterval(() => {
@@ -146,10 +148,13 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       if (!pcscd) throw new Error('the NFC reader is not simulated');
       if (counterCard?.present) {
         await counterCard.remove();
-        // A hand swapping cards leaves the field empty for a moment; an instant swap could reach pcscd's
-        // clients as one "card still present" and the new card would go unread.
-        await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs));
+        counterEmptySince = Date.now();
       }
+      // A hand swapping cards leaves the field empty for a moment; a card placed sooner after the last one
+      // left (a swap, or a removal just before) could reach pcscd's clients as one "card still present"
+      // and the new card would go unread.
+      const emptyFor = Date.now() - counterEmptySince;
+      if (emptyFor < cardSwapGapMs) await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs - emptyFor));
       counterCard = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
@@ -222,6 +227,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
           case 'remove-card':
             if (!counterCard) return reply(false, 'no card is on the counter reader');
             await counterCard.remove();
+            counterEmptySince = Date.now();
             counterCard = null;
             return reply(true);
           case 'printer-fault': {
