@@ -1,9 +1,10 @@
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor, type Subscription, type SnapshotFrom } from 'xstate';
 import type {
   ApplicationForm,
   Bilingual,
   CardCheckView,
   FaceMatchView,
+  JobView,
   KioskCommand,
   KioskMode,
   KioskSnapshot,
@@ -12,6 +13,7 @@ import type {
   Screen,
   SelfServiceView,
   SessionView,
+  StepErrorView,
   VoidReason,
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
@@ -21,7 +23,9 @@ import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeS
 import type { OperatorService } from './auth/operator-service';
 import type { Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
-import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent } from './issuance/issuance-machine';
+import { jobStage, type CardJobEvent, type CardJobSnapshot } from './issuance/card-job-machine';
+import type { IssuanceStepError } from './issuance/issuance-errors';
+import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent, type QueuedJob } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
 import type { StaffSession } from './staff-session';
@@ -45,6 +49,8 @@ export interface KioskController {
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
   screen(): Screen;
+  /** The exit slot's sensor saw these jobs' cards taken: their hand-over is done. */
+  cardsTaken(jobIds: readonly string[]): void;
   /**
    * The signed-in operator signed out or was locked out: an application not yet printing is dropped,
    * a failed card job is parked in the store for its owner, and nothing of the applicant stays on show.
@@ -79,6 +85,8 @@ export interface ControllerOptions {
     health(): LogHealthView;
     onHealthChange(listener: () => void): () => void;
   };
+  /** The injected clock's milliseconds (how long a card job has been at its stage); real time by default. */
+  readonly now?: () => number;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -102,7 +110,8 @@ function recordedAs(operatorId: string | null, command: KioskCommand['type']): s
 }
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
-  const actor = createActor(machine);
+  const now = options.now ?? Date.now;
+  const actor = createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
@@ -118,21 +127,30 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   /** Self-service mode with no staff signed in: the public, unattended kiosk. */
   const unattended = (): boolean => who().role === 'self-service';
-  /** What the state says about who may act: the job's owner, a replacement on the flow, the card on show. */
-  const authorizeState = (): AuthorizeState => {
+  const queuedJob = (jobId: string): QueuedJob | undefined => actor.getSnapshot().context.jobs.find((job) => job.jobId === jobId);
+  /**
+   * What the state says about who may act: the owner and kind of the work the command acts on (the
+   * card job it names, else the application on the screen), and the card on show.
+   */
+  const authorizeState = (command?: KioskCommand): AuthorizeState => {
     const { context } = actor.getSnapshot();
     const shown = options.cardCheck?.view();
-    return { owner: context.owner, replacing: context.assessment.action === 'replacement', cardOnShow: shown?.verified ? shown.cardNumber : null, offeredUnattended };
+    const cardOnShow = shown?.verified ? shown.cardNumber : null;
+    const named = command && 'jobId' in command && command.jobId !== undefined ? queuedJob(command.jobId)?.ref.getSnapshot().context : undefined;
+    if (named) return { owner: named.owner, replacing: named.replacement, cardOnShow, offeredUnattended };
+    return { owner: context.owner, replacing: context.assessment.action === 'replacement', cardOnShow, offeredUnattended };
   };
   /** Whether the person at the screen may see the applicant's data (staff entitled to it who own the flow on show). */
   const mayViewApplicant = (): boolean => mayViewFlow(who(), actor.getSnapshot().context.owner);
-  const parkedJob = (state: State): KioskSnapshot['parkedJob'] => {
-    if (!state.matches('parked') && !state.matches('parking')) return null;
-    return { failedStep: state.context.failedStep, mayTakeOver: mayTakeOver(who()) };
+  const printQueue = (state: State): KioskSnapshot['printQueue'] => {
+    const at = who();
+    const jobs = state.context.jobs.map((job) => jobView(job, job.ref.getSnapshot(), at, now()));
+    const holder = jobs.find((job) => job.jobId === state.context.printerHolder);
+    return { paused: holder?.stage === 'failed' || holder?.stage === 'parked', jobs };
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, parkedJob(state), logging());
+    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging());
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
@@ -147,9 +165,26 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   let live: KioskSnapshot['photo']['live'] = null;
   let judgingPreview = false;
 
+  const onPhotoWaiting = (): boolean => actor.getSnapshot().matches({ applicant: { photo: 'waiting' } });
+
+  /** Every card job's changes reach the screen: the queue is watched job by job as jobs come and go. */
+  const watchedJobs = new Map<string, Subscription>();
+  const watchJobs = (): void => {
+    const jobs = actor.getSnapshot().context.jobs;
+    for (const job of jobs) {
+      if (!watchedJobs.has(job.jobId)) watchedJobs.set(job.jobId, job.ref.subscribe(() => publish()));
+    }
+    for (const [jobId, subscription] of watchedJobs) {
+      if (jobs.some((job) => job.jobId === jobId)) continue;
+      subscription.unsubscribe();
+      watchedJobs.delete(jobId);
+    }
+  };
+
   const publish = (): void => {
     version += 1;
-    if (!actor.getSnapshot().matches({ photo: 'waiting' })) live = null;
+    watchJobs();
+    if (!onPhotoWaiting()) live = null;
     const snapshot = current();
     if (snapshot.screen !== lastScreen) {
       log({ eventId: 'kiosk-screen-changed', disposition: 'na', message: `${lastScreen} -> ${snapshot.screen}` });
@@ -181,6 +216,16 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       return refused('wrong-screen', `'${event.type}' is not possible on the ${screenOf(state)} screen now`);
     }
     actor.send(event);
+    return { accepted: true };
+  };
+
+  /** A command for one card job in the queue: refused when there is no such job or its stage cannot take it. */
+  const sendToJob = (jobId: string, event: CardJobEvent): CommandReply => {
+    const job = queuedJob(jobId);
+    if (!job) return refused('wrong-screen', `there is no card job ${jobId} in the print queue`);
+    const snapshot = job.ref.getSnapshot();
+    if (!snapshot.can(event)) return refused('wrong-screen', `'${event.type}' is not possible for card ${job.ticket} (${jobStage(snapshot)}) now`);
+    job.ref.send(event);
     return { accepted: true };
   };
 
@@ -216,7 +261,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     const state = actor.getSnapshot();
     if (!state.can({ type: 'override-photo', reason })) {
       // Say why before anybody is asked to approve something the flow would refuse.
-      const refusal = state.matches('photo') ? photoOverrideRefusal(state.context) : null;
+      const refusal = state.matches({ applicant: 'photo' }) ? photoOverrideRefusal(state.context) : null;
       return refusal ? refused('other', refusal.en) : send({ type: 'override-photo', reason });
     }
     return withDecision(at, 'override-photo', decision, async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
@@ -232,12 +277,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
 
   /** Guidance for the live camera: one frame judged at a time, the verdict dropped if the photo step is over. */
   const judgeLiveFrame = async (jpegBase64: string): Promise<CommandReply> => {
-    if (!options.previewPhoto || !actor.getSnapshot().matches({ photo: 'waiting' })) return refused('other', 'no live preview now');
+    if (!options.previewPhoto || !onPhotoWaiting()) return refused('other', 'no live preview now');
     if (judgingPreview) return refused('other', 'busy with the previous frame');
     judgingPreview = true;
     try {
       const verdict = await options.previewPhoto(new Uint8Array(Buffer.from(jpegBase64, 'base64')));
-      if (actor.getSnapshot().matches({ photo: 'waiting' })) {
+      if (onPhotoWaiting()) {
         live = { passed: verdict.passed, checks: verdict.checks };
         publish();
       }
@@ -273,7 +318,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     async command(command) {
       // Who may give this command is decided here, once, before anything else is looked at.
       const at = who();
-      const decision = authorize(at, command, authorizeState());
+      const decision = authorize(at, command, authorizeState(command));
       if (decision.kind === 'refuse') {
         if (at.role === 'self-service') log({ eventId: 'self-service-command-refused', disposition: 'failure', message: `'${command.type}' refused: nobody is signed in` });
         await recordRefusal(at, command.type, { code: decision.code, cause: decision.cause, ...(decision.action ? { action: decision.action } : {}) });
@@ -308,7 +353,11 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           return clearTamper(recordedAs(operatorId, command.type));
         case 'take-over-job':
           // A supervisor takes over the parked job of an operator who is away: recorded with both ids.
-          return send({ type: 'take-over', operatorId: recordedAs(operatorId, command.type) });
+          return sendToJob(command.jobId, { type: 'take-over', operatorId: recordedAs(operatorId, command.type) });
+        case 'cancel-job':
+          return sendToJob(command.jobId, { type: 'cancel' });
+        case 'finish':
+          return sendToJob(command.jobId, { type: 'card.taken' });
         case 'preview-photo':
           return judgeLiveFrame(command.jpegBase64);
         case 'override-photo':
@@ -326,11 +375,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
+      if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
         return send({ type: command.type, operatorId });
       }
-      return send(command);
+      return send({ type: command.type });
     },
     documentRead(fields, problems) {
       // A document read is the form's update: the same decision (not audited: nobody gave a command).
@@ -339,6 +389,9 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       return send({ type: 'document-read', fields, problems }).accepted;
     },
     preview: () => (unattended() || !mayViewApplicant() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
+    cardsTaken(jobIds) {
+      for (const jobId of jobIds) queuedJob(jobId)?.ref.send({ type: 'card.taken' });
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -354,6 +407,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
+      for (const subscription of watchedJobs.values()) subscription.unsubscribe();
       actor.stop();
     },
   };
@@ -373,16 +427,35 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
 }
 
 function screenOf(state: State): Screen {
-  // A parked job shows nothing of itself: the next person sees the home screen (and a notice).
-  if (state.matches('home') || state.matches('parking') || state.matches('parked')) return 'home';
-  if (state.matches('application')) return 'application';
-  if (state.matches('photo')) return 'photo';
-  if (state.matches('review')) return 'review';
-  if (state.matches('issuing') || state.matches('resuming')) return 'issuing';
-  if (state.matches('done')) return 'done';
-  if (state.matches('failed') || state.matches('resumingParked')) return 'failed';
-  if (state.matches('cancelling')) return 'home';
-  return 'failed';
+  if (state.matches({ applicant: 'application' })) return 'application';
+  if (state.matches({ applicant: 'photo' })) return 'photo';
+  if (state.matches({ applicant: 'review' })) return 'review';
+  return 'home';
+}
+
+function stepErrorView(error: IssuanceStepError | null): StepErrorView | null {
+  return error ? { kind: error.kind, message: error.bilingual, canRetry: error.canRetry } : null;
+}
+
+/** One card job as the queue shows it to `at`: its ticket and stage to anyone, the applicant's traces only to the owner. */
+function jobView(job: QueuedJob, snapshot: CardJobSnapshot, at: Who, nowMs: number): JobView {
+  const { context } = snapshot;
+  const stage = jobStage(snapshot);
+  const entitled = mayViewFlow(at, context.owner);
+  return {
+    jobId: job.jobId,
+    ticket: job.ticket,
+    initials: entitled ? context.initials : null,
+    stage,
+    completed: context.completed,
+    stageSeconds: Math.max(0, Math.floor((nowMs - context.stageSince) / 1000)),
+    cardType: context.cardType,
+    cardNumber: entitled ? context.cardNumber : null,
+    uid: entitled ? context.uid : null,
+    error: stepErrorView(context.error),
+    mine: at.role !== 'self-service' && at.role !== 'nobody' && context.owner === at.operatorId,
+    mayTakeOver: stage === 'parked' && mayTakeOver(at),
+  };
 }
 
 function toSnapshot(
@@ -394,25 +467,13 @@ function toSnapshot(
   cardCheck: CardCheckView | null,
   version: number,
   mode: KioskMode,
-  parkedJob: KioskSnapshot['parkedJob'],
+  printQueue: KioskSnapshot['printQueue'],
   logging: LogHealthView,
 ): KioskSnapshot {
   const { context } = state;
-  const screen = screenOf(state);
-  const issuingStep = state.matches({ review: 'rendering' })
-    ? 'rendering'
-    : state.matches({ issuing: 'printing' })
-      ? 'printing'
-      : state.matches({ issuing: 'encoding' })
-        ? 'encoding'
-        : state.matches({ issuing: 'committing' })
-          ? 'committing'
-          : state.matches({ issuing: 'ejecting' })
-            ? 'verifying'
-            : null;
   const latest = context.photo.latest;
   return {
-    screen,
+    screen: screenOf(state),
     mode,
     selfService: null,
     session,
@@ -430,7 +491,7 @@ function toSnapshot(
     photo: {
       attempts: context.photo.attempts,
       maxAttempts: maxPhotoAttempts,
-      evaluating: state.matches({ photo: 'evaluating' }),
+      evaluating: state.matches({ applicant: { photo: 'evaluating' } }),
       checks: latest?.checks ?? [],
       passed: latest ? latest.passed : null,
       overrideAllowed: photoOverrideRefusal(context) === null,
@@ -438,15 +499,10 @@ function toSnapshot(
       live,
     },
     previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,
-    issuing: issuingStep ? { step: issuingStep, completed: context.completed } : null,
-    result: context.result
-      ? { cardNumber: context.result.cardNumber, cardType: context.form.cardType, uid: context.result.uid }
-      : null,
-    error: context.error
-      ? { kind: context.error.kind, message: context.error.bilingual, canRetry: context.error.canRetry }
-      : null,
+    rendering: state.matches({ applicant: { review: 'starting' } }) || state.matches({ applicant: { review: 'rendering' } }),
+    error: stepErrorView(context.error),
+    printQueue,
     devices: devices.all(),
-    parkedJob,
     logging,
   };
 }
@@ -467,10 +523,14 @@ function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
     application: { form: emptyApplicationForm, source: 'manual', documentProblems: [], eligibility: null, problems: [], fee: 0 },
     photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
     previewUrl: null,
-    issuing: null,
-    result: null,
+    rendering: false,
     error: null,
+    printQueue: { paused: snapshot.printQueue.paused, jobs: snapshot.printQueue.jobs.map(withoutApplicantTraces) },
   };
+}
+
+function withoutApplicantTraces(job: JobView): JobView {
+  return { ...job, initials: null, cardNumber: null, uid: null };
 }
 
 /** zod's `.partial()` types absent keys as `undefined`; the machine wants them truly absent. */

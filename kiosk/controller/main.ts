@@ -11,7 +11,7 @@ import { openNfcStation } from '../../hardware/nfc/driver';
 import { openCardPrinter } from '../../hardware/printer/driver';
 import type { CardPrinter } from '../../hardware/printer/types';
 import { isoDay, systemClock, type Clock } from '../../shared/clock';
-import type { KioskSnapshot, Screen } from '../../shared/contract/kiosk-api';
+import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { defaultCityRules, type CityRules } from '../../shared/domain/rules';
 import { silentLog, type LogSink } from '../../shared/log';
 import { startApiServer, type ApiServer } from './api/server';
@@ -162,7 +162,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const recovered = await recoverInterruptedJobs(store, printer, log, {
       verifyCardAtStation: (expected) => cardAtStationIs(encoder, chipMasterKey, expected, recoveryCardArrivalMs),
     });
-    const handOver = watchHandOver({ printer, store, log });
+    // The exit slot's sensor closes the hand-over of the cards taken: wired to the controller once it exists.
+    const taken = { cards: (_jobIds: readonly string[]): void => {} };
+    const handOver = watchHandOver({ printer, store, log, onTaken: (jobIds) => taken.cards(jobIds) });
     stops.push(async () => handOver.stop());
     if (recovered.some((job) => job.outcome === 'ejected' || job.outcome === 'in-output')) handOver.cardEjected();
     const photoSettings = parsePhotoGateOverrides(config.photo);
@@ -199,8 +201,8 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     if (selfService) stops.push(async () => selfService.stop());
 
     const machine = issuanceMachine.provide({
-      delays: issuanceDelaysFrom(config.timings),
       actors: issuanceActors({
+        jobDelays: issuanceDelaysFrom(config.timings),
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
         onHandOver: () => board.buzz('take-card'),
         handOver,
@@ -221,7 +223,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => service.outOfService(),
       clearTamper: (operatorId) => service.clearTamper(operatorId),
+      now: () => clock.now().getTime(),
     });
+    taken.cards = (jobIds) => controller.cardsTaken(jobIds);
     // The next person at the counter sees nothing of the last one: no application, no card, no lit camera.
     signedOut.clearScreen = () => {
       controller.sessionEnded();
@@ -229,13 +233,12 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       board.setFillLight(false);
     };
     stops.push(async () => controller.stop());
-    let shownScreen = controller.screen();
+    let shown = controller.snapshot();
     const showStatus = (snapshot: KioskSnapshot): void => {
       board.setStatus(statusLightFor(snapshot));
-      if (snapshot.screen === shownScreen) return;
-      const sound = soundFor(shownScreen, snapshot.screen);
+      const sound = soundFor(shown, snapshot);
       if (sound) board.buzz(sound);
-      shownScreen = snapshot.screen;
+      shown = snapshot;
     };
     showStatus(controller.snapshot());
     const unsubscribeLight = controller.onChange(showStatus);
@@ -327,22 +330,23 @@ async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, de
 }
 
 /**
- * What the buzzer says on a change of screen: a chirp when the photo is taken (the applicant may
- * relax), three beeps when a card could not be made (the operator may be looking away). The hand-over
- * has its own long beeps, played when the card comes out.
+ * What the buzzer says on a change: a chirp when the photo is taken (the applicant may relax), three
+ * beeps when a card could not be made and the print queue stops for it (the operator may be serving
+ * the next applicant). The hand-over has its own long beeps, played when a card comes out.
  */
-export function soundFor(from: Screen, to: Screen): 'success' | 'error' | null {
-  if (to === 'failed') return 'error';
-  if (from === 'photo' && to === 'review') return 'success';
+export function soundFor(from: KioskSnapshot, to: KioskSnapshot): 'success' | 'error' | null {
+  if (to.printQueue.paused && !from.printQueue.paused) return 'error';
+  if (from.screen === 'photo' && to.screen === 'review') return 'success';
   return null;
 }
 
-/** What the light tower tells the operator from across the room. */
+/** What the light tower tells the operator from across the room: a fault, a card waiting for them, a card under way. */
 export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'attention' | 'fault' {
   const devices = Object.values(snapshot.devices);
   if (devices.some((device) => device.state === 'fault' || device.state === 'disconnected')) return 'fault';
-  if (snapshot.screen === 'failed') return 'attention';
-  if (snapshot.screen === 'issuing') return 'busy';
+  const stages = snapshot.printQueue.jobs.map((job) => job.stage);
+  if (snapshot.printQueue.paused || stages.includes('ready')) return 'attention';
+  if (stages.length > 0) return 'busy';
   return 'ready';
 }
 

@@ -111,6 +111,9 @@ export function refused(code: RefusalCode, reason: string): CommandReply {
   return { accepted: false, code, reason };
 }
 
+/** A card job's id (the store's job id). */
+const jobIdSchema = z.string().regex(/^[\w-]{1,64}$/, 'a job id');
+
 export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-application') }),
   z.object({ type: z.literal('update-application'), fields: applicationFormSchema.partial().strict() }),
@@ -121,11 +124,17 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('preview-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
   z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),
   z.object({ type: z.literal('retake-photo') }),
+  /** The review is confirmed: the card joins the print queue and the screen is free for the next applicant. */
   z.object({ type: z.literal('confirm-print') }),
-  z.object({ type: z.literal('retry') }),
+  /** Without `jobId`: make the card face again (review). With it: that card job continues from the step that failed. */
+  z.object({ type: z.literal('retry'), jobId: jobIdSchema.optional() }),
   z.object({ type: z.literal('back') }),
+  /** Drops the application on the screen (not a card already in the print queue: `cancel-job`). */
   z.object({ type: z.literal('cancel') }),
-  z.object({ type: z.literal('finish') }),
+  /** Gives up a failed card job: its card, if printed, goes to the reject box and the job is closed. */
+  z.object({ type: z.literal('cancel-job'), jobId: jobIdSchema }),
+  /** The card of this job was handed over: it leaves the queue. */
+  z.object({ type: z.literal('finish'), jobId: jobIdSchema }),
   /** The photo screen's camera went live or stopped (the fill light follows it). */
   z.object({ type: z.literal('camera'), live: z.boolean() }),
   /** The PIN after a staff card was tapped (sign-in, or a supervisor's approval). */
@@ -141,7 +150,7 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   /** A technician, the door shut again, puts the kiosk back in service after a tamper alarm. */
   z.object({ type: z.literal('clear-tamper') }),
   /** A supervisor takes over the unfinished card job of an operator who signed out (audited with both ids). */
-  z.object({ type: z.literal('take-over-job') }),
+  z.object({ type: z.literal('take-over-job'), jobId: jobIdSchema }),
   /** Self-service: the citizen is done looking at their own card ("Done"): the screen clears at once. */
   z.object({ type: z.literal('dismiss-card') }),
 ]);
@@ -168,7 +177,8 @@ export const applicantTextSchema = z
 
 const count = z.number().int().nonnegative();
 
-export const screens = ['home', 'application', 'photo', 'review', 'issuing', 'done', 'failed'] as const;
+/** The applicant flow's screens; a confirmed card leaves the flow for the print queue (`printQueue`). */
+export const screens = ['home', 'application', 'photo', 'review'] as const;
 export type Screen = (typeof screens)[number];
 
 export const deviceNames = ['printer', 'scanner', 'nfc', 'board'] as const;
@@ -342,6 +352,49 @@ export type FaceMatchView = Immutable<z.infer<typeof faceMatchViewSchema>>;
 export const issuingSteps = ['rendering', 'printing', 'encoding', 'verifying', 'committing'] as const;
 export type IssuingStep = (typeof issuingSteps)[number];
 
+/** A failed step: its kind, what the operator can do about it, and whether trying it again can help. */
+export const stepErrorViewSchema = z.object({ kind: z.string(), message: bilingualSchema, canRetry: z.boolean() }).strict();
+export type StepErrorView = Immutable<z.infer<typeof stepErrorViewSchema>>;
+
+/**
+ * Where a card job stands. `ready`: the card is at the printer's exit ("take your card"); `failed`: a
+ * step failed and the queue waits for the job's operator; `parked`: failed while its operator is away
+ * (only they, or a supervisor taking it over, may continue it); `closing`: being cancelled.
+ */
+export const jobStages = ['queued', 'printing', 'encoding', 'committing', 'ejecting', 'ready', 'failed', 'parked', 'closing'] as const;
+export type JobStage = (typeof jobStages)[number];
+
+/**
+ * One card job as the queue shows it. Whoever may not see the applicant (another operator's job, a
+ * technician) gets its ticket and stage only: `initials`, `cardNumber` and `uid` are null then.
+ */
+export const jobViewSchema = z
+  .object({
+    jobId: z.string(),
+    /** Its number in the queue since the kiosk started (1, 2, 3 …): what the operator calls out. */
+    ticket: count,
+    initials: z.string().nullable(),
+    stage: z.enum(jobStages),
+    /** Steps done (printing, encoding, committing): a retry continues after them. */
+    completed: z.array(z.enum(issuingSteps)),
+    /** How long the job has been at its stage, when the snapshot was made. */
+    stageSeconds: count,
+    cardType: z.string(),
+    cardNumber: z.string().nullable(),
+    uid: z.string().nullable(),
+    error: stepErrorViewSchema.nullable(),
+    /** The signed-in operator's own job (they may retry, cancel or hand it over). */
+    mine: z.boolean(),
+    /** A parked job the signed-in supervisor may take over. */
+    mayTakeOver: z.boolean(),
+  })
+  .strict();
+export type JobView = Immutable<z.infer<typeof jobViewSchema>>;
+
+/** The print queue: its jobs, and whether it waits on a failed job (whose card is still in the printer). */
+export const printQueueViewSchema = z.object({ paused: z.boolean(), jobs: z.array(jobViewSchema) }).strict();
+export type PrintQueueView = Immutable<z.infer<typeof printQueueViewSchema>>;
+
 /** The `error.kind` of a card step refused or failed because the data disk is full: the UI words it in every language. */
 export const diskFullErrorKind = 'disk_full';
 
@@ -388,9 +441,12 @@ export const kioskSnapshotSchema = z
       .strict(),
     /** URL (under /api/) of the card face preview, once rendered. */
     previewUrl: z.string().startsWith('api/').nullable(),
-    issuing: z.object({ step: z.enum(issuingSteps), completed: z.array(z.enum(issuingSteps)) }).strict().nullable(),
-    result: z.object({ cardNumber: z.string(), cardType: z.string(), uid: z.string() }).strict().nullable(),
-    error: z.object({ kind: z.string(), message: bilingualSchema, canRetry: z.boolean() }).strict().nullable(),
+    /** The review's card face is being made. */
+    rendering: z.boolean(),
+    /** Why the photo could not be judged or the card face not made (the flow's own steps), or null. */
+    error: stepErrorViewSchema.nullable(),
+    /** Every card confirmed and not yet handed over or spoiled, in order of confirmation. */
+    printQueue: printQueueViewSchema,
     devices: z
       .object({
         printer: deviceStatusViewSchema,
@@ -399,11 +455,6 @@ export const kioskSnapshotSchema = z
         board: deviceStatusViewSchema,
       })
       .strict() satisfies z.ZodType<Record<DeviceName, unknown>>,
-    /**
-     * A card job that failed and waits for the operator who started it (they signed out or were locked
-     * out): only they, or a supervisor taking it over, may finish or cancel it. Nothing of the applicant.
-     */
-    parkedJob: z.object({ failedStep: z.enum(issuingSteps).nullable(), mayTakeOver: z.boolean() }).strict().nullable(),
     /** Whether the log reaches its file (staff screens say so when it does not). */
     logging: logHealthViewSchema,
   })

@@ -15,7 +15,10 @@ export type Who =
 
 /** What the kiosk's state says about who may act on it. */
 export interface AuthorizeState {
-  /** The operator whose card job is on the flow (who started it, or the supervisor who took it over); null: nobody's yet. */
+  /**
+   * The operator whose work the command acts on: the application on the screen, or the card job a
+   * command names (who started it, or the supervisor who took it over); null: nobody's yet.
+   */
   readonly owner: string | null;
   /** The application on the flow replaces a card: submitting, printing and retrying it need `replace-card`. */
   readonly replacing: boolean;
@@ -105,6 +108,7 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   retry: replacing,
   back: flow,
   cancel: flow,
+  'cancel-job': flow,
   finish: flow,
   'override-photo': { kind: 'flow', replaces: false, then: 'override-photo' },
   'void-card': { kind: 'action', action: 'void-card', target: 'card-on-show' },
@@ -239,7 +243,7 @@ export function mayClearTamper(who: Who): boolean {
 
 /** Whether the parked job of an operator who is away may be taken over by whoever is at the screen. */
 export function mayTakeOver(who: Who): boolean {
-  return authorize(who, { type: 'take-over-job' }, atHome).kind === 'allow';
+  return authorize(who, { type: 'take-over-job', jobId: 'any' }, atHome).kind === 'allow';
 }
 
 /** Whether a role may see a cardholder's data at all (a technician may not): the card check runs only for them. */

@@ -21,6 +21,8 @@ export interface HandOverWatchOptions {
   readonly log: LogSink;
   /** How often the exit slot is read while a card waits there. */
   readonly pollMs?: number;
+  /** The jobs whose cards were taken (their hand-over is done). */
+  readonly onTaken?: (jobIds: readonly string[]) => void;
 }
 
 export const defaultHandOverPollMs = 1_000;
@@ -46,7 +48,10 @@ export function watchHandOver(options: HandOverWatchOptions): HandOverWatch {
     if (status.value.output !== 'empty') return [];
     const taken = await store.markCardsTaken();
     idle();
-    if (taken.length > 0) log({ eventId: 'issuance-card-taken', disposition: 'success', message: `${taken.length} card(s) taken from the exit slot` });
+    if (taken.length > 0) {
+      log({ eventId: 'issuance-card-taken', disposition: 'success', message: `${taken.length} card(s) taken from the exit slot` });
+      options.onTaken?.(taken);
+    }
     return taken;
   };
 

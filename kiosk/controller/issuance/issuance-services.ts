@@ -22,7 +22,9 @@ import { assessApplication, recentHandOverMs } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
 import { diskFullStepError, IssuanceStepError } from './issuance-errors';
-import type { CardPreview, FaceMatch, IssuanceJob, issuanceMachine, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-machine';
+import { cardJobMachine } from './card-job-machine';
+import type { issuanceMachine } from './issuance-machine';
+import type { CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
 import { cardMayExist } from './recover-interrupted-jobs';
 
@@ -52,11 +54,26 @@ export interface IssuanceDevices {
   readonly cardArrivalTimeoutMs?: number;
   /** Free space kept for the store: a job is begun and sent to the printer only while it is there. */
   readonly diskReserve?: DiskReserve;
+  /** The card jobs' named delays (their defaults otherwise). */
+  readonly jobDelays?: { readonly handOverTimeout: number };
 }
 
 const defaultCardArrivalTimeoutMs = 5_000;
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
+  const { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, ...flow } = issuanceSteps(devices);
+  return {
+    ...flow,
+    abandonJob,
+    cardJob: cardJobMachine.provide({
+      actors: { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard },
+      ...(devices.jobDelays ? { delays: devices.jobDelays } : {}),
+    }),
+  };
+}
+
+/** Every step of the flow and of a card job, over the devices and the store. */
+function issuanceSteps(devices: IssuanceDevices) {
   const { store, printer, encoder, clock } = devices;
   const today = (): string => isoDay(clock);
   const operatorId = (): string | null => devices.operatorId?.() ?? null;
