@@ -58,7 +58,8 @@ describe('power cut while a card is printing', () => {
     const second = api(kiosk.url, kiosk.token);
     await signIn(second);
     await applyAndPrint(second);
-    await waitFor(async () => (await second.snapshot()).screen === 'done', 60_000, 'the second card was not issued');
+    // The confirmed card leaves the applicant flow for the print queue: issued once its job is `ready`.
+    await waitFor(async () => (await second.snapshot()).printQueue.jobs.some((job) => job.stage === 'ready'), 60_000, 'the second card was not issued');
     const held = await kiosk.store.heldCards('H900001234');
     expect(held).toHaveLength(1);
     // The interrupted card's number (sequence 1) is never reused.
