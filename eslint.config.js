@@ -6,6 +6,20 @@ const wall = (files, patterns, message) => ({
   rules: { 'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }] },
 });
 
+/**
+ * The controller speaks message codes and the UI words them (shared/i18n/message-catalogue.ts): no
+ * Chinese sentence is built in these files. The list widens as the rest of kiosk/controller converts.
+ */
+const speaksCodes = {
+  files: ['kiosk/controller/machine/staff-messages.ts', 'kiosk/controller/machine/staff-machine.ts', 'kiosk/controller/staff-card-reader.ts', 'kiosk/controller/photo/**'],
+  rules: {
+    'no-restricted-syntax': ['error',
+      { selector: 'Literal[value=/[\\u3400-\\u9fff]/]', message: 'no Chinese text in the controller: send a message code (shared/contract/messages.ts) and word it in shared/i18n/message-catalogue.ts.' },
+      { selector: 'TemplateElement[value.raw=/[\\u3400-\\u9fff]/]', message: 'no Chinese text in the controller: send a message code (shared/contract/messages.ts) and word it in shared/i18n/message-catalogue.ts.' },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'var/', 'kiosk/ui/dist/', 'kiosk/electron/dist/', '**/*.mjs', '**/*.cjs', 'eslint.config.js'] },
   ...tseslint.configs.recommended,
@@ -22,4 +36,5 @@ export default tseslint.config(
   wall(['kiosk/ui/src/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**', '**/scripts/**', 'node:*'],
     'the UI imports only shared/.'),
   wall(['kiosk/electron/**'], ['**/hardware/**', '**/firmware/**', '**/controller/**'], 'the Electron shell stays thin.'),
+  speaksCodes,
 );

@@ -3,6 +3,7 @@ import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
 import { cardLookupStatuses } from '../domain/card-status';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
+import { messageSchema } from './messages';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
@@ -170,6 +171,9 @@ export type { ApplicantText, Bilingual } from '../i18n/localized-text';
 export const bilingualSchema = z
   .object({ zh: z.string(), en: z.string(), vi: z.string().exactOptional(), id: z.string().exactOptional() })
   .strict() satisfies z.ZodType<Bilingual>;
+/** A message the controller sends as a code and parameters; the UI words it (shared/contract/messages.ts). */
+export { message, messageCodes, messageParams, messageSchema, type Message, type MessageCode } from './messages';
+
 /** A text the applicant reads: all four languages. */
 export const applicantTextSchema = z
   .object({ zh: z.string(), en: z.string(), vi: z.string(), id: z.string() })
@@ -241,7 +245,8 @@ export const photoCheckViewSchema = z
     /** The measured value; null when there is none (NaN travels as null). */
     value: z.number().nullable(),
     threshold: z.string(),
-    message: bilingualSchema,
+    /** What the check tells the applicant (the advice when it failed). */
+    message: messageSchema,
   })
   .strict();
 export type PhotoCheckView = Immutable<z.infer<typeof photoCheckViewSchema>>;
@@ -254,7 +259,7 @@ export const sessionViewSchema = z
     /** A supervisor's approval is being asked for this action (tap a supervisor card, then PIN). */
     approval: z.object({ action: z.string(), state: z.enum(['waiting-card', 'pin']) }).strict().nullable(),
     /** What went wrong last (wrong PIN with attempts left, locked, not a staff card...). */
-    message: bilingualSchema.nullable(),
+    message: messageSchema.nullable(),
     /** Seconds before the idle lock, shown in the last half minute. */
     idleSecondsLeft: count.nullable(),
     /** Whoever is signed in may start an application (the permission table's issue-card): a technician may not. */

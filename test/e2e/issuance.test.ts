@@ -54,6 +54,13 @@ describe('staffed issuance, end to end', () => {
     await shot('sign-in');
     await dev({ type: 'place-card', kind: 'staff' });
     await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
+    // A wrong PIN: the controller sends a code and the attempts left, the screen words it in its language.
+    await typePin(page, '000000');
+    const refusal = page.locator('[data-screen="sign-in"] [role="alert"]');
+    await expect.poll(async () => (await refusal.textContent()) ?? '', { timeout: 10_000 }).toMatch(/^密碼錯誤，還可再試 \d+ 次Wrong PIN: \d+ tries left$/);
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    await expect.poll(async () => (await refusal.textContent()) ?? '', { timeout: 10_000 }).toMatch(/^Sai mã PIN: còn \d+ lần thử密碼錯誤/);
+    await page.getByRole('button', { name: '中文' }).click();
     await typePin(page, '271828');
     await page.locator('[data-screen="home"]').waitFor();
     expect(await page.locator('[data-testid="operator-name"]').textContent()).toContain('Demo Operator');

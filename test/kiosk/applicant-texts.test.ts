@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { photoMessages } from '../../kiosk/controller/photo/messages';
-import { unreadableMessage } from '../../kiosk/controller/photo/gate';
 import { photoTexts } from '../../kiosk/ui/src/photo/photo-texts';
 import type { Bilingual } from '../../shared/contract/kiosk-api';
+import { messageCodes, messageParams } from '../../shared/contract/messages';
+import { textOf } from '../../shared/i18n/message-catalogue';
 import {
   cardTypeNames,
   decideEligibility,
@@ -43,9 +43,15 @@ const flat = (table: Record<string, Bilingual | Record<string, Bilingual>>): Arr
   Object.entries(table).flatMap(([key, value]): Array<[string, Bilingual]> =>
     'zh' in value && typeof value.zh === 'string' ? [[key, value as Bilingual]] : Object.entries(value as Record<string, Bilingual>).map(([k, v]) => [`${key}.${k}`, v]));
 
+/** Sample parameters, as the controller fills them in. */
+const sampleParams: Record<string, string | number> = { until: '14:05', attemptsLeft: 3, reason: 'The card is hot-listed' };
+
+/** Every coded message of the controller (staff and applicants read them), its parameters filled in. */
+const codedMessages = (): Array<[string, Bilingual]> =>
+  messageCodes.map((code) => [code, textOf({ code, params: Object.fromEntries(messageParams[code].map((name: string) => [name, sampleParams[name] ?? name])) })]);
+
 const tables: ReadonlyArray<[string, ReadonlyArray<[string, Bilingual]>]> = [
-  ['photo advice', flat(photoMessages)],
-  ['unreadable photo', [['unreadable', unreadableMessage]]],
+  ['coded messages (photo advice, staff messages)', codedMessages()],
   ['camera component', flat(photoTexts)],
   ['card type names', flat(cardTypeNames)],
   ['fixed eligibility reasons', flat(eligibilityReasons)],

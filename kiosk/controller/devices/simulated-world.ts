@@ -119,8 +119,10 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
     /** When the counter reader's field last became empty (a card removed). */
     let counterEmptySince = 0;
     let moving = false;
+    // The printer's mechanics, played on real time: a card reaching or leaving the contactless station
+    // moves a virtual card into or out of the reader that the real pcscd process watches.
     const watch = printer && pcscd
-      ? setInterval(() => {
+      ? setInterval(() => { // device glue: a simulated device's wall-clock mechanics, not a kiosk flow
           if (moving) return;
           const atStation = printer.state().card === 'contactless-station';
           if (atStation === (encoderCard !== null)) return;
@@ -154,6 +156,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       // left (a swap, or a removal just before) could reach pcscd's clients as one "card still present"
       // and the new card would go unread.
       const emptyFor = Date.now() - counterEmptySince;
+      // Device glue: a real hand's gap, in real time, because pcscd (a real process) must see the empty field.
       if (emptyFor < cardSwapGapMs) await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs - emptyFor));
       counterCard = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,

@@ -1,11 +1,14 @@
+import { createActor, setup, type Actor } from 'xstate';
 import type { CardPrinter } from '../../../hardware/printer/types';
 import type { LogSink } from '../../../shared/log';
+import type { TimerClock } from '../machine/staff-machine';
 import type { Store } from '../store/store';
 
 /**
  * Closes the hand-over of ejected cards: while a card waits in the printer's exit slot, the slot's
- * sensor is read every `pollMs`; once it reads empty, every ejected card was taken and its job is
- * journaled `taken`. A printer without that sensor never reads empty: its jobs stay at `ejected`.
+ * sensor is read every `exitSlotPoll` (a named delay on the injected clock); once it reads empty,
+ * every ejected card was taken and its job is journaled `taken`. A printer without that sensor never
+ * reads empty: its jobs stay at `ejected`.
  */
 export interface HandOverWatch {
   /** A card was just ejected (or one was found waiting at start): watch the exit slot. */
@@ -23,19 +26,44 @@ export interface HandOverWatchOptions {
   readonly pollMs?: number;
   /** The jobs whose cards were taken (their hand-over is done). */
   readonly onTaken?: (jobIds: readonly string[]) => void;
+  /** The clock the poll runs on: real time by default, XState's `SimulatedClock` in tests. */
+  readonly timers?: TimerClock;
 }
 
 export const defaultHandOverPollMs = 1_000;
 
+/** While a card waits at the exit: a `read` of the slot's sensor every `exitSlotPoll`. */
+export const exitSlotWatchMachine = setup({
+  types: {
+    context: {} as { readonly pollMs: number },
+    input: {} as { readonly pollMs: number },
+  },
+  actions: {
+    read: () => {},
+  },
+  delays: {
+    exitSlotPoll: ({ context }) => context.pollMs,
+  },
+}).createMachine({
+  id: 'exitSlotWatch',
+  context: ({ input }) => ({ pollMs: input.pollMs }),
+  initial: 'waiting',
+  states: {
+    waiting: {
+      after: { exitSlotPoll: { target: 'waiting', reenter: true, actions: 'read' } },
+    },
+  },
+});
+
 export function watchHandOver(options: HandOverWatchOptions): HandOverWatch {
   const { printer, store, log } = options;
-  let timer: NodeJS.Timeout | undefined;
+  let watching: Actor<typeof exitSlotWatchMachine> | undefined;
   let checking: Promise<string[]> | undefined;
   let stopped = false;
 
   const idle = (): void => {
-    clearInterval(timer);
-    timer = undefined;
+    watching?.stop();
+    watching = undefined;
   };
 
   const read = async (): Promise<string[]> => {
@@ -64,9 +92,10 @@ export function watchHandOver(options: HandOverWatchOptions): HandOverWatch {
 
   return {
     cardEjected() {
-      if (stopped || timer) return;
-      timer = setInterval(() => void check(), options.pollMs ?? defaultHandOverPollMs);
-      timer.unref();
+      if (stopped || watching) return;
+      const machine = exitSlotWatchMachine.provide({ actions: { read: () => void check() } });
+      watching = createActor(machine, { input: { pollMs: options.pollMs ?? defaultHandOverPollMs }, ...(options.timers ? { clock: options.timers } : {}) });
+      watching.start();
     },
     check,
     stop() {

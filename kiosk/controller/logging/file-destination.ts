@@ -1,13 +1,16 @@
 import { closeSync, fchmodSync, fstatSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { createActor, setup, type Actor } from 'xstate';
 import { systemClock, type Clock } from '../../../shared/clock';
 import type { LogHealthView } from '../../../shared/contract/kiosk-api';
+import type { TimerClock } from '../machine/staff-machine';
 
 /**
  * The log file: JSON lines appended to `<dataDir>/logs/kiosk.jsonl`, rotated by size, readable by
  * its owner only (it holds card numbers and operator ids). A write that fails (disk full, no
  * permission, I/O error) never throws: the lines go to a bounded ring in memory, the health says so,
- * and the file is tried again now and then; once it takes writes the ring is written out first.
+ * and the file is tried again now and then (the `logFileRetry` delay, on an injected clock); once it
+ * takes writes the ring is written out first.
  */
 
 /** Size at which the file is rotated to `kiosk.jsonl.1` (the older ones move up to `.2`, ...). */
@@ -27,7 +30,10 @@ export interface FileDestinationOptions {
   readonly maxBytes?: number;
   readonly filesKept?: number;
   readonly ringBytes?: number;
+  /** The `logFileRetry` delay: how often a failing file is tried again. */
   readonly retryIntervalMs?: number;
+  /** The clock the retry's delay runs on: real time by default, XState's `SimulatedClock` in tests. */
+  readonly timers?: TimerClock;
 }
 
 export interface FileDestination {
@@ -42,6 +48,32 @@ export interface FileDestination {
   close(): void;
 }
 
+/**
+ * While the file fails: a `retry` every `logFileRetry`, so that a quiet kiosk still finds out that
+ * the disk has room again. Started at the first failure, stopped once the file takes writes.
+ */
+export const logFileRetryMachine = setup({
+  types: {
+    context: {} as { readonly retryIntervalMs: number },
+    input: {} as { readonly retryIntervalMs: number },
+  },
+  actions: {
+    retry: () => {},
+  },
+  delays: {
+    logFileRetry: ({ context }) => context.retryIntervalMs,
+  },
+}).createMachine({
+  id: 'logFileRetry',
+  context: ({ input }) => ({ retryIntervalMs: input.retryIntervalMs }),
+  initial: 'waiting',
+  states: {
+    waiting: {
+      after: { logFileRetry: { target: 'waiting', reenter: true, actions: 'retry' } },
+    },
+  },
+});
+
 export function createFileDestination(options: FileDestinationOptions): FileDestination {
   const clock = options.clock ?? systemClock;
   const maxBytes = options.maxBytes ?? logFileMaxBytes;
@@ -55,7 +87,11 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
   let size = 0;
   let failure: { since: string; reason: string; at: number } | undefined;
   /** While the file fails: a quiet kiosk still finds out that the disk has room again. */
-  let retryTimer: NodeJS.Timeout | undefined;
+  let retryLoop: Actor<typeof logFileRetryMachine> | undefined;
+  const stopRetryLoop = (): void => {
+    retryLoop?.stop();
+    retryLoop = undefined;
+  };
   const ring: string[] = [];
   let ringSize = 0;
   let dropped = 0;
@@ -143,8 +179,10 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
     const first = failure === undefined;
     failure = { since: first ? clock.now().toISOString() : (failure?.since ?? ''), reason, at: clock.now().getTime() };
     if (!first) return;
-    retryTimer = setInterval(retry, retryIntervalMs);
-    retryTimer.unref();
+    retryLoop = createActor(logFileRetryMachine.provide({ actions: { retry } }), {
+      input: { retryIntervalMs },
+      ...(options.timers ? { clock: options.timers } : {}),
+    }).start();
     changed();
   };
 
@@ -162,8 +200,7 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
     const was = failure;
     const lost = dropped;
     failure = undefined;
-    clearInterval(retryTimer);
-    retryTimer = undefined;
+    stopRetryLoop();
     dropped = 0;
     if (was) {
       const note = {
@@ -216,8 +253,7 @@ export function createFileDestination(options: FileDestinationOptions): FileDest
     memoryLines: () => [...ring],
     retry,
     close() {
-      clearInterval(retryTimer);
-      retryTimer = undefined;
+      stopRetryLoop();
       closeFile();
     },
   };

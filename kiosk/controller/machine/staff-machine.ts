@@ -1,6 +1,7 @@
 import { assertEvent, assign, emit, fromPromise, setup, type ActorLogic, type ActorOptions, type AnyActorLogic, type SnapshotFrom } from 'xstate';
-import type { Bilingual, CommandReply, SessionView } from '../../../shared/contract/kiosk-api';
+import type { CommandReply, Message, SessionView } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
+import { englishOf } from '../../../shared/i18n/message-catalogue';
 import type { Result } from '../../../shared/result';
 import { authPolicy, type Approval, type ApprovalError, type Session, type SignInError } from '../auth/operator-service';
 import { mayClearTamper, mayStartApplication } from '../auth/authorize';
@@ -46,7 +47,7 @@ export interface StaffContext {
   /** The staff card whose PIN is asked for (sign-in, or a supervisor's approval). */
   readonly card: string | null;
   readonly operator: Session | null;
-  readonly message: Bilingual | null;
+  readonly message: Message | null;
   readonly approval: { readonly action: Action; readonly perform: PerformApproved } | null;
   /** The time on the machine's clock (ms): the countdown is worked out from it, never counted by ticks. */
   readonly now: () => number;
@@ -60,7 +61,7 @@ export type StaffEvent =
   /** The counter reader read a verified staff card. */
   | { readonly type: 'staffCard'; readonly cardNumber: string }
   /** The counter reader read something that is not a staff card (or could not verify it). */
-  | { readonly type: 'cardRefused'; readonly message: Bilingual }
+  | { readonly type: 'cardRefused'; readonly message: Message }
   /** Two cards on the reader at once, or a card that does not answer. */
   | { readonly type: 'cardsUnreadable' }
   | { readonly type: 'pin'; readonly pin: string }
@@ -107,7 +108,8 @@ const outputOf = <T>(event: unknown): T => (event as { output: T }).output;
 
 const replied = (command: 'enter-pin' | 'sign-out', outcome: StaffOutcome): StaffEmitted => ({ type: 'replied', command, outcome });
 const accepted: StaffOutcome = { ok: true, reply: { accepted: true } };
-const refusedWith = (message: Bilingual): StaffOutcome => ({ ok: true, reply: refused('other', message.en) });
+/** A refusal keeps the message's English rendering as its reason (for staff and logs). */
+const refusedWith = (message: Message): StaffOutcome => ({ ok: true, reply: refused('other', englishOf(message)) });
 
 export const staffMachine = setup({
   types: {

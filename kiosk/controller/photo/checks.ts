@@ -1,4 +1,4 @@
-import type { Bilingual } from '../../../shared/contract/kiosk-api';
+import type { Message } from '../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../shared/result';
 import type { PhotoGateConfig } from './config';
 import type { EyeOpenness } from './eye-openness';
@@ -86,7 +86,7 @@ function check(
   id: PhotoCheckId,
   config: PhotoGateConfig,
   values: readonly number[],
-  failure: (failed: Measurement) => Bilingual,
+  failure: (failed: Measurement) => Message,
 ): PhotoCheck {
   const measurements = measureAll(id, config, values);
   const failed = measurements.find((m) => !m.passed);

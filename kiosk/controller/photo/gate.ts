@@ -1,4 +1,3 @@
-import type { ApplicantText } from '../../../shared/contract/kiosk-api';
 import {
   backgroundCheck,
   centredCheck,
@@ -14,6 +13,7 @@ import { acquireFaceModels, type DetectedFace, type FaceModels } from './detecto
 import { eyeOpenness } from './eye-openness';
 import { faceGeometry, faceRegion } from './geometry';
 import { decodeWorkingImage } from './image';
+import { photoMessages } from './messages';
 import { type PhotoCheck, photoCheckOrder, type PhotoVerdict } from './verdict';
 
 /**
@@ -30,13 +30,6 @@ export interface PhotoGate {
 export interface PhotoGateOptions {
   readonly config?: PhotoGateConfigOverrides;
 }
-
-export const unreadableMessage: ApplicantText = {
-  zh: '無法讀取這張照片，請重拍或換一個檔案',
-  en: 'This picture cannot be read: please retake it or choose another file',
-  vi: 'Không đọc được ảnh này: vui lòng chụp lại hoặc chọn tệp khác',
-  id: 'Foto ini tidak bisa dibaca: mohon foto ulang atau pilih file lain',
-};
 
 export function largestFace(faces: readonly DetectedFace[]): DetectedFace | undefined {
   return faces.reduce<DetectedFace | undefined>(
@@ -81,7 +74,7 @@ export function createPhotoGate(options: PhotoGateOptions = {}): PhotoGate {
       const working = await decodeWorkingImage(image, config.detector.workingSize);
       if (working === null) {
         const checks = photoCheckOrder.map((id) =>
-          id === 'one-face' ? { ...oneFaceCheck(0, config), message: unreadableMessage } : notMeasured(id, config));
+          id === 'one-face' ? { ...oneFaceCheck(0, config), message: photoMessages.unreadable } : notMeasured(id, config));
         return verdictOf(checks, 0, null, false);
       }
       const faces = await faceModels.detect(working, detectorOptions);

@@ -1,4 +1,4 @@
-import type { Bilingual, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { Message, PhotoCheckView } from '../../../shared/contract/kiosk-api';
 
 /**
  * The gate's verdict. Pure data (no Node types) so it can cross to the UI; each check is a
@@ -83,7 +83,7 @@ export interface PhotoVerdict {
   /** Every check, in `photoCheckOrder`. */
   readonly checks: readonly PhotoCheck[];
   /** What to tell the applicant now: the first failing check's message, or null when all pass. */
-  readonly advice: Bilingual | null;
+  readonly advice: Message | null;
   readonly faceCount: number;
   /** The measured face (the largest one), for cropping without detecting again. */
   readonly face: FaceGeometry | null;

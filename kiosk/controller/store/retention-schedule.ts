@@ -1,16 +1,19 @@
+import { createActor, setup } from 'xstate';
 import type { Clock } from '../../../shared/clock';
 import type { LogSink } from '../../../shared/log';
+import type { TimerClock } from '../machine/staff-machine';
 import type { PurgeReport } from './retention';
 import type { Store } from './store';
 
 /**
  * Retention on its own: the controller purges once at start and then at every interval, so that
  * personal data past `retentionDays` goes without anyone running `kioskctl purge`. One purge at a
- * time; a failed purge is logged and tried again at the next tick, never thrown at the kiosk.
+ * time; a failed purge is logged and tried again at the next tick, never thrown at the kiosk. The
+ * ticks are the `retentionSweep` delay of a small machine, on an injected clock.
  */
 const defaultRetentionIntervalMs = 86_400_000; // once a day: the cut-off moves by days
 
-/** Node timers cannot wait longer (about 24.8 days). */
+/** Node's timers (under XState's real clock) cannot wait longer: about 24.8 days. */
 const maxIntervalMs = 2_147_483_647;
 /** An error message is a diagnosis, not a dump: bounded in the log. */
 const maxErrorTextLength = 200;
@@ -19,8 +22,11 @@ export interface RetentionScheduleOptions {
   readonly store: Pick<Store, 'purge'>;
   readonly clock: Clock;
   readonly retentionDays: number;
+  /** The `retentionSweep` delay: time between two purges. */
   readonly intervalMs?: number;
   readonly log: LogSink;
+  /** The clock the sweep's delay runs on: real time by default, XState's `SimulatedClock` in tests. */
+  readonly timers?: TimerClock;
 }
 
 export interface RetentionSchedule {
@@ -29,6 +35,33 @@ export interface RetentionSchedule {
   /** A purge now, or the one already under way (never two at once). Rejects when it fails (logged) or after stop(). */
   runNow(): Promise<PurgeReport>;
 }
+
+/**
+ * The schedule's timing: a sweep at start, then one every `retentionSweep`. What a sweep does (one
+ * purge, or joining the one under way) is the schedule's `sweep` action.
+ */
+export const retentionMachine = setup({
+  types: {
+    context: {} as { readonly intervalMs: number },
+    input: {} as { readonly intervalMs: number },
+  },
+  actions: {
+    sweep: () => {},
+  },
+  delays: {
+    retentionSweep: ({ context }) => context.intervalMs,
+  },
+}).createMachine({
+  id: 'retentionSchedule',
+  context: ({ input }) => ({ intervalMs: input.intervalMs }),
+  entry: 'sweep',
+  initial: 'waiting',
+  states: {
+    waiting: {
+      after: { retentionSweep: { target: 'waiting', reenter: true, actions: 'sweep' } },
+    },
+  },
+});
 
 export function startRetentionSchedule(options: RetentionScheduleOptions): RetentionSchedule {
   const { store, clock, retentionDays, log } = options;
@@ -78,17 +111,19 @@ export function startRetentionSchedule(options: RetentionScheduleOptions): Reten
   };
 
   // Failures are already logged; the schedule itself must never reject into the kiosk.
-  const tick = (): void => {
+  const sweep = (): void => {
     runNow().catch(() => {});
   };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref(); // the kiosk's own servers keep it alive; a schedule alone must not
-  tick();
+  const schedule = createActor(retentionMachine.provide({ actions: { sweep } }), {
+    input: { intervalMs },
+    ...(options.timers ? { clock: options.timers } : {}),
+  });
+  schedule.start();
 
   return {
     stop: async () => {
       stopped = true;
-      clearInterval(timer);
+      schedule.stop();
       await running?.catch(() => {});
     },
     runNow,

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
-import type { Bilingual } from '../../../shared/contract/kiosk-api';
+import type { Bilingual, Message } from '../../../shared/contract/kiosk-api';
 import { textIn } from '../../../shared/i18n/localized-text';
+import { textOf } from '../../../shared/i18n/message-catalogue';
 import { translate, type Locale, type MessageKey } from '../../../shared/i18n/messages';
 
 export const LocaleContext = createContext<Locale>('zh-TW');
@@ -21,4 +22,12 @@ export function useT() {
 export function BilingualText({ text }: { text: Bilingual }) {
   const shown = textIn(useContext(LocaleContext), text);
   return <span>{shown.main}<small className="second-language">{shown.beneath}</small></span>;
+}
+
+/**
+ * A coded message from the controller, worded from the catalogue in the screen's language, with
+ * Chinese beneath (English beneath on a Chinese screen), as `BilingualText` shows a text.
+ */
+export function MessageText({ message }: { message: Message }) {
+  return <BilingualText text={textOf(message)} />;
 }

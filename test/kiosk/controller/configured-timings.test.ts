@@ -67,7 +67,7 @@ describe('the configured timings drive the named delays', () => {
       expect(staff.view().state).toBe('signed-in');
       timers.increment(1);
       await until(() => staff.view().message !== null);
-      expect(staff.view()).toMatchObject({ state: 'signed-out', message: { en: 'Signed out after being left idle' } });
+      expect(staff.view()).toMatchObject({ state: 'signed-out', message: { code: 'staff.idle-locked', params: {} } });
       expect(operators.current()).toBeNull();
     });
 

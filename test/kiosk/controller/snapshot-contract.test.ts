@@ -12,6 +12,7 @@ import { selfServiceClosure } from '../../../kiosk/controller/self-service/closu
 import { createSelfService, type SelfService } from '../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
 import { commandReplySchema, kioskSnapshotSchema, type CommandReply, type KioskCommand, type LogHealthView } from '../../../shared/contract/kiosk-api';
+import { message } from '../../../shared/contract/messages';
 import { defaultCityRules } from '../../../shared/domain/rules';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
@@ -54,9 +55,9 @@ const flow = issuanceMachine.provide({
     evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
       passed: false,
       checks: [
-        { id: 'one-face', passed: true, value: 1, threshold: '= 1', message: { zh: '一張臉', en: 'One face' } },
-        { id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } },
-        { id: 'sharpness', passed: false, value: null, threshold: '≥ 0.2', message: { zh: '無法量測', en: 'Could not be measured' } },
+        { id: 'one-face', passed: true, value: 1, threshold: '= 1', message: message('photo.passed.one-face') },
+        { id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: message('photo.come-closer') },
+        { id: 'sharpness', passed: false, value: null, threshold: '≥ 0.2', message: message('photo.not-measured') },
       ],
       cardPhoto: new Uint8Array([1]),
       archivePhoto: new Uint8Array([2]),
@@ -134,7 +135,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
       session: { staff, operators },
       cardCheck,
       outOfService: () => (doorOpen ? { zh: '機箱已開啟', en: 'The enclosure is open' } : null),
-      previewPhoto: async () => ({ passed: false, checks: [{ id: 'one-face', passed: false, value: 0, threshold: '= 1', message: { zh: '找不到臉', en: 'No face found' } }] }),
+      previewPhoto: async () => ({ passed: false, checks: [{ id: 'one-face', passed: false, value: 0, threshold: '= 1', message: message('photo.no-face') }] }),
       logHealth: { health: () => logging, onHealthChange: () => () => {} },
     });
   });

@@ -40,7 +40,7 @@ describe('the staff session on its machine', () => {
     expect(staff.view().idleSecondsLeft).toBe(30);
     timers.increment(30_000);
     await until(() => staff.view().message !== null);
-    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { en: 'Signed out after being left idle' } });
+    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { code: 'staff.idle-locked', params: {} } });
     expect(operators.current()).toBeNull();
     expect(sessionsEnded).toBe(1);
     expect((await t.store.readAudit()).map((entry) => entry.eventId)).toContain('auth-idle-lock');

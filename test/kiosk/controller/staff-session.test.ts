@@ -10,6 +10,7 @@ import { createStaffSession, type StaffSession } from '../../../kiosk/controller
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
+import { message } from '../../../shared/contract/messages';
 
 /** The store the flow's job actors write to (set per test). */
 let jobStore: TempStore['store'];
@@ -45,8 +46,8 @@ const flow = issuanceMachine.provide({
       passed: false,
       // One face was found (an override needs that), but the head is too small in the frame.
       checks: [
-        { id: 'one-face', passed: true, value: 1, threshold: '= 1', message: { zh: '', en: '' } },
-        { id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: { zh: '請靠近一點', en: 'Please come a little closer' } },
+        { id: 'one-face', passed: true, value: 1, threshold: '= 1', message: message('photo.passed.one-face') },
+        { id: 'head-height', passed: false, value: 0.5, threshold: '0.71–0.80', message: message('photo.come-closer') },
       ],
       cardPhoto: new Uint8Array([1]),
       archivePhoto: new Uint8Array([2]),
@@ -93,13 +94,13 @@ describe('staff sign-in and supervisor approval', () => {
   it('refuses the flow until a staff card and its PIN are given', async () => {
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'sign-in-first', reason: expect.stringMatching(/sign in first/) });
     counter.tap({ cardType: 'general', cardNumber: '3300011000000014' });
-    await until(() => controller.snapshot().session.message?.en === 'This is a citizen card, not a staff card');
+    await until(() => controller.snapshot().session.message?.code === 'staff.citizen-card');
     counter.twoCards();
-    expect(controller.snapshot().session.message?.en).toMatch(/More than one card on the reader/);
+    expect(controller.snapshot().session.message).toEqual({ code: 'staff.cards-unreadable', params: {} });
     counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.state === 'pin');
     expect(await controller.command({ type: 'enter-pin', pin: '000001' })).toMatchObject({ accepted: false });
-    expect(controller.snapshot().session.message?.en).toBe('Wrong PIN: 4 tries left');
+    expect(controller.snapshot().session.message).toEqual({ code: 'staff.wrong-pin', params: { attemptsLeft: 4 } });
     expect(await controller.command({ type: 'enter-pin', pin: '271828' })).toEqual({ accepted: true });
     expect(controller.snapshot().session).toMatchObject({ state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, mayStartApplication: true });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
@@ -111,15 +112,15 @@ describe('staff sign-in and supervisor approval', () => {
     const otherCity = new Uint8Array(32).fill(9);
     counter.tap({ cardType: 'employee', cardNumber: staffMembers.operator.card }, { masterKey: otherCity });
     await until(() => controller.snapshot().session.message !== null);
-    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { en: 'This card could not be verified: tap your staff card again' } });
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { code: 'staff.unverified-card', params: {} } });
     expect(await controller.command({ type: 'enter-pin', pin: staffMembers.operator.pin })).toMatchObject({ accepted: false });
     expect(operators.current()).toBeNull();
 
     // This city's keys, but a citizen card whose type byte was changed to 'employee' on the chip: the MAC does not verify.
     counter.twoCards(); // a message of its own, so that the next one is seen to replace it
     counter.tap({ cardType: 'general', cardNumber: staffMembers.operator.card }, { flip: { block: 52, byte: 3, bits: 1 ^ 7 } });
-    await until(() => !/More than one card/.test(controller.snapshot().session.message?.en ?? ''));
-    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { en: 'This card could not be verified: tap your staff card again' } });
+    await until(() => controller.snapshot().session.message?.code !== 'staff.cards-unreadable');
+    expect(controller.snapshot().session).toMatchObject({ state: 'signed-out', message: { code: 'staff.unverified-card', params: {} } });
 
     // The same staff card as this city made it signs in.
     await signIn(counter, controller, 'operator');
@@ -145,7 +146,7 @@ describe('staff sign-in and supervisor approval', () => {
     advance(11_000);
     // The lock is written to the audit log before the screen is told why.
     await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().session.message !== null);
-    expect(controller.snapshot().session.message?.en).toBe('Signed out after being left idle');
+    expect(controller.snapshot().session.message).toEqual({ code: 'staff.idle-locked', params: {} });
     expect(controller.screen()).toBe('home');
     expect(controller.snapshot().application.form.name).toBe('');
   });
@@ -166,7 +167,7 @@ describe('staff sign-in and supervisor approval', () => {
     counter.tap({ cardType: 'employee', cardNumber: '3300017990000010' });
     await until(() => controller.snapshot().session.approval?.state === 'pin');
     await controller.command({ type: 'enter-pin', pin: '271828' });
-    expect(controller.snapshot().session.message?.en).toMatch(/Only a supervisor can approve/);
+    expect(controller.snapshot().session.message).toEqual({ code: 'staff.not-a-supervisor', params: {} });
     expect(controller.screen()).toBe('photo');
 
     counter.tap({ cardType: 'employee', cardNumber: '3300017990000028' });

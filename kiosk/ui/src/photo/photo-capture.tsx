@@ -1,6 +1,7 @@
 import { useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { Bilingual, PhotoCheckView, PhotoSource } from '../../../../shared/contract/kiosk-api';
 import { textIn } from '../../../../shared/i18n/localized-text';
+import { textOf } from '../../../../shared/i18n/message-catalogue';
 import type { Locale } from '../../../../shared/i18n/messages';
 import { LocaleContext } from '../i18n';
 import { photoTexts } from './photo-texts';
@@ -254,7 +255,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   };
 
   const failing = verdict?.checks.find((c) => !c.passed);
-  const advice = verdict === undefined ? null : verdict.passed === true ? photoTexts.accepted : failing?.message ?? null;
+  const advice = verdict === undefined ? null : verdict.passed === true ? photoTexts.accepted : failing === undefined ? null : textOf(failing.message);
   const busy = disabled || capturing;
 
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { BilingualText, MessageText, useT } from '../i18n';
 import { PhotoCapture, type PhotoSource } from '../photo/photo-capture';
 import { photoTexts } from '../photo/photo-texts';
 
@@ -41,7 +41,7 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {photo.passed === false && (
         <ul className="photo-checks" role="alert">
           {photo.checks.filter((check) => !check.passed).map((check) => (
-            <li key={check.id} data-check={check.id}><BilingualText text={check.message} /></li>
+            <li key={check.id} data-check={check.id}><MessageText message={check.message} /></li>
           ))}
         </ul>
       )}

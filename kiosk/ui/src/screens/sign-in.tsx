@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { SessionView } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 
 /** Staff sign-in: tap the staff card, then type the PIN on a large keypad. */
 export function SignInScreen({ session }: { session: SessionView }) {
@@ -18,7 +18,7 @@ export function SignInScreen({ session }: { session: SessionView }) {
         </p>
       )}
       {session.message && (
-        <p className="notice warn" role="alert"><BilingualText text={session.message} /></p>
+        <p className="notice warn" role="alert"><MessageText message={session.message} /></p>
       )}
     </section>
   );
@@ -42,7 +42,7 @@ export function ApprovalPrompt({ session }: { session: SessionView }) {
             </div>
           </>
         )}
-        {session.message && <p className="notice warn" role="alert"><BilingualText text={session.message} /></p>}
+        {session.message && <p className="notice warn" role="alert"><MessageText message={session.message} /></p>}
       </div>
     </div>
   );

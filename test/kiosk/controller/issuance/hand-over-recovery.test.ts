@@ -1,4 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import type { CardPrinter, CardPosition, PrinterStatus } from '../../../../hardware/printer/types';
 import { ok } from '../../../../shared/result';
 import { silentLog } from '../../../../shared/log';
@@ -16,6 +17,9 @@ interface FakePrinter extends CardPrinter {
   output: PrinterStatus['output'];
   readonly moves: string[];
 }
+
+/** Lets the store's promises run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 function fakePrinter(card: CardPosition, output: PrinterStatus['output'] = 'empty'): FakePrinter {
   const status = (): PrinterStatus => ({
@@ -92,6 +96,29 @@ describe('recovery of a card issued but not handed over', () => {
     expect(await watch.check()).toEqual([jobId]);
     expect(await t.store.pendingJobs()).toEqual([]);
     expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
+  it('reads the exit slot every exitSlotPoll on the injected clock while a card waits, and tells who was handed over', async () => {
+    const jobId = await committedJob();
+    const printer = fakePrinter('contactless-station');
+    await recoverInterruptedJobs(t.store, printer, silentLog, { verifyCardAtStation: async () => true });
+    const clock = new SimulatedClock();
+    const taken: string[][] = [];
+    const watch = watchHandOver({ printer, store: t.store, log: silentLog, pollMs: 60_000, timers: clock, onTaken: (jobIds) => taken.push([...jobIds]) });
+    watch.cardEjected();
+    printer.output = 'empty';
+    // A minute: a real-time poll could never fire within this test, only the simulated one.
+    clock.increment(59_999);
+    await settle();
+    expect(taken).toEqual([]);
+    clock.increment(1);
+    await vi.waitFor(() => expect(taken).toEqual([[jobId]]));
+    expect(await t.store.pendingJobs()).toEqual([]);
+    // Nothing waits at the exit any more: the poll stopped.
+    clock.increment(300_000);
+    await settle();
+    expect(taken).toHaveLength(1);
+    watch.stop();
   });
 
   it('rejects and voids the card when the chip at the station is not that card', async () => {

@@ -10,6 +10,7 @@ import {
   type PhotoVerdict,
 } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { defaultTimings, issuanceDelaysFrom, timingsSchema } from '../../../../kiosk/controller/timings';
+import { message } from '../../../../shared/contract/messages';
 
 const eligibleGeneral: Assessment = {
   eligibility: { cards: [], guardianConsentRequired: false },
@@ -22,13 +23,13 @@ const goodPhoto: PhotoVerdict = { passed: true, checks: [], cardPhoto: new Uint8
 const badPhoto = (passedChecks: number, faces = 1): PhotoVerdict => ({
   passed: false,
   checks: [
-    { id: 'one-face', passed: faces === 1, value: faces, threshold: '= 1', message: { zh: '請一個人入鏡', en: 'Only one person, please' } },
+    { id: 'one-face', passed: faces === 1, value: faces, threshold: '= 1', message: message('photo.many-faces') },
     ...Array.from({ length: 4 }, (_, i) => ({
       id: `check-${i}`,
       passed: i < passedChecks,
       value: i,
       threshold: '>= 1',
-      message: { zh: '請靠近一點', en: 'Please come a little closer' },
+      message: message('photo.come-closer'),
     })),
   ],
   cardPhoto: faces === 1 ? new Uint8Array([0xc0, passedChecks]) : null,

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { fixedClock } from '../../../../shared/clock';
 import { createFileDestination, logRetryIntervalMs } from '../../../../kiosk/controller/logging/file-destination';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
@@ -53,6 +54,45 @@ describe('log file: mode and rotation', () => {
     expect(lines(file).at(-1)).toMatchObject({ n: 199 });
     const previous = lines(`${file}.1`);
     expect(previous.at(-1)?.['n']).toBe((lines(file)[0]?.['n'] as number) - 1);
+  });
+});
+
+describe('log file retry on its injected clock', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-log-retry-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('tries a failing file again every logFileRetry on the clock: once it takes writes, recovered and the ring written out', () => {
+    // A file where the log directory should be: the log cannot be opened until it goes.
+    const blocker = join(dir, 'logs');
+    writeFileSync(blocker, '');
+    const file = join(blocker, 'kiosk.jsonl');
+    const timers = new SimulatedClock();
+    const destination = createFileDestination({ path: file, clock: { now: () => new Date(timers.now()) }, timers });
+    const changes: string[] = [];
+    destination.onChange((health) => changes.push(health.state));
+    try {
+      destination.write('{"n":1}\n');
+      destination.write('{"n":2}\n');
+      expect(destination.health()).toMatchObject({ state: 'memory-only', keptLines: 2 });
+
+      // Still failing at the first retry: it keeps trying.
+      timers.increment(logRetryIntervalMs);
+      expect(destination.health()).toMatchObject({ state: 'memory-only', keptLines: 2 });
+
+      rmSync(blocker);
+      timers.increment(logRetryIntervalMs - 1);
+      expect(destination.health().state).toBe('memory-only');
+      timers.increment(1);
+      expect(destination.health()).toEqual({ state: 'writing' });
+      expect(changes).toEqual(['memory-only', 'writing']);
+      expect(destination.memoryLines()).toEqual([]);
+      expect(lines(file)).toMatchObject([{ n: 1 }, { n: 2 }, { eventId: 'log-recovered', droppedLines: 0 }]);
+    } finally {
+      destination.close();
+    }
   });
 });
 
@@ -156,5 +196,6 @@ describe('log file on a full disk (a real 256 KiB tmpfs)', () => {
     const log = createLogger({ destination: join(disk.dir, 'not-a-dir', 'kiosk.jsonl') });
     expect(() => log({ eventId: 'kiosk-start-init', disposition: 'na', message: 'starting' })).not.toThrow();
     expect(log.health()).toMatchObject({ state: 'memory-only', reason: expect.stringMatching(/^E[A-Z]+$/), keptLines: 1 });
+    log.close(); // ends its retries
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, waitFor } from 'xstate';
 import type { CommandReply } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
 import { err, ok, type Result } from '../../../../shared/result';
 import { authPolicy, type Approval, type ApprovalError, type Session, type SignInError } from '../../../../kiosk/controller/auth/operator-service';
 import { staffMachine, staffView, type StaffEmitted, type StaffTiming } from '../../../../kiosk/controller/machine/staff-machine';
@@ -87,7 +88,7 @@ describe('the staff machine', () => {
     expect(staff.view()).toMatchObject({ state: 'signed-out', operator: null, message: null });
     expect(staff.emitted.map((event) => event.type)).not.toContain('sessionEnded');
     await staff.settled();
-    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { en: 'Signed out after being left idle' }, idleSecondsLeft: null });
+    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { code: 'staff.idle-locked', params: {} }, idleSecondsLeft: null });
     expect(staff.emitted.map((event) => event.type)).toContain('sessionEnded');
     // No timer is left behind: the clock can run on without a second lock.
     staff.clock.increment(10 * authPolicy.idleMs);
@@ -136,7 +137,7 @@ describe('the staff machine', () => {
     await staff.signIn();
     staff.clock.increment(authPolicy.idleMs);
     await staff.settled();
-    expect(staff.view()).toMatchObject({ state: 'signed-out', operator: null, message: { en: 'Signed out after being left idle' } });
+    expect(staff.view()).toMatchObject({ state: 'signed-out', operator: null, message: { code: 'staff.idle-locked', params: {} } });
     expect(staff.emitted.map((event) => event.type)).toEqual(expect.arrayContaining(['sessionEnded', 'lockNotRecorded']));
   });
 
@@ -166,13 +167,13 @@ describe('the staff machine', () => {
     staff.actor.send({ type: 'staffCard', cardNumber: '3300017990000010' });
     staff.actor.send({ type: 'pin', pin: goodPin });
     await waitFor(staff.actor, (snapshot) => snapshot.matches({ signedIn: { approval: 'waitingCard' } }));
-    expect(staff.view()).toMatchObject({ approval: { state: 'waiting-card' }, message: { en: expect.stringMatching(/Only a supervisor can approve/) } });
+    expect(staff.view()).toMatchObject({ approval: { state: 'waiting-card' }, message: { code: 'staff.not-a-supervisor', params: {} } });
     staff.actor.send({ type: 'staffCard', cardNumber: '3300017990000028' });
     staff.actor.send({ type: 'pin', pin: supervisorPin });
     await waitFor(staff.actor, (snapshot) => snapshot.matches({ signedIn: { approval: 'none' } }));
     expect(performed.map((approval) => approval.action)).toEqual(['void-card']);
     expect(replies).toEqual([expect.objectContaining({ accepted: false }), { accepted: false, code: 'other', reason: 'the card left the reader' }]);
-    expect(staff.view()).toMatchObject({ state: 'signed-in', approval: null, message: { en: 'Approved, but it could not be done: the card left the reader' } });
+    expect(staff.view()).toMatchObject({ state: 'signed-in', approval: null, message: { code: 'staff.approved-but-failed', params: { reason: 'the card left the reader' } } });
   });
 
   it('keeps the card after a wrong PIN, drops it after a lockout, and stays at the PIN when the sign-in cannot be recorded', async () => {
@@ -182,16 +183,16 @@ describe('the staff machine', () => {
     staff.actor.send({ type: 'staffCard', cardNumber: '3300017990000010' });
     staff.actor.send({ type: 'pin', pin: '000001' });
     await waitFor(staff.actor, (snapshot) => snapshot.matches('pin'));
-    expect(staff.view()).toMatchObject({ state: 'pin', message: { en: 'Wrong PIN: 4 tries left' } });
+    expect(staff.view()).toMatchObject({ state: 'pin', message: { code: 'staff.wrong-pin', params: { attemptsLeft: 4 } } });
     staff.actor.send({ type: 'pin', pin: 'disk' });
     await waitFor(staff.actor, (snapshot) => snapshot.matches('pin'));
     expect(outcomes.at(-1)).toMatchObject({ command: 'enter-pin', outcome: { ok: false, error: expect.objectContaining({ message: 'SQLITE_FULL' }) } });
     staff.actor.send({ type: 'pin', pin: '999999' });
     await waitFor(staff.actor, (snapshot) => snapshot.matches('signedOut'));
-    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { en: expect.stringMatching(/Too many wrong PINs/) } });
+    expect(staff.view()).toMatchObject({ state: 'signed-out', message: { code: 'staff.locked', params: { until: expect.stringMatching(/^\d\d:\d\d$/) } } });
     // A card that is no staff card only says so; no timer runs while nobody is signed in.
-    staff.actor.send({ type: 'cardRefused', message: { zh: '', en: 'This is a citizen card, not a staff card' } });
-    expect(staff.view().message?.en).toBe('This is a citizen card, not a staff card');
+    staff.actor.send({ type: 'cardRefused', message: message('staff.citizen-card') });
+    expect(staff.view().message).toEqual({ code: 'staff.citizen-card', params: {} });
     staff.clock.increment(10 * authPolicy.idleMs);
     expect(staff.locks).toEqual([]);
   });

@@ -1,8 +1,9 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
-import { photoMessages } from '../../../../kiosk/controller/photo/messages';
 import type { PhotoCheckId, PhotoVerdict } from '../../../../kiosk/controller/photo/verdict';
+import type { MessageCode } from '../../../../shared/contract/messages';
+import { englishOf } from '../../../../shared/i18n/message-catalogue';
 import {
   blurred, busyBackground, cat, type ClosedEyes, darkened, eyesClosed, goodPhoto, noFace, overexposed, profile, shifted, tilted, tooClose, tooFar, twoFaces, washedOut,
 } from './derived-photos';
@@ -31,8 +32,7 @@ describe('photo gate', () => {
     for (const c of verdict.checks) {
       expect(c.value).not.toBeNull();
       expect(c.threshold).not.toBe('');
-      expect(c.message.zh).not.toBe('');
-      expect(c.message.en).not.toBe('');
+      expect(c.message).toEqual({ code: `photo.passed.${c.id}`, params: {} });
     }
     const head = checkOf(verdict, 'head-height');
     expect(head.value).toBeGreaterThanOrEqual(0.71);
@@ -41,26 +41,26 @@ describe('photo gate', () => {
     expect(verdict.score).toBe(1);
   });
 
-  const failing: ReadonlyArray<[string, PhotoCheckId, { zh: string; en: string }, () => Promise<Buffer>]> = [
-    ['no face (a coffee cup)', 'one-face', photoMessages.noFace, noFace],
-    ['a cat', 'one-face', photoMessages.noFace, cat],
-    ['two faces', 'one-face', photoMessages.manyFaces, twoFaces],
-    ['too far from the camera', 'head-height', photoMessages.comeCloser, () => tooFar()],
-    ['off-centre (sitting to their own left)', 'centred', photoMessages.moveToYourRight, () => shifted()],
-    ['too close to the camera', 'head-height', photoMessages.moveBack, () => tooClose()],
-    ['a tilted head', 'frontal', photoMessages.headStraight, () => tilted()],
-    ['dark', 'brightness', photoMessages.tooDark, () => darkened()],
-    ['overexposed', 'brightness', photoMessages.tooBright, () => overexposed()],
-    ['washed out', 'contrast', photoMessages.lowContrast, () => washedOut()],
-    ['blurred', 'sharpness', photoMessages.blurred, () => blurred()],
-    ['a busy background (a flag behind the head)', 'background', photoMessages.busyBackground, busyBackground],
+  const failing: ReadonlyArray<[string, PhotoCheckId, MessageCode, () => Promise<Buffer>]> = [
+    ['no face (a coffee cup)', 'one-face', 'photo.no-face', noFace],
+    ['a cat', 'one-face', 'photo.no-face', cat],
+    ['two faces', 'one-face', 'photo.many-faces', twoFaces],
+    ['too far from the camera', 'head-height', 'photo.come-closer', () => tooFar()],
+    ['off-centre (sitting to their own left)', 'centred', 'photo.move-to-your-right', () => shifted()],
+    ['too close to the camera', 'head-height', 'photo.move-back', () => tooClose()],
+    ['a tilted head', 'frontal', 'photo.head-straight', () => tilted()],
+    ['dark', 'brightness', 'photo.too-dark', () => darkened()],
+    ['overexposed', 'brightness', 'photo.too-bright', () => overexposed()],
+    ['washed out', 'contrast', 'photo.low-contrast', () => washedOut()],
+    ['blurred', 'sharpness', 'photo.blurred', () => blurred()],
+    ['a busy background (a flag behind the head)', 'background', 'photo.busy-background', busyBackground],
   ];
   it.each(failing)('rejects %s with the %s check and tells the applicant what to do', async (_name, id, advice, make) => {
     const verdict = await gate.evaluate(await make());
     expect(verdict.passed).toBe(false);
     expect(checkOf(verdict, id).passed).toBe(false);
-    expect(checkOf(verdict, id).message).toEqual(advice);
-    expect(verdict.advice).toEqual(advice);
+    expect(checkOf(verdict, id).message).toEqual({ code: advice, params: {} });
+    expect(verdict.advice).toEqual({ code: advice, params: {} });
     expect(verdict.score).toBeLessThan(1);
   });
 
@@ -78,7 +78,7 @@ describe('photo gate', () => {
   it('rejects a face in profile as not frontal', async () => {
     const frontal = checkOf(await gate.evaluate(await profile()), 'frontal');
     expect(frontal.passed).toBe(false);
-    expect(frontal.message).toEqual(photoMessages.faceCamera);
+    expect(frontal.message).toEqual({ code: 'photo.face-camera', params: {} });
     expect(frontal.value).toBeGreaterThan(15);
   });
 
@@ -105,7 +105,7 @@ describe('photo gate', () => {
     const verdict = await gate.evaluate(Buffer.from('definitely not a jpeg'));
     expect(verdict.readable).toBe(false);
     expect(verdict.passed).toBe(false);
-    expect(verdict.advice?.en).toMatch(/cannot be read/);
+    expect(verdict.advice).toEqual({ code: 'photo.unreadable', params: {} });
   });
 
   it('refuses to evaluate after close', async () => {
@@ -122,10 +122,10 @@ describe('photo gate: exposure and contrast', () => {
     const verdict = await gate.evaluate(await overexposed());
     const brightness = checkOf(verdict, 'brightness');
     expect(brightness.value).toBeGreaterThan(gate.config.brightness.max);
-    expect(brightness.message).toEqual(photoMessages.tooBright);
+    expect(brightness.message).toEqual({ code: 'photo.too-bright', params: {} });
     // Clipped highlights may also cost contrast (≈ 0.26 here, at the limit); anything else failing would be the derivation's fault.
     expect(failingIds(verdict).filter((id) => id !== 'contrast')).toEqual(['brightness']);
-    expect(verdict.advice).toEqual(photoMessages.tooBright);
+    expect(verdict.advice).toEqual({ code: 'photo.too-bright', params: {} });
   });
 
   it('rejects a washed-out face for contrast alone: its exposure is still right', async () => {
@@ -133,10 +133,10 @@ describe('photo gate: exposure and contrast', () => {
     expect(failingIds(verdict)).toEqual(['contrast']);
     const contrast = checkOf(verdict, 'contrast');
     expect(contrast.value).toBeLessThan(gate.config.contrast.min);
-    expect(contrast.message).toEqual(photoMessages.lowContrast);
+    expect(contrast.message).toEqual({ code: 'photo.low-contrast', params: {} });
     const good = await gate.evaluate(await goodPhoto());
     expect(Math.abs((checkOf(verdict, 'brightness').value ?? 0) - (checkOf(good, 'brightness').value ?? 0))).toBeLessThan(5);
-    expect(verdict.advice).toEqual(photoMessages.lowContrast);
+    expect(verdict.advice).toEqual({ code: 'photo.low-contrast', params: {} });
   });
 });
 
@@ -177,8 +177,8 @@ describe('photo gate: eyes closed', () => {
     const [lessOpen, moreOpen] = darkness(verdict);
     expect(moreOpen).toBeLessThan(minimum() - 0.4);
     expect(lessOpen).toBeLessThan(minimum() - 0.4);
-    expect(verdict.advice).toEqual(photoMessages.openEyes);
-    expect(verdict.advice?.en).toMatch(/eyes look closed/);
+    expect(verdict.advice).toEqual({ code: 'photo.open-eyes', params: {} });
+    expect(englishOf(verdict.advice ?? { code: 'photo.passed.eyes-open', params: {} })).toMatch(/eyes look closed/);
   });
 
   it.each(cases.filter(([, how]) => how.eyes === 'image-left'))('rejects %s: both eyes must be open, and says one looks closed', (name) => {
@@ -187,8 +187,8 @@ describe('photo gate: eyes closed', () => {
     const [lessOpen, moreOpen] = darkness(verdict);
     expect(lessOpen).toBeLessThan(minimum() - 0.4);
     expect(moreOpen).toBeGreaterThan(minimum() + 1);
-    expect(verdict.advice).toEqual(photoMessages.openBothEyes);
-    expect(verdict.advice?.en).toMatch(/One of your eyes looks closed/);
+    expect(verdict.advice).toEqual({ code: 'photo.open-both-eyes', params: {} });
+    expect(englishOf(verdict.advice ?? { code: 'photo.passed.eyes-open', params: {} })).toMatch(/One of your eyes looks closed/);
   });
 
   it('keeps open eyes open under the exposure derivations (the figure is relative to the face)', async () => {

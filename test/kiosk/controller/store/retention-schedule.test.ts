@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
 import { fixedClock } from '../../../../shared/clock';
 import type { LogEvent } from '../../../../shared/log';
 import type { PurgeOptions, PurgeReport } from '../../../../kiosk/controller/store/retention';
@@ -82,6 +83,32 @@ describe('retention schedule', () => {
     fake.settle(report(0));
     await vi.advanceTimersByTimeAsync(0);
     expect(logged.filter((e) => e.eventId === 'store-retention-complete').map((e) => e['cardholders'])).toEqual([2, 0, 0]);
+  });
+
+  it('sweeps on its injected clock: a purge at start, one per retentionSweep as the clock moves, none after stop', async () => {
+    const timers = new SimulatedClock();
+    const fake = fakeStore();
+    /** Ends the purge under way and lets the schedule see it end (a later sweep starts a new one). */
+    const finishPurge = async (): Promise<void> => {
+      fake.settle(report(0));
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    schedule = startRetentionSchedule({ store: fake.store, clock: fixedClock(new Date()), retentionDays: 30, intervalMs, log: () => {}, timers });
+    expect(fake.calls).toHaveLength(1);
+    await finishPurge();
+
+    timers.increment(intervalMs - 1);
+    expect(fake.calls).toHaveLength(1);
+    timers.increment(1);
+    expect(fake.calls).toHaveLength(2);
+    await finishPurge();
+    timers.increment(intervalMs);
+    expect(fake.calls).toHaveLength(3);
+    await finishPurge();
+
+    await schedule.stop();
+    timers.increment(5 * intervalMs);
+    expect(fake.calls).toHaveLength(3);
   });
 
   it('logs a failure and tries again at the next tick, without rejecting into the kiosk', async () => {

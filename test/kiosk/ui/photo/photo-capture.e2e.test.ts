@@ -89,7 +89,7 @@ describe('PhotoCapture in Chromium', () => {
     // The controller's advice is shown over the preview, Chinese first.
     await page.evaluate(() => window.photoHarness.setVerdict({
       passed: false,
-      checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { zh: '請靠近一點', en: 'Please come a little closer' } }],
+      checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { code: 'photo.come-closer', params: {} } }],
     }));
     expect(await page.getByTestId('photo-advice').innerText()).toMatch(/^請靠近一點\s+Please come a little closer$/);
   });
