@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { expect } from 'vitest';
 import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
+import { taiwanIdCheckDigit } from '../../shared/identity/taiwan-id';
 import { waitFor } from '../../hardware/host/child-processes';
 
 /**
@@ -69,4 +70,27 @@ export async function applyAndPrint(kiosk: KioskApi): Promise<void> {
   expect(await kiosk.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
   await waitFor(async () => (await kiosk.snapshot()).previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
   expect(await kiosk.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+}
+
+/** A valid national ID number of a Taoyuan household (H), the `n`th of the test's own applicants. */
+export function taoyuanIdNumber(n: number): string {
+  const firstNine = `H1${String(n).padStart(7, '0')}`;
+  return `${firstNine}${taiwanIdCheckDigit(firstNine)}`;
+}
+
+/**
+ * Another applicant, from their ID card's barcode (the ID number) and what the operator types, up to
+ * "print". The confirmed card goes to the print queue and the flow is home again for the next one.
+ */
+export async function applyAndPrintFor(kiosk: KioskApi, idNumber: string): Promise<void> {
+  expect(await kiosk.command({ type: 'start-application' })).toEqual({ accepted: true });
+  expect(await kiosk.dev({ type: 'feed-taiwan-id', idNumber })).toEqual({ accepted: true });
+  await waitFor(async () => (await kiosk.snapshot()).application.form.idNumber === idNumber, 10_000, 'the scanned ID never filled the form');
+  await kiosk.command({ type: 'update-application', fields: { name: 'TEST APPLICANT', birthDate: '1985-06-15', sex: 'F', district: '中壢區', cardType: 'general' } });
+  await waitFor(async () => (await kiosk.snapshot()).application.problems.length === 0, 10_000, 'the application kept its problems');
+  expect(await kiosk.command({ type: 'submit-application' })).toEqual({ accepted: true });
+  expect(await kiosk.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
+  await waitFor(async () => (await kiosk.snapshot()).previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
+  expect(await kiosk.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+  await waitFor(async () => (await kiosk.snapshot()).screen === 'home', 10_000, 'the confirmed card did not free the counter');
 }
