@@ -1,0 +1,11 @@
+import type { StepErrorView } from '../../../../shared/contract/kiosk-api';
+import { BilingualText, useT } from '../i18n';
+import { stepErrorText } from './step-error-text';
+
+/** A card step's error: in the screen's own words where it has them, else the controller's two languages. */
+export function StepErrorMessage({ error }: { error: StepErrorView }) {
+  const t = useT();
+  const own = stepErrorText(error, t.locale);
+  if (!own) return <BilingualText text={error.message} />;
+  return <span>{own.text}<small className="second-language">{own.detail}</small></span>;
+}
