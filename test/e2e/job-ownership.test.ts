@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
-import { applyAndPrint, devOk, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyForCard, confirmPrint, devOk, jobIn, jobReaches, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * A card job belongs to the operator who confirmed it. When their print fails and they sign out, the
- * next person at the counter sees nothing of the applicant (not in the snapshot, not the card face),
- * a technician can neither retry nor cancel it, and a supervisor may take it over: the card is then
- * issued under the supervisor's id, with the take-over audited under both.
+ * job is parked: the next person at the counter sees nothing of the applicant (not in the snapshot,
+ * not in the queue, not the card face), a technician can neither retry nor cancel it, and a supervisor
+ * may take it over: the card is then issued under the supervisor's id, with the take-over audited under both.
  */
 describe('a failed card job waits for its owner', () => {
   let running: TestKiosk;
@@ -32,38 +32,48 @@ describe('a failed card job waits for its owner', () => {
   it('hides the applicant after sign-out, refuses a technician, and lets a supervisor take over', async () => {
     await signInAt(kiosk, 'staff', '271828');
     await devOk(kiosk, { type: 'printer-fault', fault: 'feeder-empty' });
-    const { name } = await applyAndPrint(kiosk);
-    await waitFor(() => kiosk.controller.screen() === 'failed', 20_000, 'the print did not fail on the empty feeder');
-    const failed = kiosk.controller.snapshot();
-    const { form } = failed.application;
-    const previewUrl = `/${failed.previewUrl ?? 'no-preview'}`;
+    const { name, form, previewUrl } = await applyForCard(kiosk);
     const personal = [form.idNumber, name, form.birthDate, form.documentNumber, form.nameZh].filter((value) => value.length > 0);
     expect(personal.length).toBeGreaterThanOrEqual(4);
-    expect((await api(previewUrl)).status).toBe(200);
+    expect((await api(`/${previewUrl}`)).status).toBe(200);
+    const { jobId } = await confirmPrint(kiosk);
+    const failed = await jobReaches(kiosk, jobId, 'failed', 20_000);
+    // The owner sees their card: its initials, its number, why it failed and what they may do.
+    expect(failed).toMatchObject({ mine: true, mayTakeOver: false, completed: [], error: { kind: 'printer_feeder_empty', canRetry: true } });
+    expect(failed.initials).not.toBeNull();
+    expect(failed.cardNumber).toMatch(/^\d{16}$/);
+    expect(kiosk.controller.snapshot().printQueue.paused).toBe(true);
 
     expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.snapshot().parkedJob !== null, 10_000, 'the failed job was not parked');
+    await jobReaches(kiosk, jobId, 'parked', 10_000);
     const snapshotText = await (await api('/api/snapshot')).text();
     for (const value of personal) expect(snapshotText).not.toContain(value);
-    expect(JSON.parse(snapshotText)).toMatchObject({ screen: 'home', previewUrl: null, error: null, parkedJob: { failedStep: 'printing', mayTakeOver: false } });
-    expect((await api(previewUrl)).status).toBe(404);
+    expect(snapshotText).not.toContain(failed.cardNumber!);
+    expect(JSON.parse(snapshotText)).toMatchObject({
+      screen: 'home', previewUrl: null, error: null,
+      printQueue: { paused: true, jobs: [{ jobId, stage: 'parked', completed: [], initials: null, cardNumber: null, uid: null, mine: false, mayTakeOver: false }] },
+    });
+    expect((await api(`/${previewUrl}`)).status).toBe(404);
 
     // A technician mends the printer but may neither finish nor cancel the operator's card.
     await signInAt(kiosk, 'technician', '161803');
-    for (const type of ['retry', 'cancel', 'take-over-job'] as const) {
-      expect(await kiosk.controller.command({ type })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
+    for (const command of [{ type: 'retry', jobId }, { type: 'cancel-job', jobId }, { type: 'take-over-job', jobId }] as const) {
+      expect(await kiosk.controller.command(command)).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
     }
     const technicianSees = await (await api('/api/snapshot')).text();
-    for (const value of personal) expect(technicianSees).not.toContain(value);
+    for (const value of [...personal, failed.cardNumber!]) expect(technicianSees).not.toContain(value);
+    expect(jobIn(kiosk, jobId)).toMatchObject({ stage: 'parked', initials: null, mayTakeOver: false });
     await devOk(kiosk, { type: 'printer-fault', fault: 'load-cards' });
     expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
 
     await signInAt(kiosk, 'supervisor', '314159');
-    expect(kiosk.controller.snapshot().parkedJob).toEqual({ failedStep: 'printing', mayTakeOver: true });
-    expect(await kiosk.controller.command({ type: 'take-over-job' })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.screen() === 'failed' && kiosk.controller.snapshot().application.form.idNumber === form.idNumber, 10_000, 'the job did not come back to the supervisor');
-    expect(await kiosk.controller.command({ type: 'retry' })).toEqual({ accepted: true });
-    await waitFor(() => kiosk.controller.screen() === 'done', 30_000, 'the card was not finished after the take-over');
+    expect(jobIn(kiosk, jobId)).toMatchObject({ stage: 'parked', mayTakeOver: true, mine: false });
+    expect(await kiosk.controller.command({ type: 'take-over-job', jobId })).toEqual({ accepted: true });
+    // The job comes back to the supervisor with its data: theirs now, the same card.
+    const takenOver = await jobReaches(kiosk, jobId, 'failed', 10_000);
+    expect(takenOver).toMatchObject({ mine: true, initials: failed.initials, cardNumber: failed.cardNumber });
+    expect(await kiosk.controller.command({ type: 'retry', jobId })).toEqual({ accepted: true });
+    await jobReaches(kiosk, jobId, 'ready', 30_000);
 
     const [operator, supervisor] = [await operatorIdOf('Demo Operator'), await operatorIdOf('Demo Supervisor')];
     const audit = await kiosk.store.readAudit({ eventIds: ['issuance-job-parked', 'issuance-job-taken-over', 'issuance-recorded'] });
