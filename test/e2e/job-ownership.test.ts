@@ -1,24 +1,32 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
-import { applyForCard, confirmPrint, devOk, jobIn, jobReaches, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { launchChromium, type TestBrowser } from '../helpers/chromium';
+import { applyForCard, confirmPrint, devOk, jobIn, jobReaches, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * A card job belongs to the operator who confirmed it. When their print fails and they sign out, the
  * job is parked: the next person at the counter sees nothing of the applicant (not in the snapshot,
  * not in the queue, not the card face), a technician can neither retry nor cancel it, and a supervisor
- * may take it over: the card is then issued under the supervisor's id, with the take-over audited under both.
+ * may take it over from the print queue on the screen: the card is then issued under the supervisor's
+ * id, with the take-over audited under both.
  */
 describe('a failed card job waits for its owner', () => {
   let running: TestKiosk;
   let kiosk: RunningKiosk;
+  let browser: TestBrowser;
+  let page: Page;
 
   beforeAll(async () => {
-    running = await startTestKiosk('job-owner');
+    running = await startTestKiosk('job-owner', { ownUi: true });
     kiosk = running.kiosk;
     await waitFor(() => kiosk.controller.snapshot().devices.printer.state === 'connected', 15_000, 'the printer did not connect');
-  }, 60_000);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+  }, 120_000);
   afterAll(async () => {
+    await browser?.close();
     await running?.stop();
   });
 
@@ -30,6 +38,10 @@ describe('a failed card job waits for its owner', () => {
   };
 
   it('hides the applicant after sign-out, refuses a technician, and lets a supervisor take over', async () => {
+    running.reportOnFailure();
+    await page.goto(kiosk.urlWithToken);
+    await page.locator('[data-session="signed-out"]').waitFor({ timeout: 15_000 });
+    const onScreen = (stage: string) => page.locator(`[data-testid="print-queue"] li[data-job-ticket="1"][data-job-stage="${stage}"]`);
     await signInAt(kiosk, 'staff', '271828');
     await devOk(kiosk, { type: 'printer-fault', fault: 'feeder-empty' });
     const { name, form, previewUrl } = await applyForCard(kiosk);
@@ -63,17 +75,29 @@ describe('a failed card job waits for its owner', () => {
     const technicianSees = await (await api('/api/snapshot')).text();
     for (const value of [...personal, failed.cardNumber!]) expect(technicianSees).not.toContain(value);
     expect(jobIn(kiosk, jobId)).toMatchObject({ stage: 'parked', initials: null, mayTakeOver: false });
+    // On the technician's screen: the parked card by its ticket only, nothing to press.
+    await onScreen('parked').waitFor({ timeout: 15_000 });
+    expect(await onScreen('parked').locator('.job-initials, [data-testid="job-card-number"], button').count()).toBe(0);
+    expect(await page.locator('[data-testid="print-queue"]').getAttribute('data-paused')).toBe('true');
+    for (const value of personal) expect(await page.content()).not.toContain(value);
     await devOk(kiosk, { type: 'printer-fault', fault: 'load-cards' });
     expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
 
     await signInAt(kiosk, 'supervisor', '314159');
     expect(jobIn(kiosk, jobId)).toMatchObject({ stage: 'parked', mayTakeOver: true, mine: false });
-    expect(await kiosk.controller.command({ type: 'take-over-job', jobId })).toEqual({ accepted: true });
+    // The supervisor takes it over from the queue on the screen.
+    await page.locator('[data-testid="operator-name"]', { hasText: 'Demo Supervisor' }).waitFor({ timeout: 15_000 });
+    await onScreen('parked').locator('button[data-job-action="take-over"]').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'print-queue-parked');
+    await onScreen('parked').locator('button[data-job-action="take-over"]').click();
     // The job comes back to the supervisor with its data: theirs now, the same card.
-    const takenOver = await jobReaches(kiosk, jobId, 'failed', 10_000);
-    expect(takenOver).toMatchObject({ mine: true, initials: failed.initials, cardNumber: failed.cardNumber });
-    expect(await kiosk.controller.command({ type: 'retry', jobId })).toEqual({ accepted: true });
+    await onScreen('failed').locator('button[data-job-action="retry"]').waitFor({ timeout: 15_000 });
+    expect(jobIn(kiosk, jobId)).toMatchObject({ stage: 'failed', mine: true, initials: failed.initials, cardNumber: failed.cardNumber });
+    expect(await onScreen('failed').locator('.job-initials').textContent()).toBe(failed.initials);
+    await onScreen('failed').locator('button[data-job-action="retry"]').click();
     await jobReaches(kiosk, jobId, 'ready', 30_000);
+    await onScreen('ready').waitFor({ timeout: 10_000 });
+    expect(((await onScreen('ready').locator('[data-testid="job-card-number"]').textContent()) ?? '').replace(/\s/g, '')).toBe(failed.cardNumber);
 
     const [operator, supervisor] = [await operatorIdOf('Demo Operator'), await operatorIdOf('Demo Supervisor')];
     const audit = await kiosk.store.readAudit({ eventIds: ['issuance-job-parked', 'issuance-job-taken-over', 'issuance-recorded'] });
