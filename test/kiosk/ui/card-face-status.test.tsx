@@ -28,9 +28,12 @@ describe("the review's card face status", () => {
     expect(html).not.toContain('data-testid="rendering"');
   });
 
-  it("words a full data disk in the screen's own language", () => {
-    const html = shown('vi', false, { kind: diskFullErrorKind, message: { zh: '磁碟已滿', en: 'The data disk is full' }, canRetry: true });
-    expect(html).toContain(messages.vi.issuanceDiskFull);
+  it("words a full data disk in the screen's own language, with no card to cancel yet", () => {
+    for (const locale of locales) {
+      const html = shown(locale, false, { kind: diskFullErrorKind, message: { zh: '磁碟已滿', en: 'The data disk is full' }, canRetry: true });
+      expect(html).toContain(messages[locale].reviewDiskFull);
+      expect(html).not.toContain(messages[locale].issuanceDiskFull);
+    }
   });
 
   it('shows nothing when the face is neither being made nor failed', () => {

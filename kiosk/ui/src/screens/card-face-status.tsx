@@ -14,7 +14,7 @@ export function CardFaceStatus({ rendering, error, onRetry }: { rendering: boole
       {error && (
         <div className="notice error review-error" role="alert" data-error-kind={error.kind}>
           <strong>{t('reviewFaceFailed')}</strong>
-          <p><StepErrorMessage error={error} /></p>
+          <p><StepErrorMessage error={error} where="review" /></p>
           <button type="button" className="primary" onClick={onRetry}>{t('retry')}</button>
         </div>
       )}
