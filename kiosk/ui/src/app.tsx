@@ -70,7 +70,7 @@ export function App() {
             <main className="screen" data-screen={snapshot.screen}>
               <Screen snapshot={snapshot} />
             </main>
-            <PrintQueuePanel queue={snapshot.printQueue} />
+            <PrintQueuePanel queue={snapshot.printQueue} send={command} />
           </div>
         ) : (
           <main className="screen" data-screen="connecting">

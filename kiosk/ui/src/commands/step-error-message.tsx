@@ -3,9 +3,9 @@ import { BilingualText, useT } from '../i18n';
 import { stepErrorText } from './step-error-text';
 
 /** A card step's error: in the screen's own words where it has them, else the controller's two languages. */
-export function StepErrorMessage({ error }: { error: StepErrorView }) {
+export function StepErrorMessage({ error, where = 'job' }: { error: StepErrorView; where?: 'job' | 'review' }) {
   const t = useT();
-  const own = stepErrorText(error, t.locale);
+  const own = stepErrorText(error, t.locale, where);
   if (!own) return <BilingualText text={error.message} />;
   return <span>{own.text}<small className="second-language">{own.detail}</small></span>;
 }

@@ -1,5 +1,4 @@
-import type { JobView, PrintQueueView } from '../../../../shared/contract/kiosk-api';
-import { command } from '../command';
+import type { JobView, KioskCommand, PrintQueueView } from '../../../../shared/contract/kiosk-api';
 import { StepErrorMessage } from '../commands/step-error-message';
 import { BilingualText, useT } from '../i18n';
 import { groupedCardNumber, stageWords } from './job-words';
@@ -8,9 +7,9 @@ import { useStageSeconds } from './stage-seconds';
 /**
  * The print queue beside every staffed screen: each confirmed card with its ticket, where it stands
  * and for how long, and what the counter can do about it (hand it over, retry, cancel, take over).
- * Read at arm's length at a busy counter: big type, one card per job.
+ * Read at arm's length at a busy counter: big type, one card per job. `send` sends a job's command.
  */
-export function PrintQueuePanel({ queue }: { queue: PrintQueueView }) {
+export function PrintQueuePanel({ queue, send }: { queue: PrintQueueView; send: Send }) {
   const t = useT();
   return (
     <aside className="print-queue" data-testid="print-queue" data-paused={queue.paused} aria-label={t('queueTitle')}>
@@ -20,14 +19,16 @@ export function PrintQueuePanel({ queue }: { queue: PrintQueueView }) {
         <p className="queue-empty">{t('queueEmpty')}</p>
       ) : (
         <ol className="jobs" aria-live="polite">
-          {queue.jobs.map((job) => <JobCard key={job.jobId} job={job} jobs={queue.jobs} />)}
+          {queue.jobs.map((job) => <JobCard key={job.jobId} job={job} jobs={queue.jobs} send={send} />)}
         </ol>
       )}
     </aside>
   );
 }
 
-function JobCard({ job, jobs }: { job: JobView; jobs: readonly JobView[] }) {
+type Send = (command: KioskCommand) => unknown;
+
+function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; send: Send }) {
   const t = useT();
   const seconds = useStageSeconds(job.stage, job.stageSeconds);
   const { jobId } = job;
@@ -45,17 +46,17 @@ function JobCard({ job, jobs }: { job: JobView; jobs: readonly JobView[] }) {
       {job.stage === 'ready' && job.error && <p className="notice warn"><BilingualText text={job.error.message} /></p>}
       {job.stage === 'ready' && job.mine && (
         <div className="job-actions">
-          <button type="button" className="primary" data-job-action="finish" onClick={() => command({ type: 'finish', jobId })}>{t('jobHandedOver')}</button>
+          <button type="button" className="primary" data-job-action="finish" onClick={() => send({ type: 'finish', jobId })}>{t('jobHandedOver')}</button>
         </div>
       )}
-      {job.stage === 'failed' && <FailedJob job={job} />}
+      {job.stage === 'failed' && <FailedJob job={job} send={send} />}
       {job.stage === 'parked' && (
         <>
           {job.error && <p className="job-error"><StepErrorMessage error={job.error} /></p>}
           <p className="job-hint">{t('jobParkedHint')}</p>
           {job.mayTakeOver && (
             <div className="job-actions">
-              <button type="button" className="primary" data-job-action="take-over" onClick={() => command({ type: 'take-over-job', jobId })}>{t('jobTakeOver')}</button>
+              <button type="button" className="primary" data-job-action="take-over" onClick={() => send({ type: 'take-over-job', jobId })}>{t('jobTakeOver')}</button>
             </div>
           )}
         </>
@@ -65,7 +66,7 @@ function JobCard({ job, jobs }: { job: JobView; jobs: readonly JobView[] }) {
 }
 
 /** A failed job: why, and — for its own operator — Retry (when it can help) and Cancel card. */
-function FailedJob({ job }: { job: JobView }) {
+function FailedJob({ job, send }: { job: JobView; send: Send }) {
   const t = useT();
   const { jobId, error } = job;
   return (
@@ -77,9 +78,9 @@ function FailedJob({ job }: { job: JobView }) {
       )}
       {job.mine ? (
         <div className="job-actions">
-          <button type="button" className="secondary" data-job-action="cancel" onClick={() => command({ type: 'cancel-job', jobId })}>{t('jobCancel')}</button>
+          <button type="button" className="secondary" data-job-action="cancel" onClick={() => send({ type: 'cancel-job', jobId })}>{t('jobCancel')}</button>
           {error?.canRetry && (
-            <button type="button" className="primary" data-job-action="retry" onClick={() => command({ type: 'retry', jobId })}>{t('retry')}</button>
+            <button type="button" className="primary" data-job-action="retry" onClick={() => send({ type: 'retry', jobId })}>{t('retry')}</button>
           )}
         </div>
       ) : (

@@ -11,8 +11,8 @@ export function useStageSeconds(stage: string, stageSeconds: number): number {
   // A new snapshot for this job: count from what it says (React re-renders at once with the new anchor).
   if (anchor.key !== key) setAnchor({ key, at: Date.now() - stageSeconds * 1000 });
   useEffect(() => {
-    const timer = window.setInterval(() => setNow(Date.now()), 1000);
-    return () => window.clearInterval(timer);
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
   }, []);
   return Math.max(stageSeconds, Math.floor((now - anchor.at) / 1000));
 }

@@ -1,8 +1,8 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { withToken } from '../api';
 import { command } from '../command';
-import { StepErrorMessage } from '../commands/step-error-message';
 import { BilingualText, useT } from '../i18n';
+import { CardFaceStatus } from './card-face-status';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -16,15 +16,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {snapshot.previewUrl ? (
         <img className="card-preview" src={withToken(snapshot.previewUrl)} alt={t('reviewTitle')} width={508} height={324} />
       ) : (
-        snapshot.rendering && <p className="notice" role="status" data-testid="rendering">{t('reviewRendering')}</p>
-      )}
-      {snapshot.error && (
-        // The card face could not be made (or its job not begun): say why, and offer to make it again.
-        <div className="notice error review-error" role="alert" data-error-kind={snapshot.error.kind}>
-          <strong>{t('reviewFaceFailed')}</strong>
-          <p><StepErrorMessage error={snapshot.error} /></p>
-          <button type="button" className="primary" onClick={() => command({ type: 'retry' })}>{t('retry')}</button>
-        </div>
+        <CardFaceStatus rendering={snapshot.rendering} error={snapshot.error} onRetry={() => command({ type: 'retry' })} />
       )}
       {faceMatch && (
         <p

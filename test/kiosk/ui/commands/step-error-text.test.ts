@@ -3,7 +3,7 @@ import { stepErrorText } from '../../../../kiosk/ui/src/commands/step-error-text
 import { diskFullErrorKind } from '../../../../shared/contract/kiosk-api';
 import { locales, messages } from '../../../../shared/i18n/messages';
 
-describe('card step errors on the failed screen', () => {
+describe('card step errors in the print queue and on the review', () => {
   it('says a full data disk in the screen\'s language, with the controller\'s words beneath for the technician', () => {
     const diskFull = {
       kind: diskFullErrorKind,

@@ -24,7 +24,7 @@ const job = (ticket: number, fields: Partial<JobView> = {}): JobView => ({
 const feederEmpty = { kind: 'printer_feeder_empty', message: { zh: '製卡機沒有空白卡', en: 'The printer is out of cards: load cards, then press Retry' }, canRetry: true };
 
 const shown = (queue: PrintQueueView, locale: Locale = 'en'): string =>
-  renderToStaticMarkup(<LocaleContext.Provider value={locale}><PrintQueuePanel queue={queue} /></LocaleContext.Provider>).replaceAll('&#x27;', "'");
+  renderToStaticMarkup(<LocaleContext.Provider value={locale}><PrintQueuePanel queue={queue} send={() => {}} /></LocaleContext.Provider>).replaceAll('&#x27;', "'");
 
 /** The markup of the job with this ticket (one `li` each). */
 const jobIn = (html: string, ticket: number): string => {
