@@ -225,8 +225,12 @@ describe('the print queue', () => {
     expect(calls.filter((call) => call.startsWith('print'))).toEqual(['print:job-1', 'print:job-2', 'print:job-3']);
     expect(printerClashes).toEqual([]);
     expect(commits.map((commit) => commit.jobId)).toEqual(['job-1', 'job-2', 'job-3']);
-    for (const jobId of ['job-2', 'job-1', 'job-3']) jobRef(actor, jobId).send({ type: 'card.taken' });
+    const refs = ['job-2', 'job-1', 'job-3'].map((jobId) => jobRef(actor, jobId));
+    for (const ref of refs) ref.send({ type: 'card.taken' });
     expect(stages(actor)).toEqual({});
+    // A closed job is stopped and gone, not left running as a child.
+    expect(Object.keys(actor.getSnapshot().children).filter((id) => id.startsWith('job-'))).toEqual([]);
+    expect(refs.map((ref) => ref.getSnapshot().status)).toEqual(['done', 'done', 'done']);
     expect(actor.getSnapshot().context.printerHolder).toBeNull();
   });
 
