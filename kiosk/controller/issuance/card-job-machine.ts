@@ -312,7 +312,8 @@ export function jobStage(snapshot: CardJobSnapshot): JobStage {
   if (snapshot.matches({ issuing: 'committing' })) return 'committing';
   if (snapshot.matches({ issuing: 'ejecting' })) return 'ejecting';
   if (snapshot.matches('ready')) return 'ready';
-  if (snapshot.matches('parked') || snapshot.matches('parking')) return 'parked';
+  // Still parked while its data comes back from the store: it cannot take a retry yet.
+  if (snapshot.matches('parked') || snapshot.matches('parking') || snapshot.matches('resumingParked')) return 'parked';
   if (snapshot.matches('abandoning') || snapshot.matches('closed')) return 'closing';
   return 'failed';
 }

@@ -162,4 +162,21 @@ describe('card job machine', () => {
     expect(ref.getSnapshot().can({ type: 'retry' })).toBe(false);
     expect(ref.getSnapshot().can({ type: 'cancel' })).toBe(true);
   });
+
+  it('a parked job being brought back is still shown parked (not failed, whose retry it could not take yet)', async () => {
+    const { ref } = oneJob({
+      print: async () => {
+        throw jam;
+      },
+      // The store takes its time: the job stays on its way back.
+      resume: () => new Promise<never>(() => {}),
+    });
+    ref.send({ type: 'printer.granted' });
+    await waitFor(ref, (s) => s.matches('failed'));
+    ref.send({ type: 'owner-left' });
+    await waitFor(ref, (s) => s.matches('parked'));
+    ref.send({ type: 'owner-back', operatorId: 'OP-1' });
+    expect(ref.getSnapshot().matches('resumingParked')).toBe(true);
+    expect(jobStage(ref.getSnapshot())).toBe('parked');
+  });
 });
