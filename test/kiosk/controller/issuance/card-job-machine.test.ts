@@ -3,7 +3,7 @@ import { assign, createActor, fromPromise, setup, SimulatedClock, waitFor, type 
 import { cardJobMachine, jobStage } from '../../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../../kiosk/controller/issuance/issuance-errors';
 import { emptyApplicationForm } from '../../../../shared/contract/kiosk-api';
-import type { IssuanceJob } from '../../../../kiosk/controller/issuance/issuance-types';
+import type { IssuanceJob, ResumedJob } from '../../../../kiosk/controller/issuance/issuance-types';
 import { eligibleGeneral } from './issuance-harness';
 
 const job: IssuanceJob = {
@@ -18,7 +18,7 @@ const job: IssuanceJob = {
 };
 
 /** One card job under a parent that records what the job tells the queue. */
-function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: number }; print?: () => Promise<void>; park?: () => Promise<void>; resume?: () => Promise<never> } = {}) {
+function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: number }; print?: () => Promise<void>; park?: () => Promise<void>; resume?: () => Promise<ResumedJob> } = {}) {
   const calls: string[] = [];
   const provided = cardJobMachine.provide({
     ...(options.delays ? { delays: options.delays } : {}),
@@ -32,14 +32,14 @@ function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: n
         calls.push('commit');
       }),
       ejectCard: fromPromise(async () => {}),
-      abandonJob: fromPromise(async ({ input }: { input: { cardInPrinter: boolean; reason: string } }) => {
+      abandonJob: fromPromise(async ({ input }) => {
         calls.push(`abandon:${input.cardInPrinter}:${input.reason}`);
       }),
       parkJob: fromPromise(async () => {
         calls.push('park');
         await (options.park ?? (async () => {}))();
       }),
-      resumeJob: fromPromise(async () => (options.resume ?? (async () => Promise.reject(new Error('unused'))))()),
+      resumeJob: fromPromise(async (): Promise<ResumedJob> => (options.resume ?? (async () => Promise.reject(new Error('unused'))))()),
     },
   });
   const parent = setup({
@@ -169,7 +169,7 @@ describe('card job machine', () => {
         throw jam;
       },
       // The store takes its time: the job stays on its way back.
-      resume: () => new Promise<never>(() => {}),
+      resume: () => new Promise<ResumedJob>(() => {}),
     });
     ref.send({ type: 'printer.granted' });
     await waitFor(ref, (s) => s.matches('failed'));

@@ -85,10 +85,10 @@ export function issuanceHarness(options: HarnessOptions = {}) {
   });
   const machine = issuanceMachine.provide({
     actors: {
-      assessApplication: fromPromise(async ({ input }: { input: { form: { name: string } } }) =>
+      assessApplication: fromPromise(async ({ input }) =>
         input.form.name ? eligibleGeneral : { ...eligibleGeneral, problems: [{ zh: '請填寫姓名', en: 'Enter the name' }] },
       ),
-      evaluatePhoto: fromPromise(async ({ input }: { input: { image: Uint8Array; source: string } }) => {
+      evaluatePhoto: fromPromise(async ({ input }) => {
         evaluated.push({ image: [...input.image], source: input.source });
         return verdicts.shift() ?? goodPhoto;
       }),
@@ -96,7 +96,7 @@ export function issuanceHarness(options: HarnessOptions = {}) {
         jobs += 1;
         return `job-${jobs}`;
       }),
-      renderCard: fromPromise(async ({ input }: { input: { jobId: string; photo: Uint8Array | null } }): Promise<CardPreview> => {
+      renderCard: fromPromise(async ({ input }): Promise<CardPreview> => {
         rendered.push(input.photo);
         return preview(input.jobId);
       }),
