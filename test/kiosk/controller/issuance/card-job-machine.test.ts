@@ -179,4 +179,32 @@ describe('card job machine', () => {
     expect(ref.getSnapshot().matches('resumingParked')).toBe(true);
     expect(jobStage(ref.getSnapshot())).toBe('parked');
   });
+
+  it('a job that could not be brought back, left again by its owner, waits parked without crashing (nothing to park), for a take-over and a cancel', async () => {
+    const { actor, ref, calls } = oneJob({
+      print: async () => {
+        throw jam;
+      },
+      resume: async () => {
+        throw new Error('store unreadable');
+      },
+    });
+    ref.send({ type: 'printer.granted' });
+    await waitFor(ref, (s) => s.matches('failed'));
+    ref.send({ type: 'owner-left' });
+    await waitFor(ref, (s) => s.matches('parked'));
+    ref.send({ type: 'owner-back', operatorId: 'OP-1' });
+    await waitFor(ref, (s) => s.matches('failed') && s.context.error?.kind === 'job_not_resumable');
+    ref.send({ type: 'owner-left' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Nothing crashed (a job's error would stop the whole issuance machine), and a supervisor may take it over.
+    expect(actor.getSnapshot().status).toBe('active');
+    expect(ref.getSnapshot().matches('parked')).toBe(true);
+    ref.send({ type: 'take-over', operatorId: 'SUP-9' });
+    await waitFor(ref, (s) => s.matches('failed'));
+    expect(ref.getSnapshot().context.owner).toBe('SUP-9');
+    ref.send({ type: 'cancel' });
+    await waitFor(ref, (s) => s.status === 'done');
+    expect(calls.filter((call) => call.startsWith('abandon'))).toEqual(['abandon:true:job_not_resumable']);
+  });
 });
