@@ -281,6 +281,9 @@ describe('staff sign-in and supervisor approval', () => {
     await until(() => pushed.at(-1)?.stage === 'ready');
     expect(pushed.map((job) => job?.stage)).toEqual(expect.arrayContaining(['encoding', 'committing', 'ready']));
     expect(pushed.at(-1)).toMatchObject({ uid: '04A1B2C3', initials: 'N.T.L.' });
+    // The exit slot's sensor saw the card taken: its job closes and leaves the queue.
+    controller.cardsTaken([pushed.at(-1)?.jobId ?? '']);
+    await until(() => controller.snapshot().printQueue.jobs.length === 0);
   });
 
   it('audits each refusal on another operator\'s job once, with its code, under the one who was refused', async () => {
