@@ -1,4 +1,4 @@
-import { assign, fromPromise, sendParent, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { and, assign, fromPromise, sendParent, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { IssuingStep, JobStage } from '../../../shared/contract/kiosk-api';
 import { IssuanceStepError, toStepError } from './issuance-errors';
 import type { Assessment, CardPreview, IssuanceJob, ParkedJobData, PhotoOverride, PhotoVerdict, ResumedJob } from './issuance-types';
@@ -114,6 +114,8 @@ export const cardJobMachine = setup({
     ownerAway: ({ context }) => !context.ownerPresent,
     ownerPresent: ({ context }) => context.ownerPresent,
     isOwner: ({ context, event }) => 'operatorId' in event && event.operatorId === context.owner,
+    /** The job's data is not in memory (it could not be brought back from the store): parking it would have nothing to keep. */
+    nothingToPark: ({ context }) => context.job === null,
   },
 }).createMachine({
   id: 'cardJob',
@@ -201,9 +203,16 @@ export const cardJobMachine = setup({
     /** A step failed: the card (if any) is still in the printer, which stays this job's. */
     failed: {
       entry: 'stamp',
-      always: { guard: 'ownerAway', target: 'parking' },
+      always: [
+        { guard: and(['ownerAway', 'nothingToPark']), target: 'parked' },
+        { guard: 'ownerAway', target: 'parking' },
+      ],
       on: {
-        'owner-left': { target: 'parking', actions: assign({ ownerPresent: false }) },
+        // A job whose data could not be brought back has nothing to park: it waits parked as it is.
+        'owner-left': [
+          { guard: 'nothingToPark', target: 'parked', actions: assign({ ownerPresent: false }) },
+          { target: 'parking', actions: assign({ ownerPresent: false }) },
+        ],
         retry: { guard: 'canRetry', target: 'resuming' },
         cancel: 'abandoning',
       },
@@ -312,7 +321,8 @@ export function jobStage(snapshot: CardJobSnapshot): JobStage {
   if (snapshot.matches({ issuing: 'committing' })) return 'committing';
   if (snapshot.matches({ issuing: 'ejecting' })) return 'ejecting';
   if (snapshot.matches('ready')) return 'ready';
-  if (snapshot.matches('parked') || snapshot.matches('parking')) return 'parked';
+  // Still parked while its data comes back from the store: it cannot take a retry yet.
+  if (snapshot.matches('parked') || snapshot.matches('parking') || snapshot.matches('resumingParked')) return 'parked';
   if (snapshot.matches('abandoning') || snapshot.matches('closed')) return 'closing';
   return 'failed';
 }

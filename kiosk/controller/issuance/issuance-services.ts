@@ -72,8 +72,8 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
   };
 }
 
-/** Every step of the flow and of a card job, over the devices and the store. */
-function issuanceSteps(devices: IssuanceDevices) {
+/** Every step of the flow and of a card job, over the devices and the store (each one alone, for tests of a step). */
+export function issuanceSteps(devices: IssuanceDevices) {
   const { store, printer, encoder, clock } = devices;
   const today = (): string => isoDay(clock);
   const operatorId = (): string | null => devices.operatorId?.() ?? null;

@@ -4,7 +4,7 @@ import { createActor, fromPromise, toPromise } from 'xstate';
 import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
 import { fixedClock } from '../../../../shared/clock';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
-import { issuanceActors, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
+import { issuanceActors, issuanceSteps, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
 import { issuanceMachine, type Assessment, type CardPreview, type IssuanceJob, type PhotoVerdict } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../../kiosk/controller/kiosk-controller';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo';
@@ -46,7 +46,7 @@ function actors() {
     log: () => {},
     operatorId: () => 'OP-1',
   };
-  const all = issuanceActors(devices);
+  const all = { ...issuanceSteps(devices), ...issuanceActors(devices) };
   return { evaluatePhoto: all.evaluatePhoto!, commitIssuance: all.commitIssuance!, all };
 }
 
