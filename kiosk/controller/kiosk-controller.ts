@@ -1,4 +1,4 @@
-import { createActor, type Subscription, type SnapshotFrom } from 'xstate';
+import { createActor, type ActorRefFrom, type Subscription, type SnapshotFrom } from 'xstate';
 import type {
   ApplicationForm,
   Bilingual,
@@ -87,6 +87,11 @@ export interface ControllerOptions {
   };
   /** The injected clock's milliseconds (how long a card job has been at its stage); real time by default. */
   readonly now?: () => number;
+  /**
+   * The applicant region's actor, run by the kiosk's root machine (its owner starts and stops it).
+   * Without it the controller runs the machine on an actor of its own (tests of the flow alone).
+   */
+  readonly actor?: ActorRefFrom<ProvidedMachine>;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -111,7 +116,8 @@ function recordedAs(operatorId: string | null, command: KioskCommand['type']): s
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
   const now = options.now ?? Date.now;
-  const actor = createActor(machine, { input: { now } });
+  const ownActor = options.actor === undefined;
+  const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
   const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
@@ -192,7 +198,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     }
     for (const listener of listeners) listener(snapshot);
   };
-  actor.subscribe({
+  const machineSubscription = actor.subscribe({
     next: publish,
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
   });
@@ -208,7 +214,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
-  actor.start();
+  if (ownActor) actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
     const state = actor.getSnapshot();
@@ -408,7 +414,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
       for (const subscription of watchedJobs.values()) subscription.unsubscribe();
-      actor.stop();
+      machineSubscription.unsubscribe();
+      if (ownActor) actor.stop();
     },
   };
   return {

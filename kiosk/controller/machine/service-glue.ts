@@ -1,4 +1,4 @@
-import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { KioskBoard } from '../../../firmware/board';
 import type { Bilingual, SelfServiceClosure } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
@@ -14,7 +14,7 @@ import { serviceClosure, serviceMachine, tamperCause, tamperClearRefusal, type D
  * `clearTamper` options (and the unattended screen's closure) are read off the machine.
  */
 export interface KioskService {
-  readonly actor: Actor<typeof serviceMachine>;
+  readonly actor: ServiceRegionRef;
   /** Why the kiosk takes no new applications (the enclosure alarm), or null. */
   outOfService(): Bilingual | null;
   /** Why the unattended screen is closed, or null. */
@@ -49,9 +49,10 @@ export async function latchFromAudit(store: Pick<Store, 'readAudit'>): Promise<T
   return last.details['cause'] === 'board-lost' ? 'board-lost' : 'door-opened';
 }
 
-export function startKioskService(options: KioskServiceOptions): KioskService {
+/** The service region as the kiosk's root machine runs it: the machine with its audit work and the board, and its input. */
+export function serviceRegion(options: KioskServiceOptions) {
   const { board, log } = options;
-  const machine = serviceMachine.provide({
+  const logic = serviceMachine.provide({
     actors: {
       recordTamperDetected: fromPromise<void, { cause: TamperCause }>(({ input }) =>
         options.audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: true, cause: input.cause } })),
@@ -70,9 +71,22 @@ export function startKioskService(options: KioskServiceOptions): KioskService {
         log({ eventId: 'store-audit-failed', disposition: 'failure', message: `audit row ${eventId} not written: ${error instanceof Error ? error.message : String(error)}` }),
     },
   });
-  const actor = createActor(machine, { input: { latched: options.latched, unattended: options.unattended } });
-  actor.start();
+  return { logic, input: { latched: options.latched, unattended: options.unattended } };
+}
 
+export type ServiceRegionRef = ActorRefFrom<ReturnType<typeof serviceRegion>['logic']>;
+
+/** The service region on an actor of its own (tests of the region alone). */
+export function startKioskService(options: KioskServiceOptions): KioskService {
+  const region = serviceRegion(options);
+  const actor = createActor(region.logic, { input: region.input });
+  actor.start();
+  return { ...bindKioskService(actor, options), stop: () => actor.stop() };
+}
+
+/** The service's interface over the service region's actor (the root machine's child, or its own). */
+export function bindKioskService(actor: ServiceRegionRef, options: Pick<KioskServiceOptions, 'board'>): KioskService {
+  const { board } = options;
   const latched = (): TamperCause | null => tamperCause(actor.getSnapshot().context);
   return {
     actor,
@@ -93,6 +107,7 @@ export function startKioskService(options: KioskServiceOptions): KioskService {
       if (tamperCause(settled.context)) return refused('other', 'the clear was not recorded: the kiosk stays out of service, try again');
       return { accepted: true };
     },
-    stop: () => actor.stop(),
+    /** The actor is its owner's to stop. */
+    stop: () => {},
   };
 }
