@@ -11,7 +11,15 @@ const wall = (files, patterns, message) => ({
  * Chinese sentence is built in these files. The list widens as the rest of kiosk/controller converts.
  */
 const speaksCodes = {
-  files: ['kiosk/controller/machine/staff-messages.ts', 'kiosk/controller/machine/staff-machine.ts', 'kiosk/controller/staff-card-reader.ts', 'kiosk/controller/photo/**'],
+  files: ['kiosk/controller/**/*.ts'],
+  ignores: [
+    // Words printed on the card itself and demo staff names: content, not messages to a person.
+    'kiosk/controller/card-face/**',
+    'kiosk/controller/devices/demo-staff.ts',
+    // Not converted yet (issue 13): the issuance flow's step errors and eligibility reasons, the card check.
+    'kiosk/controller/card-check.ts',
+    'kiosk/controller/issuance/**',
+  ],
   rules: {
     'no-restricted-syntax': ['error',
       { selector: 'Literal[value=/[\\u3400-\\u9fff]/]', message: 'no Chinese text in the controller: send a message code (shared/contract/messages.ts) and word it in shared/i18n/message-catalogue.ts.' },

@@ -17,6 +17,8 @@ import type {
   VoidReason,
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
+import type { Message } from '../../shared/contract/messages';
+import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
@@ -65,7 +67,7 @@ export interface ControllerOptions {
   /** Judges a live preview frame (not an attempt); without it previews are refused. */
   readonly previewPhoto?: (image: Uint8Array) => Promise<{ passed: boolean; checks: readonly PhotoCheckView[] }>;
   /** Why no new application may start (the enclosure was opened), or null. */
-  readonly outOfService?: () => Bilingual | null;
+  readonly outOfService?: () => Message | null;
   /** A technician's reset of the tamper latch (the door must be shut). */
   readonly clearTamper?: (operatorId: string) => Promise<CommandReply>;
   /** Cards tapped on the counter reader by a signed-in operator. */
@@ -120,7 +122,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
-  const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
+  const outOfService = (): Message | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
@@ -378,7 +380,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           break;
       }
       const closed = outOfService();
-      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
+      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
@@ -470,7 +472,7 @@ function toSnapshot(
   devices: DeviceStatusBoard,
   session: SessionView,
   live: KioskSnapshot['photo']['live'],
-  outOfService: Bilingual | null,
+  outOfService: Message | null,
   cardCheck: CardCheckView | null,
   version: number,
   mode: KioskMode,

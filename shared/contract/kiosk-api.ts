@@ -415,7 +415,7 @@ export const kioskSnapshotSchema = z
     selfService: selfServiceViewSchema.nullable(),
     session: sessionViewSchema,
     /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
-    outOfService: bilingualSchema.nullable(),
+    outOfService: messageSchema.nullable(),
     /** The card last tapped on the counter reader by a signed-in operator, until closed. */
     cardCheck: cardCheckViewSchema.nullable(),
     /** Bumped on every change, so the UI can ignore stale pushes. */

@@ -25,6 +25,10 @@ export const messageParams = {
   /** `reason`: the controller's English sentence for the refusal (staff read it). */
   'staff.approved-but-failed': ['reason'],
 
+  // Why the kiosk is out of service (kiosk/controller/machine/service-glue.ts).
+  'service.door-opened': [],
+  'service.board-lost': [],
+
   // The photo gate's advice (kiosk/controller/photo): left and right are the applicant's own.
   'photo.no-face': [],
   'photo.many-faces': [],

@@ -22,6 +22,8 @@ const zhTW: Catalogue = {
   'staff.not-a-supervisor': '只有督導可以核准，請由督導感應員工卡',
   'staff.same-person': '不可核准自己的操作，請由另一位督導核准',
   'staff.approved-but-failed': '已核准，但無法完成：{reason}',
+  'service.door-opened': '機箱曾被開啟，暫停服務：請技術人員檢查後恢復',
+  'service.board-lost': '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復',
 
   'photo.no-face': '看不到臉，請面向鏡頭',
   'photo.many-faces': '畫面中只能有一個人',
@@ -68,6 +70,8 @@ const en: Catalogue = {
   'staff.not-a-supervisor': 'Only a supervisor can approve: a supervisor must tap their card',
   'staff.same-person': 'You cannot approve your own action: another supervisor must',
   'staff.approved-but-failed': 'Approved, but it could not be done: {reason}',
+  'service.door-opened': 'The enclosure was opened: out of service until a technician checks it',
+  'service.board-lost': 'The I/O board was lost while unattended: out of service until a technician checks the enclosure',
 
   'photo.no-face': 'We cannot see a face: please face the camera',
   'photo.many-faces': 'Only one person may be in the picture',
@@ -114,6 +118,8 @@ const vi: Catalogue = {
   'staff.not-a-supervisor': 'Chỉ giám sát viên mới được phê duyệt: giám sát viên hãy đặt thẻ của mình lên đầu đọc',
   'staff.same-person': 'Không thể tự phê duyệt thao tác của mình: cần một giám sát viên khác',
   'staff.approved-but-failed': 'Đã phê duyệt nhưng không thực hiện được: {reason}',
+  'service.door-opened': 'Vỏ máy đã bị mở: tạm ngừng phục vụ cho đến khi kỹ thuật viên kiểm tra',
+  'service.board-lost': 'Bảng điều khiển bị mất kết nối khi không có người trông: tạm ngừng phục vụ cho đến khi kỹ thuật viên kiểm tra vỏ máy',
 
   'photo.no-face': 'Không thấy khuôn mặt: vui lòng nhìn về phía máy ảnh',
   'photo.many-faces': 'Trong ảnh chỉ được có một người',
@@ -160,6 +166,8 @@ const id: Catalogue = {
   'staff.not-a-supervisor': 'Hanya penyelia yang dapat menyetujui: penyelia harus meletakkan kartunya pada pembaca',
   'staff.same-person': 'Anda tidak dapat menyetujui tindakan sendiri: harus penyelia lain',
   'staff.approved-but-failed': 'Sudah disetujui, tetapi tidak dapat dilakukan: {reason}',
+  'service.door-opened': 'Casing mesin pernah dibuka: tidak melayani sampai teknisi memeriksanya',
+  'service.board-lost': 'Papan kendali terputus saat tidak dijaga: tidak melayani sampai teknisi memeriksa casing mesin',
 
   'photo.no-face': 'Wajah tidak terlihat: mohon menghadap kamera',
   'photo.many-faces': 'Hanya boleh ada satu orang di foto',

@@ -1,6 +1,7 @@
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { KioskBoard } from '../../../firmware/board';
-import type { Bilingual, SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
@@ -16,7 +17,7 @@ import { serviceClosure, serviceMachine, tamperCause, tamperClearRefusal, type D
 export interface KioskService {
   readonly actor: ServiceRegionRef;
   /** Why the kiosk takes no new applications (the enclosure alarm), or null. */
-  outOfService(): Bilingual | null;
+  outOfService(): Message | null;
   /** Why the unattended screen is closed, or null. */
   closure(): SelfServiceClosure | null;
   tamperLatched(): boolean;
@@ -37,9 +38,9 @@ export interface KioskServiceOptions {
   readonly log: LogSink;
 }
 
-const alarmMessages: Record<TamperCause, Bilingual> = {
-  'door-opened': { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' },
-  'board-lost': { zh: '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復', en: 'The I/O board was lost while unattended: out of service until a technician checks the enclosure' },
+const alarmMessages: Record<TamperCause, Message> = {
+  'door-opened': message('service.door-opened'),
+  'board-lost': message('service.board-lost'),
 };
 
 /** The latch a restart keeps: the last tamper row in the audit log, when it was a detection. */
