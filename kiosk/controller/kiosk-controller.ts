@@ -270,7 +270,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (!state.can({ type: 'override-photo', reason })) {
       // Say why before anybody is asked to approve something the flow would refuse.
       const refusal = state.matches({ applicant: 'photo' }) ? photoOverrideRefusal(state.context) : null;
-      return refusal ? refused('other', refusal.en) : send({ type: 'override-photo', reason });
+      return refusal ? refused('other', englishOf(refusal)) : send({ type: 'override-photo', reason });
     }
     return withDecision(at, 'override-photo', decision, async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
@@ -443,7 +443,7 @@ function screenOf(state: State): Screen {
 }
 
 function stepErrorView(error: IssuanceStepError | null): StepErrorView | null {
-  return error ? { kind: error.kind, message: error.bilingual, canRetry: error.canRetry } : null;
+  return error ? { kind: error.kind, message: error.advice, canRetry: error.canRetry } : null;
 }
 
 /** One card job as the queue shows it to `at`: its ticket and stage to anyone, the applicant's traces only to the owner. */

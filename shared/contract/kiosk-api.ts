@@ -349,7 +349,7 @@ export const faceMatchViewSchema = z.union([
     .object({ verdict: z.enum(['match', 'mismatch']), match: z.boolean(), distance: z.number(), threshold: z.number() })
     .strict(),
   z
-    .object({ verdict: z.literal('unavailable'), match: z.literal(false), threshold: z.number(), reason: bilingualSchema })
+    .object({ verdict: z.literal('unavailable'), match: z.literal(false), threshold: z.number(), reason: messageSchema })
     .strict(),
 ]);
 export type FaceMatchView = Immutable<z.infer<typeof faceMatchViewSchema>>;
@@ -358,7 +358,7 @@ export const issuingSteps = ['rendering', 'printing', 'encoding', 'verifying', '
 export type IssuingStep = (typeof issuingSteps)[number];
 
 /** A failed step: its kind, what the operator can do about it, and whether trying it again can help. */
-export const stepErrorViewSchema = z.object({ kind: z.string(), message: bilingualSchema, canRetry: z.boolean() }).strict();
+export const stepErrorViewSchema = z.object({ kind: z.string(), message: messageSchema, canRetry: z.boolean() }).strict();
 export type StepErrorView = Immutable<z.infer<typeof stepErrorViewSchema>>;
 
 /**
