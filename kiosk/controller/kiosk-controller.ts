@@ -1,7 +1,6 @@
 import { createActor, type ActorRefFrom, type Subscription, type SnapshotFrom } from 'xstate';
 import type {
   ApplicationForm,
-  Bilingual,
   CardCheckView,
   FaceMatchView,
   JobView,
@@ -46,7 +45,7 @@ export interface KioskController {
   snapshot(): KioskSnapshot;
   command(command: KioskCommand): Promise<CommandReply>;
   /** A document was read by the ID scanner (while an application is open). */
-  documentRead(fields: Partial<ApplicationForm>, problems: readonly Bilingual[]): boolean;
+  documentRead(fields: Partial<ApplicationForm>, problems: readonly Message[]): boolean;
   preview(): Uint8Array | null;
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
@@ -308,7 +307,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (shown.status !== 'active') return refused('other', `the card is ${shown.status}: only an active card can be voided`);
     return withDecision(at, 'void-card', decision, async (grant) => {
       const voided = await check.voidShown({ cardNumber, reason, operatorId: grant.operatorId, approvedBy: grant.approvedBy });
-      return voided.ok ? { accepted: true } : refused('other', voided.error.en);
+      return voided.ok ? { accepted: true } : refused('other', englishOf(voided.error));
     });
   };
 

@@ -284,10 +284,10 @@ export const cardCheckViewSchema = z.discriminatedUnion('verified', [
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
       status: z.enum(cardLookupStatuses),
       /** The outcome of the operator's last action on this card (voided, or why not). */
-      notice: bilingualSchema.nullable(),
+      notice: messageSchema.nullable(),
     })
     .strict(),
-  z.object({ verified: z.literal(false), problem: bilingualSchema }).strict(),
+  z.object({ verified: z.literal(false), problem: messageSchema }).strict(),
 ]);
 export type CardCheckView = Immutable<z.infer<typeof cardCheckViewSchema>>;
 
@@ -424,9 +424,9 @@ export const kioskSnapshotSchema = z
       .object({
         form: applicationFormSchema.strict(),
         source: z.enum(['manual', 'scanner']),
-        documentProblems: z.array(bilingualSchema),
+        documentProblems: z.array(messageSchema),
         eligibility: eligibilityViewSchema.nullable(),
-        problems: z.array(bilingualSchema),
+        problems: z.array(messageSchema),
         fee: count,
       })
       .strict(),

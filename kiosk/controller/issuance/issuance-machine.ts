@@ -1,8 +1,7 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
-import type { ApplicationForm, Bilingual, PhotoSource } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
 import { message, type Message } from '../../../shared/contract/messages';
-import { textOf } from '../../../shared/i18n/message-catalogue';
 import { cardJobMachine, type CardJobRef } from './card-job-machine';
 import { IssuanceStepError, toStepError } from './issuance-errors';
 import type { Assessment, CardPreview, IssuanceJob, PhotoVerdict } from './issuance-types';
@@ -21,7 +20,7 @@ export * from './issuance-types';
 export type IssuanceEvent =
   | { type: 'start-application'; operatorId?: string | null }
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
-  | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
+  | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Message[] }
   | { type: 'submit-application' }
   | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource | undefined }
   | { type: 'override-photo'; reason: string; approvedBy?: string | null }
@@ -56,7 +55,7 @@ export interface IssuanceInput {
 export interface IssuanceContext {
   form: ApplicationForm;
   source: 'manual' | 'scanner';
-  documentProblems: readonly Bilingual[];
+  documentProblems: readonly Message[];
   assessment: Assessment;
   photo: {
     attempts: number;
@@ -238,7 +237,7 @@ export const issuanceMachine = setup({
                 onError: {
                   target: 'editing',
                   actions: assign({
-                    assessment: ({ event }) => ({ ...notAssessed, problems: [textOf(toStepError(event.error).advice)] }),
+                    assessment: ({ event }) => ({ ...notAssessed, problems: [toStepError(event.error).advice] }),
                   }),
                 },
               },

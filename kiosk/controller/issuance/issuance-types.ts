@@ -1,4 +1,4 @@
-import type { ApplicationForm, Bilingual, EligibilityView, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, EligibilityView, PhotoCheckView } from '../../../shared/contract/kiosk-api';
 import type { Message } from '../../../shared/contract/messages';
 
 /** What the issuance flow and its card jobs pass around: the application's verdicts and the confirmed card. */
@@ -6,7 +6,7 @@ import type { Message } from '../../../shared/contract/messages';
 export interface Assessment {
   readonly eligibility: EligibilityView | null;
   /** What still blocks submitting (missing fields, not eligible, consent missing). */
-  readonly problems: readonly Bilingual[];
+  readonly problems: readonly Message[];
   readonly fee: number;
   readonly action: 'new' | 'replacement' | null;
 }
