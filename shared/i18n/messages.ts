@@ -190,7 +190,6 @@ const zhTW = {
   parkedStepverifying: '交付時中斷',
   parkedSteprendering: '製作卡面時中斷',
   refusalDiskFull: '本機的資料磁碟空間不足，無法安全地儲存紀錄。請聯絡技術人員清出磁碟空間。',
-  issuanceDiskFull: '本機的資料磁碟已滿，無法儲存製卡紀錄。請技術人員清出磁碟空間後按「重試」；按「取消」則已製作的卡片會送入廢卡匣。',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -368,7 +367,6 @@ const en: Messages = {
   parkedStepverifying: 'stopped at the hand-over',
   parkedSteprendering: 'stopped while making the card face',
   refusalDiskFull: "The kiosk's data disk is full: its records could not be saved safely. Please call a technician to free space on the disk.",
-  issuanceDiskFull: "The kiosk's data disk is full: the card's records cannot be saved. Have a technician free space on the disk, then press Retry; Cancel sends a card already made to the reject box.",
 };
 
 const vi: Messages = {
@@ -543,7 +541,6 @@ const vi: Messages = {
   parkedStepverifying: 'dừng khi bàn giao',
   parkedSteprendering: 'dừng khi đang tạo mặt thẻ',
   refusalDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ an toàn. Vui lòng gọi kỹ thuật viên để giải phóng dung lượng ổ đĩa.',
-  issuanceDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ của thẻ. Hãy nhờ kỹ thuật viên giải phóng dung lượng ổ đĩa rồi nhấn Thử lại; nhấn Hủy thì thẻ đã làm sẽ được đưa vào hộp thẻ hỏng.',
 };
 
 const id: Messages = {
@@ -718,7 +715,6 @@ const id: Messages = {
   parkedStepverifying: 'berhenti saat penyerahan',
   parkedSteprendering: 'berhenti saat membuat tampilan kartu',
   refusalDiskFull: 'Disk data kios penuh: catatan tidak dapat disimpan dengan aman. Silakan hubungi teknisi untuk mengosongkan ruang disk.',
-  issuanceDiskFull: 'Disk data kios penuh: catatan kartu tidak dapat disimpan. Minta teknisi mengosongkan ruang disk, lalu tekan Coba lagi; Batal akan memasukkan kartu yang sudah dibuat ke kotak kartu rusak.',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

@@ -1,5 +1,6 @@
 import { and, assign, fromPromise, sendParent, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { IssuingStep, JobStage } from '../../../shared/contract/kiosk-api';
+import { message } from '../../../shared/contract/messages';
 import { IssuanceStepError, toStepError } from './issuance-errors';
 import type { Assessment, CardPreview, IssuanceJob, ParkedJobData, PhotoOverride, PhotoVerdict, ResumedJob } from './issuance-types';
 
@@ -277,7 +278,7 @@ export const cardJobMachine = setup({
         onError: {
           target: 'failed',
           actions: assign({
-            error: ({ event }) => new IssuanceStepError('job_not_resumable', { zh: '無法取回這張卡的資料，請取消後重新申辦', en: `The job's data could not be brought back (${toStepError(event.error).kind}): cancel it and apply again` }, false),
+            error: ({ event }) => new IssuanceStepError('job_not_resumable', message('step.job-not-resumable', { detail: toStepError(event.error).kind }), false),
             ownerPresent: true,
             takenOverFrom: null,
           }),
@@ -293,7 +294,7 @@ export const cardJobMachine = setup({
 
 /** The job's data for a device step; a parked job has none until it is resumed. */
 function jobOf(context: CardJobContext): IssuanceJob {
-  if (!context.job) throw new IssuanceStepError('job_parked', { zh: '這張卡的資料已暫存，請先取回', en: 'The job is parked: bring it back first' }, false);
+  if (!context.job) throw new IssuanceStepError('job_parked', message('step.job-parked'), false);
   return context.job;
 }
 

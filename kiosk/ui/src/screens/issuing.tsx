@@ -1,7 +1,6 @@
 import type { IssuingStep, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
-import { stepErrorText } from '../commands/step-error-text';
-import { BilingualText, useT } from '../i18n';
+import { BilingualText, MessageText, useT } from '../i18n';
 
 const steps: IssuingStep[] = ['printing', 'encoding', 'committing', 'verifying'];
 
@@ -66,8 +65,5 @@ export function FailedScreen({ snapshot }: { snapshot: KioskSnapshot }) {
 }
 
 function StepErrorMessage({ error }: { error: NonNullable<KioskSnapshot['error']> }) {
-  const t = useT();
-  const own = stepErrorText(error, t.locale);
-  if (!own) return <BilingualText text={error.message} />;
-  return <span>{own.text}<small className="second-language">{own.detail}</small></span>;
+  return <MessageText message={error.message} />;
 }

@@ -1,7 +1,7 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { withToken } from '../api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -25,7 +25,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           data-match={faceMatch.match}
           data-verdict={faceMatch.verdict}
         >
-          {unavailable ? <BilingualText text={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
+          {unavailable ? <MessageText message={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
         </p>
       )}
       <dl className="summary">
