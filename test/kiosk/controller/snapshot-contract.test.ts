@@ -37,7 +37,7 @@ const flow = issuanceMachine.provide({
       actors: {
         printCard: fromPromise(async () => {
           if (printing) await printing;
-          if (feederEmpty) throw new IssuanceStepError('feeder_empty', { zh: '卡匣沒有空白卡', en: 'The feeder is empty' }, true);
+          if (feederEmpty) throw new IssuanceStepError('feeder_empty', message('printer.feeder-empty'), true);
         }),
         encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
         commitIssuance: fromPromise(async () => {}),
@@ -140,7 +140,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
     controller = createKioskController(flow, devices, () => {}, {
       session: { staff, operators },
       cardCheck,
-      outOfService: () => (doorOpen ? { zh: '機箱已開啟', en: 'The enclosure is open' } : null),
+      outOfService: () => (doorOpen ? message('service.door-opened') : null),
       previewPhoto: async () => ({ passed: false, checks: [{ id: 'one-face', passed: false, value: 0, threshold: '= 1', message: message('photo.no-face') }] }),
       logHealth: { health: () => logging, onHealthChange: () => () => {} },
     });
@@ -178,7 +178,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
       fields: { idNumber: 'A123456789', name: 'CHEN MEI-LING', nameZh: '陳美玲', birthDate: '1956-04-17', sex: 'F', nationality: 'TWN', district: '桃園區' },
     });
     await until(() => controller.snapshot().application.eligibility !== null);
-    controller.documentRead({ documentNumber: '123456789' }, [{ zh: '證件即將到期', en: 'The document expires soon' }]);
+    controller.documentRead({ documentNumber: '123456789' }, [message('document.expired', { date: '2026-01-31' })]);
     await send({ type: 'update-application', fields: { cardType: 'senior' } });
     await until(() => controller.snapshot().application.form.cardType === 'senior' && controller.snapshot().application.eligibility !== null);
     expect(controller.snapshot().application.eligibility?.cards.length).toBeGreaterThan(0);

@@ -28,7 +28,7 @@ const flow = issuanceMachine.provide({
       actors: {
         printCard: fromPromise(async () => {
           if (printing) await printing;
-          if (feederEmpty) throw new IssuanceStepError('feeder_empty', { zh: '卡匣沒有空白卡', en: 'The feeder is empty' }, true);
+          if (feederEmpty) throw new IssuanceStepError('feeder_empty', message('printer.feeder-empty'), true);
         }),
         encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
         commitIssuance: fromPromise(async ({ input }) => {

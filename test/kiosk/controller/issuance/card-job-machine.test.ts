@@ -3,6 +3,7 @@ import { assign, createActor, fromPromise, setup, SimulatedClock, waitFor, type 
 import { cardJobMachine, jobStage } from '../../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../../kiosk/controller/issuance/issuance-errors';
 import { emptyApplicationForm } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
 import type { IssuanceJob, ResumedJob } from '../../../../kiosk/controller/issuance/issuance-types';
 import { eligibleGeneral } from './issuance-harness';
 
@@ -62,7 +63,7 @@ function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: n
   return { actor, ref, calls, told: () => actor.getSnapshot().context.told };
 }
 
-const jam = new IssuanceStepError('printer_jam', { zh: '印表機卡紙', en: 'The printer jammed' }, true);
+const jam = new IssuanceStepError('printer_jam', message('printer.jam'), true);
 
 describe('card job machine', () => {
   it('waits in the queue until the printer is granted', async () => {
@@ -114,7 +115,7 @@ describe('card job machine', () => {
   it('a failed job keeps the printer; a step that may not be retried refuses retry, and cancel sends the card to the reject box', async () => {
     const { ref, calls, told } = oneJob({
       print: async () => {
-        throw new IssuanceStepError('ribbon_out', { zh: '色帶用完', en: 'The ribbon ran out' }, false);
+        throw new IssuanceStepError('ribbon_out', message('printer.ribbon-out'), false);
       },
     });
     ref.send({ type: 'printer.granted' });

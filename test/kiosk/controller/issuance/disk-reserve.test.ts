@@ -5,6 +5,7 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { CardPrinter } from '../../../../hardware/printer/types';
 import { fixedClock } from '../../../../shared/clock';
 import type { ApplicationForm } from '../../../../shared/contract/kiosk-api';
+import { englishOf } from '../../../../shared/i18n/message-catalogue';
 import { ok } from '../../../../shared/result';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
 import { cardJobMachine, type CardJobSnapshot } from '../../../../kiosk/controller/issuance/card-job-machine';
@@ -173,7 +174,11 @@ describe('the disk reserve, before a card reaches the printer', () => {
     const job = await theJob(actor, failed);
     const { error } = job.getSnapshot().context;
     expect(error).toMatchObject({ kind: 'disk_full', canRetry: true });
-    expect(error?.bilingual.en).toMatch(/data disk is full .* free space on it or call a technician/);
+    expect(error?.advice).toMatchObject({
+      code: 'step.disk-full',
+      params: { detail: expect.stringMatching(/has 10\.0 MB free, below the [\d.]+ MB the kiosk keeps for its records/) },
+    });
+    expect(englishOf(error!.advice)).toMatch(/data disk is full.* free space on the disk, then press Retry/);
     expect(kiosk.printer).toEqual([]);
 
     // No card was fed: cancelling rejects nothing and records no spoiled card, only the abandoned job.
@@ -236,7 +241,8 @@ describe('a commit that fails for a full disk after the card was printed and enc
     const { error, failedStep } = job.getSnapshot().context;
     expect(failedStep).toBe('committing');
     expect(error).toMatchObject({ kind: 'disk_full', canRetry: true });
-    expect(error?.bilingual.en).toMatch(/data disk is full \(SQLITE_FULL/);
+    expect(error?.advice).toMatchObject({ code: 'step.disk-full', params: { detail: expect.stringMatching(/SQLITE_FULL/) } });
+    expect(englishOf(error!.advice)).toMatch(/data disk is full.*\(.*SQLITE_FULL/);
     expect(kiosk.printer).toEqual(['print']);
     expect(await kiosk.store.heldCards(person.idNumber)).toEqual([]);
 

@@ -10,6 +10,7 @@ import {
   type ResumedJob,
 } from '../../../../kiosk/controller/issuance/issuance-machine';
 import type { JobStage } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
 
 /** Fakes for the issuance machine and its card jobs: every device call is recorded with its job. */
 
@@ -86,7 +87,7 @@ export function issuanceHarness(options: HarnessOptions = {}) {
   const machine = issuanceMachine.provide({
     actors: {
       assessApplication: fromPromise(async ({ input }) =>
-        input.form.name ? eligibleGeneral : { ...eligibleGeneral, problems: [{ zh: '請填寫姓名', en: 'Enter the name' }] },
+        input.form.name ? eligibleGeneral : { ...eligibleGeneral, problems: [message('application.enter-name')] },
       ),
       evaluatePhoto: fromPromise(async ({ input }) => {
         evaluated.push({ image: [...input.image], source: input.source });

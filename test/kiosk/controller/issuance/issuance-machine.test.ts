@@ -66,7 +66,7 @@ describe('issuance machine', () => {
     await waitFor(actor, (s) => s.matches({ applicant: { application: 'editing' } }));
     actor.send({ type: 'submit-application' });
     expect(actor.getSnapshot().matches({ applicant: 'application' })).toBe(true);
-    expect(actor.getSnapshot().context.assessment.problems[0]?.en).toBe('Enter the name');
+    expect(actor.getSnapshot().context.assessment.problems).toEqual([message('application.enter-name')]);
   });
 
   it('counts at most three photo attempts, keeps the best, then allows a recorded override', async () => {
@@ -122,13 +122,12 @@ describe('issuance machine', () => {
     expect(passed.commits[0]?.photoOverride).toBeNull();
   });
 
-  it('refuses an override, with a bilingual reason, when no attempt found exactly one face', async () => {
+  it('refuses an override, with the reason as a code, when no attempt found exactly one face', async () => {
     const { actor, rendered } = harness({ photo: [badPhoto(4, 0), badPhoto(4, 2), badPhoto(0, 0)] });
     await toPhoto(actor);
     await threeAttempts(actor);
     const refusal = photoOverrideRefusal(actor.getSnapshot().context);
-    expect(refusal?.en).toMatch(/exactly one face/);
-    expect(refusal?.zh).toMatch(/唯一一張/);
+    expect(refusal).toEqual(message('photo.override-no-face'));
     expect(actor.getSnapshot().can({ type: 'override-photo', reason: 'bedridden applicant' })).toBe(false);
     actor.send({ type: 'override-photo', reason: 'bedridden applicant', approvedBy: 'SUP-7' });
     expect(actor.getSnapshot().matches({ applicant: { photo: 'waiting' } })).toBe(true);
@@ -146,7 +145,7 @@ describe('issuance machine', () => {
   it('says why before the attempts are used up, and passes the capture source to the gate', async () => {
     const { actor, evaluated } = harness({ photo: [badPhoto(2)] });
     await toPhoto(actor);
-    expect(photoOverrideRefusal(actor.getSnapshot().context)?.en).toMatch(/Take 3 attempts/);
+    expect(photoOverrideRefusal(actor.getSnapshot().context)).toEqual(message('photo.override-needs-attempts', { attempts: 3 }));
     actor.send({ type: 'capture-photo', image: new Uint8Array([9]), source: 'import' });
     await waitFor(actor, (s) => s.matches({ applicant: { photo: 'waiting' } }) && s.context.photo.attempts === 1);
     actor.send({ type: 'capture-photo', image: new Uint8Array([8]) });
@@ -160,7 +159,7 @@ describe('issuance machine', () => {
       encode: async () => {
         encodeAttempts += 1;
         if (encodeAttempts === 1) {
-          throw new IssuanceStepError('card_removed', { zh: '卡片被移開', en: 'The card was taken away' }, true);
+          throw new IssuanceStepError('card_removed', message('nfc.card-removed'), true);
         }
         return { uid: '04FFEE' };
       },
@@ -188,7 +187,7 @@ describe('issuance machine', () => {
   it('a cancelled job after printing sends the card to the reject box', async () => {
     const { actor, calls } = harness({
       encode: async () => {
-        throw new IssuanceStepError('write_verify_failed', { zh: '寫入驗證失敗', en: 'Write verification failed' }, false);
+        throw new IssuanceStepError('write_verify_failed', message('nfc.write-verify-failed'), false);
       },
     });
     await toReview(actor);
@@ -205,7 +204,7 @@ describe('issuance machine', () => {
 });
 
 describe('the print queue', () => {
-  const jam = () => new IssuanceStepError('printer_jam', { zh: '印表機卡紙', en: 'The printer jammed' }, true);
+  const jam = () => new IssuanceStepError('printer_jam', message('printer.jam'), true);
 
   it('three confirmed applications: home after each confirm, the printer granted in order one job at a time, all ready then closed', async () => {
     const prints = new Map(['job-1', 'job-2', 'job-3'].map((jobId) => [jobId, gate()]));
@@ -272,7 +271,7 @@ describe('the print queue', () => {
       encode: async (jobId) => {
         if (jobId === 'job-1' && failures === 0) {
           failures += 1;
-          throw new IssuanceStepError('card_removed', { zh: '卡片被移開', en: 'The card was taken away' }, true);
+          throw new IssuanceStepError('card_removed', message('nfc.card-removed'), true);
         }
         return { uid: `UID-${jobId}` };
       },
@@ -297,7 +296,7 @@ describe('the print queue', () => {
       commit: async () => {
         if (failures === 0) {
           failures += 1;
-          throw new IssuanceStepError('store_unavailable', { zh: '無法寫入', en: 'The store could not be written' }, true);
+          throw new IssuanceStepError('store_unavailable', message('step.store-failed', { detail: 'the store could not be written' }), true);
         }
       },
     });
