@@ -2,6 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import { cardJobMachine } from './issuance/card-job-machine';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { counterMachine } from './machine/counter-machine';
+import { kioskMachine } from './machine/kiosk-machine';
 import { serviceMachine } from './machine/service-machine';
 import { staffMachine } from './machine/staff-machine';
 
@@ -16,6 +17,12 @@ export interface DocumentedMachine {
 
 /** Every state machine of the controller: add a new one here and run `npm run machines`. */
 export const documentedMachines: readonly DocumentedMachine[] = [
+  {
+    name: 'kiosk',
+    about:
+      'The kiosk: one root machine whose parallel regions run the others: the service, the staff at the counter, the counter reader (self-service look-ups only when unattended) and the applicant flow with its card jobs.',
+    machine: kioskMachine,
+  },
   {
     name: 'issuance',
     about:
