@@ -462,7 +462,8 @@ function jobView(job: QueuedJob, snapshot: CardJobSnapshot, at: Who, nowMs: numb
     uid: entitled ? context.uid : null,
     error: stepErrorView(context.error),
     mine: at.role !== 'self-service' && at.role !== 'nobody' && context.owner === at.operatorId,
-    mayTakeOver: stage === 'parked' && mayTakeOver(at),
+    // Only a job waiting in `parked` can be taken over (not one being parked or brought back).
+    mayTakeOver: snapshot.matches('parked') && mayTakeOver(at),
   };
 }
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
-import { applyAndPrint, devOk, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, jobIn, jobReaches, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The `timings` of kiosk.config.json reach the machines of a whole kiosk (main.ts wires them): with
- * short values the self-service problem message, the staff idle warning and the done screen's
- * return home come in seconds, where the defaults would take 30 s, 150 s and 60 s. (Each delay's exact timing is tested on XState's
+ * short values the self-service problem message, the staff idle warning and the end of a card's
+ * hand-over (its job leaves the print queue) come in seconds, where the defaults would take 30 s, 150 s and 60 s. (Each delay's exact timing is tested on XState's
  * SimulatedClock in test/kiosk/controller/configured-timings.test.ts.)
  */
 describe('a kiosk started with configured timings', () => {
@@ -41,14 +41,18 @@ describe('a kiosk started with configured timings', () => {
     expect(kiosk.controller.snapshot().session.idleSecondsLeft).toBeLessThanOrEqual(27);
   });
 
-  it('leaves the done screen after the configured 5 s hand-over, the operator still signed in', { timeout: 90_000 }, async () => {
+  it('takes a card left at the exit off the print queue after the configured 5 s hand-over, the operator still signed in', { timeout: 90_000 }, async () => {
     if (kiosk.controller.snapshot().session.state !== 'signed-in') await signInAt(kiosk, 'staff', '271828');
-    await applyAndPrint(kiosk);
-    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 30_000, 'the card was not issued');
-    const doneAt = Date.now();
-    await waitFor(() => kiosk.controller.snapshot().screen === 'home', 15_000, 'the done screen stayed past the configured 5 s');
-    expect(Date.now() - doneAt).toBeGreaterThanOrEqual(4_000);
-    // Home by the hand-over delay, not because the idle lock took the operator away.
+    const { jobId } = await applyAndPrint(kiosk);
+    await jobReaches(kiosk, jobId, 'ready', 30_000);
+    const readyAt = Date.now();
+    // Nobody takes the card from the simulated printer's exit here (its sensor would close the job
+    // sooner), and nobody presses "handed over": only the hand-over delay closes the job.
+    expect(kiosk.world!.printer!.state().cardsInOutput).toBe(1);
+    await waitFor(() => jobIn(kiosk, jobId) === undefined, 15_000, 'the ready card stayed in the queue past the configured 5 s');
+    expect(Date.now() - readyAt).toBeGreaterThanOrEqual(4_000);
+    expect(kiosk.world!.printer!.state().cardsInOutput).toBe(1);
+    // Closed by the hand-over delay, not because the idle lock took the operator away.
     expect(kiosk.controller.snapshot().session.state).toBe('signed-in');
   });
 });

@@ -4,13 +4,13 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { applyAndPrint, devOk, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, jobIn, jobReaches, screenshot, signInAt, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The simulated devices' cables, pulled and plugged back from the dev panel in headless Chromium:
  * the kiosk's snapshot and the device bar show the printer and the ID scanner gone, and back by
  * themselves once plugged in (the drivers reopen the same path). Then one card printed on a slow
- * simulated printer, so that the issuing screen can be caught and photographed for the README.
+ * simulated printer, so that its job in the print queue can be caught printing and photographed for the README.
  */
 /**
  * Slow enough that printing (16 s × scale, plus parking the card) stays on screen for seconds, fast
@@ -18,7 +18,7 @@ import { applyAndPrint, devOk, screenshot, signInAt, startTestKiosk, type TestKi
  */
 const printerTimeScale = '0.25';
 
-describe('device cables and the issuing screen, end to end', () => {
+describe('device cables and the print queue, end to end', () => {
   let running: TestKiosk;
   let kiosk: RunningKiosk;
   let browser: TestBrowser;
@@ -66,17 +66,21 @@ describe('device cables and the issuing screen, end to end', () => {
     await waitFor(() => deviceState('board') === 'connected', 15_000, 'the board did not come back');
   });
 
-  it('prints on the slow printer and the issuing screen is caught mid-print', { timeout: 60_000 }, async () => {
-    // Close the dev panel (it lives at #dev) so the issuing screen is photographed alone.
+  it('prints on the slow printer and the print queue is caught mid-print, counting the seconds', { timeout: 60_000 }, async () => {
+    // Close the dev panel (it lives at #dev) so the queue is photographed alone.
     await page.evaluate("window.location.hash = ''");
     await page.locator('.dev-panel').waitFor({ state: 'detached' });
     await signInAt(kiosk, 'staff', '271828');
-    await applyAndPrint(kiosk);
+    const { jobId, ticket } = await applyAndPrint(kiosk);
 
-    await page.locator('[data-screen="issuing"] [data-step="printing"].active').waitFor({ timeout: 10_000 });
-    expect(kiosk.controller.snapshot().screen).toBe('issuing');
-    await shot('issuing');
-    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 30_000, 'the card was not issued');
+    await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
+    const printing = page.locator(`[data-testid="print-queue"] li[data-job-ticket="${ticket}"][data-job-stage="printing"]`);
+    await printing.waitFor({ timeout: 10_000 });
+    expect(jobIn(kiosk, jobId)?.stage).toBe('printing');
+    // The seconds at the stage count up on the screen between snapshots.
+    await expect.poll(async () => Number.parseInt((await printing.locator('.job-seconds').textContent()) ?? '', 10), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await shot('print-queue-printing');
+    await jobReaches(kiosk, jobId, 'ready', 30_000);
     expect(kiosk.world!.printer!.printedCards()).toHaveLength(1);
   });
 });

@@ -8,13 +8,15 @@ import { loadOrCreateChipMasterKey } from '../../kiosk/controller/chip-master-ke
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { screenshot, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
+import { messages } from '../../shared/i18n/messages';
 import { defaultPinMap, fillLightDuty } from '../../firmware/pin-map';
 
 /**
  * One card issued end to end through every real component: the React UI in headless Chromium
  * with a fake camera, the controller's API, the ID scanner and card printer drivers over real
  * socat ptys against their simulators, the NFC encoder through a real pcscd with a virtual
- * MIFARE card, the photo gate, and the SQLite store.
+ * MIFARE card, the photo gate, and the SQLite store. A confirmed card goes to the print queue beside
+ * the screen, which is free for the next applicant at once; the queue says where each card stands.
  */
 
 describe('staffed issuance, end to end', () => {
@@ -46,6 +48,12 @@ describe('staffed issuance, end to end', () => {
   const operatorIdOf = async (name: string): Promise<string | undefined> =>
     (await kiosk.store.operators.list()).find((operator) => operator.name === name)?.id;
   const shot = (name: string): Promise<void> => screenshot(page, name);
+  /** The print queue's card for a ticket (the queue beside every staffed screen). */
+  const queued = (ticket: number, stage?: string) =>
+    page.locator(`[data-testid="print-queue"] li[data-job-ticket="${ticket}"]${stage ? `[data-job-stage="${stage}"]` : ''}`);
+  /** The card number a ready job shows, grouped in fours on screen. */
+  const cardNumberOf = async (ticket: number): Promise<string> =>
+    ((await queued(ticket, 'ready').locator('[data-testid="job-card-number"]').textContent()) ?? '').replace(/\s/g, '');
 
   it('issues a general card to a new-immigrant spouse from her resident permit', { timeout: 180_000 }, async () => {
     await page.goto(kiosk.urlWithToken);
@@ -107,10 +115,19 @@ describe('staffed issuance, end to end', () => {
     await shot('review');
 
     await page.getByRole('button', { name: '開始製卡' }).click();
-    await page.locator('[data-screen="done"], [data-screen="failed"]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-screen="failed"] [role="alert"]').allTextContents()).toEqual([]);
-    const cardNumber = (await page.locator('[data-testid="card-number"]').textContent()) ?? '';
-    await shot('done');
+    // The card joins the print queue and the screen is home at once, ready for the next applicant.
+    await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
+    await queued(1).waitFor({ timeout: 10_000 });
+    await page.locator('li[data-job-ticket="1"]:is([data-job-stage="ready"], [data-job-stage="failed"])').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-job-stage="failed"] [role="alert"]').allTextContents()).toEqual([]);
+    expect(await page.locator('[data-testid="print-queue"]').getAttribute('data-paused')).toBe('false');
+    // Ready: "take your card", with the applicant's initials and the card number to read out.
+    expect(await queued(1, 'ready').locator('.job-stage').textContent()).toBe(messages['zh-TW'].jobStageready);
+    expect(await queued(1, 'ready').locator('.job-initials').textContent()).toMatch(/^([A-Z]\.)+$/);
+    expect(await queued(1, 'ready').locator('[data-testid="job-card-number"]').textContent()).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/);
+    const cardNumber = await cardNumberOf(1);
+    expect(kiosk.controller.snapshot().printQueue.jobs).toMatchObject([{ ticket: 1, stage: 'ready', cardNumber }]);
+    await shot('print-queue');
 
     // The printer printed one card and handed it out.
     const printed = kiosk.world!.printer!.printedCards();
@@ -138,6 +155,9 @@ describe('staffed issuance, end to end', () => {
     expect(await kiosk.store.pendingJobs()).toMatchObject([{ step: 'ejected' }]);
     await dev({ type: 'printer-fault', fault: 'take-card' });
     await expect.poll(() => kiosk.store.pendingJobs(), { timeout: 15_000 }).toEqual([]);
+    // The exit slot's sensor saw the card taken: its job leaves the queue without a tap.
+    await queued(1).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(kiosk.controller.snapshot().printQueue.jobs).toEqual([]);
     expect((await kiosk.store.verifyAudit()).ok).toBe(true);
     const recorded = (await kiosk.store.readAudit()).filter((entry) => entry.eventId === 'issuance-recorded');
     expect(recorded).toHaveLength(1);
@@ -155,9 +175,7 @@ describe('staffed issuance, end to end', () => {
       expect(log, value).not.toContain(value);
       expect(databaseBytes.includes(value), `${value} in the database files`).toBe(false);
     }
-
-    await page.getByRole('button', { name: '完成' }).click();
-    await page.locator('[data-screen="home"]').waitFor();
+    expect(await page.locator('[data-screen="home"]').count()).toBe(1);
   });
 
   it('stops on an empty feeder with words the operator can act on, and finishes the same card after a refill', { timeout: 180_000 }, async () => {
@@ -180,8 +198,13 @@ describe('staffed issuance, end to end', () => {
     const board = kiosk.world!.board!;
     const writesBefore = board.pinWrites().length;
     await page.getByRole('button', { name: 'Print the card' }).click();
-    const alert = page.locator('[data-screen="failed"] [role="alert"]');
+    await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
+    const alert = queued(2, 'failed').locator('[role="alert"]');
     await alert.waitFor({ timeout: 30_000 });
+    // The queue is paused, and says so where the operator looks.
+    const paused = page.locator('[data-testid="print-queue"][data-paused="true"] .queue-paused[role="alert"]');
+    await paused.waitFor({ timeout: 10_000 });
+    expect(await paused.textContent()).toBe(messages.en.queuePaused);
     // Three beeps on the I/O board's buzzer: the operator may be looking away.
     const beeps = (): number => board.pinWrites().slice(writesBefore).filter((write) => write.pin === defaultPinMap.buzzer && write.value === 1).length;
     await expect.poll(beeps, { timeout: 5_000 }).toBe(3);
@@ -190,22 +213,29 @@ describe('staffed issuance, end to end', () => {
     await page.locator('a.dev-link').click();
     await page.locator('.dev-panel').waitFor();
     await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent(), { timeout: 10_000 }).toContain('feeder 0 cards');
-    await shot('failed-with-dev-panel');
+    await shot('print-queue-failed-with-dev-panel');
     // The refill, from the dev panel's own button: the panel shows the printer's feeder again.
     await page.locator('[data-dev="fault-load-cards"]').click();
     await expect.poll(() => page.locator('[data-testid="dev-printer-state"]').textContent(), { timeout: 10_000 }).toContain('feeder 100 cards');
     await page.locator('.dev-panel button[aria-label="close"]').click();
 
-    await page.getByRole('button', { name: 'Retry' }).click();
-    await page.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
+    // Her operator may retry (the refill can help) or give the card up.
+    const actions = await queued(2, 'failed').locator('button[data-job-action]').all();
+    expect(await Promise.all(actions.map((button) => button.getAttribute('data-job-action')))).toEqual(['cancel', 'retry']);
+    await queued(2, 'failed').getByRole('button', { name: 'Retry' }).click();
+    await queued(2, 'ready').waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="print-queue"]').getAttribute('data-paused')).toBe('false');
     expect(kiosk.world!.printer!.printedCards()).toHaveLength(2);
-    expect(await kiosk.store.heldCards('A800000014')).toMatchObject([{ type: 'general', status: 'active' }]);
-    await shot('done-english');
+    expect(await kiosk.store.heldCards('A800000014')).toMatchObject([{ type: 'general', status: 'active', cardNumber: await cardNumberOf(2) }]);
+    expect(await queued(2, 'ready').locator('.job-stage').textContent()).toBe('Take your card');
+    await shot('print-queue-english');
   });
 
   it('replaces a lost card: a paid replacement, the old card hot-listed, and a tap on the old card says so', { timeout: 180_000 }, async () => {
-    await page.getByRole('button', { name: 'Finish' }).click();
-    await page.locator('[data-screen="home"]').waitFor();
+    // The last card handed over across the counter: its job leaves the queue.
+    await queued(2, 'ready').getByRole('button', { name: 'Handed over' }).click();
+    await queued(2).waitFor({ state: 'detached', timeout: 10_000 });
+    expect(kiosk.controller.snapshot().printQueue.jobs).toEqual([]);
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('button', { name: /新申辦/ }).click();
     await page.locator('[data-screen="application"]').waitFor();
@@ -223,8 +253,9 @@ describe('staffed issuance, end to end', () => {
     // The same person as on the card being replaced: the face check on the photo on file agrees.
     expect(await page.locator('[data-testid="face-match"]').getAttribute('data-match')).toBe('true');
     await page.getByRole('button', { name: '開始製卡' }).click();
-    await page.locator('[data-screen="done"]').waitFor({ timeout: 60_000 });
-    await page.getByRole('button', { name: '完成' }).click();
+    await queued(3, 'ready').waitFor({ timeout: 60_000 });
+    await queued(3, 'ready').getByRole('button', { name: messages['zh-TW'].jobHandedOver }).click();
+    await queued(3).waitFor({ state: 'detached', timeout: 10_000 });
 
     const cards = await kiosk.store.heldCards('H900001234');
     expect(cards.map((card) => card.status)).toEqual(['hot-listed', 'active']);

@@ -5,7 +5,7 @@ import type { DevCommand } from '../../shared/contract/kiosk-api';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { expectAbsentFor, timed } from '../helpers/absence';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { applyAndPrint, devOk, residentPermitHolderId, screenshot, signInAt, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
+import { applyAndPrint, devOk, jobReaches, residentPermitHolderId, screenshot, signInAt, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 
 /**
  * The unattended kiosk (KIOSK_MODE=self-service) end to end: the React UI in headless Chromium,
@@ -90,15 +90,23 @@ describe('self-service kiosk, end to end', () => {
     await page.locator('.pin-pad').waitFor({ timeout: 10_000 });
     await typePin(page, '271828');
     await page.locator('[data-screen="home"] [data-testid="self-service-note"]').waitFor();
+    // Staff see the print queue; the unattended screen never did.
+    await page.locator('[data-testid="print-queue"]').waitFor();
     await shot('self-service-staff-home');
-    const { name } = await applyAndPrint(kiosk);
+    const { name, jobId, ticket } = await applyAndPrint(kiosk);
     expect(name).not.toBe('');
-    await waitFor(() => kiosk.controller.snapshot().screen === 'done', 60_000, 'the card was not issued');
-    const cardNumber = kiosk.controller.snapshot().result!.cardNumber;
+    const { cardNumber: issued } = await jobReaches(kiosk, jobId, 'ready', 60_000);
+    const cardNumber = issued ?? '';
+    expect(cardNumber).toMatch(/^\d{16}$/);
+    await page.locator(`li[data-job-ticket="${ticket}"][data-job-stage="ready"] [data-testid="job-card-number"]`).waitFor({ timeout: 10_000 });
+    // Signed out with the card still at the exit: its job stays in the queue, with nothing of her in it.
     await page.getByRole('button', { name: '登出' }).click();
     await dev({ type: 'remove-card' });
     await selfService('ready').waitFor();
-    await expectNothingOf([name, residentPermitHolderId, cardNumber]);
+    expect(await page.locator('[data-testid="print-queue"]').count()).toBe(0);
+    expect(kiosk.controller.snapshot().printQueue.jobs).toMatchObject([{ jobId, initials: null, cardNumber: null, uid: null }]);
+    const grouped = cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
+    await expectNothingOf([name, residentPermitHolderId, cardNumber, grouped]);
 
     // The new cardholder taps their card: its type, status, expiry and balance; the number masked.
     const cardShownMs = await timed(async () => {

@@ -59,9 +59,12 @@ describe('simulated devices are loud, and the dev panel exists only with them', 
     await page.locator('a.dev-link').click();
     await page.locator('.dev-panel').waitFor({ timeout: uiTimeoutMs });
 
+    // The print queue is a staffed screen's: not on the sign-in screen, beside home once signed in.
+    expect(await page.locator('[data-testid="print-queue"]').count()).toBe(0);
     await signInAt(kiosk, 'staff', '271828');
     await page.locator('[data-screen="home"]').waitFor({ timeout: uiTimeoutMs });
     expect(await banner.isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="print-queue"][data-paused="false"]').isVisible()).toBe(true);
     await page.close();
   });
 

@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect, onTestFailed } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
-import type { DevCommand } from '../../shared/contract/kiosk-api';
+import type { ApplicationForm, DevCommand, JobStage, JobView } from '../../shared/contract/kiosk-api';
 import { loadConfig } from '../../kiosk/controller/config';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 
@@ -62,8 +62,10 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
       reportOnFailure() {
         onTestFailed(() => {
           const log = readLogTail(join(dataDir, 'logs', 'kiosk.jsonl'), failureLogLines);
-          const { screen, mode, selfService, session, outOfService, devices } = kiosk.controller.snapshot();
-          const state = JSON.stringify({ screen, mode, selfService, session, outOfService, devices });
+          const { screen, mode, selfService, session, outOfService, devices, printQueue } = kiosk.controller.snapshot();
+          // The queue by ticket, stage and error only: nothing of an applicant.
+          const queue = { paused: printQueue.paused, jobs: printQueue.jobs.map(({ ticket, stage, completed, error }) => ({ ticket, stage, completed, error })) };
+          const state = JSON.stringify({ screen, mode, selfService, session, outOfService, devices, queue });
           console.error(`kiosk ${name} at the failure: ${state}\nits last ${failureLogLines} log lines:\n${log}`);
         });
       },
@@ -103,23 +105,70 @@ export async function signInAt(kiosk: RunningKiosk, kind: 'staff' | 'supervisor'
 /** The resident permit fixture's holder (feed-document residentPermitTaiwan). */
 export const residentPermitHolderId = 'H900001234';
 
+/** What an application left on the review screen: the applicant as scanned, and the card face's URL. */
+export interface ReviewedApplication {
+  readonly name: string;
+  readonly form: ApplicationForm;
+  readonly previewUrl: string;
+}
+
 /**
- * With staff signed in, a general card for the resident permit's holder through the controller's own
- * commands (scan, form, photo, print), up to the card going to the printer. Returns the applicant's
- * name as the scanner filled it in.
+ * With staff signed in, an application for a general card for the resident permit's holder through
+ * the controller's own commands (scan, form, photo), up to the review with its card face made.
  */
-export async function applyAndPrint(kiosk: RunningKiosk): Promise<{ readonly name: string }> {
+export async function applyForCard(kiosk: RunningKiosk): Promise<ReviewedApplication> {
   expect(await kiosk.controller.command({ type: 'start-application' })).toEqual({ accepted: true });
   await devOk(kiosk, { type: 'feed-document', fixture: 'residentPermitTaiwan' });
   await waitFor(() => kiosk.controller.snapshot().application.form.idNumber === residentPermitHolderId, 10_000, 'the scanned document never filled the form');
   await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general' } });
   await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
-  const { name } = kiosk.controller.snapshot().application.form;
   expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
   // The applicant's portrait, which passes the photo gate.
   const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
   expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
   await waitFor(() => kiosk.controller.snapshot().previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
+  const { application, previewUrl } = kiosk.controller.snapshot();
+  return { name: application.form.name, form: application.form, previewUrl: previewUrl ?? '' };
+}
+
+/** A print confirmed: its card job in the queue (the screen is home again, free for the next applicant). */
+export interface QueuedCard {
+  readonly name: string;
+  readonly jobId: string;
+  readonly ticket: number;
+}
+
+/** The review confirmed: the card joins the print queue as a job of its own, and the screen goes home. */
+export async function confirmPrint(kiosk: RunningKiosk): Promise<Pick<QueuedCard, 'jobId' | 'ticket'>> {
+  const before = new Set(kiosk.controller.snapshot().printQueue.jobs.map((job) => job.jobId));
   expect(await kiosk.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
-  return { name };
+  const after = kiosk.controller.snapshot();
+  expect(after.screen).toBe('home');
+  const queued = after.printQueue.jobs.filter((job) => !before.has(job.jobId));
+  expect(queued).toHaveLength(1);
+  return { jobId: queued[0]!.jobId, ticket: queued[0]!.ticket };
+}
+
+/** With staff signed in, a general card for the resident permit's holder applied for and sent to the print queue. */
+export async function applyAndPrint(kiosk: RunningKiosk): Promise<QueuedCard> {
+  const { name } = await applyForCard(kiosk);
+  return { name, ...(await confirmPrint(kiosk)) };
+}
+
+/** The print queue's view of a job, as whoever is signed in sees it; undefined once it has left the queue. */
+export function jobIn(kiosk: RunningKiosk, jobId: string): JobView | undefined {
+  return kiosk.controller.snapshot().printQueue.jobs.find((job) => job.jobId === jobId);
+}
+
+/** Waits for a job to reach `stage`; fails at once if it fails instead (unless a failure is awaited) or leaves the queue. */
+export async function jobReaches(kiosk: RunningKiosk, jobId: string, stage: JobStage, timeoutMs: number): Promise<JobView> {
+  let seen: JobView | undefined;
+  await waitFor(() => {
+    seen = jobIn(kiosk, jobId);
+    if (seen?.stage === stage) return true;
+    if (!seen) throw new Error(`job ${jobId} left the queue before it was ${stage}`);
+    if (seen.stage === 'failed' && stage !== 'failed' && stage !== 'parked') throw new Error(`job ${jobId} failed (${seen.error?.kind ?? 'no error'}) instead of being ${stage}`);
+    return false;
+  }, timeoutMs, `job ${jobId} did not reach ${stage} in time`);
+  return seen!;
 }

@@ -7,12 +7,12 @@ import type { LinkState } from './commands/link-state';
 import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
 import { LocaleContext, useT } from './i18n';
+import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
 import { UnreadableNotice } from './reading/unreadable-notice';
 import { ApplicationScreen } from './screens/application';
 import { CardCheckPanel } from './screens/card-check';
 import { DevPanel } from './screens/dev-panel';
-import { DoneScreen, FailedScreen, IssuingScreen } from './screens/issuing';
 import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
@@ -64,9 +64,17 @@ export function App() {
           <main className="screen" data-screen="sign-in">
             <SignInScreen session={snapshot.session} />
           </main>
+        ) : snapshot ? (
+          // Signed in: the applicant flow, with the print queue beside it on every screen.
+          <div className="workspace">
+            <main className="screen" data-screen={snapshot.screen}>
+              <Screen snapshot={snapshot} />
+            </main>
+            <PrintQueuePanel queue={snapshot.printQueue} send={command} />
+          </div>
         ) : (
-          <main className="screen" data-screen={snapshot?.screen ?? 'connecting'}>
-            {snapshot ? <Screen snapshot={snapshot} /> : <ConnectionWait link={link} />}
+          <main className="screen" data-screen="connecting">
+            <ConnectionWait link={link} />
           </main>
         )}
         {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} />}
@@ -88,12 +96,6 @@ function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
       return <PhotoScreen snapshot={snapshot} />;
     case 'review':
       return <ReviewScreen snapshot={snapshot} />;
-    case 'issuing':
-      return <IssuingScreen snapshot={snapshot} />;
-    case 'done':
-      return <DoneScreen snapshot={snapshot} />;
-    case 'failed':
-      return <FailedScreen snapshot={snapshot} />;
     default: {
       const unknown: never = snapshot.screen;
       return <p>{String(unknown)}</p>;

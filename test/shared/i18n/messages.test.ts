@@ -12,7 +12,7 @@ describe('UI words', () => {
   });
 
   it('speaks the applicant-facing steps in Vietnamese and Indonesian, not English', () => {
-    for (const key of ['photoHint', 'doneTakeCard', 'homeNewApplication', 'signInTapCard'] as const) {
+    for (const key of ['photoHint', 'jobStageready', 'homeNewApplication', 'signInTapCard'] as const) {
       expect(messages.vi[key]).not.toBe(messages.en[key]);
       expect(messages.id[key]).not.toBe(messages.en[key]);
     }

@@ -9,8 +9,6 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const role = snapshot.session.operator?.role;
   // The permission table, as the controller applies it: say so before anyone taps.
   const notForRole = !snapshot.session.mayStartApplication && role !== undefined;
-  // A failed card of an operator who signed out waits for them (or a supervisor): no new application meanwhile.
-  const parked = snapshot.parkedJob;
   return (
     <section className="home">
       {closed && (
@@ -22,15 +20,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         </div>
       )}
       {snapshot.mode === 'self-service' && <p className="notice" data-testid="self-service-note">{t('selfServiceStaffNote')}</p>}
-      {parked && (
-        <div className="notice" role="status" data-testid="parked-job">
-          <p>{t('parkedJobNotice').replace('{step}', parked.failedStep ? t(`parkedStep${parked.failedStep}`) : '')}</p>
-          {parked.mayTakeOver && (
-            <button type="button" className="primary" onClick={() => command({ type: 'take-over-job' })}>{t('parkedJobTakeOver')}</button>
-          )}
-        </div>
-      )}
-      <button type="button" className="big-action" disabled={closed !== null || notForRole || parked !== null} onClick={() => command({ type: 'start-application' })}>
+      <button type="button" className="big-action" disabled={closed !== null || notForRole} onClick={() => command({ type: 'start-application' })}>
         <strong>{t('homeNewApplication')}</strong>
         <span>{t('homeNewApplicationHint')}</span>
       </button>

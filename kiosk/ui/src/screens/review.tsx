@@ -2,6 +2,7 @@ import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { withToken } from '../api';
 import { command } from '../command';
 import { MessageText, useT } from '../i18n';
+import { CardFaceStatus } from './card-face-status';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -15,7 +16,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {snapshot.previewUrl ? (
         <img className="card-preview" src={withToken(snapshot.previewUrl)} alt={t('reviewTitle')} width={508} height={324} />
       ) : (
-        <p className="notice" role="status">{t('steprendering')}…</p>
+        <CardFaceStatus rendering={snapshot.rendering} error={snapshot.error} onRetry={() => command({ type: 'retry' })} />
       )}
       {faceMatch && (
         <p

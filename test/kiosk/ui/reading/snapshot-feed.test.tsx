@@ -20,6 +20,7 @@ const malformed: ReadonlyArray<readonly [string, string, RegExp]> = [
   ['an unknown screen', push((s) => (s['screen'] = 'lottery')), /^screen: invalid_value$/],
   ['a field the contract does not know', push((s) => (s['birthday'] = '1956-04-17')), /^\(root\): unrecognized_keys$/],
   ['a wrong type deep inside', push((s) => ((s['application'] as { form: { name: unknown } }).form.name = 42)), /^application\.form\.name: invalid_type$/],
+  ['a card job at a stage the contract does not know', push((s) => ((s['printQueue'] as { jobs: { stage: unknown }[] }).jobs[0]!.stage = 'lottery')), /^printQueue\.jobs\.0\.stage: invalid_value$/],
   ['no JSON at all', '{"screen": "home", A123456789', /^\(root\): not JSON$/],
 ];
 

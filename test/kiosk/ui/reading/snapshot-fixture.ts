@@ -1,6 +1,7 @@
+import { message } from '../../../../shared/contract/messages';
 import { emptyApplicationForm, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 
-/** A signed-in operator on the application screen: a snapshot as the controller sends it. */
+/** A signed-in operator on the application screen, the last applicant's card printing: a snapshot as the controller sends it. */
 export const goodSnapshot: KioskSnapshot = {
   screen: 'application',
   mode: 'staffed',
@@ -14,20 +15,27 @@ export const goodSnapshot: KioskSnapshot = {
     source: 'manual',
     documentProblems: [],
     eligibility: null,
-    problems: [{ zh: '請選擇卡別', en: 'Choose a card type' }],
+    problems: [message('application.choose-card-type')],
     fee: 0,
   },
   photo: { attempts: 0, maxAttempts: 3, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
   previewUrl: null,
-  issuing: null,
-  result: null,
+  rendering: false,
   error: null,
+  printQueue: {
+    paused: false,
+    jobs: [
+      {
+        jobId: 'job-1', ticket: 1, initials: 'N.T.H.', stage: 'printing', completed: [], stageSeconds: 4, cardType: 'general',
+        cardNumber: '3300011000000014', uid: null, error: null, mine: true, mayTakeOver: false,
+      },
+    ],
+  },
   devices: {
     printer: { state: 'connected', simulated: true, detail: '' },
     scanner: { state: 'connected', simulated: true, detail: '' },
     nfc: { state: 'connected', simulated: true, detail: '' },
     board: { state: 'connected', simulated: true, detail: '' },
   },
-  parkedJob: null,
   logging: { state: 'writing' },
 };
