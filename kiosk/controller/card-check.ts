@@ -1,7 +1,8 @@
 import { deriveChipKeys } from '../../hardware/card-record/keys';
 import type { CardTap } from '../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../hardware/card-record/types';
-import type { Bilingual, CardCheckView, VoidReason } from '../../shared/contract/kiosk-api';
+import type { CardCheckView, VoidReason } from '../../shared/contract/kiosk-api';
+import { message, type Message } from '../../shared/contract/messages';
 import { err, ok, type Result } from '../../shared/result';
 import type { Store } from './store/store';
 
@@ -16,7 +17,7 @@ export interface CardCheck {
    * Voids the card on show (permission already checked by the caller) and shows its new status.
    * Refused when another card is on show or the kiosk's record is not active.
    */
-  voidShown(input: { cardNumber: string; reason: VoidReason; operatorId: string | null; approvedBy: string | null }): Promise<Result<void, Bilingual>>;
+  voidShown(input: { cardNumber: string; reason: VoidReason; operatorId: string | null; approvedBy: string | null }): Promise<Result<void, Message>>;
   close(): void;
   onChange(listener: () => void): () => void;
   stop(): void;
@@ -48,14 +49,14 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
 
   async function check(tap: CardTap): Promise<CardCheckView | null> {
     if (tap.kind !== 'mifare-classic-1k') {
-      return { verified: false, problem: { zh: '這不是市民卡（可能是手機或其他卡片）', en: 'This is not a citizen card (perhaps a phone or another card)' } };
+      return { verified: false, problem: message('card-check.not-a-citizen-card') };
     }
     const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
     if (!read.ok) {
-      if (read.error.kind === 'timeout') return { verified: false, problem: { zh: '卡片沒有及時回應，請再感應一次', en: 'The card did not answer in time: tap it again' } };
+      if (read.error.kind === 'timeout') return { verified: false, problem: message('card-check.no-answer') };
       return read.error.kind === 'card_removed'
         ? null
-        : { verified: false, problem: { zh: '晶片資料無法驗證：可能是偽造、毀損或尚未製卡完成的卡片', en: 'The chip record does not verify: a forged, damaged or unfinished card' } };
+        : { verified: false, problem: message('card-check.not-verified') };
     }
     const { record } = read.value;
     if (record.cardType === 'employee') return null; // staff cards are for signing in
@@ -78,14 +79,14 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
     async voidShown(input) {
       // The screen may move on to another card meanwhile: only this card's view is ever updated.
       const stillShown = () => (current?.verified && current.cardNumber === input.cardNumber ? current : null);
-      const refuse = (problem: Bilingual): Result<void, Bilingual> => {
+      const refuse = (problem: Message): Result<void, Message> => {
         const now = stillShown();
         if (now) show({ ...now, notice: problem });
         return err(problem);
       };
       const shown = stillShown();
-      if (!shown) return err({ zh: '這張卡已不在畫面上，請重新感應', en: 'That card is no longer on show: tap it again' });
-      if (shown.status !== 'active') return refuse({ zh: '只有本機發行且使用中的卡片可以作廢', en: `Only an active card issued by this kiosk can be voided (this one is ${shown.status})` });
+      if (!shown) return err(message('card-check.not-on-show'));
+      if (shown.status !== 'active') return refuse(message('card-check.void-not-active', { status: shown.status }));
       const changed = await options.store.setCardStatus({
         cardNumber: input.cardNumber,
         status: 'void',
@@ -93,9 +94,9 @@ export function createCardCheck(options: CardCheckOptions): CardCheck {
         operatorId: input.operatorId,
         ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       });
-      if (!changed.ok) return refuse({ zh: '本機的紀錄已變更，這張卡無法作廢', en: `The kiosk's record changed: the card cannot be voided (${changed.error.kind === 'card_not_found' ? 'no record' : changed.error.status})` });
+      if (!changed.ok) return refuse(message('card-check.record-changed', { detail: changed.error.kind === 'card_not_found' ? 'no record' : changed.error.status }));
       const voided = stillShown();
-      if (voided) show({ ...voided, status: 'void', notice: { zh: '已作廢', en: 'Voided' } });
+      if (voided) show({ ...voided, status: 'void', notice: message('card-check.voided') });
       return ok(undefined);
     },
     close: () => show(null),

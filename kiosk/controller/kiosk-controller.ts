@@ -1,7 +1,6 @@
-import { createActor, type Subscription, type SnapshotFrom } from 'xstate';
+import { createActor, type ActorRefFrom, type Subscription, type SnapshotFrom } from 'xstate';
 import type {
   ApplicationForm,
-  Bilingual,
   CardCheckView,
   FaceMatchView,
   JobView,
@@ -17,6 +16,8 @@ import type {
   VoidReason,
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
+import type { Message } from '../../shared/contract/messages';
+import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
 import type { CommandReply } from './api/server';
 import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
@@ -44,7 +45,7 @@ export interface KioskController {
   snapshot(): KioskSnapshot;
   command(command: KioskCommand): Promise<CommandReply>;
   /** A document was read by the ID scanner (while an application is open). */
-  documentRead(fields: Partial<ApplicationForm>, problems: readonly Bilingual[]): boolean;
+  documentRead(fields: Partial<ApplicationForm>, problems: readonly Message[]): boolean;
   preview(): Uint8Array | null;
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
@@ -65,7 +66,7 @@ export interface ControllerOptions {
   /** Judges a live preview frame (not an attempt); without it previews are refused. */
   readonly previewPhoto?: (image: Uint8Array) => Promise<{ passed: boolean; checks: readonly PhotoCheckView[] }>;
   /** Why no new application may start (the enclosure was opened), or null. */
-  readonly outOfService?: () => Bilingual | null;
+  readonly outOfService?: () => Message | null;
   /** A technician's reset of the tamper latch (the door must be shut). */
   readonly clearTamper?: (operatorId: string) => Promise<CommandReply>;
   /** Cards tapped on the counter reader by a signed-in operator. */
@@ -87,6 +88,11 @@ export interface ControllerOptions {
   };
   /** The injected clock's milliseconds (how long a card job has been at its stage); real time by default. */
   readonly now?: () => number;
+  /**
+   * The applicant region's actor, run by the kiosk's root machine (its owner starts and stops it).
+   * Without it the controller runs the machine on an actor of its own (tests of the flow alone).
+   */
+  readonly actor?: ActorRefFrom<ProvidedMachine>;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -111,10 +117,11 @@ function recordedAs(operatorId: string | null, command: KioskCommand['type']): s
 
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
   const now = options.now ?? Date.now;
-  const actor = createActor(machine, { input: { now } });
+  const ownActor = options.actor === undefined;
+  const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
-  const outOfService = (): Bilingual | null => options.outOfService?.() ?? null;
+  const outOfService = (): Message | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
   const mode: KioskMode = options.selfService ? 'self-service' : 'staffed';
@@ -192,7 +199,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     }
     for (const listener of listeners) listener(snapshot);
   };
-  actor.subscribe({
+  const machineSubscription = actor.subscribe({
     next: publish,
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
   });
@@ -208,7 +215,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
-  actor.start();
+  if (ownActor) actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
     const state = actor.getSnapshot();
@@ -262,7 +269,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (!state.can({ type: 'override-photo', reason })) {
       // Say why before anybody is asked to approve something the flow would refuse.
       const refusal = state.matches({ applicant: 'photo' }) ? photoOverrideRefusal(state.context) : null;
-      return refusal ? refused('other', refusal.en) : send({ type: 'override-photo', reason });
+      return refusal ? refused('other', englishOf(refusal)) : send({ type: 'override-photo', reason });
     }
     return withDecision(at, 'override-photo', decision, async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
@@ -300,7 +307,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     if (shown.status !== 'active') return refused('other', `the card is ${shown.status}: only an active card can be voided`);
     return withDecision(at, 'void-card', decision, async (grant) => {
       const voided = await check.voidShown({ cardNumber, reason, operatorId: grant.operatorId, approvedBy: grant.approvedBy });
-      return voided.ok ? { accepted: true } : refused('other', voided.error.en);
+      return voided.ok ? { accepted: true } : refused('other', englishOf(voided.error));
     });
   };
 
@@ -372,7 +379,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           break;
       }
       const closed = outOfService();
-      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${closed.en}`);
+      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
@@ -408,7 +415,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
       for (const subscription of watchedJobs.values()) subscription.unsubscribe();
-      actor.stop();
+      machineSubscription.unsubscribe();
+      if (ownActor) actor.stop();
     },
   };
   return {
@@ -434,7 +442,7 @@ function screenOf(state: State): Screen {
 }
 
 function stepErrorView(error: IssuanceStepError | null): StepErrorView | null {
-  return error ? { kind: error.kind, message: error.bilingual, canRetry: error.canRetry } : null;
+  return error ? { kind: error.kind, message: error.advice, canRetry: error.canRetry } : null;
 }
 
 /** One card job as the queue shows it to `at`: its ticket and stage to anyone, the applicant's traces only to the owner. */
@@ -464,7 +472,7 @@ function toSnapshot(
   devices: DeviceStatusBoard,
   session: SessionView,
   live: KioskSnapshot['photo']['live'],
-  outOfService: Bilingual | null,
+  outOfService: Message | null,
   cardCheck: CardCheckView | null,
   version: number,
   mode: KioskMode,

@@ -1,6 +1,8 @@
 import type { AnyStateMachine } from 'xstate';
+import { cardJobMachine } from './issuance/card-job-machine';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { counterMachine } from './machine/counter-machine';
+import { kioskMachine } from './machine/kiosk-machine';
 import { serviceMachine } from './machine/service-machine';
 import { staffMachine } from './machine/staff-machine';
 
@@ -16,10 +18,22 @@ export interface DocumentedMachine {
 /** Every state machine of the controller: add a new one here and run `npm run machines`. */
 export const documentedMachines: readonly DocumentedMachine[] = [
   {
+    name: 'kiosk',
+    about:
+      'The kiosk: one root machine whose parallel regions run the others: the service, the staff at the counter, the counter reader (self-service look-ups only when unattended) and the applicant flow with its card jobs.',
+    machine: kioskMachine,
+  },
+  {
     name: 'issuance',
     about:
-      'The staffed issuance flow for one applicant: application, photo, review, then print, encode, commit and hand over, with a failed job parked while its operator is away.',
+      'The staffed issuance flow: one applicant at a time through application, photo and review, and the print queue that gives the printer to one confirmed card job at a time.',
     machine: issuanceMachine,
+  },
+  {
+    name: 'card-job',
+    about:
+      'One confirmed card: queued until the printer is granted, then print, encode, commit and eject, ready at the exit until taken; a failed step keeps the printer until retried or cancelled, and is parked while its operator is away.',
+    machine: cardJobMachine,
   },
   {
     name: 'service',

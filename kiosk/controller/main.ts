@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createActor, type ActorRefFrom } from 'xstate';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +35,11 @@ import { mayView } from './auth/authorize';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
-import { createSelfService } from './self-service/own-card';
-import { latchFromAudit, startKioskService, type KioskService } from './machine/service-glue';
-import { createStaffSession } from './staff-session';
+import { bindSelfService, counterRegion, type CounterRegionLink, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
+import { kioskMachine, kioskRegions } from './machine/kiosk-machine';
+import { bindKioskService, latchFromAudit, serviceRegion, type KioskService, type ServiceRegionRef } from './machine/service-glue';
+import type { TamperCause } from './machine/service-machine';
+import { bindStaffSession, staffRegion, type StaffRegionRef } from './staff-session';
 import { counterDelaysFrom, issuanceDelaysFrom, staffTimingFrom } from './timings';
 import type { AuditInput } from './store/audit';
 import { startRetentionSchedule } from './store/retention-schedule';
@@ -171,36 +174,35 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     if (!photoSettings.ok) throw new StartRefusal(`invalid photo settings in ${join(config.dataDir, 'kiosk.config.json')}: ${photoSettings.error}`);
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
-    const { board, service } = await openBoard(config, world, devices, store, audit, log);
-    stops.push(() => board.close());
-    stops.push(async () => service.stop());
+    const boardFacts = await boardStartFacts(store);
     const counter = citizenCardStation(await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && world?.readers) {
       for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) world.setStaffCard(card.kind, card.blocks);
     }
+
+    // From the board's connection until its events are watched nothing is awaited, so none is missed.
+    const unattended = config.mode === 'self-service';
+    const board = connectBoard(config, world, boardFacts, log);
+    stops.push(() => board.close());
     // Signing out clears the screen of the applicant's data: wired to the controller once it exists.
     const signedOut = { clearScreen: (): void => {} };
-    const staff = createStaffSession({ operators, counter, chipMasterKey, log, timing: staffTimingFrom(config.timings), onSignedOut: () => signedOut.clearScreen() });
-    stops.push(async () => staff.stop());
-    const cardCheck = createCardCheck({
-      counter, store, chipMasterKey,
-      // Only staff who may see a cardholder's card (not a technician), and not while a supervisor approves.
-      active: () => mayView(operators.current()?.role) && staff.view().approval === null,
-    });
-    stops.push(async () => cardCheck.stop());
+    const staffOptions = { operators, counter, chipMasterKey, log, timing: staffTimingFrom(config.timings), onSignedOut: () => signedOut.clearScreen() };
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
-    const selfService = config.mode === 'self-service'
-      ? createSelfService({
-          counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
-          cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
-          staffPresent: () => staff.view().state !== 'signed-out',
-          closure: () => service.closure(),
-        })
-      : null;
-    if (selfService) stops.push(async () => selfService.stop());
+    const selfServiceOptions: SelfServiceOptions = {
+      counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
+      cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
+      staffPresent: () => staff.view().state !== 'signed-out',
+      closure: () => service.closure(),
+    };
+    const serviceOptions = { board, latched: boardFacts.latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') };
 
-    const machine = issuanceMachine.provide({
+    // The kiosk's root machine: every region in one actor system (kiosk-machine.ts), each with its device and store work.
+    const staffLogic = staffRegion(staffOptions);
+    const serviceLogic = serviceRegion(serviceOptions);
+    const counterLink: CounterRegionLink = { sync: () => {} };
+    const counterLogic = unattended ? counterRegion(selfServiceOptions, () => counterLink.sync()) : null;
+    const issuanceLogic = issuanceMachine.provide({
       actors: issuanceActors({
         jobDelays: issuanceDelaysFrom(config.timings),
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
@@ -210,7 +212,37 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         diskReserve: disk,
       }),
     });
-    const controller = createKioskController(machine, devices, log, {
+    const now = (): number => clock.now().getTime();
+    const kiosk = createActor(
+      kioskMachine.provide({
+        actors: { staff: staffLogic.logic, service: serviceLogic.logic, issuance: issuanceLogic, ...(counterLogic ? { counter: counterLogic.logic } : {}) },
+      }),
+      { input: { staff: staffLogic.input, service: serviceLogic.input, counter: counterLogic?.input ?? null, issuance: { now } } },
+    );
+    kiosk.subscribe({ error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }) });
+    kiosk.start();
+    stops.push(async () => void kiosk.stop());
+    const region = <T>(id: string): T => {
+      const found = kiosk.system.get(id) as T | undefined;
+      if (!found) throw new Error(`the kiosk machine has no ${id} region`);
+      return found;
+    };
+
+    const service = bindKioskService(region<ServiceRegionRef>(kioskRegions.service), serviceOptions);
+    watchBoard(board, service, devices, audit, log);
+    const staff = bindStaffSession(region<StaffRegionRef>(kioskRegions.staff), staffOptions);
+    stops.push(async () => staff.stop());
+    const cardCheck = createCardCheck({
+      counter, store, chipMasterKey,
+      // Only staff who may see a cardholder's card (not a technician), and not while a supervisor approves.
+      active: () => mayView(operators.current()?.role) && staff.view().approval === null,
+    });
+    stops.push(async () => cardCheck.stop());
+    const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions, counterLink) : null;
+    if (selfService) stops.push(async () => selfService.stop());
+
+    const controller = createKioskController(issuanceLogic, devices, log, {
+      actor: region<ActorRefFrom<typeof issuanceLogic>>(kioskRegions.issuance),
       cameraLive: (live) => board.setFillLight(live),
       previewPhoto: async (image) => {
         const verdict = await photoGate.evaluate(Buffer.from(image));
@@ -223,7 +255,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => service.outOfService(),
       clearTamper: (operatorId) => service.clearTamper(operatorId),
-      now: () => clock.now().getTime(),
+      now,
     });
     taken.cards = (jobIds) => controller.cardsTaken(jobIds);
     // The next person at the counter sees nothing of the last one: no application, no card, no lit camera.
@@ -350,24 +382,28 @@ export function statusLightFor(snapshot: KioskSnapshot): 'ready' | 'busy' | 'att
   return 'ready';
 }
 
-async function openBoard(
-  config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, store: Store, audit: SafeAudit, log: LogSink,
-): Promise<{ board: KioskBoard; service: KioskService }> {
+/** What the board starts from: the tamper latch a restart keeps, and where note numbers go on from. */
+async function boardStartFacts(store: Store): Promise<{ latched: TamperCause | null; firstSequence: number }> {
   // The alarm outlives a restart: only a technician's clear ends it, not a power cycle.
   const latched = await latchFromAudit(store);
   // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
   const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
   const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
-  const unattended = config.mode === 'self-service';
-  const board = connectKioskBoard({
+  return { latched, firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1 };
+}
+
+function connectBoard(config: KioskConfig, world: SimulatedWorld | null, facts: { latched: TamperCause | null; firstSequence: number }, log: LogSink): KioskBoard {
+  return connectKioskBoard({
     path: pathFor(config, world, 'board'),
     log,
-    tamperLatched: latched !== null,
-    latchWhenUnwatched: unattended,
-    firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1,
+    tamperLatched: facts.latched !== null,
+    latchWhenUnwatched: config.mode === 'self-service',
+    firstSequence: facts.firstSequence,
   });
-  // In or out of service, and why, is the service machine's to say; the board tells it what it sees.
-  const service = startKioskService({ board, latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') });
+}
+
+/** The board's events go to the service region (in or out of service, and why, is its to say) and the device bar. */
+function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceStatusBoard, audit: SafeAudit, log: LogSink): void {
   const alarmSet = 'the tamper alarm is set: a technician must clear it';
   board.on('connected', () => {
     service.actor.send({ type: 'board.connected' });
@@ -390,7 +426,6 @@ async function openBoard(
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
     void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
   });
-  return { board, service };
 }
 
 type SafeAudit = (input: AuditInput) => Promise<void>;

@@ -1,4 +1,4 @@
-import { createActor } from 'xstate';
+import { createActor, type ActorRefFrom } from 'xstate';
 import type { CitizenCardStation } from '../../hardware/card-record/types';
 import type { SessionView } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
@@ -48,13 +48,29 @@ export interface StaffSessionOptions {
   readonly timers?: StaffClock;
 }
 
-export function createStaffSession(options: StaffSessionOptions): StaffSession {
-  const { operators, log } = options;
+/** The staff region as the kiosk's root machine runs it: the machine with its store work, and its input. */
+export function staffRegion(options: Pick<StaffSessionOptions, 'operators' | 'log' | 'timing' | 'timers'>) {
   const { timers } = options;
-  const actor = createActor(staffMachine.provide({ actors: staffActors(operators, log) }), {
+  return {
+    logic: staffMachine.provide({ actors: staffActors(options.operators, options.log) }),
     input: { ...(options.timing ? { timing: options.timing } : {}), ...(timers ? { now: () => timers.now() } : {}) },
-    ...(timers ? { clock: timers } : {}),
-  });
+  };
+}
+
+export type StaffRegionRef = ActorRefFrom<ReturnType<typeof staffRegion>['logic']>;
+
+/** A staff session on an actor of its own (tests of the region alone). */
+export function createStaffSession(options: StaffSessionOptions): StaffSession {
+  const region = staffRegion(options);
+  const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
+  const session = bindStaffSession(actor, options);
+  actor.start();
+  return { ...session, stop: () => { session.stop(); actor.stop(); } };
+}
+
+/** The staff session's interface over the staff region's actor (the root machine's child, or its own). */
+export function bindStaffSession(actor: StaffRegionRef, options: StaffSessionOptions): StaffSession {
+  const { operators, log } = options;
   actor.on('sessionEnded', () => options.onSignedOut?.());
   actor.on('lockNotRecorded', ({ error }) => log({ eventId: 'auth-idle-lock', disposition: 'failure', message: `signed out, but the lock was not recorded: ${String(error)}` }));
   const listeners = new Set<() => void>();
@@ -64,7 +80,6 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
     },
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: `staff: ${String(error)}` }),
   });
-  actor.start();
   const stopReading = options.counter
     ? watchStaffCards({ counter: options.counter, chipMasterKey: options.chipMasterKey, log, send: (event) => actor.send(event) })
     : () => {};
@@ -122,9 +137,9 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
     requestApproval(action, onApproved) {
       actor.send({ type: 'requestApproval', action, perform: onApproved });
     },
+    /** Stops listening; the actor is its owner's to stop. */
     stop() {
       stopReading();
-      actor.stop();
     },
   };
 }

@@ -284,10 +284,10 @@ export const cardCheckViewSchema = z.discriminatedUnion('verified', [
       /** The kiosk's record of the card; `unknown` when another kiosk issued it. */
       status: z.enum(cardLookupStatuses),
       /** The outcome of the operator's last action on this card (voided, or why not). */
-      notice: bilingualSchema.nullable(),
+      notice: messageSchema.nullable(),
     })
     .strict(),
-  z.object({ verified: z.literal(false), problem: bilingualSchema }).strict(),
+  z.object({ verified: z.literal(false), problem: messageSchema }).strict(),
 ]);
 export type CardCheckView = Immutable<z.infer<typeof cardCheckViewSchema>>;
 
@@ -349,7 +349,7 @@ export const faceMatchViewSchema = z.union([
     .object({ verdict: z.enum(['match', 'mismatch']), match: z.boolean(), distance: z.number(), threshold: z.number() })
     .strict(),
   z
-    .object({ verdict: z.literal('unavailable'), match: z.literal(false), threshold: z.number(), reason: bilingualSchema })
+    .object({ verdict: z.literal('unavailable'), match: z.literal(false), threshold: z.number(), reason: messageSchema })
     .strict(),
 ]);
 export type FaceMatchView = Immutable<z.infer<typeof faceMatchViewSchema>>;
@@ -358,7 +358,7 @@ export const issuingSteps = ['rendering', 'printing', 'encoding', 'verifying', '
 export type IssuingStep = (typeof issuingSteps)[number];
 
 /** A failed step: its kind, what the operator can do about it, and whether trying it again can help. */
-export const stepErrorViewSchema = z.object({ kind: z.string(), message: bilingualSchema, canRetry: z.boolean() }).strict();
+export const stepErrorViewSchema = z.object({ kind: z.string(), message: messageSchema, canRetry: z.boolean() }).strict();
 export type StepErrorView = Immutable<z.infer<typeof stepErrorViewSchema>>;
 
 /**
@@ -415,7 +415,7 @@ export const kioskSnapshotSchema = z
     selfService: selfServiceViewSchema.nullable(),
     session: sessionViewSchema,
     /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
-    outOfService: bilingualSchema.nullable(),
+    outOfService: messageSchema.nullable(),
     /** The card last tapped on the counter reader by a signed-in operator, until closed. */
     cardCheck: cardCheckViewSchema.nullable(),
     /** Bumped on every change, so the UI can ignore stale pushes. */
@@ -424,9 +424,9 @@ export const kioskSnapshotSchema = z
       .object({
         form: applicationFormSchema.strict(),
         source: z.enum(['manual', 'scanner']),
-        documentProblems: z.array(bilingualSchema),
+        documentProblems: z.array(messageSchema),
         eligibility: eligibilityViewSchema.nullable(),
-        problems: z.array(bilingualSchema),
+        problems: z.array(messageSchema),
         fee: count,
       })
       .strict(),

@@ -192,7 +192,6 @@ const zhTW = {
   refusalOther: '本機無法執行此操作。',
   refusalJobOfAnotherOperator: '這張卡由另一位承辦人員辦理中：請由該承辦人員登入完成，或由督導接手。',
   refusalDiskFull: '本機的資料磁碟空間不足，無法安全地儲存紀錄。請聯絡技術人員清出磁碟空間。',
-  issuanceDiskFull: '本機的資料磁碟已滿，無法儲存製卡紀錄。請技術人員清出磁碟空間後按「重試」；按「取消這張卡」則已製作的卡片會送入廢卡匣。',
   reviewDiskFull: '本機的資料磁碟已滿，無法建立製卡紀錄，卡片尚未製作。請技術人員清出磁碟空間後按「重試」。',
 } as const;
 
@@ -373,7 +372,6 @@ const en: Messages = {
   refusalOther: 'The kiosk could not do this.',
   refusalJobOfAnotherOperator: 'This card job belongs to another operator: they can finish it by signing in, or a supervisor can take it over.',
   refusalDiskFull: "The kiosk's data disk is full: its records could not be saved safely. Please call a technician to free space on the disk.",
-  issuanceDiskFull: "The kiosk's data disk is full: the card's records cannot be saved. Have a technician free space on the disk, then press Retry; Cancel card sends a card already made to the reject box.",
   reviewDiskFull: "The kiosk's data disk is full: the card's record cannot be started and no card was made. Have a technician free space on the disk, then press Retry.",
 };
 
@@ -551,7 +549,6 @@ const vi: Messages = {
   refusalOther: 'Máy không thể thực hiện thao tác này.',
   refusalJobOfAnotherOperator: 'Thẻ này đang do một nhân viên khác xử lý: người đó đăng nhập để hoàn tất, hoặc giám sát viên tiếp nhận.',
   refusalDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ an toàn. Vui lòng gọi kỹ thuật viên để giải phóng dung lượng ổ đĩa.',
-  issuanceDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ của thẻ. Hãy nhờ kỹ thuật viên giải phóng dung lượng ổ đĩa rồi nhấn Thử lại; nhấn Hủy thẻ này thì thẻ đã làm sẽ được đưa vào hộp thẻ hỏng.',
   reviewDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể tạo hồ sơ thẻ, thẻ chưa được làm. Hãy nhờ kỹ thuật viên giải phóng dung lượng ổ đĩa rồi nhấn Thử lại.',
 };
 
@@ -729,7 +726,6 @@ const id: Messages = {
   refusalOther: 'Kios tidak dapat melakukan ini.',
   refusalJobOfAnotherOperator: 'Kartu ini sedang diproses petugas lain: petugas itu dapat menyelesaikannya dengan masuk kembali, atau supervisor dapat mengambil alih.',
   refusalDiskFull: 'Disk data kios penuh: catatan tidak dapat disimpan dengan aman. Silakan hubungi teknisi untuk mengosongkan ruang disk.',
-  issuanceDiskFull: 'Disk data kios penuh: catatan kartu tidak dapat disimpan. Minta teknisi mengosongkan ruang disk, lalu tekan Coba lagi; Batalkan kartu akan memasukkan kartu yang sudah dibuat ke kotak kartu rusak.',
   reviewDiskFull: 'Disk data kios penuh: catatan kartu tidak dapat dibuat dan belum ada kartu yang dibuat. Minta teknisi mengosongkan ruang disk, lalu tekan Coba lagi.',
 };
 

@@ -1,4 +1,5 @@
-import type { ApplicationForm, Bilingual, EligibilityView } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, EligibilityView } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import type { CardType } from '../../../shared/domain/card-types';
 import { decideEligibility } from '../../../shared/domain/eligibility';
 import { issuanceFee } from '../../../shared/domain/fees';
@@ -40,14 +41,14 @@ export const recentHandOverMs = 10 * 60_000;
  * person may have (with the rules' reasons) and what the chosen one costs.
  */
 export async function assessApplication(form: ApplicationForm, deps: AssessmentDependencies): Promise<Assessment> {
-  const problems: Bilingual[] = [];
+  const problems: Message[] = [];
   const id = form.idNumber ? checkTaiwanId(form.idNumber) : null;
-  if (!id) problems.push({ zh: '請輸入身分證或居留證號碼（或掃描證件）', en: 'Enter the ID or resident number (or scan the document)' });
-  else if (!id.valid) problems.push({ zh: `證號有誤：${id.error.message}`, en: `The ID number is wrong: ${id.error.message}` });
-  if (!form.name.trim() && !form.nameZh.trim()) problems.push({ zh: '請輸入姓名', en: 'Enter the name' });
-  if (!form.birthDate) problems.push({ zh: '請輸入出生日期', en: 'Enter the date of birth' });
+  if (!id) problems.push(message('application.enter-id'));
+  else if (!id.valid) problems.push(message('application.id-wrong', { detail: id.error.message }));
+  if (!form.name.trim() && !form.nameZh.trim()) problems.push(message('application.enter-name'));
+  if (!form.birthDate) problems.push(message('application.enter-birth-date'));
   if (!form.birthDate || form.birthDate > deps.today()) {
-    if (form.birthDate) problems.push({ zh: '出生日期不可晚於今天', en: 'The date of birth cannot be after today' });
+    if (form.birthDate) problems.push(message('application.birth-date-future'));
     return { eligibility: null, problems, fee: 0, action: null };
   }
 
@@ -56,7 +57,7 @@ export async function assessApplication(form: ApplicationForm, deps: AssessmentD
     {
       applicationDate: deps.today(),
       birthDate: form.birthDate,
-      household: form.district ? { city: '桃園市', district: form.district } : null,
+      household: form.district ? { city: deps.rules.city, district: form.district } : null,
       indigenous: form.indigenous,
       documents: {
         disabilityCertificate: form.disabilityCertificate === 'none' ? null : { companionRequired: form.disabilityCertificate === 'yes-companion' },
@@ -76,14 +77,14 @@ export async function assessApplication(form: ApplicationForm, deps: AssessmentD
   if (!form.cardType) {
     problems.push(
       decision.cards.some((card) => card.eligible)
-        ? { zh: '請選擇卡別', en: 'Choose a card type' }
-        : { zh: '申請人目前不符合任何卡別的申辦資格', en: 'The applicant is not eligible for any card type' },
+        ? message('application.choose-card-type')
+        : message('application.not-eligible'),
     );
   } else if (!chosen?.eligible) {
-    problems.push({ zh: '所選卡別不符合申辦資格，請改選其他卡別', en: 'The chosen card type is not available to this applicant; choose another' });
+    problems.push(message('application.card-type-not-available'));
   }
   if (decision.guardianConsentRequired && !form.guardianConsent) {
-    problems.push({ zh: '未滿 18 歲，需法定代理人同意', en: 'Under 18: the legal guardian must consent' });
+    problems.push(message('application.guardian-consent'));
   }
   // A retry after a crash or a walk-away: the card is theirs already, never a paid replacement that hot-lists it.
   const own = id?.valid && form.cardType ? (await deps.cardsBeingHandedOver?.(id.id))?.find((card) => card.cardType === form.cardType) : undefined;
@@ -96,21 +97,15 @@ export async function assessApplication(form: ApplicationForm, deps: AssessmentD
   return { eligibility, problems, fee, action };
 }
 
-function ownCardProblem(card: CardBeingHandedOver): Bilingual {
+function ownCardProblem(card: CardBeingHandedOver): Message {
   const issued = new Date(card.issuedAt);
   const time = `${String(issued.getHours()).padStart(2, '0')}:${String(issued.getMinutes()).padStart(2, '0')}`;
   const number = card.cardNumber;
   switch (card.handOver) {
     case 'not-ejected':
-      return {
-        zh: `此申請人的卡片 ${number} 已於 ${time} 製發，但尚未交付（仍在製卡機內）：請勿重新申辦，請聯絡督導處理`,
-        en: `The applicant's card ${number} was issued at ${time} but never handed over (it is still in the printer): do not apply again, call a supervisor`,
-      };
+      return message('application.own-card-in-printer', { cardNumber: number, time });
     case 'in-output':
-      return {
-        zh: `此申請人的卡片 ${number} 已於 ${time} 製發並送至出卡口：請取出交給申請人，不需補發`,
-        en: `The applicant's card ${number} was issued at ${time} and is in the output tray: hand it over, no replacement is needed`,
-      };
+      return message('application.own-card-in-output', { cardNumber: number, time });
     default:
       return assertNever(card.handOver);
   }

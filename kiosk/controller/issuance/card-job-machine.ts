@@ -1,5 +1,6 @@
-import { assign, fromPromise, sendParent, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { and, assign, fromPromise, sendParent, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import type { IssuingStep, JobStage } from '../../../shared/contract/kiosk-api';
+import { message } from '../../../shared/contract/messages';
 import { IssuanceStepError, toStepError } from './issuance-errors';
 import type { Assessment, CardPreview, IssuanceJob, ParkedJobData, PhotoOverride, PhotoVerdict, ResumedJob } from './issuance-types';
 
@@ -114,6 +115,8 @@ export const cardJobMachine = setup({
     ownerAway: ({ context }) => !context.ownerPresent,
     ownerPresent: ({ context }) => context.ownerPresent,
     isOwner: ({ context, event }) => 'operatorId' in event && event.operatorId === context.owner,
+    /** The job's data is not in memory (it could not be brought back from the store): parking it would have nothing to keep. */
+    nothingToPark: ({ context }) => context.job === null,
   },
 }).createMachine({
   id: 'cardJob',
@@ -201,9 +204,16 @@ export const cardJobMachine = setup({
     /** A step failed: the card (if any) is still in the printer, which stays this job's. */
     failed: {
       entry: 'stamp',
-      always: { guard: 'ownerAway', target: 'parking' },
+      always: [
+        { guard: and(['ownerAway', 'nothingToPark']), target: 'parked' },
+        { guard: 'ownerAway', target: 'parking' },
+      ],
       on: {
-        'owner-left': { target: 'parking', actions: assign({ ownerPresent: false }) },
+        // A job whose data could not be brought back has nothing to park: it waits parked as it is.
+        'owner-left': [
+          { guard: 'nothingToPark', target: 'parked', actions: assign({ ownerPresent: false }) },
+          { target: 'parking', actions: assign({ ownerPresent: false }) },
+        ],
         retry: { guard: 'canRetry', target: 'resuming' },
         cancel: 'abandoning',
       },
@@ -268,7 +278,7 @@ export const cardJobMachine = setup({
         onError: {
           target: 'failed',
           actions: assign({
-            error: ({ event }) => new IssuanceStepError('job_not_resumable', { zh: '無法取回這張卡的資料，請取消後重新申辦', en: `The job's data could not be brought back (${toStepError(event.error).kind}): cancel it and apply again` }, false),
+            error: ({ event }) => new IssuanceStepError('job_not_resumable', message('step.job-not-resumable', { detail: toStepError(event.error).kind }), false),
             ownerPresent: true,
             takenOverFrom: null,
           }),
@@ -284,7 +294,7 @@ export const cardJobMachine = setup({
 
 /** The job's data for a device step; a parked job has none until it is resumed. */
 function jobOf(context: CardJobContext): IssuanceJob {
-  if (!context.job) throw new IssuanceStepError('job_parked', { zh: '這張卡的資料已暫存，請先取回', en: 'The job is parked: bring it back first' }, false);
+  if (!context.job) throw new IssuanceStepError('job_parked', message('step.job-parked'), false);
   return context.job;
 }
 
@@ -312,7 +322,7 @@ export function jobStage(snapshot: CardJobSnapshot): JobStage {
   if (snapshot.matches({ issuing: 'committing' })) return 'committing';
   if (snapshot.matches({ issuing: 'ejecting' })) return 'ejecting';
   if (snapshot.matches('ready')) return 'ready';
-  // Still parked while its data is brought back: it is not `failed` (retry, cancel) until that is done.
+  // Still parked while its data comes back from the store: it cannot take a retry yet.
   if (snapshot.matches('parked') || snapshot.matches('parking') || snapshot.matches('resumingParked')) return 'parked';
   if (snapshot.matches('abandoning') || snapshot.matches('closed')) return 'closing';
   return 'failed';

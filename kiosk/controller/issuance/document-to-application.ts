@@ -1,4 +1,5 @@
-import type { ApplicationForm, Bilingual } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import { checkTaiwanId, type TaiwanIdResult } from '../../../shared/identity/taiwan-id';
 import type { MrzParseResult } from '../../../shared/identity/mrz';
 
@@ -10,7 +11,7 @@ export type ScannedDocument =
 export interface DocumentFill {
   readonly fields: Partial<ApplicationForm>;
   /** What the operator must look at: failed check digits, OCR suggestions, an expired document. */
-  readonly problems: readonly Bilingual[];
+  readonly problems: readonly Message[];
 }
 
 /**
@@ -24,7 +25,7 @@ export function documentToApplication(document: ScannedDocument, today: string):
     if (!id.valid) {
       return {
         fields: { idNumber: id.id },
-        problems: [{ zh: `身分證號碼無效，請核對證件：${id.error.message}`, en: `The ID number is not valid; check the card: ${id.error.message}` }],
+        problems: [message('document.id-invalid', { detail: id.error.message })],
       };
     }
     return { fields: { idNumber: id.id, ...(id.sex ? { sex: id.sex } : {}), nationality: 'TWN' }, problems: [] };
@@ -36,17 +37,17 @@ export function documentToApplication(document: ScannedDocument, today: string):
     .map((candidate) => checkTaiwanId(candidate))
     .find((result) => result.valid);
   const name = [fields.surname, fields.givenNames].filter(Boolean).join(' ');
-  const problems: Bilingual[] = [];
+  const problems: Message[] = [];
   if (!valid) {
     for (const error of errors) {
-      problems.push({ zh: `證件機讀區檢查未通過（${error.field ?? '格式'}）：請核對證件`, en: `Machine-readable zone: ${error.message}` });
+      problems.push(message('document.mrz-check-failed', { field: error.field ?? 'format', detail: error.message }));
     }
     for (const suggestion of suggestions) {
-      problems.push({ zh: `可能的辨識錯誤：第 ${suggestion.line} 行第 ${suggestion.column} 字「${suggestion.from}」應為「${suggestion.to}」？`, en: suggestion.message });
+      problems.push(message('document.ocr-suggestion', { line: suggestion.line, column: suggestion.column, from: suggestion.from, to: suggestion.to }));
     }
   }
   if (fields.expiryDate && fields.expiryDate < today) {
-    problems.push({ zh: `證件已於 ${fields.expiryDate} 到期`, en: `The document expired on ${fields.expiryDate}` });
+    problems.push(message('document.expired', { date: fields.expiryDate }));
   }
   return {
     fields: {

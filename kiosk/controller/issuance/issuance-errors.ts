@@ -1,17 +1,19 @@
-import { diskFullErrorKind, type Bilingual } from '../../../shared/contract/kiosk-api';
+import { diskFullErrorKind } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
+import { englishOf } from '../../../shared/i18n/message-catalogue';
 import { isDiskFull } from '../store/disk-space';
 
 /**
- * What a failed device or store step throws out of an XState actor: a tagged kind, a message the
- * operator can act on, and whether trying the same step again can help.
+ * What a failed device or store step throws out of an XState actor: a tagged kind, a message code the
+ * screen words for the operator, and whether trying the same step again can help.
  */
 export class IssuanceStepError extends Error {
   constructor(
     readonly kind: string,
-    readonly bilingual: Bilingual,
+    readonly advice: Message,
     readonly canRetry: boolean,
   ) {
-    super(`${kind}: ${bilingual.en}`);
+    super(`${kind}: ${englishOf(advice)}`);
     this.name = 'IssuanceStepError';
   }
 }
@@ -21,20 +23,12 @@ export class IssuanceStepError extends Error {
  * freed, unless the card had to be spoiled (`canRetry` false).
  */
 export function diskFullStepError(detail: string, canRetry = true): IssuanceStepError {
-  return new IssuanceStepError(
-    diskFullErrorKind,
-    { zh: '本機的資料磁碟已滿，無法儲存製卡紀錄：請清出磁碟空間或聯絡技術人員', en: `The kiosk's data disk is full (${detail}): free space on it or call a technician` },
-    canRetry,
-  );
+  return new IssuanceStepError(diskFullErrorKind, message('step.disk-full', { detail }), canRetry);
 }
 
 export function toStepError(error: unknown): IssuanceStepError {
   if (error instanceof IssuanceStepError) return error;
   if (isDiskFull(error)) return diskFullStepError((error as Error).message);
   const detail = error instanceof Error ? error.message : String(error);
-  return new IssuanceStepError(
-    'unexpected',
-    { zh: `發生未預期的錯誤，請重試或聯絡技術人員（${detail}）`, en: `Something unexpected went wrong; retry or call a technician (${detail})` },
-    true,
-  );
+  return new IssuanceStepError('unexpected', message('step.unexpected', { detail }), true);
 }

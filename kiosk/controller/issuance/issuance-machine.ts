@@ -1,6 +1,7 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
-import type { ApplicationForm, Bilingual, PhotoSource } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import { cardJobMachine, type CardJobRef } from './card-job-machine';
 import { IssuanceStepError, toStepError } from './issuance-errors';
 import type { Assessment, CardPreview, IssuanceJob, PhotoVerdict } from './issuance-types';
@@ -19,7 +20,7 @@ export * from './issuance-types';
 export type IssuanceEvent =
   | { type: 'start-application'; operatorId?: string | null }
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
-  | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Bilingual[] }
+  | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Message[] }
   | { type: 'submit-application' }
   | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource | undefined }
   | { type: 'override-photo'; reason: string; approvedBy?: string | null }
@@ -54,7 +55,7 @@ export interface IssuanceInput {
 export interface IssuanceContext {
   form: ApplicationForm;
   source: 'manual' | 'scanner';
-  documentProblems: readonly Bilingual[];
+  documentProblems: readonly Message[];
   assessment: Assessment;
   photo: {
     attempts: number;
@@ -109,17 +110,10 @@ const oneFaceFound = (verdict: PhotoVerdict): boolean => verdict.checks.some((ch
  * needs the attempts used up and a best attempt with exactly one face, cropped around it (the other
  * checks may fail: the nursing-home exception); a frame without a face is never a card photo.
  */
-export function photoOverrideRefusal(context: IssuanceContext): Bilingual | null {
+export function photoOverrideRefusal(context: IssuanceContext): Message | null {
   const best = context.photo.best;
-  if (context.photo.attempts < maxPhotoAttempts || best === null) {
-    return { zh: `請先拍攝 ${maxPhotoAttempts} 次，才能以例外核准照片`, en: `Take ${maxPhotoAttempts} attempts before accepting a photo by exception` };
-  }
-  if (!oneFaceFound(best.verdict) || best.verdict.cardPhoto === null || best.verdict.archivePhoto === null) {
-    return {
-      zh: '每一次拍攝都沒有找到唯一一張清楚的臉，這張照片不能以例外核准；請取消後重新申辦並重新拍照',
-      en: 'No attempt shows exactly one face, so no photo can be accepted by exception: cancel, start again and retake the photo',
-    };
-  }
+  if (context.photo.attempts < maxPhotoAttempts || best === null) return message('photo.override-needs-attempts', { attempts: maxPhotoAttempts });
+  if (!oneFaceFound(best.verdict) || best.verdict.cardPhoto === null || best.verdict.archivePhoto === null) return message('photo.override-no-face');
   return null;
 }
 
@@ -243,7 +237,7 @@ export const issuanceMachine = setup({
                 onError: {
                   target: 'editing',
                   actions: assign({
-                    assessment: ({ event }) => ({ ...notAssessed, problems: [toStepError(event.error).bilingual] }),
+                    assessment: ({ event }) => ({ ...notAssessed, problems: [toStepError(event.error).advice] }),
                   }),
                 },
               },

@@ -6,7 +6,8 @@ import type { CardTap } from '../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
 import { isoDay, type Clock } from '../../../shared/clock';
-import type { ApplicationForm, Bilingual, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import { assertNever } from '../../../shared/result';
 import type { CardType } from '../../../shared/domain/card-types';
 import { cardExpiryText } from '../../../shared/domain/card-validity';
@@ -72,14 +73,14 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
   };
 }
 
-/** Every step of the flow and of a card job, over the devices and the store. */
-function issuanceSteps(devices: IssuanceDevices) {
+/** Every step of the flow and of a card job, over the devices and the store (each one alone, for tests of a step). */
+export function issuanceSteps(devices: IssuanceDevices) {
   const { store, printer, encoder, clock } = devices;
   const today = (): string => isoDay(clock);
   const operatorId = (): string | null => devices.operatorId?.() ?? null;
   const journal = async (jobId: string, step: Parameters<Store['markJobStep']>[1], options: Parameters<Store['markJobStep']>[2] = {}) => {
     const marked = await store.markJobStep(jobId, step, options);
-    if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, { zh: '製卡紀錄狀態異常，請重新申辦', en: 'The issuance journal refused the step: start the application again' }, false);
+    if (!marked.ok) throw new IssuanceStepError(`journal_${marked.error.kind}`, message('step.journal-refused'), false);
   };
   /** Refuses the step while the data disk is below its reserve: nothing irreversible has happened yet. */
   const ensureDiskReserve = async (): Promise<void> => {
@@ -157,10 +158,10 @@ function issuanceSteps(devices: IssuanceDevices) {
 
     resumeJob: fromPromise(async ({ input }: { input: { jobId: string; resumedBy: string | null; takenOverFrom: string | null } }): Promise<ResumedJob> => {
       const taken = await store.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
-      if (!taken.ok) throw new IssuanceStepError(`resume_${taken.error.kind}`, { zh: '無法取回這張卡的資料，請取消後重新申辦', en: `The job could not be brought back (${taken.error.kind}): cancel it and apply again` }, false);
+      if (!taken.ok) throw new IssuanceStepError(`resume_${taken.error.kind}`, message('step.job-not-resumable', { detail: taken.error.kind }), false);
       const data = parkedJobFromJson(taken.value.parked);
       const cardNumber = taken.value.context['cardNumber'];
-      if (typeof cardNumber !== 'string') throw new IssuanceStepError('resume_no_card_number', { zh: '這張卡尚未配號，請取消後重新申辦', en: 'The job has no card number: cancel it and apply again' }, false);
+      if (typeof cardNumber !== 'string') throw new IssuanceStepError('resume_no_card_number', message('step.job-not-resumable', { detail: 'no card number' }), false);
       // The same card number and the same face: the printer is given exactly the card that was confirmed.
       return { ...data, preview: await renderFace(data.form, cardNumber, data.verdict?.cardPhoto ?? null, today()) };
     }),
@@ -240,7 +241,7 @@ function issuanceSteps(devices: IssuanceDevices) {
         ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
       });
       if (!recorded.ok) {
-        throw new IssuanceStepError(`store_${recorded.error.kind}`, { zh: '製卡紀錄無法儲存，請聯絡督導', en: `The issuance could not be recorded (${recorded.error.kind}): call a supervisor` }, recorded.error.kind === 'job_not_open' ? false : true);
+        throw new IssuanceStepError(`store_${recorded.error.kind}`, message('step.store-failed', { detail: recorded.error.kind }), recorded.error.kind === 'job_not_open' ? false : true);
       }
     }),
 
@@ -266,13 +267,13 @@ function issuanceSteps(devices: IssuanceDevices) {
 }
 
 /** What the operator reads when a replacement's photos could not be compared. */
-function faceCompareProblem(error: FaceCompareError): Bilingual {
-  const which = error.image === 'a' ? { zh: '新照片', en: 'the new photo' } : { zh: '檔案中的舊照片', en: 'the photo on file' };
+function faceCompareProblem(error: FaceCompareError): Message {
+  const newPhoto = error.image === 'a';
   switch (error.kind) {
     case 'no_face':
-      return { zh: `無法比對臉部：${which.zh}找不到臉，請親自核對申請人`, en: `The faces could not be compared (no face found in ${which.en}): check the applicant in person` };
+      return message(newPhoto ? 'face.no-face-new' : 'face.no-face-on-file');
     case 'unreadable_image':
-      return { zh: `無法比對臉部：${which.zh}無法讀取，請親自核對申請人`, en: `The faces could not be compared (${which.en} cannot be read): check the applicant in person` };
+      return message(newPhoto ? 'face.unreadable-new' : 'face.unreadable-on-file');
     default:
       return assertNever(error);
   }
@@ -290,13 +291,13 @@ async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint
     ...(photo ? { photoJpeg: Buffer.from(photo) } : {}),
   });
   if (!face.ok) {
-    throw new IssuanceStepError(`card_face_${face.error.kind}`, { zh: '卡面資料有誤，請返回修改', en: `The card face could not be made (${'field' in face.error ? face.error.field : face.error.kind}): go back and correct it` }, false);
+    throw new IssuanceStepError(`card_face_${face.error.kind}`, message('step.card-face', { field: 'field' in face.error ? face.error.field : face.error.kind }), false);
   }
   return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), job: face.value.job };
 }
 
 function cardTypeOf(form: ApplicationForm): CardType {
-  if (!form.cardType) throw new IssuanceStepError('no_card_type', { zh: '尚未選擇卡別', en: 'No card type chosen' }, false);
+  if (!form.cardType) throw new IssuanceStepError('no_card_type', message('step.no-card-type'), false);
   return form.cardType;
 }
 

@@ -1,11 +1,12 @@
-import type { ApplicationForm, Bilingual, EligibilityView, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { ApplicationForm, EligibilityView, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { Message } from '../../../shared/contract/messages';
 
 /** What the issuance flow and its card jobs pass around: the application's verdicts and the confirmed card. */
 
 export interface Assessment {
   readonly eligibility: EligibilityView | null;
   /** What still blocks submitting (missing fields, not eligible, consent missing). */
-  readonly problems: readonly Bilingual[];
+  readonly problems: readonly Message[];
   readonly fee: number;
   readonly action: 'new' | 'replacement' | null;
 }
@@ -29,7 +30,7 @@ export interface PhotoVerdict {
  */
 export type FaceMatch =
   | { readonly verdict: 'match' | 'mismatch'; readonly match: boolean; readonly distance: number; readonly threshold: number }
-  | { readonly verdict: 'unavailable'; readonly match: false; readonly distance: number; readonly threshold: number; readonly reason: Bilingual };
+  | { readonly verdict: 'unavailable'; readonly match: false; readonly distance: number; readonly threshold: number; readonly reason: Message };
 
 /** An accepted photo that failed the gate: the operator's reason and the approving supervisor, if any. */
 export interface PhotoOverride {

@@ -1,6 +1,7 @@
-import { createActor, fromPromise, waitFor, type Actor } from 'xstate';
+import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { KioskBoard } from '../../../firmware/board';
-import type { Bilingual, SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
@@ -14,9 +15,9 @@ import { serviceClosure, serviceMachine, tamperCause, tamperClearRefusal, type D
  * `clearTamper` options (and the unattended screen's closure) are read off the machine.
  */
 export interface KioskService {
-  readonly actor: Actor<typeof serviceMachine>;
+  readonly actor: ServiceRegionRef;
   /** Why the kiosk takes no new applications (the enclosure alarm), or null. */
-  outOfService(): Bilingual | null;
+  outOfService(): Message | null;
   /** Why the unattended screen is closed, or null. */
   closure(): SelfServiceClosure | null;
   tamperLatched(): boolean;
@@ -37,9 +38,9 @@ export interface KioskServiceOptions {
   readonly log: LogSink;
 }
 
-const alarmMessages: Record<TamperCause, Bilingual> = {
-  'door-opened': { zh: '機箱曾被開啟，暫停服務：請技術人員檢查後恢復', en: 'The enclosure was opened: out of service until a technician checks it' },
-  'board-lost': { zh: '無人看管時控制板曾中斷連線，暫停服務：請技術人員檢查機箱後恢復', en: 'The I/O board was lost while unattended: out of service until a technician checks the enclosure' },
+const alarmMessages: Record<TamperCause, Message> = {
+  'door-opened': message('service.door-opened'),
+  'board-lost': message('service.board-lost'),
 };
 
 /** The latch a restart keeps: the last tamper row in the audit log, when it was a detection. */
@@ -49,9 +50,10 @@ export async function latchFromAudit(store: Pick<Store, 'readAudit'>): Promise<T
   return last.details['cause'] === 'board-lost' ? 'board-lost' : 'door-opened';
 }
 
-export function startKioskService(options: KioskServiceOptions): KioskService {
+/** The service region as the kiosk's root machine runs it: the machine with its audit work and the board, and its input. */
+export function serviceRegion(options: KioskServiceOptions) {
   const { board, log } = options;
-  const machine = serviceMachine.provide({
+  const logic = serviceMachine.provide({
     actors: {
       recordTamperDetected: fromPromise<void, { cause: TamperCause }>(({ input }) =>
         options.audit({ eventId: 'tamper-detected', operatorId: null, disposition: 'failure', details: { latched: true, cause: input.cause } })),
@@ -70,9 +72,22 @@ export function startKioskService(options: KioskServiceOptions): KioskService {
         log({ eventId: 'store-audit-failed', disposition: 'failure', message: `audit row ${eventId} not written: ${error instanceof Error ? error.message : String(error)}` }),
     },
   });
-  const actor = createActor(machine, { input: { latched: options.latched, unattended: options.unattended } });
-  actor.start();
+  return { logic, input: { latched: options.latched, unattended: options.unattended } };
+}
 
+export type ServiceRegionRef = ActorRefFrom<ReturnType<typeof serviceRegion>['logic']>;
+
+/** The service region on an actor of its own (tests of the region alone). */
+export function startKioskService(options: KioskServiceOptions): KioskService {
+  const region = serviceRegion(options);
+  const actor = createActor(region.logic, { input: region.input });
+  actor.start();
+  return { ...bindKioskService(actor, options), stop: () => actor.stop() };
+}
+
+/** The service's interface over the service region's actor (the root machine's child, or its own). */
+export function bindKioskService(actor: ServiceRegionRef, options: Pick<KioskServiceOptions, 'board'>): KioskService {
+  const { board } = options;
   const latched = (): TamperCause | null => tamperCause(actor.getSnapshot().context);
   return {
     actor,
@@ -93,6 +108,7 @@ export function startKioskService(options: KioskServiceOptions): KioskService {
       if (tamperCause(settled.context)) return refused('other', 'the clear was not recorded: the kiosk stays out of service, try again');
       return { accepted: true };
     },
-    stop: () => actor.stop(),
+    /** The actor is its owner's to stop. */
+    stop: () => {},
   };
 }

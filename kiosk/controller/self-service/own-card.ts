@@ -6,7 +6,7 @@ import { isoDay, type Clock } from '../../../shared/clock';
 import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
-import { createActor, fromPromise } from 'xstate';
+import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
 import { counterMachine, counterView, type CounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
 import type { TimerClock } from '../machine/staff-machine';
 
@@ -47,9 +47,10 @@ export interface SelfServiceOptions {
  * reader's events go in, the flat view comes out. The closure and staff presence are still asked
  * (not pushed), so they are told to the machine before each tap and view.
  */
-export function createSelfService(options: SelfServiceOptions): SelfService {
-  const listeners = new Set<() => void>();
-  const machine = counterMachine.provide({
+/** The counter region as the kiosk's root machine runs it: the machine with its look-up, and its input. */
+export function counterRegion(options: SelfServiceOptions, sync: () => void) {
+  const lookUp = ownCardLookUp(options);
+  const logic = counterMachine.provide({
     actors: {
       readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(async ({ input }) => {
         const found = await lookUp(input.tap);
@@ -62,18 +63,42 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
       lookUpFailed: (_, { error }) => options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) }),
     },
   });
-  const actor = createActor(machine, { input: { ...(options.delays ? { delays: options.delays } : {}) }, ...(options.timers ? { clock: options.timers } : {}) });
+  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } };
+}
+
+export type CounterRegionRef = ActorRefFrom<ReturnType<typeof counterRegion>['logic']>;
+
+/**
+ * The region's look-up needs to tell the machine what changed meanwhile (staff, closure): the binding
+ * that knows how is made after the region's actor exists, so the look-up asks for it late.
+ */
+export interface CounterRegionLink {
+  sync: () => void;
+}
+
+/** The self-service home on an actor of its own (tests of the region alone). */
+export function createSelfService(options: SelfServiceOptions): SelfService {
+  const link: CounterRegionLink = { sync: () => {} };
+  const region = counterRegion(options, () => link.sync());
+  const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
+  const selfService = bindSelfService(actor, options, link);
+  actor.start();
+  return { ...selfService, stop: () => { selfService.stop(); actor.stop(); } };
+}
+
+/** The self-service interface over the counter region's actor (the root machine's child, or its own). */
+export function bindSelfService(actor: CounterRegionRef, options: SelfServiceOptions, link: CounterRegionLink): SelfService {
+  const listeners = new Set<() => void>();
   let shown = JSON.stringify(counterView(actor.getSnapshot()));
   /** While `view()` brings the machine up to date: the caller is already reading the view. */
   let quiet = false;
-  actor.subscribe((snapshot) => {
+  const subscription = actor.subscribe((snapshot) => {
     const next = JSON.stringify(counterView(snapshot));
     if (next === shown) return;
     shown = next;
     if (quiet) return;
     for (const listener of listeners) listener();
   });
-  actor.start();
 
   /** Tells the machine what it may not know yet: whether the kiosk is closed and whether staff are here. */
   const sync = (): { closure: SelfServiceClosure | null; staffPresent: boolean } => {
@@ -85,6 +110,7 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
     if (closure !== null && (!snapshot.matches('outOfService') || snapshot.context.closure !== closure)) actor.send({ type: 'service.out', reason: closure });
     return { closure, staffPresent };
   };
+  link.sync = () => void sync();
 
   const onTap = (tap: CardTap): void => {
     sync();
@@ -100,21 +126,6 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
   options.counter.on('removed', onRemoved);
   options.counter.on('cardUnreadable', onUnreadable);
   options.counter.on('unreadableGone', onUnreadableGone);
-
-  async function lookUp(tap: CardTap): Promise<OwnCardLookUp> {
-    if (tap.kind !== 'mifare-classic-1k') return { kind: 'problem', problem: 'not-a-citizen-card' };
-    const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
-    if (!read.ok) {
-      if (read.error.kind === 'card_removed' || read.error.kind === 'no_card') return null;
-      options.log({ eventId: 'self-service-card-unreadable', disposition: 'failure', message: read.error.kind });
-      return { kind: 'problem', problem: 'unreadable' };
-    }
-    const { record } = read.value;
-    if (record.cardType === 'employee') return null; // a staff card: the staff sign-in takes it
-    const status = (await options.cardStatus(record.cardNumber)) ?? 'unknown';
-    options.log({ eventId: 'self-service-card-shown', disposition: 'success', message: `a ${record.cardType} card (${status}) looked up by its holder`, status });
-    return { kind: 'card', card: ownCardView(record, status, isoDay(options.clock)) };
-  }
 
   return {
     view() {
@@ -143,8 +154,27 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
       options.counter.off('removed', onRemoved);
       options.counter.off('cardUnreadable', onUnreadable);
       options.counter.off('unreadableGone', onUnreadableGone);
-      actor.stop();
+      subscription.unsubscribe();
+      link.sync = () => {};
     },
+  };
+}
+
+/** Reads a tapped card and looks it up: what the citizen may see of it, a problem, or nothing. */
+function ownCardLookUp(options: SelfServiceOptions): (tap: CardTap) => Promise<OwnCardLookUp> {
+  return async (tap) => {
+    if (tap.kind !== 'mifare-classic-1k') return { kind: 'problem', problem: 'not-a-citizen-card' };
+    const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
+    if (!read.ok) {
+      if (read.error.kind === 'card_removed' || read.error.kind === 'no_card') return null;
+      options.log({ eventId: 'self-service-card-unreadable', disposition: 'failure', message: read.error.kind });
+      return { kind: 'problem', problem: 'unreadable' };
+    }
+    const { record } = read.value;
+    if (record.cardType === 'employee') return null; // a staff card: the staff sign-in takes it
+    const status = (await options.cardStatus(record.cardNumber)) ?? 'unknown';
+    options.log({ eventId: 'self-service-card-shown', disposition: 'success', message: `a ${record.cardType} card (${status}) looked up by its holder`, status });
+    return { kind: 'card', card: ownCardView(record, status, isoDay(options.clock)) };
   };
 }
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { loadConfig } from '../../../kiosk/controller/config';
-import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
+import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
 import { defaultCounterDelays } from '../../../kiosk/controller/machine/counter-machine';
 import { defaultStaffTiming } from '../../../kiosk/controller/machine/staff-machine';
 import { createSelfService, type SelfService } from '../../../kiosk/controller/self-service/own-card';
@@ -44,7 +44,7 @@ describe('the configured timings drive the named delays', () => {
   it("the defaults are the machines' own, so a kiosk without timings behaves as before", () => {
     expect(staffTimingFrom(defaultTimings)).toEqual(defaultStaffTiming);
     expect(counterDelaysFrom(defaultTimings)).toEqual(defaultCounterDelays);
-    expect(issuanceDelaysFrom(defaultTimings)).toEqual({ handOverTimeout: issuanceMachine.implementations.delays['handOverTimeout'] });
+    expect(issuanceDelaysFrom(defaultTimings)).toEqual({ handOverTimeout: cardJobMachine.implementations.delays['handOverTimeout'] });
   });
 
   describe('staff session', () => {

@@ -54,7 +54,7 @@ describe('every refusal the controller gives is audited once, with its code', ()
     expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
     expect(await controller.command({ type: 'void-card', cardNumber: citizenCard, reason: 'damaged' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
     expect(await controller.command({ type: 'void-card', cardNumber: '3300011300000023', reason: 'damaged' })).toMatchObject({ accepted: false, code: 'tap-card-to-void' });
-    expect(await controller.command({ type: 'take-over-job' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
+    expect(await controller.command({ type: 'take-over-job', jobId: 'job-1' })).toMatchObject({ accepted: false, code: 'role', role: 'technician' });
     // Allowed to a technician; this kiosk has no tamper switch, which is not a question of who.
     expect(await controller.command({ type: 'clear-tamper' })).toMatchObject({ accepted: false, code: 'other' });
     expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });

@@ -4,6 +4,7 @@ import type { OperatorService } from '../../../kiosk/controller/auth/operator-se
 import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { assessApplication } from '../../../kiosk/controller/issuance/assess-application';
+import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
 import { issuanceMachine, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
@@ -21,8 +22,8 @@ import { issuance, openTempStore, type TempStore } from './store/temp-store';
 /**
  * The contract's schemas against what the controller really sends: every snapshot it pushes on a
  * journey through its states (signed out, PIN, an application with eligibility, a scanned document
- * with problems, a photo with checks and a face comparison, review, issuing, failed, a parked job,
- * done, a card check, self-service) goes through `kioskSnapshotSchema` as the UI receives it, as
+ * with problems, a photo with checks and a face comparison, review, a card job printing, failed,
+ * parked and ready in the print queue, a card check, self-service) goes through `kioskSnapshotSchema` as the UI receives it, as
  * JSON. The schemas are strict: a field the controller adds without the contract fails here.
  */
 
@@ -32,23 +33,28 @@ let printing: Promise<void> | null = null;
 
 const flow = issuanceMachine.provide({
   actors: {
-    printCard: fromPromise(async () => {
-      if (printing) await printing;
-      if (feederEmpty) throw new IssuanceStepError('feeder_empty', { zh: '卡匣沒有空白卡', en: 'The feeder is empty' }, true);
+    cardJob: cardJobMachine.provide({
+      actors: {
+        printCard: fromPromise(async () => {
+          if (printing) await printing;
+          if (feederEmpty) throw new IssuanceStepError('feeder_empty', message('printer.feeder-empty'), true);
+        }),
+        encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
+        commitIssuance: fromPromise(async () => {}),
+        ejectCard: fromPromise(async () => {}),
+        abandonJob: fromPromise(async () => {}),
+        parkJob: fromPromise(async ({ input }) => {
+          const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
+          if (!parked.ok) throw new Error(parked.error.kind);
+        }),
+        resumeJob: fromPromise(async ({ input }) => {
+          const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
+          if (!taken.ok) throw new Error(taken.error.kind);
+          return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
+        }),
+      },
     }),
-    encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
-    commitIssuance: fromPromise(async () => {}),
-    ejectCard: fromPromise(async () => {}),
     abandonJob: fromPromise(async () => {}),
-    parkJob: fromPromise(async ({ input }) => {
-      const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
-      if (!parked.ok) throw new Error(parked.error.kind);
-    }),
-    resumeJob: fromPromise(async ({ input }) => {
-      const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
-      if (!taken.ok) throw new Error(taken.error.kind);
-      return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
-    }),
     // The real rules: the snapshot carries the real eligibility decision, reasons in four languages.
     assessApplication: fromPromise(async ({ input }: { input: { form: Parameters<typeof assessApplication>[0] } }) =>
       assessApplication(input.form, { rules: defaultCityRules, today: () => '2026-12-06', heldCards: async () => [] })),
@@ -134,7 +140,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
     controller = createKioskController(flow, devices, () => {}, {
       session: { staff, operators },
       cardCheck,
-      outOfService: () => (doorOpen ? { zh: '機箱已開啟', en: 'The enclosure is open' } : null),
+      outOfService: () => (doorOpen ? message('service.door-opened') : null),
       previewPhoto: async () => ({ passed: false, checks: [{ id: 'one-face', passed: false, value: 0, threshold: '= 1', message: message('photo.no-face') }] }),
       logHealth: { health: () => logging, onHealthChange: () => () => {} },
     });
@@ -146,7 +152,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
     await t.cleanup();
   });
 
-  it('home, PIN, application with eligibility, photo with checks, review, issuing, failed, parked job, done and card check', async () => {
+  it('home, PIN, application with eligibility, photo with checks, review, a job printing, failed, parked and ready, and card check', async () => {
     const { snapshots, replies, send, look } = recorder(controller);
 
     // Signed out, a wrong PIN (a message), then signed in, the log in memory only.
@@ -172,7 +178,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
       fields: { idNumber: 'A123456789', name: 'CHEN MEI-LING', nameZh: '陳美玲', birthDate: '1956-04-17', sex: 'F', nationality: 'TWN', district: '桃園區' },
     });
     await until(() => controller.snapshot().application.eligibility !== null);
-    controller.documentRead({ documentNumber: '123456789' }, [{ zh: '證件即將到期', en: 'The document expires soon' }]);
+    controller.documentRead({ documentNumber: '123456789' }, [message('document.expired', { date: '2026-01-31' })]);
     await send({ type: 'update-application', fields: { cardType: 'senior' } });
     await until(() => controller.snapshot().application.form.cardType === 'senior' && controller.snapshot().application.eligibility !== null);
     expect(controller.snapshot().application.eligibility?.cards.length).toBeGreaterThan(0);
@@ -196,35 +202,41 @@ describe("the controller's snapshots and replies match the contract's schemas", 
     counter.remove();
     await until(() => controller.screen() === 'review' && controller.snapshot().previewUrl !== null);
 
-    // Issuing (held at the printer), then failed: an empty feeder.
+    // Printing (held at the printer) while the flow is home again, then failed: an empty feeder.
+    const stage = (): string | undefined => controller.snapshot().printQueue.jobs[0]?.stage;
     let finishPrint = (): void => {};
     printing = new Promise((resolve) => (finishPrint = resolve));
     feederEmpty = true;
     await send({ type: 'confirm-print' });
-    await until(() => controller.screen() === 'issuing');
+    await until(() => controller.screen() === 'home' && stage() === 'printing');
     finishPrint();
-    await until(() => controller.screen() === 'failed');
+    await until(() => stage() === 'failed' && controller.snapshot().printQueue.paused);
+    const jobId = controller.snapshot().printQueue.jobs[0]?.jobId ?? '';
 
     // Locked while it failed: the job is parked for its owner, who gets it back and finishes it.
     t.clock.advance(3 * 60_000 + 1_000);
     timers.increment(3 * 60_000 + 1_000);
-    await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().parkedJob !== null);
+    await until(() => controller.snapshot().session.state === 'signed-out' && stage() === 'parked');
     feederEmpty = false;
     printing = null;
     await signIn(counter, controller, 'operator');
-    await until(() => controller.screen() === 'failed' && controller.snapshot().application.form.name === 'CHEN MEI-LING');
-    await send({ type: 'retry' });
-    await until(() => controller.screen() === 'done');
-    expect(controller.snapshot().result).not.toBeNull();
+    await until(() => stage() === 'failed' && controller.snapshot().printQueue.jobs[0]?.initials === '陳○玲');
+    await send({ type: 'retry', jobId });
+    await until(() => stage() === 'ready');
+    expect(controller.snapshot().printQueue.jobs[0]?.cardNumber).toBe('3300011000000014');
+    await send({ type: 'finish', jobId });
+    await until(() => controller.snapshot().printQueue.jobs.length === 0);
 
     // A refusal with a role, and one without.
     await send({ type: 'clear-tamper' });
     await send({ type: 'start-application' });
 
     const seen = new Set(snapshots.map((snapshot) => (snapshot as { screen: string }).screen));
-    expect([...seen].sort()).toEqual(['application', 'done', 'failed', 'home', 'issuing', 'photo', 'review']);
+    expect([...seen].sort()).toEqual(['application', 'home', 'photo', 'review']);
     const has = (check: (snapshot: Record<string, unknown>) => boolean): boolean => snapshots.some((s) => check(s as Record<string, unknown>));
-    expect(has((s) => s['parkedJob'] !== null)).toBe(true);
+    const stages = new Set(snapshots.flatMap((snapshot) => (snapshot as { printQueue: { jobs: Array<{ stage: string }> } }).printQueue.jobs.map((job) => job.stage)));
+    expect([...stages].sort()).toEqual(expect.arrayContaining(['failed', 'parked', 'printing', 'ready']));
+    expect(has((s) => (s['rendering'] as boolean))).toBe(true);
     expect(has((s) => (s['cardCheck'] as { verified?: boolean } | null)?.verified === true)).toBe(true);
     expect(has((s) => (s['cardCheck'] as { verified?: boolean } | null)?.verified === false)).toBe(true);
     expect(has((s) => (s['logging'] as { state: string }).state === 'memory-only')).toBe(true);

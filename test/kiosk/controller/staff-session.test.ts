@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPromise, SimulatedClock } from 'xstate';
+import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
 import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
@@ -7,6 +8,7 @@ import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
+import type { KioskSnapshot } from '../../../shared/contract/kiosk-api';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
@@ -22,25 +24,30 @@ const commitsBy: Array<string | null> = [];
 
 const flow = issuanceMachine.provide({
   actors: {
-    printCard: fromPromise(async () => {
-      if (printing) await printing;
-      if (feederEmpty) throw new IssuanceStepError('feeder_empty', { zh: '卡匣沒有空白卡', en: 'The feeder is empty' }, true);
+    cardJob: cardJobMachine.provide({
+      actors: {
+        printCard: fromPromise(async () => {
+          if (printing) await printing;
+          if (feederEmpty) throw new IssuanceStepError('feeder_empty', message('printer.feeder-empty'), true);
+        }),
+        encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
+        commitIssuance: fromPromise(async ({ input }) => {
+          commitsBy.push(input.owner);
+        }),
+        ejectCard: fromPromise(async () => {}),
+        abandonJob: fromPromise(async () => {}),
+        parkJob: fromPromise(async ({ input }) => {
+          const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
+          if (!parked.ok) throw new Error(parked.error.kind);
+        }),
+        resumeJob: fromPromise(async ({ input }) => {
+          const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
+          if (!taken.ok) throw new Error(taken.error.kind);
+          return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
+        }),
+      },
     }),
-    encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
-    commitIssuance: fromPromise(async ({ input }) => {
-      commitsBy.push(input.owner);
-    }),
-    ejectCard: fromPromise(async () => {}),
     abandonJob: fromPromise(async () => {}),
-    parkJob: fromPromise(async ({ input }) => {
-      const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
-      if (!parked.ok) throw new Error(parked.error.kind);
-    }),
-    resumeJob: fromPromise(async ({ input }) => {
-      const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
-      if (!taken.ok) throw new Error(taken.error.kind);
-      return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
-    }),
     assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
     evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
       passed: false,
@@ -197,25 +204,87 @@ describe('staff sign-in and supervisor approval', () => {
     await until(() => controller.screen() === 'review' && controller.snapshot().previewUrl !== null);
   };
 
+  /** The one card job in the print queue, as the person at the screen sees it. */
+  const theJob = () => controller.snapshot().printQueue.jobs[0];
+
   it('finishes a card under its owner when someone else signs in while it prints, and refuses them every command on it', async () => {
     await toReview();
     const owner = operators.current()?.operatorId;
     let finishPrint = (): void => {};
     printing = new Promise((resolve) => (finishPrint = resolve));
     expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
-    await until(() => controller.screen() === 'issuing');
+    await until(() => controller.screen() === 'home' && theJob()?.stage === 'printing');
+    const jobId = theJob()?.jobId ?? '';
     expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
     await signIn(counter, controller, 'supervisor');
     expect(JSON.stringify(controller.snapshot())).not.toContain('NGUYEN');
+    expect(theJob()).toMatchObject({ jobId, initials: null, cardNumber: null, mine: false });
     expect(controller.preview()).toBeNull();
-    for (const type of ['retry', 'cancel', 'finish', 'back'] as const) {
-      expect(await controller.command({ type })).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    for (const command of [{ type: 'retry', jobId }, { type: 'cancel-job', jobId }, { type: 'finish', jobId }] as const) {
+      expect(await controller.command(command), command.type).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
     }
     finishPrint();
-    // Done while its owner is away: the card is out, and the done screen is not left for the next person.
-    await until(() => commitsBy.length === 1 && controller.screen() === 'home');
+    // Done while its owner is away: the card is out, under its owner, and nothing of it is shown to the next person.
+    await until(() => commitsBy.length === 1 && theJob()?.stage === 'ready');
     expect(commitsBy).toEqual([owner]);
+    expect(theJob()).toMatchObject({ initials: null, cardNumber: null, uid: null });
+    expect(await controller.command({ type: 'finish', jobId })).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
     expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+  });
+
+  it("judges a command naming a job against that job's owner, not the application on the screen", async () => {
+    await toReview();
+    feederEmpty = true;
+    expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'failed');
+    const jobId = theJob()?.jobId ?? '';
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'parked');
+    // The supervisor's own application is on the screen: the operator's job is still not theirs to retry or cancel.
+    await signIn(counter, controller, 'supervisor');
+    expect(await controller.command({ type: 'start-application' })).toEqual({ accepted: true });
+    for (const command of [{ type: 'retry', jobId }, { type: 'cancel-job', jobId }] as const) {
+      expect(await controller.command(command), command.type).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    }
+    expect(theJob()).toMatchObject({ stage: 'parked', mayTakeOver: true, initials: null });
+    // Taken over, it is the supervisor's: shown to them, and theirs to retry.
+    expect(await controller.command({ type: 'take-over-job', jobId })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'failed');
+    expect(theJob()).toMatchObject({ mine: true, initials: 'N.T.L.', cardNumber: '3300011000000014' });
+    feederEmpty = false;
+    expect(await controller.command({ type: 'retry', jobId })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'ready');
+    expect(commitsBy).toEqual([operators.current()?.operatorId]);
+  });
+
+  it("shows a job's initials and card number to its owner only: not to another operator, nor to a technician", async () => {
+    await toReview();
+    let finishPrint = (): void => {};
+    printing = new Promise((resolve) => (finishPrint = resolve));
+    expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'printing');
+    expect(theJob()).toMatchObject({ initials: 'N.T.L.', cardNumber: '3300011000000014', mine: true });
+    for (const role of ['supervisor', 'technician'] as const) {
+      expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+      await signIn(counter, controller, role);
+      expect(theJob(), role).toMatchObject({ stage: 'printing', initials: null, cardNumber: null, uid: null, mine: false });
+      expect(JSON.stringify(controller.snapshot()), role).not.toMatch(/N\.T\.L\.|3300011000000014|NGUYEN/);
+    }
+    expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    await until(() => controller.snapshot().session.state === 'signed-out');
+    expect(theJob()).toMatchObject({ initials: null, cardNumber: null });
+    await signIn(counter, controller, 'operator');
+    expect(theJob()).toMatchObject({ initials: 'N.T.L.', cardNumber: '3300011000000014', mine: true });
+    // The job's own progress reaches the screen: pushed, with no command or session change to prompt it.
+    const pushed: Array<KioskSnapshot['printQueue']['jobs'][number] | undefined> = [];
+    controller.onChange((snapshot) => pushed.push(snapshot.printQueue.jobs[0]));
+    finishPrint();
+    await until(() => pushed.at(-1)?.stage === 'ready');
+    expect(pushed.map((job) => job?.stage)).toEqual(expect.arrayContaining(['encoding', 'committing', 'ready']));
+    expect(pushed.at(-1)).toMatchObject({ uid: '04A1B2C3', initials: 'N.T.L.' });
+    // The exit slot's sensor saw the card taken: its job closes and leaves the queue.
+    controller.cardsTaken([pushed.at(-1)?.jobId ?? '']);
+    await until(() => controller.snapshot().printQueue.jobs.length === 0);
   });
 
   it('audits each refusal on another operator\'s job once, with its code, under the one who was refused', async () => {
@@ -223,41 +292,44 @@ describe('staff sign-in and supervisor approval', () => {
     let finishPrint = (): void => {};
     printing = new Promise((resolve) => (finishPrint = resolve));
     expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
-    await until(() => controller.screen() === 'issuing');
+    await until(() => theJob()?.stage === 'printing');
+    const jobId = theJob()?.jobId ?? '';
     expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
     await signIn(counter, controller, 'supervisor');
     const supervisor = operators.current()?.operatorId;
-    for (const type of ['retry', 'cancel'] as const) expect(await controller.command({ type })).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    for (const command of [{ type: 'retry', jobId }, { type: 'cancel-job', jobId }] as const) {
+      expect(await controller.command(command)).toMatchObject({ accepted: false, code: 'job-of-another-operator' });
+    }
     const refusals = (await t.store.readAudit()).filter((entry) => entry.eventId === 'auth-permission-refused');
     expect(refusals.map((entry) => [entry.operatorId, entry.details])).toEqual([
       [supervisor, { command: 'retry', code: 'job-of-another-operator', actor: 'supervisor', reason: 'not-owner' }],
-      [supervisor, { command: 'cancel', code: 'job-of-another-operator', actor: 'supervisor', reason: 'not-owner' }],
+      [supervisor, { command: 'cancel-job', code: 'job-of-another-operator', actor: 'supervisor', reason: 'not-owner' }],
     ]);
     finishPrint();
-    await until(() => commitsBy.length === 1 && controller.screen() === 'home');
+    await until(() => commitsBy.length === 1 && theJob()?.stage === 'ready');
   });
 
   it('parks a failed card when the session locks: nothing of the applicant on show; its owner gets it back and finishes it', async () => {
     await toReview();
     feederEmpty = true;
     expect(await controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
-    await until(() => controller.screen() === 'failed');
-    expect(controller.preview()).not.toBeNull();
+    await until(() => theJob()?.stage === 'failed' && controller.snapshot().printQueue.paused);
+    expect(theJob()).toMatchObject({ initials: 'N.T.L.', cardNumber: '3300011000000014', error: { kind: 'feeder_empty', canRetry: true } });
+    const jobId = theJob()?.jobId ?? '';
 
     advance(3 * 60_000 + 1_000);
-    await until(() => controller.snapshot().session.state === 'signed-out' && controller.snapshot().parkedJob !== null);
+    await until(() => controller.snapshot().session.state === 'signed-out' && theJob()?.stage === 'parked');
     const locked = JSON.stringify(controller.snapshot());
-    for (const personal of ['NGUYEN', 'A123456789']) expect(locked).not.toContain(personal);
+    for (const personal of ['NGUYEN', 'A123456789', 'N.T.L.', '3300011000000014']) expect(locked).not.toContain(personal);
     expect(controller.screen()).toBe('home');
     expect(controller.preview()).toBeNull();
-    // Not even in memory: the form went to the store (encrypted) and out of the machine.
-    expect(await controller.command({ type: 'retry' })).toMatchObject({ accepted: false, code: 'sign-in-first' });
+    expect(await controller.command({ type: 'retry', jobId })).toMatchObject({ accepted: false, code: 'sign-in-first' });
 
     feederEmpty = false;
     await signIn(counter, controller, 'operator');
-    await until(() => controller.screen() === 'failed' && controller.snapshot().application.form.name === 'NGUYEN THI LAN');
-    expect(await controller.command({ type: 'retry' })).toEqual({ accepted: true });
-    await until(() => controller.screen() === 'done');
+    await until(() => theJob()?.stage === 'failed' && theJob()?.initials === 'N.T.L.');
+    expect(await controller.command({ type: 'retry', jobId })).toEqual({ accepted: true });
+    await until(() => theJob()?.stage === 'ready');
     const operatorId = operators.current()?.operatorId;
     expect(commitsBy).toEqual([operatorId]);
     const steps = (await t.store.readAudit({ eventIds: ['issuance-job-parked', 'issuance-job-resumed'] })).map((entry) => [entry.eventId, entry.operatorId]);

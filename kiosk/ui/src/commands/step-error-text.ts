@@ -4,11 +4,11 @@ import { translate, type Locale } from '../../../../shared/i18n/messages';
 type StepError = NonNullable<KioskSnapshot['error']>;
 
 /**
- * A card step's error (a card job's, or the review's) the screen words itself, in its own language (the controller's English beneath,
- * for the technician); null for the errors shown in the controller's two languages.
+ * A step error the screen words differently from the controller's message where it stands: on the
+ * review a full disk stopped the card before it was made, so there is nothing to cancel into the
+ * reject box. The controller's detail goes beneath, for the technician. Null: the message as it is.
  */
 export function stepErrorText(error: StepError, locale: Locale, where: 'job' | 'review' = 'job'): { readonly text: string; readonly detail: string } | null {
-  // On the review no card exists yet: nothing to cancel into the reject box.
-  if (error.kind === diskFullErrorKind) return { text: translate(locale, where === 'review' ? 'reviewDiskFull' : 'issuanceDiskFull'), detail: error.message.en };
+  if (where === 'review' && error.kind === diskFullErrorKind) return { text: translate(locale, 'reviewDiskFull'), detail: String(error.message.params['detail'] ?? '') };
   return null;
 }

@@ -1,6 +1,6 @@
 import type { JobView, KioskCommand, PrintQueueView } from '../../../../shared/contract/kiosk-api';
 import { StepErrorMessage } from '../commands/step-error-message';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 import { groupedCardNumber, stageWords } from './job-words';
 import { useStageSeconds } from './stage-seconds';
 
@@ -43,7 +43,7 @@ function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; 
       {job.stage === 'ready' && job.cardNumber && (
         <p className="job-card-number" data-testid="job-card-number">{groupedCardNumber(job.cardNumber)}</p>
       )}
-      {job.stage === 'ready' && job.error && <p className="notice warn"><BilingualText text={job.error.message} /></p>}
+      {job.stage === 'ready' && job.error && <p className="notice warn"><MessageText message={job.error.message} /></p>}
       {job.stage === 'ready' && job.mine && (
         <div className="job-actions">
           <button type="button" className="primary" data-job-action="finish" onClick={() => send({ type: 'finish', jobId })}>{t('jobHandedOver')}</button>

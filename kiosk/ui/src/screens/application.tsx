@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ApplicationForm, KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { taoyuanDistricts } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { BilingualText, MessageText, useT } from '../i18n';
 
 const update = (fields: Partial<ApplicationForm>) => command({ type: 'update-application', fields });
 
@@ -17,7 +17,7 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         {source === 'scanner' ? t('applicationFromScanner') : t('applicationScanHint')}
       </p>
       {documentProblems.map((problem, index) => (
-        <p key={index} className="notice warn"><BilingualText text={problem} /></p>
+        <p key={index} className="notice warn"><MessageText message={problem} /></p>
       ))}
       <div className="form-grid">
         <TextField label={t('fieldIdNumber')} name="idNumber" value={form.idNumber} />
@@ -125,7 +125,7 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {problems.length > 0 && (
         <div className="problems" role="alert">
           <h3>{t('problemsTitle')}</h3>
-          <ul>{problems.map((problem, index) => <li key={index}><BilingualText text={problem} /></li>)}</ul>
+          <ul>{problems.map((problem, index) => <li key={index}><MessageText message={problem} /></li>)}</ul>
         </div>
       )}
       <div className="actions">

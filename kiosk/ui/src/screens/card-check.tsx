@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { voidReasons, type CardCheckView, type VoidReason } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 
 /** A card tapped on the counter reader: genuine or not, whether it is still in use, and voiding it. */
 /** The controller sends a card check only to staff who may see it (never a technician); voiding asks a supervisor of an operator. */
@@ -26,11 +26,11 @@ export function CardCheckPanel({ card }: { card: CardCheckView }) {
             <dt>{t('balance')}</dt>
             <dd>NT${card.balance}</dd>
           </dl>
-          {card.notice && <p className="notice" role="status" data-testid="card-check-notice"><BilingualText text={card.notice} /></p>}
+          {card.notice && <p className="notice" role="status" data-testid="card-check-notice"><MessageText message={card.notice} /></p>}
           {canVoid && <VoidCard cardNumber={card.cardNumber} key={card.cardNumber} />}
         </>
       ) : (
-        <p className="notice error" role="alert"><BilingualText text={card.problem} /></p>
+        <p className="notice error" role="alert"><MessageText message={card.problem} /></p>
       )}
       <div className="actions">
         <button type="button" className="secondary" onClick={() => command({ type: 'close-card-check' })}>{t('close')}</button>

@@ -1,7 +1,7 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { command } from '../command';
 import { roleRefusalText } from '../commands/refusal-text';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 
 export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -13,7 +13,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
     <section className="home">
       {closed && (
         <div className="out-of-service" role="alert">
-          <BilingualText text={closed} />
+          <MessageText message={closed} />
           {snapshot.session.mayClearTamper && (
             <button type="button" className="primary" onClick={() => command({ type: 'clear-tamper' })}>{t('clearTamper')}</button>
           )}

@@ -1,7 +1,7 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 import { withToken } from '../api';
 import { command } from '../command';
-import { BilingualText, useT } from '../i18n';
+import { MessageText, useT } from '../i18n';
 import { CardFaceStatus } from './card-face-status';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
@@ -26,7 +26,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           data-match={faceMatch.match}
           data-verdict={faceMatch.verdict}
         >
-          {unavailable ? <BilingualText text={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
+          {unavailable ? <MessageText message={unavailable} /> : faceMatch.match ? t('faceMatches') : t('faceMismatch')}
         </p>
       )}
       <dl className="summary">

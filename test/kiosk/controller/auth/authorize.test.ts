@@ -19,7 +19,8 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   retry: { type: 'retry' },
   back: { type: 'back' },
   cancel: { type: 'cancel' },
-  finish: { type: 'finish' },
+  'cancel-job': { type: 'cancel-job', jobId: 'job-1' },
+  finish: { type: 'finish', jobId: 'job-1' },
   camera: { type: 'camera', live: true },
   'enter-pin': { type: 'enter-pin', pin: '271828' },
   'cancel-pin': { type: 'cancel-pin' },
@@ -28,7 +29,7 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'close-card-check': { type: 'close-card-check' },
   'void-card': { type: 'void-card', cardNumber: card, reason: 'damaged' },
   'clear-tamper': { type: 'clear-tamper' },
-  'take-over-job': { type: 'take-over-job' },
+  'take-over-job': { type: 'take-over-job', jobId: 'job-1' },
   'dismiss-card': { type: 'dismiss-card' },
 };
 
@@ -73,6 +74,7 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   retry: onFlow,
   back: onFlow,
   cancel: onFlow,
+  'cancel-job': onFlow,
   finish: onFlow,
   'override-photo': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'void-card': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
@@ -80,8 +82,11 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'take-over-job': ['role', 'allow', 'role', 'ask-staff', 'sign-in-first'],
 };
 
-/** The flow on show belongs to another operator: every command on it is theirs (or a supervisor's after a take-over). */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'finish', 'override-photo'] as const;
+/**
+ * The flow on show, or the card job the command names, belongs to another operator: every command on
+ * it is theirs (or a supervisor's after a take-over).
+ */
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),
@@ -136,7 +141,7 @@ describe('authorize: what each refusal says', () => {
     for (const type of ['submit-application', 'confirm-print', 'retry'] as const) {
       expect(authorize(whoIs.technician, commands[type], { ...base, replacing: true }), type).toMatchObject({ code: 'role', action: 'replace-card', reason: 'a technician may not replace card' });
     }
-    for (const type of ['start-application', 'update-application', 'back', 'cancel', 'override-photo'] as const) {
+    for (const type of ['start-application', 'update-application', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo'] as const) {
       expect(authorize(whoIs.technician, commands[type], { ...base, replacing: true }), type).toMatchObject({ code: 'role', action: 'issue-card' });
     }
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
 import { defaultCityRules } from '../../../../shared/domain/rules';
 import { buildMrz, parseMrz } from '../../../../shared/identity/mrz';
 import { checkTaiwanId } from '../../../../shared/identity/taiwan-id';
@@ -33,8 +34,11 @@ describe('documentToApplication', () => {
     const damaged = [lines[0], lines[1]!.replace('7408122', '7408123')].join('\n');
     const fill = documentToApplication({ kind: 'mrz', mrz: parseMrz(damaged) }, today);
     expect(fill.fields.name).toBe('ERIKSSON ANNA MARIA');
-    expect(fill.problems.map((p) => p.en).join(' | ')).toMatch(/birth/i);
-    expect(fill.problems.map((p) => p.en).join(' | ')).toMatch(/expired on 2012-04-15/);
+    expect(fill.problems).toContainEqual({
+      code: 'document.mrz-check-failed',
+      params: { field: 'birthDate', detail: expect.stringMatching(/birth date check digit/) },
+    });
+    expect(fill.problems).toContainEqual(message('document.expired', { date: '2012-04-15' }));
   });
 
   it('takes a Taiwan ID barcode as the ID number and its sex digit', () => {
@@ -42,7 +46,9 @@ describe('documentToApplication', () => {
       fields: { idNumber: 'A123456789', sex: 'M', nationality: 'TWN' },
       problems: [],
     });
-    expect(documentToApplication({ kind: 'taiwan-id', id: checkTaiwanId('A123456788') }, today).problems).toHaveLength(1);
+    expect(documentToApplication({ kind: 'taiwan-id', id: checkTaiwanId('A123456788') }, today).problems).toEqual([
+      message('document.id-invalid', { detail: expect.stringMatching(/check digit/) }),
+    ]);
   });
 });
 
@@ -50,10 +56,10 @@ describe('assessApplication', () => {
   it('lists what is missing before anything is decided', async () => {
     const assessment = await assessApplication(form({}), deps());
     expect(assessment.eligibility).toBeNull();
-    expect(assessment.problems.map((p) => p.en)).toEqual([
-      'Enter the ID or resident number (or scan the document)',
-      'Enter the name',
-      'Enter the date of birth',
+    expect(assessment.problems).toEqual([
+      message('application.enter-id'),
+      message('application.enter-name'),
+      message('application.enter-birth-date'),
     ]);
   });
 
@@ -83,8 +89,7 @@ describe('assessApplication', () => {
       form({ idNumber: 'A123456789', name: 'WU', birthDate: '2012-05-05', district: '桃園區', school: 'junior-high', cardType: 'senior' }),
       deps(),
     );
-    const problems = assessment.problems.map((p) => p.en);
-    expect(problems).toContain('The chosen card type is not available to this applicant; choose another');
-    expect(problems).toContain('Under 18: the legal guardian must consent');
+    expect(assessment.problems).toContainEqual(message('application.card-type-not-available'));
+    expect(assessment.problems).toContainEqual(message('application.guardian-consent'));
   });
 });

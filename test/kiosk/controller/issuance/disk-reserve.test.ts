@@ -5,9 +5,11 @@ import { createActor, fromPromise, waitFor } from 'xstate';
 import type { CardPrinter } from '../../../../hardware/printer/types';
 import { fixedClock } from '../../../../shared/clock';
 import type { ApplicationForm } from '../../../../shared/contract/kiosk-api';
+import { englishOf } from '../../../../shared/i18n/message-catalogue';
 import { ok } from '../../../../shared/result';
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
-import { issuanceActors, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
+import { cardJobMachine, type CardJobSnapshot } from '../../../../kiosk/controller/issuance/card-job-machine';
+import { issuanceActors, issuanceSteps, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
 import { issuanceMachine, type Assessment, type PhotoVerdict } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController } from '../../../../kiosk/controller/kiosk-controller';
 import { diskReserve, type StatFs } from '../../../../kiosk/controller/store/disk-space';
@@ -88,13 +90,19 @@ async function kioskOnDisk(name: string, options: { realStatfs?: boolean; store?
     operatorId: () => 'OP-1',
     diskReserve: options.realStatfs ? diskReserve(dir, 0) : diskReserve(dir, reserveMb, stubbed),
   };
+  const { printCard, commitIssuance, ejectCard, abandonJob, parkJob, resumeJob } = issuanceSteps(devices);
   const machine = issuanceMachine.provide({
     actors: {
       ...issuanceActors(devices),
       assessApplication: fromPromise(async () => eligible),
       evaluatePhoto: fromPromise(async () => passed),
-      // The chip is another test's business: the card "arrives" encoded.
-      encodeCard: fromPromise(async () => ({ uid: '04A1B2C3D4E5F6' })),
+      cardJob: cardJobMachine.provide({
+        actors: {
+          printCard, commitIssuance, ejectCard, abandonJob, parkJob, resumeJob,
+          // The chip is another test's business: the card "arrives" encoded.
+          encodeCard: fromPromise(async () => ({ uid: '04A1B2C3D4E5F6' })),
+        },
+      }),
     },
   });
   return { ...kiosk, kiosk, machine, reserve: devices.diskReserve! };
@@ -104,16 +112,29 @@ type Machine = Awaited<ReturnType<typeof kioskOnDisk>>['machine'];
 
 /** An application up to the review screen, its card number allocated and journaled. */
 async function toReview(machine: Machine) {
-  const actor = createActor(machine).start();
+  const actor = createActor(machine, { input: {} }).start();
   actor.send({ type: 'start-application' });
   actor.send({ type: 'update-application', fields: form });
-  await waitFor(actor, (s) => s.matches({ application: 'editing' }), { timeout: 10_000 });
+  await waitFor(actor, (s) => s.matches({ applicant: { application: 'editing' } }), { timeout: 10_000 });
   actor.send({ type: 'submit-application' });
   actor.send({ type: 'capture-photo', image: new Uint8Array([0xff, 0xd8]) });
-  await waitFor(actor, (s) => s.matches({ review: 'ready' }) || s.matches('failed'), { timeout: 20_000 });
+  await waitFor(actor, (s) => s.matches({ applicant: { review: 'ready' } }) || s.matches({ applicant: { review: 'failed' } }), { timeout: 20_000 });
   expect(actor.getSnapshot().context.error).toBeNull();
   return actor;
 }
+
+type IssuanceActor = Awaited<ReturnType<typeof toReview>>;
+
+/** The one card job in the queue, once it stands where `until` says. */
+async function theJob(actor: IssuanceActor, until: (job: CardJobSnapshot) => boolean) {
+  await waitFor(actor, (s) => s.context.jobs.length === 1, { timeout: 10_000 });
+  const ref = actor.getSnapshot().context.jobs[0]!.ref;
+  return waitFor(ref, until, { timeout: 10_000 }).then(() => ref);
+}
+const failed = (job: CardJobSnapshot) => job.matches('failed');
+const ready = (job: CardJobSnapshot) => job.matches('ready');
+/** The queue is empty again: its last job closed. */
+const queueEmpty = (actor: IssuanceActor) => waitFor(actor, (s) => s.context.jobs.length === 0, { timeout: 10_000 });
 
 const spoils = async (store: Store) => (await store.readAudit()).filter((entry) => entry.eventId === 'issuance-spoil');
 
@@ -150,15 +171,19 @@ describe('the disk reserve, before a card reaches the printer', () => {
     const actor = await toReview(machine);
     kiosk.free = 10 * mb;
     actor.send({ type: 'confirm-print' });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
-    const { error } = actor.getSnapshot().context;
+    const job = await theJob(actor, failed);
+    const { error } = job.getSnapshot().context;
     expect(error).toMatchObject({ kind: 'disk_full', canRetry: true });
-    expect(error?.bilingual.en).toMatch(/data disk is full .* free space on it or call a technician/);
+    expect(error?.advice).toMatchObject({
+      code: 'step.disk-full',
+      params: { detail: expect.stringMatching(/has 10\.0 MB free, below the [\d.]+ MB the kiosk keeps for its records/) },
+    });
+    expect(englishOf(error!.advice)).toMatch(/data disk is full.* free space on the disk, then press Retry/);
     expect(kiosk.printer).toEqual([]);
 
     // No card was fed: cancelling rejects nothing and records no spoiled card, only the abandoned job.
-    actor.send({ type: 'cancel' });
-    await waitFor(actor, (s) => s.matches('home'), { timeout: 10_000 });
+    job.send({ type: 'cancel' });
+    await queueEmpty(actor);
     expect(kiosk.printer).toEqual([]);
     expect(await spoils(kiosk.store)).toEqual([]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
@@ -170,10 +195,10 @@ describe('the disk reserve, before a card reaches the printer', () => {
     const actor = await toReview(machine);
     kiosk.free = 10 * mb;
     actor.send({ type: 'confirm-print' });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
+    const job = await theJob(actor, failed);
     kiosk.free = 100 * mb;
-    actor.send({ type: 'retry' });
-    await waitFor(actor, (s) => s.matches('done'), { timeout: 10_000 });
+    job.send({ type: 'retry' });
+    await waitFor(job, ready, { timeout: 10_000 });
     expect(kiosk.printer).toEqual(['print', 'eject']);
     expect(await kiosk.store.heldCards(person.idNumber)).toHaveLength(1);
     actor.stop();
@@ -182,13 +207,13 @@ describe('the disk reserve, before a card reaches the printer', () => {
   it('begins no job below the reserve', async () => {
     const { kiosk, machine } = await kioskOnDisk('no-job');
     kiosk.free = 1 * mb;
-    const actor = createActor(machine).start();
+    const actor = createActor(machine, { input: {} }).start();
     actor.send({ type: 'start-application' });
     actor.send({ type: 'update-application', fields: form });
-    await waitFor(actor, (s) => s.matches({ application: 'editing' }), { timeout: 10_000 });
+    await waitFor(actor, (s) => s.matches({ applicant: { application: 'editing' } }), { timeout: 10_000 });
     actor.send({ type: 'submit-application' });
     actor.send({ type: 'capture-photo', image: new Uint8Array([0xff, 0xd8]) });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
+    await waitFor(actor, (s) => s.matches({ applicant: { review: 'failed' } }), { timeout: 10_000 });
     expect(actor.getSnapshot().context.error?.kind).toBe('disk_full');
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     actor.stop();
@@ -212,17 +237,18 @@ describe('a commit that fails for a full disk after the card was printed and enc
     const { kiosk, machine } = await kioskOnDisk('commit-retry', { realStatfs: true, store: fillingAtCommit(1) });
     const actor = await toReview(machine);
     actor.send({ type: 'confirm-print' });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
-    const { error, failedStep } = actor.getSnapshot().context;
+    const job = await theJob(actor, failed);
+    const { error, failedStep } = job.getSnapshot().context;
     expect(failedStep).toBe('committing');
     expect(error).toMatchObject({ kind: 'disk_full', canRetry: true });
-    expect(error?.bilingual.en).toMatch(/data disk is full \(SQLITE_FULL/);
+    expect(error?.advice).toMatchObject({ code: 'step.disk-full', params: { detail: expect.stringMatching(/SQLITE_FULL/) } });
+    expect(englishOf(error!.advice)).toMatch(/data disk is full.*\(.*SQLITE_FULL/);
     expect(kiosk.printer).toEqual(['print']);
     expect(await kiosk.store.heldCards(person.idNumber)).toEqual([]);
 
     disk.unfill();
-    actor.send({ type: 'retry' });
-    await waitFor(actor, (s) => s.matches('done'), { timeout: 10_000 });
+    job.send({ type: 'retry' });
+    await waitFor(job, ready, { timeout: 10_000 });
     expect(kiosk.printer).toEqual(['print', 'eject']);
     expect(await kiosk.store.heldCards(person.idNumber)).toMatchObject([{ status: 'active' }]);
     actor.stop();
@@ -232,13 +258,13 @@ describe('a commit that fails for a full disk after the card was printed and enc
     const { kiosk, machine } = await kioskOnDisk('commit-cancel', { realStatfs: true, store: fillingAtCommit(1) });
     const actor = await toReview(machine);
     actor.send({ type: 'confirm-print' });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
-    expect(actor.getSnapshot().context.error?.kind).toBe('disk_full');
+    const job = await theJob(actor, failed);
+    expect(job.getSnapshot().context.error?.kind).toBe('disk_full');
 
     // A technician frees some space; the operator gives up on this card.
     disk.unfill();
-    actor.send({ type: 'cancel' });
-    await waitFor(actor, (s) => s.matches('home'), { timeout: 10_000 });
+    job.send({ type: 'cancel' });
+    await queueEmpty(actor);
     expect(kiosk.printer).toEqual(['print', 'reject']);
     const spoiled = await spoils(kiosk.store);
     expect(spoiled).toHaveLength(1);
@@ -251,9 +277,9 @@ describe('a commit that fails for a full disk after the card was printed and enc
     const { kiosk, machine } = await kioskOnDisk('commit-full', { realStatfs: true, store: fillingAtCommit(Infinity) });
     const actor = await toReview(machine);
     actor.send({ type: 'confirm-print' });
-    await waitFor(actor, (s) => s.matches('failed'), { timeout: 10_000 });
-    actor.send({ type: 'cancel' });
-    await waitFor(actor, (s) => s.matches('home'), { timeout: 10_000 });
+    const job = await theJob(actor, failed);
+    job.send({ type: 'cancel' });
+    await queueEmpty(actor);
     expect(kiosk.printer).toEqual(['print', 'reject']);
     expect((await kiosk.store.pendingJobs()).map((job) => job.step)).toEqual(['printed']);
     actor.stop();

@@ -10,7 +10,7 @@ import { createClassic1k, type VirtualCardModel } from '../../../../hardware/nfc
 import { fixedClock } from '../../../../shared/clock';
 import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
 import { ok } from '../../../../shared/result';
-import { issuanceActors, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
+import { issuanceSteps, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
 import type { IssuanceJob } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { openTempStore, person, type TempStore } from '../store/temp-store';
 
@@ -79,7 +79,7 @@ async function encodeOn(year: number, month: number, day: number) {
     preview: { cardNumber: '8860000012345678', frontPng: new Uint8Array([0x89]), job: null },
     owner: 'OP-1',
   };
-  const encodeCard = issuanceActors(devices).encodeCard;
+  const encodeCard = issuanceSteps(devices).encodeCard;
   if (!encodeCard) throw new Error('no encodeCard actor');
   const outcome = await toPromise(createActor(encodeCard, { input }).start()).then(
     (value) => ({ ok: true as const, value }),

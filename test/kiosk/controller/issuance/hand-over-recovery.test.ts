@@ -160,4 +160,23 @@ describe('recovery of a card issued but not handed over', () => {
     expect(await t.store.pendingJobs()).toEqual([]);
     expect(await t.store.heldCards(person.idNumber)).toMatchObject([{ status: 'active' }]);
   });
+
+  it('tells whoever listens which jobs were taken when the exit slot reads empty, and nobody while a card still waits', async () => {
+    const job = await committedJob();
+    await t.store.markJobStep(job, 'ejected');
+    const told: Array<readonly string[]> = [];
+    const printer = fakePrinter('none', 'card');
+    const watch = watchHandOver({ printer, store: t.store, log: silentLog, onTaken: (jobIds) => told.push(jobIds) });
+    try {
+      expect(await watch.check()).toEqual([]);
+      expect(told).toEqual([]);
+      printer.output = 'empty';
+      expect(await watch.check()).toEqual([job]);
+      expect(told).toEqual([[job]]);
+      expect(await watch.check()).toEqual([]);
+      expect(told).toEqual([[job]]);
+    } finally {
+      watch.stop();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyApplicationForm, type ApplicationForm } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
 import { defaultCityRules } from '../../../../shared/domain/rules';
 import { assessApplication, recentHandOverMs, type AssessmentDependencies } from '../../../../kiosk/controller/issuance/assess-application';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
@@ -44,14 +45,17 @@ describe('a retry by the applicant whose card was never handed over', () => {
     const retry = await assessApplication(form, deps());
     expect(retry.fee).toBe(0);
     expect(retry.action).toBeNull();
-    expect(retry.problems.map((p) => p.en)).toEqual([expect.stringMatching(/card 3300012000000014 was issued at \d\d:\d\d but never handed over/)]);
-    expect(retry.problems[0]?.zh).toContain('3300012000000014');
+    expect(retry.problems).toEqual([
+      message('application.own-card-in-printer', { cardNumber: '3300012000000014', time: expect.stringMatching(/^\d\d:\d\d$/) }),
+    ]);
 
     // Ejected to the output tray and not taken yet: still theirs, still free.
     await t.store.markJobStep(jobId, 'ejected');
     const waiting = await assessApplication(form, deps());
     expect({ fee: waiting.fee, action: waiting.action }).toEqual({ fee: 0, action: null });
-    expect(waiting.problems.map((p) => p.en)).toEqual([expect.stringMatching(/3300012000000014 .* is in the output tray/)]);
+    expect(waiting.problems).toEqual([
+      message('application.own-card-in-output', { cardNumber: '3300012000000014', time: expect.stringMatching(/^\d\d:\d\d$/) }),
+    ]);
 
     // Once taken, a later application for a damaged card is the ordinary paid replacement.
     await t.store.markCardsTaken();
@@ -66,6 +70,8 @@ describe('a retry by the applicant whose card was never handed over', () => {
     const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
     await t.store.recordIssuance(issuance({ jobId }));
     const other = await assessApplication({ ...form, cardType: 'general' }, deps());
-    expect(other.problems.map((p) => p.en).join(' | ')).not.toMatch(/handed over|output tray/);
+    const codes = other.problems.map((p) => p.code);
+    expect(codes).not.toContain('application.own-card-in-printer');
+    expect(codes).not.toContain('application.own-card-in-output');
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import type { KioskBoard } from '../../../../firmware/board';
 import { latchFromAudit, startKioskService, type KioskService } from '../../../../kiosk/controller/machine/service-glue';
+import { message } from '../../../../shared/contract/messages';
 import { ok } from '../../../../shared/result';
 import { openTempStore, type TempStore } from '../store/temp-store';
 
@@ -42,7 +43,7 @@ describe('the service region on a real audit log', () => {
     const board = fakeBoard(true);
     const first = await start(board);
     expect(first.tamperLatched()).toBe(true);
-    expect(first.outOfService()?.en).toMatch(/lost while unattended/);
+    expect(first.outOfService()).toEqual(message('service.board-lost'));
     expect(await first.clearTamper('T-1')).toMatchObject({ accepted: false, code: 'door-open' });
     board.doorOpen = undefined;
     expect(await first.clearTamper('T-1')).toMatchObject({ accepted: false, code: 'other', reason: expect.stringMatching(/door state is unknown/) });
@@ -67,7 +68,7 @@ describe('the service region on a real audit log', () => {
     first.stop();
     expect(await latchFromAudit(t.store)).toBe('door-opened');
     const again = await start(board, true);
-    expect(again.outOfService()?.en).toMatch(/enclosure was opened/);
+    expect(again.outOfService()).toEqual(message('service.door-opened'));
     expect(again.closure()).toBe('board-disconnected');
   });
 });

@@ -1,26 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { stepErrorText } from '../../../../kiosk/ui/src/commands/step-error-text';
 import { diskFullErrorKind } from '../../../../shared/contract/kiosk-api';
+import { message } from '../../../../shared/contract/messages';
+import { renderMessage } from '../../../../shared/i18n/message-catalogue';
 import { locales, messages } from '../../../../shared/i18n/messages';
 
 describe('card step errors in the print queue and on the review', () => {
-  it('says a full data disk in the screen\'s language, with the controller\'s words beneath for the technician', () => {
-    const diskFull = {
-      kind: diskFullErrorKind,
-      message: { zh: '本機的資料磁碟已滿', en: "The kiosk's data disk is full (SQLITE_FULL: database or disk is full): free space on it or call a technician" },
-      canRetry: true,
-    };
+  const detail = 'SQLITE_FULL: database or disk is full';
+  const diskFull = { kind: diskFullErrorKind, message: message('step.disk-full', { detail }), canRetry: true };
+
+  it('says on the review that no card was made, in the screen\'s language, with the controller\'s detail beneath', () => {
     const sentences = new Set<string>();
     for (const locale of locales) {
-      const said = stepErrorText(diskFull, locale);
-      expect(said, locale).toEqual({ text: messages[locale].issuanceDiskFull, detail: diskFull.message.en });
-      expect(said?.text).toMatch(/\S/);
+      const said = stepErrorText(diskFull, locale, 'review');
+      expect(said, locale).toEqual({ text: messages[locale].reviewDiskFull, detail });
       sentences.add(said?.text ?? '');
     }
     expect(sentences.size).toBe(locales.length);
   });
 
-  it('leaves the other step errors in the controller\'s own two languages', () => {
-    expect(stepErrorText({ kind: 'printer_jam', message: { zh: '卡片卡住', en: 'A card is jammed' }, canRetry: true }, 'vi')).toBeNull();
+  it('leaves a card job\'s full disk to the message catalogue, which names the reject box and the detail', () => {
+    expect(stepErrorText(diskFull, 'vi')).toBeNull();
+    for (const locale of locales) expect(renderMessage(locale, diskFull.message), locale).toContain(detail);
+    expect(renderMessage('en', diskFull.message)).toMatch(/Cancel card sends a card already made to the reject box/);
+  });
+
+  it('leaves the other step errors to the message catalogue', () => {
+    expect(stepErrorText({ kind: 'printer_jam', message: message('printer.jam'), canRetry: true }, 'vi', 'review')).toBeNull();
   });
 });

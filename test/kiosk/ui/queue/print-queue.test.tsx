@@ -1,4 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
+import { message } from '../../../../shared/contract/messages';
 import { describe, expect, it } from 'vitest';
 import { LocaleContext } from '../../../../kiosk/ui/src/i18n';
 import { groupedCardNumber } from '../../../../kiosk/ui/src/queue/job-words';
@@ -21,7 +22,7 @@ const job = (ticket: number, fields: Partial<JobView> = {}): JobView => ({
   mayTakeOver: false,
   ...fields,
 });
-const feederEmpty = { kind: 'printer_feeder_empty', message: { zh: '製卡機沒有空白卡', en: 'The printer is out of cards: load cards, then press Retry' }, canRetry: true };
+const feederEmpty = { kind: 'printer_feeder_empty', message: message('printer.feeder-empty'), canRetry: true };
 
 const shown = (queue: PrintQueueView, locale: Locale = 'en'): string =>
   renderToStaticMarkup(<LocaleContext.Provider value={locale}><PrintQueuePanel queue={queue} send={() => {}} /></LocaleContext.Provider>).replaceAll('&#x27;', "'");

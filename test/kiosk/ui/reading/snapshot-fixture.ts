@@ -1,3 +1,4 @@
+import { message } from '../../../../shared/contract/messages';
 import { emptyApplicationForm, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
 
 /** A signed-in operator on the application screen, the last applicant's card printing: a snapshot as the controller sends it. */
@@ -14,7 +15,7 @@ export const goodSnapshot: KioskSnapshot = {
     source: 'manual',
     documentProblems: [],
     eligibility: null,
-    problems: [{ zh: '請選擇卡別', en: 'Choose a card type' }],
+    problems: [message('application.choose-card-type')],
     fee: 0,
   },
   photo: { attempts: 0, maxAttempts: 3, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
