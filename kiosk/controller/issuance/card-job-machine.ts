@@ -2,7 +2,7 @@ import { and, assign, fromPromise, sendParent, setup, type ActorRefFrom, type Sn
 import type { IssuingStep, JobStage } from '../../../shared/contract/kiosk-api';
 import { message } from '../../../shared/contract/messages';
 import { IssuanceStepError, toStepError } from './issuance-errors';
-import type { Assessment, CardPreview, IssuanceJob, ParkedJobData, PhotoOverride, PhotoVerdict, ResumedJob } from './issuance-types';
+import type { IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
 
 /**
  * One card, from the moment its print is confirmed until it is handed over or spoiled:
@@ -102,8 +102,6 @@ export const cardJobMachine = setup({
     releasePrinter: sendParent(({ context }) => ({ type: 'job.released' as const, jobId: context.jobId })),
     /** The job is over (handed over, spoiled or abandoned): the queue forgets it. */
     reportClosed: sendParent(({ context }) => ({ type: 'job.closed' as const, jobId: context.jobId })),
-    /** The card is at the exit: the light and buzzer tell the counter. */
-    cardReady: () => {},
   },
   delays: {
     /** How long a card waits at the exit for its hand-over to be confirmed before its job closes by itself. */
@@ -197,7 +195,8 @@ export const cardJobMachine = setup({
     },
     /** Issued: the card waits at the exit. Nothing of the applicant is needed any more. */
     ready: {
-      entry: ['stamp', 'releasePrinter', 'cardReady', assign({ job: null, photo: null })],
+      // The buzzer sounded as the card came out (ejectCard); the light shows a card waiting (statusLightFor).
+      entry: ['stamp', 'releasePrinter', assign({ job: null, photo: null })],
       after: { handOverTimeout: 'closed' },
       on: { 'card.taken': 'closed' },
     },
@@ -327,5 +326,3 @@ export function jobStage(snapshot: CardJobSnapshot): JobStage {
   if (snapshot.matches('abandoning') || snapshot.matches('closed')) return 'closing';
   return 'failed';
 }
-
-export type { Assessment, CardPreview, PhotoOverride };
