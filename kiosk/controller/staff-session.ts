@@ -65,7 +65,13 @@ export function createStaffSession(options: StaffSessionOptions): StaffSession {
   const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
   const session = bindStaffSession(actor, options);
   actor.start();
-  return { ...session, stop: () => { session.stop(); actor.stop(); } };
+  return {
+    ...session,
+    stop() {
+      session.stop();
+      actor.stop();
+    },
+  };
 }
 
 /** The staff session's interface over the staff region's actor (the root machine's child, or its own). */

@@ -42,11 +42,6 @@ export interface SelfServiceOptions {
   readonly timers?: TimerClock;
 }
 
-/**
- * A thin adapter over the counter machine (`machine/counter-machine.ts`), which owns the flow: the
- * reader's events go in, the flat view comes out. The closure and staff presence are still asked
- * (not pushed), so they are told to the machine before each tap and view.
- */
 /** The counter region as the kiosk's root machine runs it: the machine with its look-up, and its input. */
 export function counterRegion(options: SelfServiceOptions, sync: () => void) {
   const lookUp = ownCardLookUp(options);
@@ -83,10 +78,21 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
   const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
   const selfService = bindSelfService(actor, options, link);
   actor.start();
-  return { ...selfService, stop: () => { selfService.stop(); actor.stop(); } };
+  return {
+    ...selfService,
+    stop() {
+      selfService.stop();
+      actor.stop();
+    },
+  };
 }
 
-/** The self-service interface over the counter region's actor (the root machine's child, or its own). */
+/**
+ * The self-service interface over the counter region's actor (the root machine's child, or its own):
+ * a thin adapter over the counter machine (`machine/counter-machine.ts`), which owns the flow. The
+ * reader's events go in, the flat view comes out. The closure and staff presence are still asked
+ * (not pushed), so they are told to the machine before each tap and view.
+ */
 export function bindSelfService(actor: CounterRegionRef, options: SelfServiceOptions, link: CounterRegionLink): SelfService {
   const listeners = new Set<() => void>();
   let shown = JSON.stringify(counterView(actor.getSnapshot()));
