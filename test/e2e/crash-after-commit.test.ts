@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../kiosk/controller/config';
-import { readControllerFile } from '../../kiosk/controller/controller-file';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 import { formatCardNumber } from '../../kiosk/controller/store/card-number';
 import { waitFor } from '../../hardware/host/child-processes';
-import { apply, applyAndPrint, jobSteps, kioskApi as api, signIn } from '../helpers/killed-kiosk';
+import { apply, applyAndPrint, jobSteps, kioskApi as api, signIn, crashedKiosk } from '../helpers/killed-kiosk';
 
 /**
  * The kiosk loses power right after the commit: the card is recorded as issued but was never
@@ -19,26 +13,12 @@ import { apply, applyAndPrint, jobSteps, kioskApi as api, signIn } from '../help
  * hand-over-recovery.test.ts.) Its own file: one in-process kiosk per process (libpcsclite's socket).
  */
 describe('power cut right after the commit, before the card is ejected', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-crash-commit-'));
-  let child: ChildProcess | undefined;
-  let kiosk: RunningKiosk | undefined;
-
-  afterAll(async () => {
-    if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const crash = crashedKiosk('crash-commit');
+  const { dataDir } = crash;
+  afterAll(() => crash.cleanUp());
 
   it('finds the committed card at the restart, voids it as undelivered, and the retry is not charged', { timeout: 120_000 }, async () => {
-    child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
-      env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', DISPLAY: '' },
-      detached: true,
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
-    const running = readControllerFile(dataDir)!;
-    const first = api(running.url, running.token);
+    const first = await crash.start(0.01);
     await signIn(first);
     // The deterministic moment: the printer goes dark when asked to eject, so the kiosk is caught
     // with the issuance committed and the card still at the station (the eject waits for a reply).
@@ -46,11 +26,8 @@ describe('power cut right after the commit, before the card is ejected', () => {
     await applyAndPrint(first);
     await waitFor(async () => (await jobSteps(join(dataDir, 'kiosk.sqlite'), 'all')).includes('committed'), 30_000, 'the issuance was never committed');
 
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
-    await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
-
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
+    await crash.kill();
+    const kiosk = await crash.restart();
     expect(kiosk.recovered).toMatchObject([{ step: 'committed', outcome: 'voided' }]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     const cardNumber = formatCardNumber(1, 'general', 1);

@@ -1,12 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../kiosk/controller/config';
-import { readControllerFile } from '../../kiosk/controller/controller-file';
-import { applyAndPrint, jobSteps, kioskApi as api, signIn } from '../helpers/killed-kiosk';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { applyAndPrint, jobSteps, kioskApi as api, signIn, crashedKiosk } from '../helpers/killed-kiosk';
 import { formatCardNumber } from '../../kiosk/controller/store/card-number';
 import { waitFor } from '../../hardware/host/child-processes';
 
@@ -17,38 +11,20 @@ import { waitFor } from '../../hardware/host/child-processes';
  * applicant's next card normally, with a new card number.
  */
 describe('power cut while a card is printing', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-crash-'));
-  let child: ChildProcess | undefined;
-  let kiosk: RunningKiosk | undefined;
-
-  afterAll(async () => {
-    if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const crash = crashedKiosk('crash');
+  const { dataDir } = crash;
+  afterAll(() => crash.cleanUp());
 
   it('spoils the interrupted card on restart and issues the next one normally', { timeout: 180_000 }, async () => {
     // A real printer's speed (16 s a card): the plug is pulled well inside the print, however loaded the machine.
-    child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
-      env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '1', DISPLAY: '' },
-      detached: true,
-      stdio: 'ignore',
-    });
-    // Listen from the start: an exit before the kill below would otherwise be waited for forever.
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
-    const running = readControllerFile(dataDir)!;
-    const first = api(running.url, running.token);
+    const first = await crash.start(1);
     await signIn(first);
     await applyAndPrint(first);
     // Pull the plug once the journal says the card is at the printer (read straight from the SQLite file).
     await waitFor(async () => (await jobSteps(join(dataDir, 'kiosk.sqlite'))).includes('printing'), 20_000, 'printing never started');
 
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
-    await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
-
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
+    await crash.kill();
+    const kiosk = await crash.restart();
     expect(kiosk.recovered).toMatchObject([{ step: 'printing', outcome: 'spoiled' }]);
     expect(await kiosk.store.pendingJobs()).toEqual([]);
     expect(await kiosk.store.heldCards('H900001234')).toEqual([]);

@@ -1,14 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../kiosk/controller/config';
-import { readControllerFile } from '../../kiosk/controller/controller-file';
-import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 import { formatCardNumber } from '../../kiosk/controller/store/card-number';
 import { waitFor } from '../../hardware/host/child-processes';
-import { applyAndPrint, applyAndPrintFor, jobSteps, kioskApi as api, signIn, taoyuanIdNumber } from '../helpers/killed-kiosk';
+import { applyAndPrint, applyAndPrintFor, jobSteps, kioskApi as api, signIn, taoyuanIdNumber, crashedKiosk } from '../helpers/killed-kiosk';
 
 /**
  * The kiosk loses power with three cards in its print queue: the first being printed, the two
@@ -17,28 +11,14 @@ import { applyAndPrint, applyAndPrintFor, jobSteps, kioskApi as api, signIn, tao
  * is left pending, no card number is used twice, and the kiosk issues the next card normally.
  */
 describe('power cut with three cards in the print queue', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-crash-three-'));
-  let child: ChildProcess | undefined;
-  let kiosk: RunningKiosk | undefined;
-
-  afterAll(async () => {
-    if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    await kiosk?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  const crash = crashedKiosk('crash-three');
+  const { dataDir } = crash;
+  afterAll(() => crash.cleanUp());
 
   it('closes every job at the restart, spoils only the card at the printer, and issues the next card', { timeout: 240_000 }, async () => {
     // Four times a real printer's time (about a minute a print): the two applicants after the first
     // are served and confirmed while the first card is still being printed, however loaded the machine.
-    child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
-      env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '4', DISPLAY: '' },
-      detached: true,
-      stdio: 'ignore',
-    });
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
-    const running = readControllerFile(dataDir)!;
-    const first = api(running.url, running.token);
+    const first = await crash.start(4);
     await signIn(first);
     await applyAndPrint(first);
     await waitFor(async () => (await jobSteps(join(dataDir, 'kiosk.sqlite'))).includes('printing'), 20_000, 'printing never started');
@@ -57,11 +37,8 @@ describe('power cut with three cards in the print queue', () => {
     // The journal agrees: one job at the printer, two with nothing but a card number.
     expect((await jobSteps(join(dataDir, 'kiosk.sqlite'))).sort()).toEqual(['card-number-allocated', 'card-number-allocated', 'printing']);
 
-    process.kill(-child.pid!, 'SIGKILL');
-    await exited;
-    await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
-
-    kiosk = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
+    await crash.kill();
+    const kiosk = await crash.restart();
     const byId = new Map(queue.jobs.map((job) => [job.jobId, job.ticket]));
     const recovered = [...kiosk.recovered].sort((a, b) => byId.get(a.jobId)! - byId.get(b.jobId)!);
     // Every job of the queue is closed: the card at the printer spoiled, the waiting ones abandoned.

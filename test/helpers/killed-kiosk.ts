@@ -1,10 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { expect } from 'vitest';
 import type { KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { taiwanIdCheckDigit } from '../../shared/identity/taiwan-id';
 import { waitFor } from '../../hardware/host/child-processes';
+import { loadConfig } from '../../kiosk/controller/config';
+import { readControllerFile } from '../../kiosk/controller/controller-file';
+import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 
 /**
  * For the crash tests: the kiosk runs as a real child process (`npm start`'s script) that the test
@@ -93,4 +98,57 @@ export async function applyAndPrintFor(kiosk: KioskApi, idNumber: string): Promi
   await waitFor(async () => (await kiosk.snapshot()).previewUrl !== null, 30_000, 'the photo did not pass or no preview was rendered');
   expect(await kiosk.command({ type: 'confirm-print' })).toEqual({ accepted: true });
   await waitFor(async () => (await kiosk.snapshot()).screen === 'home', 10_000, 'the confirmed card did not free the counter');
+}
+
+/**
+ * One crash test's kiosk: started as `npm start` does (`scripts/start.ts --simulate`, a process group
+ * of its own, the exit listened to from the start), killed with SIGKILL — the power cut — and started
+ * again in this process on the same data directory. `cleanUp` is the test file's `afterAll`.
+ */
+export interface CrashedKiosk {
+  readonly dataDir: string;
+  /** Starts the kiosk process (the printer at `printerTimeScale` of a real one's speed) and returns its API, signed out. */
+  start(printerTimeScale: number): Promise<KioskApi>;
+  /** SIGKILL to the whole process group; resolves once it has exited and its controller is seen dead. */
+  kill(): Promise<void>;
+  /** The kiosk started again in this process on the same data, after the crash. */
+  restart(): Promise<RunningKiosk>;
+  cleanUp(): Promise<void>;
+}
+
+export function crashedKiosk(name: string): CrashedKiosk {
+  const dataDir = mkdtempSync(join(tmpdir(), `kiosk-${name}-`));
+  let child: ChildProcess | undefined;
+  let exited: Promise<unknown> = Promise.resolve();
+  let restarted: RunningKiosk | undefined;
+  return {
+    dataDir,
+    async start(printerTimeScale) {
+      child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
+        env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: String(printerTimeScale), DISPLAY: '' },
+        detached: true,
+        stdio: 'ignore',
+      });
+      // Listen from the start: an exit before the kill would otherwise be waited for forever.
+      const started = child;
+      exited = new Promise((resolve) => started.once('exit', resolve));
+      await waitFor(() => readControllerFile(dataDir) !== null, 60_000, 'the kiosk did not start');
+      const running = readControllerFile(dataDir)!;
+      return kioskApi(running.url, running.token);
+    },
+    async kill() {
+      process.kill(-child!.pid!, 'SIGKILL');
+      await exited;
+      await waitFor(() => readControllerFile(dataDir) === null, 10_000, 'the killed controller is still alive');
+    },
+    async restart() {
+      restarted = await startKiosk(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', KIOSK_SIMULATE: '1' }));
+      return restarted;
+    },
+    async cleanUp() {
+      if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+      await restarted?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
