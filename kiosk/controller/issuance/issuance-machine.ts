@@ -137,7 +137,11 @@ function confirmedJob(context: IssuanceContext, owner: string | null): IssuanceJ
   };
 }
 
-/** The applicant's initials for the queue ("N.T.T.", "王○明"): enough for the operator to call them, not a name. */
+/**
+ * The applicant's initials for the queue: a romanised name's first letters ("N.T.T."), or a Chinese
+ * name's first and last characters with a circle for each one between. Enough for the operator to
+ * call them, not a name.
+ */
 export function initialsOf(form: ApplicationForm): string {
   const zh = [...form.nameZh.trim()];
   if (zh.length > 0) return zh.length <= 2 ? `${zh[0]}○` : `${zh[0]}${'○'.repeat(zh.length - 2)}${zh.at(-1)}`;
