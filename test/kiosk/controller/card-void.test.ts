@@ -1,42 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
-import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
-import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
-import { issuanceMachine } from '../../../kiosk/controller/issuance/issuance-machine';
-import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
-import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
-import { fakeCounter, until, type FakeCounter } from './fake-counter';
-import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
-import { issuance, openTempStore, type TempStore } from './store/temp-store';
+import type { CardCheck } from '../../../kiosk/controller/card-check';
+import type { KioskController } from '../../../kiosk/controller/kiosk-controller';
+import { cardCheckKiosk, type CardCheckKiosk } from './card-check-kiosk';
+import { until, type FakeCounter } from './fake-counter';
+import { signIn, staffMembers } from './staff-fixture';
+import type { TempStore } from './store/temp-store';
 import { message } from '../../../shared/contract/messages';
 
 const citizenCard = '3300011300000015';
 const supervisorCard = staffMembers.supervisor.card;
 
 describe('voiding a card from the card check', () => {
+  let kiosk: CardCheckKiosk;
   let t: TempStore;
-  let operators: OperatorService;
-  let staff: StaffSession;
   let cardCheck: CardCheck;
   let controller: KioskController;
   let counter: FakeCounter;
 
   beforeEach(async () => {
-    t = await openTempStore();
-    operators = await operatorsWith(t);
-    await t.store.recordIssuance(issuance({ cardNumber: citizenCard }));
-    counter = fakeCounter({ masterKey });
-    staff = createStaffSession({ operators, counter: counter.station, chipMasterKey: masterKey, log: () => {} });
-    cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
-    const devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
-    controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck });
+    kiosk = await cardCheckKiosk(citizenCard);
+    ({ t, cardCheck, controller, counter } = kiosk);
   });
-  afterEach(async () => {
-    controller.stop();
-    cardCheck.stop();
-    staff.stop();
-    await t.cleanup();
-  });
+  afterEach(() => kiosk.stop());
 
   const showCitizenCard = async (): Promise<void> => {
     counter.tap({ cardType: 'senior', cardNumber: citizenCard });
