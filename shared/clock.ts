@@ -26,3 +26,17 @@ export function fixedClock(start: Date): Clock & { advance(ms: number): void; se
     },
   };
 }
+
+/**
+ * Timers on an injected clock: the shape of XState's actor `clock`, so XState's `SimulatedClock` is one
+ * (tests move it by hand). `realTimers` is the kiosk's real time, the one place that reads it.
+ */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export const realTimers: Timers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
+};

@@ -115,6 +115,8 @@ export interface PrinterSimulator {
   readonly devicePath: string;
   injectFault(fault: PrinterFault): void;
   state(): PrinterSimulatorState;
+  /** Called after each move of the card (inserted, parked at a station, ejected, rejected, jammed); returns the unsubscribe. */
+  onCardMoved(listener: () => void): () => void;
   printedCards(): readonly PrintedCard[];
   close(): Promise<void>;
 }
@@ -175,6 +177,7 @@ class PrinterLine {
       devicePath,
       injectFault: (fault) => this.device.injectFault(fault),
       state: () => this.device.state(),
+      onCardMoved: (listener) => this.device.onCardMoved(listener),
       printedCards: () => this.device.printedCards(),
       close: async () => {
         this.device.stop();
@@ -231,7 +234,8 @@ class SimulatedPrinter {
   private ribbon: RibbonType;
   private ribbonSetting: RibbonType;
   private ribbonPrintsLeft: number;
-  private card: SimulatedCardPosition = 'none';
+  private position: SimulatedCardPosition = 'none';
+  private readonly cardMoveListeners = new Set<() => void>();
   /** Ejected cards waiting in the exit slot until someone takes them. */
   private cardsInOutput = 0;
   private sequence: Sequence | undefined;
@@ -328,6 +332,22 @@ class SimulatedPrinter {
       default:
         assertNever(fault);
     }
+  }
+
+  /** Where the card is; every move is told to `onCardMoved` listeners (the world's encoder card follows it). */
+  private get card(): SimulatedCardPosition {
+    return this.position;
+  }
+
+  private set card(next: SimulatedCardPosition) {
+    if (next === this.position) return;
+    this.position = next;
+    for (const listener of this.cardMoveListeners) listener();
+  }
+
+  onCardMoved(listener: () => void): () => void {
+    this.cardMoveListeners.add(listener);
+    return () => this.cardMoveListeners.delete(listener);
   }
 
   state(): PrinterSimulatorState {

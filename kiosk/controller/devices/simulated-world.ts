@@ -6,6 +6,7 @@ import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
+import { realTimers, type Timers } from '../../../shared/clock';
 import type { CabledDevice, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
@@ -44,8 +45,6 @@ export interface SimulatedWorld {
 /** What the dev panel shows (the contract's `devWorldStateSchema`). */
 export type SimulatedWorldState = DevWorldState;
 
-/** How often the world looks at where the printer's card is (a real card moves in ~1 s). */
-const cardWatchIntervalMs = 50;
 /** Between lifting one card off the counter reader and laying the next: a hand takes longer. */
 const cardSwapGapMs = 150;
 
@@ -69,7 +68,13 @@ const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => Pr
 const timedPrinterFaults = new Set(['jam', 'cover-open', 'power-loss']);
 export const printerFaultNames = Object.keys(printerFaults);
 
-export async function createSimulatedWorld(config: KioskConfig, log: LogSink): Promise<SimulatedWorld> {
+export interface SimulatedWorldOptions {
+  /** The clock a hand's gap between two cards runs on: real time by default (pcscd, a real process, must see it). */
+  readonly timers?: Timers;
+}
+
+export async function createSimulatedWorld(config: KioskConfig, log: LogSink, options: SimulatedWorldOptions = {}): Promise<SimulatedWorld> {
+  const timers = options.timers ?? realTimers;
   // Runtime files only (pty links, pcscd's socket): left over after a crash or power cut, never reused.
   const runDir = join(config.dataDir, 'run');
   rmSync(runDir, { recursive: true, force: true });
@@ -118,31 +123,39 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
     let counterCard: VirtualCard | null = null;
     /** When the counter reader's field last became empty (a card removed). */
     let counterEmptySince = 0;
-    let moving = false;
-    // The printer's mechanics, played on real time: a card reaching or leaving the contactless station
-    // moves a virtual card into or out of the reader that the real pcscd process watches.
-    const watch = printer && pcscd
-      ? setInterval(() => { // device glue: a simulated device's wall-clock mechanics, not a kiosk flow
-          if (moving) return;
+    // The printer's mechanics move the card: one reaching or leaving the contactless station moves a
+    // virtual card into or out of the reader that the real pcscd process watches. One move at a time; a
+    // move told meanwhile is caught up with once the one under way is done.
+    let following = false;
+    let movedMeanwhile = false;
+    const followPrinterCard = async (): Promise<void> => {
+      if (!printer || !pcscd) return;
+      if (following) {
+        movedMeanwhile = true;
+        return;
+      }
+      following = true;
+      try {
+        do {
+          movedMeanwhile = false;
           const atStation = printer.state().card === 'contactless-station';
-          if (atStation === (encoderCard !== null)) return;
-          moving = true;
-          void (async () => {
-            try {
-              if (atStation) {
-                encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort });
-              } else if (encoderCard) {
-                const card = encoderCard;
-                encoderCard = null;
-                if (printer.state().cardsEjected > issued.length) issued.push(card.blocks());
-                await card.remove();
-              }
-            } finally {
-              moving = false;
-            }
-          })();
-        }, cardWatchIntervalMs)
-      : undefined;
+          if (atStation && !encoderCard) {
+            encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort });
+          } else if (!atStation && encoderCard) {
+            const card = encoderCard;
+            encoderCard = null;
+            if (printer.state().cardsEjected > issued.length) issued.push(card.blocks());
+            await card.remove();
+          }
+        } while (movedMeanwhile);
+      } finally {
+        following = false;
+      }
+    };
+    // Told within the simulator's own step: looked at once that step (e.g. the eject's counters) is done.
+    const stopFollowing = printer?.onCardMoved(() => queueMicrotask(() => {
+      followPrinterCard().catch((error: unknown) => log({ eventId: 'simulated-encoder-card-failed', disposition: 'failure', message: String(error) }));
+    }));
 
     const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
@@ -156,8 +169,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
       // left (a swap, or a removal just before) could reach pcscd's clients as one "card still present"
       // and the new card would go unread.
       const emptyFor = Date.now() - counterEmptySince;
-      // Device glue: a real hand's gap, in real time, because pcscd (a real process) must see the empty field.
-      if (emptyFor < cardSwapGapMs) await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs - emptyFor));
+      if (emptyFor < cardSwapGapMs) await new Promise<void>((resolve) => timers.setTimeout(resolve, cardSwapGapMs - emptyFor));
       counterCard = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
@@ -259,7 +271,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink): P
         }
       },
       async stop() {
-        clearInterval(watch);
+        stopFollowing?.();
         await encoderCard?.remove().catch(() => {});
         await counterCard?.remove().catch(() => {});
         for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});

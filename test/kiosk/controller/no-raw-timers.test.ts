@@ -14,7 +14,8 @@ const controllerDir = join(repoRoot, 'kiosk', 'controller');
 /** Files still allowed raw timers while they are replaced. Keep this list short (empty now) and say why. */
 const allowedFiles = new Set<string>([]);
 
-const rawTimer = /\b(setTimeout|setInterval)\(/;
+/** The global timers; a call on an injected clock (`timers.setTimeout(`) is what the rule asks for. */
+const rawTimer = /(?<![.\w])(setTimeout|setInterval)\(/;
 const glueMark = /device glue/i;
 
 function typeScriptFiles(dir: string): string[] {
@@ -48,6 +49,13 @@ describe('controller timers', () => {
 
   it('uses no raw setTimeout/setInterval outside code marked as device glue', () => {
     expect(unmarkedRawTimers()).toEqual([]);
+  });
+
+  it('tells a raw timer from a call on an injected clock', () => {
+    expect(rawTimer.test('await new Promise((resolve) => setTimeout(resolve, 10));')).toBe(true);
+    expect(rawTimer.test('const id = setInterval(tick, 50);')).toBe(true);
+    expect(rawTimer.test('timers.setTimeout(resolve, gapMs);')).toBe(false);
+    expect(rawTimer.test('options.clock.setTimeout(resolve, gapMs);')).toBe(false);
   });
 
   it('allows only files that exist (a stale allow-list entry hides nothing and must go)', () => {
