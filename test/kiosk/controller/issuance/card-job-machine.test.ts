@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, fromPromise, setup, SimulatedClock, waitFor, type ActorRefFrom } from 'xstate';
-import { cardJobMachine, jobStage } from '../../../../kiosk/controller/issuance/card-job-machine';
+import { cardJobMachine, jobStage, type CardJobRef } from '../../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../../kiosk/controller/issuance/issuance-errors';
 import { emptyApplicationForm } from '../../../../shared/contract/kiosk-api';
 import { message } from '../../../../shared/contract/messages';
@@ -64,6 +64,14 @@ function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: n
 }
 
 const jam = new IssuanceStepError('printer_jam', message('printer.jam'), true);
+
+/** The job gets the printer, fails (its fakes throw), and is parked when its owner leaves. */
+async function failAndPark(ref: CardJobRef): Promise<void> {
+  ref.send({ type: 'printer.granted' });
+  await waitFor(ref, (s) => s.matches('failed'));
+  ref.send({ type: 'owner-left' });
+  await waitFor(ref, (s) => s.matches('parked'));
+}
 
 describe('card job machine', () => {
   it('waits in the queue until the printer is granted', async () => {
@@ -153,10 +161,7 @@ describe('card job machine', () => {
         throw new Error('store unreadable');
       },
     });
-    ref.send({ type: 'printer.granted' });
-    await waitFor(ref, (s) => s.matches('failed'));
-    ref.send({ type: 'owner-left' });
-    await waitFor(ref, (s) => s.matches('parked'));
+    await failAndPark(ref);
     ref.send({ type: 'owner-back', operatorId: 'OP-1' });
     await waitFor(ref, (s) => s.matches('failed'));
     expect(ref.getSnapshot().context.error?.kind).toBe('job_not_resumable');
@@ -172,10 +177,7 @@ describe('card job machine', () => {
       // The store takes its time: the job stays on its way back.
       resume: () => new Promise<ResumedJob>(() => {}),
     });
-    ref.send({ type: 'printer.granted' });
-    await waitFor(ref, (s) => s.matches('failed'));
-    ref.send({ type: 'owner-left' });
-    await waitFor(ref, (s) => s.matches('parked'));
+    await failAndPark(ref);
     ref.send({ type: 'owner-back', operatorId: 'OP-1' });
     expect(ref.getSnapshot().matches('resumingParked')).toBe(true);
     expect(jobStage(ref.getSnapshot())).toBe('parked');
@@ -190,10 +192,7 @@ describe('card job machine', () => {
         throw new Error('store unreadable');
       },
     });
-    ref.send({ type: 'printer.granted' });
-    await waitFor(ref, (s) => s.matches('failed'));
-    ref.send({ type: 'owner-left' });
-    await waitFor(ref, (s) => s.matches('parked'));
+    await failAndPark(ref);
     ref.send({ type: 'owner-back', operatorId: 'OP-1' });
     await waitFor(ref, (s) => s.matches('failed') && s.context.error?.kind === 'job_not_resumable');
     ref.send({ type: 'owner-left' });
