@@ -43,7 +43,8 @@ echo "setup: Node.js $node_found, npm $npm_found"
 debian_packages=(
   pcscd libpcsclite-dev vsmartcard-vpcd pcsc-tools   # real PC/SC stack with a virtual reader
   socat                                              # pty pairs: simulated serial devices
-  chromium fonts-noto-cjk                            # the kiosk UI and its Traditional Chinese glyphs
+  chromium fonts-noto-cjk                            # the kiosk UI and its Traditional Chinese glyphs (also prints session reports to PDF)
+  poppler-utils                                      # pdftotext/pdftoppm: tests read the session reports back
   python3 make g++                                   # node-gyp for sqlite3 and pcsclite
 )
 

@@ -375,6 +375,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
         case 'update-application':
           return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
+        case 'open-session':
+        case 'close-session':
+        case 'load-blanks':
+        case 'return-blanks':
+          // FOUNDATION ONLY (issue 14 in progress): the session region replaces this refusal.
+          return refused('other', 'service sessions are not wired to the controller yet');
         default:
           break;
       }
@@ -511,6 +517,7 @@ function toSnapshot(
     rendering: state.matches({ applicant: { review: 'starting' } }) || state.matches({ applicant: { review: 'rendering' } }),
     error: stepErrorView(context.error),
     printQueue,
+    serviceSession: null,
     devices: devices.all(),
     logging,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
 import { cardLookupStatuses } from '../domain/card-status';
+import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 import { messageSchema } from './messages';
@@ -81,6 +82,12 @@ export const refusalCodes = [
   'ask-staff', // self-service: staff only
   'job-of-another-operator', // the card job belongs to the operator who started it (or the supervisor who took it over)
   'disk-full', // the data disk is below its reserve, or the store could not write: nothing was done
+  'no-session', // no service session is open: a supervisor opens one before any card is made
+  'session-open', // a session is already open (close it first)
+  'no-blanks', // no free blank of the chosen scheme for this card (refill, or choose the other scheme)
+  'no-ribbon', // the ribbon cannot print this card after the queued ones
+  'count-note-required', // the closing count differs from the ledger: the supervisor's note says why
+  'cards-in-queue', // the session cannot close while cards are still in the print queue
   'other',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
@@ -114,6 +121,11 @@ export function refused(code: RefusalCode, reason: string): CommandReply {
 
 /** A card job's id (the store's job id). */
 const jobIdSchema = z.string().regex(/^[\w-]{1,64}$/, 'a job id');
+
+/** A number of blank cards (a box holds a few hundred). */
+const blankQuantity = z.number().int().min(0).max(2000);
+/** Blanks per transit scheme. */
+export const blankCountSchema = z.object({ easycard: blankQuantity, ipass: blankQuantity }).strict();
 
 export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start-application') }),
@@ -154,6 +166,20 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('take-over-job'), jobId: jobIdSchema }),
   /** Self-service: the citizen is done looking at their own card ("Done"): the screen clears at once. */
   z.object({ type: z.literal('dismiss-card') }),
+  /**
+   * A supervisor opens a service session: where, what kind of site, and the blanks loaded from the box
+   * per scheme (the ribbon's prints are read from the printer). Every card made belongs to it.
+   */
+  z.object({ type: z.literal('open-session'), site: z.string().trim().min(2).max(60), mode: z.enum(sessionModes), blanks: blankCountSchema }).strict(),
+  /** More blanks of a scheme taken from the box into the session's stock. */
+  z.object({ type: z.literal('load-blanks'), scheme: z.enum(transitSchemes), count: blankQuantity.min(1) }).strict(),
+  /** Blanks put back in the box, out of the session's stock (handed back to the depot). */
+  z.object({ type: z.literal('return-blanks'), scheme: z.enum(transitSchemes), count: blankQuantity.min(1) }).strict(),
+  /**
+   * A supervisor closes the session with the blanks counted per scheme; a count that differs from the
+   * ledger needs a note and is booked as a discrepancy, never absorbed.
+   */
+  z.object({ type: z.literal('close-session'), counted: blankCountSchema, note: z.string().trim().max(500).exactOptional() }).strict(),
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -400,6 +426,48 @@ export type JobView = Immutable<z.infer<typeof jobViewSchema>>;
 export const printQueueViewSchema = z.object({ paused: z.boolean(), jobs: z.array(jobViewSchema) }).strict();
 export type PrintQueueView = Immutable<z.infer<typeof printQueueViewSchema>>;
 
+/** One scheme's blanks in the open session: the ledger's lines, what the queue has promised, and what is free. */
+export const schemeStockViewSchema = z
+  .object({
+    loaded: count,
+    issued: count,
+    spoiled: count,
+    returned: count,
+    /** What should be in the feeder and the box now (the ledger says). */
+    inHand: z.number().int(),
+    /** Cards of this scheme in the print queue, not yet printed. */
+    queued: count,
+    /** In hand and not promised to a queued card: what the next applicants can have. */
+    free: z.number().int(),
+  })
+  .strict();
+export type SchemeStockView = Immutable<z.infer<typeof schemeStockViewSchema>>;
+
+/** What the screen warns of before the next applicant (the UI words it, with the scheme's name). */
+export const stockWarningSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('blanks-low'), scheme: z.enum(transitSchemes), free: z.number().int() }).strict(),
+  z.object({ kind: z.literal('blanks-out'), scheme: z.enum(transitSchemes) }).strict(),
+  z.object({ kind: z.literal('ribbon-low'), cardsLeft: z.number().int() }).strict(),
+  z.object({ kind: z.literal('ribbon-out') }).strict(),
+]);
+export type StockWarningView = Immutable<z.infer<typeof stockWarningSchema>>;
+
+/** The open service session: where, since when, its stock and the ribbon, and what will run out. */
+export const serviceSessionViewSchema = z
+  .object({
+    id: z.string(),
+    site: z.string(),
+    mode: z.enum(sessionModes),
+    /** ISO time. */
+    openedAt: z.string(),
+    stock: z.object({ easycard: schemeStockViewSchema, ipass: schemeStockViewSchema }).strict(),
+    /** The printer's prints left on its ribbon (null when it has not said), and whole cards after the queued ones. */
+    ribbon: z.object({ printsLeft: count.nullable(), cardsFree: z.number().int().nullable() }).strict(),
+    warnings: z.array(stockWarningSchema),
+  })
+  .strict();
+export type ServiceSessionView = Immutable<z.infer<typeof serviceSessionViewSchema>>;
+
 /** The `error.kind` of a card step refused or failed because the data disk is full: the UI words it in every language. */
 export const diskFullErrorKind = 'disk_full';
 
@@ -452,6 +520,8 @@ export const kioskSnapshotSchema = z
     error: stepErrorViewSchema.nullable(),
     /** Every card confirmed and not yet handed over or spoiled, in order of confirmation. */
     printQueue: printQueueViewSchema,
+    /** The open service session (stock, ribbon, warnings); null when none is open: no card is made then. */
+    serviceSession: serviceSessionViewSchema.nullable(),
     devices: z
       .object({
         printer: deviceStatusViewSchema,

@@ -192,6 +192,12 @@ const zhTW = {
   refusalOther: '本機無法執行此操作。',
   refusalJobOfAnotherOperator: '這張卡由另一位承辦人員辦理中：請由該承辦人員登入完成，或由督導接手。',
   refusalDiskFull: '本機的資料磁碟空間不足，無法安全地儲存紀錄。請聯絡技術人員清出磁碟空間。',
+  refusalNoSession: '尚未開始服務場次：請督導先開場（地點與空白卡數量），才能製卡。',
+  refusalSessionOpen: '已有服務場次進行中：請先結束目前的場次。',
+  refusalNoBlanks: '這個票證別的空白卡已用完（或都已排入製卡）：請補充空白卡，或改選另一種票證。',
+  refusalNoRibbon: '色帶剩餘的列印次數不夠印這張卡：請更換色帶。',
+  refusalCountNoteRequired: '清點的空白卡數量與帳面不符：請督導寫下說明後再結束場次。',
+  refusalCardsInQueue: '還有卡片在製卡佇列中：請等全部完成或取消後再結束場次。',
   reviewDiskFull: '本機的資料磁碟已滿，無法建立製卡紀錄，卡片尚未製作。請技術人員清出磁碟空間後按「重試」。',
 } as const;
 
@@ -372,6 +378,12 @@ const en: Messages = {
   refusalOther: 'The kiosk could not do this.',
   refusalJobOfAnotherOperator: 'This card job belongs to another operator: they can finish it by signing in, or a supervisor can take it over.',
   refusalDiskFull: "The kiosk's data disk is full: its records could not be saved safely. Please call a technician to free space on the disk.",
+  refusalNoSession: 'No service session is open: a supervisor opens one (site and blanks loaded) before any card is made.',
+  refusalSessionOpen: 'A service session is already open: close it first.',
+  refusalNoBlanks: 'No blank cards of this scheme are left (or all are promised to queued cards): load more blanks, or choose the other scheme.',
+  refusalNoRibbon: 'The ribbon has too few prints left for this card: change the ribbon.',
+  refusalCountNoteRequired: 'The blanks counted differ from the ledger: the supervisor writes a note before closing the session.',
+  refusalCardsInQueue: 'Cards are still in the print queue: wait for them to finish (or cancel them) before closing the session.',
   reviewDiskFull: "The kiosk's data disk is full: the card's record cannot be started and no card was made. Have a technician free space on the disk, then press Retry.",
 };
 
@@ -549,6 +561,12 @@ const vi: Messages = {
   refusalOther: 'Máy không thể thực hiện thao tác này.',
   refusalJobOfAnotherOperator: 'Thẻ này đang do một nhân viên khác xử lý: người đó đăng nhập để hoàn tất, hoặc giám sát viên tiếp nhận.',
   refusalDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể lưu hồ sơ an toàn. Vui lòng gọi kỹ thuật viên để giải phóng dung lượng ổ đĩa.',
+  refusalNoSession: 'Chưa mở phiên phục vụ: giám sát viên mở phiên (địa điểm và số phôi thẻ) trước khi làm thẻ.',
+  refusalSessionOpen: 'Đang có một phiên phục vụ: hãy đóng phiên đó trước.',
+  refusalNoBlanks: 'Đã hết phôi thẻ loại này (hoặc đã dành cho các thẻ đang chờ in): nạp thêm phôi, hoặc chọn loại còn lại.',
+  refusalNoRibbon: 'Ruy băng mực không đủ để in thẻ này: hãy thay ruy băng.',
+  refusalCountNoteRequired: 'Số phôi đếm được khác sổ sách: giám sát viên ghi chú lý do trước khi đóng phiên.',
+  refusalCardsInQueue: 'Vẫn còn thẻ trong hàng chờ in: hãy chờ xong (hoặc hủy) rồi mới đóng phiên.',
   reviewDiskFull: 'Ổ đĩa dữ liệu của máy đã đầy: không thể tạo hồ sơ thẻ, thẻ chưa được làm. Hãy nhờ kỹ thuật viên giải phóng dung lượng ổ đĩa rồi nhấn Thử lại.',
 };
 
@@ -726,6 +744,12 @@ const id: Messages = {
   refusalOther: 'Kios tidak dapat melakukan ini.',
   refusalJobOfAnotherOperator: 'Kartu ini sedang diproses petugas lain: petugas itu dapat menyelesaikannya dengan masuk kembali, atau supervisor dapat mengambil alih.',
   refusalDiskFull: 'Disk data kios penuh: catatan tidak dapat disimpan dengan aman. Silakan hubungi teknisi untuk mengosongkan ruang disk.',
+  refusalNoSession: 'Belum ada sesi layanan yang dibuka: supervisor membuka sesi (lokasi dan jumlah kartu kosong) sebelum kartu dibuat.',
+  refusalSessionOpen: 'Sesi layanan sudah dibuka: tutup sesi itu terlebih dahulu.',
+  refusalNoBlanks: 'Kartu kosong jenis ini habis (atau sudah dipesan untuk kartu dalam antrean): isi ulang, atau pilih jenis lainnya.',
+  refusalNoRibbon: 'Sisa pita tinta tidak cukup untuk mencetak kartu ini: ganti pita tinta.',
+  refusalCountNoteRequired: 'Jumlah kartu kosong yang dihitung berbeda dari catatan: supervisor menulis keterangan sebelum menutup sesi.',
+  refusalCardsInQueue: 'Masih ada kartu dalam antrean cetak: tunggu sampai selesai (atau batalkan) sebelum menutup sesi.',
   reviewDiskFull: 'Disk data kios penuh: catatan kartu tidak dapat dibuat dan belum ada kartu yang dibuat. Minta teknisi mengosongkan ruang disk, lalu tekan Coba lagi.',
 };
 

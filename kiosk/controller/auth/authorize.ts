@@ -119,6 +119,10 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
     recorded: true,
   },
   'take-over-job': { kind: 'action', action: 'take-over-job', recorded: true },
+  'open-session': { kind: 'action', action: 'open-session', recorded: true },
+  'close-session': { kind: 'action', action: 'close-session', recorded: true },
+  'load-blanks': { kind: 'action', action: 'adjust-stock', recorded: true },
+  'return-blanks': { kind: 'action', action: 'adjust-stock', recorded: true },
 };
 
 const allow: Decision = { kind: 'allow' };

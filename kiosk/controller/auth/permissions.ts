@@ -4,7 +4,7 @@ import type { OperatorRole } from './roles';
 /** Everything a person at the kiosk may try that the permission table decides. */
 export const actions = [
   'issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card',
-  'approve', 'take-over-job', 'open-cash-box', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
+  'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'open-cash-box', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -34,6 +34,10 @@ const table: Readonly<Record<Action, Readonly<Record<Actor, Permission>>>> = {
   approve:            { operator: D, supervisor: A, technician: D, 'self-service': D },
   // The unfinished card of an operator who signed out: only a supervisor finishes or cancels it for them.
   'take-over-job':    { operator: D, supervisor: A, technician: D, 'self-service': D },
+  // A service session and its stock are a supervisor's: an operator asks one to approve (card and PIN).
+  'open-session':     { operator: S, supervisor: A, technician: D, 'self-service': D },
+  'close-session':    { operator: S, supervisor: A, technician: D, 'self-service': D },
+  'adjust-stock':     { operator: S, supervisor: A, technician: D, 'self-service': D },
   'open-cash-box':    { operator: D, supervisor: A, technician: D, 'self-service': D },
   'change-devices':   { operator: D, supervisor: D, technician: A, 'self-service': D },
   'run-diagnostics':  { operator: D, supervisor: A, technician: A, 'self-service': D },

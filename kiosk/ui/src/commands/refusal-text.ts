@@ -47,6 +47,18 @@ export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText 
     case 'disk-full':
       // How full, in the controller's words: staff can tell the technician.
       return { text: translate(locale, 'refusalDiskFull'), detail: refusal.reason };
+    case 'no-session':
+      return say('refusalNoSession');
+    case 'session-open':
+      return say('refusalSessionOpen');
+    case 'no-blanks':
+      return say('refusalNoBlanks');
+    case 'no-ribbon':
+      return say('refusalNoRibbon');
+    case 'count-note-required':
+      return say('refusalCountNoteRequired');
+    case 'cards-in-queue':
+      return say('refusalCardsInQueue');
     case 'other':
       return otherwise;
     default:

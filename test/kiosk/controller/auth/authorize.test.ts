@@ -31,6 +31,10 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'clear-tamper': { type: 'clear-tamper' },
   'take-over-job': { type: 'take-over-job', jobId: 'job-1' },
   'dismiss-card': { type: 'dismiss-card' },
+  'open-session': { type: 'open-session', site: '中壢轉運站', mode: 'transit-station', blanks: { easycard: 10, ipass: 5 } },
+  'close-session': { type: 'close-session', counted: { easycard: 4, ipass: 5 } },
+  'load-blanks': { type: 'load-blanks', scheme: 'ipass', count: 20 },
+  'return-blanks': { type: 'return-blanks', scheme: 'easycard', count: 2 },
 };
 
 const actors = ['operator', 'supervisor', 'technician', 'self-service', 'nobody'] as const;
@@ -80,6 +84,11 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'void-card': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'clear-tamper': ['technician-only', 'technician-only', 'allow', 'ask-staff', 'sign-in-first'],
   'take-over-job': ['role', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  // The session and its stock: a supervisor's, or an operator's with a supervisor's approval.
+  'open-session': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'close-session': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'load-blanks': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'return-blanks': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
 };
 
 /**

@@ -31,6 +31,18 @@ export const goodSnapshot: KioskSnapshot = {
       },
     ],
   },
+  serviceSession: {
+    id: 'session-1',
+    site: '中壢轉運站',
+    mode: 'transit-station',
+    openedAt: '2026-12-06T01:00:00.000Z',
+    stock: {
+      easycard: { loaded: 10, issued: 3, spoiled: 1, returned: 0, inHand: 6, queued: 1, free: 5 },
+      ipass: { loaded: 5, issued: 2, spoiled: 0, returned: 0, inHand: 3, queued: 0, free: 3 },
+    },
+    ribbon: { printsLeft: 240, cardsFree: 119 },
+    warnings: [{ kind: 'blanks-low', scheme: 'ipass', free: 3 }],
+  },
   devices: {
     printer: { state: 'connected', simulated: true, detail: '' },
     scanner: { state: 'connected', simulated: true, detail: '' },
