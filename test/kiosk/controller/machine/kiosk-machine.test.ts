@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock, waitFor, type ActorRefFrom, type InspectionEvent } from 'xstate';
+import { createActor, SimulatedClock, waitFor, type InspectionEvent } from 'xstate';
 import type { KioskBoard } from '../../../../firmware/board';
 import type { OperatorService } from '../../../../kiosk/controller/auth/operator-service';
 import { issuanceMachine } from '../../../../kiosk/controller/issuance/issuance-machine';
@@ -61,7 +61,7 @@ describe('the kiosk root machine: the staff and service regions tell the counter
         input: { staff: staffLogic.input, service: serviceLogic.input, counter: counterLogic?.input ?? null, issuance: { now: () => t.clock.now().getTime() } },
         inspect: (inspection: InspectionEvent) => {
           if (inspection.type === '@xstate.event' && /^(staff|service)\.(present|away|out|in)$/.test(inspection.event.type)) {
-            told.push({ to: inspection.actorRef.id, type: inspection.event.type });
+            told.push({ to: (inspection.actorRef as { id?: string }).id, type: inspection.event.type });
           }
         },
       },
@@ -91,7 +91,7 @@ describe('the kiosk root machine: the staff and service regions tell the counter
   };
 
   /** What the counter region holds of a citizen's card: nothing, once it is forgotten. */
-  const holds = (region: ActorRefFrom<CounterRegionRef['logic']> | undefined): unknown => region?.getSnapshot().context.card ?? null;
+  const holds = (region: CounterRegionRef | undefined): unknown => region?.getSnapshot().context.card ?? null;
 
   it('starts from the service region\'s facts: closed until the I/O board has connected, then open to citizens', () => {
     const { service, selfService } = start();
