@@ -69,7 +69,7 @@ export function tellCounter<TContext extends MachineContext, TEvent extends Even
 ): ActionFunction<TContext, TEvent, TEvent, undefined, never, never, never, never, TEmitted> {
   // It spawns, raises and checks nothing of the machine's own (hence the `never`s): it fits any machine's actions.
   return enqueueActions<TContext, TEvent, undefined, TEvent, never, never, never, never, TEmitted>(({ context, system, enqueue }) => {
-    const counter = (system as { get(id: string): AnyActorRef | undefined }).get(counterSystemId);
+    const counter: AnyActorRef | undefined = system.get(counterSystemId);
     if (counter) enqueue.sendTo(counter, fact(context));
   });
 }

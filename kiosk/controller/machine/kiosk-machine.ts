@@ -27,9 +27,10 @@ export interface KioskMachineInput {
 export const kioskRegions = { staff: 'staff', service: 'service', counter: counterSystemId, issuance: 'issuance' } as const;
 
 /**
- * The counter region is invoked after its siblings have entered their first states, so it would miss
- * what they would tell it then: it starts from the same facts instead — closed for the service
- * region's causes at start, and nobody at the counter (the staff region starts signed out).
+ * The counter region is invoked (once, as the root starts) after its siblings have entered their
+ * first states, so it would miss anything they told it then: it starts from their facts instead —
+ * closed for the service region's causes at start, and nobody at the counter (the staff region
+ * starts signed out).
  */
 function counterInputAtStart(context: KioskMachineInput): CounterInput {
   return { ...context.counter, closure: closureOf(initialCauses(context.service)), staffPresent: false };

@@ -57,11 +57,12 @@ export type CounterRegionRef = ActorRefFrom<ReturnType<typeof counterRegion>['lo
 
 /**
  * The self-service home on an actor of its own (tests of the region alone): without the staff and
- * service regions beside it, the test tells it their facts (`tell`), as they would.
+ * service regions beside it, it starts in service with nobody at the counter, and the test tells it
+ * their facts (`tell`) as they would.
  */
-export function createSelfService(options: SelfServiceOptions, atStart: Pick<CounterInput, 'closure' | 'staffPresent'> = {}): SelfService & { tell(fact: CounterFact): void } {
+export function createSelfService(options: SelfServiceOptions): SelfService & { tell(fact: CounterFact): void } {
   const region = counterRegion(options);
-  const actor = createActor(region.logic, { input: { ...region.input, ...atStart }, ...(options.timers ? { clock: options.timers } : {}) });
+  const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
   const selfService = bindSelfService(actor, options);
   actor.start();
   return {
