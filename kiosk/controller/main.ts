@@ -35,7 +35,7 @@ import { mayView } from './auth/authorize';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
-import { bindSelfService, counterRegion, type CounterRegionLink, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
+import { bindSelfService, counterRegion, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
 import { kioskMachine, kioskRegions } from './machine/kiosk-machine';
 import { bindKioskService, latchFromAudit, serviceRegion, type KioskService, type ServiceRegionRef } from './machine/service-glue';
 import type { TamperCause } from './machine/service-machine';
@@ -192,16 +192,14 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const selfServiceOptions: SelfServiceOptions = {
       counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
       cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
-      staffPresent: () => staff.view().state !== 'signed-out',
-      closure: () => service.closure(),
     };
     const serviceOptions = { board, latched: boardFacts.latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') };
 
-    // The kiosk's root machine: every region in one actor system (kiosk-machine.ts), each with its device and store work.
+    // The kiosk's root machine: every region in one actor system (kiosk-machine.ts), each with its device and store work;
+    // the staff and service regions tell the counter region (unattended) when staff arrive or leave and when the kiosk closes.
     const staffLogic = staffRegion(staffOptions);
     const serviceLogic = serviceRegion(serviceOptions);
-    const counterLink: CounterRegionLink = { sync: () => {} };
-    const counterLogic = unattended ? counterRegion(selfServiceOptions, () => counterLink.sync()) : null;
+    const counterLogic = unattended ? counterRegion(selfServiceOptions) : null;
     const issuanceLogic = issuanceMachine.provide({
       actors: issuanceActors({
         jobDelays: issuanceDelaysFrom(config.timings),
@@ -238,7 +236,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       active: () => mayView(operators.current()?.role) && staff.view().approval === null,
     });
     stops.push(async () => cardCheck.stop());
-    const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions, counterLink) : null;
+    const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions) : null;
     if (selfService) stops.push(async () => selfService.stop());
 
     const controller = createKioskController(issuanceLogic, devices, log, {

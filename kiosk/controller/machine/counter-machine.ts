@@ -1,4 +1,4 @@
-import { assign, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup, type ActionFunction, type AnyActorRef, type EventObject, type MachineContext, type SnapshotFrom } from 'xstate';
 import type { CardTap } from '../../../hardware/nfc/types';
 import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfServiceView } from '../../../shared/contract/kiosk-api';
 
@@ -7,9 +7,16 @@ import type { SelfServiceCardView, SelfServiceClosure, SelfServiceProblem, SelfS
  * that card's chip data and status. What is on show goes away when the card is taken off the reader,
  * after a named delay, when the citizen presses Done, when staff step up or when the service region
  * closes the kiosk — leaving the state forgets it, so the next person sees nothing of the previous one.
- * A read is an invoked actor: leaving `reading` (a removal, another tap) cancels it, so a slow read
- * that finishes late is never shown.
+ * A read is an invoked actor: leaving `reading` (a removal, another tap, staff, a closure) cancels it,
+ * so a slow read that finishes late is never shown.
+ *
+ * The staff and service regions tell it their facts as events (`CounterFact`), sent through the actor
+ * system to `counterSystemId` as their own states change; the facts at start come as input, since the
+ * counter region is invoked after its siblings have entered their first states. Nothing here asks.
  */
+
+/** The system id the counter region is invoked with: where the staff and service regions send their facts. */
+export const counterSystemId = 'counter';
 
 /** What a look-up found: a card, a problem to word kindly, or nothing to show (card gone, a staff card). */
 export type OwnCardLookUp =
@@ -28,6 +35,10 @@ export const defaultCounterDelays: CounterDelays = { ownCardShown: 30_000, probl
 
 export interface CounterInput {
   readonly delays?: Partial<CounterDelays>;
+  /** Why the kiosk is out of service when the region starts (in service by default). */
+  readonly closure?: SelfServiceClosure | null;
+  /** Staff at the kiosk when the region starts (nobody by default). */
+  readonly staffPresent?: boolean;
 }
 
 export type CounterEvent =
@@ -44,6 +55,24 @@ export type CounterEvent =
   /** Staff at the kiosk (a staff card tapped, a PIN being typed, or signed in): no look-ups then. */
   | { type: 'staff.present' }
   | { type: 'staff.away' };
+
+/** What the staff and service regions tell the counter region, as their states change. */
+export type CounterFact = Extract<CounterEvent, { type: 'service.out' | 'service.in' | 'staff.present' | 'staff.away' }>;
+
+/**
+ * An action of the staff or service region that tells the counter region a fact, through the actor
+ * system. At a staffed kiosk there is no counter region: nothing is sent (a `sendTo` to nobody would
+ * go to the sender itself).
+ */
+export function tellCounter<TContext extends MachineContext, TEvent extends EventObject, TEmitted extends EventObject = EventObject>(
+  fact: (context: TContext) => CounterFact,
+): ActionFunction<TContext, TEvent, TEvent, undefined, never, never, never, never, TEmitted> {
+  // It spawns, raises and checks nothing of the machine's own (hence the `never`s): it fits any machine's actions.
+  return enqueueActions<TContext, TEvent, undefined, TEvent, never, never, never, never, TEmitted>(({ context, system, enqueue }) => {
+    const counter: AnyActorRef | undefined = system.get(counterSystemId);
+    if (counter) enqueue.sendTo(counter, fact(context));
+  });
+}
 
 export interface CounterContext {
   readonly delays: CounterDelays;
@@ -76,6 +105,7 @@ export const counterMachine = setup({
   },
   guards: {
     severalCardsShown: ({ context }) => context.problem === 'several-cards',
+    closed: ({ context }) => context.closure !== null,
     staffPresent: ({ context }) => context.staffPresent,
     found: ({ event }) => (event as { output?: OwnCardLookUp }).output?.kind === 'card',
     foundProblem: ({ event }) => (event as { output?: OwnCardLookUp }).output?.kind === 'problem',
@@ -86,14 +116,18 @@ export const counterMachine = setup({
     delays: { ...defaultCounterDelays, ...input.delays },
     card: null,
     problem: null,
-    closure: null,
-    staffPresent: false,
+    closure: input.closure ?? null,
+    staffPresent: input.staffPresent ?? false,
   }),
-  initial: 'selfService',
+  initial: 'starting',
   on: {
     'service.out': { target: '.outOfService', actions: assign({ closure: ({ event }) => event.reason }) },
   },
   states: {
+    /** Where the facts at start put it: closed first, then staff, then open to citizens. */
+    starting: {
+      always: [{ guard: 'closed', target: 'outOfService' }, { guard: 'staffPresent', target: 'staffAtCounter' }, { target: 'selfService' }],
+    },
     selfService: {
       initial: 'ready',
       on: {

@@ -1,7 +1,7 @@
 import { setup, type AnyActorLogic, type InputFrom } from 'xstate';
 import { issuanceMachine } from '../issuance/issuance-machine';
-import { counterMachine } from './counter-machine';
-import { serviceMachine } from './service-machine';
+import { counterMachine, counterSystemId, type CounterInput } from './counter-machine';
+import { closureOf, initialCauses, serviceMachine } from './service-machine';
 import { staffMachine } from './staff-machine';
 
 /**
@@ -12,6 +12,8 @@ import { staffMachine } from './staff-machine';
  * own, invoked here with a `systemId`, so the adapters that feed devices into it and read views out
  * of it (`bindStaffSession`, `bindKioskService`, `bindSelfService`, the kiosk controller) find it in
  * the one actor system: one clock for every named delay, one place where the kiosk's state lives.
+ * The regions tell each other what they must know by events through that system (the staff and
+ * service regions tell the counter region when staff arrive or leave and when the kiosk closes).
  */
 export interface KioskMachineInput {
   readonly staff: InputFrom<typeof staffMachine>;
@@ -22,7 +24,17 @@ export interface KioskMachineInput {
 }
 
 /** The system ids the adapters look the regions up by. */
-export const kioskRegions = { staff: 'staff', service: 'service', counter: 'counter', issuance: 'issuance' } as const;
+export const kioskRegions = { staff: 'staff', service: 'service', counter: counterSystemId, issuance: 'issuance' } as const;
+
+/**
+ * The counter region is invoked (once, as the root starts) after its siblings have entered their
+ * first states, so it would miss anything they told it then: it starts from their facts instead —
+ * closed for the service region's causes at start, and nobody at the counter (the staff region
+ * starts signed out).
+ */
+function counterInputAtStart(context: KioskMachineInput): CounterInput {
+  return { ...context.counter, closure: closureOf(initialCauses(context.service)), staffPresent: false };
+}
 
 export const kioskMachine = setup({
   types: {
@@ -58,7 +70,7 @@ export const kioskMachine = setup({
         },
         /** Unattended: citizens look at their own card here. */
         selfService: {
-          invoke: { src: 'counter', id: kioskRegions.counter, systemId: kioskRegions.counter, input: ({ context }: { context: KioskMachineInput }) => context.counter ?? {} },
+          invoke: { src: 'counter', id: kioskRegions.counter, systemId: kioskRegions.counter, input: ({ context }: { context: KioskMachineInput }) => counterInputAtStart(context) },
         },
         /** Staffed: the counter reader serves staff sign-in and card checks only. */
         staffed: {},

@@ -12,13 +12,14 @@ import { serviceClosure, serviceMachine, tamperCause, tamperClearRefusal, type D
 /**
  * The service region wired to the I/O board and the audit log: the board's events go in as events,
  * the audit rows are written by the machine's actors, and the controller's `outOfService` and
- * `clearTamper` options (and the unattended screen's closure) are read off the machine.
+ * `clearTamper` options are read off the machine. The unattended screen's closure is not read: the
+ * machine tells the counter region as its causes change.
  */
 export interface KioskService {
   readonly actor: ServiceRegionRef;
   /** Why the kiosk takes no new applications (the enclosure alarm), or null. */
   outOfService(): Message | null;
-  /** Why the unattended screen is closed, or null. */
+  /** Why the unattended screen is closed, or null: what the machine last told the counter region. */
   closure(): SelfServiceClosure | null;
   tamperLatched(): boolean;
   /** A technician's reset of the tamper latch (permission already checked by the caller). */

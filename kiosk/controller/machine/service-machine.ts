@@ -1,5 +1,6 @@
 import { and, assign, fromPromise, not, or, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import { tellCounter } from './counter-machine';
 
 /**
  * The service region of the kiosk: in service, or out of service and why. The I/O board reports its
@@ -7,7 +8,8 @@ import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
  * door latches the kiosk out of service; an unattended kiosk latches too when the board is lost (the
  * door went unwatched). Shutting the door is not enough: a technician clears the latch, only with the
  * door shut, and only once the clear is in the audit log. The latch outlives a restart: the
- * composition root reads it from the audit log and passes it as input.
+ * composition root reads it from the audit log and passes it as input. Every change of its causes is
+ * told to the counter region (unattended only), which closes or reopens the self-service look-ups.
  */
 
 /** Why the enclosure alarm is latched: the door was opened, or the board was lost while nobody watched. */
@@ -51,6 +53,21 @@ const withCause = (causes: readonly ServiceCause[], cause: ServiceCause): Servic
 const without = (causes: readonly ServiceCause[], ...gone: readonly ServiceCause[]): ServiceCause[] =>
   causes.filter((cause) => !gone.includes(cause));
 
+/** The causes the region starts with: unattended, the board counts as away until it has connected. */
+export function initialCauses(input: ServiceInput): ServiceCause[] {
+  return causeOrder.filter((cause) => (cause === 'board-away' && input.unattended) || cause === input.latched);
+}
+
+/**
+ * What the unattended screen says when closed: the board's absence first, it is what must be fixed
+ * first. The printer's causes do not close the self-service look-ups.
+ */
+export function closureOf(causes: readonly ServiceCause[]): SelfServiceClosure | null {
+  if (causes.includes('board-away')) return 'board-disconnected';
+  if (causes.includes('door-opened') || causes.includes('board-lost')) return 'tamper';
+  return null;
+}
+
 export function tamperCause(context: ServiceContext): TamperCause | null {
   if (context.causes.includes('door-opened')) return 'door-opened';
   if (context.causes.includes('board-lost')) return 'board-lost';
@@ -78,6 +95,11 @@ export const serviceMachine = setup({
     tamperReleased: () => {},
     /** An audit write failed: said loudly by whoever provides it. */
     auditFailed: (_, _params: { eventId: string; error: unknown }) => {},
+    /** The causes changed: the counter region (unattended only) closes or reopens with them. */
+    tellCounter: tellCounter<ServiceContext, ServiceEvent>((context) => {
+      const closure = closureOf(context.causes);
+      return closure ? { type: 'service.out', reason: closure } : { type: 'service.in' };
+    }),
   },
   guards: {
     closed: ({ context }) => context.causes.length > 0,
@@ -89,27 +111,26 @@ export const serviceMachine = setup({
   id: 'service',
   context: ({ input }) => ({
     unattended: input.unattended,
-    // Unattended, the board counts as away until it has connected.
-    causes: causeOrder.filter((cause) => (cause === 'board-away' && input.unattended) || cause === input.latched),
+    causes: initialCauses(input),
     clearedBy: null,
   }),
   initial: 'inService',
   on: {
-    'board.connected': { actions: assign({ causes: ({ context }) => without(context.causes, 'board-away') }) },
+    'board.connected': { actions: [assign({ causes: ({ context }) => without(context.causes, 'board-away') }), 'tellCounter'] },
     'board.lost': [
       {
         // Nobody watched the door meanwhile: latch (an alarm already latched keeps its cause; one being
         // cleared is not cleared after all, as the door went unwatched during the clear).
         guard: and(['unattended', or([not('latched'), stateIn({ outOfService: 'clearingTamper' })])]),
         target: '.outOfService.recordingAlarm',
-        actions: assign({ causes: ({ context }) => withCause(withCause(context.causes, 'board-away'), 'board-lost') }),
+        actions: [assign({ causes: ({ context }) => withCause(withCause(context.causes, 'board-away'), 'board-lost') }), 'tellCounter'],
       },
-      { guard: 'unattended', actions: assign({ causes: ({ context }) => withCause(context.causes, 'board-away') }) },
+      { guard: 'unattended', actions: [assign({ causes: ({ context }) => withCause(context.causes, 'board-away') }), 'tellCounter'] },
     ],
     // Every opening is recorded; the latest alarm names the cause.
     'door.opened': {
       target: '.outOfService.recordingAlarm',
-      actions: assign({ causes: ({ context }) => withCause(without(context.causes, 'board-lost'), 'door-opened') }),
+      actions: [assign({ causes: ({ context }) => withCause(without(context.causes, 'board-lost'), 'door-opened') }), 'tellCounter'],
     },
   },
   states: {
@@ -140,7 +161,7 @@ export const serviceMachine = setup({
             input: ({ context }) => ({ operatorId: context.clearedBy ?? '' }),
             onDone: {
               target: 'closed',
-              actions: [assign({ causes: ({ context }) => without(context.causes, 'door-opened', 'board-lost'), clearedBy: null }), 'tamperReleased'],
+              actions: [assign({ causes: ({ context }) => without(context.causes, 'door-opened', 'board-lost'), clearedBy: null }), 'tamperReleased', 'tellCounter'],
             },
             // Not recorded, not released: a restart would latch again, so it stays latched now.
             onError: {
@@ -156,12 +177,9 @@ export const serviceMachine = setup({
 
 export type ServiceSnapshot = SnapshotFrom<typeof serviceMachine>;
 
-/** What the unattended screen says when closed: the board's absence first, it is what must be fixed first. */
+/** What the unattended screen says when closed, or null. */
 export function serviceClosure(snapshot: ServiceSnapshot): SelfServiceClosure | null {
-  const { causes } = snapshot.context;
-  if (causes.includes('board-away')) return 'board-disconnected';
-  if (tamperCause(snapshot.context)) return 'tamper';
-  return null;
+  return closureOf(snapshot.context.causes);
 }
 
 /** Why a technician's clear is refused now (null: it is accepted). */

@@ -6,6 +6,7 @@ import type { Result } from '../../../shared/result';
 import { authPolicy, type Approval, type ApprovalError, type Session, type SignInError } from '../auth/operator-service';
 import { mayClearTamper, mayStartApplication } from '../auth/authorize';
 import type { Action } from '../auth/permissions';
+import { tellCounter } from './counter-machine';
 import { approvalMessage, approvedButFailedMessage, signInMessage, staffMessages } from './staff-messages';
 
 /**
@@ -20,6 +21,10 @@ import { approvalMessage, approvedButFailedMessage, signInMessage, staffMessages
  * Store work (sign-in, approval, sign-out, the lock's audit row) is done by actors the composition
  * root provides, so that a failed write is a transition, not an exception; every timer is a named
  * delay on the actor's clock (XState's `SimulatedClock` in tests).
+ *
+ * Staff are at the kiosk from a staff card's tap (`pin`, `signingIn`, `signedIn`) until the PIN is
+ * given up, refused for good, or the session ends: the counter region (unattended only) is told as
+ * it happens (`staffArrived`, `staffLeft`), so a citizen's card on show is forgotten at once.
  */
 
 /** The idle timing, from configuration: the lock after `idleMs` without a touch, warned `idleWarningMs` before. */
@@ -157,6 +162,8 @@ export const staffMachine = setup({
     dropApproval: assign({ approval: null, card: null }),
     endSession: assign({ operator: null, card: null, approval: null }),
     sessionEnded: emit({ type: 'sessionEnded' } as const),
+    staffArrived: tellCounter<StaffContext, StaffEvent, StaffEmitted>(() => ({ type: 'staff.present' })),
+    staffLeft: tellCounter<StaffContext, StaffEvent, StaffEmitted>(() => ({ type: 'staff.away' })),
     startCounting: assign({ touchedAt: ({ context }) => context.now() }),
     updateCountdown: assign({ warningLeftMs: ({ context }) => Math.max(0, context.touchedAt + context.timing.idleMs - context.now()) }),
   },
@@ -180,7 +187,7 @@ export const staffMachine = setup({
   states: {
     signedOut: {
       on: {
-        staffCard: { target: 'pin', actions: 'takeCard' },
+        staffCard: { target: 'pin', actions: ['takeCard', 'staffArrived'] },
         cardRefused: { actions: 'showRefusal' },
         cancel: { actions: 'clearMessage' },
         signOut: { target: 'signedOut', actions: ['clearMessage', 'sessionEnded', emit(replied('sign-out', accepted))] },
@@ -192,8 +199,8 @@ export const staffMachine = setup({
         staffCard: { actions: 'takeCard' },
         cardRefused: { actions: 'showRefusal' },
         pin: 'signingIn',
-        cancel: { target: 'signedOut', actions: ['forgetCard', 'clearMessage'] },
-        signOut: { target: 'signedOut', actions: ['forgetCard', 'clearMessage', 'sessionEnded', emit(replied('sign-out', accepted))] },
+        cancel: { target: 'signedOut', actions: ['forgetCard', 'clearMessage', 'staffLeft'] },
+        signOut: { target: 'signedOut', actions: ['forgetCard', 'clearMessage', 'staffLeft', 'sessionEnded', emit(replied('sign-out', accepted))] },
       },
     },
     signingIn: {
@@ -225,6 +232,7 @@ export const staffMachine = setup({
             target: 'signedOut',
             actions: [
               assign({ message: ({ event }) => (event.output.ok ? null : signInMessage(event.output.error)), card: null }),
+              'staffLeft',
               emit(({ event }) => replied('enter-pin', event.output.ok ? accepted : refusedWith(signInMessage(event.output.error)))),
             ],
           },
@@ -340,7 +348,7 @@ export const staffMachine = setup({
       },
     },
     signingOut: {
-      entry: 'endSession',
+      entry: ['endSession', 'staffLeft'],
       invoke: {
         src: 'signOut',
         onDone: { target: 'signedOut', actions: ['clearMessage', 'sessionEnded', emit(replied('sign-out', accepted))] },
@@ -349,7 +357,7 @@ export const staffMachine = setup({
       },
     },
     locking: {
-      entry: 'endSession',
+      entry: ['endSession', 'staffLeft'],
       invoke: {
         src: 'lockSession',
         // The lock is written to the audit log before the screen is told why.

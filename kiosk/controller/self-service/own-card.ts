@@ -4,10 +4,10 @@ import type { CardTap } from '../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../hardware/card-record/types';
 import { isoDay, type Clock } from '../../../shared/clock';
 import type { RecordedCardStatus } from '../../../shared/domain/card-status';
-import type { SelfServiceCardView, SelfServiceClosure, SelfServiceView } from '../../../shared/contract/kiosk-api';
+import type { SelfServiceCardView, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { counterMachine, counterView, type CounterDelays, type OwnCardLookUp } from '../machine/counter-machine';
+import { counterMachine, counterView, type CounterDelays, type CounterFact, type CounterInput, type OwnCardLookUp } from '../machine/counter-machine';
 import type { TimerClock } from '../machine/staff-machine';
 
 /**
@@ -15,7 +15,8 @@ import type { TimerClock } from '../machine/staff-machine';
  * card's chip data and the kiosk's status for it — never a name, an ID number or the whole card
  * number. What is on show goes away when the card is taken off the reader, after its delay, when
  * the citizen presses Done, when staff step up, or when the kiosk goes out of service, so the next
- * person sees nothing of the previous one.
+ * person sees nothing of the previous one. The last two are told to the counter region by the staff
+ * and service regions as events (`machine/counter-machine.ts`): nothing here asks for them.
  */
 export interface SelfService {
   view(): SelfServiceView;
@@ -30,10 +31,6 @@ export interface SelfServiceOptions {
   /** The kiosk's record of a card (null when another kiosk issued it). */
   readonly cardStatus: (cardNumber: string) => Promise<RecordedCardStatus | null>;
   readonly chipMasterKey: Uint8Array;
-  /** Staff at the kiosk (a staff card tapped, a PIN being typed, or signed in): no look-ups then. */
-  readonly staffPresent: () => boolean;
-  /** Why the kiosk is out of service now, or null. */
-  readonly closure: () => SelfServiceClosure | null;
   readonly clock: Clock;
   readonly log: LogSink;
   /** How long a card and a problem message stay on show (the counter machine's named delays; its defaults otherwise). */
@@ -43,43 +40,34 @@ export interface SelfServiceOptions {
 }
 
 /** The counter region as the kiosk's root machine runs it: the machine with its look-up, and its input. */
-export function counterRegion(options: SelfServiceOptions, sync: () => void) {
+export function counterRegion(options: SelfServiceOptions) {
   const lookUp = ownCardLookUp(options);
   const logic = counterMachine.provide({
     actors: {
-      readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(async ({ input }) => {
-        const found = await lookUp(input.tap);
-        // Staff may have stepped up or the kiosk closed meanwhile: the machine hears it before the result.
-        sync();
-        return found;
-      }),
+      readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(({ input }) => lookUp(input.tap)),
     },
     actions: {
       lookUpFailed: (_, { error }) => options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) }),
     },
   });
-  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } };
+  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } satisfies CounterInput };
 }
 
 export type CounterRegionRef = ActorRefFrom<ReturnType<typeof counterRegion>['logic']>;
 
 /**
- * The region's look-up needs to tell the machine what changed meanwhile (staff, closure): the binding
- * that knows how is made after the region's actor exists, so the look-up asks for it late.
+ * The self-service home on an actor of its own (tests of the region alone): without the staff and
+ * service regions beside it, it starts in service with nobody at the counter, and the test tells it
+ * their facts (`tell`) as they would.
  */
-export interface CounterRegionLink {
-  sync: () => void;
-}
-
-/** The self-service home on an actor of its own (tests of the region alone). */
-export function createSelfService(options: SelfServiceOptions): SelfService {
-  const link: CounterRegionLink = { sync: () => {} };
-  const region = counterRegion(options, () => link.sync());
+export function createSelfService(options: SelfServiceOptions): SelfService & { tell(fact: CounterFact): void } {
+  const region = counterRegion(options);
   const actor = createActor(region.logic, { input: region.input, ...(options.timers ? { clock: options.timers } : {}) });
-  const selfService = bindSelfService(actor, options, link);
+  const selfService = bindSelfService(actor, options);
   actor.start();
   return {
     ...selfService,
+    tell: (fact) => actor.send(fact),
     stop() {
       selfService.stop();
       actor.stop();
@@ -89,44 +77,22 @@ export function createSelfService(options: SelfServiceOptions): SelfService {
 
 /**
  * The self-service interface over the counter region's actor (the root machine's child, or its own):
- * a thin adapter over the counter machine (`machine/counter-machine.ts`), which owns the flow. The
- * reader's events go in, the flat view comes out. The closure and staff presence are still asked
- * (not pushed), so they are told to the machine before each tap and view.
+ * a thin adapter over the counter machine, which owns the flow. The reader's events go in, the flat
+ * view of the machine's snapshot comes out, and a change of that view is announced.
  */
-export function bindSelfService(actor: CounterRegionRef, options: SelfServiceOptions, link: CounterRegionLink): SelfService {
+export function bindSelfService(actor: CounterRegionRef, options: Pick<SelfServiceOptions, 'counter'>): SelfService {
   const listeners = new Set<() => void>();
   let shown = JSON.stringify(counterView(actor.getSnapshot()));
-  /** While `view()` brings the machine up to date: the caller is already reading the view. */
-  let quiet = false;
   const subscription = actor.subscribe((snapshot) => {
     const next = JSON.stringify(counterView(snapshot));
     if (next === shown) return;
     shown = next;
-    if (quiet) return;
     for (const listener of listeners) listener();
   });
 
-  /** Tells the machine what it may not know yet: whether the kiosk is closed and whether staff are here. */
-  const sync = (): { closure: SelfServiceClosure | null; staffPresent: boolean } => {
-    const snapshot = actor.getSnapshot();
-    const closure = options.closure();
-    const staffPresent = options.staffPresent();
-    if (staffPresent !== snapshot.context.staffPresent) actor.send({ type: staffPresent ? 'staff.present' : 'staff.away' });
-    if (closure === null && snapshot.matches('outOfService')) actor.send({ type: 'service.in' });
-    if (closure !== null && (!snapshot.matches('outOfService') || snapshot.context.closure !== closure)) actor.send({ type: 'service.out', reason: closure });
-    return { closure, staffPresent };
-  };
-  link.sync = () => void sync();
-
-  const onTap = (tap: CardTap): void => {
-    sync();
-    actor.send({ type: 'card.tapped', tap });
-  };
+  const onTap = (tap: CardTap): void => actor.send({ type: 'card.tapped', tap });
   const onRemoved = (): void => actor.send({ type: 'card.removed' });
-  const onUnreadable = (): void => {
-    sync();
-    actor.send({ type: 'card.unreadable' });
-  };
+  const onUnreadable = (): void => actor.send({ type: 'card.unreadable' });
   const onUnreadableGone = (): void => actor.send({ type: 'card.unreadableGone' });
   options.counter.on('card', onTap);
   options.counter.on('removed', onRemoved);
@@ -134,20 +100,7 @@ export function bindSelfService(actor: CounterRegionRef, options: SelfServiceOpt
   options.counter.on('unreadableGone', onUnreadableGone);
 
   return {
-    view() {
-      // Asked on every snapshot: a card on show is forgotten (not just hidden) the moment staff step up or the kiosk closes.
-      quiet = true;
-      let facts: ReturnType<typeof sync>;
-      try {
-        facts = sync();
-      } finally {
-        quiet = false;
-      }
-      // Asked from one of the machine's own notifications, the events just sent wait their turn: nothing shows meanwhile.
-      if (facts.closure) return { state: 'out-of-service', reason: facts.closure };
-      if (facts.staffPresent) return { state: 'ready' };
-      return counterView(actor.getSnapshot());
-    },
+    view: () => counterView(actor.getSnapshot()),
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -161,7 +114,6 @@ export function bindSelfService(actor: CounterRegionRef, options: SelfServiceOpt
       options.counter.off('cardUnreadable', onUnreadable);
       options.counter.off('unreadableGone', onUnreadableGone);
       subscription.unsubscribe();
-      link.sync = () => {};
     },
   };
 }

@@ -86,8 +86,6 @@ describe('the configured timings drive the named delays', () => {
       selfService = createSelfService({
         counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: () => {}, timers,
         cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
-        staffPresent: () => false,
-        closure: () => null,
         delays: counterDelaysFrom(configured({ ownCardShownSeconds: 10, problemShownSeconds: 45 })),
       });
     });

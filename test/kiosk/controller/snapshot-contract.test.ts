@@ -9,8 +9,7 @@ import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-e
 import { issuanceMachine, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
-import { selfServiceClosure } from '../../../kiosk/controller/self-service/closure';
-import { createSelfService, type SelfService } from '../../../kiosk/controller/self-service/own-card';
+import { createSelfService } from '../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
 import { commandReplySchema, kioskSnapshotSchema, type CommandReply, type KioskCommand, type LogHealthView } from '../../../shared/contract/kiosk-api';
 import { message } from '../../../shared/contract/messages';
@@ -251,7 +250,7 @@ describe("the controller's snapshots and replies match the contract's schemas", 
 describe("the unattended kiosk's snapshots match the contract's schemas", () => {
   let t: TempStore;
   let controller: KioskController;
-  let selfService: SelfService;
+  let selfService: ReturnType<typeof createSelfService>;
   let staff: StaffSession;
   let cardCheck: CardCheck;
 
@@ -275,8 +274,6 @@ describe("the unattended kiosk's snapshots match the contract's schemas", () => 
     selfService = createSelfService({
       counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: () => {},
       cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
-      staffPresent: () => staff.view().state !== 'signed-out',
-      closure: () => selfServiceClosure(devices.all().board.state, false),
     });
     controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck, selfService });
     const { snapshots, replies, send } = recorder(controller);
@@ -292,6 +289,8 @@ describe("the unattended kiosk's snapshots match the contract's schemas", () => 
     counter.remove();
     await send({ type: 'start-application' });
     devices.set('board', 'disconnected');
+    // What the service region tells the counter region when the board goes away.
+    selfService.tell({ type: 'service.out', reason: 'board-disconnected' });
     await until(() => state() === 'out-of-service');
 
     const states = new Set(snapshots.map((snapshot) => (snapshot as { selfService: { state: string } | null }).selfService?.state));

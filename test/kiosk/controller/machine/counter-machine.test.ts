@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import type { CardTap } from '../../../../hardware/nfc/types';
 import type { SelfServiceCardView } from '../../../../shared/contract/kiosk-api';
-import { counterMachine, counterView, defaultCounterDelays, type CounterDelays, type OwnCardLookUp } from '../../../../kiosk/controller/machine/counter-machine';
+import { counterMachine, counterView, defaultCounterDelays, type CounterDelays, type CounterInput, type OwnCardLookUp } from '../../../../kiosk/controller/machine/counter-machine';
 
 const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
 const card = (last4: string): SelfServiceCardView => ({
@@ -17,7 +17,7 @@ function deferred() {
 }
 
 /** The counter on a simulated clock; each tap reads the next of `reads` (a value, or a promise the test holds). */
-function counterWith(reads: Array<OwnCardLookUp | Promise<OwnCardLookUp> | Error>, delays: Partial<CounterDelays> = {}) {
+function counterWith(reads: Array<OwnCardLookUp | Promise<OwnCardLookUp> | Error>, delays: Partial<CounterDelays> = {}, atStart: Omit<CounterInput, 'delays'> = {}) {
   const clock = new SimulatedClock();
   const failures: unknown[] = [];
   const machine = counterMachine.provide({
@@ -30,7 +30,7 @@ function counterWith(reads: Array<OwnCardLookUp | Promise<OwnCardLookUp> | Error
     },
     actions: { lookUpFailed: (_, { error }) => failures.push(error) },
   });
-  const actor = createActor(machine, { clock, input: { delays } });
+  const actor = createActor(machine, { clock, input: { delays, ...atStart } });
   actor.start();
   return { actor, clock, failures, view: () => counterView(actor.getSnapshot()) };
 }
@@ -157,5 +157,18 @@ describe('the counter region (self-service own card)', () => {
     expect(actor.getSnapshot().value).toBe('staffAtCounter');
     actor.send({ type: 'staff.away' });
     expect(actor.getSnapshot().value).toEqual({ selfService: 'ready' });
+  });
+
+  it('starts from the facts its siblings had at start: closed (staff or not), or staff at the counter, or open', async () => {
+    const closed = counterWith([{ kind: 'card', card: card('0015') }], {}, { closure: 'board-disconnected', staffPresent: true });
+    expect(closed.view()).toEqual({ state: 'out-of-service', reason: 'board-disconnected' });
+    closed.actor.send({ type: 'card.tapped', tap });
+    await settle();
+    expect(closed.view()).toEqual({ state: 'out-of-service', reason: 'board-disconnected' });
+    closed.actor.send({ type: 'service.in' });
+    expect(closed.actor.getSnapshot().value).toBe('staffAtCounter');
+
+    expect(counterWith([], {}, { staffPresent: true }).actor.getSnapshot().value).toBe('staffAtCounter');
+    expect(counterWith([]).actor.getSnapshot().value).toEqual({ selfService: 'ready' });
   });
 });

@@ -5,8 +5,7 @@ import { createCardCheck, type CardCheck } from '../../../../kiosk/controller/ca
 import { DeviceStatusBoard } from '../../../../kiosk/controller/device-status';
 import { issuanceMachine } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../../kiosk/controller/kiosk-controller';
-import { selfServiceClosure } from '../../../../kiosk/controller/self-service/closure';
-import { createSelfService, type SelfService } from '../../../../kiosk/controller/self-service/own-card';
+import { createSelfService } from '../../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../../kiosk/controller/staff-session';
 import { expectAbsentFor, timed } from '../../../helpers/absence';
 import { fakeCounter, until, type FakeCounter } from '../fake-counter';
@@ -23,11 +22,10 @@ describe('the unattended (self-service) kiosk', () => {
   let operators: OperatorService;
   let staff: StaffSession;
   let cardCheck: CardCheck;
-  let selfService: SelfService;
+  let selfService: ReturnType<typeof createSelfService>;
   let controller: KioskController;
   let counter: FakeCounter;
   let devices: DeviceStatusBoard;
-  let tamperLatched: boolean;
 
   const start = (showMs?: number): void => {
     counter = fakeCounter({ masterKey });
@@ -35,12 +33,10 @@ describe('the unattended (self-service) kiosk', () => {
     cardCheck = createCardCheck({ counter: counter.station, store: t.store, chipMasterKey: masterKey, active: () => operators.current() !== null && staff.view().approval === null });
     devices = new DeviceStatusBoard({ printer: true, scanner: true, nfc: true, board: true });
     devices.set('board', 'connected');
-    tamperLatched = false;
+    // The counter region alone: the test tells it what the staff and service regions would (see machine/kiosk-machine.test.ts).
     selfService = createSelfService({
       counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: () => {},
       cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
-      staffPresent: () => staff.view().state !== 'signed-out',
-      closure: () => selfServiceClosure(devices.all().board.state, tamperLatched),
       ...(showMs ? { delays: { ownCardShown: showMs, problemShown: showMs } } : {}),
     });
     controller = createKioskController(issuanceMachine, devices, () => {}, { session: { staff, operators }, cardCheck, selfService });
@@ -217,6 +213,8 @@ describe('the unattended (self-service) kiosk', () => {
     start();
     counter.tap({ cardNumber: mine });
     await shownCard(mine);
+    // What the staff region tells the counter region when a staff card is tapped.
+    selfService.tell({ type: 'staff.present' });
     await signIn(counter, controller, 'operator');
     expect(controller.snapshot()).toMatchObject({ mode: 'self-service', selfService: null, session: { state: 'signed-in' } });
 
@@ -228,6 +226,7 @@ describe('the unattended (self-service) kiosk', () => {
     expect(controller.snapshot().selfService).toBeNull();
 
     expect(await controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
+    selfService.tell({ type: 'staff.away' });
     expect(controller.snapshot().selfService).toEqual({ state: 'ready' });
     expectNothingPersonal(controller.snapshot());
   });
@@ -239,6 +238,7 @@ describe('the unattended (self-service) kiosk', () => {
       await shownCard(mine);
     });
     devices.set('board', 'disconnected', 'cable pulled');
+    selfService.tell({ type: 'service.out', reason: 'board-disconnected' });
     expect(view()).toEqual({ state: 'out-of-service', reason: 'board-disconnected' });
     counter.tap({ cardNumber: neighbours });
     const outOfService = JSON.stringify({ state: 'out-of-service', reason: 'board-disconnected' });
@@ -246,6 +246,7 @@ describe('the unattended (self-service) kiosk', () => {
     expectNothingPersonal(controller.snapshot());
 
     devices.set('board', 'connected');
+    selfService.tell({ type: 'service.in' });
     // What was on show before does not come back, nor does the card tapped meanwhile.
     expect(view()).toEqual({ state: 'ready' });
     await expectAbsentFor(() => view()?.state !== 'ready', lookUpMs, { what: 'a card from before or during the outage shown' });
@@ -260,8 +261,8 @@ describe('the unattended (self-service) kiosk', () => {
       await shownCard(mine);
     });
     counter.remove();
-    tamperLatched = true;
     devices.set('board', 'fault', 'door closed: a technician must clear it');
+    selfService.tell({ type: 'service.out', reason: 'tamper' });
     expect(view()).toEqual({ state: 'out-of-service', reason: 'tamper' });
     counter.tap({ cardNumber: mine });
     await expectAbsentFor(() => view()?.state !== 'out-of-service', lookUpMs, { what: 'a look-up while the door alarm is latched' });
