@@ -580,6 +580,11 @@ export const devCommandSchema = z.discriminatedUnion('type', [
    * happens at `print-front`; the other two without one happen now).
    */
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40), atStep: z.enum(printerFaultSteps).optional() }),
+  /**
+   * The next blank to reach the encoder has a defective chip: its writes do not hold (each block reads
+   * back with a wrong byte), so the kiosk's verification fails and the card is spoiled.
+   */
+  z.object({ type: z.literal('chip-fault') }),
   /** Pulls a device's serial cable out (`plugged: false`) or plugs it back in. */
   z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

@@ -120,6 +120,8 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
 
     const issued: Uint8Array[][] = [];
     let encoderCard: VirtualCard | null = null;
+    /** The next blank at the encoder has a defective chip (dev `chip-fault`): its writes never hold. */
+    let nextBlankDefective = false;
     let counterCard: VirtualCard | null = null;
     /** When the counter reader's field last became empty (a card removed). */
     let counterEmptySince = 0;
@@ -140,7 +142,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           movedMeanwhile = false;
           const atStation = printer.state().card === 'contactless-station';
           if (atStation && !encoderCard) {
-            encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort });
+            const defective = nextBlankDefective;
+            nextBlankDefective = false;
+            encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort, ...(defective ? { faults: { corruptWrites: Infinity } } : {}) });
           } else if (!atStation && encoderCard) {
             const card = encoderCard;
             encoderCard = null;
@@ -253,6 +257,10 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
             printer.injectFault(fault(command.atStep));
             return reply(true);
           }
+          case 'chip-fault':
+            if (!printer || !pcscd) return reply(false, 'the printer and its encoder are not simulated');
+            nextBlankDefective = true;
+            return reply(true);
           case 'cable':
             return cable(command.device, command.plugged);
           case 'insert-note':

@@ -10,10 +10,11 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone | remove-card
  *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|take-card|power-loss|power-on|garbage [step]
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
+ *   kioskctl dev chip-fault      (the next blank at the encoder has a defective chip)
  *   kioskctl dev cable printer|scanner|board unplug|plug
  *   kioskctl dev insert-note 100|500|1000 | door open|closed
  */
-const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | cable printer|scanner|board unplug|plug | insert-note <amount> | door open|closed\n';
+const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board unplug|plug | insert-note <amount> | door open|closed\n';
 
 /** The command to send, null for `state` (a read), or what is wrong with the arguments. */
 function parse(args: string[]): DevCommand | null | string {
@@ -30,6 +31,9 @@ function parse(args: string[]): DevCommand | null | string {
       break;
     case 'place-card':
       candidate['kind'] = value;
+      break;
+    case 'chip-fault':
+      if (args.length !== 1) return 'chip-fault takes no arguments';
       break;
     case 'printer-fault':
       candidate['fault'] = value;

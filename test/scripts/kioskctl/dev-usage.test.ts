@@ -35,6 +35,7 @@ describe('kioskctl dev usage errors', () => {
     [['door', 'ajar'], /door takes open or closed/],
     [['cable', 'printer'], /cable takes a device and unplug or plug/],
     [['state', 'now'], /state takes no arguments/],
+    [['chip-fault', 'now'], /chip-fault takes no arguments/],
   ])('exits 2 with what is wrong and the usage for dev %j, before looking for a kiosk', async (args, problem) => {
     const run = await runKioskctl(['dev', ...args]);
     expect(run.code).toBe(2);
@@ -43,8 +44,8 @@ describe('kioskctl dev usage errors', () => {
     expect(run.stderr).not.toContain('no kiosk is running');
   });
 
-  it('exits 1 for a well-formed command when no kiosk is running', async () => {
-    const run = await runKioskctl(['dev', 'place-card', 'staff']);
+  it.each([[['place-card', 'staff']], [['chip-fault']]])('exits 1 for the well-formed %j when no kiosk is running', async (args) => {
+    const run = await runKioskctl(['dev', ...args]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no kiosk is running');
   });

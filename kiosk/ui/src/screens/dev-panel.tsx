@@ -95,6 +95,9 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
           </button>
         ))}
       </div>
+      <div className="dev-row">
+        <button type="button" data-dev="chip-fault" onClick={() => run({ type: 'chip-fault' })}>defective chip on the next blank</button>
+      </div>
       <h3>I/O board</h3>
       <div className="dev-row">
         {([100, 500, 1000] as const).map((amount) => (
