@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../hardware/host/child-processes';
+import { kioskSnapshotSchema } from '../../../shared/contract/kiosk-api';
 import { signInAt, startTestKiosk, type TestKiosk } from '../../helpers/kiosk';
 
 /**
@@ -31,6 +32,8 @@ describe('service sessions through the controller', () => {
     await signInAt(kiosk, 'supervisor', '314159');
     expect(await kiosk.controller.command({ type: 'close-session', counted: { easycard: 0, ipass: 0 } })).toMatchObject({ accepted: false, code: 'no-session' });
     expect(await kiosk.controller.command({ type: 'open-session', site: 'Zhongli station', mode: 'transit-station', blanks: { easycard: 2, ipass: 1 } })).toEqual({ accepted: true });
+    // The snapshot with an open session is what the contract says.
+    expect(kioskSnapshotSchema.safeParse(kiosk.controller.snapshot()).success).toBe(true);
     const view = kiosk.controller.snapshot().serviceSession;
     expect(view).toMatchObject({ site: 'Zhongli station', mode: 'transit-station', stock: { easycard: { loaded: 2, inHand: 2, queued: 0, free: 2 }, ipass: { loaded: 1, free: 1 } } });
     expect(view?.ribbon.printsLeft).toEqual(expect.any(Number));
