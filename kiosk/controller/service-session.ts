@@ -6,6 +6,7 @@ import { freeBlanks, queueRefusal, ribbonCardsFree, stockWarnings, type StockDem
 import { ok } from '../../shared/result';
 import type { LogSink } from '../../shared/log';
 import { sessionBusyWith, sessionMachine, type SessionCommand, type SessionEvent, type SessionRegionRef } from './machine/session-machine';
+import type { ClosedSession } from './store/sessions';
 import type { Store } from './store/store';
 
 /**
@@ -23,6 +24,8 @@ export interface ServiceSessions {
   /** Why a card of `scheme` may not join the queue, given the cards already queued per scheme; or null. */
   refusalToQueue(scheme: TransitScheme, queued: QueuedPerScheme): CommandReply | null;
   view(queued: QueuedPerScheme): ServiceSessionView | null;
+  /** The session closed last on this run (its id and closing book), or null. */
+  lastClosed(): ClosedSession | null;
   /** The ledger may have moved: read the stock again. */
   refresh(): void;
   onChange(listener: () => void): () => void;
@@ -42,6 +45,11 @@ export interface SessionDeps {
   /** The printer's prints left (`Rco;I`) from its latest status; null when it has not said. */
   readonly ribbonPrintsLeft: () => number | null;
   readonly log: LogSink;
+  /**
+   * Called once a session is closed (its count booked), e.g. to write its report; a failure here is
+   * logged and does not undo the close.
+   */
+  readonly onClosed?: (sessionId: string) => Promise<void>;
 }
 
 /** The region's store work, for `kioskMachine.provide`. */
@@ -68,6 +76,9 @@ export function sessionRegion(deps: SessionDeps) {
         const closed = await store.sessions.close({ ...input, ribbonPrintsLeft: deps.ribbonPrintsLeft() });
         if (closed.ok) {
           deps.log({ eventId: 'session-closed', disposition: closed.value.book.balanced ? 'success' : 'failure', message: `service session closed${closed.value.book.balanced ? '' : ' with a discrepancy'}`, sessionId: input.sessionId });
+          await deps.onClosed?.(input.sessionId).catch((error: unknown) =>
+            deps.log({ eventId: 'session-closed', disposition: 'failure', message: `after the close: ${String(error)}`, sessionId: input.sessionId }),
+          );
         }
         return closed;
       }),
@@ -162,6 +173,7 @@ export function bindServiceSessions(actor: SessionRegionRef | ActorRefFrom<Retur
         warnings: stockWarnings(open.stock, need),
       };
     },
+    lastClosed: () => region.getSnapshot().context.lastClosed,
     refresh: () => region.send({ type: 'refresh' }),
     onChange(listener) {
       listeners.add(listener);

@@ -31,6 +31,8 @@ export type SessionEmitted = { type: 'replied'; command: SessionCommand; outcome
 
 export interface SessionContext {
   current: OpenSession | null;
+  /** The session closed last on this run and its closing book (for the report and the "closed" screen). */
+  lastClosed: ClosedSession | null;
   /** A refresh asked for while one was under way: read again once it is done. */
   stale: boolean;
 }
@@ -96,7 +98,7 @@ export const sessionMachine = setup({
   },
 }).createMachine({
   id: 'serviceSession',
-  context: { current: null, stale: false },
+  context: { current: null, lastClosed: null, stale: false },
   initial: 'loading',
   states: {
     loading: {
@@ -187,7 +189,14 @@ export const sessionMachine = setup({
               return { sessionId: sessionOf(context).session.id, counted: event.counted, note: event.note, operatorId: event.operatorId };
             },
             onDone: [
-              { guard: ({ event }) => event.output.ok, target: '#serviceSession.none', actions: [assign({ current: null, stale: false }), emit(replied('close', accepted))] },
+              {
+                guard: ({ event }) => event.output.ok,
+                target: '#serviceSession.none',
+                actions: [
+                  assign({ current: null, stale: false, lastClosed: ({ event }) => (event.output.ok ? event.output.value : null) }),
+                  emit(replied('close', accepted)),
+                ],
+              },
               { target: 'idle', actions: emit(({ event }) => replied('close', outcomeOf(event.output))) },
             ],
             onError: { target: 'idle', actions: emit(({ event }) => replied('close', { ok: false, error: event.error })) },
