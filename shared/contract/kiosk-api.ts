@@ -580,6 +580,11 @@ export const devCommandSchema = z.discriminatedUnion('type', [
    * happens at `print-front`; the other two without one happen now).
    */
   z.object({ type: z.literal('printer-fault'), fault: z.string().max(40), atStep: z.enum(printerFaultSteps).optional() }),
+  /**
+   * The encoder's chip faults: `bad-chip` makes the next blank to reach the contactless station a chip whose
+   * writes do not read back (the encode fails its verify: the card is spoiled for `chip-verify-failed`).
+   */
+  z.object({ type: z.literal('nfc-fault'), fault: z.enum(['bad-chip']) }),
   /** Pulls a device's serial cable out (`plugged: false`) or plugs it back in. */
   z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),

@@ -128,6 +128,8 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     // move told meanwhile is caught up with once the one under way is done.
     let following = false;
     let movedMeanwhile = false;
+    /** The next blank to reach the station carries a chip that fails its verify (`nfc-fault` bad-chip). */
+    let badChipNext = false;
     const followPrinterCard = async (): Promise<void> => {
       if (!printer || !pcscd) return;
       if (following) {
@@ -140,7 +142,10 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           movedMeanwhile = false;
           const atStation = printer.state().card === 'contactless-station';
           if (atStation && !encoderCard) {
-            encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort });
+            // A bad chip (dev panel): every write lands wrong and answers OK, so the read-back differs.
+            const faults = badChipNext ? { corruptWrites: Number.POSITIVE_INFINITY } : undefined;
+            badChipNext = false;
+            encoderCard = await insertVirtualCard({ port: pcscd.vpcdPort, ...(faults ? { faults } : {}) });
           } else if (!atStation && encoderCard) {
             const card = encoderCard;
             encoderCard = null;
@@ -259,6 +264,10 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
             if (!board) return reply(false, 'the I/O board is not simulated');
             // The acceptor refuses notes while inhibited; the pulses are what a real one sends when it takes one.
             void board.insertNote(command.amount);
+            return reply(true);
+          case 'nfc-fault':
+            if (!printer || !pcscd) return reply(false, 'the card encoder is not simulated');
+            badChipNext = true;
             return reply(true);
           case 'door':
             if (!board) return reply(false, 'the I/O board is not simulated');
