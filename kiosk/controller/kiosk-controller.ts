@@ -30,6 +30,8 @@ import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
 import type { StaffSession } from './staff-session';
+import type { QueuedPerScheme, ServiceSessions } from './service-session';
+import type { TransitScheme } from '../../shared/domain/card-types';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -81,6 +83,11 @@ export interface ControllerOptions {
   readonly selfService?: SelfService;
   /** Free space kept for the store: no application starts and no card is sent to print below it. */
   readonly diskReserve?: DiskReserve;
+  /**
+   * The service session region: no application starts and no card is queued without an open session,
+   * nor one its stock or ribbon cannot finish. Without it (tests of the flow alone) nothing is checked here.
+   */
+  readonly serviceSession?: ServiceSessions;
   /** The log's health (a failing file keeps the log in memory only): shown to staff. */
   readonly logHealth?: {
     health(): LogHealthView;
@@ -157,7 +164,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging());
+    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null);
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
@@ -179,7 +186,13 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const watchJobs = (): void => {
     const jobs = actor.getSnapshot().context.jobs;
     for (const job of jobs) {
-      if (!watchedJobs.has(job.jobId)) watchedJobs.set(job.jobId, job.ref.subscribe(() => publish()));
+      if (!watchedJobs.has(job.jobId)) {
+        // A job's step may have booked a blank: the session reads its stock again (and publishes).
+        watchedJobs.set(job.jobId, job.ref.subscribe(() => {
+          publish();
+          options.serviceSession?.refresh();
+        }));
+      }
     }
     for (const [jobId, subscription] of watchedJobs) {
       if (jobs.some((job) => job.jobId === jobId)) continue;
@@ -212,9 +225,14 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     signedIn = now;
     publish();
   });
-  const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
+  // A card voided at the counter moves a blank in its session's ledger.
+  const unsubscribeCardCheck = options.cardCheck?.onChange(() => {
+    publish();
+    options.serviceSession?.refresh();
+  });
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
+  const unsubscribeServiceSession = options.serviceSession?.onChange(publish);
   if (ownActor) actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -320,6 +338,34 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return refused('disk-full', diskLowReason(space.error));
   };
 
+  /** A service session change: a supervisor's, or an operator's with a supervisor's approval (card + PIN). */
+  const changeSession = (
+    at: Who,
+    decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>,
+    command: Extract<KioskCommand, { type: 'open-session' | 'close-session' | 'load-blanks' | 'return-blanks' }>,
+  ): Promise<CommandReply> => {
+    const sessions = options.serviceSession;
+    if (!sessions) return Promise.resolve(refused('other', 'this kiosk keeps no service sessions'));
+    // Refused before anybody is asked to approve something the session would refuse.
+    if (command.type === 'open-session' && sessions.sessionId() !== null) return Promise.resolve(refused('session-open', 'a service session is already open: close it first'));
+    if (command.type !== 'open-session' && sessions.sessionId() === null) return Promise.resolve(refused('no-session', 'no service session is open'));
+    return withDecision(at, command.type, decision, async (grant) => {
+      const reply = await sessions.command(command, grant.approvedBy ?? grant.operatorId);
+      publish();
+      return reply;
+    });
+  };
+
+  /** No application starts without an open session; no card is queued that the stock or the ribbon cannot finish. */
+  const refusedForSession = (command: KioskCommand): CommandReply | null => {
+    const sessions = options.serviceSession;
+    if (!sessions) return null;
+    if (command.type === 'start-application') return sessions.refusalToStart();
+    if (command.type !== 'confirm-print') return null;
+    const state = actor.getSnapshot();
+    return sessions.refusalToQueue(state.context.form.scheme, queuedPerScheme(state));
+  };
+
   const controller: KioskController = {
     snapshot: current,
     async command(command) {
@@ -379,8 +425,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         case 'close-session':
         case 'load-blanks':
         case 'return-blanks':
-          // FOUNDATION ONLY (issue 14 in progress): the session region replaces this refusal.
-          return refused('other', 'service sessions are not wired to the controller yet');
+          return changeSession(at, decision, command);
         default:
           break;
       }
@@ -388,6 +433,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
+      const bySession = refusedForSession(command);
+      if (bySession) return bySession;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
@@ -420,6 +467,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
+      unsubscribeServiceSession?.();
       for (const subscription of watchedJobs.values()) subscription.unsubscribe();
       machineSubscription.unsubscribe();
       if (ownActor) actor.stop();
@@ -438,6 +486,20 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       }
     },
   };
+}
+
+/** Job stages whose blank is not booked yet: each will take one blank of its scheme from what is in hand. */
+const blankPending: ReadonlySet<string> = new Set(['queued', 'printing', 'encoding', 'committing', 'failed', 'parked']);
+
+/** The print queue's cards per scheme that still need their blank. */
+function queuedPerScheme(state: State): QueuedPerScheme {
+  const queued: Record<TransitScheme, number> = { easycard: 0, ipass: 0 };
+  for (const job of state.context.jobs) {
+    const snapshot = job.ref.getSnapshot();
+    const scheme = snapshot.context.scheme;
+    if ((scheme === 'easycard' || scheme === 'ipass') && blankPending.has(jobStage(snapshot))) queued[scheme] += 1;
+  }
+  return queued;
 }
 
 function screenOf(state: State): Screen {
@@ -484,6 +546,7 @@ function toSnapshot(
   mode: KioskMode,
   printQueue: KioskSnapshot['printQueue'],
   logging: LogHealthView,
+  serviceSession: KioskSnapshot['serviceSession'],
 ): KioskSnapshot {
   const { context } = state;
   const latest = context.photo.latest;
@@ -517,7 +580,7 @@ function toSnapshot(
     rendering: state.matches({ applicant: { review: 'starting' } }) || state.matches({ applicant: { review: 'rendering' } }),
     error: stepErrorView(context.error),
     printQueue,
-    serviceSession: null,
+    serviceSession,
     devices: devices.all(),
     logging,
   };

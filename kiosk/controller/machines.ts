@@ -4,6 +4,7 @@ import { issuanceMachine } from './issuance/issuance-machine';
 import { counterMachine } from './machine/counter-machine';
 import { kioskMachine } from './machine/kiosk-machine';
 import { serviceMachine } from './machine/service-machine';
+import { sessionMachine } from './machine/session-machine';
 import { staffMachine } from './machine/staff-machine';
 
 /** A machine whose diagram `npm run machines` writes to `docs/machines/<name>.md`. */
@@ -44,6 +45,11 @@ export const documentedMachines: readonly DocumentedMachine[] = [
     name: 'staff',
     about: 'Who is at the kiosk: staff sign in with card and PIN, a supervisor approves an action on the spot, and the session locks itself after named idle delays.',
     machine: staffMachine,
+  },
+  {
+    name: 'service-session',
+    about: 'The service session: none open, or open with its stock ledger summed; opening, loading or returning blanks and closing are store work, and the stock is read again whenever the print queue moves.',
+    machine: sessionMachine,
   },
   {
     name: 'counter',

@@ -37,6 +37,8 @@ import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
 import { bindSelfService, counterRegion, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
 import { kioskMachine, kioskRegions } from './machine/kiosk-machine';
+import type { SessionRegionRef } from './machine/session-machine';
+import { bindServiceSessions, sessionRegion } from './service-session';
 import { bindKioskService, latchFromAudit, serviceRegion, type KioskService, type ServiceRegionRef } from './machine/service-glue';
 import type { TamperCause } from './machine/service-machine';
 import { bindStaffSession, staffRegion, type StaffRegionRef } from './staff-session';
@@ -200,6 +202,10 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const staffLogic = staffRegion(staffOptions);
     const serviceLogic = serviceRegion(serviceOptions);
     const counterLogic = unattended ? counterRegion(selfServiceOptions) : null;
+    // The service session: loaded from the store at start; the ribbon as the printer last said.
+    const ribbonPrintsLeft = (): number | null => printer.lastStatus().printsLeft;
+    const sessionLogic = sessionRegion({ store, ribbonPrintsLeft, log });
+    const sessionLink = { id: (): string | null => null };
     const issuanceLogic = issuanceMachine.provide({
       actors: issuanceActors({
         jobDelays: issuanceDelaysFrom(config.timings),
@@ -208,12 +214,13 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         handOver,
         operatorId: () => operators.current()?.operatorId ?? null,
         diskReserve: disk,
+        serviceSessionId: () => sessionLink.id(),
       }),
     });
     const now = (): number => clock.now().getTime();
     const kiosk = createActor(
       kioskMachine.provide({
-        actors: { staff: staffLogic.logic, service: serviceLogic.logic, issuance: issuanceLogic, ...(counterLogic ? { counter: counterLogic.logic } : {}) },
+        actors: { staff: staffLogic.logic, service: serviceLogic.logic, issuance: issuanceLogic, serviceSession: sessionLogic, ...(counterLogic ? { counter: counterLogic.logic } : {}) },
       }),
       { input: { staff: staffLogic.input, service: serviceLogic.input, counter: counterLogic?.input ?? null, issuance: { now } } },
     );
@@ -239,7 +246,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions) : null;
     if (selfService) stops.push(async () => selfService.stop());
 
+    const serviceSession = bindServiceSessions(region<SessionRegionRef>(kioskRegions.serviceSession), { ribbonPrintsLeft, log });
+    stops.push(async () => serviceSession.stop());
+    sessionLink.id = () => serviceSession.sessionId();
     const controller = createKioskController(issuanceLogic, devices, log, {
+      serviceSession,
       actor: region<ActorRefFrom<typeof issuanceLogic>>(kioskRegions.issuance),
       cameraLive: (live) => board.setFillLight(live),
       previewPhoto: async (image) => {

@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PrinterSimulatorState } from '../../hardware/printer/simulator';
-import { loadConfig } from '../../kiosk/controller/config';
+import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
+import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
+import { openStore } from '../../kiosk/controller/store/store';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 import type { DevCommand, KioskCommand, KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { taiwanIdCheckDigit } from '../../shared/identity/taiwan-id';
@@ -43,10 +45,23 @@ const worldPollMs = 10;
 const snapshotRecheckMs = 250;
 const photoJpeg = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 
+/** No card is made without a service session: one is opened in the kiosk's store first, with blanks for any run. */
+async function openBenchSession(config: KioskConfig): Promise<void> {
+  const opened = await openStore({ path: join(config.dataDir, defaultStoreFile), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, auditOpen: false });
+  if (!opened.ok) throw new Error(`bench issuance: the store could not be opened (${opened.error.kind})`);
+  try {
+    const session = await opened.value.sessions.open({ site: 'bench', mode: 'office-counter', blanks: { easycard: 100_000, ipass: 100_000 }, operatorId: null, ribbonPrintsLeft: null });
+    if (!session.ok) throw new Error(`bench issuance: no service session (${session.error.kind})`);
+  } finally {
+    await opened.value.close();
+  }
+}
+
 export async function runBenchmark(args: readonly string[] = []): Promise<void> {
   const options = parseIssuanceBenchOptions(args);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-issuance-'));
-  const starting = startKiosk(loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: String(options.scale), KIOSK_DATA_DIR: dataDir }));
+  const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: String(options.scale), KIOSK_DATA_DIR: dataDir });
+  const starting = openBenchSession(config).then(() => startKiosk(config));
   let hand: NodeJS.Timeout | undefined;
   // The kiosk's socat, pcscd and data directory go with the bench, on an interrupt too.
   let stopping: Promise<void> | undefined;

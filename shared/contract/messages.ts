@@ -79,6 +79,7 @@ export const messageParams = {
   'step.no-card-type': [],
   'step.job-not-resumable': ['detail'],
   'step.job-parked': [],
+  'step.no-session': [],
   'step.disk-full': ['detail'],
   'step.unexpected': ['detail'],
   'face.no-face-new': [],

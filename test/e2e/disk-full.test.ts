@@ -9,7 +9,8 @@ import { readControllerFile } from '../../kiosk/controller/controller-file';
 import { openStore } from '../../kiosk/controller/store/store';
 import { messages } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
-import { screenshot } from '../helpers/kiosk';
+import { openSessionBefore, screenshot } from '../helpers/kiosk';
+import { loadConfig } from '../../kiosk/controller/config';
 import { mountSmallDisk, type SmallDisk } from '../helpers/tmpfs';
 
 /**
@@ -92,6 +93,8 @@ describe('a full data disk, with the real kiosk process', () => {
 
   it('refuses the next print through the API once the disk is filled below the reserve; the printer gets no card', { timeout: 90_000 }, async () => {
     const small = dataDisk('disk-full-print', 48);
+    // No card is made without a service session: opened in the store before the start.
+    await openSessionBefore(loadConfig({ KIOSK_DATA_DIR: small.dir, KIOSK_SIMULATE: '1' }), { easycard: 10, ipass: 10 });
     const started = start(small.dir, { KIOSK_DISK_RESERVE_MB: '16' });
     await waitFor(() => readControllerFile(small.dir) !== null || started.child.exitCode !== null, 30_000, `the kiosk did not start:\n${started.output()}`);
     const running = readControllerFile(small.dir);

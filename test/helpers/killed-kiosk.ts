@@ -10,6 +10,7 @@ import { waitFor } from '../../hardware/host/child-processes';
 import { loadConfig } from '../../kiosk/controller/config';
 import { readControllerFile } from '../../kiosk/controller/controller-file';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
+import { openSessionBefore } from './kiosk';
 
 /**
  * For the crash tests: the kiosk runs as a real child process (`npm start`'s script) that the test
@@ -107,8 +108,11 @@ export async function applyAndPrintFor(kiosk: KioskApi, idNumber: string): Promi
  */
 export interface CrashedKiosk {
   readonly dataDir: string;
-  /** Starts the kiosk process (the printer at `printerTimeScale` of a real one's speed) and returns its API, signed out. */
-  start(printerTimeScale: number): Promise<KioskApi>;
+  /**
+   * Starts the kiosk process (the printer at `printerTimeScale` of a real one's speed) and returns its API, signed out.
+   * The first start opens a service session in its store first, with `blanks` (plenty by default).
+   */
+  start(printerTimeScale: number, blanks?: { readonly easycard: number; readonly ipass: number }): Promise<KioskApi>;
   /** SIGKILL to the whole process group; resolves once it has exited and its controller is seen dead. */
   kill(): Promise<void>;
   /** The kiosk started again in this process on the same data, after the crash. */
@@ -121,9 +125,15 @@ export function crashedKiosk(name: string): CrashedKiosk {
   let child: ChildProcess | undefined;
   let exited: Promise<unknown> = Promise.resolve();
   let restarted: RunningKiosk | undefined;
+  let sessionOpened = false;
   return {
     dataDir,
-    async start(printerTimeScale) {
+    async start(printerTimeScale, blanks = { easycard: 200, ipass: 200 }) {
+      // No card is made without a service session: opened in the store before the first start.
+      if (!sessionOpened) {
+        await openSessionBefore(loadConfig({ KIOSK_DATA_DIR: dataDir, KIOSK_SIMULATE: '1' }), blanks);
+        sessionOpened = true;
+      }
       child = spawn('npx', ['tsx', 'scripts/start.ts', '--simulate'], {
         env: { ...process.env, KIOSK_DATA_DIR: dataDir, KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: String(printerTimeScale), DISPLAY: '' },
         detached: true,

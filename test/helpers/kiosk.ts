@@ -6,7 +6,9 @@ import { build } from 'vite';
 import { expect, onTestFailed } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { ApplicationForm, DevCommand, JobStage, JobView } from '../../shared/contract/kiosk-api';
-import { loadConfig } from '../../kiosk/controller/config';
+import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
+import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
+import { openStore } from '../../kiosk/controller/store/store';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 
 /** Where the end-to-end tests leave their screenshots (copies of the good ones go to docs/screens). */
@@ -38,7 +40,15 @@ export interface TestKioskOptions {
   readonly ownUi?: boolean;
   /** The kiosk.config.json to start with (settings the variables do not take, e.g. `timings`). */
   readonly file?: Readonly<Record<string, unknown>>;
+  /**
+   * The service session open when the kiosk starts (no card is made without one): opened in its store
+   * before the start, with plenty of blanks by default; `false` starts with none open.
+   */
+  readonly session?: false | { readonly blanks: { readonly easycard: number; readonly ipass: number } };
 }
+
+/** Enough blanks for any test that is not about the stock. */
+const plentyOfBlanks = { easycard: 200, ipass: 200 } as const;
 
 export async function startTestKiosk(name: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
   const dataDir = mkdtempSync(join(tmpdir(), `kiosk-${name}-`));
@@ -51,6 +61,7 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
     if (uiDir) await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
     if (options.file) writeFileSync(join(dataDir, 'kiosk.config.json'), JSON.stringify(options.file));
     const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
+    if (options.session !== false) await openSessionBefore(config, options.session?.blanks ?? plentyOfBlanks);
     const kiosk = await startKiosk(config, uiDir ? { uiDir } : {});
     return {
       kiosk,
@@ -73,6 +84,18 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
   } catch (error) {
     cleanup();
     throw error;
+  }
+}
+
+/** Opens a service session in the kiosk's store before the kiosk starts (the kiosk loads it at its start). */
+export async function openSessionBefore(config: KioskConfig, blanks: { readonly easycard: number; readonly ipass: number }): Promise<void> {
+  const opened = await openStore({ path: join(config.dataDir, defaultStoreFile), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, auditOpen: false });
+  if (!opened.ok) throw new Error(`the test session's store could not be opened: ${opened.error.kind}`);
+  try {
+    const session = await opened.value.sessions.open({ site: 'test site', mode: 'office-counter', blanks, operatorId: null, ribbonPrintsLeft: null });
+    if (!session.ok) throw new Error(`the test session could not be opened: ${session.error.kind}`);
+  } finally {
+    await opened.value.close();
   }
 }
 

@@ -52,6 +52,8 @@ export interface CardJobContext {
   readonly jobId: string;
   readonly cardNumber: string;
   readonly cardType: string;
+  /** The transit scheme of the blank it takes (the session's stock counts the queue's cards per scheme). */
+  readonly scheme: string;
   owner: string | null;
   ownerPresent: boolean;
   takenOverFrom: string | null;
@@ -126,6 +128,7 @@ export const cardJobMachine = setup({
     jobId: input.job.jobId,
     cardNumber: input.job.preview.cardNumber,
     cardType: input.job.form.cardType ?? '',
+    scheme: input.job.form.scheme,
     owner: input.job.owner,
     ownerPresent: true,
     takenOverFrom: null,

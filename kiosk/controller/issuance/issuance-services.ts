@@ -23,6 +23,7 @@ import { assessApplication, recentHandOverMs } from './assess-application';
 import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
 import { diskFullStepError, IssuanceStepError } from './issuance-errors';
+import { NoOpenSession } from '../store/jobs';
 import { cardJobMachine } from './card-job-machine';
 import type { issuanceMachine } from './issuance-machine';
 import type { CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
@@ -55,6 +56,8 @@ export interface IssuanceDevices {
   readonly cardArrivalTimeoutMs?: number;
   /** Free space kept for the store: a job is begun and sent to the printer only while it is there. */
   readonly diskReserve?: DiskReserve;
+  /** The open service session's id, as the session region knows it (the store's open session otherwise). */
+  readonly serviceSessionId?: () => string | null;
   /** The card jobs' named delays (their defaults otherwise). */
   readonly jobDelays?: { readonly handOverTimeout: number };
 }
@@ -110,6 +113,14 @@ export function issuanceSteps(devices: IssuanceDevices) {
     return { verdict: compared.value.match ? 'match' : 'mismatch', match: compared.value.match, distance: compared.value.distance, threshold: compared.value.threshold };
   };
 
+  /** Jobs whose last print failed: only their retry asks the printer whether their card is still inside. */
+  const failedPrints = new Set<string>();
+  const cardInPrinter = async (): Promise<'present' | 'none' | 'unknown'> => {
+    const status = await printer.status();
+    if (!status.ok || status.value.card === 'unknown') return 'unknown';
+    return status.value.card === 'none' ? 'none' : 'present';
+  };
+
   return {
     assessApplication: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) =>
       assessApplication(input.form, {
@@ -141,7 +152,15 @@ export function issuanceSteps(devices: IssuanceDevices) {
 
     beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) => {
       await ensureDiskReserve();
-      return store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } });
+      // Every card belongs to the open service session; the store refuses one that is not open.
+      const sessionId = devices.serviceSessionId ? devices.serviceSessionId() : ((await store.sessions.current())?.id ?? null);
+      if (sessionId === null) throw noSessionError();
+      try {
+        return await store.beginIssuanceJob({ sessionId, scheme: input.form.scheme, cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } });
+      } catch (error) {
+        if (error instanceof NoOpenSession) throw noSessionError();
+        throw error;
+      }
     }),
 
     renderCard: fromPromise(async ({ input }: { input: { jobId: string; form: ApplicationForm; photo: Uint8Array | null } }): Promise<CardPreview> => {
@@ -169,13 +188,19 @@ export function issuanceSteps(devices: IssuanceDevices) {
     printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
       // Checked again at the printer: the disk may have filled up while the review screen was open.
       await ensureDiskReserve();
-      await journal(input.jobId, 'printing');
+      // A retry: the card the failed print left may have been pulled out since (a jam cleared by hand).
+      const gone = failedPrints.has(input.jobId) && (await cardInPrinter()) === 'none';
+      await journal(input.jobId, 'printing', gone ? { blank: 'not-in-printer' } : {});
       const printed = await printer.printCard(input.preview.job as PrintJob);
       if (!printed.ok) {
-        await journal(input.jobId, 'printing', { disposition: 'failure', reason: printed.error.kind });
+        failedPrints.add(input.jobId);
+        // A card left inside (picked before the fault) is the job's blank until it is issued or spoiled.
+        const held = (await cardInPrinter()) === 'present';
+        await journal(input.jobId, 'printing', { disposition: 'failure', reason: printed.error.kind, ...(held ? { blank: 'in-printer' as const } : {}) });
         throw printerFailure(printed.error);
       }
-      await journal(input.jobId, 'printed');
+      failedPrints.delete(input.jobId);
+      await journal(input.jobId, 'printed', { blank: 'in-printer' });
     }),
 
     encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
@@ -264,6 +289,11 @@ export function issuanceSteps(devices: IssuanceDevices) {
       }
     }),
   };
+}
+
+/** No card is made without an open service session. */
+function noSessionError(): IssuanceStepError {
+  return new IssuanceStepError('no_session', message('step.no-session'), false);
 }
 
 /** What the operator reads when a replacement's photos could not be compared. */

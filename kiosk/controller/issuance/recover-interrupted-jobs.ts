@@ -59,10 +59,10 @@ async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, 
   }
   let cardRejected = false;
   const status = await printer.status();
-  if (status.ok && status.value.card !== 'none' && status.value.card !== 'unknown') {
-    cardRejected = (await printer.rejectCard()).ok;
-  }
-  await store.markJobStep(job.jobId, 'spoiled', { reason: `interrupted-at-${job.step}`, disposition: 'failure' });
+  const cardFound = status.ok && status.value.card !== 'none' && status.value.card !== 'unknown';
+  if (cardFound) cardRejected = (await printer.rejectCard()).ok;
+  // A card found is the job's blank (taken before the crash, maybe before the journal saw it): spoiled for crash recovery.
+  await store.markJobStep(job.jobId, 'spoiled', { reason: `interrupted-at-${job.step}`, disposition: 'failure', ...(cardFound ? { blank: 'in-printer' as const } : {}) });
   log({
     eventId: 'issuance-job-recovered',
     disposition: 'failure',

@@ -27,6 +27,11 @@ export const auditEvents = {
   'issuance-replacement': 'A previous card of the same type was hot-listed by a replacement.',
   'issuance-void': 'A card was voided.',
   'issuance-spoil': 'A card blank was spoiled (misprint, encode failure).',
+  // service sessions and their stock ledger
+  'session-opened': 'A supervisor opened a service session with the blanks loaded per scheme.',
+  'session-closed': 'A supervisor counted the blanks left and closed the service session (a discrepancy is booked with their note).',
+  'stock-loaded': 'Blanks were loaded into the open session.',
+  'stock-returned': 'Blanks were returned from the open session to the box.',
   // money and devices
   'wallet-top-up': 'Stored value was added to a card.',
   'cash-box-open': 'The cash box was opened.',

@@ -2,6 +2,7 @@ import { setup, type AnyActorLogic, type InputFrom } from 'xstate';
 import { issuanceMachine } from '../issuance/issuance-machine';
 import { counterMachine, counterSystemId, type CounterInput } from './counter-machine';
 import { closureOf, initialCauses, serviceMachine } from './service-machine';
+import { sessionMachine } from './session-machine';
 import { staffMachine } from './staff-machine';
 
 /**
@@ -24,7 +25,7 @@ export interface KioskMachineInput {
 }
 
 /** The system ids the adapters look the regions up by. */
-export const kioskRegions = { staff: 'staff', service: 'service', counter: counterSystemId, issuance: 'issuance' } as const;
+export const kioskRegions = { staff: 'staff', service: 'service', counter: counterSystemId, issuance: 'issuance', serviceSession: 'serviceSession' } as const;
 
 /**
  * The counter region is invoked (once, as the root starts) after its siblings have entered their
@@ -47,6 +48,7 @@ export const kioskMachine = setup({
     service: serviceMachine as AnyActorLogic,
     counter: counterMachine as AnyActorLogic,
     issuance: issuanceMachine as AnyActorLogic,
+    serviceSession: sessionMachine as AnyActorLogic,
   },
   guards: {
     unattended: ({ context }) => context.counter !== null,
@@ -75,6 +77,10 @@ export const kioskMachine = setup({
         /** Staffed: the counter reader serves staff sign-in and card checks only. */
         staffed: {},
       },
+    },
+    /** The service session (issue 14): no card is made without one open; its stock ledger's summary. */
+    serviceSession: {
+      invoke: { src: 'serviceSession', id: kioskRegions.serviceSession, systemId: kioskRegions.serviceSession },
     },
     applicant: {
       invoke: { src: 'issuance', id: kioskRegions.issuance, systemId: kioskRegions.issuance, input: ({ context }: { context: KioskMachineInput }) => context.issuance },

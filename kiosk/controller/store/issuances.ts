@@ -2,6 +2,7 @@ import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import { audited } from './audit';
+import { issueHeldBlank, voidIssuedBlank } from './blanks';
 import { hashPurpose, isoNow, normalizeIdNumber, type StoreContext } from './context';
 import type { Queries } from './database';
 import { formatCardNumber } from './card-number';
@@ -141,6 +142,8 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
       });
       if (input.jobId !== undefined) {
         await tx.run(`UPDATE issuance_jobs SET step = 'committed', issuance_id = ?, updated_at = ? WHERE id = ?`, [issuanceId, now, input.jobId]);
+        // The card is issued, so its blank is: one ledger line, in this transaction.
+        await issueHeldBlank(tx, context, input.jobId, input.card.cardNumber);
       }
       await audit({
         eventId: 'issuance-recorded',
@@ -260,6 +263,8 @@ export async function setCardStatus(context: StoreContext, input: SetCardStatusI
     if (!card) return err({ kind: 'card_not_found', cardNumber: input.cardNumber });
     if (card.status !== 'active') return err({ kind: 'card_not_active', status: card.status });
     await tx.run('UPDATE issuances SET status = ?, status_changed_at = ? WHERE id = ?', [input.status, now, card.id]);
+    // A card voided at the counter was a blank issued: it moves to spoiled in the session that issued it.
+    if (input.status === 'void') await voidIssuedBlank(tx, context, card.id, 'void-at-counter', input.operatorId);
     await enqueueChange(tx, context, { entity: 'issuance', entityId: card.id, op: 'status', cardholderId: card.cardholder_id, payload: { status: input.status, reason: input.reason, at: now } });
     await audit({
       eventId: input.status === 'void' ? 'issuance-void' : 'issuance-replacement',
@@ -344,6 +349,7 @@ export async function voidUndeliveredCard(context: StoreContext, jobId: string, 
     if (job.open === 0 || job.step !== 'committed' || !card) return err({ kind: 'not_undelivered', jobId, step: job.step, open: job.open === 1 });
     if (card.status === 'active') {
       await tx.run(`UPDATE issuances SET status = 'void', status_changed_at = ? WHERE id = ?`, [now, card.id]);
+      await voidIssuedBlank(tx, context, card.id, 'crash-recovery', null);
       await enqueueChange(tx, context, { entity: 'issuance', entityId: card.id, op: 'status', cardholderId: card.cardholder_id, payload: { status: 'void', reason, at: now } });
       await audit({
         eventId: 'issuance-void',

@@ -1,7 +1,8 @@
-import type { CardType } from '../../../shared/domain/card-types';
+import type { CardType, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import type { AuditEventId } from '../logging/events';
 import { audited } from './audit';
+import { noteBlank, spoilHeldBlank, type BlankWhere } from './blanks';
 import { isoNow, type StoreContext } from './context';
 import { uuidv7 } from './ids';
 
@@ -28,11 +29,23 @@ export interface IssuanceJob {
 
 export interface BeginJobInput {
   readonly cardType: CardType;
+  /** The open service session the card belongs to: refused when it is not the one open. */
+  readonly sessionId: string;
+  /** The transit scheme of the blank the card will take. */
+  readonly scheme: TransitScheme;
   readonly operatorId: string | null;
   readonly context?: Readonly<Record<string, unknown>>;
 }
 
 export type JobError = { readonly kind: 'job_not_found'; readonly jobId: string } | { readonly kind: 'job_closed'; readonly jobId: string; readonly step: JobStep };
+
+/** No card is made without an open session: `beginIssuanceJob` throws this when the session named is not open. */
+export class NoOpenSession extends Error {
+  constructor(readonly sessionId: string) {
+    super(`service session ${sessionId} is not open on this kiosk`);
+    this.name = 'NoOpenSession';
+  }
+}
 
 const jobContext = (jobId: string): string => `issuance_jobs.context:${jobId}`;
 
@@ -63,9 +76,11 @@ export async function beginIssuanceJob(context: StoreContext, input: BeginJobInp
   const jobId = uuidv7(context.clock);
   const now = isoNow(context);
   await audited(context.db, context, async (tx, audit) => {
+    const open = await tx.get('SELECT 1 AS one FROM service_sessions WHERE id = ? AND kiosk_id = ? AND closed_at IS NULL', [input.sessionId, context.kioskId]);
+    if (!open) throw new NoOpenSession(input.sessionId);
     await tx.run(
-      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?)`,
-      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now],
+      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at, session_id, scheme) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?, ?, ?)`,
+      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now, input.sessionId, input.scheme],
     );
     // The application is accepted for processing exactly when its job is journaled: one transaction.
     await audit({ eventId: 'issuance-application', operatorId: input.operatorId, disposition: 'success', details: { jobId, cardType: input.cardType } });
@@ -81,6 +96,11 @@ export interface MarkJobStepOptions {
   readonly disposition?: 'success' | 'failure';
   /** A short code for a failure (ribbon-out, encode-mismatch...). */
   readonly reason?: string;
+  /**
+   * Where the job's card is after this step, as the printer says: a blank taken from the feeder (or the
+   * one already held) is `in-printer`; a held blank no longer there is spoiled. Booked in this transaction.
+   */
+  readonly blank?: BlankWhere;
 }
 
 /** The key under which a parked job's personal data waits in the job's (encrypted) context. */
@@ -93,6 +113,9 @@ export async function markJobStep(context: StoreContext, jobId: string, step: Jo
     if (!job) return err({ kind: 'job_not_found', jobId });
     if (job.open === 0) return err({ kind: 'job_closed', jobId, step: job.step });
     const open = closingSteps.has(step) ? 0 : 1;
+    // The blank first, then the step: a job that closes without its card spoils the blank it holds.
+    if (options.blank) await noteBlank(tx, context, jobId, options.blank, options.disposition === 'failure' ? options.reason : undefined);
+    if (step === 'spoiled' || step === 'abandoned') await spoilHeldBlank(tx, context, jobId, options.reason);
     // A closed job keeps no parked personal data: it will never be printed again.
     const kept = open === 0 && !options.context ? withoutParked(context, jobId, job.context) : null;
     const newContext = options.context ?? kept;

@@ -19,6 +19,11 @@ import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
 import { purge, type PurgeOptions, type PurgeReport } from './retention';
+import {
+  closeSession, currentSession, listSessions, loadBlanks, openSession, returnBlanks, sessionById, sessionCounts, sessionMovements, sessionStock,
+  type AdjustStockInput, type ClosedSession, type CloseSessionInput, type OpenSessionInput, type ServiceSessionRecord, type SessionError,
+} from './sessions';
+import type { BlankCount, SessionStock, StockMovement } from '../../../shared/domain/service-session';
 
 export interface OpenStoreOptions {
   /** The SQLite file (created when missing). */
@@ -68,6 +73,21 @@ export interface Store {
   cardsBeingHandedOver(idNumber: string, since: string): Promise<CardHandOver[]>;
   /** A committed card that cannot be handed over: void it and spoil its job (crash recovery). */
   voidUndeliveredCard(jobId: string, reason: string): Promise<Result<{ cardNumber: string }, VoidUndeliveredError>>;
+  /** Service sessions and their stock ledger (sessions.ts). */
+  readonly sessions: {
+    open(input: OpenSessionInput): Promise<Result<ServiceSessionRecord, SessionError>>;
+    loadBlanks(input: AdjustStockInput): Promise<Result<SessionStock, SessionError>>;
+    returnBlanks(input: AdjustStockInput): Promise<Result<SessionStock, SessionError>>;
+    close(input: CloseSessionInput): Promise<Result<ClosedSession, SessionError>>;
+    /** The session open on this kiosk, or null. */
+    current(): Promise<ServiceSessionRecord | null>;
+    byId(sessionId: string): Promise<ServiceSessionRecord | null>;
+    movements(sessionId: string): Promise<StockMovement[]>;
+    stock(sessionId: string): Promise<SessionStock>;
+    /** The closing count, null while the session is open. */
+    counts(sessionId: string): Promise<BlankCount | null>;
+    list(limit?: number): Promise<ServiceSessionRecord[]>;
+  };
   appendAudit(input: AuditInput): Promise<{ auditId: string; seq: number }>;
   /** Your own change and its audit rows in one transaction (top-up, cash-box...). */
   audited<T>(work: (tx: Queries, audit: AuditAppender) => Promise<T>): Promise<T>;
@@ -146,6 +166,18 @@ function storeOver(context: StoreContext): Store {
     markCardsTaken: () => markCardsTaken(context),
     cardsBeingHandedOver: (idNumber, takenSince) => cardsBeingHandedOver(context, idNumber, takenSince),
     voidUndeliveredCard: (jobId, reason) => voidUndeliveredCard(context, jobId, reason),
+    sessions: {
+      open: (input) => openSession(context, input),
+      loadBlanks: (input) => loadBlanks(context, input),
+      returnBlanks: (input) => returnBlanks(context, input),
+      close: (input) => closeSession(context, input),
+      current: () => currentSession(context),
+      byId: (sessionId) => sessionById(context, sessionId),
+      movements: (sessionId) => sessionMovements(context, sessionId),
+      stock: (sessionId) => sessionStock(context, sessionId),
+      counts: (sessionId) => sessionCounts(context, sessionId),
+      list: (limit) => listSessions(context, limit),
+    },
     appendAudit: (input) => appendAuditAlone(db, context, input),
     audited: (work) => audited(db, context, work),
     verifyAudit: () => verifyAuditChain(db, context.vault),

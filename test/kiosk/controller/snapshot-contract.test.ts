@@ -17,6 +17,7 @@ import { defaultCityRules } from '../../../shared/domain/rules';
 import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { issuance, openTempStore, type TempStore } from './store/temp-store';
+import { testSession } from './store/session-fixture';
 
 /**
  * The contract's schemas against what the controller really sends: every snapshot it pushes on a
@@ -68,7 +69,7 @@ const flow = issuanceMachine.provide({
       archivePhoto: new Uint8Array([2]),
       faceMatch: { verdict: 'mismatch', match: false, distance: 0.71, threshold: 0.55 },
     })),
-    beginJob: fromPromise(async () => jobStore.beginIssuanceJob({ cardType: 'senior', operatorId: null })),
+    beginJob: fromPromise(async () => jobStore.beginIssuanceJob({ ...(await testSession(jobStore)), cardType: 'senior', operatorId: null })),
     renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null })),
   },
 });

@@ -13,6 +13,7 @@ import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { openTempStore, type TempStore } from './store/temp-store';
 import { message } from '../../../shared/contract/messages';
+import { testSession } from './store/session-fixture';
 
 /** The store the flow's job actors write to (set per test). */
 let jobStore: TempStore['store'];
@@ -60,7 +61,7 @@ const flow = issuanceMachine.provide({
       archivePhoto: new Uint8Array([2]),
       faceMatch: null,
     })),
-    beginJob: fromPromise(async () => jobStore.beginIssuanceJob({ cardType: 'general', operatorId: null })),
+    beginJob: fromPromise(async () => jobStore.beginIssuanceJob({ ...(await testSession(jobStore)), cardType: 'general', operatorId: null })),
     renderCard: fromPromise(async (): Promise<CardPreview> => ({ cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null })),
   },
 });

@@ -49,3 +49,8 @@ CREATE TABLE session_counts (
 
 ALTER TABLE issuance_jobs ADD COLUMN session_id TEXT REFERENCES service_sessions(id);
 ALTER TABLE issuance_jobs ADD COLUMN scheme TEXT;
+-- How many blanks the job has taken from the feeder (its print attempts that picked a card); the
+-- current one is `blanks_used`, booked as stock_movements.blank = that number once it ends.
+ALTER TABLE issuance_jobs ADD COLUMN blanks_used INTEGER NOT NULL DEFAULT 0;
+-- Why the blank the job holds failed last (a SpoilReason), for booking it if it leaves the printer unseen.
+ALTER TABLE issuance_jobs ADD COLUMN blank_fault TEXT;

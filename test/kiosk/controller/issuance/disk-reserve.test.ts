@@ -16,6 +16,7 @@ import { diskReserve, type StatFs } from '../../../../kiosk/controller/store/dis
 import { openStore, type Store } from '../../../../kiosk/controller/store/store';
 import { mountSmallDisk, type SmallDisk } from '../../../helpers/tmpfs';
 import { person } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 /**
  * The data disk fills up: no card goes to the printer below the reserve, and a card whose record
@@ -60,6 +61,7 @@ async function kioskOnDisk(name: string, options: { realStatfs?: boolean; store?
   const result = await openStore({ path: join(dir, 'kiosk.sqlite'), keyFile: join(dir, 'store.key'), kioskId: 'TY-K01', clock });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
   const store = result.value;
+  await testSession(store);
   const calls: string[] = [];
   const kiosk: Kiosk = {
     store,

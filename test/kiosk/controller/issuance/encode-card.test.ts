@@ -13,6 +13,7 @@ import { ok } from '../../../../shared/result';
 import { issuanceSteps, type IssuanceDevices } from '../../../../kiosk/controller/issuance/issuance-services';
 import type { IssuanceJob } from '../../../../kiosk/controller/issuance/issuance-machine';
 import { openTempStore, person, type TempStore } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 /**
  * The issuance actors' encode step over the real chip layout, personalisation sequence and MIFARE card
@@ -67,7 +68,7 @@ async function encodeOn(year: number, month: number, day: number) {
     log: () => {},
     operatorId: () => 'OP-1',
   };
-  const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'OP-1', context: {} });
+  const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: 'OP-1', context: {} });
   await t.store.markJobStep(jobId, 'printed');
   const input: IssuanceJob = {
     jobId,

@@ -6,6 +6,7 @@ import { silentLog } from '../../../../shared/log';
 import { watchHandOver } from '../../../../kiosk/controller/issuance/hand-over-watch';
 import { recoverInterruptedJobs, type ExpectedCard } from '../../../../kiosk/controller/issuance/recover-interrupted-jobs';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 /**
  * A crash right after the commit: the card is recorded as issued but was never ejected. The restart
@@ -66,7 +67,7 @@ describe('recovery of a card issued but not handed over', () => {
 
   /** The journal of a card killed right after the commit (before `ejectCard`). */
   async function committedJob(): Promise<string> {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'op-1' });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: 'op-1' });
     await t.store.markJobStep(jobId, 'printed');
     await t.store.markJobStep(jobId, 'encoded', { context: { ...issued } });
     await t.store.markJobStep(jobId, 'verified');

@@ -4,6 +4,7 @@ import { message } from '../../../../shared/contract/messages';
 import { defaultCityRules } from '../../../../shared/domain/rules';
 import { assessApplication, recentHandOverMs, type AssessmentDependencies } from '../../../../kiosk/controller/issuance/assess-application';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 /**
  * The applicant whose card was recorded as issued but never handed over (a crash right after the
@@ -38,7 +39,7 @@ describe('a retry by the applicant whose card was never handed over', () => {
   });
 
   it('sees the card still in the printer, is not charged and cannot submit a replacement', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null });
     expect((await t.store.recordIssuance(issuance({ jobId, cardNumber: '3300012000000014' }))).ok).toBe(true);
     t.clock.advance(3 * 60_000);
 
@@ -67,7 +68,7 @@ describe('a retry by the applicant whose card was never handed over', () => {
   });
 
   it('a card of another type in hand-over does not block this one', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null });
     await t.store.recordIssuance(issuance({ jobId }));
     const other = await assessApplication({ ...form, cardType: 'general' }, deps());
     const codes = other.problems.map((p) => p.code);

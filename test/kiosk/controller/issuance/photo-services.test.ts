@@ -12,6 +12,7 @@ import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/ph
 import { until as untilHolds } from '../fake-counter';
 import { cat, goodPhoto, noFace, profile, tooFar } from '../photo/derived-photos';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 /**
  * The issuance actors' photo steps over the real gate and a real store: the override audit inside
@@ -57,7 +58,7 @@ async function evaluate(image: Buffer, options: { source?: 'camera' | 'import'; 
 }
 
 async function commit(photoOverride: IssuanceJob['photoOverride'], cardNumber: string): Promise<void> {
-  const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'OP-1', context: {} });
+  const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: 'OP-1', context: {} });
   const input: IssuanceJob & { uid: string } = {
     jobId,
     form,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOperatorService } from '../../../../kiosk/controller/auth/operator-service';
 import { createLogger } from '../../../../kiosk/controller/logging/logger';
 import { collectingStream, issuance, openTempStore, person, type TempStore } from '../store/temp-store';
+import { testSession } from '../store/session-fixture';
 
 const staffName = 'KUO SHU-FEN 郭淑芬';
 const secrets = [person.idNumber, person.name, person.nameZh, person.birthDate, person.address, person.phone, 'B123456780', 'KUO SHU-FEN', '郭淑芬'];
@@ -20,7 +21,7 @@ describe('logs carry no personal data', () => {
     await auth.addOperator({ staffCardNumber: 'E1001', name: staffName, role: 'supervisor', pin: '482913', actorId: null });
     await auth.signIn({ staffCardNumber: 'E1001', pin: '000001' });
     await auth.signIn({ staffCardNumber: 'E1001', pin: '482913' });
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null, context: { applicant: person } });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null, context: { applicant: person } });
     await t.store.markJobStep(jobId, 'printed');
     await t.store.recordIssuance(issuance({ jobId, photoJpeg: Buffer.from('JPEG') }));
     await t.store.recordIssuance(issuance({ cardNumber: 'TY-K01-S-0000002', cause: 'replacement', replacementCause: 'lost', fee: 94 }));

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../../kiosk/controller/store/database';
 import { issuance, openTempStore, person, type TempStore } from './temp-store';
+import { testSession } from './session-fixture';
 
 /** The personal data of `person` as it could appear in a file: ASCII, UTF-8 and UTF-16 spellings. */
 const secrets = [person.idNumber, person.name, person.nameZh, person.birthDate, person.address, person.phone, 'PHOTO-MARKER-7f3a'];
@@ -23,7 +24,7 @@ describe('store: personal data at rest', () => {
   });
 
   it('leaves no ID number, name, birth date, address, phone or photo in the database file or its WAL', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null, context: { applicant: person } });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null, context: { applicant: person } });
     await t.store.recordIssuance(issuance({ jobId, photoJpeg: Buffer.from('JPEG PHOTO-MARKER-7f3a') }));
     await t.store.operators.insert({ staffCardNumber: 'E0001', name: person.name, role: 'operator', pinHash: 'x', actorId: null });
     // Sanity: the check can fail — the WAL holds the pages right now.

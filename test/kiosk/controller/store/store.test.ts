@@ -4,6 +4,7 @@ import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../../kiosk/controller/store/store';
 import { issuance, kioskId, openTempStore, person, type TempStore } from './temp-store';
+import { testSession } from './session-fixture';
 
 describe('store: issuances', () => {
   let t: TempStore;
@@ -75,7 +76,7 @@ describe('store: issuances', () => {
   });
 
   it('journals an issuance job so that a restart finds it, and keeps it open from the commit until the card is taken', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null, context: { cardNumber: 'TY-K01-S-0000001' } });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null, context: { cardNumber: 'TY-K01-S-0000001' } });
     expect((await t.store.markJobStep(jobId, 'printed')).ok).toBe(true);
     await t.reopen();
     const pending = await t.store.pendingJobs();
@@ -97,7 +98,7 @@ describe('store: issuances', () => {
   });
 
   it('tells which of a person\'s cards never left the printer or wait in the exit slot', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null });
     expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
     const since = '2026-03-01T08:55:00.000Z';
     expect(await t.store.cardsBeingHandedOver('a123456789', since)).toEqual([
@@ -111,7 +112,7 @@ describe('store: issuances', () => {
     await t.store.markCardsTaken();
     expect(await t.store.cardsBeingHandedOver(person.idNumber, since)).toEqual([]);
     // Never ejected: theirs however long ago.
-    const later = await t.store.beginIssuanceJob({ cardType: 'student', operatorId: null });
+    const later = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'student', operatorId: null });
     await t.store.recordIssuance(issuance({ jobId: later, cardNumber: 'TY-K01-T-0000001', card: { cardNumber: 'TY-K01-T-0000001', cardType: 'student', scheme: 'easycard', uid: '04AA' } }));
     expect(await t.store.cardsBeingHandedOver(person.idNumber, '2027-01-01T00:00:00.000Z')).toMatchObject([{ cardNumber: 'TY-K01-T-0000001', handOver: 'not-ejected' }]);
     // A card issued without a journaled job (or by another path) is not in hand-over.
@@ -119,7 +120,7 @@ describe('store: issuances', () => {
   });
 
   it('never hot-lists, as replaced, a card that is still in the printer', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null });
     expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
     const replacement = issuance({ cardNumber: 'TY-K01-S-0000002', cause: 'replacement', replacementCause: 'damaged', fee: 94 });
     expect(await t.store.recordIssuance(replacement)).toEqual({ ok: false, error: { kind: 'card_not_handed_over', cardNumber: 'TY-K01-S-0000001' } });
@@ -131,7 +132,7 @@ describe('store: issuances', () => {
   });
 
   it('voids a committed card that was never handed over and spoils its job, with both audit rows in one go', async () => {
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: 'op-1' });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: 'op-1' });
     expect((await t.store.recordIssuance(issuance({ jobId }))).ok).toBe(true);
     expect(await t.store.voidUndeliveredCard(jobId, 'crash-recovery')).toEqual({ ok: true, value: { cardNumber: 'TY-K01-S-0000001' } });
     expect(await t.store.heldCards(person.idNumber)).toMatchObject([{ cardNumber: 'TY-K01-S-0000001', status: 'void' }]);
@@ -143,7 +144,7 @@ describe('store: issuances', () => {
     // Only a committed card still in the printer: not twice, and never a card already handed out.
     expect(await t.store.voidUndeliveredCard('no-such-job', 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'job_not_found' } });
     expect(await t.store.voidUndeliveredCard(jobId, 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'not_undelivered' } });
-    const other = await t.store.beginIssuanceJob({ cardType: 'senior', operatorId: null });
+    const other = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'senior', operatorId: null });
     await t.store.recordIssuance(issuance({ jobId: other, cardNumber: 'TY-K01-S-0000002', applicant: { ...person, idNumber: 'B123456780' } }));
     await t.store.markJobStep(other, 'ejected');
     expect(await t.store.voidUndeliveredCard(other, 'crash-recovery')).toMatchObject({ ok: false, error: { kind: 'not_undelivered', step: 'ejected' } });
@@ -162,7 +163,7 @@ describe('store: issuances', () => {
         });
       });
     const parked = { form: { name: 'NGUYEN THI LAN' }, photo: 'x'.repeat(20_000) };
-    const jobId = await t.store.beginIssuanceJob({ cardType: 'general', operatorId: 'op-1', context: { cardNumber: '3300011000000014' } });
+    const jobId = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'general', operatorId: 'op-1', context: { cardNumber: '3300011000000014' } });
     expect(await t.store.parkJob(jobId, parked, 'op-1')).toEqual({ ok: true, value: undefined });
     expect(await contextBytes()).toBeGreaterThan(20_000);
     // Taken back once: the store no longer holds it.
