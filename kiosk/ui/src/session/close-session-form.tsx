@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { useT } from '../i18n';
+import { fieldValue } from './field-value';
 import type { Send } from './open-session-form';
 import { afterCloseReply, closeCommand, closingOf, comparison, maxBlanks, startCount, type CloseCount, type ClosingSession } from './session-commands';
 import { fill, schemeName } from './stock-words';
@@ -70,7 +71,7 @@ export function CloseSessionForm({
               max={maxBlanks}
               step={1}
               value={state.counted[scheme]}
-              onChange={(event) => setState({ ...state, counted: { ...state.counted, [scheme]: event.target.value } })}
+              onChange={(event) => setState({ ...state, counted: { ...state.counted, [scheme]: fieldValue(event) } })}
             />
           </label>
         ))}
@@ -104,7 +105,7 @@ export function CloseSessionForm({
       )}
       <label className="note">
         {t('closeSessionNote')}
-        <textarea name="note" rows={2} maxLength={500} required={state.mismatch} value={state.note} onChange={(event) => setState({ ...state, note: event.target.value })} />
+        <textarea name="note" rows={2} maxLength={500} required={state.mismatch} value={state.note} onChange={(event) => setState({ ...state, note: fieldValue(event) })} />
       </label>
       <div className="session-submit">
         {needsApproval && <p className="session-hint">{t('sessionApprovalNote')}</p>}

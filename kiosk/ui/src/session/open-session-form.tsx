@@ -3,6 +3,7 @@ import type { CommandReply, KioskCommand } from '../../../../shared/contract/kio
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { sessionModes, type SessionMode } from '../../../../shared/domain/service-session';
 import { useT } from '../i18n';
+import { fieldValue } from './field-value';
 import { emptyCount, maxBlanks, openCommand, type OpenFields } from './session-commands';
 import { fill, modeName, schemeName } from './stock-words';
 
@@ -42,11 +43,11 @@ export function OpenSessionForm({ send, needsApproval, initial = noFields }: { s
       <div className="session-fields">
         <label className="wide">
           {t('openSessionSite')}
-          <input name="site" value={fields.site} maxLength={60} autoComplete="off" onChange={(event) => setFields({ ...fields, site: event.target.value })} />
+          <input name="site" value={fields.site} maxLength={60} autoComplete="off" onChange={(event) => setFields({ ...fields, site: fieldValue(event) })} />
         </label>
         <label>
           {t('openSessionMode')}
-          <select name="mode" value={fields.mode} onChange={(event) => setFields({ ...fields, mode: event.target.value as SessionMode | '' })}>
+          <select name="mode" value={fields.mode} onChange={(event) => setFields({ ...fields, mode: modeOf(fieldValue(event)) })}>
             <option value="" disabled>—</option>
             {sessionModes.map((mode) => <option key={mode} value={mode}>{modeName(t.locale, mode)}</option>)}
           </select>
@@ -62,7 +63,7 @@ export function OpenSessionForm({ send, needsApproval, initial = noFields }: { s
               max={maxBlanks}
               step={1}
               value={fields.blanks[scheme]}
-              onChange={(event) => setFields({ ...fields, blanks: { ...fields.blanks, [scheme]: event.target.value } })}
+              onChange={(event) => setFields({ ...fields, blanks: { ...fields.blanks, [scheme]: fieldValue(event) } })}
             />
           </label>
         ))}
@@ -73,4 +74,9 @@ export function OpenSessionForm({ send, needsApproval, initial = noFields }: { s
       </div>
     </form>
   );
+}
+
+/** The select's value as a kind of site ('' until one is chosen). */
+function modeOf(value: string): SessionMode | '' {
+  return sessionModes.find((mode) => mode === value) ?? '';
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { transitSchemes, type TransitScheme } from '../../../../shared/domain/card-types';
 import { useT } from '../i18n';
+import { fieldValue } from './field-value';
 import type { Send } from './open-session-form';
 import { maxBlanks, stockCommand } from './session-commands';
 import { schemeName } from './stock-words';
@@ -35,7 +36,7 @@ export function StockForm({ send, needsApproval, onDone }: { send: Send; needsAp
       </div>
       <label>
         {t('stockCount')}
-        <input name="count" type="number" inputMode="numeric" min={1} max={maxBlanks} step={1} value={count} onChange={(event) => setCount(event.target.value)} />
+        <input name="count" type="number" inputMode="numeric" min={1} max={maxBlanks} step={1} value={count} onChange={(event) => setCount(fieldValue(event))} />
       </label>
       {needsApproval && <p className="session-hint">{t('sessionApprovalNote')}</p>}
       <div className="session-submit">

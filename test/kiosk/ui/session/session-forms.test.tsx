@@ -2,13 +2,12 @@ import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { LocaleContext } from '../../../../kiosk/ui/src/i18n';
-import { HomeScreen } from '../../../../kiosk/ui/src/screens/home';
 import { CloseSessionForm } from '../../../../kiosk/ui/src/session/close-session-form';
 import { OpenSessionForm } from '../../../../kiosk/ui/src/session/open-session-form';
 import { SessionClosed } from '../../../../kiosk/ui/src/session/session-closed';
 import { startCount } from '../../../../kiosk/ui/src/session/session-commands';
 import { StockForm } from '../../../../kiosk/ui/src/session/stock-form';
-import type { KioskSnapshot, ServiceSessionView } from '../../../../shared/contract/kiosk-api';
+import type { ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { locales, messages, type Locale } from '../../../../shared/i18n/messages';
 import { goodSnapshot } from '../reading/snapshot-fixture';
 
@@ -46,24 +45,6 @@ describe('the open-session form', () => {
       expect(html).toContain(messages[locale].openSessionTitle);
       expect(html).toContain(messages[locale].openSessionSubmit);
     }
-  });
-});
-
-describe('the home screen without a session', () => {
-  const home = (snapshot: KioskSnapshot): string => shown(<HomeScreen snapshot={snapshot} noSession={<p data-testid="no-session-here" />} />);
-
-  it('puts the form to open one first, and no application can start', () => {
-    const html = home({ ...goodSnapshot, screen: 'home', serviceSession: null });
-    expect(html).toContain('data-testid="no-session-here"');
-    expect(html).toMatch(/<button type="button" class="big-action" disabled=""/);
-    expect(html).toContain(messages.en.homeNeedsSession);
-  });
-
-  it('with a session open, offers a new application and no form', () => {
-    const html = home({ ...goodSnapshot, screen: 'home' });
-    expect(html).not.toContain('no-session-here');
-    expect(html).toMatch(/<button type="button" class="big-action">/);
-    expect(html).not.toContain(messages.en.homeNeedsSession);
   });
 });
 
