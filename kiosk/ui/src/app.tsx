@@ -85,7 +85,7 @@ export function App() {
                 view={desk.view}
                 session={snapshot.serviceSession}
                 screen={snapshot.screen}
-                send={command}
+                send={(sent) => command(sent, 'unreachable-only')}
                 needsApproval={snapshot.session.operator?.role === 'operator'}
                 onClosing={desk.onClosing}
                 onDismiss={desk.dismiss}

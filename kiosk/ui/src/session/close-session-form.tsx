@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { transitSchemes } from '../../../../shared/domain/card-types';
+import type { RefusedReply } from '../commands/refusal-text';
 import { useT } from '../i18n';
 import { fieldValue } from './field-value';
 import type { Send } from './open-session-form';
+import { RefusalLine } from './refusal-line';
 import { afterCloseReply, closeCommand, closingOf, comparison, maxBlanks, startCount, type CloseCount, type ClosingSession } from './session-commands';
 import { fill, schemeName } from './stock-words';
 
@@ -31,6 +33,8 @@ export function CloseSessionForm({
   const t = useT();
   const [state, setState] = useState<CloseCount>(initial);
   const [sending, setSending] = useState(false);
+  // Any other refusal (cards still in the queue, the role): said in the form. A differing count shows the ledger instead.
+  const [refusal, setRefusal] = useState<RefusedReply | null>(null);
   const lines = comparison(session, state.counted);
   const ledger = state.mismatch ? { easycard: session.stock.easycard.inHand, ipass: session.stock.ipass.inHand } : undefined;
   const ready = atHome ? closeCommand(state, ledger) : null;
@@ -42,6 +46,7 @@ export function CloseSessionForm({
       // Accepted: closed, or (an operator) waiting for the supervisor: App knows it is closed when the session is gone.
       if (reply.accepted) onClosing(closingOf(session, ready));
       else setState((current) => afterCloseReply(current, reply));
+      setRefusal(reply.accepted || reply.code === 'count-note-required' ? null : reply);
     } finally {
       setSending(false);
     }
@@ -107,6 +112,7 @@ export function CloseSessionForm({
         {t('closeSessionNote')}
         <textarea name="note" rows={2} maxLength={500} required={state.mismatch} value={state.note} onChange={(event) => setState({ ...state, note: fieldValue(event) })} />
       </label>
+      <RefusalLine refusal={refusal} />
       <div className="session-submit">
         {needsApproval && <p className="session-hint">{t('sessionApprovalNote')}</p>}
         <button type="submit" className="primary" data-action="close-session" disabled={!ready || sending}>{t('closeSessionSubmit')}</button>

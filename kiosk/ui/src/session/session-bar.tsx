@@ -50,6 +50,20 @@ export function SessionBar({ session, counting, onOpenDesk }: { session: Service
             {session.ribbon.cardsFree === null ? t('stockRibbonUnread') : fill(t('stockRibbonCards'), { n: session.ribbon.cardsFree })}
           </span>
         </p>
+        {/* A live region always there (not a list with a role): a warning is read out when it appears, before the next applicant. */}
+        <div className="stock-warnings" role="status">
+          {session.warnings.map((warning) => (
+              <p
+                key={`${warning.kind}-${'scheme' in warning ? warning.scheme : 'ribbon'}`}
+                className={warningIsUrgent(warning) ? 'stock-warning urgent' : 'stock-warning'}
+                data-testid="stock-warning"
+                data-warning-kind={warning.kind}
+                {...('scheme' in warning ? { 'data-warning-scheme': warning.scheme } : {})}
+              >
+                <span aria-hidden="true">⚠</span> {warningText(t.locale, warning)}
+              </p>
+          ))}
+        </div>
         {onOpenDesk && (
           <div className="session-actions">
             <button type="button" data-action="session-stock" onClick={() => onOpenDesk('stock')}>{t('sessionManage')}</button>
@@ -57,22 +71,6 @@ export function SessionBar({ session, counting, onOpenDesk }: { session: Service
           </div>
         )}
       </div>
-      {session.warnings.length > 0 && (
-        // A live region, not a list with a role: read out when a warning appears, before the next applicant.
-        <div className="stock-warnings" role="status">
-          {session.warnings.map((warning) => (
-            <p
-              key={`${warning.kind}-${'scheme' in warning ? warning.scheme : 'ribbon'}`}
-              className={warningIsUrgent(warning) ? 'stock-warning urgent' : 'stock-warning'}
-              data-testid="stock-warning"
-              data-warning-kind={warning.kind}
-              {...('scheme' in warning ? { 'data-warning-scheme': warning.scheme } : {})}
-            >
-              <span aria-hidden="true">{warningIsUrgent(warning) ? '⛔' : '⚠'}</span> {warningText(t.locale, warning)}
-            </p>
-          ))}
-        </div>
-      )}
     </section>
   );
 }

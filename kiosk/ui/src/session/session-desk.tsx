@@ -38,7 +38,7 @@ export function useSessionDesk(current: ServiceSessionView | null): SessionDeskS
   };
 }
 
-/** The session's forms over the screen: blanks in and out, or the closing count. */
+/** The session's forms over the screen: blanks in and out, or the closing count. `send` reports refusals to the form, which says them. */
 export function SessionDesk({ view, session, screen, send, needsApproval, onClosing, onDismiss }: {
   view: SessionDeskView;
   session: ServiceSessionView;

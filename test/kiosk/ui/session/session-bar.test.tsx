@@ -45,6 +45,7 @@ describe('the session bar', () => {
     expect(html).toContain('data-testid="service-session" data-session-open="false"');
     expect(html).toContain(messages.en.sessionNone);
     expect(html).not.toContain('data-stock-scheme');
+    expect(html).not.toContain('stock-warning');
   });
 
   it('hides every blank count while the blanks are counted for the close (a blind count)', () => {
@@ -61,10 +62,10 @@ describe('the session bar', () => {
       { kind: 'ribbon-low', cardsLeft: 7 },
     ];
     const expected: Record<Locale, string[]> = {
-      'zh-TW': ['一卡通 iPASS 空白卡只剩 2 張可用', '悠遊卡 EasyCard 空白卡已用完：製作下一張 悠遊卡 EasyCard 之前請先補卡', '色帶只夠再印 7 張卡'],
-      en: ['iPASS 一卡通: only 2 blanks free', 'EasyCard 悠遊卡: no blanks free. Load more before the next EasyCard 悠遊卡 card', 'Ribbon: enough for 7 more cards'],
-      vi: ['iPASS (一卡通): chỉ còn 2 phôi thẻ dùng được', 'EasyCard (悠遊卡): hết phôi thẻ. Nạp thêm trước thẻ EasyCard (悠遊卡) tiếp theo', 'Ruy băng mực: chỉ đủ in thêm 7 thẻ'],
-      id: ['iPASS (一卡通): hanya 2 kartu kosong tersedia', 'EasyCard (悠遊卡): kartu kosong habis. Isi ulang sebelum kartu EasyCard (悠遊卡) berikutnya', 'Pita tinta: cukup untuk 7 kartu lagi'],
+      'zh-TW': ['一卡通 iPASS 空白卡只剩 2 張', '悠遊卡 EasyCard 空白卡已用完，請先補卡', '色帶只夠再印 7 張'],
+      en: ['iPASS 一卡通: only 2 blanks left', 'EasyCard 悠遊卡: no blanks left, load more first', 'Ribbon: 7 more cards'],
+      vi: ['iPASS (一卡通): chỉ còn 2 phôi thẻ', 'EasyCard (悠遊卡): hết phôi thẻ, hãy nạp thêm', 'Ruy băng mực: còn in được 7 thẻ'],
+      id: ['iPASS (一卡通): tinggal 2 kartu kosong', 'EasyCard (悠遊卡): kartu kosong habis, isi ulang dulu', 'Pita tinta: cukup 7 kartu lagi'],
     };
     for (const locale of locales) {
       const html = shown({ ...open, warnings }, locale);
@@ -80,12 +81,12 @@ describe('the session bar', () => {
     const low = shown(open);
     expect(low).toContain('class="session-bar"');
     expect(low).toContain('<div class="stock-warnings" role="status">');
-    expect(warningsIn(low)).toEqual([{ kind: 'blanks-low', text: 'iPASS 一卡通: only 3 blanks free' }]);
+    expect(warningsIn(low)).toEqual([{ kind: 'blanks-low', text: 'iPASS 一卡通: only 3 blanks left' }]);
     const out = shown({ ...open, warnings: [{ kind: 'ribbon-out' }] });
     expect(out).toContain('class="session-bar urgent"');
     expect(out).toContain('class="stock-warning urgent"');
     expect(warningsIn(out)).toEqual([{ kind: 'ribbon-out', text: messages.en.warningRibbonOut }]);
-    expect(shown({ ...open, warnings: [] })).not.toContain('stock-warning');
+    expect(shown({ ...open, warnings: [] })).not.toContain('data-testid="stock-warning"');
   });
 
   it('says when the printer has not reported its ribbon yet', () => {
