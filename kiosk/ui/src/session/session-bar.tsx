@@ -8,8 +8,8 @@ export type SessionDeskView = 'stock' | 'close';
 
 /**
  * The service session on every staffed screen, one row under the header: where, the blanks free per
- * scheme (in hand beneath), the ribbon's cards, and what will run out before the next applicant. While
- * the blanks are being counted for the close, the numbers are hidden: the count is blind.
+ * scheme (in hand beside), the ribbon's cards, and what will run out before the next applicant. While
+ * the blanks are being counted for the close, their numbers and warnings are hidden: the count is blind.
  */
 export function SessionBar({ session, counting, onOpenDesk }: { session: ServiceSessionView | null; counting: boolean; onOpenDesk: ((view: SessionDeskView) => void) | null }) {
   const t = useT();
@@ -52,7 +52,8 @@ export function SessionBar({ session, counting, onOpenDesk }: { session: Service
         </p>
         {/* A live region always there (not a list with a role): a warning is read out when it appears, before the next applicant. */}
         <div className="stock-warnings" role="status">
-          {session.warnings.map((warning) => (
+          {/* A blanks-low warning says how many are left: none while counting. */}
+          {!counting && session.warnings.map((warning) => (
               <p
                 key={`${warning.kind}-${'scheme' in warning ? warning.scheme : 'ribbon'}`}
                 className={warningIsUrgent(warning) ? 'stock-warning urgent' : 'stock-warning'}

@@ -52,6 +52,8 @@ describe('the session bar', () => {
     const html = shown(open, 'en', true);
     expect(html).not.toContain('data-stock-free');
     expect(html).not.toContain('in hand');
+    // The blanks-low warning would say how many are left.
+    expect(html).not.toContain('data-testid="stock-warning"');
     expect(schemeIn(html, 'easycard')).toContain(messages.en.stockCounting);
   });
 

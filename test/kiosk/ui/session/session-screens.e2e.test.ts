@@ -107,6 +107,30 @@ async function smallTargets(page: Page, region: string): Promise<string[]> {
 }
 
 describe('the service session screens at 1280 × 800', () => {
+  it('loads blanks from the bar, and says a refusal inside the form', async () => {
+    const { page, push, sent, replies } = await kioskPage();
+    push(snapshotOf({ screen: 'application', serviceSession: session }));
+    await page.goto(baseUrl);
+    await page.locator('[data-action="session-stock"]').click();
+    const form = page.getByTestId('stock-form');
+    await form.waitFor();
+    await form.locator('[data-scheme="ipass"]').click();
+    await form.locator('input[name=count]').fill('20');
+    replies.push({ accepted: false, code: 'role', reason: 'technicians do not adjust stock', role: 'technician' });
+    await form.locator('[data-action="load-blanks"]').click();
+    const refusal = form.locator('[data-refusal="role"]');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('技術人員');
+    await shoot(page, 'stock-refused');
+    expect(await smallTargets(page, '.session-desk')).toEqual([]);
+    await form.locator('[data-action="return-blanks"]').click();
+    await expect.poll(() => sent.length).toBe(2);
+    expect(sent).toEqual([{ type: 'load-blanks', scheme: 'ipass', count: 20 }, { type: 'return-blanks', scheme: 'ipass', count: 20 }]);
+    // Done: the form closes over the screen it was opened on.
+    await form.waitFor({ state: 'detached' });
+    expect(await page.locator('main[data-screen="application"]').count()).toBe(1);
+  });
+
   it('opens a session from the home screen, the form on the panel without scrolling', async () => {
     const { page, push, sent } = await kioskPage();
     push(snapshotOf({ screen: 'home', serviceSession: null }));
@@ -170,6 +194,7 @@ describe('the service session screens at 1280 × 800', () => {
     await form.waitFor();
     // Blind: neither the bar nor the form shows how many blanks the ledger expects.
     expect(await page.locator('[data-stock-free]').count()).toBe(0);
+    expect(await page.locator('[data-testid="stock-warning"]').count()).toBe(0);
     expect(await page.getByTestId('count-comparison').count()).toBe(0);
     await shoot(page, 'close-blind');
     await form.locator('input[name=counted-easycard]').fill('6');
