@@ -246,6 +246,7 @@ const zhTW = {
   sessionClosedBalanced: '清點數量與帳面相符。',
   sessionClosedDiscrepancy: '差異已連同說明記錄為盤差。',
   sessionClosedReport: '場次報表（PDF）',
+  sessionClosedReportCsv: '統計數字（CSV）',
 } as const;
 
 export type MessageKey = keyof typeof zhTW;
@@ -479,6 +480,7 @@ const en: Messages = {
   sessionClosedBalanced: 'The count agrees with the ledger.',
   sessionClosedDiscrepancy: 'The difference is recorded as a discrepancy, with the note.',
   sessionClosedReport: 'Session report (PDF)',
+  sessionClosedReportCsv: 'Figures (CSV)',
 };
 
 const vi: Messages = {
@@ -709,6 +711,7 @@ const vi: Messages = {
   sessionClosedBalanced: 'Số đếm khớp với sổ sách.',
   sessionClosedDiscrepancy: 'Phần chênh lệch đã được ghi nhận kèm ghi chú.',
   sessionClosedReport: 'Báo cáo phiên (PDF)',
+  sessionClosedReportCsv: 'Số liệu (CSV)',
 };
 
 const id: Messages = {
@@ -939,6 +942,7 @@ const id: Messages = {
   sessionClosedBalanced: 'Hitungan sesuai dengan catatan.',
   sessionClosedDiscrepancy: 'Selisihnya dicatat sebagai selisih stok, beserta keterangannya.',
   sessionClosedReport: 'Laporan sesi (PDF)',
+  sessionClosedReportCsv: 'Angka (CSV)',
 };
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };

@@ -125,9 +125,10 @@ function Screen({ snapshot, noSession }: { snapshot: KioskSnapshot; noSession: R
 
 /** The home with no session open: the one just closed here (its report), and the form to open the next. */
 function NoSession({ snapshot, desk }: { snapshot: KioskSnapshot; desk: SessionDeskState }) {
+  const { closed } = desk;
   return (
-    <div className={desk.closed ? 'no-session with-closed' : 'no-session'}>
-      {desk.closed && <SessionClosed closed={desk.closed} reportUrl={withToken(sessionReportPath(desk.closed.sessionId))} onDismiss={desk.dismissClosed} />}
+    <div className={closed ? 'no-session with-closed' : 'no-session'}>
+      {closed && <SessionClosed closed={closed} reportUrl={(kind) => withToken(sessionReportPath(closed.sessionId, kind))} onDismiss={desk.dismissClosed} />}
       <OpenSessionForm send={command} needsApproval={snapshot.session.operator?.role === 'operator'} />
     </div>
   );

@@ -5,7 +5,7 @@ import type { ClosingSession } from './session-commands';
 import { fill, schemeName } from './stock-words';
 
 /** After the close: the count against the ledger, whether a discrepancy was booked, and the session's report. */
-export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: ClosingSession; reportUrl: string; onDismiss: () => void }) {
+export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: ClosingSession; reportUrl: (kind: 'pdf' | 'csv') => string; onDismiss: () => void }) {
   const t = useT();
   const balanced = transitSchemes.every((scheme) => closed.counted[scheme] === closed.ledger[scheme]);
   return (
@@ -33,7 +33,8 @@ export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: Closin
       </table>
       <p>{balanced ? t('sessionClosedBalanced') : t('sessionClosedDiscrepancy')}</p>
       <div className="session-submit">
-        <a className="button-link" data-testid="session-report" href={reportUrl} target="_blank" rel="noreferrer">{t('sessionClosedReport')}</a>
+        <a className="button-link" data-testid="session-report" href={reportUrl('pdf')} target="_blank" rel="noreferrer">{t('sessionClosedReport')}</a>
+        <a className="button-link secondary" data-testid="session-report-csv" href={reportUrl('csv')} download>{t('sessionClosedReportCsv')}</a>
         <button type="button" className="secondary" onClick={onDismiss}>{t('close')}</button>
       </div>
     </section>

@@ -121,7 +121,7 @@ export function closedSession(pending: ClosingSession | null, current: ServiceSe
   return current === null || current.id !== pending.sessionId ? pending : null;
 }
 
-/** Where the closed session's report is downloaded (the reports route; the UI adds its token). */
-export function sessionReportPath(sessionId: string): string {
-  return `api/reports/${encodeURIComponent(sessionId)}.pdf`;
+/** Where a session's report is downloaded: the reports route (kiosk/controller/api/report-routes.ts); the UI adds its token. */
+export function sessionReportPath(sessionId: string, kind: 'pdf' | 'csv'): string {
+  return `api/reports/${encodeURIComponent(sessionId)}/report.${kind}`;
 }

@@ -82,7 +82,8 @@ describe('the session forms\' commands', () => {
   });
 
   it('points at the session\'s report', () => {
-    expect(sessionReportPath('session-1')).toBe('api/reports/session-1.pdf');
-    expect(sessionReportPath('a/b')).toBe('api/reports/a%2Fb.pdf');
+    expect(sessionReportPath('session-1', 'pdf')).toBe('api/reports/session-1/report.pdf');
+    expect(sessionReportPath('session-1', 'csv')).toBe('api/reports/session-1/report.csv');
+    expect(sessionReportPath('a/b', 'pdf')).toBe('api/reports/a%2Fb/report.pdf');
   });
 });

@@ -219,7 +219,7 @@ describe('the service session screens at 1280 × 800', () => {
     const closed = page.getByTestId('session-closed');
     await closed.waitFor();
     expect(await closed.getAttribute('data-balanced')).toBe('false');
-    expect(await closed.getByTestId('session-report').getAttribute('href')).toBe('api/reports/session-1.pdf?token=test');
+    expect(await closed.getByTestId('session-report').getAttribute('href')).toBe('api/reports/session-1/report.pdf?token=test');
     expect(await page.getByTestId('close-session-form').count()).toBe(0);
     expect(await page.getByTestId('open-session-form').isVisible()).toBe(true);
     await shoot(page, 'closed');
