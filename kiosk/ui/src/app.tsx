@@ -1,7 +1,7 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { DeviceName, KioskSnapshot, SessionView } from '../../../shared/contract/kiosk-api';
 import { localeNames, locales, type Locale } from '../../../shared/i18n/messages';
-import { subscribe } from './api';
+import { subscribe, withToken } from './api';
 import { command, notices } from './command';
 import type { LinkState } from './commands/link-state';
 import { LogHealthBanner } from './commands/log-health';
@@ -18,6 +18,11 @@ import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
 import { SelfServiceScreen } from './screens/self-service';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
+import { OpenSessionForm } from './session/open-session-form';
+import { SessionBar } from './session/session-bar';
+import { sessionReportPath } from './session/session-commands';
+import { SessionClosed } from './session/session-closed';
+import { SessionDesk, useSessionDesk, type SessionDeskState } from './session/session-desk';
 
 export function App() {
   const [feed] = useState(() => createSnapshotFeed());
@@ -26,6 +31,7 @@ export function App() {
   const notice = useSyncExternalStore(notices.subscribe, notices.current);
   const [locale, setLocale] = useState<Locale>('zh-TW');
   const [devAsked, setDevAsked] = useState(() => window.location.hash === '#dev');
+  const desk = useSessionDesk(snapshot?.serviceSession ?? null);
 
   useEffect(() => subscribe(feed.receive, setLink), [feed]);
   useEffect(() => {
@@ -65,13 +71,27 @@ export function App() {
             <SignInScreen session={snapshot.session} />
           </main>
         ) : snapshot ? (
-          // Signed in: the applicant flow, with the print queue beside it on every screen.
-          <div className="workspace">
-            <main className="screen" data-screen={snapshot.screen}>
-              <Screen snapshot={snapshot} />
-            </main>
-            <PrintQueuePanel queue={snapshot.printQueue} send={command} />
-          </div>
+          // Signed in: the service session above, the applicant flow, with the print queue beside it on every screen.
+          <>
+            <SessionBar session={snapshot.serviceSession} counting={desk.view === 'close'} onOpenDesk={desk.open} />
+            <div className="workspace">
+              <main className="screen" data-screen={snapshot.screen}>
+                <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
+              </main>
+              <PrintQueuePanel queue={snapshot.printQueue} send={command} />
+            </div>
+            {desk.view && snapshot.serviceSession && (
+              <SessionDesk
+                view={desk.view}
+                session={snapshot.serviceSession}
+                screen={snapshot.screen}
+                send={(sent) => command(sent, 'unreachable-only')}
+                needsApproval={snapshot.session.operator?.role === 'operator'}
+                onClosing={desk.onClosing}
+                onDismiss={desk.dismiss}
+              />
+            )}
+          </>
         ) : (
           <main className="screen" data-screen="connecting">
             <ConnectionWait link={link} />
@@ -86,10 +106,10 @@ export function App() {
   );
 }
 
-function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
+function Screen({ snapshot, noSession }: { snapshot: KioskSnapshot; noSession: ReactNode }) {
   switch (snapshot.screen) {
     case 'home':
-      return <HomeScreen snapshot={snapshot} />;
+      return <HomeScreen snapshot={snapshot} noSession={noSession} />;
     case 'application':
       return <ApplicationScreen snapshot={snapshot} />;
     case 'photo':
@@ -101,6 +121,17 @@ function Screen({ snapshot }: { snapshot: KioskSnapshot }) {
       return <p>{String(unknown)}</p>;
     }
   }
+}
+
+/** The home with no session open: the one just closed here (its report), and the form to open the next. */
+function NoSession({ snapshot, desk }: { snapshot: KioskSnapshot; desk: SessionDeskState }) {
+  const { closed } = desk;
+  return (
+    <div className={closed ? 'no-session with-closed' : 'no-session'}>
+      {closed && <SessionClosed closed={closed} reportUrl={(kind) => withToken(sessionReportPath(closed.sessionId, kind))} onDismiss={desk.dismissClosed} />}
+      <OpenSessionForm send={command} needsApproval={snapshot.session.operator?.role === 'operator'} />
+    </div>
+  );
 }
 
 function IdleWarning({ seconds }: { seconds: number }) {

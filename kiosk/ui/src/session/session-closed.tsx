@@ -1,0 +1,42 @@
+import { transitSchemes } from '../../../../shared/domain/card-types';
+import { useT } from '../i18n';
+import { signed } from './close-session-form';
+import type { ClosingSession } from './session-commands';
+import { fill, schemeName } from './stock-words';
+
+/** After the close: the count against the ledger, whether a discrepancy was booked, and the session's report. */
+export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: ClosingSession; reportUrl: (kind: 'pdf' | 'csv') => string; onDismiss: () => void }) {
+  const t = useT();
+  const balanced = transitSchemes.every((scheme) => closed.counted[scheme] === closed.ledger[scheme]);
+  return (
+    <section className="session-closed" data-testid="session-closed" data-session-id={closed.sessionId} data-balanced={balanced}>
+      <h2>{fill(t('sessionClosedTitle'), { site: closed.site })}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col" />
+            <th scope="col">{t('closeSessionLedger')}</th>
+            <th scope="col">{t('closeSessionCountedShort')}</th>
+            <th scope="col">{t('closeSessionDifference')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {transitSchemes.map((scheme) => (
+            <tr key={scheme} data-comparison-scheme={scheme}>
+              <th scope="row">{schemeName(t.locale, scheme)}</th>
+              <td>{closed.ledger[scheme]}</td>
+              <td>{closed.counted[scheme]}</td>
+              <td>{signed(closed.counted[scheme] - closed.ledger[scheme])}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>{balanced ? t('sessionClosedBalanced') : t('sessionClosedDiscrepancy')}</p>
+      <div className="session-submit">
+        <a className="button-link" data-testid="session-report" href={reportUrl('pdf')} target="_blank" rel="noreferrer">{t('sessionClosedReport')}</a>
+        <a className="button-link secondary" data-testid="session-report-csv" href={reportUrl('csv')} download>{t('sessionClosedReportCsv')}</a>
+        <button type="button" className="secondary" onClick={onDismiss}>{t('close')}</button>
+      </div>
+    </section>
+  );
+}
