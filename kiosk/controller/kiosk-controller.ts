@@ -349,6 +349,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     // Refused before anybody is asked to approve something the session would refuse.
     if (command.type === 'open-session' && sessions.sessionId() !== null) return Promise.resolve(refused('session-open', 'a service session is already open: close it first'));
     if (command.type !== 'open-session' && sessions.sessionId() === null) return Promise.resolve(refused('no-session', 'no service session is open'));
+    const closing = command.type === 'close-session' ? sessions.refusalToClose(command.counted, command.note, queuedPerScheme(actor.getSnapshot())) : null;
+    if (closing) return Promise.resolve(closing);
     return withDecision(at, command.type, decision, async (grant) => {
       const reply = await sessions.command(command, grant.approvedBy ?? grant.operatorId);
       publish();

@@ -2,7 +2,7 @@ import { fromPromise, type ActorRefFrom } from 'xstate';
 import type { CommandReply, KioskCommand, ServiceSessionView } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import { transitSchemes, type TransitScheme } from '../../shared/domain/card-types';
-import { freeBlanks, queueRefusal, ribbonCardsFree, stockWarnings, type StockDemand } from '../../shared/domain/service-session';
+import { closeBook, freeBlanks, queueRefusal, ribbonCardsFree, stockWarnings, type BlankCount, type StockDemand } from '../../shared/domain/service-session';
 import { ok } from '../../shared/result';
 import type { LogSink } from '../../shared/log';
 import { sessionBusyWith, sessionMachine, type SessionCommand, type SessionEvent, type SessionRegionRef } from './machine/session-machine';
@@ -23,6 +23,12 @@ export interface ServiceSessions {
   refusalToStart(): CommandReply | null;
   /** Why a card of `scheme` may not join the queue, given the cards already queued per scheme; or null. */
   refusalToQueue(scheme: TransitScheme, queued: QueuedPerScheme): CommandReply | null;
+  /**
+   * Why the session may not close with this count now: cards still waiting for their blank, or a count
+   * that differs from the ledger without a note (the store refuses both too; asked first, so that nobody
+   * is asked to approve a close the store would refuse); or null.
+   */
+  refusalToClose(counted: BlankCount, note: string | undefined, queued: QueuedPerScheme): CommandReply | null;
   view(queued: QueuedPerScheme): ServiceSessionView | null;
   /** The session closed last on this run (its id and closing book), or null. */
   lastClosed(): ClosedSession | null;
@@ -151,6 +157,17 @@ export function bindServiceSessions(actor: SessionRegionRef | ActorRefFrom<Retur
       const refusal = queueRefusal(open.stock, demand(queued), scheme);
       if (refusal === 'no-blanks') return refused('no-blanks', `no free ${scheme} blank for this card: load blanks, or choose the other scheme`);
       if (refusal === 'no-ribbon') return refused('no-ribbon', 'the ribbon cannot print this card after the queued ones');
+      return null;
+    },
+    refusalToClose(counted, note, queued) {
+      const open = current();
+      if (!open) return refused('no-session', 'no service session is open');
+      if (transitSchemes.some((scheme) => queued[scheme] > 0)) return refused('cards-in-queue', 'cards in the print queue still need their blanks: finish or cancel them first');
+      const book = closeBook(open.stock, counted);
+      if (!book.balanced && !note?.trim()) {
+        const differences = transitSchemes.map((scheme) => `${scheme} ${book.schemes[scheme].counted} counted, ${book.schemes[scheme].expected} expected`).join('; ');
+        return refused('count-note-required', `the count differs from the ledger (${differences}): a note must say why`);
+      }
       return null;
     },
     view(queued) {

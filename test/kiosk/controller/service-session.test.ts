@@ -44,4 +44,5 @@ describe('service sessions through the controller', () => {
     expect(await kiosk.controller.command({ type: 'open-session', site: 'market', mode: 'market', blanks: { easycard: 1, ipass: 1 } })).toMatchObject({ accepted: false, code: 'session-open' });
     expect((await kiosk.store.readAudit({ eventIds: ['session-opened'] })).map((row) => row.operatorId)).toEqual([expect.any(String)]);
   });
+
 });
