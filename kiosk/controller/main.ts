@@ -32,6 +32,8 @@ import { createKioskController, type KioskController } from './kiosk-controller'
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { mayView } from './auth/authorize';
+import { can } from './auth/permissions';
+import { reportService } from './reports/report-service';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
@@ -298,6 +300,14 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         preview: () => controller.preview(),
         health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all(), log: fileLog?.health() ?? { state: 'writing' } }),
         ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
+        reports: reportService(store, {
+          dataDir: config.dataDir,
+          uiDir: options.uiDir ?? defaultUiDir,
+          mayView: () => {
+            const role = operators.current()?.role;
+            return role !== undefined && can(role, 'view-reports');
+          },
+        }),
       },
     });
     stops.push(() => api.close());

@@ -117,3 +117,9 @@ export type PeriodFigures = z.infer<typeof periodFiguresSchema>;
 
 export const reportFiguresSchema = z.discriminatedUnion('kind', [sessionFiguresSchema, periodFiguresSchema]);
 export type ReportFigures = z.infer<typeof reportFiguresSchema>;
+
+/** The sessions the supervisor's screen lists, newest first. */
+export const reportSessionListSchema = z.array(
+  z.object({ id: z.string(), site: z.string(), mode: z.enum(sessionModes), openedAt: z.string(), closedAt: z.string().nullable() }).strict(),
+);
+export type ReportSessionList = z.infer<typeof reportSessionListSchema>;
