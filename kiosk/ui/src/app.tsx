@@ -18,6 +18,7 @@ import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
 import { SelfServiceScreen } from './screens/self-service';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
+import { ReportsScreen } from './reports/reports-screen';
 
 export function App() {
   const [feed] = useState(() => createSnapshotFeed());
@@ -26,10 +27,14 @@ export function App() {
   const notice = useSyncExternalStore(notices.subscribe, notices.current);
   const [locale, setLocale] = useState<Locale>('zh-TW');
   const [devAsked, setDevAsked] = useState(() => window.location.hash === '#dev');
+  const [reportsAsked, setReportsAsked] = useState(() => window.location.hash === '#reports');
 
   useEffect(() => subscribe(feed.receive, setLink), [feed]);
   useEffect(() => {
-    const onHash = (): void => setDevAsked(window.location.hash === '#dev');
+    const onHash = (): void => {
+      setDevAsked(window.location.hash === '#dev');
+      setReportsAsked(window.location.hash === '#reports');
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -81,6 +86,8 @@ export function App() {
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
         {devAvailable && devAsked && <DevPanel onClose={() => (window.location.hash = '')} />}
+        {/* The figures are a supervisor's (the controller's routes check the role too). */}
+        {reportsAsked && snapshot?.session.operator?.role === 'supervisor' && <ReportsScreen onClose={() => (window.location.hash = '')} />}
       </div>
     </LocaleContext.Provider>
   );
@@ -135,6 +142,11 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
         <div className="operator">
           <span data-testid="operator-name">{session.operator.name}</span>
           <small>{t.key(`role${session.operator.role}`)}</small>
+          {session.operator.role === 'supervisor' && (
+            <a className="reports-link" href="#reports" data-action="open-reports">
+              {t('reportScreenTitle')}
+            </a>
+          )}
           <button type="button" onClick={() => command({ type: 'sign-out' })}>{t('signOut')}</button>
         </div>
       )}

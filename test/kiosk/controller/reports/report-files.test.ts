@@ -55,6 +55,9 @@ describe('a session’s report files under <data dir>/reports/', () => {
     expect(text).toMatch(/服務場次報表\s+Service session report/);
     expect(text).toMatch(/發卡數\s+Cards issued/);
     expect(text).toContain('TY-K01-T-0000001');
+    // Card types and spoil reasons appear only as the charts' axis labels: the charts were drawn.
+    expect(text).toMatch(/一般卡\s+General card/);
+    expect(text).toMatch(/晶片驗證失敗\s+Chip\s+verify\s+failed/);
     expect(text).toMatch(/帳實相符\s+The ledger reconciles/);
     // The ledger's EasyCard line: loaded 10, issued 2, spoiled 3, returned 0, left 5, counted 5, discrepancy -1.
     expect(text).toMatch(/悠遊卡 EasyCard\s+10\s+2\s+3\s+0\s+5\s+5\s+-1/);
