@@ -35,7 +35,8 @@ export function ReportsBody({
           >
             <strong>{session.site}</strong>
             <small>
-              {localTime(session.openedAt)} · {session.closedAt ? t.key(`reportMode${session.mode}`) : t('reportStillOpen')}
+              {localTime(session.openedAt)} · {t.key(`reportMode${session.mode}`)}
+              {session.closedAt === null && ` · ${t('reportStillOpen')}`}
             </small>
           </button>
         ))}
