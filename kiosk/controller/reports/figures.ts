@@ -14,15 +14,21 @@ import { localDayOf, localDaysBetween, localHourOf, localHoursBetween } from './
  */
 
 /**
- * Where each stage of an applicant's time starts and ends in the job journal. A stage that was tried
- * again (a card reprinted after a chip failure) is measured on its last attempt; the queue wait runs
- * to the first print.
+ * Where each stage of an applicant's time starts and ends in the job journal: the first of `from` found
+ * (the counter runs from the application's start, or from its job's begin when the confirm did not say).
+ * A stage that was tried again (a card reprinted after a chip failure) is measured on its last attempt;
+ * the queue wait runs to the first print.
  */
-const stageMarks: Readonly<Record<ReportStage, { readonly from: string; readonly to: string; readonly attempt: 'first' | 'last' }>> = {
-  counter: { from: 'begun', to: 'queued', attempt: 'first' },
-  queue: { from: 'queued', to: 'printing', attempt: 'first' },
-  print: { from: 'printing', to: 'printed', attempt: 'last' },
-  encode: { from: 'encoding', to: 'verified', attempt: 'last' },
+interface StageMarks {
+  readonly from: readonly string[];
+  readonly to: string;
+  readonly attempt: 'first' | 'last';
+}
+const stageMarks: Readonly<Record<ReportStage, StageMarks>> = {
+  counter: { from: ['application-started', 'begun'], to: 'queued', attempt: 'first' },
+  queue: { from: ['queued'], to: 'printing', attempt: 'first' },
+  print: { from: ['printing'], to: 'printed', attempt: 'last' },
+  encode: { from: ['encoding'], to: 'verified', attempt: 'last' },
 };
 
 export function sessionFigures(rows: SessionReportRows): SessionFigures {
@@ -133,12 +139,15 @@ function stageFigures(journal: readonly JournalRow[]): StageFigures[] {
 }
 
 /** The stage's length in one job's marks (in journal order), or null when a mark is missing. */
-function stageSeconds(marks: readonly JournalRow[], stage: (typeof stageMarks)[ReportStage]): number | null {
+function stageSeconds(marks: readonly JournalRow[], stage: StageMarks): number | null {
   const ends = marks.map((mark, index) => ({ mark, index })).filter(({ mark }) => mark.step === stage.to);
   const candidates = stage.attempt === 'last' ? ends.reverse() : ends;
   for (const end of candidates) {
-    const start = marks.slice(0, end.index).findLast((mark) => mark.step === stage.from);
-    if (start) return Math.max(0, (Date.parse(end.mark.at) - Date.parse(start.at)) / 1000);
+    const before = marks.slice(0, end.index);
+    for (const from of stage.from) {
+      const start = before.findLast((mark) => mark.step === from);
+      if (start) return Math.max(0, (Date.parse(end.mark.at) - Date.parse(start.at)) / 1000);
+    }
   }
   return null;
 }

@@ -86,15 +86,20 @@ export async function sessionReportRows(context: StoreContext, sessionId: string
 }
 
 async function journalOf(tx: Queries, sessionId: string): Promise<JournalRow[]> {
-  const rows = await tx.all<{ jobId: string; eventId: string; step: string | null; disposition: string; at: string }>(
-    `SELECT json_extract(a.details, '$.jobId') AS jobId, a.event_id AS eventId, json_extract(a.details, '$.step') AS step, a.disposition, a.at
+  const rows = await tx.all<{ jobId: string; eventId: string; step: string | null; disposition: string; at: string; startedAt: string | null }>(
+    `SELECT json_extract(a.details, '$.jobId') AS jobId, a.event_id AS eventId, json_extract(a.details, '$.step') AS step, a.disposition, a.at,
+            json_extract(a.details, '$.applicationStartedAt') AS startedAt
        FROM audit a
       WHERE a.event_id IN (${journalEvents.map(() => '?').join(', ')})
         AND json_extract(a.details, '$.jobId') IN (SELECT id FROM issuance_jobs WHERE session_id = ?)
       ORDER BY a.seq`,
     [...journalEvents, sessionId],
   );
-  return rows.map((row) => ({ jobId: row.jobId, step: row.eventId === 'issuance-job-begin' ? 'begun' : (row.step ?? row.eventId), failed: row.disposition === 'failure', at: row.at }));
+  return rows.flatMap((row) => {
+    const mark = { jobId: row.jobId, step: row.eventId === 'issuance-job-begin' ? 'begun' : (row.step ?? row.eventId), failed: row.disposition === 'failure', at: row.at };
+    // The confirm carries when the application started (before its job existed): a mark of its own, just before it.
+    return row.startedAt ? [{ jobId: row.jobId, step: 'application-started', failed: false, at: row.startedAt }, mark] : [mark];
+  });
 }
 
 /** Every card issued, movement booked and session opened in `[fromIso, toIso)` (UTC instants). */

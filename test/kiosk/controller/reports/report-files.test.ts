@@ -40,7 +40,7 @@ describe('a session’s report files under <data dir>/reports/', () => {
     expect(value('replacement_causes', 'lost')).toBe('1');
     expect(value('spoilage_by_reason', 'chip-verify-failed')).toBe('1');
     expect(value('per_hour_easycard', '2026-03-01T10:00')).toBe('1');
-    expect(value('stage_median_seconds', 'counter')).toBe('120');
+    expect(value('stage_median_seconds', 'counter')).toBe('180');
     expect(value('stage_mean_seconds', 'print')).toBe('67.5');
     expect(value('ledger_easycard', 'discrepancy')).toBe('-1');
     expect(value('ledger_ipass', 'returned')).toBe('1');

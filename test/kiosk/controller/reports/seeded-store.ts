@@ -10,11 +10,12 @@ import { issuance, openTempStore, person, type TempStore } from '../store/temp-s
  * are exact. Sessions, movements and closing counts are written with plain SQL into the 005 tables (the
  * session backend writes them in the kiosk); jobs, the journal, cards and voids go through the store.
  *
- *   J1 senior   easycard new          counter 120 s, queue 30 s, print 60 s, encode 20 s
+ *   J1 senior   easycard new          counter 300 s (from the application's start), queue 30 s, print 60 s, encode 20 s
  *   J2 general  ipass    replacement  counter 240 s, queue 60 s, print 60 s, encode 30 s  (cause lost)
  *   J3 student  easycard new          counter 180 s, queue 10 s, chip failure, reprint: print 90 s, encode 40 s
  *   J4 general  easycard new          counter 120 s, queue 20 s, print 60 s, encode 20 s, voided at the counter
  *   J5 senior   ipass                 counter 60 s,  queue 5 s,  jam: spoiled
+ * The counter runs from the application's start where the confirm says it (J1), else from the job's begin.
  *   loaded 10 EasyCard, 5 iPASS; 1 iPASS returned; counted 5 EasyCard (1 short) and 2 iPASS.
  * Outside the session: the card J2 replaces (07:00 local), a card at 23:59:59 local on 03-01, one at
  * 23:59:59 on 02-28 and one at 00:00 on 03-02 (the period's edges).
@@ -52,7 +53,7 @@ export async function seededStore(): Promise<TempStore> {
 
   const job = new JobSeed(seed, sql);
   const j1 = await job.begin('senior', 'easycard', '2026-03-01T01:05:00Z');
-  await job.marks(j1, [['queued', '01:07:00'], ['printing', '01:07:30'], ['printed', '01:08:30'], ['encoding', '01:08:40'], ['encoded', '01:08:50'], ['verified', '01:09:00']]);
+  await job.marks(j1, [['queued', '01:07:00', '2026-03-01T01:02:00.000Z'], ['printing', '01:07:30'], ['printed', '01:08:30'], ['encoding', '01:08:40'], ['encoded', '01:08:50'], ['verified', '01:09:00']]);
   await job.issue(j1, '2026-03-01T01:09:05Z', { ...person, idNumber: 'A120000005' }, card('TY-K01-S-0000001', 'senior', 'easycard'));
   await movement('easycard', 'issued', 1, null, '2026-03-01T01:09:05Z', { jobId: j1, blank: '1' });
 
@@ -116,12 +117,17 @@ class JobSeed {
     return jobId;
   }
 
-  /** `[step, 'HH:MM:SS' UTC on 2026-03-01]`; `queued` (the confirm) is journaled as a job-step audit row. */
-  async marks(jobId: string, marks: readonly (readonly [JobStep | 'queued', string])[]): Promise<void> {
-    for (const [step, time] of marks) {
+  /**
+   * `[step, 'HH:MM:SS' UTC on 2026-03-01]`; `queued` (the confirm) is journaled as the card job does it
+   * (issuance-services.ts `journalQueued`), with when the application started when given.
+   */
+  async marks(jobId: string, marks: readonly (readonly [JobStep | 'queued', string, string?])[]): Promise<void> {
+    for (const [step, time, applicationStartedAt] of marks) {
       at(`2026-03-01T${time}Z`, this.seed);
       if (step === 'queued') {
-        await this.seed.store.appendAudit({ eventId: 'issuance-job-step', operatorId: null, disposition: 'na', details: { jobId, step: 'queued', reason: null } });
+        await this.seed.store.appendAudit({
+          eventId: 'issuance-job-step', operatorId: null, disposition: 'na', details: { jobId, step: 'queued', reason: null, applicationStartedAt: applicationStartedAt ?? null },
+        });
         continue;
       }
       const marked = await this.seed.store.markJobStep(jobId, step);
