@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -32,6 +33,8 @@ const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disa
 
 export async function printSessionPdf(figures: SessionFigures, options: PdfOptions): Promise<Buffer> {
   const timeout = options.timeoutMs ?? 30_000;
+  // Said at once rather than after the page's timeout: the bundle is built by `npm run build:ui`.
+  if (!existsSync(join(options.uiDir, 'report.html'))) throw new Error(`no report page in ${options.uiDir} (is the UI built? npm run build:ui)`);
   const browser = await chromium.launch({ executablePath: options.chromiumPath ?? defaultChromiumPath, headless: true, args: chromiumArgs, timeout });
   try {
     const page = await browser.newPage({ locale: 'zh-TW' });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { err, ok, type Result } from '../../../shared/result';
@@ -54,8 +55,9 @@ export async function writeSessionReport(
   return ok({ pdf, csv });
 }
 
+/** Written aside under a name of its own (a close and a download may write at once), then renamed over. */
 function writeWhole(file: string, content: string | Buffer): void {
-  const aside = `${file}.partial`;
+  const aside = `${file}.${randomUUID()}.partial`;
   writeFileSync(aside, content, { mode: 0o600 });
   renameSync(aside, file);
 }

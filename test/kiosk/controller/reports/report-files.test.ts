@@ -94,3 +94,20 @@ describe('a session’s report files under <data dir>/reports/', () => {
     expect(await writeSessionReport(seed.store, '../../etc/passwd', { dataDir: seed.dir, uiDir })).toEqual({ ok: false, error: { kind: 'no_such_session' } });
   });
 });
+
+describe('a report without the UI bundle', () => {
+  it('keeps the CSV and says the PDF could not be printed, at once', async () => {
+    const seed = await seededStore();
+    try {
+      const result = await writeSessionReport(seed.store, sessionId, { dataDir: seed.dir, uiDir: join(seed.dir, 'no-ui') });
+      expect(result).toEqual({
+        ok: false,
+        error: { kind: 'pdf_failed', message: `no report page in ${join(seed.dir, 'no-ui')} (is the UI built? npm run build:ui)`, csv: join(seed.dir, 'reports', `${sessionId}.csv`) },
+      });
+      expect(existsSync(join(seed.dir, 'reports', `${sessionId}.csv`))).toBe(true);
+      expect(existsSync(join(seed.dir, 'reports', `${sessionId}.pdf`))).toBe(false);
+    } finally {
+      await seed.cleanup();
+    }
+  });
+});
