@@ -82,6 +82,16 @@ describe('the supervisor’s figures screen', () => {
     // And the report stays under the data directory.
     expect(execFileSync('pdfinfo', [join(running.dataDir, 'reports', `${sessionId}.pdf`)], { encoding: 'utf8' })).toContain('A4');
 
+    // A period's figures: the days around the session.
+    await screen.locator('[data-action="report-period"]').click();
+    await screen.locator('input[name="from"]').fill('2026-03-01');
+    await screen.locator('input[name="to"]').fill('2026-03-31');
+    await screen.locator('[data-action="show-period"]').click();
+    await screen.locator('[data-testid="period-report"][data-period-from="2026-03-01"]').waitFor({ timeout: 10_000 });
+    expect((await screen.locator('[data-testid="period-spoiled"]').innerText()).replace(/\s+/g, ' ')).toBe('2 損耗空白卡');
+    expect((await screen.locator('[data-testid="period-sessions"]').innerText()).replace(/\s+/g, ' ')).toBe('1 服務場次');
+    await screenshot(page, 'reports-period');
+
     await screen.locator('[data-action="close-reports"]').click();
     await screen.waitFor({ state: 'detached', timeout: 5_000 });
   });

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
-import { reportSessionListSchema, sessionFiguresSchema, type ReportSessionList, type SessionFigures } from '../../../../shared/contract/report-figures';
+import {
+  periodFiguresSchema, reportSessionListSchema, sessionFiguresSchema, type PeriodFigures, type ReportSessionList, type SessionFigures,
+} from '../../../../shared/contract/report-figures';
 import { kioskToken, withToken } from '../api';
 
 /**
@@ -15,6 +17,9 @@ async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.
 
 export const fetchSessions = (): Promise<ReportSessionList> => getJson('api/reports/sessions', reportSessionListSchema);
 export const fetchSessionFigures = (sessionId: string): Promise<SessionFigures> => getJson(`api/reports/${encodeURIComponent(sessionId)}/figures`, sessionFiguresSchema);
+
+export const fetchPeriodFigures = (from: string, to: string): Promise<PeriodFigures> =>
+  getJson(`api/reports/period?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`, periodFiguresSchema);
 
 /** A session's report file to download: a plain link (the token in it, as a link cannot send a header). */
 export const reportDownloadUrl = (sessionId: string, kind: 'pdf' | 'csv'): string => withToken(`api/reports/${encodeURIComponent(sessionId)}/report.${kind}`);
