@@ -32,6 +32,9 @@ import { createKioskController, type KioskController } from './kiosk-controller'
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { mayView } from './auth/authorize';
+import { can } from './auth/permissions';
+import { reportService } from './reports/report-service';
+import { writeSessionReport } from './reports/write-report';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
@@ -204,7 +207,22 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const counterLogic = unattended ? counterRegion(selfServiceOptions) : null;
     // The service session: loaded from the store at start; the ribbon as the printer last said.
     const ribbonPrintsLeft = (): number | null => printer.lastStatus().printsLeft;
-    const sessionLogic = sessionRegion({ store, ribbonPrintsLeft, log });
+    // Its report is written once the close has committed, beside the close (Chromium takes a few seconds);
+    // the kiosk's stop waits for one under way.
+    let reportWriting: Promise<void> = Promise.resolve();
+    const writeReportOf = (sessionId: string): Promise<void> => {
+      reportWriting = writeSessionReport(store, sessionId, { dataDir: config.dataDir, uiDir: options.uiDir ?? defaultUiDir }).then((written) =>
+        log({
+          eventId: 'session-report-written',
+          disposition: written.ok ? 'success' : 'failure',
+          message: written.ok ? 'the closed session\'s report was written' : `the closed session's report: ${written.error.kind}${written.error.kind === 'pdf_failed' ? ` (${written.error.message}; the CSV was written)` : ''}`,
+          sessionId,
+        }),
+      );
+      return Promise.resolve();
+    };
+    stops.push(() => reportWriting);
+    const sessionLogic = sessionRegion({ store, ribbonPrintsLeft, log, onClosed: writeReportOf });
     const sessionLink = { id: (): string | null => null };
     const issuanceLogic = issuanceMachine.provide({
       actors: issuanceActors({
@@ -307,6 +325,14 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         preview: () => controller.preview(),
         health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all(), log: fileLog?.health() ?? { state: 'writing' } }),
         ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
+        reports: reportService(store, {
+          dataDir: config.dataDir,
+          uiDir: options.uiDir ?? defaultUiDir,
+          mayView: () => {
+            const role = operators.current()?.role;
+            return role !== undefined && can(role, 'view-reports');
+          },
+        }),
       },
     });
     stops.push(() => api.close());

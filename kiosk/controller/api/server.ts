@@ -14,6 +14,8 @@ import {
   type KioskSnapshot,
 } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
+import type { ReportService } from '../reports/report-service';
+import { serveReports } from './report-routes';
 import { allowedHosts, checkRequest } from './request-guard';
 
 /** What the API needs from the rest of the controller. */
@@ -28,6 +30,8 @@ export interface ApiHandlers {
   devState?: () => DevWorldState;
   /** Device summaries for /api/health (and `kioskctl doctor`). */
   health(): unknown;
+  /** The supervisor's figures and report downloads under /api/reports/ (api/report-routes.ts). */
+  reports?: ReportService;
 }
 
 export type { CommandReply };
@@ -117,6 +121,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     if (!isApi) return serveStatic(url.pathname, response);
+    if (url.pathname.startsWith('/api/reports/')) return serveReports(request, response, url, options.handlers.reports, sendJson);
 
     const route = `${request.method} ${url.pathname}`;
     switch (route) {

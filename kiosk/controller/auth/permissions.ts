@@ -5,6 +5,7 @@ import type { OperatorRole } from './roles';
 export const actions = [
   'issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card',
   'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'open-cash-box', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
+  'view-reports',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -45,6 +46,8 @@ const table: Readonly<Record<Action, Readonly<Record<Actor, Permission>>>> = {
   'view-audit':       { operator: D, supervisor: A, technician: A, 'self-service': D },
   'purge-data':       { operator: D, supervisor: A, technician: S, 'self-service': D },
   backup:             { operator: D, supervisor: A, technician: A, 'self-service': D },
+  // A session's figures and its report (counts and card numbers, no personal data): the supervisor's.
+  'view-reports':     { operator: D, supervisor: A, technician: D, 'self-service': D },
 };
 
 export function permission(actor: Actor, action: Action): Permission {

@@ -27,6 +27,8 @@ export interface CardJobInput {
   readonly attempts: number;
   /** The injected clock's milliseconds, to say how long a job has been at its stage. */
   readonly now: () => number;
+  /** When its application started at the counter (the clock's milliseconds), for the figures' counter stage. */
+  readonly applicationStartedAt?: number | null;
 }
 
 export type CardJobEvent =
@@ -63,6 +65,7 @@ export interface CardJobContext {
   uid: string | null;
   /** When the job entered its current stage (the injected clock's milliseconds). */
   stageSince: number;
+  readonly applicationStartedAt: number | null;
 }
 
 const notProvided = (name: string) =>
@@ -90,6 +93,8 @@ export const cardJobMachine = setup({
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<
       typeof fromPromise<void, { jobId: string | null; cardInPrinter: boolean; reason: string }>
     >,
+    /** Journals the confirm (the job joined the queue) for the figures (kiosk/controller/reports). */
+    journalQueued: notProvided('journalQueued') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; applicationStartedAt: number | null }>>,
     parkJob: notProvided('parkJob') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; owner: string | null; data: ParkedJobData }>>,
     resumeJob: notProvided('resumeJob') as unknown as ReturnType<
       typeof fromPromise<ResumedJob, { jobId: string; resumedBy: string | null; takenOverFrom: string | null }>
@@ -139,6 +144,7 @@ export const cardJobMachine = setup({
     photo: { verdict: input.verdict, attempts: input.attempts },
     now: input.now,
     stageSince: input.now(),
+    applicationStartedAt: input.applicationStartedAt ?? null,
   }),
   initial: 'queued',
   on: {
@@ -148,6 +154,8 @@ export const cardJobMachine = setup({
   },
   states: {
     queued: {
+      // A mark for the figures only: if it cannot be written the card is made all the same.
+      invoke: { src: 'journalQueued', input: ({ context }) => ({ jobId: context.jobId, applicationStartedAt: context.applicationStartedAt }), onError: { actions: [] } },
       on: { 'printer.granted': 'issuing', cancel: 'abandoning' },
     },
     issuing: {

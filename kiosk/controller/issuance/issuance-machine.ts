@@ -77,6 +77,8 @@ export interface IssuanceContext {
   /** The next card's number in the queue's numbering (1, 2, 3 … since the kiosk started). */
   nextTicket: number;
   readonly now: () => number;
+  /** When the application on show started (the clock's milliseconds), for the figures; null at home. */
+  applicationStartedAt: number | null;
 }
 
 export const maxPhotoAttempts = 3;
@@ -84,7 +86,7 @@ export const maxPhotoAttempts = 3;
 const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
 
 /** Every field with personal data, and the flow's job, empty: a new application starts so. */
-function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'error' | 'owner'> {
+function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'error' | 'owner' | 'applicationStartedAt'> {
   return {
     form: { ...emptyApplicationForm },
     source: 'manual',
@@ -95,6 +97,7 @@ function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProbl
     jobId: null,
     error: null,
     owner: null,
+    applicationStartedAt: null,
   };
 }
 
@@ -187,6 +190,7 @@ export const issuanceMachine = setup({
           verdict: context.photo.best?.verdict ?? null,
           attempts: context.photo.attempts,
           now: context.now,
+          applicationStartedAt: context.applicationStartedAt,
         },
       });
       return { jobs: [...context.jobs, { jobId: job.jobId, ticket: context.nextTicket, ref }], nextTicket: context.nextTicket + 1 };
@@ -226,7 +230,7 @@ export const issuanceMachine = setup({
           on: {
             'start-application': {
               target: 'application',
-              actions: assign({ owner: ({ event }) => event.operatorId ?? null }),
+              actions: assign({ owner: ({ event }) => event.operatorId ?? null, applicationStartedAt: ({ context }) => context.now() }),
             },
           },
         },

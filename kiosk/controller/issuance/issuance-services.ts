@@ -65,12 +65,12 @@ export interface IssuanceDevices {
 const defaultCardArrivalTimeoutMs = 5_000;
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
-  const { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, ...flow } = issuanceSteps(devices);
+  const { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, journalQueued, ...flow } = issuanceSteps(devices);
   return {
     ...flow,
     abandonJob,
     cardJob: cardJobMachine.provide({
-      actors: { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard },
+      actors: { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, journalQueued },
       ...(devices.jobDelays ? { delays: devices.jobDelays } : {}),
     }),
   };
@@ -168,6 +168,12 @@ export function issuanceSteps(devices: IssuanceDevices) {
       const cardNumber = await store.nextCardNumber(cardType, operatorId());
       await journal(input.jobId, 'card-number-allocated', { context: { cardNumber, scheme: input.form.scheme } });
       return renderFace(input.form, cardNumber, input.photo, today());
+    }),
+
+    /** The confirm, journaled for the figures: the counter stage ends and the queue wait begins (kiosk/controller/reports). */
+    journalQueued: fromPromise(async ({ input }: { input: { jobId: string; applicationStartedAt: number | null } }) => {
+      const startedAt = input.applicationStartedAt === null ? null : new Date(input.applicationStartedAt).toISOString();
+      await store.appendAudit({ eventId: 'issuance-job-step', operatorId: operatorId(), disposition: 'na', details: { jobId: input.jobId, step: 'queued', reason: null, applicationStartedAt: startedAt } });
     }),
 
     parkJob: fromPromise(async ({ input }: { input: { jobId: string; owner: string | null; data: ParkedJobData } }) => {

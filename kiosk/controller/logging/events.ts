@@ -30,6 +30,7 @@ export const auditEvents = {
   // service sessions and their stock ledger
   'session-opened': 'A supervisor opened a service session with the blanks loaded per scheme.',
   'session-closed': 'A supervisor counted the blanks left and closed the service session (a discrepancy is booked with their note).',
+  'session-report-written': "A closed session's report (PDF and CSV of its figures) was written under the data directory, or could not be.",
   'stock-loaded': 'Blanks were loaded into the open session.',
   'stock-returned': 'Blanks were returned from the open session to the box.',
   // money and devices

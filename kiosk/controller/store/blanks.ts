@@ -38,6 +38,9 @@ async function heldBlank(tx: Queries, job: JobBlanks): Promise<string | null> {
 /** Jobs journaled before sessions existed have no ledger to book to. */
 const booked = (job: JobBlanks): job is JobBlanks & { session_id: string; scheme: TransitScheme } => job.session_id !== null && job.scheme !== null;
 
+/** The encoder's own failure kinds (hardware/nfc; not its `timeout`, a printer's too), as the encoding step journals them, and a record that did not read back. */
+const chipFailures: ReadonlySet<string> = new Set(['encode-mismatch', 'write_verify_failed', 'auth_failed', 'unsupported_card', 'wrong_card', 'card_removed', 'command_failed', 'no_card', 'reader_unavailable']);
+
 /**
  * The failure code a job step was journaled with (`printer_jam`, `nfc_write_verify_failed`,
  * `interrupted-at-printing`, ...) as the reason its blank is spoiled.
@@ -46,7 +49,7 @@ export function spoilReasonFor(failure: string | undefined): SpoilReason {
   if (failure === undefined) return 'misprint';
   if (failure.startsWith('interrupted') || failure === 'crash-recovery') return 'crash-recovery';
   if (failure === 'printer_jam' || failure === 'jam') return 'jam';
-  if (failure.startsWith('nfc_') || failure === 'encode-mismatch') return 'chip-verify-failed';
+  if (failure.startsWith('nfc_') || chipFailures.has(failure)) return 'chip-verify-failed';
   return 'misprint';
 }
 

@@ -18,6 +18,7 @@ import { beginIssuanceJob, markCardsTaken, markJobStep, parkJob, pendingJobs, un
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
+import { listSessionRows, periodReportRows, sessionReportRows, type PeriodReportRows, type SessionReportRows, type SessionRow } from './report-rows';
 import { purge, type PurgeOptions, type PurgeReport } from './retention';
 import {
   closeSession, currentSession, listSessions, loadBlanks, openSession, returnBlanks, sessionById, sessionCounts, sessionMovements, sessionStock,
@@ -95,6 +96,13 @@ export interface Store {
   readAudit(options?: ReadAuditOptions): Promise<AuditEntry[]>;
   readonly operators: OperatorTable;
   readonly outbox: { pending(limit: number): Promise<OutboxEntry[]>; markSynced(ids: readonly string[]): Promise<number> };
+  /** The rows the figures are made of (kiosk/controller/reports): no personal data. */
+  readonly reportRows: {
+    session(sessionId: string): Promise<SessionReportRows | null>;
+    /** `[fromIso, toIso)`, UTC instants. */
+    period(fromIso: string, toIso: string): Promise<PeriodReportRows>;
+    sessions(limit: number): Promise<SessionRow[]>;
+  };
   purge(options: PurgeOptions): Promise<PurgeReport>;
   /** An online, consistent copy (`VACUUM INTO`); encrypted columns stay encrypted. The file must not exist. */
   backup(file: string, operatorId?: string | null): Promise<Result<{ file: string }, { kind: 'backup_failed'; message: string }>>;
@@ -184,6 +192,11 @@ function storeOver(context: StoreContext): Store {
     readAudit: (options) => readAudit(db, options),
     operators: operatorTable(context),
     outbox: { pending: (limit) => pendingChanges(context, limit), markSynced: (ids) => markSynced(context, ids) },
+    reportRows: {
+      session: (sessionId) => sessionReportRows(context, sessionId),
+      period: (fromIso, toIso) => periodReportRows(context, fromIso, toIso),
+      sessions: (limit) => listSessionRows(context, limit),
+    },
     purge: (options) => purge(context, options),
     backup: (file, operatorId) => backupTo(context, file, operatorId ?? null),
     close: () => db.close(),

@@ -23,6 +23,7 @@ import { SessionBar } from './session/session-bar';
 import { sessionReportPath } from './session/session-commands';
 import { SessionClosed } from './session/session-closed';
 import { SessionDesk, useSessionDesk, type SessionDeskState } from './session/session-desk';
+import { ReportsScreen } from './reports/reports-screen';
 
 export function App() {
   const [feed] = useState(() => createSnapshotFeed());
@@ -32,10 +33,14 @@ export function App() {
   const [locale, setLocale] = useState<Locale>('zh-TW');
   const [devAsked, setDevAsked] = useState(() => window.location.hash === '#dev');
   const desk = useSessionDesk(snapshot?.serviceSession ?? null);
+  const [reportsAsked, setReportsAsked] = useState(() => window.location.hash === '#reports');
 
   useEffect(() => subscribe(feed.receive, setLink), [feed]);
   useEffect(() => {
-    const onHash = (): void => setDevAsked(window.location.hash === '#dev');
+    const onHash = (): void => {
+      setDevAsked(window.location.hash === '#dev');
+      setReportsAsked(window.location.hash === '#reports');
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -101,6 +106,8 @@ export function App() {
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
         {snapshot && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
         {devAvailable && devAsked && <DevPanel onClose={() => (window.location.hash = '')} />}
+        {/* The figures are a supervisor's (the controller's routes check the role too). */}
+        {reportsAsked && snapshot?.session.operator?.role === 'supervisor' && <ReportsScreen onClose={() => (window.location.hash = '')} />}
       </div>
     </LocaleContext.Provider>
   );
@@ -128,7 +135,7 @@ function NoSession({ snapshot, desk }: { snapshot: KioskSnapshot; desk: SessionD
   const { closed } = desk;
   return (
     <div className={closed ? 'no-session with-closed' : 'no-session'}>
-      {closed && <SessionClosed closed={closed} reportUrl={(kind) => withToken(sessionReportPath(closed.sessionId, kind))} onDismiss={desk.dismissClosed} />}
+      {closed && <SessionClosed closed={closed} reportUrl={(kind) => withToken(sessionReportPath(closed.sessionId, kind))} mayDownload={snapshot.session.operator?.role === 'supervisor'} onDismiss={desk.dismissClosed} />}
       <OpenSessionForm send={command} needsApproval={snapshot.session.operator?.role === 'operator'} />
     </div>
   );
@@ -166,6 +173,11 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
         <div className="operator">
           <span data-testid="operator-name">{session.operator.name}</span>
           <small>{t.key(`role${session.operator.role}`)}</small>
+          {session.operator.role === 'supervisor' && (
+            <a className="reports-link" href="#reports" data-action="open-reports">
+              {t('reportScreenTitle')}
+            </a>
+          )}
           <button type="button" onClick={() => command({ type: 'sign-out' })}>{t('signOut')}</button>
         </div>
       )}

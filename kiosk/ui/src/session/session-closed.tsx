@@ -4,8 +4,12 @@ import { signed } from './close-session-form';
 import type { ClosingSession } from './session-commands';
 import { fill, schemeName } from './stock-words';
 
-/** After the close: the count against the ledger, whether a discrepancy was booked, and the session's report. */
-export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: ClosingSession; reportUrl: (kind: 'pdf' | 'csv') => string; onDismiss: () => void }) {
+/**
+ * After the close: the count against the ledger, whether a discrepancy was booked, and the session's
+ * report — its links for a supervisor (the report routes are theirs); an operator who closed with a
+ * supervisor's approval is told where the supervisor finds it.
+ */
+export function SessionClosed({ closed, reportUrl, mayDownload, onDismiss }: { closed: ClosingSession; reportUrl: (kind: 'pdf' | 'csv') => string; mayDownload: boolean; onDismiss: () => void }) {
   const t = useT();
   const balanced = transitSchemes.every((scheme) => closed.counted[scheme] === closed.ledger[scheme]);
   return (
@@ -33,8 +37,14 @@ export function SessionClosed({ closed, reportUrl, onDismiss }: { closed: Closin
       </table>
       <p>{balanced ? t('sessionClosedBalanced') : t('sessionClosedDiscrepancy')}</p>
       <div className="session-submit">
-        <a className="button-link" data-testid="session-report" href={reportUrl('pdf')} target="_blank" rel="noreferrer">{t('sessionClosedReport')}</a>
-        <a className="button-link secondary" data-testid="session-report-csv" href={reportUrl('csv')} download>{t('sessionClosedReportCsv')}</a>
+        {mayDownload ? (
+          <>
+            <a className="button-link" data-testid="session-report" href={reportUrl('pdf')} target="_blank" rel="noreferrer">{t('sessionClosedReport')}</a>
+            <a className="button-link secondary" data-testid="session-report-csv" href={reportUrl('csv')} download>{t('sessionClosedReportCsv')}</a>
+          </>
+        ) : (
+          <p data-testid="session-report-supervisor">{t('sessionClosedReportSupervisor')}</p>
+        )}
         <button type="button" className="secondary" onClick={onDismiss}>{t('close')}</button>
       </div>
     </section>

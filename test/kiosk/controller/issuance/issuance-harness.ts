@@ -31,6 +31,8 @@ export interface HarnessOptions {
   /** The configured delays of the card jobs (main.ts provides them) and the clock they run on. */
   delays?: { handOverTimeout: number };
   clock?: SimulatedClock;
+  /** The machine's clock in milliseconds (default Date.now). */
+  now?: () => number;
 }
 
 export function issuanceHarness(options: HarnessOptions = {}) {
@@ -39,6 +41,8 @@ export function issuanceHarness(options: HarnessOptions = {}) {
   const rendered: Array<Uint8Array | null> = [];
   const evaluated: Array<{ image: number[]; source: string }> = [];
   const parked: Array<{ jobId: string; owner: string | null; data: ParkedJobData }> = [];
+  /** The confirms the card jobs journaled for the figures, apart from `calls` (no device is involved). */
+  const queued: Array<{ jobId: string; applicationStartedAt: number | null }> = [];
   /** Breaches of "one job at a time in the printer": a card fed while another's is inside. */
   const printerClashes: string[] = [];
   let inPrinter: string | null = null;
@@ -48,6 +52,9 @@ export function issuanceHarness(options: HarnessOptions = {}) {
   const cardJob = cardJobMachine.provide({
     ...(options.delays ? { delays: options.delays } : {}),
     actors: {
+      journalQueued: fromPromise(async ({ input }: { input: { jobId: string; applicationStartedAt: number | null } }) => {
+        queued.push(input);
+      }),
       printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
         calls.push(`print:${input.jobId}`);
         if (inPrinter !== null && inPrinter !== input.jobId) printerClashes.push(`${input.jobId} fed while ${inPrinter} is inside`);
@@ -107,8 +114,8 @@ export function issuanceHarness(options: HarnessOptions = {}) {
       cardJob,
     },
   });
-  const actor = createActor(machine, { input: {}, ...(options.clock ? { clock: options.clock } : {}) }).start();
-  return { actor, calls, commits, rendered, evaluated, parked, printerClashes };
+  const actor = createActor(machine, { input: options.now ? { now: options.now } : {}, ...(options.clock ? { clock: options.clock } : {}) }).start();
+  return { actor, calls, commits, rendered, evaluated, parked, printerClashes, queued };
 }
 
 export type IssuanceActor = ReturnType<typeof issuanceHarness>['actor'];

@@ -94,16 +94,24 @@ describe('the close-session form', () => {
 describe('after the close', () => {
   it('shows the count against the ledger, whether a discrepancy was booked, and the report', () => {
     const closed = { sessionId: 'session-1', site: '中壢轉運站', counted: { easycard: 6, ipass: 2 }, ledger: { easycard: 6, ipass: 3 } };
-    const html = shown(<SessionClosed closed={closed} reportUrl={(kind) => `api/reports/session-1/report.${kind}?token=t`} onDismiss={() => {}} />);
+    const html = shown(<SessionClosed closed={closed} reportUrl={(kind) => `api/reports/session-1/report.${kind}?token=t`} mayDownload onDismiss={() => {}} />);
     expect(html).toContain('data-testid="session-closed" data-session-id="session-1" data-balanced="false"');
     expect(html).toContain('Session closed: 中壢轉運站');
     expect(html).toContain(messages.en.sessionClosedDiscrepancy);
     expect(html).toContain('<tr data-comparison-scheme="ipass"><th scope="row">iPASS 一卡通</th><td>3</td><td>2</td><td>−1</td></tr>');
     expect(html).toContain('data-testid="session-report" href="api/reports/session-1/report.pdf?token=t"');
     expect(html).toContain('data-testid="session-report-csv" href="api/reports/session-1/report.csv?token=t" download=""');
-    const balanced = shown(<SessionClosed closed={{ ...closed, counted: closed.ledger }} reportUrl={() => "r"} onDismiss={() => {}} />, 'vi');
+    expect(html).not.toContain('session-report-supervisor');
+    const balanced = shown(<SessionClosed closed={{ ...closed, counted: closed.ledger }} reportUrl={() => "r"} mayDownload onDismiss={() => {}} />, 'vi');
     expect(balanced).toContain('data-balanced="true"');
     expect(balanced).toContain(messages.vi.sessionClosedBalanced);
+  });
+
+  it("tells an operator who closed with a supervisor's approval where the supervisor finds the report (the routes are theirs)", () => {
+    const closed = { sessionId: 'session-1', site: '中壢轉運站', counted: { easycard: 6, ipass: 3 }, ledger: { easycard: 6, ipass: 3 } };
+    const html = shown(<SessionClosed closed={closed} reportUrl={() => 'r'} mayDownload={false} onDismiss={() => {}} />);
+    expect(html).not.toContain('data-testid="session-report"');
+    expect(html).toContain(`<p data-testid="session-report-supervisor">${messages.en.sessionClosedReportSupervisor}</p>`);
   });
 });
 
