@@ -87,6 +87,8 @@ export const cardJobMachine = setup({
   },
   actors: {
     printCard: notProvided('printCard') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob>>,
+    /** Sends a card whose chip failed to the reject box and books its blank spoiled: the job prints again. */
+    reprintCard: notProvided('reprintCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; failure: string }>>,
     encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<{ uid: string }, IssuanceJob>>,
     commitIssuance: notProvided('commitIssuance') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob & { uid: string }>>,
     ejectCard: notProvided('ejectCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string }>>,
@@ -116,6 +118,8 @@ export const cardJobMachine = setup({
   },
   guards: {
     canRetry: ({ context }) => context.error?.canRetry ?? false,
+    /** The failure lost the card in the printer (its chip failed), not the job. */
+    reprints: ({ context }) => context.error?.reprints ?? false,
     failedAt: ({ context }, step: IssuingStep) => context.failedStep === step,
     ownerAway: ({ context }) => !context.ownerPresent,
     ownerPresent: ({ context }) => context.ownerPresent,
@@ -231,11 +235,26 @@ export const cardJobMachine = setup({
     /** Retry continues from the step that failed; earlier steps are not repeated (never print twice). */
     resuming: {
       always: [
+        { guard: 'reprints', target: 'reprinting' },
         { guard: { type: 'failedAt', params: 'printing' }, target: 'issuing.printing' },
         { guard: { type: 'failedAt', params: 'encoding' }, target: 'issuing.encoding' },
         { guard: { type: 'failedAt', params: 'committing' }, target: 'issuing.committing' },
         { target: 'failed' },
       ],
+    },
+    /**
+     * The card whose chip failed goes to the reject box (its blank booked spoiled) and the job starts over
+     * on a new blank: a card that was never issued is printed again, never one that was.
+     */
+    reprinting: {
+      entry: 'stamp',
+      invoke: {
+        src: 'reprintCard',
+        input: ({ context }) => ({ jobId: context.jobId, failure: context.error?.kind ?? 'nfc_write_verify_failed' }),
+        onDone: { target: 'issuing.printing', actions: assign({ completed: [], uid: null }) },
+        // The card could not be sent to the reject box (the printer is away): still failed, the retry reprints.
+        onError: { target: 'failed', actions: assign({ error: ({ event }) => toStepError(event.error) }) },
+      },
     },
     abandoning: {
       invoke: {
@@ -327,7 +346,8 @@ export type CardJobSnapshot = SnapshotFrom<typeof cardJobMachine>;
 /** Where a job stands, in the queue's words. */
 export function jobStage(snapshot: CardJobSnapshot): JobStage {
   if (snapshot.matches('queued')) return 'queued';
-  if (snapshot.matches({ issuing: 'printing' })) return 'printing';
+  // The failed card is on its way to the reject box and the job to the print head again.
+  if (snapshot.matches({ issuing: 'printing' }) || snapshot.matches('reprinting')) return 'printing';
   if (snapshot.matches({ issuing: 'encoding' })) return 'encoding';
   if (snapshot.matches({ issuing: 'committing' })) return 'committing';
   if (snapshot.matches({ issuing: 'ejecting' })) return 'ejecting';

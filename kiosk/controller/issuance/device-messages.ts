@@ -44,6 +44,8 @@ export function printerFailure(error: PrinterError): IssuanceStepError {
 
 export function nfcFailure(error: CitizenCardError): IssuanceStepError {
   const fail = (code: NfcAdvice, canRetry = true) => new IssuanceStepError(`nfc_${error.kind}`, message(code), canRetry);
+  // The chip itself failed: this card is lost, the next blank is not.
+  const reprint = (code: NfcAdvice) => new IssuanceStepError(`nfc_${error.kind}`, message(code), true, true);
   switch (error.kind) {
     case 'no_card':
       return fail('nfc.no-card');
@@ -54,9 +56,9 @@ export function nfcFailure(error: CitizenCardError): IssuanceStepError {
     case 'wrong_card':
       return fail('nfc.wrong-card');
     case 'auth_failed':
-      return fail('nfc.auth-failed', false);
+      return reprint('nfc.auth-failed');
     case 'write_verify_failed':
-      return fail('nfc.write-verify-failed', false);
+      return reprint('nfc.write-verify-failed');
     case 'command_failed':
     case 'timeout':
       return fail('nfc.no-answer');
@@ -64,7 +66,7 @@ export function nfcFailure(error: CitizenCardError): IssuanceStepError {
       return fail('nfc.reader-unavailable');
     case 'invalid_record':
     case 'record_invalid':
-      return fail('nfc.record-invalid', false);
+      return reprint('nfc.record-invalid');
     default:
       return assertNever(error);
   }

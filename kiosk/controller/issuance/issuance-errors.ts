@@ -12,6 +12,8 @@ export class IssuanceStepError extends Error {
     readonly kind: string,
     readonly advice: Message,
     readonly canRetry: boolean,
+    /** The card in the printer cannot be used (its chip failed): a retry rejects it and makes the card again on a new blank. */
+    readonly reprints = false,
   ) {
     super(`${kind}: ${englishOf(advice)}`);
     this.name = 'IssuanceStepError';

@@ -65,12 +65,12 @@ export interface IssuanceDevices {
 const defaultCardArrivalTimeoutMs = 5_000;
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
-  const { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, journalQueued, ...flow } = issuanceSteps(devices);
+  const { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, ejectCard, journalQueued, ...flow } = issuanceSteps(devices);
   return {
     ...flow,
     abandonJob,
     cardJob: cardJobMachine.provide({
-      actors: { abandonJob, parkJob, resumeJob, printCard, encodeCard, commitIssuance, ejectCard, journalQueued },
+      actors: { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, ejectCard, journalQueued },
       ...(devices.jobDelays ? { delays: devices.jobDelays } : {}),
     }),
   };
@@ -191,6 +191,16 @@ export function issuanceSteps(devices: IssuanceDevices) {
       return { ...data, preview: await renderFace(data.form, cardNumber, data.verdict?.cardPhoto ?? null, today()) };
     }),
 
+    /**
+     * A card whose chip failed is lost, not its job: the card goes to the reject box, its blank is booked
+     * spoiled for the failure, and the job prints again on a new blank (same card number, same face).
+     */
+    reprintCard: fromPromise(async ({ input }: { input: { jobId: string; failure: string } }) => {
+      const rejected = await printer.rejectCard();
+      if (!rejected.ok) throw printerFailure(rejected.error);
+      await journal(input.jobId, 'encoding', { disposition: 'failure', reason: input.failure, blank: 'not-in-printer' });
+    }),
+
     printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
       // Checked again at the printer: the disk may have filled up while the review screen was open.
       await ensureDiskReserve();
@@ -229,13 +239,15 @@ export function issuanceSteps(devices: IssuanceDevices) {
       };
       const written = await encoder.personalise(record, keys);
       if (!written.ok) {
-        await journal(input.jobId, 'encoding', { disposition: 'failure', reason: written.error.kind });
+        await journal(input.jobId, 'encoding', { disposition: 'failure', reason: written.error.kind, blank: 'in-printer' });
         throw nfcFailure(written.error);
       }
       await journal(input.jobId, 'encoded', { context: { cardNumber: record.cardNumber, uid: tap.uid } });
       const readBack = await encoder.readRecord(keys);
       if (!readBack.ok || readBack.value.record.cardNumber !== record.cardNumber) {
-        throw nfcFailure(readBack.ok ? { kind: 'write_verify_failed', block: 0, message: 'card number read back differs' } : readBack.error);
+        const failure = readBack.ok ? ({ kind: 'write_verify_failed', block: 0, message: 'card number read back differs' } as const) : readBack.error;
+        await journal(input.jobId, 'encoding', { disposition: 'failure', reason: failure.kind, blank: 'in-printer' });
+        throw nfcFailure(failure);
       }
       await journal(input.jobId, 'verified');
       return { uid: tap.uid };

@@ -56,7 +56,8 @@ export function spoilReasonFor(failure: string | undefined): SpoilReason {
 /**
  * What the printer said about the job's card after a step. `in-printer`: the job holds a blank — the
  * one it already held, or a new one just taken from the feeder. `not-in-printer`: a blank it held has
- * left the printer unseen (pulled out with a jam, or by hand): spoiled for its last fault.
+ * left the printer (pulled out with a jam, or by hand, or sent to the reject box for a failed chip): spoiled
+ * for the failure given, else for its last fault.
  */
 export async function noteBlank(tx: Queries, context: StoreContext, jobId: string, where: BlankWhere, failure: string | undefined): Promise<void> {
   const job = await jobBlanks(tx, jobId);
@@ -68,7 +69,8 @@ export async function noteBlank(tx: Queries, context: StoreContext, jobId: strin
     return;
   }
   if (held !== null) {
-    await insertMovement(tx, context, job.session_id, { kind: 'spoiled', scheme: job.scheme, quantity: 1, reason: job.blank_fault ?? 'misprint' }, { jobId, blank: held, operatorId: job.operator_id });
+    const reason = failure !== undefined ? spoilReasonFor(failure) : (job.blank_fault ?? 'misprint');
+    await insertMovement(tx, context, job.session_id, { kind: 'spoiled', scheme: job.scheme, quantity: 1, reason }, { jobId, blank: held, operatorId: job.operator_id });
   }
 }
 

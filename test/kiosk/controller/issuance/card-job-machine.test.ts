@@ -19,7 +19,7 @@ const job: IssuanceJob = {
 };
 
 /** One card job under a parent that records what the job tells the queue. */
-function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: number }; print?: () => Promise<void>; park?: () => Promise<void>; resume?: () => Promise<ResumedJob> } = {}) {
+function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: number }; print?: () => Promise<void>; encode?: () => Promise<{ uid: string }>; park?: () => Promise<void>; resume?: () => Promise<ResumedJob> } = {}) {
   const calls: string[] = [];
   const provided = cardJobMachine.provide({
     ...(options.delays ? { delays: options.delays } : {}),
@@ -28,7 +28,13 @@ function oneJob(options: { clock?: SimulatedClock; delays?: { handOverTimeout: n
         calls.push('print');
         await (options.print ?? (async () => {}))();
       }),
-      encodeCard: fromPromise(async () => ({ uid: '04A1' })),
+      encodeCard: fromPromise(async () => {
+        calls.push('encode');
+        return (options.encode ?? (async () => ({ uid: '04A1' })))();
+      }),
+      reprintCard: fromPromise(async ({ input }) => {
+        calls.push(`reprint:${input.failure}`);
+      }),
       commitIssuance: fromPromise(async () => {
         calls.push('commit');
       }),
@@ -81,7 +87,7 @@ describe('card job machine', () => {
     expect(calls).toEqual([]);
     ref.send({ type: 'printer.granted' });
     await waitFor(ref, (s) => s.matches('ready'));
-    expect(calls).toEqual(['print', 'commit']);
+    expect(calls).toEqual(['print', 'encode', 'commit']);
   });
 
   it('ready: gives the printer back, holds no personal data, and closes on card.taken at once', async () => {
@@ -134,6 +140,44 @@ describe('card job machine', () => {
     await waitFor(ref, (s) => s.status === 'done');
     expect(calls).toEqual(['print', 'abandon:true:ribbon_out']);
     expect(told()).toEqual(['released', 'closed']);
+  });
+
+  it("a chip that fails its verify loses the card, not the job: retry sends it to the reject box and prints again on a new blank, once", async () => {
+    let encodes = 0;
+    const { ref, calls, told } = oneJob({
+      encode: async () => {
+        encodes += 1;
+        if (encodes === 1) throw new IssuanceStepError('nfc_write_verify_failed', message('nfc.write-verify-failed'), true, true);
+        return { uid: '04B2' };
+      },
+    });
+    ref.send({ type: 'printer.granted' });
+    await waitFor(ref, (s) => s.matches('failed'));
+    expect(ref.getSnapshot().context.completed).toEqual(['printing']);
+    // The printer stays this job's while its failed card is inside.
+    expect(told()).toEqual([]);
+    ref.send({ type: 'retry' });
+    await waitFor(ref, (s) => s.matches('ready'));
+    // Rejected once, printed twice (the new blank), encoded twice, committed once.
+    expect(calls).toEqual(['print', 'encode', 'reprint:nfc_write_verify_failed', 'print', 'encode', 'commit']);
+    expect(ref.getSnapshot().context.uid).toBe('04B2');
+    expect(told()).toEqual(['released']);
+  });
+
+  it('a retry that does not reprint continues after the steps done (a card that is fine is never printed twice)', async () => {
+    let encodes = 0;
+    const { ref, calls } = oneJob({
+      encode: async () => {
+        encodes += 1;
+        if (encodes === 1) throw new IssuanceStepError('nfc_card_removed', message('nfc.card-removed'), true);
+        return { uid: '04A1' };
+      },
+    });
+    ref.send({ type: 'printer.granted' });
+    await waitFor(ref, (s) => s.matches('failed'));
+    ref.send({ type: 'retry' });
+    await waitFor(ref, (s) => s.matches('ready'));
+    expect(calls).toEqual(['print', 'encode', 'encode', 'commit']);
   });
 
   it('a job that could not be parked safely is not kept: its card goes to the reject box', async () => {
