@@ -30,6 +30,8 @@ export interface BeginJobInput {
   readonly cardType: CardType;
   readonly operatorId: string | null;
   readonly context?: Readonly<Record<string, unknown>>;
+  /** The batch row (nursing home, pre-registered list) this card is for: the row's status is read from its jobs. */
+  readonly batchRowId?: string | null;
 }
 
 export type JobError = { readonly kind: 'job_not_found'; readonly jobId: string } | { readonly kind: 'job_closed'; readonly jobId: string; readonly step: JobStep };
@@ -64,8 +66,8 @@ export async function beginIssuanceJob(context: StoreContext, input: BeginJobInp
   const now = isoNow(context);
   await audited(context.db, context, async (tx, audit) => {
     await tx.run(
-      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?)`,
-      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now],
+      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at, batch_row_id) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?, ?)`,
+      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now, input.batchRowId ?? null],
     );
     // The application is accepted for processing exactly when its job is journaled: one transaction.
     await audit({ eventId: 'issuance-application', operatorId: input.operatorId, disposition: 'success', details: { jobId, cardType: input.cardType } });
