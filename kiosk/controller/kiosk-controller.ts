@@ -19,8 +19,9 @@ import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
 import type { Message } from '../../shared/contract/messages';
 import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
+import { assertNever } from '../../shared/result';
 import type { CommandReply } from './api/server';
-import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
+import { authorize, mayTakeOver, mayView, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
 import type { OperatorService } from './auth/operator-service';
 import type { Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
@@ -30,6 +31,8 @@ import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
 import type { StaffSession } from './staff-session';
+import { formFromBatchRow, type BatchDesk } from './batch/batch-desk';
+import type { SessionMode } from '../../shared/domain/service-session';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -93,6 +96,10 @@ export interface ControllerOptions {
    * Without it the controller runs the machine on an actor of its own (tests of the flow alone).
    */
   readonly actor?: ActorRefFrom<ProvidedMachine>;
+  /** Nursing-home and pre-registered batches (issue 14); without it the batch commands are refused. */
+  readonly batches?: BatchDesk;
+  /** The open service session's mode (the nursing-home photo exception), or null. */
+  readonly sessionMode?: () => SessionMode | null;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -157,13 +164,40 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging());
+    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging()), batch: batchView() };
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
     const selfService = options.selfService.view();
     if (!unattended()) return snapshot;
     return publicSnapshot(snapshot, snapshot.session.state === 'signed-out' ? selfService : null);
+  };
+  /** The batch row whose application is on the flow now (picked from the list), or null. */
+  const onScreenRowId = (): string | null => {
+    const state = actor.getSnapshot();
+    return screenOf(state) === 'home' ? null : state.context.batchRowId;
+  };
+  /** The nursing-home photo exception: the session is at a nursing home, or the resident on the flow is bedridden. */
+  const photoException = (): boolean => {
+    if (options.sessionMode?.() === 'nursing-home') return true;
+    const rowId = onScreenRowId();
+    const row = rowId === null ? null : options.batches?.row(rowId);
+    return row?.bedridden === true;
+  };
+  /** Batches are for signed-in staff; the residents' names only for those who may see applicants. */
+  const batchView = (): KioskSnapshot['batch'] => {
+    const at = who();
+    if (!options.batches || at.role === 'self-service' || at.role === 'nobody') return null;
+    return options.batches.view({ names: mayView(at.role), onScreenRowId: onScreenRowId(), photoException: photoException() });
+  };
+  /** The queue's jobs and stages last seen: when they move, the batch rows' statuses are read again. */
+  let jobsSeen = '';
+  const refreshBatchesOnJobMoves = (): void => {
+    if (!options.batches) return;
+    const jobs = actor.getSnapshot().context.jobs.map((job) => `${job.jobId}:${jobStage(job.ref.getSnapshot())}`).join(',');
+    if (jobs === jobsSeen) return;
+    jobsSeen = jobs;
+    options.batches.refresh().catch((error: unknown) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: `batch list not read: ${String(error)}` }));
   };
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
@@ -191,6 +225,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const publish = (): void => {
     version += 1;
     watchJobs();
+    refreshBatchesOnJobMoves();
     if (!onPhotoWaiting()) live = null;
     const snapshot = current();
     if (snapshot.screen !== lastScreen) {
@@ -215,6 +250,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeCardCheck = options.cardCheck?.onChange(publish);
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
+  const unsubscribeBatches = options.batches?.onChange(publish);
   if (ownActor) actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -311,9 +347,43 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     });
   };
 
+  /** The batch list's own commands (the import, the supervisor's say-so on its clean rows, a second visit). */
+  const batchCommand = async (
+    at: Who,
+    decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>,
+    command: Extract<KioskCommand, { type: 'import-batch' | 'import-batch-clean-rows' | 'dismiss-batch-import' | 'mark-second-visit' }>,
+  ): Promise<CommandReply> => {
+    const desk = options.batches;
+    if (!desk) return refused('other', 'this kiosk takes no batches');
+    const operatorId = operatorIdOf(at);
+    switch (command.type) {
+      case 'import-batch':
+        return desk.importFile(command, operatorId);
+      case 'import-batch-clean-rows':
+        return withDecision(at, command.type, decision, (grant) => desk.importCleanRows(grant.operatorId));
+      case 'dismiss-batch-import':
+        desk.dismissImport();
+        return { accepted: true };
+      case 'mark-second-visit':
+        return desk.markSecondVisit(command.rowId, command.reason, operatorId);
+      default:
+        return assertNever(command);
+    }
+  };
+
+  /** A resident picked from the list: the application starts with the row's data, and runs as at the counter. */
+  const pickBatchRow = (rowId: string, operatorId: string | null): CommandReply => {
+    const row = options.batches?.row(rowId);
+    const fields = row ? formFromBatchRow(row) : null;
+    if (!row || !fields) return refused('invalid-input', `there is no batch row ${rowId} in the list on show`);
+    const status = options.batches?.view({ names: false, onScreenRowId: null, photoException: false }).current?.rows.find((r) => r.rowId === rowId)?.status;
+    if (status === 'queued' || status === 'printing' || status === 'issued') return refused('wrong-screen', `this resident's card is ${status} already`);
+    return send({ type: 'start-application', operatorId, prefill: { fields, batchRowId: rowId } });
+  };
+
   /** Below the reserve a card could be printed but not recorded: refuse before anything is done. */
   const refusedForDisk = async (command: KioskCommand): Promise<CommandReply | null> => {
-    if (command.type !== 'start-application' && command.type !== 'confirm-print') return null;
+    if (command.type !== 'start-application' && command.type !== 'pick-batch-row' && command.type !== 'confirm-print') return null;
     const space = await options.diskReserve?.check();
     if (!space || space.ok) return null;
     log({ eventId: 'kiosk-disk-low', disposition: 'failure', message: `'${command.type}' refused: ${diskLowReason(space.error)}` });
@@ -368,7 +438,17 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         case 'preview-photo':
           return judgeLiveFrame(command.jpegBase64);
         case 'override-photo':
+          // At a nursing home (or a bedridden resident) the reason comes from the fixed list, never free text.
+          if (photoException()) return refused('invalid-input', 'choose the photo exception from the nursing-home list of reasons');
           return overridePhoto(at, decision, command.reason);
+        case 'override-photo-nursing-home':
+          if (!photoException()) return refused('wrong-screen', 'the nursing-home photo exception is for a nursing-home session or a bedridden resident');
+          return overridePhoto(at, decision, `nursing-home:${command.reason}`);
+        case 'import-batch':
+        case 'import-batch-clean-rows':
+        case 'dismiss-batch-import':
+        case 'mark-second-visit':
+          return batchCommand(at, decision, command);
         case 'void-card':
           return voidCard(at, decision, command.cardNumber, command.reason);
         case 'capture-photo':
@@ -385,10 +465,11 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           break;
       }
       const closed = outOfService();
-      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
+      if ((command.type === 'start-application' || command.type === 'pick-batch-row') && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
+      if (command.type === 'pick-batch-row') return pickBatchRow(command.rowId, operatorId);
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
         return send({ type: command.type, operatorId });
@@ -420,6 +501,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
+      unsubscribeBatches?.();
       for (const subscription of watchedJobs.values()) subscription.unsubscribe();
       machineSubscription.unsubscribe();
       if (ownActor) actor.stop();
@@ -518,6 +600,7 @@ function toSnapshot(
     error: stepErrorView(context.error),
     printQueue,
     serviceSession: null,
+    batch: null,
     devices: devices.all(),
     logging,
   };
@@ -528,7 +611,7 @@ function toSnapshot(
  * staff served (their form, photo, card face, result, a card checked) — the UI is public now.
  */
 function publicSnapshot(snapshot: KioskSnapshot, selfService: SelfServiceView | null): KioskSnapshot {
-  return { ...withoutApplicant(snapshot), selfService };
+  return { ...withoutApplicant(snapshot), selfService, batch: null };
 }
 
 /** The snapshot with nothing of any applicant or cardholder: for whoever may not see them. */

@@ -130,11 +130,27 @@ export const batchViewSchema = z
   .strict();
 export type BatchView = z.infer<typeof batchViewSchema>;
 
+/**
+ * The batches as the snapshot carries them (to signed-in staff; null otherwise): the import on show, the
+ * list being worked, and whether the photo step takes the nursing-home exception's fixed reasons.
+ */
+export const batchSnapshotSchema = z
+  .object({
+    import: batchImportViewSchema.nullable(),
+    current: batchViewSchema.nullable(),
+    /** The row whose application is at the counter now, or null. */
+    onScreenRowId: z.string().nullable(),
+    /** A photo override now takes a reason from `nursingHomePhotoReasons` (not free text). */
+    photoException: z.boolean(),
+  })
+  .strict();
+export type BatchSnapshot = z.infer<typeof batchSnapshotSchema>;
+
 /** The batch commands (part of the kiosk's command union). */
 export const batchCommandSchemas = [
   /**
-   * A list to import. Without `importCleanRows` nothing is imported unless every row is clean; with it
-   * (a supervisor's say-so) the clean rows are imported and the others listed.
+   * A list to import: imported at once when every row is clean; otherwise nothing is imported and the
+   * problems are listed (`batch.import`) until the file is fixed, or a supervisor imports the clean rows.
    */
   z
     .object({
@@ -143,9 +159,10 @@ export const batchCommandSchemas = [
       source: z.enum(batchSources),
       format: z.enum(batchFormats),
       content: z.string().min(1).max(maxBatchFileChars),
-      importCleanRows: z.boolean().exactOptional(),
     })
     .strict(),
+  /** The supervisor's say-so: import the clean rows of the list on show; the others stay listed, not imported. */
+  z.object({ type: z.literal('import-batch-clean-rows') }).strict(),
   /** Starts an application with the row's data filled in. */
   z.object({ type: z.literal('pick-batch-row'), rowId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
   z.object({ type: z.literal('mark-second-visit'), rowId: z.string().regex(/^[\w-]{1,64}$/), reason: z.enum(secondVisitReasons) }).strict(),

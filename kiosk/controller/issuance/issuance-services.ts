@@ -139,9 +139,9 @@ export function issuanceSteps(devices: IssuanceDevices) {
       };
     }),
 
-    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) => {
+    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm; batchRowId: string | null } }) => {
       await ensureDiskReserve();
-      return store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } });
+      return store.beginIssuanceJob({ cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme }, batchRowId: input.batchRowId });
     }),
 
     renderCard: fromPromise(async ({ input }: { input: { jobId: string; form: ApplicationForm; photo: Uint8Array | null } }): Promise<CardPreview> => {
