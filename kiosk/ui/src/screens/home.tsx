@@ -1,4 +1,5 @@
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { BatchPanel } from '../batch/batch-panel';
 import { command } from '../command';
 import { roleRefusalText } from '../commands/refusal-text';
 import { MessageText, useT } from '../i18n';
@@ -27,6 +28,7 @@ export function HomeScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {notForRole && (
         <p className="notice" data-testid="role-note">{roleRefusalText(t.locale, role)}</p>
       )}
+      {snapshot.batch && <BatchPanel batch={snapshot.batch} send={command} />}
     </section>
   );
 }
