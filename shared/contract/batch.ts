@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardTypes, transitSchemes } from '../domain/card-types';
 import { replacementCauses } from '../domain/rules';
+import type { Immutable } from './immutable';
 import { messageSchema } from './messages';
 
 /**
@@ -100,7 +101,7 @@ export const batchImportViewSchema = z
     importedBatchId: z.string().nullable(),
   })
   .strict();
-export type BatchImportView = z.infer<typeof batchImportViewSchema>;
+export type BatchImportView = Immutable<z.infer<typeof batchImportViewSchema>>;
 
 /** One row of the list: its room, status, and the person's name only to whom may see it. */
 export const batchRowViewSchema = z
@@ -118,7 +119,7 @@ export const batchRowViewSchema = z
     secondVisitReason: z.enum(secondVisitReasons).nullable(),
   })
   .strict();
-export type BatchRowView = z.infer<typeof batchRowViewSchema>;
+export type BatchRowView = Immutable<z.infer<typeof batchRowViewSchema>>;
 
 export const batchViewSchema = z
   .object({
@@ -128,7 +129,7 @@ export const batchViewSchema = z
     rows: z.array(batchRowViewSchema),
   })
   .strict();
-export type BatchView = z.infer<typeof batchViewSchema>;
+export type BatchView = Immutable<z.infer<typeof batchViewSchema>>;
 
 /**
  * The batches as the snapshot carries them (to signed-in staff; null otherwise): the import on show, the
@@ -144,7 +145,7 @@ export const batchSnapshotSchema = z
     photoException: z.boolean(),
   })
   .strict();
-export type BatchSnapshot = z.infer<typeof batchSnapshotSchema>;
+export type BatchSnapshot = Immutable<z.infer<typeof batchSnapshotSchema>>;
 
 /** The batch commands (part of the kiosk's command union). */
 export const batchCommandSchemas = [

@@ -1,6 +1,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { BatchPanel } from '../../../../kiosk/ui/src/batch/batch-panel';
+import { BatchList } from '../../../../kiosk/ui/src/batch/batch-list';
+import { ImportReport } from '../../../../kiosk/ui/src/batch/batch-report';
 import { NursingHomeOverride } from '../../../../kiosk/ui/src/batch/nursing-home-override';
 import { LocaleContext } from '../../../../kiosk/ui/src/i18n';
 import { batchSnapshotSchema, nursingHomePhotoReasons, type BatchRowView, type BatchSnapshot } from '../../../../shared/contract/batch';
@@ -34,8 +35,14 @@ const working: BatchSnapshot = {
   photoException: false,
 };
 
+/** What the home screen's panel shows of the batch: the import's report, and the list being worked. */
 const shown = (batch: BatchSnapshot, locale: Locale = 'en'): string =>
-  renderToStaticMarkup(<LocaleContext.Provider value={locale}><BatchPanel batch={batch} send={() => {}} /></LocaleContext.Provider>).replaceAll('&#x27;', "'");
+  renderToStaticMarkup(
+    <LocaleContext.Provider value={locale}>
+      {batch.import && <ImportReport report={batch.import} send={() => {}} />}
+      {batch.current && <BatchList list={batch.current} send={() => {}} />}
+    </LocaleContext.Provider>,
+  ).replaceAll('&#x27;', "'");
 
 describe('the batch panel', () => {
   it('lists every problem by row and column, with the rules own reasons, and offers the clean rows to import', () => {
