@@ -58,6 +58,16 @@ describe('store: batches', () => {
     expect(JSON.stringify(audit)).not.toContain(resident.idNumber);
   });
 
+  it('lets a list\'s personal data go with the retention purge, keeping its rooms and statuses', async () => {
+    const batchId = await importTwo();
+    expect((await t.store.purge({ retentionDays: 30, dryRun: true, operatorId: null })).batchRows).toBe(0);
+    t.clock.advance(31 * 86_400_000);
+    expect((await t.store.purge({ retentionDays: 30, dryRun: false, operatorId: null })).batchRows).toBe(2);
+    const rows = await t.store.batches.rows(batchId);
+    expect(rows.map((row) => [row.room, row.application])).toEqual([['201-1', null], ['201-2', null]]);
+    expect(leaks(t.path).concat(leaks(`${t.path}-wal`))).toEqual([]);
+  });
+
   it('reads a row\'s status from the card job it started, never a copy', async () => {
     const batchId = await importTwo();
     const row = (await t.store.batches.rows(batchId)).find((r) => r.room === '201-2');
