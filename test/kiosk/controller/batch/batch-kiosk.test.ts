@@ -175,6 +175,28 @@ describe('a nursing-home batch at the kiosk', () => {
     expect(override?.details).toMatchObject({ reason: 'nursing-home:bedridden' });
   });
 
+  it('works the 17 clean rows of the sample through, room by room, to 17 issued cards (one a replacement)', async () => {
+    await signIn(k.counter, k.controller, 'supervisor');
+    await k.controller.command({ type: 'import-batch', label: '康寧長照中心', source: 'nursing-home', format: 'csv', content: sample });
+    expect(await k.controller.command({ type: 'import-batch-clean-rows' })).toEqual({ accepted: true });
+    // The counter serves the next resident while the printer works through the queue.
+    for (const { rowId } of rows(k)) {
+      expect(await k.controller.command({ type: 'pick-batch-row', rowId })).toEqual({ accepted: true });
+      await until(() => k.controller.snapshot().application.eligibility !== null);
+      expect(k.controller.snapshot().application.problems).toEqual([]);
+      expect(await k.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
+      expect(await capture(k)).toEqual({ accepted: true });
+      await until(() => k.controller.snapshot().previewUrl !== null);
+      expect(await k.controller.command({ type: 'confirm-print' })).toEqual({ accepted: true });
+    }
+    await until(() => rows(k).every((row) => row.status === 'issued'), 30_000);
+    expect(k.printed).toHaveLength(17);
+    const audit = await k.t.store.readAudit({ limit: 10_000 });
+    expect(audit.filter((entry) => entry.eventId === 'issuance-recorded')).toHaveLength(17 + 2); // + the two cards of the earlier visit
+    expect(audit.filter((entry) => entry.eventId === 'issuance-replacement')).toHaveLength(1);
+    expect((await k.t.store.heldCards('H220513973')).map((card) => card.status)).toEqual(['hot-listed', 'active']);
+  }, 60_000);
+
   it('refuses the nursing-home exception to an applicant at the counter outside a nursing home', async () => {
     await signIn(k.counter, k.controller, 'supervisor');
     await k.controller.command({ type: 'start-application' });
