@@ -66,8 +66,9 @@ function parseJson(content: string): ParsedBatch {
   try {
     value = JSON.parse(content);
   } catch (error) {
-    // JSON.parse's message names the position, never the text around it in recent engines; keep its first line.
-    const detail = (error as Error).message.split('\n')[0] ?? 'not JSON';
+    // V8's message quotes the text around the fault (a resident's data): say only where it is.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const detail = position === undefined ? 'not valid JSON' : `not valid JSON at position ${position}`;
     return { rows: [], fileProblems: [fileProblem({ message: message('batch.file-unreadable', { detail }) })] };
   }
   const list = Array.isArray(value) ? value : isObject(value) && Array.isArray(value['rows']) ? (value['rows'] as unknown[]) : null;

@@ -136,6 +136,8 @@ describe('checkBatchFile: JSON (online pre-registrations)', () => {
   it('accepts { rows: [...] } and refuses what is not JSON', async () => {
     const checked = await checkBatchFile(JSON.stringify({ rows: [{ room: 'A', name_zh: '陳阿金', id_number: 'H120345615', birth_date: '1934-03-12', district: '中壢區', card_type: '敬老卡', scheme: '悠遊卡' }] }), 'json', deps);
     expect(checked.problems).toEqual([]);
-    expect((await checkBatchFile('{ rows: ', 'json', deps)).problems[0]?.message.code).toBe('batch.file-unreadable');
+    const broken = await checkBatchFile('[{ "id_number": H120345615 }]', 'json', deps);
+    expect(broken.problems[0]?.message.code).toBe('batch.file-unreadable');
+    expect(JSON.stringify(broken.problems)).not.toContain('H120345615');
   });
 });
