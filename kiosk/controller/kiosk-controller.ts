@@ -16,7 +16,7 @@ import type {
   VoidReason,
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
-import type { Message } from '../../shared/contract/messages';
+import { message, type Message } from '../../shared/contract/messages';
 import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
@@ -33,6 +33,7 @@ import type { SelfService } from './self-service/own-card';
 import type { StaffSession } from './staff-session';
 import { formFromBatchRow, type BatchDesk } from './batch/batch-desk';
 import type { SessionMode } from '../../shared/domain/service-session';
+import { normalizeIdNumber } from './store/context';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -381,6 +382,20 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return send({ type: 'start-application', operatorId, prefill: { fields, batchRowId: rowId } });
   };
 
+  /**
+   * A document scanned for a resident picked from a list confirms who they are: theirs fills the form as at
+   * the counter; their guardian's confirms them and changes nothing; anybody else's changes nothing and says so.
+   */
+  const batchDocument = (fields: Partial<ApplicationForm>, problems: readonly Message[]): { fields: Partial<ApplicationForm>; problems: readonly Message[] } => {
+    const rowId = onScreenRowId();
+    const listed = rowId === null ? null : options.batches?.row(rowId)?.application;
+    if (!listed || fields.idNumber === undefined) return { fields, problems };
+    const scanned = normalizeIdNumber(fields.idNumber);
+    if (scanned === normalizeIdNumber(listed.idNumber)) return { fields, problems };
+    const guardian = listed.guardian !== null && scanned === normalizeIdNumber(listed.guardian.idNumber);
+    return { fields: {}, problems: guardian ? problems : [...problems, message('batch.document-not-resident')] };
+  };
+
   /** Below the reserve a card could be printed but not recorded: refuse before anything is done. */
   const refusedForDisk = async (command: KioskCommand): Promise<CommandReply | null> => {
     if (command.type !== 'start-application' && command.type !== 'pick-batch-row' && command.type !== 'confirm-print') return null;
@@ -480,7 +495,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       // A document read is the form's update: the same decision (not audited: nobody gave a command).
       if (authorize(who(), { type: 'update-application', fields: {} }, authorizeState()).kind !== 'allow') return false;
       staff?.touch();
-      return send({ type: 'document-read', fields, problems }).accepted;
+      return send({ type: 'document-read', ...batchDocument(fields, problems) }).accepted;
     },
     preview: () => (unattended() || !mayViewApplicant() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
     cardsTaken(jobIds) {

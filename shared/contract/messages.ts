@@ -139,6 +139,8 @@ export const messageParams = {
   'batch.replacement-cause-missing': [],
   'batch.guardian-id-wrong': ['detail'],
   'batch.guardian-incomplete': [],
+  /** A document scanned for a resident picked from a list is neither theirs nor their guardian's: the form keeps the row. */
+  'batch.document-not-resident': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MessageCode = keyof typeof messageParams;

@@ -124,6 +124,7 @@ const zhTW: Catalogue = {
   'batch.replacement-cause-missing': '已持有這種卡，本次為補發：請填補發原因',
   'batch.guardian-id-wrong': '監護人證號有誤：{detail}',
   'batch.guardian-incomplete': '監護人姓名與證號須一併填寫',
+  'batch.document-not-resident': '掃描的證件不是這位住民的，也不是其監護人的：請核對本人身分（申請資料維持名冊內容）',
 };
 
 const en: Catalogue = {
@@ -241,6 +242,7 @@ const en: Catalogue = {
   'batch.replacement-cause-missing': 'Already holds a card of this type: this is a replacement, give its cause',
   'batch.guardian-id-wrong': "The guardian's ID number is wrong: {detail}",
   'batch.guardian-incomplete': "Give both the guardian's name and ID number",
+  'batch.document-not-resident': "The document scanned is neither this resident's nor their guardian's: check who this is (the application keeps the list's data)",
 };
 
 const vi: Catalogue = {
@@ -358,6 +360,7 @@ const vi: Catalogue = {
   'batch.replacement-cause-missing': 'Đã có thẻ loại này: lần này là cấp lại, hãy ghi lý do',
   'batch.guardian-id-wrong': 'Số giấy tờ của người giám hộ không đúng: {detail}',
   'batch.guardian-incomplete': 'Cần điền cả họ tên và số giấy tờ của người giám hộ',
+  'batch.document-not-resident': 'Giấy tờ vừa quét không phải của người này cũng không phải của người giám hộ: hãy xác minh danh tính (đơn giữ nguyên dữ liệu trong danh sách)',
 };
 
 const id: Catalogue = {
@@ -475,6 +478,7 @@ const id: Catalogue = {
   'batch.replacement-cause-missing': 'Sudah memiliki kartu jenis ini: ini penggantian, isi alasannya',
   'batch.guardian-id-wrong': 'Nomor identitas wali salah: {detail}',
   'batch.guardian-incomplete': 'Isi nama dan nomor identitas wali sekaligus',
+  'batch.document-not-resident': 'Dokumen yang dipindai bukan milik penghuni ini maupun walinya: periksa identitasnya (permohonan tetap memakai data daftar)',
 };
 
 export const messageCatalogue: Readonly<Record<Locale, Catalogue>> = { 'zh-TW': zhTW, en, vi, id };

@@ -197,6 +197,30 @@ describe('a nursing-home batch at the kiosk', () => {
     expect((await k.t.store.heldCards('H220513973')).map((card) => card.status)).toEqual(['hot-listed', 'active']);
   }, 60_000);
 
+  it('checks the document scanned at the bedside against the resident and their guardian', async () => {
+    await signIn(k.counter, k.controller, 'supervisor');
+    const clean = sample.split('\n').filter((_, i) => ![6, 12, 17].includes(i)).join('\n');
+    await k.controller.command({ type: 'import-batch', label: '康寧長照中心', source: 'nursing-home', format: 'csv', content: clean });
+    // 林秀英 in 201-2, her son 王志明 (H121055834) is her guardian.
+    await k.controller.command({ type: 'pick-batch-row', rowId: rowIn(k, '201-2').rowId });
+    await until(() => k.controller.snapshot().application.eligibility !== null);
+    const application = () => k.controller.snapshot().application;
+
+    expect(k.controller.documentRead({ idNumber: 'H121055834', nameZh: '王志明', birthDate: '1965-02-01' }, [])).toBe(true);
+    await until(() => application().source === 'scanner');
+    expect(application().form).toMatchObject({ idNumber: 'H222177859', nameZh: '林秀英' });
+    expect(application().documentProblems).toEqual([]);
+
+    expect(k.controller.documentRead({ idNumber: 'A123456789', nameZh: '陳美玲' }, [])).toBe(true);
+    await until(() => application().documentProblems.length === 1);
+    expect(application().documentProblems[0]?.code).toBe('batch.document-not-resident');
+    expect(application().form).toMatchObject({ idNumber: 'H222177859', nameZh: '林秀英' });
+
+    expect(k.controller.documentRead({ idNumber: 'h222177859', documentNumber: '0123456789' }, [])).toBe(true);
+    await until(() => application().form.documentNumber === '0123456789');
+    expect(application().documentProblems).toEqual([]);
+  });
+
   it('refuses the nursing-home exception to an applicant at the counter outside a nursing home', async () => {
     await signIn(k.counter, k.controller, 'supervisor');
     await k.controller.command({ type: 'start-application' });
