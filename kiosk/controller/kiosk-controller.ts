@@ -352,7 +352,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const batchCommand = async (
     at: Who,
     decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>,
-    command: Extract<KioskCommand, { type: 'import-batch' | 'import-batch-clean-rows' | 'dismiss-batch-import' | 'mark-second-visit' }>,
+    command: Extract<KioskCommand, { type: 'import-batch' | 'import-batch-clean-rows' | 'dismiss-batch-import' | 'show-batch' | 'mark-second-visit' }>,
   ): Promise<CommandReply> => {
     const desk = options.batches;
     if (!desk) return refused('other', 'this kiosk takes no batches');
@@ -365,6 +365,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       case 'dismiss-batch-import':
         desk.dismissImport();
         return { accepted: true };
+      case 'show-batch':
+        return desk.show(command.batchId);
       case 'mark-second-visit':
         return desk.markSecondVisit(command.rowId, command.reason, operatorId);
       default:
@@ -462,6 +464,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         case 'import-batch':
         case 'import-batch-clean-rows':
         case 'dismiss-batch-import':
+        case 'show-batch':
         case 'mark-second-visit':
           return batchCommand(at, decision, command);
         case 'void-card':

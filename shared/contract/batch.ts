@@ -139,6 +139,8 @@ export const batchSnapshotSchema = z
   .object({
     import: batchImportViewSchema.nullable(),
     current: batchViewSchema.nullable(),
+    /** Every list imported on this kiosk, newest first, to choose the one to work. */
+    lists: z.array(z.object({ batchId: z.string(), label: z.string(), source: z.enum(batchSources), importedAt: z.string(), rows: z.number().int().nonnegative() }).strict()),
     /** The row whose application is at the counter now, or null. */
     onScreenRowId: z.string().nullable(),
     /** A photo override now takes a reason from `nursingHomePhotoReasons` (not free text). */
@@ -169,6 +171,8 @@ export const batchCommandSchemas = [
   z.object({ type: z.literal('mark-second-visit'), rowId: z.string().regex(/^[\w-]{1,64}$/), reason: z.enum(secondVisitReasons) }).strict(),
   /** The nursing-home photo exception: an override with a reason from the fixed list. */
   z.object({ type: z.literal('override-photo-nursing-home'), reason: z.enum(nursingHomePhotoReasons) }).strict(),
+  /** Shows another imported list (a second visit to a home). */
+  z.object({ type: z.literal('show-batch'), batchId: z.string().regex(/^[\w-]{1,64}$/) }).strict(),
   /** Clears the import's problem list from the screen. */
   z.object({ type: z.literal('dismiss-batch-import') }).strict(),
 ] as const;

@@ -127,6 +127,7 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'import-batch': { kind: 'action', action: 'view-cardholder', recorded: true },
   'import-batch-clean-rows': { kind: 'action', action: 'accept-batch-problems', recorded: true },
   'dismiss-batch-import': staffOnly,
+  'show-batch': { kind: 'action', action: 'view-cardholder' },
   'pick-batch-row': flow,
   'mark-second-visit': { kind: 'action', action: 'view-cardholder', recorded: true },
   'override-photo-nursing-home': { kind: 'flow', replaces: false, then: 'override-photo' },

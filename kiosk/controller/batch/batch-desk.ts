@@ -4,7 +4,7 @@ import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import type { AssessmentDependencies } from '../issuance/assess-application';
 import type { BatchTable } from '../store/store';
-import type { StoredBatchRow } from '../store/batches';
+import type { BatchSummary, StoredBatchRow } from '../store/batches';
 import { checkBatchFile, type CheckedBatch } from './check-batch';
 import { batchRowStatus } from './row-status';
 
@@ -20,6 +20,8 @@ export interface BatchDesk {
   importFile(input: { label: string; source: BatchSource; format: BatchFormat; content: string }, operatorId: string | null): Promise<CommandReply>;
   importCleanRows(operatorId: string | null): Promise<CommandReply>;
   dismissImport(): void;
+  /** Works another imported list. */
+  show(batchId: string): Promise<CommandReply>;
   /** A row of the list being worked, with its application (null: no such row, or purged). */
   row(rowId: string): StoredBatchRow | null;
   markSecondVisit(rowId: string, reason: SecondVisitReason, operatorId: string | null): Promise<CommandReply>;
@@ -48,12 +50,14 @@ export function createBatchDesk(options: BatchDeskOptions): BatchDesk {
   const listeners = new Set<() => void>();
   let pending: PendingImport | null = null;
   let current: { batchId: string; label: string; source: BatchSource; rows: StoredBatchRow[] } | null = null;
+  let lists: BatchSummary[] = [];
   const changed = (): void => {
     for (const listener of listeners) listener();
   };
 
   const load = async (batchId?: string): Promise<void> => {
     const batches = await options.batches.list();
+    lists = batches;
     const chosen = batches.find((batch) => batch.batchId === (batchId ?? current?.batchId)) ?? batches[0];
     current = chosen ? { batchId: chosen.batchId, label: chosen.label, source: chosen.source, rows: await options.batches.rows(chosen.batchId) } : null;
   };
@@ -95,6 +99,7 @@ export function createBatchDesk(options: BatchDeskOptions): BatchDesk {
         current: current && { batchId: current.batchId, label: current.label, source: current.source, rows },
         onScreenRowId,
         photoException,
+        lists: lists.map((list) => ({ ...list })),
       };
     },
     async importFile(input, operatorId) {
@@ -116,6 +121,12 @@ export function createBatchDesk(options: BatchDeskOptions): BatchDesk {
     dismissImport() {
       pending = null;
       changed();
+    },
+    async show(batchId) {
+      if (!lists.some((list) => list.batchId === batchId)) return refused('invalid-input', `there is no list ${batchId}`);
+      await load(batchId);
+      changed();
+      return { accepted: true };
     },
     row: (rowId) => current?.rows.find((row) => row.rowId === rowId) ?? null,
     async markSecondVisit(rowId, reason, operatorId) {

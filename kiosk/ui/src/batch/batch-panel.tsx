@@ -18,6 +18,14 @@ export function BatchPanel({ batch, send }: { batch: BatchSnapshot; send: Send }
     <section className="batch" data-testid="batch-panel" aria-label={t('batchTitle')}>
       <h2>{t('batchTitle')}</h2>
       {batch.import ? <ImportReport report={batch.import} send={send} /> : <ImportForm send={send} />}
+      {batch.lists.length > 1 && (
+        <label className="batch-choose">
+          {t('batchChoose')}
+          <select name="batch-choose" value={batch.current?.batchId ?? ''} onChange={(e) => send({ type: 'show-batch', batchId: e.target.value })}>
+            {batch.lists.map((list) => <option key={list.batchId} value={list.batchId}>{`${list.label} · ${list.importedAt.slice(0, 10)} · ${list.rows}`}</option>)}
+          </select>
+        </label>
+      )}
       {batch.current ? <BatchList list={batch.current} send={send} /> : <p className="notice">{t('batchEmpty')}</p>}
     </section>
   );

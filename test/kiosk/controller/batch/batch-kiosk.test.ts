@@ -221,6 +221,22 @@ describe('a nursing-home batch at the kiosk', () => {
     expect(application().documentProblems).toEqual([]);
   });
 
+  it('keeps every list imported and works the one chosen (the second visit to a home)', async () => {
+    await signIn(k.counter, k.controller, 'supervisor');
+    const clean = sample.split('\n').filter((_, i) => ![6, 12, 17].includes(i)).join('\n');
+    await k.controller.command({ type: 'import-batch', label: '康寧長照中心', source: 'nursing-home', format: 'csv', content: clean });
+    const first = k.controller.snapshot().batch?.current?.batchId ?? '';
+    await k.controller.command({ type: 'mark-second-visit', rowId: rowIn(k, '203-1').rowId, reason: 'asleep' });
+    k.t.clock.advance(7 * 86_400_000);
+    const online = JSON.stringify([{ room: 'A1', name_zh: '陳阿金', id_number: 'H120345615', birth_date: '1934-03-12', district: '中壢區', card_type: 'senior', scheme: 'ipass' }]);
+    await k.controller.command({ type: 'import-batch', label: '線上預約 12月', source: 'pre-registered', format: 'json', content: online });
+    expect(k.controller.snapshot().batch?.lists.map((list) => [list.label, list.rows])).toEqual([['線上預約 12月', 1], ['康寧長照中心', 17]]);
+    expect(rows(k).map((row) => row.room)).toEqual(['A1']);
+    expect(await k.controller.command({ type: 'show-batch', batchId: first })).toEqual({ accepted: true });
+    expect(rowIn(k, '203-1')).toMatchObject({ status: 'second-visit', secondVisitReason: 'asleep' });
+    expect(await k.controller.command({ type: 'show-batch', batchId: 'no-such-list' })).toMatchObject({ accepted: false, code: 'invalid-input' });
+  });
+
   it('refuses the nursing-home exception to an applicant at the counter outside a nursing home', async () => {
     await signIn(k.counter, k.controller, 'supervisor');
     await k.controller.command({ type: 'start-application' });

@@ -24,6 +24,7 @@ const withProblems: BatchSnapshot = {
   current: null,
   onScreenRowId: null,
   photoException: false,
+  lists: [],
 };
 const working: BatchSnapshot = {
   import: null,
@@ -33,6 +34,7 @@ const working: BatchSnapshot = {
   },
   onScreenRowId: null,
   photoException: false,
+  lists: [],
 };
 
 /** What the home screen's panel shows of the batch: the import's report, and the list being worked. */
