@@ -512,6 +512,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     sessionEnded() {
       signedIn = null;
       actor.send({ type: 'owner-left' });
+      // An import's problem list quotes residents' data: it goes with the operator.
+      options.batches?.dismissImport();
     },
     stop() {
       unsubscribeDevices();

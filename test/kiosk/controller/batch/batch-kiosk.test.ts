@@ -14,7 +14,7 @@ import type { BatchRowView } from '../../../../shared/contract/batch';
 import { defaultCityRules } from '../../../../shared/domain/rules';
 import { ok } from '../../../../shared/result';
 import { fakeCounter, until, type FakeCounter } from '../fake-counter';
-import { masterKey, operatorsWith, signIn } from '../staff-fixture';
+import { masterKey, operatorsWith, signIn, staffMembers } from '../staff-fixture';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
 /**
@@ -110,11 +110,15 @@ describe('a nursing-home batch at the kiosk', () => {
     expect(await k.controller.command({ type: 'import-batch-clean-rows' })).toEqual({ accepted: true });
     expect(k.controller.snapshot().session.approval).toMatchObject({ action: 'accept-batch-problems' });
     expect(await k.t.store.batches.list()).toEqual([]);
-    await k.controller.command({ type: 'cancel-pin' });
-    await k.controller.command({ type: 'sign-out' });
-    await signIn(k.counter, k.controller, 'supervisor');
-    expect(await k.controller.command({ type: 'import-batch-clean-rows' })).toEqual({ accepted: true });
-    expect(k.controller.snapshot().batch?.import?.importedBatchId).not.toBeNull();
+    k.counter.tap({ cardType: 'employee', cardNumber: staffMembers.supervisor.card });
+    await until(() => k.controller.snapshot().session.approval?.state === 'pin');
+    expect(await k.controller.command({ type: 'enter-pin', pin: staffMembers.supervisor.pin })).toEqual({ accepted: true });
+    await until(() => k.controller.snapshot().batch?.import?.importedBatchId != null);
+    const approved = (await k.t.store.readAudit({ limit: 10_000 })).find((entry) => entry.eventId === 'batch-imported');
+    expect(approved?.details).toMatchObject({ rowsImported: 17, rowsLeftOut: 3 });
+    // The list and its problems are nobody's business once the operator has gone.
+    k.controller.sessionEnded();
+    expect(k.controller.snapshot().batch?.import).toBeNull();
     expect(rows(k)).toHaveLength(17);
     expect(rows(k).map((r) => r.room).slice(0, 3)).toEqual(['201-1', '201-2', '202-1']);
     expect(rows(k).every((r) => r.status === 'waiting')).toBe(true);
