@@ -16,11 +16,12 @@ import type {
   VoidReason,
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
-import type { Message } from '../../shared/contract/messages';
+import { message, type Message } from '../../shared/contract/messages';
 import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
+import { assertNever } from '../../shared/result';
 import type { CommandReply } from './api/server';
-import { authorize, mayTakeOver, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
+import { authorize, mayTakeOver, mayView, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
 import type { OperatorService } from './auth/operator-service';
 import type { Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
@@ -32,6 +33,9 @@ import type { SelfService } from './self-service/own-card';
 import type { StaffSession } from './staff-session';
 import type { QueuedPerScheme, ServiceSessions } from './service-session';
 import type { TransitScheme } from '../../shared/domain/card-types';
+import { formFromBatchRow, type BatchDesk } from './batch/batch-desk';
+import type { SessionMode } from '../../shared/domain/service-session';
+import { normalizeIdNumber } from './store/context';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -100,6 +104,10 @@ export interface ControllerOptions {
    * Without it the controller runs the machine on an actor of its own (tests of the flow alone).
    */
   readonly actor?: ActorRefFrom<ProvidedMachine>;
+  /** Nursing-home and pre-registered batches (issue 14); without it the batch commands are refused. */
+  readonly batches?: BatchDesk;
+  /** The open service session's mode (the nursing-home photo exception), or null. */
+  readonly sessionMode?: () => SessionMode | null;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -164,13 +172,40 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null);
+    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView() };
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
     const selfService = options.selfService.view();
     if (!unattended()) return snapshot;
     return publicSnapshot(snapshot, snapshot.session.state === 'signed-out' ? selfService : null);
+  };
+  /** The batch row whose application is on the flow now (picked from the list), or null. */
+  const onScreenRowId = (): string | null => {
+    const state = actor.getSnapshot();
+    return screenOf(state) === 'home' ? null : state.context.batchRowId;
+  };
+  /** The nursing-home photo exception: the session is at a nursing home, or the resident on the flow is bedridden. */
+  const photoException = (): boolean => {
+    if (options.sessionMode?.() === 'nursing-home') return true;
+    const rowId = onScreenRowId();
+    const row = rowId === null ? null : options.batches?.row(rowId);
+    return row?.bedridden === true;
+  };
+  /** Batches are for signed-in staff; the residents' names only for those who may see applicants. */
+  const batchView = (): KioskSnapshot['batch'] => {
+    const at = who();
+    if (!options.batches || at.role === 'self-service' || at.role === 'nobody') return null;
+    return options.batches.view({ names: mayView(at.role), onScreenRowId: onScreenRowId(), photoException: photoException() });
+  };
+  /** The queue's jobs and stages last seen: when they move, the batch rows' statuses are read again. */
+  let jobsSeen = '';
+  const refreshBatchesOnJobMoves = (): void => {
+    if (!options.batches) return;
+    const jobs = actor.getSnapshot().context.jobs.map((job) => `${job.jobId}:${jobStage(job.ref.getSnapshot())}`).join(',');
+    if (jobs === jobsSeen) return;
+    jobsSeen = jobs;
+    options.batches.refresh().catch((error: unknown) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: `batch list not read: ${String(error)}` }));
   };
   const listeners = new Set<(snapshot: KioskSnapshot) => void>();
   let version = 0;
@@ -204,6 +239,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const publish = (): void => {
     version += 1;
     watchJobs();
+    refreshBatchesOnJobMoves();
     if (!onPhotoWaiting()) live = null;
     const snapshot = current();
     if (snapshot.screen !== lastScreen) {
@@ -233,6 +269,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const unsubscribeSelfService = options.selfService?.onChange(publish);
   const unsubscribeLogHealth = options.logHealth?.onHealthChange(publish);
   const unsubscribeServiceSession = options.serviceSession?.onChange(publish);
+  const unsubscribeBatches = options.batches?.onChange(publish);
   if (ownActor) actor.start();
 
   const send = (event: IssuanceEvent): CommandReply => {
@@ -329,9 +366,59 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     });
   };
 
+  /** The batch list's own commands (the import, the supervisor's say-so on its clean rows, a second visit). */
+  const batchCommand = async (
+    at: Who,
+    decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>,
+    command: Extract<KioskCommand, { type: 'import-batch' | 'import-batch-clean-rows' | 'dismiss-batch-import' | 'show-batch' | 'mark-second-visit' }>,
+  ): Promise<CommandReply> => {
+    const desk = options.batches;
+    if (!desk) return refused('other', 'this kiosk takes no batches');
+    const operatorId = operatorIdOf(at);
+    switch (command.type) {
+      case 'import-batch':
+        return desk.importFile(command, operatorId);
+      case 'import-batch-clean-rows':
+        return withDecision(at, command.type, decision, (grant) => desk.importCleanRows(grant.operatorId));
+      case 'dismiss-batch-import':
+        desk.dismissImport();
+        return { accepted: true };
+      case 'show-batch':
+        return desk.show(command.batchId);
+      case 'mark-second-visit':
+        return desk.markSecondVisit(command.rowId, command.reason, operatorId);
+      default:
+        return assertNever(command);
+    }
+  };
+
+  /** A resident picked from the list: the application starts with the row's data, and runs as at the counter. */
+  const pickBatchRow = (rowId: string, operatorId: string | null): CommandReply => {
+    const row = options.batches?.row(rowId);
+    const fields = row ? formFromBatchRow(row) : null;
+    if (!row || !fields) return refused('invalid-input', `there is no batch row ${rowId} in the list on show`);
+    const status = options.batches?.view({ names: false, onScreenRowId: null, photoException: false }).current?.rows.find((r) => r.rowId === rowId)?.status;
+    if (status === 'queued' || status === 'printing' || status === 'issued') return refused('wrong-screen', `this resident's card is ${status} already`);
+    return send({ type: 'start-application', operatorId, prefill: { fields, batchRowId: rowId } });
+  };
+
+  /**
+   * A document scanned for a resident picked from a list confirms who they are: theirs fills the form as at
+   * the counter; their guardian's confirms them and changes nothing; anybody else's changes nothing and says so.
+   */
+  const batchDocument = (fields: Partial<ApplicationForm>, problems: readonly Message[]): { fields: Partial<ApplicationForm>; problems: readonly Message[] } => {
+    const rowId = onScreenRowId();
+    const listed = rowId === null ? null : options.batches?.row(rowId)?.application;
+    if (!listed || fields.idNumber === undefined) return { fields, problems };
+    const scanned = normalizeIdNumber(fields.idNumber);
+    if (scanned === normalizeIdNumber(listed.idNumber)) return { fields, problems };
+    const guardian = listed.guardian !== null && scanned === normalizeIdNumber(listed.guardian.idNumber);
+    return { fields: {}, problems: guardian ? problems : [...problems, message('batch.document-not-resident')] };
+  };
+
   /** Below the reserve a card could be printed but not recorded: refuse before anything is done. */
   const refusedForDisk = async (command: KioskCommand): Promise<CommandReply | null> => {
-    if (command.type !== 'start-application' && command.type !== 'confirm-print') return null;
+    if (command.type !== 'start-application' && command.type !== 'pick-batch-row' && command.type !== 'confirm-print') return null;
     const space = await options.diskReserve?.check();
     if (!space || space.ok) return null;
     log({ eventId: 'kiosk-disk-low', disposition: 'failure', message: `'${command.type}' refused: ${diskLowReason(space.error)}` });
@@ -362,7 +449,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const refusedForSession = (command: KioskCommand): CommandReply | null => {
     const sessions = options.serviceSession;
     if (!sessions) return null;
-    if (command.type === 'start-application') return sessions.refusalToStart();
+    // Picking a row of a batch starts its application.
+    if (command.type === 'start-application' || command.type === 'pick-batch-row') return sessions.refusalToStart();
     if (command.type !== 'confirm-print') return null;
     const state = actor.getSnapshot();
     return sessions.refusalToQueue(state.context.form.scheme, queuedPerScheme(state));
@@ -416,7 +504,18 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         case 'preview-photo':
           return judgeLiveFrame(command.jpegBase64);
         case 'override-photo':
+          // At a nursing home (or a bedridden resident) the reason comes from the fixed list, never free text.
+          if (photoException()) return refused('invalid-input', 'choose the photo exception from the nursing-home list of reasons');
           return overridePhoto(at, decision, command.reason);
+        case 'override-photo-nursing-home':
+          if (!photoException()) return refused('wrong-screen', 'the nursing-home photo exception is for a nursing-home session or a bedridden resident');
+          return overridePhoto(at, decision, `nursing-home:${command.reason}`);
+        case 'import-batch':
+        case 'import-batch-clean-rows':
+        case 'dismiss-batch-import':
+        case 'show-batch':
+        case 'mark-second-visit':
+          return batchCommand(at, decision, command);
         case 'void-card':
           return voidCard(at, decision, command.cardNumber, command.reason);
         case 'capture-photo':
@@ -432,12 +531,13 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           break;
       }
       const closed = outOfService();
-      if (command.type === 'start-application' && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
+      if ((command.type === 'start-application' || command.type === 'pick-batch-row') && closed) return refused('out-of-service', `out of service: ${englishOf(closed)}`);
       const byDisk = await refusedForDisk(command);
       if (byDisk) return byDisk;
       const bySession = refusedForSession(command);
       if (bySession) return bySession;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
+      if (command.type === 'pick-batch-row') return pickBatchRow(command.rowId, operatorId);
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
         return send({ type: command.type, operatorId });
@@ -448,7 +548,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       // A document read is the form's update: the same decision (not audited: nobody gave a command).
       if (authorize(who(), { type: 'update-application', fields: {} }, authorizeState()).kind !== 'allow') return false;
       staff?.touch();
-      return send({ type: 'document-read', fields, problems }).accepted;
+      return send({ type: 'document-read', ...batchDocument(fields, problems) }).accepted;
     },
     preview: () => (unattended() || !mayViewApplicant() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
     cardsTaken(jobIds) {
@@ -462,6 +562,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     sessionEnded() {
       signedIn = null;
       actor.send({ type: 'owner-left' });
+      // An import's problem list quotes residents' data: it goes with the operator.
+      options.batches?.dismissImport();
     },
     stop() {
       unsubscribeDevices();
@@ -470,6 +572,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       unsubscribeSelfService?.();
       unsubscribeLogHealth?.();
       unsubscribeServiceSession?.();
+      unsubscribeBatches?.();
       for (const subscription of watchedJobs.values()) subscription.unsubscribe();
       machineSubscription.unsubscribe();
       if (ownActor) actor.stop();
@@ -583,6 +686,7 @@ function toSnapshot(
     error: stepErrorView(context.error),
     printQueue,
     serviceSession,
+    batch: null,
     devices: devices.all(),
     logging,
   };
@@ -593,7 +697,7 @@ function toSnapshot(
  * staff served (their form, photo, card face, result, a card checked) — the UI is public now.
  */
 function publicSnapshot(snapshot: KioskSnapshot, selfService: SelfServiceView | null): KioskSnapshot {
-  return { ...withoutApplicant(snapshot), selfService };
+  return { ...withoutApplicant(snapshot), selfService, batch: null };
 }
 
 /** The snapshot with nothing of any applicant or cardholder: for whoever may not see them. */

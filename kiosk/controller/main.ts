@@ -29,6 +29,8 @@ import { cardAtStationIs, recoverInterruptedJobs, type RecoveredJob } from './is
 import { watchHandOver } from './issuance/hand-over-watch';
 import { issuanceMachine } from './issuance/issuance-machine';
 import { createKioskController, type KioskController } from './kiosk-controller';
+import { createBatchDesk } from './batch/batch-desk';
+import { recentHandOverMs } from './issuance/assess-application';
 import { createLogger } from './logging/logger';
 import { createOperatorService } from './auth/operator-service';
 import { mayView } from './auth/authorize';
@@ -267,8 +269,23 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const serviceSession = bindServiceSessions(region<SessionRegionRef>(kioskRegions.serviceSession), { ribbonPrintsLeft, log });
     stops.push(async () => serviceSession.stop());
     sessionLink.id = () => serviceSession.sessionId();
+    // Batches are checked with the counter's own rules, day and cards on file (issue 14).
+    const batches = createBatchDesk({
+      batches: store.batches,
+      sessionId: () => serviceSession.sessionId(),
+      assessment: {
+        rules: options.rules ?? defaultCityRules,
+        today: () => isoDay(clock),
+        heldCards: (idNumber) => store.heldCards(idNumber),
+        cardsBeingHandedOver: (idNumber) => store.cardsBeingHandedOver(idNumber, new Date(clock.now().getTime() - recentHandOverMs).toISOString()),
+      },
+      log,
+    });
+    await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
       serviceSession,
+      sessionMode: () => serviceSession.sessionMode(),
+      batches,
       actor: region<ActorRefFrom<typeof issuanceLogic>>(kioskRegions.issuance),
       cameraLive: (live) => board.setFillLight(live),
       previewPhoto: async (image) => {

@@ -2,7 +2,7 @@ import { fromPromise, type ActorRefFrom } from 'xstate';
 import type { CommandReply, KioskCommand, ServiceSessionView } from '../../shared/contract/kiosk-api';
 import { refused } from '../../shared/contract/kiosk-api';
 import { transitSchemes, type TransitScheme } from '../../shared/domain/card-types';
-import { closeBook, freeBlanks, queueRefusal, ribbonCardsFree, stockWarnings, type BlankCount, type StockDemand } from '../../shared/domain/service-session';
+import { closeBook, freeBlanks, queueRefusal, ribbonCardsFree, stockWarnings, type BlankCount, type SessionMode, type StockDemand } from '../../shared/domain/service-session';
 import { ok } from '../../shared/result';
 import type { LogSink } from '../../shared/log';
 import { sessionBusyWith, sessionMachine, type SessionCommand, type SessionEvent, type SessionRegionRef } from './machine/session-machine';
@@ -19,6 +19,8 @@ export interface ServiceSessions {
   command(command: Extract<KioskCommand, { type: 'open-session' | 'close-session' | 'load-blanks' | 'return-blanks' }>, operatorId: string | null): Promise<CommandReply>;
   /** The open session's id, or null. */
   sessionId(): string | null;
+  /** The open session's mode (a nursing home's photo exception), or null. */
+  sessionMode(): SessionMode | null;
   /** Why no application may start now (no open session), or null. */
   refusalToStart(): CommandReply | null;
   /** Why a card of `scheme` may not join the queue, given the cards already queued per scheme; or null. */
@@ -150,6 +152,7 @@ export function bindServiceSessions(actor: SessionRegionRef | ActorRefFrom<Retur
       }
     },
     sessionId: () => current()?.session.id ?? null,
+    sessionMode: () => current()?.session.mode ?? null,
     refusalToStart: () => (current() ? null : refused('no-session', 'no service session is open: a supervisor opens one before any card is made')),
     refusalToQueue(scheme, queued) {
       const open = current();

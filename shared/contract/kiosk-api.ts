@@ -4,6 +4,7 @@ import { cardLookupStatuses } from '../domain/card-status';
 import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
+import { batchCommandSchemas, batchSnapshotSchema } from './batch';
 import { messageSchema } from './messages';
 
 /**
@@ -180,6 +181,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
    * ledger needs a note and is booked as a discrepancy, never absorbed.
    */
   z.object({ type: z.literal('close-session'), counted: blankCountSchema, note: z.string().trim().max(500).exactOptional() }).strict(),
+  // Batches (issue 14): nursing-home and pre-registered lists (./batch.ts).
+  ...batchCommandSchemas,
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -522,6 +525,8 @@ export const kioskSnapshotSchema = z
     printQueue: printQueueViewSchema,
     /** The open service session (stock, ribbon, warnings); null when none is open: no card is made then. */
     serviceSession: serviceSessionViewSchema.nullable(),
+    /** Nursing-home and pre-registered batches (to signed-in staff who may see applicants; null otherwise). */
+    batch: batchSnapshotSchema.nullable(),
     devices: z
       .object({
         printer: deviceStatusViewSchema,

@@ -123,6 +123,25 @@ export const messageParams = {
   'photo.passed.contrast': [],
   'photo.passed.sharpness': [],
   'photo.passed.background': [],
+
+  // Batches (issue 14): a batch file's problems, row by row (kiosk/controller/batch).
+  'batch.file-empty': [],
+  /** `detail`: the CSV or JSON parser's own words (where in the file), never a row's values. */
+  'batch.file-unreadable': ['detail'],
+  'batch.too-many-rows': ['max'],
+  'batch.column-missing': ['column'],
+  'batch.column-unknown': ['column'],
+  'batch.row-not-an-object': [],
+  'batch.value-missing': ['column'],
+  /** `allowed`: the values the column takes, as the README lists them. */
+  'batch.value-not-allowed': ['value', 'allowed'],
+  'batch.date-invalid': ['value'],
+  'batch.duplicate-row': ['firstRow'],
+  'batch.replacement-cause-missing': [],
+  'batch.guardian-id-wrong': ['detail'],
+  'batch.guardian-incomplete': [],
+  /** A document scanned for a resident picked from a list is neither theirs nor their guardian's: the form keeps the row. */
+  'batch.document-not-resident': [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type MessageCode = keyof typeof messageParams;

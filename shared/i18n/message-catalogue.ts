@@ -111,6 +111,21 @@ const zhTW: Catalogue = {
   'photo.passed.contrast': '對比合適',
   'photo.passed.sharpness': '影像清晰',
   'photo.passed.background': '背景單純',
+  // Batches (issue 14)
+  'batch.file-empty': '檔案沒有任何資料列',
+  'batch.file-unreadable': '檔案無法讀取：{detail}',
+  'batch.too-many-rows': '一個名冊最多 {max} 列',
+  'batch.column-missing': '缺少欄位「{column}」',
+  'batch.column-unknown': '無法辨識的欄位「{column}」',
+  'batch.row-not-an-object': '這一筆不是一位申請人的資料',
+  'batch.value-missing': '「{column}」未填',
+  'batch.value-not-allowed': '「{value}」不是可用的值（可用：{allowed}）',
+  'batch.date-invalid': '「{value}」不是正確的日期（請用 YYYY-MM-DD 或民國年 YYY/MM/DD）',
+  'batch.duplicate-row': '與第 {firstRow} 列是同一人',
+  'batch.replacement-cause-missing': '已持有這種卡，本次為補發：請填補發原因',
+  'batch.guardian-id-wrong': '監護人證號有誤：{detail}',
+  'batch.guardian-incomplete': '監護人姓名與證號須一併填寫',
+  'batch.document-not-resident': '掃描的證件不是這位住民的，也不是其監護人的：請核對本人身分（申請資料維持名冊內容）',
 };
 
 const en: Catalogue = {
@@ -215,6 +230,21 @@ const en: Catalogue = {
   'photo.passed.contrast': 'Contrast is good',
   'photo.passed.sharpness': 'Picture is sharp',
   'photo.passed.background': 'Background is plain',
+  // Batches (issue 14)
+  'batch.file-empty': 'The file has no rows',
+  'batch.file-unreadable': 'The file cannot be read: {detail}',
+  'batch.too-many-rows': 'A list has at most {max} rows',
+  'batch.column-missing': "The column '{column}' is missing",
+  'batch.column-unknown': "Unknown column '{column}'",
+  'batch.row-not-an-object': 'This entry is not one applicant',
+  'batch.value-missing': "'{column}' is empty",
+  'batch.value-not-allowed': "'{value}' is not an allowed value (allowed: {allowed})",
+  'batch.date-invalid': "'{value}' is not a valid date (use YYYY-MM-DD or the ROC year as YYY/MM/DD)",
+  'batch.duplicate-row': 'The same person as row {firstRow}',
+  'batch.replacement-cause-missing': 'Already holds a card of this type: this is a replacement, give its cause',
+  'batch.guardian-id-wrong': "The guardian's ID number is wrong: {detail}",
+  'batch.guardian-incomplete': "Give both the guardian's name and ID number",
+  'batch.document-not-resident': "The document scanned is neither this resident's nor their guardian's: check who this is (the application keeps the list's data)",
 };
 
 const vi: Catalogue = {
@@ -319,6 +349,21 @@ const vi: Catalogue = {
   'photo.passed.contrast': 'Độ tương phản vừa phải',
   'photo.passed.sharpness': 'Ảnh rõ nét',
   'photo.passed.background': 'Phông nền trơn',
+  // Batches (issue 14)
+  'batch.file-empty': 'Tệp không có dòng nào',
+  'batch.file-unreadable': 'Không đọc được tệp: {detail}',
+  'batch.too-many-rows': 'Một danh sách có tối đa {max} dòng',
+  'batch.column-missing': "Thiếu cột '{column}'",
+  'batch.column-unknown': "Cột không xác định '{column}'",
+  'batch.row-not-an-object': 'Mục này không phải là một người nộp đơn',
+  'batch.value-missing': "'{column}' chưa điền",
+  'batch.value-not-allowed': "'{value}' không phải giá trị hợp lệ (hợp lệ: {allowed})",
+  'batch.date-invalid': "'{value}' không phải ngày hợp lệ (dùng YYYY-MM-DD hoặc năm Dân Quốc YYY/MM/DD)",
+  'batch.duplicate-row': 'Cùng một người với dòng {firstRow}',
+  'batch.replacement-cause-missing': 'Đã có thẻ loại này: lần này là cấp lại, hãy ghi lý do',
+  'batch.guardian-id-wrong': 'Số giấy tờ của người giám hộ không đúng: {detail}',
+  'batch.guardian-incomplete': 'Cần điền cả họ tên và số giấy tờ của người giám hộ',
+  'batch.document-not-resident': 'Giấy tờ vừa quét không phải của người này cũng không phải của người giám hộ: hãy xác minh danh tính (đơn giữ nguyên dữ liệu trong danh sách)',
 };
 
 const id: Catalogue = {
@@ -423,6 +468,21 @@ const id: Catalogue = {
   'photo.passed.contrast': 'Kontras sudah pas',
   'photo.passed.sharpness': 'Foto tajam',
   'photo.passed.background': 'Latar belakang polos',
+  // Batches (issue 14)
+  'batch.file-empty': 'Berkas tidak berisi baris',
+  'batch.file-unreadable': 'Berkas tidak dapat dibaca: {detail}',
+  'batch.too-many-rows': 'Satu daftar berisi paling banyak {max} baris',
+  'batch.column-missing': "Kolom '{column}' tidak ada",
+  'batch.column-unknown': "Kolom tidak dikenal '{column}'",
+  'batch.row-not-an-object': 'Entri ini bukan satu pemohon',
+  'batch.value-missing': "'{column}' kosong",
+  'batch.value-not-allowed': "'{value}' bukan nilai yang diizinkan (diizinkan: {allowed})",
+  'batch.date-invalid': "'{value}' bukan tanggal yang benar (gunakan YYYY-MM-DD atau tahun ROC YYY/MM/DD)",
+  'batch.duplicate-row': 'Orang yang sama dengan baris {firstRow}',
+  'batch.replacement-cause-missing': 'Sudah memiliki kartu jenis ini: ini penggantian, isi alasannya',
+  'batch.guardian-id-wrong': 'Nomor identitas wali salah: {detail}',
+  'batch.guardian-incomplete': 'Isi nama dan nomor identitas wali sekaligus',
+  'batch.document-not-resident': 'Dokumen yang dipindai bukan milik penghuni ini maupun walinya: periksa identitasnya (permohonan tetap memakai data daftar)',
 };
 
 export const messageCatalogue: Readonly<Record<Locale, Catalogue>> = { 'zh-TW': zhTW, en, vi, id };

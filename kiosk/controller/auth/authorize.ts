@@ -123,6 +123,14 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'close-session': { kind: 'action', action: 'close-session', recorded: true },
   'load-blanks': { kind: 'action', action: 'adjust-stock', recorded: true },
   'return-blanks': { kind: 'action', action: 'adjust-stock', recorded: true },
+  // Batches (issue 14): a list holds applicants' data (view-cardholder); picking a row starts an application.
+  'import-batch': { kind: 'action', action: 'view-cardholder', recorded: true },
+  'import-batch-clean-rows': { kind: 'action', action: 'accept-batch-problems', recorded: true },
+  'dismiss-batch-import': staffOnly,
+  'show-batch': { kind: 'action', action: 'view-cardholder' },
+  'pick-batch-row': flow,
+  'mark-second-visit': { kind: 'action', action: 'view-cardholder', recorded: true },
+  'override-photo-nursing-home': { kind: 'flow', replaces: false, then: 'override-photo' },
 };
 
 const allow: Decision = { kind: 'allow' };

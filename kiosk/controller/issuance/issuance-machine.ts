@@ -18,7 +18,8 @@ import type { Assessment, CardPreview, IssuanceJob, PhotoVerdict } from './issua
 export * from './issuance-types';
 
 export type IssuanceEvent =
-  | { type: 'start-application'; operatorId?: string | null }
+  /** `prefill`: a row picked from a batch (nursing home, pre-registered): its form, and the row its card job is for. */
+  | { type: 'start-application'; operatorId?: string | null; prefill?: { fields: Partial<ApplicationForm>; batchRowId: string } }
   | { type: 'update-application'; fields: Partial<ApplicationForm> }
   | { type: 'document-read'; fields: Partial<ApplicationForm>; problems: readonly Message[] }
   | { type: 'submit-application' }
@@ -66,6 +67,8 @@ export interface IssuanceContext {
   };
   preview: CardPreview | null;
   jobId: string | null;
+  /** The batch row this application was picked from, or null (an applicant at the counter). */
+  batchRowId: string | null;
   /** Why the photo could not be judged or the card face not made (the flow's own steps), or null. */
   error: IssuanceStepError | null;
   /** The operator the application belongs to: who started it and confirmed the print. */
@@ -86,7 +89,7 @@ export const maxPhotoAttempts = 3;
 const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
 
 /** Every field with personal data, and the flow's job, empty: a new application starts so. */
-function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'error' | 'owner' | 'applicationStartedAt'> {
+function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'batchRowId' | 'error' | 'owner' | 'applicationStartedAt'> {
   return {
     form: { ...emptyApplicationForm },
     source: 'manual',
@@ -95,6 +98,7 @@ function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProbl
     photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
     preview: null,
     jobId: null,
+    batchRowId: null,
     error: null,
     owner: null,
     applicationStartedAt: null,
@@ -165,7 +169,7 @@ export const issuanceMachine = setup({
     evaluatePhoto: notProvided('evaluatePhoto') as unknown as ReturnType<
       typeof fromPromise<PhotoVerdict, { image: Uint8Array; source: PhotoSource; form: ApplicationForm; replacement: boolean }>
     >,
-    beginJob: notProvided('beginJob') as unknown as ReturnType<typeof fromPromise<string, { form: ApplicationForm }>>,
+    beginJob: notProvided('beginJob') as unknown as ReturnType<typeof fromPromise<string, { form: ApplicationForm; batchRowId: string | null }>>,
     renderCard: notProvided('renderCard') as unknown as ReturnType<
       typeof fromPromise<CardPreview, { jobId: string; form: ApplicationForm; photo: Uint8Array | null }>
     >,
@@ -230,7 +234,12 @@ export const issuanceMachine = setup({
           on: {
             'start-application': {
               target: 'application',
-              actions: assign({ owner: ({ event }) => event.operatorId ?? null, applicationStartedAt: ({ context }) => context.now() }),
+              actions: assign({
+                owner: ({ event }) => event.operatorId ?? null,
+                form: ({ event }) => ({ ...emptyApplicationForm, ...event.prefill?.fields }),
+                batchRowId: ({ event }) => event.prefill?.batchRowId ?? null,
+                applicationStartedAt: ({ context }) => context.now(),
+              }),
             },
           },
         },
@@ -356,7 +365,7 @@ export const issuanceMachine = setup({
             starting: {
               invoke: {
                 src: 'beginJob',
-                input: ({ context }) => ({ form: context.form }),
+                input: ({ context }) => ({ form: context.form, batchRowId: context.batchRowId }),
                 onDone: { target: 'rendering', actions: assign({ jobId: ({ event }) => event.output }) },
                 onError: { target: 'failed', actions: 'failed' },
               },

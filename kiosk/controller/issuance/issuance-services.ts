@@ -150,13 +150,13 @@ export function issuanceSteps(devices: IssuanceDevices) {
       };
     }),
 
-    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm } }) => {
+    beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm; batchRowId: string | null } }) => {
       await ensureDiskReserve();
       // Every card belongs to the open service session; the store refuses one that is not open.
       const sessionId = devices.serviceSessionId ? devices.serviceSessionId() : ((await store.sessions.current())?.id ?? null);
       if (sessionId === null) throw noSessionError();
       try {
-        return await store.beginIssuanceJob({ sessionId, scheme: input.form.scheme, cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme } });
+        return await store.beginIssuanceJob({ sessionId, scheme: input.form.scheme, cardType: cardTypeOf(input.form), operatorId: operatorId(), context: { scheme: input.form.scheme }, batchRowId: input.batchRowId });
       } catch (error) {
         if (error instanceof NoOpenSession) throw noSessionError();
         throw error;

@@ -46,6 +46,9 @@ export const auditEvents = {
   'store-purge': 'Personal data past its retention period was purged.',
   'store-backup': 'A backup was written.',
   'store-restore': 'The store was restored from a backup.',
+  // batches (issue 14)
+  'batch-imported': 'A nursing-home or pre-registered list was imported (rows imported and rows left out, as counts).',
+  'batch-second-visit': 'A resident of a batch needs a second visit (the reason code).',
 } as const;
 
 export type AuditEventId = keyof typeof auditEvents;

@@ -35,6 +35,8 @@ export interface BeginJobInput {
   readonly scheme: TransitScheme;
   readonly operatorId: string | null;
   readonly context?: Readonly<Record<string, unknown>>;
+  /** The batch row (nursing home, pre-registered list) this card is for: the row's status is read from its jobs. */
+  readonly batchRowId?: string | null;
 }
 
 export type JobError = { readonly kind: 'job_not_found'; readonly jobId: string } | { readonly kind: 'job_closed'; readonly jobId: string; readonly step: JobStep };
@@ -79,8 +81,8 @@ export async function beginIssuanceJob(context: StoreContext, input: BeginJobInp
     const open = await tx.get('SELECT 1 AS one FROM service_sessions WHERE id = ? AND kiosk_id = ? AND closed_at IS NULL', [input.sessionId, context.kioskId]);
     if (!open) throw new NoOpenSession(input.sessionId);
     await tx.run(
-      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at, session_id, scheme) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?, ?, ?)`,
-      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now, input.sessionId, input.scheme],
+      `INSERT INTO issuance_jobs (id, kiosk_id, card_type, operator_id, step, open, context, created_at, updated_at, session_id, scheme, batch_row_id) VALUES (?, ?, ?, ?, 'begun', 1, ?, ?, ?, ?, ?, ?)`,
+      [jobId, context.kioskId, input.cardType, input.operatorId, context.vault.encryptJson(input.context ?? {}, jobContext(jobId)), now, now, input.sessionId, input.scheme, input.batchRowId ?? null],
     );
     // The application is accepted for processing exactly when its job is journaled: one transaction.
     await audit({ eventId: 'issuance-application', operatorId: input.operatorId, disposition: 'success', details: { jobId, cardType: input.cardType } });

@@ -19,6 +19,8 @@ export interface PurgeReport {
   readonly photos: number;
   readonly jobContexts: number;
   readonly outboxPayloads: number;
+  /** Rows of nursing-home and pre-registered lists imported before the cut-off (their applications go). */
+  readonly batchRows: number;
   /** The cardholders concerned (ids only), oldest first; at most `sampleSize`. */
   readonly sample: readonly { cardholderId: string; lastIssuedAt: string }[];
 }
@@ -39,7 +41,7 @@ async function count(tx: Queries, sql: string, params: (string | number)[]): Pro
   return (await tx.get<{ n: number }>(sql, params))?.n ?? 0;
 }
 
-const somethingToPurge = (report: PurgeReport): boolean => report.cardholders + report.photos + report.jobContexts + report.outboxPayloads > 0;
+const somethingToPurge = (report: PurgeReport): boolean => report.cardholders + report.photos + report.jobContexts + report.outboxPayloads + report.batchRows > 0;
 
 export async function purge(context: StoreContext, options: PurgeOptions): Promise<PurgeReport> {
   if (!Number.isFinite(options.retentionDays) || options.retentionDays < 0) throw new Error('retentionDays must be a non-negative number');
@@ -55,6 +57,7 @@ export async function purge(context: StoreContext, options: PurgeOptions): Promi
       photos: await count(tx, 'SELECT COUNT(*) AS n FROM issuances WHERE photo IS NOT NULL AND cardholder_id IN (SELECT cardholder_id FROM temp.purge_set)', []),
       jobContexts: await count(tx, 'SELECT COUNT(*) AS n FROM issuance_jobs WHERE open = 0 AND context IS NOT NULL AND updated_at < ?', [cutoff]),
       outboxPayloads: await count(tx, 'SELECT COUNT(*) AS n FROM outbox WHERE synced_at IS NOT NULL AND payload IS NOT NULL AND created_at < ?', [cutoff]),
+      batchRows: await count(tx, `SELECT COUNT(*) AS n FROM batch_rows WHERE pii IS NOT NULL AND batch_id IN (SELECT id FROM batches WHERE imported_at < ?)`, [cutoff]),
       sample: sample.map((row) => ({ cardholderId: row.cardholder_id, lastIssuedAt: row.last_issued_at })),
     };
     // A run that finds nothing changes nothing and leaves no audit row (the scheduled run is daily).
@@ -63,11 +66,12 @@ export async function purge(context: StoreContext, options: PurgeOptions): Promi
       await tx.run('UPDATE cardholders SET pii = NULL, purged_at = ? WHERE id IN (SELECT cardholder_id FROM temp.purge_set)', [now]);
       await tx.run('UPDATE issuance_jobs SET context = NULL WHERE open = 0 AND context IS NOT NULL AND updated_at < ?', [cutoff]);
       await tx.run('UPDATE outbox SET payload = NULL WHERE synced_at IS NOT NULL AND payload IS NOT NULL AND created_at < ?', [cutoff]);
+      await tx.run('UPDATE batch_rows SET pii = NULL WHERE pii IS NOT NULL AND batch_id IN (SELECT id FROM batches WHERE imported_at < ?)', [cutoff]);
       await audit({
         eventId: 'store-purge',
         operatorId: options.operatorId,
         disposition: 'success',
-        details: { cutoff, retentionDays: options.retentionDays, cardholders: report.cardholders, photos: report.photos, jobContexts: report.jobContexts, outboxPayloads: report.outboxPayloads },
+        details: { cutoff, retentionDays: options.retentionDays, cardholders: report.cardholders, photos: report.photos, jobContexts: report.jobContexts, outboxPayloads: report.outboxPayloads, batchRows: report.batchRows },
       });
     }
     await tx.exec('DROP TABLE temp.purge_set');

@@ -5,6 +5,8 @@ import type { CardType } from '../../../shared/domain/card-types';
 import type { LogSink } from '../../../shared/log';
 import { silentLog } from '../../../shared/log';
 import { err, ok, type Result } from '../../../shared/result';
+import type { SecondVisitReason } from '../../../shared/contract/batch';
+import { batchRow, batchRows, importBatch, listBatches, markSecondVisit, type BatchRowError, type BatchSummary, type ImportBatchInput, type StoredBatchRow } from './batches';
 import { appendAuditAlone, audited, readAudit, verifyAuditChain, type AuditAppender, type AuditBreak, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit';
 import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
@@ -107,6 +109,16 @@ export interface Store {
   /** An online, consistent copy (`VACUUM INTO`); encrypted columns stay encrypted. The file must not exist. */
   backup(file: string, operatorId?: string | null): Promise<Result<{ file: string }, { kind: 'backup_failed'; message: string }>>;
   close(): Promise<void>;
+  /** Nursing-home and pre-registered batches (./batches.ts). */
+  readonly batches: BatchTable;
+}
+
+export interface BatchTable {
+  import(input: ImportBatchInput): Promise<string>;
+  list(): Promise<BatchSummary[]>;
+  rows(batchId: string): Promise<StoredBatchRow[]>;
+  row(rowId: string): Promise<StoredBatchRow | null>;
+  markSecondVisit(rowId: string, reason: SecondVisitReason, operatorId: string | null): Promise<Result<void, BatchRowError>>;
 }
 
 const privateFileMode = 0o600;
@@ -200,6 +212,13 @@ function storeOver(context: StoreContext): Store {
     purge: (options) => purge(context, options),
     backup: (file, operatorId) => backupTo(context, file, operatorId ?? null),
     close: () => db.close(),
+    batches: {
+      import: (input) => importBatch(context, input),
+      list: () => listBatches(context),
+      rows: (batchId) => batchRows(context, batchId),
+      row: (rowId) => batchRow(context, rowId),
+      markSecondVisit: (rowId, reason, operatorId) => markSecondVisit(context, rowId, reason, operatorId),
+    },
   };
 }
 

@@ -37,7 +37,7 @@ export const command: KioskctlCommand = {
       process.stdout.write(
         `${verb}, for issuances before ${report.cutoff} (${days} days) that reached the registry:\n` +
           `  personal data of ${report.cardholders} cardholders\n  ${report.photos} photos\n` +
-          `  ${report.jobContexts} closed job journals\n  ${report.outboxPayloads} synced outbox payloads\n`,
+          `  ${report.jobContexts} closed job journals\n  ${report.outboxPayloads} synced outbox payloads\n  ${report.batchRows} rows of imported lists\n`,
       );
       for (const entry of report.sample) process.stdout.write(`  cardholder ${entry.cardholderId} (last card ${entry.lastIssuedAt})\n`);
       if (report.cardholders > report.sample.length) process.stdout.write(`  ... and ${report.cardholders - report.sample.length} more\n`);

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { BatchPanel } from '../batch/batch-panel';
 import { command } from '../command';
 import { roleRefusalText } from '../commands/refusal-text';
 import { MessageText, useT } from '../i18n';
@@ -33,6 +34,7 @@ export function HomeScreen({ snapshot, noSession }: { snapshot: KioskSnapshot; n
       {notForRole && (
         <p className="notice" data-testid="role-note">{roleRefusalText(t.locale, role)}</p>
       )}
+      {snapshot.batch && <BatchPanel batch={snapshot.batch} send={command} />}
     </section>
   );
 }

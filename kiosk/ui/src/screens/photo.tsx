@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { NursingHomeOverride } from '../batch/nursing-home-override';
 import { command } from '../command';
 import { BilingualText, MessageText, useT } from '../i18n';
 import { PhotoCapture, type PhotoSource } from '../photo/photo-capture';
@@ -50,7 +51,8 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           <BilingualText text={photoTexts.overrideRefused} />
         </p>
       )}
-      {photo.overrideAllowed && (
+      {photo.overrideAllowed && snapshot.batch?.photoException === true && <NursingHomeOverride send={command} />}
+      {photo.overrideAllowed && snapshot.batch?.photoException !== true && (
         <div className="override">
           <label>
             {t('photoOverrideReason')}

@@ -35,6 +35,13 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'close-session': { type: 'close-session', counted: { easycard: 4, ipass: 5 } },
   'load-blanks': { type: 'load-blanks', scheme: 'ipass', count: 20 },
   'return-blanks': { type: 'return-blanks', scheme: 'easycard', count: 2 },
+  'import-batch': { type: 'import-batch', label: '康寧長照中心', source: 'nursing-home', format: 'csv', content: 'room\n' },
+  'import-batch-clean-rows': { type: 'import-batch-clean-rows' },
+  'dismiss-batch-import': { type: 'dismiss-batch-import' },
+  'show-batch': { type: 'show-batch', batchId: 'batch-1' },
+  'pick-batch-row': { type: 'pick-batch-row', rowId: 'row-1' },
+  'mark-second-visit': { type: 'mark-second-visit', rowId: 'row-1', reason: 'asleep' },
+  'override-photo-nursing-home': { type: 'override-photo-nursing-home', reason: 'bedridden' },
 };
 
 const actors = ['operator', 'supervisor', 'technician', 'self-service', 'nobody'] as const;
@@ -89,13 +96,21 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'close-session': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'load-blanks': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'return-blanks': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  // Batches: a list is applicants' data; importing only its clean rows is a supervisor's say-so.
+  'import-batch': ['allow', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'import-batch-clean-rows': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'dismiss-batch-import': anyStaff,
+  'show-batch': ['allow', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'pick-batch-row': onFlow,
+  'mark-second-visit': ['allow', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  'override-photo-nursing-home': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
 };
 
 /**
  * The flow on show, or the card job the command names, belongs to another operator: every command on
  * it is theirs (or a supervisor's after a take-over).
  */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo'] as const;
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),

@@ -15,6 +15,7 @@ const report = (cardholders: number): PurgeReport => ({
   photos: cardholders,
   jobContexts: 0,
   outboxPayloads: 2,
+  batchRows: 0,
   sample: [{ cardholderId: '0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee', lastIssuedAt: '2025-12-01T00:00:00.000Z' }],
 });
 

@@ -43,6 +43,7 @@ export const goodSnapshot: KioskSnapshot = {
     ribbon: { printsLeft: 240, cardsFree: 119 },
     warnings: [{ kind: 'blanks-low', scheme: 'ipass', free: 3 }],
   },
+  batch: null,
   devices: {
     printer: { state: 'connected', simulated: true, detail: '' },
     scanner: { state: 'connected', simulated: true, detail: '' },
