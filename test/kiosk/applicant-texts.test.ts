@@ -58,7 +58,8 @@ const tables: ReadonlyArray<[string, ReadonlyArray<[string, Bilingual]>]> = [
   ['eligibility decisions', reasonTexts().map((text, index) => [`reason ${index}: ${text.en}`, text])],
 ];
 
-const vietnameseLetters = /[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵ]/i;
+// Every letter only Vietnamese writes: the bare ones and each with its tone mark (ế in "Thiếu", ộ in "cột").
+const vietnameseLetters = /[ăâđêôơưàáảãạèéẻẽẹìíỉĩịòóỏõọùúủũụỳýỷỹỵấầẩẫậắằẳẵặếềểễệốồổỗộớờởỡợứừửữự]/i;
 const cjkRuns = /[\u3400-\u9fff]+/g;
 const digitRuns = /\d+/g;
 const placeholders = /\$\{|[{}]|undefined|null|NaN|\[object|TODO|XXX/;

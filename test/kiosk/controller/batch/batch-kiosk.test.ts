@@ -15,6 +15,7 @@ import { defaultCityRules } from '../../../../shared/domain/rules';
 import { ok } from '../../../../shared/result';
 import { fakeCounter, until, type FakeCounter } from '../fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from '../staff-fixture';
+import { testSession } from '../store/session-fixture';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
 /**
@@ -41,6 +42,8 @@ interface Kiosk {
 async function batchKiosk(): Promise<Kiosk> {
   const t = await openTempStore();
   t.clock.set(new Date('2026-12-07T02:00:00Z'));
+  // No card is made without an open service session.
+  await testSession(t.store);
   // Two residents of the sample hold a senior card from an earlier visit.
   await t.store.recordIssuance(issuance({ applicant: { ...person, idNumber: 'H220513973' }, cardNumber: '3300011100000010' }));
   await t.store.recordIssuance(issuance({ applicant: { ...person, idNumber: 'H220877150' }, cardNumber: '3300011100000028' }));
