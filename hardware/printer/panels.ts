@@ -286,6 +286,44 @@ export interface DecodedSide {
   readonly chipAreaClear: boolean;
 }
 
+/**
+ * The overlay's share of the card and whether the chip area was left clear, from the O panels alone
+ * (what `panelsToImage` reports, without decoding the inks).
+ */
+export function overlayFacts(panels: readonly Panel[], chipArea: DotArea = iso7816ChipArea): Omit<DecodedSide, 'rgb'> {
+  let overlay = 0;
+  let chipOverlay = 0;
+  const inChip = (line: number, dot: number): boolean =>
+    line >= chipArea.left && line < chipArea.left + chipArea.width && dot >= chipArea.top && dot < chipArea.top + chipArea.height;
+  for (const panel of panels) {
+    if (panel.name !== 'o') continue;
+    if (bitsPerDot(panel.levels) === 1) {
+      // 8 dots a byte, MSB first, lines end to end.
+      for (const byte of panel.data) overlay += bitCount[byte]!;
+      for (let line = Math.max(0, chipArea.left); line < Math.min(cardWidthDots, chipArea.left + chipArea.width); line++) {
+        for (let dot = Math.max(0, chipArea.top); dot < Math.min(cardHeightDots, chipArea.top + chipArea.height); dot++) {
+          const at = line * cardHeightDots + dot;
+          if ((panel.data[at >> 3]! >> (7 - (at & 7))) & 1) chipOverlay++;
+        }
+      }
+      continue;
+    }
+    const values = unpackPanel(panel);
+    for (let at = 0; at < values.length; at++) {
+      if (values[at] === 0) continue;
+      overlay++;
+      if (inChip(Math.floor(at / cardHeightDots), at % cardHeightDots)) chipOverlay++;
+    }
+  }
+  return { overlayCoverage: overlay / (cardWidthDots * cardHeightDots), chipAreaClear: chipOverlay === 0 };
+}
+
+const bitCount = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let n = 0;
+  for (let b = byte; b > 0; b >>= 1) n += b & 1;
+  return n;
+});
+
 /** What the printer lays down from these panels: white card, then Y, M, C inks, then K resin. */
 export function panelsToImage(panels: readonly Panel[], chipArea: DotArea = iso7816ChipArea): DecodedSide {
   const width = cardWidthDots;

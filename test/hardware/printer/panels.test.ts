@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultBlackThreshold, imageToYmckoPanels, unpackPanel, type RgbImage } from '../../../hardware/printer/panels';
+import { defaultBlackThreshold, imageToYmckoPanels, overlayFacts, panelsToImage, unpackPanel, type RgbImage } from '../../../hardware/printer/panels';
 import { cardHeightDots, cardWidthDots } from '../../../hardware/printer/types';
 
 /** A card face of every colour: a deterministic pseudo-random RGB(A) image, with some near-black neutral pixels. */
@@ -62,5 +62,17 @@ describe('imageToYmckoPanels', () => {
     expect(unpackPanel(k!)[0]).toBe(1);
     expect(unpackPanel(k!)[1]).toBe(0);
     expect(unpackPanel(c!).every((v) => v === 0)).toBe(true);
+  });
+});
+
+describe('overlayFacts', () => {
+  it('reports the overlay coverage and chip area as decoding the panels does', () => {
+    const image = noisyCard(3, 7);
+    const holes = [undefined, null, { left: 0, top: 0, width: 40, height: 30 }, { left: 120, top: 220, width: 60, height: 60 }] as const;
+    for (const hole of holes) {
+      const panels = imageToYmckoPanels(image, hole === undefined ? {} : { overlayHole: hole });
+      const { overlayCoverage, chipAreaClear } = panelsToImage(panels);
+      expect(overlayFacts(panels), JSON.stringify(hole)).toEqual({ overlayCoverage, chipAreaClear });
+    }
   });
 });
