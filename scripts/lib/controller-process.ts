@@ -55,7 +55,10 @@ const stopTimeoutMs = 10_000;
 
 /** Forks the controller on `env` (its `loadConfig` input), reaching the devices of `world`. */
 export async function startControllerProcess(env: Readonly<Record<string, string>>, world: SimulatedWorld): Promise<ControllerProcess> {
-  const child = fork(childMain, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CONTROLLER_CPU_PROF=<dir> writes a V8 CPU profile of the controller there (node's --cpu-prof).
+  const profileDir = process.env['BENCH_CONTROLLER_CPU_PROF'];
+  const execArgv = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const child = fork(childMain, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error('the controller process did not start');
   let latest: KioskSnapshot | undefined;
