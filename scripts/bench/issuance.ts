@@ -34,9 +34,10 @@ import { percentile } from '../lib/percentile';
  * world (printer, scanner, board, virtual NFC cards) and the bench's own driving. The controller's
  * CPU is its process's user + system time (all threads) from /proc/<pid>/stat over the runs;
  * `cpuMsPerCard` is that over the cards. It includes answering this process over IPC (each snapshot
- * change is pushed, as the UI's WebSocket would get it). `processCpuMsPerCard` adds this process's
- * own CPU (simulators + bench), the whole of what the old in-process bench measured; pcscd and socat
- * are counted in neither.
+ * change is pushed, as the UI's WebSocket would get it: ~27 pushes of ~4 KB a card). `processCpuMsPerCard`
+ * adds this process's own CPU (simulators + bench), the whole of what the old in-process bench
+ * measured; pcscd and socat are counted in neither. `BENCH_CONTROLLER_CPU_PROF=<dir>` writes a V8 CPU
+ * profile of the controller's process there (on a loaded machine its sampled times are wall times).
  *
  * After `confirm-print` the card joins the print queue and the next applicant starts at once.
  */
