@@ -43,16 +43,90 @@ export function imageToYmckoPanels(image: RgbImage, options: PanelOptions = {}):
   checkSize(image);
   const levels = options.colourLevels ?? 32;
   const threshold = options.blackThreshold ?? defaultBlackThreshold;
+  const overlay = overlayPanel(options.overlayHole === undefined ? iso7816ChipArea : options.overlayHole);
+  // The usual 32 levels from a whole image: packed straight from the pixels (no dot arrays to fill and pack).
+  if (levels === 32 && image.data.length >= cardWidthDots * cardHeightDots * image.channels) return [...packedYmck32(image, threshold), overlay];
+  return [...ymckPanels(image, levels, threshold), overlay];
+}
+
+/** Y, M, C (32 levels) and K packed as they are computed, line by line: 8 dots make 5 bytes of Y, M, C and 1 of K. */
+function packedYmck32(image: RgbImage, threshold: number): Panel[] {
+  const quant = quantisation(32);
+  const y = Buffer.alloc(panelBytes(32));
+  const m = Buffer.alloc(panelBytes(32));
+  const c = Buffer.alloc(panelBytes(32));
+  const k = Buffer.alloc(panelBytes(2));
+  const { data, channels } = image;
+  const rowStride = cardWidthDots * channels;
+  // A line is 648 dots, a multiple of 8: no group of 8 dots straddles two lines.
+  for (let line = 0, at5 = 0, at1 = 0; line < cardWidthDots; line++) {
+    let p = line * channels;
+    for (let dot = 0; dot < cardHeightDots; dot += 8, at5 += 5, at1++) {
+      let cHi = 0, cLo = 0, mHi = 0, mLo = 0, yHi = 0, yLo = 0, kByte = 0;
+      for (let j = 0; j < 8; j++, p += rowStride) {
+        const r = data[p]!;
+        const g = data[p + 1]!;
+        const b = data[p + 2]!;
+        const hi = r > g ? (r > b ? r : b) : g > b ? g : b;
+        const lo = r < g ? (r < b ? r : b) : g < b ? g : b;
+        let cv = 0, mv = 0, yv = 0;
+        if (hi <= threshold && hi - lo <= neutralSpread) {
+          kByte |= 0x80 >> j;
+        } else {
+          cv = quant[255 - r]!;
+          mv = quant[255 - g]!;
+          yv = quant[255 - b]!;
+        }
+        if (j < 4) {
+          cHi = (cHi << 5) | cv;
+          mHi = (mHi << 5) | mv;
+          yHi = (yHi << 5) | yv;
+        } else {
+          cLo = (cLo << 5) | cv;
+          mLo = (mLo << 5) | mv;
+          yLo = (yLo << 5) | yv;
+        }
+      }
+      put5(c, at5, cHi, cLo);
+      put5(m, at5, mHi, mLo);
+      put5(y, at5, yHi, yLo);
+      k[at1] = kByte;
+    }
+  }
+  return [
+    { name: 'y', levels: 32, data: y },
+    { name: 'm', levels: 32, data: m },
+    { name: 'c', levels: 32, data: c },
+    { name: 'k', levels: 2, data: k },
+  ];
+}
+
+/** Two 20-bit halves (4 dots of 5 bits each) as 5 bytes, MSB first. */
+function put5(out: Buffer, at: number, hi: number, lo: number): void {
+  out[at] = hi >>> 12;
+  out[at + 1] = (hi >>> 4) & 0xff;
+  out[at + 2] = ((hi & 0x0f) << 4) | (lo >>> 16);
+  out[at + 3] = (lo >>> 8) & 0xff;
+  out[at + 4] = lo & 0xff;
+}
+
+/** Ink value for 0–255 of "missing" light at `levels`. */
+function quantisation(levels: number): Uint8Array {
   const max = levels - 1;
+  const quant = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) quant[v] = Math.round((v * max) / 255);
+  return quant;
+}
+
+/** Any number of colour levels, and images shorter than a card (the missing pixels white): dot arrays, then packed. */
+function ymckPanels(image: RgbImage, levels: Exclude<PanelLevels, 2>, threshold: number): Panel[] {
   const dots = cardWidthDots * cardHeightDots;
   const y = new Uint8Array(dots);
   const m = new Uint8Array(dots);
   const c = new Uint8Array(dots);
   const k = new Uint8Array(dots);
   const { data, channels } = image;
-  // precomputed quantisation: ink value for 0–255 of "missing" light
-  const quant = new Uint8Array(256);
-  for (let v = 0; v < 256; v++) quant[v] = Math.round((v * max) / 255);
+  const quant = quantisation(levels);
   for (let row = 0; row < cardHeightDots; row++) {
     let p = row * cardWidthDots * channels;
     for (let col = 0; col < cardWidthDots; col++, p += channels) {
@@ -71,13 +145,7 @@ export function imageToYmckoPanels(image: RgbImage, options: PanelOptions = {}):
       }
     }
   }
-  return [
-    packPanel('y', levels, y),
-    packPanel('m', levels, m),
-    packPanel('c', levels, c),
-    packPanel('k', 2, k),
-    overlayPanel(options.overlayHole === undefined ? iso7816ChipArea : options.overlayHole),
-  ];
+  return [packPanel('y', levels, y), packPanel('m', levels, m), packPanel('c', levels, c), packPanel('k', 2, k)];
 }
 
 /** A K-only panel (for a K ribbon): every pixel darker than mid-grey is ink. */
@@ -217,6 +285,44 @@ export interface DecodedSide {
   readonly overlayCoverage: number;
   readonly chipAreaClear: boolean;
 }
+
+/**
+ * The overlay's share of the card and whether the chip area was left clear, from the O panels alone
+ * (what `panelsToImage` reports, without decoding the inks).
+ */
+export function overlayFacts(panels: readonly Panel[], chipArea: DotArea = iso7816ChipArea): Omit<DecodedSide, 'rgb'> {
+  let overlay = 0;
+  let chipOverlay = 0;
+  const inChip = (line: number, dot: number): boolean =>
+    line >= chipArea.left && line < chipArea.left + chipArea.width && dot >= chipArea.top && dot < chipArea.top + chipArea.height;
+  for (const panel of panels) {
+    if (panel.name !== 'o') continue;
+    if (bitsPerDot(panel.levels) === 1) {
+      // 8 dots a byte, MSB first, lines end to end.
+      for (const byte of panel.data) overlay += bitCount[byte]!;
+      for (let line = Math.max(0, chipArea.left); line < Math.min(cardWidthDots, chipArea.left + chipArea.width); line++) {
+        for (let dot = Math.max(0, chipArea.top); dot < Math.min(cardHeightDots, chipArea.top + chipArea.height); dot++) {
+          const at = line * cardHeightDots + dot;
+          if ((panel.data[at >> 3]! >> (7 - (at & 7))) & 1) chipOverlay++;
+        }
+      }
+      continue;
+    }
+    const values = unpackPanel(panel);
+    for (let at = 0; at < values.length; at++) {
+      if (values[at] === 0) continue;
+      overlay++;
+      if (inChip(Math.floor(at / cardHeightDots), at % cardHeightDots)) chipOverlay++;
+    }
+  }
+  return { overlayCoverage: overlay / (cardWidthDots * cardHeightDots), chipAreaClear: chipOverlay === 0 };
+}
+
+const bitCount = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let n = 0;
+  for (let b = byte; b > 0; b >>= 1) n += b & 1;
+  return n;
+});
 
 /** What the printer lays down from these panels: white card, then Y, M, C inks, then K resin. */
 export function panelsToImage(panels: readonly Panel[], chipArea: DotArea = iso7816ChipArea): DecodedSide {

@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import sharp from 'sharp';
 import { SerialPort } from 'serialport';
 import { openPtyCable, plugInto, type CableControls, type PtyCableOptions } from '../serial/pty-cable';
 import { silentLog, type LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
-import { panelsToImage } from './panels';
+import { overlayFacts, panelsToImage } from './panels';
+import { encodeRgbPng } from './png';
 import { CommandParser, type HostMessage } from './protocol';
 import { cardHeightDots, cardWidthDots, ribbonTypes, type CardPosition, type Panel, type PanelName, type RibbonType } from './types';
 
 /**
  * An Evolis-class card printer on the device end of a pty: it parses the host's real byte stream
  * (protocol.ts), answers with the replies of the Programming Guide and of current firmware, moves
- * simulated cards with realistic timing, and keeps each printed side as a PNG decoded from the
- * panels it received.
+ * simulated cards with realistic timing, and keeps the panels of each printed side, decoded to a PNG
+ * only when someone asks for the image (the last `keptImages` cards).
  *
  * A sequence that ends with `Sic` instead of `Se` prints and then parks the card at the contactless
  * station (the kiosk encodes the chip after printing); `Se` or `Ser` then takes it out.
@@ -97,9 +97,13 @@ export interface PrinterSimulatorState {
 
 export interface PrintedCard {
   readonly index: number;
-  /** PNG, 1016 × 648, decoded from the panels received. */
-  readonly front: Buffer;
-  readonly back?: Buffer;
+  /**
+   * PNG, 1016 × 648, decoded from the panels received when first asked for; undefined once the card is
+   * older than the last `keptImages` printed (its facts stay).
+   */
+  readonly front: Buffer | undefined;
+  /** The back likewise; undefined too when nothing was printed on it. */
+  readonly back: Buffer | undefined;
   readonly frontPanels: readonly PanelName[];
   readonly backPanels: readonly PanelName[];
   readonly ribbon: RibbonType;
@@ -195,10 +199,36 @@ interface Sequence {
   startedAt: number; // simulated ms
 }
 
+/** The printed cards whose images are kept (their panels, ~1.4 MB a YMCKO side, until decoded). */
+export const keptImages = 16;
+
+/**
+ * One printed side: the panels as received, decoded to a PNG only when someone asks for the image
+ * (the printer itself keeps nothing; the panels were checked on arrival, as the device checks them).
+ */
+class PrintedSide {
+  private png: Buffer | undefined;
+
+  constructor(private panels: readonly Panel[] | null) {}
+
+  image(): Buffer | undefined {
+    if (!this.png && this.panels) {
+      this.png = encodeRgbPng(cardWidthDots, cardHeightDots, panelsToImage(this.panels).rgb);
+      this.panels = null;
+    }
+    return this.png;
+  }
+
+  forget(): void {
+    this.panels = null;
+    this.png = undefined;
+  }
+}
+
 interface CardRecord {
   index: number;
-  front?: Buffer;
-  back?: Buffer;
+  front?: PrintedSide;
+  back?: PrintedSide;
   frontPanels: PanelName[];
   backPanels: PanelName[];
   ribbon: RibbonType;
@@ -374,11 +404,15 @@ class SimulatedPrinter {
 
   printedCards(): readonly PrintedCard[] {
     return this.cards
-      .filter((card): card is CardRecord & { front: Buffer } => card.front !== undefined)
+      .filter((card): card is CardRecord & { front: PrintedSide } => card.front !== undefined)
       .map((card) => ({
         index: card.index,
-        front: card.front,
-        ...(card.back ? { back: card.back } : {}),
+        get front() {
+          return card.front.image();
+        },
+        get back() {
+          return card.back?.image();
+        },
         frontPanels: [...card.frontPanels],
         backPanels: [...card.backPanels],
         ribbon: card.ribbon,
@@ -591,15 +625,19 @@ class SimulatedPrinter {
     this.counters.panels += panels.length;
     const card = this.current;
     if (card) {
-      const decoded = panelsToImage(panels);
-      const png = await sharp(decoded.rgb, { raw: { width: cardWidthDots, height: cardHeightDots, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
       if (side === 'front') {
-        card.front = png;
+        card.front = new PrintedSide(panels);
         card.frontPanels = panels.map((p) => p.name);
-        card.overlayCoverage = decoded.overlayCoverage;
-        card.chipAreaClear = decoded.chipAreaClear;
+        const overlay = overlayFacts(panels);
+        card.overlayCoverage = overlay.overlayCoverage;
+        card.chipAreaClear = overlay.chipAreaClear;
+        // Only the last few cards keep their images.
+        for (const old of this.cards.slice(0, Math.max(0, this.cards.indexOf(card) + 1 - keptImages))) {
+          old.front?.forget();
+          old.back?.forget();
+        }
       } else {
-        card.back = png;
+        card.back = new PrintedSide(panels);
         card.backPanels = panels.map((p) => p.name);
       }
       card.ribbon = this.ribbonSetting;

@@ -22,7 +22,7 @@ import { readControllerFile, removeControllerFile, writeControllerFile } from '.
 import { auditDeviceFaults } from './device-fault-audit';
 import { DeviceStatusBoard } from './device-status';
 import { showBoardLineNoise, showPrinterStatus, showScannerStatus } from './devices/serial-device-status';
-import { createSimulatedWorld, type SimulatedWorld } from './devices/simulated-world';
+import { createSimulatedWorld, linkTo, type SimulatedWorld, type SimulatedWorldLink } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
 import { cardAtStationIs, recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-interrupted-jobs';
@@ -65,6 +65,11 @@ export interface StartKioskOptions {
   readonly rules?: CityRules;
   /** The built UI (default kiosk/ui/dist). */
   readonly uiDir?: string;
+  /**
+   * A simulated world already running elsewhere (another process: the issuance benchmark), used
+   * instead of starting one here; its owner stops it. `RunningKiosk.world` is then null.
+   */
+  readonly world?: SimulatedWorldLink;
 }
 
 export interface RunningKiosk {
@@ -75,7 +80,7 @@ export interface RunningKiosk {
   readonly urlWithToken: string;
   readonly controller: KioskController;
   readonly store: Store;
-  /** The simulated devices, when any are simulated. */
+  /** The simulated devices, when any are simulated (and started by this kiosk). */
   readonly world: SimulatedWorld | null;
   /** Jobs found unfinished at start (a crash or power cut) and how each was closed. */
   readonly recovered: readonly RecoveredJob[];
@@ -161,12 +166,13 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const stopFaultAudit = auditDeviceFaults(devices, audit);
     stops.push(async () => stopFaultAudit());
     const anySimulated = Object.values(config.devices).includes('simulated');
-    const world = anySimulated ? await createSimulatedWorld(config, log) : null;
+    const world = anySimulated && !options.world ? await createSimulatedWorld(config, log) : null;
     if (world) stops.push(() => world.stop());
+    const worldLink = options.world ?? (world ? linkTo(world) : null);
 
-    const printer = await openPrinter(config, world, devices, log);
+    const printer = await openPrinter(config, worldLink, devices, log);
     stops.push(() => printer.close());
-    const encoder = await openEncoder(config, world, devices, log);
+    const encoder = await openEncoder(config, worldLink, devices, log);
     stops.push(() => encoder.close());
     // A card issued but never ejected is handed over only if the chip at the station reads back as that card.
     const recovered = await recoverInterruptedJobs(store, printer, log, {
@@ -182,15 +188,15 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
     const boardFacts = await boardStartFacts(store);
-    const counter = citizenCardStation(await openNfcStation({ readerName: world?.readers?.counter ?? config.counterReader, log }), log);
+    const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
-    if (demoOnly && world?.readers) {
-      for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) world.setStaffCard(card.kind, card.blocks);
+    if (demoOnly && worldLink?.readers) {
+      for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setStaffCard(card.kind, card.blocks);
     }
 
     // From the board's connection until its events are watched nothing is awaited, so none is missed.
     const unattended = config.mode === 'self-service';
-    const board = connectBoard(config, world, boardFacts, log);
+    const board = connectBoard(config, worldLink, boardFacts, log);
     stops.push(() => board.close());
     // Signing out clears the screen of the applicant's data: wired to the controller once it exists.
     const signedOut = { clearScreen: (): void => {} };
@@ -320,7 +326,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const unsubscribeLight = controller.onChange(showStatus);
     stops.push(async () => unsubscribeLight());
 
-    const scanner = openScanner(config, world, devices, log);
+    const scanner = openScanner(config, worldLink, devices, log);
     stops.push(() => scanner.close());
     scanner.on('document', (read) => {
       const fill = documentToApplication(read.kind === 'mrz' ? { kind: 'mrz', mrz: read.mrz } : { kind: 'taiwan-id', id: read.id }, isoDay(clock));
@@ -377,30 +383,30 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
   }
 }
 
-function pathFor(config: KioskConfig, world: SimulatedWorld | null, device: 'printer' | 'scanner' | 'board'): string {
+function pathFor(config: KioskConfig, world: SimulatedWorldLink | null, device: 'printer' | 'scanner' | 'board'): string {
   if (!isSimulated(config, device)) return config.devices[device];
   const path = world?.paths[device];
   if (!path) throw new Error(`the simulated ${device} did not start`);
   return path;
 }
 
-async function openPrinter(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
+async function openPrinter(config: KioskConfig, world: SimulatedWorldLink | null, devices: DeviceStatusBoard, log: LogSink): Promise<CardPrinter> {
   const printer = await openCardPrinter({ path: pathFor(config, world, 'printer'), log });
   showPrinterStatus(printer, devices);
   return printer;
 }
 
-function openScanner(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
+function openScanner(config: KioskConfig, world: SimulatedWorldLink | null, devices: DeviceStatusBoard, log: LogSink): IdScanner {
   const scanner = openIdScanner({ path: pathFor(config, world, 'scanner'), log });
   showScannerStatus(scanner, devices);
   return scanner;
 }
 
-async function openEncoder(config: KioskConfig, world: SimulatedWorld | null, devices: DeviceStatusBoard, log: LogSink): Promise<CitizenCardStation> {
+async function openEncoder(config: KioskConfig, world: SimulatedWorldLink | null, devices: DeviceStatusBoard, log: LogSink): Promise<CitizenCardStation> {
   const simulatedNfc = isSimulated(config, 'nfc');
   const station = citizenCardStation(
     await openNfcStation({
-      ...(simulatedNfc && world?.readers ? { readerName: world.readers.encoder, socketPath: world.pcscd!.socketPath } : {}),
+      ...(simulatedNfc && world?.readers ? { readerName: world.readers.encoder, ...(world.pcscdSocketPath ? { socketPath: world.pcscdSocketPath } : {}) } : {}),
       ...(!simulatedNfc ? { readerName: config.devices.nfc } : {}),
       log,
     }),
@@ -444,7 +450,7 @@ async function boardStartFacts(store: Store): Promise<{ latched: TamperCause | n
   return { latched, firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1 };
 }
 
-function connectBoard(config: KioskConfig, world: SimulatedWorld | null, facts: { latched: TamperCause | null; firstSequence: number }, log: LogSink): KioskBoard {
+function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, facts: { latched: TamperCause | null; firstSequence: number }, log: LogSink): KioskBoard {
   return connectKioskBoard({
     path: pathFor(config, world, 'board'),
     log,

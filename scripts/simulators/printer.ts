@@ -76,17 +76,26 @@ function run(command: string, args: string[], simulator: PrinterSimulator): stri
     case 'state':
       return JSON.stringify(simulator.state());
     case 'cards':
-      return JSON.stringify(simulator.printedCards().map(({ front: _front, back: _back, ...meta }) => meta));
+      // The facts only: the images are decoded when asked for (`save`).
+      return JSON.stringify(
+        simulator.printedCards().map(({ index, frontPanels, backPanels, ribbon, overlayCoverage, chipAreaClear, disposition, simulatedMs }) => ({
+          index, frontPanels, backPanels, ribbon, overlayCoverage, chipAreaClear, disposition, simulatedMs,
+        })),
+      );
     case 'save': {
       const dir = args[0];
       if (!dir) throw new Error('usage: save <dir>');
       mkdirSync(dir, { recursive: true });
       let files = 0;
+      // Only the last cards printed keep their images.
       for (const card of simulator.printedCards()) {
-        writeFileSync(join(dir, `card-${card.index}-front.png`), card.front);
-        files++;
-        if (card.back) {
-          writeFileSync(join(dir, `card-${card.index}-back.png`), card.back);
+        const { front, back } = card;
+        if (front) {
+          writeFileSync(join(dir, `card-${card.index}-front.png`), front);
+          files++;
+        }
+        if (back) {
+          writeFileSync(join(dir, `card-${card.index}-back.png`), back);
           files++;
         }
       }

@@ -42,6 +42,24 @@ export interface SimulatedWorld {
   stop(): Promise<void>;
 }
 
+/**
+ * What the controller needs of a simulated world: where its devices are, and where to lay the demo
+ * staff cards. The world may run in another process (the issuance benchmark keeps it apart, so the
+ * controller's CPU can be measured alone).
+ */
+export interface SimulatedWorldLink {
+  readonly paths: SimulatedWorld['paths'];
+  readonly readers: SimulatedWorld['readers'];
+  /** The private pcscd's socket, when NFC is simulated. */
+  readonly pcscdSocketPath: string | null;
+  setStaffCard: SimulatedWorld['setStaffCard'];
+}
+
+/** The link to a world running in this process. */
+export function linkTo(world: SimulatedWorld): SimulatedWorldLink {
+  return { paths: world.paths, readers: world.readers, pcscdSocketPath: world.pcscd?.socketPath ?? null, setStaffCard: (kind, blocks) => world.setStaffCard(kind, blocks) };
+}
+
 /** What the dev panel shows (the contract's `devWorldStateSchema`). */
 export type SimulatedWorldState = DevWorldState;
 

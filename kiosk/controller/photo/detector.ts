@@ -3,6 +3,7 @@ import * as faceapi from '@vladmandic/face-api/dist/face-api.node-wasm.js';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Point } from './verdict';
+import { useNarrowConcatOnWasm } from './wasm-concat';
 
 /**
  * The face models, loaded once per process from the face-api package's own `model/` folder and
@@ -48,6 +49,7 @@ async function load(): Promise<void> {
     await tf.setBackend('wasm');
     await tf.ready();
   }
+  useNarrowConcatOnWasm(tf);
   for (const net of nets) if (!net.isLoaded) await net.loadFromDisk(modelDir);
   loaded = true;
 }

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imageToKPanel, imageToYmckoPanels, type RgbImage } from '../../../hardware/printer/panels';
 import { encodePanel } from '../../../hardware/printer/protocol';
-import { defaultSimulatorTiming, startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
+import { defaultSimulatorTiming, keptImages, startPrinterSimulator, type PrinterSimulator, type PrinterSimulatorOptions } from '../../../hardware/printer/simulator';
 import { openPtyPair, type PtyPair } from '../../../hardware/serial/pty-pair';
 import { absenceWindowMs, timed } from '../../helpers/absence';
 
@@ -148,6 +148,24 @@ describe('printer simulator: golden exchanges over a real pty', () => {
     expect([info.width, info.height]).toEqual([1016, 648]);
     const at = (x: number, y: number): number => data[(y * info.width + x) * info.channels] ?? -1;
     expect([at(0, 0), at(7, 7), at(8, 0), at(0, 8), at(500, 300)]).toEqual([0, 0, 255, 255, 255]);
+  });
+
+  it(`keeps the images of the last ${keptImages} cards printed, and the facts of every card`, async () => {
+    const { host, sim } = await setup({ timeScale: 0.0001 });
+    const face: RgbImage = { width: 1016, height: 648, channels: 3, data: new Uint8Array(1016 * 648 * 3) };
+    const kPanel = encodePanel(imageToKPanel(face));
+    for (let card = 0; card <= keptImages; card++) {
+      for (const bytes of ['\x1bSs\r', kPanel, '\x1bSe\r']) expect(await host.ask(bytes)).toBe('OK');
+    }
+    const printed = sim.printedCards();
+    expect(printed).toHaveLength(keptImages + 1);
+    expect(printed.map((card) => card.disposition)).toEqual(Array(keptImages + 1).fill('ejected'));
+    expect(printed[0]?.front).toBeUndefined();
+    const kept = printed.filter((card) => card.front !== undefined).map((card) => card.index);
+    expect(kept).toEqual(Array.from({ length: keptImages }, (_, i) => i + 1));
+    // Decoded on demand from the panels received: the all-black face printed all black.
+    const { data, info } = await sharp(printed[keptImages]!.front).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, data.every((byte) => byte === 0)]).toEqual([1016, 648, true]);
   });
 
   it('7: parses a real driver stream with the largest compressed panel, Se;1 and NUL padding', async () => {
