@@ -24,7 +24,8 @@ describe('the supervisor’s figures screen', () => {
   let page: Page;
 
   beforeAll(async () => {
-    running = await startTestKiosk('reports', { ownUi: true });
+    // Only the seeded session below: the screen opens on the newest one.
+    running = await startTestKiosk('reports', { ownUi: true, session: false });
     kiosk = running.kiosk;
     const sql = (text: string, params: (string | number | null)[]) => kiosk.store.audited((tx) => tx.run(text, params));
     await sql(`INSERT INTO service_sessions (id, kiosk_id, site, mode, opened_at, closed_at) VALUES (?, ?, ?, 'office-counter', ?, ?)`, [
