@@ -1,5 +1,6 @@
 import type { PeriodFigures } from '../../../../shared/contract/report-figures';
 import { CardsBySchemeChart, CardsByTypeChart, PerDayChart, SpoilageChart, type Label } from './charts';
+import { Tile } from './tile';
 import type { ReportLayout } from './session-report';
 
 /**
@@ -40,14 +41,5 @@ export function PeriodReport({ figures, label, layout }: { figures: PeriodFigure
         </figure>
       </section>
     </article>
-  );
-}
-
-function Tile({ label, value, testId }: { label: string; value: number; testId: string }) {
-  return (
-    <div className="report-tile" data-testid={testId}>
-      <span className="report-tile-value">{value}</span>
-      <span className="report-tile-label">{label}</span>
-    </div>
   );
 }

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { SessionFigures } from '../../../../shared/contract/report-figures';
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { CardsBySchemeChart, CardsByTypeChart, PerHourChart, SpoilageChart, StageChart, type ChartSize, type Label } from './charts';
+import { Tile } from './tile';
 
 /**
  * A session's report: the summary, the charts, the stage times, the stock ledger and the card numbers.
@@ -138,15 +139,6 @@ export function SessionReport({ figures, label, layout }: { figures: SessionFigu
         <p>{figures.cardNumbers.join('　')}</p>
       </section>
     </article>
-  );
-}
-
-function Tile({ label, value, testId }: { label: string; value: number; testId: string }) {
-  return (
-    <div className="report-tile" data-testid={testId}>
-      <span className="report-tile-value">{value}</span>
-      <span className="report-tile-label">{label}</span>
-    </div>
   );
 }
 

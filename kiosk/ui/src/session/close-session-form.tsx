@@ -5,6 +5,7 @@ import type { RefusedReply } from '../commands/refusal-text';
 import { useT } from '../i18n';
 import { fieldValue } from './field-value';
 import type { Send } from './open-session-form';
+import { CountComparison } from './count-comparison';
 import { RefusalLine } from './refusal-line';
 import { afterCloseReply, closeCommand, closingOf, comparison, maxBlanks, startCount, type CloseCount, type ClosingSession } from './session-commands';
 import { fill, schemeName } from './stock-words';
@@ -84,28 +85,7 @@ export function CloseSessionForm({
       {state.mismatch && (
         <div className="count-mismatch" role="alert">
           <p>{t('closeSessionMismatch')}</p>
-          <table data-testid="count-comparison">
-            <thead>
-              <tr>
-                <th scope="col" />
-                <th scope="col">{t('closeSessionLedger')}</th>
-                <th scope="col">{t('closeSessionCountedShort')}</th>
-                <th scope="col">{t('closeSessionDifference')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((line) => (
-                <tr key={line.scheme} data-comparison-scheme={line.scheme}>
-                  <th scope="row">{schemeName(t.locale, line.scheme)}</th>
-                  <td>{line.ledger}</td>
-                  <td>{line.counted ?? '—'}</td>
-                  <td className={line.counted !== null && line.counted !== line.ledger ? 'differs' : undefined}>
-                    {line.counted === null ? '—' : signed(line.counted - line.ledger)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <CountComparison lines={lines} />
         </div>
       )}
       <label className="note">

@@ -1,8 +1,8 @@
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { useT } from '../i18n';
-import { signed } from './close-session-form';
+import { CountComparison } from './count-comparison';
 import type { ClosingSession } from './session-commands';
-import { fill, schemeName } from './stock-words';
+import { fill } from './stock-words';
 
 /**
  * After the close: the count against the ledger, whether a discrepancy was booked, and the session's
@@ -15,26 +15,7 @@ export function SessionClosed({ closed, reportUrl, mayDownload, onDismiss }: { c
   return (
     <section className="session-closed" data-testid="session-closed" data-session-id={closed.sessionId} data-balanced={balanced}>
       <h2>{fill(t('sessionClosedTitle'), { site: closed.site })}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col" />
-            <th scope="col">{t('closeSessionLedger')}</th>
-            <th scope="col">{t('closeSessionCountedShort')}</th>
-            <th scope="col">{t('closeSessionDifference')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {transitSchemes.map((scheme) => (
-            <tr key={scheme} data-comparison-scheme={scheme}>
-              <th scope="row">{schemeName(t.locale, scheme)}</th>
-              <td>{closed.ledger[scheme]}</td>
-              <td>{closed.counted[scheme]}</td>
-              <td>{signed(closed.counted[scheme] - closed.ledger[scheme])}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <CountComparison lines={transitSchemes.map((scheme) => ({ scheme, ledger: closed.ledger[scheme], counted: closed.counted[scheme] }))} />
       <p>{balanced ? t('sessionClosedBalanced') : t('sessionClosedDiscrepancy')}</p>
       <div className="session-submit">
         {mayDownload ? (

@@ -98,7 +98,7 @@ describe('after the close', () => {
     expect(html).toContain('data-testid="session-closed" data-session-id="session-1" data-balanced="false"');
     expect(html).toContain('Session closed: 中壢轉運站');
     expect(html).toContain(messages.en.sessionClosedDiscrepancy);
-    expect(html).toContain('<tr data-comparison-scheme="ipass"><th scope="row">iPASS 一卡通</th><td>3</td><td>2</td><td>−1</td></tr>');
+    expect(html).toContain('<tr data-comparison-scheme="ipass"><th scope="row">iPASS 一卡通</th><td>3</td><td>2</td><td class="differs">−1</td></tr>');
     expect(html).toContain('data-testid="session-report" href="api/reports/session-1/report.pdf?token=t"');
     expect(html).toContain('data-testid="session-report-csv" href="api/reports/session-1/report.csv?token=t" download=""');
     expect(html).not.toContain('session-report-supervisor');
