@@ -15,6 +15,7 @@ import { defaultCityRules } from '../../../../shared/domain/rules';
 import { ok } from '../../../../shared/result';
 import { fakeCounter, until, type FakeCounter } from '../fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from '../staff-fixture';
+import { figuresOfSession } from '../../../../kiosk/controller/reports/from-store';
 import { testSession } from '../store/session-fixture';
 import { issuance, openTempStore, person, type TempStore } from '../store/temp-store';
 
@@ -202,6 +203,12 @@ describe('a nursing-home batch at the kiosk', () => {
     expect(audit.filter((entry) => entry.eventId === 'issuance-recorded')).toHaveLength(17 + 2); // + the two cards of the earlier visit
     expect(audit.filter((entry) => entry.eventId === 'issuance-replacement')).toHaveLength(1);
     expect((await k.t.store.heldCards('H220513973')).map((card) => card.status)).toEqual(['hot-listed', 'active']);
+    // The session's report counts them: 17 cards (the list's senior, disability and general cards), one a replacement, none spoiled.
+    const session = await k.t.store.sessions.current();
+    const figures = session ? await figuresOfSession(k.t.store, session.id) : null;
+    expect(figures?.cards).toMatchObject({ issued: 17, replacements: 1, voided: 0 });
+    expect(figures?.spoilage.total).toBe(0);
+    expect((figures?.ledger.easycard.issued ?? 0) + (figures?.ledger.ipass.issued ?? 0)).toBe(17);
   }, 60_000);
 
   it('checks the document scanned at the bedside against the resident and their guardian', async () => {
