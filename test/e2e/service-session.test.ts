@@ -7,6 +7,7 @@ import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import type { TransitScheme } from '../../shared/domain/card-types';
 import { reconciles, stockOf } from '../../shared/domain/service-session';
+import { messages } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { devOk, screenshot, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 import { taoyuanIdNumber } from '../helpers/killed-kiosk';
@@ -36,6 +37,8 @@ const budi = { fixture: 'residentPermitMale', idNumber: 'A800000014', scheme: 'i
 const huong = { fixture: 'residentPermitTaiwan', idNumber: 'H900001234', scheme: 'ipass' } as const;
 const fifth = { taiwanId: taoyuanIdNumber(1401), name: 'CHEN YA TING', birthDate: '1979-03-21', sex: 'F', scheme: 'ipass' } as const;
 const sixth = { taiwanId: taoyuanIdNumber(1402), name: 'WANG CHIH MING', birthDate: '1966-10-02', sex: 'M', scheme: 'ipass' } as const;
+/** Who comes once the iPASS blanks are gone. */
+const seventh = { taiwanId: taoyuanIdNumber(1403), name: 'HUANG SHU FEN', birthDate: '1990-12-24', sex: 'F', scheme: 'ipass' } as const;
 
 describe('a service session, end to end', () => {
   let running: TestKiosk;
@@ -81,8 +84,8 @@ describe('a service session, end to end', () => {
     await page.locator('[data-screen="sign-in"] [data-session="signed-out"]').waitFor({ timeout: 10_000 });
   };
 
-  /** One applicant at the counter, from "new application" to "print"; `replacement`: the cause the operator picks. */
-  const serve = async (applicant: Applicant, replacement?: 'damaged'): Promise<void> => {
+  /** One applicant at the counter, from "new application" to the review; `replacement`: the cause the operator picks. */
+  const serveToReview = async (applicant: Applicant, replacement?: 'damaged'): Promise<void> => {
     await page.getByRole('button', { name: /新申辦/ }).click();
     await page.locator('[data-screen="application"]').waitFor({ timeout: 10_000 });
     if ('fixture' in applicant) {
@@ -115,6 +118,10 @@ describe('a service session, end to end', () => {
     await page.getByRole('button', { name: '下一步' }).click();
     // The fake camera's applicant passes the photo gate and the screen takes the photo by itself.
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 60_000 });
+  };
+  /** One applicant served and their card confirmed: it joins the print queue and the counter is free again. */
+  const serve = async (applicant: Applicant, replacement?: 'damaged'): Promise<void> => {
+    await serveToReview(applicant, replacement);
     await page.getByRole('button', { name: '開始製卡' }).click();
     await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
   };
@@ -201,6 +208,7 @@ describe('a service session, end to end', () => {
     expect(await freeOf('ipass')).toBe('2');
     expect(await warnings()).toEqual(['blanks-low:ipass']);
     expect(await bar().locator('[data-testid="stock-warning"][data-warning-kind="blanks-low"][data-warning-scheme="ipass"]').isVisible()).toBe(true);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'service-session-blanks-low');
     await serve(fifth);
     await handOver(5);
@@ -212,6 +220,15 @@ describe('a service session, end to end', () => {
     await expect.poll(warnings, { timeout: 10_000 }).toEqual(['blanks-out:ipass']);
     expect(await freeOf('ipass')).toBe('0');
     expect(await freeOf('easycard')).toBe('8');
+    // A seventh applicant asks for iPASS all the same: "Print" is refused, nothing joins the queue.
+    await serveToReview(seventh);
+    await page.getByRole('button', { name: '開始製卡' }).click();
+    await expect.poll(() => page.locator('.command-notice[role="alert"]').textContent(), { timeout: 10_000 }).toContain(messages['zh-TW'].refusalNoBlanks);
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('review');
+    expect(kiosk.controller.snapshot().printQueue.jobs).toEqual([]);
+    await screenshot(page, 'service-session-no-blanks');
+    await page.getByRole('button', { name: messages['zh-TW'].cancel, exact: true }).click();
+    await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
 
     // Six cards issued; Mei-hua's first card hot-listed by her replacement.
     const meiHuaCards = await kiosk.store.heldCards(meiHua.idNumber);
