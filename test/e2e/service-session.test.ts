@@ -208,7 +208,7 @@ describe('a service session, end to end', () => {
     expect(await freeOf('ipass')).toBe('2');
     expect(await warnings()).toEqual(['blanks-low:ipass']);
     expect(await bar().locator('[data-testid="stock-warning"][data-warning-kind="blanks-low"][data-warning-scheme="ipass"]').isVisible()).toBe(true);
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await screenshot(page, 'service-session-blanks-low');
     await serve(fifth);
     await handOver(5);
