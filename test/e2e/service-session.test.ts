@@ -40,6 +40,16 @@ const sixth = { taiwanId: taoyuanIdNumber(1402), name: 'WANG CHIH MING', birthDa
 /** Who comes once the iPASS blanks are gone. */
 const seventh = { taiwanId: taoyuanIdNumber(1403), name: 'HUANG SHU FEN', birthDate: '1990-12-24', sex: 'F', scheme: 'ipass' } as const;
 
+/**
+ * A chart's bar in the PDF's text: its label (zh-TW, then English, which wraps) with the bar's value, which
+ * pdftotext puts after whichever word of the wrapped label shares its line.
+ */
+function chartBar(zh: string, en: string, value: number): RegExp {
+  const words = [zh, ...en.split(' ')].map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const placements = words.map((_, at) => [...words.slice(0, at + 1), String(value), ...words.slice(at + 1)].join('\\s+'));
+  return new RegExp(`(?:${placements.join('|')})(?!\\d)`);
+}
+
 describe('a service session, end to end', () => {
   let running: TestKiosk;
   let kiosk: RunningKiosk;
@@ -283,7 +293,7 @@ describe('a service session, end to end', () => {
     expect(textOne).toMatch(/1\s+補發 Replacements/);
     expect(textOne).toMatch(/1\s+損耗空白卡 Blanks spoiled/);
     // Spoilage by reason: the chart's bar for a failed chip verify (its label wraps in the PDF).
-    expect(textOne).toMatch(/晶片驗證失敗\s+Chip\s+verify failed\s+1\n/);
+    expect(textOne).toMatch(chartBar('晶片驗證失敗', 'Chip verify failed', 1));
     expect(textOne).toMatch(/悠遊卡 EasyCard\s+10\s+2\s+0\s+0\s+8\s+8\s+0/);
     expect(textOne).toMatch(/一卡通 iPASS\s+5\s+4\s+1\s+0\s+0\s+0\s+0/);
     expect(textOne).toMatch(/帳實相符 The ledger reconciles/);
@@ -325,7 +335,8 @@ describe('a service session, end to end', () => {
     expect(await kiosk.store.sessions.byId(second.id)).toMatchObject({ closeNote: 'one blank dropped in the rain' });
     const textTwo = await reportOf(second.id);
     expect(textTwo).toContain(siteTwo);
-    expect(textTwo).toMatch(/悠遊卡 EasyCard\s+3\s+0\s+1\s+0\s+2\s+2\s+-?−?1/);
+    expect(textTwo).toMatch(/悠遊卡 EasyCard\s+3\s+0\s+1\s+0\s+2\s+2\s+-1\n/);
+    expect(textTwo).toMatch(chartBar('清點差異', 'Count discrepancy', 1));
     expect(textTwo).toContain('one blank dropped in the rain');
 
     // Both closed sessions reconcile; the audit chain holds.
