@@ -39,6 +39,9 @@ export function CloseSessionForm({
   const lines = comparison(session, state.counted);
   const ledger = state.mismatch ? { easycard: session.stock.easycard.inHand, ipass: session.stock.ipass.inHand } : undefined;
   const ready = atHome ? closeCommand(state, ledger) : null;
+  // The note is needed while the count still differs from the ledger shown; a recount that agrees closes without one
+  // (a `required` note would have the browser block that submit).
+  const noteNeeded = state.mismatch && lines.some((line) => line.counted !== line.ledger);
   const submit = async (): Promise<void> => {
     if (!ready) return;
     setSending(true);
@@ -90,7 +93,7 @@ export function CloseSessionForm({
       )}
       <label className="note">
         {t('closeSessionNote')}
-        <textarea name="note" rows={2} maxLength={500} required={state.mismatch} value={state.note} onChange={(event) => setState({ ...state, note: fieldValue(event) })} />
+        <textarea name="note" rows={2} maxLength={500} required={noteNeeded} value={state.note} onChange={(event) => setState({ ...state, note: fieldValue(event) })} />
       </label>
       <RefusalLine refusal={refusal} />
       <div className="session-submit">

@@ -75,6 +75,14 @@ describe('the close-session form', () => {
     expect(buttonOf(form({ initial: { counted: { easycard: '6', ipass: '2' }, note: 'one bent', mismatch: true } }), 'close-session')).not.toContain('disabled');
   });
 
+  it('needs no note once a recount agrees with the ledger (the browser must not block that submit)', () => {
+    const html = form({ initial: { counted: { easycard: '6', ipass: '3' }, note: '', mismatch: true } });
+    expect(html).toContain('data-count-mismatch="true"');
+    expect(html).toMatch(/<textarea name="note"[^>]*>/);
+    expect(html).not.toMatch(/<textarea name="note"[^>]*required=""/);
+    expect(buttonOf(html, 'close-session')).not.toContain('disabled');
+  });
+
   it('waits for the applicant on screen to be done', () => {
     const html = form({ atHome: false, initial: { ...startCount, counted: { easycard: '6', ipass: '3' } } });
     expect(html).toContain(messages.en.closeSessionFinishApplicant);
