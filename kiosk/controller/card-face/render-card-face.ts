@@ -1,12 +1,13 @@
-import sharp, { type OverlayOptions } from 'sharp';
+import sharp from 'sharp';
 import { imageToYmckoPanels } from '../../../hardware/printer/panels';
 import type { PrintJob } from '../../../hardware/printer/types';
 import { parseIsoDate } from '../../../shared/domain/calendar-date';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import { cardDesign } from './design';
-import { cardFaceSize, chipArea, photoBox } from './layout';
-import { backSvg, frontSvg } from './svg';
+import { cachedPixels, drawBlackOver, pasteRgb, rasterise } from './layers';
+import { cardFaceSize, chipArea, photoBox, type PixelBox } from './layout';
+import { backBackground, backSvg, backValues, frontBackground, frontSvg, frontValues } from './svg';
 
 /**
  * Renders both faces of a citizen card: PNGs for the preview the UI shows before printing, and the
@@ -61,18 +62,47 @@ export async function renderCardFaceImages(input: CardFaceInput): Promise<Result
   let photo: Buffer | undefined;
   if (input.photoJpeg) {
     try {
-      photo = await sharp(input.photoJpeg).rotate().resize(photoBox.width, photoBox.height, { fit: 'cover' }).removeAlpha().toBuffer();
+      photo = await photoPixels(input.photoJpeg);
     } catch {
       return err({ kind: 'unreadable_photo' });
     }
   }
-  const front = frontSvg({ design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined });
-  const back = backSvg({ design, scheme: input.scheme, cardNumber: input.cardNumber });
-  const [frontSide, backSide] = await Promise.all([
-    renderSide(front, photo ? [{ input: photo, left: photoBox.left, top: photoBox.top }] : []),
-    renderSide(back, []),
+  const frontFields = { design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined };
+  const backFields = { design, scheme: input.scheme, cardNumber: input.cardNumber };
+  const [front, back] = await Promise.all([
+    (async () => {
+      const rgb =
+        (await drawBlackOver(await cachedPixels(frontBackground(frontFields)), frontValues(frontFields), frontValuesArea)) ??
+        (await rasterise(frontSvg(frontFields)));
+      if (photo) pasteRgb(rgb, photo, photoBox);
+      return rgb;
+    })(),
+    (async () =>
+      (await drawBlackOver(await cachedPixels(backBackground(backFields)), backValues(backFields), backValuesArea)) ??
+      (await rasterise(backSvg(backFields))))(),
   ]);
-  return ok({ front: frontSide, back: backSide });
+  const [frontPng, backPng] = await Promise.all([toPng(front), toPng(back)]);
+  return ok({ front: { png: frontPng, rgb: front }, back: { png: backPng, rgb: back } });
+}
+
+/** Where the front's values (name, number, date) are drawn: the text column, up to the photo. */
+const frontValuesArea: PixelBox = { left: 280, top: 140, width: photoBox.left - 280, height: 400 };
+/** Where the back's values (barcode, number) are drawn. */
+const backValuesArea: PixelBox = { left: 40, top: 410, width: 600, height: 160 };
+
+/**
+ * The photo scaled to fill the photo box, as the face shows it: re-encoded in the photo's own
+ * format first, then decoded (the pixels printed since the first card faces).
+ */
+async function photoPixels(photoJpeg: Buffer): Promise<Buffer> {
+  const scaled = await sharp(photoJpeg).rotate().resize(photoBox.width, photoBox.height, { fit: 'cover' }).removeAlpha().toBuffer();
+  const { data, info } = await sharp(scaled).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== photoBox.width || info.height !== photoBox.height || info.channels !== 3) throw new Error('photo not scaled to the box');
+  return data;
+}
+
+function toPng(rgb: Buffer): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: cardFaceSize.width, height: cardFaceSize.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
 export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
@@ -86,18 +116,4 @@ export async function renderCardFace(input: CardFaceInput): Promise<Result<CardF
     ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(backSide), { overlayHole: null }) } }),
   };
   return ok({ frontPng: frontSide.png, backPng: backSide.png, job });
-}
-
-async function renderSide(svg: string, overlays: OverlayOptions[]): Promise<Side> {
-  const { data, info } = await sharp(Buffer.from(svg))
-    .composite(overlays)
-    .flatten({ background: '#ffffff' })
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.width !== cardFaceSize.width || info.height !== cardFaceSize.height || info.channels !== 3) {
-    throw new Error(`card face rendered at ${info.width} × ${info.height} × ${info.channels}`);
-  }
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
-  return { png, rgb: data };
 }
