@@ -52,6 +52,15 @@ export interface CardFaceImages {
 
 /** Renders both faces to pixels and PNGs (no panels): the preview alone. */
 export async function renderCardFaceImages(input: CardFaceInput): Promise<Result<CardFaceImages, CardFaceError>> {
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  const [frontPng, backPng] = await Promise.all([toPng(front), toPng(back)]);
+  return ok({ front: { png: frontPng, rgb: front }, back: { png: backPng, rgb: back } });
+}
+
+/** Both faces' RGB pixels (1016 × 648 × 3). */
+async function renderCardFacePixels(input: CardFaceInput): Promise<Result<{ readonly front: Buffer; readonly back: Buffer }, CardFaceError>> {
   const design = cardDesign(input.cardType, input.schoolLevel);
   if (!design) return err({ kind: 'invalid_input', field: 'schoolLevel' });
   const holderName = input.holderName.trim();
@@ -81,8 +90,7 @@ export async function renderCardFaceImages(input: CardFaceInput): Promise<Result
       (await drawBlackOver(await cachedPixels(backBackground(backFields)), backValues(backFields), backValuesArea)) ??
       (await rasterise(backSvg(backFields))))(),
   ]);
-  const [frontPng, backPng] = await Promise.all([toPng(front), toPng(back)]);
-  return ok({ front: { png: frontPng, rgb: front }, back: { png: backPng, rgb: back } });
+  return ok({ front, back });
 }
 
 /** Where the front's values (name, number, date) are drawn: the text column, up to the photo. */
@@ -108,12 +116,23 @@ function toPng(rgb: Buffer): Promise<Buffer> {
 export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
   const images = await renderCardFaceImages(input);
   if (!images.ok) return images;
-  const { front: frontSide, back: backSide } = images.value;
-  const image = (side: Side) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data: side.rgb });
-  const job: PrintJob = {
+  const { front, back } = images.value;
+  return ok({ frontPng: front.png, backPng: back.png, job: printJob(input, front.rgb, back.rgb) });
+}
+
+/** What printing a card needs: the job, and the front's PNG for the preview (the back's is never shown). */
+export async function renderCardToPrint(input: CardFaceInput): Promise<Result<Omit<CardFace, 'backPng'>, CardFaceError>> {
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  return ok({ frontPng: await toPng(front), job: printJob(input, front, back) });
+}
+
+function printJob(input: CardFaceInput, front: Buffer, back: Buffer): PrintJob {
+  const image = (data: Buffer) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data });
+  return {
     ribbon: 'ymcko',
-    front: { panels: imageToYmckoPanels(image(frontSide), { overlayHole: chipArea }) },
-    ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(backSide), { overlayHole: null }) } }),
+    front: { panels: imageToYmckoPanels(image(front), { overlayHole: chipArea }) },
+    ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(back), { overlayHole: null }) } }),
   };
-  return ok({ frontPng: frontSide.png, backPng: backSide.png, job });
 }

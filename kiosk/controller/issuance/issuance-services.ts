@@ -15,7 +15,7 @@ import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
-import { renderCardFace } from '../card-face/render-card-face';
+import { renderCardToPrint } from '../card-face/render-card-face';
 import { compareFaces, cropToCardAndArchive, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import { diskLowReason, type DiskReserve } from '../store/disk-space';
 import type { Store } from '../store/store';
@@ -331,7 +331,7 @@ function faceCompareProblem(error: FaceCompareError): Message {
 
 /** The card face as it is printed, and its preview, for a card number already allocated. */
 async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint8Array | null, issueDate: string): Promise<CardPreview> {
-  const face = await renderCardFace({
+  const face = await renderCardToPrint({
     cardType: cardTypeOf(form),
     ...(form.school ? { schoolLevel: form.school } : {}),
     scheme: form.scheme,

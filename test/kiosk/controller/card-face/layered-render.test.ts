@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { imageToYmckoPanels } from '../../../../hardware/printer/panels';
 import { cardDesign } from '../../../../kiosk/controller/card-face/design';
 import { chipArea, photoBox } from '../../../../kiosk/controller/card-face/layout';
-import { renderCardFaceImages, type CardFaceInput } from '../../../../kiosk/controller/card-face/render-card-face';
+import { renderCardFace, renderCardFaceImages, renderCardToPrint, type CardFaceInput } from '../../../../kiosk/controller/card-face/render-card-face';
 import { backSvg, frontSvg } from '../../../../kiosk/controller/card-face/svg';
 
 /**
@@ -57,5 +57,15 @@ describe('the layered card face', () => {
       const differingBytes = panelsOf(layered).reduce((sum, panel, p) => sum + compare(panel.data, panelsOf(whole)[p]?.data ?? Buffer.alloc(0)).differing, 0);
       expect(differingBytes).toBeLessThan(16);
     }
+  });
+
+  it('prints what the full render prints, with the same front preview (and no back preview, which nobody shows)', async () => {
+    const input = cases[0];
+    if (!input) throw new Error('no case');
+    const [full, toPrint] = await Promise.all([renderCardFace(input), renderCardToPrint(input)]);
+    if (!full.ok || !toPrint.ok) throw new Error('render failed');
+    expect(toPrint.value.frontPng.equals(full.value.frontPng)).toBe(true);
+    expect(toPrint.value.job).toEqual(full.value.job);
+    expect(toPrint.value).not.toHaveProperty('backPng');
   });
 });
