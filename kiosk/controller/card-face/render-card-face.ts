@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { imageToYmckoPanels } from '../../../hardware/printer/panels';
-import type { PrintJob } from '../../../hardware/printer/types';
+import { imageToYmckoPanels, type DotArea } from '../../../hardware/printer/panels';
+import type { Panel, PrintJob } from '../../../hardware/printer/types';
 import { parseIsoDate } from '../../../shared/domain/calendar-date';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
@@ -55,12 +55,19 @@ export async function renderCardFaceImages(input: CardFaceInput): Promise<Result
   const pixels = await renderCardFacePixels(input);
   if (!pixels.ok) return pixels;
   const { front, back } = pixels.value;
-  const [frontPng, backPng] = await Promise.all([toPng(front), toPng(back)]);
-  return ok({ front: { png: frontPng, rgb: front }, back: { png: backPng, rgb: back } });
+  const [frontPng, backPng] = await Promise.all([toPng(front.rgb), toPng(back.rgb)]);
+  return ok({ front: { png: frontPng, rgb: front.rgb }, back: { png: backPng, rgb: back.rgb } });
 }
 
-/** Both faces' RGB pixels (1016 × 648 × 3). */
-async function renderCardFacePixels(input: CardFaceInput): Promise<Result<{ readonly front: Buffer; readonly back: Buffer }, CardFaceError>> {
+/** A face's RGB pixels (1016 × 648 × 3), and the background it was drawn on when it was. */
+interface FacePixels {
+  readonly rgb: Buffer;
+  /** The cached background, equal to `rgb` outside lines (columns) [from, to). */
+  readonly drawnOn?: { readonly svg: string; readonly pixels: Buffer; readonly from: number; readonly to: number };
+}
+
+/** Both faces' pixels. */
+async function renderCardFacePixels(input: CardFaceInput): Promise<Result<{ readonly front: FacePixels; readonly back: FacePixels }, CardFaceError>> {
   const design = cardDesign(input.cardType, input.schoolLevel);
   if (!design) return err({ kind: 'invalid_input', field: 'schoolLevel' });
   const holderName = input.holderName.trim();
@@ -79,19 +86,26 @@ async function renderCardFacePixels(input: CardFaceInput): Promise<Result<{ read
   const frontFields = { design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined };
   const backFields = { design, scheme: input.scheme, cardNumber: input.cardNumber };
   const [front, back] = await Promise.all([
-    (async () => {
-      const rgb =
-        (await drawBlackOver(await cachedPixels(frontBackground(frontFields)), frontValues(frontFields), frontValuesArea)) ??
-        (await rasterise(frontSvg(frontFields)));
+    (async (): Promise<FacePixels> => {
+      const svg = frontBackground(frontFields);
+      const pixels = await cachedPixels(svg);
+      const drawn = await drawBlackOver(pixels, frontValues(frontFields), frontValuesArea);
+      const rgb = drawn ?? (await rasterise(frontSvg(frontFields)));
       if (photo) pasteRgb(rgb, photo, photoBox);
-      return rgb;
+      const to = photo ? Math.max(areaEnd(frontValuesArea), areaEnd(photoBox)) : areaEnd(frontValuesArea);
+      return drawn ? { rgb, drawnOn: { svg, pixels, from: Math.min(frontValuesArea.left, photo ? photoBox.left : Infinity), to } } : { rgb };
     })(),
-    (async () =>
-      (await drawBlackOver(await cachedPixels(backBackground(backFields)), backValues(backFields), backValuesArea)) ??
-      (await rasterise(backSvg(backFields))))(),
+    (async (): Promise<FacePixels> => {
+      const svg = backBackground(backFields);
+      const pixels = await cachedPixels(svg);
+      const drawn = await drawBlackOver(pixels, backValues(backFields), backValuesArea);
+      return drawn ? { rgb: drawn, drawnOn: { svg, pixels, from: backValuesArea.left, to: areaEnd(backValuesArea) } } : { rgb: await rasterise(backSvg(backFields)) };
+    })(),
   ]);
   return ok({ front, back });
 }
+
+const areaEnd = (area: PixelBox): number => area.left + area.width;
 
 /** Where the front's values (name, number, date) are drawn: the text column, up to the photo. */
 const frontValuesArea: PixelBox = { left: 280, top: 140, width: photoBox.left - 280, height: 400 };
@@ -114,10 +128,11 @@ function toPng(rgb: Buffer): Promise<Buffer> {
 }
 
 export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
-  const images = await renderCardFaceImages(input);
-  if (!images.ok) return images;
-  const { front, back } = images.value;
-  return ok({ frontPng: front.png, backPng: back.png, job: printJob(input, front.rgb, back.rgb) });
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  const [frontPng, backPng] = await Promise.all([toPng(front.rgb), toPng(back.rgb)]);
+  return ok({ frontPng, backPng, job: printJob(input, front, back) });
 }
 
 /** What printing a card needs: the job, and the front's PNG for the preview (the back's is never shown). */
@@ -125,14 +140,31 @@ export async function renderCardToPrint(input: CardFaceInput): Promise<Result<Om
   const pixels = await renderCardFacePixels(input);
   if (!pixels.ok) return pixels;
   const { front, back } = pixels.value;
-  return ok({ frontPng: await toPng(front), job: printJob(input, front, back) });
+  return ok({ frontPng: await toPng(front.rgb), job: printJob(input, front, back) });
 }
 
-function printJob(input: CardFaceInput, front: Buffer, back: Buffer): PrintJob {
-  const image = (data: Buffer) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data });
+function printJob(input: CardFaceInput, front: FacePixels, back: FacePixels): PrintJob {
   return {
     ribbon: 'ymcko',
-    front: { panels: imageToYmckoPanels(image(front), { overlayHole: chipArea }) },
-    ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(back), { overlayHole: null }) } }),
+    front: { panels: facePanels(front, chipArea) },
+    ...(input.printBack === false ? {} : { back: { panels: facePanels(back, null) } }),
   };
+}
+
+const image = (data: Buffer) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data });
+
+/** Panels of the cached backgrounds, by hole and SVG: a face drawn on one is packed only where it differs. */
+const backgroundPanels = new Map<string, Panel[]>();
+const maxCachedPanels = 64;
+
+function facePanels(face: FacePixels, overlayHole: DotArea | null): Panel[] {
+  if (!face.drawnOn) return imageToYmckoPanels(image(face.rgb), { overlayHole });
+  const key = `${JSON.stringify(overlayHole)}\n${face.drawnOn.svg}`;
+  let panels = backgroundPanels.get(key);
+  if (panels === undefined) {
+    if (backgroundPanels.size >= maxCachedPanels) backgroundPanels.clear();
+    panels = imageToYmckoPanels(image(face.drawnOn.pixels), { overlayHole });
+    backgroundPanels.set(key, panels);
+  }
+  return imageToYmckoPanels(image(face.rgb), { overlayHole, sameOutside: { panels, from: face.drawnOn.from, to: face.drawnOn.to } });
 }

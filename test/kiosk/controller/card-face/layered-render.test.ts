@@ -68,4 +68,14 @@ describe('the layered card face', () => {
     expect(toPrint.value.job).toEqual(full.value.job);
     expect(toPrint.value).not.toHaveProperty('backPng');
   });
+
+  it.each(cases.map((input, i) => [i, input] as const))('case %i: packs only the lines the values and photo changed, the same panels as packed whole', async (_, input) => {
+    for (let round = 0; round < 2; round++) {
+      const [face, images] = await Promise.all([renderCardToPrint(input), renderCardFaceImages(input)]);
+      if (!face.ok || !images.ok) throw new Error('render failed');
+      const whole = (rgb: Buffer, overlayHole: typeof chipArea | null) => imageToYmckoPanels({ width: 1016, height: 648, channels: 3, data: rgb }, { overlayHole });
+      expect(face.value.job.front.panels).toEqual(whole(images.value.front.rgb, chipArea));
+      expect(face.value.job.back?.panels).toEqual(whole(images.value.back.rgb, null));
+    }
+  });
 });
