@@ -142,6 +142,11 @@ export class PulseCounter {
     return this.pulses;
   }
 
+  /** Nothing to judge or to end: the line HIGH, no change unjudged, no train under way. */
+  get idle(): boolean {
+    return this.changes.length === 0 && this.level === 1 && this.maxPulses === 0;
+  }
+
   private judge(): void {
     const changes = this.changes.splice(0);
     const last = changes.at(-1);
@@ -269,6 +274,15 @@ export const heartbeatMs = 3;
  * the kernel and the read thread when the next tick runs: it is allowed this much more.
  */
 export const readLatencyMs = 8;
+/**
+ * While the acceptor has been inhibited (it takes no notes) for `inhibitSettleMs` and no train is
+ * under way, the heartbeat runs this much slower. No note can come then; a stray report is read
+ * as after a stall this long (bounded and flagged, never over-credited), and it puts the
+ * heartbeat back to `heartbeatMs`.
+ */
+export const inhibitedHeartbeatMs = 100;
+/** A note the acceptor had already taken when the inhibit came is paid out well within this long. */
+export const inhibitSettleMs = 10_000;
 
 /**
  * The pulse counter on a clock: feed it line levels, it calls `onNote` once per note.
@@ -289,6 +303,10 @@ export class BillAcceptor {
   private lastTickAt: number;
   /** Inputs read at this instant are one batch; the next instant may count on them as read. */
   private lastInputAt = Number.NEGATIVE_INFINITY;
+  /** Since when the inhibit line is driven (undefined: notes are taken). */
+  private inhibitedSince: number | undefined;
+  /** The heartbeat runs at `inhibitedHeartbeatMs`. */
+  private slow = false;
 
   constructor(private readonly options: BillAcceptorOptions) {
     this.timing = options.timing ?? nv10PulseTiming;
@@ -305,6 +323,14 @@ export class BillAcceptor {
     if (now > this.lastInputAt) this.readThrough = Math.max(this.readThrough, this.lastInputAt);
     this.lastInputAt = now;
     this.counter.input(level, now, this.readThrough - readLatencyMs);
+    if (this.slow && this.heartbeat) this.beat();
+  }
+
+  /** Whether the acceptor is inhibited: while it is and the line is idle, the heartbeat slows down. */
+  setInhibited(inhibited: boolean): void {
+    if (inhibited === (this.inhibitedSince !== undefined)) return;
+    this.inhibitedSince = inhibited ? this.now() : undefined;
+    if (!inhibited && this.slow && this.heartbeat) this.beat();
   }
 
   /** The board (re)connected and reports the line at `level`: a fresh start, nothing counted. */
@@ -314,6 +340,8 @@ export class BillAcceptor {
     if (partial) this.handle([partial], true);
     this.readThrough = Math.max(this.readThrough, now);
     this.lastTickAt = now;
+    // A board that reset may have left the inhibit line undriven: settle again from here.
+    if (this.inhibitedSince !== undefined) this.inhibitedSince = now;
     this.beat();
   }
 
@@ -334,6 +362,7 @@ export class BillAcceptor {
 
   private beat(): void {
     this.close();
+    this.slow = this.inhibitedSince !== undefined && this.now() - this.inhibitedSince >= inhibitSettleMs && this.counter.idle;
     this.heartbeat = this.options.timers.set(() => {
       this.heartbeat = undefined;
       const now = this.now();
@@ -341,7 +370,7 @@ export class BillAcceptor {
       this.lastTickAt = now;
       this.handle(this.counter.advance(this.readThrough - readLatencyMs), false);
       this.beat();
-    }, heartbeatMs);
+    }, this.slow ? inhibitedHeartbeatMs : heartbeatMs);
   }
 
   private handle(outputs: readonly PulseCounterOutput[], cutShort: boolean): void {

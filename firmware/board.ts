@@ -517,6 +517,7 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
     const session = this.session;
     if (!this.connected || !session?.ready) return;
     this.digitalWrite(this.pins.billInhibit, this.cashInhibited ? levels.billInhibited : 1 - levels.billInhibited);
+    this.acceptor.setInhibited(this.cashInhibited);
     const status = this.status;
     if (session.shownStatus !== status) {
       session.shownStatus = status;

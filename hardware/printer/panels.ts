@@ -33,6 +33,12 @@ export interface PanelOptions {
   readonly blackThreshold?: number;
   /** Left clear of overlay; null for an overlay over the whole card; default the ISO 7816 area. */
   readonly overlayHole?: DotArea | null;
+  /**
+   * The Y, M, C, K panels (same levels and threshold) of an image that equals this one outside
+   * lines (columns) [from, to): those lines are copied instead of computed, the same bytes since
+   * every line is packed on its own. Used at 32 levels; ignored otherwise.
+   */
+  readonly sameOutside?: { readonly panels: readonly Panel[]; readonly from: number; readonly to: number };
 }
 
 export const defaultBlackThreshold = 72;
@@ -45,21 +51,29 @@ export function imageToYmckoPanels(image: RgbImage, options: PanelOptions = {}):
   const threshold = options.blackThreshold ?? defaultBlackThreshold;
   const overlay = overlayPanel(options.overlayHole === undefined ? iso7816ChipArea : options.overlayHole);
   // The usual 32 levels from a whole image: packed straight from the pixels (no dot arrays to fill and pack).
-  if (levels === 32 && image.data.length >= cardWidthDots * cardHeightDots * image.channels) return [...packedYmck32(image, threshold), overlay];
+  if (levels === 32 && image.data.length >= cardWidthDots * cardHeightDots * image.channels) return [...packedYmck32(image, threshold, options.sameOutside), overlay];
   return [...ymckPanels(image, levels, threshold), overlay];
 }
 
 /** Y, M, C (32 levels) and K packed as they are computed, line by line: 8 dots make 5 bytes of Y, M, C and 1 of K. */
-function packedYmck32(image: RgbImage, threshold: number): Panel[] {
+function packedYmck32(image: RgbImage, threshold: number, sameOutside?: PanelOptions['sameOutside']): Panel[] {
   const quant = quantisation(32);
-  const y = Buffer.alloc(panelBytes(32));
-  const m = Buffer.alloc(panelBytes(32));
-  const c = Buffer.alloc(panelBytes(32));
-  const k = Buffer.alloc(panelBytes(2));
+  const base = (name: PanelName, levels: PanelLevels) => sameOutside?.panels.find((panel) => panel.name === name && panel.levels === levels && panel.data.length === panelBytes(levels));
+  const bases = [base('y', 32), base('m', 32), base('c', 32), base('k', 2)] as const;
+  const copied = bases.every((panel) => panel !== undefined) ? sameOutside : undefined;
+  const fresh = (levels: PanelLevels, panel: Panel | undefined) => (copied && panel ? Buffer.from(panel.data) : Buffer.alloc(panelBytes(levels)));
+  const y = fresh(32, bases[0]);
+  const m = fresh(32, bases[1]);
+  const c = fresh(32, bases[2]);
+  const k = fresh(2, bases[3]);
   const { data, channels } = image;
   const rowStride = cardWidthDots * channels;
+  const from = copied ? Math.max(0, copied.from) : 0;
+  const to = copied ? Math.min(cardWidthDots, copied.to) : cardWidthDots;
+  const bytesPerLine5 = (cardHeightDots / 8) * 5;
+  const bytesPerLine1 = cardHeightDots / 8;
   // A line is 648 dots, a multiple of 8: no group of 8 dots straddles two lines.
-  for (let line = 0, at5 = 0, at1 = 0; line < cardWidthDots; line++) {
+  for (let line = from, at5 = from * bytesPerLine5, at1 = from * bytesPerLine1; line < to; line++) {
     let p = line * channels;
     for (let dot = 0; dot < cardHeightDots; dot += 8, at5 += 5, at1++) {
       let cHi = 0, cLo = 0, mHi = 0, mLo = 0, yHi = 0, yLo = 0, kByte = 0;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BillAcceptor, nv10PulseTiming, PulseCounter, type Level, type NoteAccepted } from '../../firmware/bill-acceptor';
+import { BillAcceptor, heartbeatMs, inhibitedHeartbeatMs, inhibitSettleMs, nv10PulseTiming, PulseCounter, type Level, type NoteAccepted } from '../../firmware/bill-acceptor';
 import { virtualTime } from './virtual-time';
 
 /** A seeded PRNG (mulberry32) so that a failing run can be replayed. */
@@ -59,11 +59,17 @@ function pulseTrain(pulses: number, start: number, random: () => number, shape: 
 }
 
 /** Feeds edges to a BillAcceptor on virtual time and returns every note it reported. */
-function runAcceptor(edges: readonly Edge[], until: number): NoteAccepted[] {
+function runAcceptor(edges: readonly Edge[], until: number, options: { readonly inhibitAt?: readonly number[] } = {}): NoteAccepted[] {
   const time = virtualTime(0);
   const notes: NoteAccepted[] = [];
   const acceptor = new BillAcceptor({ clock: time, timers: time, onNote: (note) => notes.push(note) });
+  const inhibits = [...(options.inhibitAt ?? [])];
   for (const edge of edges) {
+    while (inhibits[0] !== undefined && inhibits[0] <= edge.at) {
+      time.advanceTo(inhibits.shift() ?? 0);
+      acceptor.setInhibited(false);
+      acceptor.setInhibited(true);
+    }
     time.advanceTo(edge.at);
     acceptor.input(edge.level);
   }
@@ -488,6 +494,79 @@ describe('BillAcceptor', () => {
     expect(notes).toEqual([]);
     time.advance(100);
     expect(notes.map((note) => note.amount)).toEqual([100]);
+  });
+
+  it('slows its heartbeat once inhibited and settled with the line idle, and beats fast again for a report or when no longer inhibited', () => {
+    const time = virtualTime(0);
+    let beats = 0;
+    const timers = { set: (callback: () => void, ms: number) => time.set(() => (beats++, callback()), ms), clear: time.clear };
+    const notes: NoteAccepted[] = [];
+    const acceptor = new BillAcceptor({ clock: time, timers, onNote: (note) => notes.push(note) });
+    const beatsOver = (ms: number): number => {
+      const before = beats;
+      time.advance(ms);
+      return beats - before;
+    };
+    const fast = (ms: number) => Math.floor(ms / heartbeatMs) - 1;
+    const slow = (ms: number) => Math.ceil(ms / inhibitedHeartbeatMs) + 1;
+    expect(beatsOver(999)).toBeGreaterThanOrEqual(fast(999));
+    acceptor.setInhibited(true);
+    // A note the acceptor had taken may still be paid out: fast until the inhibit has settled.
+    expect(beatsOver(inhibitSettleMs - 10)).toBeGreaterThanOrEqual(fast(inhibitSettleMs - 10));
+    time.advance(20);
+    expect(beatsOver(1000)).toBeLessThanOrEqual(slow(1000));
+    // A stray pulse: fast while it is under way, credited, slow again after.
+    acceptor.input(0);
+    expect(beatsOver(50)).toBeGreaterThanOrEqual(fast(50));
+    acceptor.input(1);
+    time.advance(1000);
+    expect(notes.map((note) => note.amount)).toEqual([100]);
+    expect(beatsOver(1000)).toBeLessThanOrEqual(slow(1000));
+    acceptor.setInhibited(false);
+    expect(beatsOver(999)).toBeGreaterThanOrEqual(fast(999));
+    acceptor.close();
+    expect(time.pending()).toBe(0);
+  });
+
+  it('counts 2,000 random notes with jitter and bounce exactly when each is paid out after an inhibit came', () => {
+    const random = seeded(20261206);
+    const inserted: number[] = [];
+    const edges: Edge[] = [];
+    const inhibitAt: number[] = [];
+    let t = 1000;
+    for (let n = 0; n < 2000; n++) {
+      const amount = denominations[Math.floor(random() * denominations.length)] ?? 100;
+      inserted.push(amount);
+      inhibitAt.push(t - random() * 3000);
+      const train = pulseTrain(amount / 100, t, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      edges.push(...train.edges);
+      t = train.end + 3400 + random() * 800;
+    }
+    const notes = runAcceptor(edges, t + 1000, { inhibitAt: inhibitAt.filter((at, i) => i === 0 || at > (inhibitAt[i - 1] ?? 0)) });
+    expect(notes.map((note) => note.amount)).toEqual(inserted);
+    expect(notes.some((note) => note.irregular)).toBe(false);
+  });
+
+  it('never over-credits nor splits a stray train read on the slow heartbeat: bounded, flagged when unsure', () => {
+    const random = seeded(1206);
+    const inserted: number[] = [];
+    const edges: Edge[] = [];
+    let t = inhibitSettleMs + 1000;
+    for (let n = 0; n < 500; n++) {
+      const amount = denominations[Math.floor(random() * denominations.length)] ?? 100;
+      inserted.push(amount);
+      const train = pulseTrain(amount / 100, t + random() * inhibitedHeartbeatMs, random, { jitterMs: 20, bounce: true, bounceStepMs: 1.5 });
+      edges.push(...train.edges);
+      t = train.end + 2000;
+    }
+    const notes = runAcceptor(edges, t + 1000, { inhibitAt: [0] });
+    expect(notes).toHaveLength(inserted.length);
+    notes.forEach((note, i) => {
+      const amount = inserted[i] ?? 0;
+      expect(note.amount).toBeLessThanOrEqual(amount);
+      expect(note.maxAmount).toBeGreaterThanOrEqual(amount);
+      if (note.amount !== amount) expect(note.irregular).toBe(true);
+    });
   });
 
   it('flags a pulse count that is not a programmed note but credits it', () => {

@@ -1,12 +1,13 @@
-import sharp, { type OverlayOptions } from 'sharp';
-import { imageToYmckoPanels } from '../../../hardware/printer/panels';
-import type { PrintJob } from '../../../hardware/printer/types';
+import sharp from 'sharp';
+import { imageToYmckoPanels, type DotArea } from '../../../hardware/printer/panels';
+import type { Panel, PrintJob } from '../../../hardware/printer/types';
 import { parseIsoDate } from '../../../shared/domain/calendar-date';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
 import { cardDesign } from './design';
-import { cardFaceSize, chipArea, photoBox } from './layout';
-import { backSvg, frontSvg } from './svg';
+import { cachedPixels, drawBlackOver, pasteRgb, rasterise } from './layers';
+import { cardFaceSize, chipArea, photoBox, type PixelBox } from './layout';
+import { backBackground, backSvg, backValues, frontBackground, frontSvg, frontValues } from './svg';
 
 /**
  * Renders both faces of a citizen card: PNGs for the preview the UI shows before printing, and the
@@ -51,6 +52,22 @@ export interface CardFaceImages {
 
 /** Renders both faces to pixels and PNGs (no panels): the preview alone. */
 export async function renderCardFaceImages(input: CardFaceInput): Promise<Result<CardFaceImages, CardFaceError>> {
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  const [frontPng, backPng] = await Promise.all([toPng(front.rgb), toPng(back.rgb)]);
+  return ok({ front: { png: frontPng, rgb: front.rgb }, back: { png: backPng, rgb: back.rgb } });
+}
+
+/** A face's RGB pixels (1016 × 648 × 3), and the background it was drawn on when it was. */
+interface FacePixels {
+  readonly rgb: Buffer;
+  /** The cached background, equal to `rgb` outside lines (columns) [from, to). */
+  readonly drawnOn?: { readonly svg: string; readonly pixels: Buffer; readonly from: number; readonly to: number };
+}
+
+/** Both faces' pixels. */
+async function renderCardFacePixels(input: CardFaceInput): Promise<Result<{ readonly front: FacePixels; readonly back: FacePixels }, CardFaceError>> {
   const design = cardDesign(input.cardType, input.schoolLevel);
   if (!design) return err({ kind: 'invalid_input', field: 'schoolLevel' });
   const holderName = input.holderName.trim();
@@ -61,43 +78,93 @@ export async function renderCardFaceImages(input: CardFaceInput): Promise<Result
   let photo: Buffer | undefined;
   if (input.photoJpeg) {
     try {
-      photo = await sharp(input.photoJpeg).rotate().resize(photoBox.width, photoBox.height, { fit: 'cover' }).removeAlpha().toBuffer();
+      photo = await photoPixels(input.photoJpeg);
     } catch {
       return err({ kind: 'unreadable_photo' });
     }
   }
-  const front = frontSvg({ design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined });
-  const back = backSvg({ design, scheme: input.scheme, cardNumber: input.cardNumber });
-  const [frontSide, backSide] = await Promise.all([
-    renderSide(front, photo ? [{ input: photo, left: photoBox.left, top: photoBox.top }] : []),
-    renderSide(back, []),
+  const frontFields = { design, scheme: input.scheme, holderName, cardNumber: input.cardNumber, issueDate: input.issueDate, hasPhoto: photo !== undefined };
+  const backFields = { design, scheme: input.scheme, cardNumber: input.cardNumber };
+  const [front, back] = await Promise.all([
+    (async (): Promise<FacePixels> => {
+      const svg = frontBackground(frontFields);
+      const pixels = await cachedPixels(svg);
+      const drawn = await drawBlackOver(pixels, frontValues(frontFields), frontValuesArea);
+      const rgb = drawn ?? (await rasterise(frontSvg(frontFields)));
+      if (photo) pasteRgb(rgb, photo, photoBox);
+      const to = photo ? Math.max(areaEnd(frontValuesArea), areaEnd(photoBox)) : areaEnd(frontValuesArea);
+      return drawn ? { rgb, drawnOn: { svg, pixels, from: Math.min(frontValuesArea.left, photo ? photoBox.left : Infinity), to } } : { rgb };
+    })(),
+    (async (): Promise<FacePixels> => {
+      const svg = backBackground(backFields);
+      const pixels = await cachedPixels(svg);
+      const drawn = await drawBlackOver(pixels, backValues(backFields), backValuesArea);
+      return drawn ? { rgb: drawn, drawnOn: { svg, pixels, from: backValuesArea.left, to: areaEnd(backValuesArea) } } : { rgb: await rasterise(backSvg(backFields)) };
+    })(),
   ]);
-  return ok({ front: frontSide, back: backSide });
+  return ok({ front, back });
+}
+
+const areaEnd = (area: PixelBox): number => area.left + area.width;
+
+/** Where the front's values (name, number, date) are drawn: the text column, up to the photo. */
+const frontValuesArea: PixelBox = { left: 280, top: 140, width: photoBox.left - 280, height: 400 };
+/** Where the back's values (barcode, number) are drawn. */
+const backValuesArea: PixelBox = { left: 40, top: 410, width: 600, height: 160 };
+
+/**
+ * The photo scaled to fill the photo box, as the face shows it: re-encoded in the photo's own
+ * format first, then decoded (the pixels printed since the first card faces).
+ */
+async function photoPixels(photoJpeg: Buffer): Promise<Buffer> {
+  const scaled = await sharp(photoJpeg).rotate().resize(photoBox.width, photoBox.height, { fit: 'cover' }).removeAlpha().toBuffer();
+  const { data, info } = await sharp(scaled).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== photoBox.width || info.height !== photoBox.height || info.channels !== 3) throw new Error('photo not scaled to the box');
+  return data;
+}
+
+function toPng(rgb: Buffer): Promise<Buffer> {
+  return sharp(rgb, { raw: { width: cardFaceSize.width, height: cardFaceSize.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
 }
 
 export async function renderCardFace(input: CardFaceInput): Promise<Result<CardFace, CardFaceError>> {
-  const images = await renderCardFaceImages(input);
-  if (!images.ok) return images;
-  const { front: frontSide, back: backSide } = images.value;
-  const image = (side: Side) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data: side.rgb });
-  const job: PrintJob = {
-    ribbon: 'ymcko',
-    front: { panels: imageToYmckoPanels(image(frontSide), { overlayHole: chipArea }) },
-    ...(input.printBack === false ? {} : { back: { panels: imageToYmckoPanels(image(backSide), { overlayHole: null }) } }),
-  };
-  return ok({ frontPng: frontSide.png, backPng: backSide.png, job });
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  const [frontPng, backPng] = await Promise.all([toPng(front.rgb), toPng(back.rgb)]);
+  return ok({ frontPng, backPng, job: printJob(input, front, back) });
 }
 
-async function renderSide(svg: string, overlays: OverlayOptions[]): Promise<Side> {
-  const { data, info } = await sharp(Buffer.from(svg))
-    .composite(overlays)
-    .flatten({ background: '#ffffff' })
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  if (info.width !== cardFaceSize.width || info.height !== cardFaceSize.height || info.channels !== 3) {
-    throw new Error(`card face rendered at ${info.width} × ${info.height} × ${info.channels}`);
+/** What printing a card needs: the job, and the front's PNG for the preview (the back's is never shown). */
+export async function renderCardToPrint(input: CardFaceInput): Promise<Result<Omit<CardFace, 'backPng'>, CardFaceError>> {
+  const pixels = await renderCardFacePixels(input);
+  if (!pixels.ok) return pixels;
+  const { front, back } = pixels.value;
+  return ok({ frontPng: await toPng(front.rgb), job: printJob(input, front, back) });
+}
+
+function printJob(input: CardFaceInput, front: FacePixels, back: FacePixels): PrintJob {
+  return {
+    ribbon: 'ymcko',
+    front: { panels: facePanels(front, chipArea) },
+    ...(input.printBack === false ? {} : { back: { panels: facePanels(back, null) } }),
+  };
+}
+
+const image = (data: Buffer) => ({ width: cardFaceSize.width, height: cardFaceSize.height, channels: 3, data });
+
+/** Panels of the cached backgrounds, by hole and SVG: a face drawn on one is packed only where it differs. */
+const backgroundPanels = new Map<string, Panel[]>();
+const maxCachedPanels = 64;
+
+function facePanels(face: FacePixels, overlayHole: DotArea | null): Panel[] {
+  if (!face.drawnOn) return imageToYmckoPanels(image(face.rgb), { overlayHole });
+  const key = `${JSON.stringify(overlayHole)}\n${face.drawnOn.svg}`;
+  let panels = backgroundPanels.get(key);
+  if (panels === undefined) {
+    if (backgroundPanels.size >= maxCachedPanels) backgroundPanels.clear();
+    panels = imageToYmckoPanels(image(face.drawnOn.pixels), { overlayHole });
+    backgroundPanels.set(key, panels);
   }
-  const png = await sharp(data, { raw: { width: info.width, height: info.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
-  return { png, rgb: data };
+  return imageToYmckoPanels(image(face.rgb), { overlayHole, sameOutside: { panels, from: face.drawnOn.from, to: face.drawnOn.to } });
 }

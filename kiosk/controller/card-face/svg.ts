@@ -67,13 +67,21 @@ function header(design: CardDesign, scheme: TransitScheme, title: string, subtit
 }
 
 function field(label: string, value: string, y: number, size: number, font: string): string {
+  return fieldLabel(label, y) + fieldValue(value, y, size, font);
+}
+
+function fieldLabel(label: string, y: number): string {
+  return `<text x="${textColumn.left}" y="${y}" font-size="21" fill="${labelGrey}" font-family="${sans}">${escapeXml(label)}</text>`;
+}
+
+/** The value under a label: pure black (resin K), so that it can be drawn over a cached background. */
+function fieldValue(value: string, y: number, size: number, font: string): string {
   const width = textColumn.right - textColumn.left;
   const attrs = `font-weight="bold" fill="${black}" font-family="${font}"`;
-  const labelText = `<text x="${textColumn.left}" y="${y}" font-size="21" fill="${labelGrey}" font-family="${sans}">${escapeXml(label)}</text>`;
   const lines = splitLongName(value, width, size);
-  if (lines === undefined) return labelText + fittedText(value, textColumn.left, y + size + 6, width, size, 18, attrs);
+  if (lines === undefined) return fittedText(value, textColumn.left, y + size + 6, width, size, 18, attrs);
   const lineSize = Math.min(Math.floor(size * 0.6), ...lines.map((line) => Math.floor(width / Math.max(textWidthEm(line), 0.01))));
-  return labelText + lines.map((line, i) => fittedText(line, textColumn.left, y + 8 + lineSize * (i + 1) * 1.1, width, lineSize, 18, attrs)).join('');
+  return lines.map((line, i) => fittedText(line, textColumn.left, y + 8 + lineSize * (i + 1) * 1.1, width, lineSize, 18, attrs)).join('');
 }
 
 /** A long Latin name (that would shrink below 60 % of `size`) in two lines at the space nearest the middle. */
@@ -86,7 +94,40 @@ function splitLongName(value: string, width: number, size: number): [string, str
   return [value.slice(0, at), value.slice(at + 1)];
 }
 
+/**
+ * A face in two layers: `background` depends only on the design (cached per design by the
+ * renderer), `values` holds the per-card text, all pure black and drawn after everything it
+ * overlaps; nothing in the background is drawn over the values' area. Together they are the face.
+ */
+export interface SvgLayers {
+  readonly background: string;
+  /** The per-card elements, without the `<svg>` wrapper. */
+  readonly values: string;
+}
+
+/** The per-card values of the front: name, card number and issue date. */
+export function frontValues(fields: Pick<FrontFields, 'holderName' | 'cardNumber' | 'issueDate'>): string {
+  return [
+    fieldValue(fields.holderName, 168, 62, sans),
+    fieldValue(formatCardNumber(fields.cardNumber), 384, 34, mono),
+    fieldValue(fields.issueDate, 474, 32, mono),
+  ].join('');
+}
+
+/** The front without its per-card values. */
+export function frontBackground(fields: Pick<FrontFields, 'design' | 'scheme' | 'hasPhoto'>): string {
+  return frontSvgWith(fields, { name: '', cardNumber: '', issueDate: '' });
+}
+
 export function frontSvg(fields: FrontFields): string {
+  return frontSvgWith(fields, {
+    name: fieldValue(fields.holderName, 168, 62, sans),
+    cardNumber: fieldValue(formatCardNumber(fields.cardNumber), 384, 34, mono),
+    issueDate: fieldValue(fields.issueDate, 474, 32, mono),
+  });
+}
+
+function frontSvgWith(fields: Pick<FrontFields, 'design' | 'scheme' | 'hasPhoto'>, values: { name: string; cardNumber: string; issueDate: string }): string {
   const { design } = fields;
   const { width, height } = cardFaceSize;
   const photo = photoBox;
@@ -103,10 +144,10 @@ export function frontSvg(fields: FrontFields): string {
     // peach-blossom hills of Taoyuan, in the type's colour
     `<path d="M0 ${footerTop - 40} C 220 ${footerTop - 110}, 420 ${footerTop + 10}, 640 ${footerTop - 50} S 900 ${footerTop - 90}, ${width} ${footerTop - 60} L ${width} ${height} L 0 ${height} Z" fill="${design.colour}" fill-opacity="0.16"/>`,
     header(design, fields.scheme, '桃園市市民卡', 'Taoyuan Citizen Card', headerHeight),
-    field('姓名 Name', fields.holderName, 168, 62, sans),
+    fieldLabel('姓名 Name', 168) + values.name,
     field('卡別 Card type', `${design.label}`, 292, 34, sans),
-    field('卡號 Card No.', formatCardNumber(fields.cardNumber), 384, 34, mono),
-    field('發卡日期 Issued', fields.issueDate, 474, 32, mono),
+    fieldLabel('卡號 Card No.', 384) + values.cardNumber,
+    fieldLabel('發卡日期 Issued', 474) + values.issueDate,
     `<rect x="${margin}" y="${badgeTop}" width="${badgeWidth}" height="60" rx="12" fill="${design.colour}"/>`,
     fittedText(design.label.split('・')[0] ?? design.label, margin + badgeWidth / 2, badgeTop + 42, badgeWidth - 20, 34, 20, `text-anchor="middle" font-weight="bold" fill="#ffffff" font-family="${sans}"`),
     fittedText(design.labelEnglish, margin + badgeWidth / 2, badgeTop + 92, badgeWidth, 20, 14, `text-anchor="middle" fill="${design.colour}" font-family="${sans}"`),
@@ -124,27 +165,41 @@ export interface BackFields {
   readonly cardNumber: string;
 }
 
+/** The per-card values of the back: the card number's barcode and digits. */
+export function backValues(fields: Pick<BackFields, 'cardNumber'>): string {
+  const barcodeText = fields.cardNumber.toUpperCase().replace(/[^0-9A-Z\-. ]/g, '');
+  const barcode = code39(barcodeText);
+  const narrow = barcode ? Math.max(1, Math.min(3, Math.floor(560 / barcode.modules))) : 0;
+  const bars = barcode
+    ? barcode.bars.map((bar) => `<rect x="${margin + bar.at * narrow}" y="${barsTop}" width="${bar.width * narrow}" height="${barsHeight}" fill="${black}"/>`).join('')
+    : '';
+  return bars + `<text x="${margin}" y="${barsTop + barsHeight + 34}" font-size="26" fill="${black}" font-family="${mono}">${escapeXml(formatCardNumber(fields.cardNumber))}</text>`;
+}
+
+const barsTop = 420;
+const barsHeight = 90;
+
+/** The back without its per-card values. */
+export function backBackground(fields: Pick<BackFields, 'design' | 'scheme'>): string {
+  return backSvgWith(fields, '');
+}
+
 export function backSvg(fields: BackFields): string {
+  return backSvgWith(fields, backValues(fields));
+}
+
+function backSvgWith(fields: Pick<BackFields, 'design' | 'scheme'>, values: string): string {
   const { design } = fields;
   const { width, height } = cardFaceSize;
   const lines = conditionsOfUse.map(
     (line, i) => fittedText(line, margin, 128 + i * 46, width - 2 * margin, 27, 18, `fill="${black}" font-family="${sans}"`),
   );
-  const barcodeText = fields.cardNumber.toUpperCase().replace(/[^0-9A-Z\-. ]/g, '');
-  const barcode = code39(barcodeText);
-  const narrow = barcode ? Math.max(1, Math.min(3, Math.floor(560 / barcode.modules))) : 0;
-  const barsTop = 420;
-  const barsHeight = 90;
-  const bars = barcode
-    ? barcode.bars.map((bar) => `<rect x="${margin + bar.at * narrow}" y="${barsTop}" width="${bar.width * narrow}" height="${barsHeight}" fill="${black}"/>`).join('')
-    : '';
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     header(design, fields.scheme, '使用須知 Conditions of Use', '', 76),
     ...lines,
-    bars,
-    `<text x="${margin}" y="${barsTop + barsHeight + 34}" font-size="26" fill="${black}" font-family="${mono}">${escapeXml(formatCardNumber(fields.cardNumber))}</text>`,
+    values,
     `<text x="${width - margin}" y="${barsTop + 30}" font-size="24" text-anchor="end" fill="${black}" font-family="${sans}">桃園市政府 發行</text>`,
     `<text x="${width - margin}" y="${barsTop + 68}" font-size="22" text-anchor="end" fill="${labelGrey}" font-family="${sans}">市民服務專線 1999</text>`,
     `<rect y="${height - 22}" width="${width}" height="22" fill="${design.colour}"/>`,

@@ -15,8 +15,8 @@ import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
-import { renderCardFace } from '../card-face/render-card-face';
-import { compareFaces, cropToArchive, cropToCardPhoto, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
+import { renderCardToPrint } from '../card-face/render-card-face';
+import { compareFaces, cropToCardAndArchive, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import { diskLowReason, type DiskReserve } from '../store/disk-space';
 import type { Store } from '../store/store';
 import { assessApplication, recentHandOverMs } from './assess-application';
@@ -135,18 +135,20 @@ export function issuanceSteps(devices: IssuanceDevices) {
       const { verdict, image } = await evaluateCapture(devices.photoGate, Buffer.from(input.image), input.source);
       // Crops only around exactly one face (a passed photo, or one an operator may accept by exception).
       const crop = verdict.faceCount === 1 && verdict.face ? { face: verdict.face, config: devices.photoGate.config } : null;
-      const [card, archive] = crop ? await Promise.all([cropToCardPhoto(image, photoBox, crop), cropToArchive(image, crop)]) : [null, null];
+      const crops = crop ? await cropToCardAndArchive(image, photoBox, crop) : null;
+      const card = crops?.ok ? crops.value.card : null;
+      const archive = crops?.ok ? crops.value.archive : null;
       // A photo that passed but could not be cropped must not go on a card without its face.
-      const cropped = card?.ok === true && archive?.ok === true;
+      const cropped = card !== null && archive !== null;
       const checks: PhotoCheckView[] = verdict.checks.map(toCheckView);
       if (verdict.passed && !cropped) checks.push({ id: 'crop', passed: false, value: null, threshold: 'card and archive crops', message: photoMessages.cropFailed });
       return {
         passed: verdict.passed && cropped,
         checks,
-        cardPhoto: card?.ok ? new Uint8Array(card.value) : null,
-        archivePhoto: archive?.ok ? new Uint8Array(archive.value) : null,
+        cardPhoto: card ? new Uint8Array(card) : null,
+        archivePhoto: archive ? new Uint8Array(archive) : null,
         // Every usable photo of a replacement is compared, passed or not (an override is no less a new face).
-        faceMatch: input.replacement && archive?.ok ? await compareWithPhotoOnFile(archive.value, input.form) : null,
+        faceMatch: input.replacement && archive ? await compareWithPhotoOnFile(archive, input.form) : null,
       };
     }),
 
@@ -329,7 +331,7 @@ function faceCompareProblem(error: FaceCompareError): Message {
 
 /** The card face as it is printed, and its preview, for a card number already allocated. */
 async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint8Array | null, issueDate: string): Promise<CardPreview> {
-  const face = await renderCardFace({
+  const face = await renderCardToPrint({
     cardType: cardTypeOf(form),
     ...(form.school ? { schoolLevel: form.school } : {}),
     scheme: form.scheme,

@@ -41,6 +41,63 @@ async function findFace(image: Buffer, config: PhotoGateConfig): Promise<Result<
   }
 }
 
+/** Where a crop to `box`'s shape lies in the image (it may reach past the frame). */
+interface CropRect {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+function cropRect(face: FaceGeometry, config: PhotoGateConfig, box: { readonly width: number; readonly height: number }): CropRect {
+  const rect = photoBox(face, config, box.width / box.height);
+  return { left: Math.round(rect.x), top: Math.round(rect.y), width: Math.max(1, Math.round(rect.width)), height: Math.max(1, Math.round(rect.height)) };
+}
+
+interface Padding {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
+
+/** The image decoded once (upright, no alpha), its edge pixels repeated by `pad` on each side. */
+interface PaddedImage {
+  readonly data: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: 1 | 2 | 3 | 4;
+  readonly pad: Padding;
+}
+
+/** The padding that brings every rect inside the image. */
+function paddingFor(rects: readonly CropRect[], face: FaceGeometry): Padding {
+  return {
+    left: Math.max(0, ...rects.map((r) => -r.left)),
+    top: Math.max(0, ...rects.map((r) => -r.top)),
+    right: Math.max(0, ...rects.map((r) => r.left + r.width - face.imageWidth)),
+    bottom: Math.max(0, ...rects.map((r) => r.top + r.height - face.imageHeight)),
+  };
+}
+
+async function decodePadded(image: Buffer, pad: Padding): Promise<PaddedImage> {
+  const { data, info } = await sharp(image)
+    .rotate()
+    .removeAlpha()
+    .extend({ ...pad, extendWith: 'copy' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, channels: info.channels, pad };
+}
+
+function encodeCrop(padded: PaddedImage, rect: CropRect, box: { readonly width: number; readonly height: number }, quality: number): Promise<Buffer> {
+  return sharp(padded.data, { raw: { width: padded.width, height: padded.height, channels: padded.channels } })
+    .extract({ left: rect.left + padded.pad.left, top: rect.top + padded.pad.top, width: rect.width, height: rect.height })
+    .resize(box.width, box.height, { fit: 'fill', kernel: 'lanczos3' })
+    .jpeg({ quality, mozjpeg: false })
+    .toBuffer();
+}
+
 export async function cropToBox(
   image: Buffer,
   box: { readonly width: number; readonly height: number },
@@ -50,32 +107,10 @@ export async function cropToBox(
   const config = resolvePhotoGateConfig(options.config);
   const found = options.face !== undefined ? ok(options.face) : await findFace(image, config);
   if (!found.ok) return found;
-  const face = found.value;
-  const rect = photoBox(face, config, box.width / box.height);
-  const left = Math.round(rect.x);
-  const top = Math.round(rect.y);
-  const width = Math.max(1, Math.round(rect.width));
-  const height = Math.max(1, Math.round(rect.height));
-  const pad = {
-    left: Math.max(0, -left),
-    top: Math.max(0, -top),
-    right: Math.max(0, left + width - face.imageWidth),
-    bottom: Math.max(0, top + height - face.imageHeight),
-  };
+  const rect = cropRect(found.value, config, box);
   try {
-    const { data, info } = await sharp(image)
-      .rotate()
-      .removeAlpha()
-      .extend({ ...pad, extendWith: 'copy' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return ok(
-      await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
-        .extract({ left: left + pad.left, top: top + pad.top, width, height })
-        .resize(box.width, box.height, { fit: 'fill', kernel: 'lanczos3' })
-        .jpeg({ quality: options.quality ?? defaultQuality, mozjpeg: false })
-        .toBuffer(),
-    );
+    const padded = await decodePadded(image, paddingFor([rect], found.value));
+    return ok(await encodeCrop(padded, rect, box, options.quality ?? defaultQuality));
   } catch {
     return err({ kind: 'unreadable_image' });
   }
@@ -93,4 +128,35 @@ export function cropToCardPhoto(
 /** The archive copy: 35 × 45 mm at 600 dpi (827 × 1063), JPEG. */
 export function cropToArchive(image: Buffer, options: CropOptions = {}): Promise<Result<Buffer, PhotoCropError>> {
   return cropToBox(image, archivePhotoSize, options, archiveQuality);
+}
+
+export interface CardAndArchivePhotos {
+  readonly card: Buffer;
+  readonly archive: Buffer;
+}
+
+/**
+ * Both crops of an accepted photo from one decode: the same bytes as `cropToCardPhoto` and
+ * `cropToArchive` (the edge repeated as far as either crop needs is the same edge).
+ */
+export async function cropToCardAndArchive(
+  image: Buffer,
+  cardBox: { readonly width: number; readonly height: number },
+  options: Omit<CropOptions, 'quality'> = {},
+): Promise<Result<CardAndArchivePhotos, PhotoCropError>> {
+  const config = resolvePhotoGateConfig(options.config);
+  const found = options.face !== undefined ? ok(options.face) : await findFace(image, config);
+  if (!found.ok) return found;
+  const cardRect = cropRect(found.value, config, cardBox);
+  const archiveRect = cropRect(found.value, config, archivePhotoSize);
+  try {
+    const padded = await decodePadded(image, paddingFor([cardRect, archiveRect], found.value));
+    const [card, archive] = await Promise.all([
+      encodeCrop(padded, cardRect, cardBox, cardQuality),
+      encodeCrop(padded, archiveRect, archivePhotoSize, archiveQuality),
+    ]);
+    return ok({ card, archive });
+  } catch {
+    return err({ kind: 'unreadable_image' });
+  }
 }

@@ -1,6 +1,6 @@
 /** The applicant-photo module: the authoritative ID-photo gate, crops and face comparison. */
 export { createPhotoGate, type PhotoGate, type PhotoGateOptions } from './gate';
-export { cropToArchive, cropToCardPhoto, archivePhotoSize, type CropOptions, type PhotoCropError } from './crop';
+export { cropToArchive, cropToCardAndArchive, cropToCardPhoto, archivePhotoSize, type CardAndArchivePhotos, type CropOptions, type PhotoCropError } from './crop';
 export { compareFaces, defaultMatchThreshold, type FaceComparison, type FaceCompareError } from './compare';
 export {
   defaultPhotoGateConfig,

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareFaces, defaultMatchThreshold } from '../../../../kiosk/controller/photo/compare';
-import { archivePhotoSize, cropToArchive, cropToCardPhoto } from '../../../../kiosk/controller/photo/crop';
+import { archivePhotoSize, cropToArchive, cropToCardAndArchive, cropToCardPhoto } from '../../../../kiosk/controller/photo/crop';
 import { createPhotoGate, type PhotoGate } from '../../../../kiosk/controller/photo/gate';
 import type { PhotoVerdict } from '../../../../kiosk/controller/photo/verdict';
 import { goodPhoto, noFace, profile, readFixture, shifted, tooFar } from './derived-photos';
@@ -53,7 +53,25 @@ describe('cropping to the card and the archive', () => {
     expect(passed(verdict, 'centred')).toBe(true);
   });
 
+  it.each([
+    ['centred', () => goodPhoto()],
+    ['off-centre (the crop reaches past the frame)', () => shifted()],
+    ['far', () => tooFar(0.7)],
+  ])('makes both crops of a %s photo from one decode, byte for byte as each alone', async (_name, make) => {
+    const photo = await make();
+    const verdict = await gate.evaluate(photo);
+    if (verdict.face === null) throw new Error('fixture has no face');
+    const both = await cropToCardAndArchive(photo, cardBox, { face: verdict.face });
+    const card = await cropToCardPhoto(photo, cardBox, { face: verdict.face });
+    const archive = await cropToArchive(photo, { face: verdict.face });
+    if (!both.ok || !card.ok || !archive.ok) throw new Error('a crop failed');
+    expect(both.value.card.equals(card.value)).toBe(true);
+    expect(both.value.archive.equals(archive.value)).toBe(true);
+  });
+
   it('reports a photo without a face or bytes that are no image', async () => {
+    expect(await cropToCardAndArchive(await noFace(), cardBox)).toEqual({ ok: false, error: { kind: 'no_face' } });
+    expect(await cropToCardAndArchive(Buffer.from('nope'), cardBox)).toEqual({ ok: false, error: { kind: 'unreadable_image' } });
     expect(await cropToCardPhoto(await noFace(), cardBox)).toEqual({ ok: false, error: { kind: 'no_face' } });
     expect(await cropToArchive(Buffer.from('nope'))).toEqual({ ok: false, error: { kind: 'unreadable_image' } });
   });
