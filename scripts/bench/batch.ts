@@ -42,9 +42,7 @@ export async function runBenchmark(args: readonly string[] = []): Promise<void> 
     const lastConfirmed = Date.now();
     await kiosk.allEjected(ejectedBefore, options.applicants);
     await kiosk.until((s) => (s.batch?.current?.rows ?? []).every((row) => row.status === 'issued'), kiosk.cardTimeoutMs(), 'the rows were not all issued');
-    const steps = await kiosk.journal(seq);
-    if (process.env['BENCH_DEBUG']) for (const st of steps) process.stderr.write(`${st.jobId} ${st.step} ${st.at - start}\n`);
-    const intervals = printerOccupancy(steps);
+    const intervals = printerOccupancy(await kiosk.journal(seq));
     if (intervals.length !== options.applicants) throw new Error(`bench batch: ${intervals.length} cards journaled printing → ejected, not ${options.applicants}`);
     const end = Math.max(...intervals.map((i) => i.end));
     const medianSeconds = (of: readonly Interval[]): number | null => medianOccupancy(of, options.scale);
