@@ -230,19 +230,19 @@ export class KioskBench {
 
   /**
    * The printer's occupancy for one card with nothing else queued: `serveOne` puts one card in the
-   * queue, and the next waits until it is out. Median over `aloneCards`, in ms at this scale, with the
+   * queue, and the next waits until it is out. Median over `cards`, in ms at this scale, with the
    * simulator's own mechanical seconds a card (unscaled).
    */
-  async measureAlone(serveOne: () => Promise<unknown>): Promise<{ occupancyMs: number; mechanicalSeconds: number }> {
+  async measureAlone(serveOne: () => Promise<unknown>, cards = aloneCards): Promise<{ occupancyMs: number; mechanicalSeconds: number }> {
     const seq = await this.lastAuditSeq();
     const before = this.printerState();
-    for (let i = 0; i < aloneCards; i++) {
+    for (let i = 0; i < cards; i++) {
       await serveOne();
       await this.allEjected(before.cardsEjected, i + 1);
     }
     const intervals = printerOccupancy(await this.journal(seq));
-    if (intervals.length !== aloneCards) throw new Error(`bench ${this.name}: ${intervals.length} cards journaled printing → ejected, not ${aloneCards}`);
-    const mechanicalMs = (this.printerState().simulatedMs - before.simulatedMs) / aloneCards;
+    if (intervals.length !== cards) throw new Error(`bench ${this.name}: ${intervals.length} cards journaled printing → ejected, not ${cards}`);
+    const mechanicalMs = (this.printerState().simulatedMs - before.simulatedMs) / cards;
     return { occupancyMs: percentile(intervals.map((i) => i.end - i.start), 50), mechanicalSeconds: mechanicalMs / 1000 };
   }
 }
