@@ -1,6 +1,7 @@
 import type { BatchImportView } from '../../../../shared/contract/batch';
 import type { KioskCommand } from '../../../../shared/contract/kiosk-api';
 import { BilingualText, MessageText, useT } from '../i18n';
+import { columnHeading } from './column-words';
 
 type Send = (command: KioskCommand) => unknown;
 
@@ -44,7 +45,7 @@ function ProblemRow({ problem }: { problem: BatchImportView['problems'][number] 
   return (
     <tr data-problem-row={problem.row} data-problem-column={problem.column ?? ''} data-problem-code={problem.message.code}>
       <th scope="row">{problem.row === 0 ? t('batchFileProblem') : t('batchRow').replace('{row}', String(problem.row))}</th>
-      <td className="batch-column">{problem.column ?? ''}</td>
+      <td className="batch-column">{problem.column ? columnHeading(t.locale, problem.column) : ''}</td>
       <td>
         <MessageText message={problem.message} />
         {problem.reasons.length > 0 && (

@@ -61,6 +61,10 @@ describe('the batch panel', () => {
     expect(html).toContain('data-action="import-batch-clean-rows"');
     expect(html).toContain('Import only the 17 clean rows');
     expect(shown(withProblems, 'zh-TW')).toContain('已持有這種卡，本次為補發：請填補發原因');
+    // The column by the heading a clerk knows, in the screen's language, with the file's own name beside it.
+    expect(html).toContain('<td class="batch-column">ID number (id_number)</td>');
+    expect(shown(withProblems, 'zh-TW')).toContain('<td class="batch-column">補發原因 (replacement_cause)</td>');
+    expect(shown(withProblems, 'vi')).toContain('<td class="batch-column">Loại thẻ (card_type)</td>');
   });
 
   it('works the list room by room with each status, names only when sent, and Serve only for who waits', () => {
