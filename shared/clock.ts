@@ -36,6 +36,13 @@ export interface Timers {
   clearTimeout(id: unknown): void;
 }
 
+/** Resolves after `ms` on the given timers (a named wait's duration; `SimulatedClock` moves it in tests). */
+export function waitOn(timers: Timers, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    timers.setTimeout(resolve, ms);
+  });
+}
+
 export const realTimers: Timers = {
   setTimeout: (callback, ms) => setTimeout(callback, ms),
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),

@@ -1,3 +1,4 @@
+import { printedWords } from '../../../shared/card-design/printed-words';
 import { cardTypeNames, type CardType, type SchoolLevel, type TransitScheme } from '../../../shared/domain/card-types';
 
 /** The look of each card type: its colour and its printed name. */
@@ -22,9 +23,9 @@ const designs: Record<Exclude<CardType, 'student'>, CardDesign> = {
 
 /** Student cards: elementary 桃花紅 (peach red), junior-high 水塘綠 (pond green), senior-high 高山青 (mountain blue). */
 const studentDesigns: Record<SchoolLevel, CardDesign> = {
-  elementary: { colour: '#e64980', tint: '#fff0f5', label: `${cardTypeNames.student.zh}・國小`, labelEnglish: 'Student · Elementary' },
-  'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: `${cardTypeNames.student.zh}・國中`, labelEnglish: 'Student · Junior High' },
-  'senior-high': { colour: '#1971c2', tint: '#e7f5ff', label: `${cardTypeNames.student.zh}・高中`, labelEnglish: 'Student · Senior High' },
+  elementary: { colour: '#e64980', tint: '#fff0f5', label: `${cardTypeNames.student.zh}・${printedWords.schoolLevels['elementary']}`, labelEnglish: 'Student · Elementary' },
+  'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: `${cardTypeNames.student.zh}・${printedWords.schoolLevels['junior-high']}`, labelEnglish: 'Student · Junior High' },
+  'senior-high': { colour: '#1971c2', tint: '#e7f5ff', label: `${cardTypeNames.student.zh}・${printedWords.schoolLevels['senior-high']}`, labelEnglish: 'Student · Senior High' },
 };
 
 /** The design of a card type; a student card needs its school level. */
@@ -34,16 +35,9 @@ export function cardDesign(cardType: CardType, schoolLevel: SchoolLevel | undefi
 }
 
 export const schemeBadges: Record<TransitScheme, { readonly text: string; readonly colour: string }> = {
-  easycard: { text: '悠遊卡 EasyCard', colour: '#0b7285' },
-  ipass: { text: '一卡通 iPASS', colour: '#5f3dc4' },
+  easycard: { text: printedWords.schemes.easycard, colour: '#0b7285' },
+  ipass: { text: printedWords.schemes.ipass, colour: '#5f3dc4' },
 };
 
 /** Conditions of use printed on the back (from the city's card rules; one line each). */
-export const conditionsOfUse: readonly string[] = [
-  '一、本卡限持卡人本人使用，不得轉讓、出借或冒用。',
-  '二、本卡具電子票證功能，儲值金額上限為新臺幣一萬元。',
-  '三、福利點數依桃園市政府規定按月撥入，逾期未用不予保留。',
-  '四、本卡如有遺失，請儘速辦理掛失；補發依規定收取工本費。',
-  '五、本卡請勿折損、高溫或重壓，以免晶片損壞。',
-  '六、拾獲本卡者，請送交桃園市政府或投入郵筒，謝謝。',
-];
+export const conditionsOfUse: readonly string[] = printedWords.conditionsOfUse;

@@ -1,3 +1,4 @@
+import { printedWords } from '../../../shared/card-design/printed-words';
 import { code39 } from './code39';
 import { conditionsOfUse, schemeBadges, type CardDesign } from './design';
 import { cardFaceSize, chipArea, footerTop, headerHeight, margin, photoBox, textColumn } from './layout';
@@ -135,7 +136,7 @@ function frontSvgWith(fields: Pick<FrontFields, 'design' | 'scheme' | 'hasPhoto'
     ? ''
     : `<rect x="${photo.left}" y="${photo.top}" width="${photo.width}" height="${photo.height}" fill="${design.tint}"/>` +
       `<circle cx="${photo.left + photo.width / 2}" cy="${photo.top + photo.height / 2}" r="${photo.width * 0.36}" fill="${design.colour}" fill-opacity="0.2"/>` +
-      `<text x="${photo.left + photo.width / 2}" y="${photo.top + photo.height / 2 + 34}" font-size="96" text-anchor="middle" fill="${design.colour}" font-family="${sans}">桃</text>`;
+      `<text x="${photo.left + photo.width / 2}" y="${photo.top + photo.height / 2 + 34}" font-size="96" text-anchor="middle" fill="${design.colour}" font-family="${sans}">${printedWords.emblem}</text>`;
   const badgeTop = chipArea.top + chipArea.height + 40;
   const badgeWidth = textColumn.left - margin - 30;
   return [
@@ -143,18 +144,18 @@ function frontSvgWith(fields: Pick<FrontFields, 'design' | 'scheme' | 'hasPhoto'
     `<rect width="${width}" height="${height}" fill="${design.tint}"/>`,
     // peach-blossom hills of Taoyuan, in the type's colour
     `<path d="M0 ${footerTop - 40} C 220 ${footerTop - 110}, 420 ${footerTop + 10}, 640 ${footerTop - 50} S 900 ${footerTop - 90}, ${width} ${footerTop - 60} L ${width} ${height} L 0 ${height} Z" fill="${design.colour}" fill-opacity="0.16"/>`,
-    header(design, fields.scheme, '桃園市市民卡', 'Taoyuan Citizen Card', headerHeight),
-    fieldLabel('姓名 Name', 168) + values.name,
-    field('卡別 Card type', `${design.label}`, 292, 34, sans),
-    fieldLabel('卡號 Card No.', 384) + values.cardNumber,
-    fieldLabel('發卡日期 Issued', 474) + values.issueDate,
+    header(design, fields.scheme, printedWords.title.zh, printedWords.title.en, headerHeight),
+    fieldLabel(printedWords.labels.name, 168) + values.name,
+    field(printedWords.labels.cardType, `${design.label}`, 292, 34, sans),
+    fieldLabel(printedWords.labels.cardNumber, 384) + values.cardNumber,
+    fieldLabel(printedWords.labels.issued, 474) + values.issueDate,
     `<rect x="${margin}" y="${badgeTop}" width="${badgeWidth}" height="60" rx="12" fill="${design.colour}"/>`,
     fittedText(design.label.split('・')[0] ?? design.label, margin + badgeWidth / 2, badgeTop + 42, badgeWidth - 20, 34, 20, `text-anchor="middle" font-weight="bold" fill="#ffffff" font-family="${sans}"`),
     fittedText(design.labelEnglish, margin + badgeWidth / 2, badgeTop + 92, badgeWidth, 20, 14, `text-anchor="middle" fill="${design.colour}" font-family="${sans}"`),
     noPhoto,
     `<rect x="${photo.left - 3}" y="${photo.top - 3}" width="${photo.width + 6}" height="${photo.height + 6}" fill="none" stroke="${design.colour}" stroke-width="3"/>`,
     `<rect y="${footerTop + 12}" width="${width}" height="${height - footerTop - 12}" fill="${design.colour}"/>`,
-    `<text x="${margin}" y="${height - 26}" font-size="26" fill="#ffffff" font-family="${sans}">桃園市政府 Taoyuan City Government</text>`,
+    `<text x="${margin}" y="${height - 26}" font-size="26" fill="#ffffff" font-family="${sans}">${printedWords.issuer}</text>`,
     `</svg>`,
   ].join('');
 }
@@ -197,11 +198,11 @@ function backSvgWith(fields: Pick<BackFields, 'design' | 'scheme'>, values: stri
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    header(design, fields.scheme, '使用須知 Conditions of Use', '', 76),
+    header(design, fields.scheme, printedWords.conditionsTitle, '', 76),
     ...lines,
     values,
-    `<text x="${width - margin}" y="${barsTop + 30}" font-size="24" text-anchor="end" fill="${black}" font-family="${sans}">桃園市政府 發行</text>`,
-    `<text x="${width - margin}" y="${barsTop + 68}" font-size="22" text-anchor="end" fill="${labelGrey}" font-family="${sans}">市民服務專線 1999</text>`,
+    `<text x="${width - margin}" y="${barsTop + 30}" font-size="24" text-anchor="end" fill="${black}" font-family="${sans}">${printedWords.issuedBy}</text>`,
+    `<text x="${width - margin}" y="${barsTop + 68}" font-size="22" text-anchor="end" fill="${labelGrey}" font-family="${sans}">${printedWords.hotline}</text>`,
     `<rect y="${height - 22}" width="${width}" height="22" fill="${design.colour}"/>`,
     `</svg>`,
   ].join('');

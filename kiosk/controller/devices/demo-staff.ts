@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { deriveChipKeys, holderIdHash } from '../../../hardware/card-record/keys';
 import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
+import { demoStaffNames } from '../../../shared/contract/demo-staff-names';
 import { cardExpiryText } from '../../../shared/domain/card-validity';
 import type { OperatorService } from '../auth/operator-service';
 import { formatCardNumber } from '../store/card-number';
@@ -13,9 +14,9 @@ import { formatCardNumber } from '../store/card-number';
  * They are recognised by their names, which no real person's card bears.
  */
 export const demoStaff = [
-  { kind: 'staff', name: '示範服務員 Demo Operator', role: 'operator', pin: '271828', sequence: 99_000_001 },
-  { kind: 'supervisor', name: '示範督導 Demo Supervisor', role: 'supervisor', pin: '314159', sequence: 99_000_002 },
-  { kind: 'technician', name: '示範技術員 Demo Technician', role: 'technician', pin: '161803', sequence: 99_000_003 },
+  { kind: 'staff', name: demoStaffNames.staff, role: 'operator', pin: '271828', sequence: 99_000_001 },
+  { kind: 'supervisor', name: demoStaffNames.supervisor, role: 'supervisor', pin: '314159', sequence: 99_000_002 },
+  { kind: 'technician', name: demoStaffNames.technician, role: 'technician', pin: '161803', sequence: 99_000_003 },
 ] as const;
 
 export type StaffCardKind = (typeof demoStaff)[number]['kind'];

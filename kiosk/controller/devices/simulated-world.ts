@@ -6,7 +6,7 @@ import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
-import { realTimers, type Timers } from '../../../shared/clock';
+import { realTimers, waitOn, type Timers } from '../../../shared/clock';
 import type { CabledDevice, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
@@ -191,7 +191,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       // left (a swap, or a removal just before) could reach pcscd's clients as one "card still present"
       // and the new card would go unread.
       const emptyFor = Date.now() - counterEmptySince;
-      if (emptyFor < cardSwapGapMs) await new Promise<void>((resolve) => timers.setTimeout(resolve, cardSwapGapMs - emptyFor));
+      if (emptyFor < cardSwapGapMs) await waitOn(timers, cardSwapGapMs - emptyFor);
       counterCard = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',

@@ -21,8 +21,9 @@ describe('no Chinese text where the controller speaks codes', () => {
     }
   });
 
-  it('lets the card face through: the words printed on the card are content, not a message', async () => {
-    expect(await restricted('kiosk/controller/card-face/design.ts', "export const title = '桃園市市民卡';\n")).toEqual([]);
+  it('holds the card face and the demo staff to it too: their words live in shared/card-design and shared/contract', async () => {
+    expect(await restricted('kiosk/controller/card-face/design.ts', "export const title = '桃園市市民卡';\n")).toEqual([1]);
+    expect(await restricted('kiosk/controller/devices/demo-staff.ts', "export const name = '示範督導 Demo Supervisor';\n")).toEqual([1]);
   });
 
   it('lets English, codes and the whole controller as it stands through', async () => {
