@@ -7,7 +7,6 @@ import { assessApplication } from '../../../kiosk/controller/issuance/assess-app
 import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
 import { issuanceMachine, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
-import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
 import { createSelfService } from '../../../kiosk/controller/self-service/own-card';
 import { createStaffSession, type StaffSession } from '../../../kiosk/controller/staff-session';
@@ -18,6 +17,7 @@ import { fakeCounter, until, type FakeCounter } from './fake-counter';
 import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture';
 import { issuance, openTempStore, type TempStore } from './store/temp-store';
 import { testSession } from './store/session-fixture';
+import { parkingInStore } from './parking-in-store';
 
 /**
  * The contract's schemas against what the controller really sends: every snapshot it pushes on a
@@ -43,15 +43,7 @@ const flow = issuanceMachine.provide({
         commitIssuance: fromPromise(async () => {}),
         ejectCard: fromPromise(async () => {}),
         abandonJob: fromPromise(async () => {}),
-        parkJob: fromPromise(async ({ input }) => {
-          const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
-          if (!parked.ok) throw new Error(parked.error.kind);
-        }),
-        resumeJob: fromPromise(async ({ input }) => {
-          const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
-          if (!taken.ok) throw new Error(taken.error.kind);
-          return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
-        }),
+        ...parkingInStore(() => jobStore),
       },
     }),
     abandonJob: fromPromise(async () => {}),

@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromPromise, SimulatedClock } from 'xstate';
 import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
-import { parkedJobFromJson, parkedJobToJson } from '../../../kiosk/controller/issuance/parked-job';
 import type { OperatorService } from '../../../kiosk/controller/auth/operator-service';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { issuanceMachine, type Assessment, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
@@ -14,6 +13,7 @@ import { masterKey, operatorsWith, signIn, staffMembers } from './staff-fixture'
 import { openTempStore, type TempStore } from './store/temp-store';
 import { message } from '../../../shared/contract/messages';
 import { testSession } from './store/session-fixture';
+import { parkingInStore } from './parking-in-store';
 
 /** The store the flow's job actors write to (set per test). */
 let jobStore: TempStore['store'];
@@ -37,15 +37,7 @@ const flow = issuanceMachine.provide({
         }),
         ejectCard: fromPromise(async () => {}),
         abandonJob: fromPromise(async () => {}),
-        parkJob: fromPromise(async ({ input }) => {
-          const parked = await jobStore.parkJob(input.jobId, parkedJobToJson(input.data), input.owner);
-          if (!parked.ok) throw new Error(parked.error.kind);
-        }),
-        resumeJob: fromPromise(async ({ input }) => {
-          const taken = await jobStore.unparkJob(input.jobId, { operatorId: input.resumedBy, takenOverFrom: input.takenOverFrom });
-          if (!taken.ok) throw new Error(taken.error.kind);
-          return { ...parkedJobFromJson(taken.value.parked), preview: { cardNumber: '3300011000000014', frontPng: new Uint8Array([0x89]), job: null } };
-        }),
+        ...parkingInStore(() => jobStore),
       },
     }),
     abandonJob: fromPromise(async () => {}),
