@@ -85,6 +85,8 @@ export interface ControllerOptions {
    * the kiosk is staffed.
    */
   readonly selfService?: SelfService;
+  /** Self-service top-up (issue 15): the counter region's cash flow takes the citizen's top-up commands. */
+  readonly topUp?: { command(command: Extract<KioskCommand, { type: 'top-up-start' | 'top-up-finish' | 'top-up-cancel' }>): CommandReply };
   /** Free space kept for the store: no application starts and no card is sent to print below it. */
   readonly diskReserve?: DiskReserve;
   /**
@@ -472,6 +474,10 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
         case 'dismiss-card':
           options.selfService?.dismiss();
           return { accepted: true };
+        case 'top-up-start':
+        case 'top-up-finish':
+        case 'top-up-cancel':
+          return options.topUp ? options.topUp.command(command) : refused('wrong-screen', 'this kiosk takes no top-ups');
         case 'camera':
           options.cameraLive?.(command.live);
           return { accepted: true };

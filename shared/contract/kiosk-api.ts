@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cardTypes, schoolLevels, transitSchemes } from '../domain/card-types';
 import { cardLookupStatuses } from '../domain/card-status';
+import { cashClosures, moneyNoticeSchema, topUpCommandSchemas, topUpDoneViewSchema, topUpViewSchema, walletCardViewSchema } from './top-up';
 import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
@@ -183,6 +184,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('close-session'), counted: blankCountSchema, note: z.string().trim().max(500).exactOptional() }).strict(),
   // Batches (issue 14): nursing-home and pre-registered lists (./batch.ts).
   ...batchCommandSchemas,
+  // Self-service top-up (issue 15): ./top-up.ts.
+  ...topUpCommandSchemas,
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -328,7 +331,7 @@ export const kioskModes = ['staffed', 'self-service'] as const;
 export type KioskMode = (typeof kioskModes)[number];
 
 /** Why the unattended kiosk is out of service (the UI words it in every language). */
-export const selfServiceClosures = ['board-disconnected', 'tamper'] as const;
+export const selfServiceClosures = ['board-disconnected', 'tamper', ...cashClosures] as const;
 export type SelfServiceClosure = (typeof selfServiceClosures)[number];
 
 /** What a self-service card look-up could not do, as a code the UI words kindly in every language. */
@@ -351,6 +354,8 @@ export const selfServiceCardViewSchema = z
     expired: z.boolean(),
     /** NT dollars on the chip; null when the card must not be used (hot-listed or void). */
     balance: z.number().int().nullable(),
+    /** The ledger's wallet, points and history (issue 15); null where the kiosk keeps no wallet for the card. */
+    wallet: walletCardViewSchema.nullable(),
   })
   .strict();
 export type SelfServiceCardView = Immutable<z.infer<typeof selfServiceCardViewSchema>>;
@@ -368,7 +373,16 @@ export const selfServiceViewSchema = z.discriminatedUnion('state', [
     })
     .strict(),
   z.object({ state: z.literal('problem'), problem: z.enum(selfServiceProblems) }).strict(),
-  z.object({ state: z.literal('out-of-service'), reason: z.enum(selfServiceClosures) }).strict(),
+  z.object({ state: z.literal('top-up'), topUp: topUpViewSchema }).strict(),
+  z.object({ state: z.literal('top-up-done'), done: topUpDoneViewSchema, showSeconds: count }).strict(),
+  z
+    .object({
+      state: z.literal('out-of-service'),
+      reason: z.enum(selfServiceClosures),
+      /** What happened to the money of the person at the kiosk when it closed (absent: none was in play). */
+      money: moneyNoticeSchema.exactOptional(),
+    })
+    .strict(),
 ]);
 export type SelfServiceView = Immutable<z.infer<typeof selfServiceViewSchema>>;
 

@@ -92,6 +92,10 @@ const replacing: Rule = { kind: 'flow', replaces: true };
 /** The one table from command to what it asks. */
 const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'dismiss-card': anyone,
+  // The citizen's own top-up at the unattended kiosk: the counter region decides whether it may start.
+  'top-up-start': anyone,
+  'top-up-finish': anyone,
+  'top-up-cancel': anyone,
   'enter-pin': anyone,
   'cancel-pin': anyone,
   'sign-out': anyone,

@@ -147,5 +147,6 @@ function ownCardView(record: CitizenCardRecord, status: SelfServiceCardView['sta
     expiresOn: record.expiresOn,
     expired: record.expiresOn < today,
     balance: usable ? record.wallet.balance : null,
+    wallet: null,
   };
 }

@@ -50,6 +50,9 @@ export function SelfServiceScreen({ view }: { view: SelfServiceView }) {
           <OtherLanguages messageKey={`selfServiceClosure${view.reason}`} />
         </section>
       );
+    case 'top-up':
+    case 'top-up-done':
+      return null; // FOUNDATION: the top-up screens are being built (issue 15)
     default:
       return assertNever(view);
   }

@@ -31,6 +31,9 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'clear-tamper': { type: 'clear-tamper' },
   'take-over-job': { type: 'take-over-job', jobId: 'job-1' },
   'dismiss-card': { type: 'dismiss-card' },
+  'top-up-start': { type: 'top-up-start' },
+  'top-up-finish': { type: 'top-up-finish' },
+  'top-up-cancel': { type: 'top-up-cancel' },
   'open-session': { type: 'open-session', site: '中壢轉運站', mode: 'transit-station', blanks: { easycard: 10, ipass: 5 } },
   'close-session': { type: 'close-session', counted: { easycard: 4, ipass: 5 } },
   'load-blanks': { type: 'load-blanks', scheme: 'ipass', count: 20 },
@@ -68,6 +71,9 @@ const notTheirs: Row = ['job-of-another-operator', 'job-of-another-operator', 'r
 /** A flow nobody owns yet (or the actor's own), the verified card on show at the counter reader. */
 const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'dismiss-card': everyone,
+  'top-up-start': everyone,
+  'top-up-finish': everyone,
+  'top-up-cancel': everyone,
   'enter-pin': everyone,
   'cancel-pin': everyone,
   'sign-out': everyone,

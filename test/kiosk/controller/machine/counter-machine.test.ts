@@ -6,7 +6,7 @@ import { counterMachine, counterView, defaultCounterDelays, type CounterDelays, 
 
 const tap: CardTap = { uid: '01020304', atr: '3b8f', kind: 'mifare-classic-1k' };
 const card = (last4: string): SelfServiceCardView => ({
-  last4, cardType: 'senior', scheme: 'easycard', status: 'active', expiresOn: '2031-01-04', expired: false, balance: 420,
+  last4, cardType: 'senior', scheme: 'easycard', status: 'active', expiresOn: '2031-01-04', expired: false, balance: 420, wallet: null,
 });
 
 /** A read the test finishes when it likes (a slow chip). */
