@@ -576,7 +576,7 @@ export const validatorFaults = [
 ] as const;
 export type ValidatorFaultName = (typeof validatorFaults)[number];
 /** The simulated devices on a serial cable that the dev panel can unplug and plug back. */
-export const cabledDevices = ['printer', 'scanner', 'board'] as const;
+export const cabledDevices = ['printer', 'scanner', 'board', 'billValidator'] as const;
 export type CabledDevice = (typeof cabledDevices)[number];
 
 /** What the dev panel shows of the simulated world (GET /api/dev): what a person at the kiosk could see. */
@@ -614,7 +614,12 @@ export const devWorldStateSchema = z
       .nullable(),
     /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
     cables: z
-      .object({ printer: z.boolean().exactOptional(), scanner: z.boolean().exactOptional(), board: z.boolean().exactOptional() })
+      .object({
+        printer: z.boolean().exactOptional(),
+        scanner: z.boolean().exactOptional(),
+        board: z.boolean().exactOptional(),
+        billValidator: z.boolean().exactOptional(),
+      })
       .strict() satisfies z.ZodType<Partial<Record<CabledDevice, boolean>>>,
   })
   .strict();

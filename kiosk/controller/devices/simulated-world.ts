@@ -125,21 +125,17 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     );
     const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
     const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
-    let validator: PluggableBillValidatorSimulator | null = null;
-    if (isSimulated(config, 'billValidator')) {
-      const started = await startBillValidatorSimulatorOnPty({ ...options.validator, ptyName: 'validator', dir: runDir });
-      validator = started;
-      cleanups.push(() => started.close());
-    }
+    const { simulator: validator } = await onPty('billValidator', (pty) => startBillValidatorSimulatorOnPty({ ...options.validator, ...pty }));
     // The board has no `plugged` of its own: the world remembers whether it pulled the board's cable.
     let boardPlugged = true;
     const cables = (): Partial<Record<CabledDevice, boolean>> => ({
       ...(printer ? { printer: printer.plugged } : {}),
       ...(scanner ? { scanner: scanner.plugged } : {}),
       ...(board ? { board: boardPlugged } : {}),
+      ...(validator ? { billValidator: validator.plugged } : {}),
     });
     const cable = async (device: CabledDevice, plugIn: boolean): Promise<CommandReply> => {
-      const simulator = { printer, scanner, board }[device];
+      const simulator = { printer, scanner, board, billValidator: validator }[device];
       if (!simulator) return reply(false, `the ${device} is not simulated`);
       if (cables()[device] === plugIn) return reply(true);
       if (device === 'board') boardPlugged = plugIn;

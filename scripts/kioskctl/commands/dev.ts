@@ -11,14 +11,14 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|take-card|power-loss|power-on|garbage [step]
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
  *   kioskctl dev chip-fault      (the next blank at the encoder has a defective chip)
- *   kioskctl dev cable printer|scanner|board unplug|plug
+ *   kioskctl dev cable printer|scanner|board|billValidator unplug|plug
  *   kioskctl dev note 100|200|500|1000|2000 [counterfeit]   (also: insert-note <amount>)
  *     (into the cash device: the ccTalk validator when it is the kiosk's, else the board's pulse acceptor)
  *   kioskctl dev validator-fault jam-unsafe|jam-safe|jam-stacker|clear-jam|stacker-removed|stacker-inserted|stacker-full|fraud-opto|fraud-string|power-loss|garbage
  *   kioskctl dev door open|closed
  */
 const usage =
-  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
+  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board|billValidator unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
 
 /** The command to send, null for `state` (a read), or what is wrong with the arguments. */
 function parse(args: string[]): DevCommand | null | string {

@@ -63,7 +63,7 @@ describe('kioskctl doctor and dev', () => {
     expect((await kioskctl('dev', 'cable', 'printer', 'unplug')).code).toBe(0);
     await waitFor(() => kiosk.controller.snapshot().devices.printer.state === 'disconnected', 10_000, 'the unplugged printer was not noticed');
     const unplugged = JSON.parse((await kioskctl('dev', 'state')).stdout) as { cables: Record<string, boolean> };
-    expect(unplugged.cables).toEqual({ printer: false, scanner: true, board: true });
+    expect(unplugged.cables).toEqual({ printer: false, scanner: true, board: true, billValidator: true });
     expect((await kioskctl('dev', 'cable', 'printer', 'plug')).code).toBe(0);
     await waitFor(() => kiosk.controller.snapshot().devices.printer.state === 'connected', 10_000, 'the printer did not come back');
     const badCable = await kioskctl('dev', 'cable', 'printer', 'wiggle');

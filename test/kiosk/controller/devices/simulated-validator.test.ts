@@ -48,6 +48,15 @@ describe('simulated world: the bill validator', () => {
     await waitFor(() => events.length === 4, 5000, 'the refusal and the jam');
     expect(events.slice(2).map((event) => event.kind === 'status' && event.status)).toEqual(['invalid-validation', 'jam-transport-unsafe']);
     expect(world.state().validator?.jam).toBe('unsafe');
+
+    // Its cable pulled and plugged back at the same path: the driver goes and comes back.
+    const connections: string[] = [];
+    validator.on('connection', (state) => connections.push(state));
+    expect(await world.dev({ type: 'cable', device: 'billValidator', plugged: false })).toEqual({ accepted: true });
+    expect(world.state().cables.billValidator).toBe(false);
+    await waitFor(() => connections.includes('disconnected'), 5000, 'the disconnection');
+    expect(await world.dev({ type: 'cable', device: 'billValidator', plugged: true })).toEqual({ accepted: true });
+    await waitFor(() => connections.at(-1) === 'connected', 5000, 'the reconnection');
   });
 
   it('sends notes to the I/O board when the pulse acceptor is the cash device, and has no validator then', async () => {
