@@ -28,6 +28,8 @@ export const kioskConfigSchema = z.object({
     nfc: deviceSetting,
     /** The I/O board's serial device, e.g. /dev/ttyACM1 (or `simulated`) */
     board: deviceSetting,
+    /** The ESC/POS receipt printer's serial device, `none` (no printer: the receipt is on screen only), or `simulated`. */
+    receiptPrinter: deviceSetting,
   }).strict(),
   /** The exact PC/SC name of the counter reader where staff and citizens tap cards (`simulated` with the NFC reader). */
   counterReader: deviceSetting,
@@ -50,10 +52,13 @@ export const kioskConfigSchema = z.object({
   timings: timingsSchema,
 }).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
-export type DeviceKey = keyof KioskConfig['devices'];
+/** The devices every kiosk has (the receipt printer is optional: `receiptPrinterSetting`). */
+export type DeviceKey = Exclude<keyof KioskConfig['devices'], 'receiptPrinter'>;
 export const deviceKeys: readonly DeviceKey[] = ['printer', 'scanner', 'nfc', 'board'];
 
 export const simulated = 'simulated';
+/** The receipt printer's setting on a kiosk that has none. */
+export const noReceiptPrinter = 'none';
 
 /** What the kiosk falls back to for the settings that may be left out (devices and kioskNumber may not, unless simulated). */
 export const defaultConfig = {
@@ -88,6 +93,7 @@ export const envNames = {
   keyFile: 'KIOSK_KEY_FILE',
   retentionDays: 'KIOSK_RETENTION_DAYS',
   diskReserveMb: 'KIOSK_DISK_RESERVE_MB',
+  receiptPrinter: 'KIOSK_RECEIPT_PRINTER',
 } as const;
 
 /**
@@ -99,7 +105,7 @@ const fileSchema = z.object({
   kioskId: z.unknown(),
   kioskNumber: z.unknown(),
   port: z.unknown(),
-  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown() }).partial().strict(),
+  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown(), receiptPrinter: z.unknown() }).partial().strict(),
   counterReader: z.unknown(),
   printerTimeScale: z.unknown(),
   mode: z.unknown(),
@@ -112,7 +118,7 @@ const fileSchema = z.object({
 type FileSettings = z.infer<typeof fileSchema>;
 
 const knownKeys = (path: readonly PropertyKey[]): string[] =>
-  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys] : path[0] === 'timings' ? [...timingKeys] : [];
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys, 'receiptPrinter'] : path[0] === 'timings' ? [...timingKeys] : [];
 
 function readFile(file: string): FileSettings {
   if (!existsSync(file)) return {};
@@ -223,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // The counter reader is the simulated NFC reader's second slot: simulated with it, and only then.
   const counterReader = resolveDevice('counterReader', simulate.has('nfc'));
   const fullySimulated = simulate.size === deviceKeys.length;
+  const receiptPrinter = receiptPrinterSetting(sources, fullySimulated, problems);
   const kioskNumber = numberFrom(env[envNames.kioskNumber]) ?? fromFile.kioskNumber ?? (fullySimulated ? simulatedKioskNumber : undefined);
   if (kioskNumber === undefined) missing.push(`${settingName('kioskNumber')} (the registry's number for this kiosk: two kiosks with one number issue the same card numbers)`);
   if (missing.length > 0) {
@@ -232,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (problems.length > 0) throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems.join('; ')}`);
 
-  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices, counterReader, ...overrides });
+  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices: { ...devices, receiptPrinter }, counterReader, ...overrides });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${issues}`);
@@ -286,6 +293,20 @@ export function loadDeviceSettings(env: NodeJS.ProcessEnv = process.env): Device
     board: setting('board', simulate.has('board')),
     counterReader: setting('counterReader', simulate.has('nfc')),
   };
+}
+
+/**
+ * The receipt printer is optional: `none` unless configured, and simulated by default only in a fully
+ * simulated kiosk (`KIOSK_RECEIPT_PRINTER=none` leaves it out there too). `simulated` on a kiosk with
+ * real devices is refused: its receipts would silently go nowhere.
+ */
+function receiptPrinterSetting({ env, fromFile }: Sources, fullySimulated: boolean, problems: string[]): unknown {
+  const value = (env[envNames.receiptPrinter] || undefined) ?? fromFile.devices?.receiptPrinter;
+  if (value === undefined) return fullySimulated ? simulated : noReceiptPrinter;
+  if (value === simulated && !fullySimulated) {
+    problems.push(`devices.receiptPrinter (${envNames.receiptPrinter}): '${simulated}' only in a fully simulated kiosk (npm start); give the printer's serial device or '${noReceiptPrinter}'`);
+  }
+  return value;
 }
 
 export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {

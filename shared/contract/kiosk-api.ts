@@ -588,6 +588,9 @@ export const devWorldStateSchema = z
   .strict();
 export type DevWorldState = Immutable<z.infer<typeof devWorldStateSchema>>;
 
+/** What can happen to the simulated receipt printer (a new roll is `paper-loaded`). */
+export const receiptPrinterFaults = ['paper-out', 'paper-near-end', 'paper-loaded', 'cover-open', 'cover-close', 'cutter-jam', 'clear-error'] as const;
+
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
@@ -608,5 +611,6 @@ export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
   z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),
   z.object({ type: z.literal('door'), open: z.boolean() }),
+  z.object({ type: z.literal('receipt-printer-fault'), fault: z.enum(receiptPrinterFaults) }),
 ]);
 export type DevCommand = z.infer<typeof devCommandSchema>;

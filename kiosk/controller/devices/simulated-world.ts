@@ -6,13 +6,14 @@ import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
+import { startReceiptPrinterSimulatorOnPty, type PluggableReceiptPrinterSimulator } from '../../../hardware/receipt-printer/simulator';
 import { realTimers, waitOn, type Timers } from '../../../shared/clock';
 import type { CabledDevice, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
-import { isSimulated } from '../config';
+import { isSimulated, simulated } from '../config';
 
 /**
  * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
@@ -25,13 +26,15 @@ import { isSimulated } from '../config';
  */
 export interface SimulatedWorld {
   /** Host ends of the pty pairs, where the drivers connect. */
-  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string };
+  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string; readonly receiptPrinter?: string };
   readonly pcscd: PrivatePcscd | null;
   /** PC/SC names: the printer's built-in encoder (slot 0) and the counter reader (slot 1). */
   readonly readers: { readonly encoder: string; readonly counter: string } | null;
   readonly printer: PluggablePrinterSimulator | null;
   readonly scanner: PluggableIdScannerSimulator | null;
   readonly board: BoardSimulator | null;
+  /** The ESC/POS receipt printer, when `devices.receiptPrinter` is `simulated`. */
+  readonly receiptPrinter: PluggableReceiptPrinterSimulator | null;
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
@@ -113,6 +116,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     );
     const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
     const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
+    // Optional (devices.receiptPrinter): on its own pty; the dev panel can run it out of paper.
+    const receiptPrinter = config.devices.receiptPrinter === simulated ? await startReceiptPrinterSimulatorOnPty({ ptyName: 'receipt-printer', dir: runDir }) : null;
+    if (receiptPrinter) cleanups.push(() => receiptPrinter.close());
     // The board has no `plugged` of its own: the world remembers whether it pulled the board's cable.
     let boardPlugged = true;
     const cables = (): Partial<Record<CabledDevice, boolean>> => ({
@@ -200,12 +206,13 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     };
 
     return {
-      paths: { ...(printerPath ? { printer: printerPath } : {}), ...(scannerPath ? { scanner: scannerPath } : {}), ...(boardPath ? { board: boardPath } : {}) },
+      paths: { ...(printerPath ? { printer: printerPath } : {}), ...(scannerPath ? { scanner: scannerPath } : {}), ...(boardPath ? { board: boardPath } : {}), ...(receiptPrinter ? { receiptPrinter: receiptPrinter.hostPath } : {}) },
       pcscd,
       readers: pcscd ? { encoder: pcscd.readerName, counter: pcscd.readerName.replace(/00$/, '01') } : null,
       printer,
       scanner,
       board,
+      receiptPrinter,
       issuedCards: () => issued,
       state() {
         const printerState = printer?.state();
@@ -289,6 +296,11 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           case 'door':
             if (!board) return reply(false, 'the I/O board is not simulated');
             board.setDoor(command.open);
+            return reply(true);
+          case 'receipt-printer-fault':
+            if (!receiptPrinter) return reply(false, 'the receipt printer is not simulated');
+            receiptPrinter.injectFault({ kind: command.fault });
+            log({ eventId: 'simulated-receipt-printer-fault', disposition: 'na', message: `receipt printer: ${command.fault}` });
             return reply(true);
           default: {
             const unknown: never = command;
