@@ -82,7 +82,8 @@ export function encodeReceipt(receipt: Receipt): Result<Buffer, ReceiptBuildErro
         const level = line.errorCorrection ?? 'M';
         if (!inRange(moduleSize, 1, 16)) return err({ kind: 'bad_parameter', line: index, parameter: 'moduleSize' });
         const data = Buffer.from(line.data, 'utf8');
-        if (data.length === 0) return err({ kind: 'bad_parameter', line: index, parameter: 'data' });
+        // Control bytes could form DLE EOT n inside the data, which a printer acts on wherever it arrives.
+        if (data.length === 0 || /[\x00-\x1f]/.test(line.data)) return err({ kind: 'bad_parameter', line: index, parameter: 'data' });
         if (data.length > qrCapacity[level]) return err({ kind: 'qr_too_long', line: index, bytes: data.length, max: qrCapacity[level] });
         parts.push(align(line.align ?? 'center'), qrModel2(), qrModuleSize(moduleSize), qrErrorCorrection(level), qrStore(data), qrPrint());
         break;

@@ -109,6 +109,8 @@ describe('a receipt as bytes', () => {
     expect(encodeReceipt({ lines: [{ kind: 'text', text: 'x', height: 0 }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'height' } });
     expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'x', moduleSize: 17 }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'moduleSize' } });
     expect(encodeReceipt({ lines: [{ kind: 'qr', data: '' }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'data' } });
+    expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'a\u0010\u0004\u0001b' }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'data' } });
+    expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'TCR1.ü' }] }).ok).toBe(true);
     expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'A'.repeat(2332) }] })).toEqual({ ok: false, error: { kind: 'qr_too_long', line: 0, bytes: 2332, max: 2331 } });
     expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'A'.repeat(2331) }] }).ok).toBe(true);
     expect(encodeReceipt({ lines: [{ kind: 'feed', lines: 0 }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'lines' } });
