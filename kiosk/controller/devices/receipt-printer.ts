@@ -1,7 +1,7 @@
 import { openReceiptPrinter } from '../../../hardware/receipt-printer/driver';
 import type { ReceiptPrinter } from '../../../hardware/receipt-printer/types';
 import type { LogSink } from '../../../shared/log';
-import { noReceiptPrinter, simulated, type KioskConfig } from '../config';
+import { noDevice, simulated, type KioskConfig } from '../config';
 
 /**
  * The receipt printer `devices.receiptPrinter` names: none (null), the simulated world's (at the host
@@ -13,7 +13,7 @@ export async function openConfiguredReceiptPrinter(
   log: LogSink,
 ): Promise<ReceiptPrinter | null> {
   const setting = config.devices.receiptPrinter;
-  if (setting === noReceiptPrinter) return null;
+  if (setting === noDevice) return null;
   const path = setting === simulated ? worldPaths?.receiptPrinter : setting;
   if (path === undefined) throw new Error('devices.receiptPrinter is simulated but the simulated world has no receipt printer');
   return openReceiptPrinter({ path, log });
