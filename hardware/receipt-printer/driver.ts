@@ -210,12 +210,8 @@ class EscPosReceiptPrinter implements ReceiptPrinter {
         waiting.settle(ok(byte));
         continue;
       }
-      const first = this.expectations[0];
-      if (first && first.command.startsWith('DLE EOT')) {
-        first.settle(err({ kind: 'bad_reply', command: first.command, byte }));
-        continue;
-      }
-      // XON/XOFF, or an answer that came after its timeout: nobody waits for it.
+      // XON/XOFF, line noise, or an answer that came after its timeout: nobody waits for it. A status
+      // read whose answer never comes times out; a late GS r answer must not spoil the next read.
       this.repeatLog({ eventId: 'receipt-printer-stray-byte', disposition: 'na', message: 'byte from the receipt printer that answers nothing', byte });
     }
   }

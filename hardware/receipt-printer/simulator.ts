@@ -46,7 +46,9 @@ export type ReceiptPrinterFault =
   | { readonly kind: 'clear-error' }
   /** The printer goes silent (no answer even to DLE EOT). */
   | { readonly kind: 'power-off' }
-  | { readonly kind: 'power-on' };
+  | { readonly kind: 'power-on' }
+  /** Bytes on the line that answer nothing (XON/XOFF, noise, a late reply). */
+  | { readonly kind: 'garbage'; readonly bytes: readonly number[] };
 
 export interface ReceiptPrinterSimulatorState {
   readonly powered: boolean;
@@ -237,6 +239,9 @@ export class EscPosPrinter {
         this.powered = true;
         this.resetModes();
         this.lines = [];
+        break;
+      case 'garbage':
+        for (const byte of fault.bytes) this.send(byte);
         break;
       default: {
         const unknown: never = fault;

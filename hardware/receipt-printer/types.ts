@@ -72,7 +72,6 @@ export type ReceiptPrinterDeviceError =
 /** Errors found by the driver itself. */
 export type ReceiptPrinterLinkError =
   | { readonly kind: 'timeout'; readonly command: string }
-  | { readonly kind: 'bad_reply'; readonly command: string; readonly byte: number }
   | { readonly kind: 'disconnected'; readonly command?: string }
   | { readonly kind: 'closed' }
   | { readonly kind: 'invalid_receipt'; readonly cause: ReceiptBuildError };

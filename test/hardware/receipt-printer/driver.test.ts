@@ -130,6 +130,16 @@ describe('receipt printer driver over a real pty', () => {
     expect((await r.printer.status()).ok).toBe(true);
   });
 
+  it('ignores bytes that answer nothing (XOFF, XON, a late GS r answer) and logs them', async () => {
+    const r = await rig();
+    // Sent while the status read waits for its answer, and before it on the line.
+    const status = r.printer.status();
+    r.simulator.injectFault({ kind: 'garbage', bytes: [0x13, 0x11, 0x00, 0x0f] });
+    expect(await status).toMatchObject({ ok: true, value: { online: true, paper: 'ok' } });
+    expect((await r.printer.print(receipt)).ok).toBe(true);
+    expect(r.logs).toContainEqual(expect.objectContaining({ eventId: 'receipt-printer-stray-byte' }));
+  });
+
   it('reports a pulled cable as disconnected and works again once it is plugged back', async () => {
     const r = await rig({}, { timeouts: { status: 300 } });
     await r.simulator.unplug();
