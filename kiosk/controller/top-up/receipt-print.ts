@@ -1,4 +1,5 @@
 import type { Receipt, ReceiptLine, ReceiptPrinter } from '../../../hardware/receipt-printer/types';
+import type { ReceiptView } from '../../../shared/contract/top-up';
 import { silentLog, type LogSink } from '../../../shared/log';
 
 /** What a top-up receipt says: the same facts as the signed receipt in its QR code. */
@@ -73,6 +74,20 @@ export async function printTopUpReceipt(printer: ReceiptPrinter, fields: TopUpRe
     log({ eventId: 'top-up-receipt-failed', disposition: 'failure', message: `top-up receipt not printed: ${String(error)}`, reason: 'exception', journalId: fields.journalId });
     return 'failed';
   }
+}
+
+/**
+ * The screen's receipt on paper where the kiosk has a printer (`openConfiguredReceiptPrinter` gives null
+ * where it has none): what goes in `ReceiptView.printed`.
+ */
+export async function printReceiptView(
+  printer: ReceiptPrinter | null,
+  kioskId: string,
+  view: Omit<ReceiptView, 'printed'>,
+  log: LogSink = silentLog,
+): Promise<ReceiptView['printed']> {
+  if (printer === null) return 'no-printer';
+  return printTopUpReceipt(printer, { kioskId, last4: view.last4, amount: view.amount, balance: view.balance, time: view.at, journalId: view.journalId, qr: view.qr }, log);
 }
 
 /** A label on the left, its value on the right; a value too long for the line goes right-aligned under it. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openReceiptPrinter } from '../../../../hardware/receipt-printer/driver';
 import { receiptQrCodes, receiptText, startReceiptPrinterSimulatorOnPty, type PluggableReceiptPrinterSimulator } from '../../../../hardware/receipt-printer/simulator';
 import type { ReceiptPrinter } from '../../../../hardware/receipt-printer/types';
-import { dollars, formatTopUpReceipt, printTopUpReceipt, taiwanTime, type TopUpReceiptFields } from '../../../../kiosk/controller/top-up/receipt-print';
+import { dollars, formatTopUpReceipt, printReceiptView, printTopUpReceipt, taiwanTime, type TopUpReceiptFields } from '../../../../kiosk/controller/top-up/receipt-print';
 import type { LogEvent } from '../../../../shared/log';
 
 const fields: TopUpReceiptFields = {
@@ -96,6 +96,18 @@ describe('printing a top-up receipt on the receipt printer (driver ⇄ simulator
     expect(text).toContain(journalId);
     expect(simulator.receipts()[before]!.lines.find((line) => line.kind === 'text' && line.text === journalId)).toMatchObject({ align: 'right' });
     expect(Math.max(...text.map((line) => line.length))).toBeLessThanOrEqual(42);
+  });
+
+  it('prints the screen’s receipt view where there is a printer, and says no-printer where there is none', async () => {
+    const before = simulator.receipts().length;
+    const view = { journalId: '419', last4: '4821', amount: 500, balance: 10_000, at: '2026-12-07T02:00:00Z', qr: 'TCR1.view.sig' };
+    expect(await printReceiptView(null, 'TY-MOBILE-01', view)).toBe('no-printer');
+    expect(simulator.receipts()).toHaveLength(before);
+    expect(await printReceiptView(printer, 'TY-MOBILE-01', view)).toBe('printed');
+    const printed = simulator.receipts()[before]!;
+    expect(receiptText(printed)).toContain('BALANCE                         NT$ 10,000');
+    expect(receiptText(printed)).toContain('TIME            2026-12-07 10:00:00 +08:00');
+    expect(receiptQrCodes(printed)).toEqual(['TCR1.view.sig']);
   });
 
   it('answers failed, printing nothing, when the paper is out or the cover open, and logs why', async () => {
