@@ -23,7 +23,16 @@ export interface ControllerProcess {
   readAudit(options: ReadAuditOptions): Promise<AuditEntry[]>;
   /** CPU seconds (user + system, all threads) the controller's process has used so far. */
   cpuSeconds(): number;
+  /** Resolves when the process has exited, with its signal (a crash point's own SIGKILL, say) or code. */
+  readonly exited: Promise<{ readonly code: number | null; readonly signal: NodeJS.Signals | null }>;
+  /** SIGKILL, the power cut: nothing is flushed or closed. Resolves once the process is gone. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface ControllerProcessOptions {
+  /** Added to the child's environment (e.g. `KIOSK_CRASH_AT`, kiosk/controller/crash-points.ts). */
+  readonly processEnv?: Readonly<Record<string, string>>;
 }
 
 type WorldAddress = Omit<SimulatedWorldLink, 'setStaffCard'>;
@@ -54,11 +63,17 @@ const startTimeoutMs = 60_000;
 const stopTimeoutMs = 10_000;
 
 /** Forks the controller on `env` (its `loadConfig` input), reaching the devices of `world`. */
-export async function startControllerProcess(env: Readonly<Record<string, string>>, world: SimulatedWorld): Promise<ControllerProcess> {
+export async function startControllerProcess(env: Readonly<Record<string, string>>, world: SimulatedWorld, options: ControllerProcessOptions = {}): Promise<ControllerProcess> {
   // BENCH_CONTROLLER_CPU_PROF=<dir> writes a V8 CPU profile of the controller there (node's --cpu-prof).
   const profileDir = process.env['BENCH_CONTROLLER_CPU_PROF'];
   const execArgv = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
-  const child = fork(childMain, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(childMain, [], {
+    execArgv,
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(options.processEnv ? { env: { ...process.env, ...options.processEnv } } : {}),
+  });
+  const exitedPromise = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const pid = child.pid;
   if (pid === undefined) throw new Error('the controller process did not start');
   let latest: KioskSnapshot | undefined;
@@ -149,6 +164,11 @@ export async function startControllerProcess(env: Readonly<Record<string, string
     command: (command) => call<CommandReply>({ method: 'command', command }),
     readAudit: (options) => call<AuditEntry[]>({ method: 'readAudit', options }),
     cpuSeconds: () => cpuSecondsOf(pid),
+    exited: exitedPromise,
+    async kill() {
+      if (!exited) child.kill('SIGKILL');
+      await exitedPromise;
+    },
     async stop() {
       if (exited) return;
       await new Promise<void>((resolve) => {

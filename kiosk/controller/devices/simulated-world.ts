@@ -165,6 +165,17 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     /** The next blank at the encoder has a defective chip (dev `chip-fault`): its writes never hold. */
     let nextBlankDefective = false;
     let counterCard: VirtualCard | null = null;
+    /** Where the counter card's memory goes back when it leaves the reader: a citizen's card keeps what the kiosk wrote to it. */
+    let keepCounterCard: ((blocks: Uint8Array[]) => void) | null = null;
+    const liftCounterCard = async (): Promise<void> => {
+      const card = counterCard;
+      if (!card) return;
+      keepCounterCard?.(card.blocks());
+      keepCounterCard = null;
+      counterCard = null;
+      if (card.present) await card.remove();
+      counterEmptySince = Date.now();
+    };
     /** When the counter reader's field last became empty (a card removed). */
     let counterEmptySince = 0;
     // The printer's mechanics move the card: one reaching or leaving the contactless station moves a
@@ -205,12 +216,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
 
     const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
-    const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
+    const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean; keep?: (blocks: Uint8Array[]) => void }): Promise<void> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
-      if (counterCard?.present) {
-        await counterCard.remove();
-        counterEmptySince = Date.now();
-      }
+      await liftCounterCard();
       // A hand swapping cards leaves the field empty for a moment; a card placed sooner after the last one
       // left (a swap, or a removal just before) could reach pcscd's clients as one "card still present"
       // and the new card would go unread.
@@ -221,6 +229,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
         ...(card.blocks ? { uid: card.blocks[0]!.slice(0, 4), blocks: card.blocks } : {}),
       });
+      keepCounterCard = card.keep ?? null;
     };
 
     return {
@@ -286,9 +295,11 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
               await placeOnCounter({ blocks });
             } else if (command.kind === 'citizen' || command.kind === 'first-citizen') {
               // The card handed out last, or the first of this session (after a replacement: the hot-listed one).
-              const card = command.kind === 'citizen' ? issued.at(-1) : issued[0];
+              const index = command.kind === 'citizen' ? issued.length - 1 : 0;
+              const card = issued[index];
               if (!card) return reply(false, 'no card has been issued yet in this session');
-              await placeOnCounter({ blocks: card });
+              // What the kiosk writes to it at the counter (its wallet) stays on it for the next tap.
+              await placeOnCounter({ blocks: card, keep: (blocks) => void (issued[index] = blocks) });
             } else {
               await placeOnCounter(command.kind === 'phone' ? { phone: true } : {});
             }
@@ -296,9 +307,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           }
           case 'remove-card':
             if (!counterCard) return reply(false, 'no card is on the counter reader');
-            await counterCard.remove();
-            counterEmptySince = Date.now();
-            counterCard = null;
+            await liftCounterCard();
             return reply(true);
           case 'printer-fault': {
             if (!printer) return reply(false, 'the card printer is not simulated');
