@@ -31,6 +31,8 @@ export const kioskConfigSchema = z.object({
     board: deviceSetting,
     /** The ccTalk bill validator's serial device, e.g. /dev/serial/by-id/usb-…-if00 (or `simulated`), `none` when the kiosk has none */
     billValidator: deviceSetting,
+    /** The ESC/POS receipt printer's serial device, `none` (no printer: the receipt is on screen only), or `simulated`. */
+    receiptPrinter: deviceSetting,
   }).strict(),
   /**
    * What takes the cash: `cctalk` (the escrow validator of devices.billValidator), `pulse` (the pulse
@@ -60,7 +62,8 @@ export const kioskConfigSchema = z.object({
   timings: timingsSchema,
 }).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
-export type DeviceKey = keyof KioskConfig['devices'];
+/** The devices every kiosk may simulate by name (the receipt printer is optional apart: `receiptPrinterSetting`). */
+export type DeviceKey = Exclude<keyof KioskConfig['devices'], 'receiptPrinter'>;
 /** The devices every kiosk has (configured or simulated); the bill validator is optional. */
 export const deviceKeys: readonly DeviceKey[] = ['printer', 'scanner', 'nfc', 'board'];
 /** What `simulate: true` / KIOSK_SIMULATE=1 simulates: every device, the bill validator too. */
@@ -69,7 +72,7 @@ export type CashDevice = KioskConfig['cashDevice'];
 export const cashDevices: readonly CashDevice[] = ['cctalk', 'pulse', 'none'];
 
 export const simulated = 'simulated';
-/** devices.billValidator of a kiosk without one. */
+/** An optional device (devices.billValidator, devices.receiptPrinter) on a kiosk without one. */
 export const noDevice = 'none';
 
 /** What the kiosk falls back to for the settings that may be left out (devices and kioskNumber may not, unless simulated). */
@@ -107,6 +110,7 @@ export const envNames = {
   keyFile: 'KIOSK_KEY_FILE',
   retentionDays: 'KIOSK_RETENTION_DAYS',
   diskReserveMb: 'KIOSK_DISK_RESERVE_MB',
+  receiptPrinter: 'KIOSK_RECEIPT_PRINTER',
 } as const;
 
 /**
@@ -118,7 +122,7 @@ const fileSchema = z.object({
   kioskId: z.unknown(),
   kioskNumber: z.unknown(),
   port: z.unknown(),
-  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown(), billValidator: z.unknown() }).partial().strict(),
+  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown(), billValidator: z.unknown(), receiptPrinter: z.unknown() }).partial().strict(),
   cashDevice: z.unknown(),
   counterReader: z.unknown(),
   printerTimeScale: z.unknown(),
@@ -132,7 +136,7 @@ const fileSchema = z.object({
 type FileSettings = z.infer<typeof fileSchema>;
 
 const knownKeys = (path: readonly PropertyKey[]): string[] =>
-  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...simulatableKeys] : path[0] === 'timings' ? [...timingKeys] : [];
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...simulatableKeys, 'receiptPrinter'] : path[0] === 'timings' ? [...timingKeys] : [];
 
 function readFile(file: string): FileSettings {
   if (!existsSync(file)) return {};
@@ -271,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // The counter reader is the simulated NFC reader's second slot: simulated with it, and only then.
   const counterReader = resolveDevice('counterReader', simulate.has('nfc'));
   const fullySimulated = deviceKeys.every((key) => simulate.has(key));
+  const receiptPrinter = receiptPrinterSetting(sources, fullySimulated, problems);
   const kioskNumber = numberFrom(env[envNames.kioskNumber]) ?? fromFile.kioskNumber ?? (fullySimulated ? simulatedKioskNumber : undefined);
   if (kioskNumber === undefined) missing.push(`${settingName('kioskNumber')} (the registry's number for this kiosk: two kiosks with one number issue the same card numbers)`);
   if (missing.length > 0) {
@@ -280,7 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   if (problems.length > 0) throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems.join('; ')}`);
 
-  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices, counterReader, cashDevice: cash.cashDevice, ...overrides });
+  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices: { ...devices, receiptPrinter }, counterReader, cashDevice: cash.cashDevice, ...overrides });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${issues}`);
@@ -338,6 +343,20 @@ export function loadDeviceSettings(env: NodeJS.ProcessEnv = process.env): Device
     })(),
     counterReader: setting('counterReader', simulate.has('nfc')),
   };
+}
+
+/**
+ * The receipt printer is optional: `none` unless configured, and simulated by default only in a fully
+ * simulated kiosk (`KIOSK_RECEIPT_PRINTER=none` leaves it out there too). `simulated` on a kiosk with
+ * real devices is refused: its receipts would silently go nowhere.
+ */
+function receiptPrinterSetting({ env, fromFile }: Sources, fullySimulated: boolean, problems: string[]): unknown {
+  const value = (env[envNames.receiptPrinter] || undefined) ?? fromFile.devices?.receiptPrinter;
+  if (value === undefined) return fullySimulated ? simulated : noDevice;
+  if (value === simulated && !fullySimulated) {
+    problems.push(`devices.receiptPrinter (${envNames.receiptPrinter}): '${simulated}' only in a fully simulated kiosk (npm start); give the printer's serial device or '${noDevice}'`);
+  }
+  return value;
 }
 
 /** The cash device as the kiosk would start with it (kioskctl doctor), or the problem with it. */

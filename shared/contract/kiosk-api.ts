@@ -628,6 +628,8 @@ export type DevWorldState = Immutable<z.infer<typeof devWorldStateSchema>>;
 /** Faults of the citizen card on the counter reader (dev `card-fault`), for the wallet mirror write. */
 export const cardFaults = ['lift-before-wallet-write', 'tear-wallet-write'] as const;
 export type CardFault = (typeof cardFaults)[number];
+/** What can happen to the simulated receipt printer (a new roll is `paper-loaded`). */
+export const receiptPrinterFaults = ['paper-out', 'paper-near-end', 'paper-loaded', 'cover-open', 'cover-close', 'cutter-jam', 'clear-error'] as const;
 
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [
@@ -662,5 +664,6 @@ export const devCommandSchema = z.discriminatedUnion('type', [
   /** A fault of the simulated bill validator (hardware/bill-validator/README.md). */
   z.object({ type: z.literal('validator-fault'), fault: z.enum(validatorFaults) }),
   z.object({ type: z.literal('door'), open: z.boolean() }),
+  z.object({ type: z.literal('receipt-printer-fault'), fault: z.enum(receiptPrinterFaults) }),
 ]);
 export type DevCommand = z.infer<typeof devCommandSchema>;

@@ -66,7 +66,8 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
 
   function expectDevicesRunning(run: Started): void {
     const names = run.processes.map((entry) => entry.comm);
-    expect(names.filter((name) => name === 'socat'), names.join(', ')).toHaveLength(3);
+    // One pty pair each: card printer, ID scanner, I/O board, bill validator, receipt printer.
+    expect(names.filter((name) => name === 'socat'), names.join(', ')).toHaveLength(5);
     expect(names, 'a private pcscd').toContain('pcscd');
     // No wrapper left in between: setpriv and the guard shell exec into the command.
     expect(names).not.toContain('setpriv');

@@ -12,13 +12,14 @@ import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
 import { insertVirtualCard, type VirtualCard, type VirtualCardFaults } from '../../../hardware/nfc/simulator';
 import { walletBlock } from '../../../hardware/card-record/layout';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
+import { startReceiptPrinterSimulatorOnPty, type PluggableReceiptPrinterSimulator } from '../../../hardware/receipt-printer/simulator';
 import { realTimers, waitOn, type Timers } from '../../../shared/clock';
 import type { CabledDevice, CardFault, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
-import { isSimulated } from '../config';
+import { isSimulated, simulated } from '../config';
 
 /**
  * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
@@ -31,7 +32,7 @@ import { isSimulated } from '../config';
  */
 export interface SimulatedWorld {
   /** Host ends of the pty pairs, where the drivers connect. */
-  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string; readonly billValidator?: string };
+  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string; readonly billValidator?: string; readonly receiptPrinter?: string };
   readonly pcscd: PrivatePcscd | null;
   /** PC/SC names: the printer's built-in encoder (slot 0) and the counter reader (slot 1). */
   readonly readers: { readonly encoder: string; readonly counter: string } | null;
@@ -40,6 +41,8 @@ export interface SimulatedWorld {
   readonly board: BoardSimulator | null;
   /** The ccTalk bill validator (when simulated): tests insert notes and inject faults through it. */
   readonly validator: PluggableBillValidatorSimulator | null;
+  /** The ESC/POS receipt printer, when `devices.receiptPrinter` is `simulated`. */
+  readonly receiptPrinter: PluggableReceiptPrinterSimulator | null;
   /** Cards handed out so far (their chip memory as it is now: a wallet written at the counter shows), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
@@ -133,6 +136,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
     const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
     const { simulator: validator } = await onPty('billValidator', (pty) => startBillValidatorSimulatorOnPty({ ...options.validator, ...pty }));
+    // Optional (devices.receiptPrinter): on its own pty; the dev panel can run it out of paper.
+    const receiptPrinter = config.devices.receiptPrinter === simulated ? await startReceiptPrinterSimulatorOnPty({ ptyName: 'receipt-printer', dir: runDir }) : null;
+    if (receiptPrinter) cleanups.push(() => receiptPrinter.close());
     // The board has no `plugged` of its own: the world remembers whether it pulled the board's cable.
     let boardPlugged = true;
     const cables = (): Partial<Record<CabledDevice, boolean>> => ({
@@ -244,6 +250,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
         ...(scannerPath ? { scanner: scannerPath } : {}),
         ...(boardPath ? { board: boardPath } : {}),
         ...(validator ? { billValidator: validator.hostPath } : {}),
+        ...(receiptPrinter ? { receiptPrinter: receiptPrinter.hostPath } : {}),
       },
       pcscd,
       readers: pcscd ? { encoder: pcscd.readerName, counter: pcscd.readerName.replace(/00$/, '01') } : null,
@@ -251,6 +258,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       scanner,
       board,
       validator,
+      receiptPrinter,
       issuedCards: () => issued.map((_, index) => issuedMemory(index) ?? []),
       state() {
         const printerState = printer?.state();
@@ -360,6 +368,11 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           case 'door':
             if (!board) return reply(false, 'the I/O board is not simulated');
             board.setDoor(command.open);
+            return reply(true);
+          case 'receipt-printer-fault':
+            if (!receiptPrinter) return reply(false, 'the receipt printer is not simulated');
+            receiptPrinter.injectFault({ kind: command.fault });
+            log({ eventId: 'simulated-receipt-printer-fault', disposition: 'na', message: `receipt printer: ${command.fault}` });
             return reply(true);
           default: {
             const unknown: never = command;

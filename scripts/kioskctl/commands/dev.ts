@@ -17,9 +17,10 @@ import type { KioskctlCommand } from '../main';
  *     (into the cash device: the ccTalk validator when it is the kiosk's, else the board's pulse acceptor)
  *   kioskctl dev validator-fault jam-unsafe|jam-safe|jam-stacker|clear-jam|stacker-removed|stacker-inserted|stacker-full|fraud-opto|fraud-string|power-loss|garbage
  *   kioskctl dev door open|closed
+ *   kioskctl dev receipt-printer-fault paper-out|paper-near-end|paper-loaded|cover-open|cover-close|cutter-jam|clear-error
  */
 const usage =
-  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | card-fault <fault> | cable printer|scanner|board|billValidator unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
+  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | card-fault <fault> | cable printer|scanner|board|billValidator unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed | receipt-printer-fault <fault>\n';
 
 /** The command to send, null for `state` (a read), or what is wrong with the arguments. */
 function parse(args: string[]): DevCommand | null | string {
@@ -60,6 +61,7 @@ function parse(args: string[]): DevCommand | null | string {
       if (extra === 'counterfeit') candidate['counterfeit'] = true;
       break;
     case 'validator-fault':
+    case 'receipt-printer-fault':
       candidate['fault'] = value;
       break;
     case 'door':

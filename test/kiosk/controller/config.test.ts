@@ -18,7 +18,7 @@ describe('kiosk configuration', () => {
   it('simulates every device when asked (KIOSK_SIMULATE=1, as npm start does), with kiosk number 1', () => {
     const dir = freshDir();
     const config = loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' });
-    expect(config.devices).toEqual({ printer: 'simulated', scanner: 'simulated', nfc: 'simulated', board: 'simulated', billValidator: 'simulated' });
+    expect(config.devices).toEqual({ printer: 'simulated', scanner: 'simulated', nfc: 'simulated', board: 'simulated', billValidator: 'simulated', receiptPrinter: 'simulated' });
     expect(config.cashDevice).toBe('cctalk');
     expect(config.counterReader).toBe('simulated');
     expect(config.kioskNumber).toBe(1);
@@ -48,12 +48,27 @@ describe('kiosk configuration', () => {
     expect(isFullySimulated(config)).toBe(false);
   });
 
+  it('has no receipt printer unless one is configured; a fully simulated kiosk simulates one', () => {
+    const dir = freshDir();
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices }).devices.receiptPrinter).toBe('none');
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_RECEIPT_PRINTER: '/dev/kiosk-receipt-printer' }).devices.receiptPrinter).toBe('/dev/kiosk-receipt-printer');
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_RECEIPT_PRINTER: 'simulated' })).toThrow(
+      /devices\.receiptPrinter \(KIOSK_RECEIPT_PRINTER\): 'simulated' only in a fully simulated kiosk/,
+    );
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' }).devices.receiptPrinter).toBe('simulated');
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1', KIOSK_RECEIPT_PRINTER: 'none' }).devices.receiptPrinter).toBe('none');
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ devices: { receiptPrinter: '/dev/ttyS0' } }));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices }).devices.receiptPrinter).toBe('/dev/ttyS0');
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ devices: { receiptprinter: '/dev/ttyS0' } }));
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toThrow(/did you mean 'devices\.receiptPrinter'\?/);
+  });
+
   it('simulates part of a kiosk only when the devices are asked for by name', () => {
     const dir = freshDir();
     const { KIOSK_BOARD: _board, ...withoutBoard } = realDevices;
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard })).toThrow(/not configured: devices\.board \(KIOSK_BOARD\); .*simulate them by name \(KIOSK_SIMULATE=board,/);
     const partial = loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard, KIOSK_SIMULATE: 'board' });
-    expect(partial.devices).toEqual({ printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACS ACR122U PICC Interface 00 00', board: 'simulated', billValidator: 'none' });
+    expect(partial.devices).toEqual({ printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACS ACR122U PICC Interface 00 00', board: 'simulated', billValidator: 'none', receiptPrinter: 'none' });
     expect(partial.cashDevice).toBe('none');
     expect(isFullySimulated(partial)).toBe(false);
     // The same from the file; the counter reader goes with the NFC reader.

@@ -93,6 +93,13 @@ describe('kioskctl doctor and dev', () => {
     expect((await kioskctl('dev', 'validator-fault', 'stacker-inserted')).code).toBe(0);
     expect((await kioskctl('dev', 'validator-fault', 'melt')).code).toBe(2);
     expect((await kioskctl('dev', 'note', '500', 'forged')).code).toBe(2);
+    // The simulated kiosk's receipt printer runs out of paper, and gets a new roll.
+    const receiptPrinter = kiosk.world!.receiptPrinter!;
+    expect((await kioskctl('dev', 'receipt-printer-fault', 'paper-out')).code).toBe(0);
+    expect(receiptPrinter.state().paper).toBe('out');
+    expect((await kioskctl('dev', 'receipt-printer-fault', 'paper-loaded')).code).toBe(0);
+    expect(receiptPrinter.state().paper).toBe('ok');
+    expect((await kioskctl('dev', 'receipt-printer-fault', 'melt')).code).toBe(2);
     // NT$200 is a Taiwan note (the validator refuses it by default); NT$300 is none.
     const badNote = await kioskctl('dev', 'insert-note', '300');
     expect(badNote.code).toBe(2);
