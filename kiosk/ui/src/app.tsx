@@ -70,7 +70,7 @@ export function App() {
         {snapshot && <LogHealthBanner snapshot={snapshot} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
-            <SelfServiceScreen view={selfService} />
+            <SelfServiceScreen view={selfService} send={(sent) => void command(sent)} />
           </main>
         ) : snapshot && snapshot.session.state !== 'signed-in' ? (
           <main className="screen" data-screen="sign-in">

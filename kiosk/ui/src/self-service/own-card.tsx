@@ -1,6 +1,6 @@
 import type { SelfServiceCardView } from '../../../../shared/contract/kiosk-api';
 import type { MessageKey } from '../../../../shared/i18n/messages';
-import { command } from '../command';
+import type { Send } from './send';
 import { useT } from '../i18n';
 import { WalletPanel } from './wallet-panel';
 import { fill, ntd } from './words';
@@ -9,7 +9,7 @@ import { fill, ntd } from './words';
  * A tapped card: its status, last 4 digits and expiry, then the e-wallet (balance, points, history,
  * top-up). Never a name or an ID number. A card the kiosk keeps no wallet for shows the chip's balance.
  */
-export function OwnCard({ card, showSeconds }: { card: SelfServiceCardView; showSeconds: number }) {
+export function OwnCard({ card, showSeconds, send }: { card: SelfServiceCardView; showSeconds: number; send: Send }) {
   const t = useT();
   const blocked = card.status === 'hot-listed' || card.status === 'void';
   const statusKey: MessageKey = `selfServiceStatus${card.status}`;
@@ -36,7 +36,7 @@ export function OwnCard({ card, showSeconds }: { card: SelfServiceCardView; show
           </>
         )}
       </dl>
-      {card.wallet !== null && !blocked && <WalletPanel wallet={card.wallet} />}
+      {card.wallet !== null && !blocked && <WalletPanel wallet={card.wallet} send={send} />}
       {card.wallet !== null && blocked && !card.wallet.topUp.available && (
         <p className="notice warn big" role="alert" data-testid="top-up-refused" data-refusal={card.wallet.topUp.reason}>
           {fill(t.key(`walletRefusal${card.wallet.topUp.reason}`), { cap: ntd(card.wallet.cap) })}
@@ -44,7 +44,7 @@ export function OwnCard({ card, showSeconds }: { card: SelfServiceCardView; show
       )}
       <p className="hint">{fill(t('selfServicePrivacy'), { seconds: showSeconds })}</p>
       <div className="actions">
-        <button type="button" className="secondary" data-action="dismiss-card" onClick={() => void command({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
+        <button type="button" className="secondary" data-action="dismiss-card" onClick={() => send({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
       </div>
       <div className="clears-in" style={{ animationDuration: `${showSeconds}s` }} aria-hidden="true" />
     </section>

@@ -7,13 +7,14 @@ import { OutOfService } from './out-of-service';
 import { OwnCard } from './own-card';
 import { TopUp } from './top-up';
 import { TopUpDone } from './top-up-done';
+import type { Send } from './send';
 
 /**
  * The unattended kiosk, for people who may read slowly or not read Chinese: one big instruction (in
  * the chosen language, the other three beneath it), then the tapped card's own data — never a name
  * or an ID number — its e-wallet, and the cash top-up, in words, not codes.
  */
-export function SelfServiceScreen({ view }: { view: SelfServiceView }) {
+export function SelfServiceScreen({ view, send }: { view: SelfServiceView; send: Send }) {
   const t = useT();
   switch (view.state) {
     case 'ready':
@@ -25,7 +26,7 @@ export function SelfServiceScreen({ view }: { view: SelfServiceView }) {
         </section>
       );
     case 'card':
-      return <OwnCard card={view.card} showSeconds={view.showSeconds} />;
+      return <OwnCard card={view.card} showSeconds={view.showSeconds} send={send} />;
     case 'problem':
       return (
         <section className="self-service" data-self-service="problem">
@@ -35,9 +36,9 @@ export function SelfServiceScreen({ view }: { view: SelfServiceView }) {
         </section>
       );
     case 'top-up':
-      return <TopUp topUp={view.topUp} />;
+      return <TopUp topUp={view.topUp} send={send} />;
     case 'top-up-done':
-      return <TopUpDone done={view.done} showSeconds={view.showSeconds} />;
+      return <TopUpDone done={view.done} showSeconds={view.showSeconds} send={send} />;
     case 'out-of-service':
       return <OutOfService reason={view.reason} money={view.money} />;
     default:

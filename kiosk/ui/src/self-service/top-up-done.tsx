@@ -1,6 +1,6 @@
 import type { Immutable } from '../../../../shared/contract/immutable';
 import type { TopUpDoneView } from '../../../../shared/contract/top-up';
-import { command } from '../command';
+import type { Send } from './send';
 import { useT } from '../i18n';
 import { OtherLanguages } from './other-languages';
 import { ReceiptQr } from './receipt-qr';
@@ -10,7 +10,7 @@ import { fill, ntd, receiptTime } from './words';
  * Done: the receipt on screen (and whether it was printed), its signed QR code, and where the new
  * balance is — on the chip, or safe in the account until the next tap writes it.
  */
-export function TopUpDone({ done, showSeconds }: { done: Immutable<TopUpDoneView>; showSeconds: number }) {
+export function TopUpDone({ done, showSeconds, send }: { done: Immutable<TopUpDoneView>; showSeconds: number; send: Send }) {
   const t = useT();
   const { receipt } = done;
   const mirrorKey = `topUpDoneMirror${done.mirror}`;
@@ -38,7 +38,7 @@ export function TopUpDone({ done, showSeconds }: { done: Immutable<TopUpDoneView
       </div>
       <p className="hint">{fill(t('topUpDoneClears'), { seconds: showSeconds })}</p>
       <div className="actions">
-        <button type="button" className="primary huge" data-action="dismiss-card" onClick={() => void command({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
+        <button type="button" className="primary huge" data-action="dismiss-card" onClick={() => send({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
       </div>
       <div className="clears-in" style={{ animationDuration: `${showSeconds}s` }} aria-hidden="true" />
     </section>

@@ -1,7 +1,7 @@
 import type { Immutable } from '../../../../shared/contract/immutable';
 import { topUpPhases, type TopUpView } from '../../../../shared/contract/top-up';
 import { defaultAcceptedNotes } from '../../../../shared/domain/wallet';
-import { command } from '../command';
+import type { Send } from './send';
 import { useT } from '../i18n';
 import { NoteDrawings } from './notes';
 import { OtherLanguages } from './other-languages';
@@ -15,7 +15,7 @@ const steps = topUpPhases;
  * now, where the current note is, and what just happened to a note. Finish and Cancel stay big; Cancel
  * says beforehand that notes already taken in stay credited.
  */
-export function TopUp({ topUp }: { topUp: Immutable<TopUpView> }) {
+export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send }) {
   const t = useT();
   const room = topUp.room;
   // The validator's own notes (those it takes now) are drawn; the defaults greyed when they no longer fit.
@@ -68,10 +68,10 @@ export function TopUp({ topUp }: { topUp: Immutable<TopUpView> }) {
         {topUp.inserted > 0 && <> — {fill(t('topUpCancelKept'), { amount: ntd(topUp.inserted) })}</>}
       </p>
       <div className="actions">
-        <button type="button" className="secondary huge" data-action="top-up-cancel" disabled={topUp.phase === 'closing'} onClick={() => void command({ type: 'top-up-cancel' })}>
+        <button type="button" className="secondary huge" data-action="top-up-cancel" disabled={topUp.phase === 'closing'} onClick={() => send({ type: 'top-up-cancel' })}>
           {t('topUpCancel')}
         </button>
-        <button type="button" className="primary huge" data-action="top-up-finish" disabled={busy || topUp.inserted === 0} onClick={() => void command({ type: 'top-up-finish' })}>
+        <button type="button" className="primary huge" data-action="top-up-finish" disabled={busy || topUp.inserted === 0} onClick={() => send({ type: 'top-up-finish' })}>
           {t('topUpFinish')}
         </button>
       </div>

@@ -1,6 +1,6 @@
 import type { HistoryLine, PointsView, WalletCardView } from '../../../../shared/contract/top-up';
 import type { Immutable } from '../../../../shared/contract/immutable';
-import { command } from '../command';
+import type { Send } from './send';
 import { useT } from '../i18n';
 import { fill, lastDayOf, ntd } from './words';
 
@@ -10,7 +10,7 @@ type Wallet = Immutable<WalletCardView>;
  * The card's e-wallet as the ledger keeps it: the balance large, the welfare points apart (they are
  * not money), the credit still on its way to the chip in plain words, then the way to top up or why not.
  */
-export function WalletPanel({ wallet }: { wallet: Wallet }) {
+export function WalletPanel({ wallet, send }: { wallet: Wallet; send: Send }) {
   const t = useT();
   return (
     <div className="wallet" data-testid="wallet">
@@ -22,14 +22,14 @@ export function WalletPanel({ wallet }: { wallet: Wallet }) {
         <p className="notice info big" role="status" data-testid="pending-credit">{fill(t('walletPending'), { amount: ntd(wallet.pendingAmount) })}</p>
       )}
       {wallet.mirror === 'brought-forward' && <p className="notice info" role="status" data-testid="brought-forward">{t('walletBroughtForward')}</p>}
-      <TopUpOffer wallet={wallet} />
+      <TopUpOffer wallet={wallet} send={send} />
       {wallet.points && <Points points={wallet.points} />}
       <History lines={wallet.history} />
     </div>
   );
 }
 
-function TopUpOffer({ wallet }: { wallet: Wallet }) {
+function TopUpOffer({ wallet, send }: { wallet: Wallet; send: Send }) {
   const t = useT();
   const offer = wallet.topUp;
   if (!offer.available) {
@@ -41,7 +41,7 @@ function TopUpOffer({ wallet }: { wallet: Wallet }) {
   }
   return (
     <div className="top-up-offer">
-      <button type="button" className="primary huge" data-action="top-up-start" onClick={() => void command({ type: 'top-up-start' })}>
+      <button type="button" className="primary huge" data-action="top-up-start" onClick={() => send({ type: 'top-up-start' })}>
         {t('walletTopUp')}
       </button>
       <p className="room" data-testid="top-up-room">{fill(t('walletTopUpRoom'), { room: ntd(offer.room), cap: ntd(wallet.cap) })}</p>
