@@ -17,8 +17,15 @@ export function TopUpDone({ done, showSeconds, send }: { done: Immutable<TopUpDo
   return (
     <section className="self-service top-up-done" data-self-service="top-up-done" data-mirror={done.mirror}>
       <h2>{t('topUpDoneTitle')}</h2>
-      <p className={done.mirror === 'pending' ? 'notice info big' : 'tap-here'} role="status" data-testid="mirror-state">{t.key(mirrorKey)}</p>
-      <OtherLanguages messageKey={mirrorKey} />
+      <div className="done-board">
+      <div className="done-words">
+        <p className={done.mirror === 'pending' ? 'notice info big' : 'tap-here'} role="status" data-testid="mirror-state">{t.key(mirrorKey)}</p>
+        <OtherLanguages messageKey={mirrorKey} />
+        <p className="hint">{fill(t('topUpDoneClears'), { seconds: showSeconds })}</p>
+        <div className="actions">
+          <button type="button" className="primary huge" data-action="dismiss-card" onClick={() => send({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
+        </div>
+      </div>
       <div className="receipt" data-testid="receipt">
         <h3>{t('receiptTitle')}</h3>
         <dl className="summary">
@@ -36,9 +43,6 @@ export function TopUpDone({ done, showSeconds, send }: { done: Immutable<TopUpDo
         <ReceiptQr text={receipt.qr} label={t('receiptQr')} />
         <p className="receipt-printed" data-testid="receipt-printed" data-printed={receipt.printed}>{t.key(`receipt${receipt.printed}`)}</p>
       </div>
-      <p className="hint">{fill(t('topUpDoneClears'), { seconds: showSeconds })}</p>
-      <div className="actions">
-        <button type="button" className="primary huge" data-action="dismiss-card" onClick={() => send({ type: 'dismiss-card' })}>{t('selfServiceDone')}</button>
       </div>
       <div className="clears-in" style={{ animationDuration: `${showSeconds}s` }} aria-hidden="true" />
     </section>

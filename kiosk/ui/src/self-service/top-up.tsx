@@ -25,9 +25,9 @@ export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send
   const current = steps.indexOf(topUp.phase);
   return (
     <section className="self-service top-up" data-self-service="top-up" data-phase={topUp.phase}>
-      <h2>{t('topUpTitle')}</h2>
-      <p className="tap-here" role="status">{t('topUpInsertNotes')}</p>
+      <h2 className="tap-here">{t('topUpInsertNotes')}</h2>
       <OtherLanguages messageKey="topUpInsertNotes" />
+      <div className="top-up-board">
       <dl className="top-up-figures">
         <div className="figure inserted">
           <dt>{t('topUpInserted')}</dt>
@@ -47,16 +47,21 @@ export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send
         <NoteDrawings notes={drawn} fits={fits} tooBig={t('topUpNoteTooBig')} />
         {topUp.notes.length === 0 && <p className="notice warn" data-testid="no-note-fits">{t('topUpNoNoteFits')}</p>}
       </div>
-      <ol className="phases" aria-label={t('topUpTitle')} data-testid="phases">
-        {steps.map((step, index) => (
-          <li key={step} className={index < current ? 'done' : index === current ? 'current' : 'later'} aria-current={index === current ? 'step' : undefined}>
-            {t.key(`topUpPhase${step}`)}
-          </li>
-        ))}
-      </ol>
-      <p className="phase-now" role="status" aria-live="polite" data-testid="phase">
-        {topUp.escrow !== null ? fill(t('topUpEscrow'), { amount: ntd(topUp.escrow) }) : t.key(`topUpPhase${topUp.phase}`)}
-      </p>
+      </div>
+      <div role="status" aria-live="polite">
+        <ol className="phases" aria-label={t('topUpTitle')} data-testid="phases">
+          {steps.map((step, index) =>
+            index === current ? (
+              // The step now, with the note in escrow when there is one.
+              <li key={step} className="current" aria-current="step" data-testid="phase">
+                {topUp.escrow !== null ? fill(t('topUpEscrow'), { amount: ntd(topUp.escrow) }) : t.key(`topUpPhase${step}`)}
+              </li>
+            ) : (
+              <li key={step} className={index < current ? 'done' : 'later'}>{t.key(`topUpPhase${step}`)}</li>
+            ),
+          )}
+        </ol>
+      </div>
       {topUp.notice !== null && (
         <div className="notice warn big" role="alert" data-notice={topUp.notice}>
           <p>{t.key(`topUpNotice${topUp.notice}`)}</p>

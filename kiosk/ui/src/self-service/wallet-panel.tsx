@@ -7,29 +7,38 @@ import { fill, lastDayOf, ntd } from './words';
 type Wallet = Immutable<WalletCardView>;
 
 /**
- * The card's e-wallet as the ledger keeps it: the balance large, the welfare points apart (they are
- * not money), the credit still on its way to the chip in plain words, then the way to top up or why not.
+ * The card's money as the ledger keeps it: the balance large, the credit still on its way to the chip
+ * in plain words, then how much it may take, or why it cannot be topped up.
  */
-export function WalletPanel({ wallet, send }: { wallet: Wallet; send: Send }) {
+export function WalletMoney({ wallet }: { wallet: Wallet }) {
   const t = useT();
   return (
-    <div className="wallet" data-testid="wallet">
+    <div className="wallet-money" data-testid="wallet">
       <div className="wallet-balance">
         <p className="label">{t('walletBalance')}</p>
         <p className="balance big-number" data-testid="card-balance">{ntd(wallet.balance)}</p>
       </div>
       {wallet.mirror === 'pending' && wallet.pendingAmount > 0 && (
-        <p className="notice info big" role="status" data-testid="pending-credit">{fill(t('walletPending'), { amount: ntd(wallet.pendingAmount) })}</p>
+        <p className="notice info" role="status" data-testid="pending-credit">{fill(t('walletPending'), { amount: ntd(wallet.pendingAmount) })}</p>
       )}
       {wallet.mirror === 'brought-forward' && <p className="notice info" role="status" data-testid="brought-forward">{t('walletBroughtForward')}</p>}
-      <TopUpOffer wallet={wallet} send={send} />
+      <TopUpWords wallet={wallet} />
+    </div>
+  );
+}
+
+/** Beside the money: the welfare points (apart: they are not money) and the last 10 transactions. */
+export function WalletSide({ wallet }: { wallet: Wallet }) {
+  return (
+    <div className="wallet-side">
       {wallet.points && <Points points={wallet.points} />}
       <History lines={wallet.history} />
     </div>
   );
 }
 
-function TopUpOffer({ wallet, send }: { wallet: Wallet; send: Send }) {
+/** Why this card cannot be topped up here now, or how much it may take. */
+function TopUpWords({ wallet }: { wallet: Wallet }) {
   const t = useT();
   const offer = wallet.topUp;
   if (!offer.available) {
@@ -39,13 +48,17 @@ function TopUpOffer({ wallet, send }: { wallet: Wallet; send: Send }) {
       </p>
     );
   }
+  return <p className="room" data-testid="top-up-room">{fill(t('walletTopUpRoom'), { room: ntd(offer.room), cap: ntd(wallet.cap) })}</p>;
+}
+
+/** The big Top up button, beside Done: only when the card may be topped up now. */
+export function TopUpButton({ wallet, send }: { wallet: Wallet; send: Send }) {
+  const t = useT();
+  if (!wallet.topUp.available) return null;
   return (
-    <div className="top-up-offer">
-      <button type="button" className="primary huge" data-action="top-up-start" onClick={() => send({ type: 'top-up-start' })}>
-        {t('walletTopUp')}
-      </button>
-      <p className="room" data-testid="top-up-room">{fill(t('walletTopUpRoom'), { room: ntd(offer.room), cap: ntd(wallet.cap) })}</p>
-    </div>
+    <button type="button" className="primary huge" data-action="top-up-start" onClick={() => send({ type: 'top-up-start' })}>
+      {t('walletTopUp')}
+    </button>
   );
 }
 

@@ -19,6 +19,7 @@ export const wallet: WalletCardView = {
     { day: '2026-02-03', kind: 'points-lapse', amount: -160, kioskId: 'TY-0007' },
     { day: '2026-01-28', kind: 'cash-top-up', amount: 500, kioskId: 'TY-0012' },
     { day: '2026-01-02', kind: 'adjustment', amount: 100, kioskId: 'TY-0007' },
+    ...['2025-12-30', '2025-12-21', '2025-12-02', '2025-11-15', '2025-11-03', '2025-10-09'].map((day) => ({ day, kind: 'cash-top-up' as const, amount: 1_000, kioskId: 'TY-0012' })),
   ],
   topUp: { available: true, room: 1_400, notes: [100, 500, 1000] },
 };

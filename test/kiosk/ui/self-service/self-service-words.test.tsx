@@ -51,6 +51,7 @@ describe('the self-service screens, in words', () => {
       ['points-lapse', '2026-02-03', 'Welfare points lapsed', '−160 points', 'TY-0007'],
       ['cash-top-up', '2026-01-28', 'Cash top-up', '+NT$ 500', 'TY-0012'],
       ['adjustment', '2026-01-02', 'Account correction', '+NT$ 100', 'TY-0007'],
+      ...['2025-12-30', '2025-12-21', '2025-12-02', '2025-11-15', '2025-11-03', '2025-10-09'].map((day) => ['cash-top-up', day, 'Cash top-up', '+NT$ 1,000', 'TY-0012']),
     ]);
     // Only the last 4 digits of the card: no longer run of digits than a balance.
     expect(html).toContain('•••• •••• •••• 4321');
@@ -102,7 +103,7 @@ describe('the self-service screens, in words', () => {
     for (const phase of topUpPhases) {
       const html = shown({ state: 'top-up', topUp: { ...topUp, phase, notice: null } }, 'en');
       expect(html).toContain(`data-phase="${phase}"`);
-      expect(html).toContain(`aria-current="step">${messages.en[`topUpPhase${phase}`]}</li>`);
+      expect(html).toContain(`aria-current="step" data-testid="phase">${messages.en[`topUpPhase${phase}`]}</li>`);
       expect(html.includes('data-action="top-up-finish" disabled=""'), phase).toBe(phase !== 'insert');
     }
     expect(shown({ state: 'top-up', topUp: { ...topUp, phase: 'checking', escrow: 500, notice: null } }, 'en')).toContain('Handling your NT$ 500 note');
