@@ -9,7 +9,7 @@ import { fill, ntd } from './words';
 export function OutOfService({ reason, money }: { reason: SelfServiceClosure; money: Immutable<MoneyNotice> | undefined }) {
   const t = useT();
   return (
-    <section className="self-service closed" data-self-service="out-of-service">
+    <section className={money ? 'self-service closed with-money' : 'self-service closed'} data-self-service="out-of-service">
       <h2>{t('selfServiceClosedTitle')}</h2>
       <p className="out-of-service" role="alert" data-closure={reason}>{t.key(`selfServiceClosure${reason}`)}</p>
       <OtherLanguages messageKey={`selfServiceClosure${reason}`} />

@@ -227,6 +227,9 @@ describe('the self-service screens at 1280 × 800', () => {
     expect(await page.locator('[data-money="in-doubt"] > p').innerText()).toContain('NT$ 100');
     expect(await page.locator('[data-money="in-doubt"] [lang="en"]').innerText()).toContain('NT$ 100 needs checking by staff');
     await shoot(page, 'out-of-service-money');
+    // All of it on the panel at once: nobody should have to scroll to learn where their money went.
+    const last = (await page.locator('[data-money="in-doubt"]').boundingBox())!;
+    expect(last.y + last.height).toBeLessThanOrEqual(panel.height);
     await expectClean(page);
   });
 });
