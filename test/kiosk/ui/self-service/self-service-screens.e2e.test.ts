@@ -138,6 +138,9 @@ describe('the self-service screens at 1280 × 800', () => {
     expect(await page.locator('[data-offer="check"]').innerText()).toBe(messages['zh-TW'].selfServiceAttractCheck);
     expect(await page.locator('[data-offer="top-up"] [data-note]').allInnerTexts()).toEqual(['NT$ 100', 'NT$ 500', 'NT$ 1,000']);
     await shoot(page, 'attract');
+    // The whole invitation on the panel, down to the staff's line.
+    const hint = (await page.locator('.staff-hint').boundingBox())!;
+    expect(hint.y + hint.height).toBeLessThanOrEqual(panel.height);
     await expectClean(page);
   });
 
