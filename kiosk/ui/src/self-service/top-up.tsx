@@ -27,51 +27,60 @@ export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send
     <section className="self-service top-up" data-self-service="top-up" data-phase={topUp.phase}>
       <h2 className="tap-here">{t('topUpInsertNotes')}</h2>
       <OtherLanguages messageKey="topUpInsertNotes" />
-      <div className="top-up-board">
-      <dl className="top-up-figures">
-        <div className="figure inserted">
-          <dt>{t('topUpInserted')}</dt>
-          <dd className="big-number" data-testid="top-up-inserted">{ntd(topUp.inserted)}</dd>
+      <div className="top-up-middle">
+        <div className="top-up-board">
+          <dl className="top-up-figures">
+            <div className="figure inserted">
+              <dt>{t('topUpInserted')}</dt>
+              <dd className="big-number" data-testid="top-up-inserted">{ntd(topUp.inserted)}</dd>
+            </div>
+            <div className="figure">
+              <dt>{t('topUpBalance')}</dt>
+              <dd data-testid="top-up-balance">{ntd(topUp.balance)}</dd>
+            </div>
+            <div className="figure">
+              <dt>{t('topUpRoom')}</dt>
+              <dd data-testid="top-up-room">{ntd(room)}</dd>
+            </div>
+          </dl>
+          <div className="notes-now">
+            <p className="notes-label">{t('topUpNotesNow')}</p>
+            <NoteDrawings notes={drawn} fits={fits} tooBig={t('topUpNoteTooBig')} />
+            {topUp.notes.length === 0 && <p className="notice warn" data-testid="no-note-fits">{t('topUpNoNoteFits')}</p>}
+          </div>
+          <div role="status" aria-live="polite">
+            <ol className="phases" aria-label={t('topUpTitle')} data-testid="phases">
+              {steps.map((step, index) =>
+                index === current ? (
+                  // The step now, with the note in escrow when there is one.
+                  <li key={step} className="current" aria-current="step" data-testid="phase">
+                    {topUp.escrow !== null ? fill(t('topUpEscrow'), { amount: ntd(topUp.escrow) }) : t.key(`topUpPhase${step}`)}
+                  </li>
+                ) : (
+                  <li key={step} className={index < current ? 'done' : 'later'}>{t.key(`topUpPhase${step}`)}</li>
+                ),
+              )}
+            </ol>
+          </div>
         </div>
-        <div className="figure">
-          <dt>{t('topUpBalance')}</dt>
-          <dd data-testid="top-up-balance">{ntd(topUp.balance)}</dd>
-        </div>
-        <div className="figure">
-          <dt>{t('topUpRoom')}</dt>
-          <dd data-testid="top-up-room">{ntd(room)}</dd>
-        </div>
-      </dl>
-      <div className="notes-now">
-        <p className="notes-label">{t('topUpNotesNow')}</p>
-        <NoteDrawings notes={drawn} fits={fits} tooBig={t('topUpNoteTooBig')} />
-        {topUp.notes.length === 0 && <p className="notice warn" data-testid="no-note-fits">{t('topUpNoNoteFits')}</p>}
-      </div>
-      </div>
-      <div role="status" aria-live="polite">
-        <ol className="phases" aria-label={t('topUpTitle')} data-testid="phases">
-          {steps.map((step, index) =>
-            index === current ? (
-              // The step now, with the note in escrow when there is one.
-              <li key={step} className="current" aria-current="step" data-testid="phase">
-                {topUp.escrow !== null ? fill(t('topUpEscrow'), { amount: ntd(topUp.escrow) }) : t.key(`topUpPhase${step}`)}
-              </li>
-            ) : (
-              <li key={step} className={index < current ? 'done' : 'later'}>{t.key(`topUpPhase${step}`)}</li>
-            ),
+        <div className="top-up-notices">
+          {topUp.cardLifted && (
+            <p className="notice info" role="status" data-testid="card-lifted">
+              {t('topUpCardLifted')}
+            </p>
           )}
-        </ol>
-      </div>
-      {topUp.notice !== null && (
-        <div className="notice warn big" role="alert" data-notice={topUp.notice}>
-          <p>{t.key(`topUpNotice${topUp.notice}`)}</p>
-          <OtherLanguages messageKey={`topUpNotice${topUp.notice}`} />
+          {topUp.notice !== null && (
+            <div className="notice warn big" role="alert" data-notice={topUp.notice}>
+              <p>{t.key(`topUpNotice${topUp.notice}`)}</p>
+              <OtherLanguages messageKey={`topUpNotice${topUp.notice}`} />
+            </div>
+          )}
+          <p className="hint" data-testid="cancel-explains">
+            {t('topUpCancelExplains')}
+            {topUp.inserted > 0 && <> — {fill(t('topUpCancelKept'), { amount: ntd(topUp.inserted) })}</>}
+          </p>
         </div>
-      )}
-      <p className="hint" data-testid="cancel-explains">
-        {t('topUpCancelExplains')}
-        {topUp.inserted > 0 && <> — {fill(t('topUpCancelKept'), { amount: ntd(topUp.inserted) })}</>}
-      </p>
+      </div>
       <div className="actions">
         <button type="button" className="secondary huge" data-action="top-up-cancel" disabled={topUp.phase === 'closing'} onClick={() => send({ type: 'top-up-cancel' })}>
           {t('topUpCancel')}

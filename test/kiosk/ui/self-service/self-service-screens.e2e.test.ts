@@ -196,6 +196,13 @@ describe('the self-service screens at 1280 × 800', () => {
     expect(await page.locator('[data-action="top-up-finish"]').isDisabled()).toBe(true);
     await shoot(page, 'top-up-stacking');
     await expectClean(page);
+
+    // The card lifted, with a note notice too: both said, and Finish and Cancel still on the panel.
+    show({ ...views.topUp, topUp: { ...topUp, cardLifted: true } });
+    await page.getByTestId('card-lifted').waitFor();
+    await page.locator('[data-notice="note-over-cap"]').waitFor();
+    await shoot(page, 'top-up-card-lifted');
+    await expectClean(page);
   });
 
   it("shows the receipt, its QR code exactly as qrcode draws the signed text, and the pending mirror", async () => {

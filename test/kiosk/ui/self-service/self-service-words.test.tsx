@@ -110,6 +110,9 @@ describe('the self-service screens, in words', () => {
     for (const notice of noteNotices) {
       for (const locale of locales) expect(shown({ state: 'top-up', topUp: { ...topUp, notice } }, locale)).toContain(words(locale)[`topUpNotice${notice}`]);
     }
+    // The card lifted during the visit: the credited money is safe, and how to go on.
+    for (const locale of locales) expect(shown({ state: 'top-up', topUp: { ...topUp, cardLifted: true } }, locale)).toContain(`data-testid="card-lifted">${words(locale)['topUpCardLifted']}</p>`);
+    expect(shown(views.topUp, 'en')).not.toContain('card-lifted');
     const full = shown({ state: 'top-up', topUp: { ...topUp, room: 0, notes: [], notice: null } }, 'en');
     expect(full).toContain(messages.en.topUpNoNoteFits);
     expect([...full.matchAll(/data-fits="true"/g)]).toHaveLength(0);
