@@ -16,7 +16,7 @@ import { DevPanel } from './screens/dev-panel';
 import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
-import { SelfServiceScreen } from './screens/self-service';
+import { SelfServiceScreen } from './self-service/self-service-screen';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 import { OpenSessionForm } from './session/open-session-form';
 import { SessionBar } from './session/session-bar';
@@ -49,7 +49,8 @@ export function App() {
   }, [locale]);
   // Unattended: once a card's details leave the screen, the next person starts in Chinese again.
   const selfService = snapshot?.selfService ?? null;
-  const showingCard = selfService?.state === 'card';
+  // A top-up and its receipt belong to the same person as the card shown before them.
+  const showingCard = selfService?.state === 'card' || selfService?.state === 'top-up' || selfService?.state === 'top-up-done';
   const simulated = snapshot !== null && isSimulatedKiosk(snapshot);
   // The dev panel is for a staffed kiosk on simulated devices: never on an unattended screen, whatever the URL says.
   const devAvailable = simulated && snapshot.mode === 'staffed';
@@ -69,7 +70,7 @@ export function App() {
         {snapshot && <LogHealthBanner snapshot={snapshot} />}
         {selfService ? (
           <main className="screen" data-screen="self-service">
-            <SelfServiceScreen view={selfService} />
+            <SelfServiceScreen view={selfService} send={(sent) => void command(sent)} />
           </main>
         ) : snapshot && snapshot.session.state !== 'signed-in' ? (
           <main className="screen" data-screen="sign-in">
