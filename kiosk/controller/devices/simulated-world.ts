@@ -14,6 +14,11 @@ import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
 import { isSimulated } from '../config';
 
+/** The demo cards a fully simulated kiosk seeds: its staff (./demo-staff.ts) and citizens (./demo-citizens.ts). */
+export const demoCardKinds = ['staff', 'supervisor', 'technician', 'demo-senior', 'demo-disability', 'demo-general', 'demo-hot-listed'] as const;
+export type DemoCardKind = (typeof demoCardKinds)[number];
+const isDemoCardKind = (kind: string): kind is DemoCardKind => (demoCardKinds as readonly string[]).includes(kind);
+
 /**
  * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
  * bytes on the device end of a socat pty pair (or, for NFC, as a virtual card behind a private
@@ -35,7 +40,8 @@ export interface SimulatedWorld {
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
-  setStaffCard(kind: 'staff' | 'supervisor' | 'technician', blocks: Uint8Array[]): void;
+  /** The chip of a demo card (staff, or a citizen's issued here) that `place-card` lays on the counter reader. */
+  setDemoCard(kind: DemoCardKind, blocks: Uint8Array[]): void;
   dev(command: DevCommand): Promise<CommandReply>;
   /** What a person standing at the kiosk could see: feeder, ribbon, cover, card positions, door. */
   state(): SimulatedWorldState;
@@ -52,12 +58,12 @@ export interface SimulatedWorldLink {
   readonly readers: SimulatedWorld['readers'];
   /** The private pcscd's socket, when NFC is simulated. */
   readonly pcscdSocketPath: string | null;
-  setStaffCard: SimulatedWorld['setStaffCard'];
+  setDemoCard: SimulatedWorld['setDemoCard'];
 }
 
 /** The link to a world running in this process. */
 export function linkTo(world: SimulatedWorld): SimulatedWorldLink {
-  return { paths: world.paths, readers: world.readers, pcscdSocketPath: world.pcscd?.socketPath ?? null, setStaffCard: (kind, blocks) => world.setStaffCard(kind, blocks) };
+  return { paths: world.paths, readers: world.readers, pcscdSocketPath: world.pcscd?.socketPath ?? null, setDemoCard: (kind, blocks) => world.setDemoCard(kind, blocks) };
 }
 
 /** What the dev panel shows (the contract's `devWorldStateSchema`). */
@@ -190,7 +196,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       followPrinterCard().catch((error: unknown) => log({ eventId: 'simulated-encoder-card-failed', disposition: 'failure', message: String(error) }));
     }));
 
-    const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
+    const demoCards: Partial<Record<DemoCardKind, Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
     const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean; keep?: (blocks: Uint8Array[]) => void }): Promise<void> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
@@ -236,8 +242,8 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           cables: cables(),
         };
       },
-      setStaffCard: (kind, blocks) => {
-        staffCards[kind] = blocks;
+      setDemoCard: (kind, blocks) => {
+        demoCards[kind] = blocks;
       },
       async dev(command) {
         switch (command.type) {
@@ -256,10 +262,12 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
             return reply(true);
           case 'place-card': {
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
-            if (command.kind === 'staff' || command.kind === 'supervisor' || command.kind === 'technician') {
-              const blocks = staffCards[command.kind];
-              if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
-              await placeOnCounter({ blocks });
+            if (isDemoCardKind(command.kind)) {
+              const kind = command.kind;
+              const blocks = demoCards[kind];
+              if (!blocks) return reply(false, `no ${kind} card on this kiosk`);
+              // A citizen's card keeps what the kiosk wrote to its wallet for the next tap.
+              await placeOnCounter({ blocks, keep: (kept) => void (demoCards[kind] = kept) });
             } else if (command.kind === 'citizen' || command.kind === 'first-citizen') {
               // The card handed out last, or the first of this session (after a replacement: the hot-listed one).
               const index = command.kind === 'citizen' ? issued.length - 1 : 0;
