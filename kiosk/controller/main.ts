@@ -38,6 +38,7 @@ import { can } from './auth/permissions';
 import { reportService } from './reports/report-service';
 import { writeSessionReport } from './reports/write-report';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
+import { seedDemoCitizens } from './devices/demo-citizens';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
 import { bindSelfService, counterRegion, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
@@ -191,7 +192,8 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && worldLink?.readers) {
-      for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setStaffCard(card.kind, card.blocks);
+      for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setDemoCard(card.kind, card.blocks);
+      for (const card of await seedDemoCitizens(store, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setDemoCard(card.kind, card.blocks);
     }
 
     // From the board's connection until its events are watched nothing is awaited, so none is missed.

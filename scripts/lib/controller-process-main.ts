@@ -36,7 +36,7 @@ async function handle(message: ControllerRequest): Promise<void> {
     case 'start': {
       const { world } = message;
       kiosk = await startKiosk(loadConfig(message.env), {
-        world: { ...world, setStaffCard: (kind, blocks) => send({ type: 'staff-card', kind, blocks }) },
+        world: { ...world, setDemoCard: (kind, blocks) => send({ type: 'demo-card', kind, blocks }) },
       });
       kiosk.controller.onChange((snapshot) => send({ type: 'change', snapshot }));
       send({ type: 'started', snapshot: kiosk.controller.snapshot() });

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandReply } from '../../kiosk/controller/api/server';
-import type { SimulatedWorld, SimulatedWorldLink } from '../../kiosk/controller/devices/simulated-world';
+import type { DemoCardKind, SimulatedWorld, SimulatedWorldLink } from '../../kiosk/controller/devices/simulated-world';
 import type { AuditEntry, ReadAuditOptions } from '../../kiosk/controller/store/audit';
 import type { KioskCommand, KioskSnapshot } from '../../shared/contract/kiosk-api';
 import { cpuSecondsOf } from './process-cpu';
@@ -35,7 +35,7 @@ export interface ControllerProcessOptions {
   readonly processEnv?: Readonly<Record<string, string>>;
 }
 
-type WorldAddress = Omit<SimulatedWorldLink, 'setStaffCard'>;
+type WorldAddress = Omit<SimulatedWorldLink, 'setDemoCard'>;
 
 /** Parent → child. */
 export type ControllerRequest =
@@ -54,7 +54,7 @@ export type ControllerReply =
   | { readonly type: 'change'; readonly snapshot: KioskSnapshot }
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly type: 'staff-card'; readonly kind: 'staff' | 'supervisor' | 'technician'; readonly blocks: Uint8Array[] }
+  | { readonly type: 'demo-card'; readonly kind: DemoCardKind; readonly blocks: Uint8Array[] }
   | { readonly type: 'stopped' }
   | { readonly type: 'failed'; readonly error: string };
 
@@ -101,8 +101,8 @@ export async function startControllerProcess(env: Readonly<Record<string, string
         else call?.reject(new Error(`controller: ${message.error}`));
         return;
       }
-      case 'staff-card':
-        world.setStaffCard(message.kind, message.blocks);
+      case 'demo-card':
+        world.setDemoCard(message.kind, message.blocks);
         return;
       case 'stopped':
         onStopped?.();

@@ -635,7 +635,11 @@ export const receiptPrinterFaults = ['paper-out', 'paper-near-end', 'paper-loade
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
   z.object({ type: z.literal('feed-taiwan-id'), idNumber: z.string().max(12) }),
-  z.object({ type: z.literal('place-card'), kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone']) }),
+  /** `citizen`: the card this kiosk issued last (`first-citizen`: its first); `demo-*`: the demo citizens' cards seeded in a fully simulated kiosk. */
+  z.object({
+    type: z.literal('place-card'),
+    kind: z.enum(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone', 'demo-senior', 'demo-disability', 'demo-general', 'demo-hot-listed']),
+  }),
   z.object({ type: z.literal('remove-card') }),
   /**
    * `atStep` times `jam`, `cover-open` and `power-loss` to a step of the next job (a jam without one

@@ -21,6 +21,11 @@ import type { CommandReply } from '../api/server';
 import type { KioskConfig } from '../config';
 import { isSimulated, simulated } from '../config';
 
+/** The demo cards a fully simulated kiosk seeds: its staff (./demo-staff.ts) and citizens (./demo-citizens.ts). */
+export const demoCardKinds = ['staff', 'supervisor', 'technician', 'demo-senior', 'demo-disability', 'demo-general', 'demo-hot-listed'] as const;
+export type DemoCardKind = (typeof demoCardKinds)[number];
+const isDemoCardKind = (kind: string): kind is DemoCardKind => (demoCardKinds as readonly string[]).includes(kind);
+
 /**
  * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
  * bytes on the device end of a socat pty pair (or, for NFC, as a virtual card behind a private
@@ -46,7 +51,8 @@ export interface SimulatedWorld {
   /** Cards handed out so far (their chip memory as it is now: a wallet written at the counter shows), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
-  setStaffCard(kind: 'staff' | 'supervisor' | 'technician', blocks: Uint8Array[]): void;
+  /** The chip of a demo card (staff, or a citizen's issued here) that `place-card` lays on the counter reader. */
+  setDemoCard(kind: DemoCardKind, blocks: Uint8Array[]): void;
   dev(command: DevCommand): Promise<CommandReply>;
   /** What a person standing at the kiosk could see: feeder, ribbon, cover, card positions, door. */
   state(): SimulatedWorldState;
@@ -63,12 +69,12 @@ export interface SimulatedWorldLink {
   readonly readers: SimulatedWorld['readers'];
   /** The private pcscd's socket, when NFC is simulated. */
   readonly pcscdSocketPath: string | null;
-  setStaffCard: SimulatedWorld['setStaffCard'];
+  setDemoCard: SimulatedWorld['setDemoCard'];
 }
 
 /** The link to a world running in this process. */
 export function linkTo(world: SimulatedWorld): SimulatedWorldLink {
-  return { paths: world.paths, readers: world.readers, pcscdSocketPath: world.pcscd?.socketPath ?? null, setStaffCard: (kind, blocks) => world.setStaffCard(kind, blocks) };
+  return { paths: world.paths, readers: world.readers, pcscdSocketPath: world.pcscd?.socketPath ?? null, setDemoCard: (kind, blocks) => world.setDemoCard(kind, blocks) };
 }
 
 /** What the dev panel shows (the contract's `devWorldStateSchema`). */
@@ -171,7 +177,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     /** A card fault (dev `card-fault`) waiting for the next card laid on the counter reader. */
     let nextCounterCardFaults: VirtualCardFaults | null = null;
     /**
-     * The last counter-reader placement of each card in hand ('issued:<index>', 'staff:<kind>'): a card
+     * The last counter-reader placement of each card in hand ('issued:<index>', 'demo:<kind>'): a card
      * keeps what the counter wrote to it (its wallet), so laying it down again sees its chip as it is.
      */
     const cardsInHand = new Map<string, VirtualCard>();
@@ -215,7 +221,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       followPrinterCard().catch((error: unknown) => log({ eventId: 'simulated-encoder-card-failed', disposition: 'failure', message: String(error) }));
     }));
 
-    const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
+    const demoCards: Partial<Record<DemoCardKind, Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
     const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<VirtualCard> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
@@ -281,9 +287,9 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           cables: cables(),
         };
       },
-      setStaffCard: (kind, blocks) => {
-        staffCards[kind] = blocks;
-        cardsInHand.delete(`staff:${kind}`); // a new card made for that role
+      setDemoCard: (kind, blocks) => {
+        demoCards[kind] = blocks;
+        cardsInHand.delete(`demo:${kind}`); // a new card made for that role
       },
       async dev(command) {
         switch (command.type) {
@@ -302,10 +308,11 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
             return reply(true);
           case 'place-card': {
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
-            if (command.kind === 'staff' || command.kind === 'supervisor' || command.kind === 'technician') {
-              const source = `staff:${command.kind}`;
-              const blocks = memoryOf(source, staffCards[command.kind]);
-              if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
+            if (isDemoCardKind(command.kind)) {
+              // A demo card (staff or citizen) keeps what the counter wrote to it (its wallet) for the next tap.
+              const source = `demo:${command.kind}`;
+              const blocks = memoryOf(source, demoCards[command.kind]);
+              if (!blocks) return reply(false, `no ${command.kind} card on this kiosk`);
               cardsInHand.set(source, await placeOnCounter({ blocks }));
             } else if (command.kind === 'citizen' || command.kind === 'first-citizen') {
               // The card handed out last, or the first of this session (after a replacement: the hot-listed one).

@@ -71,7 +71,7 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
       <h3>NFC reader</h3>
       {world && <p className="dev-state">counter reader: {world.counterReader} · printer encoder: {world.encoder}</p>}
       <div className="dev-row">
-        {(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone'] as const).map((kind) => (
+        {(['staff', 'supervisor', 'technician', 'citizen', 'first-citizen', 'blank', 'phone', 'demo-senior', 'demo-disability', 'demo-general', 'demo-hot-listed'] as const).map((kind) => (
           <button key={kind} type="button" data-dev={`place-${kind}`} onClick={() => run({ type: 'place-card', kind })}>place {kind} card</button>
         ))}
         <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>

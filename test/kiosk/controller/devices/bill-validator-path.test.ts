@@ -7,7 +7,7 @@ import { billValidatorPath } from '../../../../kiosk/controller/devices/bill-val
 import type { SimulatedWorldLink } from '../../../../kiosk/controller/devices/simulated-world';
 
 const real = { KIOSK_PRINTER: '/dev/ttyACM0', KIOSK_SCANNER: '/dev/ttyUSB0', KIOSK_NFC: 'R 00 00', KIOSK_COUNTER_READER: 'R 01 00', KIOSK_BOARD: '/dev/ttyACM1', KIOSK_NUMBER: '3' };
-const link = (billValidator?: string): SimulatedWorldLink => ({ paths: billValidator ? { billValidator } : {}, readers: null, pcscdSocketPath: null, setStaffCard: () => {} });
+const link = (billValidator?: string): SimulatedWorldLink => ({ paths: billValidator ? { billValidator } : {}, readers: null, pcscdSocketPath: null, setDemoCard: () => {} });
 
 describe('billValidatorPath: where the kiosk opens its validator', () => {
   it('is the configured device, the simulated pty, or none when cash goes elsewhere', () => {

@@ -34,7 +34,7 @@ describe('simulated world: citizen-card faults for the wallet mirror write', () 
     });
     world = await createSimulatedWorld(config, silentLog);
     // The test's citizen card, laid down through the staff-card slot (any chip memory will do).
-    world.setStaffCard('staff', personalisedBlocks(uid, record, keys));
+    world.setDemoCard('staff', personalisedBlocks(uid, record, keys));
     station = citizenCardStation(await openNfcStation({ socketPath: world.pcscd!.socketPath, readerName: world.readers!.counter }));
   }, 30_000);
   afterAll(async () => {
