@@ -25,6 +25,8 @@ import { isSimulated, simulated } from '../config';
 export const demoCardKinds = ['staff', 'supervisor', 'technician', 'demo-senior', 'demo-disability', 'demo-general', 'demo-hot-listed'] as const;
 export type DemoCardKind = (typeof demoCardKinds)[number];
 const isDemoCardKind = (kind: string): kind is DemoCardKind => (demoCardKinds as readonly string[]).includes(kind);
+const sameChip = (a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean =>
+  a.length === b.length && a.every((block, index) => Buffer.from(block).equals(Buffer.from(b[index] ?? [])));
 
 /**
  * The simulated devices of `npm start` and the end-to-end tests: each speaks its real device's
@@ -53,6 +55,8 @@ export interface SimulatedWorld {
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
   /** The chip of a demo card (staff, or a citizen's issued here) that `place-card` lays on the counter reader. */
   setDemoCard(kind: DemoCardKind, blocks: Uint8Array[]): void;
+  /** A demo card's chip as it is now (what the counter wrote to it included), for tests. */
+  demoCardMemory(kind: DemoCardKind): Uint8Array[] | undefined;
   dev(command: DevCommand): Promise<CommandReply>;
   /** What a person standing at the kiosk could see: feeder, ribbon, cover, card positions, door. */
   state(): SimulatedWorldState;
@@ -288,9 +292,13 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
         };
       },
       setDemoCard: (kind, blocks) => {
+        const previous = demoCards[kind];
         demoCards[kind] = blocks;
-        cardsInHand.delete(`demo:${kind}`); // a new card made for that role
+        // A new card made for that role (a staff card gets a new UID at each start) starts from what was made;
+        // the same card seeded again (a demo citizen's, after a restart of the controller) keeps its chip as it is.
+        if (!previous || !sameChip(previous, blocks)) cardsInHand.delete(`demo:${kind}`);
       },
+      demoCardMemory: (kind) => memoryOf(`demo:${kind}`, demoCards[kind]),
       async dev(command) {
         switch (command.type) {
           case 'feed-document': {
