@@ -119,6 +119,8 @@ export interface BillValidatorSimulator {
   injectFault(fault: ValidatorFault): void;
   setEcho(on: boolean): void;
   state(): BillValidatorSimulatorState;
+  /** What happened when (ms on `performance.now()`), the last 100 things: for benchmarks that time the host. */
+  timeline(): readonly TimelineEntry[];
   close(): Promise<void>;
 }
 
@@ -127,6 +129,11 @@ export async function startBillValidatorSimulator(options: BillValidatorSimulato
   await line.attach(options.devicePath);
   return line.simulator(options.devicePath, () => line.detach());
 }
+
+/** An event entering the buffer, or a route command received. */
+export type TimelineEntry =
+  | { readonly kind: 'event'; readonly event: BillEvent; readonly at: number }
+  | { readonly kind: 'route'; readonly code: number; readonly at: number };
 
 export type PluggableBillValidatorSimulator = BillValidatorSimulator & CableControls;
 
@@ -171,6 +178,7 @@ class ValidatorLine {
       injectFault: (fault) => this.device.injectFault(fault),
       setEcho: (on) => this.device.setEcho(on),
       state: () => this.device.state(),
+      timeline: () => this.device.timeline(),
       close: async () => {
         this.device.stop();
         await close();
@@ -230,6 +238,17 @@ class SimulatedValidator {
 
   setEcho(on: boolean): void {
     this.echo = on;
+  }
+
+  private readonly history: TimelineEntry[] = [];
+
+  private note(entry: TimelineEntry): void {
+    this.history.push(entry);
+    if (this.history.length > 100) this.history.shift();
+  }
+
+  timeline(): readonly TimelineEntry[] {
+    return [...this.history];
   }
 
   state(): BillValidatorSimulatorState {
@@ -355,6 +374,7 @@ class SimulatedValidator {
 
   /** Route bill: [] = ACK, [254] escrow empty, [255] failed to route. */
   private route(code: number): number[] {
+    this.note({ kind: 'route', code, at: performance.now() });
     const note = this.escrow;
     if (!note) return [routeErrors.escrowEmpty];
     switch (code) {
@@ -553,6 +573,7 @@ class SimulatedValidator {
   private record(event: BillEvent): void {
     this.counter = nextCounter(this.counter);
     this.events.unshift({ ...event, counter: this.counter });
+    this.note({ kind: 'event', event: { ...event, counter: this.counter }, at: performance.now() });
     this.events.length = Math.min(this.events.length, bufferedEvents);
   }
 

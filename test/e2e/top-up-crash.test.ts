@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { crashPointEnv, crashPoints, type CrashPoint } from '../../kiosk/controller/crash-points';
 import { waitFor } from '../../hardware/host/child-processes';
-import { topUpKiosk, type TopUpKiosk } from '../helpers/top-up-kiosk';
+import { topUpKiosk, type TopUpKiosk } from '../../scripts/lib/top-up-kiosk';
 
 /**
  * The kiosk PC loses power at each step of a top-up (the controller SIGKILLs itself at a named crash

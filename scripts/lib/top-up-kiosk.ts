@@ -12,8 +12,8 @@ import { formatCardNumber } from '../../kiosk/controller/store/card-number';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 import { silentLog } from '../../shared/log';
 import type { KioskSnapshot, SelfServiceView } from '../../shared/contract/kiosk-api';
-import { startControllerProcess, type ControllerProcess } from '../../scripts/lib/controller-process';
-import { KioskBench } from '../../scripts/lib/kiosk-bench';
+import { startControllerProcess, type ControllerProcess } from './controller-process';
+import { KioskBench } from './kiosk-bench';
 
 /**
  * An unattended top-up kiosk for tests that pull the plug: the simulated world (pcscd with the counter
