@@ -53,7 +53,14 @@ export type BillBufferBreak =
 /** The buffer as header 159 returns it: the counter and up to five events, oldest first. */
 export interface BillEventBuffer {
   readonly counter: number;
+  /** The events the counter proves (counters max(1, counter − 4)…counter), oldest first. */
   readonly events: readonly BillEvent[];
+  /**
+   * When the counter is below 5: the older slots, as events 255, 254… — real only if the counter
+   * wrapped since power-up (else empty slots). Only a host that knows the counter it saw last can tell:
+   * use `eventsSince` (protocol.ts), never read these directly.
+   */
+  readonly earlierSlots?: readonly BillEvent[];
 }
 
 /** A bill type the validator knows (header 157): its ccTalk id, e.g. "TW0100A", and its NT dollar value. */

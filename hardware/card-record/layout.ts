@@ -13,11 +13,16 @@ import { applicationAccess, blockSize, buildTrailer, trailerBlockOf } from '../n
  *   block 52  header: magic "TC", version, card type, scheme, card number (BCD), issue date
  *   block 53  expiry date, issuing kiosk id
  *   block 54  keyed hash of the holder's ID number
- *   block 56  e-wallet balance mirror, transaction counter
- *   block 57  MAC: HMAC-SHA256(card MAC key, "TCMAC" ‖ UID ‖ 52 ‖ 53 ‖ 54 ‖ 56 ‖ 58)[0..16]; zero = incomplete
+ *   block 56  e-wallet mirror: balance ‖ transaction counter ‖ wallet MAC (8 bytes, its own: see below)
+ *   block 57  record MAC: HMAC-SHA256(card MAC key, "TCMAC" ‖ UID ‖ 52 ‖ 53 ‖ 54 ‖ 58)[0..16]; zero = incomplete
  *   block 58  reserved (zeros, covered by the MAC)
+ *
+ * Version 2: the wallet is signed apart from the record, in the same block as the values it signs,
+ *   wallet MAC = HMAC-SHA256(card MAC key, "TCWAL" ‖ UID ‖ block 52 ‖ block 56[0..8])[0..8],
+ * so a top-up changes the card with one block write: no window where two blocks disagree. A write
+ * that tears leaves a wallet that does not verify under a record that still does (`wallet_invalid`).
  */
-export const formatVersion = 1;
+export const formatVersion = 2;
 export const recordSectors = [13, 14] as const;
 export const headerBlock = 52;
 export const detailsBlock = 53;
@@ -25,13 +30,17 @@ export const holderBlock = 54;
 export const walletBlock = 56;
 export const macBlock = 57;
 export const reservedBlock = 58;
-/** Blocks covered by the MAC, in MAC order. */
-export const macCoveredBlocks = [headerBlock, detailsBlock, holderBlock, walletBlock, reservedBlock] as const;
+/** Blocks covered by the record MAC, in MAC order (the wallet has its own MAC). */
+export const macCoveredBlocks = [headerBlock, detailsBlock, holderBlock, reservedBlock] as const;
 export const recordBlocks = [headerBlock, detailsBlock, holderBlock, walletBlock, macBlock, reservedBlock] as const;
 export const macLength = 16;
+/** Bytes 8..16 of the wallet block. */
+export const walletMacLength = 8;
+const walletValuesLength = blockSize - walletMacLength;
 
 const magic = [0x54, 0x43]; // "TC"
 const macLabel = new TextEncoder().encode('TCMAC');
+const walletMacLabel = new TextEncoder().encode('TCWAL');
 const kioskIdLength = 12;
 const cardNumberDigits = 16;
 const maxDate = '2149-06-06'; // uint16 days since 1970-01-01
@@ -51,7 +60,13 @@ export interface CitizenCardRecord {
   /** `holderIdHash()` of the holder's ID number: 32 hex characters. Never the number itself. */
   readonly holderIdHash: string;
   /** Mirror of the ledger's balance (whole NT dollars, 0..10,000) and its transaction counter. */
-  readonly wallet: { readonly balance: number; readonly transactionCounter: number };
+  readonly wallet: WalletMirror;
+}
+
+/** The e-wallet mirror on the chip: the ledger's balance (whole NT dollars) and its transaction counter. */
+export interface WalletMirror {
+  readonly balance: number;
+  readonly transactionCounter: number;
 }
 
 /** Block number → 16 bytes. */
@@ -65,7 +80,13 @@ export type RecordError =
   | { readonly kind: 'unsupported_version'; readonly version: number; readonly message: string }
   | { readonly kind: 'malformed'; readonly field: string; readonly message: string }
   /** Forged, edited or copied to another chip. The unverified content is there for display only. */
-  | { readonly kind: 'mac_mismatch'; readonly unverified: CitizenCardRecord; readonly message: string };
+  | { readonly kind: 'mac_mismatch'; readonly unverified: CitizenCardRecord; readonly message: string }
+  /**
+   * The record MAC verifies but the wallet MAC does not: a wallet write that tore, or an edited wallet.
+   * `record` is the verified static record (card number, type, dates...); its `wallet` is the block as
+   * read and is NOT verified (it may even be out of range): never trust it as a balance.
+   */
+  | { readonly kind: 'wallet_invalid'; readonly record: CitizenCardRecord; readonly message: string };
 
 /** The data blocks and MAC of a record for this UID (trailers come from `sectorTrailers`). */
 export function encodeCardRecord(record: CitizenCardRecord, keys: ChipKeys): Result<CardImage, RecordError> {
@@ -83,9 +104,8 @@ export function encodeCardRecord(record: CitizenCardRecord, keys: ChipKeys): Res
   if (expires < issued) return invalid('expiresOn', 'expiry date is before the issue date');
   if (!/^[\x21-\x7e]{1,12}$/.test(record.issuingKioskId)) return invalid('issuingKioskId', `kiosk id must be 1..${kioskIdLength} printable ASCII characters`);
   if (!/^[0-9a-f]{32}$/.test(record.holderIdHash)) return invalid('holderIdHash', 'holder ID hash must be 32 lowercase hex characters');
-  const { balance, transactionCounter } = record.wallet;
-  if (!Number.isInteger(balance) || balance < 0 || balance > walletCap) return invalid('wallet.balance', `balance must be a whole number of NT dollars, 0..${walletCap}`);
-  if (!Number.isInteger(transactionCounter) || transactionCounter < 0 || transactionCounter > 0xffffffff) return invalid('wallet.transactionCounter', 'transaction counter must be a 32-bit unsigned integer');
+  const walletInvalid = invalidWallet(record.wallet);
+  if (walletInvalid) return err(walletInvalid);
 
   const header = new Uint8Array(blockSize);
   header.set(magic, 0);
@@ -101,9 +121,7 @@ export function encodeCardRecord(record: CitizenCardRecord, keys: ChipKeys): Res
 
   const holder = new Uint8Array(Buffer.from(record.holderIdHash, 'hex'));
 
-  const wallet = new Uint8Array(blockSize);
-  new DataView(wallet.buffer).setUint32(0, balance);
-  new DataView(wallet.buffer).setUint32(4, transactionCounter);
+  const wallet = walletBlockBytes(header, record.wallet, keys);
 
   const image = new Map<number, Uint8Array>([
     [headerBlock, header],
@@ -152,7 +170,6 @@ export function decodeCardRecord(image: CardImage, keys: ChipKeys): Result<Citiz
   const kioskBytes = details.slice(2, 2 + kioskIdLength);
   const kioskEnd = kioskBytes.indexOf(0);
   const issuingKioskId = new TextDecoder().decode(kioskBytes.slice(0, kioskEnd === -1 ? kioskIdLength : kioskEnd));
-  const walletView = new DataView(block(walletBlock).buffer, block(walletBlock).byteOffset, blockSize);
   const record: CitizenCardRecord = {
     formatVersion,
     cardNumber,
@@ -162,16 +179,72 @@ export function decodeCardRecord(image: CardImage, keys: ChipKeys): Result<Citiz
     expiresOn: isoDateFromDays(new DataView(details.buffer, details.byteOffset, blockSize).getUint16(0)),
     issuingKioskId,
     holderIdHash: Buffer.from(block(holderBlock)).toString('hex'),
-    wallet: { balance: walletView.getUint32(0), transactionCounter: walletView.getUint32(4) },
+    wallet: decodeWalletBlock(block(walletBlock)),
   };
   const expected = computeMac(keys, image);
   if (!timingSafeEqual(expected, mac)) {
     return err({ kind: 'mac_mismatch', unverified: record, message: 'MAC does not verify: forged, edited or copied record' });
   }
   // A record that verifies must also be one we could have written (defends against a future encoder bug).
-  const reencoded = encodeCardRecord(record, keys);
-  if (!reencoded.ok) return malformed(reencoded.error.kind, reencoded.error.message);
+  const staticReencoded = encodeCardRecord({ ...record, wallet: { balance: 0, transactionCounter: 0 } }, keys);
+  if (!staticReencoded.ok) return malformed(staticReencoded.error.kind, staticReencoded.error.message);
+  if (!walletMacVerifies(header, block(walletBlock), keys)) {
+    return err({ kind: 'wallet_invalid', record, message: 'the wallet MAC does not verify: a torn or edited wallet write' });
+  }
+  const walletInvalid = invalidWallet(record.wallet);
+  if (walletInvalid) return malformed(walletInvalid.field, walletInvalid.message);
   return ok(record);
+}
+
+/**
+ * The wallet block (56) for the record whose header block (52) is `header`: balance ‖ counter ‖ wallet
+ * MAC. What a top-up writes, in one block write, after checking the header is this card's.
+ */
+export function encodeWalletBlock(header: Uint8Array, wallet: WalletMirror, keys: ChipKeys): Result<Uint8Array, RecordError> {
+  if (header.length !== blockSize) return err({ kind: 'truncated', missingBlocks: [headerBlock], message: `block ${headerBlock} missing or short` });
+  const invalid = invalidWallet(wallet);
+  return invalid ? err(invalid) : ok(walletBlockBytes(header, wallet, keys));
+}
+
+/** Balance and counter as stored in a wallet block (not verified: see `walletMacVerifies`). */
+export function decodeWalletBlock(block: Uint8Array): WalletMirror {
+  const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  return { balance: view.getUint32(0), transactionCounter: view.getUint32(4) };
+}
+
+/** Whether the wallet block's MAC is the one this card's key gives for its values under this header. */
+export function walletMacVerifies(header: Uint8Array, wallet: Uint8Array, keys: ChipKeys): boolean {
+  if (header.length !== blockSize || wallet.length !== blockSize) return false;
+  return timingSafeEqual(computeWalletMac(keys, header, wallet.subarray(0, walletValuesLength)), wallet.subarray(walletValuesLength));
+}
+
+function invalidWallet(wallet: WalletMirror): Extract<RecordError, { kind: 'invalid_field' }> | undefined {
+  const { balance, transactionCounter } = wallet;
+  if (!Number.isInteger(balance) || balance < 0 || balance > walletCap) {
+    return { kind: 'invalid_field', field: 'wallet.balance', message: `balance must be a whole number of NT dollars, 0..${walletCap}` };
+  }
+  if (!Number.isInteger(transactionCounter) || transactionCounter < 0 || transactionCounter > 0xffffffff) {
+    return { kind: 'invalid_field', field: 'wallet.transactionCounter', message: 'transaction counter must be a 32-bit unsigned integer' };
+  }
+  return undefined;
+}
+
+function walletBlockBytes(header: Uint8Array, wallet: WalletMirror, keys: ChipKeys): Uint8Array {
+  const block = new Uint8Array(blockSize);
+  const view = new DataView(block.buffer);
+  view.setUint32(0, wallet.balance);
+  view.setUint32(4, wallet.transactionCounter);
+  block.set(computeWalletMac(keys, header, block.subarray(0, walletValuesLength)), walletValuesLength);
+  return block;
+}
+
+function computeWalletMac(keys: ChipKeys, header: Uint8Array, values: Uint8Array): Uint8Array {
+  const mac = createHmac('sha256', keys.macKey);
+  mac.update(walletMacLabel);
+  mac.update(keys.uid);
+  mac.update(header);
+  mac.update(values);
+  return new Uint8Array(mac.digest()).slice(0, walletMacLength);
 }
 
 function computeMac(keys: ChipKeys, image: CardImage): Uint8Array {

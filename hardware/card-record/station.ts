@@ -4,7 +4,8 @@ import type { NfcStation } from '../nfc/types';
 import type { ChipKeys } from './keys';
 import type { CitizenCardRecord } from './layout';
 import { personaliseCard, readCardRecord } from './personalise';
-import type { CitizenCardError, CitizenCardStation, PersonaliseReport, ReadRecordValue } from './types';
+import type { CitizenCardError, CitizenCardStation, PersonaliseReport, ReadRecordValue, WalletWriteError, WalletWriteRequest, WalletWritten } from './types';
+import { writeWalletOnCard } from './wallet-write';
 
 /** The citizen-card record over a station: each write or read is one operation on the card the keys were derived for. */
 export function citizenCardStation(station: NfcStation, log: LogSink = silentLog): CitizenCardStation {
@@ -37,6 +38,19 @@ export function citizenCardStation(station: NfcStation, log: LogSink = silentLog
           ...(result.ok ? {} : { error: result.error.kind }),
         });
         return result.ok ? ok({ uid: tap.uid, record: result.value, mac: 'verified' as const }) : result;
+      });
+    },
+    writeWallet(keys: ChipKeys, wallet: WalletWriteRequest): Promise<Result<WalletWritten, WalletWriteError>> {
+      return station.withCard(keys.uid, async (session, tap): Promise<Result<WalletWritten, WalletWriteError>> => {
+        const result = await writeWalletOnCard(session, keys, wallet);
+        // No balance or card number in the log: personal data.
+        log({
+          eventId: 'nfc-wallet-write',
+          disposition: result.ok ? 'success' : 'failure',
+          message: result.ok ? 'wallet mirror written and verified' : result.error.message,
+          ...(result.ok ? {} : { error: result.error.kind }),
+        });
+        return result.ok ? ok({ uid: tap.uid, cardNumber: wallet.cardNumber, ...result.value }) : result;
       });
     },
   };

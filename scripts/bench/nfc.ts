@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { citizenCardStation } from '../../hardware/card-record/station';
 import { openNfcStation } from '../../hardware/nfc/driver';
 import { deriveChipKeys, holderIdHash } from '../../hardware/card-record/keys';
-import type { CitizenCardRecord } from '../../hardware/card-record/layout';
+import { formatVersion, type CitizenCardRecord } from '../../hardware/card-record/layout';
 import { startPcscd } from '../../hardware/nfc/pcscd';
 import { nextCard } from '../../hardware/nfc/next-card';
 import { insertVirtualCard } from '../../hardware/nfc/simulator';
@@ -126,7 +126,7 @@ async function personaliseTwice(station: CitizenCardStation, uid: Uint8Array, i:
 
 function record(i: number): CitizenCardRecord {
   return {
-    formatVersion: 1,
+    formatVersion,
     cardNumber: `88600000${String(i).padStart(8, '0')}`,
     cardType: 'general',
     scheme: i % 2 === 0 ? 'easycard' : 'ipass',

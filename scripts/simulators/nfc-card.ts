@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../hardware/card-record/keys';
-import { recordBlocks, type CitizenCardRecord } from '../../hardware/card-record/layout';
+import { formatVersion, recordBlocks, type CitizenCardRecord } from '../../hardware/card-record/layout';
 import { toHex } from '../../hardware/nfc/mifare';
 import { startPcscd, type PrivatePcscd } from '../../hardware/nfc/pcscd';
 import { personalisedBlocks } from '../../hardware/card-record/personalised-chip';
@@ -37,7 +37,7 @@ interface Preset {
 
 function presets(masterKey: Uint8Array | undefined): Record<string, Preset> {
   const record = (cardNumber: string, cardType: CitizenCardRecord['cardType'], holder: string, balance: number): CitizenCardRecord => ({
-    formatVersion: 1,
+    formatVersion,
     cardNumber,
     cardType,
     scheme: 'easycard',

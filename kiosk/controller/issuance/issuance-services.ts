@@ -26,7 +26,7 @@ import { diskFullStepError, IssuanceStepError } from './issuance-errors';
 import { NoOpenSession } from '../store/jobs';
 import { cardJobMachine } from './card-job-machine';
 import type { issuanceMachine } from './issuance-machine';
-import type { CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
+import type { Assessment, CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
 import { cardMayExist } from './recover-interrupted-jobs';
 
@@ -281,6 +281,8 @@ export function issuanceSteps(devices: IssuanceDevices) {
         cause: assessment.action === 'replacement' ? 'replacement' : 'new',
         ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
         fee: assessment.fee,
+        // The eligibility rules' points for the chosen type (復興區 households included): the self-service tap loads them each month.
+        ...monthlyPointsOf(assessment, cardTypeOf(form)),
         // The job's owner, not whoever happens to be signed in when the commit runs.
         operatorId: input.owner,
         ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
@@ -309,6 +311,12 @@ export function issuanceSteps(devices: IssuanceDevices) {
       }
     }),
   };
+}
+
+/** The chosen type's monthly welfare points as the assessment decided them; nothing when it was not assessed. */
+function monthlyPointsOf(assessment: Assessment, cardType: CardType): { monthlyPoints?: number } {
+  const decision = assessment.eligibility?.cards.find((card) => card.type === cardType);
+  return decision ? { monthlyPoints: decision.monthlyPoints } : {};
 }
 
 /** No card is made without an open service session. */

@@ -42,6 +42,8 @@ export interface RecordIssuanceInput {
   readonly replacementCause?: string;
   /** Whole NT dollars. */
   readonly fee: number;
+  /** The welfare points this card receives each month (its type and the household district decide them); absent: unknown, kept as NULL. */
+  readonly monthlyPoints?: number;
   readonly operatorId: string | null;
   /** The journaled job this issuance completes: marked `committed` in the same transaction (it stays open until the card is taken). */
   readonly jobId?: string;
@@ -91,6 +93,7 @@ class Refusal {
 
 export async function recordIssuance(context: StoreContext, input: RecordIssuanceInput): Promise<Result<RecordedIssuance, RecordIssuanceError>> {
   if (!Number.isSafeInteger(input.fee) || input.fee < 0) return err({ kind: 'invalid_fee', fee: input.fee });
+  if (input.monthlyPoints !== undefined && (!Number.isSafeInteger(input.monthlyPoints) || input.monthlyPoints < 0)) throw new Error(`monthly points must be a whole number ≥ 0, not ${input.monthlyPoints}`);
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(input.applicant.idNumber));
   const now = isoNow(context);
   try {
@@ -128,12 +131,12 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
       }
       await tx.run(
         `INSERT INTO issuances (id, cardholder_id, kiosk_id, card_number, card_type, scheme, uid, school_level, cause,
-           replacement_cause, replaces_issuance_id, fee, status, operator_id, photo, issued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)`,
+           replacement_cause, replaces_issuance_id, fee, status, operator_id, photo, issued_at, monthly_points)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
         [
           issuanceId, cardholderId, context.kioskId, input.card.cardNumber, input.card.cardType, input.card.scheme, input.card.uid,
           input.card.schoolLevel ?? null, input.cause, input.replacementCause ?? null, previous?.id ?? null, input.fee, input.operatorId,
-          input.photoJpeg ? context.vault.encrypt(input.photoJpeg, photoContext(issuanceId)) : null, now,
+          input.photoJpeg ? context.vault.encrypt(input.photoJpeg, photoContext(issuanceId)) : null, now, input.monthlyPoints ?? null,
         ],
       );
       await enqueueChange(tx, context, {

@@ -27,6 +27,8 @@ import {
   type AdjustStockInput, type ClosedSession, type CloseSessionInput, type OpenSessionInput, type ServiceSessionRecord, type SessionError,
 } from './sessions';
 import type { BlankCount, SessionStock, StockMovement } from '../../../shared/domain/service-session';
+import { walletTable } from './wallet';
+import type { WalletTable } from './wallet-types';
 
 export interface OpenStoreOptions {
   /** The SQLite file (created when missing). */
@@ -111,6 +113,8 @@ export interface Store {
   close(): Promise<void>;
   /** Nursing-home and pre-registered batches (./batches.ts). */
   readonly batches: BatchTable;
+  /** The e-wallet, welfare points, cash journal and cash box (./wallet.ts). */
+  readonly wallet: WalletTable;
 }
 
 export interface BatchTable {
@@ -219,6 +223,7 @@ function storeOver(context: StoreContext): Store {
       row: (rowId) => batchRow(context, rowId),
       markSecondVisit: (rowId, reason, operatorId) => markSecondVisit(context, rowId, reason, operatorId),
     },
+    wallet: walletTable(context),
   };
 }
 

@@ -97,7 +97,9 @@ export type WalletError =
   /** The credit would take the balance over the cap (checked again inside the transaction). */
   | { readonly kind: 'over_cap'; readonly balance: number; readonly cap: number }
   | { readonly kind: 'exception_not_found'; readonly id: string }
-  | { readonly kind: 'already_settled'; readonly id: string };
+  | { readonly kind: 'already_settled'; readonly id: string }
+  /** `credited` needs the exception's card and amount: settle it another way (e.g. `card-corrected`). */
+  | { readonly kind: 'cannot_credit'; readonly id: string; readonly missing: 'card' | 'amount' };
 
 /** Notes by denomination (NT dollars → count). */
 export type NoteCounts = Readonly<Record<string, number>>;
@@ -155,6 +157,7 @@ export interface WalletTable {
     amount: number | null;
     details: Readonly<Record<string, string | number | boolean | null>>;
   }): Promise<{ readonly id: string }>;
+  /** `open: true`: those waiting for a supervisor; `open: false`: every exception, settled or not. Oldest first. */
   exceptions(filter: { open: boolean }): Promise<WalletException[]>;
   /** A supervisor's audited settlement; `credited` posts an adjustment transfer to the card's wallet. */
   settleException(input: { id: string; settlement: Settlement; operatorId: string }): Promise<Result<WalletException, WalletError>>;

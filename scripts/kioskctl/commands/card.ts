@@ -8,13 +8,13 @@ import { nextCard } from '../../../hardware/nfc/next-card';
 
 const usage = `usage: kioskctl card read [--master-key HEX] [--socket PATH] [--reader NAME] [--wait-ms N] [--json]
 
-Waits for a card on the reader, reads the citizen-card record and checks its MAC.
+Waits for a card on the reader, reads the citizen-card record and checks its MACs (record, wallet).
   --master-key HEX   city master key (hex, >= 16 bytes); default $KIOSK_NFC_MASTER_KEY
   --socket PATH      pcscd socket; default $PCSCLITE_CSOCK_NAME, else /run/pcscd/pcscd.comm
   --reader NAME      reader name; default $KIOSK_NFC_READER, else the first reader
   --wait-ms N        how long to wait for a card (default 15000)
   --json             one JSON object instead of text
-Exit: 0 record verified, 1 no card / not personalised / MAC does not verify, 2 usage error.
+Exit: 0 record verified, 1 no card / not personalised / a MAC does not verify, 2 usage error.
 `;
 const defaultWaitMs = 15_000;
 const exitDelayMs = 200;
@@ -70,6 +70,10 @@ async function runCard(args: string[]): Promise<number> {
     if (error.kind === 'record_invalid' && error.error.kind === 'mac_mismatch') {
       return report(values.json, { ok: false, uid: tap.uid, mac: 'does not verify', record: error.error.unverified, error: 'mac_mismatch', message: error.message });
     }
+    if (error.kind === 'record_invalid' && error.error.kind === 'wallet_invalid') {
+      // The record verifies, its wallet does not (a torn write, or an edited balance).
+      return report(values.json, { ok: false, uid: tap.uid, mac: 'verified', walletMac: 'does not verify', record: error.error.record, error: 'wallet_invalid', message: error.message });
+    }
     const detail = error.kind === 'record_invalid' ? error.error.kind : error.kind;
     return report(values.json, { ok: false, uid: tap.uid, error: detail, message: error.message });
   } finally {
@@ -82,6 +86,8 @@ interface Report {
   readonly uid?: string;
   readonly atr?: string;
   readonly mac?: 'verified' | 'does not verify';
+  /** Only when the record verifies and its wallet (own MAC) does not. */
+  readonly walletMac?: 'does not verify';
   readonly record?: CitizenCardRecord;
   readonly error?: string;
   readonly message?: string;
@@ -109,7 +115,8 @@ function report(json: boolean | undefined, value: Report): number {
     );
   }
   if (value.mac) lines.push(`MAC            ${value.mac === 'verified' ? 'verified' : 'DOES NOT VERIFY (forged, edited or copied record)'}`);
-  if (value.error && value.error !== 'mac_mismatch') lines.push(`error          ${value.error}: ${value.message ?? ''}`);
+  if (value.walletMac) lines.push('wallet MAC     DOES NOT VERIFY (torn wallet write or edited balance: the wallet above is not to be trusted)');
+  if (value.error && value.error !== 'mac_mismatch' && value.error !== 'wallet_invalid') lines.push(`error          ${value.error}: ${value.message ?? ''}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return value.ok ? 0 : 1;
 }

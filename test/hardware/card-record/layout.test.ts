@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../../hardware/card-record/keys';
 import {
   decodeCardRecord,
+  decodeWalletBlock,
   encodeCardRecord,
+  encodeWalletBlock,
   formatVersion,
   headerBlock,
   macBlock,
   recordBlocks,
+  walletBlock,
+  walletMacVerifies,
   type CardImage,
   type CitizenCardRecord,
 } from '../../../hardware/card-record/layout';
@@ -71,15 +75,62 @@ describe('citizen-card record layout', () => {
     );
   });
 
-  it('reports an edited balance as mac_mismatch with the unverified content', () => {
-    const image = encode(sampleRecord());
-    const edited = encode(sampleRecord({ wallet: { balance: 9_999, transactionCounter: 1 } }));
-    const forged = new Map(image);
-    forged.set(56, edited.get(56) ?? new Uint8Array(16));
-    const decoded = decodeCardRecord(forged, keys);
-    expect(decoded.ok).toBe(false);
-    if (!decoded.ok && decoded.error.kind === 'mac_mismatch') expect(decoded.error.unverified.wallet.balance).toBe(9_999);
+  it('reports a changed header byte as mac_mismatch with the unverified content', () => {
+    for (let byte = 3; byte < 16; byte++) {
+      const forged = withBlock(encode(sampleRecord()), headerBlock, (data) => (data[byte] = (data[byte] ?? 0) ^ 0x01));
+      const decoded = decodeCardRecord(forged, keys);
+      expect({ byte, kind: decoded.ok ? 'ok' : decoded.error.kind }).toEqual({ byte, kind: byte === 3 || byte === 4 || byte === 15 ? expect.stringMatching(/^(mac_mismatch|malformed)$/) : 'mac_mismatch' });
+    }
+    const decoded = decodeCardRecord(withBlock(encode(sampleRecord()), headerBlock, (data) => (data[12] = 0x79)), keys);
+    if (!decoded.ok && decoded.error.kind === 'mac_mismatch') expect(decoded.error.unverified.cardNumber).toBe('8860000012345679');
     else throw new Error(`expected mac_mismatch, got ${JSON.stringify(decoded)}`);
+  });
+
+  it('reports any changed wallet byte as wallet_invalid, the static record verified and the wallet as read', () => {
+    const record = sampleRecord();
+    for (let bit = 0; bit < 128; bit++) {
+      const forged = withBlock(encode(record), walletBlock, (data) => (data[bit >> 3] = (data[bit >> 3] ?? 0) ^ (1 << (bit & 7))));
+      const decoded = decodeCardRecord(forged, keys);
+      if (decoded.ok || decoded.error.kind !== 'wallet_invalid') throw new Error(`bit ${bit}: expected wallet_invalid, got ${JSON.stringify(decoded)}`);
+      const asRead = decodeWalletBlock(forged.get(walletBlock) ?? new Uint8Array(16));
+      expect(decoded.error.record).toEqual({ ...record, wallet: asRead });
+    }
+    // A raised balance (the wallet block of another record, same card) is refused the same way.
+    const raised = encode(sampleRecord({ wallet: { balance: 9_999, transactionCounter: 1 } }));
+    const edited = new Map(encode(record));
+    edited.set(walletBlock, raised.get(walletBlock) ?? new Uint8Array(16));
+    expect(decodeCardRecord(edited, keys)).toMatchObject({ ok: true }); // same header and key: a genuine wallet of this card
+    const otherCard = encode(sampleRecord({ cardNumber: '8860000099999999', wallet: { balance: 9_999, transactionCounter: 1 } }));
+    const moved = new Map(encode(record));
+    moved.set(walletBlock, otherCard.get(walletBlock) ?? new Uint8Array(16));
+    const decoded = decodeCardRecord(moved, keys);
+    expect(decoded).toEqual({ ok: false, error: { kind: 'wallet_invalid', record: { ...record, wallet: { balance: 9_999, transactionCounter: 1 } }, message: expect.any(String) } });
+  });
+
+  it('reads a wallet write torn half-way (first 8 bytes new, MAC old) as wallet_invalid', () => {
+    const image = encode(sampleRecord());
+    const header = image.get(headerBlock) ?? new Uint8Array(16);
+    const next = encodeWalletBlock(header, { balance: 1_500, transactionCounter: 2 }, keys);
+    if (!next.ok) throw new Error(next.error.message);
+    const torn = withBlock(image, walletBlock, (data) => data.set(next.value.subarray(0, 8), 0));
+    const decoded = decodeCardRecord(torn, keys);
+    expect(decoded.ok ? 'ok' : decoded.error).toMatchObject({ kind: 'wallet_invalid', record: { cardNumber: '8860000012345678', wallet: { balance: 1_500, transactionCounter: 2 } } });
+    // The whole block written: the new wallet verifies under the untouched record MAC.
+    expect(decodeCardRecord(withBlock(image, walletBlock, (data) => data.set(next.value)), keys)).toEqual({ ok: true, value: sampleRecord({ wallet: { balance: 1_500, transactionCounter: 2 } }) });
+  });
+
+  it('encodes only valid wallets, bound to the header and the card key', () => {
+    const header = encode(sampleRecord()).get(headerBlock) ?? new Uint8Array(16);
+    const fieldOf = (result: ReturnType<typeof encodeWalletBlock>) => (result.ok ? 'ok' : result.error.kind === 'invalid_field' ? result.error.field : result.error.kind);
+    expect(fieldOf(encodeWalletBlock(header, { balance: 10_001, transactionCounter: 0 }, keys))).toBe('wallet.balance');
+    expect(fieldOf(encodeWalletBlock(header, { balance: 1, transactionCounter: -1 }, keys))).toBe('wallet.transactionCounter');
+    expect(fieldOf(encodeWalletBlock(header.subarray(0, 8), { balance: 1, transactionCounter: 1 }, keys))).toBe('truncated');
+    const block = encodeWalletBlock(header, { balance: 10_000, transactionCounter: 0xffffffff }, keys);
+    if (!block.ok) throw new Error(block.error.message);
+    expect(decodeWalletBlock(block.value)).toEqual({ balance: 10_000, transactionCounter: 0xffffffff });
+    expect(walletMacVerifies(header, block.value, keys)).toBe(true);
+    expect(walletMacVerifies(header, block.value, deriveChipKeys(masterKey, Uint8Array.of(9, 9, 9, 9)))).toBe(false);
+    expect(walletMacVerifies(withBlock(new Map([[0, header]]), 0, (data) => (data[6] = (data[6] ?? 0) ^ 1)).get(0) ?? header, block.value, keys)).toBe(false);
   });
 
   it('rejects a record copied onto another chip (other UID)', () => {
@@ -104,7 +155,10 @@ describe('citizen-card record layout', () => {
     expect(kindOf(truncated)).toBe('truncated');
     expect(kindOf(new Map(recordBlocks.map((block) => [block, new Uint8Array(16)])))).toBe('not_personalised');
     expect(kindOf(withBlock(image, macBlock, (data) => data.fill(0)))).toBe('incomplete');
-    expect(kindOf(withBlock(image, headerBlock, (data) => (data[2] = 2)))).toBe('unsupported_version');
+    // Version 1 (wallet under the record MAC) was never issued to the field: refused, not read.
+    expect(formatVersion).toBe(2);
+    expect(kindOf(withBlock(image, headerBlock, (data) => (data[2] = 1)))).toBe('unsupported_version');
+    expect(kindOf(withBlock(image, headerBlock, (data) => (data[2] = 3)))).toBe('unsupported_version');
   });
 
   it('refuses to encode invalid fields', () => {

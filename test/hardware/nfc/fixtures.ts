@@ -1,6 +1,6 @@
 import type { Transmit } from '../../../hardware/nfc/card-session';
 import { holderIdHash } from '../../../hardware/card-record/keys';
-import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import type { VirtualCardModel } from '../../../hardware/nfc/virtual-card';
 import { err, ok } from '../../../shared/result';
 
@@ -10,7 +10,7 @@ export const uid = Uint8Array.of(0x04, 0xa1, 0xb2, 0xc3);
 
 export function sampleRecord(overrides: Partial<CitizenCardRecord> = {}): CitizenCardRecord {
   return {
-    formatVersion: 1,
+    formatVersion,
     cardNumber: '8860000012345678',
     cardType: 'senior',
     scheme: 'easycard',

@@ -34,10 +34,16 @@ describe('the fake counter reader', () => {
 
   it('fails a card with one byte changed at its MAC, the unverified content kept for display only', async () => {
     const { counter, read } = setUp();
+    counter.tap({ cardNumber: '3300011300000015', balance: 420 }, { flip: { block: 52, byte: 3, bits: 0x01 } });
+    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'mac_mismatch', unverified: { cardNumber: '3300011300000015' } } } });
+  });
+
+  it('fails a card whose balance was changed at its wallet MAC: the static record verified, the wallet only as read', async () => {
+    const { counter, read } = setUp();
     counter.tap({ cardNumber: '3300011300000015', balance: 420 }, { flip: { block: 56, byte: 2, bits: 0x10 } });
-    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'mac_mismatch', unverified: { wallet: { balance: 4516 } } } } });
+    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'wallet_invalid', record: { cardNumber: '3300011300000015', cardType: 'senior', wallet: { balance: 4516 } } } } });
     counter.tapForged();
-    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'mac_mismatch' } } });
+    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'wallet_invalid', record: { cardNumber: '3300011300000015' } } } });
   });
 
   it("refuses keys derived for another card's UID, a phone, and an empty reader", async () => {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
 import { deriveChipKeys, type ChipKeys } from '../../../hardware/card-record/keys';
-import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { readCardRecord } from '../../../hardware/card-record/personalise';
 import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
 import type { CitizenCardError, CitizenCardStation, ReadRecordValue } from '../../../hardware/card-record/types';
@@ -44,7 +44,7 @@ function uidOf(cardNumber: string): Uint8Array {
 
 function chipRecord(card: ChipOnReader): CitizenCardRecord {
   return {
-    formatVersion: 1, cardNumber: card.cardNumber, cardType: card.cardType, scheme: 'easycard',
+    formatVersion, cardNumber: card.cardNumber, cardType: card.cardType, scheme: 'easycard',
     issuedOn: '2026-01-05', expiresOn: card.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
     wallet: { balance: card.balance, transactionCounter: 3 },
   };
@@ -110,7 +110,7 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
      * under the counter's master key: its sector keys open and its MAC verifies.
      */
     tap,
-    /** A citizen card whose balance was raised on the chip after personalisation: the MAC does not verify. */
+    /** A citizen card whose balance was raised on the chip after personalisation: its wallet MAC does not verify. */
     tapForged(card: Partial<ChipOnReader> & { cardNumber: string } = { cardNumber: '3300011300000015' }) {
       tap(card, { flip: { block: walletBlock, byte: 3 } });
     },

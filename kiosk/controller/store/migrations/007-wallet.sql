@@ -53,6 +53,8 @@ CREATE INDEX ledger_transfers_by_card ON ledger_transfers (card_number, seq);
 CREATE UNIQUE INDEX ledger_one_credit_per_note ON ledger_transfers (journal_id) WHERE kind = 'cash-top-up';
 CREATE UNIQUE INDEX ledger_one_load_per_month ON ledger_transfers (card_number, month) WHERE kind = 'points-load';
 CREATE UNIQUE INDEX ledger_one_lapse_per_month ON ledger_transfers (card_number, month) WHERE kind = 'points-lapse';
+-- A supervisor's settlement credits an exception once.
+CREATE UNIQUE INDEX ledger_one_adjustment_per_exception ON ledger_transfers (journal_id) WHERE kind = 'adjustment';
 
 -- The card's balance mirror as last read back from the chip: the wallet counter on the chip, and
 -- the balance it showed. The ledger's counter for a card is the number of its wallet transfers; a

@@ -4,6 +4,7 @@ import { createCardSession, type Transmit } from '../../../../hardware/nfc/card-
 import { deriveChipKeys } from '../../../../hardware/card-record/keys';
 import { decodeCardRecord, recordBlocks } from '../../../../hardware/card-record/layout';
 import { personaliseCard, readCardRecord } from '../../../../hardware/card-record/personalise';
+import { writeWalletOnCard } from '../../../../hardware/card-record/wallet-write';
 import type { CardTap } from '../../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../../hardware/card-record/types';
 import { createClassic1k, type VirtualCardModel } from '../../../../hardware/nfc/virtual-card';
@@ -38,6 +39,10 @@ function stationWith(card: VirtualCardModel): CitizenCardStation {
     async readRecord(keys) {
       const read = await readCardRecord(createCardSession(transmit), keys);
       return read.ok ? ok({ uid: tap.uid, record: read.value, mac: 'verified' as const }) : read;
+    },
+    async writeWallet(keys, wallet) {
+      const written = await writeWalletOnCard(createCardSession(transmit), keys, wallet);
+      return written.ok ? ok({ uid: tap.uid, cardNumber: wallet.cardNumber, ...written.value }) : written;
     },
     close: async () => {},
   };

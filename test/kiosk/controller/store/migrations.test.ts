@@ -30,7 +30,7 @@ describe('store: migrations', () => {
     const raw = await openDatabase(path);
     expect(await schemaVersion(raw)).toBe(latestSchemaVersion());
     const tables = await raw.all<{ name: string; strict: number }>(`SELECT name, strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%'`);
-    expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'audit_head', 'batch_rows', 'batches', 'card_sequences', 'cardholders', 'issuance_jobs', 'issuances', 'meta', 'operators', 'outbox', 'service_sessions', 'session_counts', 'stock_movements']);
+    expect(tables.map((t) => t.name).sort()).toEqual(['audit', 'audit_head', 'batch_rows', 'batches', 'card_mirrors', 'card_sequences', 'cardholders', 'cash_box_events', 'cash_journal', 'issuance_jobs', 'issuances', 'ledger_transfers', 'meta', 'operators', 'outbox', 'service_sessions', 'session_counts', 'stock_movements', 'top_ups', 'wallet_exceptions']);
     expect(tables.every((t) => t.strict === 1)).toBe(true);
     expect(await raw.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
     await raw.close();
