@@ -4,7 +4,8 @@ import { deriveChipKeys, type ChipKeys } from '../../../hardware/card-record/key
 import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { readCardRecord } from '../../../hardware/card-record/personalise';
 import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
-import type { CitizenCardError, CitizenCardStation, ReadRecordValue } from '../../../hardware/card-record/types';
+import type { CitizenCardError, CitizenCardStation, ReadRecordValue, WalletWriteError, WalletWriteRequest, WalletWritten } from '../../../hardware/card-record/types';
+import { writeWalletOnCard } from '../../../hardware/card-record/wallet-write';
 import { createCardSession } from '../../../hardware/nfc/card-session';
 import { equalBytes, toHex } from '../../../hardware/nfc/mifare';
 import type { CardTap } from '../../../hardware/nfc/types';
@@ -19,6 +20,8 @@ export interface ChipOnReader {
   readonly cardNumber: string;
   readonly balance: number;
   readonly expiresOn: string;
+  /** The wallet mirror's transaction counter (3 unless told). */
+  readonly counter: number;
 }
 
 /** How the chip was made, when not simply personalised by this city. */
@@ -30,7 +33,7 @@ export interface ChipMaking {
 }
 
 /** What a tap fills in when the test does not say: a senior card with some money on it. */
-const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04' } as const;
+const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04', counter: 3 } as const;
 const classicAtr = '3B8F8001804F0CA000000306030001000000006A';
 /** The wallet block (balance, counter) of the citizen-card record: what a forger would raise. */
 const walletBlock = 56;
@@ -46,7 +49,7 @@ function chipRecord(card: ChipOnReader): CitizenCardRecord {
   return {
     formatVersion, cardNumber: card.cardNumber, cardType: card.cardType, scheme: 'easycard',
     issuedOn: '2026-01-05', expiresOn: card.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
-    wallet: { balance: card.balance, transactionCounter: 3 },
+    wallet: { balance: card.balance, transactionCounter: card.counter },
   };
 }
 
@@ -86,6 +89,13 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
       const reading = onReader;
       if (gate) await gate;
       return read(reading, keys);
+    },
+    async writeWallet(keys: ChipKeys, wallet: WalletWriteRequest): Promise<Result<WalletWritten, WalletWriteError>> {
+      const writing = onReader;
+      if (!writing || writing.kind !== 'card') return err({ kind: 'card_removed', state: 'untouched', message: 'no card on the reader' } as WalletWriteError);
+      writing.chip.reset();
+      const written = await writeWalletOnCard(createCardSession(modelTransport(writing.chip)), keys, wallet);
+      return written.ok ? ok({ uid: writing.tap.uid, cardNumber: wallet.cardNumber, ...written.value }) : written;
     },
   } as unknown as CitizenCardStation;
 
@@ -130,6 +140,11 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
       const gone = onReader;
       onReader = null;
       if (gone) events.emit('removed', gone.tap);
+    },
+    /** The card on the reader as the chip holds it now (what a write left), read with the counter's keys. */
+    async onReader(): Promise<Result<ReadRecordValue, CitizenCardError>> {
+      if (!onReader || onReader.kind !== 'card') return err({ kind: 'no_card', message: 'no card on the reader' });
+      return read(onReader, deriveChipKeys(options.masterKey, onReader.chip.uid));
     },
     /** Holds every read until the returned function is called. */
     slowReads() {
