@@ -12,6 +12,7 @@ export function fakeValidator() {
   let counter = 0;
   let buffer: BillEventBuffer = { counter: 0, events: [] };
   const routeReplies: Result<void, BillValidatorError>[] = [];
+  let bufferAfterRoute: BillEventBuffer | null = null;
   const validator: BillValidator = {
     identify: async () => err({ kind: 'closed', message: 'not in this fake' }),
     accept: async (values) => {
@@ -24,6 +25,7 @@ export function fakeValidator() {
     },
     route: async (action: RouteAction) => {
       calls.push(`route ${action}`);
+      if (bufferAfterRoute) [buffer, bufferAfterRoute] = [bufferAfterRoute, null];
       return routeReplies.shift() ?? ok(undefined);
     },
     readBuffer: async () => ok(buffer),
@@ -42,6 +44,10 @@ export function fakeValidator() {
     },
     setBuffer(next: BillEventBuffer) {
       buffer = next;
+    },
+    /** What the buffer holds once the next route command has been obeyed. */
+    bufferAfterRoute(next: BillEventBuffer) {
+      bufferAfterRoute = next;
     },
     /** The next event under the next counter (as the driver would announce it). */
     escrow(value: number): BillEvent {
