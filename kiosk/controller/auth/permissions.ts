@@ -4,7 +4,7 @@ import type { OperatorRole } from './roles';
 /** Everything a person at the kiosk may try that the permission table decides. */
 export const actions = [
   'issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card',
-  'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
+  'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'settle-money-exception', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
   'view-reports',
 ] as const;
 export type Action = (typeof actions)[number];
@@ -42,6 +42,8 @@ const table: Readonly<Record<Action, Readonly<Record<Actor, Permission>>>> = {
   // Importing only the clean rows of a list with problems is a supervisor's say-so.
   'accept-batch-problems': { operator: S, supervisor: A, technician: D, 'self-service': D },
   'open-cash-box':    { operator: D, supervisor: A, technician: D, 'self-service': D },
+  // A money exception (a jam that may have taken a note, lost validator events, a mirror ahead): a supervisor settles it.
+  'settle-money-exception': { operator: D, supervisor: A, technician: D, 'self-service': D },
   'change-devices':   { operator: D, supervisor: D, technician: A, 'self-service': D },
   'run-diagnostics':  { operator: D, supervisor: A, technician: A, 'self-service': D },
   'manage-operators': { operator: D, supervisor: A, technician: D, 'self-service': D },

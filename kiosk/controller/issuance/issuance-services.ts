@@ -281,7 +281,7 @@ export function issuanceSteps(devices: IssuanceDevices) {
         cause: assessment.action === 'replacement' ? 'replacement' : 'new',
         ...(assessment.action === 'replacement' ? { replacementCause: form.replacementCause } : {}),
         fee: assessment.fee,
-        // The eligibility rules' points for the chosen type (復興區 households included): the self-service tap loads them each month.
+        // The eligibility rules' points for the chosen type (Fuxing District households included): the self-service tap loads them each month.
         ...monthlyPointsOf(assessment, cardTypeOf(form)),
         // The job's owner, not whoever happens to be signed in when the commit runs.
         operatorId: input.owner,

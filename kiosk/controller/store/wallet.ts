@@ -336,7 +336,8 @@ export function walletTable(context: StoreContext): WalletTable {
           await tx.run(`UPDATE cash_journal SET state = 'exception', closed_at = ? WHERE id = ? AND state IN ('escrow', 'routing')`, [now, input.journalId]);
         }
         await audit({
-          eventId: 'wallet-exception',
+          // A note nobody claimed (a pulse acceptor outside a visit) keeps the catalogue's own id.
+          eventId: input.kind === 'note-unclaimed' ? 'cash-note-unclaimed' : 'wallet-exception',
           operatorId: null,
           disposition: 'failure',
           details: { exceptionId: id, kind: input.kind, cardNumber: input.cardNumber, journalId: input.journalId, amount: input.amount, details: JSON.stringify(input.details) },

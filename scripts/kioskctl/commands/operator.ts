@@ -4,6 +4,7 @@ import { storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
 import { openStoreForCli } from '../../../kiosk/controller/store/open-for-cli';
 import { systemClock } from '../../../shared/clock';
 import type { KioskctlCommand } from '../main';
+import { readPin } from '../read-pin';
 
 const usage = `usage: kioskctl operator add --card <staff card number> --name <name> --role <${operatorRoles.join('|')}>
          (the PIN, 6-12 digits, is read from standard input: typed without echo, or piped)
@@ -15,37 +16,6 @@ ${storeLocationHelp}
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : undefined;
-}
-
-/** The PIN never goes on the command line (it would show in `ps` and the shell history). */
-async function readPin(): Promise<string> {
-  const input = process.stdin;
-  if (!input.isTTY) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of input) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0]?.trim() ?? '';
-  }
-  process.stderr.write('PIN: ');
-  input.setRawMode(true);
-  input.resume();
-  return new Promise((resolve) => {
-    let pin = '';
-    const onData = (data: Buffer) => {
-      for (const char of data.toString('utf8')) {
-        if (char === '\r' || char === '\n' || char === '\u0003') {
-          input.setRawMode(false);
-          input.pause();
-          input.off('data', onData);
-          process.stderr.write('\n');
-          resolve(char === '\u0003' ? '' : pin);
-          return;
-        }
-        if (char === '\u007f') pin = pin.slice(0, -1);
-        else pin += char;
-      }
-    };
-    input.on('data', onData);
-  });
 }
 
 export const command: KioskctlCommand = {

@@ -5,7 +5,7 @@ import { actions, can, permission, type Action, type Actor } from '../../../../k
 const expected: Record<Actor, { allow: Action[]; approval: Action[] }> = {
   operator: { allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'spoil-card'], approval: ['override-photo', 'void-card', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems'] },
   supervisor: {
-    allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card', 'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup', 'view-reports'],
+    allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card', 'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'settle-money-exception', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup', 'view-reports'],
     approval: [],
   },
   technician: { allow: ['spoil-card', 'change-devices', 'run-diagnostics', 'view-audit', 'backup'], approval: ['purge-data'] },

@@ -183,6 +183,14 @@ describe('store.wallet', () => {
     expect(audit.map((row) => [row.operatorId, row.details['settlement']])).toEqual([['sup-1', 'credited'], ['sup-1', 'no-money']]);
   });
 
+  it('an exception is audited without personal data; a note nobody claimed keeps the catalogue’s cash-note-unclaimed', async () => {
+    await t.store.wallet.raiseException({ kind: 'mirror-ahead', cardNumber: card, journalId: null, amount: null, details: { chipCounter: 3, ledgerCounter: 2 } });
+    await t.store.wallet.raiseException({ kind: 'note-unclaimed', cardNumber: null, journalId: null, amount: 500, details: { device: 'pulse' } });
+    const audit = await t.store.readAudit({ eventIds: ['wallet-exception', 'cash-note-unclaimed'] });
+    expect(audit.map((row) => [row.eventId, row.details['kind'], row.details['amount']])).toEqual([['wallet-exception', 'mirror-ahead', null], ['cash-note-unclaimed', 'note-unclaimed', 500]]);
+    expect(audit[0]?.details['details']).toBe('{"chipCounter":3,"ledgerCounter":2}');
+  });
+
   it('a card whose ledger counter is ahead of its confirmed mirror has a credit pending until the mirror is confirmed', async () => {
     await t.store.recordIssuance(issuance());
     await creditNote(t.store, 500);
