@@ -7,7 +7,7 @@ import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { counterMachine, counterView, type CounterDelays, type CounterFact, type CounterInput, type OwnCardLookUp, type TopUpFinish, type TopUpVisit } from '../machine/counter-machine';
+import { counterMachine, counterView, type CounterDelays, type CounterFact, type CounterInput, type CounterEvent, type OwnCardLookUp, type TopUpFinish, type TopUpVisit } from '../machine/counter-machine';
 import type { TimerClock } from '../machine/staff-machine';
 import type { BillValidator } from '../../../hardware/bill-validator/types';
 import type { KioskCommand } from '../../../shared/contract/kiosk-api';
@@ -35,8 +35,12 @@ export interface SelfService {
   topUp(command: TopUpCommand): CommandReply;
   /** A top-up visit is open (the validator's events are its): a note or a break outside one is the kiosk's own business. */
   visitOpen(): boolean;
+  /** The validator's events, for the open visit's cash. */
+  bill(event: BillFact): void;
   stop(): void;
 }
+
+export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' }>;
 
 export type TopUpCommand = Extract<KioskCommand, { type: 'top-up-start' | 'top-up-finish' | 'top-up-cancel' }>;
 
@@ -163,6 +167,7 @@ export function bindSelfService(actor: CounterRegionRef, options: Pick<SelfServi
       return { accepted: true };
     },
     visitOpen: () => actor.getSnapshot().matches({ selfService: { topUp: 'inserting' } }),
+    bill: (event) => actor.send(event),
     stop() {
       options.counter.off('card', onTap);
       options.counter.off('removed', onRemoved);

@@ -79,6 +79,8 @@ export interface CashContext {
   readonly report: Report;
   readonly notice: NoteNotice | null;
   readonly closeRequested: boolean;
+  /** What the screen says the cash is doing (set on entering each state). */
+  readonly phase: TopUpPhase;
   readonly fault: CashClosure | null;
   /** The exception to record on the way out (null: none). */
   readonly exception: { readonly kind: WalletExceptionKind; readonly details: Readonly<Record<string, string | number | boolean | null>> } | null;
@@ -112,15 +114,6 @@ const statusOf = (event: CashEvent): BillStatus | null => (event.type === 'bill.
 /** The notes the validator is told to take now. */
 export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap'>): number[] => notesThatFit(context.balance, context.accepted, context.cap);
 
-export function phaseOf(snapshot: CashSnapshot): TopUpPhase {
-  if (snapshot.matches('journaling')) return 'checking';
-  if (snapshot.matches('stacking') || snapshot.matches('awaitingReport') || snapshot.matches('crediting')) return 'stacking';
-  if (snapshot.matches('returning') || snapshot.matches('awaitingReturn') || snapshot.matches('closingReturned') || snapshot.matches('closing')) {
-    return snapshot.context.closeRequested ? 'closing' : 'checking';
-  }
-  return 'insert';
-}
-
 export const cashMachine = setup({
   types: {
     context: {} as CashContext,
@@ -147,12 +140,11 @@ export const cashMachine = setup({
     tellParent: enqueueActions(({ context, self, enqueue }) => {
       const parent = self._parent;
       if (!parent) return;
-      const snapshot = self.getSnapshot() as CashSnapshot | undefined;
       const figures: CashFigures = {
         balance: context.balance,
         inserted: context.inserted,
         notes: notesNow(context),
-        phase: snapshot?.status === 'active' ? phaseOf(snapshot) : 'closing',
+        phase: context.phase,
         escrow: context.note?.value ?? null,
         notice: context.notice,
       };
@@ -217,6 +209,7 @@ export const cashMachine = setup({
     report: null,
     notice: null,
     closeRequested: false,
+    phase: 'insert',
     fault: null,
     exception: null,
   }),
@@ -286,7 +279,7 @@ export const cashMachine = setup({
   states: {
     /** Tells the validator the notes that still fit (after every credit: the cap comes closer). */
     enabling: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'insert' as const }), 'tellParent'],
       invoke: {
         src: 'enable',
         input: ({ context }) => ({ notes: notesNow(context) }),
@@ -295,12 +288,12 @@ export const cashMachine = setup({
       },
     },
     waiting: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'insert' as const }), 'tellParent'],
       always: [{ guard: 'hasNote', target: 'journaling' }, { guard: 'closeRequested', target: 'closing' }],
     },
     /** In escrow: journaled before anything is sent, so a restart finds it. */
     journaling: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'checking' as const }), 'tellParent'],
       invoke: {
         src: 'journal',
         input: ({ context }) => ({ topUpId: context.topUpId, cardNumber: context.cardNumber, note: context.note! }),
@@ -318,7 +311,7 @@ export const cashMachine = setup({
       ],
     },
     stacking: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'stacking' as const }), 'tellParent'],
       invoke: {
         src: 'stack',
         input: ({ context }) => ({ journalId: context.note!.journalId! }),
@@ -344,7 +337,7 @@ export const cashMachine = setup({
       },
     },
     crediting: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'stacking' as const }), 'tellParent'],
       invoke: {
         src: 'credit',
         input: ({ context }) => ({ journalId: context.note!.journalId!, stackedCounter: context.report?.kind === 'stacked' ? context.report.counter : 0, cap: context.cap }),
@@ -376,7 +369,7 @@ export const cashMachine = setup({
       always: [{ guard: 'closeRequested', target: 'closing' }, { target: 'enabling' }],
     },
     returning: {
-      entry: 'tellParent',
+      entry: [assign({ phase: ({ context }) => (context.closeRequested ? ('closing' as const) : ('checking' as const)) }), 'tellParent'],
       invoke: {
         src: 'sendBack',
         onDone: 'awaitingReturn',
@@ -413,7 +406,7 @@ export const cashMachine = setup({
     },
     /** The visit is over: no note is taken any more. */
     closing: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'closing' as const }), 'tellParent'],
       invoke: {
         src: 'inhibit',
         onDone: 'closed',
@@ -422,7 +415,7 @@ export const cashMachine = setup({
     },
     /** The validator closes the kiosk: the exception (if any) is recorded, then every note inhibited. */
     faulting: {
-      entry: 'tellParent',
+      entry: [assign({ phase: 'closing' as const }), 'tellParent'],
       initial: 'choosing',
       states: {
         choosing: {
