@@ -127,7 +127,7 @@ try {
   refuse(error);
 }
 buildUiIfStale();
-const simulatedDevices = deviceKeys.filter((device) => isSimulated(config, device));
+const simulatedDevices = [...deviceKeys, 'billValidator' as const].filter((device) => isSimulated(config, device));
 // Opening the store and starting the devices (socat, pcscd, simulators) takes several seconds.
 process.stdout.write(`Starting kiosk ${config.kioskId}: opening the store in ${config.dataDir} and starting the devices…\n`);
 try {
@@ -145,7 +145,7 @@ process.stdout.write(
     `  Kiosk UI:   ${kiosk.urlWithToken}`,
     ...(simulatedDevices.length > 0
       ? [
-          `  SIMULATED DEVICES — DEMO: ${simulatedDevices.join(', ')} ${simulatedDevices.length === deviceKeys.length ? '(all of them)' : 'simulated, the others real'}`,
+          `  SIMULATED DEVICES — DEMO: ${simulatedDevices.join(', ')} ${deviceKeys.every((device) => isSimulated(config, device)) ? '(all of them)' : 'simulated, the others real'}`,
           config.mode === 'staffed'
             ? `  Dev panel:  ${kiosk.urlWithToken}#dev`
             : '  Dev:        npx kioskctl dev place-card citizen|staff|…   (no dev panel on an unattended screen)',

@@ -204,7 +204,8 @@ class SimulatedValidator {
   private events: BillEvent[] = [];
   private escrow: Note | null = null;
   private stacking: Note | null = null;
-  private validating = false;
+  /** A note being validated (the value; its type is known once validated). */
+  private validating: { readonly value: number; readonly resolve: (outcome: InsertOutcome) => void } | null = null;
   private jam: { readonly kind: 'unsafe' | 'safe' | 'stacker'; readonly note: Note | null } | null = null;
   private stacker: 'in' | 'removed' | 'full' = 'in';
   private stackerNotes: Record<number, number> = {};
@@ -386,10 +387,13 @@ class SimulatedValidator {
     if (this.stacker === 'removed') return notTaken('stacker-removed');
     if (this.stacker === 'full') return notTaken('stacker-full');
     if (this.escrow || this.stacking || this.validating) return notTaken('busy');
-    this.validating = true;
     return new Promise((resolve) => {
+      const inTransport = { value, resolve };
+      this.validating = inTransport;
       this.after(this.options.validationMs ?? 400, () => {
-        this.validating = false;
+        // A jam or a power cut while it was being read settled this note already.
+        if (this.validating !== inTransport) return;
+        this.validating = null;
         const billType = this.billIds.findIndex((id) => parseBillId(id)?.valueCode === value) + 1;
         const refuse = (status: BillStatus): void => {
           this.record({ kind: 'status', counter: 0, status, code: statusCode(status) });
@@ -454,9 +458,12 @@ class SimulatedValidator {
       case 'jam-unsafe':
       case 'jam-safe':
       case 'jam-stacker': {
-        const note = this.stacking ?? this.escrow;
+        const validating = this.validating;
+        const note = this.stacking ?? this.escrow ?? (validating ? { billType: 0, value: validating.value } : null);
         this.stacking = null;
         this.escrow = null;
+        this.validating = null;
+        validating?.resolve({ kind: 'not-taken', reason: 'jammed' });
         clearTimeout(this.escrowTimer);
         const kind = fault.kind === 'jam-unsafe' ? 'unsafe' : fault.kind === 'jam-safe' ? 'safe' : 'stacker';
         this.jam = { kind, note };
@@ -514,7 +521,9 @@ class SimulatedValidator {
   private powerOff(): void {
     this.powered = false;
     this.stop();
-    this.validating = false;
+    // A note being read is pushed back out as the motor stops.
+    this.validating?.resolve({ kind: 'not-taken', reason: 'no-power' });
+    this.validating = null;
     // A note on its way into the stacker finishes its travel mechanically; nobody is told.
     if (this.stacking) this.intoCashBox(this.stacking);
     this.stacking = null;

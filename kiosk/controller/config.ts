@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { err, ok, type Result } from '../../shared/result';
 import { closestName } from './closest-name';
 import { defaultTimings, timingKeys, timingsSchema } from './timings';
 
@@ -28,7 +29,16 @@ export const kioskConfigSchema = z.object({
     nfc: deviceSetting,
     /** The I/O board's serial device, e.g. /dev/ttyACM1 (or `simulated`) */
     board: deviceSetting,
+    /** The ccTalk bill validator's serial device, e.g. /dev/serial/by-id/usb-…-if00 (or `simulated`), `none` when the kiosk has none */
+    billValidator: deviceSetting,
   }).strict(),
+  /**
+   * What takes the cash: `cctalk` (the escrow validator of devices.billValidator), `pulse` (the pulse
+   * acceptor on the I/O board: it stacks a note before the kiosk knows of it, see hardware/README.md)
+   * or `none` (the kiosk takes no cash). Defaults to `cctalk` when a validator is configured or
+   * simulated, else `none`: a kiosk never takes cash through a device nobody named.
+   */
+  cashDevice: z.enum(['cctalk', 'pulse', 'none']),
   /** The exact PC/SC name of the counter reader where staff and citizens tap cards (`simulated` with the NFC reader). */
   counterReader: deviceSetting,
   /** Simulated printer speed: 1 = a real printer's 16 s a card; 0.05 makes a demo card in under a second. */
@@ -51,9 +61,16 @@ export const kioskConfigSchema = z.object({
 }).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 export type DeviceKey = keyof KioskConfig['devices'];
+/** The devices every kiosk has (configured or simulated); the bill validator is optional. */
 export const deviceKeys: readonly DeviceKey[] = ['printer', 'scanner', 'nfc', 'board'];
+/** What `simulate: true` / KIOSK_SIMULATE=1 simulates: every device, the bill validator too. */
+const simulatableKeys: readonly DeviceKey[] = [...deviceKeys, 'billValidator'];
+export type CashDevice = KioskConfig['cashDevice'];
+export const cashDevices: readonly CashDevice[] = ['cctalk', 'pulse', 'none'];
 
 export const simulated = 'simulated';
+/** devices.billValidator of a kiosk without one. */
+export const noDevice = 'none';
 
 /** What the kiosk falls back to for the settings that may be left out (devices and kioskNumber may not, unless simulated). */
 export const defaultConfig = {
@@ -82,6 +99,8 @@ export const envNames = {
   scanner: 'KIOSK_SCANNER',
   nfc: 'KIOSK_NFC',
   board: 'KIOSK_BOARD',
+  billValidator: 'KIOSK_BILL_VALIDATOR',
+  cashDevice: 'KIOSK_CASH_DEVICE',
   printerTimeScale: 'KIOSK_PRINTER_TIME_SCALE',
   counterReader: 'KIOSK_COUNTER_READER',
   mode: 'KIOSK_MODE',
@@ -95,11 +114,12 @@ export const envNames = {
  * environment's. `simulate`: true or "all" for every device, or the list of devices to simulate.
  */
 const fileSchema = z.object({
-  simulate: z.union([z.boolean(), z.literal('all'), z.array(z.enum(['printer', 'scanner', 'nfc', 'board']))]),
+  simulate: z.union([z.boolean(), z.literal('all'), z.array(z.enum(['printer', 'scanner', 'nfc', 'board', 'billValidator']))]),
   kioskId: z.unknown(),
   kioskNumber: z.unknown(),
   port: z.unknown(),
-  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown() }).partial().strict(),
+  devices: z.object({ printer: z.unknown(), scanner: z.unknown(), nfc: z.unknown(), board: z.unknown(), billValidator: z.unknown() }).partial().strict(),
+  cashDevice: z.unknown(),
   counterReader: z.unknown(),
   printerTimeScale: z.unknown(),
   mode: z.unknown(),
@@ -112,7 +132,7 @@ const fileSchema = z.object({
 type FileSettings = z.infer<typeof fileSchema>;
 
 const knownKeys = (path: readonly PropertyKey[]): string[] =>
-  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...deviceKeys] : path[0] === 'timings' ? [...timingKeys] : [];
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...simulatableKeys] : path[0] === 'timings' ? [...timingKeys] : [];
 
 function readFile(file: string): FileSettings {
   if (!existsSync(file)) return {};
@@ -140,20 +160,20 @@ function simulationRequest(env: NodeJS.ProcessEnv, fromFile: FileSettings): Set<
   const value = env[envNames.simulate];
   if (value === undefined) {
     const asked = fromFile.simulate ?? false;
-    return new Set(asked === true || asked === 'all' ? deviceKeys : asked === false ? [] : asked);
+    return new Set(asked === true || asked === 'all' ? simulatableKeys : asked === false ? [] : asked);
   }
   const text = value.trim().toLowerCase();
-  if (['1', 'all', 'true', 'yes'].includes(text)) return new Set(deviceKeys);
+  if (['1', 'all', 'true', 'yes'].includes(text)) return new Set(simulatableKeys);
   if (['', '0', 'none', 'false', 'no'].includes(text)) return new Set();
   const asked = new Set<DeviceKey>();
   for (const name of text.split(',').map((part) => part.trim())) {
-    const device = deviceKeys.find((key) => key === name);
+    const device = simulatableKeys.find((key) => key.toLowerCase() === name);
     if (device) {
       asked.add(device);
       continue;
     }
-    const closest = closestName(name, deviceKeys);
-    throw new Error(`invalid kiosk configuration: ${envNames.simulate}: '${name}' is not a device${closest ? ` (did you mean '${closest}'?)` : ''}; give 1 (all), 0 (none) or a list of ${deviceKeys.join(', ')}`);
+    const closest = closestName(name, simulatableKeys);
+    throw new Error(`invalid kiosk configuration: ${envNames.simulate}: '${name}' is not a device${closest ? ` (did you mean '${closest}'?)` : ''}; give 1 (all), 0 (none) or a list of ${simulatableKeys.join(', ')}`);
   }
   return asked;
 }
@@ -191,8 +211,34 @@ function commonSettings({ dataDir, fromFile, env }: Sources) {
   };
 }
 
-const settingName = (key: DeviceKey | 'counterReader' | 'kioskNumber'): string =>
-  `${key === 'counterReader' || key === 'kioskNumber' ? key : `devices.${key}`} (${envNames[key]})`;
+const settingName = (key: DeviceKey | 'counterReader' | 'kioskNumber' | 'cashDevice'): string =>
+  `${key === 'counterReader' || key === 'kioskNumber' || key === 'cashDevice' ? key : `devices.${key}`} (${envNames[key]})`;
+
+/**
+ * The cash device and the validator's setting: the validator is simulated when asked for (simulate
+ * all, or by name) unless the cash device is named as another; the cash device defaults to `cctalk`
+ * when there is a validator, else `none`. A validator with another cash device, or `cctalk` without
+ * one, is a problem.
+ */
+function resolveCash(env: NodeJS.ProcessEnv, fromFile: FileSettings, simulate: ReadonlySet<DeviceKey>): { cashDevice: unknown; billValidator: unknown; problems: string[] } {
+  const problems: string[] = [];
+  const namedCash = (env[envNames.cashDevice] || undefined) ?? fromFile.cashDevice;
+  const given = (env[envNames.billValidator] || undefined) ?? fromFile.devices?.billValidator;
+  const simulatedHere = simulate.has('billValidator') && given !== noDevice && (namedCash === undefined || namedCash === 'cctalk');
+  if (given === simulated) {
+    problems.push(`${settingName('billValidator')}: '${simulated}' is not a device; to simulate it, ask by name: ${envNames.simulate}=billValidator or "simulate": ["billValidator"]`);
+  } else if (simulatedHere && given !== undefined && given !== noDevice) {
+    problems.push(`${settingName('billValidator')} is '${String(given)}' but the bill validator is to be simulated: remove one of the two`);
+  }
+  const billValidator = simulatedHere ? simulated : (given ?? noDevice);
+  const cashDevice = namedCash ?? (billValidator === noDevice ? 'none' : 'cctalk');
+  if (cashDevice === 'cctalk' && billValidator === noDevice) {
+    problems.push(`${settingName('cashDevice')} is 'cctalk' but there is no bill validator: set ${settingName('billValidator')}`);
+  } else if (cashDevice !== 'cctalk' && billValidator !== noDevice && typeof cashDevice === 'string' && (cashDevices as readonly string[]).includes(cashDevice)) {
+    problems.push(`${settingName('billValidator')} is '${String(billValidator)}' but ${settingName('cashDevice')} is '${cashDevice}': a kiosk takes cash through one device; set ${envNames.billValidator}=none or ${envNames.cashDevice}=cctalk`);
+  }
+  return { cashDevice, billValidator, problems };
+}
 
 /**
  * The configuration to start a kiosk with. Throws, naming the file and every setting that is wrong:
@@ -219,20 +265,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
     return simulatedHere ? simulated : value;
   };
-  const devices = Object.fromEntries(deviceKeys.map((key) => [key, resolveDevice(key, simulate.has(key))]));
+  const cash = resolveCash(env, fromFile, simulate);
+  problems.push(...cash.problems);
+  const devices = { ...Object.fromEntries(deviceKeys.map((key) => [key, resolveDevice(key, simulate.has(key))])), billValidator: cash.billValidator };
   // The counter reader is the simulated NFC reader's second slot: simulated with it, and only then.
   const counterReader = resolveDevice('counterReader', simulate.has('nfc'));
-  const fullySimulated = simulate.size === deviceKeys.length;
+  const fullySimulated = deviceKeys.every((key) => simulate.has(key));
   const kioskNumber = numberFrom(env[envNames.kioskNumber]) ?? fromFile.kioskNumber ?? (fullySimulated ? simulatedKioskNumber : undefined);
   if (kioskNumber === undefined) missing.push(`${settingName('kioskNumber')} (the registry's number for this kiosk: two kiosks with one number issue the same card numbers)`);
   if (missing.length > 0) {
-    const unsimulated = deviceKeys.filter((key) => !simulate.has(key) && given(key) === undefined);
+    const unsimulated = deviceKeys.filter((key) => !simulate.has(key) && given(key as DeviceKey | 'counterReader') === undefined);
     const byName = unsimulated.length > 0 ? `simulate them by name (${envNames.simulate}=${unsimulated.join(',')}, or "simulate": [...] in the file), or ` : '';
     problems.push(`not configured: ${missing.join(', ')}; set them in ${file} or the variables, or ${byName}simulate every device (npm start, or ${envNames.simulate}=1)`);
   }
   if (problems.length > 0) throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${problems.join('; ')}`);
 
-  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices, counterReader, ...overrides });
+  const parsed = kioskConfigSchema.safeParse({ ...commonSettings(sources), kioskNumber, devices, counterReader, cashDevice: cash.cashDevice, ...overrides });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${issues}`);
@@ -284,8 +332,21 @@ export function loadDeviceSettings(env: NodeJS.ProcessEnv = process.env): Device
     scanner: setting('scanner', simulate.has('scanner')),
     nfc: setting('nfc', simulate.has('nfc')),
     board: setting('board', simulate.has('board')),
+    billValidator: (() => {
+      const cash = resolveCash(env, fromFile, simulate);
+      return typeof cash.billValidator === 'string' ? cash.billValidator : null;
+    })(),
     counterReader: setting('counterReader', simulate.has('nfc')),
   };
+}
+
+/** The cash device as the kiosk would start with it (kioskctl doctor), or the problem with it. */
+export function loadCashDevice(env: NodeJS.ProcessEnv = process.env): Result<CashDevice, string> {
+  const { fromFile } = readSources(env);
+  const cash = resolveCash(env, fromFile, simulationRequest(env, fromFile));
+  if (cash.problems.length > 0) return err(cash.problems.join('; '));
+  const parsed = kioskConfigSchema.shape.cashDevice.safeParse(cash.cashDevice);
+  return parsed.success ? ok(parsed.data) : err(`cashDevice: '${String(cash.cashDevice)}' is not one of ${cashDevices.join(', ')}`);
 }
 
 export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {

@@ -346,7 +346,14 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         snapshot: () => controller.snapshot(),
         command: (command) => controller.command(command),
         preview: () => controller.preview(),
-        health: () => ({ kioskId: config.kioskId, screen: controller.screen(), devices: devices.all(), log: fileLog?.health() ?? { state: 'writing' } }),
+        health: () => ({
+          kioskId: config.kioskId,
+          screen: controller.screen(),
+          devices: devices.all(),
+          log: fileLog?.health() ?? { state: 'writing' },
+          // The cash device as this kiosk started with it (kioskctl doctor reads it: the validator's port is ours).
+          cash: { device: config.cashDevice, billValidator: config.devices.billValidator },
+        }),
         ...(world ? { dev: (command) => world.dev(command), devState: () => world.state() } : {}),
         reports: reportService(store, {
           dataDir: config.dataDir,

@@ -558,6 +558,23 @@ export type KioskSnapshot = Immutable<z.infer<typeof kioskSnapshotSchema>>;
 /** The printer's mechanical steps a dev-panel fault can be timed to (the simulator's `SimulatorStep`). */
 export const printerFaultSteps = ['insert', 'print-front', 'print-back', 'park', 'eject', 'reject'] as const;
 export type PrinterFaultStep = (typeof printerFaultSteps)[number];
+/** Taiwan notes a person can put into the cash device from the dev panel. */
+export const noteValues = [100, 200, 500, 1000, 2000] as const;
+/** What the dev panel can do to the simulated bill validator (its simulator's `ValidatorFault`s). */
+export const validatorFaults = [
+  'jam-unsafe',
+  'jam-safe',
+  'jam-stacker',
+  'clear-jam',
+  'stacker-removed',
+  'stacker-inserted',
+  'stacker-full',
+  'fraud-opto',
+  'fraud-string',
+  'power-loss',
+  'garbage',
+] as const;
+export type ValidatorFaultName = (typeof validatorFaults)[number];
 /** The simulated devices on a serial cable that the dev panel can unplug and plug back. */
 export const cabledDevices = ['printer', 'scanner', 'board'] as const;
 export type CabledDevice = (typeof cabledDevices)[number];
@@ -580,6 +597,21 @@ export const devWorldStateSchema = z
     counterReader: z.enum(['empty', 'card']),
     encoder: z.enum(['empty', 'card']),
     cardsIssued: count,
+    /** The simulated ccTalk bill validator (null: not simulated): what a technician opening it would see. */
+    validator: z
+      .object({
+        powered: z.boolean(),
+        masterInhibit: z.boolean(),
+        /** The value of the note held in escrow, null when none. */
+        escrow: z.number().int().nullable(),
+        stacker: z.enum(['in', 'removed', 'full']),
+        jam: z.enum(['unsafe', 'safe', 'stacker']).nullable(),
+        counter: count,
+        /** Notes in the cash box by value, e.g. { "500": 2 }. */
+        stackerNotes: z.record(z.string(), count),
+      })
+      .strict()
+      .nullable(),
     /** Whether each simulated serial device's cable is plugged in (absent: not simulated). */
     cables: z
       .object({ printer: z.boolean().exactOptional(), scanner: z.boolean().exactOptional(), board: z.boolean().exactOptional() })
@@ -606,7 +638,13 @@ export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chip-fault') }),
   /** Pulls a device's serial cable out (`plugged: false`) or plugs it back in. */
   z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
-  z.object({ type: z.literal('insert-note'), amount: z.union([z.literal(100), z.literal(500), z.literal(1000)]) }),
+  /**
+   * A note into the cash device: the ccTalk validator when it is the kiosk's cash device (every Taiwan
+   * note; `counterfeit` is refused by it), else the I/O board's pulse acceptor (100, 500, 1000).
+   */
+  z.object({ type: z.literal('insert-note'), amount: z.union(noteValues.map((value) => z.literal(value))), counterfeit: z.boolean().optional() }),
+  /** A fault of the simulated bill validator (hardware/bill-validator/README.md). */
+  z.object({ type: z.literal('validator-fault'), fault: z.enum(validatorFaults) }),
   z.object({ type: z.literal('door'), open: z.boolean() }),
 ]);
 export type DevCommand = z.infer<typeof devCommandSchema>;

@@ -1,6 +1,11 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBoardSimulatorOnPty, type BoardSimulator } from '../../../firmware/simulator';
+import { startBoardSimulatorOnPty, type BoardSimulator, type NoteValue } from '../../../firmware/simulator';
+import {
+  startBillValidatorSimulatorOnPty,
+  type BillValidatorSimulatorOptions,
+  type PluggableBillValidatorSimulator,
+} from '../../../hardware/bill-validator/simulator';
 import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '../../../hardware/id-scanner/simulator';
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
@@ -25,13 +30,15 @@ import { isSimulated } from '../config';
  */
 export interface SimulatedWorld {
   /** Host ends of the pty pairs, where the drivers connect. */
-  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string };
+  readonly paths: { readonly printer?: string; readonly scanner?: string; readonly board?: string; readonly billValidator?: string };
   readonly pcscd: PrivatePcscd | null;
   /** PC/SC names: the printer's built-in encoder (slot 0) and the counter reader (slot 1). */
   readonly readers: { readonly encoder: string; readonly counter: string } | null;
   readonly printer: PluggablePrinterSimulator | null;
   readonly scanner: PluggableIdScannerSimulator | null;
   readonly board: BoardSimulator | null;
+  /** The ccTalk bill validator (when simulated): tests insert notes and inject faults through it. */
+  readonly validator: PluggableBillValidatorSimulator | null;
   /** Cards handed out so far (their chip memory), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
@@ -89,7 +96,12 @@ export const printerFaultNames = Object.keys(printerFaults);
 export interface SimulatedWorldOptions {
   /** The clock a hand's gap between two cards runs on: real time by default (pcscd, a real process, must see it). */
   readonly timers?: Timers;
+  /** The simulated validator's timing (a real validator's by default: escrow timeout 10 s, stacking 1.5 s). */
+  readonly validator?: Partial<Omit<BillValidatorSimulatorOptions, 'devicePath'>>;
 }
+
+/** The pulse acceptor on the I/O board is programmed for these notes only. */
+const pulseNotes: readonly number[] = [100, 500, 1000];
 
 export async function createSimulatedWorld(config: KioskConfig, log: LogSink, options: SimulatedWorldOptions = {}): Promise<SimulatedWorld> {
   const timers = options.timers ?? realTimers;
@@ -113,6 +125,12 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     );
     const { simulator: scanner, hostPath: scannerPath } = await onPty('scanner', (pty) => startIdScannerSimulatorOnPty({ ...pty, mode: 'rte' }));
     const { simulator: board, hostPath: boardPath } = await onPty('board', (pty) => startBoardSimulatorOnPty(pty));
+    let validator: PluggableBillValidatorSimulator | null = null;
+    if (isSimulated(config, 'billValidator')) {
+      const started = await startBillValidatorSimulatorOnPty({ ...options.validator, ptyName: 'validator', dir: runDir });
+      validator = started;
+      cleanups.push(() => started.close());
+    }
     // The board has no `plugged` of its own: the world remembers whether it pulled the board's cable.
     let boardPlugged = true;
     const cables = (): Partial<Record<CabledDevice, boolean>> => ({
@@ -200,12 +218,18 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     };
 
     return {
-      paths: { ...(printerPath ? { printer: printerPath } : {}), ...(scannerPath ? { scanner: scannerPath } : {}), ...(boardPath ? { board: boardPath } : {}) },
+      paths: {
+        ...(printerPath ? { printer: printerPath } : {}),
+        ...(scannerPath ? { scanner: scannerPath } : {}),
+        ...(boardPath ? { board: boardPath } : {}),
+        ...(validator ? { billValidator: validator.hostPath } : {}),
+      },
       pcscd,
       readers: pcscd ? { encoder: pcscd.readerName, counter: pcscd.readerName.replace(/00$/, '01') } : null,
       printer,
       scanner,
       board,
+      validator,
       issuedCards: () => issued,
       state() {
         const printerState = printer?.state();
@@ -224,6 +248,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           counterReader: counterCard?.present ? 'card' : 'empty',
           encoder: encoderCard?.present ? 'card' : 'empty',
           cardsIssued: issued.length,
+          validator: validatorView(validator),
           cables: cables(),
         };
       },
@@ -282,9 +307,22 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           case 'cable':
             return cable(command.device, command.plugged);
           case 'insert-note':
+            if (config.cashDevice === 'cctalk') {
+              if (!validator) return reply(false, 'the bill validator is not simulated');
+              // The validator decides: escrow, or refused (inhibited, counterfeit...) with its status event.
+              void validator.insertNote(command.amount, { counterfeit: command.counterfeit ?? false });
+              return reply(true);
+            }
             if (!board) return reply(false, 'the I/O board is not simulated');
+            if (command.counterfeit) return reply(false, 'the pulse acceptor cannot be given a counterfeit from here');
+            if (!pulseNotes.includes(command.amount)) return reply(false, `the pulse acceptor takes NT$${pulseNotes.join(', ')} only`);
             // The acceptor refuses notes while inhibited; the pulses are what a real one sends when it takes one.
-            void board.insertNote(command.amount);
+            void board.insertNote(command.amount as NoteValue);
+            return reply(true);
+          case 'validator-fault':
+            if (!validator) return reply(false, 'the bill validator is not simulated');
+            validator.injectFault({ kind: command.fault });
+            log({ eventId: 'simulated-validator-fault', disposition: 'na', message: `bill validator fault: ${command.fault}` });
             return reply(true);
           case 'door':
             if (!board) return reply(false, 'the I/O board is not simulated');
@@ -307,4 +345,18 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     throw error;
   }
+}
+
+function validatorView(validator: PluggableBillValidatorSimulator | null): SimulatedWorldState['validator'] {
+  if (!validator) return null;
+  const state = validator.state();
+  return {
+    powered: state.powered,
+    masterInhibit: state.masterInhibit,
+    escrow: state.escrow?.value ?? null,
+    stacker: state.stacker,
+    jam: state.jam,
+    counter: state.counter,
+    stackerNotes: Object.fromEntries(Object.entries(state.stackerNotes).map(([value, count]) => [String(value), count])),
+  };
 }

@@ -12,9 +12,13 @@ import type { KioskctlCommand } from '../main';
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
  *   kioskctl dev chip-fault      (the next blank at the encoder has a defective chip)
  *   kioskctl dev cable printer|scanner|board unplug|plug
- *   kioskctl dev insert-note 100|500|1000 | door open|closed
+ *   kioskctl dev note 100|200|500|1000|2000 [counterfeit]   (also: insert-note <amount>)
+ *     (into the cash device: the ccTalk validator when it is the kiosk's, else the board's pulse acceptor)
+ *   kioskctl dev validator-fault jam-unsafe|jam-safe|jam-stacker|clear-jam|stacker-removed|stacker-inserted|stacker-full|fraud-opto|fraud-string|power-loss|garbage
+ *   kioskctl dev door open|closed
  */
-const usage = 'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board unplug|plug | insert-note <amount> | door open|closed\n';
+const usage =
+  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
 
 /** The command to send, null for `state` (a read), or what is wrong with the arguments. */
 function parse(args: string[]): DevCommand | null | string {
@@ -44,8 +48,15 @@ function parse(args: string[]): DevCommand | null | string {
       candidate['device'] = value;
       candidate['plugged'] = extra === 'plug';
       break;
+    case 'note':
     case 'insert-note':
+      candidate['type'] = 'insert-note';
       candidate['amount'] = Number(value);
+      if (extra !== undefined && extra !== 'counterfeit') return `${type} takes an amount and optionally 'counterfeit'`;
+      if (extra === 'counterfeit') candidate['counterfeit'] = true;
+      break;
+    case 'validator-fault':
+      candidate['fault'] = value;
       break;
     case 'door':
       if (value !== 'open' && value !== 'closed') return 'door takes open or closed';

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DeviceName, DeviceStatusView, LogHealthView } from '../../../shared/contract/kiosk-api';
 import type { Result } from '../../../shared/result';
-import { loadDeviceSettings, loadStoreSettings, simulated, type DeviceSettings, type StoreSettings } from '../../../kiosk/controller/config';
+import { loadCashDevice, loadDeviceSettings, loadStoreSettings, noDevice, simulated, type DeviceSettings, type StoreSettings } from '../../../kiosk/controller/config';
+import { validatorCheck } from '../validator-check';
 import { readControllerFile } from '../../../kiosk/controller/controller-file';
 import type { KioskctlCommand } from '../main';
 import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
@@ -15,13 +16,14 @@ import { listPcscReaders, type ReaderListError } from '../pcsc-readers';
  * so a real one is always looked up in pcscd's list. The last line is the log: a running kiosk whose
  * log file cannot be written (disk full...) keeps its log in memory only, and that fails the check.
  */
-type Checked = DeviceName | 'counterReader' | 'log';
+type Checked = DeviceName | 'counterReader' | 'billValidator' | 'log';
 const labels: Record<Checked, string> = {
   printer: 'card printer',
   scanner: 'ID scanner',
   nfc: 'NFC reader',
   counterReader: 'counter reader',
   board: 'I/O board',
+  billValidator: 'bill validator',
   log: 'log file',
 };
 const order = Object.keys(labels) as Checked[];
@@ -59,11 +61,17 @@ async function fromController(url: string, token: string, settings: StoreSetting
   const { counterReader, dataDir } = settings;
   const response = await fetch(new URL('api/health', url), { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(`the controller answered ${response.status}`);
-  const health = (await response.json()) as { devices: Record<DeviceName, DeviceStatusView>; log?: LogHealthView };
+  const health = (await response.json()) as {
+    devices: Record<DeviceName, DeviceStatusView>;
+    log?: LogHealthView;
+    cash?: { device: string; billValidator: string };
+  };
   const lines: Line[] = [];
   for (const device of order) {
     if (device === 'log') {
       lines.push(logLine(health.log, dataDir));
+    } else if (device === 'billValidator') {
+      lines.push(await billValidatorLine(health.cash ?? null, true));
     } else if (device !== 'counterReader') {
       const status = health.devices[device];
       const detail = status.detail ? ` (${status.detail})` : '';
@@ -88,6 +96,11 @@ async function fromConfig(devices: DeviceSettings, dataDir: string, readers: () 
       lines.push({ device, ok: true, text: `${logFile(dataDir)} (written while the kiosk runs)` });
       continue;
     }
+    if (device === 'billValidator') {
+      const cash = loadCashDevice();
+      lines.push(cash.ok ? await billValidatorLine({ device: cash.value, billValidator: devices.billValidator ?? noDevice }, false) : { device, ok: false, text: cash.error });
+      continue;
+    }
     const setting = devices[device];
     if (setting === null) {
       lines.push({ device, ok: false, text: 'not configured: set it in kiosk.config.json, or ask for it simulated (KIOSK_SIMULATE)' });
@@ -102,6 +115,23 @@ async function fromConfig(devices: DeviceSettings, dataDir: string, readers: () 
     }
   }
   return lines;
+}
+
+/**
+ * The cash device's validator: not used (another cash device), simulated, or a real one — checked on
+ * its port (identity, notes, self-check, stacker) when the kiosk is stopped, by its path while the
+ * running kiosk holds the port.
+ */
+async function billValidatorLine(cash: { readonly device: string; readonly billValidator: string } | null, running: boolean): Promise<Line> {
+  const device = 'billValidator';
+  if (cash === null) return { device, ok: true, text: 'not reported by the running kiosk' };
+  const setting = cash.billValidator;
+  if (setting === noDevice) return { device, ok: true, text: `none (cash device: ${cash.device})` };
+  if (setting === simulated) return { device, ok: true, text: `simulated (cash device: ${cash.device})${running ? '' : ', starts with npm start'}` };
+  if (!existsSync(setting)) return { device, ok: false, text: `${setting} missing: check the cable, the ccTalk interface and the path in kiosk.config.json` };
+  if (running) return { device, ok: true, text: `${setting} present, held by the running kiosk (stop it for a full check)` };
+  const check = await validatorCheck(setting);
+  return { device, ok: check.ok, text: check.text };
 }
 
 function logFile(dataDir: string): string {

@@ -171,6 +171,18 @@ describe('ccTalk bill validator driver against the simulator on a pty', () => {
     expect(events.map((event) => event.counter)).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('a jam or a power cut while a note is being read settles that note (held by the jam, pushed back out)', async () => {
+    const { simulator } = await rig({ validationMs: 300 });
+    const jammed = simulator.insertNote(500);
+    simulator.injectFault({ kind: 'jam-unsafe' });
+    expect(await jammed).toEqual({ kind: 'not-taken', reason: 'jammed' });
+    expect(simulator.state()).toMatchObject({ jam: 'unsafe', escrow: null });
+    simulator.injectFault({ kind: 'clear-jam' });
+    const cut = simulator.insertNote(100);
+    simulator.injectFault({ kind: 'power-loss', offMs: 100 });
+    expect(await cut).toEqual({ kind: 'not-taken', reason: 'no-power' });
+  });
+
   it('power loss: polls time out (disconnected), then the counter is back at 0 (break: restarted), escrow on again', async () => {
     const { validator, simulator, events, breaks, connections } = await rig();
     await enable(validator);

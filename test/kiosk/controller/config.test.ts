@@ -18,7 +18,8 @@ describe('kiosk configuration', () => {
   it('simulates every device when asked (KIOSK_SIMULATE=1, as npm start does), with kiosk number 1', () => {
     const dir = freshDir();
     const config = loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' });
-    expect(config.devices).toEqual({ printer: 'simulated', scanner: 'simulated', nfc: 'simulated', board: 'simulated' });
+    expect(config.devices).toEqual({ printer: 'simulated', scanner: 'simulated', nfc: 'simulated', board: 'simulated', billValidator: 'simulated' });
+    expect(config.cashDevice).toBe('cctalk');
     expect(config.counterReader).toBe('simulated');
     expect(config.kioskNumber).toBe(1);
     expect(config.dataDir).toBe(dir);
@@ -52,7 +53,8 @@ describe('kiosk configuration', () => {
     const { KIOSK_BOARD: _board, ...withoutBoard } = realDevices;
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard })).toThrow(/not configured: devices\.board \(KIOSK_BOARD\); .*simulate them by name \(KIOSK_SIMULATE=board,/);
     const partial = loadConfig({ KIOSK_DATA_DIR: dir, ...withoutBoard, KIOSK_SIMULATE: 'board' });
-    expect(partial.devices).toEqual({ printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACS ACR122U PICC Interface 00 00', board: 'simulated' });
+    expect(partial.devices).toEqual({ printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0', nfc: 'ACS ACR122U PICC Interface 00 00', board: 'simulated', billValidator: 'none' });
+    expect(partial.cashDevice).toBe('none');
     expect(isFullySimulated(partial)).toBe(false);
     // The same from the file; the counter reader goes with the NFC reader.
     writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ kioskNumber: 17, simulate: ['nfc', 'board'], devices: { printer: '/dev/ttyACM0', scanner: '/dev/ttyUSB0' } }));
@@ -61,6 +63,25 @@ describe('kiosk configuration', () => {
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: 'printer,nfc,board' })).toThrow(/devices\.printer \(KIOSK_PRINTER\) is '\/dev\/ttyACM0' but the printer is to be simulated/);
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '0', KIOSK_NFC: 'simulated' })).toThrow(/devices\.nfc \(KIOSK_NFC\): 'simulated' is not a device; to simulate it, ask by name: KIOSK_SIMULATE=nfc/);
     expect(() => loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: 'bord' })).toThrow(/KIOSK_SIMULATE: 'bord' is not a device \(did you mean 'board'\?\)/);
+  });
+
+  it('takes cash only through a device it is told of: cctalk with a validator, pulse by name, none otherwise', () => {
+    const dir = freshDir();
+    // A real kiosk without a validator takes no cash unless the pulse acceptor is named.
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toMatchObject({ cashDevice: 'none', devices: { billValidator: 'none' } });
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_CASH_DEVICE: 'pulse' }).cashDevice).toBe('pulse');
+    // A validator's path makes it the cash device.
+    const withValidator = loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_BILL_VALIDATOR: '/dev/serial/by-id/usb-ccTalk-if00' });
+    expect(withValidator).toMatchObject({ cashDevice: 'cctalk', devices: { billValidator: '/dev/serial/by-id/usb-ccTalk-if00' } });
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_CASH_DEVICE: 'cctalk' })).toThrow(/cashDevice \(KIOSK_CASH_DEVICE\) is 'cctalk' but there is no bill validator: set devices\.billValidator \(KIOSK_BILL_VALIDATOR\)/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_CASH_DEVICE: 'pulse', KIOSK_BILL_VALIDATOR: '/dev/ttyUSB3' })).toThrow(/takes cash through one device/);
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_CASH_DEVICE: 'coins' })).toThrow(/cashDevice/);
+    // Simulated: the validator by name alone, and a simulated kiosk that names the pulse acceptor has no validator.
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_SIMULATE: 'billValidator' })).toMatchObject({ cashDevice: 'cctalk', devices: { billValidator: 'simulated', board: '/dev/ttyACM1' } });
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1', KIOSK_CASH_DEVICE: 'pulse' })).toMatchObject({ cashDevice: 'pulse', devices: { billValidator: 'none' } });
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices, KIOSK_BILL_VALIDATOR: 'simulated' })).toThrow(/KIOSK_SIMULATE=billValidator/);
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ cashDevice: 'cctalk', devices: { billValidator: '/dev/ttyUSB3' } }));
+    expect(loadConfig({ KIOSK_DATA_DIR: dir, ...realDevices })).toMatchObject({ cashDevice: 'cctalk', devices: { billValidator: '/dev/ttyUSB3' } });
   });
 
   it('takes devices from the config file, and environment variables over it', () => {

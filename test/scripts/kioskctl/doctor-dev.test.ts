@@ -39,6 +39,7 @@ describe('kioskctl doctor and dev', () => {
     expect(healthy.stdout).toMatch(/ok\s+card printer\s+connected, simulated/);
     expect(healthy.stdout).toMatch(/ok\s+NFC reader\s+connected, simulated \(Virtual PCD 00 00\)/);
     expect(healthy.stdout).toMatch(/ok\s+counter reader\s+connected, simulated/);
+    expect(healthy.stdout).toMatch(/ok\s+bill validator\s+simulated \(cash device: cctalk\)/);
 
     await kiosk.world!.board!.unplug();
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'disconnected', 15_000, 'the unplugged board was not noticed');
@@ -80,7 +81,20 @@ describe('kioskctl doctor and dev', () => {
     const unknownFault = await kioskctl('dev', 'printer-fault', 'melt');
     expect(unknownFault.code).toBe(1);
     expect(unknownFault.stderr).toContain("no printer fault 'melt'");
-    const badNote = await kioskctl('dev', 'insert-note', '200');
+    // A note goes to the ccTalk validator, the simulated kiosk's cash device: nobody enabled it, so it is refused.
+    const validator = kiosk.world!.validator!;
+    expect((await kioskctl('dev', 'note', '500')).code).toBe(0);
+    await waitFor(() => validator.state().counter === 1, 10_000, 'the validator did not see the note');
+    expect(validator.state().events[0]).toMatchObject({ kind: 'status', status: 'master-inhibit' });
+    expect(validator.state().escrow).toBeNull();
+    expect((await kioskctl('dev', 'validator-fault', 'stacker-removed')).code).toBe(0);
+    expect(validator.state().stacker).toBe('removed');
+    expect(JSON.parse((await kioskctl('dev', 'state')).stdout)).toMatchObject({ validator: { stacker: 'removed', counter: 2, escrow: null } });
+    expect((await kioskctl('dev', 'validator-fault', 'stacker-inserted')).code).toBe(0);
+    expect((await kioskctl('dev', 'validator-fault', 'melt')).code).toBe(2);
+    expect((await kioskctl('dev', 'note', '500', 'forged')).code).toBe(2);
+    // NT$200 is a Taiwan note (the validator refuses it by default); NT$300 is none.
+    const badNote = await kioskctl('dev', 'insert-note', '300');
     expect(badNote.code).toBe(2);
     expect(badNote.stderr).toMatch(/amount/);
   });

@@ -1,5 +1,14 @@
 import { useEffect, useState } from 'react';
-import { cabledDevices, devWorldStateSchema, printerFaultSteps, type DevCommand, type DevWorldState, type PrinterFaultStep } from '../../../../shared/contract/kiosk-api';
+import {
+  cabledDevices,
+  devWorldStateSchema,
+  noteValues,
+  printerFaultSteps,
+  validatorFaults,
+  type DevCommand,
+  type DevWorldState,
+  type PrinterFaultStep,
+} from '../../../../shared/contract/kiosk-api';
 import { kioskToken } from '../api';
 import { devCommand } from '../command';
 import { readWith } from '../reading/unreadable';
@@ -98,11 +107,30 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
       <div className="dev-row">
         <button type="button" data-dev="chip-fault" onClick={() => run({ type: 'chip-fault' })}>defective chip on the next blank</button>
       </div>
+      <h3>Cash</h3>
+      {world?.validator && (
+        <p className="dev-state" data-testid="dev-validator-state">
+          bill validator{world.validator.powered ? '' : ' · POWER OFF'}{world.validator.masterInhibit ? ' · inhibited' : ' · accepting'} · escrow{' '}
+          {world.validator.escrow === null ? 'empty' : `NT$${world.validator.escrow}`} · stacker {world.validator.stacker}
+          {world.validator.jam ? ` · JAM (${world.validator.jam})` : ''} · counter {world.validator.counter} · cash box{' '}
+          {Object.entries(world.validator.stackerNotes).map(([value, count]) => `${count}×${value}`).join(', ') || 'empty'}
+        </p>
+      )}
+      <div className="dev-row">
+        {noteValues.map((amount) => (
+          <button key={amount} type="button" data-dev={`note-${amount}`} onClick={() => run({ type: 'insert-note', amount })}>NT${amount}</button>
+        ))}
+        <button type="button" data-dev="note-counterfeit" onClick={() => run({ type: 'insert-note', amount: 500, counterfeit: true })}>counterfeit NT$500</button>
+      </div>
+      {world?.validator && (
+        <div className="dev-row">
+          {validatorFaults.map((fault) => (
+            <button key={fault} type="button" data-dev={`validator-${fault}`} onClick={() => run({ type: 'validator-fault', fault })}>{fault}</button>
+          ))}
+        </div>
+      )}
       <h3>I/O board</h3>
       <div className="dev-row">
-        {([100, 500, 1000] as const).map((amount) => (
-          <button key={amount} type="button" onClick={() => run({ type: 'insert-note', amount })}>NT${amount}</button>
-        ))}
         <button type="button" onClick={() => run({ type: 'door', open: true })}>open door</button>
         <button type="button" onClick={() => run({ type: 'door', open: false })}>close door</button>
       </div>
