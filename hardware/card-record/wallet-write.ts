@@ -9,7 +9,7 @@ import type { WalletWriteError, WalletWriteRequest } from './types';
 /**
  * The wallet mirror write of a top-up, on one card session: read the record (the static part must
  * verify and carry `cardNumber`; a wallet that does not verify is what a torn write left, and is
- * overwritten), then write block 56 with our key B, read it back and compare. The wallet block is
+ * overwritten), then write block 56 (sector 14 opened with our key B), read it back and compare. The wallet block is
  * signed on its own (layout v2), so this one block write is the whole change: the chip holds either
  * the old wallet, the new one, or (torn) one that does not verify.
  */
@@ -55,22 +55,22 @@ export async function writeWalletOnCard(
   const block = encodeWalletBlock(read.value.get(headerBlock) ?? new Uint8Array(), { balance: request.balance, transactionCounter: request.counter }, keys);
   if (!block.ok) return err({ kind: 'invalid_record', error: block.error, message: block.error.message });
 
-  const keyB = keys.sectors[walletSector]?.keyB;
-  if (!keyB) throw new Error(`no key B for sector ${walletSector}`);
-  const opened = await session.authenticate(walletSector, [{ keyType: 'B', key: keyB }]);
-  if (!opened.ok) return err(stopped(opened.error));
+  // Sector 14 is still open with key B from the read (data blocks: read A|B, write B only).
   const written = await session.writeVerified(walletBlock, block.value, () => (inFlight = walletBlock));
   if (!written.ok) return err(stopped(written.error));
   return ok({ balance: request.balance, counter: request.counter });
 }
 
-/** Blocks 52..54 and 56..58 with the diversified key A (a blank sector fails as auth_failed). */
+/**
+ * Blocks 52..54 with the diversified key A, then 56..58 with key B, which the write needs next: the
+ * wallet sector stays authenticated for it (a blank or foreign sector fails as auth_failed).
+ */
 async function readRecordBlocks(session: CardSession, keys: ChipKeys): Promise<Result<CardImage, SessionError>> {
   const image = new Map<number, Uint8Array>();
-  for (const sector of [headerSector, walletSector]) {
-    const keyA = keys.sectors[sector]?.keyA;
-    if (!keyA) throw new Error(`no key A for sector ${sector}`);
-    const opened = await session.authenticate(sector, [{ keyType: 'A', key: keyA }]);
+  for (const [sector, keyType] of [[headerSector, 'A'], [walletSector, 'B']] as const) {
+    const sectorKeys = keys.sectors[sector];
+    if (!sectorKeys) throw new Error(`no keys for sector ${sector}`);
+    const opened = await session.authenticate(sector, [{ keyType, key: keyType === 'A' ? sectorKeys.keyA : sectorKeys.keyB }]);
     if (!opened.ok) return opened;
     for (let block = sector * 4; block < trailerBlockOf(sector); block++) {
       const data = await session.read(block);

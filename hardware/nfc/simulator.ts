@@ -35,11 +35,26 @@ export interface VirtualCardFaults {
   /** `corruptWrites` / `refuseWrites` count and hit only writes of this block. */
   readonly faultyBlock?: number;
   /**
+   * The card is lifted just as the next write of `block` (of any block when absent) is sent: the write
+   * never reaches the chip and gets no answer (a card taken away before the kiosk wrote to it).
+   */
+  readonly liftBeforeWrite?: WriteTarget;
+  /**
+   * The next write of `block` (of any block when absent) tears: the chip keeps the first 8 bytes new
+   * and the last 8 old, and the card leaves without answering (a card pulled away mid-write).
+   */
+  readonly tearWrite?: WriteTarget;
+  /**
    * Two cards in the field: the reader cannot power the card up. The card answers vpcd's ATR request
    * with more bytes than an ATR may have (33): vpcd's power-up fails, pcscd marks the slot SWALLOWED,
    * and PC/SC clients see the card present but SCARD_STATE_MUTE, as with a real reader's failed power-up.
    */
   readonly collision?: boolean;
+}
+
+/** The write a lift or tear fault waits for: of this block, or of any block when `block` is absent. */
+export interface WriteTarget {
+  readonly block?: number;
 }
 
 export interface InsertVirtualCardOptions {

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { parseCommand, sw, withStatus } from './protocol/apdu';
-import type { VirtualCardFaults } from './simulator';
+import { blockSize } from './mifare';
+import type { VirtualCardFaults, WriteTarget } from './simulator';
 import { createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
 import { VirtualCardMirror } from './virtual-card-mirror';
 
@@ -41,6 +42,8 @@ const collisionAtr = new Uint8Array(40).fill(0x3b);
 /** A write APDU is FF D6 00 <block> 10 ‖ 16 data bytes. */
 const writeDataOffset = 5;
 const corruptedByte = 9;
+/** A torn write lands this many leading bytes of the new data; the rest of the block stays as it was. */
+export const tornWriteBytes = 8;
 
 interface Placement {
   readonly socket: Socket;
@@ -177,6 +180,17 @@ function place(request: Extract<CardThreadRequest, { type: 'place' }>): void {
       hangUp();
       return;
     }
+    const command = parseCommand(message);
+    if (command.kind === 'write' && targets(faults.liftBeforeWrite, command.block)) {
+      hangUp(); // the write never reaches the chip
+      return;
+    }
+    if (command.kind === 'write' && targets(faults.tearWrite, command.block)) {
+      model.process(tornWrite(message, command.block));
+      publish();
+      hangUp();
+      return;
+    }
     const response = execute(message);
     publish();
     if (responseDelayMs > 0 && mirror.apduCount >= delayAfterApdus) await new Promise((resolve) => setTimeout(resolve, responseDelayMs));
@@ -202,12 +216,24 @@ function place(request: Extract<CardThreadRequest, { type: 'place' }>): void {
     return model.process(apdu);
   }
 
+  /** The write APDU with the block's old last bytes: what a chip pulled from the field mid-write keeps. */
+  function tornWrite(apdu: Uint8Array, block: number): Uint8Array {
+    const torn = Uint8Array.from(apdu);
+    const old = model.blocks()[block] ?? new Uint8Array(blockSize);
+    torn.set(old.subarray(tornWriteBytes, blockSize), writeDataOffset + tornWriteBytes);
+    return torn;
+  }
+
   function send(payload: Uint8Array): void {
     const frame = Buffer.alloc(2 + payload.length);
     frame.writeUInt16BE(payload.length, 0);
     frame.set(payload, 2);
     s.write(frame);
   }
+}
+
+function targets(target: WriteTarget | undefined, block: number): boolean {
+  return target !== undefined && (target.block === undefined || target.block === block);
 }
 
 port().on('message', (request: CardThreadRequest) => dispatch(request));

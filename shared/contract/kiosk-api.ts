@@ -620,6 +620,10 @@ export const devWorldStateSchema = z
   .strict();
 export type DevWorldState = Immutable<z.infer<typeof devWorldStateSchema>>;
 
+/** Faults of the citizen card on the counter reader (dev `card-fault`), for the wallet mirror write. */
+export const cardFaults = ['lift-before-wallet-write', 'tear-wallet-write'] as const;
+export type CardFault = (typeof cardFaults)[number];
+
 /** Dev panel (simulated devices only): what a person can do to the simulated world. */
 export const devCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('feed-document'), fixture: z.string().max(60) }),
@@ -636,6 +640,13 @@ export const devCommandSchema = z.discriminatedUnion('type', [
    * back with a wrong byte), so the kiosk's verification fails and the card is spoiled.
    */
   z.object({ type: z.literal('chip-fault') }),
+  /**
+   * The citizen card on the counter reader (or, when none is there, the next card laid there):
+   * `lift-before-wallet-write` — the card is lifted as the kiosk sends its next wallet write (nothing
+   * lands); `tear-wallet-write` — that write tears (balance and counter new, the wallet MAC old) and the
+   * card is lifted. Once: the card laid down again has no fault.
+   */
+  z.object({ type: z.literal('card-fault'), fault: z.enum(cardFaults) }),
   /** Pulls a device's serial cable out (`plugged: false`) or plugs it back in. */
   z.object({ type: z.literal('cable'), device: z.enum(cabledDevices), plugged: z.boolean() }),
   /**

@@ -9,10 +9,11 @@ import {
 import { fixtureDocuments, type FixtureName } from '../../../hardware/id-scanner/fixtures';
 import { startIdScannerSimulatorOnPty, type PluggableIdScannerSimulator } from '../../../hardware/id-scanner/simulator';
 import { startPcscd, type PrivatePcscd } from '../../../hardware/nfc/pcscd';
-import { insertVirtualCard, type VirtualCard } from '../../../hardware/nfc/simulator';
+import { insertVirtualCard, type VirtualCard, type VirtualCardFaults } from '../../../hardware/nfc/simulator';
+import { walletBlock } from '../../../hardware/card-record/layout';
 import { startPrinterSimulatorOnPty, type PluggablePrinterSimulator, type PrinterFault } from '../../../hardware/printer/simulator';
 import { realTimers, waitOn, type Timers } from '../../../shared/clock';
-import type { CabledDevice, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
+import type { CabledDevice, CardFault, DevCommand, DevWorldState, PrinterFaultStep } from '../../../shared/contract/kiosk-api';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { CommandReply } from '../api/server';
@@ -39,7 +40,7 @@ export interface SimulatedWorld {
   readonly board: BoardSimulator | null;
   /** The ccTalk bill validator (when simulated): tests insert notes and inject faults through it. */
   readonly validator: PluggableBillValidatorSimulator | null;
-  /** Cards handed out so far (their chip memory), newest last. */
+  /** Cards handed out so far (their chip memory as it is now: a wallet written at the counter shows), newest last. */
   issuedCards(): readonly Uint8Array[][];
   /** The demo staff cards the dev panel can lay on the counter reader (chip memory). */
   setStaffCard(kind: 'staff' | 'supervisor' | 'technician', blocks: Uint8Array[]): void;
@@ -89,6 +90,12 @@ const printerFaults: Record<string, (atStep: PrinterFaultStep | undefined) => Pr
   'power-on': () => ({ kind: 'power-on' }),
   garbage: () => ({ kind: 'garbage', bytes: 64 }),
 };
+/** The dev panel's citizen-card faults: the wallet mirror write (block 56) lifted before it lands, or torn. */
+const cardFaults: Record<CardFault, VirtualCardFaults> = {
+  'lift-before-wallet-write': { liftBeforeWrite: { block: walletBlock } },
+  'tear-wallet-write': { tearWrite: { block: walletBlock } },
+};
+
 /** The faults that take a step; the others refuse one rather than ignore it. */
 const timedPrinterFaults = new Set(['jam', 'cover-open', 'power-loss']);
 export const printerFaultNames = Object.keys(printerFaults);
@@ -159,6 +166,15 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
     /** The next blank at the encoder has a defective chip (dev `chip-fault`): its writes never hold. */
     let nextBlankDefective = false;
     let counterCard: VirtualCard | null = null;
+    /** A card fault (dev `card-fault`) waiting for the next card laid on the counter reader. */
+    let nextCounterCardFaults: VirtualCardFaults | null = null;
+    /**
+     * The last counter-reader placement of each card in hand ('issued:<index>', 'staff:<kind>'): a card
+     * keeps what the counter wrote to it (its wallet), so laying it down again sees its chip as it is.
+     */
+    const cardsInHand = new Map<string, VirtualCard>();
+    const memoryOf = (source: string, made: Uint8Array[] | undefined): Uint8Array[] | undefined => cardsInHand.get(source)?.blocks() ?? made;
+    const issuedMemory = (index: number): Uint8Array[] | undefined => memoryOf(`issued:${index}`, issued[index]);
     /** When the counter reader's field last became empty (a card removed). */
     let counterEmptySince = 0;
     // The printer's mechanics move the card: one reaching or leaving the contactless station moves a
@@ -199,7 +215,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
 
     const staffCards: Partial<Record<'staff' | 'supervisor' | 'technician', Uint8Array[]>> = {};
     /** Lays a card on the counter reader (taking off the one there): a chip memory, a blank card or a phone. */
-    const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<void> => {
+    const placeOnCounter = async (card: { blocks?: readonly Uint8Array[]; phone?: boolean }): Promise<VirtualCard> => {
       if (!pcscd) throw new Error('the NFC reader is not simulated');
       if (counterCard?.present) {
         await counterCard.remove();
@@ -210,11 +226,20 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       // and the new card would go unread.
       const emptyFor = Date.now() - counterEmptySince;
       if (emptyFor < cardSwapGapMs) await waitOn(timers, cardSwapGapMs - emptyFor);
-      counterCard = await insertVirtualCard({
+      const faults = card.phone ? null : nextCounterCardFaults;
+      nextCounterCardFaults = null;
+      const placed = await insertVirtualCard({
         port: pcscd.vpcdPort + 1,
         kind: card.phone ? 'iso14443-4-phone' : 'classic-1k',
         ...(card.blocks ? { uid: card.blocks[0]!.slice(0, 4), blocks: card.blocks } : {}),
+        ...(faults ? { faults } : {}),
       });
+      counterCard = placed;
+      // A fault can lift the card by itself: the field is empty from then on.
+      void placed.gone.then(() => {
+        if (counterCard === placed) counterEmptySince = Date.now();
+      });
+      return placed;
     };
 
     return {
@@ -230,7 +255,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       scanner,
       board,
       validator,
-      issuedCards: () => issued,
+      issuedCards: () => issued.map((_, index) => issuedMemory(index) ?? []),
       state() {
         const printerState = printer?.state();
         return {
@@ -254,6 +279,7 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
       },
       setStaffCard: (kind, blocks) => {
         staffCards[kind] = blocks;
+        cardsInHand.delete(`staff:${kind}`); // a new card made for that role
       },
       async dev(command) {
         switch (command.type) {
@@ -273,14 +299,16 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
           case 'place-card': {
             if (!pcscd) return reply(false, 'the NFC reader is not simulated');
             if (command.kind === 'staff' || command.kind === 'supervisor' || command.kind === 'technician') {
-              const blocks = staffCards[command.kind];
+              const source = `staff:${command.kind}`;
+              const blocks = memoryOf(source, staffCards[command.kind]);
               if (!blocks) return reply(false, `no demo ${command.kind} card on this kiosk`);
-              await placeOnCounter({ blocks });
+              cardsInHand.set(source, await placeOnCounter({ blocks }));
             } else if (command.kind === 'citizen' || command.kind === 'first-citizen') {
               // The card handed out last, or the first of this session (after a replacement: the hot-listed one).
-              const card = command.kind === 'citizen' ? issued.at(-1) : issued[0];
+              const index = command.kind === 'citizen' ? issued.length - 1 : 0;
+              const card = issuedMemory(index);
               if (!card) return reply(false, 'no card has been issued yet in this session');
-              await placeOnCounter({ blocks: card });
+              cardsInHand.set(`issued:${index}`, await placeOnCounter({ blocks: card }));
             } else {
               await placeOnCounter(command.kind === 'phone' ? { phone: true } : {});
             }
@@ -304,6 +332,15 @@ export async function createSimulatedWorld(config: KioskConfig, log: LogSink, op
             if (!printer || !pcscd) return reply(false, 'the printer and its encoder are not simulated');
             nextBlankDefective = true;
             return reply(true);
+          case 'card-fault': {
+            if (!pcscd) return reply(false, 'the NFC reader is not simulated');
+            const faults = cardFaults[command.fault];
+            // On the citizen card there now, or armed for the next card laid on the counter reader.
+            if (counterCard?.present && counterCard.kind === 'classic-1k') counterCard.setFaults(faults);
+            else nextCounterCardFaults = faults;
+            log({ eventId: 'simulated-card-fault', disposition: 'na', message: `counter card fault armed: ${command.fault}` });
+            return reply(true);
+          }
           case 'cable':
             return cable(command.device, command.plugged);
           case 'insert-note':

@@ -11,6 +11,7 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|take-card|power-loss|power-on|garbage [step]
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
  *   kioskctl dev chip-fault      (the next blank at the encoder has a defective chip)
+ *   kioskctl dev card-fault lift-before-wallet-write|tear-wallet-write   (the citizen card on the counter reader)
  *   kioskctl dev cable printer|scanner|board unplug|plug
  *   kioskctl dev note 100|200|500|1000|2000 [counterfeit]   (also: insert-note <amount>)
  *     (into the cash device: the ccTalk validator when it is the kiosk's, else the board's pulse acceptor)
@@ -18,7 +19,7 @@ import type { KioskctlCommand } from '../main';
  *   kioskctl dev door open|closed
  */
 const usage =
-  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | cable printer|scanner|board unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
+  'usage: kioskctl dev state | feed-document <fixture> | feed-taiwan-id <id> | place-card <kind> | remove-card | printer-fault <fault> [step] | chip-fault | card-fault <fault> | cable printer|scanner|board unplug|plug | note <amount> [counterfeit] | validator-fault <fault> | door open|closed\n';
 
 /** The command to send, null for `state` (a read), or what is wrong with the arguments. */
 function parse(args: string[]): DevCommand | null | string {
@@ -38,6 +39,9 @@ function parse(args: string[]): DevCommand | null | string {
       break;
     case 'chip-fault':
       if (args.length !== 1) return 'chip-fault takes no arguments';
+      break;
+    case 'card-fault':
+      candidate['fault'] = value;
       break;
     case 'printer-fault':
       candidate['fault'] = value;

@@ -44,7 +44,9 @@ describe('writing the wallet mirror (card model)', () => {
 
   it('refuses a card whose record does not verify (edited header) and writes nothing', async () => {
     const blocks = personalisedBlocks(uid, record, keys);
-    blocks[headerBlock]![6] ^= 0x01;
+    const header = blocks[headerBlock];
+    if (!header) throw new Error('no header block');
+    header[6] = (header[6] ?? 0) ^ 0x01;
     const card = createClassic1k(uid, blocks);
     const result = await writeWalletOnCard(createCardSession(modelTransport(card)), keys, request);
     expect(result.ok ? 'ok' : result.error).toMatchObject({ kind: 'record_invalid', error: { kind: 'mac_mismatch' } });

@@ -46,6 +46,32 @@ describe('the fake counter reader', () => {
     expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'wallet_invalid', record: { cardNumber: '3300011300000015' } } } });
   });
 
+  it('writes the wallet mirror as the station does; a lift before the write or a torn write leaves the card lifted', async () => {
+    const { counter, read, taps } = setUp();
+    counter.tap({ cardNumber: '3300011300000015', balance: 420 });
+    const keys = () => deriveChipKeys(masterKey, Buffer.from(taps.at(-1)!.uid, 'hex'));
+    const request = { cardNumber: '3300011300000015', balance: 920, counter: 4 };
+    expect(await counter.station.writeWallet(keys(), request)).toMatchObject({ ok: true, value: { balance: 920, counter: 4 } });
+    expect(await read()).toMatchObject({ ok: true, value: { record: { wallet: { balance: 920, transactionCounter: 4 } } } });
+    expect(await counter.station.writeWallet(keys(), { ...request, cardNumber: '3300011300000023' })).toMatchObject({ ok: false, error: { kind: 'wrong_card', reason: 'card_number' } });
+
+    const removed: unknown[] = [];
+    counter.station.on('removed', (tap) => removed.push(tap));
+    counter.walletWriteFault('lift');
+    expect(await counter.station.writeWallet(keys(), { ...request, balance: 1_420, counter: 5 })).toMatchObject({ ok: false, error: { kind: 'card_removed' } });
+    await Promise.resolve();
+    expect(removed).toHaveLength(1);
+    counter.tapAgain();
+    expect(await read()).toMatchObject({ ok: true, value: { record: { wallet: { balance: 920, transactionCounter: 4 } } } });
+
+    counter.walletWriteFault('tear');
+    expect(await counter.station.writeWallet(keys(), { ...request, balance: 1_420, counter: 5 })).toMatchObject({ ok: false, error: { kind: 'card_removed', state: 'commit_uncertain' } });
+    counter.tapAgain();
+    expect(await read()).toMatchObject({ ok: false, error: { kind: 'record_invalid', error: { kind: 'wallet_invalid', record: { wallet: { balance: 1_420, transactionCounter: 5 } } } } });
+    expect(await counter.station.writeWallet(keys(), { ...request, balance: 1_420, counter: 5 })).toMatchObject({ ok: true });
+    expect(await read()).toMatchObject({ ok: true, value: { record: { wallet: { balance: 1_420, transactionCounter: 5 } } } });
+  });
+
   it("refuses keys derived for another card's UID, a phone, and an empty reader", async () => {
     const { counter, taps } = setUp();
     counter.tap({ cardNumber: '3300011300000015' });

@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { expect } from 'vitest';
 import { deriveChipKeys, type ChipKeys } from '../../../hardware/card-record/keys';
-import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
+import { formatVersion, walletBlock, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import { readCardRecord } from '../../../hardware/card-record/personalise';
 import { personalisedBlocks } from '../../../hardware/card-record/personalised-chip';
 import type { CitizenCardError, CitizenCardStation, ReadRecordValue, WalletWriteError, WalletWriteRequest, WalletWritten } from '../../../hardware/card-record/types';
 import { writeWalletOnCard } from '../../../hardware/card-record/wallet-write';
-import { createCardSession } from '../../../hardware/nfc/card-session';
+import { createCardSession, type Transmit } from '../../../hardware/nfc/card-session';
+import { parseCommand } from '../../../hardware/nfc/protocol/apdu';
 import { equalBytes, toHex } from '../../../hardware/nfc/mifare';
 import type { CardTap } from '../../../hardware/nfc/types';
 import { createClassic1k, type VirtualCardModel } from '../../../hardware/nfc/virtual-card';
@@ -35,8 +36,6 @@ export interface ChipMaking {
 /** What a tap fills in when the test does not say: a senior card with some money on it. */
 const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04', counter: 3 } as const;
 const classicAtr = '3B8F8001804F0CA000000306030001000000006A';
-/** The wallet block (balance, counter) of the citizen-card record: what a forger would raise. */
-const walletBlock = 56;
 
 /** A 4-byte UID per card number, so that two cards never share their diversified keys. */
 function uidOf(cardNumber: string): Uint8Array {
@@ -67,16 +66,59 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
   /** While set, reads wait for the test to let them finish (a slow chip). */
   let gate: Promise<void> | null = null;
 
+  /** The last card laid (its chip keeps what was written to it), for `tapAgain`. */
+  let lastCard: Extract<OnReader, { kind: 'card' }> | null = null;
+  /** A fault waiting for the next wallet write (block 56): the card lifted as it is sent, or the write torn. */
+  let walletWriteFault: 'lift' | 'tear' | null = null;
+
   /** What the driver checks before it talks to the chip (`withCard` in hardware/nfc/driver.ts). */
-  async function read(reading: OnReader | null, keys: ChipKeys): Promise<Result<ReadRecordValue, CitizenCardError>> {
+  function cardFor(reading: OnReader | null, keys: ChipKeys): Result<Extract<OnReader, { kind: 'card' }>, CitizenCardError> {
     if (!reading) return err({ kind: 'no_card', message: 'no card on the reader' });
     if (reading.kind === 'phone') return err({ kind: 'unsupported_card', atr: reading.tap.atr, message: 'not a MIFARE Classic 1K card' });
     if (!equalBytes(keys.uid, reading.chip.uid)) {
       return err({ kind: 'wrong_card', expectedUid: toHex(keys.uid), actualUid: reading.tap.uid, message: 'the keys belong to another card' });
     }
     reading.chip.reset(); // a fresh connection: no key loaded, nothing authenticated
-    const record = await readCardRecord(createCardSession(modelTransport(reading.chip)), keys);
-    return record.ok ? ok({ uid: reading.tap.uid, record: record.value, mac: 'verified' }) : record;
+    return ok(reading);
+  }
+
+  async function read(reading: OnReader | null, keys: ChipKeys): Promise<Result<ReadRecordValue, CitizenCardError>> {
+    const card = cardFor(reading, keys);
+    if (!card.ok) return card;
+    const record = await readCardRecord(createCardSession(modelTransport(card.value.chip)), keys);
+    return record.ok ? ok({ uid: card.value.tap.uid, record: record.value, mac: 'verified' }) : record;
+  }
+
+  /** The driver's wallet write over the chip; a pending fault lifts the card at the wallet write (torn or not). */
+  async function writeWallet(keys: ChipKeys, wallet: WalletWriteRequest): Promise<Result<WalletWritten, WalletWriteError>> {
+    const card = cardFor(onReader, keys);
+    if (!card.ok) return card;
+    const { chip, tap: seen } = card.value;
+    const base = modelTransport(chip);
+    let lifted = false;
+    const transmit: Transmit = async (apdu, maxLength) => {
+      if (lifted) return err({ kind: 'card_removed', message: 'card left the field' });
+      const command = parseCommand(apdu);
+      if (command.kind !== 'write' || command.block !== walletBlock || !walletWriteFault) return base(apdu, maxLength);
+      if (walletWriteFault === 'tear') {
+        // First 8 bytes new, the rest old: a card pulled away mid-write.
+        const torn = Uint8Array.from(apdu);
+        torn.set((chip.blocks()[walletBlock] ?? new Uint8Array(16)).subarray(8), 5 + 8);
+        chip.process(torn);
+      }
+      walletWriteFault = null;
+      lifted = true;
+      return err({ kind: 'card_removed', message: 'card left the field' });
+    };
+    const result = await writeWalletOnCard(createCardSession(transmit), keys, wallet);
+    if (lifted && onReader === card.value) queueMicrotask(() => remove());
+    return result.ok ? ok({ uid: seen.uid, cardNumber: wallet.cardNumber, ...result.value }) : result;
+  }
+
+  function remove(): void {
+    const gone = onReader;
+    onReader = null;
+    if (gone) events.emit('removed', gone.tap);
   }
 
   const station = {
@@ -90,13 +132,7 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
       if (gate) await gate;
       return read(reading, keys);
     },
-    async writeWallet(keys: ChipKeys, wallet: WalletWriteRequest): Promise<Result<WalletWritten, WalletWriteError>> {
-      const writing = onReader;
-      if (!writing || writing.kind !== 'card') return err({ kind: 'card_removed', state: 'untouched', message: 'no card on the reader' } as WalletWriteError);
-      writing.chip.reset();
-      const written = await writeWalletOnCard(createCardSession(modelTransport(writing.chip)), keys, wallet);
-      return written.ok ? ok({ uid: writing.tap.uid, cardNumber: wallet.cardNumber, ...written.value }) : written;
-    },
+    writeWallet,
   } as unknown as CitizenCardStation;
 
   /** Lays a personalised card on the reader. */
@@ -109,7 +145,8 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
       block[making.flip.byte] = (block[making.flip.byte] ?? 0) ^ (making.flip.bits ?? 0xff);
     }
     const chip = createClassic1k(uid, blocks);
-    onReader = { kind: 'card', tap: { uid: toHex(uid), atr: classicAtr, kind: 'mifare-classic-1k' }, chip };
+    lastCard = { kind: 'card', tap: { uid: toHex(uid), atr: classicAtr, kind: 'mifare-classic-1k' }, chip };
+    onReader = lastCard;
     events.emit('card', onReader.tap);
   }
 
@@ -136,11 +173,19 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
     twoCardsGone() {
       events.emit('unreadableGone');
     },
-    remove() {
-      const gone = onReader;
-      onReader = null;
-      if (gone) events.emit('removed', gone.tap);
+    remove,
+    /** Lays the last card down again, its chip as it is now (a wallet written, or torn, stays). */
+    tapAgain() {
+      if (!lastCard) throw new Error('no card was laid yet');
+      onReader = lastCard;
+      events.emit('card', lastCard.tap);
     },
+    /** The next wallet write: the card is lifted as it is sent ('lift', nothing lands) or tears ('tear'). */
+    walletWriteFault(fault: 'lift' | 'tear') {
+      walletWriteFault = fault;
+    },
+    /** The chip memory of the last card laid, for tests. */
+    lastChip: () => lastCard?.chip.blocks(),
     /** The card on the reader as the chip holds it now (what a write left), read with the counter's keys. */
     async onReader(): Promise<Result<ReadRecordValue, CitizenCardError>> {
       if (!onReader || onReader.kind !== 'card') return err({ kind: 'no_card', message: 'no card on the reader' });

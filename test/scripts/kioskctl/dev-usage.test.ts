@@ -36,6 +36,7 @@ describe('kioskctl dev usage errors', () => {
     [['cable', 'printer'], /cable takes a device and unplug or plug/],
     [['state', 'now'], /state takes no arguments/],
     [['chip-fault', 'now'], /chip-fault takes no arguments/],
+    [['card-fault', 'melt'], /fault:/],
   ])('exits 2 with what is wrong and the usage for dev %j, before looking for a kiosk', async (args, problem) => {
     const run = await runKioskctl(['dev', ...args]);
     expect(run.code).toBe(2);
@@ -44,7 +45,7 @@ describe('kioskctl dev usage errors', () => {
     expect(run.stderr).not.toContain('no kiosk is running');
   });
 
-  it.each([[['place-card', 'staff']], [['chip-fault']]])('exits 1 for the well-formed %j when no kiosk is running', async (args) => {
+  it.each([[['place-card', 'staff']], [['chip-fault']], [['card-fault', 'tear-wallet-write']]])('exits 1 for the well-formed %j when no kiosk is running', async (args) => {
     const run = await runKioskctl(['dev', ...args]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('no kiosk is running');

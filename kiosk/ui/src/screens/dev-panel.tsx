@@ -76,6 +76,10 @@ export function DevPanel({ onClose }: { onClose: () => void }) {
         ))}
         <button type="button" onClick={() => run({ type: 'remove-card' })}>remove card</button>
       </div>
+      <div className="dev-row">
+        <button type="button" data-dev="card-fault-lift" onClick={() => run({ type: 'card-fault', fault: 'lift-before-wallet-write' })}>lift the card before the wallet write</button>
+        <button type="button" data-dev="card-fault-tear" onClick={() => run({ type: 'card-fault', fault: 'tear-wallet-write' })}>tear the wallet write</button>
+      </div>
       <h3>Card printer</h3>
       {world?.printer && (
         <p className="dev-state" data-testid="dev-printer-state">
