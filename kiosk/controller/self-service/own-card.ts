@@ -189,7 +189,7 @@ function ownCardLookUp(options: SelfServiceOptions, tapped: Map<string, ChipKeys
     if (read.ok) {
       record = read.value.record;
       chip = { kind: 'read', balance: record.wallet.balance, counter: record.wallet.transactionCounter };
-    } else if (read.error.kind === 'record_invalid' && read.error.error.kind === 'wallet_invalid') {
+    } else if (options.topUp && read.error.kind === 'record_invalid' && read.error.error.kind === 'wallet_invalid') {
       // The card is genuine, its wallet block is not (a torn write): the ledger decides what it holds.
       record = read.error.error.record;
       chip = { kind: 'invalid' };
@@ -202,7 +202,9 @@ function ownCardLookUp(options: SelfServiceOptions, tapped: Map<string, ChipKeys
     const status = (await options.cardStatus(record.cardNumber)) ?? 'unknown';
     options.log({ eventId: 'self-service-card-shown', disposition: 'success', message: `a ${record.cardType} card (${status}) looked up by its holder`, status });
     const today = isoDay(options.clock);
-    const card = ownCardView(record, status, today);
+    const shown = ownCardView(record, status, today);
+    // A wallet block that does not verify says nothing true about the balance.
+    const card = chip.kind === 'invalid' ? { ...shown, balance: null } : shown;
     if (!options.topUp) return { kind: 'card', card };
     tapped.clear();
     tapped.set(record.cardNumber, keys);
