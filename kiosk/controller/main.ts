@@ -54,6 +54,14 @@ import { diskReserve, isDiskFull, megabytes } from './store/disk-space';
 import { openStore, type Store } from './store/store';
 import { storeProblem } from './store/store-problem';
 import { defaultStoreFile } from './store/cli-options';
+import { openBillValidator, type SerialBillValidator } from '../../hardware/bill-validator/driver';
+import { billValidatorPath } from './devices/bill-validator-path';
+import { openReceiptSigner } from './receipt/receipt-signer';
+import { receiptMaker } from './top-up/receipt';
+import { settleCashAtStart, watchValidator, type CashAtStart } from './top-up/cash-device';
+import { closesKiosk, settleJournal } from './top-up/settle-journal';
+import { realTimers } from '../../shared/clock';
+import { defaultAcceptedNotes } from '../../shared/domain/wallet';
 
 /**
  * The composition root: the one place that chooses real or simulated devices, opens the store,
@@ -188,6 +196,18 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
     const boardFacts = await boardStartFacts(store);
+    // The ccTalk validator: the cash journal is settled from its buffer before it takes a note (issue 15).
+    const rules = options.rules ?? defaultCityRules;
+    const validatorPath = billValidatorPath(config, worldLink);
+    const validator: SerialBillValidator | null = validatorPath ? openBillValidator({ path: validatorPath, log }) : null;
+    if (validator) stops.push(() => validator.close());
+    const cashAtStart: CashAtStart = validator
+      ? await settleCashAtStart({ validator, wallet: store.wallet, cap: rules.eWalletCap, log, timers: realTimers })
+      : { settlement: null, cause: null };
+    if (cashAtStart.settlement && cashAtStart.settlement.kind !== 'nothing-open') {
+      const outcome = cashAtStart.settlement;
+      log({ eventId: 'cash-start-settled', disposition: outcome.kind === 'exception' ? 'failure' : 'success', message: `the cash journal settled at start: ${outcome.kind}`, outcome: outcome.kind });
+    }
     const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && worldLink?.readers) {
@@ -202,11 +222,27 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const signedOut = { clearScreen: (): void => {} };
     const staffOptions = { operators, counter, chipMasterKey, log, timing: staffTimingFrom(config.timings), onSignedOut: () => signedOut.clearScreen() };
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
+    // Top-up (issue 15): the wallet on a tap and the visit; the cash readiness is read off the validator and the service region.
+    const cashReady = { now: (): boolean => false };
+    const receiptSigner = unattended ? openReceiptSigner(config.dataDir) : null;
+    if (receiptSigner && !receiptSigner.ok) throw new StartRefusal(`the receipt signing key in ${config.dataDir}/keys cannot be used: ${receiptSigner.error.kind}`);
     const selfServiceOptions: SelfServiceOptions = {
       counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
       cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
+      ...(receiptSigner?.ok
+        ? {
+            topUp: {
+              wallet: store.wallet,
+              validator,
+              cap: rules.eWalletCap,
+              accepted: defaultAcceptedNotes,
+              cash: () => (validator ? (cashReady.now() ? 'ready' : 'unavailable') : 'none'),
+              signReceipt: receiptMaker(receiptSigner.value, config.kioskId, clock),
+            },
+          }
+        : {}),
     };
-    const serviceOptions = { board, latched: boardFacts.latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') };
+    const serviceOptions = { board, latched: boardFacts.latched, unattended, cash: cashAtStart.cause, store, audit, log, onReleased: () => devices.set('board', 'connected') };
 
     // The kiosk's root machine: every region in one actor system (kiosk-machine.ts), each with its device and store work;
     // the staff and service regions tell the counter region (unattended) when staff arrive or leave and when the kiosk closes.
@@ -260,7 +296,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     };
 
     const service = bindKioskService(region<ServiceRegionRef>(kioskRegions.service), serviceOptions);
-    watchBoard(board, service, devices, audit, log);
+    watchBoard(board, service, devices, audit, store.wallet, log);
     const staff = bindStaffSession(region<StaffRegionRef>(kioskRegions.staff), staffOptions);
     stops.push(async () => staff.stop());
     const cardCheck = createCardCheck({
@@ -271,6 +307,26 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     stops.push(async () => cardCheck.stop());
     const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions) : null;
     if (selfService) stops.push(async () => selfService.stop());
+    if (validator) {
+      const watch = watchValidator({
+        validator,
+        wallet: store.wallet,
+        visit: { open: () => selfService?.visitOpen() ?? false, bill: (event) => selfService?.bill(event) },
+        service: service.actor,
+        log,
+        startCause: cashAtStart.cause,
+        ...(cashAtStart.settlement === null
+          ? {
+              settleLater: async () => {
+                await validator.inhibitAll(true);
+                return closesKiosk(await settleJournal({ validator, wallet: store.wallet, cap: rules.eWalletCap, log, timers: realTimers }));
+              },
+            }
+          : {}),
+      });
+      stops.push(async () => watch.stop());
+      cashReady.now = () => watch.ready() && service.closure() === null;
+    }
 
     const serviceSession = bindServiceSessions(region<SessionRegionRef>(kioskRegions.serviceSession), { ribbonPrintsLeft, log });
     stops.push(async () => serviceSession.stop());
@@ -301,7 +357,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       session: { staff, operators },
       cardCheck,
       diskReserve: disk,
-      ...(selfService ? { selfService } : {}),
+      ...(selfService ? { selfService, topUp: { command: (command) => selfService.topUp(command) } } : {}),
       ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => service.outOfService(),
       clearTamper: (operatorId) => service.clearTamper(operatorId),
@@ -453,8 +509,19 @@ async function boardStartFacts(store: Store): Promise<{ latched: TamperCause | n
   const latched = await latchFromAudit(store);
   // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
   const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
-  const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
+  const lastSequence = Number(lastNote?.details['sequence'] ?? sequenceIn(lastNote?.details['details']) ?? 0);
   return { latched, firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1 };
+}
+
+/** The sequence of a note recorded as an exception (its details as JSON text in the audit row). */
+function sequenceIn(details: unknown): number | null {
+  if (typeof details !== 'string') return null;
+  try {
+    const parsed = JSON.parse(details) as { sequence?: unknown };
+    return typeof parsed.sequence === 'number' ? parsed.sequence : null;
+  } catch {
+    return null;
+  }
 }
 
 function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, facts: { latched: TamperCause | null; firstSequence: number }, log: LogSink): KioskBoard {
@@ -468,7 +535,7 @@ function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, fac
 }
 
 /** The board's events go to the service region (in or out of service, and why, is its to say) and the device bar. */
-function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceStatusBoard, audit: SafeAudit, log: LogSink): void {
+function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceStatusBoard, audit: SafeAudit, wallet: Pick<Store['wallet'], 'raiseException'>, log: LogSink): void {
   const alarmSet = 'the tamper alarm is set: a technician must clear it';
   board.on('connected', () => {
     service.actor.send({ type: 'board.connected' });
@@ -489,7 +556,13 @@ function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceSta
   board.setCashInhibit(true);
   board.on('note', (note) => {
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
-    void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+    // An exception for a supervisor to refund (audited as cash-note-unclaimed, its sequence in the details).
+    void wallet
+      .raiseException({ kind: 'note-unclaimed', cardNumber: null, journalId: null, amount: note.amount, details: { sequence: note.sequence, device: 'pulse' } })
+      .catch((error: unknown) => {
+        log({ eventId: 'store-audit-failed', disposition: 'failure', message: `note-unclaimed not recorded: ${String(error)}` });
+        void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+      });
   });
 }
 
