@@ -150,7 +150,11 @@ export const counterMachine = setup({
     /** A top-up step threw: logged by whoever provides it. */
     topUpFailed: (_, _params: { step: string; error: unknown }) => {},
     forget: assign({ card: null, problem: null, cardNumber: null, visit: null, done: null, money: null }),
-    closeCash: sendTo('cash', { type: 'close' } satisfies CashEvent),
+    /** Asks the visit's cash to close; nothing to ask while the visit opens or once its cash is done. */
+    closeCash: enqueueActions(({ self, enqueue }) => {
+      const cash: AnyActorRef | undefined = self.getSnapshot().children['cash'];
+      if (cash && cash.getSnapshot().status === 'active') enqueue.sendTo(cash, { type: 'close' } satisfies CashEvent);
+    }),
     /** The validator's fault closes the kiosk: the service region is told, and tells everyone. */
     tellService: enqueueActions(({ system, enqueue }, params: { cause: CashClosure }) => {
       const service: AnyActorRef | undefined = system.get('service');
@@ -317,6 +321,7 @@ export const counterMachine = setup({
               on: {
                 'top-up.finish': { actions: 'closeCash' },
                 'top-up.cancel': { actions: 'closeCash' },
+                // Only here, where the cash runs (a cash already done ignores them: the validator is inhibited by then).
                 'bill.event': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.break': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.disconnected': { actions: sendTo('cash', ({ event }) => event) },
