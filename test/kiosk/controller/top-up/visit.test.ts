@@ -192,4 +192,20 @@ describe('a top-up visit in the counter region', () => {
     expect(view()).toEqual({ state: 'out-of-service', reason: 'tamper', money: { credited: 1000, returned: 500, inDoubt: 0, last4: '0015' } });
     expect((await t.store.wallet.walletOf(mine)).balance).toBe(1000);
   });
+
+  it('staff step up during a visit: the note in escrow goes back, the credit stays, the validator is inhibited', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    await startTopUp();
+    await note(500, 500);
+    selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
+    selfService.tell({ type: 'staff.present' });
+    await until(() => fake.calls.includes('route return'));
+    expect(fake.calls.filter((call) => call === 'route stack')).toHaveLength(1);
+    selfService.bill({ type: 'bill.event', event: fake.status('returned') });
+    await until(() => fake.calls.at(-1) === 'inhibit');
+    await until(() => view().state === 'ready');
+    expect((await t.store.wallet.walletOf(mine)).balance).toBe(500);
+    expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
 });
