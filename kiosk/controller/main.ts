@@ -40,7 +40,7 @@ import { writeSessionReport } from './reports/write-report';
 import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
-import { bindSelfService, counterRegion, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
+import { bindSelfService, counterRegion, type BillFact, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
 import { kioskMachine, kioskRegions } from './machine/kiosk-machine';
 import type { SessionRegionRef } from './machine/session-machine';
 import { bindServiceSessions, sessionRegion } from './service-session';
@@ -60,6 +60,7 @@ import { openReceiptSigner } from './receipt/receipt-signer';
 import { receiptMaker } from './top-up/receipt';
 import { settleCashAtStart, watchValidator, type CashAtStart } from './top-up/cash-device';
 import { closesKiosk, settleJournal } from './top-up/settle-journal';
+import { pulseAsValidator, pulseNoteEvents, settlePulseJournal } from './top-up/pulse-acceptor';
 import { realTimers } from '../../shared/clock';
 import { defaultAcceptedNotes } from '../../shared/domain/wallet';
 
@@ -204,6 +205,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const cashAtStart: CashAtStart = validator
       ? await settleCashAtStart({ validator, wallet: store.wallet, cap: rules.eWalletCap, log, timers: realTimers })
       : { settlement: null, cause: null };
+    if (config.cashDevice === 'pulse') await settlePulseJournal(store.wallet, rules.eWalletCap, log);
     if (cashAtStart.settlement && cashAtStart.settlement.kind !== 'nothing-open') {
       const outcome = cashAtStart.settlement;
       log({ eventId: 'cash-start-settled', disposition: outcome.kind === 'exception' ? 'failure' : 'success', message: `the cash journal settled at start: ${outcome.kind}`, outcome: outcome.kind });
@@ -224,6 +226,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
     // Top-up (issue 15): the wallet on a tap and the visit; the cash readiness is read off the validator and the service region.
     const cashReady = { now: (): boolean => false };
+    // The pulse acceptor takes a visit's notes through the same cash machine (no escrow: journaled and credited at once).
+    const pulse = config.cashDevice === 'pulse' ? pulseAsValidator(board) : null;
+    const pulseVisit = { open: (): boolean => false, bill: (_event: BillFact): void => {} };
     const receiptSigner = unattended ? openReceiptSigner(config.dataDir) : null;
     if (receiptSigner && !receiptSigner.ok) throw new StartRefusal(`the receipt signing key in ${config.dataDir}/keys cannot be used: ${receiptSigner.error.kind}`);
     const selfServiceOptions: SelfServiceOptions = {
@@ -233,10 +238,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         ? {
             topUp: {
               wallet: store.wallet,
-              validator,
+              validator: validator ?? pulse,
+              ...(pulse ? { device: 'pulse' as const } : {}),
               cap: rules.eWalletCap,
               accepted: defaultAcceptedNotes,
-              cash: () => (validator ? (cashReady.now() ? 'ready' : 'unavailable') : 'none'),
+              cash: () => (validator || pulse ? (cashReady.now() ? 'ready' : 'unavailable') : 'none'),
               signReceipt: receiptMaker(receiptSigner.value, config.kioskId, clock),
             },
           }
@@ -296,7 +302,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     };
 
     const service = bindKioskService(region<ServiceRegionRef>(kioskRegions.service), serviceOptions);
-    watchBoard(board, service, devices, audit, store.wallet, log);
+    watchBoard(board, service, devices, audit, store.wallet, pulseVisit, log);
     const staff = bindStaffSession(region<StaffRegionRef>(kioskRegions.staff), staffOptions);
     stops.push(async () => staff.stop());
     const cardCheck = createCardCheck({
@@ -326,6 +332,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       });
       stops.push(async () => watch.stop());
       cashReady.now = () => watch.ready() && service.closure() === null;
+    }
+    if (pulse && selfService) {
+      pulseVisit.open = () => selfService.visitOpen();
+      pulseVisit.bill = (event) => selfService.bill(event);
+      cashReady.now = () => board.isConnected && service.closure() === null;
     }
 
     const serviceSession = bindServiceSessions(region<SessionRegionRef>(kioskRegions.serviceSession), { ribbonPrintsLeft, log });
@@ -535,7 +546,15 @@ function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, fac
 }
 
 /** The board's events go to the service region (in or out of service, and why, is its to say) and the device bar. */
-function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceStatusBoard, audit: SafeAudit, wallet: Pick<Store['wallet'], 'raiseException'>, log: LogSink): void {
+function watchBoard(
+  board: KioskBoard,
+  service: KioskService,
+  devices: DeviceStatusBoard,
+  audit: SafeAudit,
+  wallet: Pick<Store['wallet'], 'raiseException'>,
+  pulseVisit: { open(): boolean; bill(event: BillFact): void },
+  log: LogSink,
+): void {
   const alarmSet = 'the tamper alarm is set: a technician must clear it';
   board.on('connected', () => {
     service.actor.send({ type: 'board.connected' });
@@ -555,6 +574,11 @@ function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceSta
   // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
   board.setCashInhibit(true);
   board.on('note', (note) => {
+    // During a visit (cashDevice pulse): the visit's cash journals and credits it.
+    if (pulseVisit.open()) {
+      for (const event of pulseNoteEvents(note)) pulseVisit.bill(event);
+      return;
+    }
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
     // An exception for a supervisor to refund (audited as cash-note-unclaimed, its sequence in the details).
     void wallet

@@ -47,8 +47,10 @@ export type TopUpCommand = Extract<KioskCommand, { type: 'top-up-start' | 'top-u
 /** What a top-up needs (issue 15); absent at a kiosk that keeps no wallets. */
 export interface TopUpWiring {
   readonly wallet: WalletTable;
-  /** The ccTalk validator (null: no escrow device, no top-up by the flow). */
+  /** The ccTalk validator, or the pulse acceptor as one (null: no cash device, no top-up). */
   readonly validator: BillValidator | null;
+  /** What the journal records the notes under (ccTalk by default). */
+  readonly device?: 'cctalk' | 'pulse';
   readonly cap: number;
   readonly accepted: readonly number[];
   readonly cash: () => CashReadiness;
@@ -84,7 +86,7 @@ export function counterRegion(options: SelfServiceOptions) {
         return topUp.wallet.startTopUp(input.cardNumber);
       }),
       ...(topUp?.validator
-        ? { cash: cashLogic({ validator: topUp.validator, wallet: topUp.wallet, failed: (step, error) => log({ eventId: 'top-up-cash-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }) }) }
+        ? { cash: cashLogic({ validator: topUp.validator, device: topUp.device ?? 'cctalk', wallet: topUp.wallet, failed: (step, error) => log({ eventId: 'top-up-cash-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }) }) }
         : {}),
       finishTopUp: fromPromise<TopUpFinish, { visit: TopUpVisit }>(async ({ input }) => {
         if (!topUp) throw new Error('this kiosk keeps no wallets');

@@ -2,7 +2,7 @@ import { and, assign, enqueueActions, fromPromise, setup, type SnapshotFrom } fr
 import type { BillBufferBreak, BillEvent, BillStatus, BillValidator } from '../../../hardware/bill-validator/types';
 import type { CashClosure, NoteNotice, TopUpPhase } from '../../../shared/contract/top-up';
 import { defaultAcceptedNotes, notesThatFit, noteFits } from '../../../shared/domain/wallet';
-import type { WalletExceptionKind, WalletTable } from '../store/wallet-types';
+import type { CashDeviceKind, WalletExceptionKind, WalletTable } from '../store/wallet-types';
 
 /**
  * One visit's cash (issue 15, "The order that makes a note exactly once"): the validator reports a
@@ -459,7 +459,9 @@ export const cashMachine = setup({
 export type CashSnapshot = SnapshotFrom<typeof cashMachine>;
 
 export interface CashDeps {
+  /** The ccTalk validator, or the pulse acceptor seen as one (`pulse-acceptor.ts`: its notes are taken before they are reported). */
   readonly validator: BillValidator;
+  readonly device?: CashDeviceKind;
   readonly wallet: Pick<WalletTable, 'journalEscrow' | 'markRouting' | 'creditStacked' | 'closeReturned' | 'raiseException'>;
   readonly failed?: (step: string, error: unknown) => void;
 }
@@ -490,10 +492,10 @@ export function cashLogic(deps: CashDeps) {
         orThrow('journalEscrow', wallet.journalEscrow({
           topUpId: input.topUpId,
           cardNumber: input.cardNumber,
-          device: 'cctalk',
-          billType: input.note.billType,
+          device: deps.device ?? 'cctalk',
+          billType: deps.device === 'pulse' ? null : input.note.billType,
           amount: input.note.value,
-          escrowCounter: input.note.counter,
+          escrowCounter: deps.device === 'pulse' ? null : input.note.counter,
         }))),
       stack: fromPromise<void, { journalId: string }>(async ({ input }) => {
         await orThrow('markRouting', wallet.markRouting(input.journalId));
