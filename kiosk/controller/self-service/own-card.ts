@@ -15,6 +15,7 @@ import type { ReceiptView } from '../../../shared/contract/top-up';
 import type { CommandReply } from '../api/server';
 import { refused } from '../../../shared/contract/kiosk-api';
 import { cashLogic } from '../top-up/cash-machine';
+import { crashPoint } from '../crash-points';
 import { walletOnTap, type CashReadiness, type ChipWallet } from '../top-up/wallet-look-up';
 import type { WalletTable } from '../store/wallet-types';
 
@@ -248,7 +249,10 @@ async function finishVisit(topUp: TopUpWiring, options: SelfServiceOptions, tapp
     const state = await topUp.wallet.walletOf(visit.cardNumber);
     const keys = tapped.get(visit.cardNumber);
     const written = !visit.lifted && keys ? await writeMirror(options, keys, { cardNumber: visit.cardNumber, balance: state.balance, counter: state.counter }) : false;
-    if (written) await topUp.wallet.confirmMirror({ cardNumber: visit.cardNumber, counter: state.counter, balance: state.balance });
+    if (written) {
+      crashPoint('top-up:mirror-written');
+      await topUp.wallet.confirmMirror({ cardNumber: visit.cardNumber, counter: state.counter, balance: state.balance });
+    }
     mirror = written ? 'up-to-date' : 'pending';
   }
   const receipt = inserted > 0 && visit.topUpId ? await topUp.signReceipt({ topUpId: visit.topUpId, last4: visit.last4, amount: inserted, balance: visit.outcome?.balance ?? 0 }) : null;

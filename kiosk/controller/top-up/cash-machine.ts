@@ -3,6 +3,7 @@ import type { BillBufferBreak, BillEvent, BillStatus, BillValidator } from '../.
 import type { CashClosure, NoteNotice, TopUpPhase } from '../../../shared/contract/top-up';
 import { defaultAcceptedNotes, notesThatFit, noteFits } from '../../../shared/domain/wallet';
 import type { CashDeviceKind, WalletExceptionKind, WalletTable } from '../store/wallet-types';
+import { crashPoint } from '../crash-points';
 
 /**
  * One visit's cash (issue 15, "The order that makes a note exactly once"): the validator reports a
@@ -488,23 +489,33 @@ export function cashLogic(deps: CashDeps) {
       inhibit: fromPromise<void, void>(async () => {
         await orThrow('inhibit', validator.inhibitAll(true));
       }),
-      journal: fromPromise(async ({ input }) =>
-        orThrow('journalEscrow', wallet.journalEscrow({
+      journal: fromPromise(async ({ input }) => {
+        crashPoint('top-up:escrow-reported');
+        const journaled = await orThrow('journalEscrow', wallet.journalEscrow({
           topUpId: input.topUpId,
           cardNumber: input.cardNumber,
           device: deps.device ?? 'cctalk',
           billType: deps.device === 'pulse' ? null : input.note.billType,
           amount: input.note.value,
           escrowCounter: deps.device === 'pulse' ? null : input.note.counter,
-        }))),
+        }));
+        crashPoint('top-up:journaled');
+        return journaled;
+      }),
       stack: fromPromise<void, { journalId: string }>(async ({ input }) => {
         await orThrow('markRouting', wallet.markRouting(input.journalId));
         await orThrow('route', validator.route('stack'));
+        crashPoint('top-up:route-sent');
       }),
       sendBack: fromPromise<void, void>(async () => {
         await orThrow('route', validator.route('return'));
       }),
-      credit: fromPromise(async ({ input }) => orThrow('creditStacked', wallet.creditStacked(input))),
+      credit: fromPromise(async ({ input }) => {
+        crashPoint('top-up:stacked-reported');
+        const credited = await orThrow('creditStacked', wallet.creditStacked(input));
+        crashPoint('top-up:credited');
+        return credited;
+      }),
       closeReturned: fromPromise<void, { journalId: string | null; reason: string }>(async ({ input }) => {
         if (input.journalId === null) return;
         const closed = await wallet.closeReturned(input.journalId, input.reason);
