@@ -6,6 +6,7 @@ import { kioskMachine } from './machine/kiosk-machine';
 import { serviceMachine } from './machine/service-machine';
 import { sessionMachine } from './machine/session-machine';
 import { staffMachine } from './machine/staff-machine';
+import { cashMachine } from './top-up/cash-machine';
 
 /** A machine whose diagram `npm run machines` writes to `docs/machines/<name>.md`. */
 export interface DocumentedMachine {
@@ -38,7 +39,7 @@ export const documentedMachines: readonly DocumentedMachine[] = [
   },
   {
     name: 'service',
-    about: 'Whether the kiosk is in service, and why not: a latched tamper alarm (the door opened, or the board lost while unattended) until a technician clears it with the door shut.',
+    about: 'Whether the kiosk is in service, and why not: a latched tamper alarm (the door opened, or the board lost while unattended) until a technician clears it with the door shut, or the bill validator (a fault, the stacker, lost events).',
     machine: serviceMachine,
   },
   {
@@ -53,7 +54,12 @@ export const documentedMachines: readonly DocumentedMachine[] = [
   },
   {
     name: 'counter',
-    about: "The counter reader of the unattended kiosk: a citizen's own card read, shown for a named time or until it is lifted, a kind problem message, or nothing while staff serve or the kiosk is out of service.",
+    about: "The counter reader of the unattended kiosk: a citizen's own card read with its wallet, shown for a named time or until it is lifted, a top-up visit that finishes with what was credited whatever ends it, its receipt, a kind problem message, or nothing while staff serve or the kiosk is out of service.",
     machine: counterMachine,
+  },
+  {
+    name: 'cash',
+    about: "One top-up visit's notes through the ccTalk validator: journaled in escrow, stacked only if it fits under the cap and the visit is open, credited once on the stacked report or closed unpaid on the return; an unsafe jam, lost events or no report is an exception for staff and closes the kiosk.",
+    machine: cashMachine,
   },
 ];

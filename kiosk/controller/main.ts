@@ -41,7 +41,7 @@ import { demoStaffProblem, seedDemoStaff } from './devices/demo-staff';
 import { seedDemoCitizens } from './devices/demo-citizens';
 import { createPhotoGate, parsePhotoGateOverrides, toCheckView } from './photo';
 import { createCardCheck } from './card-check';
-import { bindSelfService, counterRegion, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
+import { bindSelfService, counterRegion, type BillFact, type CounterRegionRef, type SelfServiceOptions } from './self-service/own-card';
 import { kioskMachine, kioskRegions } from './machine/kiosk-machine';
 import type { SessionRegionRef } from './machine/session-machine';
 import { bindServiceSessions, sessionRegion } from './service-session';
@@ -55,6 +55,15 @@ import { diskReserve, isDiskFull, megabytes } from './store/disk-space';
 import { openStore, type Store } from './store/store';
 import { storeProblem } from './store/store-problem';
 import { defaultStoreFile } from './store/cli-options';
+import { openBillValidator, type SerialBillValidator } from '../../hardware/bill-validator/driver';
+import { billValidatorPath } from './devices/bill-validator-path';
+import { openReceiptSigner } from './receipt/receipt-signer';
+import { receiptMaker } from './top-up/receipt';
+import { settleCashAtStart, watchValidator, type CashAtStart } from './top-up/cash-device';
+import { closesKiosk, settleJournal } from './top-up/settle-journal';
+import { pulseAsValidator, pulseNoteEvents, settlePulseJournal } from './top-up/pulse-acceptor';
+import { realTimers } from '../../shared/clock';
+import { defaultAcceptedNotes } from '../../shared/domain/wallet';
 
 /**
  * The composition root: the one place that chooses real or simulated devices, opens the store,
@@ -189,6 +198,19 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const photoGate = createPhotoGate({ config: photoSettings.value });
     stops.push(async () => photoGate.close());
     const boardFacts = await boardStartFacts(store);
+    // The ccTalk validator: the cash journal is settled from its buffer before it takes a note (issue 15).
+    const rules = options.rules ?? defaultCityRules;
+    const validatorPath = billValidatorPath(config, worldLink);
+    const validator: SerialBillValidator | null = validatorPath ? openBillValidator({ path: validatorPath, log }) : null;
+    if (validator) stops.push(() => validator.close());
+    const cashAtStart: CashAtStart = validator
+      ? await settleCashAtStart({ validator, wallet: store.wallet, cap: rules.eWalletCap, log, timers: realTimers })
+      : { settlement: null, cause: null };
+    if (config.cashDevice === 'pulse') await settlePulseJournal(store.wallet, rules.eWalletCap, log);
+    if (cashAtStart.settlement && cashAtStart.settlement.kind !== 'nothing-open') {
+      const outcome = cashAtStart.settlement;
+      log({ eventId: 'cash-start-settled', disposition: outcome.kind === 'exception' ? 'failure' : 'success', message: `the cash journal settled at start: ${outcome.kind}`, outcome: outcome.kind });
+    }
     const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && worldLink?.readers) {
@@ -204,11 +226,31 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const signedOut = { clearScreen: (): void => {} };
     const staffOptions = { operators, counter, chipMasterKey, log, timing: staffTimingFrom(config.timings), onSignedOut: () => signedOut.clearScreen() };
     // Unattended: citizens tap their own card; out of service while the I/O board is away or the door was opened.
+    // Top-up (issue 15): the wallet on a tap and the visit; the cash readiness is read off the validator and the service region.
+    const cashReady = { now: (): boolean => false };
+    // The pulse acceptor takes a visit's notes through the same cash machine (no escrow: journaled and credited at once).
+    const pulse = config.cashDevice === 'pulse' ? pulseAsValidator(board) : null;
+    const pulseVisit = { open: (): boolean => false, bill: (_event: BillFact): void => {} };
+    const receiptSigner = unattended ? openReceiptSigner(config.dataDir) : null;
+    if (receiptSigner && !receiptSigner.ok) throw new StartRefusal(`the receipt signing key in ${config.dataDir}/keys cannot be used: ${receiptSigner.error.kind}`);
     const selfServiceOptions: SelfServiceOptions = {
       counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
       cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
+      ...(receiptSigner?.ok
+        ? {
+            topUp: {
+              wallet: store.wallet,
+              validator: validator ?? pulse,
+              ...(pulse ? { device: 'pulse' as const } : {}),
+              cap: rules.eWalletCap,
+              accepted: defaultAcceptedNotes,
+              cash: () => (validator || pulse ? (cashReady.now() ? 'ready' : 'unavailable') : 'none'),
+              signReceipt: receiptMaker(receiptSigner.value, config.kioskId, clock),
+            },
+          }
+        : {}),
     };
-    const serviceOptions = { board, latched: boardFacts.latched, unattended, store, audit, log, onReleased: () => devices.set('board', 'connected') };
+    const serviceOptions = { board, latched: boardFacts.latched, unattended, cash: cashAtStart.cause, store, audit, log, onReleased: () => devices.set('board', 'connected') };
 
     // The kiosk's root machine: every region in one actor system (kiosk-machine.ts), each with its device and store work;
     // the staff and service regions tell the counter region (unattended) when staff arrive or leave and when the kiosk closes.
@@ -262,7 +304,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     };
 
     const service = bindKioskService(region<ServiceRegionRef>(kioskRegions.service), serviceOptions);
-    watchBoard(board, service, devices, audit, log);
+    watchBoard(board, service, devices, audit, store.wallet, pulseVisit, log);
     const staff = bindStaffSession(region<StaffRegionRef>(kioskRegions.staff), staffOptions);
     stops.push(async () => staff.stop());
     const cardCheck = createCardCheck({
@@ -273,6 +315,31 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     stops.push(async () => cardCheck.stop());
     const selfService = counterLogic ? bindSelfService(region<CounterRegionRef>(kioskRegions.counter), selfServiceOptions) : null;
     if (selfService) stops.push(async () => selfService.stop());
+    if (validator) {
+      const watch = watchValidator({
+        validator,
+        wallet: store.wallet,
+        visit: { open: () => selfService?.visitOpen() ?? false, bill: (event) => selfService?.bill(event) },
+        service: service.actor,
+        log,
+        startCause: cashAtStart.cause,
+        ...(cashAtStart.settlement === null
+          ? {
+              settleLater: async () => {
+                await validator.inhibitAll(true);
+                return closesKiosk(await settleJournal({ validator, wallet: store.wallet, cap: rules.eWalletCap, log, timers: realTimers }));
+              },
+            }
+          : {}),
+      });
+      stops.push(async () => watch.stop());
+      cashReady.now = () => watch.ready() && service.closure() === null;
+    }
+    if (pulse && selfService) {
+      pulseVisit.open = () => selfService.visitOpen();
+      pulseVisit.bill = (event) => selfService.bill(event);
+      cashReady.now = () => board.isConnected && service.closure() === null;
+    }
 
     const serviceSession = bindServiceSessions(region<SessionRegionRef>(kioskRegions.serviceSession), { ribbonPrintsLeft, log });
     stops.push(async () => serviceSession.stop());
@@ -303,7 +370,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       session: { staff, operators },
       cardCheck,
       diskReserve: disk,
-      ...(selfService ? { selfService } : {}),
+      ...(selfService ? { selfService, topUp: { command: (command) => selfService.topUp(command) } } : {}),
       ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => service.outOfService(),
       clearTamper: (operatorId) => service.clearTamper(operatorId),
@@ -455,8 +522,19 @@ async function boardStartFacts(store: Store): Promise<{ latched: TamperCause | n
   const latched = await latchFromAudit(store);
   // Note sequence numbers go on from the last one recorded, so "each note once" holds across restarts.
   const [lastNote] = await store.readAudit({ eventIds: ['cash-note-unclaimed', 'wallet-top-up'], newest: true, limit: 1 });
-  const lastSequence = Number(lastNote?.details['sequence'] ?? 0);
+  const lastSequence = Number(lastNote?.details['sequence'] ?? sequenceIn(lastNote?.details['details']) ?? 0);
   return { latched, firstSequence: Number.isSafeInteger(lastSequence) ? lastSequence + 1 : 1 };
+}
+
+/** The sequence of a note recorded as an exception (its details as JSON text in the audit row). */
+function sequenceIn(details: unknown): number | null {
+  if (typeof details !== 'string') return null;
+  try {
+    const parsed = JSON.parse(details) as { sequence?: unknown };
+    return typeof parsed.sequence === 'number' ? parsed.sequence : null;
+  } catch {
+    return null;
+  }
 }
 
 function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, facts: { latched: TamperCause | null; firstSequence: number }, log: LogSink): KioskBoard {
@@ -470,7 +548,15 @@ function connectBoard(config: KioskConfig, world: SimulatedWorldLink | null, fac
 }
 
 /** The board's events go to the service region (in or out of service, and why, is its to say) and the device bar. */
-function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceStatusBoard, audit: SafeAudit, log: LogSink): void {
+function watchBoard(
+  board: KioskBoard,
+  service: KioskService,
+  devices: DeviceStatusBoard,
+  audit: SafeAudit,
+  wallet: Pick<Store['wallet'], 'raiseException'>,
+  pulseVisit: { open(): boolean; bill(event: BillFact): void },
+  log: LogSink,
+): void {
   const alarmSet = 'the tamper alarm is set: a technician must clear it';
   board.on('connected', () => {
     service.actor.send({ type: 'board.connected' });
@@ -490,8 +576,19 @@ function watchBoard(board: KioskBoard, service: KioskService, devices: DeviceSta
   // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
   board.setCashInhibit(true);
   board.on('note', (note) => {
+    // During a visit (cashDevice pulse): the visit's cash journals and credits it.
+    if (pulseVisit.open()) {
+      for (const event of pulseNoteEvents(note)) pulseVisit.bill(event);
+      return;
+    }
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
-    void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+    // An exception for a supervisor to refund (audited as cash-note-unclaimed, its sequence in the details).
+    void wallet
+      .raiseException({ kind: 'note-unclaimed', cardNumber: null, journalId: null, amount: note.amount, details: { sequence: note.sequence, device: 'pulse' } })
+      .catch((error: unknown) => {
+        log({ eventId: 'store-audit-failed', disposition: 'failure', message: `note-unclaimed not recorded: ${String(error)}` });
+        void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });
+      });
   });
 }
 

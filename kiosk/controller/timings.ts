@@ -15,6 +15,10 @@ export const defaultTimings = {
   ownCardShownSeconds: 30,
   /** A self-service problem message stays this long (problemShown). */
   problemShownSeconds: 30,
+  /** A self-service top-up with no note and no touch this long finishes by itself (topUpIdle). */
+  topUpIdleSeconds: 60,
+  /** The top-up receipt stays on show this long (topUpDoneShown). */
+  topUpDoneShownSeconds: 30,
   /** The done screen after a card is handed over, before the kiosk is ready for the next applicant (handOverTimeout). */
   handOverSeconds: 60,
 } as const;
@@ -30,6 +34,8 @@ export const timingsSchema = z.object({
   ownCardShownSeconds: seconds(5, 600),
   problemShownSeconds: seconds(5, 600),
   handOverSeconds: seconds(5, 600),
+  topUpIdleSeconds: seconds(15, 600),
+  topUpDoneShownSeconds: seconds(5, 600),
 }).strict().refine((timings) => timings.idleWarningSeconds < timings.idleLockSeconds, {
   path: ['idleWarningSeconds'],
   message: 'the idle warning must start before the lock: idleWarningSeconds must be shorter than idleLockSeconds',
@@ -40,6 +46,11 @@ const ms = (value: number): number => value * 1000;
 
 export const staffTimingFrom = (timings: Timings): StaffTiming => ({ idleMs: ms(timings.idleLockSeconds), idleWarningMs: ms(timings.idleWarningSeconds) });
 
-export const counterDelaysFrom = (timings: Timings): CounterDelays => ({ ownCardShown: ms(timings.ownCardShownSeconds), problemShown: ms(timings.problemShownSeconds) });
+export const counterDelaysFrom = (timings: Timings): CounterDelays => ({
+  ownCardShown: ms(timings.ownCardShownSeconds),
+  problemShown: ms(timings.problemShownSeconds),
+  topUpIdle: ms(timings.topUpIdleSeconds),
+  topUpDoneShown: ms(timings.topUpDoneShownSeconds),
+});
 
 export const issuanceDelaysFrom = (timings: Timings): { handOverTimeout: number } => ({ handOverTimeout: ms(timings.handOverSeconds) });

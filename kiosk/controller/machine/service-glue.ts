@@ -1,6 +1,7 @@
 import { createActor, fromPromise, waitFor, type ActorRefFrom } from 'xstate';
 import type { KioskBoard } from '../../../firmware/board';
 import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import type { CashClosure } from '../../../shared/contract/top-up';
 import { message, type Message } from '../../../shared/contract/messages';
 import { refused } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
@@ -31,6 +32,8 @@ export interface KioskServiceOptions {
   readonly board: KioskBoard;
   readonly latched: TamperCause | null;
   readonly unattended: boolean;
+  /** A cash cause the restart settlement left (the kiosk stays closed until staff look). */
+  readonly cash?: CashClosure | null;
   readonly store: Pick<Store, 'appendAudit'>;
   /** Writes an audit row from a device event; a failure is logged there, never thrown. */
   readonly audit: (input: AuditInput) => Promise<void>;
@@ -73,7 +76,7 @@ export function serviceRegion(options: KioskServiceOptions) {
         log({ eventId: 'store-audit-failed', disposition: 'failure', message: `audit row ${eventId} not written: ${error instanceof Error ? error.message : String(error)}` }),
     },
   });
-  return { logic, input: { latched: options.latched, unattended: options.unattended } };
+  return { logic, input: { latched: options.latched, unattended: options.unattended, cash: options.cash ?? null } };
 }
 
 export type ServiceRegionRef = ActorRefFrom<ReturnType<typeof serviceRegion>['logic']>;

@@ -1,5 +1,6 @@
 import { and, assign, fromPromise, not, or, setup, stateIn, type SnapshotFrom } from 'xstate';
 import type { SelfServiceClosure } from '../../../shared/contract/kiosk-api';
+import type { CashClosure } from '../../../shared/contract/top-up';
 import { tellCounter } from './counter-machine';
 
 /**
@@ -19,9 +20,10 @@ export type TamperCause = 'door-opened' | 'board-lost';
  * Why the kiosk is out of service, what a technician must fix first named first. `printer-fault` and
  * `stock-out` are reserved for the printer's region, which does not close the kiosk yet.
  */
-export type ServiceCause = 'board-away' | TamperCause | 'printer-fault' | 'stock-out';
+export type ServiceCause = 'board-away' | TamperCause | CashClosure | 'printer-fault' | 'stock-out';
 
-const causeOrder: readonly ServiceCause[] = ['board-away', 'door-opened', 'board-lost', 'printer-fault', 'stock-out'];
+const causeOrder: readonly ServiceCause[] = ['board-away', 'door-opened', 'board-lost', 'cash-events-lost', 'cash-fault', 'stacker-removed', 'stacker-full', 'printer-fault', 'stock-out'];
+const cashCauses: readonly CashClosure[] = ['cash-events-lost', 'cash-fault', 'stacker-removed', 'stacker-full'];
 
 /** The door as the board last reported it; unknown while the board is away. */
 export type DoorReading = 'open' | 'shut' | 'unknown';
@@ -31,6 +33,8 @@ export interface ServiceInput {
   readonly latched: TamperCause | null;
   /** Unattended (self-service): closed while the board is away, and latched when it was lost. */
   readonly unattended: boolean;
+  /** The restart settlement left a note in doubt (cash journal, `top-up/settle-journal.ts`): closed until staff look. */
+  readonly cash?: CashClosure | null;
 }
 
 export type ServiceEvent =
@@ -38,7 +42,11 @@ export type ServiceEvent =
   | { type: 'board.lost' }
   | { type: 'door.opened' }
   /** A technician puts the kiosk back in service; `door` is the board's pin reading now. */
-  | { type: 'tamper.clear'; operatorId: string; door: DoorReading };
+  | { type: 'tamper.clear'; operatorId: string; door: DoorReading }
+  /** The bill validator closes the kiosk (a fault, the stacker, lost events): the acceptor is inhibited. */
+  | { type: 'cash.fault'; cause: CashClosure }
+  /** These cash causes are over (the stacker is back, a restart settled the journal). */
+  | { type: 'cash.clear'; causes: readonly CashClosure[] };
 
 export interface ServiceContext {
   readonly unattended: boolean;
@@ -55,7 +63,7 @@ const without = (causes: readonly ServiceCause[], ...gone: readonly ServiceCause
 
 /** The causes the region starts with: unattended, the board counts as away until it has connected. */
 export function initialCauses(input: ServiceInput): ServiceCause[] {
-  return causeOrder.filter((cause) => (cause === 'board-away' && input.unattended) || cause === input.latched);
+  return causeOrder.filter((cause) => (cause === 'board-away' && input.unattended) || cause === input.latched || cause === input.cash);
 }
 
 /**
@@ -65,7 +73,7 @@ export function initialCauses(input: ServiceInput): ServiceCause[] {
 export function closureOf(causes: readonly ServiceCause[]): SelfServiceClosure | null {
   if (causes.includes('board-away')) return 'board-disconnected';
   if (causes.includes('door-opened') || causes.includes('board-lost')) return 'tamper';
-  return null;
+  return cashCauses.find((cause) => causes.includes(cause)) ?? null;
 }
 
 export function tamperCause(context: ServiceContext): TamperCause | null {
@@ -127,6 +135,8 @@ export const serviceMachine = setup({
       },
       { guard: 'unattended', actions: [assign({ causes: ({ context }) => withCause(context.causes, 'board-away') }), 'tellCounter'] },
     ],
+    'cash.fault': { actions: [assign({ causes: ({ context, event }) => withCause(context.causes, event.cause) }), 'tellCounter'] },
+    'cash.clear': { actions: [assign({ causes: ({ context, event }) => without(context.causes, ...event.causes) }), 'tellCounter'] },
     // Every opening is recorded; the latest alarm names the cause.
     'door.opened': {
       target: '.outOfService.recordingAlarm',

@@ -1,4 +1,4 @@
-import { deriveChipKeys } from '../../../hardware/card-record/keys';
+import { deriveChipKeys, type ChipKeys } from '../../../hardware/card-record/keys';
 import type { CitizenCardRecord } from '../../../hardware/card-record/layout';
 import type { CardTap } from '../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../hardware/card-record/types';
@@ -7,8 +7,17 @@ import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { SelfServiceCardView, SelfServiceView } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import { createActor, fromPromise, type ActorRefFrom } from 'xstate';
-import { counterMachine, counterView, type CounterDelays, type CounterFact, type CounterInput, type OwnCardLookUp } from '../machine/counter-machine';
+import { counterMachine, counterView, type CounterDelays, type CounterFact, type CounterInput, type CounterEvent, type OwnCardLookUp, type TopUpFinish, type TopUpVisit } from '../machine/counter-machine';
 import type { TimerClock } from '../machine/staff-machine';
+import type { BillValidator } from '../../../hardware/bill-validator/types';
+import type { KioskCommand } from '../../../shared/contract/kiosk-api';
+import type { ReceiptView } from '../../../shared/contract/top-up';
+import type { CommandReply } from '../api/server';
+import { refused } from '../../../shared/contract/kiosk-api';
+import { cashLogic } from '../top-up/cash-machine';
+import { crashPoint } from '../crash-points';
+import { walletOnTap, type CashReadiness, type ChipWallet } from '../top-up/wallet-look-up';
+import type { WalletTable } from '../store/wallet-types';
 
 /**
  * The unattended kiosk's home: a citizen taps their own card on the counter reader and sees that
@@ -23,7 +32,31 @@ export interface SelfService {
   onChange(listener: () => void): () => void;
   /** The citizen pressed Done: clear the screen now. */
   dismiss(): void;
+  /** The citizen's top-up commands. */
+  topUp(command: TopUpCommand): CommandReply;
+  /** A top-up visit is open (the validator's events are its): a note or a break outside one is the kiosk's own business. */
+  visitOpen(): boolean;
+  /** The validator's events, for the open visit's cash. */
+  bill(event: BillFact): void;
   stop(): void;
+}
+
+export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' }>;
+
+export type TopUpCommand = Extract<KioskCommand, { type: 'top-up-start' | 'top-up-finish' | 'top-up-cancel' }>;
+
+/** What a top-up needs (issue 15); absent at a kiosk that keeps no wallets. */
+export interface TopUpWiring {
+  readonly wallet: WalletTable;
+  /** The ccTalk validator, or the pulse acceptor as one (null: no cash device, no top-up). */
+  readonly validator: BillValidator | null;
+  /** What the journal records the notes under (ccTalk by default). */
+  readonly device?: 'cctalk' | 'pulse';
+  readonly cap: number;
+  readonly accepted: readonly number[];
+  readonly cash: () => CashReadiness;
+  /** Signs the receipt of a visit (kiosk id, card last 4, amount, time, journal id). */
+  readonly signReceipt: (input: { topUpId: string; last4: string; amount: number; balance: number }) => Promise<ReceiptView>;
 }
 
 export interface SelfServiceOptions {
@@ -37,17 +70,33 @@ export interface SelfServiceOptions {
   readonly delays?: Partial<CounterDelays>;
   /** The clock the delays run on: real time by default, XState's `SimulatedClock` in tests. */
   readonly timers?: TimerClock;
+  readonly topUp?: TopUpWiring;
 }
 
 /** The counter region as the kiosk's root machine runs it: the machine with its look-up, and its input. */
 export function counterRegion(options: SelfServiceOptions) {
-  const lookUp = ownCardLookUp(options);
+  // The keys of the card last read: the mirror is written to that card only (writeWallet checks its number).
+  const tapped = new Map<string, ChipKeys>();
+  const lookUp = ownCardLookUp(options, tapped);
+  const { topUp, log } = options;
   const logic = counterMachine.provide({
     actors: {
       readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(({ input }) => lookUp(input.tap)),
+      openTopUp: fromPromise<{ topUpId: string }, { cardNumber: string }>(async ({ input }) => {
+        if (!topUp) throw new Error('this kiosk keeps no wallets');
+        return topUp.wallet.startTopUp(input.cardNumber);
+      }),
+      ...(topUp?.validator
+        ? { cash: cashLogic({ validator: topUp.validator, device: topUp.device ?? 'cctalk', wallet: topUp.wallet, failed: (step, error) => log({ eventId: 'top-up-cash-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }) }) }
+        : {}),
+      finishTopUp: fromPromise<TopUpFinish, { visit: TopUpVisit }>(async ({ input }) => {
+        if (!topUp) throw new Error('this kiosk keeps no wallets');
+        return finishVisit(topUp, options, tapped, input.visit);
+      }),
     },
     actions: {
       lookUpFailed: (_, { error }) => options.log({ eventId: 'self-service-lookup-failed', disposition: 'failure', message: String(error) }),
+      topUpFailed: (_, { step, error }) => options.log({ eventId: 'top-up-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }),
     },
   });
   return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } satisfies CounterInput };
@@ -108,6 +157,20 @@ export function bindSelfService(actor: CounterRegionRef, options: Pick<SelfServi
     dismiss() {
       actor.send({ type: 'dismiss' });
     },
+    topUp(command) {
+      const snapshot = actor.getSnapshot();
+      if (command.type === 'top-up-start') {
+        if (!snapshot.matches({ selfService: 'card' })) return refused('wrong-screen', 'no card on show');
+        if (!snapshot.context.card?.wallet?.topUp.available) return refused('wrong-screen', 'this card cannot be topped up now');
+        actor.send({ type: 'top-up.start' });
+        return { accepted: true };
+      }
+      if (!snapshot.matches({ selfService: { topUp: 'inserting' } })) return refused('wrong-screen', 'no top-up is taking notes');
+      actor.send({ type: command.type === 'top-up-finish' ? 'top-up.finish' : 'top-up.cancel' });
+      return { accepted: true };
+    },
+    visitOpen: () => actor.getSnapshot().matches({ selfService: { topUp: 'inserting' } }),
+    bill: (event) => actor.send(event),
     stop() {
       options.counter.off('card', onTap);
       options.counter.off('removed', onRemoved);
@@ -119,21 +182,83 @@ export function bindSelfService(actor: CounterRegionRef, options: Pick<SelfServi
 }
 
 /** Reads a tapped card and looks it up: what the citizen may see of it, a problem, or nothing. */
-function ownCardLookUp(options: SelfServiceOptions): (tap: CardTap) => Promise<OwnCardLookUp> {
+function ownCardLookUp(options: SelfServiceOptions, tapped: Map<string, ChipKeys>): (tap: CardTap) => Promise<OwnCardLookUp> {
   return async (tap) => {
     if (tap.kind !== 'mifare-classic-1k') return { kind: 'problem', problem: 'not-a-citizen-card' };
-    const read = await options.counter.readRecord(deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex')));
-    if (!read.ok) {
+    const keys = deriveChipKeys(options.chipMasterKey, Buffer.from(tap.uid, 'hex'));
+    const read = await options.counter.readRecord(keys);
+    let record: CitizenCardRecord;
+    let chip: ChipWallet;
+    if (read.ok) {
+      record = read.value.record;
+      chip = { kind: 'read', balance: record.wallet.balance, counter: record.wallet.transactionCounter };
+    } else if (options.topUp && read.error.kind === 'record_invalid' && read.error.error.kind === 'wallet_invalid') {
+      // The card is genuine, its wallet block is not (a torn write): the ledger decides what it holds.
+      record = read.error.error.record;
+      chip = { kind: 'invalid' };
+    } else {
       if (read.error.kind === 'card_removed' || read.error.kind === 'no_card') return null;
       options.log({ eventId: 'self-service-card-unreadable', disposition: 'failure', message: read.error.kind });
       return { kind: 'problem', problem: 'unreadable' };
     }
-    const { record } = read.value;
     if (record.cardType === 'employee') return null; // a staff card: the staff sign-in takes it
     const status = (await options.cardStatus(record.cardNumber)) ?? 'unknown';
     options.log({ eventId: 'self-service-card-shown', disposition: 'success', message: `a ${record.cardType} card (${status}) looked up by its holder`, status });
-    return { kind: 'card', card: ownCardView(record, status, isoDay(options.clock)) };
+    const today = isoDay(options.clock);
+    const shown = ownCardView(record, status, today);
+    // A wallet block that does not verify says nothing true about the balance.
+    const card = chip.kind === 'invalid' ? { ...shown, balance: null } : shown;
+    if (!options.topUp) return { kind: 'card', card };
+    tapped.clear();
+    tapped.set(record.cardNumber, keys);
+    const { topUp } = options;
+    const wallet = await walletOnTap(
+      {
+        wallet: topUp.wallet,
+        cap: topUp.cap,
+        accepted: topUp.accepted,
+        clock: options.clock,
+        cash: topUp.cash,
+        log: options.log,
+        writeMirror: (mirror) => writeMirror(options, keys, mirror),
+      },
+      { cardNumber: record.cardNumber, status, expired: card.expired, chip },
+    );
+    // The chip's own balance is not shown beside the ledger's: the ledger is the truth, the chip its mirror.
+    return { kind: 'card', card: { ...card, wallet }, cardNumber: record.cardNumber };
   };
+}
+
+/** Writes the ledger's mirror to the card on the reader and reads it back; false leaves it pending (logged). */
+async function writeMirror(options: Pick<SelfServiceOptions, 'counter' | 'log'>, keys: ChipKeys, mirror: { cardNumber: string; balance: number; counter: number }): Promise<boolean> {
+  const written = await options.counter.writeWallet(keys, mirror);
+  if (written.ok) return true;
+  options.log({ eventId: 'wallet-mirror-pending', disposition: 'failure', message: `the mirror stays pending (card …${mirror.cardNumber.slice(-4)}): ${written.error.kind}`, reason: written.error.kind });
+  return false;
+}
+
+/**
+ * The end of a visit: the credited notes written to the chip (a card lifted or a failed write leaves
+ * them pending: the ledger has them and the next tap writes them), the receipt signed, the visit
+ * closed in the ledger.
+ */
+async function finishVisit(topUp: TopUpWiring, options: SelfServiceOptions, tapped: Map<string, ChipKeys>, visit: TopUpVisit): Promise<TopUpFinish> {
+  const inserted = visit.outcome?.inserted ?? 0;
+  let mirror: TopUpFinish['mirror'] = 'up-to-date';
+  if (inserted > 0) {
+    const state = await topUp.wallet.walletOf(visit.cardNumber);
+    const keys = tapped.get(visit.cardNumber);
+    const written = !visit.lifted && keys ? await writeMirror(options, keys, { cardNumber: visit.cardNumber, balance: state.balance, counter: state.counter }) : false;
+    if (written) {
+      crashPoint('top-up:mirror-written');
+      await topUp.wallet.confirmMirror({ cardNumber: visit.cardNumber, counter: state.counter, balance: state.balance });
+    }
+    mirror = written ? 'up-to-date' : 'pending';
+  }
+  const receipt = inserted > 0 && visit.topUpId ? await topUp.signReceipt({ topUpId: visit.topUpId, last4: visit.last4, amount: inserted, balance: visit.outcome?.balance ?? 0 }) : null;
+  if (visit.topUpId) await topUp.wallet.endTopUp(visit.topUpId);
+  options.log({ eventId: 'top-up-finished', disposition: 'success', message: `top-up of NT$${inserted} (card …${visit.last4}), mirror ${mirror}`, amount: inserted, mirror });
+  return { mirror, receipt };
 }
 
 /** Only what the card itself carries plus its status: the number masked, no balance on a card not to be used. */

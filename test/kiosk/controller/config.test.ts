@@ -159,9 +159,9 @@ describe('kiosk configuration', () => {
   it("takes the timers that are policy from the file's timings section, each defaulting to the machines' own", () => {
     const dir = freshDir();
     const simulated = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
-    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 180, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 60 });
+    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 180, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 60, topUpIdleSeconds: 60, topUpDoneShownSeconds: 30 });
     writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ timings: { idleLockSeconds: 60, handOverSeconds: 20 } }));
-    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 60, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 20 });
+    expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 60, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 20, topUpIdleSeconds: 60, topUpDoneShownSeconds: 30 });
   });
 
   it('refuses timings that cannot work: a warning not before the lock, a zero, a fraction, an unknown timing', () => {

@@ -21,6 +21,8 @@ export interface ChipOnReader {
   readonly cardNumber: string;
   readonly balance: number;
   readonly expiresOn: string;
+  /** The wallet mirror's transaction counter (3 unless told). */
+  readonly counter: number;
 }
 
 /** How the chip was made, when not simply personalised by this city. */
@@ -32,7 +34,7 @@ export interface ChipMaking {
 }
 
 /** What a tap fills in when the test does not say: a senior card with some money on it. */
-const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04' } as const;
+const tapDefaults = { cardType: 'senior', balance: 420, expiresOn: '2031-01-04', counter: 3 } as const;
 const classicAtr = '3B8F8001804F0CA000000306030001000000006A';
 
 /** A 4-byte UID per card number, so that two cards never share their diversified keys. */
@@ -46,7 +48,7 @@ function chipRecord(card: ChipOnReader): CitizenCardRecord {
   return {
     formatVersion, cardNumber: card.cardNumber, cardType: card.cardType, scheme: 'easycard',
     issuedOn: '2026-01-05', expiresOn: card.expiresOn, issuingKioskId: 'TY-K01', holderIdHash: 'ab'.repeat(16),
-    wallet: { balance: card.balance, transactionCounter: 3 },
+    wallet: { balance: card.balance, transactionCounter: card.counter },
   };
 }
 
@@ -184,6 +186,11 @@ export function fakeCounter(options: { readonly masterKey: Uint8Array }) {
     },
     /** The chip memory of the last card laid, for tests. */
     lastChip: () => lastCard?.chip.blocks(),
+    /** The card on the reader as the chip holds it now (what a write left), read with the counter's keys. */
+    async onReader(): Promise<Result<ReadRecordValue, CitizenCardError>> {
+      if (!onReader || onReader.kind !== 'card') return err({ kind: 'no_card', message: 'no card on the reader' });
+      return read(onReader, deriveChipKeys(options.masterKey, onReader.chip.uid));
+    },
     /** Holds every read until the returned function is called. */
     slowReads() {
       let release = (): void => {};

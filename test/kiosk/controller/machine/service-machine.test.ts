@@ -130,3 +130,29 @@ describe('the service region', () => {
     expect(state().value).toBe('inService');
   });
 });
+
+describe('the service region and the bill validator (issue 15)', () => {
+  it('a cash fault closes the unattended kiosk under its own reason; the stacker back clears only the stacker causes', () => {
+    const { actor, state } = serviceWith({ latched: null, unattended: true });
+    actor.send({ type: 'board.connected' });
+    expect(state().value).toBe('inService');
+    actor.send({ type: 'cash.fault', cause: 'stacker-removed' });
+    expect(serviceClosure(state())).toBe('stacker-removed');
+    actor.send({ type: 'cash.fault', cause: 'cash-events-lost' });
+    // Lost events are what staff must look at first.
+    expect(serviceClosure(state())).toBe('cash-events-lost');
+    actor.send({ type: 'cash.clear', causes: ['stacker-removed', 'stacker-full'] });
+    expect(serviceClosure(state())).toBe('cash-events-lost');
+    expect(state().matches('outOfService')).toBe(true);
+    actor.send({ type: 'cash.clear', causes: ['cash-events-lost'] });
+    expect(state().value).toBe('inService');
+  });
+
+  it('starts closed when the restart settlement left a note in doubt; the tamper latch is still named first', () => {
+    const { actor, state } = serviceWith({ latched: null, unattended: true, cash: 'cash-fault' });
+    actor.send({ type: 'board.connected' });
+    expect(serviceClosure(state())).toBe('cash-fault');
+    actor.send({ type: 'door.opened' });
+    expect(serviceClosure(state())).toBe('tamper');
+  });
+});

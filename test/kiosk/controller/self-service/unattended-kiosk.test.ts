@@ -82,7 +82,7 @@ describe('the unattended (self-service) kiosk', () => {
   it("shows the tapped card's own chip data and status: number masked, never a name or an ID number", async () => {
     start();
     counter.tap({ cardNumber: mine, balance: 420 });
-    expect(await shownCard(mine)).toEqual({ last4: '0015', cardType: 'senior', scheme: 'easycard', status: 'active', expiresOn: '2031-01-04', expired: false, balance: 420 });
+    expect(await shownCard(mine)).toEqual({ last4: '0015', cardType: 'senior', scheme: 'easycard', status: 'active', expiresOn: '2031-01-04', expired: false, balance: 420, wallet: null });
     expectNothingPersonal(controller.snapshot(), mine);
   });
 

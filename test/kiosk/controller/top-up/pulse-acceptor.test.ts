@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock, waitFor } from 'xstate';
+import type { KioskBoard } from '../../../../firmware/board';
+import { cashLogic } from '../../../../kiosk/controller/top-up/cash-machine';
+import { pulseAsValidator, pulseNoteEvents, settlePulseJournal } from '../../../../kiosk/controller/top-up/pulse-acceptor';
+import { ok } from '../../../../shared/result';
+import { issuance, openTempStore, type TempStore } from '../store/temp-store';
+
+const card = 'TY-K01-S-0000001';
+const cap = 10_000;
+
+describe('the pulse acceptor in a visit (no escrow: journaled and credited at once)', () => {
+  let t: TempStore;
+  let inhibits: boolean[];
+  const board = { setCashInhibit: (inhibited: boolean) => (inhibits.push(inhibited), ok(undefined)) } as Pick<KioskBoard, 'setCashInhibit'>;
+
+  beforeEach(async () => {
+    t = await openTempStore();
+    await t.store.recordIssuance(issuance({ cardNumber: card }));
+    inhibits = [];
+  });
+  afterEach(() => t.cleanup());
+
+  it('a pulse note during a visit is journaled under the pulse device and credited once; the acceptor is opened and closed with the visit', async () => {
+    const { topUpId } = await t.store.wallet.startTopUp(card);
+    const actor = createActor(cashLogic({ validator: pulseAsValidator(board), device: 'pulse', wallet: t.store.wallet }), { input: { topUpId, cardNumber: card, balance: 0, cap }, clock: new SimulatedClock() });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('waiting'));
+    expect(inhibits).toEqual([false]);
+    for (const event of pulseNoteEvents({ amount: 500, sequence: 41 })) actor.send(event);
+    await waitFor(actor, (s) => s.matches('waiting') && s.context.inserted === 500);
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ device: 'pulse', state: 'credited', amount: 500, escrowCounter: null })]);
+    actor.send({ type: 'close' });
+    const done = await waitFor(actor, (s) => s.status === 'done');
+    expect(done.output).toMatchObject({ inserted: 500, balance: 500, fault: null });
+    expect(inhibits).toEqual([false, false, true]);
+  });
+
+  it('restart: a pulse note journaled before the crash was taken, so it is credited, once', async () => {
+    const { topUpId } = await t.store.wallet.startTopUp(card);
+    const journaled = await t.store.wallet.journalEscrow({ topUpId, cardNumber: card, device: 'pulse', billType: null, amount: 1000, escrowCounter: null });
+    expect(journaled.ok).toBe(true);
+    await settlePulseJournal(t.store.wallet, cap, () => {});
+    await settlePulseJournal(t.store.wallet, cap, () => {});
+    expect((await t.store.wallet.walletOf(card)).balance).toBe(1000);
+    expect(await t.store.wallet.openJournal('pulse')).toBeNull();
+  });
+});
