@@ -59,6 +59,8 @@ import { openBillValidator, type SerialBillValidator } from '../../hardware/bill
 import { billValidatorPath } from './devices/bill-validator-path';
 import { openReceiptSigner } from './receipt/receipt-signer';
 import { receiptMaker } from './top-up/receipt';
+import { printReceiptView } from './top-up/receipt-print';
+import { openConfiguredReceiptPrinter } from './devices/receipt-printer';
 import { settleCashAtStart, watchValidator, type CashAtStart } from './top-up/cash-device';
 import { closesKiosk, settleJournal } from './top-up/settle-journal';
 import { pulseAsValidator, pulseNoteEvents, settlePulseJournal } from './top-up/pulse-acceptor';
@@ -211,6 +213,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       const outcome = cashAtStart.settlement;
       log({ eventId: 'cash-start-settled', disposition: outcome.kind === 'exception' ? 'failure' : 'success', message: `the cash journal settled at start: ${outcome.kind}`, outcome: outcome.kind });
     }
+    // Where the kiosk has a receipt printer (devices.receiptPrinter), the receipt is printed too.
+    const receiptPrinter = config.mode === 'self-service' ? await openConfiguredReceiptPrinter(config, worldLink?.paths ?? null, log) : null;
+    if (receiptPrinter) stops.push(() => receiptPrinter.close());
     const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
     if (demoOnly && worldLink?.readers) {
@@ -245,7 +250,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
               cap: rules.eWalletCap,
               accepted: defaultAcceptedNotes,
               cash: () => (validator || pulse ? (cashReady.now() ? 'ready' : 'unavailable') : 'none'),
-              signReceipt: receiptMaker(receiptSigner.value, config.kioskId, clock),
+              signReceipt: receiptMaker(receiptSigner.value, config.kioskId, clock, (view) => printReceiptView(receiptPrinter, config.kioskId, view, log)),
             },
           }
         : {}),

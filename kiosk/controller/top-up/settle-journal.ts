@@ -1,4 +1,5 @@
-import type { BillEvent, BillEventBuffer, BillStatus, BillValidator } from '../../../hardware/bill-validator/types';
+import { eventsSince } from '../../../hardware/bill-validator/protocol';
+import type { BillEventBuffer, BillStatus, BillValidator } from '../../../hardware/bill-validator/types';
 import { waitOn, type Timers } from '../../../shared/clock';
 import type { LogSink } from '../../../shared/log';
 import type { JournalRow, WalletExceptionKind, WalletTable } from '../store/wallet-types';
@@ -51,16 +52,12 @@ export function fateIn(buffer: BillEventBuffer, row: Pick<JournalRow, 'escrowCou
   | { readonly kind: 'restarted' }
   | { readonly kind: 'events-lost'; readonly gap: number }
   | { readonly kind: 'none' } {
-  const escrowCounter = row.escrowCounter ?? 0;
-  if (buffer.counter === 0) return { kind: 'restarted' };
-  const gap = counterSteps(escrowCounter, buffer.counter);
-  if (gap > 5) return { kind: 'events-lost', gap };
-  const after = (event: BillEvent): boolean => {
-    const steps = counterSteps(escrowCounter, event.counter);
-    return steps >= 1 && steps <= gap;
-  };
-  const events = [...buffer.events].filter(after).sort((a, b) => counterSteps(escrowCounter, a.counter) - counterSteps(escrowCounter, b.counter));
-  for (const event of events) {
+  // The events after the note's escrow, by the validator's counter (across its wrap from 255 to 1).
+  const news = eventsSince(row.escrowCounter ?? 0, buffer);
+  if (news.kind === 'break') {
+    return news.break.kind === 'restarted' ? { kind: 'restarted' } : { kind: 'events-lost', gap: counterSteps(row.escrowCounter ?? 0, buffer.counter) };
+  }
+  for (const event of news.events) {
     if (event.kind === 'stacked' && event.billType === row.billType) return { kind: 'stacked', counter: event.counter };
     if (event.kind === 'status' && event.status === 'jam-transport-unsafe') return { kind: 'unsafe-jam' };
     if (event.kind === 'status' && notTaken.includes(event.status)) return { kind: 'not-taken', status: event.status };
@@ -71,7 +68,10 @@ export function fateIn(buffer: BillEventBuffer, row: Pick<JournalRow, 'escrowCou
 export async function settleJournal(options: SettleOptions): Promise<SettlementOutcome> {
   const { validator, wallet, log } = options;
   const row = await wallet.openJournal('cctalk');
-  if (!row) return { kind: 'nothing-open' };
+  if (!row) {
+    await sendBackUnjournaledNote(validator, log);
+    return { kind: 'nothing-open' };
+  }
   const last4 = row.cardNumber.slice(-4);
   const raise = async (exception: WalletExceptionKind, details: Record<string, string | number | boolean | null>): Promise<SettlementOutcome> => {
     await wallet.raiseException({ kind: exception, cardNumber: row.cardNumber, journalId: row.id, amount: row.amount, details: { ...details, settledAtRestart: true } });
@@ -133,4 +133,23 @@ export async function settleJournal(options: SettleOptions): Promise<SettlementO
 export function closesKiosk(outcome: SettlementOutcome): 'cash-events-lost' | 'cash-fault' | null {
   if (outcome.kind !== 'exception') return null;
   return outcome.exception === 'events-lost' || outcome.exception === 'validator-restarted' ? 'cash-events-lost' : 'cash-fault';
+}
+
+/**
+ * A crash between the validator's escrow report and its journal row leaves a note in escrow that the
+ * journal does not know: its citizen is gone, so it goes back now rather than at the validator's own
+ * escrow timeout. Nothing was journaled or credited for it.
+ */
+async function sendBackUnjournaledNote(validator: Pick<BillValidator, 'readBuffer' | 'route'>, log: LogSink): Promise<void> {
+  const read = await validator.readBuffer();
+  if (!read.ok) return;
+  const newest = read.value.events.at(-1);
+  if (newest?.kind !== 'escrow') return;
+  const sent = await validator.route('return');
+  log({
+    eventId: 'cash-journal-settled',
+    disposition: sent.ok || sent.error.kind === 'escrow_empty' ? 'success' : 'failure',
+    message: `a note of NT$${newest.value} in escrow with no journal row at restart: ${sent.ok ? 'given back' : sent.error.kind}`,
+    outcome: 'unjournaled-sent-back',
+  });
 }

@@ -47,9 +47,31 @@ describe('restart settlement of the cash journal', () => {
     expect(counterSteps(255, 1)).toBe(1);
   });
 
-  it('nothing open: nothing to settle, the buffer is not even read for a note', async () => {
+  it('nothing open and no note held: nothing to settle, nothing sent', async () => {
+    fake.setBuffer({ counter: 11, events: [stacked(11)] });
     expect(await settle()).toEqual({ kind: 'nothing-open' });
     expect(fake.calls).toEqual([]);
+  });
+
+  it('nothing open but a note held in escrow (the crash came before its journal row): given back, nothing credited', async () => {
+    fake.setBuffer({ counter: 12, events: [stacked(11), { kind: 'escrow', counter: 12, billType: 3, value: 500 }] });
+    expect(await settle()).toEqual({ kind: 'nothing-open' });
+    expect(fake.calls).toEqual(['route return']);
+    expect(await balance()).toBe(0);
+  });
+
+  it('across the counter wrap: a note journaled at 254 and stacked at 255 is credited (the slot before 1 counts)', async () => {
+    const { topUpId } = await t.store.wallet.startTopUp(card);
+    const escrow = await t.store.wallet.journalEscrow({ topUpId, cardNumber: card, device: 'cctalk', billType: 3, amount: 500, escrowCounter: 254 });
+    if (!escrow.ok) throw new Error(escrow.error.kind);
+    await t.store.wallet.markRouting(escrow.value.journalId);
+    fake.setBuffer({
+      counter: 2,
+      events: [status(1, 'master-inhibit'), status(2, 'master-inhibit')],
+      earlierSlots: [{ kind: 'escrow', counter: 254, billType: 3, value: 500 }, stacked(255)],
+    });
+    expect(await settle()).toMatchObject({ kind: 'credited', journalId: escrow.value.journalId });
+    expect(await balance()).toBe(500);
   });
 
   for (const state of ['escrow', 'routing'] as const) {
