@@ -121,7 +121,7 @@ export function auditAppender(tx: Queries, context: AuditContext, logged: LogEve
     known = { seq: row.seq, mac };
     appended?.(known);
     logged.push({
-      ...(JSON.parse(row.details) as Record<string, Primitive>),
+      ...maskCardNumbers(JSON.parse(row.details) as Record<string, Primitive>),
       eventId: row.event_id,
       disposition: input.disposition,
       message: auditEvents[input.eventId],
@@ -227,4 +227,16 @@ export async function readAudit(db: Database, options: ReadAuditOptions = {}): P
     disposition: row.disposition as Disposition,
     details: JSON.parse(row.details) as Record<string, Primitive>,
   }));
+}
+
+/**
+ * The log mirror of an audit row names a card by its last 4 digits only: the audit row keeps the whole
+ * number (it is the record), the log file is read by more people and leaves the kiosk.
+ */
+function maskCardNumbers(details: Record<string, Primitive>): Record<string, Primitive> {
+  const masked: Record<string, Primitive> = {};
+  for (const [field, value] of Object.entries(details)) {
+    masked[field] = /cardnumber$/i.test(field) && typeof value === 'string' && value.length > 4 ? `…${value.slice(-4)}` : value;
+  }
+  return masked;
 }

@@ -42,5 +42,18 @@ describe('logs carry no personal data', () => {
     expect(text).toContain('issuance-recorded'); // the test sees the store's lines
     expect(secrets.filter((secret) => text.toLowerCase().includes(secret.toLowerCase()))).toEqual([]);
   });
-});
 
+  it('the log names a card by its last 4 digits only; the audit row keeps the whole number', async () => {
+    const card = '3300012991000015';
+    await t.store.recordIssuance(issuance({ cardNumber: card }));
+    await t.store.wallet.startTopUp(card);
+    await t.store.wallet.loadMonthlyPoints({ cardNumber: card, month: '2026-12', points: 800 });
+
+    const text = t.logText();
+    expect(text).toContain('wallet-points-load');
+    expect(text).not.toContain(card);
+    expect(text).toContain('…0015');
+    const audited = (await t.store.readAudit()).filter((entry) => entry.eventId === 'wallet-points-load');
+    expect(audited.map((entry) => entry.details['cardNumber'])).toEqual([card]);
+  });
+});
