@@ -211,4 +211,119 @@ describe('self-service top-up and welfare points, end to end', () => {
     await page.locator('[data-action="dismiss-card"]').click();
     await lift();
   });
+
+  it('a card lifted before the mirror write: the done screen says the credit is safe and pending; the next tap writes it', { timeout: 60_000 }, async () => {
+    running.reportOnFailure();
+    const kind = 'demo-disability';
+    await tap(kind);
+    const before = await ledger(kind);
+    await startTopUp();
+    await note(500, 500);
+    await note(100, 600);
+    // The card leaves the reader as the kiosk sends the wallet write: nothing lands on the chip.
+    await dev({ type: 'card-fault', fault: 'lift-before-wallet-write' });
+    await page.locator('[data-action="top-up-finish"]').click();
+    await screen('top-up-done').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-self-service="top-up-done"]').getAttribute('data-mirror')).toBe('pending');
+    expect(await text('[data-testid="mirror-state"]')).toBe('這筆儲值已安全存入您的帳戶，新的餘額會在您下次感應卡片時寫入卡片');
+    expect(await text('[data-testid="receipt-amount"]')).toBe(ntd(600));
+    await screenshot(page, 'top-up-done-pending');
+    const credited = await ledger(kind);
+    expect(credited).toMatchObject({ balance: before.balance + 600, counter: before.counter + 2 });
+    // The ledger has it; the chip does not yet.
+    expect(credited.confirmed?.counter ?? 0).toBe(before.counter);
+    expect(chipWallet(kind)).toEqual({ balance: before.balance, counter: before.counter });
+    expect(await kiosk.store.wallet.pendingCredits()).toContainEqual(expect.objectContaining({ cardNumber: cardNumber(kind), amount: 600 }));
+    await page.locator('[data-action="dismiss-card"]').click();
+    await dev({ type: 'remove-card' });
+    await screen('ready').waitFor({ timeout: 10_000 });
+
+    // The next tap of that card brings the chip forward to the ledger.
+    await tap(kind);
+    await page.locator('[data-testid="brought-forward"]').waitFor();
+    expect(await text('[data-testid="brought-forward"]')).toBe('之前的儲值剛剛已寫入卡片');
+    expect(view()).toMatchObject({ state: 'card', card: { wallet: { mirror: 'brought-forward', balance: before.balance + 600 } } });
+    expect(await text('[data-testid="card-balance"]')).toBe(ntd(before.balance + 600));
+    expect(chipWallet(kind)).toEqual({ balance: before.balance + 600, counter: before.counter + 2 });
+    expect(await ledger(kind)).toMatchObject({ confirmed: { balance: before.balance + 600, counter: before.counter + 2 } });
+    expect(await kiosk.store.wallet.pendingCredits()).not.toContainEqual(expect.objectContaining({ cardNumber: cardNumber(kind) }));
+    await lift();
+    // Tapped again: up to date, nothing more written.
+    await tap(kind);
+    expect(view()).toMatchObject({ state: 'card', card: { wallet: { mirror: 'up-to-date', pendingAmount: 0 } } });
+    await lift();
+  });
+
+  it('refuses a hot-listed card: no top-up offered, the refusal in words', { timeout: 30_000 }, async () => {
+    running.reportOnFailure();
+    await dev({ type: 'place-card', kind: 'demo-hot-listed' });
+    await page.locator('[data-self-service="card"][data-status="hot-listed"]').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-action="top-up-start"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="top-up-refused"]').getAttribute('data-refusal')).toBe('hot-listed');
+    expect(await text('[data-testid="top-up-refused"]')).toBe('此卡已掛失停用，無法儲值：請洽服務台人員');
+    expect(await text('[data-testid="contact-desk"]')).toBe('請洽服務台人員協助');
+    // Nor can the command start one behind the screen's back.
+    expect(await kiosk.controller.command({ type: 'top-up-start' })).toMatchObject({ accepted: false });
+    expect(validator.state().masterInhibit).toBe(true);
+    await screenshot(page, 'top-up-hot-listed');
+    await lift();
+  });
+
+  it('the escrow timeout gives a note back when the kiosk did not route it in time: the citizen told, nothing credited', { timeout: 30_000 }, async () => {
+    running.reportOnFailure();
+    const kind = 'demo-senior';
+    await tap(kind);
+    const before = await ledger(kind);
+    const returnedBefore = validator.state().returnedNotes;
+    await startTopUp();
+    // A validator whose escrow gives up at once: the note is back out before the kiosk's route command.
+    validator.retime({ escrowTimeoutMs: 0 });
+    try {
+      await dev({ type: 'insert-note', amount: 500 });
+      await page.locator('[data-notice="note-returned"]').waitFor({ timeout: 10_000 });
+    } finally {
+      validator.retime({ escrowTimeoutMs: 10_000 });
+    }
+    expect(await text('[data-notice="note-returned"] p')).toBe('鈔票等太久沒有收入，已退還：請取回鈔票，需要時再放一次');
+    expect(validator.state().returnedNotes).toBe(returnedBefore + 1);
+    expect(await text('[data-testid="top-up-inserted"]')).toBe(ntd(0));
+    expect(await ledger(kind)).toMatchObject({ balance: before.balance, counter: before.counter });
+    await waitFor(async () => (await kiosk.store.wallet.openJournal('cctalk')) === null, 5_000, 'the returned note\'s row stayed open');
+    await screenshot(page, 'top-up-note-returned');
+    // Nothing went in: Cancel goes straight back, with no receipt.
+    await page.locator('[data-action="top-up-cancel"]').click();
+    await screen('ready').waitFor({ timeout: 10_000 });
+    expect(await ledger(kind)).toMatchObject({ balance: before.balance, counter: before.counter });
+    await waitFor(() => validator.state().masterInhibit, 5_000, 'the validator was left taking notes');
+    await dev({ type: 'remove-card' });
+  });
+
+  it('a jam in transport that may have taken the note is an exception for staff, not a credit; the kiosk closes and says what happened to the money', { timeout: 30_000 }, async () => {
+    running.reportOnFailure();
+    const kind = 'demo-senior';
+    await tap(kind);
+    const before = await ledger(kind);
+    await startTopUp();
+    await note(100, 100);
+    // A slow stacker, so that the jam comes while the next note is on its way in.
+    validator.retime({ stackingMs: 3_000 });
+    await dev({ type: 'insert-note', amount: 500 });
+    await waitFor(() => validator.state().stacking !== null, 5_000, 'the NT$500 was not being stacked');
+    await dev({ type: 'validator-fault', fault: 'jam-unsafe' });
+    await screen('out-of-service').waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-closure]').getAttribute('data-closure')).toBe('cash-fault');
+    expect(await text('[data-closure]')).toBe('收鈔機故障，本機暫停服務：請洽服務台');
+    const last4 = cardNumber(kind).slice(-4);
+    expect(await text('[data-money="credited"] p')).toBe(`NT$ 100 已存入卡號末四碼 ${last4} 的卡片帳戶`);
+    expect(await text('[data-money="in-doubt"] p')).toBe('NT$ 500 需要工作人員確認，工作人員會為您處理：請拍下這個畫面並洽服務台');
+    await screenshot(page, 'top-up-unsafe-jam');
+    // Only the NT$100 is credited; the NT$500 is for staff to settle, its journal row closed as an exception.
+    expect(await ledger(kind)).toMatchObject({ balance: before.balance + 100, counter: before.counter + 1 });
+    const open = await kiosk.store.wallet.exceptions({ open: true });
+    expect(open).toEqual([expect.objectContaining({ kind: 'note-unsafe-jam', cardNumber: cardNumber(kind), amount: 500 })]);
+    expect(await kiosk.store.wallet.openJournal('cctalk')).toBeNull();
+    expect(validator.state()).toMatchObject({ jam: 'unsafe', masterInhibit: true });
+    // Out of service: a card tapped now is not looked up, a top-up cannot start.
+    expect(await kiosk.controller.command({ type: 'top-up-start' })).toMatchObject({ accepted: false });
+  });
 });
