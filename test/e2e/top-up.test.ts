@@ -11,6 +11,7 @@ import type { RunningKiosk } from '../../kiosk/controller/main';
 import { formatCardNumber } from '../../kiosk/controller/store/card-number';
 import type { Clock } from '../../shared/clock';
 import type { DevCommand, SelfServiceView } from '../../shared/contract/kiosk-api';
+import { expectAbsentFor, timed } from '../helpers/absence';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { devOk, screenshot, startTestKiosk, type TestKiosk } from '../helpers/kiosk';
 
@@ -92,9 +93,14 @@ describe('self-service top-up and welfare points, end to end', () => {
     await dev({ type: 'place-card', kind });
     await screen('card').waitFor({ timeout: 10_000 });
   };
+  /** How long a card's screen took to clear once the card was taken (the longest seen): for proving a screen stays. */
+  let cardClearedMs = 0;
   const lift = async (): Promise<void> => {
-    await dev({ type: 'remove-card' });
-    await screen('ready').waitFor({ timeout: 10_000 });
+    const took = await timed(async () => {
+      await dev({ type: 'remove-card' });
+      await screen('ready').waitFor({ timeout: 10_000 });
+    });
+    cardClearedMs = Math.max(cardClearedMs, took);
   };
   /** The top-up screen, taking notes. */
   const startTopUp = async (): Promise<void> => {
@@ -183,6 +189,8 @@ describe('self-service top-up and welfare points, end to end', () => {
     // has told the validator that NT$500 no longer fits, so the validator takes it into escrow. The
     // kiosk checks the cap there and gives it back before it is taken.
     const before = validator.state();
+    // Stacked slowly enough to be seen on its way in, however busy the machine.
+    validator.retime({ stackingMs: 500 });
     await dev({ type: 'insert-note', amount: 500 });
     await waitFor(() => validator.state().stacking !== null, 5_000, 'the first NT$500 was not stacked');
     // Read at once: the kiosk's next poll, its credit and its new mask take tens of milliseconds on the line.
@@ -192,7 +200,7 @@ describe('self-service top-up and welfare points, end to end', () => {
       await new Promise((resolve) => setImmediate(resolve));
       second = await validator.insertNote(500);
     }
-    validator.retime({ validationMs: 20 });
+    validator.retime({ validationMs: 20, stackingMs: 120 });
     expect(second, 'the validator refused the second note by its mask: the race was lost').toEqual({ kind: 'escrow', billType: 3 });
     await page.locator('[data-notice="note-over-cap"]').waitFor({ timeout: 10_000 });
     expect(await text('[data-notice="note-over-cap"] p')).toBe('這張鈔票會讓餘額超過上限，已退還：請取回鈔票');
@@ -206,6 +214,11 @@ describe('self-service top-up and welfare points, end to end', () => {
     await screenshot(page, 'top-up-over-cap');
     // Now the validator is told: a NT$500 is refused by its mask, not taken.
     await waitFor(() => !validator.state().enabledTypes.includes(3), 5_000, 'NT$500 still enabled at NT$9,900');
+    const masked = validator.state();
+    await dev({ type: 'insert-note', amount: 500 });
+    await page.locator('[data-notice="note-refused"]').waitFor({ timeout: 10_000 });
+    expect(validator.state()).toMatchObject({ stackedTotal: masked.stackedTotal, returnedNotes: masked.returnedNotes, escrow: null });
+    expect((await ledger(kind)).balance).toBe(9_900);
 
     await page.locator('[data-action="top-up-finish"]').click();
     await screen('top-up-done').waitFor({ timeout: 10_000 });
@@ -218,8 +231,13 @@ describe('self-service top-up and welfare points, end to end', () => {
     const journal = await kiosk.store.wallet.journalOf(await text('[data-testid="receipt-journal"]'));
     expect(journal.map((row) => row.state).sort()).toEqual([...Array<string>(14).fill('credited'), 'returned']);
     expect(journal.find((row) => row.state === 'returned')).toMatchObject({ amount: 500 });
+    await screenshot(page, 'top-up-done');
+    // "Please take your card": the receipt stays when they do, until Done (or its delay).
+    await dev({ type: 'remove-card' });
+    await expectAbsentFor(() => view()?.state !== 'top-up-done', cardClearedMs, { what: 'the receipt cleared as the card was taken' });
+    expect(await screen('top-up-done').count()).toBe(1);
     await page.locator('[data-action="dismiss-card"]').click();
-    await lift();
+    await screen('ready').waitFor({ timeout: 10_000 });
   });
 
   it('a card lifted before the mirror write: the done screen says the credit is safe and pending; the next tap writes it', { timeout: 60_000 }, async () => {

@@ -371,6 +371,8 @@ export const counterMachine = setup({
         },
         topUpDone: {
           after: { topUpDoneShown: 'ready' },
+          // It asks them to take their card: the receipt stays on show when they do (Done, a new tap or its delay clear it).
+          on: { 'card.removed': {} },
         },
         problem: {
           after: { problemShown: 'ready' },

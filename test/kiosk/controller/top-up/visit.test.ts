@@ -101,6 +101,10 @@ describe('a top-up visit in the counter region', () => {
     expect(await chipWallet()).toEqual({ balance: 1500, transactionCounter: 2 });
     expect(await t.store.wallet.walletOf(mine)).toMatchObject({ balance: 1500, counter: 2, confirmed: { counter: 2, balance: 1500 } });
     expect(fake.calls.at(-1)).toBe('inhibit');
+    // "Please take your card": the receipt stays on show when they do, until its delay.
+    counter.remove();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(view()).toMatchObject({ state: 'top-up-done' });
     timers.increment(20_000);
     expect(view()).toEqual({ state: 'ready' });
     expect(JSON.stringify(logged)).not.toContain(mine);
