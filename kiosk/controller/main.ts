@@ -220,7 +220,10 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     stops.push(() => counter.close());
     if (demoOnly && worldLink?.readers) {
       for (const card of await seedDemoStaff(operators, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setDemoCard(card.kind, card.blocks);
-      for (const card of await seedDemoCitizens(store, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setDemoCard(card.kind, card.blocks);
+      // The unattended demo has citizens' cards issued here to tap (a staffed demo issues its own).
+      if (config.mode === 'self-service') {
+        for (const card of await seedDemoCitizens(store, config.kioskNumber, config.kioskId, chipMasterKey, isoDay(clock))) worldLink.setDemoCard(card.kind, card.blocks);
+      }
     }
 
     // From the board's connection until its events are watched nothing is awaited, so none is missed.

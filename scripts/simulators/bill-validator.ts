@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { validatorFaults } from '../../shared/contract/kiosk-api';
 import { startBillValidatorSimulator, type BillValidatorSimulator, type ValidatorFault } from '../../hardware/bill-validator/simulator';
 import { deviceEnd, runCommandLoop } from './command-loop';
 
@@ -19,19 +20,6 @@ import { deviceEnd, runCommandLoop } from './command-loop';
  *   state                    the validator's state as JSON
  *   quit                     stop (so does SIGTERM)
  */
-export const faultKinds = [
-  'jam-unsafe',
-  'jam-safe',
-  'jam-stacker',
-  'clear-jam',
-  'stacker-removed',
-  'stacker-inserted',
-  'stacker-full',
-  'fraud-opto',
-  'fraud-string',
-  'power-loss',
-  'garbage',
-] as const;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { device: { type: 'string' }, 'time-scale': { type: 'string', default: '1' }, 'no-echo': { type: 'boolean', default: false } } });
@@ -85,8 +73,8 @@ async function run(command: string, args: string[], simulator: BillValidatorSimu
 }
 
 function parseFault(args: string[]): ValidatorFault {
-  const kind = faultKinds.find((name) => name === args[0]);
-  if (!kind) throw new Error(`unknown fault '${args[0] ?? ''}' (${faultKinds.join(', ')})`);
+  const kind = validatorFaults.find((name) => name === args[0]);
+  if (!kind) throw new Error(`unknown fault '${args[0] ?? ''}' (${validatorFaults.join(', ')})`);
   const amount = args[1] === undefined ? undefined : Number(args[1]);
   if (amount !== undefined && !(amount >= 0)) throw new Error(`'${args[1]}' is not a number`);
   if (kind === 'power-loss') return amount === undefined ? { kind } : { kind, offMs: amount };

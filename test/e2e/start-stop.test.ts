@@ -88,7 +88,7 @@ describe('npm start', { timeout: startTimeoutMs + 30_000 }, () => {
     expect(scripts['start']).toBe(`node ${startCommand[1].join(' ')}`);
     const run = await startKiosk();
     expectDevicesRunning(run);
-    expect(run.output()).toContain('SIMULATED DEVICES — DEMO: printer, scanner, nfc, board (all of them)');
+    expect(run.output()).toContain('SIMULATED DEVICES — DEMO: printer, scanner, nfc, board, billValidator (all of them)');
 
     run.child.kill('SIGINT');
     const exit = await Promise.race([run.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), stopTimeoutMs))]);

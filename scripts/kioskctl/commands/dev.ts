@@ -7,7 +7,7 @@ import type { KioskctlCommand } from '../main';
  * `kioskctl dev ...`: the dev panel from a terminal, acting on the running kiosk's simulated devices.
  *   kioskctl dev state
  *   kioskctl dev feed-document residentPermitTaiwan | feed-taiwan-id A123456789
- *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone | remove-card
+ *   kioskctl dev place-card staff|supervisor|technician|citizen|first-citizen|blank|phone|demo-senior|demo-disability|demo-general|demo-hot-listed | remove-card
  *   kioskctl dev printer-fault feeder-empty|load-cards|ribbon-end|new-ribbon|cover-open|cover-close|jam|clear-jam|take-card|power-loss|power-on|garbage [step]
  *     (jam, cover-open and power-loss take a step: insert|print-front|print-back|park|eject|reject)
  *   kioskctl dev chip-fault      (the next blank at the encoder has a defective chip)
