@@ -59,6 +59,9 @@ export interface BillValidatorSimulatorOptions {
   readonly baudRate?: number;
 }
 
+/** The durations a test may change while the validator runs. */
+export type SimulatorTiming = Partial<Pick<BillValidatorSimulatorOptions, 'escrowTimeoutMs' | 'stackingMs' | 'returnMs' | 'validationMs'>>;
+
 export const defaultBillIds = ['TW0100A', 'TW0200A', 'TW0500A', 'TW1000A', 'TW2000A'] as const;
 export const simulatorIdentity = { category: 'Bill Validator', manufacturer: 'CCK', product: 'BV-SIM' } as const;
 
@@ -119,6 +122,8 @@ export interface BillValidatorSimulator {
   injectFault(fault: ValidatorFault): void;
   setEcho(on: boolean): void;
   state(): BillValidatorSimulatorState;
+  /** For tests: the validator's timing from now on (a note already in escrow keeps the timeout it was given). */
+  retime(timing: SimulatorTiming): void;
   /** What happened when (ms on `performance.now()`), the last 100 things: for benchmarks that time the host. */
   timeline(): readonly TimelineEntry[];
   close(): Promise<void>;
@@ -178,6 +183,7 @@ class ValidatorLine {
       injectFault: (fault) => this.device.injectFault(fault),
       setEcho: (on) => this.device.setEcho(on),
       state: () => this.device.state(),
+      retime: (timing) => this.device.retime(timing),
       timeline: () => this.device.timeline(),
       close: async () => {
         this.device.stop();
@@ -226,7 +232,7 @@ class SimulatedValidator {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly options: Omit<BillValidatorSimulatorOptions, 'devicePath'>,
+    private options: Omit<BillValidatorSimulatorOptions, 'devicePath'>,
     private readonly send: (bytes: Buffer) => void,
   ) {
     this.scale = options.timeScale ?? 1;
@@ -234,6 +240,10 @@ class SimulatedValidator {
     this.echo = options.echo ?? true;
     this.enabledTypes = [...(options.enabledAtPowerUp ?? [1, 3, 4])];
     this.operatingMode = options.modeAtPowerUp ?? operatingModeBits.useStacker;
+  }
+
+  retime(timing: SimulatorTiming): void {
+    this.options = { ...this.options, ...timing };
   }
 
   setEcho(on: boolean): void {

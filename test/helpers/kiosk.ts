@@ -5,6 +5,7 @@ import type { Locator, Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect, onTestFailed } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
+import type { Clock } from '../../shared/clock';
 import type { ApplicationForm, DevCommand, JobStage, JobView } from '../../shared/contract/kiosk-api';
 import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
@@ -45,6 +46,8 @@ export interface TestKioskOptions {
    * before the start, with plenty of blanks by default; `false` starts with none open.
    */
   readonly session?: false | { readonly blanks: { readonly easycard: number; readonly ipass: number } };
+  /** The kiosk's calendar (its store, ledger and screens): the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Enough blanks for any test that is not about the stock. */
@@ -62,7 +65,7 @@ export async function startTestKiosk(name: string, options: TestKioskOptions = {
     if (options.file) writeFileSync(join(dataDir, 'kiosk.config.json'), JSON.stringify(options.file));
     const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
     if (options.session !== false) await openSessionBefore(config, options.session?.blanks ?? plentyOfBlanks);
-    const kiosk = await startKiosk(config, uiDir ? { uiDir } : {});
+    const kiosk = await startKiosk(config, { ...(uiDir ? { uiDir } : {}), ...(options.clock ? { clock: options.clock } : {}) });
     return {
       kiosk,
       dataDir,

@@ -133,8 +133,8 @@ export const counterMachine = setup({
     readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(async () => {
       throw new Error('readOwnCard is not provided');
     }),
-    /** Opens the visit in the ledger (`startTopUp`). */
-    openTopUp: fromPromise<{ topUpId: string }, { cardNumber: string }>(async () => {
+    /** Opens the visit in the ledger (`startTopUp`), with the ledger's balance now (it may have moved since the tap). */
+    openTopUp: fromPromise<{ topUpId: string; balance: number }, { cardNumber: string }>(async () => {
       throw new Error('openTopUp is not provided');
     }),
     /** One visit's notes (`top-up/cash-machine.ts`, with the validator and the wallet provided). */
@@ -284,8 +284,8 @@ export const counterMachine = setup({
                 input: ({ context }) => ({ cardNumber: context.visit?.cardNumber ?? '' }),
                 onDone: [
                   // Closed or staff while it opened: the visit ends before a note is taken.
-                  { guard: ({ context }) => context.interrupted !== null, target: 'finishing', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId } : null) }) },
-                  { target: 'inserting', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId } : null) }) },
+                  { guard: ({ context }) => context.interrupted !== null, target: 'finishing', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId, figures: { ...context.visit.figures, balance: event.output.balance } } : null) }) },
+                  { target: 'inserting', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId, figures: { ...context.visit.figures, balance: event.output.balance } } : null) }) },
                 ],
                 onError: { target: '#counter.selfService.problem', actions: [{ type: 'topUpFailed', params: ({ event }) => ({ step: 'open', error: event.error }) }, assign({ problem: 'unreadable' as const, visit: null })] },
               },
@@ -371,6 +371,8 @@ export const counterMachine = setup({
         },
         topUpDone: {
           after: { topUpDoneShown: 'ready' },
+          // It asks them to take their card: the receipt stays on show when they do (Done, a new tap or its delay clear it).
+          on: { 'card.removed': {} },
         },
         problem: {
           after: { problemShown: 'ready' },

@@ -82,9 +82,11 @@ export function counterRegion(options: SelfServiceOptions) {
   const logic = counterMachine.provide({
     actors: {
       readOwnCard: fromPromise<OwnCardLookUp, { tap: CardTap }>(({ input }) => lookUp(input.tap)),
-      openTopUp: fromPromise<{ topUpId: string }, { cardNumber: string }>(async ({ input }) => {
+      openTopUp: fromPromise<{ topUpId: string; balance: number }, { cardNumber: string }>(async ({ input }) => {
         if (!topUp) throw new Error('this kiosk keeps no wallets');
-        return topUp.wallet.startTopUp(input.cardNumber);
+        const { topUpId } = await topUp.wallet.startTopUp(input.cardNumber);
+        // The cap is checked against the ledger as it is now, not as the tap showed it (another kiosk of the store may have credited it).
+        return { topUpId, balance: (await topUp.wallet.walletOf(input.cardNumber)).balance };
       }),
       ...(topUp?.validator
         ? { cash: cashLogic({ validator: topUp.validator, device: topUp.device ?? 'cctalk', wallet: topUp.wallet, failed: (step, error) => log({ eventId: 'top-up-cash-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }) }) }

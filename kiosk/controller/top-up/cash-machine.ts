@@ -1,4 +1,4 @@
-import { and, assign, enqueueActions, fromPromise, setup, type SnapshotFrom } from 'xstate';
+import { and, assign, enqueueActions, fromPromise, not, setup, type SnapshotFrom } from 'xstate';
 import type { BillBufferBreak, BillEvent, BillStatus, BillValidator } from '../../../hardware/bill-validator/types';
 import type { CashClosure, NoteNotice, TopUpPhase } from '../../../shared/contract/top-up';
 import { defaultAcceptedNotes, notesThatFit, noteFits } from '../../../shared/domain/wallet';
@@ -40,7 +40,9 @@ export type CashEvent =
   | { type: 'bill.break'; what: BillBufferBreak }
   | { type: 'bill.disconnected' }
   /** Finish, cancel, idle, staff or a closure: a note in escrow goes back, a note being stacked is credited. */
-  | { type: 'close' };
+  | { type: 'close' }
+  /** Internal: the events held back while a note was being closed have been told again. */
+  | { type: 'replayed' };
 
 /** The note in flight: reported in escrow, maybe journaled. */
 interface NoteInFlight {
@@ -78,6 +80,12 @@ export interface CashContext {
   readonly inDoubt: number;
   readonly note: NoteInFlight | null;
   readonly report: Report;
+  /**
+   * Events that came after the validator's report of the note in flight, while the kiosk was still
+   * closing that note (crediting it, closing it as returned): the next note already in escrow, say.
+   * Told again, in order, once that note is closed.
+   */
+  readonly held: readonly BillEvent[];
   readonly notice: NoteNotice | null;
   readonly closeRequested: boolean;
   /** What the screen says the cash is doing (set on entering each state). */
@@ -172,12 +180,21 @@ export const cashMachine = setup({
       return {};
     }),
     requestClose: assign({ closeRequested: true }),
+    holdBack: assign(({ context, event }) => (event.type === 'bill.event' ? { held: [...context.held, event.event] } : {})),
+    /** The note is closed: what came after its report is told again, then `replayed` says where to go. */
+    replayHeld: enqueueActions(({ context, enqueue }) => {
+      for (const event of context.held) enqueue.raise({ type: 'bill.event', event });
+      enqueue.assign({ held: [] });
+      enqueue.raise({ type: 'replayed' });
+    }),
   },
   delays: {
     routeReport: ({ context }) => context.delays.routeReport,
   },
   guards: {
     hasNote: ({ context }) => context.note !== null,
+    /** The validator has said where the note in flight went: what it says next is about the next note. */
+    reportedNoteInFlight: ({ context }) => context.note !== null && context.report !== null,
     /** The note fits under the cap and the visit is still open. */
     takeIt: ({ context }) => context.note !== null && !context.closeRequested && noteFits(context.balance, context.note.value, context.cap),
     stackedReported: ({ context }) => context.report?.kind === 'stacked',
@@ -208,6 +225,7 @@ export const cashMachine = setup({
     inDoubt: 0,
     note: null,
     report: null,
+    held: [],
     notice: null,
     closeRequested: false,
     phase: 'insert',
@@ -217,6 +235,8 @@ export const cashMachine = setup({
   initial: 'enabling',
   on: {
     'bill.event': [
+      // The next note may reach escrow while the last one is still being credited: it waits its turn.
+      { guard: 'reportedNoteInFlight', actions: 'holdBack' },
       // Money may have been taken and the kiosk cannot say whose: staff settle it.
       {
         guard: and(['noFault', 'unsafeJam']),
@@ -283,7 +303,8 @@ export const cashMachine = setup({
       entry: [assign({ phase: 'insert' as const }), 'tellParent'],
       invoke: {
         src: 'enable',
-        input: ({ context }) => ({ notes: notesNow(context) }),
+        // None once the visit is closing (a note held back was still to be given back).
+        input: ({ context }) => ({ notes: context.closeRequested ? [] : notesNow(context) }),
         onDone: 'waiting',
         onError: { target: 'faulting', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'enable', error: event.error }) }, assign({ fault: 'cash-fault' })] },
       },
@@ -367,7 +388,8 @@ export const cashMachine = setup({
       },
     },
     credited: {
-      always: [{ guard: 'closeRequested', target: 'closing' }, { target: 'enabling' }],
+      entry: 'replayHeld',
+      on: { replayed: [{ guard: and(['closeRequested', not('hasNote')]), target: 'closing' }, { target: 'enabling' }] },
     },
     returning: {
       entry: [assign({ phase: ({ context }) => (context.closeRequested ? ('closing' as const) : ('checking' as const)) }), 'tellParent'],
@@ -398,12 +420,16 @@ export const cashMachine = setup({
       invoke: {
         src: 'closeReturned',
         input: ({ context }) => ({ journalId: context.note?.journalId ?? null, reason: context.notice ?? 'returned' }),
-        onDone: { target: 'waiting', actions: assign(({ context }) => ({ returned: context.returned + (context.note?.value ?? 0), note: null, report: null })) },
+        onDone: { target: 'returned', actions: assign(({ context }) => ({ returned: context.returned + (context.note?.value ?? 0), note: null, report: null })) },
         onError: {
-          target: 'waiting',
+          target: 'returned',
           actions: [{ type: 'failed', params: ({ event }) => ({ step: 'closeReturned', error: event.error }) }, assign(({ context }) => ({ returned: context.returned + (context.note?.value ?? 0), note: null, report: null }))],
         },
       },
+    },
+    returned: {
+      entry: 'replayHeld',
+      on: { replayed: 'waiting' },
     },
     /** The visit is over: no note is taken any more. */
     closing: {

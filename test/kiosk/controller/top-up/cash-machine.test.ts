@@ -83,6 +83,37 @@ describe('the cash machine: one visit, each note exactly once', () => {
     expect(fake.calls).not.toContain('route stack');
   });
 
+  it('the next note in escrow reported with the last one\'s stacked report (while it is credited) waits its turn: checked against the new balance, returned over the cap', async () => {
+    await creditedBefore(9_400);
+    await start();
+    expect(fake.calls).toEqual(['accept 100,500', 'enable']);
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    // One poll of the validator: the first NT$500 stacked, the second already in escrow (NT$500 was still enabled).
+    actor.send({ type: 'bill.event', event: fake.stacked(500) });
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReturn'));
+    expect(actor.getSnapshot().context.notice).toBe('note-over-cap');
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    await waitingAgain();
+    expect((await t.store.wallet.walletOf(card)).balance).toBe(9_900);
+    expect((await t.store.wallet.journalOf(topUpId)).map((row) => [row.state, row.amount])).toEqual([['credited', 500], ['returned', 500]]);
+    expect(fake.calls).toEqual(['accept 100,500', 'enable', 'route stack', 'accept 100', 'enable', 'route return']);
+  });
+
+  it('a note held back while the last one is credited is given back when the visit is closing, and nothing is enabled again', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.escrow(100) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    actor.send({ type: 'close' });
+    actor.send({ type: 'bill.event', event: fake.stacked(100) });
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReturn'));
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    expect(await done()).toEqual({ inserted: 100, balance: 100, counter: 1, returned: 500, inDoubt: 0, fault: null });
+    expect(fake.calls).toEqual(['accept 100,500,1000', 'enable', 'route stack', 'inhibit', 'route return', 'inhibit']);
+  });
+
   it('cancel with a note in escrow: the note goes back, nothing is credited, the validator is inhibited', async () => {
     await start();
     actor.send({ type: 'bill.event', event: fake.escrow(1000) });

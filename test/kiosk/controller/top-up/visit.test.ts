@@ -101,9 +101,28 @@ describe('a top-up visit in the counter region', () => {
     expect(await chipWallet()).toEqual({ balance: 1500, transactionCounter: 2 });
     expect(await t.store.wallet.walletOf(mine)).toMatchObject({ balance: 1500, counter: 2, confirmed: { counter: 2, balance: 1500 } });
     expect(fake.calls.at(-1)).toBe('inhibit');
+    // "Please take your card": the receipt stays on show when they do, until its delay.
+    counter.remove();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(view()).toMatchObject({ state: 'top-up-done' });
     timers.increment(20_000);
     expect(view()).toEqual({ state: 'ready' });
     expect(JSON.stringify(logged)).not.toContain(mine);
+  });
+
+  it('the cap is checked against the ledger when the top-up starts, not as the tap showed it: a credit in between narrows the notes', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    expect((await cardShown()).wallet).toMatchObject({ balance: 0, topUp: { available: true, notes: [100, 500, 1000] } });
+    // Another kiosk of the same store credits NT$9,500 while the card is on show here.
+    const { topUpId: elsewhere } = await t.store.wallet.startTopUp(mine);
+    const escrow = await t.store.wallet.journalEscrow({ topUpId: elsewhere, cardNumber: mine, device: 'cctalk', billType: 9, amount: 9_500, escrowCounter: 200 });
+    if (!escrow.ok) throw new Error(escrow.error.kind);
+    await t.store.wallet.markRouting(escrow.value.journalId);
+    expect(await t.store.wallet.creditStacked({ journalId: escrow.value.journalId, stackedCounter: 201, cap })).toMatchObject({ ok: true });
+    await t.store.wallet.endTopUp(elsewhere);
+    await startTopUp();
+    expect(fake.calls.slice(0, 2)).toEqual(['accept 100,500', 'enable']);
+    expect(await topUpShown((topUp) => topUp.phase === 'insert')).toMatchObject({ balance: 9_500, room: 500, notes: [100, 500] });
   });
 
   it('cancel with a note in escrow: the note goes back first, what was credited stays credited', async () => {
