@@ -475,12 +475,15 @@ async function reconcileIn(tx: Queries): Promise<Reconciliation> {
   const stackedJournal = await tx.all<{ amount: number }>(`SELECT amount FROM cash_journal WHERE state = 'credited'${journalWindow.sql}`, journalWindow.params);
   const exceptionWindow = window('opened_at');
   const kinds = noteExceptionKinds.map(() => '?').join(', ');
-  const taken = await tx.all<{ amount: number; settled_at: string | null }>(
-    `SELECT amount, settled_at FROM wallet_exceptions WHERE amount IS NOT NULL AND kind IN (${kinds})${exceptionWindow.sql}`,
+  // A supervisor who found no note taken (`no-money`) takes it out of the stacked notes; one who credited it
+  // puts it on a card (an adjustment transfer), so it counts as credited.
+  const taken = await tx.all<{ amount: number; settled_at: string | null; settlement: string | null }>(
+    `SELECT amount, settled_at, settlement FROM wallet_exceptions
+      WHERE amount IS NOT NULL AND kind IN (${kinds}) AND (settlement IS NULL OR settlement <> 'no-money')${exceptionWindow.sql}`,
     [...noteExceptionKinds, ...exceptionWindow.params],
   );
   const counted = last ? (JSON.parse(last.counts) as Record<string, number>) : null;
-  const creditedCounts = tally(credited.map((row) => row.amount));
+  const creditedCounts = tally([...credited, ...taken.filter((row) => row.settlement === 'credited')].map((row) => row.amount));
   const stackedCounts = tally([...stackedJournal, ...taken].map((row) => row.amount));
   const inDoubt = tally(taken.filter((row) => row.settled_at === null).map((row) => row.amount));
 

@@ -237,6 +237,10 @@ describe('store.wallet', () => {
       'NT$100: 1 note stacked but not credited to a card (stacked 1, credited 0; 1 in exceptions waiting for a supervisor)',
       'NT$500: 1 note fewer in the box than the kiosk stacked (counted 1, stacked 2)',
     ]);
+    // The supervisor settles the jam by crediting the note by hand: it counts as credited to a card.
+    const [open] = await t.store.wallet.exceptions({ open: true });
+    await t.store.wallet.settleException({ id: open!.id, settlement: 'credited', operatorId: 'sup-1' });
+    expect((await t.store.wallet.reconcile()).differences).toEqual(['NT$500: 1 note fewer in the box than the kiosk stacked (counted 1, stacked 2)']);
     const audit = await t.store.readAudit({ eventIds: ['cash-box-open', 'cash-box-count'] });
     expect(audit.map((row) => row.eventId)).toEqual(['cash-box-count', 'cash-box-open', 'cash-box-count']);
     expect(audit[2]?.details).toMatchObject({ notes100: 1, notes500: 1, notes1000: 1 });
