@@ -2,7 +2,6 @@ import { isoDay, type Clock } from '../../../shared/clock';
 import type { HistoryLine, MirrorState, TopUpRefusal, WalletCardView } from '../../../shared/contract/top-up';
 import type { CardLookupStatus } from '../../../shared/domain/card-status';
 import { monthOf, notesThatFit, roomUnderCap } from '../../../shared/domain/wallet';
-import { formatIsoDate } from '../../../shared/domain/calendar-date';
 import type { LogSink } from '../../../shared/log';
 import type { WalletExceptionKind, WalletState, WalletTable } from '../store/wallet-types';
 
@@ -45,7 +44,7 @@ export async function walletOnTap(deps: WalletLookUpDeps, tap: WalletTapInput): 
   const points = await pointsOnTap(deps, tap.cardNumber, state, usable);
   const mirror = usable ? await mirrorOnTap(deps, tap, state) : { state: pendingOf(state, tap.chip) > 0 ? ('pending' as const) : ('up-to-date' as const), exception: false };
   const history = await deps.wallet.history(tap.cardNumber, 10);
-  const lines: HistoryLine[] = history.slice(0, 10).map((row) => ({ day: dayOf(row.at), kind: row.kind, amount: row.amount, kioskId: row.kioskId }));
+  const lines: HistoryLine[] = history.slice(0, 10).map((row) => ({ day: isoDay({ now: () => new Date(row.at) }), kind: row.kind, amount: row.amount, kioskId: row.kioskId }));
   const refusal = refusalFor(deps, tap, state.balance, mirror.exception);
   return {
     balance: state.balance,
@@ -121,10 +120,4 @@ async function raiseOnce(deps: WalletLookUpDeps, kind: WalletExceptionKind, card
   if (open.some((exception) => exception.kind === kind && exception.cardNumber === cardNumber)) return;
   await deps.wallet.raiseException({ kind, cardNumber, journalId: null, amount: null, details });
   deps.log({ eventId: 'wallet-mirror-exception', disposition: 'failure', message: `${kind} (card …${cardNumber.slice(-4)}): top-up refused until staff look`, kind });
-}
-
-/** The kiosk's local day of an ISO instant. */
-function dayOf(at: string): string {
-  const instant = new Date(at);
-  return formatIsoDate({ year: instant.getFullYear(), month: instant.getMonth() + 1, day: instant.getDate() });
 }
