@@ -110,7 +110,30 @@ const closures: Partial<Record<BillStatus, CashClosure>> = {
   tamper: 'cash-fault',
 };
 
+/** A device or store step that answered with an error: its kind tells the machine what is known of the note. */
+export class StepFailed extends Error {
+  readonly kind: string | null;
+  constructor(step: string, error: unknown) {
+    super(`${step}: ${JSON.stringify(error)}`);
+    this.name = 'StepFailed';
+    const kind = (error as { kind?: unknown } | null)?.kind;
+    this.kind = typeof kind === 'string' ? kind : null;
+  }
+}
+
 const statusOf = (event: CashEvent): BillStatus | null => (event.type === 'bill.event' && event.event.kind === 'status' ? event.event.status : null);
+
+/** A note reported in escrow while another is in flight (a repeated report of the same note is not one). */
+interface StrayNote {
+  readonly cardNumber: string;
+  readonly value: number;
+  readonly billType: number;
+  readonly counter: number;
+}
+const strayOf = ({ context, event }: { context: CashContext; event: CashEvent }): StrayNote => {
+  const escrow = event.type === 'bill.event' && event.event.kind === 'escrow' ? event.event : null;
+  return { cardNumber: context.cardNumber, value: escrow?.value ?? 0, billType: escrow?.billType ?? 0, counter: escrow?.counter ?? 0 };
+};
 
 /** The notes the validator is told to take now. */
 export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap'>): number[] => notesThatFit(context.balance, context.accepted, context.cap);
@@ -172,17 +195,32 @@ export const cashMachine = setup({
       return {};
     }),
     requestClose: assign({ closeRequested: true }),
+    /** The exception just recorded named the note in flight: it is settled by staff, not by the flow. */
+    settledByException: assign(({ context }) => (context.note ? { note: null, report: null } : {})),
+    /** A pulse acceptor's second note: taken, not credited, an exception for staff (`raiseStray`). */
+    strayInDoubt: assign(({ context, event }) => ({ inDoubt: context.inDoubt + strayOf({ context, event }).value })),
+    /** Records a stray note taken (pulse): an exception with the card and the amount. Provided by `cashLogic`. */
+    raiseStray: (_, _params: StrayNote) => {},
+    /** Tells the validator to give a stray note back (ccTalk). Provided by `cashLogic`. */
+    returnStray: (_, _params: StrayNote) => {},
   },
   delays: {
     routeReport: ({ context }) => context.delays.routeReport,
   },
   guards: {
     hasNote: ({ context }) => context.note !== null,
+    strayEscrow: ({ context, event }) => event.type === 'bill.event' && event.event.kind === 'escrow' && context.note !== null && event.event.counter !== context.note.counter,
+    /** The device takes a note before it reports it (a pulse acceptor): nothing can be given back. Provided by `cashLogic`. */
+    takenOnEscrow: () => false,
     /** The note fits under the cap and the visit is still open. */
     takeIt: ({ context }) => context.note !== null && !context.closeRequested && noteFits(context.balance, context.note.value, context.cap),
     stackedReported: ({ context }) => context.report?.kind === 'stacked',
     returnedReported: ({ context }) => context.report?.kind === 'returned',
     closeRequested: ({ context }) => context.closeRequested,
+    routeFailed: ({ event }) => {
+      const error = (event as { error?: unknown }).error;
+      return error instanceof StepFailed && error.kind === 'route_failed';
+    },
     unsafeJam: ({ event }) => statusOf(event) === 'jam-transport-unsafe',
     safeJam: ({ event }) => statusOf(event) === 'jam-transport-safe',
     closingStatus: ({ event }) => {
@@ -229,14 +267,15 @@ export const cashMachine = setup({
         })),
       },
       {
-        // Stuck in transport but not taken: the row closes unpaid and staff hand the note back.
+        // Stuck in transport, not taken: but it is inside the kiosk, not in the citizen's hand. Staff
+        // hand it back (or find it stacked): in doubt until they settle it, its row closed by the exception.
         guard: and(['noFault', 'safeJam']),
         target: '.faulting',
         actions: assign(({ context }) => ({
           fault: 'cash-fault' as const,
           notice: 'note-jammed' as const,
-          returned: context.returned + (context.note?.value ?? 0),
-          exception: null,
+          inDoubt: context.inDoubt + (context.note?.value ?? 0),
+          exception: context.note ? { kind: 'note-unknown' as const, details: { status: 'jam-transport-safe' } } : null,
         })),
       },
       {
@@ -252,6 +291,10 @@ export const cashMachine = setup({
           };
         }),
       },
+      // A second note while one is in flight is never dropped: a pulse acceptor has taken it (staff
+      // settle it), a ccTalk validator is told to give it back.
+      { guard: and(['strayEscrow', 'takenOnEscrow']), actions: ['strayInDoubt', { type: 'raiseStray', params: strayOf }, 'tellParent'] },
+      { guard: 'strayEscrow', actions: { type: 'returnStray', params: strayOf } },
       { actions: ['holdEscrow', 'noteReport', 'refusedNotice', 'tellParent'] },
     ],
     'bill.break': {
@@ -317,8 +360,12 @@ export const cashMachine = setup({
         src: 'stack',
         input: ({ context }) => ({ journalId: context.note!.journalId! }),
         onDone: 'awaitingReport',
-        // Escrow empty (timed out) or a failed route: the validator's report says where the note went.
-        onError: { target: 'awaitingReport', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+        onError: [
+          // The validator could not move it (stacker full or away, a jam): it is still in escrow, so back to the citizen.
+          { guard: 'routeFailed', target: 'returning', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+          // Escrow empty (timed out) or no answer: the validator's report says where the note went.
+          { target: 'awaitingReport', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+        ],
       },
     },
     awaitingReport: {
@@ -410,8 +457,12 @@ export const cashMachine = setup({
       entry: [assign({ phase: 'closing' as const }), 'tellParent'],
       invoke: {
         src: 'inhibit',
-        onDone: 'closed',
-        onError: { target: 'closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+        // A note reported while closing is never dropped: journaled, then given back (a pulse note, taken, credited).
+        onDone: [{ guard: 'hasNote', target: 'journaling' }, { target: 'closed' }],
+        onError: [
+          { guard: 'hasNote', target: 'journaling', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+          { target: 'closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+        ],
       },
     },
     /** The validator closes the kiosk: the exception (if any) is recorded, then every note inhibited. */
@@ -432,15 +483,20 @@ export const cashMachine = setup({
               amount: context.note?.value ?? null,
               details: context.exception!.details,
             }),
-            onDone: 'inhibiting',
-            onError: { target: 'inhibiting', actions: { type: 'failed', params: ({ event }) => ({ step: 'raise', error: event.error }) } },
+            // The exception settles the note it names (counted in doubt): it is no longer in flight.
+            onDone: { target: 'inhibiting', actions: 'settledByException' },
+            onError: { target: 'inhibiting', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'raise', error: event.error }) }, 'settledByException'] },
           },
         },
         inhibiting: {
           invoke: {
             src: 'inhibit',
-            onDone: '#cash.closed',
-            onError: { target: '#cash.closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+            // A note held and not settled (reported as the fault came, or after): journaled and given back, never dropped.
+            onDone: [{ guard: 'hasNote', target: '#cash.journaling', actions: 'requestClose' }, { target: '#cash.closed' }],
+            onError: [
+              { guard: 'hasNote', target: '#cash.journaling', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) }, 'requestClose'] },
+              { target: '#cash.closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+            ],
           },
         },
       },
@@ -469,7 +525,7 @@ export interface CashDeps {
 
 const orThrow = async <T>(step: string, result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> => {
   const done = await result;
-  if (!done.ok) throw new Error(`${step}: ${JSON.stringify(done.error)}`);
+  if (!done.ok) throw new StepFailed(step, done.error);
   return done.value;
 };
 
@@ -525,8 +581,24 @@ export function cashLogic(deps: CashDeps) {
         await wallet.raiseException(input);
       }),
     },
+    guards: {
+      takenOnEscrow: () => deps.device === 'pulse',
+    },
     actions: {
       failed: (_, { step, error }) => deps.failed?.(step, error),
+      raiseStray: (_, stray) => {
+        wallet
+          .raiseException({ kind: 'note-unknown', cardNumber: stray.cardNumber, journalId: null, amount: stray.value, details: { reason: 'a second note while one was in flight', device: deps.device ?? 'cctalk' } })
+          .catch((error: unknown) => deps.failed?.('raise', error));
+      },
+      returnStray: () => {
+        validator
+          .route('return')
+          .then((routed) => {
+            if (!routed.ok) deps.failed?.('return a second note', new StepFailed('route', routed.error));
+          })
+          .catch((error: unknown) => deps.failed?.('return a second note', error));
+      },
     },
   });
 }
