@@ -325,6 +325,7 @@ export const counterMachine = setup({
                 'bill.event': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.break': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.disconnected': { actions: sendTo('cash', ({ event }) => event) },
+                'bill.uncertain': { actions: sendTo('cash', ({ event }) => event) },
               },
               initial: 'watching',
               states: {

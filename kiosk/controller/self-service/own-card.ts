@@ -41,7 +41,7 @@ export interface SelfService {
   stop(): void;
 }
 
-export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' }>;
+export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' | 'bill.uncertain' }>;
 
 export type TopUpCommand = Extract<KioskCommand, { type: 'top-up-start' | 'top-up-finish' | 'top-up-cancel' }>;
 

@@ -39,6 +39,8 @@ export type CashEvent =
   | { type: 'bill.event'; event: BillEvent }
   | { type: 'bill.break'; what: BillBufferBreak }
   | { type: 'bill.disconnected' }
+  /** A pulse note whose pulses were ambiguous: up to `amount` more than was credited may have been taken (`pulse-acceptor.ts`). */
+  | { type: 'bill.uncertain'; amount: number; details: Readonly<Record<string, string | number | boolean | null>> }
   /** Finish, cancel, idle, staff or a closure: a note in escrow goes back, a note being stacked is credited. */
   | { type: 'close' };
 
@@ -130,6 +132,12 @@ interface StrayNote {
   readonly billType: number;
   readonly counter: number;
 }
+/** Money a pulse acceptor took that is not credited: a supervisor settles it. */
+interface TakenMoney {
+  readonly cardNumber: string;
+  readonly amount: number;
+  readonly details: Readonly<Record<string, string | number | boolean | null>>;
+}
 const strayOf = ({ context, event }: { context: CashContext; event: CashEvent }): StrayNote => {
   const escrow = event.type === 'bill.event' && event.event.kind === 'escrow' ? event.event : null;
   return { cardNumber: context.cardNumber, value: escrow?.value ?? 0, billType: escrow?.billType ?? 0, counter: escrow?.counter ?? 0 };
@@ -197,10 +205,10 @@ export const cashMachine = setup({
     requestClose: assign({ closeRequested: true }),
     /** The exception just recorded named the note in flight: it is settled by staff, not by the flow. */
     settledByException: assign(({ context }) => (context.note ? { note: null, report: null } : {})),
-    /** A pulse acceptor's second note: taken, not credited, an exception for staff (`raiseStray`). */
+    /** A pulse acceptor's second note: taken, not credited, an exception for staff (`raiseTaken`). */
     strayInDoubt: assign(({ context, event }) => ({ inDoubt: context.inDoubt + strayOf({ context, event }).value })),
-    /** Records a stray note taken (pulse): an exception with the card and the amount. Provided by `cashLogic`. */
-    raiseStray: (_, _params: StrayNote) => {},
+    /** Records money taken and not credited (pulse): a note-unknown exception with the card and the amount. Provided by `cashLogic`. */
+    raiseTaken: (_, _params: TakenMoney) => {},
     /** Tells the validator to give a stray note back (ccTalk). Provided by `cashLogic`. */
     returnStray: (_, _params: StrayNote) => {},
   },
@@ -293,7 +301,10 @@ export const cashMachine = setup({
       },
       // A second note while one is in flight is never dropped: a pulse acceptor has taken it (staff
       // settle it), a ccTalk validator is told to give it back.
-      { guard: and(['strayEscrow', 'takenOnEscrow']), actions: ['strayInDoubt', { type: 'raiseStray', params: strayOf }, 'tellParent'] },
+      {
+        guard: and(['strayEscrow', 'takenOnEscrow']),
+        actions: ['strayInDoubt', { type: 'raiseTaken', params: (args) => ({ cardNumber: args.context.cardNumber, amount: strayOf(args).value, details: { reason: 'a second note while one was in flight' } }) }],
+      },
       { guard: 'strayEscrow', actions: { type: 'returnStray', params: strayOf } },
       { actions: ['holdEscrow', 'noteReport', 'refusedNotice', 'tellParent'] },
     ],
@@ -308,6 +319,13 @@ export const cashMachine = setup({
           details: { lastCounter: event.what.lastCounter, counter: event.what.kind === 'events-lost' ? event.what.counter : 0 },
         },
       })),
+    },
+    // Never credited on a guess: what may have been taken beyond the certain amount is for a supervisor.
+    'bill.uncertain': {
+      actions: [
+        assign(({ context, event }) => ({ inDoubt: context.inDoubt + event.amount })),
+        { type: 'raiseTaken', params: ({ context, event }) => ({ cardNumber: context.cardNumber, amount: event.amount, details: { reason: 'ambiguous pulses', ...event.details } }) },
+      ],
     },
     'bill.disconnected': {
       guard: 'noFault',
@@ -586,9 +604,9 @@ export function cashLogic(deps: CashDeps) {
     },
     actions: {
       failed: (_, { step, error }) => deps.failed?.(step, error),
-      raiseStray: (_, stray) => {
+      raiseTaken: (_, taken) => {
         wallet
-          .raiseException({ kind: 'note-unknown', cardNumber: stray.cardNumber, journalId: null, amount: stray.value, details: { reason: 'a second note while one was in flight', device: deps.device ?? 'cctalk' } })
+          .raiseException({ kind: 'note-unknown', cardNumber: taken.cardNumber, journalId: null, amount: taken.amount > 0 ? taken.amount : null, details: { ...taken.details, device: deps.device ?? 'cctalk' } })
           .catch((error: unknown) => deps.failed?.('raise', error));
       },
       returnStray: () => {

@@ -45,4 +45,19 @@ describe('the pulse acceptor in a visit (no escrow: journaled and credited at on
     expect((await t.store.wallet.walletOf(card)).balance).toBe(1000);
     expect(await t.store.wallet.openJournal('pulse')).toBeNull();
   });
+
+  it('an ambiguous pulse train: the certain amount is credited, what more may have been taken is an exception for the card', async () => {
+    const { topUpId } = await t.store.wallet.startTopUp(card);
+    const actor = createActor(cashLogic({ validator: pulseAsValidator(board), device: 'pulse', wallet: t.store.wallet }), { input: { topUpId, cardNumber: card, balance: 0, cap }, clock: new SimulatedClock() });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('waiting'));
+    for (const event of pulseNoteEvents({ amount: 500, sequence: 7, irregular: true, maxAmount: 600 })) actor.send(event);
+    await waitFor(actor, (s) => s.matches('waiting') && s.context.inserted === 500);
+    actor.send({ type: 'close' });
+    const done = await waitFor(actor, (s) => s.status === 'done');
+    expect(done.output).toMatchObject({ inserted: 500, balance: 500, inDoubt: 100 });
+    expect(await t.store.wallet.exceptions({ open: true })).toEqual([
+      expect.objectContaining({ kind: 'note-unknown', cardNumber: card, amount: 100, details: expect.objectContaining({ sequence: 7, certain: 500, maxAmount: 600, irregular: true }) }),
+    ]);
+  });
 });
