@@ -47,6 +47,8 @@ export interface CounterInput {
   readonly closure?: SelfServiceClosure | null;
   /** Staff at the kiosk when the region starts (nobody by default). */
   readonly staffPresent?: boolean;
+  /** The cash device takes every accepted note or none (a pulse acceptor): the visit's cash opens it only while they all fit. */
+  readonly cashAllOrNothing?: boolean;
 }
 
 export type CounterEvent =
@@ -120,6 +122,7 @@ export interface CounterContext {
   readonly problem: SelfServiceProblem | null;
   readonly closure: SelfServiceClosure | null;
   readonly staffPresent: boolean;
+  readonly cashAllOrNothing: boolean;
 }
 
 export const counterMachine = setup({
@@ -191,6 +194,7 @@ export const counterMachine = setup({
     interrupted: null,
     closure: input.closure ?? null,
     staffPresent: input.staffPresent ?? false,
+    cashAllOrNothing: input.cashAllOrNothing ?? false,
   }),
   initial: 'starting',
   on: {
@@ -299,6 +303,7 @@ export const counterMachine = setup({
                   cardNumber: context.visit?.cardNumber ?? '',
                   balance: context.visit?.figures.balance ?? 0,
                   cap: context.visit?.cap ?? 0,
+                  allOrNothing: context.cashAllOrNothing,
                 }),
                 onDone: {
                   target: 'finishing',

@@ -99,7 +99,7 @@ export function counterRegion(options: SelfServiceOptions) {
       topUpFailed: (_, { step, error }) => options.log({ eventId: 'top-up-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }),
     },
   });
-  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } satisfies CounterInput };
+  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}), ...(topUp?.device === 'pulse' ? { cashAllOrNothing: true } : {}) } satisfies CounterInput };
 }
 
 export type CounterRegionRef = ActorRefFrom<ReturnType<typeof counterRegion>['logic']>;
@@ -217,6 +217,7 @@ function ownCardLookUp(options: SelfServiceOptions, tapped: Map<string, ChipKeys
         wallet: topUp.wallet,
         cap: topUp.cap,
         accepted: topUp.accepted,
+        allOrNothing: topUp.device === 'pulse',
         clock: options.clock,
         cash: topUp.cash,
         log: options.log,

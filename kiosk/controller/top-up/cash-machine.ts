@@ -32,6 +32,8 @@ export interface CashInput {
   readonly balance: number;
   readonly cap: number;
   readonly accepted?: readonly number[];
+  /** The device takes every accepted note or none (a pulse acceptor): it opens only while they all fit. */
+  readonly allOrNothing?: boolean;
   readonly delays?: Partial<CashDelays>;
 }
 
@@ -72,6 +74,7 @@ export interface CashContext {
   readonly cardNumber: string;
   readonly cap: number;
   readonly accepted: readonly number[];
+  readonly allOrNothing: boolean;
   readonly delays: CashDelays;
   readonly balance: number;
   readonly counter: number | null;
@@ -144,7 +147,7 @@ const strayOf = ({ context, event }: { context: CashContext; event: CashEvent })
 };
 
 /** The notes the validator is told to take now. */
-export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap'>): number[] => notesThatFit(context.balance, context.accepted, context.cap);
+export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap' | 'allOrNothing'>): number[] => notesThatFit(context.balance, context.accepted, context.cap, context.allOrNothing);
 
 export const cashMachine = setup({
   types: {
@@ -155,7 +158,7 @@ export const cashMachine = setup({
   },
   actors: {
     /** Takes exactly these notes (none: master inhibit). */
-    enable: fromPromise<void, { notes: readonly number[] }>(async () => { throw new Error('enable is not provided'); }),
+    enable: fromPromise<void, { notes: readonly number[]; accepted: readonly number[] }>(async () => { throw new Error('enable is not provided'); }),
     /** Master inhibit: no note is taken. */
     inhibit: fromPromise<void, void>(async () => { throw new Error('inhibit is not provided'); }),
     journal: fromPromise<{ journalId: string }, { topUpId: string; cardNumber: string; note: NoteInFlight }>(async () => { throw new Error('journal is not provided'); }),
@@ -246,6 +249,7 @@ export const cashMachine = setup({
     cardNumber: input.cardNumber,
     cap: input.cap,
     accepted: input.accepted ?? defaultAcceptedNotes,
+    allOrNothing: input.allOrNothing ?? false,
     delays: { ...defaultCashDelays, ...input.delays },
     balance: input.balance,
     counter: null,
@@ -344,7 +348,7 @@ export const cashMachine = setup({
       entry: [assign({ phase: 'insert' as const }), 'tellParent'],
       invoke: {
         src: 'enable',
-        input: ({ context }) => ({ notes: notesNow(context) }),
+        input: ({ context }) => ({ notes: notesNow(context), accepted: context.accepted }),
         onDone: 'waiting',
         onError: { target: 'faulting', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'enable', error: event.error }) }, assign({ fault: 'cash-fault' })] },
       },
@@ -552,8 +556,10 @@ export function cashLogic(deps: CashDeps) {
   const { validator, wallet } = deps;
   return cashMachine.provide({
     actors: {
-      enable: fromPromise<void, { notes: readonly number[] }>(async ({ input }) => {
-        if (input.notes.length === 0) {
+      enable: fromPromise<void, { notes: readonly number[]; accepted: readonly number[] }>(async ({ input }) => {
+        // A pulse acceptor cannot refuse one denomination: it is opened only when every accepted note fits.
+        const allOrNothing = deps.device === 'pulse' && input.accepted.some((note) => !input.notes.includes(note));
+        if (input.notes.length === 0 || allOrNothing) {
           await orThrow('inhibit', validator.inhibitAll(true));
           return;
         }
