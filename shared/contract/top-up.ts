@@ -103,7 +103,7 @@ export const topUpViewSchema = z
     /** The note in escrow, when there is one. */
     escrow: amount.nullable(),
     notice: z.enum(noteNotices).nullable(),
-    /** The card left the reader during the visit: what is credited stays credited; the chip gets it at the next tap. */
+    /** The card left the reader during the visit: the visit ends (a note not yet taken in goes back); what is credited stays credited; the chip gets it at the next tap. */
     cardLifted: z.literal(true).exactOptional(),
   })
   .strict();

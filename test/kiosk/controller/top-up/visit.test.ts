@@ -133,22 +133,37 @@ describe('a top-up visit in the counter region', () => {
     expect(fake.calls.at(-1)).toBe('inhibit');
   });
 
-  it('the card lifted during the visit: the visit goes on, the credit stays pending, the next tap writes it', async () => {
+  it('the card lifted during the visit ends it as Finish does: a note in escrow goes back, the credit stays pending, the next tap writes it', async () => {
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
     await cardShown();
     await startTopUp();
+    await note(500, 500);
+    // A note in escrow as the card goes: never credited to a card that has gone.
+    selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
     counter.remove();
     expect(await topUpShown()).toMatchObject({ cardLifted: true });
-    await note(500, 500);
-    selfService.topUp({ type: 'top-up-finish' });
+    await until(() => fake.calls.includes('route return'));
+    selfService.bill({ type: 'bill.event', event: fake.status('returned') });
     await until(() => view().state === 'top-up-done');
     expect(view()).toMatchObject({ state: 'top-up-done', done: { mirror: 'pending', receipt: { amount: 500 } } });
+    expect(fake.calls.filter((call) => call === 'route stack')).toHaveLength(1);
+    expect(fake.calls.at(-1)).toBe('inhibit');
     expect(await t.store.wallet.pendingCredits()).toEqual([expect.objectContaining({ cardNumber: mine, amount: 500 })]);
     // The next tap of that card brings the chip forward.
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
     const card = await cardShown();
     expect(card.wallet).toMatchObject({ balance: 500, mirror: 'brought-forward', pendingAmount: 0 });
     expect(await chipWallet()).toEqual({ balance: 500, transactionCounter: 1 });
+    expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
+
+  it('the card lifted before any note: the visit ends, the validator inhibited, nothing credited', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    await startTopUp();
+    counter.remove();
+    await until(() => view().state === 'ready');
+    expect(fake.calls.at(-1)).toBe('inhibit');
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
   });
 
