@@ -70,7 +70,9 @@ function refusalFor(deps: WalletLookUpDeps, tap: WalletTapInput, balance: number
   const cash = deps.cash();
   if (cash === 'none') return 'no-cash-device';
   if (cash === 'unavailable') return 'cash-unavailable';
-  if (notesThatFit(balance, deps.accepted, deps.cap, deps.allOrNothing).length === 0) return 'cap-reached';
+  if (notesThatFit(balance, deps.accepted, deps.cap).length === 0) return 'cap-reached';
+  // Room for a small note, but a pulse acceptor could not refuse a large one.
+  if (notesThatFit(balance, deps.accepted, deps.cap, deps.allOrNothing).length === 0) return 'near-cap';
   return null;
 }
 

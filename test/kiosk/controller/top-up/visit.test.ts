@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { openReceiptSigner, verifyReceipt } from '../../../../kiosk/controller/receipt/receipt-signer';
 import { createSelfService } from '../../../../kiosk/controller/self-service/own-card';
+import { pulseNoteEvents } from '../../../../kiosk/controller/top-up/pulse-acceptor';
 import { receiptMaker } from '../../../../kiosk/controller/top-up/receipt';
 import type { SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import type { LogEvent } from '../../../../shared/log';
@@ -222,5 +223,41 @@ describe('a top-up visit in the counter region', () => {
     await until(() => view().state === 'ready');
     expect((await t.store.wallet.walletOf(mine)).balance).toBe(500);
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
+
+  describe('with a pulse acceptor (all or nothing)', () => {
+    /** The same counter region, its cash a pulse acceptor: the ledger already holds `balance` for the card. */
+    const pulseKiosk = async (balance: number) => {
+      selfService.stop();
+      const { topUpId } = await t.store.wallet.startTopUp(mine);
+      const journaled = await t.store.wallet.journalEscrow({ topUpId, cardNumber: mine, device: 'pulse', billType: null, amount: balance, escrowCounter: null });
+      if (!journaled.ok) throw new Error(journaled.error.kind);
+      expect((await t.store.wallet.creditStacked({ journalId: journaled.value.journalId, stackedCounter: null, cap })).ok).toBe(true);
+      await t.store.wallet.endTopUp(topUpId);
+      const signer = openReceiptSigner(t.dir);
+      if (!signer.ok) throw new Error('no signer');
+      selfService = createSelfService({
+        counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: (event) => logged.push(event), timers,
+        cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
+        topUp: { wallet: t.store.wallet, validator: fake.validator, device: 'pulse', cap, accepted: [100, 500, 1000], cash: () => 'ready', signReceipt: receiptMaker(signer.value, 'TY-K01', t.clock) },
+      });
+    };
+
+    it('room for a small note but not the largest: no top-up offered (near-cap), since the acceptor could not refuse a NT$1000 note', async () => {
+      await pulseKiosk(9_500);
+      counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+      expect((await cardShown()).wallet?.topUp).toEqual({ available: false, reason: 'near-cap' });
+    });
+
+    it('once a credit leaves less room than the largest note, the acceptor is inhibited and the screen offers no note', async () => {
+      await pulseKiosk(8_600);
+      counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+      expect((await cardShown()).wallet?.topUp).toMatchObject({ available: true, notes: [100, 500, 1000] });
+      await startTopUp();
+      for (const event of pulseNoteEvents({ amount: 500, sequence: 1 })) selfService.bill(event);
+      const shown = await topUpShown((topUp) => topUp.inserted === 500 && topUp.phase === 'insert');
+      expect(shown.notes).toEqual([]);
+      expect(fake.calls.at(-1)).toBe('inhibit');
+    });
   });
 });
