@@ -168,6 +168,15 @@ describe('a top-up visit in the counter region', () => {
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
   });
 
+  it('the card lifted while the visit opens: it ends before the validator takes a note', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    expect(selfService.topUp({ type: 'top-up-start' })).toEqual({ accepted: true });
+    counter.remove();
+    await until(() => view().state === 'ready');
+    expect(fake.calls).not.toContain('enable');
+  });
+
   it("loads the month's points once: a second tap in March loads nothing, the first tap in April does", async () => {
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
     expect((await cardShown()).wallet?.points).toEqual({ month: '2026-03', balance: 800, monthly: 800, loadedNow: true });
