@@ -83,6 +83,8 @@ export interface CashContext {
   readonly inDoubt: number;
   readonly note: NoteInFlight | null;
   readonly report: Report;
+  /** Second notes told to go back (ccTalk) whose "returned" has not come yet: a "returned" is theirs first, never the note in flight's. */
+  readonly strayReturns: number;
   readonly notice: NoteNotice | null;
   readonly closeRequested: boolean;
   /** What the screen says the cash is doing (set on entering each state). */
@@ -192,8 +194,11 @@ export const cashMachine = setup({
     }),
     /** A report of the note in flight, read by the state that waits for it. */
     noteReport: assign(({ context, event }) => {
-      if (event.type !== 'bill.event' || !context.note) return {};
+      if (event.type !== 'bill.event') return {};
       const reported = event.event;
+      // A second note sent back is reported returned too: that report is its own, not the note in flight's.
+      if (reported.kind === 'status' && reported.status === 'returned' && context.strayReturns > 0) return { strayReturns: context.strayReturns - 1 };
+      if (!context.note) return {};
       if (reported.kind === 'stacked' && reported.billType === context.note.billType) return { report: { kind: 'stacked' as const, counter: reported.counter } };
       if (reported.kind === 'status' && reported.status === 'returned') return { report: { kind: 'returned' as const } };
       return {};
@@ -258,6 +263,7 @@ export const cashMachine = setup({
     inDoubt: 0,
     note: null,
     report: null,
+    strayReturns: 0,
     notice: null,
     closeRequested: false,
     phase: 'insert',
@@ -309,7 +315,7 @@ export const cashMachine = setup({
         guard: and(['strayEscrow', 'takenOnEscrow']),
         actions: ['strayInDoubt', { type: 'raiseTaken', params: (args) => ({ cardNumber: args.context.cardNumber, amount: strayOf(args).value, details: { reason: 'a second note while one was in flight' } }) }],
       },
-      { guard: 'strayEscrow', actions: { type: 'returnStray', params: strayOf } },
+      { guard: 'strayEscrow', actions: [assign(({ context }) => ({ strayReturns: context.strayReturns + 1 })), { type: 'returnStray', params: strayOf }] },
       { actions: ['holdEscrow', 'noteReport', 'refusedNotice', 'tellParent'] },
     ],
     'bill.break': {
@@ -354,7 +360,8 @@ export const cashMachine = setup({
       },
     },
     waiting: {
-      entry: [assign({ phase: 'insert' as const }), 'tellParent'],
+      // Passed through on the way out (a note handled after the close was asked): the screen keeps saying closing.
+      entry: [assign({ phase: ({ context }) => (context.closeRequested ? ('closing' as const) : ('insert' as const)) }), 'tellParent'],
       always: [{ guard: 'hasNote', target: 'journaling' }, { guard: 'closeRequested', target: 'closing' }],
     },
     /** In escrow: journaled before anything is sent, so a restart finds it. */

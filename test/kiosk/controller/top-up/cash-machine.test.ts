@@ -197,6 +197,21 @@ describe('the cash machine: one visit, each note exactly once', () => {
     expect((await t.store.wallet.walletOf(card)).balance).toBe(500);
   });
 
+  it('a second ccTalk note sent back while the first is on its way to the stacker: its "returned" is not the first note\'s', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.escrow(1000) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    actor.send({ type: 'bill.event', event: fake.escrow(100) });
+    expect(fake.calls.at(-1)).toBe('route return');
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    expect(actor.getSnapshot().matches('awaitingReport')).toBe(true);
+    actor.send({ type: 'bill.event', event: fake.stacked(1000) });
+    await waitingAgain();
+    actor.send({ type: 'close' });
+    expect(await done()).toEqual({ inserted: 1000, balance: 1000, counter: 1, returned: 0, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'credited', amount: 1000 })]);
+  });
+
   it('a safe jam with a note in flight: the note is inside the kiosk, in doubt, an exception closes its row (the next visit can journal)', async () => {
     await start();
     actor.send({ type: 'bill.event', event: fake.escrow(500) });

@@ -115,7 +115,8 @@ describe('a top-up visit in the counter region', () => {
     selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
     await until(() => fake.calls.filter((call) => call === 'route stack').length === 2);
     // Journaled and being stacked: cancel cannot pull it back, so it is credited when reported.
-    selfService.bill({ type: 'bill.event', event: fake.escrow(500) }); // (ignored: one note at a time)
+    selfService.bill({ type: 'bill.event', event: fake.escrow(500) }); // a second note while one is in flight: sent back
+    await until(() => fake.calls.at(-1) === 'route return');
     expect(selfService.topUp({ type: 'top-up-cancel' })).toEqual({ accepted: true });
     selfService.bill({ type: 'bill.event', event: fake.stacked(1000) });
     await until(() => view().state === 'top-up-done');
