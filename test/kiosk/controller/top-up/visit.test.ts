@@ -124,6 +124,22 @@ describe('a top-up visit in the counter region', () => {
     expect((await t.store.wallet.walletOf(mine)).balance).toBe(1100);
   });
 
+  it('cancel with a note just in escrow: it goes back, and the screen says closing until the visit ends (never insert again)', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    await startTopUp();
+    const phases: string[] = [];
+    const stop = selfService.onChange(() => { const v = view(); if (v.state === 'top-up') phases.push(v.topUp.phase); });
+    selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
+    expect(selfService.topUp({ type: 'top-up-cancel' })).toEqual({ accepted: true });
+    await until(() => fake.calls.at(-1) === 'route return');
+    selfService.bill({ type: 'bill.event', event: fake.status('returned') });
+    await until(() => view().state === 'ready');
+    stop();
+    expect(phases.slice(phases.indexOf('closing'))).not.toContain('insert');
+    expect(fake.calls).not.toContain('route stack');
+  });
+
   it('the idle delay finishes a visit with nothing inserted: no receipt, back to ready, the validator inhibited', async () => {
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
     await cardShown();
