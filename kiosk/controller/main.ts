@@ -592,7 +592,7 @@ function watchBoard(
     log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `NT$${note.amount} taken with no top-up open`, amount: note.amount, sequence: note.sequence });
     // An exception for a supervisor to refund (audited as cash-note-unclaimed, its sequence in the details).
     void wallet
-      .raiseException({ kind: 'note-unclaimed', cardNumber: null, journalId: null, amount: note.amount, details: { sequence: note.sequence, device: 'pulse' } })
+      .raiseException({ kind: 'note-unclaimed', cardNumber: null, journalId: null, amount: note.amount, details: { sequence: note.sequence, device: 'pulse', irregular: note.irregular, maxAmount: note.maxAmount } })
       .catch((error: unknown) => {
         log({ eventId: 'store-audit-failed', disposition: 'failure', message: `note-unclaimed not recorded: ${String(error)}` });
         void audit({ eventId: 'cash-note-unclaimed', operatorId: null, disposition: 'failure', details: { amount: note.amount, sequence: note.sequence } });

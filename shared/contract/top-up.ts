@@ -40,6 +40,7 @@ export const topUpRefusals = [
   'hot-listed', // reported lost or void: see staff
   'expired',
   'cap-reached', // the balance is at the cap
+  'near-cap', // some room is left, but the cash device takes all or nothing (a pulse acceptor) and the largest note would go over
   'not-issued-here', // the ledger has no record of this card's wallet (until the city registry syncs)
   'mirror-exception', // the chip's mirror is ahead of the ledger or its MAC is bad: staff must look
   'no-cash-device', // this kiosk takes no cash
@@ -103,7 +104,7 @@ export const topUpViewSchema = z
     /** The note in escrow, when there is one. */
     escrow: amount.nullable(),
     notice: z.enum(noteNotices).nullable(),
-    /** The card left the reader during the visit: what is credited stays credited; the chip gets it at the next tap. */
+    /** The card left the reader during the visit: the visit ends (a note not yet taken in goes back); what is credited stays credited; the chip gets it at the next tap. */
     cardLifted: z.literal(true).exactOptional(),
   })
   .strict();

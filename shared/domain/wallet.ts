@@ -24,9 +24,14 @@ export function noteFits(balance: number, note: number, cap: number): boolean {
   return Number.isInteger(note) && note > 0 && balance + note <= cap;
 }
 
-/** The accepted notes that still fit: the validator is told to take only these (the rest are inhibited). */
-export function notesThatFit(balance: number, accepted: readonly number[], cap: number): number[] {
-  return accepted.filter((note) => noteFits(balance, note, cap));
+/**
+ * The accepted notes that still fit: the validator is told to take only these (the rest are
+ * inhibited). A device that takes all or nothing (a pulse acceptor cannot refuse one denomination,
+ * nor give a note back) takes notes only while every accepted note fits.
+ */
+export function notesThatFit(balance: number, accepted: readonly number[], cap: number, allOrNothing = false): number[] {
+  const fit = accepted.filter((note) => noteFits(balance, note, cap));
+  return allOrNothing && fit.length < accepted.length ? [] : fit;
 }
 
 /** The month an ISO day (YYYY-MM-DD, the kiosk's local calendar) belongs to: YYYY-MM. */

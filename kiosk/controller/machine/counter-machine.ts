@@ -47,6 +47,8 @@ export interface CounterInput {
   readonly closure?: SelfServiceClosure | null;
   /** Staff at the kiosk when the region starts (nobody by default). */
   readonly staffPresent?: boolean;
+  /** The cash device takes every accepted note or none (a pulse acceptor): the visit's cash opens it only while they all fit. */
+  readonly cashAllOrNothing?: boolean;
 }
 
 export type CounterEvent =
@@ -95,7 +97,7 @@ export interface TopUpVisit {
   readonly last4: string;
   readonly cap: number;
   readonly topUpId: string | null;
-  /** The card left the reader: the visit goes on, the new balance waits for the next tap. */
+  /** The card left the reader: the visit ends (its cash closes), the new balance waits for the next tap. */
   readonly lifted: boolean;
   readonly figures: CashFigures;
   readonly outcome: CashOutcome | null;
@@ -120,6 +122,7 @@ export interface CounterContext {
   readonly problem: SelfServiceProblem | null;
   readonly closure: SelfServiceClosure | null;
   readonly staffPresent: boolean;
+  readonly cashAllOrNothing: boolean;
 }
 
 export const counterMachine = setup({
@@ -191,6 +194,7 @@ export const counterMachine = setup({
     interrupted: null,
     closure: input.closure ?? null,
     staffPresent: input.staffPresent ?? false,
+    cashAllOrNothing: input.cashAllOrNothing ?? false,
   }),
   initial: 'starting',
   on: {
@@ -242,7 +246,8 @@ export const counterMachine = setup({
         /**
          * A top-up visit. Nothing ends it abruptly: a lifted card, staff or a closure ask the cash
          * machine to close (a note in escrow goes back, a note being stacked is credited), and the
-         * visit finishes with what was credited before the screen moves on.
+         * visit finishes with what was credited before the screen moves on. A lifted card ends it as
+         * Finish does: no note is credited to a card that has gone; what was credited stays pending for the chip.
          */
         topUp: {
           entry: assign(({ context }) => ({
@@ -266,11 +271,11 @@ export const counterMachine = setup({
             },
           })),
           on: {
-            // The visit goes on: the money is in the ledger whatever the reader sees.
+            // The reader's events do not cut the visit short: its money is settled first.
             'card.tapped': {},
             'card.unreadable': {},
             dismiss: {},
-            'card.removed': { actions: assign({ visit: ({ context }) => (context.visit ? { ...context.visit, lifted: true } : null) }) },
+            'card.removed': { actions: [assign({ visit: ({ context }) => (context.visit ? { ...context.visit, lifted: true } : null) }), 'closeCash'] },
             'staff.present': { actions: [assign({ staffPresent: true, interrupted: 'staff' }), 'closeCash'] },
             'service.out': { actions: [assign({ closure: ({ event }) => event.reason, interrupted: 'service' }), 'closeCash'] },
             'service.in': { actions: assign({ closure: null }) },
@@ -283,8 +288,8 @@ export const counterMachine = setup({
                 src: 'openTopUp',
                 input: ({ context }) => ({ cardNumber: context.visit?.cardNumber ?? '' }),
                 onDone: [
-                  // Closed or staff while it opened: the visit ends before a note is taken.
-                  { guard: ({ context }) => context.interrupted !== null, target: 'finishing', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId, figures: { ...context.visit.figures, balance: event.output.balance } } : null) }) },
+                  // Closed, staff or the card lifted while it opened: the visit ends before a note is taken.
+                  { guard: ({ context }) => context.interrupted !== null || context.visit?.lifted === true, target: 'finishing', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId, figures: { ...context.visit.figures, balance: event.output.balance } } : null) }) },
                   { target: 'inserting', actions: assign({ visit: ({ context, event }) => (context.visit ? { ...context.visit, topUpId: event.output.topUpId, figures: { ...context.visit.figures, balance: event.output.balance } } : null) }) },
                 ],
                 onError: { target: '#counter.selfService.problem', actions: [{ type: 'topUpFailed', params: ({ event }) => ({ step: 'open', error: event.error }) }, assign({ problem: 'unreadable' as const, visit: null })] },
@@ -299,6 +304,7 @@ export const counterMachine = setup({
                   cardNumber: context.visit?.cardNumber ?? '',
                   balance: context.visit?.figures.balance ?? 0,
                   cap: context.visit?.cap ?? 0,
+                  allOrNothing: context.cashAllOrNothing,
                 }),
                 onDone: {
                   target: 'finishing',
@@ -325,6 +331,7 @@ export const counterMachine = setup({
                 'bill.event': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.break': { actions: sendTo('cash', ({ event }) => event) },
                 'bill.disconnected': { actions: sendTo('cash', ({ event }) => event) },
+                'bill.uncertain': { actions: sendTo('cash', ({ event }) => event) },
               },
               initial: 'watching',
               states: {

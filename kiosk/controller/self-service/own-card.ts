@@ -41,7 +41,7 @@ export interface SelfService {
   stop(): void;
 }
 
-export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' }>;
+export type BillFact = Extract<CounterEvent, { type: 'bill.event' | 'bill.break' | 'bill.disconnected' | 'bill.uncertain' }>;
 
 export type TopUpCommand = Extract<KioskCommand, { type: 'top-up-start' | 'top-up-finish' | 'top-up-cancel' }>;
 
@@ -101,7 +101,7 @@ export function counterRegion(options: SelfServiceOptions) {
       topUpFailed: (_, { step, error }) => options.log({ eventId: 'top-up-step-failed', disposition: 'failure', message: `${step}: ${String(error)}`, step }),
     },
   });
-  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}) } satisfies CounterInput };
+  return { logic, input: { ...(options.delays ? { delays: options.delays } : {}), ...(topUp?.device === 'pulse' ? { cashAllOrNothing: true } : {}) } satisfies CounterInput };
 }
 
 export type CounterRegionRef = ActorRefFrom<ReturnType<typeof counterRegion>['logic']>;
@@ -219,6 +219,7 @@ function ownCardLookUp(options: SelfServiceOptions, tapped: Map<string, ChipKeys
         wallet: topUp.wallet,
         cap: topUp.cap,
         accepted: topUp.accepted,
+        allOrNothing: topUp.device === 'pulse',
         clock: options.clock,
         cash: topUp.cash,
         log: options.log,

@@ -88,9 +88,10 @@ export function watchValidator(options: {
     causes = new Set([...causes].filter((cause) => !gone.includes(cause)));
     service.send({ type: 'cash.clear', causes: gone });
   };
-  const exception = (kind: 'events-lost' | 'validator-restarted' | 'note-unclaimed', details: Record<string, number | string>): void => {
+  /** `amount`: the money in question (a note's value), so reconcile and settle count it. */
+  const exception = (kind: 'events-lost' | 'validator-restarted' | 'note-unclaimed', details: Record<string, number | string>, amount: number | null = null): void => {
     void options.wallet
-      .raiseException({ kind, cardNumber: null, journalId: null, amount: null, details })
+      .raiseException({ kind, cardNumber: null, journalId: null, amount, details })
       .catch((error: unknown) => log({ eventId: 'cash-exception-failed', disposition: 'failure', message: String(error) }));
   };
 
@@ -113,7 +114,7 @@ export function watchValidator(options: {
     }
     if (event.kind === 'stacked') {
       log({ eventId: 'cash-note-unclaimed', disposition: 'failure', message: `a NT$${event.value} note stacked with no top-up open`, amount: event.value });
-      exception('note-unclaimed', { amount: event.value, billType: event.billType, counter: event.counter });
+      exception('note-unclaimed', { amount: event.value, billType: event.billType, counter: event.counter }, event.value);
     }
   };
   const onBufferBreak = (what: BillBufferBreak): void => {

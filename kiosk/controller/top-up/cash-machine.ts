@@ -32,6 +32,8 @@ export interface CashInput {
   readonly balance: number;
   readonly cap: number;
   readonly accepted?: readonly number[];
+  /** The device takes every accepted note or none (a pulse acceptor): it opens only while they all fit. */
+  readonly allOrNothing?: boolean;
   readonly delays?: Partial<CashDelays>;
 }
 
@@ -39,6 +41,8 @@ export type CashEvent =
   | { type: 'bill.event'; event: BillEvent }
   | { type: 'bill.break'; what: BillBufferBreak }
   | { type: 'bill.disconnected' }
+  /** A pulse note whose pulses were ambiguous: up to `amount` more than was credited may have been taken (`pulse-acceptor.ts`). */
+  | { type: 'bill.uncertain'; amount: number; details: Readonly<Record<string, string | number | boolean | null>> }
   /** Finish, cancel, idle, staff or a closure: a note in escrow goes back, a note being stacked is credited. */
   | { type: 'close' }
   /** Internal: the events held back while a note was being closed have been told again. */
@@ -72,6 +76,7 @@ export interface CashContext {
   readonly cardNumber: string;
   readonly cap: number;
   readonly accepted: readonly number[];
+  readonly allOrNothing: boolean;
   readonly delays: CashDelays;
   readonly balance: number;
   readonly counter: number | null;
@@ -80,6 +85,8 @@ export interface CashContext {
   readonly inDoubt: number;
   readonly note: NoteInFlight | null;
   readonly report: Report;
+  /** Second notes told to go back (ccTalk) whose "returned" has not come yet: a "returned" is theirs first, never the note in flight's. */
+  readonly strayReturns: number;
   /**
    * Events that came after the validator's report of the note in flight, while the kiosk was still
    * closing that note (crediting it, closing it as returned): the next note already in escrow, say.
@@ -118,10 +125,39 @@ const closures: Partial<Record<BillStatus, CashClosure>> = {
   tamper: 'cash-fault',
 };
 
+/** A device or store step that answered with an error: its kind tells the machine what is known of the note. */
+export class StepFailed extends Error {
+  readonly kind: string | null;
+  constructor(step: string, error: unknown) {
+    super(`${step}: ${JSON.stringify(error)}`);
+    this.name = 'StepFailed';
+    const kind = (error as { kind?: unknown } | null)?.kind;
+    this.kind = typeof kind === 'string' ? kind : null;
+  }
+}
+
 const statusOf = (event: CashEvent): BillStatus | null => (event.type === 'bill.event' && event.event.kind === 'status' ? event.event.status : null);
 
+/** A note reported in escrow while another is in flight (a repeated report of the same note is not one). */
+interface StrayNote {
+  readonly cardNumber: string;
+  readonly value: number;
+  readonly billType: number;
+  readonly counter: number;
+}
+/** Money a pulse acceptor took that is not credited: a supervisor settles it. */
+interface TakenMoney {
+  readonly cardNumber: string;
+  readonly amount: number;
+  readonly details: Readonly<Record<string, string | number | boolean | null>>;
+}
+const strayOf = ({ context, event }: { context: CashContext; event: CashEvent }): StrayNote => {
+  const escrow = event.type === 'bill.event' && event.event.kind === 'escrow' ? event.event : null;
+  return { cardNumber: context.cardNumber, value: escrow?.value ?? 0, billType: escrow?.billType ?? 0, counter: escrow?.counter ?? 0 };
+};
+
 /** The notes the validator is told to take now. */
-export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap'>): number[] => notesThatFit(context.balance, context.accepted, context.cap);
+export const notesNow = (context: Pick<CashContext, 'balance' | 'accepted' | 'cap' | 'allOrNothing'>): number[] => notesThatFit(context.balance, context.accepted, context.cap, context.allOrNothing);
 
 export const cashMachine = setup({
   types: {
@@ -132,7 +168,7 @@ export const cashMachine = setup({
   },
   actors: {
     /** Takes exactly these notes (none: master inhibit). */
-    enable: fromPromise<void, { notes: readonly number[] }>(async () => { throw new Error('enable is not provided'); }),
+    enable: fromPromise<void, { notes: readonly number[]; accepted: readonly number[] }>(async () => { throw new Error('enable is not provided'); }),
     /** Master inhibit: no note is taken. */
     inhibit: fromPromise<void, void>(async () => { throw new Error('inhibit is not provided'); }),
     journal: fromPromise<{ journalId: string }, { topUpId: string; cardNumber: string; note: NoteInFlight }>(async () => { throw new Error('journal is not provided'); }),
@@ -166,8 +202,11 @@ export const cashMachine = setup({
     }),
     /** A report of the note in flight, read by the state that waits for it. */
     noteReport: assign(({ context, event }) => {
-      if (event.type !== 'bill.event' || !context.note) return {};
+      if (event.type !== 'bill.event') return {};
       const reported = event.event;
+      // A second note sent back is reported returned too: that report is its own, not the note in flight's.
+      if (reported.kind === 'status' && reported.status === 'returned' && context.strayReturns > 0) return { strayReturns: context.strayReturns - 1 };
+      if (!context.note) return {};
       if (reported.kind === 'stacked' && reported.billType === context.note.billType) return { report: { kind: 'stacked' as const, counter: reported.counter } };
       if (reported.kind === 'status' && reported.status === 'returned') return { report: { kind: 'returned' as const } };
       return {};
@@ -187,6 +226,14 @@ export const cashMachine = setup({
       enqueue.assign({ held: [] });
       enqueue.raise({ type: 'replayed' });
     }),
+    /** The exception just recorded named the note in flight: it is settled by staff, not by the flow. */
+    settledByException: assign(({ context }) => (context.note ? { note: null, report: null } : {})),
+    /** A pulse acceptor's second note: taken, not credited, an exception for staff (`raiseTaken`). */
+    strayInDoubt: assign(({ context, event }) => ({ inDoubt: context.inDoubt + strayOf({ context, event }).value })),
+    /** Records money taken and not credited (pulse): a note-unknown exception with the card and the amount. Provided by `cashLogic`. */
+    raiseTaken: (_, _params: TakenMoney) => {},
+    /** Tells the validator to give a stray note back (ccTalk). Provided by `cashLogic`. */
+    returnStray: (_, _params: StrayNote) => {},
   },
   delays: {
     routeReport: ({ context }) => context.delays.routeReport,
@@ -195,11 +242,18 @@ export const cashMachine = setup({
     hasNote: ({ context }) => context.note !== null,
     /** The validator has said where the note in flight went: what it says next is about the next note. */
     reportedNoteInFlight: ({ context }) => context.note !== null && context.report !== null,
+    strayEscrow: ({ context, event }) => event.type === 'bill.event' && event.event.kind === 'escrow' && context.note !== null && event.event.counter !== context.note.counter,
+    /** The device takes a note before it reports it (a pulse acceptor): nothing can be given back. Provided by `cashLogic`. */
+    takenOnEscrow: () => false,
     /** The note fits under the cap and the visit is still open. */
     takeIt: ({ context }) => context.note !== null && !context.closeRequested && noteFits(context.balance, context.note.value, context.cap),
     stackedReported: ({ context }) => context.report?.kind === 'stacked',
     returnedReported: ({ context }) => context.report?.kind === 'returned',
     closeRequested: ({ context }) => context.closeRequested,
+    routeFailed: ({ event }) => {
+      const error = (event as { error?: unknown }).error;
+      return error instanceof StepFailed && error.kind === 'route_failed';
+    },
     unsafeJam: ({ event }) => statusOf(event) === 'jam-transport-unsafe',
     safeJam: ({ event }) => statusOf(event) === 'jam-transport-safe',
     closingStatus: ({ event }) => {
@@ -217,6 +271,7 @@ export const cashMachine = setup({
     cardNumber: input.cardNumber,
     cap: input.cap,
     accepted: input.accepted ?? defaultAcceptedNotes,
+    allOrNothing: input.allOrNothing ?? false,
     delays: { ...defaultCashDelays, ...input.delays },
     balance: input.balance,
     counter: null,
@@ -225,6 +280,7 @@ export const cashMachine = setup({
     inDoubt: 0,
     note: null,
     report: null,
+    strayReturns: 0,
     held: [],
     notice: null,
     closeRequested: false,
@@ -249,14 +305,15 @@ export const cashMachine = setup({
         })),
       },
       {
-        // Stuck in transport but not taken: the row closes unpaid and staff hand the note back.
+        // Stuck in transport, not taken: but it is inside the kiosk, not in the citizen's hand. Staff
+        // hand it back (or find it stacked): in doubt until they settle it, its row closed by the exception.
         guard: and(['noFault', 'safeJam']),
         target: '.faulting',
         actions: assign(({ context }) => ({
           fault: 'cash-fault' as const,
           notice: 'note-jammed' as const,
-          returned: context.returned + (context.note?.value ?? 0),
-          exception: null,
+          inDoubt: context.inDoubt + (context.note?.value ?? 0),
+          exception: context.note ? { kind: 'note-unknown' as const, details: { status: 'jam-transport-safe' } } : null,
         })),
       },
       {
@@ -272,6 +329,13 @@ export const cashMachine = setup({
           };
         }),
       },
+      // A second note while one is in flight is never dropped: a pulse acceptor has taken it (staff
+      // settle it), a ccTalk validator is told to give it back.
+      {
+        guard: and(['strayEscrow', 'takenOnEscrow']),
+        actions: ['strayInDoubt', { type: 'raiseTaken', params: (args) => ({ cardNumber: args.context.cardNumber, amount: strayOf(args).value, details: { reason: 'a second note while one was in flight' } }) }],
+      },
+      { guard: 'strayEscrow', actions: [assign(({ context }) => ({ strayReturns: context.strayReturns + 1 })), { type: 'returnStray', params: strayOf }] },
       { actions: ['holdEscrow', 'noteReport', 'refusedNotice', 'tellParent'] },
     ],
     'bill.break': {
@@ -285,6 +349,13 @@ export const cashMachine = setup({
           details: { lastCounter: event.what.lastCounter, counter: event.what.kind === 'events-lost' ? event.what.counter : 0 },
         },
       })),
+    },
+    // Never credited on a guess: what may have been taken beyond the certain amount is for a supervisor.
+    'bill.uncertain': {
+      actions: [
+        assign(({ context, event }) => ({ inDoubt: context.inDoubt + event.amount })),
+        { type: 'raiseTaken', params: ({ context, event }) => ({ cardNumber: context.cardNumber, amount: event.amount, details: { reason: 'ambiguous pulses', ...event.details } }) },
+      ],
     },
     'bill.disconnected': {
       guard: 'noFault',
@@ -304,13 +375,14 @@ export const cashMachine = setup({
       invoke: {
         src: 'enable',
         // None once the visit is closing (a note held back was still to be given back).
-        input: ({ context }) => ({ notes: context.closeRequested ? [] : notesNow(context) }),
+        input: ({ context }) => ({ notes: context.closeRequested ? [] : notesNow(context), accepted: context.accepted }),
         onDone: 'waiting',
         onError: { target: 'faulting', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'enable', error: event.error }) }, assign({ fault: 'cash-fault' })] },
       },
     },
     waiting: {
-      entry: [assign({ phase: 'insert' as const }), 'tellParent'],
+      // Passed through on the way out (a note handled after the close was asked): the screen keeps saying closing.
+      entry: [assign({ phase: ({ context }) => (context.closeRequested ? ('closing' as const) : ('insert' as const)) }), 'tellParent'],
       always: [{ guard: 'hasNote', target: 'journaling' }, { guard: 'closeRequested', target: 'closing' }],
     },
     /** In escrow: journaled before anything is sent, so a restart finds it. */
@@ -338,8 +410,12 @@ export const cashMachine = setup({
         src: 'stack',
         input: ({ context }) => ({ journalId: context.note!.journalId! }),
         onDone: 'awaitingReport',
-        // Escrow empty (timed out) or a failed route: the validator's report says where the note went.
-        onError: { target: 'awaitingReport', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+        onError: [
+          // The validator could not move it (stacker full or away, a jam): it is still in escrow, so back to the citizen.
+          { guard: 'routeFailed', target: 'returning', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+          // Escrow empty (timed out) or no answer: the validator's report says where the note went.
+          { target: 'awaitingReport', actions: { type: 'failed', params: ({ event }) => ({ step: 'stack', error: event.error }) } },
+        ],
       },
     },
     awaitingReport: {
@@ -436,8 +512,12 @@ export const cashMachine = setup({
       entry: [assign({ phase: 'closing' as const }), 'tellParent'],
       invoke: {
         src: 'inhibit',
-        onDone: 'closed',
-        onError: { target: 'closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+        // A note reported while closing is never dropped: journaled, then given back (a pulse note, taken, credited).
+        onDone: [{ guard: 'hasNote', target: 'journaling' }, { target: 'closed' }],
+        onError: [
+          { guard: 'hasNote', target: 'journaling', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+          { target: 'closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+        ],
       },
     },
     /** The validator closes the kiosk: the exception (if any) is recorded, then every note inhibited. */
@@ -458,15 +538,20 @@ export const cashMachine = setup({
               amount: context.note?.value ?? null,
               details: context.exception!.details,
             }),
-            onDone: 'inhibiting',
-            onError: { target: 'inhibiting', actions: { type: 'failed', params: ({ event }) => ({ step: 'raise', error: event.error }) } },
+            // The exception settles the note it names (counted in doubt): it is no longer in flight.
+            onDone: { target: 'inhibiting', actions: 'settledByException' },
+            onError: { target: 'inhibiting', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'raise', error: event.error }) }, 'settledByException'] },
           },
         },
         inhibiting: {
           invoke: {
             src: 'inhibit',
-            onDone: '#cash.closed',
-            onError: { target: '#cash.closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+            // A note held and not settled (reported as the fault came, or after): journaled and given back, never dropped.
+            onDone: [{ guard: 'hasNote', target: '#cash.journaling', actions: 'requestClose' }, { target: '#cash.closed' }],
+            onError: [
+              { guard: 'hasNote', target: '#cash.journaling', actions: [{ type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) }, 'requestClose'] },
+              { target: '#cash.closed', actions: { type: 'failed', params: ({ event }) => ({ step: 'inhibit', error: event.error }) } },
+            ],
           },
         },
       },
@@ -495,7 +580,7 @@ export interface CashDeps {
 
 const orThrow = async <T>(step: string, result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> => {
   const done = await result;
-  if (!done.ok) throw new Error(`${step}: ${JSON.stringify(done.error)}`);
+  if (!done.ok) throw new StepFailed(step, done.error);
   return done.value;
 };
 
@@ -504,8 +589,10 @@ export function cashLogic(deps: CashDeps) {
   const { validator, wallet } = deps;
   return cashMachine.provide({
     actors: {
-      enable: fromPromise<void, { notes: readonly number[] }>(async ({ input }) => {
-        if (input.notes.length === 0) {
+      enable: fromPromise<void, { notes: readonly number[]; accepted: readonly number[] }>(async ({ input }) => {
+        // A pulse acceptor cannot refuse one denomination: it is opened only when every accepted note fits.
+        const allOrNothing = deps.device === 'pulse' && input.accepted.some((note) => !input.notes.includes(note));
+        if (input.notes.length === 0 || allOrNothing) {
           await orThrow('inhibit', validator.inhibitAll(true));
           return;
         }
@@ -551,8 +638,24 @@ export function cashLogic(deps: CashDeps) {
         await wallet.raiseException(input);
       }),
     },
+    guards: {
+      takenOnEscrow: () => deps.device === 'pulse',
+    },
     actions: {
       failed: (_, { step, error }) => deps.failed?.(step, error),
+      raiseTaken: (_, taken) => {
+        wallet
+          .raiseException({ kind: 'note-unknown', cardNumber: taken.cardNumber, journalId: null, amount: taken.amount > 0 ? taken.amount : null, details: { ...taken.details, device: deps.device ?? 'cctalk' } })
+          .catch((error: unknown) => deps.failed?.('raise', error));
+      },
+      returnStray: () => {
+        validator
+          .route('return')
+          .then((routed) => {
+            if (!routed.ok) deps.failed?.('return a second note', new StepFailed('route', routed.error));
+          })
+          .catch((error: unknown) => deps.failed?.('return a second note', error));
+      },
     },
   });
 }

@@ -34,15 +34,22 @@ export function pulseAsValidator(board: Pick<KioskBoard, 'setCashInhibit'>): Bil
   };
 }
 
-/** A pulse note during a visit, as the cash machine hears it: in escrow and stacked in one breath. */
-export function pulseNoteEvents(note: { amount: number; sequence: number }): BillFact[] {
+/**
+ * A pulse note during a visit, as the cash machine hears it: in escrow and stacked in one breath,
+ * at the amount that certainly was pulsed. An ambiguous train (`irregular`, `maxAmount` above the
+ * amount) also says how much more may have been taken, for a supervisor: never credited on a guess.
+ */
+export function pulseNoteEvents(note: { amount: number; sequence: number; irregular?: boolean; maxAmount?: number }): BillFact[] {
   const counter = (note.sequence % 255) + 1;
   const escrow: BillEvent = { kind: 'escrow', counter, billType: 0, value: note.amount };
   const stacked: BillEvent = { kind: 'stacked', counter, billType: 0, value: note.amount };
-  return [
-    { type: 'bill.event', event: escrow },
-    { type: 'bill.event', event: stacked },
-  ];
+  // A NT$0 note (a glitch) credits nothing: only its doubt is told.
+  const events: BillFact[] = note.amount > 0 ? [{ type: 'bill.event', event: escrow }, { type: 'bill.event', event: stacked }] : [];
+  const maxAmount = note.maxAmount ?? note.amount;
+  if (note.irregular || maxAmount > note.amount) {
+    events.push({ type: 'bill.uncertain', amount: Math.max(0, maxAmount - note.amount), details: { sequence: note.sequence, certain: note.amount, maxAmount, irregular: note.irregular ?? false } });
+  }
+  return events;
 }
 
 /** At start: a pulse note journaled before a crash was taken (the pulses came first): it is credited once. */

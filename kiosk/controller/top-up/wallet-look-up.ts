@@ -22,6 +22,8 @@ export interface WalletLookUpDeps {
   readonly wallet: Pick<WalletTable, 'walletOf' | 'history' | 'loadMonthlyPoints' | 'pointsOf' | 'raiseException' | 'exceptions' | 'confirmMirror'>;
   readonly cap: number;
   readonly accepted: readonly number[];
+  /** The cash device takes every accepted note or none (a pulse acceptor): top-up only while they all fit. */
+  readonly allOrNothing?: boolean;
   readonly clock: Clock;
   readonly cash: () => CashReadiness;
   /** Writes the ledger's mirror to the card on the reader and reads it back: true when it is there. */
@@ -55,7 +57,7 @@ export async function walletOnTap(deps: WalletLookUpDeps, tap: WalletTapInput): 
     history: lines,
     topUp: refusal
       ? { available: false, reason: refusal }
-      : { available: true, room: roomUnderCap(state.balance, deps.cap), notes: notesThatFit(state.balance, deps.accepted, deps.cap) },
+      : { available: true, room: roomUnderCap(state.balance, deps.cap), notes: notesThatFit(state.balance, deps.accepted, deps.cap, deps.allOrNothing) },
   };
 }
 
@@ -68,6 +70,8 @@ function refusalFor(deps: WalletLookUpDeps, tap: WalletTapInput, balance: number
   if (cash === 'none') return 'no-cash-device';
   if (cash === 'unavailable') return 'cash-unavailable';
   if (notesThatFit(balance, deps.accepted, deps.cap).length === 0) return 'cap-reached';
+  // Room for a small note, but a pulse acceptor could not refuse a large one.
+  if (notesThatFit(balance, deps.accepted, deps.cap, deps.allOrNothing).length === 0) return 'near-cap';
   return null;
 }
 

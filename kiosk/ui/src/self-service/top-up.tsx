@@ -22,6 +22,8 @@ export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send
   const drawn = [...new Set([...defaultAcceptedNotes, ...topUp.notes])].sort((a, b) => a - b);
   const fits = (note: number): boolean => topUp.notes.includes(note);
   const busy = topUp.phase !== 'insert';
+  // The card gone: the visit is ending by itself, nothing to press.
+  const ending = topUp.phase === 'closing' || topUp.cardLifted === true;
   const current = steps.indexOf(topUp.phase);
   return (
     <section className="self-service top-up" data-self-service="top-up" data-phase={topUp.phase}>
@@ -82,10 +84,10 @@ export function TopUp({ topUp, send }: { topUp: Immutable<TopUpView>; send: Send
         </div>
       </div>
       <div className="actions">
-        <button type="button" className="secondary huge" data-action="top-up-cancel" disabled={topUp.phase === 'closing'} onClick={() => send({ type: 'top-up-cancel' })}>
+        <button type="button" className="secondary huge" data-action="top-up-cancel" disabled={ending} onClick={() => send({ type: 'top-up-cancel' })}>
           {t('topUpCancel')}
         </button>
-        <button type="button" className="primary huge" data-action="top-up-finish" disabled={busy || topUp.inserted === 0} onClick={() => send({ type: 'top-up-finish' })}>
+        <button type="button" className="primary huge" data-action="top-up-finish" disabled={busy || ending || topUp.inserted === 0} onClick={() => send({ type: 'top-up-finish' })}>
           {t('topUpFinish')}
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, waitFor, type Actor } from 'xstate';
 import { cashLogic, type CashOutcome } from '../../../../kiosk/controller/top-up/cash-machine';
+import { pulseNoteEvents } from '../../../../kiosk/controller/top-up/pulse-acceptor';
 import { issuance, openTempStore, type TempStore } from '../store/temp-store';
 import { fakeValidator } from './fake-validator';
 
@@ -25,10 +26,10 @@ describe('the cash machine: one visit, each note exactly once', () => {
     await t.store.wallet.endTopUp(earlier);
   }
 
-  async function start(): Promise<void> {
+  async function start(device: 'cctalk' | 'pulse' = 'cctalk'): Promise<void> {
     const state = await t.store.wallet.walletOf(card);
     ({ topUpId } = await t.store.wallet.startTopUp(card));
-    actor = createActor(cashLogic({ validator: fake.validator, wallet: t.store.wallet }), { input: { topUpId, cardNumber: card, balance: state.balance, cap }, clock: timers });
+    actor = createActor(cashLogic({ validator: fake.validator, wallet: t.store.wallet, device }), { input: { topUpId, cardNumber: card, balance: state.balance, cap }, clock: timers });
     actor.start();
     await waitFor(actor, (s) => s.matches('waiting'));
   }
@@ -173,6 +174,101 @@ describe('the cash machine: one visit, each note exactly once', () => {
     await start();
     actor.send({ type: 'bill.event', event: fake.status('stacker-removed') });
     expect(await done()).toMatchObject({ fault: 'stacker-removed', inDoubt: 0 });
+    expect(await t.store.wallet.exceptions({ open: true })).toEqual([]);
+  });
+
+  it('a note reported in escrow after the close was asked is journaled and given back, never dropped', async () => {
+    await start();
+    actor.send({ type: 'close' });
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReturn'));
+    expect(fake.calls).toContain('route return');
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    expect(await done()).toEqual({ inserted: 0, balance: 0, counter: null, returned: 500, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'returned', amount: 500 })]);
+    expect(fake.calls.at(-1)).toBe('inhibit');
+  });
+
+  it('a note reported in escrow while the validator closes the kiosk is journaled and given back, never dropped', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.status('stacker-removed') });
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReturn'));
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    expect(await done()).toEqual({ inserted: 0, balance: 0, counter: null, returned: 500, inDoubt: 0, fault: 'stacker-removed' });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'returned', amount: 500 })]);
+    expect(await t.store.wallet.openJournal('cctalk')).toBeNull();
+  });
+
+  it('a pulse note that comes while the visit closes was taken: journaled and credited', async () => {
+    await start('pulse');
+    actor.send({ type: 'close' });
+    for (const event of pulseNoteEvents({ amount: 500, sequence: 1 })) actor.send(event);
+    expect(await done()).toMatchObject({ inserted: 500, balance: 500, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'credited', amount: 500 })]);
+  });
+
+  it('two pulse notes in quick succession (both taken at once): each credited, in order, neither dropped', async () => {
+    await start('pulse');
+    for (const event of [...pulseNoteEvents({ amount: 500, sequence: 1 }), ...pulseNoteEvents({ amount: 1000, sequence: 2 })]) actor.send(event);
+    await waitFor(actor, (s) => s.matches('waiting') && s.context.inserted === 1500);
+    actor.send({ type: 'close' });
+    expect(await done()).toMatchObject({ inserted: 1500, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.exceptions({ open: true })).toEqual([]);
+  });
+
+  it('a second ccTalk note in escrow while the first is being credited waits its turn, then is stacked and credited', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    actor.send({ type: 'bill.event', event: fake.stacked(500) });
+    actor.send({ type: 'bill.event', event: fake.escrow(100) });
+    await waitFor(actor, (s) => s.matches('awaitingReport') && s.context.inserted === 500);
+    actor.send({ type: 'bill.event', event: fake.stacked(100) });
+    await waitFor(actor, (s) => s.matches('waiting') && s.context.inserted === 600);
+    expect(fake.calls.filter((call) => call === 'route stack')).toHaveLength(2);
+    expect(fake.calls).not.toContain('route return');
+    expect((await t.store.wallet.walletOf(card)).balance).toBe(600);
+  });
+
+  it('a second ccTalk note sent back while the first is on its way to the stacker: its "returned" is not the first note\'s', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.escrow(1000) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    actor.send({ type: 'bill.event', event: fake.escrow(100) });
+    expect(fake.calls.at(-1)).toBe('route return');
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    expect(actor.getSnapshot().matches('awaitingReport')).toBe(true);
+    actor.send({ type: 'bill.event', event: fake.stacked(1000) });
+    await waitingAgain();
+    actor.send({ type: 'close' });
+    expect(await done()).toEqual({ inserted: 1000, balance: 1000, counter: 1, returned: 0, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'credited', amount: 1000 })]);
+  });
+
+  it('a safe jam with a note in flight: the note is inside the kiosk, in doubt, an exception closes its row (the next visit can journal)', async () => {
+    await start();
+    actor.send({ type: 'bill.event', event: fake.escrow(500) });
+    await waitFor(actor, (s) => s.matches('awaitingReport'));
+    actor.send({ type: 'bill.event', event: fake.status('jam-transport-safe') });
+    expect(await done()).toEqual({ inserted: 0, balance: 0, counter: null, returned: 0, inDoubt: 500, fault: 'cash-fault' });
+    expect(await t.store.wallet.exceptions({ open: true })).toEqual([expect.objectContaining({ kind: 'note-unknown', cardNumber: card, amount: 500, details: { status: 'jam-transport-safe' } })]);
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'exception' })]);
+    expect(await t.store.wallet.openJournal('cctalk')).toBeNull();
+  });
+
+  it('a stack command the validator could not carry out (route failed): the note is still in escrow, so it is given back, not in doubt', async () => {
+    await start();
+    fake.replyToRoute({ ok: false, error: { kind: 'route_failed', message: 'the validator could not move the note' } });
+    actor.send({ type: 'bill.event', event: fake.escrow(1000) });
+    await waitFor(actor, (s) => s.matches('awaitingReturn'));
+    expect(fake.calls.filter((call) => call.startsWith('route'))).toEqual(['route stack', 'route return']);
+    actor.send({ type: 'bill.event', event: fake.status('returned') });
+    await waitingAgain();
+    timers.increment(15_000);
+    actor.send({ type: 'close' });
+    expect(await done()).toEqual({ inserted: 0, balance: 0, counter: null, returned: 1000, inDoubt: 0, fault: null });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([expect.objectContaining({ state: 'returned', amount: 1000 })]);
     expect(await t.store.wallet.exceptions({ open: true })).toEqual([]);
   });
 });

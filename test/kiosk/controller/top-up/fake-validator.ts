@@ -49,6 +49,10 @@ export function fakeValidator() {
     bufferAfterRoute(next: BillEventBuffer) {
       bufferAfterRoute = next;
     },
+    /** The driver announces an event to whoever listens (the kiosk's watch of the validator). */
+    announce(event: BillEvent) {
+      emitter.emit('event', event);
+    },
     /** The next event under the next counter (as the driver would announce it). */
     escrow(value: number): BillEvent {
       return { kind: 'escrow', counter: next(), billType: billTypeOf(value), value };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
 import { openReceiptSigner, verifyReceipt } from '../../../../kiosk/controller/receipt/receipt-signer';
 import { createSelfService } from '../../../../kiosk/controller/self-service/own-card';
+import { pulseNoteEvents } from '../../../../kiosk/controller/top-up/pulse-acceptor';
 import { receiptMaker } from '../../../../kiosk/controller/top-up/receipt';
 import type { SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import type { LogEvent } from '../../../../shared/log';
@@ -133,12 +134,29 @@ describe('a top-up visit in the counter region', () => {
     selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
     await until(() => fake.calls.filter((call) => call === 'route stack').length === 2);
     // Journaled and being stacked: cancel cannot pull it back, so it is credited when reported.
-    selfService.bill({ type: 'bill.event', event: fake.escrow(500) }); // (ignored: one note at a time)
+    selfService.bill({ type: 'bill.event', event: fake.escrow(500) }); // a second note while one is in flight: sent back
+    await until(() => fake.calls.at(-1) === 'route return');
     expect(selfService.topUp({ type: 'top-up-cancel' })).toEqual({ accepted: true });
     selfService.bill({ type: 'bill.event', event: fake.stacked(1000) });
     await until(() => view().state === 'top-up-done');
     expect(view()).toMatchObject({ state: 'top-up-done', done: { receipt: { amount: 1100 } } });
     expect((await t.store.wallet.walletOf(mine)).balance).toBe(1100);
+  });
+
+  it('cancel with a note just in escrow: it goes back, and the screen says closing until the visit ends (never insert again)', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    await startTopUp();
+    const phases: string[] = [];
+    const stop = selfService.onChange(() => { const v = view(); if (v.state === 'top-up') phases.push(v.topUp.phase); });
+    selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
+    expect(selfService.topUp({ type: 'top-up-cancel' })).toEqual({ accepted: true });
+    await until(() => fake.calls.at(-1) === 'route return');
+    selfService.bill({ type: 'bill.event', event: fake.status('returned') });
+    await until(() => view().state === 'ready');
+    stop();
+    expect(phases.slice(phases.indexOf('closing'))).not.toContain('insert');
+    expect(fake.calls).not.toContain('route stack');
   });
 
   it('the idle delay finishes a visit with nothing inserted: no receipt, back to ready, the validator inhibited', async () => {
@@ -152,16 +170,21 @@ describe('a top-up visit in the counter region', () => {
     expect(fake.calls.at(-1)).toBe('inhibit');
   });
 
-  it('the card lifted during the visit: the visit goes on, the credit stays pending, the next tap writes it', async () => {
+  it('the card lifted during the visit ends it as Finish does: a note in escrow goes back, the credit stays pending, the next tap writes it', async () => {
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
     await cardShown();
     await startTopUp();
+    await note(500, 500);
+    // A note in escrow as the card goes: never credited to a card that has gone.
+    selfService.bill({ type: 'bill.event', event: fake.escrow(1000) });
     counter.remove();
     expect(await topUpShown()).toMatchObject({ cardLifted: true });
-    await note(500, 500);
-    selfService.topUp({ type: 'top-up-finish' });
+    await until(() => fake.calls.includes('route return'));
+    selfService.bill({ type: 'bill.event', event: fake.status('returned') });
     await until(() => view().state === 'top-up-done');
     expect(view()).toMatchObject({ state: 'top-up-done', done: { mirror: 'pending', receipt: { amount: 500 } } });
+    expect(fake.calls.filter((call) => call === 'route stack')).toHaveLength(1);
+    expect(fake.calls.at(-1)).toBe('inhibit');
     expect(await t.store.wallet.pendingCredits()).toEqual([expect.objectContaining({ cardNumber: mine, amount: 500 })]);
     // The next tap of that card brings the chip forward.
     counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
@@ -169,6 +192,25 @@ describe('a top-up visit in the counter region', () => {
     expect(card.wallet).toMatchObject({ balance: 500, mirror: 'brought-forward', pendingAmount: 0 });
     expect(await chipWallet()).toEqual({ balance: 500, transactionCounter: 1 });
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
+
+  it('the card lifted before any note: the visit ends, the validator inhibited, nothing credited', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    await startTopUp();
+    counter.remove();
+    await until(() => view().state === 'ready');
+    expect(fake.calls.at(-1)).toBe('inhibit');
+    expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
+
+  it('the card lifted while the visit opens: it ends before the validator takes a note', async () => {
+    counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+    await cardShown();
+    expect(selfService.topUp({ type: 'top-up-start' })).toEqual({ accepted: true });
+    counter.remove();
+    await until(() => view().state === 'ready');
+    expect(fake.calls).not.toContain('enable');
   });
 
   it("loads the month's points once: a second tap in March loads nothing, the first tap in April does", async () => {
@@ -226,5 +268,41 @@ describe('a top-up visit in the counter region', () => {
     await until(() => view().state === 'ready');
     expect((await t.store.wallet.walletOf(mine)).balance).toBe(500);
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
+  });
+
+  describe('with a pulse acceptor (all or nothing)', () => {
+    /** The same counter region, its cash a pulse acceptor: the ledger already holds `balance` for the card. */
+    const pulseKiosk = async (balance: number) => {
+      selfService.stop();
+      const { topUpId } = await t.store.wallet.startTopUp(mine);
+      const journaled = await t.store.wallet.journalEscrow({ topUpId, cardNumber: mine, device: 'pulse', billType: null, amount: balance, escrowCounter: null });
+      if (!journaled.ok) throw new Error(journaled.error.kind);
+      expect((await t.store.wallet.creditStacked({ journalId: journaled.value.journalId, stackedCounter: null, cap })).ok).toBe(true);
+      await t.store.wallet.endTopUp(topUpId);
+      const signer = openReceiptSigner(t.dir);
+      if (!signer.ok) throw new Error('no signer');
+      selfService = createSelfService({
+        counter: counter.station, chipMasterKey: masterKey, clock: t.clock, log: (event) => logged.push(event), timers,
+        cardStatus: async (cardNumber) => (await t.store.cardByNumber(cardNumber))?.status ?? null,
+        topUp: { wallet: t.store.wallet, validator: fake.validator, device: 'pulse', cap, accepted: [100, 500, 1000], cash: () => 'ready', signReceipt: receiptMaker(signer.value, 'TY-K01', t.clock) },
+      });
+    };
+
+    it('room for a small note but not the largest: no top-up offered (near-cap), since the acceptor could not refuse a NT$1000 note', async () => {
+      await pulseKiosk(9_500);
+      counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+      expect((await cardShown()).wallet?.topUp).toEqual({ available: false, reason: 'near-cap' });
+    });
+
+    it('once a credit leaves less room than the largest note, the acceptor is inhibited and the screen offers no note', async () => {
+      await pulseKiosk(8_600);
+      counter.tap({ cardNumber: mine, balance: 0, counter: 0 });
+      expect((await cardShown()).wallet?.topUp).toMatchObject({ available: true, notes: [100, 500, 1000] });
+      await startTopUp();
+      for (const event of pulseNoteEvents({ amount: 500, sequence: 1 })) selfService.bill(event);
+      const shown = await topUpShown((topUp) => topUp.inserted === 500 && topUp.phase === 'insert');
+      expect(shown.notes).toEqual([]);
+      expect(fake.calls.at(-1)).toBe('inhibit');
+    });
   });
 });

@@ -197,10 +197,12 @@ describe('the self-service screens at 1280 × 800', () => {
     await shoot(page, 'top-up-stacking');
     await expectClean(page);
 
-    // The card lifted, with a note notice too: both said, and Finish and Cancel still on the panel.
+    // The card lifted, with a note notice too: both said; the visit is ending by itself, so Finish and Cancel are greyed.
     show({ ...views.topUp, topUp: { ...topUp, cardLifted: true } });
     await page.getByTestId('card-lifted').waitFor();
     await page.locator('[data-notice="note-over-cap"]').waitFor();
+    expect(await page.locator('[data-action="top-up-cancel"]').isDisabled()).toBe(true);
+    expect(await page.locator('[data-action="top-up-finish"]').isDisabled()).toBe(true);
     await shoot(page, 'top-up-card-lifted');
     await expectClean(page);
   });

@@ -110,9 +110,13 @@ describe('the self-service screens, in words', () => {
     for (const notice of noteNotices) {
       for (const locale of locales) expect(shown({ state: 'top-up', topUp: { ...topUp, notice } }, locale)).toContain(words(locale)[`topUpNotice${notice}`]);
     }
-    // The card lifted during the visit: the credited money is safe, and how to go on.
+    // The card lifted during the visit: the visit ends, the credited money is safe.
     for (const locale of locales) expect(shown({ state: 'top-up', topUp: { ...topUp, cardLifted: true } }, locale)).toContain(`data-testid="card-lifted">${words(locale)['topUpCardLifted']}</p>`);
     expect(shown(views.topUp, 'en')).not.toContain('card-lifted');
+    // It ends by itself: nothing to press.
+    const lifted = shown({ state: 'top-up', topUp: { ...topUp, phase: 'insert', inserted: 500, cardLifted: true } }, 'en');
+    expect(lifted).toContain('data-action="top-up-cancel" disabled=""');
+    expect(lifted).toContain('data-action="top-up-finish" disabled=""');
     const full = shown({ state: 'top-up', topUp: { ...topUp, room: 0, notes: [], notice: null } }, 'en');
     expect(full).toContain(messages.en.topUpNoNoteFits);
     expect([...full.matchAll(/data-fits="true"/g)]).toHaveLength(0);
