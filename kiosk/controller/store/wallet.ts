@@ -328,9 +328,16 @@ export function walletTable(context: StoreContext): WalletTable {
       const id = uuidv7(context.clock);
       const now = isoNow(context);
       await inTx(async (tx, audit) => {
+        // A fault can race the note's own end: a row already credited or returned keeps its end, and the
+        // exception names no money (a supervisor cannot credit that note a second time).
+        const ended = input.journalId === null
+          ? undefined
+          : await tx.get<{ state: string }>(`SELECT state FROM cash_journal WHERE id = ? AND state IN ('credited', 'returned')`, [input.journalId]);
+        const amount = ended ? null : input.amount;
+        const details = ended ? { ...input.details, journalState: ended.state } : input.details;
         await tx.run(
           `INSERT INTO wallet_exceptions (id, kind, card_number, journal_id, amount, details, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [id, input.kind, input.cardNumber, input.journalId, input.amount, JSON.stringify(input.details), now],
+          [id, input.kind, input.cardNumber, input.journalId, amount, JSON.stringify(details), now],
         );
         if (input.journalId !== null) {
           await tx.run(`UPDATE cash_journal SET state = 'exception', closed_at = ? WHERE id = ? AND state IN ('escrow', 'routing')`, [now, input.journalId]);
@@ -340,7 +347,7 @@ export function walletTable(context: StoreContext): WalletTable {
           eventId: input.kind === 'note-unclaimed' ? 'cash-note-unclaimed' : 'wallet-exception',
           operatorId: null,
           disposition: 'failure',
-          details: { exceptionId: id, kind: input.kind, cardNumber: input.cardNumber, journalId: input.journalId, amount: input.amount, details: JSON.stringify(input.details) },
+          details: { exceptionId: id, kind: input.kind, cardNumber: input.cardNumber, journalId: input.journalId, amount, details: JSON.stringify(details) },
         });
       });
       return { id };

@@ -203,6 +203,16 @@ describe('store.wallet', () => {
     expect(await t.store.wallet.pendingCredits()).toEqual([]);
   });
 
+  it('an exception raised for a note already credited (a fault racing its credit) names no money: it cannot be credited twice', async () => {
+    await t.store.recordIssuance(issuance());
+    const journalId = await creditNote(t.store, 500);
+    const { id } = await t.store.wallet.raiseException({ kind: 'note-unknown', cardNumber: card, journalId, amount: 500, details: { reason: 'validator disconnected' } });
+    const [raised] = await t.store.wallet.exceptions({ open: true });
+    expect(raised).toMatchObject({ id, amount: null, details: { reason: 'validator disconnected', journalState: 'credited' } });
+    expect(await t.store.wallet.settleException({ id, settlement: 'credited', operatorId: 'sup-1' })).toMatchObject({ ok: false, error: { kind: 'cannot_credit' } });
+    expect((await t.store.wallet.walletOf(card)).balance).toBe(500);
+  });
+
   it('reconciles the last count with the notes credited and stacked since the count before it, naming each difference', async () => {
     await t.store.recordIssuance(issuance());
     expect((await t.store.wallet.reconcile()).differences).toEqual([expect.stringContaining('not been counted')]);
