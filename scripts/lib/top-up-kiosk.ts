@@ -32,6 +32,11 @@ export interface TopUpKiosk {
   /** Lays a demo citizen's card on the counter reader (taking off any card there). */
   tap(kind: DemoCitizenKind): Promise<void>;
   lift(): Promise<void>;
+  /**
+   * Taps the card until the view satisfies `check` (a tap right after a start can come before the
+   * counter reader is watched, and a kiosk whose validator has not answered yet offers no top-up).
+   */
+  tapUntil(kind: DemoCitizenKind, check: (view: SelfServiceView) => boolean, timeoutMs: number, what: string): Promise<SelfServiceView>;
   /** The self-service view once `check` holds. */
   untilView(check: (view: SelfServiceView) => boolean, timeoutMs: number, what: string): Promise<SelfServiceView>;
   cardNumber(kind: DemoCitizenKind): string;
@@ -65,6 +70,15 @@ export async function topUpKiosk(name: string, worldOptions: SimulatedWorldOptio
     const reply = await world.dev(command);
     if (!reply.accepted) throw new Error(`dev ${command.type}: ${reply.reason}`);
   };
+  const untilView: TopUpKiosk['untilView'] = async (check, timeoutMs, what) => {
+    let seen: SelfServiceView | null = null;
+    await bench().until((snapshot: KioskSnapshot) => {
+      const view = snapshot.selfService;
+      if (view && check(view)) seen = view;
+      return seen !== null;
+    }, timeoutMs, what);
+    return seen!;
+  };
   return {
     dataDir,
     world,
@@ -75,15 +89,18 @@ export async function topUpKiosk(name: string, worldOptions: SimulatedWorldOptio
     bench,
     tap: (kind) => dev({ type: 'place-card', kind }),
     lift: () => dev({ type: 'remove-card' }),
-    async untilView(check, timeoutMs, what) {
-      let seen: SelfServiceView | null = null;
-      await bench().until((snapshot: KioskSnapshot) => {
-        const view = snapshot.selfService;
-        if (view && check(view)) seen = view;
-        return seen !== null;
-      }, timeoutMs, what);
-      return seen!;
+    async tapUntil(kind, check, timeoutMs, what) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await dev({ type: 'place-card', kind });
+        try {
+          return await untilView(check, Math.min(5_000, Math.max(1, deadline - Date.now())), what);
+        } catch (error) {
+          if (Date.now() >= deadline) throw error;
+        }
+      }
     },
+    untilView,
     cardNumber(kind) {
       const citizen = demoCitizens.find((c) => c.kind === kind)!;
       return formatCardNumber(config.kioskNumber, citizen.cardType, citizen.sequence);

@@ -37,11 +37,7 @@ describe('kill -9 at each step of a top-up', () => {
 
       const first = await kiosk.start({ [crashPointEnv]: point });
       // Until the validator has answered the new controller, the card shows that cash cannot be taken yet.
-      await waitFor(async () => {
-        await kiosk!.tap('demo-senior');
-        const view = await kiosk!.untilView((v) => v.state === 'card' && v.card.wallet !== null, 20_000, 'the card with its wallet');
-        return view.state === 'card' && view.card.wallet?.topUp.available === true;
-      }, 30_000, 'the kiosk never offered a top-up');
+      await kiosk.tapUntil('demo-senior', (view) => view.state === 'card' && view.card.wallet?.topUp.available === true, 30_000, 'the card offering a top-up');
       expect(await first.command({ type: 'top-up-start' })).toEqual({ accepted: true });
       await kiosk.untilView((view) => view.state === 'top-up' && view.topUp.notes.includes(note), 20_000, 'the top-up taking notes');
       await validator.insertNote(note);
@@ -60,8 +56,7 @@ describe('kill -9 at each step of a top-up', () => {
       await waitFor(async () => (await kiosk!.ledger(card)).journal.every((row) => row.state !== 'escrow' && row.state !== 'routing'), 20_000, 'the journal row stayed open');
       // The card's next tap brings its chip up to the ledger.
       await kiosk.lift();
-      await kiosk.tap('demo-senior');
-      await kiosk.untilView((view) => view.state === 'card' && view.card.wallet?.mirror !== 'pending', 20_000, 'the card with its mirror written');
+      await kiosk.tapUntil('demo-senior', (view) => view.state === 'card' && view.card.wallet !== null && view.card.wallet.mirror !== 'pending', 30_000, 'the card with its mirror written');
 
       const stacked = validator.state().stackedTotal[note] ?? 0;
       const ledger = await kiosk.ledger(card);
