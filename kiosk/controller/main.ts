@@ -581,7 +581,7 @@ function watchBoard(
     const latchedNow = service.tamperLatched();
     devices.set('board', latchedNow ? 'fault' : 'connected', event.open ? 'door open: out of service' : latchedNow ? 'door closed: a technician must clear it' : '');
   });
-  // No top-up flow takes cash yet, so the acceptor is inhibited; a note that comes anyway is never lost.
+  // The acceptor is inhibited until a visit opens it (cashDevice pulse: `pulseAsValidator`); a note that comes anyway is never lost.
   board.setCashInhibit(true);
   board.on('note', (note) => {
     // During a visit (cashDevice pulse): the visit's cash journals and credits it.
