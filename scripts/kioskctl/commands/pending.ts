@@ -1,7 +1,7 @@
 import { storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
-import { openStoreForCli } from '../../../kiosk/controller/store/open-for-cli';
 import type { PendingCredit, WalletException } from '../../../kiosk/controller/store/wallet-types';
 import type { KioskctlCommand } from '../main';
+import { runStoreReport } from '../store-report';
 import { last4, table } from '../wallet-text';
 
 const usage = `usage: kioskctl pending [--json]
@@ -13,17 +13,8 @@ ${storeLocationHelp}
 
 export const command: KioskctlCommand = {
   summary: 'credits waiting for their card and money exceptions waiting for a supervisor',
-  async run(argv) {
-    const args = argv.filter((arg) => arg !== '--json');
-    const json = args.length !== argv.length;
-    const opened = await openStoreForCli('pending', args);
-    if (!opened) return 1;
-    const { store, rest } = opened;
-    try {
-      if (rest.length > 0) {
-        process.stderr.write(usage);
-        return 2;
-      }
+  run: (argv) =>
+    runStoreReport('pending', usage, argv, async (store, json) => {
       const credits = await store.wallet.pendingCredits();
       const exceptions = await store.wallet.exceptions({ open: true });
       if (json) {
@@ -32,10 +23,7 @@ export const command: KioskctlCommand = {
       }
       process.stdout.write(summary(credits, exceptions));
       return 0;
-    } finally {
-      await store.close();
-    }
-  },
+    }),
 };
 
 const creditJson = (credit: PendingCredit) => ({ card: last4(credit.cardNumber), amount: credit.amount, ledgerCounter: credit.ledgerCounter, chipCounter: credit.confirmedCounter });

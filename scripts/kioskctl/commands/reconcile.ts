@@ -1,7 +1,7 @@
 import { storeLocationHelp } from '../../../kiosk/controller/store/cli-options';
-import { openStoreForCli } from '../../../kiosk/controller/store/open-for-cli';
 import type { NoteCounts } from '../../../kiosk/controller/store/wallet-types';
 import type { KioskctlCommand } from '../main';
+import { runStoreReport } from '../store-report';
 
 const usage = `usage: kioskctl reconcile [--json]
   the last count of the cash box (kioskctl cash-box count) against the notes the kiosk credited to cards
@@ -15,17 +15,8 @@ const counts = (notes: NoteCounts | null): string =>
 
 export const command: KioskctlCommand = {
   summary: 'the cash-box count against notes credited and stacked; exit 1 naming each difference',
-  async run(argv) {
-    const args = argv.filter((arg) => arg !== '--json');
-    const json = args.length !== argv.length;
-    const opened = await openStoreForCli('reconcile', args);
-    if (!opened) return 1;
-    const { store, rest } = opened;
-    try {
-      if (rest.length > 0) {
-        process.stderr.write(usage);
-        return 2;
-      }
+  run: (argv) =>
+    runStoreReport('reconcile', usage, argv, async (store, json) => {
       const reconciliation = await store.wallet.reconcile();
       if (json) {
         process.stdout.write(`${JSON.stringify(reconciliation)}\n`);
@@ -42,8 +33,5 @@ export const command: KioskctlCommand = {
         process.stdout.write(`${lines.join('\n')}\n`);
       }
       return reconciliation.differences.length === 0 ? 0 : 1;
-    } finally {
-      await store.close();
-    }
-  },
+    }),
 };
