@@ -21,7 +21,7 @@ const designs: Record<Exclude<CardType, 'student'>, CardDesign> = {
   employee: { colour: '#495057', tint: '#f1f3f5', label: cardTypeNames.employee.zh, labelEnglish: 'Employee' },
 };
 
-/** Student cards: elementary 桃花紅 (peach red), junior-high 水塘綠 (pond green), senior-high 高山青 (mountain blue). */
+/** Student cards by school level, each in the colour of its design name (peach red, pond green, mountain blue: CityRules.studentDesigns). */
 const studentDesigns: Record<SchoolLevel, CardDesign> = {
   elementary: { colour: '#e64980', tint: '#fff0f5', label: `${cardTypeNames.student.zh}・${printedWords.schoolLevels['elementary']}`, labelEnglish: 'Student · Elementary' },
   'junior-high': { colour: '#2b8a3e', tint: '#ebfbee', label: `${cardTypeNames.student.zh}・${printedWords.schoolLevels['junior-high']}`, labelEnglish: 'Student · Junior High' },

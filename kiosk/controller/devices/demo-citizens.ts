@@ -9,7 +9,7 @@ import type { Store } from '../store/store';
 
 /**
  * A fully simulated kiosk has demo citizens' cards on its dev panel, issued by this kiosk and on file,
- * so that a person can try the unattended kiosk at once: a senior card of a 復興區 household (1,000
+ * so that a person can try the unattended kiosk at once: a senior card of a Fuxing District household (1,000
  * welfare points a month), a disability card (800), a general card (no points) and a senior card
  * reported lost. Their card numbers sit in a sequence range no real issuance reaches.
  */
