@@ -136,6 +136,13 @@ export class StepFailed extends Error {
   }
 }
 
+/** The note in flight went nobody knows where: the kiosk closes, and staff settle it (an exception saying why). */
+const noteInDoubt = (context: CashContext, reason: string): Pick<CashContext, 'fault' | 'inDoubt' | 'exception'> => ({
+  fault: 'cash-fault',
+  inDoubt: context.inDoubt + (context.note?.value ?? 0),
+  exception: { kind: 'note-unknown', details: { reason } },
+});
+
 const statusOf = (event: CashEvent): BillStatus | null => (event.type === 'bill.event' && event.event.kind === 'status' ? event.event.status : null);
 
 /** A note reported in escrow while another is in flight (a repeated report of the same note is not one). */
@@ -426,11 +433,7 @@ export const cashMachine = setup({
       after: {
         routeReport: {
           target: 'faulting',
-          actions: assign(({ context }) => ({
-            fault: 'cash-fault' as const,
-            inDoubt: context.inDoubt + (context.note?.value ?? 0),
-            exception: { kind: 'note-unknown' as const, details: { reason: 'no report after route' } },
-          })),
+          actions: assign(({ context }) => noteInDoubt(context, 'no report after route')),
         },
       },
     },
@@ -454,11 +457,7 @@ export const cashMachine = setup({
           target: 'faulting',
           actions: [
             { type: 'failed', params: ({ event }) => ({ step: 'credit', error: event.error }) },
-            assign(({ context }) => ({
-              fault: 'cash-fault' as const,
-              inDoubt: context.inDoubt + (context.note?.value ?? 0),
-              exception: { kind: 'note-unknown' as const, details: { reason: 'stacked, credit failed' } },
-            })),
+            assign(({ context }) => noteInDoubt(context, 'stacked, credit failed')),
           ],
         },
       },
@@ -484,11 +483,7 @@ export const cashMachine = setup({
       after: {
         routeReport: {
           target: 'faulting',
-          actions: assign(({ context }) => ({
-            fault: 'cash-fault' as const,
-            inDoubt: context.inDoubt + (context.note?.value ?? 0),
-            exception: { kind: 'note-unknown' as const, details: { reason: 'no report after return' } },
-          })),
+          actions: assign(({ context }) => noteInDoubt(context, 'no report after return')),
         },
       },
     },
