@@ -202,7 +202,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const boardFacts = await boardStartFacts(store);
     // The ccTalk validator: the cash journal is settled from its buffer before it takes a note (issue 15).
     const rules = options.rules ?? defaultCityRules;
-    const validatorPath = billValidatorPath(config, worldLink);
+    // Only an unattended kiosk takes cash (top-up): a staffed one leaves its validator alone, inhibited since power-up,
+    // and spends neither start-up nor polls on it.
+    const validatorPath = config.mode === 'self-service' ? billValidatorPath(config, worldLink) : null;
     const validator: SerialBillValidator | null = validatorPath ? openBillValidator({ path: validatorPath, log }) : null;
     if (validator) stops.push(() => validator.close());
     const cashAtStart: CashAtStart = validator
