@@ -242,7 +242,12 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const pulse = config.cashDevice === 'pulse' ? pulseAsValidator(board) : null;
     const pulseVisit = { open: (): boolean => false, bill: (_event: BillFact): void => {} };
     const receiptSigner = unattended ? openReceiptSigner(config.dataDir) : null;
-    if (receiptSigner && !receiptSigner.ok) throw new StartRefusal(`the receipt signing key in ${config.dataDir}/keys cannot be used: ${receiptSigner.error.kind}`);
+    if (receiptSigner && !receiptSigner.ok) {
+      throw new StartRefusal(
+        `the receipt signing key in ${config.dataDir}/keys cannot be used (${receiptSigner.error.kind}): restore receipt-signing.key and receipt-signing.pub ` +
+          'from the backup, or move both away to make a new pair at the next start (receipts already given then verify only with the old receipt-signing.pub)',
+      );
+    }
     const selfServiceOptions: SelfServiceOptions = {
       counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
       cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
