@@ -45,6 +45,7 @@ debian_packages=(
   socat                                              # pty pairs: simulated serial devices
   chromium fonts-noto-cjk                            # the kiosk UI and its Traditional Chinese glyphs (also prints session reports to PDF)
   poppler-utils                                      # pdftotext/pdftoppm: tests read the session reports back
+  espeak-ng sox                                      # spoken guidance: prompts synthesised offline at build time; sox measures them
   python3 make g++                                   # node-gyp for sqlite3 and pcsclite
 )
 

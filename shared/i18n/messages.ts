@@ -1,5 +1,12 @@
 import { cardTypeNames, cardTypes, type CardType } from '../domain/card-types';
 import type { ApplicantText } from './localized-text';
+import { applicantWords } from './words/applicant';
+import { applicationWords } from './words/application';
+import { displayWords } from './words/display';
+import { feeWords } from './words/fee';
+import { photoWords } from './words/photo';
+import { progressWords } from './words/progress';
+import { speechWords } from './words/speech';
 
 /**
  * The kiosk's words in its four languages: Traditional Chinese first, then English, Vietnamese and
@@ -18,7 +25,7 @@ function cardTypeHeadings(language: keyof ApplicantText): Record<`card${CardType
   return Object.fromEntries(cardTypes.map((type) => [`card${type}`, heading(cardTypeNames[type][language])])) as Record<`card${CardType}`, string>;
 }
 
-const zhTW = {
+const zhTWBase = {
   appTitle: '桃園市市民卡',
   appSubtitle: '行動服務站',
   homeNewApplication: '新申辦／補發',
@@ -432,10 +439,23 @@ const zhTW = {
   'batchPhotocannot-face-camera': '無法正對鏡頭',
 } as const;
 
+type BaseMessages = Record<keyof typeof zhTWBase, string>;
+
+/** Each feature's own words (./words/), joined to the main table in every language. */
+const featureWords = [feeWords, progressWords, applicationWords, photoWords, displayWords, applicantWords, speechWords] as const;
+type KeysOf<W> = W extends { readonly 'zh-TW': infer T } ? keyof T & string : never;
+type FeatureKey = KeysOf<(typeof featureWords)[number]>;
+
+function withFeatureWords<Base extends Record<string, string>>(base: Base, locale: Locale): Base & Record<FeatureKey, string> {
+  return Object.assign({}, base, ...featureWords.map((words) => words[locale])) as Base & Record<FeatureKey, string>;
+}
+
+const zhTW = withFeatureWords(zhTWBase, 'zh-TW');
+
 export type MessageKey = keyof typeof zhTW;
 export type Messages = Record<MessageKey, string>;
 
-const en: Messages = {
+const enBase: BaseMessages = {
   appTitle: 'Taoyuan Citizen Card',
   appSubtitle: 'Mobile service kiosk',
   homeNewApplication: 'New card / replacement',
@@ -848,7 +868,7 @@ const en: Messages = {
   'batchPhotocannot-face-camera': 'Cannot face the camera',
 };
 
-const vi: Messages = {
+const viBase: BaseMessages = {
   appTitle: 'Thẻ Công dân Đào Viên',
   appSubtitle: 'Điểm phục vụ lưu động',
   homeNewApplication: 'Làm thẻ mới / cấp lại',
@@ -1261,7 +1281,7 @@ const vi: Messages = {
   'batchPhotocannot-face-camera': 'Không nhìn thẳng máy ảnh được',
 };
 
-const id: Messages = {
+const idBase: BaseMessages = {
   appTitle: 'Kartu Warga Taoyuan',
   appSubtitle: 'Layanan keliling',
   homeNewApplication: 'Kartu baru / penggantian',
@@ -1673,6 +1693,10 @@ const id: Messages = {
   'batchPhotomedical-device': 'Memakai alat medis',
   'batchPhotocannot-face-camera': 'Tidak bisa menghadap kamera',
 };
+
+const en: Messages = withFeatureWords(enBase, 'en');
+const vi: Messages = withFeatureWords(viBase, 'vi');
+const id: Messages = withFeatureWords(idBase, 'id');
 
 export const messages: Record<Locale, Messages> = { 'zh-TW': zhTW, en, vi, id };
 
