@@ -80,8 +80,12 @@ const selfService = (view: SelfServiceView): KioskSnapshot => ({
   version: version++,
 });
 
-const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => KioskSnapshot; readonly ready: string }> = [
+/** `modal`: a dialog over the page takes every tap, the header's too, so the language and mode are chosen on the home before it opens. */
+const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => KioskSnapshot; readonly ready: string; readonly modal?: true }> = [
   { name: 'staffed sign-in', snapshot: () => staffed({ screen: 'home', session: signedOut }), ready: '[data-screen="sign-in"]' },
+  { name: 'staffed PIN pad', snapshot: () => staffed({ screen: 'home', session: { ...signedOut, state: 'pin' } }), ready: '.pin-keys' },
+  { name: 'staffed review', snapshot: () => staffed({ screen: 'review', session: supervisor }), ready: '[data-screen="review"]' },
+  { name: 'staffed approval and idle warning', snapshot: () => staffed({ screen: 'home', session: { ...supervisor, approval: { action: 'override-photo', state: 'pin' }, idleSecondsLeft: 25 } }), ready: '.approval .pin-keys', modal: true },
   { name: 'staffed home', snapshot: () => staffed({ screen: 'home', session: supervisor }), ready: '[data-screen="home"]' },
   { name: 'staffed application', snapshot: () => staffed({ session: supervisor }), ready: '[data-screen="application"]' },
   { name: 'self-service attract', snapshot: () => selfService(views.ready), ready: '[data-self-service="ready"]' },
@@ -147,9 +151,17 @@ describe('large text and high contrast on every screen reachable from a snapshot
         for (const viewport of viewports) {
           await page.setViewportSize(viewport);
           for (const locale of locales) {
-            await setLanguage(page, locale);
             for (const mode of modes) {
+              if (screen.modal) {
+                push(staffed({ screen: 'home', session: supervisor }));
+                await page.locator('.approval').waitFor({ state: 'detached', timeout: 15_000 });
+              }
+              await setLanguage(page, locale);
               await setMode(page, mode);
+              if (screen.modal) {
+                push(screen.snapshot());
+                await page.locator(screen.ready).waitFor({ timeout: 15_000 });
+              }
               const where = `${viewport.name} ${locale} ${mode}`;
               const layout = (await page.evaluate(layoutFindingsScript)) as string[];
               findings.push(...layout.map((line) => `${where}: ${line}`));

@@ -1,7 +1,8 @@
 /**
  * Evaluated in the page (plain JavaScript: the tests compile without the DOM lib); one line per
  * finding, none on a good screen:
- * - the page scrolls sideways, or an element's right edge (or left edge) lies outside the viewport;
+ * - the page scrolls sideways, or an element's right edge (or left edge) lies outside the viewport,
+ *   or where no scrolling reaches it (above the page, below a fixed layer's bottom);
  * - a touch target (button, link, select, the label of a checkbox or radio) under 48 × 48 CSS px;
  * - the header's language buttons not on one line, or Sign-out off the screen.
  * Visually hidden text (clipped to 1 px, for screen readers) is not a box anyone sees or touches.
@@ -14,6 +15,15 @@ export const layoutFindingsScript = String.raw`(() => {
     const box = el.getBoundingClientRect();
     return style.display !== 'none' && style.visibility !== 'hidden' && box.width > 1 && box.height > 1;
   };
+  /** In (or itself) a position: fixed layer, with no scrolling box between: what lies beyond the viewport stays there. */
+  const pinnedUnscrolled = (el) => {
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (node !== el && (style.overflowY === 'auto' || style.overflowY === 'scroll')) return false;
+      if (style.position === 'fixed') return true;
+    }
+    return false;
+  };
   const scroller = document.scrollingElement;
   if (scroller.scrollWidth > scroller.clientWidth) findings.push('scrolls sideways: ' + scroller.scrollWidth + ' > ' + scroller.clientWidth);
   const width = document.documentElement.clientWidth;
@@ -21,6 +31,9 @@ export const layoutFindingsScript = String.raw`(() => {
     if (!shown(el)) continue;
     const box = el.getBoundingClientRect();
     if (box.right > width + 0.5 || box.left < -0.5) findings.push('sticks out (' + Math.round(box.left) + '..' + Math.round(box.right) + ' of ' + width + '): ' + describe(el));
+    // Above the top of the page, or below the bottom of a fixed layer (a dialog taller than the screen): no scrolling reaches it.
+    if (box.top + window.scrollY < -0.5) findings.push('above the top of the page (' + Math.round(box.top + window.scrollY) + '): ' + describe(el));
+    if (box.bottom > innerHeight + 0.5 && pinnedUnscrolled(el)) findings.push('below a fixed layer that does not scroll (' + Math.round(box.bottom) + ' of ' + innerHeight + '): ' + describe(el));
     // Text wider than its box (a word that cannot break) spills out of it without moving the box.
     if (getComputedStyle(el).overflowX === 'visible' && box.left + el.scrollWidth > width + 0.5 && el.scrollWidth > el.clientWidth + 0.5) findings.push('its content spills past the viewport (' + el.scrollWidth + ' wide): ' + describe(el));
   }
