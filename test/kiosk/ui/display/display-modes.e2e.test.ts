@@ -92,6 +92,7 @@ const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => K
   { name: 'self-service card', snapshot: () => selfService(views.card), ready: '[data-self-service="card"]' },
   { name: 'self-service top-up', snapshot: () => selfService(views.topUp), ready: '[data-self-service="top-up"]' },
   { name: 'self-service receipt', snapshot: () => selfService(views.done), ready: '[data-self-service="top-up-done"]' },
+  { name: 'self-service closed with money', snapshot: () => selfService(views.closed), ready: '[data-self-service="out-of-service"]' },
 ];
 
 /** A page whose controller is played here: `push` a snapshot as the controller would. */
@@ -197,6 +198,8 @@ describe('large text and high contrast on every screen reachable from a snapshot
       await setToggle(page, 'large-text', true);
       await setToggle(page, 'high-contrast', true);
       expect(await rootSize()).toBeGreaterThanOrEqual(normal * 1.5);
+      // Pressed, the switch keeps its name (its tick is not read out).
+      expect(await page.getByRole('button', { name: '大字', exact: true, pressed: true }).count()).toBe(1);
       push(staffed({ screen: 'home', session: supervisor }));
       await page.locator('[data-screen="home"]').waitFor({ timeout: 15_000 });
       push(staffed({ screen: 'application', session: supervisor }));
@@ -250,6 +253,8 @@ describe('large text and high contrast on every screen reachable from a snapshot
       expect(pressed).toHaveLength(2);
       for (const [, background, mark] of pressed) {
         expect(mark).toContain('✓');
+        // The tick is drawn, not read out: the buttons keep their names.
+        expect(mark).toMatch(/\/ ""$/);
         for (const [, other] of unpressed) expect(background).not.toBe(other);
       }
       const borders = (await look('button')) as Array<[string | null, string, string, string]>;
