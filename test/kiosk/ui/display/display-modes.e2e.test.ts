@@ -86,6 +86,11 @@ const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => K
   { name: 'staffed PIN pad', snapshot: () => staffed({ screen: 'home', session: { ...signedOut, state: 'pin' } }), ready: '.pin-keys' },
   { name: 'staffed review', snapshot: () => staffed({ screen: 'review', session: supervisor }), ready: '[data-screen="review"]' },
   { name: 'staffed approval and idle warning', snapshot: () => staffed({ screen: 'home', session: { ...supervisor, approval: { action: 'override-photo', state: 'pin' }, idleSecondsLeft: 25 } }), ready: '.approval .pin-keys', modal: true },
+  {
+    name: 'staffed card check',
+    snapshot: () => staffed({ screen: 'home', session: supervisor, cardCheck: { verified: true, cardNumber: '3300011000000014', cardType: 'senior', scheme: 'easycard', issuedOn: '2026-01-02', expiresOn: '2031-01-01', balance: 500, status: 'active', notice: null } }),
+    ready: '.card-check',
+  },
   { name: 'staffed home', snapshot: () => staffed({ screen: 'home', session: supervisor }), ready: '[data-screen="home"]' },
   { name: 'staffed application', snapshot: () => staffed({ session: supervisor }), ready: '[data-screen="application"]' },
   { name: 'self-service attract', snapshot: () => selfService(views.ready), ready: '[data-self-service="ready"]' },
