@@ -114,7 +114,8 @@ function FramingGuide({ width, height }: { width: number; height: number }) {
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
-      preserveAspectRatio="xMidYMid meet"
+      // Cropped as the video is (object-fit: cover): the guide stays on the face.
+      preserveAspectRatio="xMidYMid slice"
       style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', pointerEvents: 'none' }}
       aria-hidden="true"
     >
@@ -310,7 +311,8 @@ export function PhotoCapture(props: PhotoCaptureProps) {
           )}
         </div>
       ) : (
-        <div className="photo-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
+        // Square: the centre of the frame, where the ID photo is, as large as the panel allows.
+        <div className="photo-preview" style={{ position: 'relative', aspectRatio: '1 / 1', overflow: 'hidden' }}>
           <video
             ref={videoRef}
             data-testid="photo-preview"
@@ -320,7 +322,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
             onLoadedMetadata={(e) => setFrame({ width: e.currentTarget.videoWidth || 640, height: e.currentTarget.videoHeight || 480 })}
             onPlaying={() => setFrameReady(true)}
             // Mirrored like a mirror for the applicant; the capture itself is not mirrored.
-            style={{ transform: 'scaleX(-1)' }}
+            style={{ transform: 'scaleX(-1)', display: 'block', width: '100%', height: '100%', objectFit: 'cover' }}
           />
           <FramingGuide width={frame.width} height={frame.height} />
           {camera.kind === 'live' && (
