@@ -325,7 +325,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
             style={{ transform: 'scaleX(-1)', display: 'block', width: '100%', height: '100%', objectFit: 'cover' }}
           />
           <FramingGuide width={frame.width} height={frame.height} />
-          {camera.kind === 'live' && (
+          {camera.kind === 'live' && count === null && (
             <p className="photo-guide">
               <Text text={photoTexts.guide} locale={locale} />
             </p>
@@ -335,6 +335,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
               <Text text={photoTexts.starting} locale={locale} large />
             </div>
           )}
+          {/* In the guide's place at the top: the applicant's face stays in view while counting. */}
           {count !== null && (
             <div className="photo-countdown" data-testid="photo-countdown" data-count={count} role="timer" aria-label={t('photoHoldStill')}>
               <span className="photo-countdown-number" aria-hidden="true">{count}</span>
