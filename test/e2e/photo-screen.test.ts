@@ -39,6 +39,14 @@ async function smallButtons(page: Page): Promise<string[]> {
   return small;
 }
 
+/** The photo screen's elements reaching past the viewport's right edge (the header is the display branch's). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.locator('[data-screen="photo"] *:visible').evaluateAll((elements) =>
+    (elements as unknown as Array<{ tagName: string; className: unknown; getBoundingClientRect(): { right: number } }>)
+      .filter((element) => element.getBoundingClientRect().right > 640 + 1)
+      .map((element) => `${element.tagName}.${String(element.className)} ${element.getBoundingClientRect().right}`));
+}
+
 describe('the photo screen', () => {
   let running: TestKiosk;
   let kiosk: RunningKiosk;
@@ -91,6 +99,11 @@ describe('the photo screen', () => {
     await screenshot(page, 'photo-live');
     expect(await seriousFindings(page)).toEqual([]);
     expect(await smallButtons(page)).toEqual([]);
+
+    // At 200 % zoom (half the CSS pixels) the photo screen's own pieces stay on the panel, one column.
+    await page.setViewportSize({ width: 640, height: 400 });
+    await expect.poll(() => overflowing(page), { timeout: 10_000 }).toEqual([]);
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // One failed capture: the missing face once (not once per unmeasured check), with its advice.
     await page.getByTestId('photo-capture').click();
