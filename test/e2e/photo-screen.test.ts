@@ -117,6 +117,14 @@ describe('the photo screen', () => {
     expect(cancel.y + cancel.height).toBeLessThanOrEqual(800);
     await screenshot(page, 'photo-failed');
     expect(await seriousFindings(page)).toEqual([]);
+    // In every other language too: the advice in it, and nothing serious for axe.
+    for (const [language, locale] of [['English', 'en'], ['Tiếng Việt', 'vi'], ['Bahasa Indonesia', 'id']] as const) {
+      await page.getByRole('button', { name: language, exact: true }).click();
+      await expect.poll(() => checks.locator('li').innerText(), { timeout: 10_000 }).toContain(messages[locale].photoAdviceNoFace);
+      expect(await seriousFindings(page), language).toEqual([]);
+    }
+    await page.getByRole('button', { name: '中文', exact: true }).click();
+    await expect.poll(() => checks.locator('li').innerText(), { timeout: 10_000 }).toContain(messages['zh-TW'].photoAdviceNoFace);
 
     // A photo file: its reason first, then a supervisor's card and PIN; nothing is judged before that.
     await page.getByTestId('photo-import').click();
