@@ -12,6 +12,13 @@ import { devOk, screenshot, startTestKiosk, typePin, type TestKiosk } from '../h
 
 const panel = { width: 1280, height: 800 };
 
+/** An input's text width against its box (the root tsconfig has no DOM types). */
+interface Clipped {
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+  readonly name: string;
+}
+
 describe('the application page at 1280 × 800', () => {
   let running: TestKiosk;
   let kiosk: RunningKiosk;
@@ -40,6 +47,10 @@ describe('the application page at 1280 × 800', () => {
   /** The page's height, and where Next is, as the operator sees them. */
   const measure = async () =>
     page.evaluate(() => {
+      type Box = { bottom: number; height: number };
+      const { document } = globalThis as unknown as {
+        document: { documentElement: { scrollHeight: number; scrollWidth: number }; querySelector(selector: string): { getBoundingClientRect(): Box } | null };
+      };
       const next = document.querySelector('[data-action="next"]')?.getBoundingClientRect();
       return {
         pageHeight: document.documentElement.scrollHeight,
@@ -91,11 +102,11 @@ describe('the application page at 1280 × 800', () => {
     // The name is shown whole: its box is as wide as its text.
     const name = page.locator('[data-field="name"] input');
     expect(await name.inputValue()).toBe('NGUYEN THI THU HUONG');
-    expect(await name.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    expect(await name.evaluate((input) => (input as unknown as Clipped).scrollWidth <= (input as unknown as Clipped).clientWidth)).toBe(true);
     expect(await page.locator('[data-field="nameZh"] [data-testid="name-zh-why"]').count()).toBe(1);
     // No value the scanner read is cut off in its box.
     const cut = await page.$$eval('.app-grid input[type="text"], .app-grid input:not([type])', (inputs) =>
-      inputs.filter((input) => input.scrollWidth > input.clientWidth).map((input) => (input as HTMLInputElement).name));
+      inputs.map((input) => input as unknown as Clipped).filter((input) => input.scrollWidth > input.clientWidth).map((input) => input.name));
     expect(cut).toEqual([]);
     // A scanned field is read-only until the operator taps to correct it.
     await page.locator('[data-field="name"] [data-action="correct"]').click();

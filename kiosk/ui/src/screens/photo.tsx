@@ -31,7 +31,7 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         onPreviewFrame={async (frame) => {
           await command({ type: 'preview-photo', jpegBase64: await blobToBase64(frame) }, 'none');
         }}
-        autoCapture
+        autoCapture={!photo.accepted}
         onCameraChange={(live) => command({ type: 'camera', live })}
         disabled={photo.evaluating || photo.attempts >= photo.maxAttempts}
       />
@@ -66,6 +66,7 @@ export function PhotoScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       <div className="actions">
         <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
         <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
+        {photo.accepted && <button type="button" className="primary" data-action="use-photo" onClick={() => command({ type: 'use-photo' })}>{t('usePhoto')}</button>}
       </div>
     </section>
   );
