@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningKiosk } from '../../kiosk/controller/main';
@@ -28,7 +29,7 @@ describe('the application page at 1280 × 800', () => {
   beforeAll(async () => {
     running = await startTestKiosk('application-layout');
     kiosk = running.kiosk;
-    browser = await launchChromium();
+    browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
     page = await browser.context.newPage();
     await page.setViewportSize(panel);
     await page.goto(kiosk.urlWithToken);
@@ -111,6 +112,30 @@ describe('the application page at 1280 × 800', () => {
     // A scanned field is read-only until the operator taps to correct it.
     await page.locator('[data-field="name"] [data-action="correct"]').click();
     expect(await name.getAttribute('readonly')).toBeNull();
+
+    // On to the photo and the review: the review fits too, Print in view.
+    await page.locator('[data-action="next"]').click();
+    await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 60_000 });
+    const review = await page.evaluate(() => {
+      const { document } = globalThis as unknown as { document: { documentElement: { scrollHeight: number }; querySelector(selector: string): { getBoundingClientRect(): { bottom: number } } | null } };
+      return { pageHeight: document.documentElement.scrollHeight, printBottom: document.querySelector('[data-action="print"]')?.getBoundingClientRect().bottom ?? Infinity };
+    });
+    await screenshot(page, 'review-1280x800');
+    expect(review.pageHeight, JSON.stringify(review)).toBeLessThanOrEqual(panel.height);
+    expect(review.printBottom).toBeLessThanOrEqual(panel.height);
+
+    // Back keeps the photo: the photo screen offers it again, and the review comes back without a new attempt.
+    await page.locator('[data-action="back"]').click();
+    await page.locator('[data-screen="photo"] [data-action="use-photo"]').click({ timeout: 15_000 });
+    await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
+    expect(kiosk.controller.snapshot().photo.attempts).toBe(1);
+
+    // Cancel asks; "keep" leaves the review as it was; the second tap discards.
+    await page.locator('[data-action="cancel"]').click();
+    await page.locator('[data-action="keep-application"]').click();
+    await page.locator('[data-testid="confirm-discard"]').waitFor({ state: 'detached', timeout: 10_000 });
+    expect(kiosk.controller.screen()).toBe('review');
     await discard();
+    await expect.poll(() => kiosk.controller.snapshot().application.form.name, { timeout: 10_000 }).toBe('');
   });
 });
