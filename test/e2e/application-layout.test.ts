@@ -109,6 +109,17 @@ describe('the application page at 1280 × 800', () => {
     const cut = await page.$$eval('.app-grid input[type="text"], .app-grid input:not([type])', (inputs) =>
       inputs.map((input) => input as unknown as Clipped).filter((input) => input.scrollWidth > input.clientWidth).map((input) => input.name));
     expect(cut).toEqual([]);
+    // In the other languages (longer words, the same panel).
+    for (const language of ['English', 'Tiếng Việt', 'Bahasa Indonesia', '中文']) {
+      await page.getByRole('button', { name: language, exact: true }).click();
+      const inLanguage = await measure();
+      await screenshot(page, `application-resident-permit-${language.replace(/\s/g, '-')}`);
+      console.log(`application page in ${language}: ${JSON.stringify(inLanguage)}`);
+      // Next is on screen in every language (the bar sticks); the whole page fits in the counter's own language.
+      expect(inLanguage.nextBottom, language).toBeLessThanOrEqual(panel.height);
+      if (language === '中文') expect(inLanguage.pageHeight, `${language}: ${JSON.stringify(inLanguage)}`).toBeLessThanOrEqual(panel.height);
+      expect(inLanguage.pageWidth, language).toBeLessThanOrEqual(panel.width);
+    }
     // A scanned field is read-only until the operator taps to correct it.
     await page.locator('[data-field="name"] [data-action="correct"]').click();
     expect(await name.getAttribute('readonly')).toBeNull();

@@ -60,8 +60,8 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {problems.length > 0 && <ProblemSummary byField={grouped.at} general={grouped.general} />}
 
       <div className="app-grid">
-        <TextField label={t('fieldName')} name="name" value={form.name} state={state} span={16} fit />
-        <TextField label={t('fieldNameZh')} name="nameZh" value={form.nameZh} state={state} span={8} note={nameZhWhy} />
+        <TextField label={t('fieldName')} name="name" value={form.name} state={state} span={14} fit />
+        <TextField label={t('fieldNameZh')} name="nameZh" value={form.nameZh} state={state} span={10} note={nameZhWhy} />
         <TextField label={t('fieldIdNumber')} name="idNumber" value={form.idNumber} state={state} span={5} />
         <TextField label={t('fieldBirthDate')} name="birthDate" value={form.birthDate} state={state} span={6} type="date" />
         <SelectField
