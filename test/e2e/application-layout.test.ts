@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,20 @@ describe('the application page at 1280 × 800', () => {
       };
     });
 
+  /** axe-core's serious and critical findings on the page as it is (ids and where). */
+  const axeFindings = async (): Promise<string[]> => {
+    // Evaluated through the devtools protocol: the kiosk's CSP (rightly) refuses an injected script tag.
+    await page.evaluate(readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    return page.evaluate(async () => {
+      type Result = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> };
+      const { axe } = globalThis as unknown as { axe: { run(): Promise<Result> } };
+      const result = await axe.run();
+      return result.violations
+        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+        .map((violation) => `${violation.id}: ${violation.nodes.map((node) => JSON.stringify(node.target)).join(' ')}`);
+    });
+  };
+
   const startApplication = async (): Promise<void> => {
     await page.getByRole('button', { name: /新申辦/ }).click();
     await page.locator('[data-screen="application"]').waitFor();
@@ -120,6 +135,7 @@ describe('the application page at 1280 × 800', () => {
       if (language === '中文') expect(inLanguage.pageHeight, `${language}: ${JSON.stringify(inLanguage)}`).toBeLessThanOrEqual(panel.height);
       expect(inLanguage.pageWidth, language).toBeLessThanOrEqual(panel.width);
     }
+    expect(await axeFindings()).toEqual([]);
     // A scanned field is read-only until the operator taps to correct it.
     await page.locator('[data-field="name"] [data-action="correct"]').click();
     expect(await name.getAttribute('readonly')).toBeNull();
@@ -143,6 +159,8 @@ describe('the application page at 1280 × 800', () => {
 
     // Cancel asks; "keep" leaves the review as it was; the second tap discards.
     await page.locator('[data-action="cancel"]').click();
+    await page.locator('[data-testid="confirm-discard"]').waitFor({ timeout: 10_000 });
+    expect(await axeFindings()).toEqual([]);
     await page.locator('[data-action="keep-application"]').click();
     await page.locator('[data-testid="confirm-discard"]').waitFor({ state: 'detached', timeout: 10_000 });
     expect(kiosk.controller.screen()).toBe('review');
