@@ -5,7 +5,6 @@ export const applicationWords = defineWords({
   'zh-TW': {
     appScannedShort: '已由證件掃描器填入；點欄位（✎）可更正',
     appScanShort: '請將證件放在掃描器上（身分證掃背面條碼）',
-    appCorrect: '更正',
     appCorrectField: '更正：',
     appNameZhWhy: '護照、居留證無中文姓名；有則請輸入',
     appProblemsCount: '尚有 {n} 項待處理：',
@@ -17,7 +16,6 @@ export const applicationWords = defineWords({
     appReasons: '依據',
     appCardTypesLater: '填入出生日期後，這裡會列出可申辦的卡別',
     appNoneEligible: '沒有可申辦的卡別',
-    appMoreDetails: '其他身分',
     discardTitle: '要放棄這份申請嗎？',
     discardBody: '已掃描的證件資料與拍好的照片都會清除，無法復原。',
     discardConfirm: '放棄申請',
@@ -27,7 +25,6 @@ export const applicationWords = defineWords({
   en: {
     appScannedShort: 'Filled in by the scanner; tap a field (✎) to correct it',
     appScanShort: 'Place the document on the scanner (Taiwan ID: the barcode on the back)',
-    appCorrect: 'Correct',
     appCorrectField: 'Correct: ',
     appNameZhWhy: 'A passport or residence permit has no Chinese name: type it if the applicant has one',
     appProblemsCount: '{n} to do: ',
@@ -39,7 +36,6 @@ export const applicationWords = defineWords({
     appReasons: 'Why',
     appCardTypesLater: 'Once the birth date is in, the card types available are listed here',
     appNoneEligible: 'No card type is available',
-    appMoreDetails: 'Other status',
     discardTitle: 'Discard this application?',
     discardBody: 'The scanned document details and the photo taken are cleared and cannot be brought back.',
     discardConfirm: 'Discard',
@@ -49,7 +45,6 @@ export const applicationWords = defineWords({
   vi: {
     appScannedShort: 'Máy quét đã điền; chạm vào ô (✎) để sửa',
     appScanShort: 'Đặt giấy tờ lên máy quét (CCCD Đài Loan: mã vạch mặt sau)',
-    appCorrect: 'Sửa',
     appCorrectField: 'Sửa: ',
     appNameZhWhy: 'Hộ chiếu và thẻ cư trú không có tên tiếng Trung: nhập nếu người nộp đơn có',
     appProblemsCount: 'Còn {n} mục: ',
@@ -61,7 +56,6 @@ export const applicationWords = defineWords({
     appReasons: 'Lý do',
     appCardTypesLater: 'Sau khi nhập ngày sinh, các loại thẻ được cấp sẽ hiện ở đây',
     appNoneEligible: 'Không có loại thẻ nào được cấp',
-    appMoreDetails: 'Diện khác',
     discardTitle: 'Hủy đơn này?',
     discardBody: 'Thông tin giấy tờ đã quét và ảnh đã chụp sẽ bị xóa, không thể khôi phục.',
     discardConfirm: 'Hủy đơn',
@@ -71,7 +65,6 @@ export const applicationWords = defineWords({
   id: {
     appScannedShort: 'Diisi oleh pemindai; ketuk kolom (✎) untuk mengoreksi',
     appScanShort: 'Letakkan dokumen di pemindai (KTP Taiwan: barcode di belakang)',
-    appCorrect: 'Koreksi',
     appCorrectField: 'Koreksi: ',
     appNameZhWhy: 'Paspor dan izin tinggal tidak memuat nama Mandarin: ketik jika pemohon punya',
     appProblemsCount: '{n} perlu diisi: ',
@@ -83,7 +76,6 @@ export const applicationWords = defineWords({
     appReasons: 'Alasan',
     appCardTypesLater: 'Setelah tanggal lahir diisi, jenis kartu yang tersedia muncul di sini',
     appNoneEligible: 'Tidak ada jenis kartu yang tersedia',
-    appMoreDetails: 'Status lain',
     discardTitle: 'Batalkan permohonan ini?',
     discardBody: 'Data dokumen yang dipindai dan foto yang diambil akan dihapus dan tidak bisa dikembalikan.',
     discardConfirm: 'Batalkan',
