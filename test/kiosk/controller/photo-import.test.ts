@@ -21,7 +21,7 @@ const judged: PhotoSource[] = [];
 
 const flow = issuanceMachine.provide({
   actors: {
-    assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
+    assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false, recommended: null }, problems: [], fee: 0, action: 'new' })),
     evaluatePhoto: fromPromise(async ({ input }): Promise<PhotoVerdict> => {
       judged.push(input.source);
       return {
