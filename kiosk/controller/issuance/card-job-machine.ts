@@ -31,6 +31,9 @@ export interface CardJobInput {
   readonly applicationStartedAt?: number | null;
 }
 
+/** What encoding a card gives the job: the chip's UID, and the expiry written on it (older fakes give none). */
+export type EncodedCard = { uid: string; expiresOn?: string | undefined };
+
 export type CardJobEvent =
   /** From the print queue: the printer is this job's now. */
   | { type: 'printer.granted' }
@@ -93,7 +96,7 @@ export const cardJobMachine = setup({
     printCard: notProvided('printCard') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob>>,
     /** Sends a card whose chip failed to the reject box and books its blank spoiled: the job prints again. */
     reprintCard: notProvided('reprintCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; failure: string }>>,
-    encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<{ uid: string; expiresOn?: string | undefined }, IssuanceJob>>,
+    encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<EncodedCard, IssuanceJob>>,
     commitIssuance: notProvided('commitIssuance') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob & { uid: string }>>,
     ejectCard: notProvided('ejectCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string }>>,
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<

@@ -24,7 +24,7 @@ import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
 import { diskFullStepError, IssuanceStepError } from './issuance-errors';
 import { NoOpenSession } from '../store/jobs';
-import { cardJobMachine } from './card-job-machine';
+import { cardJobMachine, type EncodedCard } from './card-job-machine';
 import type { issuanceMachine } from './issuance-machine';
 import type { Assessment, CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
 import type { JobProgressTracker } from './job-progress';
@@ -236,7 +236,7 @@ export function issuanceSteps(devices: IssuanceDevices) {
       await journal(input.jobId, 'printed', { blank: 'in-printer' });
     }),
 
-    encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }): Promise<{ uid: string; expiresOn?: string | undefined }> => {
+    encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }): Promise<EncodedCard> => {
       await journal(input.jobId, 'encoding');
       progress?.begin(input.jobId, 'encode');
       const tap = await cardAtEncoder(encoder, devices.cardArrivalTimeoutMs ?? defaultCardArrivalTimeoutMs);
