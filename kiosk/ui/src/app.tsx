@@ -198,7 +198,7 @@ function SimulatedBanner() {
   return <div className="simulated-banner" role="note" data-testid="simulated-banner">{t('simulatedBanner')}</div>;
 }
 
-function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
+export function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
   const t = useT();
   const names: DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
   return (
