@@ -11,6 +11,7 @@ import { DisplayToggles } from './display/display-toggles';
 import { LanguageButtons } from './display/language-buttons';
 import { useDisplay, type DisplayState } from './display/use-display';
 import { LocaleContext, useT } from './i18n';
+import { DeviceStateWords } from './queue/device-state-words';
 import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
 import { UnreadableNotice } from './reading/unreadable-notice';
@@ -209,10 +210,10 @@ function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; de
   const t = useT();
   const names: DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
   return (
-    <footer className="devices" aria-label={t('homeDevices')}>
+    <footer className="devices" aria-label={t('homeDevices')} data-fault={names.some((name) => devices[name].state === 'fault') || undefined}>
       {names.map((name) => (
         <span key={name} className={`device ${devices[name].state}`} data-device={name} title={devices[name].detail}>
-          {t.key(`device${name}`)}: {t.key(`devicestate${devices[name].state}`)}
+          {t.key(`device${name}`)}: <DeviceStateWords device={devices[name]} />
           {devices[name].simulated && <em> ({t('simulated')})</em>}
         </span>
       ))}
