@@ -1,0 +1,67 @@
+import { useContext, useEffect, useSyncExternalStore } from 'react';
+import { LocaleContext, useT } from '../i18n';
+import type { PromptId } from './prompts';
+import { createSpeaker } from './speaker';
+
+/** The page's one speaker (the operator's window and the applicant's each have their own page). */
+const speaker = createSpeaker(document);
+
+/**
+ * Says `id` in the screen's language when the screen appears, and again when the language changes;
+ * stops it when the screen goes. `null`: this screen says nothing.
+ */
+export function useSpokenPrompt(id: PromptId | null): void {
+  const locale = useContext(LocaleContext);
+  useEffect(() => {
+    if (id === null) return undefined;
+    speaker.say(id, locale);
+    return () => speaker.hush(id);
+  }, [id, locale]);
+}
+
+/** The kiosk's volume setting (0–1) from the snapshot; undefined (no snapshot yet) keeps the last. */
+export function useSpeechVolume(volume: number | undefined): void {
+  useEffect(() => {
+    if (volume !== undefined) speaker.setVolume(volume);
+  }, [volume]);
+}
+
+function useMuted(): boolean {
+  return useSyncExternalStore(speaker.subscribe, speaker.muted);
+}
+
+/** Says the screen's instruction again. */
+export function RepeatButton({ id }: { id: PromptId }) {
+  const t = useT();
+  return (
+    <button type="button" className="speech-repeat" data-action="repeat-prompt" onClick={() => speaker.say(id, t.locale)}>
+      <SpeakerIcon waves />
+      {t('speechRepeat')}
+    </button>
+  );
+}
+
+/** Turns the spoken guidance off and on (pressed: muted). */
+export function MuteToggle() {
+  const t = useT();
+  const muted = useMuted();
+  return (
+    <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} onClick={() => speaker.setMuted(!muted)}>
+      <SpeakerIcon waves={!muted} />
+      {t('speechMute')}
+    </button>
+  );
+}
+
+function SpeakerIcon({ waves }: { waves: boolean }) {
+  return (
+    <svg className="speech-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+      <path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor" />
+      {waves ? (
+        <path d="M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      ) : (
+        <path d="M15 9l6 6M21 9l-6 6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+      )}
+    </svg>
+  );
+}
