@@ -49,8 +49,12 @@ export const applicantPrompts: Readonly<Record<ApplicantStep, PromptId>> = {
   'take-card': 'applicant-take-card',
 };
 
-/** Debian espeak-ng's voice for each language of the kiosk (Mandarin reads the Traditional characters). */
-export const speechVoices: Readonly<Record<Locale, string>> = { 'zh-TW': 'cmn', en: 'en', vi: 'vi', id: 'id' };
+/**
+ * Debian espeak-ng's voice for each language of the kiosk. Mandarin is cmn's `latn-pinyin` variant:
+ * plain `cmn` (1.51) turns the characters into pinyin and then reads that pinyin as English ("ni
+ * three"); this one reads it as Mandarin, tones and all, Traditional characters included.
+ */
+export const speechVoices: Readonly<Record<Locale, string>> = { 'zh-TW': 'cmn-latn-pinyin', en: 'en', vi: 'vi', id: 'id' };
 
 /** Where a prompt's audio is in the built UI, relative to the page (vite's base is './'). */
 export function promptUrl(locale: Locale, id: PromptId): string {
