@@ -17,23 +17,23 @@ export interface Speaker {
   subscribe(listener: () => void): () => void;
 }
 
-export function createSpeaker(document: Document): Speaker {
-  let element: HTMLAudioElement | null = null;
+/** What the speaker needs of the page's <audio> element (structural: the tests' Node type-check has no DOM). */
+export interface PromptPlayer {
+  src: string;
+  volume: number;
+  pause(): void;
+  play(): Promise<void>;
+  setAttribute(name: string, value: string): void;
+}
+
+export function createSpeaker(makePlayer: () => PromptPlayer): Speaker {
+  let element: PromptPlayer | null = null;
   let playing: PromptId | null = null;
   let muted = false;
   let volume = 1;
   const listeners = new Set<() => void>();
 
-  // Created on first use and kept in the page (hidden): media events of a prompt can be followed there.
-  const audio = (): HTMLAudioElement => {
-    if (element) return element;
-    element = document.createElement('audio');
-    element.dataset['speech'] = 'prompt';
-    element.preload = 'auto';
-    element.hidden = true;
-    document.body.append(element);
-    return element;
-  };
+  const audio = (): PromptPlayer => (element ??= makePlayer());
   const stop = (): void => {
     playing = null;
     element?.pause();
@@ -45,8 +45,8 @@ export function createSpeaker(document: Document): Speaker {
       const player = audio();
       player.pause();
       player.src = promptUrl(locale, id);
-      player.dataset['prompt'] = id;
-      player.dataset['locale'] = locale;
+      player.setAttribute('data-prompt', id);
+      player.setAttribute('data-locale', locale);
       player.volume = volume;
       playing = id;
       // A refused play (a browser without the kiosk's autoplay flag) must not break the screen; the repeat button is a gesture.

@@ -1,10 +1,31 @@
 import { useContext, useEffect, useSyncExternalStore } from 'react';
 import { LocaleContext, useT } from '../i18n';
 import type { PromptId } from './prompts';
-import { createSpeaker } from './speaker';
+import { createSpeaker, type PromptPlayer, type Speaker } from './speaker';
+
+interface PageDocument {
+  createElement(tag: 'audio'): PromptPlayer & { hidden: boolean; preload: string };
+  body: { append(node: unknown): void };
+}
+
+/**
+ * The page's <audio> element for prompts, made on first use and kept in the page (hidden), where a
+ * prompt's media events can be followed. Reached through globalThis: the UI's files are also
+ * type-checked and rendered in Node by the tests, where there is no document.
+ */
+function pageAudio(): PromptPlayer {
+  const { document } = globalThis as unknown as { document: PageDocument };
+  const element = document.createElement('audio');
+  element.setAttribute('data-speech', 'prompt');
+  element.preload = 'auto';
+  element.hidden = true;
+  document.body.append(element);
+  return element;
+}
 
 /** The page's one speaker (the operator's window and the applicant's each have their own page). */
-const speaker = createSpeaker(document);
+let pageSpeaker: Speaker | null = null;
+const speaker = (): Speaker => (pageSpeaker ??= createSpeaker(pageAudio));
 
 /**
  * Says `id` in the screen's language when the screen appears, and again when the language changes;
@@ -14,27 +35,31 @@ export function useSpokenPrompt(id: PromptId | null): void {
   const locale = useContext(LocaleContext);
   useEffect(() => {
     if (id === null) return undefined;
-    speaker.say(id, locale);
-    return () => speaker.hush(id);
+    speaker().say(id, locale);
+    return () => speaker().hush(id);
   }, [id, locale]);
 }
 
 /** The kiosk's volume setting (0–1) from the snapshot; undefined (no snapshot yet) keeps the last. */
 export function useSpeechVolume(volume: number | undefined): void {
   useEffect(() => {
-    if (volume !== undefined) speaker.setVolume(volume);
+    if (volume !== undefined) speaker().setVolume(volume);
   }, [volume]);
 }
 
+// Before the first render in a page nothing is muted; Node's renderer (the tests) never makes a speaker.
+const subscribeMuted = (listener: () => void): (() => void) => speaker().subscribe(listener);
+const mutedNow = (): boolean => pageSpeaker?.muted() ?? false;
+
 function useMuted(): boolean {
-  return useSyncExternalStore(speaker.subscribe, speaker.muted);
+  return useSyncExternalStore(subscribeMuted, mutedNow, mutedNow);
 }
 
 /** Says the screen's instruction again. */
 export function RepeatButton({ id }: { id: PromptId }) {
   const t = useT();
   return (
-    <button type="button" className="speech-repeat" data-action="repeat-prompt" onClick={() => speaker.say(id, t.locale)}>
+    <button type="button" className="speech-repeat" data-action="repeat-prompt" onClick={() => speaker().say(id, t.locale)}>
       <SpeakerIcon waves />
       {t('speechRepeat')}
     </button>
@@ -46,7 +71,7 @@ export function MuteToggle() {
   const t = useT();
   const muted = useMuted();
   return (
-    <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} onClick={() => speaker.setMuted(!muted)}>
+    <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} onClick={() => speaker().setMuted(!muted)}>
       <SpeakerIcon waves={!muted} />
       {t('speechMute')}
     </button>
