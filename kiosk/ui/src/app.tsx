@@ -17,7 +17,7 @@ import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
 import { SelfServiceScreen } from './self-service/self-service-screen';
-import { MuteToggle } from './speech';
+import { SpeechControls } from './speech';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 import { OpenSessionForm } from './session/open-session-form';
 import { SessionBar } from './session/session-bar';
@@ -171,7 +171,7 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
           </button>
         ))}
       </nav>
-      {selfService && <MuteToggle />}
+      <SpeechControls />
       {session?.operator && (
         <div className="operator">
           <span data-testid="operator-name">{session.operator.name}</span>

@@ -1,7 +1,7 @@
 import { useContext, useEffect, useSyncExternalStore } from 'react';
 import { LocaleContext, useT } from '../i18n';
 import type { PromptId } from './prompts';
-import { createSpeaker, type PromptPlayer, type Speaker } from './speaker';
+import { createSpeaker, type PromptPlayer, type Speaker, type SpeakerState } from './speaker';
 
 interface PageDocument {
   createElement(tag: 'audio'): PromptPlayer & { hidden: boolean; preload: string };
@@ -47,19 +47,22 @@ export function useSpeechVolume(volume: number | undefined): void {
   }, [volume]);
 }
 
-// Before the first render in a page nothing is muted; Node's renderer (the tests) never makes a speaker.
-const subscribeMuted = (listener: () => void): (() => void) => speaker().subscribe(listener);
-const mutedNow = (): boolean => pageSpeaker?.muted() ?? false;
+const silent: SpeakerState = { prompt: null, muted: false };
+const subscribe = (listener: () => void): (() => void) => speaker().subscribe(listener);
+// Node's renderer (the tests) never makes a speaker: nothing said, nothing muted.
+const stateNow = (): SpeakerState => pageSpeaker?.state() ?? silent;
+const serverState = (): SpeakerState => silent;
 
-function useMuted(): boolean {
-  return useSyncExternalStore(subscribeMuted, mutedNow, mutedNow);
+function useSpeaker(): SpeakerState {
+  return useSyncExternalStore(subscribe, stateNow, serverState);
 }
 
-/** Says the screen's instruction again. */
-export function RepeatButton({ id }: { id: PromptId }) {
+/** Says the screen's instruction again (the prompt of the screen on show). */
+export function RepeatButton() {
   const t = useT();
+  const { prompt } = useSpeaker();
   return (
-    <button type="button" className="speech-repeat" data-action="repeat-prompt" onClick={() => speaker().say(id, t.locale)}>
+    <button type="button" className="speech-repeat" data-action="repeat-prompt" disabled={prompt === null} onClick={() => speaker().repeat(t.locale)}>
       <SpeakerIcon waves />
       {t('speechRepeat')}
     </button>
@@ -69,12 +72,25 @@ export function RepeatButton({ id }: { id: PromptId }) {
 /** Turns the spoken guidance off and on (pressed: muted). */
 export function MuteToggle() {
   const t = useT();
-  const muted = useMuted();
+  const { muted } = useSpeaker();
   return (
     <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} onClick={() => speaker().setMuted(!muted)}>
       <SpeakerIcon waves={!muted} />
       {t('speechMute')}
     </button>
+  );
+}
+
+/** Repeat and Mute, for the header: shown while the screen on show speaks (self-service, the applicant's window). */
+export function SpeechControls() {
+  const t = useT();
+  const { prompt } = useSpeaker();
+  if (prompt === null) return null;
+  return (
+    <div className="speech-controls" role="group" aria-label={t('speechControls')}>
+      <RepeatButton />
+      <MuteToggle />
+    </div>
   );
 }
 
