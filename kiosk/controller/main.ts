@@ -373,6 +373,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     });
     await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
+      speech: config.speech,
       serviceSession,
       sessionMode: () => serviceSession.sessionMode(),
       batches,
