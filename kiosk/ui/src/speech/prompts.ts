@@ -17,9 +17,10 @@ export const speechPrompts = {
   'self-service-top-up-done': 'speechTopUpDonePrompt',
   'self-service-out-of-service': 'speechOutOfServicePrompt',
   'applicant-welcome': 'speechApplicantWelcomePrompt',
-  'applicant-camera': 'speechApplicantCameraPrompt',
-  'applicant-check': 'speechApplicantCheckPrompt',
-  'applicant-printing': 'speechApplicantPrintingPrompt',
+  'applicant-application': 'speechApplicantApplicationPrompt',
+  'applicant-photo': 'speechApplicantPhotoPrompt',
+  'applicant-review': 'speechApplicantReviewPrompt',
+  'applicant-card': 'speechApplicantCardPrompt',
   'applicant-take-card': 'speechApplicantTakeCardPrompt',
 } as const satisfies Record<string, SpeechWordKey>;
 
@@ -38,14 +39,19 @@ export const selfServicePrompts: Readonly<Record<SelfServiceView['state'], Promp
   'out-of-service': 'self-service-out-of-service',
 };
 
-/** The applicant's own window, step by step (kiosk/ui/src/applicant picks the step from the snapshot). */
-export const applicantSteps = ['welcome', 'camera', 'check', 'printing', 'take-card'] as const;
+/**
+ * The applicant's own window (kiosk/ui/src/applicant), stage by stage (its snapshot's
+ * `applicant.stage`; `take-card` is the card stage once the job is ready). The prompt ids are the
+ * `data-prompt` of that window's instructions.
+ */
+export const applicantSteps = ['welcome', 'application', 'photo', 'review', 'card', 'take-card'] as const;
 export type ApplicantStep = (typeof applicantSteps)[number];
 export const applicantPrompts: Readonly<Record<ApplicantStep, PromptId>> = {
   welcome: 'applicant-welcome',
-  camera: 'applicant-camera',
-  check: 'applicant-check',
-  printing: 'applicant-printing',
+  application: 'applicant-application',
+  photo: 'applicant-photo',
+  review: 'applicant-review',
+  card: 'applicant-card',
   'take-card': 'applicant-take-card',
 };
 
