@@ -17,7 +17,8 @@ import type { Send } from './send';
  */
 export function SelfServiceScreen({ view, send }: { view: SelfServiceView; send: Send }) {
   // Each screen's one instruction is spoken as it appears (and on Repeat, in the header) for whoever cannot read it.
-  useSpokenPrompt(selfServicePrompts[view.state]);
+  // Back home, the next person may need to hear it: the last one's Mute ends with their visit.
+  useSpokenPrompt(selfServicePrompts[view.state], { newVisit: view.state === 'ready' });
   return <SelfServiceState view={view} send={send} />;
 }
 

@@ -29,10 +29,15 @@ const speaker = (): Speaker => (pageSpeaker ??= createSpeaker(pageAudio));
 
 /**
  * Says `id` in the screen's language when the screen appears, and again when the language changes;
- * stops it when the screen goes. `null`: this screen says nothing.
+ * stops it when the screen goes. `null`: this screen says nothing. `newVisit`: this screen is where
+ * the next person starts (the unattended home), so a Mute left by the last one is lifted.
  */
-export function useSpokenPrompt(id: PromptId | null): void {
+export function useSpokenPrompt(id: PromptId | null, { newVisit = false }: { newVisit?: boolean } = {}): void {
   const locale = useContext(LocaleContext);
+  // As the screen appears (not when its language changes), before it speaks.
+  useEffect(() => {
+    if (id !== null && newVisit) speaker().setMuted(false);
+  }, [id, newVisit]);
   useEffect(() => {
     if (id === null) return undefined;
     speaker().say(id, locale);

@@ -164,7 +164,7 @@ describe('spoken guidance on the self-service screens', () => {
     expect((await played()).every((event) => Math.abs(event.volume - volume) < 0.01)).toBe(true);
   });
 
-  it('plays nothing while muted, Repeat included, and plays again once unmuted', { timeout: 60_000 }, async () => {
+  it('plays nothing while muted, Repeat included, and plays again once unmuted or when the next visit starts', { timeout: 60_000 }, async () => {
     const { page, show, played } = await kioskPage();
     show(views.ready);
     await page.goto(baseUrl);
@@ -187,5 +187,18 @@ describe('spoken guidance on the self-service screens', () => {
     expect(await mute.getAttribute('aria-pressed')).toBe('false');
     await page.locator('[data-action="repeat-prompt"]').click();
     await expect.poll(async () => (await playingSrcs(played)).at(-1)).toBe('prompts/vi/self-service-card.wav');
+
+    // Back home, the next person starts unmuted: the last one's Mute ends with their visit.
+    await mute.click();
+    show(views.ready);
+    await screen(page, 'ready').waitFor();
+    await expect.poll(async () => (await playingSrcs(played)).at(-1)).toBe('prompts/zh-TW/self-service-ready.wav');
+    expect(await mute.getAttribute('aria-pressed')).toBe('false');
+    // Muted at home, a change of language is no new visit: still silent.
+    await mute.click();
+    const muted = (await played()).length;
+    await page.locator('nav.languages button', { hasText: 'English' }).click();
+    await page.waitForTimeout(1_500);
+    expect((await played()).slice(muted)).toEqual([]);
   });
 });
