@@ -373,7 +373,6 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     });
     await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
-      speech: config.speech,
       serviceSession,
       sessionMode: () => serviceSession.sessionMode(),
       batches,
@@ -385,6 +384,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       },
       session: { staff, operators },
       cardCheck,
+      speech: config.speech,
       diskReserve: disk,
       ...(selfService ? { selfService, topUp: { command: (command) => selfService.topUp(command) } } : {}),
       ...(fileLog ? { logHealth: fileLog } : {}),
