@@ -17,7 +17,6 @@ import type {
 } from '../../shared/contract/kiosk-api';
 import { emptyApplicationForm, refused } from '../../shared/contract/kiosk-api';
 import { message, type Message } from '../../shared/contract/messages';
-import { defaultSpeechSettings, type SpeechSettings } from '../../shared/contract/speech';
 import { englishOf } from '../../shared/i18n/message-catalogue';
 import type { LogSink } from '../../shared/log';
 import { assertNever } from '../../shared/result';
@@ -38,6 +37,7 @@ import { formFromBatchRow, type BatchDesk } from './batch/batch-desk';
 import type { SessionMode } from '../../shared/domain/service-session';
 import { normalizeIdNumber } from './store/context';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
+import { defaultSpeechSettings, type SpeechSettings } from '../../shared/contract/speech';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;

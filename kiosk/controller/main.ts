@@ -373,6 +373,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     });
     await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
+      speech: config.speech,
       serviceSession,
       sessionMode: () => serviceSession.sessionMode(),
       batches,
@@ -384,7 +385,6 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       },
       session: { staff, operators },
       cardCheck,
-      speech: config.speech,
       diskReserve: disk,
       ...(selfService ? { selfService, topUp: { command: (command) => selfService.topUp(command) } } : {}),
       ...(fileLog ? { logHealth: fileLog } : {}),
