@@ -62,14 +62,17 @@ function useSpeaker(): SpeakerState {
   return useSyncExternalStore(subscribe, stateNow, serverState);
 }
 
-/** Says the screen's instruction again (the prompt of the screen on show). */
+/**
+ * Says the screen's instruction again (the prompt of the screen on show). In the header the buttons
+ * are icons (the words are their names and tooltips): with the language and display buttons, labelled
+ * ones would wrap the header in Vietnamese and Indonesian.
+ */
 export function RepeatButton() {
   const t = useT();
   const { prompt } = useSpeaker();
   return (
-    <button type="button" className="speech-repeat" data-action="repeat-prompt" disabled={prompt === null} onClick={() => speaker().repeat(t.locale)}>
-      <SpeakerIcon waves />
-      {t('speechRepeat')}
+    <button type="button" className="speech-repeat" data-action="repeat-prompt" disabled={prompt === null} aria-label={t('speechRepeat')} title={t('speechRepeat')} onClick={() => speaker().repeat(t.locale)}>
+      <RepeatIcon />
     </button>
   );
 }
@@ -79,9 +82,8 @@ export function MuteToggle() {
   const t = useT();
   const { muted } = useSpeaker();
   return (
-    <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} onClick={() => speaker().setMuted(!muted)}>
+    <button type="button" className="speech-mute" data-action="mute-speech" aria-pressed={muted} aria-label={t('speechMute')} title={t('speechMute')} onClick={() => speaker().setMuted(!muted)}>
       <SpeakerIcon waves={!muted} />
-      {t('speechMute')}
     </button>
   );
 }
@@ -108,6 +110,17 @@ function SpeakerIcon({ waves }: { waves: boolean }) {
       ) : (
         <path d="M15 9l6 6M21 9l-6 6" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
       )}
+    </svg>
+  );
+}
+
+/** A circling arrow round a speech dot: "say it again". */
+function RepeatIcon() {
+  return (
+    <svg className="speech-icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
+      <path d="M19 12a7 7 0 1 1-2.05-4.95" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" />
+      <path d="M18.5 3.5v4.5H14" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+      <circle cx="12" cy="12" r="2.4" fill="currentColor" />
     </svg>
   );
 }
