@@ -63,6 +63,8 @@ function openWindow(url: string): Pick<ManagedProcess, 'stop'> | null {
     const chromium = startProcess('/usr/bin/chromium', [
       `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
+      // Spoken guidance plays as each screen appears, before anybody has touched the screen.
+      '--autoplay-policy=no-user-gesture-required',
     ], { stdio: 'ignore' });
     // The throw-away profile goes with the window: every start would otherwise leave one in /tmp.
     return { stop: (graceMs) => chromium.stop(graceMs).then(() => rmSync(profile, { recursive: true, force: true })) };

@@ -40,6 +40,7 @@ import type { SessionMode } from '../../shared/domain/service-session';
 import { normalizeIdNumber } from './store/context';
 import type { AuditInput } from './store/audit';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
+import { defaultSpeechSettings, type SpeechSettings } from '../../shared/contract/speech';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -117,6 +118,8 @@ export interface ControllerOptions {
   readonly sessionMode?: () => SessionMode | null;
   /** The audit log, for what the controller itself decides on approval (an imported photo); without it nothing is written. */
   readonly audit?: (input: AuditInput) => Promise<unknown>;
+  /** The spoken guidance's settings (kiosk config `speech`); the default without it. */
+  readonly speech?: SpeechSettings;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -146,6 +149,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
+  const speech: SpeechSettings = options.speech ?? defaultSpeechSettings;
   const outOfService = (): Message | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
@@ -183,7 +187,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView() };
+    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView(), speech };
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
@@ -691,7 +695,7 @@ function toSnapshot(
   printQueue: KioskSnapshot['printQueue'],
   logging: LogHealthView,
   serviceSession: KioskSnapshot['serviceSession'],
-): KioskSnapshot {
+): Omit<KioskSnapshot, 'speech'> {
   const { context } = state;
   const latest = context.photo.latest;
   return {

@@ -61,6 +61,9 @@ describe('self-service kiosk, end to end', () => {
     await page.goto(kiosk.urlWithToken);
     await waitFor(() => kiosk.controller.snapshot().devices.board.state === 'connected', 15_000, 'the I/O board did not connect');
     await selfService('ready').waitFor({ timeout: 10_000 });
+    // The home's spoken prompt, served by the controller and loaded by the page's audio (readyState ≥ 2: data to play).
+    await expect.poll(() => page.evaluate('document.querySelector(\'audio[data-speech="prompt"]\')?.readyState ?? 0'), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.evaluate('new URL(document.querySelector(\'audio[data-speech="prompt"]\').currentSrc).pathname')).toBe('/prompts/zh-TW/self-service-ready.wav');
     expect(await page.locator('.other-languages').textContent()).toContain('Vui lòng đặt thẻ');
     await shot('self-service-home');
     // A demo kiosk says so, and a passer-by gets no dev panel: neither its link nor its URL.
