@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { issuanceSteps, type IssuanceDevices } from '../../../kiosk/controller/issuance/issuance-services';
 import type { IssuanceJob, SettledFee } from '../../../kiosk/controller/issuance/issuance-types';
 import { openReceiptSigner, receiptPublicKeyFile } from '../../../kiosk/controller/receipt/receipt-signer';
-import { formatFeeReceipt } from '../../../kiosk/controller/receipt/fee-receipt-print';
+import { formatFeeReceipt, type FeeReceiptPrint } from '../../../kiosk/controller/receipt/fee-receipt-print';
+import type { ReceiptFields } from '../../../shared/contract/receipt';
 import { emptyApplicationForm, type ApplicationForm } from '../../../shared/contract/kiosk-api';
 import { periodFiguresSchema } from '../../../shared/contract/report-figures';
 import { testSession } from '../../kiosk/controller/store/session-fixture';
@@ -35,7 +36,7 @@ describe('the replacement fee: audited, counted, and its receipt verified by kio
     expect((await t.store.wallet.creditStacked({ journalId: escrow.value.journalId, stackedCounter: 2, cap: 10_000 })).ok).toBe(true);
     steps = issuanceSteps({
       store: t.store, clock: t.clock, kioskId, operatorId: () => null, log: () => {},
-      feeReceipts: { sign: (fields) => signer.value.sign(fields), print: (receipt) => printed.push(receipt.qr) },
+      feeReceipts: { sign: (fields: ReceiptFields) => signer.value.sign(fields), print: (receipt: FeeReceiptPrint) => printed.push(receipt.qr) },
     } as unknown as IssuanceDevices);
   });
   afterEach(async () => t.cleanup());
