@@ -3,6 +3,7 @@ import { withToken } from '../api';
 import { command } from '../command';
 import { MessageText, useT } from '../i18n';
 import { CardFaceStatus } from './card-face-status';
+import { FeePanel } from '../fee/fee-panel';
 
 export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
   const t = useT();
@@ -37,6 +38,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         <dt>{t('fee')}</dt>
         <dd>{fee > 0 ? `NT$${fee}` : t('free')}</dd>
       </dl>
+      <FeePanel fee={snapshot.fee} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
         <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
