@@ -2,6 +2,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { FeePanel } from '../../../../kiosk/ui/src/fee/fee-panel';
 import { FeeReceiptView } from '../../../../kiosk/ui/src/fee/fee-receipt';
+import { FeeTiles } from '../../../../kiosk/ui/src/fee/fee-tiles';
 import { LocaleContext } from '../../../../kiosk/ui/src/i18n';
 import { receiptQrSvg } from '../../../../kiosk/ui/src/self-service/receipt-qr';
 import type { FeeDueView } from '../../../../shared/contract/fee';
@@ -61,5 +62,16 @@ describe('the fee’s receipt on the done view', () => {
   it('says why for a waiver, and shows nothing for a free card', () => {
     expect(inLocale(<FeeReceiptView fee={{ amount: 94, method: 'waived', waiverReason: 'kiosk-fault', receiptId: null, receipt: null }} />, 'zh-TW')).toContain('手續費已減免（機台故障）');
     expect(inLocale(<FeeReceiptView fee={{ amount: 0, method: null, waiverReason: null, receiptId: null, receipt: null }} />)).toBe('');
+  });
+});
+
+describe('the report’s fee tiles', () => {
+  it('count the fees paid in cash, from e-wallets and waived, with their NT$', () => {
+    const html = renderToStaticMarkup(
+      <FeeTiles fees={{ cash: { count: 2, amount: 188 }, wallet: { count: 1, amount: 94 }, waived: { count: 3, amount: 282 }, unrecorded: { count: 0, amount: 0 } }} label={(key) => key} testId="s" />,
+    );
+    expect(html).toContain('<div class="report-tile" data-testid="s-fees-cash"><span class="report-tile-value">2</span><span class="report-tile-label">reportFeesCash · NT$188</span>');
+    expect(html).toContain('data-testid="s-fees-wallet"><span class="report-tile-value">1</span>');
+    expect(html).toContain('data-testid="s-fees-waived"><span class="report-tile-value">3</span><span class="report-tile-label">reportFeesWaived · NT$282</span>');
   });
 });
