@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import { feeWaiverReasons, type FeeDueView, type FeeWaiverReason } from '../../../../shared/contract/fee';
-import { command } from '../command';
+import type { KioskCommand } from '../../../../shared/contract/kiosk-api';
 import { useT } from '../i18n';
+
+/** Sends a fee command (the screens' `command`; tests pass their own). */
+type Send = (command: KioskCommand) => Promise<unknown>;
 
 /**
  * The replacement's fee on the review (issue 16): its amount and cause, and how the operator records
@@ -9,7 +12,7 @@ import { useT } from '../i18n';
  * keeps one that holds the fee), or waived for a reason from the fixed list (a supervisor approves with
  * card and PIN). The print is refused until one is recorded; a choice may be changed until then.
  */
-export function FeePanel({ fee }: { fee: FeeDueView | null }) {
+export function FeePanel({ fee, send }: { fee: FeeDueView | null; send: Send }) {
   const t = useT();
   const [waiving, setWaiving] = useState(false);
   const [reason, setReason] = useState<FeeWaiverReason | null>(null);
@@ -34,10 +37,10 @@ export function FeePanel({ fee }: { fee: FeeDueView | null }) {
         {settled ? settledWords(t, settled, fee.amount) : t('feeChoose')}
       </p>
       <div className="fee-choices" role="group" aria-label={t('feeTitle')}>
-        <button type="button" className="secondary" aria-pressed={settled?.method === 'cash'} data-fee="cash" onClick={() => void command({ type: 'settle-fee', method: 'cash' })}>
+        <button type="button" className="secondary" aria-pressed={settled?.method === 'cash'} data-fee="cash" onClick={() => void send({ type: 'settle-fee', method: 'cash' })}>
           {t('feePayCash')}
         </button>
-        <button type="button" className="secondary" aria-pressed={settled?.method === 'wallet'} data-fee="wallet" disabled={!walletHolds} onClick={() => void command({ type: 'settle-fee', method: 'wallet' })}>
+        <button type="button" className="secondary" aria-pressed={settled?.method === 'wallet'} data-fee="wallet" disabled={!walletHolds} onClick={() => void send({ type: 'settle-fee', method: 'wallet' })}>
           {t('feePayWallet')}
         </button>
         <button type="button" className="secondary" aria-pressed={settled?.method === 'waived'} aria-expanded={waiving} data-fee="waive" onClick={() => setWaiving(!waiving)}>
@@ -59,7 +62,7 @@ export function FeePanel({ fee }: { fee: FeeDueView | null }) {
             data-fee="waive-confirm"
             disabled={reason === null}
             onClick={() => {
-              if (reason) void command({ type: 'waive-fee', reason }).then(() => setWaiving(false));
+              if (reason) void send({ type: 'waive-fee', reason }).then(() => setWaiving(false));
             }}
           >
             {t('feeWaiveConfirm')}

@@ -38,7 +38,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
         <dt>{t('fee')}</dt>
         <dd>{fee > 0 ? `NT$${fee}` : t('free')}</dd>
       </dl>
-      <FeePanel fee={snapshot.fee} />
+      <FeePanel fee={snapshot.fee} send={command} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
         <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>

@@ -16,7 +16,7 @@ const inLocale = (node: React.ReactNode, locale: Locale = 'en'): string => rende
 
 describe('the fee panel', () => {
   it('shows the amount, the cause, the old card’s e-wallet balance and the three choices; asks for a choice before printing', () => {
-    const html = inLocale(<FeePanel fee={due} />);
+    const html = inLocale(<FeePanel send={async () => {}} fee={due} />);
     expect(html).toContain('NT$94');
     expect(html).toContain('Reason: Lost');
     expect(html).toContain('Old card (ending 0015) e-wallet balance NT$120');
@@ -26,21 +26,21 @@ describe('the fee panel', () => {
   });
 
   it('offers no e-wallet payment when the old card has none or it holds less than the fee', () => {
-    expect(inLocale(<FeePanel fee={{ ...due, wallet: null }} />)).toContain('no e-wallet');
-    const short = inLocale(<FeePanel fee={{ ...due, wallet: { last4: '0015', balance: 50 } }} />);
+    expect(inLocale(<FeePanel send={async () => {}} fee={{ ...due, wallet: null }} />)).toContain('no e-wallet');
+    const short = inLocale(<FeePanel send={async () => {}} fee={{ ...due, wallet: { last4: '0015', balance: 50 } }} />);
     expect(short).toContain('Balance too low');
     expect(short).toMatch(/aria-pressed="false" data-fee="wallet" disabled=""/);
   });
 
   it('says how it was settled: a waiver with its reason and the supervisor’s approval', () => {
-    const html = inLocale(<FeePanel fee={{ ...due, settled: { method: 'waived', waiverReason: 'disaster-victim', approved: true } }} />);
+    const html = inLocale(<FeePanel send={async () => {}} fee={{ ...due, settled: { method: 'waived', waiverReason: 'disaster-victim', approved: true } }} />);
     expect(html).toContain('Waived (Disaster victim) · approved by a supervisor');
     expect(html).toContain('data-settled="waived"');
-    expect(inLocale(<FeePanel fee={{ ...due, settled: { method: 'cash', waiverReason: null, approved: false } }} />)).toContain('NT$94 paid in cash');
+    expect(inLocale(<FeePanel send={async () => {}} fee={{ ...due, settled: { method: 'cash', waiverReason: null, approved: false } }} />)).toContain('NT$94 paid in cash');
   });
 
   it('is absent when nothing is due', () => {
-    expect(inLocale(<FeePanel fee={null} />)).toBe('');
+    expect(inLocale(<FeePanel send={async () => {}} fee={null} />)).toBe('');
   });
 
   it('has every word in all four languages', () => {
