@@ -41,6 +41,8 @@ import { normalizeIdNumber } from './store/context';
 import type { AuditInput } from './store/audit';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 import { defaultSpeechSettings, type SpeechSettings } from '../../shared/contract/speech';
+import { feeDueView, feeSettlementRefusal, feeUnsettled, type FeeCommand } from './issuance/fee-settlement';
+import type { FeeWaiverReason } from '../../shared/contract/fee';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -308,6 +310,24 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return { accepted: true };
   };
 
+  /** The review's fee (issue 16): said why before anybody is asked to approve a waiver the flow would refuse. */
+  const settleFee = async (at: Who, decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>, command: { type: 'settle-fee'; method: 'cash' | 'wallet' } | { type: 'waive-fee'; reason: FeeWaiverReason }): Promise<CommandReply> => {
+    const state = actor.getSnapshot();
+    if (!state.matches({ applicant: { review: 'ready' } })) return refused('wrong-screen', `'${command.type}' is possible on the review only, once the card face is made`);
+    const refusalOf = (event: FeeCommand): CommandReply | null => {
+      const refusal = feeSettlementRefusal(state.context.assessment, state.context.fee, event);
+      return refusal ? refused(refusal.code, refusal.reason) : null;
+    };
+    if (command.type === 'settle-fee') return refusalOf(command) ?? send(command);
+    // A waiver names the supervisor who approved it: the approver, or the supervisor who waived it themself.
+    const early = refusalOf({ ...command, approvedBy: 'check' });
+    if (early) return early;
+    return withDecision(at, 'waive-fee', decision, async (grant) => {
+      const event = { type: 'waive-fee' as const, reason: command.reason, approvedBy: grant.approvedBy ?? grant.operatorId };
+      return refusalOf(event) ?? send(event);
+    });
+  };
+
   /** Writes the audit row of a refusal (the operator service folds refusals to nobody). */
   const recordRefusal = async (at: Who, command: KioskCommand['type'], refusal: { code: Refusal['code']; cause: string; action?: Action }): Promise<void> => {
     await options.session?.operators.recordRefusal({ who: at, command, ...refusal });
@@ -556,6 +576,9 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           return voidCard(at, decision, command.cardNumber, command.reason);
         case 'import-photo':
           return importPhoto(at, decision, command.jpegBase64, command.reason);
+        case 'settle-fee':
+        case 'waive-fee':
+          return settleFee(at, decision, command);
         case 'capture-photo':
           // A file is taken only with a reason and an approval (import-photo), never as a plain capture.
           if (command.source === 'import') return refused('invalid-input', 'an imported photo needs a reason and a supervisor\'s approval: import-photo');
@@ -578,6 +601,12 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       if (bySession) return bySession;
       if (command.type === 'retry' && command.jobId !== undefined) return sendToJob(command.jobId, { type: 'retry' });
       if (command.type === 'pick-batch-row') return pickBatchRow(command.rowId, operatorId);
+      if (command.type === 'confirm-print') {
+        const state = actor.getSnapshot();
+        if (state.matches({ applicant: { review: 'ready' } }) && feeUnsettled(state.context.assessment, state.context.fee)) {
+          return refused('fee-unsettled', `the fee of NT$${state.context.assessment.fee} is not settled: record it as paid in cash, paid from the e-wallet, or waived`);
+        }
+      }
       if (command.type === 'start-application' || command.type === 'confirm-print') {
         // The job belongs to whoever starts it and confirms the print.
         return send({ type: command.type, operatorId });
@@ -729,6 +758,7 @@ function toSnapshot(
     },
     previewUrl: context.preview ? `api/preview.png?card=${encodeURIComponent(context.preview.cardNumber)}` : null,
     rendering: state.matches({ applicant: { review: 'starting' } }) || state.matches({ applicant: { review: 'rendering' } }),
+    fee: state.matches({ applicant: 'review' }) ? feeDueView(context.assessment, context.fee, context.assessment.action === 'replacement' ? context.form.replacementCause : null) : null,
     error: stepErrorView(context.error),
     printQueue,
     serviceSession,
@@ -755,6 +785,7 @@ function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
     photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, accepted: false, faceMatch: null, live: null },
     previewUrl: null,
     rendering: false,
+    fee: null,
     error: null,
     printQueue: { paused: snapshot.printQueue.paused, jobs: snapshot.printQueue.jobs.map(withoutApplicantTraces) },
   };

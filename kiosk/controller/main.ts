@@ -59,6 +59,7 @@ import { defaultStoreFile } from './store/cli-options';
 import { openBillValidator, type SerialBillValidator } from '../../hardware/bill-validator/driver';
 import { billValidatorPath } from './devices/bill-validator-path';
 import { openReceiptSigner } from './receipt/receipt-signer';
+import { printFeeReceipt } from './receipt/fee-receipt-print';
 import { receiptMaker } from './top-up/receipt';
 import { printReceiptView } from './top-up/receipt-print';
 import { openConfiguredReceiptPrinter } from './devices/receipt-printer';
@@ -216,8 +217,8 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       const outcome = cashAtStart.settlement;
       log({ eventId: 'cash-start-settled', disposition: outcome.kind === 'exception' ? 'failure' : 'success', message: `the cash journal settled at start: ${outcome.kind}`, outcome: outcome.kind });
     }
-    // Where the kiosk has a receipt printer (devices.receiptPrinter), the receipt is printed too.
-    const receiptPrinter = config.mode === 'self-service' ? await openConfiguredReceiptPrinter(config, worldLink?.paths ?? null, log) : null;
+    // Where the kiosk has a receipt printer (devices.receiptPrinter), the receipt is printed too: a top-up's, or a replacement fee's (issue 16).
+    const receiptPrinter = await openConfiguredReceiptPrinter(config, worldLink?.paths ?? null, log);
     if (receiptPrinter) stops.push(() => receiptPrinter.close());
     const counter = citizenCardStation(await openNfcStation({ readerName: worldLink?.readers?.counter ?? config.counterReader, log }), log);
     stops.push(() => counter.close());
@@ -242,8 +243,9 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     // The pulse acceptor takes a visit's notes through the same cash machine (no escrow: journaled and credited at once).
     const pulse = config.cashDevice === 'pulse' ? pulseAsValidator(board) : null;
     const pulseVisit = { open: (): boolean => false, bill: (_event: BillFact): void => {} };
-    const receiptSigner = unattended ? openReceiptSigner(config.dataDir) : null;
-    if (receiptSigner && !receiptSigner.ok) {
+    // Top-up receipts (unattended) and replacement fees' receipts (issue 16) are signed with the same key.
+    const receiptSigner = openReceiptSigner(config.dataDir);
+    if (!receiptSigner.ok) {
       throw new StartRefusal(
         `the receipt signing key in ${config.dataDir}/keys cannot be used (${receiptSigner.error.kind}): restore receipt-signing.key and receipt-signing.pub ` +
           'from the backup, or move both away to make a new pair at the next start (receipts already given then verify only with the old receipt-signing.pub)',
@@ -252,7 +254,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     const selfServiceOptions: SelfServiceOptions = {
       counter, chipMasterKey, clock, log, delays: counterDelaysFrom(config.timings),
       cardStatus: async (cardNumber) => (await store.cardByNumber(cardNumber))?.status ?? null,
-      ...(receiptSigner?.ok
+      ...(receiptSigner.ok && unattended
         ? {
             topUp: {
               wallet: store.wallet,
@@ -304,6 +306,12 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
         operatorId: () => operators.current()?.operatorId ?? null,
         diskReserve: disk,
         serviceSessionId: () => sessionLink.id(),
+        feeReceipts: {
+          sign: (fields) => receiptSigner.value.sign(fields),
+          print: (receipt) => {
+            if (receiptPrinter) void printFeeReceipt(receiptPrinter, receipt, log);
+          },
+        },
       }),
     });
     const now = (): number => clock.now().getTime();

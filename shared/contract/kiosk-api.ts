@@ -6,6 +6,7 @@ import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 import { batchCommandSchemas, batchSnapshotSchema } from './batch';
+import { feeCommandSchemas, feeDueViewSchema } from './fee';
 import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
 import { speechSettingsSchema } from './speech';
@@ -92,6 +93,8 @@ export const refusalCodes = [
   'no-ribbon', // the ribbon cannot print this card after the queued ones
   'count-note-required', // the closing count differs from the ledger: the supervisor's note says why
   'cards-in-queue', // the session cannot close while cards are still in the print queue
+  'fee-unsettled', // the review's fee is not settled yet (paid in cash, from the e-wallet, or waived)
+  'fee-wallet-short', // the replaced card's e-wallet holds less than the fee (or the ledger keeps none for it)
   'other',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
@@ -195,6 +198,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   ...batchCommandSchemas,
   // Self-service top-up (issue 15): ./top-up.ts.
   ...topUpCommandSchemas,
+  // The replacement's fee at the review (issue 16): ./fee.ts.
+  ...feeCommandSchemas,
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -554,6 +559,8 @@ export const kioskSnapshotSchema = z
         live: z.object({ passed: z.boolean(), checks: z.array(photoCheckViewSchema) }).strict().nullable(),
       })
       .strict(),
+    /** The review's fee while one is due (issue 16, ./fee.ts), or null. */
+    fee: feeDueViewSchema.nullable(),
     /** URL (under /api/) of the card face preview, once rendered. */
     previewUrl: z.string().startsWith('api/').nullable(),
     /** The review's card face is being made. */

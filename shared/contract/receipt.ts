@@ -5,13 +5,18 @@ import { err, ok, type Result } from '../result';
  * The signed top-up receipt as text (the QR code holds it; `kioskctl receipt verify` checks it):
  *   TCR1.<base64url(JSON payload)>.<base64url(Ed25519 signature of the payload bytes)>
  * The payload is `{"k": kiosk id, "c": card last 4, "a": amount (NT$), "t": ISO instant, "j": journal id}`
- * in that order. The signature covers the payload bytes as they stand in the text, so a verifier never
+ * in that order; a receipt of another kind than a top-up adds `"r": kind` last (issue 16: `fee`, a
+ * replacement's fee, whose journal id is the card job's id and card the new card's last 4). The signature covers the payload bytes as they stand in the text, so a verifier never
  * re-serialises anything. Pure (no Node): the UI and the controller share it; signing is
  * kiosk/controller/receipt/receipt-signer.ts.
  */
 
 export const receiptVersion = 'TCR1';
 const ed25519SignatureBytes = 64;
+
+/** What a receipt is for: a top-up (the first kind: its payload names no kind) or a replacement's fee. */
+export const receiptKinds = ['top-up', 'fee'] as const;
+export type ReceiptKind = (typeof receiptKinds)[number];
 
 export interface ReceiptFields {
   readonly kioskId: string;
@@ -21,8 +26,10 @@ export interface ReceiptFields {
   readonly amount: number;
   /** ISO instant (UTC), e.g. 2026-03-01T09:00:00.000Z. */
   readonly at: string;
-  /** The top-up's journal id. */
+  /** The top-up's journal id (a fee's: its card job's id). */
   readonly journalId: string;
+  /** Absent: a top-up. */
+  readonly kind?: ReceiptKind;
 }
 
 const payloadSchema = z
@@ -32,6 +39,8 @@ const payloadSchema = z
     a: z.number().int().nonnegative(),
     t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/),
     j: z.string().min(1).max(64).regex(/^[A-Za-z0-9-]+$/),
+    /** Only for a kind other than a top-up (a top-up's payload stays as it always was). */
+    r: z.enum(receiptKinds).exclude(['top-up']).optional(),
   })
   .strict();
 
@@ -51,7 +60,8 @@ export interface ParsedReceipt {
 
 /** The canonical payload bytes of a receipt. Throws on fields no receipt may carry (a programming error). */
 export function encodeReceiptPayload(fields: ReceiptFields): Uint8Array {
-  const payload = { k: fields.kioskId, c: fields.last4, a: fields.amount, t: fields.at, j: fields.journalId };
+  const base = { k: fields.kioskId, c: fields.last4, a: fields.amount, t: fields.at, j: fields.journalId };
+  const payload = fields.kind === undefined || fields.kind === 'top-up' ? base : { ...base, r: fields.kind };
   const checked = payloadSchema.safeParse(payload);
   if (!checked.success) throw new Error(`receipt fields invalid: ${checked.error.issues.map((issue) => issue.path.join('.')).join(', ')}`);
   return new TextEncoder().encode(JSON.stringify(payload));
@@ -87,10 +97,10 @@ export function parseReceipt(text: string): Result<ParsedReceipt, ReceiptParseEr
   const checked = payloadSchema.safeParse(json);
   if (!checked.success) {
     const fields = [...new Set(checked.error.issues.map((issue) => issue.path.join('.') || 'payload'))].join(', ');
-    return malformed('bad-fields', `the payload's fields are not a receipt's (k, c, a, t, j): wrong or missing ${fields}`);
+    return malformed('bad-fields', `the payload's fields are not a receipt's (k, c, a, t, j, r): wrong or missing ${fields}`);
   }
-  const { k, c, a, t, j } = checked.data;
-  return ok({ fields: { kioskId: k, last4: c, amount: a, at: t, journalId: j }, payload, signature });
+  const { k, c, a, t, j, r } = checked.data;
+  return ok({ fields: { kioskId: k, last4: c, amount: a, at: t, journalId: j, ...(r ? { kind: r } : {}) }, payload, signature });
 }
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

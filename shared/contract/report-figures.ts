@@ -17,6 +17,17 @@ const perSpoilReason = z.object(Object.fromEntries(spoilReasons.map((reason) => 
 export const reportStages = ['counter', 'queue', 'print', 'encode'] as const;
 export type ReportStage = (typeof reportStages)[number];
 
+/** Fees of one settlement method: how many cards and how many NT dollars. */
+const feeTotal = z.object({ count, amount: count }).strict();
+
+/**
+ * Replacement fees by how they were settled (issue 16), over every card issued in the period (a card
+ * voided afterwards included: its fee was taken). `unrecorded`: cards with a fee recorded before
+ * fees were settled at the review (no method on file).
+ */
+export const feeFiguresSchema = z.object({ cash: feeTotal, wallet: feeTotal, waived: feeTotal, unrecorded: feeTotal }).strict();
+export type FeeFigures = z.infer<typeof feeFiguresSchema>;
+
 export const cardFiguresSchema = z
   .object({
     /** Cards issued and not voided since. */
@@ -28,6 +39,7 @@ export const cardFiguresSchema = z
     replacementCauses: z.record(z.string(), count),
     /** Cards issued and voided afterwards (at the counter or by crash recovery). */
     voided: count,
+    fees: feeFiguresSchema,
   })
   .strict();
 export type CardFigures = z.infer<typeof cardFiguresSchema>;

@@ -7,6 +7,7 @@
  * so the sum over all accounts is always zero and a card's balance is derived from its transfers.
  *   money:  cash-box → wallet:<card>                 (a note stacked and credited)
  *           adjustment → wallet:<card>                (a supervisor settles an exception)
+ *           wallet:<old card> → fee-income             (a replacement's fee paid from the replaced card, once per job)
  *   points: points-grant:<YYYY-MM> → points:<card>    (the month's welfare points, once a month)
  *           points:<card> → points-lapsed:<YYYY-MM>   (what was left of a month, at the first tap after it)
  */
@@ -43,18 +44,21 @@ export function monthOf(isoDay: string): string {
 export type LedgerAccount =
   | 'cash-box'
   | 'adjustment'
+  | 'fee-income'
   | `wallet:${string}`
   | `points:${string}`
   | `points-grant:${string}`
   | `points-lapsed:${string}`;
 
 export const walletAccount = (cardNumber: string): LedgerAccount => `wallet:${cardNumber}`;
+/** Where replacement fees paid from an e-wallet go (issue 16). */
+export const feeIncomeAccount: LedgerAccount = 'fee-income';
 export const pointsAccount = (cardNumber: string): LedgerAccount => `points:${cardNumber}`;
 export const pointsGrantAccount = (month: string): LedgerAccount => `points-grant:${month}`;
 export const pointsLapsedAccount = (month: string): LedgerAccount => `points-lapsed:${month}`;
 
 /** What a transfer is, for history and reports. */
-export const transferKinds = ['cash-top-up', 'adjustment', 'points-load', 'points-lapse'] as const;
+export const transferKinds = ['cash-top-up', 'adjustment', 'points-load', 'points-lapse', 'fee'] as const;
 export type TransferKind = (typeof transferKinds)[number];
 
 export interface Transfer {

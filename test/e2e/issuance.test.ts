@@ -252,8 +252,13 @@ describe('staffed issuance, end to end', () => {
     await page.locator('[data-screen="review"] img.card-preview').waitFor({ timeout: 30_000 });
     // The same person as on the card being replaced: the face check on the photo on file agrees.
     expect(await page.locator('[data-testid="face-match"]').getAttribute('data-match')).toBe('true');
+    // The fee is recorded before the print (issue 16): paid in cash at the counter.
+    await page.locator('[data-testid="fee-panel"] [data-fee="cash"]').click();
+    await expect.poll(() => page.locator('[data-testid="fee-panel"]').getAttribute('data-settled'), { timeout: 10_000 }).toBe('cash');
     await page.getByRole('button', { name: '開始製卡' }).click();
     await queued(3, 'ready').waitFor({ timeout: 60_000 });
+    // The paid fee's signed receipt is on the done view as a QR code.
+    await queued(3, 'ready').locator('[data-testid="fee-receipt"] [data-testid="receipt-qr"]').waitFor({ timeout: 10_000 });
     await queued(3, 'ready').getByRole('button', { name: messages['zh-TW'].jobHandedOver }).click();
     await queued(3).waitFor({ state: 'detached', timeout: 10_000 });
 
@@ -261,6 +266,7 @@ describe('staffed issuance, end to end', () => {
     expect(cards.map((card) => card.status)).toEqual(['hot-listed', 'active']);
     const audit = (await kiosk.store.readAudit()).map((entry) => entry.eventId);
     expect(audit).toContain('issuance-replacement');
+    expect(audit).toContain('issuance-fee');
 
     // The applicant's old card, found later, is tapped on the counter reader.
     await expect.poll(() => kiosk.world!.issuedCards().length, { timeout: 10_000 }).toBe(3);

@@ -140,6 +140,9 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'pick-batch-row': flow,
   'mark-second-visit': { kind: 'action', action: 'view-cardholder', recorded: true },
   'override-photo-nursing-home': { kind: 'flow', replaces: false, then: 'override-photo' },
+  // The replacement's fee at the review (issue 16): taken by whoever makes the replacement; a waiver is a supervisor's.
+  'settle-fee': replacing,
+  'waive-fee': { kind: 'flow', replaces: true, then: 'waive-fee' },
 };
 
 const allow: Decision = { kind: 'allow' };

@@ -5,7 +5,7 @@ import type { OperatorRole } from './roles';
 export const actions = [
   'issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card',
   'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'settle-money-exception', 'change-devices', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup',
-  'view-reports',
+  'view-reports', 'waive-fee',
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -52,6 +52,8 @@ const table: Readonly<Record<Action, Readonly<Record<Actor, Permission>>>> = {
   backup:             { operator: D, supervisor: A, technician: A, 'self-service': D },
   // A session's figures and its report (counts and card numbers, no personal data): the supervisor's.
   'view-reports':     { operator: D, supervisor: A, technician: D, 'self-service': D },
+  // A replacement's fee waived (a reason from the fixed list): a supervisor's say-so, card and PIN (issue 16).
+  'waive-fee':        { operator: S, supervisor: A, technician: D, 'self-service': D },
 };
 
 export function permission(actor: Actor, action: Action): Permission {

@@ -2,7 +2,8 @@ import { and, assign, fromPromise, sendParent, setup, type ActorRefFrom, type Sn
 import type { IssuingStep, JobStage } from '../../../shared/contract/kiosk-api';
 import { message } from '../../../shared/contract/messages';
 import { IssuanceStepError, toStepError } from './issuance-errors';
-import type { IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
+import type { FeeView } from '../../../shared/contract/fee';
+import type { FeeReceipt, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
 
 /**
  * One card, from the moment its print is confirmed until it is handed over or spoiled:
@@ -68,10 +69,10 @@ export interface CardJobContext {
   uid: string | null;
   /** The expiry written on the chip (YYYY-MM-DD), once encoded: the done view shows it. */
   expiry: string | null;
-  /** The issuance's fee (NT$), kept for the done view after the applicant's data is dropped. */
-  readonly fee: number;
   /** When the job entered its current stage (the injected clock's milliseconds). */
   stageSince: number;
+  /** Its fee as settled at the review, and the signed receipt once the issuance is recorded (no personal data: kept to the end). */
+  fee: FeeView;
   readonly applicationStartedAt: number | null;
 }
 
@@ -83,7 +84,12 @@ const notProvided = (name: string) =>
 /** The parked job's data as the store keeps it (everything but the card face, rendered again on resume). */
 function parkedData(context: CardJobContext): ParkedJobData {
   const job = jobOf(context);
-  return { form: job.form, assessment: job.assessment, verdict: context.photo?.verdict ?? null, override: job.photoOverride, attempts: context.photo?.attempts ?? 0 };
+  return { form: job.form, assessment: job.assessment, verdict: context.photo?.verdict ?? null, override: job.photoOverride, attempts: context.photo?.attempts ?? 0, fee: job.fee ?? null };
+}
+
+/** The job's fee as the screens show it, before its receipt exists. */
+function feeViewOf(job: IssuanceJob): FeeView {
+  return { amount: job.assessment.fee, method: job.fee?.method ?? null, waiverReason: job.fee?.waiverReason ?? null, receiptId: null, receipt: null };
 }
 
 export const cardJobMachine = setup({
@@ -98,6 +104,8 @@ export const cardJobMachine = setup({
     reprintCard: notProvided('reprintCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; failure: string }>>,
     encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<EncodedCard, IssuanceJob>>,
     commitIssuance: notProvided('commitIssuance') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob & { uid: string }>>,
+    /** A paid fee's signed receipt, once the issuance is recorded (and printed where a receipt printer exists). */
+    feeReceipt: notProvided('feeReceipt') as unknown as ReturnType<typeof fromPromise<FeeReceipt, { jobId: string; cardNumber: string; amount: number }>>,
     ejectCard: notProvided('ejectCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string }>>,
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<
       typeof fromPromise<void, { jobId: string | null; cardInPrinter: boolean; reason: string }>
@@ -133,6 +141,8 @@ export const cardJobMachine = setup({
     isOwner: ({ context, event }) => 'operatorId' in event && event.operatorId === context.owner,
     /** The job's data is not in memory (it could not be brought back from the store): parking it would have nothing to keep. */
     nothingToPark: ({ context }) => context.job === null,
+    /** Paid in cash or from the e-wallet (not waived, not free): a receipt is due. */
+    feePaid: ({ context }) => context.fee.amount > 0 && (context.fee.method === 'cash' || context.fee.method === 'wallet'),
   },
 }).createMachine({
   id: 'cardJob',
@@ -153,11 +163,11 @@ export const cardJobMachine = setup({
     error: null,
     uid: null,
     expiry: null,
-    fee: input.job.assessment.fee,
     photo: { verdict: input.verdict, attempts: input.attempts },
     now: input.now,
     stageSince: input.now(),
     applicationStartedAt: input.applicationStartedAt ?? null,
+    fee: feeViewOf(input.job),
   }),
   initial: 'queued',
   on: {
@@ -201,8 +211,21 @@ export const cardJobMachine = setup({
           invoke: {
             src: 'commitIssuance',
             input: ({ context }) => ({ ...jobOf(context), uid: context.uid ?? '' }),
-            onDone: { target: 'ejecting', actions: { type: 'completeStep', params: 'committing' as const } },
+            onDone: [
+              { guard: 'feePaid', target: 'receipting', actions: { type: 'completeStep', params: 'committing' as const } },
+              { target: 'ejecting', actions: { type: 'completeStep', params: 'committing' as const } },
+            ],
             onError: { target: '#cardJob.failed', actions: { type: 'failAt', params: 'committing' as const } },
+          },
+        },
+        /** A paid fee's receipt: signed once the issuance (with its receipt id) is recorded. */
+        receipting: {
+          invoke: {
+            src: 'feeReceipt',
+            input: ({ context }) => ({ jobId: context.jobId, cardNumber: context.cardNumber, amount: context.fee.amount }),
+            onDone: { target: 'ejecting', actions: assign({ fee: ({ context, event }) => ({ ...context.fee, receiptId: event.output.id, receipt: event.output.text }) }) },
+            // The fee is recorded whatever the receipt does: the card comes out all the same.
+            onError: 'ejecting',
           },
         },
         ejecting: {
@@ -346,6 +369,7 @@ function resumedJob(context: CardJobContext, resumed: ResumedJob): IssuanceJob {
     photoOverride: resumed.override,
     preview: resumed.preview,
     owner: context.owner,
+    fee: resumed.fee ?? null,
   };
 }
 
@@ -358,7 +382,7 @@ export function jobStage(snapshot: CardJobSnapshot): JobStage {
   // The failed card is on its way to the reject box and the job to the print head again.
   if (snapshot.matches({ issuing: 'printing' }) || snapshot.matches('reprinting')) return 'printing';
   if (snapshot.matches({ issuing: 'encoding' })) return 'encoding';
-  if (snapshot.matches({ issuing: 'committing' })) return 'committing';
+  if (snapshot.matches({ issuing: 'committing' }) || snapshot.matches({ issuing: 'receipting' })) return 'committing';
   if (snapshot.matches({ issuing: 'ejecting' })) return 'ejecting';
   if (snapshot.matches('ready')) return 'ready';
   // Still parked while its data comes back from the store: it cannot take a retry yet.

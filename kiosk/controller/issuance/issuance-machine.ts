@@ -4,7 +4,9 @@ import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
 import { message, type Message } from '../../../shared/contract/messages';
 import { cardJobMachine, type CardJobRef } from './card-job-machine';
 import { IssuanceStepError, toStepError } from './issuance-errors';
-import type { Assessment, CardPreview, IssuanceJob, PhotoVerdict } from './issuance-types';
+import { feeSettlementRefusal, feeUnsettled, noFee, settledFeeOf, settlementOf, type FeeState } from './fee-settlement';
+import type { Assessment, CardPreview, FeeWallet, IssuanceJob, PhotoVerdict } from './issuance-types';
+import type { FeeWaiverReason } from '../../../shared/contract/fee';
 
 /**
  * The staffed issuance flow: application → photo → review, and on confirmation the card becomes a
@@ -26,6 +28,10 @@ export type IssuanceEvent =
   | { type: 'capture-photo'; image: Uint8Array; source?: PhotoSource | undefined }
   | { type: 'override-photo'; reason: string; approvedBy?: string | null }
   | { type: 'retake-photo' }
+  /** The review's fee was paid in cash or from the replaced card's e-wallet (issue 16). */
+  | { type: 'settle-fee'; method: 'cash' | 'wallet' }
+  /** The review's fee was waived for a reason on the fixed list, with a supervisor's approval. */
+  | { type: 'waive-fee'; reason: FeeWaiverReason; approvedBy: string | null }
   /** The review is confirmed: the card joins the print queue and the flow is free for the next applicant. */
   | { type: 'confirm-print'; operatorId?: string | null }
   /** The card face could not be made: try the review again. */
@@ -91,6 +97,8 @@ export interface IssuanceContext {
   readonly now: () => number;
   /** When the application on show started (the clock's milliseconds), for the figures; null at home. */
   applicationStartedAt: number | null;
+  /** The review's fee: the replaced card's e-wallet and how the fee was settled (cleared on every new review). */
+  fee: FeeState;
 }
 
 export const maxPhotoAttempts = 3;
@@ -98,7 +106,7 @@ export const maxPhotoAttempts = 3;
 const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
 
 /** Every field with personal data, and the flow's job, empty: a new application starts so. */
-function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'scannedFields' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'batchRowId' | 'error' | 'owner' | 'applicationStartedAt'> {
+function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'scannedFields' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'batchRowId' | 'error' | 'owner' | 'applicationStartedAt' | 'fee'> {
   return {
     form: { ...emptyApplicationForm },
     source: 'manual',
@@ -112,6 +120,7 @@ function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'scannedFields
     error: null,
     owner: null,
     applicationStartedAt: null,
+    fee: noFee,
   };
 }
 
@@ -159,6 +168,7 @@ function confirmedJob(context: IssuanceContext, owner: string | null): IssuanceJ
     photoOverride: context.photo.override,
     preview: context.preview,
     owner,
+    fee: settledFeeOf(context.assessment, context.fee),
   };
 }
 
@@ -194,6 +204,8 @@ export const issuanceMachine = setup({
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<
       typeof fromPromise<void, { jobId: string | null; cardInPrinter: boolean; reason: string }>
     >,
+    /** The replaced card's e-wallet in the ledger (null: none), for a replacement's fee. */
+    feeWallet: notProvided('feeWallet') as unknown as ReturnType<typeof fromPromise<FeeWallet | null, { form: ApplicationForm; assessment: Assessment }>>,
     cardJob: cardJobMachine,
   },
   actions: {
@@ -240,6 +252,10 @@ export const issuanceMachine = setup({
     hasWorkToLose: ({ context }) => context.source === 'scanner' || context.photo.attempts > 0 || context.photo.override !== null,
     /** A photo kept from before (back from the review): accepted by the checks, or by an approved override. */
     hasAcceptedPhoto: ({ context }) => context.photo.best?.verdict.passed === true || context.photo.override !== null,
+    /** The print waits for a due fee to be settled (paid in cash, from the e-wallet, or waived). */
+    feeSettled: ({ context }) => !feeUnsettled(context.assessment, context.fee),
+    canSettleFee: ({ context, event }) =>
+      (event.type === 'settle-fee' || event.type === 'waive-fee') && feeSettlementRefusal(context.assessment, context.fee, event) === null,
   },
 }).createMachine({
   id: 'issuance',
@@ -420,7 +436,18 @@ export const issuanceMachine = setup({
         },
         review: {
           initial: 'starting',
-          entry: assign({ error: null }),
+          // Every review starts with its fee unsettled: Back or Cancel leave nothing settled behind.
+          entry: assign(({ context }) => ({
+            error: null,
+            fee: { ...noFee, walletLooking: context.assessment.fee > 0 && context.assessment.action === 'replacement' },
+          })),
+          invoke: {
+            src: 'feeWallet',
+            input: ({ context }) => ({ form: context.form, assessment: context.assessment }),
+            onDone: { actions: assign({ fee: ({ context, event }) => ({ ...context.fee, wallet: event.output, walletLooking: false }) }) },
+            // Not read: the fee can still be paid in cash or waived.
+            onError: { actions: assign({ fee: ({ context }) => ({ ...context.fee, wallet: null, walletLooking: false }) }) },
+          },
           states: {
             starting: {
               invoke: {
@@ -444,7 +471,15 @@ export const issuanceMachine = setup({
             },
             ready: {
               on: {
-                'confirm-print': { target: '#issuance.applicant.home', actions: ['queueCard', 'grantPrinter'] },
+                'confirm-print': { target: '#issuance.applicant.home', guard: 'feeSettled', actions: ['queueCard', 'grantPrinter'] },
+                'settle-fee': {
+                  guard: 'canSettleFee',
+                  actions: assign({ fee: ({ context, event }) => ({ ...context.fee, settlement: settlementOf(event) }) }),
+                },
+                'waive-fee': {
+                  guard: 'canSettleFee',
+                  actions: assign({ fee: ({ context, event }) => ({ ...context.fee, settlement: settlementOf(event) }) }),
+                },
                 back: 'leaving',
                 cancel: 'confirmingDiscard',
               },

@@ -30,6 +30,9 @@ import type { Assessment, CardPreview, FaceMatch, IssuanceJob, ParkedJobData, Ph
 import type { JobProgressTracker } from './job-progress';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
 import { cardMayExist } from './recover-interrupted-jobs';
+import type { ReceiptFields } from '../../../shared/contract/receipt';
+import type { FeeReceiptPrint } from '../receipt/fee-receipt-print';
+import type { FeeReceipt, FeeWallet } from './issuance-types';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -63,17 +66,28 @@ export interface IssuanceDevices {
   readonly progress?: Pick<JobProgressTracker, 'printing' | 'begin' | 'done' | 'failed'>;
   /** The card jobs' named delays (their defaults otherwise). */
   readonly jobDelays?: { readonly handOverTimeout: number };
+  /**
+   * Signs a paid fee's receipt (kiosk/controller/receipt/receipt-signer.ts) and prints it where a receipt
+   * printer exists (never throws, never waits for the paper). Without it a paid fee has no receipt.
+   */
+  readonly feeReceipts?: FeeReceipts;
+}
+
+export interface FeeReceipts {
+  sign(fields: ReceiptFields): string;
+  /** Prints it in the background where `devices.receiptPrinter` exists; the paper's fate is logged. */
+  print?(receipt: FeeReceiptPrint): void;
 }
 
 const defaultCardArrivalTimeoutMs = 5_000;
 
 export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters<typeof issuanceMachine.provide>[0]['actors']> {
-  const { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, ejectCard, journalQueued, ...flow } = issuanceSteps(devices);
+  const { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, feeReceipt, ejectCard, journalQueued, ...flow } = issuanceSteps(devices);
   return {
     ...flow,
     abandonJob,
     cardJob: cardJobMachine.provide({
-      actors: { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, ejectCard, journalQueued },
+      actors: { abandonJob, parkJob, resumeJob, printCard, reprintCard, encodeCard, commitIssuance, feeReceipt, ejectCard, journalQueued },
       ...(devices.jobDelays ? { delays: devices.jobDelays } : {}),
     }),
   };
@@ -161,6 +175,14 @@ export function issuanceSteps(devices: IssuanceDevices) {
         // Every usable photo of a replacement is compared, passed or not (an override is no less a new face).
         faceMatch: input.replacement && archive ? await compareWithPhotoOnFile(archive, input.form) : null,
       };
+    }),
+
+    /** The replaced card's e-wallet, for a replacement whose fee may be paid from it (null: no fee, no wallet). */
+    feeWallet: fromPromise(async ({ input }: { input: { form: ApplicationForm; assessment: Assessment } }): Promise<FeeWallet | null> => {
+      if (input.assessment.fee <= 0 || input.assessment.action !== 'replacement' || !input.form.cardType) return null;
+      const id = checkTaiwanId(input.form.idNumber);
+      if (!id.valid) return null;
+      return store.feeWallet(id.id, input.form.cardType);
     }),
 
     beginJob: fromPromise(async ({ input }: { input: { form: ApplicationForm; batchRowId: string | null } }) => {
@@ -306,12 +328,36 @@ export function issuanceSteps(devices: IssuanceDevices) {
         // The job's owner, not whoever happens to be signed in when the commit runs.
         operatorId: input.owner,
         ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
+        ...(input.fee
+          ? {
+              feeSettlement: {
+                method: input.fee.method,
+                waiverReason: input.fee.waiverReason,
+                approvedBy: input.fee.approvedBy,
+                // A paid fee's receipt is the job's: signed (again, identically) from the same id once recorded.
+                receiptId: input.fee.method !== 'waived' && devices.feeReceipts ? input.jobId : null,
+                walletCardNumber: input.fee.walletCardNumber,
+              },
+            }
+          : {}),
       });
       if (!recorded.ok) {
         progress?.failed(input.jobId);
-        throw new IssuanceStepError(`store_${recorded.error.kind}`, message('step.store-failed', { detail: recorded.error.kind }), recorded.error.kind === 'job_not_open' ? false : true);
+        // The replaced card's e-wallet no longer holds the fee: nothing was taken nor recorded, and the same commit cannot succeed.
+        const retryable = recorded.error.kind !== 'job_not_open' && recorded.error.kind !== 'wallet_short' && recorded.error.kind !== 'invalid_fee_settlement';
+        throw new IssuanceStepError(`store_${recorded.error.kind}`, message('step.store-failed', { detail: recorded.error.kind }), retryable);
       }
       progress?.done(input.jobId, 'record');
+    }),
+
+    /** The signed receipt of a paid fee, once its issuance is recorded; printed where a receipt printer exists. */
+    feeReceipt: fromPromise(async ({ input }: { input: { jobId: string; cardNumber: string; amount: number } }): Promise<FeeReceipt> => {
+      const receipts = devices.feeReceipts;
+      if (!receipts) throw new Error('this kiosk signs no receipts');
+      const at = clock.now().toISOString();
+      const text = receipts.sign({ kioskId: devices.kioskId, last4: input.cardNumber.slice(-4), amount: input.amount, at, journalId: input.jobId, kind: 'fee' });
+      receipts.print?.({ kioskId: devices.kioskId, last4: input.cardNumber.slice(-4), amount: input.amount, time: at, jobId: input.jobId, qr: text });
+      return { id: input.jobId, text };
     }),
 
     ejectCard: fromPromise(async ({ input }: { input: { jobId: string } }) => {

@@ -1,4 +1,5 @@
 import type { ApplicationForm, EligibilityView, PhotoCheckView } from '../../../shared/contract/kiosk-api';
+import type { FeeSettlement } from '../../../shared/contract/fee';
 import type { Message } from '../../../shared/contract/messages';
 
 /** What the issuance flow and its card jobs pass around: the application's verdicts and the confirmed card. */
@@ -55,6 +56,27 @@ export interface IssuanceJob {
   readonly preview: CardPreview;
   /** The operator the card is issued by: the job's owner, whoever is signed in meanwhile. */
   readonly owner: string | null;
+  /** How its fee was settled at the review (null or absent: a free card). Recorded with the issuance. */
+  readonly fee?: SettledFee | null;
+}
+
+/** A fee settled at the review, as the card job carries it to the issuance's transaction (issue 16). */
+export interface SettledFee extends FeeSettlement {
+  readonly amount: number;
+  /** `wallet`: the replaced card whose e-wallet pays (the ledger's account). */
+  readonly walletCardNumber: string | null;
+}
+
+/** The replaced card's e-wallet in the store's ledger, as the review reads it for the fee. */
+export interface FeeWallet {
+  readonly cardNumber: string;
+  readonly balance: number;
+}
+
+/** The signed receipt of a paid fee: its id (the job's) and its text (what the QR code holds). */
+export interface FeeReceipt {
+  readonly id: string;
+  readonly text: string;
 }
 
 /**
@@ -67,6 +89,8 @@ export interface ParkedJobData {
   readonly verdict: PhotoVerdict | null;
   readonly override: PhotoOverride | null;
   readonly attempts: number;
+  /** The fee as settled at the review (absent in a job parked before issue 16: no fee recorded). */
+  readonly fee?: SettledFee | null;
 }
 
 /** A parked job brought back: its data, and the card face rendered again for the printer. */

@@ -5,7 +5,7 @@ import type { CardJobContext } from './card-job-machine';
 /**
  * Issue 16: what the done view shows of a job's card, once its chip is written: type, scheme, the expiry on
  * the chip, whether the chip was read back and matched, and the issuance's fee (its method, waiver and
- * receipt are the fee desk's to fill). Null before the chip is written; the caller shows it only to whoever
+ * signed receipt, kiosk/controller/issuance/fee-settlement.ts). Null before the chip is written; the caller shows it only to whoever
  * may see the job's applicant.
  */
 export function jobSummary(context: Pick<CardJobContext, 'cardType' | 'scheme' | 'expiry' | 'completed' | 'fee'>): JobSummaryView | null {
@@ -16,7 +16,8 @@ export function jobSummary(context: Pick<CardJobContext, 'cardType' | 'scheme' |
     expiry: context.expiry,
     // The encoding step ends only after the chip was read back and its record matched.
     chipVerified: context.completed.includes('encoding'),
-    fee: { amount: context.fee, method: null, waiverReason: null, receiptId: null },
+    // How it was settled at the review, and its signed receipt once recorded (issue 16, the fee branch).
+    fee: context.fee,
   };
 }
 

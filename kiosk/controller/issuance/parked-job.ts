@@ -1,4 +1,4 @@
-import type { ParkedJobData, PhotoVerdict } from './issuance-machine';
+import type { ParkedJobData, PhotoVerdict, SettledFee } from './issuance-machine';
 
 /**
  * A parked job's data as JSON for the store's encrypted job context: photos travel as base64.
@@ -17,7 +17,7 @@ export function parkedJobToJson(data: ParkedJobData): Record<string, unknown> {
 }
 
 export function parkedJobFromJson(json: Readonly<Record<string, unknown>>): ParkedJobData {
-  const { form, assessment, verdict, override, attempts } = json as Record<string, unknown>;
+  const { form, assessment, verdict, override, attempts, fee } = json as Record<string, unknown>;
   if (typeof form !== 'object' || form === null || typeof assessment !== 'object' || assessment === null || typeof attempts !== 'number') {
     throw new Error('the parked job data is incomplete');
   }
@@ -28,5 +28,6 @@ export function parkedJobFromJson(json: Readonly<Record<string, unknown>>): Park
     verdict: stored ? { ...stored, cardPhoto: fromBase64(stored.cardPhoto), archivePhoto: fromBase64(stored.archivePhoto) } : null,
     override: (override ?? null) as ParkedJobData['override'],
     attempts,
+    fee: (fee ?? null) as SettledFee | null,
   };
 }

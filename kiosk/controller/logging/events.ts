@@ -25,6 +25,7 @@ export const auditEvents = {
   'issuance-print': 'A card was printed.',
   'issuance-encode': 'A card chip was encoded and read back.',
   'issuance-recorded': 'A card was issued and recorded.',
+  'issuance-fee': 'A replacement fee was settled with its card: paid in cash, paid from the replaced card\'s e-wallet, or waived (reason, approving supervisor).',
   'issuance-replacement': 'A previous card of the same type was hot-listed by a replacement.',
   'issuance-void': 'A card was voided.',
   'issuance-spoil': 'A card blank was spoiled (misprint, encode failure).',

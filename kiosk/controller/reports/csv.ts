@@ -27,6 +27,10 @@ export function figuresCsv(figures: ReportFigures): string {
   for (const [scheme, n] of Object.entries(cards.byScheme)) add('cards_by_scheme', scheme, n);
   add('cards', 'replacements', cards.replacements);
   for (const [cause, n] of Object.entries(cards.replacementCauses).sort()) add('replacement_causes', cause, n);
+  for (const method of ['cash', 'wallet', 'waived', 'unrecorded'] as const) {
+    add('fees_count', method, cards.fees[method].count);
+    add('fees_amount', method, cards.fees[method].amount);
+  }
   add('cards', 'voided', cards.voided);
   add('spoilage', 'total', figures.spoilage.total);
   for (const [reason, n] of Object.entries(figures.spoilage.byReason)) add('spoilage_by_reason', reason, n);

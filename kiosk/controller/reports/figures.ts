@@ -1,5 +1,5 @@
 import type {
-  CardFigures, PeriodFigures, ReportStage, SchemeLedger, SessionFigures, SpoilageFigures, StageFigures,
+  CardFigures, FeeFigures, PeriodFigures, ReportStage, SchemeLedger, SessionFigures, SpoilageFigures, StageFigures,
 } from '../../../shared/contract/report-figures';
 import { reportStages } from '../../../shared/contract/report-figures';
 import { cardTypes, transitSchemes, type CardType, type TransitScheme } from '../../../shared/domain/card-types';
@@ -109,7 +109,20 @@ function cardFigures(cards: readonly CardRow[]): CardFigures {
     replacements: kept.filter((card) => card.cause === 'replacement').length,
     replacementCauses,
     voided: cards.length - kept.length,
+    fees: feeFigures(cards),
   };
+}
+
+/** Fees by settlement method, over every card (a voided card's fee was taken all the same). */
+export function feeFigures(cards: readonly CardRow[]): FeeFigures {
+  const fees: FeeFigures = { cash: { count: 0, amount: 0 }, wallet: { count: 0, amount: 0 }, waived: { count: 0, amount: 0 }, unrecorded: { count: 0, amount: 0 } };
+  for (const card of cards) {
+    if (card.fee <= 0) continue;
+    const total = fees[card.feeMethod ?? 'unrecorded'];
+    total.count += 1;
+    total.amount += card.fee;
+  }
+  return fees;
 }
 
 function perScheme(cards: readonly CardRow[]): Record<TransitScheme, number> {

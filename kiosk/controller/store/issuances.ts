@@ -1,3 +1,4 @@
+import type { FeeMethod, FeeWaiverReason } from '../../../shared/contract/fee';
 import type { RecordedCardStatus } from '../../../shared/domain/card-status';
 import type { CardType, SchoolLevel, TransitScheme } from '../../../shared/domain/card-types';
 import { err, ok, type Result } from '../../../shared/result';
@@ -8,6 +9,7 @@ import type { Queries } from './database';
 import { formatCardNumber } from './card-number';
 import { uuidv7 } from './ids';
 import { enqueueChange } from './outbox';
+import { debitFee, replacedCardWallet } from './fee-debit';
 
 export interface ApplicantData {
   readonly idNumber: string;
@@ -52,6 +54,22 @@ export interface RecordIssuanceInput {
    * audited as `issuance-photo-override` in the same transaction, naming the approving supervisor.
    */
   readonly photoOverride?: { readonly reason: string; readonly approvedBy: string | null };
+  /**
+   * How the fee was settled at the review (issue 16). `wallet`: the fee moves from the replaced card's
+   * e-wallet to fee income in this transaction, once per job. Absent for a free card.
+   */
+  readonly feeSettlement?: FeeSettlementRecord;
+}
+
+export interface FeeSettlementRecord {
+  readonly method: FeeMethod;
+  readonly waiverReason: FeeWaiverReason | null;
+  /** The supervisor who approved a waiver. */
+  readonly approvedBy: string | null;
+  /** The signed receipt's id (its journal id) for a paid fee; null for a waiver. */
+  readonly receiptId: string | null;
+  /** `wallet`: the replaced card whose e-wallet pays. */
+  readonly walletCardNumber: string | null;
 }
 
 export type RecordIssuanceError =
@@ -60,7 +78,11 @@ export type RecordIssuanceError =
   | { readonly kind: 'active_card_exists'; readonly cardType: CardType }
   /** The card a replacement would hot-list was never ejected: it is still in the printer, not lost. */
   | { readonly kind: 'card_not_handed_over'; readonly cardNumber: string }
-  | { readonly kind: 'job_not_open'; readonly jobId: string };
+  | { readonly kind: 'job_not_open'; readonly jobId: string }
+  /** The fee's settlement does not fit the fee (a waiver without its reason or supervisor, a wallet without its card). */
+  | { readonly kind: 'invalid_fee_settlement'; readonly detail: string }
+  /** The replaced card's e-wallet holds less than the fee (checked again inside the transaction): nothing was recorded. */
+  | { readonly kind: 'wallet_short'; readonly balance: number; readonly fee: number };
 
 export interface RecordedIssuance {
   readonly issuanceId: string;
@@ -93,6 +115,9 @@ class Refusal {
 
 export async function recordIssuance(context: StoreContext, input: RecordIssuanceInput): Promise<Result<RecordedIssuance, RecordIssuanceError>> {
   if (!Number.isSafeInteger(input.fee) || input.fee < 0) return err({ kind: 'invalid_fee', fee: input.fee });
+  const settlementProblem = feeSettlementProblem(input.fee, input.feeSettlement);
+  if (settlementProblem) return err({ kind: 'invalid_fee_settlement', detail: settlementProblem });
+  const fee = input.feeSettlement ?? null;
   if (input.monthlyPoints !== undefined && (!Number.isSafeInteger(input.monthlyPoints) || input.monthlyPoints < 0)) throw new Error(`monthly points must be a whole number ≥ 0, not ${input.monthlyPoints}`);
   const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(input.applicant.idNumber));
   const now = isoNow(context);
@@ -131,14 +156,21 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
       }
       await tx.run(
         `INSERT INTO issuances (id, cardholder_id, kiosk_id, card_number, card_type, scheme, uid, school_level, cause,
-           replacement_cause, replaces_issuance_id, fee, status, operator_id, photo, issued_at, monthly_points)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)`,
+           replacement_cause, replaces_issuance_id, fee, status, operator_id, photo, issued_at, monthly_points,
+           fee_method, fee_waiver_reason, fee_approved_by, fee_receipt_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           issuanceId, cardholderId, context.kioskId, input.card.cardNumber, input.card.cardType, input.card.scheme, input.card.uid,
           input.card.schoolLevel ?? null, input.cause, input.replacementCause ?? null, previous?.id ?? null, input.fee, input.operatorId,
           input.photoJpeg ? context.vault.encrypt(input.photoJpeg, photoContext(issuanceId)) : null, now, input.monthlyPoints ?? null,
+          fee?.method ?? null, fee?.waiverReason ?? null, fee?.approvedBy ?? null, fee?.receiptId ?? null,
         ],
       );
+      // Paid from the replaced card's e-wallet: the money moves in this transaction, or nothing is recorded.
+      const debit = fee?.method === 'wallet' && fee.walletCardNumber !== null
+        ? await debitFee(tx, context, { cardNumber: fee.walletCardNumber, amount: input.fee, jobId: input.jobId ?? issuanceId, operatorId: input.operatorId, at: now })
+        : null;
+      if (debit && !debit.ok) throw new Refusal({ kind: 'wallet_short', balance: debit.error.balance, fee: input.fee });
       await enqueueChange(tx, context, {
         entity: 'issuance', entityId: issuanceId, op: 'insert', cardholderId,
         payload: { ...input.card, cause: input.cause, replacementCause: input.replacementCause ?? null, replaces: previous?.id ?? null, fee: input.fee, operatorId: input.operatorId, issuedAt: now, hasPhoto: input.photoJpeg !== undefined },
@@ -155,8 +187,21 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
         details: {
           issuanceId, cardholderId, cardNumber: input.card.cardNumber, cardType: input.card.cardType, scheme: input.card.scheme,
           cause: input.cause, fee: input.fee, jobId: input.jobId ?? null, withPhoto: input.photoJpeg !== undefined,
+          feeMethod: fee?.method ?? null,
         },
       });
+      if (fee) {
+        await audit({
+          eventId: 'issuance-fee',
+          operatorId: input.operatorId,
+          disposition: 'success',
+          details: {
+            issuanceId, jobId: input.jobId ?? null, cardNumber: input.card.cardNumber, amount: input.fee, method: fee.method,
+            waiverReason: fee.waiverReason, approvedBy: fee.approvedBy, receiptId: fee.receiptId,
+            walletCardNumber: fee.walletCardNumber, transferId: debit?.ok ? debit.value.transferId : null,
+          },
+        });
+      }
       if (input.photoOverride !== undefined) {
         await audit({
           eventId: 'issuance-photo-override',
@@ -172,6 +217,16 @@ export async function recordIssuance(context: StoreContext, input: RecordIssuanc
     if (error instanceof Refusal) return err(error.error);
     throw error;
   }
+}
+
+/** Why a settlement cannot go with this fee, or null: the store refuses what the flow should never send. */
+function feeSettlementProblem(fee: number, settlement: FeeSettlementRecord | undefined): string | null {
+  if (!settlement) return null;
+  if (fee === 0) return 'a free card has no fee to settle';
+  if (settlement.method === 'waived' && (settlement.waiverReason === null || settlement.approvedBy === null)) return 'a waiver needs its reason and the approving supervisor';
+  if (settlement.method !== 'waived' && settlement.waiverReason !== null) return 'only a waiver has a reason';
+  if (settlement.method === 'wallet' && settlement.walletCardNumber === null) return 'a fee paid from an e-wallet needs the replaced card';
+  return null;
 }
 
 async function upsertCardholder(tx: Queries, context: StoreContext, idHash: Buffer, applicant: ApplicantData, now: string): Promise<string> {
@@ -224,6 +279,12 @@ export async function findCardholder(context: StoreContext, idNumber: string): P
     applicant: row.pii ? context.vault.decryptJson<ApplicantData>(row.pii, piiContext(row.id)) : null,
     cards: cards.map(toHeldCard),
   };
+}
+
+/** The e-wallet of the card a replacement of this type replaces, when the ledger keeps one (issue 16). */
+export async function feeWallet(context: StoreContext, idNumber: string, cardType: CardType): Promise<{ cardNumber: string; balance: number } | null> {
+  const idHash = context.vault.lookupHash(hashPurpose.idNumber, normalizeIdNumber(idNumber));
+  return context.db.transaction((tx) => replacedCardWallet(tx, idHash, cardType));
 }
 
 /** The photo of the person's latest card of this type that still has one (for a replacement's face check). */

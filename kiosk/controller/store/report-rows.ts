@@ -33,6 +33,10 @@ export interface CardRow {
   readonly replacementCause: string | null;
   readonly status: 'active' | 'hot-listed' | 'void';
   readonly issuedAt: string;
+  /** NT$ (0: free). */
+  readonly fee: number;
+  /** How the fee was settled (migration 008), or null (free, or recorded before fees were settled). */
+  readonly feeMethod: 'cash' | 'wallet' | 'waived' | null;
 }
 
 /** One mark of the job journal: a job reached a step (or failed at it) at a time. */
@@ -68,7 +72,7 @@ const journalEvents = ['issuance-job-begin', 'issuance-job-step', 'issuance-prin
 
 const sessionColumns = 'id, site, mode, opened_at AS openedAt, closed_at AS closedAt, close_note AS note';
 const movementColumns = 'scheme, kind, quantity, reason, at';
-const cardColumns = `i.card_number AS cardNumber, i.card_type AS cardType, i.scheme, i.cause, i.replacement_cause AS replacementCause, i.status, i.issued_at AS issuedAt`;
+const cardColumns = `i.card_number AS cardNumber, i.card_type AS cardType, i.scheme, i.cause, i.replacement_cause AS replacementCause, i.status, i.issued_at AS issuedAt, i.fee, i.fee_method AS feeMethod`;
 
 /** A session's rows; null when there is no such session. One read transaction, so they agree. */
 export async function sessionReportRows(context: StoreContext, sessionId: string): Promise<SessionReportRows | null> {

@@ -12,7 +12,7 @@ import type { StoreContext } from './context';
 import { createVault, loadOrCreateKeyFile, type KeyFileError } from './crypto';
 import { openDatabase, type Database, type Queries } from './database';
 import {
-  cardByNumber, cardsBeingHandedOver, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus, voidUndeliveredCard,
+  cardByNumber, cardsBeingHandedOver, feeWallet, findCardholder, heldCards, issuancePhoto, photoOnFile, nextCardNumber, recordIssuance, setCardStatus, voidUndeliveredCard,
   type CardHandOver, type CardholderView, type HeldCard, type RecordedIssuance, type RecordIssuanceError, type RecordIssuanceInput,
   type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
@@ -66,6 +66,8 @@ export interface Store {
   /** The photo of the person's latest card of this type, for comparing a replacement's new photo. */
   photoOnFile(idNumber: string, cardType: CardType): Promise<Buffer | null>;
   setCardStatus(input: SetCardStatusInput): Promise<Result<void, SetCardStatusError>>;
+  /** The replaced card's e-wallet for a replacement's fee (its number and ledger balance), or null when the ledger keeps none. */
+  feeWallet(idNumber: string, cardType: CardType): Promise<{ cardNumber: string; balance: number } | null>;
   nextCardNumber(cardType: CardType, operatorId?: string | null): Promise<string>;
   beginIssuanceJob(input: BeginJobInput): Promise<string>;
   markJobStep(jobId: string, step: JobStep, options?: MarkJobStepOptions): Promise<Result<void, JobError>>;
@@ -177,6 +179,7 @@ function storeOver(context: StoreContext): Store {
     recordIssuance: (input) => recordIssuance(context, input),
     heldCards: (idNumber) => heldCards(context, idNumber),
     cardByNumber: (cardNumber) => cardByNumber(context, cardNumber),
+    feeWallet: (idNumber, cardType) => feeWallet(context, idNumber, cardType),
     findCardholder: (idNumber) => findCardholder(context, idNumber),
     issuancePhoto: (issuanceId) => issuancePhoto(context, issuanceId),
     photoOnFile: (idNumber, cardType) => photoOnFile(context, idNumber, cardType),

@@ -91,7 +91,7 @@ export async function printReceiptView(
 }
 
 /** A label on the left, its value on the right; a value too long for the line goes right-aligned under it. */
-function row(label: string, value: string, style: { readonly bold?: boolean } = {}): ReceiptLine[] {
+export function row(label: string, value: string, style: { readonly bold?: boolean } = {}): ReceiptLine[] {
   const gap = receiptColumns - label.length - value.length;
   if (gap >= 1) return [{ kind: 'text', text: `${label}${' '.repeat(gap)}${value}`, ...style }];
   return [{ kind: 'text', text: label, ...style }, { kind: 'text', text: value, align: 'right', ...style }];

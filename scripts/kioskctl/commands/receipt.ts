@@ -5,7 +5,7 @@ import { assertNever } from '../../../shared/result';
 import type { KioskctlCommand } from '../main';
 
 const usage = `usage: kioskctl receipt verify <receipt text> [--public-key <file>]
-  checks a top-up receipt's signature (the text in its QR code, TCR1.<payload>.<signature>) and prints
+  checks a receipt's signature (a top-up's, or a replacement fee's) (the text in its QR code, TCR1.<payload>.<signature>) and prints
   its fields. Default key: this kiosk's own, <dataDir>/keys/receipt-signing.pub; --public-key checks a
   receipt of another kiosk against that kiosk's public key (SPKI PEM). Exit 0: valid; 1: not.
 `;
@@ -24,7 +24,7 @@ function problem(error: ReceiptVerifyError): string {
 }
 
 export const command: KioskctlCommand = {
-  summary: 'verify a top-up receipt’s signature with the kiosk’s public key',
+  summary: 'verify a receipt’s signature (top-up or fee) with the kiosk’s public key',
   async run(argv) {
     const args = [...argv];
     const keyIndex = args.indexOf('--public-key');
@@ -50,7 +50,7 @@ export const command: KioskctlCommand = {
     }
     const fields = verified.value;
     process.stdout.write(
-      [`kiosk      ${fields.kioskId}`, `card       …${fields.last4}`, `amount     NT$${fields.amount}`, `time       ${fields.at}`, `journal id ${fields.journalId}`, `signature valid (${keyFile})`].join('\n') + '\n',
+      [`kind       ${fields.kind === 'fee' ? 'replacement fee' : 'top-up'}`, `kiosk      ${fields.kioskId}`, `card       …${fields.last4}`, `amount     NT$${fields.amount}`, `time       ${fields.at}`, `${fields.kind === 'fee' ? 'job id    ' : 'journal id'} ${fields.journalId}`, `signature valid (${keyFile})`].join('\n') + '\n',
     );
     return 0;
   },

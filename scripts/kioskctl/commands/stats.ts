@@ -6,7 +6,7 @@ import type { KioskctlCommand } from '../main';
 
 const usage = `usage: kioskctl stats [--json] [--session ID | --from YYYY-MM-DD --to YYYY-MM-DD]
   the figures of a service session (default: the newest), or of the local days from..to (both included):
-  cards by card type and scheme, replacements, spoilage by reason; a session adds cards per hour, time per
+  cards by card type and scheme, replacements, fees by how they were settled, spoilage by reason; a session adds cards per hour, time per
   applicant by stage and its stock ledger. Counts and card numbers only, never personal data.
   --json   one JSON object (shared/contract/report-figures.ts) instead of a summary
 ${storeLocationHelp}
@@ -83,6 +83,8 @@ function summary(figures: ReportFigures): string {
     `cards issued ${cards.issued} (replacements ${cards.replacements}, voided ${cards.voided})`,
     `  by card type: ${counts(cards.byCardType)}`,
     `  by scheme: ${counts(cards.byScheme)}`,
+    `fees: paid cash ${cards.fees.cash.count} (NT$${cards.fees.cash.amount}), paid e-wallet ${cards.fees.wallet.count} (NT$${cards.fees.wallet.amount}), ` +
+      `waived ${cards.fees.waived.count} (NT$${cards.fees.waived.amount})${cards.fees.unrecorded.count > 0 ? `, not recorded ${cards.fees.unrecorded.count} (NT$${cards.fees.unrecorded.amount})` : ''}`,
     `spoiled ${figures.spoilage.total}: ${counts(figures.spoilage.byReason)}`,
   ];
   if (figures.kind === 'session') {

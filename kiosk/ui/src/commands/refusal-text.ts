@@ -59,6 +59,10 @@ export function refusalText(refusal: RefusedReply, locale: Locale): RefusalText 
       return say('refusalCountNoteRequired');
     case 'cards-in-queue':
       return say('refusalCardsInQueue');
+    case 'fee-unsettled':
+      return say('refusalFeeUnsettled');
+    case 'fee-wallet-short':
+      return say('refusalFeeWalletShort');
     case 'other':
       return otherwise;
     default:

@@ -2,6 +2,7 @@ import type { JobSummaryView } from '../../../../shared/contract/job-progress';
 import { cardNumberInGroups } from '../../../../shared/domain/card-number-groups';
 import type { Locale } from '../../../../shared/i18n/messages';
 import { useWordsIn } from './words';
+import { FeeReceiptView } from '../fee/fee-receipt';
 
 /**
  * The done view of a card at the exit: a success mark, the card number grouped as the card face prints it,
@@ -53,6 +54,7 @@ export function DoneView({ cardNumber, summary, locale }: { cardNumber: string |
           </>
         )}
       </dl>
+      {summary && <FeeReceiptView fee={summary.fee} />}
     </section>
   );
 }

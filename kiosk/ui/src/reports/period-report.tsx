@@ -1,5 +1,6 @@
 import type { PeriodFigures } from '../../../../shared/contract/report-figures';
 import { CardsBySchemeChart, CardsByTypeChart, PerDayChart, SpoilageChart, type Label } from './charts';
+import { FeeTiles } from '../fee/fee-tiles';
 import { Tile } from './tile';
 import type { ReportLayout } from './session-report';
 
@@ -20,6 +21,7 @@ export function PeriodReport({ figures, label, layout }: { figures: PeriodFigure
         <Tile label={label('reportSessions')} value={figures.sessions} testId="period-sessions" />
         <Tile label={label('reportCardsIssued')} value={cards.issued} testId="period-cards-issued" />
         <Tile label={label('reportReplacements')} value={cards.replacements} testId="period-replacements" />
+        <FeeTiles fees={cards.fees} label={label} testId="period" />
         <Tile label={label('reportSpoiledTotal')} value={figures.spoilage.total} testId="period-spoiled" />
       </section>
       <section className="report-charts">

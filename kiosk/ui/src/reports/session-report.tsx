@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { SessionFigures } from '../../../../shared/contract/report-figures';
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { CardsBySchemeChart, CardsByTypeChart, PerHourChart, SpoilageChart, StageChart, type ChartSize, type Label } from './charts';
+import { FeeTiles } from '../fee/fee-tiles';
 import { Tile } from './tile';
 
 /**
@@ -54,6 +55,7 @@ export function SessionReport({ figures, label, layout }: { figures: SessionFigu
       <section className="report-tiles">
         <Tile label={label('reportCardsIssued')} value={cards.issued} testId="cards-issued" />
         <Tile label={label('reportReplacements')} value={cards.replacements} testId="replacements" />
+        <FeeTiles fees={cards.fees} label={label} testId="session" />
         <Tile label={label('reportVoided')} value={cards.voided} testId="voided" />
         <Tile label={label('reportSpoiledTotal')} value={figures.spoilage.total} testId="spoiled" />
       </section>

@@ -3,6 +3,7 @@ import { withToken } from '../api';
 import { command } from '../command';
 import { MessageText, useT } from '../i18n';
 import { CardFaceStatus } from './card-face-status';
+import { FeePanel } from '../fee/fee-panel';
 
 /**
  * The review in one glance (1280 × 800 with the print queue beside it): the card face on the left, what
@@ -46,7 +47,7 @@ export function ReviewScreen({ snapshot }: { snapshot: KioskSnapshot }) {
             <dt>{t('fee')}</dt>
             <dd>{fee > 0 ? `NT$${fee}` : t('free')}</dd>
           </dl>
-          {/* The fee branch's panel (how the fee is settled) goes here, one line: the column has room for it. */}
+          <FeePanel fee={snapshot.fee} send={command} />
         </div>
       </div>
       <div className="actions sticky-actions">

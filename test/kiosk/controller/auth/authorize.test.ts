@@ -17,6 +17,8 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'import-photo': { type: 'import-photo', jpegBase64: 'A'.repeat(32), reason: 'camera broken' },
   'retake-photo': { type: 'retake-photo' },
   'confirm-print': { type: 'confirm-print' },
+  'settle-fee': { type: 'settle-fee', method: 'cash' },
+  'waive-fee': { type: 'waive-fee', reason: 'low-income' },
   retry: { type: 'retry' },
   back: { type: 'back' },
   cancel: { type: 'cancel' },
@@ -119,13 +121,16 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'pick-batch-row': onFlow,
   'mark-second-visit': ['allow', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'override-photo-nursing-home': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  // The replacement's fee (issue 16): taken by whoever makes the card; a waiver needs a supervisor.
+  'settle-fee': onFlow,
+  'waive-fee': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
 };
 
 /**
  * The flow on show, or the card job the command names, belongs to another operator: every command on
  * it is theirs (or a supervisor's after a take-over).
  */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'import-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'import-photo', 'pick-batch-row', 'override-photo-nursing-home', 'settle-fee', 'waive-fee'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),
@@ -177,7 +182,7 @@ describe('authorize: what each refusal says', () => {
   });
 
   it('asks replace-card, not issue-card, of the steps that make a replacement', () => {
-    for (const type of ['submit-application', 'confirm-print', 'retry'] as const) {
+    for (const type of ['submit-application', 'confirm-print', 'retry', 'settle-fee'] as const) {
       expect(authorize(whoIs.technician, commands[type], { ...base, replacing: true }), type).toMatchObject({ code: 'role', action: 'replace-card', reason: 'a technician may not replace card' });
     }
     for (const type of ['start-application', 'update-application', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo'] as const) {

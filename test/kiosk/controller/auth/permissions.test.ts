@@ -3,9 +3,9 @@ import { actions, can, permission, type Action, type Actor } from '../../../../k
 
 /** The table as the issue states it, written out again so that a change to the code must be deliberate. */
 const expected: Record<Actor, { allow: Action[]; approval: Action[] }> = {
-  operator: { allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'spoil-card'], approval: ['override-photo', 'void-card', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems'] },
+  operator: { allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'spoil-card'], approval: ['override-photo', 'void-card', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'waive-fee'] },
   supervisor: {
-    allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card', 'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'settle-money-exception', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup', 'view-reports'],
+    allow: ['issue-card', 'replace-card', 'top-up', 'view-cardholder', 'override-photo', 'void-card', 'spoil-card', 'approve', 'take-over-job', 'open-session', 'close-session', 'adjust-stock', 'accept-batch-problems', 'open-cash-box', 'settle-money-exception', 'run-diagnostics', 'manage-operators', 'view-audit', 'purge-data', 'backup', 'view-reports', 'waive-fee'],
     approval: [],
   },
   technician: { allow: ['spoil-card', 'change-devices', 'run-diagnostics', 'view-audit', 'backup'], approval: ['purge-data'] },

@@ -4,6 +4,8 @@ import {
   issuanceMachine,
   type Assessment,
   type CardPreview,
+  type FeeReceipt,
+  type FeeWallet,
   type IssuanceJob,
   type ParkedJobData,
   type PhotoVerdict,
@@ -33,6 +35,10 @@ export interface HarnessOptions {
   clock?: SimulatedClock;
   /** The machine's clock in milliseconds (default Date.now). */
   now?: () => number;
+  /** What every application assesses to (default: eligible, new, free); e.g. a replacement with a fee. */
+  assessment?: Assessment;
+  /** The replaced card's e-wallet the review reads for a fee (default: none). */
+  feeWallet?: FeeWallet | null;
 }
 
 export function issuanceHarness(options: HarnessOptions = {}) {
@@ -83,6 +89,10 @@ export function issuanceHarness(options: HarnessOptions = {}) {
         await (options.park ?? (async () => {}))(input.jobId);
         parked.push(input);
       }),
+      feeReceipt: fromPromise(async ({ input }: { input: { jobId: string; cardNumber: string; amount: number } }): Promise<FeeReceipt> => {
+        calls.push(`receipt:${input.jobId}:${input.amount}`);
+        return { id: input.jobId, text: `TCR1.fake-${input.jobId}.sig` };
+      }),
       resumeJob: fromPromise(async ({ input }: { input: { jobId: string; resumedBy: string | null; takenOverFrom: string | null } }): Promise<ResumedJob> => {
         calls.push(`resume:${input.jobId}:${input.resumedBy}:${input.takenOverFrom}`);
         const data = parked.find((entry) => entry.jobId === input.jobId)?.data;
@@ -94,8 +104,9 @@ export function issuanceHarness(options: HarnessOptions = {}) {
   const machine = issuanceMachine.provide({
     actors: {
       assessApplication: fromPromise(async ({ input }) =>
-        input.form.name ? eligibleGeneral : { ...eligibleGeneral, problems: [message('application.enter-name')] },
+        input.form.name ? (options.assessment ?? eligibleGeneral) : { ...eligibleGeneral, problems: [message('application.enter-name')] },
       ),
+      feeWallet: fromPromise(async (): Promise<FeeWallet | null> => options.feeWallet ?? null),
       evaluatePhoto: fromPromise(async ({ input }) => {
         evaluated.push({ image: [...input.image], source: input.source });
         return verdicts.shift() ?? goodPhoto;

@@ -201,6 +201,8 @@ describe('the queue\'s snapshot', () => {
     await controller.command({ type: 'submit-application' });
     await controller.command({ type: 'capture-photo', jpegBase64: Buffer.alloc(32, 0xff).toString('base64') });
     await until(() => controller.snapshot().screen === 'review' && !controller.snapshot().rendering);
+    // The replacement's fee is settled before the print (issue 16, the fee branch).
+    await controller.command({ type: 'settle-fee', method: 'cash' });
     await controller.command({ type: 'confirm-print' });
     await until(() => controller.snapshot().printQueue.jobs[0]?.progress.step === 'insert');
 
@@ -217,7 +219,8 @@ describe('the queue\'s snapshot', () => {
     expect(ready?.progress).toMatchObject({ step: null, fraction: 1, secondsLeft: 0 });
     expect(ready?.summary).toEqual({
       cardType: 'general', scheme: 'easycard', expiry: '2036-12-07', chipVerified: true,
-      fee: { amount: 94, method: null, waiverReason: null, receiptId: null },
+      // No receipt signer in this flow: the fee's method without a receipt.
+      fee: { amount: 94, method: 'cash', waiverReason: null, receiptId: null, receipt: null },
     });
     controller.stop();
   });

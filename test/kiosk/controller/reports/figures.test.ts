@@ -32,6 +32,8 @@ describe('a session’s figures from the store', () => {
       replacements: 1,
       replacementCauses: { lost: 1 },
       voided: 1,
+      // No fee in the seed (its replacement is free): fees are counted in test/kiosk/controller/fee.
+      fees: { cash: { count: 0, amount: 0 }, wallet: { count: 0, amount: 0 }, waived: { count: 0, amount: 0 }, unrecorded: { count: 0, amount: 0 } },
     });
     expect(figures.cardNumbers).toEqual(['TY-K01-S-0000001', 'TY-K01-G-0000002', 'TY-K01-T-0000001']);
   });
@@ -96,6 +98,7 @@ describe('a period’s figures (the city-wide shape: issued by type, replacement
         replacements: 1,
         replacementCauses: { lost: 1 },
         voided: 1,
+        fees: { cash: { count: 0, amount: 0 }, wallet: { count: 0, amount: 0 }, waived: { count: 0, amount: 0 }, unrecorded: { count: 0, amount: 0 } },
       },
       spoilage: { total: 4, byReason: { misprint: 0, 'chip-verify-failed': 1, jam: 1, 'crash-recovery': 0, 'void-at-counter': 1, 'count-discrepancy': 1 } },
       perDay: [{ day: '2026-03-01', issued: 5, replacements: 1, spoiled: 4 }],

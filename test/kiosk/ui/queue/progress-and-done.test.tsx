@@ -32,7 +32,7 @@ const printing: JobProgressView = {
 };
 const summary: JobSummaryView = {
   cardType: 'senior', scheme: 'ipass', expiry: '2036-12-07', chipVerified: true,
-  fee: { amount: 94, method: null, waiverReason: null, receiptId: null },
+  fee: { amount: 94, method: null, waiverReason: null, receiptId: null, receipt: null },
 };
 
 const inLocale = (node: React.ReactNode, locale: Locale = 'en'): string =>

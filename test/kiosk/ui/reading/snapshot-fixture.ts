@@ -24,6 +24,7 @@ export const goodSnapshot: KioskSnapshot = {
   photo: { attempts: 0, maxAttempts: 3, evaluating: false, checks: [], passed: null, overrideAllowed: false, accepted: false, faceMatch: null, live: null },
   previewUrl: null,
   rendering: false,
+  fee: null,
   error: null,
   printQueue: {
     paused: false,
