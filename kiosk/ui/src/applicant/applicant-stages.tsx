@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ApplicantView } from '../../../../shared/contract/applicant';
 import type { JobStage, JobView, PrintQueueView } from '../../../../shared/contract/kiosk-api';
 import type { MessageKey } from '../../../../shared/i18n/messages';
@@ -50,19 +51,14 @@ function Review({ applicant }: { applicant: ApplicantView }) {
       <div className="applicant-review-body">
         {details && (
           <dl className="applicant-details" data-testid="applicant-details">
-            <dt>{t('applicantName')}</dt>
-            <dd data-field="name">
+            <Detail label={t('applicantName')} field="name">
               {details.nameZh && <span lang="zh-TW">{details.nameZh}</span>}
               {details.name && <span lang="en">{details.name}</span>}
-            </dd>
-            <dt>{t('applicantBirthDate')}</dt>
-            <dd data-field="birthDate">{details.birthDate}</dd>
-            <dt>{t('applicantCardType')}</dt>
-            <dd data-field="cardType">{details.cardType ? t.key(`card${details.cardType}`) : ''}</dd>
-            <dt>{t('applicantIdNumber')}</dt>
-            <dd data-field="idNumber">{details.idNumber}</dd>
-            <dt>{t('applicantFee')}</dt>
-            <dd data-field="fee">{details.fee === 0 ? t('applicantFeeNone') : `NT$ ${details.fee}`}</dd>
+            </Detail>
+            <Detail label={t('applicantBirthDate')} field="birthDate">{details.birthDate}</Detail>
+            <Detail label={t('applicantCardType')} field="cardType">{details.cardType ? t.key(`card${details.cardType}`) : ''}</Detail>
+            <Detail label={t('applicantIdNumber')} field="idNumber">{details.idNumber}</Detail>
+            <Detail label={t('applicantFee')} field="fee">{details.fee === 0 ? t('applicantFeeNone') : `NT$ ${details.fee}`}</Detail>
           </dl>
         )}
         <div className="applicant-card-sides">
@@ -83,6 +79,15 @@ function Review({ applicant }: { applicant: ApplicantView }) {
         </div>
       </div>
     </section>
+  );
+}
+
+function Detail({ label, field, children }: { label: string; field: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd data-field={field}>{children}</dd>
+    </div>
   );
 }
 
