@@ -6,6 +6,7 @@ import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 import { batchCommandSchemas, batchSnapshotSchema } from './batch';
+import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
 import { applicantCommandSchemas, applicantViewSchema } from './applicant';
 
@@ -229,6 +230,8 @@ export const deviceStatusViewSchema = z
     state: z.enum(deviceStates),
     simulated: z.boolean(),
     detail: z.string(),
+    /** A fault's words for staff (the same as the failed card job's when a job met it); absent when there are none. */
+    message: messageSchema.nullable().optional(),
   })
   .strict();
 export type DeviceStatusView = Immutable<z.infer<typeof deviceStatusViewSchema>>;
@@ -438,6 +441,10 @@ export const jobViewSchema = z
     mine: z.boolean(),
     /** A parked job the signed-in supervisor may take over. */
     mayTakeOver: z.boolean(),
+    /** Its steps at the printer and the encoder, how far it is and the seconds left (issue 16). */
+    progress: jobProgressSchema,
+    /** The issued card for the done view; null until its chip is written, and for whoever may not see the applicant. */
+    summary: jobSummarySchema.nullable(),
   })
   .strict();
 export type JobView = Immutable<z.infer<typeof jobViewSchema>>;

@@ -117,6 +117,12 @@ describe("the applicant's window, end to end", () => {
     await jobReaches(kiosk, jobId, 'ready', 90_000);
     await applicant.locator('[data-testid="applicant-take-card"]').waitFor({ timeout: 10_000 });
     expect(await heading()).toBe(messages.id.applicantReadyTitle);
+    // The done view, on both windows, in the applicant's language (the operator's screen stays in Chinese).
+    expect(await applicant.locator('[data-testid="done-view"] [data-testid="done-card-type"]').textContent()).toBe(messages.id.cardgeneral);
+    expect(await applicant.locator('[data-testid="done-view"] [data-testid="done-chip"]').getAttribute('data-verified')).toBe('true');
+    const operatorDone = operator.locator('[data-testid="print-queue"] [data-testid="done-view"]');
+    await expect.poll(() => operatorDone.locator('[data-testid="done-card-type"]').textContent(), { timeout: 10_000 }).toBe(messages.id.cardgeneral);
+    expect(await operator.locator('[data-testid="print-queue"] h2').textContent()).toBe(messages['zh-TW'].queueTitle);
     await screenshot(applicant, 'applicant-take-card');
 
     // Handed over: the visit is over, the next person is welcomed in Chinese.

@@ -83,6 +83,9 @@ describe('the print queue, end to end', () => {
     expect(await stageOf(1)).toBe('printing');
     expect(await stageOf(2)).toBe('queued');
     expect(await stageOf(3)).toBe('queued');
+    // Issue 16: the card at the printer shows its step, a bar and the seconds left.
+    await expect.poll(() => job(1).locator('[role="progressbar"]').count(), { timeout: 10_000 }).toBe(1);
+    expect(Number(await job(1).locator('[data-testid="job-seconds-left"]').getAttribute('data-seconds'))).toBeGreaterThan(0);
     await screenshot(page, 'print-queue-three');
 
     // Once the first card has left the print head (it is at the encoder), the next card to be printed jams.
@@ -100,6 +103,11 @@ describe('the print queue, end to end', () => {
     await expect.poll(() => page.locator('[data-testid="print-queue"]').getAttribute('data-paused'), { timeout: 10_000 }).toBe('true');
     expect(await stageOf(3)).toBe('queued');
     expect(await job(2).locator('[role="alert"]').getAttribute('data-error-kind')).toMatch(/jam/);
+    // Issue 16: the device bar is at fault with the job's own words (it said "OK" during a jam).
+    const jobWords = await job(2).locator('[role="alert"] > span').evaluate((span) => span.firstChild?.textContent ?? '');
+    expect(jobWords.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-device="printer"].fault').textContent(), { timeout: 10_000 }).toContain(jobWords);
+    expect(await job(2).locator('[data-state="failed"]').getAttribute('data-step')).toBe('print-front');
     await screenshot(page, 'print-queue-jammed');
 
     // The operator clears the jam (the jammed card goes in the bin) and retries that card.
@@ -114,6 +122,9 @@ describe('the print queue, end to end', () => {
     const thirdNumber = jobView(3)?.cardNumber;
     // The panel groups the digits for reading aloud.
     await expect.poll(async () => (await job(3).locator('[data-testid="job-card-number"]').textContent())?.replace(/\s/g, ''), { timeout: 10_000 }).toBe(thirdNumber);
+    // Issue 16: the done view: the success mark, the chip checked, the card's type.
+    expect(await job(3).locator('[data-testid="done-view"] .done-mark').count()).toBe(1);
+    expect(await job(3).locator('[data-testid="done-chip"]').getAttribute('data-verified')).toBe('true');
     await screenshot(page, 'print-queue-done');
     await job(3).locator('button[data-job-action="finish"]').click();
 

@@ -6,7 +6,7 @@ import { command, notices } from './command';
 import type { LinkState } from './commands/link-state';
 import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
-import { LocaleContext, useT } from './i18n';
+import { LocaleContext, MessageText, useT } from './i18n';
 import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
 import { UnreadableNotice } from './reading/unreadable-notice';
@@ -86,7 +86,7 @@ export function App() {
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
               </main>
-              <PrintQueuePanel queue={snapshot.printQueue} send={command} />
+              <PrintQueuePanel queue={snapshot.printQueue} send={command} applicant={snapshot.applicant} />
             </div>
             {desk.view && snapshot.serviceSession && (
               <SessionDesk
@@ -200,14 +200,14 @@ function SimulatedBanner() {
   return <div className="simulated-banner" role="note" data-testid="simulated-banner">{t('simulatedBanner')}</div>;
 }
 
-function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
+export function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
   const t = useT();
   const names: DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
   return (
-    <footer className="devices" aria-label={t('homeDevices')}>
+    <footer className="devices" aria-label={t('homeDevices')} data-fault={names.some((name) => devices[name].state === 'fault') || undefined}>
       {names.map((name) => (
         <span key={name} className={`device ${devices[name].state}`} data-device={name} title={devices[name].detail}>
-          {t.key(`device${name}`)}: {t.key(`devicestate${devices[name].state}`)}
+          {t.key(`device${name}`)}: {devices[name].message ? <MessageText message={devices[name].message} /> : t.key(`devicestate${devices[name].state}`)}
           {devices[name].simulated && <em> ({t('simulated')})</em>}
         </span>
       ))}

@@ -4,6 +4,8 @@ import type { JobStage, JobView, PrintQueueView } from '../../../../shared/contr
 import type { MessageKey } from '../../../../shared/i18n/messages';
 import { withToken } from '../api';
 import { useT } from '../i18n';
+import { DoneView } from '../queue/done-view';
+import { JobProgress } from '../queue/job-progress';
 
 /**
  * One screen per place in the applicant's visit, each with one instruction in large type. The
@@ -104,14 +106,17 @@ const stageWords: Readonly<Record<JobStage, MessageKey>> = {
   closing: 'applicantCardProblem',
 };
 
+/** Stages whose card is moving: the applicant sees its bar and seconds left (not a failure's steps: staff see to that). */
+const runningStages: ReadonlySet<JobStage> = new Set(['printing', 'encoding', 'committing', 'ejecting']);
+
 function YourCard({ job }: { job: JobView }) {
   const t = useT();
   if (job.stage === 'ready') {
     return (
       <section className="applicant-instruction ready" data-prompt="applicant-take-card" data-testid="applicant-take-card">
-        <span className="applicant-ready-mark" aria-hidden="true">✓</span>
         <h1>{t('applicantReadyTitle')}</h1>
         <p>{t('applicantReadyHint')}</p>
+        <DoneView cardNumber={job.cardNumber} summary={job.summary} locale={t.locale} />
       </section>
     );
   }
@@ -119,6 +124,7 @@ function YourCard({ job }: { job: JobView }) {
     <section className="applicant-instruction" data-prompt="applicant-card" data-testid="applicant-card-progress" data-job-stage={job.stage}>
       <h1>{t('applicantCardTitle')}</h1>
       <p role="status">{t(stageWords[job.stage])}</p>
+      {runningStages.has(job.stage) && <JobProgress progress={job.progress} stage={job.stage} locale={t.locale} />}
     </section>
   );
 }
