@@ -82,7 +82,9 @@ function chromiumApp(url: string, extra: readonly string[]): Pick<ManagedProcess
   const profile = makeOwnedTempDir(chromiumProfilePrefix);
   const chromium = startProcess('/usr/bin/chromium', [
     `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream', ...extra,
+    '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
+    // Spoken guidance plays as each screen appears, before anybody has touched the screen.
+    '--autoplay-policy=no-user-gesture-required', ...extra,
   ], { stdio: 'ignore' });
   return { stop: (graceMs) => chromium.stop(graceMs).then(() => rmSync(profile, { recursive: true, force: true })) };
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultSpeechSettings, speechSettingsSchema } from '../../shared/contract/speech';
 import { err, ok, type Result } from '../../shared/result';
 import { closestName } from './closest-name';
 import { defaultTimings, timingKeys, timingsSchema } from './timings';
@@ -60,6 +61,11 @@ export const kioskConfigSchema = z.object({
   photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
   /** The timers that are policy, in seconds (idle warning and lock, self-service screens, hand-over): ./timings.ts. */
   timings: timingsSchema,
+  /**
+   * The spoken guidance (self-service and the applicant's window): its volume, 0 (silent) to 1 (full),
+   * set for the kiosk's speaker or headphone jack. The UI gets it in the snapshot.
+   */
+  speech: speechSettingsSchema,
 }).strict();
 export type KioskConfig = z.infer<typeof kioskConfigSchema>;
 /** The devices every kiosk may simulate by name (the receipt printer is optional apart: `receiptPrinterSetting`). */
@@ -88,6 +94,7 @@ export const defaultConfig = {
   diskReserveMb: 64,
   photo: {},
   timings: defaultTimings,
+  speech: defaultSpeechSettings,
 } as const satisfies Partial<KioskConfig>;
 /** Only a fully simulated kiosk may go without a registry number: its cards are demo cards. */
 const simulatedKioskNumber = 1;
@@ -132,11 +139,12 @@ const fileSchema = z.object({
   diskReserveMb: z.unknown(),
   photo: z.unknown(),
   timings: z.object(Object.fromEntries(timingKeys.map((key) => [key, z.unknown()]))).partial().strict(),
+  speech: z.object({ volume: z.unknown() }).partial().strict(),
 }).partial().strict();
 type FileSettings = z.infer<typeof fileSchema>;
 
 const knownKeys = (path: readonly PropertyKey[]): string[] =>
-  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...simulatableKeys, 'receiptPrinter'] : path[0] === 'timings' ? [...timingKeys] : [];
+  path.length === 0 ? Object.keys(fileSchema.shape) : path[0] === 'devices' ? [...simulatableKeys, 'receiptPrinter'] : path[0] === 'timings' ? [...timingKeys] : path[0] === 'speech' ? ['volume'] : [];
 
 function readFile(file: string): FileSettings {
   if (!existsSync(file)) return {};
@@ -212,6 +220,7 @@ function commonSettings({ dataDir, fromFile, env }: Sources) {
     photo: fromFile.photo ?? defaultConfig.photo,
     // Each timing left out keeps its default; the file's only (no variables: they are policy, not per-start).
     timings: { ...defaultConfig.timings, ...fromFile.timings },
+    speech: { ...defaultConfig.speech, ...fromFile.speech },
   };
 }
 

@@ -41,6 +41,7 @@ import { normalizeIdNumber } from './store/context';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 import { applicantView } from './applicant/applicant-view';
 import type { ApplicantView } from '../../shared/contract/applicant';
+import { defaultSpeechSettings, type SpeechSettings } from '../../shared/contract/speech';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -117,6 +118,8 @@ export interface ControllerOptions {
   readonly batches?: BatchDesk;
   /** The open service session's mode (the nursing-home photo exception), or null. */
   readonly sessionMode?: () => SessionMode | null;
+  /** The spoken guidance's settings (kiosk config `speech`); the default without it. */
+  readonly speech?: SpeechSettings;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -146,6 +149,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
+  const speech: SpeechSettings = options.speech ?? defaultSpeechSettings;
   const outOfService = (): Message | null => options.outOfService?.() ?? null;
   const cardCheck = (): CardCheckView | null => options.cardCheck?.view() ?? null;
   const logging = (): LogHealthView => options.logHealth?.health() ?? { state: 'writing' };
@@ -183,7 +187,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView(), applicant: applicantOnShow(state) };
+    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView(), applicant: applicantOnShow(state), speech };
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
@@ -692,7 +696,7 @@ function toSnapshot(
   printQueue: KioskSnapshot['printQueue'],
   logging: LogHealthView,
   serviceSession: KioskSnapshot['serviceSession'],
-): KioskSnapshot {
+): Omit<KioskSnapshot, 'speech'> {
   const { context } = state;
   const latest = context.photo.latest;
   return {

@@ -378,6 +378,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
       progress: jobProgress,
+      speech: config.speech,
       serviceSession,
       sessionMode: () => serviceSession.sessionMode(),
       batches,

@@ -88,6 +88,8 @@ export function windowOptions(options: KioskShellOptions): BrowserWindowConstruc
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // A screen's spoken prompt plays as it appears, before anybody has touched the screen.
+      autoplayPolicy: 'no-user-gesture-required',
     },
   };
 }

@@ -9,6 +9,7 @@ import { batchCommandSchemas, batchSnapshotSchema } from './batch';
 import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
 import { applicantCommandSchemas, applicantViewSchema } from './applicant';
+import { speechSettingsSchema } from './speech';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
@@ -508,6 +509,8 @@ export const kioskSnapshotSchema = z
      * snapshot carries nobody's application, photo, result or card check.
      */
     selfService: selfServiceViewSchema.nullable(),
+    /** The spoken guidance's volume (kiosk config `speech`). */
+    speech: speechSettingsSchema,
     session: sessionViewSchema,
     /** Why the kiosk takes no new applications (the enclosure was opened), or null. */
     outOfService: messageSchema.nullable(),

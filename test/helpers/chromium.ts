@@ -35,6 +35,8 @@ export async function launchChromium(options: ChromiumOptions = {}): Promise<Tes
     '--disable-sync',
     '--use-fake-device-for-media-stream',
     '--use-fake-ui-for-media-stream',
+    // As the kiosk's own window: a screen's spoken prompt plays as it appears, with no tap first.
+    '--autoplay-policy=no-user-gesture-required',
   ];
   if (options.fakeVideo) args.push(`--use-file-for-fake-video-capture=${options.fakeVideo}`);
   const context = await chromium.launchPersistentContext(profile, {

@@ -17,6 +17,7 @@ import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
 import { SelfServiceScreen } from './self-service/self-service-screen';
+import { SpeechControls, useSpeechVolume } from './speech';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 import { OpenSessionForm } from './session/open-session-form';
 import { SessionBar } from './session/session-bar';
@@ -37,6 +38,7 @@ export function App() {
   const [reportsAsked, setReportsAsked] = useState(() => window.location.hash === '#reports');
 
   useEffect(() => subscribe(feed.receive, setLink), [feed]);
+  useSpeechVolume(snapshot?.speech.volume);
   useEffect(() => {
     const onHash = (): void => {
       setDevAsked(window.location.hash === '#dev');
@@ -172,6 +174,7 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
           </button>
         ))}
       </nav>
+      <SpeechControls />
       {session?.operator && (
         <div className="operator">
           <span data-testid="operator-name">{session.operator.name}</span>

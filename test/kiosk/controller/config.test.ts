@@ -164,6 +164,19 @@ describe('kiosk configuration', () => {
     expect(loadConfig(simulated).timings).toEqual({ idleLockSeconds: 60, idleWarningSeconds: 30, ownCardShownSeconds: 30, problemShownSeconds: 30, handOverSeconds: 20, topUpIdleSeconds: 60, topUpDoneShownSeconds: 30 });
   });
 
+  it("takes the spoken guidance's volume from the file (0 to 1, 0.8 by default), and refuses one out of range or misspelt", () => {
+    const dir = freshDir();
+    const file = join(dir, 'kiosk.config.json');
+    const simulated = { KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' };
+    expect(loadConfig(simulated).speech).toEqual({ volume: 0.8 });
+    writeFileSync(file, JSON.stringify({ speech: { volume: 0.35 } }));
+    expect(loadConfig(simulated).speech).toEqual({ volume: 0.35 });
+    writeFileSync(file, JSON.stringify({ speech: { volume: 1.5 } }));
+    expect(() => loadConfig(simulated)).toThrow(/speech\.volume: /);
+    writeFileSync(file, JSON.stringify({ speech: { volum: 0.5 } }));
+    expect(() => loadConfig(simulated)).toThrow(`unknown setting 'speech.volum' in ${file}: did you mean 'speech.volume'?`);
+  });
+
   it('refuses timings that cannot work: a warning not before the lock, a zero, a fraction, an unknown timing', () => {
     const dir = freshDir();
     const file = join(dir, 'kiosk.config.json');

@@ -144,7 +144,7 @@ describe('kiosk shell', () => {
     expect(recorded.loadedUrl).toBe(url);
     expect(recorded.windowOptions).toMatchObject({
       kiosk: true,
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/app/preload.cjs' },
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, preload: '/app/preload.cjs', autoplayPolicy: 'no-user-gesture-required' },
     });
   });
 

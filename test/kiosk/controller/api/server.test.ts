@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,8 @@ describe('controller API', () => {
   async function start(limits?: Partial<ApiLimits>): Promise<void> {
     const uiDir = mkdtempSync(join(tmpdir(), 'ui-'));
     writeFileSync(join(uiDir, 'index.html'), '<!doctype html><title>kiosk</title>');
+    mkdirSync(join(uiDir, 'prompts', 'en'), { recursive: true });
+    writeFileSync(join(uiDir, 'prompts', 'en', 'self-service-ready.wav'), 'RIFF');
     server = await startApiServer({
       port: 0,
       token,
@@ -100,6 +102,12 @@ describe('controller API', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+  });
+
+  it('serves the spoken prompts as audio/wav, with no token (static, like the page)', async () => {
+    const prompt = await rawRequest(server.port, '/prompts/en/self-service-ready.wav', { headers: { host: host() } });
+    expect(prompt.status).toBe(200);
+    expect(prompt.headers['content-type']).toBe('audio/wav');
   });
 
   it('requires the per-launch token for the API', async () => {

@@ -6,6 +6,7 @@ export const goodSnapshot: KioskSnapshot = {
   screen: 'application',
   mode: 'staffed',
   selfService: null,
+  speech: { volume: 0.8 },
   session: { state: 'signed-in', operator: { name: 'Operator Lin', role: 'operator' }, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false },
   outOfService: null,
   cardCheck: null,
