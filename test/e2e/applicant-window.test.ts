@@ -69,7 +69,7 @@ describe("the applicant's window, end to end", () => {
     await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
     expect(await kiosk.controller.command({ type: 'submit-application' })).toEqual({ accepted: true });
     await expect.poll(heading, { timeout: 10_000 }).toBe(messages.vi.applicantPhotoTitle);
-    await applicant.locator('[data-prompt="applicant-photo"]').waitFor();
+    await applicant.locator('section[data-prompt="applicant-photo"]').waitFor();
     await screenshot(applicant, 'applicant-photo');
     const photo = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
     expect(await kiosk.controller.command({ type: 'capture-photo', jpegBase64: photo })).toEqual({ accepted: true });
@@ -103,11 +103,20 @@ describe("the applicant's window, end to end", () => {
     expect(seen).not.toContain(residentPermitHolderId);
     expect(seen).not.toContain('Demo Operator');
     expect(await applicant.locator('[data-testid="print-queue"], [data-testid="operator-name"], .devices').count()).toBe(0);
-    expect(await applicant.locator('button').evaluateAll((buttons) => buttons.map((button) => (button as unknown as { dataset: Record<string, string> }).dataset['language']))).toEqual(['zh-TW', 'en', 'vi', 'id']);
+    // Its only controls: the language, and the spoken guidance's Repeat and Mute.
+    const controls = await applicant.locator('button').evaluateAll((buttons) => buttons.map((button) => {
+      const { dataset } = button as unknown as { dataset: Record<string, string> };
+      return dataset['language'] ?? dataset['action'];
+    }));
+    expect(controls).toEqual(['zh-TW', 'en', 'vi', 'id', 'repeat-prompt', 'mute-speech']);
+    // The review's instruction is spoken in the applicant's language.
+    const spoken = applicant.locator('audio[data-speech="prompt"]');
+    await expect.poll(() => spoken.getAttribute('src'), { timeout: 10_000 }).toBe('prompts/vi/applicant-review.wav');
 
     // The operator changes the language for them (their screen shows it): the applicant's window follows.
     await operator.locator('[data-testid="operator-applicant-language"] button[data-language="id"]').click();
     await expect.poll(heading, { timeout: 10_000 }).toBe(messages.id.applicantReviewTitle);
+    await expect.poll(() => spoken.getAttribute('src'), { timeout: 10_000 }).toBe('prompts/id/applicant-review.wav');
     expect(await details.locator('[data-field="cardType"]').textContent()).toBe(messages.id.cardgeneral);
 
     // Confirmed: the operator's screen is free for the next applicant; this one follows their card to "take your card".

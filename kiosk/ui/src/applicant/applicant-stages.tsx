@@ -6,13 +6,26 @@ import { withToken } from '../api';
 import { useT } from '../i18n';
 import { DoneView } from '../queue/done-view';
 import { JobProgress } from '../queue/job-progress';
+import type { ApplicantStep } from '../speech';
 
 /**
- * One screen per place in the applicant's visit, each with one instruction in large type. The
- * `data-prompt` id names the instruction (the spoken prompts are keyed by it).
+ * Where the applicant is: their stage, and on the card stage whether it is out ("take your card"). A
+ * card no longer in the queue (taken, between two snapshots) is the welcome again.
+ */
+export function applicantStep(applicant: ApplicantView, queue: PrintQueueView): ApplicantStep {
+  if (applicant.stage !== 'card') return applicant.stage;
+  const job = queue.jobs.find((entry) => entry.jobId === applicant.jobId);
+  if (!job) return 'welcome';
+  return job.stage === 'ready' ? 'take-card' : 'card';
+}
+
+/**
+ * One screen per step of the applicant's visit, each with one instruction in large type. The
+ * `data-prompt` id names the instruction (the spoken prompt of the step, kiosk/ui/src/speech).
  */
 export function ApplicantStageView({ applicant, queue }: { applicant: ApplicantView; queue: PrintQueueView }) {
-  switch (applicant.stage) {
+  const step = applicantStep(applicant, queue);
+  switch (step) {
     case 'welcome':
       return <Instruction prompt="applicant-welcome" title="applicantWelcomeTitle" hint="applicantWelcomeHint" />;
     case 'application':
@@ -21,12 +34,13 @@ export function ApplicantStageView({ applicant, queue }: { applicant: ApplicantV
       return <Instruction prompt="applicant-photo" title="applicantPhotoTitle" hint="applicantPhotoHint" camera />;
     case 'review':
       return <Review applicant={applicant} />;
-    case 'card': {
+    case 'card':
+    case 'take-card': {
       const job = queue.jobs.find((entry) => entry.jobId === applicant.jobId);
-      return job ? <YourCard job={job} /> : <Instruction prompt="applicant-welcome" title="applicantWelcomeTitle" hint="applicantWelcomeHint" />;
+      return job ? <YourCard job={job} /> : null;
     }
     default: {
-      const unknown: never = applicant.stage;
+      const unknown: never = step;
       return <p>{String(unknown)}</p>;
     }
   }
