@@ -98,6 +98,7 @@ describe("the applicant's window, end to end", () => {
     }));
     expect(sides[0]?.equals(sides[1] ?? Buffer.alloc(0))).toBe(false);
     await screenshot(applicant, 'applicant-review');
+    await screenshot(operator, 'applicant-operator-review');
     // Nothing the applicant should not see: the full ID, the operator, the queue, the staff's controls.
     const seen = (await applicant.locator('body').textContent()) ?? '';
     expect(seen).not.toContain(residentPermitHolderId);
