@@ -36,6 +36,14 @@ describe("the applicant's window, end to end", () => {
     await running?.stop();
   });
 
+  /** axe's serious and critical findings on the applicant's window as it stands (rule ids and how many nodes). */
+  const axeFindings = async (): Promise<string[]> => {
+    // Evaluated, not added as a script tag: the kiosk's CSP allows no inline script.
+    await applicant.evaluate(readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8'));
+    const result = (await applicant.evaluate('axe.run(document, { resultTypes: ["violations"] })')) as { passes: unknown[]; violations: Array<{ id: string; impact: string | null; nodes: unknown[] }> };
+    expect(result.passes.length, 'axe checked nothing').toBeGreaterThan(10);
+    return result.violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.nodes.length})`);
+  };
   const stageOf = (page: Page) => page.locator('[data-testid="applicant-window"]').getAttribute('data-applicant-stage');
   const heading = async (): Promise<string> => ((await applicant.locator('.applicant-main h1').first().textContent()) ?? '').trim();
 
@@ -97,6 +105,7 @@ describe("the applicant's window, end to end", () => {
     }));
     expect(sides[0]?.equals(sides[1] ?? Buffer.alloc(0))).toBe(false);
     await screenshot(applicant, 'applicant-review');
+    expect(await axeFindings()).toEqual([]);
     await screenshot(operator, 'applicant-operator-review');
     // Nothing the applicant should not see: the full ID, the operator, the queue, the staff's controls.
     const seen = (await applicant.locator('body').textContent()) ?? '';
@@ -133,6 +142,7 @@ describe("the applicant's window, end to end", () => {
     await expect.poll(() => operatorDone.locator('[data-testid="done-card-type"]').textContent(), { timeout: 10_000 }).toBe(messages.id.cardgeneral);
     expect(await operator.locator('[data-testid="print-queue"] h2').textContent()).toBe(messages['zh-TW'].queueTitle);
     await screenshot(applicant, 'applicant-take-card');
+    expect(await axeFindings()).toEqual([]);
 
     // Handed over: the visit is over, the next person is welcomed in Chinese.
     expect(await kiosk.controller.command({ type: 'finish', jobId })).toEqual({ accepted: true });
