@@ -6,6 +6,7 @@ import { makeOwnedTempDir, removeOrphanedTempDirs } from '../hardware/host/owned
 import { armStopDeadline } from '../hardware/host/stop-deadline';
 import { deviceKeys, isFullySimulated, isSimulated, loadConfig, type KioskConfig } from '../kiosk/controller/config';
 import { startKiosk, StartRefusal, type RunningKiosk } from '../kiosk/controller/main';
+import { applicantUrl } from '../kiosk/electron/kiosk-window';
 
 /**
  * `npm start` (`--simulate`): the kiosk on simulated devices, asked for explicitly (KIOSK_SIMULATE,
@@ -47,29 +48,45 @@ function electronBinary(): string | null {
   }
 }
 
-function openWindow(url: string): Pick<ManagedProcess, 'stop'> | null {
+/**
+ * The kiosk window, and the applicant's (`#applicant`): Electron puts it on a second display when one is
+ * connected, and with `applicantBeside` (the demo) beside the kiosk window on one display; Chromium, for
+ * the demo, opens it as a second app window with a profile of its own.
+ */
+function openWindow(url: string, applicantBeside: boolean): Pick<ManagedProcess, 'stop'> | null {
   if (!process.env['DISPLAY'] && !process.env['WAYLAND_DISPLAY']) return null;
   const electron = electronBinary();
   if (electron) {
     const built = spawnSync('npx', ['tsx', 'scripts/build-electron.ts'], { stdio: 'inherit' });
-    if (built.status === 0) return startProcess(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`], { stdio: 'inherit' });
+    if (built.status === 0) return startProcess(electron, ['kiosk/electron/dist/main.cjs', `--kiosk-url=${url}`, ...(applicantBeside ? ['--applicant-beside'] : [])], { stdio: 'inherit' });
     // An old or missing bundle must not be launched: say so and fall back to Chromium's app mode.
     process.stderr.write('  The Electron shell did not build (see above): `npm run build:electron` to retry; opening Chromium instead.\n');
   }
   if (existsSync('/usr/bin/chromium')) {
     // Named after this process: a profile left by a kiosk killed outright goes at the next start.
     removeOrphanedTempDirs(chromiumProfilePrefix);
-    const profile = makeOwnedTempDir(chromiumProfilePrefix);
-    const chromium = startProcess('/usr/bin/chromium', [
-      `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
-      // Spoken guidance plays as each screen appears, before anybody has touched the screen.
-      '--autoplay-policy=no-user-gesture-required',
-    ], { stdio: 'ignore' });
-    // The throw-away profile goes with the window: every start would otherwise leave one in /tmp.
-    return { stop: (graceMs) => chromium.stop(graceMs).then(() => rmSync(profile, { recursive: true, force: true })) };
+    const windows = [chromiumApp(url, [])];
+    // A second profile: with the first one's, Chromium would hand the URL to the running browser and exit.
+    if (applicantBeside) windows.push(chromiumApp(applicantUrl(url), ['--window-position=640,80', '--window-size=1280,800']));
+    return {
+      stop: async (graceMs) => {
+        await Promise.all(windows.map((window) => window.stop(graceMs)));
+      },
+    };
   }
   return null;
+}
+
+/** One Chromium app window on a throw-away profile of its own, which goes with the window. */
+function chromiumApp(url: string, extra: readonly string[]): Pick<ManagedProcess, 'stop'> {
+  const profile = makeOwnedTempDir(chromiumProfilePrefix);
+  const chromium = startProcess('/usr/bin/chromium', [
+    `--app=${url}`, `--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic', '--use-fake-ui-for-media-stream',
+    // Spoken guidance plays as each screen appears, before anybody has touched the screen.
+    '--autoplay-policy=no-user-gesture-required', ...extra,
+  ], { stdio: 'ignore' });
+  return { stop: (graceMs) => chromium.stop(graceMs).then(() => rmSync(profile, { recursive: true, force: true })) };
 }
 
 // Signals are handled from the first moment: with the kiosk as this very process (no launcher in
@@ -161,5 +178,6 @@ process.stdout.write(
     '',
   ].join('\n') + '\n',
 );
-window = openWindow(kiosk.urlWithToken);
+// The demo opens the applicant's window beside the kiosk's; a kiosk in the field only on a second display.
+window = openWindow(kiosk.urlWithToken, args.includes('--simulate'));
 if (!window) process.stdout.write('  (no display or browser here: open the URL above in a browser)\n');

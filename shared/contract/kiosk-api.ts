@@ -9,6 +9,7 @@ import { batchCommandSchemas, batchSnapshotSchema } from './batch';
 import { feeCommandSchemas, feeDueViewSchema } from './fee';
 import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
+import { applicantCommandSchemas, applicantViewSchema } from './applicant';
 import { speechSettingsSchema } from './speech';
 
 /**
@@ -200,6 +201,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   ...topUpCommandSchemas,
   // The replacement's fee at the review (issue 16): ./fee.ts.
   ...feeCommandSchemas,
+  // The applicant's own window (issue 16): ./applicant.ts.
+  ...applicantCommandSchemas,
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -583,6 +586,8 @@ export const kioskSnapshotSchema = z
       .strict() satisfies z.ZodType<Record<DeviceName, unknown>>,
     /** Whether the log reaches its file (staff screens say so when it does not). */
     logging: logHealthViewSchema,
+    /** What the applicant's own window shows (./applicant.ts); null when nobody may see an applicant here. */
+    applicant: applicantViewSchema.nullable(),
   })
   .strict();
 export type KioskSnapshot = Immutable<z.infer<typeof kioskSnapshotSchema>>;

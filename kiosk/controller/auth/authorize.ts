@@ -143,6 +143,8 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   // The replacement's fee at the review (issue 16): taken by whoever makes the replacement; a waiver is a supervisor's.
   'settle-fee': replacing,
   'waive-fee': { kind: 'flow', replaces: true, then: 'waive-fee' },
+  // The applicant's language belongs to their application (either window may set it).
+  'set-applicant-language': flow,
 };
 
 const allow: Decision = { kind: 'allow' };

@@ -1,4 +1,5 @@
 import type { JobView, KioskCommand, PrintQueueView } from '../../../../shared/contract/kiosk-api';
+import type { Locale } from '../../../../shared/i18n/messages';
 import { StepErrorMessage } from '../commands/step-error-message';
 import { MessageText, useT } from '../i18n';
 import { DoneView } from './done-view';
@@ -11,7 +12,7 @@ import { useStageSeconds } from './stage-seconds';
  * and for how long, and what the counter can do about it (hand it over, retry, cancel, take over).
  * Read at arm's length at a busy counter: big type, one card per job. `send` sends a job's command.
  */
-export function PrintQueuePanel({ queue, send }: { queue: PrintQueueView; send: Send }) {
+export function PrintQueuePanel({ queue, send, applicant = null }: { queue: PrintQueueView; send: Send; applicant?: ApplicantCard | null }) {
   const t = useT();
   return (
     <aside className="print-queue" data-testid="print-queue" data-paused={queue.paused} aria-label={t('queueTitle')}>
@@ -21,7 +22,7 @@ export function PrintQueuePanel({ queue, send }: { queue: PrintQueueView; send: 
         <p className="queue-empty">{t('queueEmpty')}</p>
       ) : (
         <ol className="jobs" aria-live="polite">
-          {queue.jobs.map((job) => <JobCard key={job.jobId} job={job} jobs={queue.jobs} send={send} />)}
+          {queue.jobs.map((job) => <JobCard key={job.jobId} job={job} jobs={queue.jobs} send={send} doneIn={applicant?.jobId === job.jobId ? applicant.language : null} />)}
         </ol>
       )}
     </aside>
@@ -30,10 +31,16 @@ export function PrintQueuePanel({ queue, send }: { queue: PrintQueueView; send: 
 
 type Send = (command: KioskCommand) => unknown;
 
+/** The card of the applicant at the counter and their language: its done view is worded in it (issue 16). */
+export interface ApplicantCard {
+  readonly jobId: string | null;
+  readonly language: Locale;
+}
+
 /** Stages that show the card's steps: under way, and stopped (where it stopped). */
 const showsProgress: ReadonlySet<JobView['stage']> = new Set(['printing', 'encoding', 'committing', 'ejecting', 'failed', 'parked']);
 
-function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; send: Send }) {
+function JobCard({ job, jobs, send, doneIn }: { job: JobView; jobs: readonly JobView[]; send: Send; doneIn: Locale | null }) {
   const t = useT();
   const seconds = useStageSeconds(job.stage, job.stageSeconds);
   const { jobId } = job;
@@ -46,7 +53,7 @@ function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; 
       </div>
       <p className="job-stage">{stageWords(t.locale, job, jobs)}</p>
       {showsProgress.has(job.stage) && <JobProgress progress={job.progress} stage={job.stage} />}
-      {job.stage === 'ready' && (job.cardNumber || job.summary) && <DoneView cardNumber={job.cardNumber} summary={job.summary} />}
+      {job.stage === 'ready' && (job.cardNumber || job.summary) && <DoneView cardNumber={job.cardNumber} summary={job.summary} {...(doneIn ? { locale: doneIn } : {})} />}
       {job.stage === 'ready' && job.error && <p className="notice warn"><MessageText message={job.error.message} /></p>}
       {job.stage === 'ready' && job.mine && (
         <div className="job-actions">

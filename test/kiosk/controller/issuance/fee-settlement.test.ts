@@ -69,7 +69,8 @@ describe('issuance machine: the replacement fee', () => {
     expect(actor.getSnapshot().matches({ applicant: { review: 'ready' } })).toBe(true);
 
     actor.send({ type: 'settle-fee', method: 'cash' });
-    actor.send({ type: 'cancel' });
+    actor.send({ type: 'cancel' }); // a photo was taken: Cancel asks first
+    actor.send({ type: 'confirm-discard' });
     await waitFor(actor, (s) => s.matches({ applicant: 'home' }));
     expect(actor.getSnapshot().context.fee.settlement).toBeNull();
   });

@@ -25,6 +25,7 @@ export const goodSnapshot: KioskSnapshot = {
   previewUrl: null,
   rendering: false,
   fee: null,
+  applicant: { language: 'zh-TW', stage: 'application', details: null, preview: null, jobId: null },
   error: null,
   printQueue: {
     paused: false,
