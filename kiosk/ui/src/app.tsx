@@ -1,11 +1,15 @@
 import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import type { DeviceName, KioskSnapshot, SessionView } from '../../../shared/contract/kiosk-api';
-import { localeNames, locales, type Locale } from '../../../shared/i18n/messages';
+import type { Locale } from '../../../shared/i18n/messages';
 import { subscribe, withToken } from './api';
 import { command, notices } from './command';
 import type { LinkState } from './commands/link-state';
 import { LogHealthBanner } from './commands/log-health';
 import { CommandNotice, ConnectionBanner, ConnectionWait } from './commands/notices';
+import { displayOwner } from './display/display-owner';
+import { DisplayToggles } from './display/display-toggles';
+import { LanguageButtons } from './display/language-buttons';
+import { useDisplay, type DisplayState } from './display/use-display';
 import { LocaleContext, useT } from './i18n';
 import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
@@ -57,12 +61,16 @@ export function App() {
   useEffect(() => {
     if (!showingCard) setLocale('zh-TW');
   }, [showingCard]);
+  const signedIn = snapshot?.session.state === 'signed-in';
+  const display = useDisplay(displayOwner({ selfService: selfService !== null, showingCard, operator: signedIn ? (snapshot?.session.operator ?? null) : null }));
+  // The device bar is technical: staff's, not a citizen's at an unattended kiosk (staff see it once signed in there).
+  const deviceBarShown = snapshot !== null && (snapshot.mode === 'staffed' || signedIn);
 
   return (
     <LocaleContext.Provider value={locale}>
       <div className={selfService ? 'kiosk unattended' : 'kiosk'}>
         {simulated && <SimulatedBanner />}
-        <Header locale={locale} onLocale={setLocale} connected={link === 'up'} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
+        <Header locale={locale} onLocale={setLocale} display={display} connected={link === 'up'} session={snapshot?.session ?? null} selfService={snapshot?.mode === 'self-service'} />
         {snapshot && <ConnectionBanner link={link} />}
         <UnreadableNotice shown={unreadable} />
         <CommandNotice notice={notice} onDismiss={notices.dismiss} />
@@ -105,7 +113,7 @@ export function App() {
         )}
         {snapshot?.cardCheck && snapshot.session.state === 'signed-in' && <CardCheckPanel card={snapshot.cardCheck} />}
         {snapshot && <ApprovalPrompt session={snapshot.session} />}
-        {snapshot && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
+        {deviceBarShown && <DeviceBar devices={snapshot.devices} devLink={devAvailable} />}
         {devAvailable && devAsked && <DevPanel onClose={() => (window.location.hash = '')} />}
         {/* The figures are a supervisor's (the controller's routes check the role too). */}
         {reportsAsked && snapshot?.session.operator?.role === 'supervisor' && <ReportsScreen onClose={() => (window.location.hash = '')} />}
@@ -152,7 +160,7 @@ function IdleWarning({ seconds }: { seconds: number }) {
   );
 }
 
-function Header({ locale, onLocale, connected, session, selfService }: { locale: Locale; onLocale: (locale: Locale) => void; connected: boolean; session: SessionView | null; selfService: boolean }) {
+function Header({ locale, onLocale, display, connected, session, selfService }: { locale: Locale; onLocale: (locale: Locale) => void; display: DisplayState; connected: boolean; session: SessionView | null; selfService: boolean }) {
   const t = useT();
   return (
     <header className="header">
@@ -163,26 +171,23 @@ function Header({ locale, onLocale, connected, session, selfService }: { locale:
           <p>{selfService ? t('selfServiceSubtitle') : t('appSubtitle')}</p>
         </div>
       </div>
-      <nav className="languages" aria-label="Language">
-        {locales.map((code) => (
-          <button key={code} type="button" aria-pressed={code === locale} onClick={() => onLocale(code)} lang={code}>
-            {localeNames[code]}
-          </button>
-        ))}
-      </nav>
-      {session?.operator && (
-        <div className="operator">
-          <span data-testid="operator-name">{session.operator.name}</span>
-          <small>{t.key(`role${session.operator.role}`)}</small>
-          {session.operator.role === 'supervisor' && (
-            <a className="reports-link" href="#reports" data-action="open-reports">
-              {t('reportScreenTitle')}
-            </a>
-          )}
-          <button type="button" onClick={() => command({ type: 'sign-out' })}>{t('signOut')}</button>
-        </div>
-      )}
-      <span className={connected ? 'link up' : 'link down'} role="status" aria-label={connected ? 'connected' : 'disconnected'} />
+      <div className="header-controls">
+        <LanguageButtons locale={locale} onLocale={onLocale} />
+        <DisplayToggles display={display} />
+        {session?.operator && (
+          <div className="operator">
+            <span data-testid="operator-name">{session.operator.name}</span>
+            <small>{t.key(`role${session.operator.role}`)}</small>
+            {session.operator.role === 'supervisor' && (
+              <a className="reports-link" href="#reports" data-action="open-reports">
+                {t('reportScreenTitle')}
+              </a>
+            )}
+            <button type="button" onClick={() => command({ type: 'sign-out' })}>{t('signOut')}</button>
+          </div>
+        )}
+        <span className={connected ? 'link up' : 'link down'} role="status" aria-label={connected ? 'connected' : 'disconnected'} />
+      </div>
     </header>
   );
 }
