@@ -187,7 +187,11 @@ class EvolisPrinter implements CardPrinter {
   }
 
   ejectCard(): Promise<Result<void, PrinterError>> {
-    return this.exclusive(() => this.expectOk('Se', [], 'move'));
+    return this.exclusive(async () => {
+      const ejected = await this.expectOk('Se', [], 'move');
+      if (ejected.ok) this.events.emit('step', 'eject');
+      return ejected;
+    });
   }
 
   rejectCard(): Promise<Result<void, PrinterError>> {
@@ -220,6 +224,7 @@ class EvolisPrinter implements CardPrinter {
     for (const [name, params, timeout] of steps) {
       const result = await this.expectOk(name, params, timeout);
       if (!result.ok) return result;
+      if (name === 'Ss') this.events.emit('step', 'insert');
     }
     const sendSide = async (side: CardSide): Promise<Result<void, PrinterError>> => {
       for (const panel of side.panels) {
@@ -236,11 +241,15 @@ class EvolisPrinter implements CardPrinter {
     if (job.back) {
       const flip = await this.expectOk('Sv', [], 'print');
       if (!flip.ok) return flip;
+      this.events.emit('step', 'print-front');
       const back = await sendSide(job.back);
       if (!back.ok) return back;
     }
     const parked = await this.expectOk('Sic', [], 'print');
     if (!parked.ok) return parked;
+    // `Sic` prints the last side, then moves the card to the contactless station.
+    this.events.emit('step', job.back ? 'print-back' : 'print-front');
+    this.events.emit('step', 'park');
     await this.expectOk('Pem', [0], 'query'); // back to the printer's own error handling; failure here changes nothing
     return ok({ sides: job.back ? 2 : 1, panels, bytesSent, position: 'contactless-station' });
   }

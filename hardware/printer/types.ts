@@ -116,8 +116,17 @@ export interface PrintReceipt {
   readonly position: 'contactless-station';
 }
 
+/**
+ * A step of a print job the printer confirmed (its `OK` to the command that does it): the card taken in
+ * (`Ss`), a side printed (`Sv` turns the card after the front; `Sic` prints the last side and parks the
+ * card at the contactless station), the card ejected (`Se`). The kiosk times them to show progress.
+ */
+export type PrinterStep = 'insert' | 'print-front' | 'print-back' | 'park' | 'eject';
+
 export interface PrinterEvents {
   connected: [];
+  /** A step of the job under way ended, as the printer's reply said. */
+  step: [step: PrinterStep];
   disconnected: [reason: string];
   /** A status read while idle that differs from the previous one. */
   status: [status: PrinterStatus];

@@ -27,6 +27,8 @@ import type { Action } from './auth/permissions';
 import type { DeviceStatusBoard } from './device-status';
 import { jobStage, type CardJobEvent, type CardJobSnapshot } from './issuance/card-job-machine';
 import type { IssuanceStepError } from './issuance/issuance-errors';
+import { createJobProgressTracker, type JobProgressTracker } from './issuance/job-progress';
+import { jobSummary } from './issuance/job-summary';
 import { issuanceMachine, maxPhotoAttempts, photoOverrideRefusal, type FaceMatch, type IssuanceEvent, type QueuedJob } from './issuance/issuance-machine';
 import type { CardCheck } from './card-check';
 import type { SelfService } from './self-service/own-card';
@@ -101,6 +103,8 @@ export interface ControllerOptions {
   };
   /** The injected clock's milliseconds (how long a card job has been at its stage); real time by default. */
   readonly now?: () => number;
+  /** The card jobs' step reports and measured speed (the issuance actors report to it); one of its own otherwise. */
+  readonly progress?: JobProgressTracker;
   /**
    * The applicant region's actor, run by the kiosk's root machine (its owner starts and stops it).
    * Without it the controller runs the machine on an actor of its own (tests of the flow alone).
@@ -135,6 +139,7 @@ function recordedAs(operatorId: string | null, command: KioskCommand['type']): s
 export function createKioskController(machine: ProvidedMachine, devices: DeviceStatusBoard, log: LogSink, options: ControllerOptions = {}): KioskController {
   const now = options.now ?? Date.now;
   const ownActor = options.actor === undefined;
+  const progress = options.progress ?? createJobProgressTracker(now);
   const actor: ActorRefFrom<ProvidedMachine> = options.actor ?? createActor(machine, { input: { now } });
   const staff = options.session?.staff;
   const sessionView = (): SessionView => staff?.view() ?? noSignInView;
@@ -168,7 +173,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   const mayViewApplicant = (): boolean => mayViewFlow(who(), actor.getSnapshot().context.owner);
   const printQueue = (state: State): KioskSnapshot['printQueue'] => {
     const at = who();
-    const jobs = state.context.jobs.map((job) => jobView(job, job.ref.getSnapshot(), at, now()));
+    progress.retain(state.context.jobs.map((job) => job.jobId));
+    const jobs = state.context.jobs.map((job) => jobView(job, job.ref.getSnapshot(), at, now(), progress));
     const holder = jobs.find((job) => job.jobId === state.context.printerHolder);
     return { paused: holder?.stage === 'failed' || holder?.stage === 'parked', jobs };
   };
@@ -255,6 +261,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     error: (error) => log({ eventId: 'kiosk-machine-crashed', disposition: 'failure', message: String(error) }),
   });
   const unsubscribeDevices = devices.onChange(publish);
+  // A step reported by the printer or the encoder moves a job's progress bar.
+  const unsubscribeProgress = progress.onChange(publish);
   // A job's owner signing in again gets their parked job back (the machine checks it is theirs).
   let signedIn: string | null = options.session?.operators.current()?.operatorId ?? null;
   const unsubscribeSession = staff?.onChange(() => {
@@ -573,6 +581,7 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     },
     stop() {
       unsubscribeDevices();
+      unsubscribeProgress();
       unsubscribeSession?.();
       unsubscribeCardCheck?.();
       unsubscribeSelfService?.();
@@ -625,7 +634,7 @@ function stepErrorView(error: IssuanceStepError | null): StepErrorView | null {
 }
 
 /** One card job as the queue shows it to `at`: its ticket and stage to anyone, the applicant's traces only to the owner. */
-function jobView(job: QueuedJob, snapshot: CardJobSnapshot, at: Who, nowMs: number): JobView {
+function jobView(job: QueuedJob, snapshot: CardJobSnapshot, at: Who, nowMs: number, progress: JobProgressTracker): JobView {
   const { context } = snapshot;
   const stage = jobStage(snapshot);
   const entitled = mayViewFlow(at, context.owner);
@@ -643,6 +652,8 @@ function jobView(job: QueuedJob, snapshot: CardJobSnapshot, at: Who, nowMs: numb
     mine: at.role !== 'self-service' && at.role !== 'nobody' && context.owner === at.operatorId,
     // Only a job waiting in `parked` can be taken over (not one being parked or brought back).
     mayTakeOver: snapshot.matches('parked') && mayTakeOver(at),
+    progress: progress.view({ jobId: job.jobId, stage, failedStep: context.failedStep, hasError: context.error !== null }, nowMs),
+    summary: entitled ? jobSummary(context) : null,
   };
 }
 
@@ -721,7 +732,7 @@ function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
 }
 
 function withoutApplicantTraces(job: JobView): JobView {
-  return { ...job, initials: null, cardNumber: null, uid: null };
+  return { ...job, initials: null, cardNumber: null, uid: null, summary: null };
 }
 
 /** zod's `.partial()` types absent keys as `undefined`; the machine wants them truly absent. */

@@ -25,6 +25,7 @@ import { showBoardLineNoise, showPrinterStatus, showScannerStatus } from './devi
 import { createSimulatedWorld, linkTo, type SimulatedWorld, type SimulatedWorldLink } from './devices/simulated-world';
 import { documentToApplication } from './issuance/document-to-application';
 import { issuanceActors } from './issuance/issuance-services';
+import { createJobProgressTracker } from './issuance/job-progress';
 import { cardAtStationIs, recoverInterruptedJobs, type RecoveredJob } from './issuance/recover-interrupted-jobs';
 import { watchHandOver } from './issuance/hand-over-watch';
 import { issuanceMachine } from './issuance/issuance-machine';
@@ -291,8 +292,11 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     stops.push(() => reportWriting);
     const sessionLogic = sessionRegion({ store, ribbonPrintsLeft, log, onClosed: writeReportOf });
     const sessionLink = { id: (): string | null => null };
+    // The card jobs' steps as the printer and the encoder report them, timed on the kiosk's clock (issue 16).
+    const jobProgress = createJobProgressTracker(() => clock.now().getTime());
     const issuanceLogic = issuanceMachine.provide({
       actors: issuanceActors({
+        progress: jobProgress,
         jobDelays: issuanceDelaysFrom(config.timings),
         printer, encoder, store, photoGate, rules: options.rules ?? defaultCityRules, clock, chipMasterKey, kioskId: config.kioskId, log,
         onHandOver: () => board.buzz('take-card'),
@@ -373,6 +377,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
     });
     await batches.refresh();
     const controller = createKioskController(issuanceLogic, devices, log, {
+      progress: jobProgress,
       serviceSession,
       sessionMode: () => serviceSession.sessionMode(),
       batches,

@@ -6,6 +6,7 @@ import { sessionModes } from '../domain/service-session';
 import type { ApplicantText, Bilingual } from '../i18n/localized-text';
 import type { Immutable } from './immutable';
 import { batchCommandSchemas, batchSnapshotSchema } from './batch';
+import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
 
 /**
@@ -435,6 +436,10 @@ export const jobViewSchema = z
     mine: z.boolean(),
     /** A parked job the signed-in supervisor may take over. */
     mayTakeOver: z.boolean(),
+    /** Its steps at the printer and the encoder, how far it is and the seconds left (issue 16). */
+    progress: jobProgressSchema,
+    /** The issued card for the done view; null until its chip is written, and for whoever may not see the applicant. */
+    summary: jobSummarySchema.nullable(),
   })
   .strict();
 export type JobView = Immutable<z.infer<typeof jobViewSchema>>;

@@ -31,6 +31,9 @@ export interface CardJobInput {
   readonly applicationStartedAt?: number | null;
 }
 
+/** What encoding a card gives the job: the chip's UID, and the expiry written on it (older fakes give none). */
+export type EncodedCard = { uid: string; expiresOn?: string | undefined };
+
 export type CardJobEvent =
   /** From the print queue: the printer is this job's now. */
   | { type: 'printer.granted' }
@@ -63,6 +66,10 @@ export interface CardJobContext {
   failedStep: IssuingStep | null;
   error: IssuanceStepError | null;
   uid: string | null;
+  /** The expiry written on the chip (YYYY-MM-DD), once encoded: the done view shows it. */
+  expiry: string | null;
+  /** The issuance's fee (NT$), kept for the done view after the applicant's data is dropped. */
+  readonly fee: number;
   /** When the job entered its current stage (the injected clock's milliseconds). */
   stageSince: number;
   readonly applicationStartedAt: number | null;
@@ -89,7 +96,7 @@ export const cardJobMachine = setup({
     printCard: notProvided('printCard') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob>>,
     /** Sends a card whose chip failed to the reject box and books its blank spoiled: the job prints again. */
     reprintCard: notProvided('reprintCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string; failure: string }>>,
-    encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<{ uid: string }, IssuanceJob>>,
+    encodeCard: notProvided('encodeCard') as unknown as ReturnType<typeof fromPromise<EncodedCard, IssuanceJob>>,
     commitIssuance: notProvided('commitIssuance') as unknown as ReturnType<typeof fromPromise<void, IssuanceJob & { uid: string }>>,
     ejectCard: notProvided('ejectCard') as unknown as ReturnType<typeof fromPromise<void, { jobId: string }>>,
     abandonJob: notProvided('abandonJob') as unknown as ReturnType<
@@ -145,6 +152,8 @@ export const cardJobMachine = setup({
     failedStep: null,
     error: null,
     uid: null,
+    expiry: null,
+    fee: input.job.assessment.fee,
     photo: { verdict: input.verdict, attempts: input.attempts },
     now: input.now,
     stageSince: input.now(),
@@ -182,7 +191,7 @@ export const cardJobMachine = setup({
             input: ({ context }) => jobOf(context),
             onDone: {
               target: 'committing',
-              actions: [{ type: 'completeStep', params: 'encoding' as const }, assign({ uid: ({ event }) => event.output.uid })],
+              actions: [{ type: 'completeStep', params: 'encoding' as const }, assign({ uid: ({ event }) => event.output.uid, expiry: ({ event }) => event.output.expiresOn ?? null })],
             },
             onError: { target: '#cardJob.failed', actions: { type: 'failAt', params: 'encoding' as const } },
           },
@@ -251,7 +260,7 @@ export const cardJobMachine = setup({
       invoke: {
         src: 'reprintCard',
         input: ({ context }) => ({ jobId: context.jobId, failure: context.error?.kind ?? 'nfc_write_verify_failed' }),
-        onDone: { target: 'issuing.printing', actions: assign({ completed: [], uid: null }) },
+        onDone: { target: 'issuing.printing', actions: assign({ completed: [], uid: null, expiry: null }) },
         // The card could not be sent to the reject box (the printer is away): still failed, the retry reprints.
         onError: { target: 'failed', actions: assign({ error: ({ event }) => toStepError(event.error) }) },
       },

@@ -4,7 +4,7 @@ import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-re
 import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap } from '../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../hardware/card-record/types';
-import type { CardPrinter, PrintJob } from '../../../hardware/printer/types';
+import type { CardPrinter, PrinterStep, PrintJob } from '../../../hardware/printer/types';
 import { isoDay, type Clock } from '../../../shared/clock';
 import type { ApplicationForm, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { message, type Message } from '../../../shared/contract/messages';
@@ -24,9 +24,10 @@ import { nfcFailure, printerFailure } from './device-messages';
 import type { HandOverWatch } from './hand-over-watch';
 import { diskFullStepError, IssuanceStepError } from './issuance-errors';
 import { NoOpenSession } from '../store/jobs';
-import { cardJobMachine } from './card-job-machine';
+import { cardJobMachine, type EncodedCard } from './card-job-machine';
 import type { issuanceMachine } from './issuance-machine';
 import type { Assessment, CardPreview, FaceMatch, IssuanceJob, ParkedJobData, PhotoVerdict, ResumedJob } from './issuance-types';
+import type { JobProgressTracker } from './job-progress';
 import { parkedJobFromJson, parkedJobToJson } from './parked-job';
 import { cardMayExist } from './recover-interrupted-jobs';
 
@@ -58,6 +59,8 @@ export interface IssuanceDevices {
   readonly diskReserve?: DiskReserve;
   /** The open service session's id, as the session region knows it (the store's open session otherwise). */
   readonly serviceSessionId?: () => string | null;
+  /** Told each step of a card job as its device reports it, for the queue's progress (issue 16). */
+  readonly progress?: Pick<JobProgressTracker, 'printing' | 'begin' | 'done' | 'failed'>;
   /** The card jobs' named delays (their defaults otherwise). */
   readonly jobDelays?: { readonly handOverTimeout: number };
 }
@@ -80,6 +83,14 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
 export function issuanceSteps(devices: IssuanceDevices) {
   const { store, printer, encoder, clock } = devices;
   const today = (): string => isoDay(clock);
+  const { progress } = devices;
+  /** The printer's own step reports while one of its commands for a job runs (a printer without them reports none). */
+  const onPrinterStep = (listener: (step: PrinterStep) => void): (() => void) =>
+    progress && typeof printer.on === 'function' ? printer.on('step', listener) : () => undefined;
+  /** Parking is the end of the last side: the encoder's step starts there. */
+  const reportPrinterStep = (jobId: string, step: PrinterStep): void => {
+    if (step !== 'park') progress?.done(jobId, step);
+  };
   const operatorId = (): string | null => devices.operatorId?.() ?? null;
   const journal = async (jobId: string, step: Parameters<Store['markJobStep']>[1], options: Parameters<Store['markJobStep']>[2] = {}) => {
     const marked = await store.markJobStep(jobId, step, options);
@@ -209,8 +220,12 @@ export function issuanceSteps(devices: IssuanceDevices) {
       // A retry: the card the failed print left may have been pulled out since (a jam cleared by hand).
       const gone = failedPrints.has(input.jobId) && (await cardInPrinter()) === 'none';
       await journal(input.jobId, 'printing', gone ? { blank: 'not-in-printer' } : {});
-      const printed = await printer.printCard(input.preview.job as PrintJob);
+      const job = input.preview.job as PrintJob;
+      progress?.printing(input.jobId, { doubleSided: job.back !== undefined && job.back !== null });
+      const stopReports = onPrinterStep((step) => reportPrinterStep(input.jobId, step));
+      const printed = await printer.printCard(job).finally(stopReports);
       if (!printed.ok) {
+        progress?.failed(input.jobId);
         failedPrints.add(input.jobId);
         // A card left inside (picked before the fault) is the job's blank until it is issued or spoiled.
         const held = (await cardInPrinter()) === 'present';
@@ -221,8 +236,9 @@ export function issuanceSteps(devices: IssuanceDevices) {
       await journal(input.jobId, 'printed', { blank: 'in-printer' });
     }),
 
-    encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
+    encodeCard: fromPromise(async ({ input }: { input: IssuanceJob }): Promise<EncodedCard> => {
       await journal(input.jobId, 'encoding');
+      progress?.begin(input.jobId, 'encode');
       const tap = await cardAtEncoder(encoder, devices.cardArrivalTimeoutMs ?? defaultCardArrivalTimeoutMs);
       if (tap.kind !== 'mifare-classic-1k') throw nfcFailure({ kind: 'unsupported_card', atr: tap.atr, message: 'not a MIFARE Classic 1K' });
       const keys = deriveChipKeys(devices.chipMasterKey, Buffer.from(tap.uid, 'hex'));
@@ -241,18 +257,22 @@ export function issuanceSteps(devices: IssuanceDevices) {
       };
       const written = await encoder.personalise(record, keys);
       if (!written.ok) {
+        progress?.failed(input.jobId);
         await journal(input.jobId, 'encoding', { disposition: 'failure', reason: written.error.kind, blank: 'in-printer' });
         throw nfcFailure(written.error);
       }
       await journal(input.jobId, 'encoded', { context: { cardNumber: record.cardNumber, uid: tap.uid } });
+      progress?.done(input.jobId, 'encode');
       const readBack = await encoder.readRecord(keys);
       if (!readBack.ok || readBack.value.record.cardNumber !== record.cardNumber) {
         const failure = readBack.ok ? ({ kind: 'write_verify_failed', block: 0, message: 'card number read back differs' } as const) : readBack.error;
+        progress?.failed(input.jobId);
         await journal(input.jobId, 'encoding', { disposition: 'failure', reason: failure.kind, blank: 'in-printer' });
         throw nfcFailure(failure);
       }
       await journal(input.jobId, 'verified');
-      return { uid: tap.uid };
+      progress?.done(input.jobId, 'verify');
+      return { uid: tap.uid, expiresOn: record.expiresOn };
     }),
 
     commitIssuance: fromPromise(async ({ input }: { input: IssuanceJob & { uid: string } }) => {
@@ -288,12 +308,16 @@ export function issuanceSteps(devices: IssuanceDevices) {
         ...(input.photoOverride ? { photoOverride: input.photoOverride } : {}),
       });
       if (!recorded.ok) {
+        progress?.failed(input.jobId);
         throw new IssuanceStepError(`store_${recorded.error.kind}`, message('step.store-failed', { detail: recorded.error.kind }), recorded.error.kind === 'job_not_open' ? false : true);
       }
+      progress?.done(input.jobId, 'record');
     }),
 
     ejectCard: fromPromise(async ({ input }: { input: { jobId: string } }) => {
-      const ejected = await printer.ejectCard();
+      const stopReports = onPrinterStep((step) => reportPrinterStep(input.jobId, step));
+      const ejected = await printer.ejectCard().finally(stopReports);
+      if (!ejected.ok) progress?.failed(input.jobId);
       devices.onHandOver?.();
       // Not ejected: the job stays at `committed`, so the restart and the applicant's retry find the card.
       if (!ejected.ok) throw printerFailure(ejected.error);

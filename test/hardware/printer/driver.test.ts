@@ -153,6 +153,23 @@ describe('card printer driver over a real pty', () => {
     expect(await printer.rejectCard()).toEqual({ ok: true, value: undefined });
   });
 
+  it('reports each step the printer confirmed, in order, and none past a jam (issue 16: the queue\'s progress)', async () => {
+    const { printer, sim } = await setup({ cards: 3 });
+    const steps: string[] = [];
+    printer.on('step', (step) => steps.push(step));
+    expect((await printer.printCard(colourJob(true))).ok).toBe(true);
+    expect((await printer.ejectCard()).ok).toBe(true);
+    expect(steps).toEqual(['insert', 'print-front', 'print-back', 'park', 'eject']);
+    steps.length = 0;
+    expect((await printer.printCard(colourJob())).ok).toBe(true);
+    expect(steps).toEqual(['insert', 'print-front', 'park']);
+    await printer.rejectCard();
+    steps.length = 0;
+    sim.injectFault({ kind: 'jam', atStep: 'park' });
+    expect((await printer.printCard(colourJob(true))).ok).toBe(false);
+    expect(steps).toEqual(['insert', 'print-front']);
+  });
+
   it('reports a jam at the chosen step', async () => {
     const { printer, sim } = await setup();
     sim.injectFault({ kind: 'jam', atStep: 'park' });

@@ -4,7 +4,7 @@ import type { OperatorService } from '../../../kiosk/controller/auth/operator-se
 import { createCardCheck, type CardCheck } from '../../../kiosk/controller/card-check';
 import { DeviceStatusBoard } from '../../../kiosk/controller/device-status';
 import { assessApplication } from '../../../kiosk/controller/issuance/assess-application';
-import { cardJobMachine } from '../../../kiosk/controller/issuance/card-job-machine';
+import { cardJobMachine, type EncodedCard } from '../../../kiosk/controller/issuance/card-job-machine';
 import { IssuanceStepError } from '../../../kiosk/controller/issuance/issuance-errors';
 import { issuanceMachine, type CardPreview, type PhotoVerdict } from '../../../kiosk/controller/issuance/issuance-machine';
 import { createKioskController, type KioskController } from '../../../kiosk/controller/kiosk-controller';
@@ -39,7 +39,7 @@ const flow = issuanceMachine.provide({
           if (printing) await printing;
           if (feederEmpty) throw new IssuanceStepError('feeder_empty', message('printer.feeder-empty'), true);
         }),
-        encodeCard: fromPromise(async () => ({ uid: '04A1B2C3' })),
+        encodeCard: fromPromise(async (): Promise<EncodedCard> => ({ uid: '04A1B2C3', expiresOn: '2036-12-06' })),
         commitIssuance: fromPromise(async () => {}),
         ejectCard: fromPromise(async () => {}),
         abandonJob: fromPromise(async () => {}),

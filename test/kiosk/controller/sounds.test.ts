@@ -5,6 +5,7 @@ import type { JobStage, JobView, KioskSnapshot, Screen } from '../../../shared/c
 const job = (stage: JobStage): JobView => ({
   jobId: `job-${stage}`, ticket: 1, initials: null, stage, completed: [], stageSeconds: 0, cardType: 'senior',
   cardNumber: null, uid: null, error: null, mine: true, mayTakeOver: false,
+  progress: { step: null, fraction: 0, secondsLeft: 0, steps: [] }, summary: null,
 });
 
 /** The fields the buzzer and the light look at; the rest of a snapshot is no business of theirs. */

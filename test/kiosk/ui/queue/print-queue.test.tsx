@@ -20,6 +20,8 @@ const job = (ticket: number, fields: Partial<JobView> = {}): JobView => ({
   error: null,
   mine: true,
   mayTakeOver: false,
+  progress: { step: null, fraction: 0, secondsLeft: 0, steps: [] },
+  summary: null,
   ...fields,
 });
 const feederEmpty = { kind: 'printer_feeder_empty', message: message('printer.feeder-empty'), canRetry: true };

@@ -28,6 +28,7 @@ export const goodSnapshot: KioskSnapshot = {
       {
         jobId: 'job-1', ticket: 1, initials: 'N.T.H.', stage: 'printing', completed: [], stageSeconds: 4, cardType: 'general',
         cardNumber: '3300011000000014', uid: null, error: null, mine: true, mayTakeOver: false,
+        progress: { step: 'print-front', fraction: 0.2, secondsLeft: 22, steps: [] }, summary: null,
       },
     ],
   },
