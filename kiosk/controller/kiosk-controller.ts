@@ -683,6 +683,8 @@ function toSnapshot(
     application: {
       form: context.form,
       source: context.source,
+      scannedFields: context.scannedFields,
+      confirmingDiscard: ['application', 'photo', 'review'].some((screen) => state.matches({ applicant: { [screen]: 'confirmingDiscard' } })),
       documentProblems: context.documentProblems,
       eligibility: context.assessment.eligibility,
       problems: context.assessment.problems,
@@ -695,6 +697,7 @@ function toSnapshot(
       checks: latest?.checks ?? [],
       passed: latest ? latest.passed : null,
       overrideAllowed: photoOverrideRefusal(context) === null,
+      accepted: context.photo.best?.verdict.passed === true || context.photo.override !== null,
       faceMatch: faceMatchView(context.photo.best?.verdict.faceMatch ?? null),
       live,
     },
@@ -722,8 +725,8 @@ function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
   return {
     ...snapshot,
     cardCheck: null,
-    application: { form: emptyApplicationForm, source: 'manual', documentProblems: [], eligibility: null, problems: [], fee: 0 },
-    photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, faceMatch: null, live: null },
+    application: { form: emptyApplicationForm, source: 'manual', scannedFields: [], confirmingDiscard: false, documentProblems: [], eligibility: null, problems: [], fee: 0 },
+    photo: { attempts: 0, maxAttempts: snapshot.photo.maxAttempts, evaluating: false, checks: [], passed: null, overrideAllowed: false, accepted: false, faceMatch: null, live: null },
     previewUrl: null,
     rendering: false,
     error: null,

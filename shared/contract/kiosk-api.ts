@@ -147,6 +147,11 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('back') }),
   /** Drops the application on the screen (not a card already in the print queue: `cancel-job`). */
   z.object({ type: z.literal('cancel') }),
+  /** "Discard this application?" answered yes (the second tap after Cancel) or no. */
+  z.object({ type: z.literal('confirm-discard') }),
+  z.object({ type: z.literal('keep-application') }),
+  /** Back on the photo screen from the review: go on with the photo already accepted. */
+  z.object({ type: z.literal('use-photo') }),
   /** Gives up a failed card job: its card, if printed, goes to the reject box and the job is closed. */
   z.object({ type: z.literal('cancel-job'), jobId: jobIdSchema }),
   /** The card of this job was handed over: it leaves the queue. */
@@ -267,6 +272,8 @@ export const eligibilityViewSchema = z
         .strict(),
     ),
     guardianConsentRequired: z.boolean(),
+    /** The eligible type the screen preselects (the most benefit; see recommended-card.ts), or null when none is eligible. */
+    recommended: z.enum(cardTypes).nullable(),
   })
   .strict();
 export type EligibilityView = Immutable<z.infer<typeof eligibilityViewSchema>>;
@@ -514,6 +521,10 @@ export const kioskSnapshotSchema = z
       .object({
         form: applicationFormSchema.strict(),
         source: z.enum(['manual', 'scanner']),
+        /** The fields as the scanner read them, not corrected since (shown read-only until tapped). */
+        scannedFields: z.array(applicationFormSchema.keyof()),
+        /** Cancel was tapped after a scan or a photo: "discard this application?" waits for its answer. */
+        confirmingDiscard: z.boolean(),
         documentProblems: z.array(messageSchema),
         eligibility: eligibilityViewSchema.nullable(),
         problems: z.array(messageSchema),
@@ -528,6 +539,8 @@ export const kioskSnapshotSchema = z
         checks: z.array(photoCheckViewSchema),
         passed: z.boolean().nullable(),
         overrideAllowed: z.boolean(),
+        /** A photo accepted before (back from the review) that `use-photo` goes on with. */
+        accepted: z.boolean(),
         /** A replacement's photo against the one on file: a mismatch asks the operator to check the person. */
         faceMatch: faceMatchViewSchema.nullable(),
         /** The gate's verdict on the latest live frame (guidance, auto-capture), or null. */

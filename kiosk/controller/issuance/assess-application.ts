@@ -8,6 +8,7 @@ import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import { assertNever } from '../../../shared/result';
 import type { Assessment } from './issuance-machine';
+import { recommendedCardType } from './recommended-card';
 
 export interface HeldCard {
   readonly type: CardType;
@@ -71,7 +72,7 @@ export async function assessApplication(form: ApplicationForm, deps: AssessmentD
     },
     deps.rules,
   );
-  const eligibility: EligibilityView = decision;
+  const eligibility: EligibilityView = { ...decision, recommended: recommendedCardType(decision) };
 
   const chosen = decision.cards.find((card) => card.type === form.cardType);
   if (!form.cardType) {

@@ -31,7 +31,14 @@ export type IssuanceEvent =
   /** The card face could not be made: try the review again. */
   | { type: 'retry' }
   | { type: 'back' }
+  /** Drops the application; after a scan or a photo it first asks (`confirmingDiscard`). */
   | { type: 'cancel' }
+  /** The second tap: yes, discard this application. */
+  | { type: 'confirm-discard' }
+  /** No: back to the application where it was. */
+  | { type: 'keep-application' }
+  /** On the photo screen again (back from the review): go on with the photo already accepted. */
+  | { type: 'use-photo' }
   /** The signed-in operator signed out or was locked out: nothing of the applicant may stay on show. */
   | { type: 'owner-left' }
   /** An operator signed in: when it is a job's owner, their parked job comes back. */
@@ -56,6 +63,8 @@ export interface IssuanceInput {
 export interface IssuanceContext {
   form: ApplicationForm;
   source: 'manual' | 'scanner';
+  /** The form's fields as the scanner read them (not corrected since): the screen shows them read-only. */
+  scannedFields: (keyof ApplicationForm)[];
   documentProblems: readonly Message[];
   assessment: Assessment;
   photo: {
@@ -89,10 +98,11 @@ export const maxPhotoAttempts = 3;
 const notAssessed: Assessment = { eligibility: null, problems: [], fee: 0, action: null };
 
 /** Every field with personal data, and the flow's job, empty: a new application starts so. */
-function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'batchRowId' | 'error' | 'owner' | 'applicationStartedAt'> {
+function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'scannedFields' | 'documentProblems' | 'assessment' | 'photo' | 'preview' | 'jobId' | 'batchRowId' | 'error' | 'owner' | 'applicationStartedAt'> {
   return {
     form: { ...emptyApplicationForm },
     source: 'manual',
+    scannedFields: [],
     documentProblems: [],
     assessment: notAssessed,
     photo: { attempts: 0, best: null, latest: null, pending: null, override: null },
@@ -109,6 +119,14 @@ const notProvided = (name: string) =>
   fromPromise<never, unknown>(async () => {
     throw new Error(`the ${name} actor was not provided by the composition root`);
   });
+
+/** The card type the rules recommend, when the operator has not chosen one yet (preselected on the screen). */
+const recommendedChoice = (context: IssuanceContext, assessment: Assessment): ApplicationForm['cardType'] =>
+  context.form.cardType === '' ? (assessment.eligibility?.recommended ?? '') : '';
+
+/** The fields of `fields` that hold something (a scanner leaves out what the document does not carry). */
+const filledKeys = (fields: Partial<ApplicationForm>): (keyof ApplicationForm)[] =>
+  (Object.keys(fields) as (keyof ApplicationForm)[]).filter((key) => fields[key] !== '' && fields[key] !== undefined);
 
 const oneFaceFound = (verdict: PhotoVerdict): boolean => verdict.checks.some((check) => check.id === 'one-face' && check.passed);
 
@@ -218,6 +236,10 @@ export const issuanceMachine = setup({
     photoPassed: ({ event }) => (event as unknown as { output: PhotoVerdict }).output.passed,
     canOverridePhoto: ({ context }) => photoOverrideRefusal(context) === null,
     canCapture: ({ context }) => context.photo.attempts < maxPhotoAttempts,
+    /** A scan or a photo would be lost: Cancel asks first. A form typed by hand alone goes at one tap. */
+    hasWorkToLose: ({ context }) => context.source === 'scanner' || context.photo.attempts > 0 || context.photo.override !== null,
+    /** A photo kept from before (back from the review): accepted by the checks, or by an approved override. */
+    hasAcceptedPhoto: ({ context }) => context.photo.best?.verdict.passed === true || context.photo.override !== null,
   },
 }).createMachine({
   id: 'issuance',
@@ -250,7 +272,16 @@ export const issuanceMachine = setup({
               invoke: {
                 src: 'assessApplication',
                 input: ({ context }) => ({ form: context.form }),
-                onDone: { target: 'editing', actions: assign({ assessment: ({ event }) => event.output }) },
+                onDone: [
+                  {
+                    // Nothing chosen yet and the rules recommend one: it is preselected, and assessed as chosen.
+                    guard: ({ context, event }) => recommendedChoice(context, event.output) !== '',
+                    target: 'assessing',
+                    reenter: true,
+                    actions: assign({ form: ({ context, event }) => ({ ...context.form, cardType: recommendedChoice(context, event.output) }) }),
+                  },
+                  { target: 'editing', actions: assign({ assessment: ({ event }) => event.output }) },
+                ],
                 onError: {
                   target: 'editing',
                   actions: assign({
@@ -260,12 +291,25 @@ export const issuanceMachine = setup({
               },
             },
             editing: {},
+            /** "Discard this application?": one more tap to drop a scan or a photo. */
+            confirmingDiscard: {
+              on: {
+                'confirm-discard': '#issuance.applicant.home',
+                'keep-application': 'assessing',
+                // Nothing goes on while the question is open.
+                'submit-application': {},
+              },
+            },
           },
           on: {
             'update-application': {
               target: '.assessing',
               reenter: true,
-              actions: assign({ form: ({ context, event }) => ({ ...context.form, ...event.fields }) }),
+              actions: assign({
+                form: ({ context, event }) => ({ ...context.form, ...event.fields }),
+                // A field the operator corrected is theirs now, not the scanner's.
+                scannedFields: ({ context, event }) => context.scannedFields.filter((key) => !(key in event.fields)),
+              }),
             },
             'document-read': {
               target: '.assessing',
@@ -273,11 +317,12 @@ export const issuanceMachine = setup({
               actions: assign({
                 form: ({ context, event }) => ({ ...context.form, ...event.fields }),
                 source: 'scanner',
+                scannedFields: ({ context, event }) => [...new Set([...context.scannedFields, ...filledKeys(event.fields)])],
                 documentProblems: ({ event }) => event.problems,
               }),
             },
             'submit-application': { target: 'photo', guard: 'canSubmit' },
-            cancel: 'home',
+            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home' }],
             'owner-left': { target: 'home', actions: 'tellJobs' },
           },
         },
@@ -293,11 +338,14 @@ export const issuanceMachine = setup({
                     error: null,
                     photo: ({ context, event }) => ({
                       ...context.photo,
+                      // A new attempt is judged on its own: an override approved for an earlier photo does not cover it.
+                      override: null,
                       attempts: context.photo.attempts + 1,
                       pending: { image: event.image, source: event.source ?? 'camera' },
                     }),
                   }),
                 },
+                'use-photo': { target: '#issuance.applicant.review', guard: 'hasAcceptedPhoto' },
                 'override-photo': {
                   target: '#issuance.applicant.review',
                   guard: 'canOverridePhoto',
@@ -305,6 +353,17 @@ export const issuanceMachine = setup({
                     photo: ({ context, event }) => ({ ...context.photo, override: { reason: event.reason, approvedBy: event.approvedBy ?? null } }),
                   }),
                 },
+              },
+            },
+            /** "Discard this application?" An evaluation under way is dropped, and so is its attempt. */
+            confirmingDiscard: {
+              entry: assign({
+                photo: ({ context }) =>
+                  context.photo.pending === null ? context.photo : { ...context.photo, attempts: context.photo.attempts - 1, pending: null },
+              }),
+              on: {
+                'confirm-discard': '#issuance.applicant.home',
+                'keep-application': 'waiting',
               },
             },
             evaluating: {
@@ -353,8 +412,9 @@ export const issuanceMachine = setup({
             },
           },
           on: {
+            // The form and every photo attempt stay: the application is still the same.
             back: 'application',
-            cancel: 'home',
+            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home' }],
             'owner-left': { target: 'home', actions: 'tellJobs' },
           },
         },
@@ -386,12 +446,21 @@ export const issuanceMachine = setup({
               on: {
                 'confirm-print': { target: '#issuance.applicant.home', actions: ['queueCard', 'grantPrinter'] },
                 back: 'leaving',
+                cancel: 'confirmingDiscard',
               },
             },
             /** The card face could not be made (or the job not begun): the review may be tried again. */
             failed: {
               on: {
                 retry: { target: 'leaving', actions: assign({ error: null }) },
+                cancel: 'confirmingDiscard',
+              },
+            },
+            /** "Discard this application?" The job begun for the review stays open until the answer. */
+            confirmingDiscard: {
+              on: {
+                'confirm-discard': '#issuance.applicant.cancelling',
+                'keep-application': [{ guard: ({ context }) => context.preview !== null, target: 'ready' }, { target: 'failed' }],
               },
             },
             /** Back to the photo (or a new attempt at the review): this job ends here; a new one begins with the next review. */
@@ -402,15 +471,12 @@ export const issuanceMachine = setup({
                 onDone: [{ guard: ({ context }) => context.error === null && context.preview === null, target: '#issuance.applicant.review' }, { target: '#issuance.applicant.photo' }],
                 onError: '#issuance.applicant.photo',
               },
-              exit: assign({
-                jobId: null,
-                preview: null,
-                photo: ({ context }) => ({ ...context.photo, override: null }),
-              }),
+              // The photo (and an override approved for it) stays: Back never discards; a new capture clears the override.
+              exit: assign({ jobId: null, preview: null }),
             },
           },
           on: {
-            cancel: 'cancelling',
+            // While the card face is being made, the screen has nothing to confirm a discard on: Cancel waits for it.
             'owner-left': { target: 'cancelling', actions: 'tellJobs' },
           },
         },

@@ -14,6 +14,7 @@ import { LocaleContext, useT } from './i18n';
 import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
 import { UnreadableNotice } from './reading/unreadable-notice';
+import { DiscardConfirmation } from './application/discard-confirmation';
 import { ApplicationScreen } from './screens/application';
 import { CardCheckPanel } from './screens/card-check';
 import { DevPanel } from './screens/dev-panel';
@@ -91,6 +92,7 @@ export function App() {
             <div className="workspace">
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
+                {snapshot.application.confirmingDiscard && <DiscardConfirmation />}
               </main>
               <PrintQueuePanel queue={snapshot.printQueue} send={command} />
             </div>

@@ -57,6 +57,7 @@ describe('service session stock through the controller', () => {
     await applyForAnother(kiosk, taoyuanIdNumber(1));
     expect(await kiosk.controller.command({ type: 'confirm-print' })).toMatchObject({ accepted: false, code: 'no-blanks' });
     expect(await kiosk.controller.command({ type: 'cancel' })).toEqual({ accepted: true });
+    expect(await kiosk.controller.command({ type: 'confirm-discard' })).toEqual({ accepted: true });
     expect(await kiosk.controller.command({ type: 'sign-out' })).toEqual({ accepted: true });
     await signInAt(kiosk, 'supervisor', '314159');
     expect(await kiosk.controller.command({ type: 'load-blanks', scheme: 'easycard', count: 3 })).toEqual({ accepted: true });

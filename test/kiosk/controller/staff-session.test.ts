@@ -41,7 +41,7 @@ const flow = issuanceMachine.provide({
       },
     }),
     abandonJob: fromPromise(async () => {}),
-    assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' })),
+    assessApplication: fromPromise(async (): Promise<Assessment> => ({ eligibility: { cards: [], guardianConsentRequired: false, recommended: null }, problems: [], fee: 0, action: 'new' })),
     evaluatePhoto: fromPromise(async (): Promise<PhotoVerdict> => ({
       passed: false,
       // One face was found (an override needs that), but the head is too small in the frame.

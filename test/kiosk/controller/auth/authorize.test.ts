@@ -19,6 +19,9 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   retry: { type: 'retry' },
   back: { type: 'back' },
   cancel: { type: 'cancel' },
+  'confirm-discard': { type: 'confirm-discard' },
+  'keep-application': { type: 'keep-application' },
+  'use-photo': { type: 'use-photo' },
   'cancel-job': { type: 'cancel-job', jobId: 'job-1' },
   finish: { type: 'finish', jobId: 'job-1' },
   camera: { type: 'camera', live: true },
@@ -91,6 +94,9 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   retry: onFlow,
   back: onFlow,
   cancel: onFlow,
+  'confirm-discard': onFlow,
+  'keep-application': onFlow,
+  'use-photo': onFlow,
   'cancel-job': onFlow,
   finish: onFlow,
   'override-photo': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
@@ -116,7 +122,7 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
  * The flow on show, or the card job the command names, belongs to another operator: every command on
  * it is theirs (or a supervisor's after a take-over).
  */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'cancel-job', 'finish', 'override-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),

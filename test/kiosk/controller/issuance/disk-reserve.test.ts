@@ -25,7 +25,7 @@ import { testSession } from '../store/session-fixture';
  */
 const mb = 1024 * 1024;
 const reserveMb = 64;
-const eligible: Assessment = { eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' };
+const eligible: Assessment = { eligibility: { cards: [], guardianConsentRequired: false, recommended: null }, problems: [], fee: 0, action: 'new' };
 const passed: PhotoVerdict = { passed: true, checks: [], cardPhoto: null, archivePhoto: new Uint8Array(2048).fill(7), faceMatch: null };
 const form: Partial<ApplicationForm> = { idNumber: person.idNumber, name: person.name, nameZh: person.nameZh, birthDate: person.birthDate, cardType: 'general', district: '中壢區' };
 
@@ -159,7 +159,9 @@ describe('the disk reserve, before a card reaches the printer', () => {
       expect(controller.screen()).toBe('review');
       expect(kiosk.printer).toEqual([]);
       // No new application either, while the disk stays this full.
+      // Cancel after a photo asks first: the second tap discards.
       expect(await controller.command({ type: 'cancel' })).toEqual({ accepted: true });
+      expect(await controller.command({ type: 'confirm-discard' })).toEqual({ accepted: true });
       await expect.poll(() => controller.screen(), { timeout: 10_000 }).toBe('home');
       expect(await controller.command({ type: 'start-application' })).toMatchObject({ accepted: false, code: 'disk-full' });
       expect(kiosk.printer).toEqual([]);

@@ -78,7 +78,7 @@ async function encodeOn(year: number, month: number, day: number) {
   const input: IssuanceJob = {
     jobId,
     form,
-    assessment: { eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 0, action: 'new' },
+    assessment: { eligibility: { cards: [], guardianConsentRequired: false, recommended: null }, problems: [], fee: 0, action: 'new' },
     photo: null,
     archivePhoto: null,
     photoOverride: null,

@@ -15,7 +15,7 @@ import { message } from '../../../../shared/contract/messages';
 /** Fakes for the issuance machine and its card jobs: every device call is recorded with its job. */
 
 export const eligibleGeneral: Assessment = {
-  eligibility: { cards: [], guardianConsentRequired: false },
+  eligibility: { cards: [], guardianConsentRequired: false, recommended: null },
   problems: [],
   fee: 0,
   action: 'new',

@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 const form: ApplicationForm = { ...emptyApplicationForm, idNumber: person.idNumber, name: person.name, birthDate: person.birthDate, cardType: 'senior' };
-const replacement: Assessment = { eligibility: { cards: [], guardianConsentRequired: false }, problems: [], fee: 100, action: 'replacement' };
+const replacement: Assessment = { eligibility: { cards: [], guardianConsentRequired: false, recommended: null }, problems: [], fee: 100, action: 'replacement' };
 
 function actors() {
   const devices: IssuanceDevices = {
