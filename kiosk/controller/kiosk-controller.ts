@@ -38,6 +38,7 @@ import type { TransitScheme } from '../../shared/domain/card-types';
 import { formFromBatchRow, type BatchDesk } from './batch/batch-desk';
 import type { SessionMode } from '../../shared/domain/service-session';
 import { normalizeIdNumber } from './store/context';
+import type { AuditInput } from './store/audit';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
@@ -114,6 +115,8 @@ export interface ControllerOptions {
   readonly batches?: BatchDesk;
   /** The open service session's mode (the nursing-home photo exception), or null. */
   readonly sessionMode?: () => SessionMode | null;
+  /** The audit log, for what the controller itself decides on approval (an imported photo); without it nothing is written. */
+  readonly audit?: (input: AuditInput) => Promise<unknown>;
 }
 
 const noSignInView: SessionView = { state: 'signed-in', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: true, mayClearTamper: false };
@@ -339,6 +342,21 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
     return withDecision(at, 'override-photo', decision, async (grant) => send({ type: 'override-photo', reason, approvedBy: grant.approvedBy }));
   };
 
+  /**
+   * A photo file in place of the camera: an exception like an override, so it waits for a supervisor's
+   * approval and is audited (its reason, who asked, who approved) before the gate judges it as an attempt.
+   */
+  const importPhoto = async (at: Who, decision: Extract<Decision, { kind: 'allow' | 'needs-approval' }>, jpegBase64: string, reason: string): Promise<CommandReply> => {
+    const attempt: IssuanceEvent = { type: 'capture-photo', image: new Uint8Array(Buffer.from(jpegBase64, 'base64')), source: 'import' };
+    // Say why before anybody is asked to approve something the flow would refuse.
+    if (!actor.getSnapshot().can(attempt)) return send(attempt);
+    return withDecision(at, 'import-photo', decision, async (grant) => {
+      if (!actor.getSnapshot().can(attempt)) return send(attempt);
+      await options.audit?.({ eventId: 'issuance-photo-import', operatorId: grant.operatorId, disposition: 'success', details: { reason, approvedBy: grant.approvedBy } });
+      return send(attempt);
+    });
+  };
+
   /** A technician's reset of the tamper alarm (the door must be shut). */
   const clearTamper = async (operatorId: string): Promise<CommandReply> => {
     if (!options.clearTamper) return refused('other', 'this kiosk has no tamper switch');
@@ -532,7 +550,11 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           return batchCommand(at, decision, command);
         case 'void-card':
           return voidCard(at, decision, command.cardNumber, command.reason);
+        case 'import-photo':
+          return importPhoto(at, decision, command.jpegBase64, command.reason);
         case 'capture-photo':
+          // A file is taken only with a reason and an approval (import-photo), never as a plain capture.
+          if (command.source === 'import') return refused('invalid-input', 'an imported photo needs a reason and a supervisor\'s approval: import-photo');
           return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
         case 'update-application':
           return send({ type: 'update-application', fields: withoutUndefined(command.fields) });

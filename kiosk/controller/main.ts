@@ -394,6 +394,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       ...(fileLog ? { logHealth: fileLog } : {}),
       outOfService: () => service.outOfService(),
       clearTamper: (operatorId) => service.clearTamper(operatorId),
+      audit: (input) => store.appendAudit(input),
       now,
     });
     taken.cards = (jobIds) => controller.cardsTaken(jobIds);

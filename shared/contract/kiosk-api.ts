@@ -136,6 +136,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('submit-application') }),
   /** `source`: an imported file (no camera) is graded on its ID-photo crop; default `camera`. */
   z.object({ type: z.literal('capture-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64), source: z.enum(photoSources).optional() }),
+  /** A photo file instead of the camera: only with a reason and a supervisor's approval, like an override (audited). */
+  z.object({ type: z.literal('import-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64), reason: z.string().trim().min(4).max(200) }),
   /** A small live frame for guidance and auto-capture: judged, never counted as an attempt. */
   z.object({ type: z.literal('preview-photo'), jpegBase64: z.string().min(16).max(maxPhotoBase64) }),
   z.object({ type: z.literal('override-photo'), reason: z.string().trim().min(4).max(200) }),

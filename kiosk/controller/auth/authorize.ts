@@ -118,6 +118,8 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'cancel-job': flow,
   finish: flow,
   'override-photo': { kind: 'flow', replaces: false, then: 'override-photo' },
+  // A photo file in place of the camera is an exception as an override is: the same approval.
+  'import-photo': { kind: 'flow', replaces: false, then: 'override-photo' },
   'void-card': { kind: 'action', action: 'void-card', target: 'card-on-show' },
   'clear-tamper': {
     kind: 'action',

@@ -15,6 +15,7 @@ export const auditEvents = {
   // issuance
   'issuance-application': 'An application was accepted for processing.',
   'issuance-photo-override': 'A photo that failed the quality gate was accepted by a person.',
+  'issuance-photo-import': 'A photo file was taken in place of the camera, with its reason and the approving supervisor.',
   'issuance-card-number': 'A card number was allocated.',
   'issuance-job-begin': 'An issuance job was journaled.',
   'issuance-job-step': 'An issuance job reached a step (print, encode, ...).',

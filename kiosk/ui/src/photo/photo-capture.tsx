@@ -3,8 +3,9 @@ import type { Bilingual, PhotoCheckView, PhotoSource } from '../../../../shared/
 import { textIn } from '../../../../shared/i18n/localized-text';
 import { textOf } from '../../../../shared/i18n/message-catalogue';
 import type { Locale } from '../../../../shared/i18n/messages';
-import { LocaleContext } from '../i18n';
+import { LocaleContext, useT } from '../i18n';
 import { photoTexts } from './photo-texts';
+import { playShutter } from './shutter-sound';
 
 /**
  * Live camera preview with an ID-photo framing guide, and a capture button. The controller's gate
@@ -25,7 +26,7 @@ export interface PhotoCaptureProps {
    * A JPEG of the full camera frame (not mirrored), or an imported file re-encoded as JPEG; `source`
    * tells the controller which (an import is framed loosely: the gate grades its ID-photo crop).
    */
-  onCapture(jpeg: Blob, source: PhotoSource): void | Promise<void>;
+  onCapture(jpeg: Blob, source: PhotoSource, reason?: string): void | Promise<void>;
   /** The controller's last verdict: its first failing check's message is shown over the preview. */
   verdict?: PhotoVerdictView;
   disabled?: boolean;
@@ -38,9 +39,22 @@ export interface PhotoCaptureProps {
    * a time) for the controller's gate; the parent passes the resulting verdict back as `verdict`.
    */
   onPreviewFrame?(jpeg: Blob): void | Promise<void>;
-  /** Capture by itself once `verdict.passed` has held for a steady moment (after each failing verdict, again). */
+  /**
+   * Capture by itself after a 3-2-1 countdown while `verdict.passed` holds (after each failing verdict,
+   * again); a failing verdict during the countdown cancels it.
+   */
   autoCapture?: boolean;
+  /** No shutter click (the speech helper's mute). */
+  muted?: boolean;
+  /**
+   * A photo file replaces the camera only with a reason (the controller asks a supervisor to approve
+   * it): the import button opens a reason field first, and `onCapture` gets the reason as its third argument.
+   */
+  importNeedsReason?: boolean;
 }
+
+/** The shortest reason the controller takes for an import (as for an override). */
+const minReasonLength = 4;
 
 type CameraState =
   | { readonly kind: 'starting' }
@@ -52,8 +66,8 @@ const guide = { crownMargin: 0.1, headHeight: 0.755, headAspect: 0.74, photoAspe
 const jpegQuality = 0.92;
 /** Live preview frames: small and frequent enough for ≥ 4 verdicts a second. */
 const preview = { intervalMs: 250, maxWidth: 640, quality: 0.8 };
-/** How long every check must keep passing before an automatic capture. */
-const autoCaptureSteadyMs = 1000;
+/** The automatic capture's countdown: 3, 2, 1, a second each, every check passing throughout. */
+const countdown = { from: 3, stepMs: 1000 };
 const cameraConstraints: MediaStreamConstraints = {
   audio: false,
   video: { facingMode: 'user', width: { ideal: 1280 }, height: { ideal: 960 } },
@@ -64,12 +78,13 @@ function reasonOf(error: unknown): 'denied' | 'missing' {
   return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
 }
 
+/** The screen's language with the other beneath; the second line keeps its contrast (no fading: axe). */
 function Text({ text, locale, large = false }: { text: Bilingual; locale: Locale; large?: boolean }) {
   const shown = textIn(locale, text);
   return (
-    <span style={{ display: 'block', fontSize: large ? '1.6em' : undefined }}>
+    <span className={large ? 'photo-text large' : 'photo-text'} style={{ display: 'block' }}>
       {shown.main}
-      <small style={{ display: 'block', opacity: 0.75, fontSize: '0.7em' }}>{shown.beneath}</small>
+      <small className="second-language" style={{ display: 'block' }}>{shown.beneath}</small>
     </span>
   );
 }
@@ -118,7 +133,8 @@ function FramingGuide({ width, height }: { width: number; height: number }) {
 }
 
 export function PhotoCapture(props: PhotoCaptureProps) {
-  const { onCapture, verdict, disabled = false, locale: localeProp, onCameraChange, onPreviewFrame, autoCapture = false } = props;
+  const { onCapture, verdict, disabled = false, locale: localeProp, onCameraChange, onPreviewFrame, autoCapture = false, muted = false, importNeedsReason = false } = props;
+  const t = useT();
   const contextLocale = useContext(LocaleContext);
   const locale = localeProp ?? contextLocale;
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -128,6 +144,11 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   const [attempt, setAttempt] = useState(0);
   const [fileProblem, setFileProblem] = useState(false);
   const [capturing, setCapturing] = useState(false);
+  /** The automatic capture's count (3, 2, 1), or null when none is running. */
+  const [count, setCount] = useState<number | null>(null);
+  /** The import's reason field is open (only when an import needs a reason). */
+  const [importing, setImporting] = useState(false);
+  const [reason, setReason] = useState('');
   const [liveStream, setLiveStream] = useState<MediaStream | null>(null);
   /** The video is showing real frames: before that a capture would be black (seen with fast operators). */
   const [frameReady, setFrameReady] = useState(false);
@@ -189,10 +210,10 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   }, [liveStream, camera.kind]);
 
   const deliver = useCallback(
-    async (make: () => Promise<Blob>, source: PhotoSource) => {
+    async (make: () => Promise<Blob>, source: PhotoSource, why?: string) => {
       setCapturing(true);
       try {
-        await onCapture(await make(), source);
+        await onCapture(await make(), source, why);
       } finally {
         setCapturing(false);
       }
@@ -203,6 +224,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   const capture = () => {
     const video = videoRef.current;
     if (video === null || video.videoWidth === 0 || !frameReady) return;
+    playShutter(muted);
     void deliver(() => toJpeg(video, video.videoWidth, video.videoHeight), 'camera');
   };
   const captureRef = useRef(capture);
@@ -229,16 +251,26 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   // Depends on the boolean, not the verdict object: fresh passing verdicts must not restart the wait.
   const passingNow = verdict?.passed === true;
   useEffect(() => {
-    if (!passingNow) {
-      autoArmed.current = true;
+    if (!passingNow) autoArmed.current = true;
+    if (!passingNow || !autoCapture || camera.kind !== 'live' || disabled || capturing || !autoArmed.current) {
+      setCount(null);
       return;
     }
-    if (!autoCapture || camera.kind !== 'live' || disabled || capturing || !autoArmed.current) return;
-    const timer = setTimeout(() => {
+    let left = countdown.from;
+    setCount(left);
+    const timer = setInterval(() => {
+      left -= 1;
+      if (left > 0) {
+        setCount(left);
+        return;
+      }
+      clearInterval(timer);
+      setCount(null);
       autoArmed.current = false;
       captureRef.current();
-    }, autoCaptureSteadyMs);
-    return () => clearTimeout(timer);
+    }, countdown.stepMs);
+    // A failing verdict (or anything else that stops the capture) cancels the count; a passing one starts it from 3.
+    return () => clearInterval(timer);
   }, [passingNow, autoCapture, camera.kind, disabled, capturing]);
 
   const importFile = async (file: File | undefined) => {
@@ -247,8 +279,10 @@ export function PhotoCapture(props: PhotoCaptureProps) {
     setFileProblem(false);
     try {
       const bitmap = await createImageBitmap(file); // honours EXIF orientation; re-encoding drops metadata
-      await deliver(() => toJpeg(bitmap, bitmap.width, bitmap.height), 'import');
+      await deliver(() => toJpeg(bitmap, bitmap.width, bitmap.height), 'import', importNeedsReason ? reason.trim() : undefined);
       bitmap.close();
+      setImporting(false);
+      setReason('');
     } catch {
       setFileProblem(true);
     }
@@ -258,19 +292,25 @@ export function PhotoCapture(props: PhotoCaptureProps) {
   const advice = verdict === undefined ? null : verdict.passed === true ? photoTexts.accepted : failing === undefined ? null : textOf(failing.message);
   const busy = disabled || capturing;
 
+  const openImport = () => {
+    if (importNeedsReason) setImporting(true);
+    else fileRef.current?.click();
+  };
+  const reasonGiven = reason.trim().length >= minReasonLength;
+
   return (
-    <div className="photo-capture" data-camera={camera.kind} style={{ display: 'grid', gap: '0.75rem' }}>
+    <div className="photo-capture" data-camera={camera.kind}>
       {camera.kind === 'unavailable' ? (
-        <div role="alert" data-testid="photo-camera-problem" style={{ padding: '1.5rem', border: '2px solid currentColor', borderRadius: 12 }}>
+        <div role="alert" data-testid="photo-camera-problem" className="photo-camera-problem">
           <Text text={photoTexts[camera.reason]} locale={locale} large />
           {camera.reason !== 'unsupported' && (
-            <button type="button" className="secondary" onClick={() => setAttempt((n) => n + 1)} style={{ marginTop: '1rem' }}>
+            <button type="button" className="secondary" onClick={() => setAttempt((n) => n + 1)}>
               <Text text={photoTexts.retryCamera} locale={locale} />
             </button>
           )}
         </div>
       ) : (
-        <div style={{ position: 'relative', background: '#000', aspectRatio: `${frame.width} / ${frame.height}`, maxHeight: '60vh' }}>
+        <div className="photo-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
           <video
             ref={videoRef}
             data-testid="photo-preview"
@@ -280,39 +320,43 @@ export function PhotoCapture(props: PhotoCaptureProps) {
             onLoadedMetadata={(e) => setFrame({ width: e.currentTarget.videoWidth || 640, height: e.currentTarget.videoHeight || 480 })}
             onPlaying={() => setFrameReady(true)}
             // Mirrored like a mirror for the applicant; the capture itself is not mirrored.
-            style={{ width: '100%', height: '100%', objectFit: 'contain', transform: 'scaleX(-1)', display: 'block' }}
+            style={{ transform: 'scaleX(-1)' }}
           />
           <FramingGuide width={frame.width} height={frame.height} />
+          {camera.kind === 'live' && (
+            <p className="photo-guide">
+              <Text text={photoTexts.guide} locale={locale} />
+            </p>
+          )}
           {camera.kind === 'starting' && (
-            <div role="status" style={{ position: 'absolute', inset: 0, display: 'grid', placeItems: 'center', color: '#fff' }}>
+            <div role="status" className="photo-overlay">
               <Text text={photoTexts.starting} locale={locale} large />
             </div>
           )}
+          {count !== null && (
+            <div className="photo-countdown" data-testid="photo-countdown" data-count={count} role="timer" aria-label={t('photoHoldStill')}>
+              <span className="photo-countdown-number" aria-hidden="true">{count}</span>
+              <span className="photo-countdown-words">{t('photoHoldStill')}</span>
+            </div>
+          )}
           {advice !== null && (
-            <div
-              data-testid="photo-advice"
-              role="status"
-              style={{ position: 'absolute', left: 0, right: 0, bottom: 0, padding: '0.75rem', textAlign: 'center', color: '#fff', background: verdict?.passed === true ? 'rgba(0,110,40,0.8)' : 'rgba(0,0,0,0.7)' }}
-            >
+            <div data-testid="photo-advice" role="status" className={verdict?.passed === true ? 'photo-advice passing' : 'photo-advice'}>
               <Text text={advice} locale={locale} large />
             </div>
           )}
         </div>
       )}
-      {camera.kind === 'live' && (
-        <p style={{ margin: 0 }}>
-          <Text text={photoTexts.guide} locale={locale} />
-        </p>
-      )}
-      <div className="actions" style={{ display: 'flex', gap: '1rem', flexWrap: 'wrap' }}>
+      <div className="actions photo-capture-actions">
         {camera.kind !== 'unavailable' && (
-          <button type="button" data-testid="photo-capture" disabled={busy || camera.kind !== 'live' || !frameReady} onClick={capture}>
+          <button type="button" className="primary" data-testid="photo-capture" disabled={busy || camera.kind !== 'live' || !frameReady} onClick={capture}>
             <Text text={photoTexts.capture} locale={locale} large />
           </button>
         )}
-        <button type="button" className="secondary" data-testid="photo-import" disabled={busy} onClick={() => fileRef.current?.click()}>
-          <Text text={photoTexts.importFile} locale={locale} />
-        </button>
+        {!importing && (
+          <button type="button" className="secondary" data-testid="photo-import" disabled={busy} onClick={openImport}>
+            {importNeedsReason ? t('photoImportOpen') : <Text text={photoTexts.importFile} locale={locale} />}
+          </button>
+        )}
         <input
           ref={fileRef}
           type="file"
@@ -322,6 +366,21 @@ export function PhotoCapture(props: PhotoCaptureProps) {
           onChange={(e) => void importFile(e.currentTarget.files?.[0])}
         />
       </div>
+      {importing && (
+        <div className="photo-import" data-testid="photo-import-panel">
+          <label>
+            {t('photoImportReason')}
+            <input name="importReason" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} />
+          </label>
+          <p className="notice">{t('photoImportApproval')}</p>
+          <div className="actions">
+            <button type="button" data-testid="photo-import-choose" disabled={busy || !reasonGiven} onClick={() => fileRef.current?.click()}>
+              {t('photoImportChoose')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setImporting(false)}>{t('photoImportClose')}</button>
+          </div>
+        </div>
+      )}
       {fileProblem && (
         <p role="alert" data-testid="photo-file-problem">
           <Text text={photoTexts.badFile} locale={locale} />

@@ -14,6 +14,7 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'capture-photo': { type: 'capture-photo', jpegBase64: 'A'.repeat(32) },
   'preview-photo': { type: 'preview-photo', jpegBase64: 'A'.repeat(32) },
   'override-photo': { type: 'override-photo', reason: 'bedridden applicant' },
+  'import-photo': { type: 'import-photo', jpegBase64: 'A'.repeat(32), reason: 'camera broken' },
   'retake-photo': { type: 'retake-photo' },
   'confirm-print': { type: 'confirm-print' },
   retry: { type: 'retry' },
@@ -100,6 +101,8 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'cancel-job': onFlow,
   finish: onFlow,
   'override-photo': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  // A photo file in place of the camera: an exception like an override.
+  'import-photo': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'void-card': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'clear-tamper': ['technician-only', 'technician-only', 'allow', 'ask-staff', 'sign-in-first'],
   'take-over-job': ['role', 'allow', 'role', 'ask-staff', 'sign-in-first'],
@@ -122,7 +125,7 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
  * The flow on show, or the card job the command names, belongs to another operator: every command on
  * it is theirs (or a supervisor's after a take-over).
  */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'import-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),

@@ -18,12 +18,16 @@ import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
  */
 // The page side of `page.evaluate` callbacks (this project compiles tests without the DOM lib).
 interface Harness {
-  captures: Array<{ type: string; source: string; base64: string }>;
+  captures: Array<{ type: string; source: string; base64: string; reason?: string }>;
   previews: string[];
+  shutters: number[];
   setVerdict(verdict: unknown): void;
 }
 declare const window: { photoHarness: Harness };
-declare const document: { querySelector(selector: 'video'): { videoWidth: number; videoHeight: number } | null };
+declare const document: {
+  querySelector(selector: 'video'): { videoWidth: number; videoHeight: number } | null;
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+};
 declare const navigator: { mediaDevices: { getUserMedia(): Promise<unknown> } };
 
 const harnessRoot = fileURLToPath(new URL('./harness', import.meta.url));
@@ -65,7 +69,7 @@ afterAll(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-async function captures(page: Page): Promise<Array<{ type: string; source: string; base64: string }>> {
+async function captures(page: Page): Promise<Array<{ type: string; source: string; base64: string; reason?: string }>> {
   return page.evaluate(() => window.photoHarness.captures);
 }
 
@@ -104,6 +108,72 @@ describe('PhotoCapture in Chromium', () => {
     await page.evaluate(() => window.photoHarness.setVerdict({ passed: true, checks: [] }));
     await page.waitForFunction(() => window.photoHarness.captures.length > 0);
     expect(await page.getByTestId('photo-advice').innerText()).toContain('照片合格');
+  });
+
+  const passing = { passed: true, checks: [] };
+  const failing = { passed: false, checks: [{ id: 'head-height', passed: false, value: 0.4, threshold: '0.71–0.8', message: { code: 'photo.come-closer', params: {} } }] };
+  /** The countdown's numbers as the page shows them, sampled until the capture or `ms`. */
+  const countdownSeen = (page: Page, ms: number): Promise<string[]> =>
+    page.evaluate(async (until) => {
+      const seen: string[] = [];
+      const end = Date.now() + until;
+      while (Date.now() < end && window.photoHarness.captures.length === 0) {
+        const count = document.querySelector('[data-testid="photo-countdown"]')?.getAttribute('data-count') ?? null;
+        if (count !== null && seen.at(-1) !== count) seen.push(count);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return seen;
+    }, ms);
+
+  it('counts 3, 2, 1 while the verdict passes, then captures with a shutter click', async () => {
+    chromium = await launchChromium({ fakeVideo: fixture('applicant.y4m') });
+    const page = await chromium.context.newPage();
+    await page.goto(`${baseUrl}?auto`);
+    await page.waitForFunction(() => window.photoHarness.previews.length >= 1);
+    const started = Date.now();
+    await page.evaluate((verdict) => window.photoHarness.setVerdict(verdict), passing);
+    expect(await countdownSeen(page, 10_000)).toEqual(['3', '2', '1']);
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
+    expect((await captures(page)).map((c) => c.source)).toEqual(['camera']);
+    expect(await page.evaluate(() => window.photoHarness.shutters.length)).toBe(1);
+    expect(await page.getByTestId('photo-countdown').count()).toBe(0);
+  });
+
+  it('cancels the countdown when the verdict stops passing, and starts again from 3 when it passes again', async () => {
+    chromium = await launchChromium({ fakeVideo: fixture('applicant.y4m') });
+    const page = await chromium.context.newPage();
+    await page.goto(`${baseUrl}?auto&muted`);
+    await page.waitForFunction(() => window.photoHarness.previews.length >= 1);
+    await page.evaluate((verdict) => window.photoHarness.setVerdict(verdict), passing);
+    await page.locator('[data-testid="photo-countdown"][data-count="2"]').waitFor();
+    await page.evaluate((verdict) => window.photoHarness.setVerdict(verdict), failing);
+    await page.getByTestId('photo-countdown').waitFor({ state: 'detached' });
+    // Longer than the countdown had left: nothing is taken while the verdict fails.
+    await page.waitForTimeout(2_500);
+    expect(await captures(page)).toEqual([]);
+    await page.evaluate((verdict) => window.photoHarness.setVerdict(verdict), passing);
+    expect(await countdownSeen(page, 10_000)).toEqual(['3', '2', '1']);
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
+    // Muted: the photo, no click.
+    expect(await page.evaluate(() => window.photoHarness.shutters.length)).toBe(0);
+  });
+
+  it('asks for a reason before a photo file is chosen when an import needs approval', async () => {
+    chromium = await launchChromium({ fakeVideo: fixture('applicant.y4m') });
+    const page = await chromium.context.newPage();
+    await page.goto(`${baseUrl}?reason`);
+    await page.locator('[data-camera="live"]').waitFor();
+    await page.getByTestId('photo-import').click();
+    const choose = page.getByTestId('photo-import-choose');
+    expect(await choose.isDisabled()).toBe(true);
+    await page.locator('input[name="importReason"]').fill('ab');
+    expect(await choose.isDisabled()).toBe(true);
+    await page.locator('input[name="importReason"]').fill('camera lens cracked');
+    expect(await choose.isEnabled()).toBe(true);
+    await page.getByTestId('photo-file').setInputFiles(fixture('astronaut.png'));
+    await page.waitForFunction(() => window.photoHarness.captures.length > 0);
+    expect((await captures(page)).map(({ source, reason }) => ({ source, reason }))).toEqual([{ source: 'import', reason: 'camera lens cracked' }]);
   });
 
   it.each([
