@@ -89,6 +89,7 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
   '.json': 'application/json',
   '.woff2': 'font/woff2',
+  '.wav': 'audio/wav',
 };
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {

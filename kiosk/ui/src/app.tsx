@@ -22,6 +22,7 @@ import { HomeScreen } from './screens/home';
 import { PhotoScreen } from './screens/photo';
 import { ReviewScreen } from './screens/review';
 import { SelfServiceScreen } from './self-service/self-service-screen';
+import { SpeechControls } from './speech';
 import { ApprovalPrompt, SignInScreen } from './screens/sign-in';
 import { OpenSessionForm } from './session/open-session-form';
 import { SessionBar } from './session/session-bar';
@@ -176,6 +177,7 @@ function Header({ locale, onLocale, display, connected, session, selfService }: 
       <div className="header-controls">
         <LanguageButtons locale={locale} onLocale={onLocale} />
         <DisplayToggles display={display} />
+        <SpeechControls />
         {session?.operator && (
           <div className="operator">
             <span data-testid="operator-name">{session.operator.name}</span>

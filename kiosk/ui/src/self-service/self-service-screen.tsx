@@ -1,6 +1,7 @@
 import type { SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { assertNever } from '../../../../shared/result';
 import { useT } from '../i18n';
+import { selfServicePrompts, useSpokenPrompt } from '../speech';
 import { Attract } from './attract';
 import { OtherLanguages } from './other-languages';
 import { OutOfService } from './out-of-service';
@@ -15,6 +16,12 @@ import type { Send } from './send';
  * or an ID number — its e-wallet, and the cash top-up, in words, not codes.
  */
 export function SelfServiceScreen({ view, send }: { view: SelfServiceView; send: Send }) {
+  // Each screen's one instruction is spoken as it appears (and on Repeat, in the header) for whoever cannot read it.
+  useSpokenPrompt(selfServicePrompts[view.state]);
+  return <SelfServiceState view={view} send={send} />;
+}
+
+function SelfServiceState({ view, send }: { view: SelfServiceView; send: Send }) {
   const t = useT();
   switch (view.state) {
     case 'ready':
