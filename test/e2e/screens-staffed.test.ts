@@ -137,7 +137,7 @@ describe('every staffed screen, in every language and display mode', () => {
     // The choices through the controller, as the screen would send them: the screen's design may change, the form does not.
     expect(await kiosk.controller.command({ type: 'update-application', fields: { district: '中壢區', cardType: 'general', spouseOfResident: true } })).toEqual({ accepted: true });
     await waitFor(() => kiosk.controller.snapshot().application.problems.length === 0, 10_000, 'the application kept its problems');
-    await expect.poll(() => page.locator('select[name="district"]').inputValue(), { timeout: 10_000 }).toBe('中壢區');
+    await expect.poll(() => page.locator('[name="district"]').first().inputValue(), { timeout: 10_000 }).toContain('中壢');
     found.push(...(await audit('application')));
     await docScreenshot(page, 'a11y-application');
     await shotIn('a11y-application-large-text', 'large-text');

@@ -146,6 +146,8 @@ export async function atDoubleZoom(page: Page): Promise<void> {
 
 /** Every check of the page as it is now, at the panel's size and at 200 % zoom; the page is left at the panel's size. */
 export async function auditNow(page: Page, context: AuditContext): Promise<Finding[]> {
+  // The page audited is the one in front: a page behind another gets its animation frames a second apart.
+  await page.bringToFront();
   await atPanelSize(page);
   const findings = [...(await axeFindings(page, context)), ...(await layoutFindings(page, context, '1280x800'))];
   await atDoubleZoom(page);

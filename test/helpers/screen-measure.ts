@@ -21,6 +21,7 @@ interface PageElement {
   getBoundingClientRect(): Box;
   getClientRects(): { readonly length: number };
   getAttribute(name: string): string | null;
+  checkVisibility(options: { visibilityProperty: boolean }): boolean;
 }
 declare const document: {
   readonly documentElement: PageElement;
@@ -59,8 +60,9 @@ export function measureOverflow(): Measured[] {
     found.push({ element: root, rule: 'page-scrolls-sideways', detail: `the document is ${root.scrollWidth} px wide in a ${width} px viewport` });
   }
   for (const element of document.body.querySelectorAll('*')) {
+    // Not rendered: display none, visibility hidden, or inside a closed <details>.
+    if (!element.checkVisibility({ visibilityProperty: true })) continue;
     const style = getComputedStyle(element);
-    if (style.display === 'none' || style.visibility === 'hidden') continue;
     const box = element.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) continue; // nothing to see, or a visually hidden label
     let left = box.left;
@@ -109,7 +111,7 @@ export function measureTargets(min: number): Measured[] {
   const selector = 'button, a[href], input:not([type="hidden"]), select, textarea, summary, [role="button"], [role="link"], [role="checkbox"], [role="radio"], [role="tab"], [role="switch"]';
   const found: Measured[] = [];
   for (const element of document.body.querySelectorAll(selector)) {
-    if (getComputedStyle(element).visibility === 'hidden' || element.getClientRects().length === 0) continue;
+    if (!element.checkVisibility({ visibilityProperty: true }) || element.getClientRects().length === 0) continue;
     const own = element.getBoundingClientRect();
     if (own.width <= 1 && own.height <= 1) continue;
     let { width, height } = own;
