@@ -24,7 +24,7 @@ import type { CommandReply } from './api/server';
 import { authorize, mayTakeOver, mayView, mayViewFlow, offeredUnattended, type AuthorizeState, type Decision, type Refusal, type Who } from './auth/authorize';
 import type { OperatorService } from './auth/operator-service';
 import type { Action } from './auth/permissions';
-import type { DeviceStatusBoard } from './device-status';
+import { withPrinterJobFault, type DeviceStatusBoard } from './device-status';
 import { jobStage, type CardJobEvent, type CardJobSnapshot } from './issuance/card-job-machine';
 import type { IssuanceStepError } from './issuance/issuance-errors';
 import { createJobProgressTracker, type JobProgressTracker } from './issuance/job-progress';
@@ -729,7 +729,7 @@ function toSnapshot(
     printQueue,
     serviceSession,
     batch: null,
-    devices: devices.all(),
+    devices: withPrinterJobFault(devices.all(), printQueue.jobs),
     logging,
   };
 }

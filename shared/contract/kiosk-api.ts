@@ -234,6 +234,8 @@ export const deviceStatusViewSchema = z
     state: z.enum(deviceStates),
     simulated: z.boolean(),
     detail: z.string(),
+    /** A fault's words for staff (the same as the failed card job's when a job met it); absent when there are none. */
+    message: messageSchema.nullable().optional(),
   })
   .strict();
 export type DeviceStatusView = Immutable<z.infer<typeof deviceStatusViewSchema>>;

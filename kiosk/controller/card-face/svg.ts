@@ -1,4 +1,5 @@
 import { printedWords } from '../../../shared/card-design/printed-words';
+import { cardNumberInGroups } from '../../../shared/domain/card-number-groups';
 import { code39 } from './code39';
 import { conditionsOfUse, schemeBadges, type CardDesign } from './design';
 import { cardFaceSize, chipArea, footerTop, headerHeight, margin, photoBox, textColumn } from './layout';
@@ -49,10 +50,8 @@ function fittedText(text: string, x: number, y: number, maxWidth: number, size: 
   return `<text x="${x}" y="${y}" font-size="${fitted}"${squeeze} ${attrs}>${escapeXml(text)}</text>`;
 }
 
-/** Digits in groups of four; anything else as given. */
-export function formatCardNumber(cardNumber: string): string {
-  return /^\d+$/.test(cardNumber) ? (cardNumber.match(/.{1,4}/g) ?? []).join(' ') : cardNumber;
-}
+/** Digits in groups of four; anything else as given (the screens show it the same way). */
+export const formatCardNumber = cardNumberInGroups;
 
 function header(design: CardDesign, scheme: TransitScheme, title: string, subtitle: string, height: number): string {
   const badge = schemeBadges[scheme];

@@ -2,6 +2,7 @@ import type { KioskBoard } from '../../../firmware/board';
 import type { IdScanner } from '../../../hardware/id-scanner/types';
 import type { CardPrinter, PrinterStatus } from '../../../hardware/printer/types';
 import type { DeviceState } from '../../../shared/contract/kiosk-api';
+import { message, type Message } from '../../../shared/contract/messages';
 import type { DeviceStatusBoard } from '../device-status';
 
 /**
@@ -24,8 +25,8 @@ export function showScannerStatus(scanner: IdScanner, devices: DeviceStatusBoard
 export function showPrinterStatus(printer: CardPrinter, devices: DeviceStatusBoard): void {
   let noisy = false;
   const show = (status: PrinterStatus): void => {
-    const { state, detail } = noisy ? { state: 'fault' as const, detail: lineNoiseDetail } : printerState(status);
-    devices.set('printer', state, detail);
+    const { state, detail, message } = noisy ? { state: 'fault' as const, detail: lineNoiseDetail, message: null } : printerState(status);
+    devices.set('printer', state, detail, message);
   };
   printer.on('connected', () => (noisy ? show(printer.lastStatus()) : devices.set('printer', 'connected')));
   printer.on('disconnected', (reason) => {
@@ -40,14 +41,16 @@ export function showPrinterStatus(printer: CardPrinter, devices: DeviceStatusBoa
   devices.set('printer', printer.isConnected ? 'connected' : 'disconnected');
 }
 
-function printerState(status: PrinterStatus): { state: DeviceState; detail: string } {
+function printerState(status: PrinterStatus): { state: DeviceState; detail: string; message: Message | null } {
   const problems = [
     status.cover === 'open' ? 'cover open' : '',
     status.feeder === 'empty' ? 'feeder empty' : '',
     status.ribbonAtEnd ? 'ribbon at its end' : '',
   ].filter(Boolean);
   const detail = `${status.printsLeft ?? '?'} prints left on the ribbon${problems.length ? `; ${problems.join(', ')}` : ''}`;
-  return { state: problems.length ? 'fault' : 'connected', detail };
+  // The first problem in the words a failed job would use for it (issue 16: the bar and the queue agree).
+  const words = status.cover === 'open' ? message('printer.cover-open') : status.feeder === 'empty' ? message('printer.feeder-empty') : status.ribbonAtEnd ? message('printer.ribbon-out') : null;
+  return { state: problems.length ? 'fault' : 'connected', detail, message: words };
 }
 
 /**

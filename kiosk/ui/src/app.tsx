@@ -10,7 +10,7 @@ import { displayOwner } from './display/display-owner';
 import { DisplayToggles } from './display/display-toggles';
 import { LanguageButtons } from './display/language-buttons';
 import { useDisplay, type DisplayState } from './display/use-display';
-import { LocaleContext, useT } from './i18n';
+import { LocaleContext, MessageText, useT } from './i18n';
 import { PrintQueuePanel } from './queue/print-queue';
 import { createSnapshotFeed } from './reading/snapshot-feed';
 import { UnreadableNotice } from './reading/unreadable-notice';
@@ -207,14 +207,14 @@ function SimulatedBanner() {
   return <div className="simulated-banner" role="note" data-testid="simulated-banner">{t('simulatedBanner')}</div>;
 }
 
-function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
+export function DeviceBar({ devices, devLink }: { devices: KioskSnapshot['devices']; devLink: boolean }) {
   const t = useT();
   const names: DeviceName[] = ['printer', 'scanner', 'nfc', 'board'];
   return (
-    <footer className="devices" aria-label={t('homeDevices')}>
+    <footer className="devices" aria-label={t('homeDevices')} data-fault={names.some((name) => devices[name].state === 'fault') || undefined}>
       {names.map((name) => (
         <span key={name} className={`device ${devices[name].state}`} data-device={name} title={devices[name].detail}>
-          {t.key(`device${name}`)}: {t.key(`devicestate${devices[name].state}`)}
+          {t.key(`device${name}`)}: {devices[name].message ? <MessageText message={devices[name].message} /> : t.key(`devicestate${devices[name].state}`)}
           {devices[name].simulated && <em> ({t('simulated')})</em>}
         </span>
       ))}

@@ -1,10 +1,9 @@
 import type { JobView } from '../../../../shared/contract/kiosk-api';
+import { cardNumberInGroups } from '../../../../shared/domain/card-number-groups';
 import { translate, type Locale } from '../../../../shared/i18n/messages';
 
-/** A card number as staff read it aloud: in groups of four ("3300 0110 0000 0014"). */
-export function groupedCardNumber(cardNumber: string): string {
-  return cardNumber.replace(/(\d{4})(?=\d)/g, '$1 ');
-}
+/** A card number as staff read it aloud and as the card face prints it: in groups of four ("3300 0110 0000 0014"). */
+export const groupedCardNumber = cardNumberInGroups;
 
 /** A queued job's place among the jobs still waiting for the printer: 1 prints next. */
 export function placeInLine(jobs: readonly JobView[], jobId: string): number {

@@ -1,7 +1,9 @@
 import type { JobView, KioskCommand, PrintQueueView } from '../../../../shared/contract/kiosk-api';
 import { StepErrorMessage } from '../commands/step-error-message';
 import { MessageText, useT } from '../i18n';
-import { groupedCardNumber, stageWords } from './job-words';
+import { DoneView } from './done-view';
+import { JobProgress } from './job-progress';
+import { stageWords } from './job-words';
 import { useStageSeconds } from './stage-seconds';
 
 /**
@@ -28,6 +30,9 @@ export function PrintQueuePanel({ queue, send }: { queue: PrintQueueView; send: 
 
 type Send = (command: KioskCommand) => unknown;
 
+/** Stages that show the card's steps: under way, and stopped (where it stopped). */
+const showsProgress: ReadonlySet<JobView['stage']> = new Set(['printing', 'encoding', 'committing', 'ejecting', 'failed', 'parked']);
+
 function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; send: Send }) {
   const t = useT();
   const seconds = useStageSeconds(job.stage, job.stageSeconds);
@@ -40,9 +45,8 @@ function JobCard({ job, jobs, send }: { job: JobView; jobs: readonly JobView[]; 
         <span className="job-seconds">{t('jobSeconds').replace('{s}', String(seconds))}</span>
       </div>
       <p className="job-stage">{stageWords(t.locale, job, jobs)}</p>
-      {job.stage === 'ready' && job.cardNumber && (
-        <p className="job-card-number" data-testid="job-card-number">{groupedCardNumber(job.cardNumber)}</p>
-      )}
+      {showsProgress.has(job.stage) && <JobProgress progress={job.progress} stage={job.stage} />}
+      {job.stage === 'ready' && (job.cardNumber || job.summary) && <DoneView cardNumber={job.cardNumber} summary={job.summary} />}
       {job.stage === 'ready' && job.error && <p className="notice warn"><MessageText message={job.error.message} /></p>}
       {job.stage === 'ready' && job.mine && (
         <div className="job-actions">

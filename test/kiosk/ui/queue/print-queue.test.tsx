@@ -64,7 +64,7 @@ describe('the print queue panel', () => {
   it('offers "handed over" for the operator\'s own card at the exit, its number in groups of four', () => {
     const html = shown({ paused: false, jobs: [job(1, { stage: 'ready', cardNumber: '3300011000000014' }), job(2, { stage: 'ready', initials: null, mine: false })] });
     const ready = jobIn(html, 1);
-    expect(ready).toContain('<p class="job-card-number" data-testid="job-card-number">3300 0110 0000 0014</p>');
+    expect(ready).toContain('data-testid="job-card-number">3300 0110 0000 0014</dd>');
     expect(ready).toContain(messages.en.jobStageready);
     expect(actionsOf(ready)).toEqual(['finish']);
     // Another operator's card: no number to see, nothing to press.
