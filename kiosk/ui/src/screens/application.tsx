@@ -60,10 +60,10 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
       {problems.length > 0 && <ProblemSummary byField={grouped.at} general={grouped.general} />}
 
       <div className="app-grid">
-        <TextField label={t('fieldName')} name="name" value={form.name} state={state} span={16} fit />
-        <TextField label={t('fieldNameZh')} name="nameZh" value={form.nameZh} state={state} span={8} note={nameZhWhy} />
+        <TextField label={t('fieldName')} name="name" value={form.name} state={state} span={14} fit />
+        <TextField label={t('fieldNameZh')} name="nameZh" value={form.nameZh} state={state} span={10} note={nameZhWhy} />
         <TextField label={t('fieldIdNumber')} name="idNumber" value={form.idNumber} state={state} span={5} />
-        <TextField label={t('fieldBirthDate')} name="birthDate" value={form.birthDate} state={state} span={5} type="date" />
+        <TextField label={t('fieldBirthDate')} name="birthDate" value={form.birthDate} state={state} span={6} type="date" />
         <SelectField
           label={t('fieldSex')}
           name="sex"
@@ -72,7 +72,7 @@ export function ApplicationScreen({ snapshot }: { snapshot: KioskSnapshot }) {
           span={3}
           options={[['', '—'], ['M', t('sexM')], ['F', t('sexF')]]}
         />
-        <TextField label={t('fieldNationality')} name="nationality" value={form.nationality} state={state} span={4} />
+        <TextField label={t('fieldNationality')} name="nationality" value={form.nationality} state={state} span={3} />
         <TextField label={t('fieldDocumentNumber')} name="documentNumber" value={form.documentNumber} state={state} span={7} />
         <SelectField
           label={t('fieldDistrict')}

@@ -43,7 +43,7 @@ export function PhotoScreen({ snapshot, muted = false }: { snapshot: KioskSnapsh
             onPreviewFrame={async (frame) => {
               await command({ type: 'preview-photo', jpegBase64: await blobToBase64(frame) }, 'none');
             }}
-            autoCapture
+            autoCapture={!photo.accepted}
             muted={muted}
             importNeedsReason
             onCameraChange={(live) => command({ type: 'camera', live })}
@@ -76,6 +76,7 @@ export function PhotoScreen({ snapshot, muted = false }: { snapshot: KioskSnapsh
           <div className="actions">
             <button type="button" className="secondary" onClick={() => command({ type: 'back' })}>{t('back')}</button>
             <button type="button" className="secondary" onClick={() => command({ type: 'cancel' })}>{t('cancel')}</button>
+            {photo.accepted && <button type="button" className="primary" data-action="use-photo" onClick={() => command({ type: 'use-photo' })}>{t('usePhoto')}</button>}
           </div>
         </div>
       </div>

@@ -22,7 +22,7 @@ async function scannedApplication(actor: IssuanceActor): Promise<void> {
   await waitFor(actor, (s) => s.matches({ applicant: { application: 'editing' } }));
 }
 
-const at = (actor: IssuanceActor, state: object): boolean => actor.getSnapshot().matches({ applicant: state } as never);
+const at = (actor: IssuanceActor, state: object | string): boolean => actor.getSnapshot().matches({ applicant: state } as never);
 
 describe('Cancel after a scan or a photo asks "discard this application?"', () => {
   it('on the application: Cancel asks; "keep" returns to the form as it was; "discard" empties it', async () => {
