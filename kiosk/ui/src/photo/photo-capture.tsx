@@ -114,7 +114,8 @@ function FramingGuide({ width, height }: { width: number; height: number }) {
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
-      preserveAspectRatio="xMidYMid meet"
+      // Cropped as the video is (object-fit: cover): the guide stays on the face.
+      preserveAspectRatio="xMidYMid slice"
       style={{ position: 'absolute', inset: 0, width: '100%', height: '100%', pointerEvents: 'none' }}
       aria-hidden="true"
     >
@@ -310,7 +311,8 @@ export function PhotoCapture(props: PhotoCaptureProps) {
           )}
         </div>
       ) : (
-        <div className="photo-preview" style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
+        // Square: the centre of the frame, where the ID photo is, as large as the panel allows.
+        <div className="photo-preview" style={{ position: 'relative', aspectRatio: '1 / 1', overflow: 'hidden' }}>
           <video
             ref={videoRef}
             data-testid="photo-preview"
@@ -320,10 +322,10 @@ export function PhotoCapture(props: PhotoCaptureProps) {
             onLoadedMetadata={(e) => setFrame({ width: e.currentTarget.videoWidth || 640, height: e.currentTarget.videoHeight || 480 })}
             onPlaying={() => setFrameReady(true)}
             // Mirrored like a mirror for the applicant; the capture itself is not mirrored.
-            style={{ transform: 'scaleX(-1)' }}
+            style={{ transform: 'scaleX(-1)', display: 'block', width: '100%', height: '100%', objectFit: 'cover' }}
           />
           <FramingGuide width={frame.width} height={frame.height} />
-          {camera.kind === 'live' && (
+          {camera.kind === 'live' && count === null && (
             <p className="photo-guide">
               <Text text={photoTexts.guide} locale={locale} />
             </p>
@@ -333,6 +335,7 @@ export function PhotoCapture(props: PhotoCaptureProps) {
               <Text text={photoTexts.starting} locale={locale} large />
             </div>
           )}
+          {/* In the guide's place at the top: the applicant's face stays in view while counting. */}
           {count !== null && (
             <div className="photo-countdown" data-testid="photo-countdown" data-count={count} role="timer" aria-label={t('photoHoldStill')}>
               <span className="photo-countdown-number" aria-hidden="true">{count}</span>

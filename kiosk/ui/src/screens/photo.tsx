@@ -32,10 +32,7 @@ export function PhotoScreen({ snapshot, muted = false }: { snapshot: KioskSnapsh
   };
   const outOfAttempts = photo.attempts >= photo.maxAttempts && photo.passed === false && !photo.evaluating;
   return (
-    <section className="photo">
-      <h2>{t('photoTitle')}</h2>
-      <p className="notice">{t('photoHint')}</p>
-      <div className="photo-layout">
+    <section className="photo photo-layout">
         <div className="photo-main">
           <PhotoCapture
             onCapture={capture}
@@ -51,6 +48,7 @@ export function PhotoScreen({ snapshot, muted = false }: { snapshot: KioskSnapsh
           />
         </div>
         <div className="photo-side">
+          <h2>{t('photoTitle')}</h2>
           <p className="attempts" data-testid="photo-attempts">
             {t('photoAttempts')}: {photo.attempts} / {photo.maxAttempts}
           </p>
@@ -79,7 +77,6 @@ export function PhotoScreen({ snapshot, muted = false }: { snapshot: KioskSnapsh
             {photo.accepted && <button type="button" className="primary" data-action="use-photo" onClick={() => command({ type: 'use-photo' })}>{t('usePhoto')}</button>}
           </div>
         </div>
-      </div>
     </section>
   );
 }
