@@ -40,6 +40,8 @@ import type { SessionMode } from '../../shared/domain/service-session';
 import { normalizeIdNumber } from './store/context';
 import type { AuditInput } from './store/audit';
 import { diskFullReason, diskLowReason, isDiskFull, type DiskReserve } from './store/disk-space';
+import { applicantView } from './applicant/applicant-view';
+import type { ApplicantView } from '../../shared/contract/applicant';
 
 type ProvidedMachine = ReturnType<typeof issuanceMachine.provide>;
 type State = SnapshotFrom<typeof issuanceMachine>;
@@ -55,7 +57,8 @@ export interface KioskController {
   command(command: KioskCommand): Promise<CommandReply>;
   /** A document was read by the ID scanner (while an application is open). */
   documentRead(fields: Partial<ApplicationForm>, problems: readonly Message[]): boolean;
-  preview(): Uint8Array | null;
+  /** The card face on review as PNG: its front, or (`back`) its back. */
+  preview(side?: 'front' | 'back'): Uint8Array | null;
   onChange(listener: (snapshot: KioskSnapshot) => void): () => void;
   /** The screen right now (for tests and logs). */
   screen(): Screen;
@@ -183,13 +186,27 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
   };
   const current = (): KioskSnapshot => {
     const state = actor.getSnapshot();
-    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView() };
+    const full = { ...toSnapshot(state, devices, sessionView(), live, outOfService(), cardCheck(), version, mode, printQueue(state), logging(), options.serviceSession?.view(queuedPerScheme(state)) ?? null), batch: batchView(), applicant: applicantOnShow(state) };
     const snapshot = mayViewApplicant() ? full : withoutApplicant(full);
     if (!options.selfService) return snapshot;
     // Asked on every snapshot, so a card on show is forgotten the moment staff step up or the kiosk closes.
     const selfService = options.selfService.view();
     if (!unattended()) return snapshot;
     return publicSnapshot(snapshot, snapshot.session.state === 'signed-out' ? selfService : null);
+  };
+  /** The applicant window's view: their card is followed only while whoever is signed in may see that job. */
+  const applicantOnShow = (state: State): ApplicantView => {
+    const { context } = state;
+    const job = context.applicantJobId === null ? undefined : queuedJob(context.applicantJobId);
+    const followed = job && mayViewFlow(who(), job.ref.getSnapshot().context.owner) ? job.jobId : null;
+    return applicantView({
+      screen: screenOf(state),
+      language: context.applicantLanguage,
+      form: context.form,
+      fee: context.assessment.fee,
+      previewCard: context.preview?.cardNumber ?? null,
+      jobId: followed,
+    });
   };
   /** The batch row whose application is on the flow now (picked from the list), or null. */
   const onScreenRowId = (): string | null => {
@@ -558,6 +575,8 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
           return send({ type: 'capture-photo', image: new Uint8Array(Buffer.from(command.jpegBase64, 'base64')), source: command.source });
         case 'update-application':
           return send({ type: 'update-application', fields: withoutUndefined(command.fields) });
+        case 'set-applicant-language':
+          return send({ type: 'set-applicant-language', language: command.language });
         case 'open-session':
         case 'close-session':
         case 'load-blanks':
@@ -586,7 +605,11 @@ export function createKioskController(machine: ProvidedMachine, devices: DeviceS
       staff?.touch();
       return send({ type: 'document-read', ...batchDocument(fields, problems) }).accepted;
     },
-    preview: () => (unattended() || !mayViewApplicant() ? null : (actor.getSnapshot().context.preview?.frontPng ?? null)),
+    preview(side = 'front') {
+      if (unattended() || !mayViewApplicant()) return null;
+      const preview = actor.getSnapshot().context.preview;
+      return (side === 'back' ? preview?.backPng : preview?.frontPng) ?? null;
+    },
     cardsTaken(jobIds) {
       for (const jobId of jobIds) queuedJob(jobId)?.ref.send({ type: 'card.taken' });
     },
@@ -731,6 +754,7 @@ function toSnapshot(
     batch: null,
     devices: withPrinterJobFault(devices.all(), printQueue.jobs),
     logging,
+    applicant: null,
   };
 }
 
@@ -752,6 +776,7 @@ function withoutApplicant(snapshot: KioskSnapshot): KioskSnapshot {
     previewUrl: null,
     rendering: false,
     error: null,
+    applicant: null,
     printQueue: { paused: snapshot.printQueue.paused, jobs: snapshot.printQueue.jobs.map(withoutApplicantTraces) },
   };
 }

@@ -435,7 +435,7 @@ async function startAll(config: KioskConfig, options: StartKioskOptions): Promis
       handlers: {
         snapshot: () => controller.snapshot(),
         command: (command) => controller.command(command),
-        preview: () => controller.preview(),
+        preview: (side) => controller.preview(side),
         health: () => ({
           kioskId: config.kioskId,
           screen: controller.screen(),

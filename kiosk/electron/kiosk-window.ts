@@ -4,14 +4,22 @@ import { silentLog, type LogSink } from '../../shared/log';
 import { createCrashCounter, defaultRecoveryPolicy, outOfServicePage, type RecoveryPolicy } from './crash-recovery';
 
 /**
- * The kiosk shell, kept thin: one full-screen window on the controller's loopback URL, hardened
- * per Electron's security checklist. The electron module is passed in so that tests can check
+ * The kiosk shell, kept thin: one full-screen window on the controller's loopback URL, and the
+ * applicant's window (`#applicant`) full-screen on a second display when one is connected, both
+ * hardened per Electron's security checklist. The electron module is passed in so that tests can check
  * every setting with a fake (Electron's binary cannot be downloaded on our build machines).
  */
 export interface ElectronLike {
   app: { whenReady(): Promise<unknown>; on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): unknown; quit(): void };
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   session: { defaultSession: Session };
+  screen: { getAllDisplays(): DisplayLike[]; getPrimaryDisplay(): DisplayLike };
+}
+
+/** The parts of Electron's `Display` the shell reads. */
+export interface DisplayLike {
+  readonly id: number;
+  readonly bounds: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
 }
 
 export interface KioskShellOptions {
@@ -20,6 +28,23 @@ export interface KioskShellOptions {
   readonly preloadPath: string;
   /** Full-screen kiosk mode; off for a technician's windowed session. */
   readonly kiosk: boolean;
+  /**
+   * With one display only, open the applicant's window anyway, as a normal window beside the
+   * operator's (the demo on a laptop, `npm start`). A kiosk opens it only on a second display.
+   */
+  readonly applicantBeside?: boolean;
+}
+
+/** The applicant's window: the same page on its own route. */
+export function applicantUrl(url: string): string {
+  const target = new URL(url);
+  target.hash = 'applicant';
+  return target.toString();
+}
+
+/** Where the applicant's window goes: a display other than the operator's (the primary), or null when there is none. */
+export function applicantDisplay(displays: readonly DisplayLike[], primary: DisplayLike): DisplayLike | null {
+  return displays.find((display) => display.id !== primary.id) ?? null;
 }
 
 /** One-shot timers, the shape of firmware/timers.ts (which the shell may not import): tests run them on virtual time. */
@@ -117,9 +142,30 @@ export async function startKioskShell(electron: ElectronLike, options: KioskShel
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
   });
 
+  const shellRuntime = { ...defaultShellRuntime, ...runtime };
   const window = new electron.BrowserWindow(windowOptions(options));
-  superviseRenderer(window, options.url, { ...defaultShellRuntime, ...runtime });
+  superviseRenderer(window, options.url, shellRuntime);
   await window.loadURL(options.url);
+  await openApplicantWindow(electron, options, shellRuntime);
+  return window;
+}
+
+/**
+ * The applicant's window, facing the counter: full-screen on the second display, with the same
+ * guards (they are the session's and every web contents') and the same crash recovery.
+ */
+async function openApplicantWindow(electron: ElectronLike, options: KioskShellOptions, runtime: ShellRuntime): Promise<BrowserWindow | null> {
+  const primary = electron.screen.getPrimaryDisplay();
+  const display = applicantDisplay(electron.screen.getAllDisplays(), primary);
+  if (!display && !options.applicantBeside) return null;
+  const url = applicantUrl(options.url);
+  const placed: BrowserWindowConstructorOptions = display
+    ? { ...windowOptions(options), ...display.bounds }
+    : { ...windowOptions({ ...options, kiosk: false }), x: primary.bounds.x + Math.floor(primary.bounds.width / 2), y: primary.bounds.y, width: 1280, height: 800 };
+  const window = new electron.BrowserWindow(placed);
+  superviseRenderer(window, url, runtime);
+  await window.loadURL(url);
+  runtime.log({ eventId: 'shell-applicant-window', disposition: 'na', message: display ? 'the applicant window is on the second display' : 'one display: the applicant window is beside the kiosk window' });
   return window;
 }
 

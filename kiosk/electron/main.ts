@@ -6,6 +6,8 @@ import { startKioskShell } from './kiosk-window';
 /**
  * Entry point of the Electron shell, bundled by `npm run build:electron`:
  * `electron kiosk/electron/dist/main.cjs --kiosk-url=<controller URL>` (scripts/start.ts passes it). `--windowed` keeps a normal window for technicians.
+ * The applicant's window opens on a second display when one is connected; `--applicant-beside` opens it
+ * beside the kiosk window when there is only one (the demo, `npm start`).
  */
 const urlArgument = process.argv.find((arg) => arg.startsWith('--kiosk-url='));
 const url = urlArgument?.slice('--kiosk-url='.length) ?? process.env['KIOSK_URL'];
@@ -23,6 +25,7 @@ startKioskShell(
     url,
     preloadPath: fileURLToPath(new URL('./preload.cjs', import.meta.url)),
     kiosk: !process.argv.includes('--windowed'),
+    applicantBeside: process.argv.includes('--applicant-beside'),
   },
   { log },
 ).catch((error: unknown) => {

@@ -8,6 +8,7 @@ import type { Immutable } from './immutable';
 import { batchCommandSchemas, batchSnapshotSchema } from './batch';
 import { jobProgressSchema, jobSummarySchema } from './job-progress';
 import { messageSchema } from './messages';
+import { applicantCommandSchemas, applicantViewSchema } from './applicant';
 
 /**
  * The contract between the kiosk UI and the controller: commands the UI may send (validated with
@@ -194,6 +195,8 @@ export const kioskCommandSchema = z.discriminatedUnion('type', [
   ...batchCommandSchemas,
   // Self-service top-up (issue 15): ./top-up.ts.
   ...topUpCommandSchemas,
+  // The applicant's own window (issue 16): ./applicant.ts.
+  ...applicantCommandSchemas,
 ]);
 export type KioskCommand = z.infer<typeof kioskCommandSchema>;
 
@@ -573,6 +576,8 @@ export const kioskSnapshotSchema = z
       .strict() satisfies z.ZodType<Record<DeviceName, unknown>>,
     /** Whether the log reaches its file (staff screens say so when it does not). */
     logging: logHealthViewSchema,
+    /** What the applicant's own window shows (./applicant.ts); null when nobody may see an applicant here. */
+    applicant: applicantViewSchema.nullable(),
   })
   .strict();
 export type KioskSnapshot = Immutable<z.infer<typeof kioskSnapshotSchema>>;

@@ -22,8 +22,8 @@ import { allowedHosts, checkRequest } from './request-guard';
 export interface ApiHandlers {
   snapshot(): KioskSnapshot;
   command(command: KioskCommand): Promise<CommandReply>;
-  /** The card face preview, as PNG, when one is rendered. */
-  preview(): Uint8Array | null;
+  /** The card face preview, as PNG, when one is rendered: its front, or its back. */
+  preview(side: 'front' | 'back'): Uint8Array | null;
   /** Present only when devices are simulated: the dev panel's actions on the simulated world. */
   dev?: (command: DevCommand) => Promise<CommandReply>;
   /** The simulated world's state for the dev panel (printer feeder and ribbon, cards on readers...). */
@@ -131,7 +131,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       case 'GET /api/health':
         return sendJson(response, 200, options.handlers.health());
       case 'GET /api/preview.png': {
-        const png = options.handlers.preview();
+        const png = options.handlers.preview(url.searchParams.get('side') === 'back' ? 'back' : 'front');
         if (!png) return sendJson(response, 404, { error: 'no card face rendered yet' });
         response.writeHead(200, { 'content-type': 'image/png', 'cache-control': 'no-store' });
         response.end(png);

@@ -140,6 +140,8 @@ const commandRules: Readonly<Record<KioskCommand['type'], Rule>> = {
   'pick-batch-row': flow,
   'mark-second-visit': { kind: 'action', action: 'view-cardholder', recorded: true },
   'override-photo-nursing-home': { kind: 'flow', replaces: false, then: 'override-photo' },
+  // The applicant's language belongs to their application (either window may set it).
+  'set-applicant-language': flow,
 };
 
 const allow: Decision = { kind: 'allow' };

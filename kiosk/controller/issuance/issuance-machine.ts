@@ -1,5 +1,6 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { ApplicationForm, PhotoSource } from '../../../shared/contract/kiosk-api';
+import type { Locale } from '../../../shared/i18n/messages';
 import { emptyApplicationForm } from '../../../shared/contract/kiosk-api';
 import { message, type Message } from '../../../shared/contract/messages';
 import { cardJobMachine, type CardJobRef } from './card-job-machine';
@@ -46,7 +47,9 @@ export type IssuanceEvent =
   /** From a card job: its card has left the printer, which may take the next job. */
   | { type: 'job.released'; jobId: string }
   /** From a card job: it is over (handed over, spoiled or abandoned). */
-  | { type: 'job.closed'; jobId: string };
+  | { type: 'job.closed'; jobId: string }
+  /** The applicant's language, chosen on either window (flow state: it goes with their application). */
+  | { type: 'set-applicant-language'; language: Locale };
 
 /** A card in the print queue: its actor and where it stands in the day's numbering. */
 export interface QueuedJob {
@@ -91,6 +94,13 @@ export interface IssuanceContext {
   readonly now: () => number;
   /** When the application on show started (the clock's milliseconds), for the figures; null at home. */
   applicationStartedAt: number | null;
+  /**
+   * The person at the counter: their language, and their card once confirmed (its job), which their
+   * window follows until it is taken. Both outlive the flow's return home at the confirm and go when
+   * their application ends (cancelled, the operator gone, the card closed, the next one started).
+   */
+  applicantLanguage: Locale;
+  applicantJobId: string | null;
 }
 
 export const maxPhotoAttempts = 3;
@@ -114,6 +124,9 @@ function noApplicant(): Pick<IssuanceContext, 'form' | 'source' | 'scannedFields
     applicationStartedAt: null,
   };
 }
+
+/** Nobody's language chosen, nobody's card followed: the applicant window's welcome, in Chinese. */
+const nobodyAtTheCounter: Pick<IssuanceContext, 'applicantLanguage' | 'applicantJobId'> = { applicantLanguage: 'zh-TW', applicantJobId: null };
 
 const notProvided = (name: string) =>
   fromPromise<never, unknown>(async () => {
@@ -215,8 +228,10 @@ export const issuanceMachine = setup({
           applicationStartedAt: context.applicationStartedAt,
         },
       });
-      return { jobs: [...context.jobs, { jobId: job.jobId, ticket: context.nextTicket, ref }], nextTicket: context.nextTicket + 1 };
+      return { jobs: [...context.jobs, { jobId: job.jobId, ticket: context.nextTicket, ref }], nextTicket: context.nextTicket + 1, applicantJobId: job.jobId };
     }),
+    /** The applicant's application is over: their window forgets their language and their card. */
+    forgetApplicant: assign(nobodyAtTheCounter),
     /** The printer, when free, goes to the first job still waiting for it. */
     grantPrinter: enqueueActions(({ context, enqueue }) => {
       if (context.printerHolder !== null) return;
@@ -243,25 +258,35 @@ export const issuanceMachine = setup({
   },
 }).createMachine({
   id: 'issuance',
-  context: ({ input }) => ({ ...noApplicant(), jobs: [], printerHolder: null, nextTicket: 1, now: input?.now ?? Date.now }),
+  context: ({ input }) => ({ ...noApplicant(), ...nobodyAtTheCounter, jobs: [], printerHolder: null, nextTicket: 1, now: input?.now ?? Date.now }),
   type: 'parallel',
   states: {
     /** The applicant at the counter: one application at a time, from home to a confirmed card. */
     applicant: {
       initial: 'home',
-      on: { 'owner-left': { actions: 'tellJobs' }, 'owner-back': { actions: 'tellJobs' } },
+      on: {
+        'owner-left': { actions: ['tellJobs', 'forgetApplicant'] },
+        'owner-back': { actions: 'tellJobs' },
+        'set-applicant-language': { actions: assign({ applicantLanguage: ({ event }) => event.language }) },
+      },
       states: {
         home: {
           entry: assign(noApplicant),
           on: {
             'start-application': {
               target: 'application',
-              actions: assign({
+              actions: [
+                // The last applicant, still waiting for their card, is not the one starting now.
+                enqueueActions(({ context, enqueue }) => {
+                  if (context.applicantJobId !== null) enqueue('forgetApplicant');
+                }),
+                assign({
                 owner: ({ event }) => event.operatorId ?? null,
                 form: ({ event }) => ({ ...emptyApplicationForm, ...event.prefill?.fields }),
                 batchRowId: ({ event }) => event.prefill?.batchRowId ?? null,
                 applicationStartedAt: ({ context }) => context.now(),
-              }),
+                }),
+              ],
             },
           },
         },
@@ -294,7 +319,7 @@ export const issuanceMachine = setup({
             /** "Discard this application?": one more tap to drop a scan or a photo. */
             confirmingDiscard: {
               on: {
-                'confirm-discard': '#issuance.applicant.home',
+                'confirm-discard': { target: '#issuance.applicant.home', actions: 'forgetApplicant' },
                 'keep-application': 'assessing',
                 // Nothing goes on while the question is open.
                 'submit-application': {},
@@ -322,8 +347,8 @@ export const issuanceMachine = setup({
               }),
             },
             'submit-application': { target: 'photo', guard: 'canSubmit' },
-            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home' }],
-            'owner-left': { target: 'home', actions: 'tellJobs' },
+            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home', actions: 'forgetApplicant' }],
+            'owner-left': { target: 'home', actions: ['tellJobs', 'forgetApplicant'] },
           },
         },
         photo: {
@@ -362,7 +387,7 @@ export const issuanceMachine = setup({
                   context.photo.pending === null ? context.photo : { ...context.photo, attempts: context.photo.attempts - 1, pending: null },
               }),
               on: {
-                'confirm-discard': '#issuance.applicant.home',
+                'confirm-discard': { target: '#issuance.applicant.home', actions: 'forgetApplicant' },
                 'keep-application': 'waiting',
               },
             },
@@ -414,8 +439,8 @@ export const issuanceMachine = setup({
           on: {
             // The form and every photo attempt stay: the application is still the same.
             back: 'application',
-            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home' }],
-            'owner-left': { target: 'home', actions: 'tellJobs' },
+            cancel: [{ guard: 'hasWorkToLose', target: '.confirmingDiscard' }, { target: 'home', actions: 'forgetApplicant' }],
+            'owner-left': { target: 'home', actions: ['tellJobs', 'forgetApplicant'] },
           },
         },
         review: {
@@ -459,7 +484,7 @@ export const issuanceMachine = setup({
             /** "Discard this application?" The job begun for the review stays open until the answer. */
             confirmingDiscard: {
               on: {
-                'confirm-discard': '#issuance.applicant.cancelling',
+                'confirm-discard': { target: '#issuance.applicant.cancelling', actions: 'forgetApplicant' },
                 'keep-application': [{ guard: ({ context }) => context.preview !== null, target: 'ready' }, { target: 'failed' }],
               },
             },
@@ -477,7 +502,7 @@ export const issuanceMachine = setup({
           },
           on: {
             // While the card face is being made, the screen has nothing to confirm a discard on: Cancel waits for it.
-            'owner-left': { target: 'cancelling', actions: 'tellJobs' },
+            'owner-left': { target: 'cancelling', actions: ['tellJobs', 'forgetApplicant'] },
           },
         },
         /** The application is dropped before its card was queued: its job (a card number, no card) is closed. */
@@ -507,6 +532,8 @@ export const issuanceMachine = setup({
                 jobs: context.jobs.filter((job) => job.jobId !== event.jobId),
                 printerHolder: context.printerHolder === event.jobId ? null : context.printerHolder,
               });
+              // Their card is taken (or given up): the applicant's visit is over.
+              if (context.applicantJobId === event.jobId) enqueue('forgetApplicant');
             }),
             'grantPrinter',
           ],

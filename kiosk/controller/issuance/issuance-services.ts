@@ -15,7 +15,7 @@ import type { CityRules } from '../../../shared/domain/rules';
 import { checkTaiwanId } from '../../../shared/identity/taiwan-id';
 import type { LogSink } from '../../../shared/log';
 import { photoBox } from '../card-face/layout';
-import { renderCardToPrint } from '../card-face/render-card-face';
+import { renderCardFace } from '../card-face/render-card-face';
 import { compareFaces, cropToCardAndArchive, defaultMatchThreshold, evaluateCapture, photoMessages, toCheckView, type FaceCompareError, type PhotoGate } from '../photo';
 import { diskLowReason, type DiskReserve } from '../store/disk-space';
 import type { Store } from '../store/store';
@@ -363,7 +363,8 @@ function faceCompareProblem(error: FaceCompareError): Message {
 
 /** The card face as it is printed, and its preview, for a card number already allocated. */
 async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint8Array | null, issueDate: string): Promise<CardPreview> {
-  const face = await renderCardToPrint({
+  // Both sides' PNGs: the review shows the front, the applicant's window both.
+  const face = await renderCardFace({
     cardType: cardTypeOf(form),
     ...(form.school ? { schoolLevel: form.school } : {}),
     scheme: form.scheme,
@@ -375,7 +376,7 @@ async function renderFace(form: ApplicationForm, cardNumber: string, photo: Uint
   if (!face.ok) {
     throw new IssuanceStepError(`card_face_${face.error.kind}`, message('step.card-face', { field: 'field' in face.error ? face.error.field : face.error.kind }), false);
   }
-  return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), job: face.value.job };
+  return { cardNumber, frontPng: new Uint8Array(face.value.frontPng), backPng: new Uint8Array(face.value.backPng), job: face.value.job };
 }
 
 function cardTypeOf(form: ApplicationForm): CardType {

@@ -41,6 +41,8 @@ export interface PhotoOverride {
 export interface CardPreview {
   readonly cardNumber: string;
   readonly frontPng: Uint8Array;
+  /** The back, for the applicant's window (absent where only the front was rendered). */
+  readonly backPng?: Uint8Array;
   /** The printer job, opaque to the machine. */
   readonly job: unknown;
 }

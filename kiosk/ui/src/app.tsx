@@ -30,6 +30,7 @@ import { sessionReportPath } from './session/session-commands';
 import { SessionClosed } from './session/session-closed';
 import { SessionDesk, useSessionDesk, type SessionDeskState } from './session/session-desk';
 import { ReportsScreen } from './reports/reports-screen';
+import { ApplicantLanguageChoice } from './applicant/applicant-language';
 
 export function App() {
   const [feed] = useState(() => createSnapshotFeed());
@@ -90,6 +91,7 @@ export function App() {
           // Signed in: the service session above, the applicant flow, with the print queue beside it on every screen.
           <>
             <SessionBar session={snapshot.serviceSession} counting={desk.view === 'close'} onOpenDesk={desk.open} />
+            {snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
             <div className="workspace">
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />

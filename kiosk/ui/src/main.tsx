@@ -1,7 +1,7 @@
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
+import { KioskRoute } from './applicant/kiosk-route';
 import { kioskToken } from './api';
 import './styles.css';
 
 kioskToken();
-createRoot(document.getElementById('root')!).render(<App />);
+createRoot(document.getElementById('root')!).render(<KioskRoute />);

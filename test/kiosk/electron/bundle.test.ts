@@ -115,6 +115,20 @@ describe('built Electron shell', () => {
     expect(report.calls.some((call) => call.startsWith('app.exit'))).toBe(false);
   });
 
+  it('opens the applicant window full-screen on a second display, on #applicant, as hardened as the first', () => {
+    const report = reportOf(runWithFakeElectron(mainBundle, [`--kiosk-url=${kioskUrl}`], cleanEnv({ FAKE_ELECTRON_DISPLAYS: '2' })));
+    expect(report.windows.map((window) => window.loadedUrls)).toEqual([[kioskUrl], [`${kioskUrl}#applicant`]]);
+    const [operator, applicant] = report.windows;
+    expect(applicant?.options).toMatchObject({ kiosk: true, fullscreen: true, x: 1280, y: 0, width: 1280, height: 800 });
+    expect(applicant?.options.webPreferences).toEqual(operator?.options.webPreferences);
+  });
+
+  it('puts the applicant window beside the kiosk window on one display with --applicant-beside (npm start)', () => {
+    const report = reportOf(runWithFakeElectron(mainBundle, [`--kiosk-url=${kioskUrl}`, '--applicant-beside']));
+    expect(report.windows.map((window) => window.loadedUrls)).toEqual([[kioskUrl], [`${kioskUrl}#applicant`]]);
+    expect(report.windows[1]?.options).toMatchObject({ kiosk: false, fullscreen: false, webPreferences: { sandbox: true, contextIsolation: true } });
+  });
+
   it('installs every guard before the page is loaded', () => {
     const { calls } = reportOf(runWithFakeElectron(mainBundle, [`--kiosk-url=${kioskUrl}`]));
     const loadedAt = calls.indexOf('window.loadURL');

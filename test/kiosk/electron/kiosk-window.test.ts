@@ -13,20 +13,27 @@ import {
 
 type Listener = (...args: unknown[]) => void;
 
-/** A fake of the parts of Electron the shell touches, recording what the shell configured. */
-function fakeElectron() {
+const laptop = { id: 1, bounds: { x: 0, y: 0, width: 1280, height: 800 } };
+const counterDisplay = { id: 2, bounds: { x: 1280, y: 0, width: 1024, height: 600 } };
+
+/** A fake of the parts of Electron the shell touches, recording what the shell configured; one display unless told. */
+function fakeElectron(displays: ReadonlyArray<typeof laptop> = [laptop]) {
   const appListeners: Record<string, Listener> = {};
   const recorded: {
     windowOptions?: Record<string, unknown>;
     loadedUrl?: string;
     loadedUrls: string[];
+    /** Every window's options and the URLs it loaded, in the order they were opened. */
+    windows: Array<{ options: Record<string, unknown>; loadedUrls: string[] }>;
     /** Emits an event on the window's web contents, as Electron would. */
     emit?: (event: string, ...args: unknown[]) => void;
+    /** The same, for each window in order. */
+    emitOn: Array<(event: string, ...args: unknown[]) => void>;
     forcedCrashes: number;
     permissionRequest?: (contents: unknown, permission: string, callback: (allowed: boolean) => void, details: Record<string, unknown>) => void;
     permissionCheck?: (contents: unknown, permission: string, origin: string, details: { mediaType?: 'video' | 'audio' | 'unknown' }) => boolean;
     headers?: (details: { responseHeaders: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void;
-  } = { loadedUrls: [], forcedCrashes: 0 };
+  } = { loadedUrls: [], windows: [], emitOn: [], forcedCrashes: 0 };
   const electron = {
     app: {
       whenReady: async () => undefined,
@@ -47,7 +54,14 @@ function fakeElectron() {
           recorded.emit?.('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
         },
       };
+      private readonly record: { options: Record<string, unknown>; loadedUrls: string[] };
       constructor(options: Record<string, unknown>) {
+        this.record = { options, loadedUrls: [] };
+        recorded.windows.push(this.record);
+        recorded.emitOn.push((event, ...args) => {
+          for (const listener of this.contentsListeners[event] ?? []) listener(...args);
+        });
+        if (recorded.windows.length > 1) return; // the shell's first window is the one the tests below look at
         recorded.windowOptions = options;
         recorded.emit = (event, ...args) => {
           for (const listener of this.contentsListeners[event] ?? []) listener(...args);
@@ -60,9 +74,15 @@ function fakeElectron() {
         return false;
       }
       async loadURL(url: string) {
+        this.record.loadedUrls.push(url);
+        if (this.record !== recorded.windows[0]) return;
         recorded.loadedUrl = url;
         recorded.loadedUrls.push(url);
       }
+    },
+    screen: {
+      getAllDisplays: () => [...displays],
+      getPrimaryDisplay: () => displays[0],
     },
     session: {
       defaultSession: {
@@ -174,6 +194,34 @@ describe('kiosk shell', () => {
   it('refuses to load anything but the controller on loopback', async () => {
     const { electron } = fakeElectron();
     await expect(startKioskShell(electron, { url: 'https://example.com/', preloadPath: '/p.cjs', kiosk: true })).rejects.toThrow(/loopback/);
+  });
+
+  it('opens the applicant window full-screen on a second display, as hardened, on #applicant', async () => {
+    const { electron, recorded } = fakeElectron([laptop, counterDisplay]);
+    await startKioskShell(electron, { url, preloadPath: '/app/preload.cjs', kiosk: true });
+    expect(recorded.windows.map((window) => window.loadedUrls)).toEqual([[url], ['http://127.0.0.1:4000/?token=abc#applicant']]);
+    const [operator, applicant] = recorded.windows;
+    expect(applicant?.options).toMatchObject({ ...counterDisplay.bounds, kiosk: true, fullscreen: true });
+    expect(applicant?.options['webPreferences']).toEqual(operator?.options['webPreferences']);
+  });
+
+  it('opens no applicant window on one display, unless asked to put it beside (the demo)', async () => {
+    const alone = fakeElectron();
+    await startKioskShell(alone.electron, { url, preloadPath: '/p.cjs', kiosk: true });
+    expect(alone.recorded.windows).toHaveLength(1);
+    const demo = fakeElectron();
+    await startKioskShell(demo.electron, { url, preloadPath: '/p.cjs', kiosk: true, applicantBeside: true });
+    expect(demo.recorded.windows[1]).toMatchObject({ options: { kiosk: false, fullscreen: false, webPreferences: { sandbox: true, contextIsolation: true } }, loadedUrls: [`${url}#applicant`] });
+  });
+
+  it('reloads a crashed applicant window on its own route', async () => {
+    const { electron, recorded } = fakeElectron([laptop, counterDisplay]);
+    const { runtime, advance } = manualRuntime();
+    await startKioskShell(electron, { url, preloadPath: '/p.cjs', kiosk: true }, runtime);
+    recorded.emitOn[1]?.('render-process-gone', {}, crash);
+    await advance(defaultRecoveryPolicy.firstReloadDelayMs);
+    expect(recorded.windows[1]?.loadedUrls).toEqual([`${url}#applicant`, `${url}#applicant`]);
+    expect(recorded.windows[0]?.loadedUrls).toEqual([url]);
   });
 
   it('decides origins exactly, not by prefix', () => {

@@ -32,6 +32,7 @@ const commands: Readonly<Record<KioskCommand['type'], KioskCommand>> = {
   'keep-alive': { type: 'keep-alive' },
   'close-card-check': { type: 'close-card-check' },
   'void-card': { type: 'void-card', cardNumber: card, reason: 'damaged' },
+  'set-applicant-language': { type: 'set-applicant-language', language: 'vi' },
   'clear-tamper': { type: 'clear-tamper' },
   'take-over-job': { type: 'take-over-job', jobId: 'job-1' },
   'dismiss-card': { type: 'dismiss-card' },
@@ -119,13 +120,15 @@ const atHome: Readonly<Record<KioskCommand['type'], Row>> = {
   'pick-batch-row': onFlow,
   'mark-second-visit': ['allow', 'allow', 'role', 'ask-staff', 'sign-in-first'],
   'override-photo-nursing-home': ['approval', 'allow', 'role', 'ask-staff', 'sign-in-first'],
+  // The applicant's language is their application's: whoever runs the flow (from either window).
+  'set-applicant-language': onFlow,
 };
 
 /**
  * The flow on show, or the card job the command names, belongs to another operator: every command on
  * it is theirs (or a supervisor's after a take-over).
  */
-const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'import-photo', 'pick-batch-row', 'override-photo-nursing-home'] as const;
+const flowCommands = ['start-application', 'update-application', 'submit-application', 'capture-photo', 'preview-photo', 'retake-photo', 'confirm-print', 'retry', 'back', 'cancel', 'confirm-discard', 'keep-application', 'use-photo', 'cancel-job', 'finish', 'override-photo', 'import-photo', 'pick-batch-row', 'override-photo-nursing-home', 'set-applicant-language'] as const;
 const ofAnother: Readonly<Record<KioskCommand['type'], Row>> = {
   ...atHome,
   ...Object.fromEntries(flowCommands.map((type) => [type, notTheirs])),

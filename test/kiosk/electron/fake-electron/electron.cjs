@@ -8,6 +8,8 @@
  * FAKE_ELECTRON_CRASHES=<n>: each time the shell has settled, the window's renderer "crashes"
  * (render-process-gone, reason crashed) until n crashes have happened, then the report is printed.
  * The shell's back-off timers then run at once; the delays it asked for are reported in timerDelays.
+ *
+ * FAKE_ELECTRON_DISPLAYS=<n>: that many displays side by side (1 by default), the first the primary.
  */
 const calls = [];
 const appListeners = {};
@@ -203,4 +205,15 @@ process.on('beforeExit', () => {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 });
 
-module.exports = { app, BrowserWindow, session: { defaultSession }, contextBridge };
+const displays = Array.from({ length: Number(process.env.FAKE_ELECTRON_DISPLAYS ?? 1) }, (_, i) => ({ id: i + 1, bounds: { x: i * 1280, y: 0, width: 1280, height: 800 } }));
+const screen = {
+  getAllDisplays() {
+    calls.push('screen.getAllDisplays');
+    return displays;
+  },
+  getPrimaryDisplay() {
+    return displays[0];
+  },
+};
+
+module.exports = { app, BrowserWindow, session: { defaultSession }, contextBridge, screen };

@@ -23,6 +23,7 @@ export const goodSnapshot: KioskSnapshot = {
   photo: { attempts: 0, maxAttempts: 3, evaluating: false, checks: [], passed: null, overrideAllowed: false, accepted: false, faceMatch: null, live: null },
   previewUrl: null,
   rendering: false,
+  applicant: { language: 'zh-TW', stage: 'application', details: null, preview: null, jobId: null },
   error: null,
   printQueue: {
     paused: false,
