@@ -4,12 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import type { DevCommand } from '../../shared/contract/kiosk-api';
+import { locales } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { docScreenshot } from '../helpers/doc-screens';
 import { devOk, residentPermitHolderId, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
 import { shutCamera, openCamera, shutteredCamera } from '../helpers/shuttered-camera';
 import { auditNow, summariseFindings, writeFindingsReport, type DisplayMode, type Finding } from '../helpers/screen-audit';
 import { auditEveryCombination, chooseLocale, chooseMode, shownAs } from '../helpers/screen-modes';
+
+// The page side of `page.evaluate` callbacks (the project compiles tests without the DOM lib).
+declare const document: { documentElement: { lang: string } };
 
 /**
  * Issue 16's proof for the staffed counter: the whole flow in headless Chromium (staff card and PIN,
@@ -18,7 +22,8 @@ import { auditEveryCombination, chooseLocale, chooseMode, shownAs } from '../hel
  * in each of the 4 languages × normal, large text and high contrast: axe has no serious or critical
  * violation, nothing passes the viewport's edge at 1280 × 800 or at 200 % zoom, every control is at
  * least 48 × 48 px (test/helpers/screen-audit.ts). The applicant's window (#applicant) is audited
- * beside the operator's on review, progress and done. The walk goes on past a finding, so that one
+ * beside the operator's on review (where it must show the details and both sides of the card),
+ * progress and done, in each of the applicant's languages. The walk goes on past a finding, so that one
  * run lists them all; each test fails at its end with the list.
  */
 
@@ -64,15 +69,25 @@ describe('every staffed screen, in every language and display mode', () => {
     findings.push(...found);
     return found;
   };
-  /** The applicant's window as it stands (its language is the applicant's, its display the kiosk's). */
+  /**
+   * The applicant's window in each of the applicant's languages (flow state: the operator's command, as
+   * the operator's screen sends it); its display mode is whatever it shows (it has no toggles of its own).
+   */
   const auditApplicant = async (screen: string): Promise<Finding[]> => {
     if (!applicant) {
       applicant = await browser.context.newPage();
       await applicant.setViewportSize({ width: 1280, height: 800 });
       await applicant.goto(`${kiosk.urlWithToken}#applicant`);
     }
-    await applicant.locator('body').waitFor();
-    const found = await auditNow(applicant, { screen: `applicant:${screen}`, ...(await shownAs(applicant)) });
+    await applicant.locator('[data-testid="applicant-window"]').waitFor({ timeout: 10_000 });
+    const found: Finding[] = [];
+    for (const language of locales) {
+      expect(await kiosk.controller.command({ type: 'set-applicant-language', language })).toEqual({ accepted: true });
+      await applicant.waitForFunction((wanted) => document.documentElement.lang === wanted, language, { timeout: 10_000 });
+      found.push(...(await auditNow(applicant, { screen: `applicant:${screen}`, ...(await shownAs(applicant)) })));
+    }
+    expect(await kiosk.controller.command({ type: 'set-applicant-language', language: 'zh-TW' })).toEqual({ accepted: true });
+    await applicant.waitForFunction(() => document.documentElement.lang === 'zh-TW', undefined, { timeout: 10_000 });
     findings.push(...found);
     return found;
   };
@@ -170,6 +185,11 @@ describe('every staffed screen, in every language and display mode', () => {
     running.reportOnFailure();
     await expect.poll(() => page.locator('img.card-preview').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     const found = [...(await audit('review')), ...(await auditApplicant('review'))];
+    // The applicant's window shows their details to check and the card's two sides while the operator reviews.
+    await applicant.locator('[data-testid="applicant-details"]').waitFor({ timeout: 10_000 });
+    for (const side of ['front', 'back']) {
+      await expect.poll(() => applicant.locator(`img[data-side="${side}"]`).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    }
     await docScreenshot(applicant, 'a11y-applicant-review');
     expectClean(found);
   });
