@@ -19,7 +19,8 @@ export function TopUpDone({ done, showSeconds, send }: { done: Immutable<TopUpDo
       <h2>{t('topUpDoneTitle')}</h2>
       <div className="done-board">
       <div className="done-words">
-        <p className={done.mirror === 'pending' ? 'notice info big' : 'tap-here'} role="status" data-testid="mirror-state">{t.key(mirrorKey)}</p>
+        {/* A status in large type, not a paragraph (as a <p> it reads as an unmarked heading). */}
+        <div className={done.mirror === 'pending' ? 'notice info big' : 'tap-here'} role="status" data-testid="mirror-state">{t.key(mirrorKey)}</div>
         <OtherLanguages messageKey={mirrorKey} />
         <p className="hint">{fill(t('topUpDoneClears'), { seconds: showSeconds })}</p>
         <div className="actions">

@@ -66,10 +66,13 @@ function Points({ points }: { points: Immutable<PointsView> }) {
   const t = useT();
   return (
     <div className="points" data-testid="points">
-      <p className="label">{t('walletPoints')}</p>
-      <p className="big-number points-balance" data-testid="points-balance">
-        {points.balance.toLocaleString('en-US')} <span className="unit">{t('walletPointsUnit')}</span>
-      </p>
+      {/* A label and its figure (a figure in a <p> reads as a heading that is not marked as one). */}
+      <dl className="points-figure">
+        <dt className="label">{t('walletPoints')}</dt>
+        <dd className="big-number points-balance" data-testid="points-balance">
+          {points.balance.toLocaleString('en-US')} <span className="unit">{t('walletPointsUnit')}</span>
+        </dd>
+      </dl>
       {points.loadedNow && <p className="notice info" role="status" data-testid="points-loaded">{fill(t('walletPointsLoadedNow'), { points: points.monthly.toLocaleString('en-US') })}</p>}
       <p className="hint" data-testid="points-lapse">{fill(t('walletPointsLapse'), { day: lastDayOf(points.month) })}</p>
       <p className="hint">{t('walletPointsApart')} · {fill(t('walletPointsMonthly'), { points: points.monthly.toLocaleString('en-US') })}</p>
