@@ -31,15 +31,15 @@ export function TopUpDone({ done, showSeconds, send }: { done: Immutable<TopUpDo
         <h3>{t('receiptTitle')}</h3>
         <dl className="summary">
           <dt>{t('receiptAmount')}</dt>
-          <dd className="big-number" data-testid="receipt-amount">{ntd(receipt.amount)}</dd>
+          <dd className="big-number receipt-figure" data-testid="receipt-amount">{ntd(receipt.amount)}</dd>
           <dt>{t('receiptBalance')}</dt>
-          <dd data-testid="receipt-balance">{ntd(receipt.balance)}</dd>
+          <dd className="receipt-figure" data-testid="receipt-balance">{ntd(receipt.balance)}</dd>
           <dt>{t('receiptTime')}</dt>
-          <dd data-testid="receipt-time">{receiptTime(receipt.at)}</dd>
+          <dd className="receipt-figure" data-testid="receipt-time">{receiptTime(receipt.at)}</dd>
           <dt>{t('receiptCard')}</dt>
-          <dd data-testid="receipt-last4">•••• {receipt.last4}</dd>
+          <dd className="receipt-figure" data-testid="receipt-last4">•••• {receipt.last4}</dd>
           <dt>{t('receiptJournal')}</dt>
-          <dd data-testid="receipt-journal">{receipt.journalId}</dd>
+          <dd className="receipt-journal" data-testid="receipt-journal">{receipt.journalId}</dd>
         </dl>
         <ReceiptQr text={receipt.qr} label={t('receiptQr')} />
         <p className="receipt-printed" data-testid="receipt-printed" data-printed={receipt.printed}>{t.key(`receipt${receipt.printed}`)}</p>
