@@ -164,6 +164,12 @@ describe('the self-service screens at 1280 × 800', () => {
     await page.locator('[data-action="top-up-start"]', { hasText: messages.vi.walletTopUp }).waitFor();
     await shoot(page, 'card-vi');
     await expectClean(page);
+    // The header's display switches show icons here, named (and titled) in the screen's language.
+    for (const words of [messages.vi.displayLargeText, messages.vi.displayHighContrast]) {
+      const toggle = page.getByRole('button', { name: words, exact: true });
+      expect(await toggle.count(), words).toBe(1);
+      expect(await toggle.getAttribute('title')).toBe(words);
+    }
     show(views.topUp);
     await screen(page, 'top-up').waitFor();
     // Still the same person: still Vietnamese.
