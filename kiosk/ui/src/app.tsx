@@ -92,8 +92,12 @@ export function App() {
         ) : snapshot ? (
           // Signed in: the service session above, the applicant flow, with the print queue beside it on every screen.
           <>
-            <SessionBar session={snapshot.serviceSession} counting={desk.view === 'close'} onOpenDesk={desk.open} />
-            {snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
+            <SessionBar
+              session={snapshot.serviceSession}
+              counting={desk.view === 'close'}
+              onOpenDesk={desk.open}
+              beside={snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
+            />
             <div className="workspace">
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
@@ -184,8 +188,11 @@ function Header({ locale, onLocale, display, connected, session, selfService }: 
         <SpeechControls />
         {session?.operator && (
           <div className="operator">
-            <span data-testid="operator-name">{session.operator.name}</span>
-            <small>{t.key(`role${session.operator.role}`)}</small>
+            {/* Name over role: the signed-in operator takes one line of the header, not two. */}
+            <span className="operator-who">
+              <span data-testid="operator-name">{session.operator.name}</span>
+              <small>{t.key(`role${session.operator.role}`)}</small>
+            </span>
             {session.operator.role === 'supervisor' && (
               <a className="reports-link" href="#reports" data-action="open-reports">
                 {t('reportScreenTitle')}
