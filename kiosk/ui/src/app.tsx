@@ -92,18 +92,17 @@ export function App() {
         ) : snapshot ? (
           // Signed in: the service session above, the applicant flow, with the print queue beside it on every screen.
           <>
-            <SessionBar
-              session={snapshot.serviceSession}
-              counting={desk.view === 'close'}
-              onOpenDesk={desk.open}
-              beside={snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
-            />
+            <SessionBar session={snapshot.serviceSession} counting={desk.view === 'close'} onOpenDesk={desk.open} />
             <div className="workspace">
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
                 {snapshot.application.confirmingDiscard && <DiscardConfirmation />}
               </main>
-              <PrintQueuePanel queue={snapshot.printQueue} send={command} applicant={snapshot.applicant} />
+              {/* The column beside the flow: the applicant's language at its top (no row of its own above the form), then the print queue. */}
+              <div className="workspace-side">
+                {snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
+                <PrintQueuePanel queue={snapshot.printQueue} send={command} applicant={snapshot.applicant} />
+              </div>
             </div>
             {desk.view && snapshot.serviceSession && (
               <SessionDesk

@@ -1,4 +1,3 @@
-import type { ReactNode } from 'react';
 import type { ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { transitSchemes } from '../../../../shared/domain/card-types';
 import { useT } from '../i18n';
@@ -11,17 +10,13 @@ export type SessionDeskView = 'stock' | 'close';
  * The service session on every staffed screen, one row under the header: where, the blanks free per
  * scheme (in hand beside), the ribbon's cards, and what will run out before the next applicant. While
  * the blanks are being counted for the close, their numbers and warnings are hidden: the count is blind.
- * `beside` joins the same row (the applicant's language), so that it costs the panel no row of its own.
  */
-export function SessionBar({ session, counting, onOpenDesk, beside = null }: { session: ServiceSessionView | null; counting: boolean; onOpenDesk: ((view: SessionDeskView) => void) | null; beside?: ReactNode }) {
+export function SessionBar({ session, counting, onOpenDesk }: { session: ServiceSessionView | null; counting: boolean; onOpenDesk: ((view: SessionDeskView) => void) | null }) {
   const t = useT();
   if (!session) {
     return (
       <section className="session-bar none" data-testid="service-session" data-session-open="false" aria-label={t('sessionBarTitle')}>
-        <div className="session-row">
-          <p className="session-none">{t('sessionNone')}</p>
-          {beside}
-        </div>
+        <p className="session-none">{t('sessionNone')}</p>
       </section>
     );
   }
@@ -70,7 +65,6 @@ export function SessionBar({ session, counting, onOpenDesk, beside = null }: { s
               </p>
           ))}
         </div>
-        {beside}
         {onOpenDesk && (
           <div className="session-actions">
             <button type="button" data-action="session-stock" onClick={() => onOpenDesk('stock')}>{t('sessionManage')}</button>
