@@ -93,13 +93,16 @@ export function App() {
           // Signed in: the service session above, the applicant flow, with the print queue beside it on every screen.
           <>
             <SessionBar session={snapshot.serviceSession} counting={desk.view === 'close'} onOpenDesk={desk.open} />
-            {snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
             <div className="workspace">
               <main className="screen" data-screen={snapshot.screen}>
                 <Screen snapshot={snapshot} noSession={<NoSession snapshot={snapshot} desk={desk} />} />
                 {snapshot.application.confirmingDiscard && <DiscardConfirmation />}
               </main>
-              <PrintQueuePanel queue={snapshot.printQueue} send={command} applicant={snapshot.applicant} />
+              {/* The column beside the flow: the applicant's language at its top (no row of its own above the form), then the print queue. */}
+              <div className="workspace-side">
+                {snapshot.applicant && <ApplicantLanguageChoice language={snapshot.applicant.language} onChoose={(language) => void command({ type: 'set-applicant-language', language })} />}
+                <PrintQueuePanel queue={snapshot.printQueue} send={command} applicant={snapshot.applicant} />
+              </div>
             </div>
             {desk.view && snapshot.serviceSession && (
               <SessionDesk
@@ -184,8 +187,11 @@ function Header({ locale, onLocale, display, connected, session, selfService }: 
         <SpeechControls />
         {session?.operator && (
           <div className="operator">
-            <span data-testid="operator-name">{session.operator.name}</span>
-            <small>{t.key(`role${session.operator.role}`)}</small>
+            {/* Name over role: the signed-in operator takes one line of the header, not two. */}
+            <span className="operator-who">
+              <span data-testid="operator-name">{session.operator.name}</span>
+              <small>{t.key(`role${session.operator.role}`)}</small>
+            </span>
             {session.operator.role === 'supervisor' && (
               <a className="reports-link" href="#reports" data-action="open-reports">
                 {t('reportScreenTitle')}
