@@ -109,7 +109,14 @@ describe('a service session, end to end', () => {
       await page.locator('input[name="name"]').press('Enter');
       await page.locator('input[name="birthDate"]').fill(applicant.birthDate);
       await page.locator('input[name="birthDate"]').press('Enter');
-      await page.locator('select[name="sex"]').selectOption(applicant.sex);
+      // The barcode's number gives a sex (its second digit), shown read-only: where it differs from the
+      // applicant's, the operator taps the field to correct it (issue 16's one-glance form).
+      const sexField = page.locator('[data-field="sex"]');
+      if ((await page.locator('input[name="sex"][readonly]').count()) > 0 && kiosk.controller.snapshot().application.form.sex !== applicant.sex) {
+        await sexField.locator('button[data-action="correct"]').click();
+      }
+      if (kiosk.controller.snapshot().application.form.sex !== applicant.sex) await sexField.locator('select[name="sex"]').selectOption(applicant.sex);
+      await expect.poll(() => kiosk.controller.snapshot().application.form.sex, { timeout: 10_000 }).toBe(applicant.sex);
       await expect.poll(() => kiosk.controller.snapshot().application.form.birthDate, { timeout: 10_000 }).toBe(applicant.birthDate);
     }
     await page.locator('select[name="district"]').selectOption('中壢區');
@@ -132,6 +139,11 @@ describe('a service session, end to end', () => {
   /** One applicant served and their card confirmed: it joins the print queue and the counter is free again. */
   const serve = async (applicant: Applicant, replacement?: 'damaged'): Promise<void> => {
     await serveToReview(applicant, replacement);
+    if (replacement) {
+      // A damaged card's replacement costs the fee (issue 16): recorded as paid in cash before the print.
+      await page.locator('[data-testid="fee-panel"] [data-fee="cash"]').click();
+      await expect.poll(() => page.locator('[data-testid="fee-panel"]').getAttribute('data-settled'), { timeout: 10_000 }).toBe('cash');
+    }
     await page.getByRole('button', { name: '開始製卡' }).click();
     await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
   };
@@ -238,6 +250,8 @@ describe('a service session, end to end', () => {
     expect(kiosk.controller.snapshot().printQueue.jobs).toEqual([]);
     await screenshot(page, 'service-session-no-blanks');
     await page.getByRole('button', { name: messages['zh-TW'].cancel, exact: true }).click();
+    // Cancel after a scan and a photo asks first (issue 16): the operator confirms the discard.
+    await page.locator('[data-testid="confirm-discard"] [data-action="confirm-discard"]').click();
     await page.locator('[data-screen="home"]').waitFor({ timeout: 10_000 });
 
     // Six cards issued; Mei-hua's first card hot-listed by her replacement.
