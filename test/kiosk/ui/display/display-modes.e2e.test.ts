@@ -1,14 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskSnapshot, SelfServiceView, SessionView } from '../../../../shared/contract/kiosk-api';
 import { locales, type Locale } from '../../../../shared/i18n/messages';
+import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
 import { goodSnapshot } from '../reading/snapshot-fixture';
 import { views } from '../self-service/self-service-views';
@@ -21,9 +17,7 @@ import { layoutFindingsScript } from './layout-findings';
  * least 48 × 48 px, the languages stay on one line, and high contrast passes axe's 7:1 rule
  * (color-contrast-enhanced); every mode passes the 4.5:1 one. The controller is played by the test.
  */
-const uiConfig = fileURLToPath(new URL('../../../../kiosk/ui/vite.config.ts', import.meta.url));
 const axePath = fileURLToPath(new URL('../../../../node_modules/axe-core/axe.min.js', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 const viewports = [
   { name: '1280×800', width: 1280, height: 800 },
   { name: '200 % zoom', width: 640, height: 400 },
@@ -33,33 +27,19 @@ type Mode = (typeof modes)[number];
 /** Where to save a screenshot of each screen, size and mode in Vietnamese (the longest words), if set. */
 const screenshots = process.env['DISPLAY_SCREENS'];
 
-let outDir: string;
-let server: Server;
+let ui: BuiltUi | undefined;
 let baseUrl: string;
 let chromium: TestBrowser;
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'display-ui-'));
-  await build({ configFile: uiConfig, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  server = createServer((req, res) => {
-    const asked = (req.url ?? '/').split('?')[0]!;
-    const path = normalize(join(outDir, asked === '/' ? 'index.html' : asked));
-    if (!path.startsWith(outDir)) return void res.writeHead(403).end();
-    try {
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?token=test`;
+  ui = await serveBuiltUi('display-ui');
+  baseUrl = ui.baseUrl;
   chromium = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await chromium?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  rmSync(outDir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 let version = 100;

@@ -1,16 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
 import QRCode from 'qrcode';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskCommand, KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { messages } from '../../../../shared/i18n/messages';
 import { receiptQrOptions } from '../../../../kiosk/ui/src/self-service/receipt-qr';
+import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
 import { goodSnapshot } from '../reading/snapshot-fixture';
 import { pageAuditScript } from './page-audit';
@@ -23,31 +18,16 @@ import { topUp, views } from './self-service-views';
  * and its buttons measured as touch targets. Screenshots go to $SELF_SERVICE_SCREENS if set.
  */
 
-const uiConfig = fileURLToPath(new URL('../../../../kiosk/ui/vite.config.ts', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 const panel = { width: 1280, height: 800 };
 const screenshots = process.env['SELF_SERVICE_SCREENS'];
 
-let outDir: string;
-let server: Server;
+let ui: BuiltUi | undefined;
 let baseUrl: string;
 let chromium: TestBrowser | null = null;
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'self-service-ui-'));
-  await build({ configFile: uiConfig, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  server = createServer((req, res) => {
-    const asked = (req.url ?? '/').split('?')[0]!;
-    const path = normalize(join(outDir, asked === '/' ? 'index.html' : asked));
-    if (!path.startsWith(outDir)) return void res.writeHead(403).end();
-    try {
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?token=test`;
+  ui = await serveBuiltUi('self-service-ui');
+  baseUrl = ui.baseUrl;
 }, 120_000);
 
 afterEach(async () => {
@@ -56,8 +36,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  rmSync(outDir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 let version = 100;

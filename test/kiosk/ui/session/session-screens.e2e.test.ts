@@ -1,14 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Page, WebSocketRoute } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandReply, KioskCommand, KioskSnapshot, ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { refused } from '../../../../shared/contract/kiosk-api';
+import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
 import { goodSnapshot } from '../reading/snapshot-fixture';
 
@@ -20,31 +15,16 @@ import { goodSnapshot } from '../reading/snapshot-fixture';
 // The page side of `page.evaluate` callbacks (this project compiles tests without the DOM lib).
 declare const document: { documentElement: { scrollWidth: number; clientWidth: number } };
 
-const uiConfig = fileURLToPath(new URL('../../../../kiosk/ui/vite.config.ts', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 const panel = { width: 1280, height: 800 };
 const screenshots = process.env['SESSION_SCREENS'];
 
-let outDir: string;
-let server: Server;
+let ui: BuiltUi | undefined;
 let baseUrl: string;
 let chromium: TestBrowser | null = null;
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'session-ui-'));
-  await build({ configFile: uiConfig, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
-  server = createServer((req, res) => {
-    const asked = (req.url ?? '/').split('?')[0]!;
-    const path = normalize(join(outDir, asked === '/' ? 'index.html' : asked));
-    if (!path.startsWith(outDir)) return void res.writeHead(403).end();
-    try {
-      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/?token=test`;
+  ui = await serveBuiltUi('session-ui');
+  baseUrl = ui.baseUrl;
 }, 120_000);
 
 afterEach(async () => {
@@ -53,8 +33,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
-  rmSync(outDir, { recursive: true, force: true });
+  await ui?.close();
 });
 
 const supervisor = { ...goodSnapshot.session, operator: { name: 'Supervisor Wu', role: 'supervisor' as const } };
