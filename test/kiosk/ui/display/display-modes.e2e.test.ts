@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KioskSnapshot, SelfServiceView, SessionView } from '../../../../shared/contract/kiosk-api';
 import { locales, type Locale } from '../../../../shared/i18n/messages';
 import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
-import { goodSnapshot } from '../reading/snapshot-fixture';
+import { playController } from '../../../helpers/played-controller';
+import { goodSnapshot, selfServiceSnapshot, signedOutSession } from '../reading/snapshot-fixture';
 import { views } from '../self-service/self-service-views';
 import { layoutFindingsScript } from './layout-findings';
 
@@ -43,22 +44,12 @@ afterAll(async () => {
 });
 
 let version = 100;
-const signedOut: SessionView = { state: 'signed-out', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: false, mayClearTamper: false };
+const signedOut = signedOutSession;
 const supervisor: SessionView = { ...goodSnapshot.session, operator: { name: 'Nguyễn Thị Thu Hương', role: 'supervisor' } };
 const otherOperator: SessionView = { ...goodSnapshot.session, operator: { name: 'Operator Lin', role: 'operator' } };
 
 const staffed = (fields: Partial<KioskSnapshot>): KioskSnapshot => ({ ...goodSnapshot, ...fields, version: version++ });
-const selfService = (view: SelfServiceView): KioskSnapshot => ({
-  ...goodSnapshot,
-  screen: 'home',
-  mode: 'self-service',
-  selfService: view,
-  session: signedOut,
-  serviceSession: null,
-  printQueue: { paused: false, jobs: [] },
-  batch: null,
-  version: version++,
-});
+const selfService = (view: SelfServiceView): KioskSnapshot => selfServiceSnapshot(view, { version: version++ });
 
 /** `modal`: a dialog over the page takes every tap, the header's too, so the language and mode are chosen on the home before it opens. */
 const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => KioskSnapshot; readonly ready: string; readonly modal?: true }> = [
@@ -83,18 +74,7 @@ const screens: ReadonlyArray<{ readonly name: string; readonly snapshot: () => K
 /** A page whose controller is played here: `push` a snapshot as the controller would. */
 async function kioskPage(): Promise<{ page: Page; push: (snapshot: KioskSnapshot) => void }> {
   const page = await chromium.context.newPage();
-  let socket: WebSocketRoute | null = null;
-  const waiting: string[] = [];
-  await page.routeWebSocket(/\/api\/events/, (ws) => {
-    socket = ws;
-    for (const text of waiting.splice(0)) ws.send(text);
-  });
-  await page.route(/\/api\/command$/, (route) => route.fulfill({ json: { accepted: true } }));
-  const push = (snapshot: KioskSnapshot): void => {
-    const text = JSON.stringify(snapshot);
-    if (socket) socket.send(text);
-    else waiting.push(text);
-  };
+  const { push } = await playController(page);
   await page.goto(baseUrl);
   await page.addScriptTag({ path: axePath });
   return { page, push };

@@ -1,5 +1,5 @@
 import { message } from '../../../../shared/contract/messages';
-import { emptyApplicationForm, type KioskSnapshot } from '../../../../shared/contract/kiosk-api';
+import { emptyApplicationForm, type KioskSnapshot, type SelfServiceView, type SessionView } from '../../../../shared/contract/kiosk-api';
 
 /** A signed-in operator on the application screen, the last applicant's card printing: a snapshot as the controller sends it. */
 export const goodSnapshot: KioskSnapshot = {
@@ -58,3 +58,25 @@ export const goodSnapshot: KioskSnapshot = {
   },
   logging: { state: 'writing' },
 };
+
+export const signedOutSession: SessionView = { state: 'signed-out', operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: false, mayClearTamper: false };
+
+let selfServiceVersion = 100;
+/**
+ * What the controller sends an unattended kiosk with nobody signed in: the self-service view and nothing of
+ * anyone. Each call a newer version, unless `fields` sets one (a test mixing it with its own snapshots).
+ */
+export function selfServiceSnapshot(view: SelfServiceView, fields: Partial<KioskSnapshot> = {}): KioskSnapshot {
+  return {
+    ...goodSnapshot,
+    screen: 'home',
+    mode: 'self-service',
+    selfService: view,
+    session: signedOutSession,
+    serviceSession: null,
+    printQueue: { paused: false, jobs: [] },
+    batch: null,
+    version: selfServiceVersion++,
+    ...fields,
+  };
+}

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KioskCommand, KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
+import type { KioskCommand, SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { messages } from '../../../../shared/i18n/messages';
 import { receiptQrOptions } from '../../../../kiosk/ui/src/self-service/receipt-qr';
 import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
-import { goodSnapshot } from '../reading/snapshot-fixture';
+import { playController } from '../../../helpers/played-controller';
+import { selfServiceSnapshot } from '../reading/snapshot-fixture';
 import { pageAuditScript } from './page-audit';
 import { topUp, views } from './self-service-views';
 
@@ -39,43 +40,14 @@ afterAll(async () => {
   await ui?.close();
 });
 
-let version = 100;
-const signedOut = { state: 'signed-out' as const, operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: false, mayClearTamper: false };
-/** What the controller sends an unattended kiosk with nobody signed in: the self-service view and nothing of anyone. */
-const selfServiceSnapshot = (view: SelfServiceView): KioskSnapshot => ({
-  ...goodSnapshot,
-  screen: 'home',
-  mode: 'self-service',
-  selfService: view,
-  session: signedOut,
-  serviceSession: null,
-  printQueue: { paused: false, jobs: [] },
-  batch: null,
-  version: version++,
-});
 
 /** A page on the kiosk's panel, its controller played here: `show` a view, read the `sent` commands. */
 async function kioskPage(): Promise<{ page: Page; show: (view: SelfServiceView) => void; sent: KioskCommand[] }> {
   chromium = await launchChromium();
   const page = await chromium.context.newPage();
   await page.setViewportSize(panel);
-  const sent: KioskCommand[] = [];
-  let socket: WebSocketRoute | null = null;
-  const waiting: string[] = [];
-  await page.routeWebSocket(/\/api\/events/, (ws) => {
-    socket = ws;
-    for (const text of waiting.splice(0)) ws.send(text);
-  });
-  await page.route(/\/api\/command$/, async (route) => {
-    sent.push(route.request().postDataJSON() as KioskCommand);
-    await route.fulfill({ json: { accepted: true } });
-  });
-  const show = (view: SelfServiceView): void => {
-    const text = JSON.stringify(selfServiceSnapshot(view));
-    if (socket) socket.send(text);
-    else waiting.push(text);
-  };
-  return { page, show, sent };
+  const { push, sent } = await playController(page);
+  return { page, show: (view: SelfServiceView) => push(selfServiceSnapshot(view)), sent };
 }
 
 const screen = (page: Page, state: string) => page.locator(`[data-screen="self-service"] [data-self-service="${state}"]`);

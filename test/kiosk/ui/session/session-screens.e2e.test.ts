@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CommandReply, KioskCommand, KioskSnapshot, ServiceSessionView } from '../../../../shared/contract/kiosk-api';
 import { refused } from '../../../../shared/contract/kiosk-api';
 import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
+import { playController } from '../../../helpers/played-controller';
 import { goodSnapshot } from '../reading/snapshot-fixture';
 
 /**
@@ -46,23 +47,8 @@ async function kioskPage(): Promise<{ page: Page; push: (snapshot: KioskSnapshot
   chromium = await launchChromium();
   const page = await chromium.context.newPage();
   await page.setViewportSize(panel);
-  const sent: KioskCommand[] = [];
   const replies: CommandReply[] = [];
-  let socket: WebSocketRoute | null = null;
-  const waiting: string[] = [];
-  await page.routeWebSocket(/\/api\/events/, (ws) => {
-    socket = ws;
-    for (const text of waiting.splice(0)) ws.send(text);
-  });
-  await page.route(/\/api\/command$/, async (route) => {
-    sent.push(route.request().postDataJSON() as KioskCommand);
-    await route.fulfill({ json: replies.shift() ?? { accepted: true } });
-  });
-  const push = (snapshot: KioskSnapshot): void => {
-    const text = JSON.stringify(snapshot);
-    if (socket) socket.send(text);
-    else waiting.push(text);
-  };
+  const { push, sent } = await playController(page, () => replies.shift() ?? { accepted: true });
   return { page, push, sent, replies };
 }
 

@@ -1,10 +1,11 @@
-import type { Page, WebSocketRoute } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KioskSnapshot, SelfServiceView } from '../../../../shared/contract/kiosk-api';
+import type { SelfServiceView } from '../../../../shared/contract/kiosk-api';
 import { selfServicePrompts } from '../../../../kiosk/ui/src/speech/prompts';
 import { serveBuiltUi, type BuiltUi } from '../../../helpers/built-ui';
 import { launchChromium, type TestBrowser } from '../../../helpers/chromium';
-import { goodSnapshot } from '../reading/snapshot-fixture';
+import { playController } from '../../../helpers/played-controller';
+import { selfServiceSnapshot } from '../reading/snapshot-fixture';
 import { views } from '../self-service/self-service-views';
 
 /**
@@ -35,20 +36,6 @@ afterAll(async () => {
   await ui?.close();
 });
 
-let version = 100;
-const signedOut = { state: 'signed-out' as const, operator: null, approval: null, message: null, idleSecondsLeft: null, mayStartApplication: false, mayClearTamper: false };
-const selfServiceSnapshot = (view: SelfServiceView): KioskSnapshot => ({
-  ...goodSnapshot,
-  screen: 'home',
-  mode: 'self-service',
-  selfService: view,
-  speech: { volume },
-  session: signedOut,
-  serviceSession: null,
-  printQueue: { paused: false, jobs: [] },
-  batch: null,
-  version: version++,
-});
 
 /** One media event of the page's audio, as recorded in the page. */
 interface Played {
@@ -78,18 +65,8 @@ async function kioskPage(): Promise<{ page: Page; show: (view: SelfServiceView) 
   const page = await chromium.context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.addInitScript({ content: recordMediaEvents });
-  let socket: WebSocketRoute | null = null;
-  const waiting: string[] = [];
-  await page.routeWebSocket(/\/api\/events/, (ws) => {
-    socket = ws;
-    for (const text of waiting.splice(0)) ws.send(text);
-  });
-  await page.route(/\/api\/command$/, (route) => route.fulfill({ json: { accepted: true } }));
-  const show = (view: SelfServiceView): void => {
-    const text = JSON.stringify(selfServiceSnapshot(view));
-    if (socket) socket.send(text);
-    else waiting.push(text);
-  };
+  const { push } = await playController(page);
+  const show = (view: SelfServiceView): void => push(selfServiceSnapshot(view, { speech: { volume } }));
   const played = (): Promise<Played[]> => page.evaluate('window.played') as Promise<Played[]>;
   return { page, show, played };
 }
