@@ -41,10 +41,14 @@ const plan: readonly Step[] = [
   { sector: walletSector, blocks: [macBlock] },
 ];
 
-/** Writing: our key B first (a card being re-personalised), then the transport key (a blank card). */
+/**
+ * Writing: the transport key first (a blank card: the kiosk's usual case), then our key B (a card being
+ * re-personalised). A MIFARE Classic halts after a failed authentication and the session re-selects it,
+ * which costs a power cycle: so the likely key goes first and a blank card meets no failure at all.
+ */
 function writeKeys(keys: ChipKeys, sector: number): KeyCandidate[] {
   const ours = keys.sectors[sector];
-  return [...(ours ? [{ keyType: 'B' as const, key: ours.keyB }] : []), { keyType: 'A', key: transportKey }];
+  return [{ keyType: 'A', key: transportKey }, ...(ours ? [{ keyType: 'B' as const, key: ours.keyB }] : [])];
 }
 
 function readKeys(keys: ChipKeys, sector: number): KeyCandidate[] {
@@ -131,7 +135,9 @@ export async function readCardRecord(session: CardSession, keys: ChipKeys): Prom
       // Our key does not open it: a blank sector still has the transport key.
       const blank = await session.authenticate(sector, [{ keyType: 'A', key: transportKey }]);
       if (blank.ok) return err({ kind: 'record_invalid', error: { kind: 'not_personalised', message: `sector ${sector} still has the transport key` }, message: 'card not personalised' });
-      return err(sessionToNfcError(opened.error));
+      if (blank.error.kind !== 'auth_failed') return err(sessionToNfcError(blank.error));
+      // Neither key opens it: keys of another master key (another city, a test card) or a foreign card.
+      return err({ kind: 'auth_failed', sector, message: `neither this kiosk's key nor the transport key opens sector ${sector}: the card is keyed by another master key` });
     }
     for (let block = sector * 4; block < trailerBlockOf(sector); block++) {
       const data = await session.read(block);

@@ -22,6 +22,12 @@ export type TransmitFailure =
 
 export type Transmit = (apdu: Uint8Array, responseMaxLength: number) => Promise<Result<Uint8Array, TransmitFailure>>;
 
+/**
+ * Selects the card again (power cycle or reset of the field: the card leaves HALT, the reader's key
+ * slots and any authentication are lost) and checks that the same card answered.
+ */
+export type Reselect = () => Promise<Result<void, TransmitFailure>>;
+
 export type SessionError =
   | Exclude<TransmitFailure, { kind: 'timeout' }>
   /** The reader gave no answer in time; `command` says which (a write may have landed). */
@@ -43,7 +49,11 @@ const readResponseLength = blockSize + 2;
 
 export interface CardSession {
   getUid(): Promise<Result<Uint8Array, SessionError>>;
-  /** Tries each candidate in turn; resolves with the one that opened the sector. */
+  /**
+   * Tries each candidate in turn; resolves with the one that opened the sector. A MIFARE Classic halts
+   * after a failed authentication, so every failure is followed by a re-selection (when the transport
+   * can): the next candidate, and whatever the caller does after `auth_failed`, meets an awake card.
+   */
   authenticate(sector: number, candidates: readonly KeyCandidate[]): Promise<Result<KeyCandidate, SessionError>>;
   read(block: number): Promise<Result<Uint8Array, SessionError>>;
   /**
@@ -54,7 +64,8 @@ export interface CardSession {
   writeVerified(block: number, data: Uint8Array, onSent?: () => void): Promise<Result<void, SessionError>>;
 }
 
-export function createCardSession(transmit: Transmit): CardSession {
+/** Without `reselect` a failed authentication leaves the card halted: fine only for a card model that is reset by hand. */
+export function createCardSession(transmit: Transmit, reselect?: Reselect): CardSession {
   async function exchange(command: string, apdu: Uint8Array, maxLength: number): Promise<Result<{ data: Uint8Array; status: number }, SessionError>> {
     const sent = await transmit(apdu, maxLength);
     if (!sent.ok) {
@@ -95,6 +106,10 @@ export function createCardSession(transmit: Transmit): CardSession {
         const authenticated = await exchange(`authenticate sector ${sector}`, authenticateApdu(block, candidate.keyType, 0), statusResponseLength);
         if (!authenticated.ok) return authenticated;
         if (authenticated.value.status === sw.success) return ok(candidate);
+        if (reselect) {
+          const awake = await reselect();
+          if (!awake.ok) return err(awake.error.kind === 'timeout' ? { kind: 'timeout', command: 'reselect', message: `reselect: ${awake.error.message}` } : awake.error);
+        }
       }
       return err({ kind: 'auth_failed', sector, message: `no key opened sector ${sector}` });
     },

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { silentLog, type LogSink } from '../../shared/log';
 import { err, ok, type Result } from '../../shared/result';
-import { createCardSession, type CardSession, type Transmit, type TransmitFailure } from './card-session';
+import { createCardSession, type CardSession, type Reselect, type Transmit, type TransmitFailure } from './card-session';
 import { classic1kCardName, equalBytes, toHex } from './mifare';
 import { bindPcscSocket, createNfcContext, currentPcscSocket, type NfcPcsc, type NfcPcscReader } from './nfc-pcsc-binding';
 import { acceptsConnections } from './pcscd';
@@ -95,6 +95,35 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
       clearTimeout(timer);
       if (!result.ok && result.error.kind === 'timeout') await sent;
       return result;
+    };
+  }
+
+  /**
+   * Wakes a card that a failed authentication halted: ends the connection powering the card down
+   * (pcscd powers it up again at once; an ACR122U-class reader cuts its field), connects again, and
+   * checks with GET UID that the same card answers. Key slots are lost with it: the session loads a key
+   * before every authentication. The PC/SC equivalent of SCardReconnect(SCARD_UNPOWER_CARD), which
+   * pcsclite's binding does not offer.
+   */
+  function reselectOn(target: ActiveCard): Reselect {
+    return async () => {
+      if (card !== target) return err({ kind: 'card_removed', message: 'card left the reader' });
+      const r = target.reader;
+      try {
+        await new Promise<void>((resolve, reject) => r.reader.disconnect(r.reader.SCARD_UNPOWER_CARD, (error) => (error ? reject(error) : resolve())));
+        r.connection = null;
+        await r.connect();
+      } catch (error) {
+        return err(classifyTransmitError(error));
+      }
+      const uid = await createCardSession(transmitOn(target)).getUid();
+      if (!uid.ok) {
+        const failure = uid.error;
+        if (failure.kind === 'card_removed' || failure.kind === 'reader_unavailable' || failure.kind === 'timeout') return err({ kind: failure.kind, message: failure.message });
+        return err({ kind: 'card_removed', message: `no UID after re-selection: ${failure.message}` });
+      }
+      if (toHex(uid.value) !== target.tap.uid) return err({ kind: 'card_removed', message: 'another card answered the re-selection' });
+      return ok(undefined);
     };
   }
 
@@ -310,7 +339,7 @@ export async function openNfcStation(options: OpenNfcStationOptions = {}): Promi
         if (!equalBytes(uid, Uint8Array.from(Buffer.from(active.tap.uid, 'hex')))) {
           return err({ kind: 'wrong_card' as const, expectedUid: toHex(uid), actualUid: active.tap.uid, message: 'the keys belong to another card' });
         }
-        return operation(createCardSession(transmitOn(active)), active.tap);
+        return operation(createCardSession(transmitOn(active), reselectOn(active)), active.tap);
       });
     },
     async close() {

@@ -10,6 +10,14 @@ export interface PcscCardReader {
   state: number;
   readonly SCARD_STATE_PRESENT: number;
   readonly SCARD_STATE_MUTE: number;
+  /** Disconnect dispositions: reset the card, or power it down (and pcscd powers it up again). */
+  readonly SCARD_RESET_CARD: number;
+  readonly SCARD_UNPOWER_CARD: number;
+  /**
+   * pcsclite's own disconnect with a disposition (nfc-pcsc's `disconnect()` always leaves the card as it
+   * is). Calls back at once when not connected.
+   */
+  disconnect(disposition: number, callback: (error?: Error) => void): void;
   on(event: 'status', listener: (status: { state: number; atr?: Buffer }) => void): void;
   on(event: 'error', listener: (error: Error) => void): void;
   close(): void;
@@ -31,6 +39,7 @@ export interface NfcPcscReader {
    * Without a protocol when pcsclite was still connected to the previous card.
    */
   connection: { readonly protocol?: number } | null;
+  /** Connects (SCARD_SHARE_SHARED) and sets `connection`; pcsclite skips it while still connected. */
   connect(mode?: number): Promise<object>;
   /** Ends the connection (pcsclite disconnect); rejects when there is none. */
   disconnect(): Promise<void>;

@@ -23,6 +23,11 @@ import { parseCommand, sw, withStatus } from './protocol/apdu';
  * The card side of the virtual reader+card: answers PC/SC storage-card pseudo-APDUs the way an
  * ACR122U with a MIFARE Classic 1K on it does. Pure state machine, no I/O (the vpcd transport is in
  * simulator.ts). Every failure answers `63 00`, like the reader firmware.
+ *
+ * A failed authentication halts the card, as a real MF1S50 does (datasheet: any error sends the card
+ * back to IDLE/HALT, and only a new selection wakes it; seen with PN532- and ACR122U-class readers):
+ * every card command then fails — even with the right key — until `reset()` (power off, reset, a new
+ * placement). Loading a key is the reader's own memory and still works.
  */
 export type VirtualCardKind = 'classic-1k' | 'iso14443-4-phone';
 
@@ -37,7 +42,7 @@ export interface VirtualCardModel {
   process(apdu: Uint8Array): Uint8Array;
   /** A copy of the 64 blocks (trailers as stored, keys included). */
   blocks(): Uint8Array[];
-  /** Power cycle / card lifted: reader key slots and authentication are lost, memory stays. */
+  /** Power cycle / reset / card lifted: reader key slots, authentication and a halt are lost, memory stays. */
   reset(): void;
 }
 
@@ -71,6 +76,8 @@ export function createClassic1k(uid: Uint8Array, initial?: readonly Uint8Array[]
   const memory = (initial ?? blankClassic1k(uid)).map((block) => Uint8Array.from(block));
   const slots: (Uint8Array | undefined)[] = [undefined, undefined];
   let auth: Authenticated | undefined;
+  /** A failed authentication put the card to sleep: nothing but a new selection wakes it. */
+  let halted = false;
 
   const trailer = (sector: number): Uint8Array => memory[trailerBlockOf(sector)] ?? new Uint8Array(blockSize);
   const accessOf = (sector: number): SectorAccess => decodeAccessBits(trailer(sector).slice(6, 9)) ?? [7, 7, 7, 7];
@@ -81,12 +88,16 @@ export function createClassic1k(uid: Uint8Array, initial?: readonly Uint8Array[]
   function authenticate(block: number, keyType: KeyType, slot: number): Uint8Array {
     auth = undefined;
     const key = slots[slot];
+    // No key in the slot or no such block: the reader refuses before anything reaches the card.
     if (block >= blockCount || !key) return fail();
     const sector = sectorOf(block);
     const stored = keyType === 'A' ? trailer(sector).slice(0, 6) : trailer(sector).slice(10, 16);
     // A readable key B is plain data and cannot authenticate.
-    if (keyType === 'B' && keyBReadable(sector)) return fail();
-    if (!equalBytes(stored, key)) return fail();
+    const opens = !(keyType === 'B' && keyBReadable(sector)) && equalBytes(stored, key);
+    if (!opens) {
+      halted = true;
+      return fail();
+    }
     auth = { sector, keyType };
     return ok();
   }
@@ -140,9 +151,12 @@ export function createClassic1k(uid: Uint8Array, initial?: readonly Uint8Array[]
       slots[0] = undefined;
       slots[1] = undefined;
       auth = undefined;
+      halted = false;
     },
     process(apdu) {
       const command = parseCommand(apdu);
+      // A halted card answers nothing: the reader reports the failure.
+      if (halted && command.kind !== 'load_key' && command.kind !== 'unsupported') return fail();
       switch (command.kind) {
         case 'get_uid':
           return ok(uid);

@@ -5,7 +5,7 @@ import { decodeCardRecord, encodeCardRecord, macBlock, recordBlocks, sectorTrail
 import { personaliseCard, readCardRecord } from '../../../hardware/card-record/personalise';
 import { createClassic1k } from '../../../hardware/nfc/virtual-card';
 import type { CitizenCardError } from '../../../hardware/card-record/types';
-import { masterKey, modelTransport, otherMasterKey, sampleRecord, uid } from '../nfc/fixtures';
+import { masterKey, modelSession, modelTransport, otherMasterKey, sampleRecord, uid } from '../nfc/fixtures';
 
 const keys = deriveChipKeys(masterKey, uid);
 const record = sampleRecord();
@@ -29,7 +29,7 @@ function plannedBlock(block: number): Uint8Array {
 
 async function personalisedCard(content: CitizenCardRecord): Promise<Uint8Array[]> {
   const card = createClassic1k(uid);
-  const result = await personaliseCard(createCardSession(modelTransport(card)), content, keys);
+  const result = await personaliseCard(modelSession(card), content, keys);
   if (!result.ok) throw new Error(result.error.message);
   return card.blocks();
 }
@@ -37,14 +37,14 @@ async function personalisedCard(content: CitizenCardRecord): Promise<Uint8Array[
 describe('personalisation through the card session (card model, no pcscd)', () => {
   it('writes a blank card, MAC last, and reads it back verified', async () => {
     const card = createClassic1k(uid);
-    const result = await personaliseCard(createCardSession(modelTransport(card)), record, keys);
+    const result = await personaliseCard(modelSession(card), record, keys);
     expect(result).toEqual({ ok: true, value: { written: [57, 56, 58, 59, 52, 53, 54, 55, 57] } });
-    expect(await readCardRecord(createCardSession(modelTransport(card)), keys)).toEqual({ ok: true, value: record });
+    expect(await readCardRecord(modelSession(card), keys)).toEqual({ ok: true, value: record });
   });
 
   it('re-personalises a card with our keys already on it', async () => {
     const card = createClassic1k(uid, await personalisedCard(previous));
-    const result = await personaliseCard(createCardSession(modelTransport(card)), record, keys);
+    const result = await personaliseCard(modelSession(card), record, keys);
     expect(result.ok).toBe(true);
     expect(verdict(card.blocks())).toEqual({ verifies: record });
   });
@@ -52,22 +52,22 @@ describe('personalisation through the card session (card model, no pcscd)', () =
   it('fails with auth_failed on a card keyed by another city master key', async () => {
     const foreignKeys = deriveChipKeys(otherMasterKey, uid);
     const card = createClassic1k(uid);
-    await personaliseCard(createCardSession(modelTransport(card)), previous, foreignKeys);
-    const result = await personaliseCard(createCardSession(modelTransport(card)), record, keys);
+    await personaliseCard(modelSession(card), previous, foreignKeys);
+    const result = await personaliseCard(modelSession(card), record, keys);
     expect(result.ok ? 'ok' : result.error.kind).toBe('auth_failed');
-    const read = await readCardRecord(createCardSession(modelTransport(card)), keys);
+    const read = await readCardRecord(modelSession(card), keys);
     expect(read.ok ? 'ok' : read.error.kind).toBe('auth_failed');
   });
 
   it('reads a blank card as not personalised', async () => {
-    const read = await readCardRecord(createCardSession(modelTransport(createClassic1k(uid))), keys);
+    const read = await readCardRecord(modelSession(createClassic1k(uid)), keys);
     expect(read.ok ? 'ok' : read.error.kind === 'record_invalid' ? read.error.error.kind : read.error.kind).toBe('not_personalised');
   });
 
   it('refuses an invalid record before touching the card', async () => {
     const card = createClassic1k(uid);
     const transport = modelTransport(card);
-    const result = await personaliseCard(createCardSession(transport), sampleRecord({ cardNumber: 'x' }), keys);
+    const result = await personaliseCard(createCardSession(transport, transport.reselect), sampleRecord({ cardNumber: 'x' }), keys);
     expect(result.ok ? 'ok' : result.error.kind).toBe('invalid_record');
     expect(transport.count()).toBe(0);
   });
@@ -76,7 +76,7 @@ describe('personalisation through the card session (card model, no pcscd)', () =
 describe('tearing: the card leaves at every possible point of personalisation', () => {
   async function apdusOfFullRun(initial: Uint8Array[] | undefined): Promise<number> {
     const transport = modelTransport(createClassic1k(uid, initial));
-    await personaliseCard(createCardSession(transport), record, keys);
+    await personaliseCard(createCardSession(transport, transport.reselect), record, keys);
     return transport.count();
   }
 
@@ -89,7 +89,7 @@ describe('tearing: the card leaves at every possible point of personalisation', 
         const outcomes = new Set<string>();
         for (let removeAfter = 0; removeAfter <= apduCount; removeAfter++) {
           const card = createClassic1k(uid, initial);
-          const result = await personaliseCard(createCardSession(modelTransport(card, removeAfter, timing)), record, keys);
+          const result = await personaliseCard(modelSession(card, removeAfter, timing), record, keys);
           const chip = verdict(card.blocks());
           if (result.ok) {
             expect(removeAfter).toBe(apduCount);

@@ -1,4 +1,4 @@
-import type { Transmit } from '../../../hardware/nfc/card-session';
+import { createCardSession, type CardSession, type Reselect, type Transmit } from '../../../hardware/nfc/card-session';
 import { holderIdHash } from '../../../hardware/card-record/keys';
 import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-record/layout';
 import type { VirtualCardModel } from '../../../hardware/nfc/virtual-card';
@@ -26,9 +26,15 @@ export function sampleRecord(overrides: Partial<CitizenCardRecord> = {}): Citize
 /**
  * The driver's card session talking straight to the card model (no pcscd): for exhaustive tests.
  * After `removeAfter` answered APDUs the card is gone; with 'after-apply' the last command still lands.
+ * `reselect` wakes a card halted by a failed authentication (the model's reset: a power cycle).
  */
-export function modelTransport(model: VirtualCardModel, removeAfter = Infinity, timing: 'before-apply' | 'after-apply' = 'before-apply'): Transmit & { count(): number } {
+export function modelTransport(
+  model: VirtualCardModel,
+  removeAfter = Infinity,
+  timing: 'before-apply' | 'after-apply' = 'before-apply',
+): Transmit & { count(): number; reselects(): number; reselect: Reselect } {
   let answered = 0;
+  let reselected = 0;
   let gone = false;
   const transmit = async (apdu: Uint8Array) => {
     if (gone || answered >= removeAfter) {
@@ -39,5 +45,20 @@ export function modelTransport(model: VirtualCardModel, removeAfter = Infinity, 
     answered++;
     return ok(model.process(apdu));
   };
-  return Object.assign(transmit, { count: () => answered });
+  const reselect: Reselect = async () => {
+    if (gone || answered >= removeAfter) {
+      gone = true;
+      return err({ kind: 'card_removed' as const, message: 'card left the field' });
+    }
+    reselected++;
+    model.reset();
+    return ok(undefined);
+  };
+  return Object.assign(transmit, { count: () => answered, reselects: () => reselected, reselect });
+}
+
+/** A card session over `modelTransport`, re-selecting the card as the driver does. */
+export function modelSession(model: VirtualCardModel, removeAfter = Infinity, timing: 'before-apply' | 'after-apply' = 'before-apply'): CardSession {
+  const transport = modelTransport(model, removeAfter, timing);
+  return createCardSession(transport, transport.reselect);
 }

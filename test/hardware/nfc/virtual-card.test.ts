@@ -49,6 +49,7 @@ describe('virtual MIFARE Classic 1K', () => {
     authenticate(card, 52, 'A', transportKey);
     expect(status(card.process(writeBlockApdu(55, buildTrailer(keyA, applicationAccess, keyB))))).toBe('9000');
     expect(authenticate(card, 52, 'A', transportKey)).toBe('6300');
+    card.reset(); // the failed authentication halted the card: select it again
     expect(authenticate(card, 52, 'A', keyA)).toBe('9000');
     expect(status(card.process(readBlockApdu(52)))).toBe('9000');
     expect(status(card.process(writeBlockApdu(52, data16)))).toBe('6300');
@@ -66,6 +67,28 @@ describe('virtual MIFARE Classic 1K', () => {
     const broken = buildTrailer(keyA, applicationAccess, keyB);
     broken[6] = (broken[6] ?? 0) ^ 0xff;
     expect(status(card.process(writeBlockApdu(7, broken)))).toBe('6300');
+  });
+
+  it('halts after a failed authentication: every command fails, even with the right key, until a reset', () => {
+    const card = createClassic1k(uid);
+    expect(authenticate(card, 4, 'A', keyA)).toBe('6300');
+    expect(status(card.process(readBlockApdu(4)))).toBe('6300');
+    expect(authenticate(card, 4, 'A', transportKey)).toBe('6300');
+    expect(status(card.process(readBlockApdu(4)))).toBe('6300');
+    expect(status(card.process(getUidApdu()))).toBe('6300');
+    // Loading a key is the reader's own memory: it still works.
+    expect(status(card.process(loadKeyApdu(0, transportKey)))).toBe('9000');
+    card.reset();
+    expect(authenticate(card, 4, 'A', transportKey)).toBe('9000');
+    expect(toHex(card.process(readBlockApdu(4)))).toBe(`${'00'.repeat(16)}9000`);
+  });
+
+  it('halts on a key B that is readable (plain data) as on a wrong key', () => {
+    const card = createClassic1k(uid);
+    expect(authenticate(card, 4, 'B', transportKey)).toBe('6300');
+    expect(authenticate(card, 4, 'A', transportKey)).toBe('6300');
+    card.reset();
+    expect(authenticate(card, 4, 'A', transportKey)).toBe('9000');
   });
 
   it('keeps its memory across a reset but forgets keys and authentication', () => {
