@@ -60,6 +60,12 @@ describe('a card that halts after a failed authentication, through pcscd + vpcd'
   it('answers auth_failed for a card keyed by another master key, writes nothing, and leaves the card awake', async () => {
     const foreign = personalisedBlocks(uid, previous, foreignKeys);
     const { card } = await h.tap({ uid, blocks: foreign });
+    // A re-selection is no new tap: the station announces nothing.
+    const announced: string[] = [];
+    const onCard = (): number => announced.push('card');
+    const onRemoved = (): number => announced.push('removed');
+    h.station().on('card', onCard);
+    h.station().on('removed', onRemoved);
     const read = await h.station().readRecord(keys);
     expect(read.ok ? 'ok' : read.error).toMatchObject({ kind: 'auth_failed', sector: 13, message: expect.stringContaining('another master key') });
     const rewrite = await h.station().personalise(record, keys);
@@ -67,5 +73,10 @@ describe('a card that halts after a failed authentication, through pcscd + vpcd'
     expect(card.blocks()).toEqual(foreign);
     // The station re-selected the card after each failure: the keys it was made with still open it.
     expect(await h.station().readRecord(foreignKeys)).toEqual({ ok: true, value: { uid: '04A1B2C3', record: previous, mac: 'verified' } });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // a few of pcscd's 40 ms card polls
+    h.station().off('card', onCard);
+    h.station().off('removed', onRemoved);
+    expect(announced).toEqual([]);
+    expect(h.station().currentCard()).toMatchObject({ uid: '04A1B2C3' });
   });
 });
