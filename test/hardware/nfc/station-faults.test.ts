@@ -95,8 +95,9 @@ describe('one command at a time per reader', () => {
 
 describe('a card slower than the command timeout', () => {
   it('gives timeout with what was and was not written, then the station works again', async () => {
-    // GET UID at the tap + sector 14 opened (4) + MAC zeroed and read back (2): the wallet write is late.
-    const answeredBeforeWallet = 7;
+    // GET UID at the tap + sector 14 opened with the transport key (load key, authenticate) + MAC zeroed
+    // and read back (2): the wallet write is late.
+    const answeredBeforeWallet = 5;
     const { card } = await h.tap({ uid, faults: { responseDelayMs: commandMs + 200, delayAfterApdus: answeredBeforeWallet } });
     const result = await h.station().personalise(record, keys);
     expect(result.ok ? 'ok' : result.error).toMatchObject({
