@@ -6,8 +6,10 @@ import { keyLength, sectorCount } from '../nfc/mifare';
  * the card's UID, so one card's keys (read out of a reader or a stolen card) open no other card.
  *
  *   cardMacKey        = HMAC-SHA256(master, "tycc/v1/mac"    ‖ UID)
- *   sector key A / B  = HMAC-SHA256(master, "tycc/v1/key-A|B" ‖ sector ‖ UID)[0..6]
+ *   sector key A / B  = HMAC-SHA256(master, "tycc/v1/key-A|B" ‖ sector (1 byte) ‖ UID)[0..6]
  *   holder ID hash    = HMAC-SHA256(HMAC-SHA256(master, "tycc/v1/holder-id"), ID number)[0..16]
+ *
+ * Byte by byte, with a test vector, in README.md ("Key diversification"): change one and the other.
  */
 export interface SectorKeys {
   /** Read key: given to readers in the field. */

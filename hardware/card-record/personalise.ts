@@ -93,6 +93,10 @@ export async function personaliseCard(
     // The commit step runs after our trailer is in place: only our key B may open it.
     const candidates = commit ? writeKeys(keys, step.sector).filter((c) => c.keyType === 'B') : writeKeys(keys, step.sector);
     const opened = await session.authenticate(step.sector, candidates);
+    if (!opened.ok && opened.error.kind === 'auth_failed' && written.length === 0) {
+      // Nothing written yet and neither key opens the sector: not a blank card, not one of ours.
+      return err({ kind: 'auth_failed', sector: step.sector, message: `neither the transport key nor this kiosk's key opens sector ${step.sector}: the card is keyed by another master key` });
+    }
     if (!opened.ok) return err(removed(opened.error));
     for (const block of step.blocks) {
       const data = block === macBlock && !commit ? zeroMac : image.get(block);
