@@ -28,8 +28,11 @@ const deps = { rules: defaultCityRules, today: () => today, heldCards: async (id
 
 const [headerLine = '', ...sampleLines] = sample.trimEnd().split('\n');
 const header = headerLine.split(',') as BatchColumn[];
-/** The sample without its three bad rows (spreadsheet rows 7, 13, 18): every row clean. */
-const cleanRows: string[][] = sampleLines.filter((_, i) => ![7, 13, 18].includes(i + 2)).map((line) => line.split(','));
+/**
+ * The sample without its three bad rows (spreadsheet rows 7, 13, 18): every row clean. Its first ten rows
+ * (with a guardian, a replacement, two schemes, a disability card) keep each input cheap.
+ */
+const cleanRows: string[][] = sampleLines.filter((_, i) => ![7, 13, 18].includes(i + 2)).slice(0, 10).map((line) => line.split(','));
 
 type Cell = string | number | boolean | null | object;
 type Expectation =
