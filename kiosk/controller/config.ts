@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultSpeechSettings, speechSettingsSchema } from '../../shared/contract/speech';
 import { err, ok, type Result } from '../../shared/result';
 import { closestName } from './closest-name';
+import { parsePhotoGateOverrides } from './photo/config';
 import { defaultTimings, timingKeys, timingsSchema } from './timings';
 
 /**
@@ -57,8 +58,11 @@ export const kioskConfigSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650),
   /** Free space (MB) kept on the data directory's disk for the store: below it no card goes to the printer. */
   diskReserveMb: z.number().int().min(0).max(100_000),
-  /** Photo-gate threshold overrides, merged one level deep over the defaults (kiosk/controller/photo/config.ts). */
-  photo: z.record(z.string(), z.record(z.string(), z.number()).or(z.number())),
+  /**
+   * Photo-gate threshold overrides, merged one level deep over the defaults: checked by
+   * kiosk/controller/photo/config.ts (in loadConfig), which names the setting that is wrong.
+   */
+  photo: z.record(z.string(), z.unknown()),
   /** The timers that are policy, in seconds (idle warning and lock, self-service screens, hand-over): ./timings.ts. */
   timings: timingsSchema,
   /**
@@ -203,7 +207,22 @@ function readSources(env: NodeJS.ProcessEnv, dataDirOverride?: string): Sources 
   return { dataDir, file, fromFile: readFile(file), env };
 }
 
-const numberFrom = (value: string | undefined): number | undefined => (value === undefined ? undefined : Number(value));
+/**
+ * A number from a variable: decimal only (`Number` would take `0x10`, `1e3` and, for an empty variable, 0).
+ * Empty is unset, as for the devices; anything else that is not a decimal number is NaN, which the schema
+ * refuses naming the setting.
+ */
+const numberFrom = (value: string | undefined): number | undefined => {
+  const text = value?.trim();
+  if (text === undefined || text === '') return undefined;
+  return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+};
+
+/** A configured value in a sentence: as typed when it is text, else as JSON (an object may not print at all). */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? typeof value));
+
+/** The key file relative to the data directory; a value that is not text is left for the schema to refuse. */
+const keyFilePath = (dataDir: string, value: unknown): unknown => (typeof value === 'string' && value !== '' ? resolve(dataDir, value) : value);
 
 /** The settings that do not depend on devices, as the kiosk reads them. */
 function commonSettings({ dataDir, fromFile, env }: Sources) {
@@ -214,7 +233,7 @@ function commonSettings({ dataDir, fromFile, env }: Sources) {
     printerTimeScale: numberFrom(env[envNames.printerTimeScale]) ?? fromFile.printerTimeScale ?? defaultConfig.printerTimeScale,
     mode: env[envNames.mode] ?? fromFile.mode ?? defaultConfig.mode,
     // The key lives beside the data unless configured elsewhere; relative paths are from the data directory.
-    keyFile: resolve(dataDir, String(env[envNames.keyFile] ?? fromFile.keyFile ?? defaultConfig.keyFile)),
+    keyFile: keyFilePath(dataDir, (env[envNames.keyFile] || undefined) ?? fromFile.keyFile ?? defaultConfig.keyFile),
     retentionDays: numberFrom(env[envNames.retentionDays]) ?? fromFile.retentionDays ?? defaultConfig.retentionDays,
     diskReserveMb: numberFrom(env[envNames.diskReserveMb]) ?? fromFile.diskReserveMb ?? defaultConfig.diskReserveMb,
     photo: fromFile.photo ?? defaultConfig.photo,
@@ -241,14 +260,14 @@ function resolveCash(env: NodeJS.ProcessEnv, fromFile: FileSettings, simulate: R
   if (given === simulated) {
     problems.push(`${settingName('billValidator')}: '${simulated}' is not a device; to simulate it, ask by name: ${envNames.simulate}=billValidator or "simulate": ["billValidator"]`);
   } else if (simulatedHere && given !== undefined && given !== noDevice) {
-    problems.push(`${settingName('billValidator')} is '${String(given)}' but the bill validator is to be simulated: remove one of the two`);
+    problems.push(`${settingName('billValidator')} is '${shown(given)}' but the bill validator is to be simulated: remove one of the two`);
   }
   const billValidator = simulatedHere ? simulated : (given ?? noDevice);
   const cashDevice = namedCash ?? (billValidator === noDevice ? 'none' : 'cctalk');
   if (cashDevice === 'cctalk' && billValidator === noDevice) {
     problems.push(`${settingName('cashDevice')} is 'cctalk' but there is no bill validator: set ${settingName('billValidator')}`);
   } else if (cashDevice !== 'cctalk' && billValidator !== noDevice && typeof cashDevice === 'string' && (cashDevices as readonly string[]).includes(cashDevice)) {
-    problems.push(`${settingName('billValidator')} is '${String(billValidator)}' but ${settingName('cashDevice')} is '${cashDevice}': a kiosk takes cash through one device; set ${envNames.billValidator}=none or ${envNames.cashDevice}=cctalk`);
+    problems.push(`${settingName('billValidator')} is '${shown(billValidator)}' but ${settingName('cashDevice')} is '${cashDevice}': a kiosk takes cash through one device; set ${envNames.billValidator}=none or ${envNames.cashDevice}=cctalk`);
   }
   return { cashDevice, billValidator, problems };
 }
@@ -272,7 +291,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (value === simulated) {
       problems.push(`${settingName(key)}: '${simulated}' is not a device; to simulate it, ask by name: ${envNames.simulate}=${key === 'counterReader' ? 'nfc' : key} or "simulate": ["${key === 'counterReader' ? 'nfc' : key}"]`);
     } else if (simulatedHere && value !== undefined) {
-      problems.push(`${settingName(key)} is '${String(value)}' but the ${key === 'counterReader' ? 'counter reader (simulated with the NFC reader)' : key} is to be simulated: remove one of the two (npm start simulates every device; a configured kiosk starts with npm run start:real)`);
+      problems.push(`${settingName(key)} is '${shown(value)}' but the ${key === 'counterReader' ? 'counter reader (simulated with the NFC reader)' : key} is to be simulated: remove one of the two (npm start simulates every device; a configured kiosk starts with npm run start:real)`);
     } else if (!simulatedHere && value === undefined) {
       missing.push(settingName(key));
     }
@@ -299,6 +318,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`invalid kiosk configuration (${file} and KIOSK_* variables): ${issues}`);
   }
+  // The photo thresholds' own schema names the key (`headHeight.min`), where a generic one says only "photo.headHeight".
+  const photo = parsePhotoGateOverrides(parsed.data.photo);
+  if (!photo.ok) throw new Error(`invalid kiosk configuration (${file}): ${photo.error}`);
   return parsed.data;
 }
 
@@ -374,7 +396,7 @@ export function loadCashDevice(env: NodeJS.ProcessEnv = process.env): Result<Cas
   const cash = resolveCash(env, fromFile, simulationRequest(env, fromFile));
   if (cash.problems.length > 0) return err(cash.problems.join('; '));
   const parsed = kioskConfigSchema.shape.cashDevice.safeParse(cash.cashDevice);
-  return parsed.success ? ok(parsed.data) : err(`cashDevice: '${String(cash.cashDevice)}' is not one of ${cashDevices.join(', ')}`);
+  return parsed.success ? ok(parsed.data) : err(`cashDevice: '${shown(cash.cashDevice)}' is not one of ${cashDevices.join(', ')}`);
 }
 
 export function isSimulated(config: KioskConfig, device: DeviceKey): boolean {

@@ -47,12 +47,18 @@ export const batchProblemSchema = z
   .strict();
 export type BatchProblem = z.infer<typeof batchProblemSchema>;
 
+/**
+ * The longest text each free-text column takes: what the counter's form takes (applicationFormSchema), so
+ * that a picked row fills a form the screen can show. The import refuses a longer cell (batch.value-too-long).
+ */
+export const batchCellMaxLength = { room: 20, name_zh: 40, name: 80, guardian_name: 40, guardian_relation: 20 } as const satisfies Partial<Record<BatchColumn, number>>;
+
 /** A row's application as the import checked it: what picking the row fills into the counter's form. */
 export const batchApplicationSchema = z
   .object({
-    room: z.string().min(1).max(20),
-    nameZh: z.string().max(40),
-    name: z.string().max(80),
+    room: z.string().min(1).max(batchCellMaxLength.room),
+    nameZh: z.string().max(batchCellMaxLength.name_zh),
+    name: z.string().max(batchCellMaxLength.name),
     idNumber: z.string().max(20),
     birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     sex: z.enum(['M', 'F', '']),
@@ -64,7 +70,7 @@ export const batchApplicationSchema = z
     disabilityCertificate: z.enum(['none', 'yes', 'yes-companion']),
     indigenous: z.boolean(),
     bedridden: z.boolean(),
-    guardian: z.object({ name: z.string().max(40), idNumber: z.string().max(20), relation: z.string().max(20) }).strict().nullable(),
+    guardian: z.object({ name: z.string().max(batchCellMaxLength.guardian_name), idNumber: z.string().max(20), relation: z.string().max(batchCellMaxLength.guardian_relation) }).strict().nullable(),
   })
   .strict();
 export type BatchApplication = z.infer<typeof batchApplicationSchema>;

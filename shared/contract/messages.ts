@@ -135,6 +135,8 @@ export const messageParams = {
   'batch.value-missing': ['column'],
   /** `allowed`: the values the column takes, as the README lists them. */
   'batch.value-not-allowed': ['value', 'allowed'],
+  /** A free-text cell longer than the counter's form takes (`max` characters). */
+  'batch.value-too-long': ['column', 'max'],
   'batch.date-invalid': ['value'],
   'batch.duplicate-row': ['firstRow'],
   'batch.replacement-cause-missing': [],

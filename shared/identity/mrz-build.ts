@@ -108,10 +108,20 @@ function nameField(surname: string, givenNames: string, width: number): Part {
   return ok(full.slice(0, width));
 }
 
+/**
+ * Letters that NFKD leaves whole, as ICAO 9303 Part 3 (Table A) transliterates them: Vietnamese Đ above
+ * all (Đặng, Đức), and the Latin letters a foreign resident's name may carry.
+ */
+const transliterations: Readonly<Record<string, string>> = {
+  Đ: 'D', Ð: 'D', Ø: 'OE', Æ: 'AE', Œ: 'OE', ß: 'SS', Þ: 'TH', Ł: 'L', Ħ: 'H', Ŧ: 'T', Ŋ: 'N', Ŀ: 'L', ı: 'I', ĸ: 'K',
+};
+const untransliterated = new RegExp(`[${Object.keys(transliterations).join('')}]`, 'giu');
+
 function namePart(value: string, field: 'surname' | 'givenNames'): Part {
   const text = value
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
+    .replace(untransliterated, (char) => transliterations[char] ?? transliterations[char.toUpperCase()] ?? char)
     .toUpperCase()
     .replace(/['’]/g, '')
     .trim()

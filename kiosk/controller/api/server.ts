@@ -15,6 +15,7 @@ import {
 } from '../../../shared/contract/kiosk-api';
 import type { LogSink } from '../../../shared/log';
 import type { ReportService } from '../reports/report-service';
+import { readCommandBody } from './command-body';
 import { serveReports } from './report-routes';
 import { allowedHosts, checkRequest } from './request-guard';
 
@@ -187,6 +188,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('error', () => sockets.delete(ws));
+      // One-way: the UI sends its commands to POST /api/command. Anything a client sends here is refused,
+      // by closing with the reason (ws itself closes on invalid UTF-8, 1007, and on frames over maxPayload, 1009).
+      ws.on('message', () => ws.close(1003, 'the event stream is one-way: send commands to POST /api/command'));
       ws.send(JSON.stringify(options.handlers.snapshot()));
     });
   });
@@ -240,21 +244,10 @@ async function readValid<S extends z.ZodType>(request: IncomingMessage, response
     }
     chunks.push(chunk);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    // A fixed answer: the parser's message quotes the body, which may hold an ID number or a PIN.
-    sendJson(response, 400, { error: 'the request body is not valid JSON', code: 'invalid-input' });
-    return null;
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-    sendJson(response, 400, { error: `invalid command: ${issues.join('; ')}`, code: 'invalid-input' });
-    return null;
-  }
-  return parsed.data;
+  const verdict = readCommandBody(Buffer.concat(chunks).toString('utf8'), schema);
+  if (verdict.ok) return verdict.value;
+  sendJson(response, verdict.status, { error: verdict.error, code: verdict.code });
+  return null;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,4 @@
-import type { BatchApplication, BatchColumn, BatchProblem } from '../../../shared/contract/batch';
+import { batchCellMaxLength, type BatchApplication, type BatchColumn, type BatchProblem } from '../../../shared/contract/batch';
 import { emptyApplicationForm, taoyuanDistricts, type ApplicationForm } from '../../../shared/contract/kiosk-api';
 import { message, type Message, type MessageCode } from '../../../shared/contract/messages';
 import { cardTypes } from '../../../shared/domain/card-types';
@@ -50,6 +50,10 @@ async function validateRow(raw: RawBatchRow, deps: AssessmentDependencies, first
   };
 
   if (cells.room === '') problem('room', message('batch.value-missing', { column: 'room' }));
+  // A cell longer than the counter's form takes would make a row that, once picked, no screen can show.
+  for (const [column, max] of Object.entries(batchCellMaxLength) as [BatchColumn, number][]) {
+    if (cells[column].length > max) problem(column, message('batch.value-too-long', { column, max }));
+  }
   const district = cell('district', readDistrict, `${taoyuanDistricts.join(' ')} none`, true);
   const cardType = cell('card_type', readCardType, cardTypes.join(' / '), true);
   const scheme = cell('scheme', readScheme, 'easycard / ipass', true);

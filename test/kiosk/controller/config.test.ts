@@ -195,3 +195,43 @@ describe('kiosk configuration', () => {
     expect(() => loadConfig(simulated)).toThrow(`unknown setting 'timing' in ${file}: did you mean 'timings'?`);
   });
 });
+
+describe('kiosk configuration under hostile values (found by npm run fuzz -- --target config-file)', () => {
+  const simulatedIn = (dir: string) => ({ KIOSK_DATA_DIR: dir, KIOSK_SIMULATE: '1' });
+
+  it('refuses a key file that is not text, naming keyFile, instead of turning it into a path', () => {
+    const dir = freshDir();
+    for (const keyFile of [0, {}, ['store.key'], true]) {
+      writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ keyFile }));
+      // It was taken as `<dataDir>/0` or `<dataDir>/[object Object]`: a key file nobody configured.
+      expect(() => loadConfig(simulatedIn(dir))).toThrow(/invalid kiosk configuration .*keyFile: /);
+    }
+  });
+
+  it('names a device setting that cannot be printed, rather than failing on printing it', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ simulate: ['printer'], devices: { printer: { toString: 1, valueOf: 2 } } }));
+    // It was a TypeError: Cannot convert object to primitive value.
+    expect(() => loadConfig({ KIOSK_DATA_DIR: dir })).toThrow(/devices\.printer \(KIOSK_PRINTER\) is '\{"toString":1,"valueOf":2\}' but the printer is to be simulated/);
+  });
+
+  it('takes an empty numeric variable as unset, and refuses one that is not a decimal number', () => {
+    const dir = freshDir();
+    // An empty variable was the number 0: port 0 (a random port), no disk reserve at all.
+    const empty = loadConfig({ ...simulatedIn(dir), KIOSK_PORT: '', KIOSK_DISK_RESERVE_MB: ' ', KIOSK_RETENTION_DAYS: '' });
+    expect(empty).toMatchObject({ port: 7130, diskReserveMb: 64, retentionDays: 90 });
+    expect(loadConfig({ ...simulatedIn(dir), KIOSK_PORT: ' 8080 ' }).port).toBe(8080);
+    for (const [name, value, key] of [['KIOSK_PORT', '0x10', 'port'], ['KIOSK_DISK_RESERVE_MB', '1e3', 'diskReserveMb'], ['KIOSK_NUMBER', '１７', 'kioskNumber']] as const) {
+      expect(() => loadConfig({ ...simulatedIn(dir), [name]: value })).toThrow(new RegExp(`${key}: `));
+    }
+  });
+
+  it('names the photo threshold that is wrong, not only its group', () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ photo: { headHeight: { min: '0.5' } } }));
+    // It said only "photo.headHeight: Invalid input".
+    expect(() => loadConfig(simulatedIn(dir))).toThrow(/invalid kiosk configuration .*photo setting headHeight\.min = "0\.5"/);
+    writeFileSync(join(dir, 'kiosk.config.json'), JSON.stringify({ photo: { headHeight: { minimum: 0.5 } } }));
+    expect(() => loadConfig(simulatedIn(dir))).toThrow(/unknown photo setting headHeight\.minimum/);
+  });
+});

@@ -230,6 +230,12 @@ describe('buildMrz', () => {
     expect(built.ok && built.value[0]).toBe('P<UTOVAN<DER<BERG<ONEIL<<ZOE<ANNE<MARIE<ELIS');
   });
 
+  it('transliterates the letters NFKD leaves whole, Vietnamese Đ first (ICAO 9303 Part 3)', () => {
+    // Found by npm run fuzz -- --target mrz: "Trần Đức Anh" could not be built at all.
+    const built = buildMrz({ ...erikssonFields, documentCode: 'P', surname: 'Đặng', givenNames: 'Đức Søren Łukasz' }, 'TD3');
+    expect(built.ok && built.value[0]).toBe('P<UTODANG<<DUC<SOEREN<LUKASZ<<<<<<<<<<<<<<<<');
+  });
+
   it('refuses fields that do not fit or are not MRZ characters', () => {
     expect(buildMrz({ ...erikssonFields, documentCode: 'P', documentNumber: 'L898902C36' }, 'TD3')).toMatchObject({ ok: false, error: { kind: 'too_long', field: 'documentNumber' } });
     expect(buildMrz({ ...erikssonFields, documentCode: 'P', nationality: 'U1O' }, 'TD3')).toMatchObject({ ok: false, error: { kind: 'invalid_character', character: '1' } });
