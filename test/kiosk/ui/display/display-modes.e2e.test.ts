@@ -33,7 +33,7 @@ let baseUrl: string;
 let chromium: TestBrowser;
 
 beforeAll(async () => {
-  ui = await serveBuiltUi('display-ui');
+  ui = await serveBuiltUi();
   baseUrl = ui.baseUrl;
   chromium = await launchChromium();
 }, 120_000);
