@@ -97,6 +97,13 @@ describe('the print queue, end to end', () => {
     await expect.poll(() => page.locator('[data-device="printer"].connected').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid="print-queue"]').getAttribute('data-paused'), { timeout: 10_000 }).toBe('false');
 
+    // Set before the first card can reach the encoder (below): once it has left the print head, the next
+    // card to be printed jams; the third card goes at the slow pace again from the moment it leaves the
+    // feeder, so that the panel is seen to have it on its way before it is ready.
+    const printer = kiosk.world!.printer!;
+    const jamSet = onceCardMoves((state) => state.card === 'contactless-station', () => printer.injectFault({ kind: 'jam', atStep: 'print-front' }));
+    const thirdCardSlowed = onceCardMoves((state) => state.card === 'inside' && state.cardsInserted === 4, () => printer.setTimeScale(slowScale));
+
     for (const applicant of applicants) await serve(applicant);
 
     // All three on the panel: the first still at the printer, the others waiting their turn.
@@ -109,12 +116,8 @@ describe('the print queue, end to end', () => {
     expect(Number(await job(1).locator('[data-testid="job-seconds-left"]').getAttribute('data-seconds'))).toBeGreaterThan(0);
     await screenshot(page, 'print-queue-three');
 
-    // Once the first card has left the print head (it is at the encoder), the next card to be printed jams.
-    const printer = kiosk.world!.printer!;
-    const jamSet = onceCardMoves((state) => state.card === 'contactless-station', () => printer.injectFault({ kind: 'jam', atStep: 'print-front' }));
-    // The third card at the slow pace again from the moment it leaves the feeder: the panel is seen to
-    // have it on its way (below) before it is ready. Everything else at the fast pace from here.
-    const thirdCardSlowed = onceCardMoves((state) => state.card === 'inside' && state.cardsInserted === 4, () => printer.setTimeScale(slowScale));
+    // The printer at the fast pace from here: the first card leaves the print head for the encoder, and
+    // the jam waits for the next card to be printed.
     printer.setTimeScale(fastScale);
     await expect.poll(() => stageOf(1), { timeout: 180_000 }).not.toBe('printing');
     expect(['encoding', 'committing', 'ejecting', 'ready']).toContain(await stageOf(1));
