@@ -122,6 +122,11 @@ export interface PrinterSimulator {
   /** Called after each move of the card (inserted, parked at a station, ejected, rejected, jammed); returns the unsubscribe. */
   onCardMoved(listener: () => void): () => void;
   printedCards(): readonly PrintedCard[];
+  /**
+   * From now on, run at this time scale (the movement under way too, for what is left of it): a test
+   * can hold a card at the printer while it serves the counter, then print the rest fast.
+   */
+  setTimeScale(timeScale: number): void;
   close(): Promise<void>;
 }
 
@@ -183,6 +188,7 @@ class PrinterLine {
       state: () => this.device.state(),
       onCardMoved: (listener) => this.device.onCardMoved(listener),
       printedCards: () => this.device.printedCards(),
+      setTimeScale: (timeScale) => this.device.setTimeScale(timeScale),
       close: async () => {
         this.device.stop();
         await close();
@@ -251,9 +257,9 @@ class SimulatedPrinter {
   private readonly queue: HostMessage[] = [];
   private working = false;
   private stopped = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly sleeps = new Set<Sleep>();
   private readonly timing: SimulatorTiming;
-  private readonly scale: number;
+  private scale: number;
   private readonly log: LogSink;
 
   private powered = true;
@@ -305,8 +311,18 @@ class SimulatedPrinter {
 
   stop(): void {
     this.stopped = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const sleep of this.sleeps) clearTimeout(sleep.timer);
+    this.sleeps.clear();
+  }
+
+  setTimeScale(timeScale: number): void {
+    const now = Date.now();
+    for (const sleep of this.sleeps) {
+      clearTimeout(sleep.timer);
+      sleep.msLeft = Math.max(0, sleep.msLeft - (now - sleep.since) / this.scale);
+    }
+    this.scale = timeScale;
+    for (const sleep of this.sleeps) this.arm(sleep);
   }
 
   injectFault(fault: PrinterFault): void {
@@ -672,7 +688,7 @@ class SimulatedPrinter {
     }
     if (this.cover === 'open') return 'COVER OPEN';
     const epoch = this.epoch;
-    await this.sleep(ms * this.scale);
+    await this.sleep(ms);
     this.simulatedNow += ms;
     if (!this.powered || epoch !== this.epoch || this.stopped) return undefined;
     if (this.isCoverOpen()) return 'COVER OPEN'; // opened while the card was moving
@@ -684,15 +700,27 @@ class SimulatedPrinter {
     return this.cover === 'open';
   }
 
+  /** `ms` of the printer's own (unscaled) time. */
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
+    return new Promise((resolve) => this.arm({ msLeft: ms, since: 0, timer: undefined, resolve }));
   }
+
+  private arm(sleep: Sleep): void {
+    sleep.since = Date.now();
+    sleep.timer = setTimeout(() => {
+      this.sleeps.delete(sleep);
+      sleep.resolve();
+    }, sleep.msLeft * this.scale);
+    this.sleeps.add(sleep);
+  }
+}
+
+/** A movement under way: what is left of it in unscaled ms, since when, and its timer. */
+interface Sleep {
+  msLeft: number;
+  since: number;
+  timer: NodeJS.Timeout | undefined;
+  resolve: () => void;
 }
 
 function volts(value: number): string {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrinterSimulatorState } from '../../hardware/printer/simulator';
 import type { RunningKiosk } from '../../kiosk/controller/main';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { devOk, screenshot, startTestKiosk, typePin, type TestKiosk } from '../helpers/kiosk';
@@ -21,6 +22,13 @@ const applicants = [
 
 /** Every stage at which a card is still in the printer's hands (or waits for it). */
 const notYetReady = ['queued', 'printing', 'encoding', 'committing', 'ejecting'];
+/**
+ * Four times a real printer's time (about two minutes a card) while the counter serves two more applicants
+ * during the first card's printing, however loaded the machine; the tests' usual pace for the rest, where
+ * only the order of things matters (at 4 the test took six minutes, most of them waiting for the printer).
+ */
+const slowScale = 4;
+const fastScale = 0.01;
 
 describe('the print queue, end to end', () => {
   let running: TestKiosk;
@@ -29,9 +37,7 @@ describe('the print queue, end to end', () => {
   let page: Page;
 
   beforeAll(async () => {
-    // Four times a real printer's time (about a minute a card): the counter serves two more applicants
-    // while the first card is still being printed, however loaded the machine.
-    running = await startTestKiosk('print-queue', { ownUi: true, env: { KIOSK_PRINTER_TIME_SCALE: '4' } });
+    running = await startTestKiosk('print-queue', { ownUi: true, env: { KIOSK_PRINTER_TIME_SCALE: String(slowScale) } });
     kiosk = running.kiosk;
     browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
     page = await browser.context.newPage();
@@ -46,6 +52,21 @@ describe('the print queue, end to end', () => {
   const job = (ticket: number) => page.locator(`[data-testid="print-queue"] li[data-job-ticket="${ticket}"]`);
   const stageOf = async (ticket: number): Promise<string | null> => ((await job(ticket).count()) === 0 ? null : job(ticket).getAttribute('data-job-stage'));
   const jobView = (ticket: number) => kiosk.controller.snapshot().printQueue.jobs.find((view) => view.ticket === ticket);
+  /**
+   * Runs `then` once, the moment the printer moves a card to where `where` holds: the printer's own event,
+   * so that nothing races the printer however fast it runs. Returns whether it has run.
+   */
+  const onceCardMoves = (where: (state: PrinterSimulatorState) => boolean, then: () => void): (() => boolean) => {
+    const printer = kiosk.world!.printer!;
+    let ran = false;
+    const stop = printer.onCardMoved(() => {
+      if (ran || !where(printer.state())) return;
+      ran = true;
+      stop();
+      then();
+    });
+    return () => ran;
+  };
 
   /** One applicant at the counter, from "new application" to "print", on the screen. */
   const serve = async ({ fixture, idNumber }: (typeof applicants)[number]): Promise<void> => {
@@ -76,6 +97,13 @@ describe('the print queue, end to end', () => {
     await expect.poll(() => page.locator('[data-device="printer"].connected').count(), { timeout: 10_000 }).toBe(1);
     await expect.poll(() => page.locator('[data-testid="print-queue"]').getAttribute('data-paused'), { timeout: 10_000 }).toBe('false');
 
+    // Set before the first card can reach the encoder (below): once it has left the print head, the next
+    // card to be printed jams; the third card goes at the slow pace again from the moment it leaves the
+    // feeder, so that the panel is seen to have it on its way before it is ready.
+    const printer = kiosk.world!.printer!;
+    const jamSet = onceCardMoves((state) => state.card === 'contactless-station', () => printer.injectFault({ kind: 'jam', atStep: 'print-front' }));
+    const thirdCardSlowed = onceCardMoves((state) => state.card === 'inside' && state.cardsInserted === 4, () => printer.setTimeScale(slowScale));
+
     for (const applicant of applicants) await serve(applicant);
 
     // All three on the panel: the first still at the printer, the others waiting their turn.
@@ -88,10 +116,12 @@ describe('the print queue, end to end', () => {
     expect(Number(await job(1).locator('[data-testid="job-seconds-left"]').getAttribute('data-seconds'))).toBeGreaterThan(0);
     await screenshot(page, 'print-queue-three');
 
-    // Once the first card has left the print head (it is at the encoder), the next card to be printed jams.
+    // The printer at the fast pace from here: the first card leaves the print head for the encoder, and
+    // the jam waits for the next card to be printed.
+    printer.setTimeScale(fastScale);
     await expect.poll(() => stageOf(1), { timeout: 180_000 }).not.toBe('printing');
     expect(['encoding', 'committing', 'ejecting', 'ready']).toContain(await stageOf(1));
-    await dev({ type: 'printer-fault', fault: 'jam', atStep: 'print-front' });
+    await expect.poll(jamSet, { timeout: 10_000 }).toBe(true);
 
     // The first card is issued; the operator hands it over.
     await expect.poll(() => stageOf(1), { timeout: 180_000 }).toBe('ready');
@@ -119,6 +149,8 @@ describe('the print queue, end to end', () => {
     const secondNumber = jobView(2)?.cardNumber;
     await job(2).locator('button[data-job-action="finish"]').click();
     await expect.poll(async () => notYetReady.includes((await stageOf(3)) ?? ''), { timeout: 10_000 }).toBe(true);
+    await expect.poll(thirdCardSlowed, { timeout: 30_000 }).toBe(true);
+    printer.setTimeScale(fastScale);
     await expect.poll(() => stageOf(3), { timeout: 240_000 }).toBe('ready');
     const thirdNumber = jobView(3)?.cardNumber;
     // The panel groups the digits for reading aloud.

@@ -57,8 +57,9 @@ describe('a service session, end to end', () => {
   let page: Page;
 
   beforeAll(async () => {
-    // No session open at the start: the supervisor opens it on the screen. A fast printer (a card in about a second).
-    running = await startTestKiosk('service-session', { ownUi: true, session: false, env: { KIOSK_PRINTER_TIME_SCALE: '0.05' } });
+    // No session open at the start: the supervisor opens it on the screen. The tests' usual fast printer
+    // (a card in under a second): only the order of things matters here.
+    running = await startTestKiosk('service-session', { ownUi: true, session: false });
     kiosk = running.kiosk;
     browser = await launchChromium({ fakeVideo: join(process.cwd(), 'test/fixtures/photos/applicant.y4m') });
     page = await browser.context.newPage();

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../kiosk/controller/config';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 import { messages } from '../../shared/i18n/messages';
 import { launchChromium, type TestBrowser } from '../helpers/chromium';
 import { signInAt } from '../helpers/kiosk';
+import { sharedUiBuild } from '../helpers/shared-ui';
 
 /**
  * A demo kiosk says so: on simulated devices every screen carries the "simulated devices" banner and
@@ -19,7 +19,7 @@ import { signInAt } from '../helpers/kiosk';
 const uiTimeoutMs = 15_000;
 
 describe('simulated devices are loud, and the dev panel exists only with them', () => {
-  const uiDir = mkdtempSync(join(tmpdir(), 'kiosk-ui-'));
+  let uiDir: string;
   const dataDirs: string[] = [];
   const kiosks: RunningKiosk[] = [];
   let browser: TestBrowser;
@@ -39,14 +39,14 @@ describe('simulated devices are loud, and the dev panel exists only with them', 
   };
 
   beforeAll(async () => {
-    // Its own build of the UI, never racing another test over kiosk/ui/dist.
-    await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    // The run's own build of the UI, never racing another test over kiosk/ui/dist.
+    uiDir = await sharedUiBuild();
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
     for (const kiosk of kiosks) await kiosk.stop();
-    for (const dir of [uiDir, ...dataDirs]) rmSync(dir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   it('on simulated devices: the banner on every staffed screen, and the dev panel', { timeout: 90_000 }, async () => {

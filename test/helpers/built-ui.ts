@@ -1,12 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
+import { sharedUiBuild } from './shared-ui';
 
-const uiConfig = fileURLToPath(new URL('../../kiosk/ui/vite.config.ts', import.meta.url));
 const types: Readonly<Record<string, string>> = {
   '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wav': 'audio/wav',
 };
@@ -18,12 +15,11 @@ export interface BuiltUi {
 }
 
 /**
- * The kiosk UI built into a temporary folder and served as static files on loopback: for screen tests
- * that feed the page snapshots of their own instead of running a kiosk.
+ * The kiosk UI (built once for the test run) served as static files on loopback: for screen tests that
+ * feed the page snapshots of their own instead of running a kiosk.
  */
-export async function serveBuiltUi(prefix: string): Promise<BuiltUi> {
-  const outDir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  await build({ configFile: uiConfig, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+export async function serveBuiltUi(): Promise<BuiltUi> {
+  const outDir = await sharedUiBuild();
   const server = createServer((req, res) => {
     const asked = (req.url ?? '/').split('?')[0]!;
     const path = normalize(join(outDir, asked === '/' ? 'index.html' : asked));
@@ -39,7 +35,6 @@ export async function serveBuiltUi(prefix: string): Promise<BuiltUi> {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/?token=test`,
     close: async () => {
       await new Promise((resolve) => server.close(resolve));
-      rmSync(outDir, { recursive: true, force: true });
     },
   };
 }

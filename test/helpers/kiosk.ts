@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { build } from 'vite';
 import { expect, onTestFailed } from 'vitest';
 import { waitFor } from '../../hardware/host/child-processes';
 import type { Clock } from '../../shared/clock';
@@ -10,6 +9,7 @@ import type { ApplicationForm, DevCommand, JobStage, JobView } from '../../share
 import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 import { openStore } from '../../kiosk/controller/store/store';
+import { sharedUiBuild } from './shared-ui';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
 
 /** Where the end-to-end tests leave their screenshots (copies of the good ones go to docs/screens). */
@@ -37,7 +37,7 @@ const failureLogLines = 80;
 export interface TestKioskOptions {
   /** `KIOSK_*` settings over the test defaults (any free port, the fast simulated printer). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Serve a build of the UI made for this test, never racing another test over kiosk/ui/dist. */
+  /** Serve the UI built for this test run (test/helpers/shared-ui.ts), never racing another test over kiosk/ui/dist. */
   readonly ownUi?: boolean;
   /** The kiosk.config.json to start with (settings the variables do not take, e.g. `timings`). */
   readonly file?: Readonly<Record<string, unknown>>;
@@ -55,13 +55,11 @@ const plentyOfBlanks = { easycard: 200, ipass: 200 } as const;
 
 export async function startTestKiosk(name: string, options: TestKioskOptions = {}): Promise<TestKiosk> {
   const dataDir = mkdtempSync(join(tmpdir(), `kiosk-${name}-`));
-  const uiDir = options.ownUi ? mkdtempSync(join(tmpdir(), 'kiosk-ui-')) : undefined;
   const cleanup = (): void => {
     rmSync(dataDir, { recursive: true, force: true });
-    if (uiDir) rmSync(uiDir, { recursive: true, force: true });
   };
   try {
-    if (uiDir) await build({ configFile: join(process.cwd(), 'kiosk/ui/vite.config.ts'), logLevel: 'silent', build: { outDir: uiDir, emptyOutDir: true } });
+    const uiDir = options.ownUi ? await sharedUiBuild() : undefined;
     if (options.file) writeFileSync(join(dataDir, 'kiosk.config.json'), JSON.stringify(options.file));
     const config = loadConfig({ KIOSK_SIMULATE: '1', KIOSK_PORT: '0', KIOSK_PRINTER_TIME_SCALE: '0.01', ...options.env, KIOSK_DATA_DIR: dataDir });
     if (options.session !== false) await openSessionBefore(config, options.session?.blanks ?? plentyOfBlanks);

@@ -27,7 +27,7 @@ let baseUrl: string;
 let chromium: TestBrowser | null = null;
 
 beforeAll(async () => {
-  ui = await serveBuiltUi('self-service-ui');
+  ui = await serveBuiltUi();
   baseUrl = ui.baseUrl;
 }, 120_000);
 

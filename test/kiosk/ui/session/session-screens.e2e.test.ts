@@ -24,7 +24,7 @@ let baseUrl: string;
 let chromium: TestBrowser | null = null;
 
 beforeAll(async () => {
-  ui = await serveBuiltUi('session-ui');
+  ui = await serveBuiltUi();
   baseUrl = ui.baseUrl;
 }, 120_000);
 

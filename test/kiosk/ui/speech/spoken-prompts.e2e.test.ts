@@ -23,7 +23,7 @@ let baseUrl: string;
 let chromium: TestBrowser | null = null;
 
 beforeAll(async () => {
-  ui = await serveBuiltUi('speech-ui');
+  ui = await serveBuiltUi();
   baseUrl = ui.baseUrl;
 }, 120_000);
 
