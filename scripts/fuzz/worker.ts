@@ -61,7 +61,7 @@ const result = await fc.check(
     }
     await target.feed(input);
   }),
-  { numRuns: job.count, seed: job.seed },
+  { numRuns: job.count, seed: job.seed, includeErrorInReport: true },
 );
 const report = result.failed ? (fc.defaultReportMessage(result) ?? 'failed') : null;
 port.postMessage({
