@@ -75,12 +75,26 @@ export interface ChunkedStream {
   readonly cuts: readonly number[];
 }
 
-/** A stream of pieces, and where to cut it. */
+/**
+ * A stream of pieces, and where to cut it; about one in 400 is a flood instead: one piece repeated
+ * to 100–200 kB, arriving as one chunk or a few (a line gone mad, or a big read after a stall).
+ */
 export function hostileStream(real: fc.Arbitrary<Uint8Array>, options: { readonly maxPieces?: number; readonly maxRandom?: number } = {}): fc.Arbitrary<ChunkedStream> {
-  return fc.record({
-    bytes: fc.array(hostilePiece(real, options), { maxLength: options.maxPieces ?? 6 }).map((pieces) => concatBytes(...pieces)),
+  const pieces = fc.record({
+    bytes: fc.array(hostilePiece(real, options), { maxLength: options.maxPieces ?? 6 }).map((list) => concatBytes(...list)),
     cuts: fc.array(fc.nat(), { maxLength: 8 }),
   });
+  const flood = fc.record({
+    bytes: fc.tuple(hostilePiece(real, options), fc.integer({ min: 100_000, max: 200_000 })).map(([piece, size]) => repeatTo(piece.length === 0 ? Uint8Array.of(0) : piece, size)),
+    cuts: fc.array(fc.nat(), { maxLength: 3 }),
+  });
+  return fc.oneof({ weight: 399, arbitrary: pieces }, { weight: 1, arbitrary: flood });
+}
+
+function repeatTo(piece: Uint8Array, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let at = 0; at < size; at += piece.length) out.set(piece.subarray(0, Math.min(piece.length, size - at)), at);
+  return out;
 }
 
 /** A stream of real frames only, and where to cut it: what the parser must read exactly. */
@@ -133,7 +147,19 @@ function describeEvidence(value: unknown): string {
   }
 }
 
-/** Deep equality for what parsers return (plain objects, arrays, byte arrays). */
+/** Deep equality for what parsers return (plain objects, arrays, byte arrays, primitives). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  return describeEvidence(a) === describeEvidence(b);
+  if (a === b) return true;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
+  }
+  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) {
+    const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
+    const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
+    return keysA.length === keysB.length && keysA.every((key) => sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+  }
+  return Number.isNaN(a) && Number.isNaN(b);
 }
