@@ -12,6 +12,10 @@ describe('hostile input', () => {
   it('has a target for every boundary', () => {
     expect(targets.map((t) => t.name)).toContain('taiwan-id');
   });
+  it('has a target for every device parser', () => {
+    const devices = ['bill-validator', 'chip-record', 'firmata', 'printer-reply', 'receipt-printer', 'scanner-frame', 'vpcd-frame'];
+    expect(targets.map((t) => t.name)).toEqual(expect.arrayContaining(devices));
+  });
   for (const target of targets) {
     it(`${target.name}: ${inputsPerTarget} random and mutated inputs, no crash, a clear error`, async () => {
       await fc.assert(fc.asyncProperty(target.input, async (input) => { await target.feed(input); }), { numRuns: inputsPerTarget });
