@@ -13,7 +13,7 @@ describe('hostile input', () => {
     expect(targets.map((t) => t.name)).toContain('taiwan-id');
   });
   it('has a target for every device parser', () => {
-    const devices = ['bill-validator', 'chip-record', 'firmata', 'printer-reply', 'receipt-printer', 'scanner-frame', 'vpcd-frame'];
+    const devices = ['bill-validator', 'chip-record', 'firmata', 'printer-command', 'printer-reply', 'receipt-printer', 'scanner-frame', 'vpcd-frame'];
     expect(targets.map((t) => t.name)).toEqual(expect.arrayContaining(devices));
   });
   for (const target of targets) {
