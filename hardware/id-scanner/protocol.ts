@@ -308,15 +308,18 @@ function holdsPlainDocument(data: Uint8Array, at: number): boolean {
   return false;
 }
 
-/** What is left of a plain-mode document once the first line is cut to the bottom line's width. */
+/**
+ * A plain-mode document with its first line cut to the bottom line's width (noise glued onto its front);
+ * null when the first line is no MRZ line even so. Lines no longer than the bottom one are left as they
+ * came: a short (damaged) line is the identity module's to judge.
+ */
 function alignFirstLine(lines: readonly string[]): { readonly lines: readonly string[]; readonly cut: number } | null {
   const width = lines[lines.length - 1]?.length ?? 0;
   const [first = '', ...rest] = lines;
-  if (first.length <= MAX_LINE_LENGTH && MRZ_LINE.test(first) && (first.length === width || !MRZ_WIDTHS.includes(width))) {
-    return { lines, cut: 0 };
-  }
+  const asReceived = MRZ_LINE.test(first) ? { lines, cut: 0 } : null;
+  if (first.length <= width) return asReceived;
   // Only a first line longer than the rest, the rest all of one MRZ width, can be mended.
-  if (!MRZ_WIDTHS.includes(width) || first.length < width || rest.some((line) => line.length !== width)) return null;
+  if (!MRZ_WIDTHS.includes(width) || rest.some((line) => line.length !== width)) return asReceived;
   return { lines: [first.slice(-width), ...rest], cut: first.length - width };
 }
 

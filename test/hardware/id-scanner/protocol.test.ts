@@ -199,6 +199,17 @@ describe('a document right after line noise (no pause)', () => {
     }
   });
 
+  it('leaves a short (damaged) first line as it came: it is the identity module\'s to judge, not noise', () => {
+    const damaged = [(td1[0] ?? '').slice(0, 25), td1[1] ?? '', td1[2] ?? ''];
+    expect(documents(decodeAll(encodePlainDocument(damaged)))).toEqual([{ kind: 'mrz-lines', mode: 'plain', lines: damaged, flag: null }]);
+    // Glued text is cut off only down to the width of the lines below it.
+    expect(decodeAll(cat(bytes('\x9fAB'), encodePlainDocument(td1)))).toEqual([
+      { kind: 'bad-frame', reason: 'noise', mode: null, bytes: 1 },
+      { kind: 'bad-frame', reason: 'noise', mode: null, bytes: 2 },
+      { kind: 'mrz-lines', mode: 'plain', lines: td1, flag: null },
+    ]);
+  });
+
   it.each(Array.from({ length: 12 }, (_, seed) => seed))('noise variant %i, then a Taiwan ID barcode: the number is read', (seed) => {
     const events = decodeAll(cat(noiseOf(seed + 100), encodeTaiwanIdBarcode('A123456789')));
     expect(documents(events)).toEqual([{ kind: 'barcode', mode: 'plain', text: 'A123456789' }]);
