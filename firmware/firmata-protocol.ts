@@ -352,10 +352,13 @@ export function encodeDigitalPort(port: number, value: number): Uint8Array {
   return Uint8Array.of(firmata.digitalMessage | (port & 0x0f), value & 0x7f, (value >> 7) & 0x7f);
 }
 
-/** Decodes the 14-bit value of an extended analog sysex body (`pin lsb msb [more]`). */
+/** A value of more 7-bit chunks than this (28 bits) is no PWM or servo value; past 4, `<<` would wrap. */
+const maxExtendedAnalogChunks = 4;
+
+/** Decodes the 14-bit value of an extended analog sysex body (`pin lsb msb [more]`); undefined past 28 bits. */
 export function decodeExtendedAnalog(data: readonly number[]): { pin: number; value: number } | undefined {
   const [pin, ...chunks] = data;
-  if (pin === undefined || chunks.length === 0) return undefined;
+  if (pin === undefined || chunks.length === 0 || chunks.length > maxExtendedAnalogChunks) return undefined;
   const value = chunks.reduce((acc, chunk, i) => acc | ((chunk & 0x7f) << (7 * i)), 0);
   return { pin, value };
 }

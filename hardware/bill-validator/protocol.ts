@@ -89,21 +89,25 @@ export function reply(to: number, data: readonly number[] | Uint8Array = [], hea
  * `@serialport/parser-cctalk`). Like a device, it drops a half frame after an inter-byte gap.
  */
 export class FrameSplitter {
-  private bytes: number[] = [];
+  /** Bytes of the frame not yet complete: never a whole frame, so less than 260. */
+  private bytes: Uint8Array = new Uint8Array(0);
 
   push(chunk: Uint8Array): Uint8Array[] {
-    this.bytes.push(...chunk);
+    // No spread of the chunk into an array: a chunk of 100k+ bytes would overflow the call stack.
+    const data = this.bytes.length === 0 ? chunk : Buffer.concat([this.bytes, chunk]);
     const frames: Uint8Array[] = [];
-    while (this.bytes.length >= 2 && this.bytes.length >= this.bytes[1]! + 5) {
-      const length = this.bytes[1]! + 5;
-      frames.push(Uint8Array.from(this.bytes.slice(0, length)));
-      this.bytes = this.bytes.slice(length);
+    let at = 0;
+    while (data.length - at >= 2 && data.length - at >= data[at + 1]! + 5) {
+      const length = data[at + 1]! + 5;
+      frames.push(Uint8Array.from(data.subarray(at, at + length)));
+      at += length;
     }
+    this.bytes = Uint8Array.from(data.subarray(at));
     return frames;
   }
 
   reset(): void {
-    this.bytes = [];
+    this.bytes = new Uint8Array(0);
   }
 
   get idle(): boolean {

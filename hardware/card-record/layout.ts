@@ -188,6 +188,12 @@ export function decodeCardRecord(image: CardImage, keys: ChipKeys): Result<Citiz
   // A record that verifies must also be one we could have written (defends against a future encoder bug).
   const staticReencoded = encodeCardRecord({ ...record, wallet: { balance: 0, transactionCounter: 0 } }, keys);
   if (!staticReencoded.ok) return malformed(staticReencoded.error.kind, staticReencoded.error.message);
+  // Byte for byte: bytes the decoder skips (after the kiosk id's NUL, ...) must be the encoder's zeros.
+  for (const covered of macCoveredBlocks) {
+    if (!timingSafeEqual(staticReencoded.value.get(covered) ?? new Uint8Array(blockSize), block(covered))) {
+      return malformed(`block ${covered}`, `block ${covered} holds bytes the encoder never writes`);
+    }
+  }
   if (!walletMacVerifies(header, block(walletBlock), keys)) {
     return err({ kind: 'wallet_invalid', record, message: 'the wallet MAC does not verify: a torn or edited wallet write' });
   }

@@ -1,3 +1,4 @@
+import { checkTaiwanId } from '../../shared/identity/taiwan-id';
 import type { BadFrame, BadFrameReason, DecodedScan, ScanMode } from './types';
 
 /**
@@ -8,6 +9,11 @@ import type { BadFrame, BadFrameReason, DecodedScan, ScanMode } from './types';
  * - RTE (3M/Thales):  SOH len_lo len_hi 'O' 'U' STX flag line1 CR line2 CR line3 CR ETX BCC
  * - Desko:            STX line1 CR line2 CR [line3 CR] ETX
  * - plain lines:      line CR ... then a blank line; a lone 10-character Taiwan ID number + CR is a barcode.
+ *
+ * Line noise is any byte, so it may open a frame or glue text onto the next line. The decoder resynchronises
+ * on the document's own structure: a Desko frame never holds a blank line (so one that does was opened by a
+ * stray STX, and a plain-mode document is behind it), and an MRZ's lines all have the width of its bottom
+ * line (so text glued before the first line is cut off), a barcode is ten characters with a check digit.
  */
 
 export const SOH = 0x01;
@@ -41,8 +47,13 @@ export const DEFAULT_RTE_FLAG = 0x30;
 
 /** A line that could belong to an MRZ (OCR-B upper case, digits, filler), possibly truncated. */
 const MRZ_LINE = /^[A-Z0-9<]{20,44}$/;
+/** The MRZ characters that end a line: what is left of a first line after noise glued onto its front. */
+const MRZ_TAIL = /[A-Z0-9<]{20,}$/;
+/** The widths of TD1, TD2 and TD3 lines. */
+const MRZ_WIDTHS: readonly number[] = [30, 36, 44];
 /** National ID, new and old resident numbers: letter, digit-or-letter, eight digits. */
 const TAIWAN_ID = /^[A-Z][A-Z0-9][0-9]{8}$/;
+const TAIWAN_ID_LENGTH = 10;
 const MIN_MRZ_LINES = 2;
 const MAX_MRZ_LINES = 3;
 
@@ -91,10 +102,12 @@ export function createScanDecoder(): ScanDecoder {
       // The blank line that ends a plain-mode document (extra blank lines are harmless).
       if (plainLines.length === 0) return [];
       if (plainLines.length < MIN_MRZ_LINES) return takePlainLines('half_document');
-      const lines = plainLines;
+      const aligned = alignFirstLine(plainLines);
+      if (aligned === null) return takePlainLines('unrecognised_line');
       plainLines = [];
       plainBytes = 0;
-      return [{ kind: 'mrz-lines', mode: 'plain', lines, flag: null }];
+      const glued = aligned.cut > 0 ? [bad('noise', null, aligned.cut)] : [];
+      return [...glued, { kind: 'mrz-lines', mode: 'plain', lines: aligned.lines, flag: null }];
     }
     if (TAIWAN_ID.test(line)) {
       return [...takePlainLines('half_document'), { kind: 'barcode', mode: 'plain', text: line }];
@@ -103,6 +116,20 @@ export function createScanDecoder(): ScanDecoder {
       plainLines.push(line);
       plainBytes += bytes;
       return plainLines.length > MAX_MRZ_LINES ? takePlainLines('too_many_lines') : [];
+    }
+    if (plainLines.length === 0) {
+      // The first line of a document may carry noise glued onto its front: keep its MRZ tail (cut to the
+      // document's width at the blank line), or a barcode whose check digit holds.
+      const tail = MRZ_TAIL.exec(line)?.[0];
+      if (tail !== undefined) {
+        plainLines.push(tail);
+        plainBytes += bytes;
+        return line.length > tail.length ? [bad('noise', null, line.length - tail.length)] : [];
+      }
+      const barcode = line.slice(-TAIWAN_ID_LENGTH);
+      if (TAIWAN_ID.test(barcode) && checkTaiwanId(barcode).valid) {
+        return [bad('noise', null, line.length - TAIWAN_ID_LENGTH), { kind: 'barcode', mode: 'plain', text: barcode }];
+      }
     }
     // Garbage spoils the document it interrupts: one bad frame for both.
     const event = bad('unrecognised_line', 'plain', plainBytes + bytes);
@@ -128,6 +155,12 @@ export function createScanDecoder(): ScanDecoder {
       noiseRun += end - at;
       lastWasCr = false;
       return { kind: 'consumed', bytes: end - at, events: [] };
+    }
+    if (first === STX && holdsPlainDocument(data, at)) {
+      // A stray STX (noise) in front of a plain-mode document: part of the noise run, read on behind it.
+      noiseRun += 1;
+      lastWasCr = false;
+      return { kind: 'consumed', bytes: 1, events: [] };
     }
     const events = endNoise();
     if (first === CR || first === LF) {
@@ -177,7 +210,9 @@ export function createScanDecoder(): ScanDecoder {
     },
     flush() {
       const out: DecodedScan[] = [...endNoise()];
-      if (buffer.length > 0) out.push(bad('incomplete', modeOf(buffer[0] ?? 0), buffer.length));
+      const behindStrayStx = buffer[0] === STX ? readBehindStrayStx(buffer) : null;
+      if (behindStrayStx !== null) out.push(bad('noise', null, 1), ...behindStrayStx);
+      else if (buffer.length > 0) out.push(bad('incomplete', modeOf(buffer[0] ?? 0), buffer.length));
       buffer = new Uint8Array(0);
       out.push(...takePlainLines('incomplete'));
       skippingLongLine = false;
@@ -191,6 +226,17 @@ export function createScanDecoder(): ScanDecoder {
       return buffer.length === 0 && plainLines.length === 0 && noiseRun === 0;
     },
   };
+}
+
+/**
+ * A Desko frame that never got its ETX, when the line went quiet: if the STX was noise, what follows may be
+ * a plain-mode line (a barcode: one line, no blank line behind it). The documents read behind it, or null.
+ */
+function readBehindStrayStx(frame: Uint8Array): DecodedScan[] | null {
+  const decoder = createScanDecoder();
+  // The rest holds no SOH or STX (it would have ended the frame), so this goes one level deep only.
+  const events = [...decoder.push(frame.subarray(1)), ...decoder.flush()];
+  return events.some((event) => event.kind !== 'bad-frame') ? events : null;
 }
 
 /** SOH len_lo len_hi 'O' 'U' STX flag text ETX BCC, delimited by its length word. */
@@ -237,6 +283,44 @@ function stepDesko(data: Uint8Array, at: number): Step {
   }
   if (end - at >= MAX_FRAME_LENGTH) return { kind: 'consumed', bytes: end - at, events: [bad('frame_too_long', 'desko', end - at)] };
   return needMore;
+}
+
+/**
+ * Whether the "Desko frame" at `at` holds a blank line after a line of text before its ETX: a Desko reader
+ * never sends one, a plain-mode document ends with one. False while the answer is not in yet.
+ */
+function holdsPlainDocument(data: Uint8Array, at: number): boolean {
+  const end = Math.min(data.length, at + MAX_FRAME_LENGTH);
+  let lineHasText = false;
+  let sawText = false;
+  for (let i = at + 1; i < end; i++) {
+    const byte = data[i] ?? 0;
+    if (byte === ETX || byte === SOH || byte === STX) return false;
+    if (byte === LF && data[i - 1] === CR) continue;
+    if (byte === CR || byte === LF) {
+      if (!lineHasText && sawText) return true;
+      sawText ||= lineHasText;
+      lineHasText = false;
+    } else {
+      lineHasText = true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A plain-mode document with its first line cut to the bottom line's width (noise glued onto its front);
+ * null when the first line is no MRZ line even so. Lines no longer than the bottom one are left as they
+ * came: a short (damaged) line is the identity module's to judge.
+ */
+function alignFirstLine(lines: readonly string[]): { readonly lines: readonly string[]; readonly cut: number } | null {
+  const width = lines[lines.length - 1]?.length ?? 0;
+  const [first = '', ...rest] = lines;
+  const asReceived = MRZ_LINE.test(first) ? { lines, cut: 0 } : null;
+  if (first.length <= width) return asReceived;
+  // Only a first line longer than the rest, the rest all of one MRZ width, can be mended.
+  if (!MRZ_WIDTHS.includes(width) || rest.some((line) => line.length !== width)) return asReceived;
+  return { lines: [first.slice(-width), ...rest], cut: first.length - width };
 }
 
 type LineStep =

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { parseCommand, sw, withStatus } from './protocol/apdu';
+import { encodeVpcdFrame, VpcdFrameReader } from './protocol/vpcd';
 import { blockSize } from './mifare';
 import type { VirtualCardFaults, WriteTarget } from './simulator';
 import { createClassic1k, createPhone, type VirtualCardKind, type VirtualCardModel } from './virtual-card';
@@ -138,18 +139,11 @@ function place(request: Extract<CardThreadRequest, { type: 'place' }>): void {
     post({ type: 'gone', card, epoch });
   });
 
-  let pending = Buffer.alloc(0);
+  const frames = new VpcdFrameReader();
   // One message at a time, in order, even with a response delay.
   let chain = Promise.resolve();
   s.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    while (pending.length >= 2) {
-      const length = pending.readUInt16BE(0);
-      if (pending.length < 2 + length) break;
-      const message = new Uint8Array(pending.subarray(2, 2 + length));
-      pending = pending.subarray(2 + length);
-      chain = chain.then(() => handle(message));
-    }
+    for (const message of frames.push(chunk)) chain = chain.then(() => handle(message));
   });
 
   async function handle(message: Uint8Array): Promise<void> {
@@ -225,10 +219,7 @@ function place(request: Extract<CardThreadRequest, { type: 'place' }>): void {
   }
 
   function send(payload: Uint8Array): void {
-    const frame = Buffer.alloc(2 + payload.length);
-    frame.writeUInt16BE(payload.length, 0);
-    frame.set(payload, 2);
-    s.write(frame);
+    s.write(encodeVpcdFrame(payload));
   }
 }
 

@@ -61,6 +61,7 @@ export const realTimeStatus = (n: 1 | 2 | 3 | 4): Buffer => Buffer.from([DLE, EO
 export const transmitPaperStatus = (): Buffer => Buffer.from([GS, 0x72, 1]);
 
 const printable = /^[\x20-\x7e]*$/;
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The receipt as the bytes to send: init, ASCII code table, each line, feed, cut. */
 export function encodeReceipt(receipt: Receipt): Result<Buffer, ReceiptBuildError> {
@@ -84,6 +85,8 @@ export function encodeReceipt(receipt: Receipt): Result<Buffer, ReceiptBuildErro
         const data = Buffer.from(line.data, 'utf8');
         // Control bytes could form DLE EOT n inside the data, which a printer acts on wherever it arrives.
         if (data.length === 0 || /[\x00-\x1f]/.test(line.data)) return err({ kind: 'bad_parameter', line: index, parameter: 'data' });
+        // Half a surrogate pair has no UTF-8: it would be stored as U+FFFD, a QR code of other data.
+        if (loneSurrogate.test(line.data)) return err({ kind: 'bad_parameter', line: index, parameter: 'data' });
         if (data.length > qrCapacity[level]) return err({ kind: 'qr_too_long', line: index, bytes: data.length, max: qrCapacity[level] });
         parts.push(align(line.align ?? 'center'), qrModel2(), qrModuleSize(moduleSize), qrErrorCorrection(level), qrStore(data), qrPrint());
         break;

@@ -10,6 +10,11 @@ import type fc from 'fast-check';
  * It throws only when the code misbehaves: an unexpected exception (TypeError, RangeError, ...), an
  * unclear error, or an accepted value that breaks the parser's own promises (a round trip that does
  * not hold, a checksum that was not checked, ...).
+ *
+ * `npm run fuzz` runs each target in a worker thread of its own: an input that does not return within
+ * `--stall-ms` (10 s) is reported as a hang with the input, and the heap (after GC) may not grow by more
+ * than `--max-heap-growth-mb` (32 MB) over the run, so a target keeps nothing from one input to the next.
+ * Helpers for byte streams (mutations of real frames, chunking, floods): `byte-mutations.ts`.
  */
 export interface FuzzTarget<T = unknown> {
   /** Short kebab-case name, e.g. `mrz`, `printer-reply`; also the file name in `targets/`. */

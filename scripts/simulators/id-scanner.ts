@@ -16,7 +16,8 @@ import { deviceEnd, runCommandLoop } from './command-loop';
  *   feed <fixture> [mode]    lay a fixture document on the glass (`list` shows the names)
  *   barcode <id> [mode]      scan a Taiwan ID card barcode (keyboard mode unless a mode is given)
  *   raw <hex>                send these bytes as they are (bad frames, half documents)
- *   noise <count>            send <count> bytes of line noise (never a frame start, CR or text)
+ *   noise <count> [any]      send <count> bytes of line noise: never a frame start, CR or text, or with
+ *                            `any` bytes of any value, as interference gives (they may open a frame)
  *   list                     the fixture names
  *   quit                     stop (so does SIGTERM; the end of stdin does not, so it can run detached)
  */
@@ -74,8 +75,10 @@ async function run(command: string, args: string[], simulator: Awaited<ReturnTyp
     }
     case 'noise': {
       const count = Math.min(Number(args[0] ?? '16') || 16, maxNoiseBytes);
-      // Bytes that can start nothing: high bytes and control codes other than SOH, STX, CR, LF.
-      const noise = Uint8Array.from({ length: count }, () => 0x80 + Math.floor(Math.random() * 0x80));
+      if (args[1] !== undefined && args[1] !== 'any') throw new Error(`noise takes a count and 'any', got '${args[1]}'`);
+      // Bytes that can start nothing (high bytes), or any byte at all.
+      const base = args[1] === 'any' ? 0 : 0x80;
+      const noise = Uint8Array.from({ length: count }, () => base + Math.floor(Math.random() * (0x100 - base)));
       await simulator.feedRaw(noise);
       return 'ok';
     }

@@ -3,6 +3,7 @@ import firmataIo, { type FirmataTransport } from 'firmata-io';
 import { describe, expect, it } from 'vitest';
 import {
   arduinoUno,
+  decodeExtendedAnalog,
   encodeAnalogMapping,
   encodeCapabilities,
   encodeFirmwareName,
@@ -62,6 +63,14 @@ describe('Firmata board-side framing', () => {
     // A sysex up to the bound is still a sysex.
     const longest = [0xf0, 0x71, ...new Array<number>(maxSysexBytes - 1).fill(0x41), 0xf7];
     expect(parser.push(Uint8Array.from(longest))).toEqual([{ kind: 'sysex', command: 0x71, data: longest.slice(2, -1) }]);
+  });
+
+  it('decodes an extended analog write of up to 28 bits, and refuses a longer one rather than wrap (found by npm run fuzz)', () => {
+    expect(decodeExtendedAnalog([9, 0x48, 0x01])).toEqual({ pin: 9, value: 200 });
+    expect(decodeExtendedAnalog([9, 0x7f, 0x7f, 0x7f, 0x7f])).toEqual({ pin: 9, value: 2 ** 28 - 1 });
+    // Five chunks once gave 1 << 28 and more wrapped to negative values.
+    expect(decodeExtendedAnalog([9, 0, 0, 0, 0, 1])).toBeUndefined();
+    expect(decodeExtendedAnalog([9, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f])).toBeUndefined();
   });
 
   it('encodes the firmware name as 7-bit pairs', () => {

@@ -61,6 +61,16 @@ describe('ccTalk packets', () => {
     expect(splitter.idle).toBe(true);
   });
 
+  it('splits a chunk of any size (a 300 kB flood once overflowed the call stack; found by npm run fuzz)', () => {
+    const splitter = new FrameSplitter();
+    const frame = command(254);
+    const flood = Buffer.concat(Array.from({ length: 60_000 }, () => frame));
+    const frames = splitter.push(flood);
+    expect(frames).toHaveLength(60_000);
+    expect([...(frames.at(-1) ?? [])]).toEqual([...frame]);
+    expect(splitter.idle).toBe(true);
+  });
+
   it('reads bill ids, scaling, masks and serial numbers', () => {
     expect(parseBillId('TW0500A')).toEqual({ country: 'TW', valueCode: 500, issue: 'A' });
     expect(parseBillId('       ')).toBeUndefined();

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deriveChipKeys, holderIdHash, parseMasterKey } from '../../../hardware/card-record/keys';
@@ -136,6 +137,19 @@ describe('citizen-card record layout', () => {
   it('rejects a record copied onto another chip (other UID)', () => {
     const copied = decodeCardRecord(encode(sampleRecord()), deriveChipKeys(masterKey, Uint8Array.of(9, 9, 9, 9)));
     expect(copied.ok ? 'ok' : copied.error.kind).toBe('mac_mismatch');
+  });
+
+  it('refuses a signed record with bytes the encoder never writes (after the kiosk id), found by npm run fuzz', () => {
+    // Signed with the card's own key (an encoder bug, or anyone holding the key): the MAC verifies, but
+    // the record is not one this encoder writes, so it is malformed rather than read as a shorter kiosk id.
+    const image = withBlock(encode(sampleRecord()), 53, (details) => {
+      details[15] = 0x01;
+    });
+    const mac = createHmac('sha256', keys.macKey).update('TCMAC').update(keys.uid);
+    for (const block of [52, 53, 54, 58]) mac.update(image.get(block) ?? new Uint8Array(16));
+    const signed = withBlock(image, macBlock, (block) => block.set(mac.digest().subarray(0, 16)));
+    const decoded = decodeCardRecord(signed, keys);
+    expect(decoded).toMatchObject({ ok: false, error: { kind: 'malformed', field: 'block 53' } });
   });
 
   it('rejects a record signed with another master key', () => {

@@ -54,6 +54,18 @@ async function rig(mode: ScanMode = 'rte'): Promise<Rig> {
   return r;
 }
 
+/** 8–40 bytes of any value (xorshift, seeded): what interference puts on a serial line. */
+function lineNoise(seed: number): Uint8Array {
+  let state = (seed + 1) * 0x9e3779b1;
+  const next = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  return Uint8Array.from({ length: 8 + (next() % 33) }, () => next() & 0xff);
+}
+
 async function until(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!check()) throw new Error(`timed out waiting for ${what}`);
@@ -140,6 +152,21 @@ describe('ID scanner driver over a real pty', () => {
     await r.simulator.feed(fixtureDocuments.residentPermitMale);
     await until(() => r.documents.length === 2, 'both documents');
     expect(r.badFrames).toEqual([{ kind: 'bad-frame', reason: 'noise', mode: null, bytes: 7, count: 1 }]);
+  });
+
+  it('reads a plain-mode document sent right after line noise of any byte, 10 seeded variants of 10', async () => {
+    // Interference is any byte: a stray STX once opened a Desko frame that swallowed the document, and
+    // printable bytes glued onto its first line (4 in 10 were lost).
+    const r = await rig('plain');
+    const documents = [fixtureDocuments.passportTaiwan, fixtureDocuments.residentPermitTaiwan, fixtureDocuments.passportVietnam, fixtureDocuments.idCardTd2];
+    for (let seed = 0; seed < 10; seed++) {
+      const document = documents[seed % documents.length] ?? fixtureDocuments.passportTaiwan;
+      await r.simulator.feedRaw(lineNoise(seed));
+      await r.simulator.feed(document, { mode: 'plain' });
+      await until(() => r.documents.length === seed + 1, `the document after noise variant ${seed}`);
+      expect(r.documents[seed]).toMatchObject({ kind: 'mrz', mode: 'plain' });
+      r.clock.advance(5000); // past the duplicate window: the next try is a new read
+    }
   });
 
   it('counts a half document when the line goes quiet, and reads the next one', async () => {

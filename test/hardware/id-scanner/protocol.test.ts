@@ -9,6 +9,7 @@ import {
   MAX_FRAME_LENGTH,
   rteBcc,
 } from '../../../hardware/id-scanner/protocol';
+import { fixtureDocuments } from '../../../hardware/id-scanner/fixtures';
 import type { DecodedScan, ScanMode } from '../../../hardware/id-scanner/types';
 
 // ICAO Doc 9303 specimens (Parts 4, 5, 6): the framing does not care whether check digits are right.
@@ -168,6 +169,50 @@ describe('noise and resynchronisation', () => {
     const events = decodeAll(cat(bytes(`${td3[0]}\r`), encodeRteFrame(td1)));
     expect(badReasons(events)).toEqual(['half_document']);
     expect(documents(events)).toHaveLength(1);
+  });
+});
+
+describe('a document right after line noise (no pause)', () => {
+  // Real line noise is any byte: a stray STX opens a Desko frame, printable bytes glue onto the first line.
+  // Seeded variants so that a failure names the one that broke: noise seed i, document i mod 4.
+  const plainDocuments = [td1, td2, td3, fixtureDocuments.residentPermitTaiwan.lines];
+  const noiseOf = (seed: number): Uint8Array => {
+    let state = seed * 0x9e3779b1 + 1;
+    const next = (): number => {
+      state = (state ^ (state << 13)) >>> 0;
+      state = (state ^ (state >>> 17)) >>> 0;
+      state = (state ^ (state << 5)) >>> 0;
+      return state;
+    };
+    return Uint8Array.from({ length: 1 + (next() % 48) }, () => next() & 0xff);
+  };
+
+  it.each(Array.from({ length: 40 }, (_, seed) => seed))('noise variant %i, then a plain-mode document: the document is read', (seed) => {
+    const lines = plainDocuments[seed % plainDocuments.length] ?? td3;
+    const stream = cat(noiseOf(seed), encodePlainDocument(lines));
+    for (const size of [1, 5, stream.length]) {
+      const decoder = createScanDecoder();
+      const events: DecodedScan[] = [];
+      for (let at = 0; at < stream.length; at += size) events.push(...decoder.push(stream.subarray(at, at + size)));
+      events.push(...decoder.flush());
+      expect(documents(events)).toEqual([{ kind: 'mrz-lines', mode: 'plain', lines, flag: null }]);
+    }
+  });
+
+  it('leaves a short (damaged) first line as it came: it is the identity module\'s to judge, not noise', () => {
+    const damaged = [(td1[0] ?? '').slice(0, 25), td1[1] ?? '', td1[2] ?? ''];
+    expect(documents(decodeAll(encodePlainDocument(damaged)))).toEqual([{ kind: 'mrz-lines', mode: 'plain', lines: damaged, flag: null }]);
+    // Glued text is cut off only down to the width of the lines below it.
+    expect(decodeAll(cat(bytes('\x9fAB'), encodePlainDocument(td1)))).toEqual([
+      { kind: 'bad-frame', reason: 'noise', mode: null, bytes: 1 },
+      { kind: 'bad-frame', reason: 'noise', mode: null, bytes: 2 },
+      { kind: 'mrz-lines', mode: 'plain', lines: td1, flag: null },
+    ]);
+  });
+
+  it.each(Array.from({ length: 12 }, (_, seed) => seed))('noise variant %i, then a Taiwan ID barcode: the number is read', (seed) => {
+    const events = decodeAll(cat(noiseOf(seed + 100), encodeTaiwanIdBarcode('A123456789')));
+    expect(documents(events)).toEqual([{ kind: 'barcode', mode: 'plain', text: 'A123456789' }]);
   });
 });
 

@@ -115,6 +115,12 @@ describe('a receipt as bytes', () => {
     expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'A'.repeat(2331) }] }).ok).toBe(true);
     expect(encodeReceipt({ lines: [{ kind: 'feed', lines: 0 }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'lines' } });
   });
+
+  it('refuses QR data with half a surrogate pair, which UTF-8 would store as U+FFFD (found by npm run fuzz)', () => {
+    expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'https://x/\ud800' }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', line: 0, parameter: 'data' } });
+    expect(encodeReceipt({ lines: [{ kind: 'qr', data: '\udc00https://x/' }] })).toMatchObject({ ok: false, error: { kind: 'bad_parameter', parameter: 'data' } });
+    expect(encodeReceipt({ lines: [{ kind: 'qr', data: 'https://x/\u{1f600}' }] }).ok).toBe(true);
+  });
 });
 
 describe('status bytes', () => {
