@@ -174,7 +174,7 @@ async function withAppender<T>(
   if (last) {
     committedHeads.set(db, last);
     // Before the caller acts on the commit (prints a card, hands back change): a loss of it is then detectable.
-    await context.highWater?.mark?.advance(last.seq);
+    context.highWater?.mark?.advance(last.seq, last.mac);
   }
   for (const event of logged) context.log(event);
   return value;

@@ -26,10 +26,11 @@ export function storeProblem(error: OpenStoreError, keyFile: string): string {
 
 /** The WAL lost its newest commits: what is missing and the two ways to mend it (README "Records lost"). */
 export function recordsLostProblem(lost: RecordsLost): string {
-  const missing = lost.markSeq - lost.foundSeq;
+  const what = lost.overwritten
+    ? `its audit record number ${lost.markSeq} is not the one ${lost.markFile} says was committed (records were lost and others written after them)`
+    : `its newest audit record is number ${lost.foundSeq}, but ${lost.markFile} says ${lost.markSeq} were committed (${lost.markSeq - lost.foundSeq} audited change(s) lost)`;
   return (
-    `committed records are missing from the database: its newest audit record is number ${lost.foundSeq}, but ${lost.markFile} says ` +
-    `${lost.markSeq} were committed (${missing} audited change(s) lost, e.g. a cut-off kiosk.sqlite-wal). Put back the database ` +
+    `committed records are missing from the database: ${what}, e.g. a cut-off kiosk.sqlite-wal. Put back the database ` +
     'with its complete kiosk.sqlite-wal (from where they were copied) and start again; if they are gone, a supervisor counts the ' +
     'blanks and the cash box, then runs `kioskctl lost-records accept --card <supervisor card>` (see the store README, "Records lost")'
   );

@@ -17,7 +17,7 @@ import {
   type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
 import { beginIssuanceJob, markCardsTaken, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
-import { highWaterFileOf, openHighWater, readHighWater } from './high-water';
+import { highWaterFileOf, macPrefix, openHighWater, readHighWater } from './high-water';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -61,6 +61,8 @@ export interface RecordsLost {
   readonly markSeq: number;
   /** The newest audit sequence the database holds. */
   readonly foundSeq: number;
+  /** The database holds a row numbered `markSeq`, but not the one committed: records lost, then others written. */
+  readonly overwritten: boolean;
   readonly markFile: string;
 }
 
@@ -178,13 +180,14 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
     return checked;
   }
   // A database from before the mark existed (or with nothing audited yet at this start) gets its mark now.
-  await highWater.mark?.advance(await newestAuditSeq(db));
+  const newest = await newestAuditRow(db);
+  if (newest) highWater.mark?.advance(newest.seq, newest.mac);
   return ok(storeOver(context, lost));
 }
 
-/** The newest audit sequence (0 when none): every write that matters appends one. */
-async function newestAuditSeq(db: Queries): Promise<number> {
-  return (await db.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit'))?.seq ?? 0;
+/** The newest audit row (none in a new database): every write that matters appends one. */
+function newestAuditRow(db: Queries): Promise<{ seq: number; mac: Buffer } | undefined> {
+  return db.get<{ seq: number; mac: Buffer }>('SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1');
 }
 
 /**
@@ -193,19 +196,22 @@ async function newestAuditSeq(db: Queries): Promise<number> {
  */
 async function recordsLost(path: string): Promise<RecordsLost | null> {
   const markFile = highWaterFileOf(path);
-  const markSeq = readHighWater(markFile);
-  if (markSeq === null || markSeq === 0) return null;
+  const mark = readHighWater(markFile);
+  if (mark === null) return null;
   let foundSeq = 0;
+  let atMark: Buffer | undefined;
   if (existsSync(path)) {
     const db = await openDatabase(path, { readOnly: true });
     try {
       const table = await db.get('SELECT 1 AS present FROM sqlite_schema WHERE type = ? AND name = ?', ['table', 'audit']);
-      foundSeq = table ? await newestAuditSeq(db) : 0;
+      foundSeq = table ? ((await newestAuditRow(db))?.seq ?? 0) : 0;
+      atMark = table ? (await db.get<{ mac: Buffer }>('SELECT mac FROM audit WHERE seq = ?', [mark.seq]))?.mac : undefined;
     } finally {
       await db.close();
     }
   }
-  return foundSeq < markSeq ? { kind: 'records_lost', markSeq, foundSeq, markFile } : null;
+  if (atMark && macPrefix(atMark) === mark.mac) return null;
+  return { kind: 'records_lost', markSeq: mark.seq, foundSeq, overwritten: atMark !== undefined, markFile };
 }
 
 async function prepare(context: StoreContext, auditOpen: boolean): Promise<Result<void, OpenStoreError>> {
@@ -242,11 +248,12 @@ function storeOver(context: StoreContext, lostAtOpen: RecordsLost | null): Store
         eventId: 'store-records-lost-accepted',
         operatorId,
         disposition: 'success',
-        details: { markSeq, foundSeq, missingFrom: foundSeq + 1, missingTo: markSeq },
+        details: { markSeq, foundSeq, overwritten: lost.overwritten },
       });
       // From here on the database is the record again: the mark follows it, down to its newest row.
       const mark = openHighWater(markFile);
-      await mark.reset(seq);
+      const newest = await newestAuditRow(db);
+      if (newest) await mark.reset(newest.seq, newest.mac);
       if (context.highWater) context.highWater.mark = mark;
       lost = null;
       return ok({ markSeq, foundSeq, auditSeq: seq });
