@@ -1,8 +1,8 @@
 import { closeSync, existsSync, fdatasync, openSync, readFileSync, writeSync } from 'node:fs';
 
 /**
- * The audit sequence (and the first bytes of the MAC) of the newest commit, kept in a small file beside the database (`<db>.high-water`)
- * and made durable after each commit. SQLite in WAL mode drops without a word the commits whose WAL
+ * The audit sequence (and the first bytes of the MAC) of the newest commit, kept in a small file beside
+ * the database (`<db>.high-water`) and written after each commit. SQLite in WAL mode drops without a word the commits whose WAL
  * frames are cut off (a torn WAL, a WAL truncated by a bad copy): at the next open the database is
  * simply older. Nearly every write that matters appends an audit row, so a database whose newest audit
  * row is below this mark, or whose row of that number is another one (records lost, then others written
@@ -20,14 +20,10 @@ export interface Mark {
 
 export interface HighWaterMark {
   readonly file: string;
-  /** The mark written; null before the first write of a new file. */
-  current(): Mark | null;
-  /** Records the row (only ever forward) now; flushed to disk within a second or at close. Never throws: see `failed`. */
+  /** Records the row (only ever forward) now; flushed to disk within a second or at close. Never throws: a failure is told to `onFailure` (the mark is then behind, which only weakens the check). */
   advance(seq: number, mac: Buffer): void;
   /** Sets the mark even when lower (after a loss was acknowledged); resolves once on disk. */
   reset(seq: number, mac: Buffer): Promise<void>;
-  /** The last write error, null while the mark is kept. A failed mark only weakens the check: it is behind. */
-  failed(): Error | null;
   /** After the last write in flight. */
   close(): Promise<void>;
 }
@@ -57,7 +53,14 @@ export function readHighWater(file: string): Mark | null {
  */
 const flushEveryMs = 1_000;
 
-export function openHighWater(file: string, now: () => number = Date.now): HighWaterMark {
+export interface HighWaterOptions {
+  readonly now?: () => number;
+  /** Told once when writing the mark starts failing (a full disk, say); again after it has worked in between. */
+  readonly onFailure?: (error: Error) => void;
+}
+
+export function openHighWater(file: string, options: HighWaterOptions = {}): HighWaterMark {
+  const now = options.now ?? Date.now;
   const fd = openSync(file, existsSync(file) ? 'r+' : 'w+', privateFileMode);
   // null: nothing written yet (a new file), so the first advance writes even a 0.
   let written: Mark | null = readHighWater(file);
@@ -68,6 +71,7 @@ export function openHighWater(file: string, now: () => number = Date.now): HighW
   let closed = false;
 
   const fail = (error: unknown): void => {
+    if (lastError === null) options.onFailure?.(error as Error);
     lastError = error as Error;
   };
   const datasync = (): Promise<void> =>
@@ -111,13 +115,11 @@ export function openHighWater(file: string, now: () => number = Date.now): HighW
 
   return {
     file,
-    current: () => written,
     advance(seq, mac) {
       if (written && seq <= written.seq) return;
       void write({ seq, mac: macPrefix(mac) }, 'soon');
     },
     reset: (seq, mac) => write({ seq, mac: macPrefix(mac) }, 'now'),
-    failed: () => lastError,
     async close() {
       if (closed) return;
       await syncing;

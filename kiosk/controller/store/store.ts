@@ -17,7 +17,7 @@ import {
   type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
 import { beginIssuanceJob, markCardsTaken, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
-import { highWaterFileOf, macPrefix, openHighWater, readHighWater } from './high-water';
+import { highWaterFileOf, macPrefix, openHighWater, readHighWater, type HighWaterOptions } from './high-water';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -170,8 +170,13 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
   if (created) chmodSync(options.path, privateFileMode); // encrypted, but still nobody else's business
   const clock = options.clock ?? systemClock;
   // Lost records acknowledged by nobody yet: the mark stays where it is (the refusal stands) until then.
-  const highWater = { mark: lost ? null : openHighWater(highWaterFileOf(options.path)) };
-  const context: StoreContext = { db, vault, kioskId: options.kioskId, kioskNumber: options.kioskNumber ?? 1, clock, log: options.log ?? silentLog, highWater };
+  const log = options.log ?? silentLog;
+  const markOptions = {
+    onFailure: (error: Error) =>
+      log({ eventId: 'store-high-water-failed', disposition: 'failure', message: `the high-water mark could not be written (${error.message}): a loss of the newest records would go unnoticed until it is` }),
+  };
+  const highWater = { mark: lost ? null : openHighWater(highWaterFileOf(options.path), markOptions) };
+  const context: StoreContext = { db, vault, kioskId: options.kioskId, kioskNumber: options.kioskNumber ?? 1, clock, log, highWater };
 
   const checked = await prepare(context, options.auditOpen ?? true);
   if (!checked.ok) {
@@ -182,7 +187,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
   // A database from before the mark existed (or with nothing audited yet at this start) gets its mark now.
   const newest = await newestAuditRow(db);
   if (newest) highWater.mark?.advance(newest.seq, newest.mac);
-  return ok(storeOver(context, lost));
+  return ok(storeOver(context, lost, markOptions));
 }
 
 /** The newest audit row (none in a new database): every write that matters appends one. */
@@ -236,7 +241,7 @@ async function prepare(context: StoreContext, auditOpen: boolean): Promise<Resul
   return ok(undefined);
 }
 
-function storeOver(context: StoreContext, lostAtOpen: RecordsLost | null): Store {
+function storeOver(context: StoreContext, lostAtOpen: RecordsLost | null, markOptions: HighWaterOptions): Store {
   const { db } = context;
   let lost = lostAtOpen;
   return {
@@ -251,7 +256,7 @@ function storeOver(context: StoreContext, lostAtOpen: RecordsLost | null): Store
         details: { markSeq, foundSeq, overwritten: lost.overwritten },
       });
       // From here on the database is the record again: the mark follows it, down to its newest row.
-      const mark = openHighWater(markFile);
+      const mark = openHighWater(markFile, markOptions);
       const newest = await newestAuditRow(db);
       if (newest) await mark.reset(newest.seq, newest.mac);
       if (context.highWater) context.highWater.mark = mark;
