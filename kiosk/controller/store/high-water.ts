@@ -2,9 +2,9 @@ import { closeSync, existsSync, fdatasync, openSync, readFileSync, writeSync } f
 
 /**
  * The audit sequence (and the first bytes of the MAC) of the newest commit, kept in a small file beside
- * the database (`<db>.high-water`) and written after each commit. SQLite in WAL mode drops without a word the commits whose WAL
- * frames are cut off (a torn WAL, a WAL truncated by a bad copy): at the next open the database is
- * simply older. Nearly every write that matters appends an audit row, so a database whose newest audit
+ * the database (`<db>.high-water`) and written after each commit. SQLite in WAL mode drops without a
+ * word the commits whose WAL frames are cut off (a torn WAL, a WAL truncated by a bad copy): at the next
+ * open the database is simply older. Nearly every write that matters appends an audit row, so a database whose newest audit
  * row is below this mark, or whose row of that number is another one (records lost, then others written
  * over the same numbers), has lost committed records, and the store refuses to open (store.ts).
  *
@@ -20,7 +20,10 @@ export interface Mark {
 
 export interface HighWaterMark {
   readonly file: string;
-  /** Records the row (only ever forward) now; flushed to disk within a second or at close. Never throws: a failure is told to `onFailure` (the mark is then behind, which only weakens the check). */
+  /**
+   * Records the row (only ever forward) now; flushed to disk within a second or at close. Never throws:
+   * a failure is told to `onFailure` (the mark is then behind, which only weakens the check).
+   */
   advance(seq: number, mac: Buffer): void;
   /** Sets the mark even when lower (after a loss was acknowledged); resolves once on disk. */
   reset(seq: number, mac: Buffer): Promise<void>;
