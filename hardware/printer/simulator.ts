@@ -113,6 +113,10 @@ export interface PrintedCard {
   readonly disposition: 'inside' | 'contactless-station' | 'ejected' | 'rejected';
   /** Simulated (unscaled) time from taking the card to the end of printing. */
   readonly simulatedMs: number;
+  /** The power went while a side of it was printing: that side is half transferred (a misprint). */
+  readonly cutOff: boolean;
+  /** A side was printed onto a side already printed (a job begun again on the card left inside). */
+  readonly printedOver: boolean;
 }
 
 export interface PrinterSimulator {
@@ -242,6 +246,8 @@ interface CardRecord {
   chipAreaClear: boolean;
   disposition: PrintedCard['disposition'];
   simulatedMs: number;
+  cutOff: boolean;
+  printedOver: boolean;
 }
 
 const settingCommands = new Set(['Pem', 'Pmi', 'Poc', 'Psc', 'Pc', 'Pl', 'Ps', 'Pdt', 'Pmo', 'Psmgr']);
@@ -275,6 +281,8 @@ class SimulatedPrinter {
   /** Ejected cards waiting in the exit slot until someone takes them. */
   private cardsInOutput = 0;
   private sequence: Sequence | undefined;
+  /** The side whose panels are going onto the card right now: a power cut leaves it half printed. */
+  private printingSide: { side: 'front' | 'back'; panels: Panel[] } | undefined;
   private ackMode = false;
   private lastReply = 'OK';
   private counters = { inserted: 0, panels: 0, ejected: 0, rejected: 0, garbage: 0, malformed: 0, commands: 0, bytes: 0 };
@@ -436,10 +444,23 @@ class SimulatedPrinter {
         chipAreaClear: card.chipAreaClear,
         disposition: card.disposition,
         simulatedMs: card.simulatedMs,
+        cutOff: card.cutOff,
+        printedOver: card.printedOver,
       }));
   }
 
+  /**
+   * The power goes: the job in progress is forgotten (the sequence, the error mode, ACK mode at power-up);
+   * a side being printed is half transferred (its ribbon panel spent); the card stays where the rollers
+   * stopped, inside, for the host to find (`Rlr;p` → CARD) and reject: see the README, "Power loss".
+   */
   private powerOff(): void {
+    const cut = this.printingSide;
+    if (cut && this.current) {
+      this.transfer(cut.side, cut.panels);
+      this.current.cutOff = true;
+    }
+    this.printingSide = undefined;
     this.powered = false;
     this.epoch++;
     this.sequence = undefined;
@@ -543,11 +564,17 @@ class SimulatedPrinter {
       case 'Si':
         return this.insert();
       case 'Ss': {
+        // A card still inside (the last job cut off) is the one this sequence prints on: no new card is taken.
+        const carried = this.card !== 'none' ? this.current : undefined;
         const inserted = await this.insert();
         if (inserted !== 'OK') return inserted;
         this.sequence = { side: 'front', front: [], back: [], frontPrinted: false, startedAt: this.simulatedNow };
-        this.current = { index: this.cards.length, frontPanels: [], backPanels: [], ribbon: this.ribbonSetting, overlayCoverage: 0, chipAreaClear: true, disposition: 'inside', simulatedMs: 0 };
-        this.cards.push(this.current);
+        if (carried) {
+          this.current = carried;
+        } else {
+          this.current = { index: this.cards.length, frontPanels: [], backPanels: [], ribbon: this.ribbonSetting, overlayCoverage: 0, chipAreaClear: true, disposition: 'inside', simulatedMs: 0, cutOff: false, printedOver: false };
+          this.cards.push(this.current);
+        }
         return 'OK';
       }
       case 'Sr':
@@ -635,12 +662,20 @@ class SimulatedPrinter {
     if (side === 'front') sequence.frontPrinted = true;
     if (panels.length === 0) return 'OK';
     if (this.ribbonPrintsLeft <= 0) return this.abortSequence('ERROR RIBBON');
-    const printed = await this.step(side === 'front' ? 'print-front' : 'print-back', this.timing.panelPrintMs * panels.length);
+    this.printingSide = { side, panels };
+    const printed = await this.step(side === 'front' ? 'print-front' : 'print-back', this.timing.panelPrintMs * panels.length).finally(() => (this.printingSide = undefined));
     if (printed !== 'OK') return this.abortSequence(printed);
+    this.transfer(side, panels);
+    return 'OK';
+  }
+
+  /** The ribbon's panels go onto the card's side (all of them, or what a power cut left). */
+  private transfer(side: 'front' | 'back', panels: Panel[]): void {
     this.ribbonPrintsLeft--;
     this.counters.panels += panels.length;
     const card = this.current;
     if (card) {
+      if (side === 'front' ? card.front : card.back) card.printedOver = true;
       if (side === 'front') {
         card.front = new PrintedSide(panels);
         card.frontPanels = panels.map((p) => p.name);
@@ -658,7 +693,6 @@ class SimulatedPrinter {
       }
       card.ribbon = this.ribbonSetting;
     }
-    return 'OK';
   }
 
   private abortSequence(reply: string | undefined): string | undefined {

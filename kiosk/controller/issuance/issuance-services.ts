@@ -4,7 +4,7 @@ import { formatVersion, type CitizenCardRecord } from '../../../hardware/card-re
 import { nextCard } from '../../../hardware/nfc/next-card';
 import type { CardTap } from '../../../hardware/nfc/types';
 import type { CitizenCardStation } from '../../../hardware/card-record/types';
-import type { CardPrinter, PrinterStep, PrintJob } from '../../../hardware/printer/types';
+import type { CardPrinter, PrinterError, PrinterStep, PrintJob } from '../../../hardware/printer/types';
 import { isoDay, type Clock } from '../../../shared/clock';
 import type { ApplicationForm, PhotoCheckView, PhotoSource } from '../../../shared/contract/kiosk-api';
 import { message, type Message } from '../../../shared/contract/messages';
@@ -93,6 +93,9 @@ export function issuanceActors(devices: IssuanceDevices): NonNullable<Parameters
   };
 }
 
+/** A print that ended in these left the card as the printer had it when it fell silent or away: half printed, perhaps. */
+const stateUnknownAfter: ReadonlySet<PrinterError['kind']> = new Set(['timeout', 'disconnected', 'closed']);
+
 /** Every step of the flow and of a card job, over the devices and the store (each one alone, for tests of a step). */
 export function issuanceSteps(devices: IssuanceDevices) {
   const { store, printer, encoder, clock } = devices;
@@ -138,12 +141,31 @@ export function issuanceSteps(devices: IssuanceDevices) {
     return { verdict: compared.value.match ? 'match' : 'mismatch', match: compared.value.match, distance: compared.value.distance, threshold: compared.value.threshold };
   };
 
-  /** Jobs whose last print failed: only their retry asks the printer whether their card is still inside. */
-  const failedPrints = new Set<string>();
+  /** Jobs whose last print failed, and how: only their retry asks the printer whether their card is still inside. */
+  const failedPrints = new Map<string, PrinterError['kind']>();
   const cardInPrinter = async (): Promise<'present' | 'none' | 'unknown'> => {
     const status = await printer.status();
     if (!status.ok || status.value.card === 'unknown') return 'unknown';
     return status.value.card === 'none' ? 'none' : 'present';
+  };
+
+  /**
+   * A print that failed with the printer silent or away (its power cut, its cable pulled) left the card
+   * in an unknown state: half printed, perhaps. Found inside now, it is the job's blank: booked to the
+   * job, sent to the reject box and spoiled for that failure, so that the job prints on a new blank.
+   * True when it was rejected. (A jam or an open cover is reported before the card moves on: that card
+   * is still blank and is used.)
+   */
+  const rejectCutOffCard = async (jobId: string): Promise<boolean> => {
+    const failure = failedPrints.get(jobId);
+    if (failure === undefined || !stateUnknownAfter.has(failure) || (await cardInPrinter()) !== 'present') return false;
+    const reason = `printer_${failure}`;
+    await journal(jobId, 'printing', { disposition: 'failure', reason, blank: 'in-printer' });
+    const rejected = await printer.rejectCard();
+    if (!rejected.ok) throw printerFailure(rejected.error);
+    await journal(jobId, 'printing', { disposition: 'failure', reason, blank: 'not-in-printer' });
+    devices.log({ eventId: 'issuance-job-step', disposition: 'failure', message: `the card left in the printer by a ${failure} was sent to the reject box and spoiled; the job prints on a new blank`, jobId });
+    return true;
   };
 
   return {
@@ -239,6 +261,8 @@ export function issuanceSteps(devices: IssuanceDevices) {
     printCard: fromPromise(async ({ input }: { input: IssuanceJob }) => {
       // Checked again at the printer: the disk may have filled up while the review screen was open.
       await ensureDiskReserve();
+      // A card that may be half printed never gets the face printed over it: to the reject box, spoiled.
+      if (await rejectCutOffCard(input.jobId)) failedPrints.delete(input.jobId);
       // A retry: the card the failed print left may have been pulled out since (a jam cleared by hand).
       const gone = failedPrints.has(input.jobId) && (await cardInPrinter()) === 'none';
       await journal(input.jobId, 'printing', gone ? { blank: 'not-in-printer' } : {});
@@ -248,7 +272,7 @@ export function issuanceSteps(devices: IssuanceDevices) {
       const printed = await printer.printCard(job).finally(stopReports);
       if (!printed.ok) {
         progress?.failed(input.jobId);
-        failedPrints.add(input.jobId);
+        failedPrints.set(input.jobId, printed.error.kind);
         // A card left inside (picked before the fault) is the job's blank until it is issued or spoiled.
         const held = (await cardInPrinter()) === 'present';
         await journal(input.jobId, 'printing', { disposition: 'failure', reason: printed.error.kind, ...(held ? { blank: 'in-printer' as const } : {}) });
@@ -375,7 +399,9 @@ export function issuanceSteps(devices: IssuanceDevices) {
       // The journal is the truth: a job refused before it was journaled as printing has no card to reject.
       const step = input.jobId ? (await store.pendingJobs()).find((job) => job.jobId === input.jobId)?.step : undefined;
       const cardInPrinter = input.cardInPrinter && (step === undefined || cardMayExist.has(step));
-      if (cardInPrinter) await printer.rejectCard();
+      // A card cut off by a power loss was never booked to the job (the printer was silent then): it is now.
+      if (cardInPrinter && input.jobId && (await rejectCutOffCard(input.jobId).catch(() => false))) failedPrints.delete(input.jobId);
+      else if (cardInPrinter) await printer.rejectCard();
       if (input.jobId && step !== undefined) {
         await store.markJobStep(input.jobId, cardInPrinter ? 'spoiled' : 'abandoned', { reason: input.reason });
       }

@@ -59,6 +59,7 @@ export const auditEvents = {
   'store-purge': 'Personal data past its retention period was purged.',
   'store-backup': 'A backup was written.',
   'store-restore': 'The store was restored from a backup.',
+  'store-records-lost-accepted': 'A supervisor acknowledged committed records lost from the store (a cut-off WAL): the audit sequences missing, as numbers.',
   // batches (issue 14)
   'batch-imported': 'A nursing-home or pre-registered list was imported (rows imported and rows left out, as counts).',
   'batch-second-visit': 'A resident of a batch needs a second visit (the reason code).',

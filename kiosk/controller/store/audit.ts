@@ -5,6 +5,7 @@ import { auditEvents, isAuditEventId, type AuditEventId } from '../logging/event
 import { redactRecord, type Primitive } from '../logging/redact';
 import { sameBytes, type Vault } from './crypto';
 import type { Database, Queries } from './database';
+import type { HighWaterMark } from './high-water';
 import { uuidv7 } from './ids';
 
 export type AuditDetails = Readonly<Record<string, string | number | boolean | null>>;
@@ -39,6 +40,8 @@ interface AuditContext {
   readonly vault: Vault;
   readonly kioskId: string;
   readonly clock: Clock;
+  /** Where the newest committed audit sequence is recorded after each commit (high-water.ts); none in tools that only read. */
+  readonly highWater?: { mark: HighWaterMark | null };
 }
 
 /** Appends from inside a transaction; returns the log event to emit once that transaction commits. */
@@ -168,7 +171,11 @@ async function withAppender<T>(
       last = head;
     })),
   );
-  if (last) committedHeads.set(db, last);
+  if (last) {
+    committedHeads.set(db, last);
+    // Before the caller acts on the commit (prints a card, hands back change): a loss of it is then detectable.
+    context.highWater?.mark?.advance(last.seq, last.mac);
+  }
   for (const event of logged) context.log(event);
   return value;
 }

@@ -7,6 +7,7 @@ import type { LogSink } from '../../../shared/log';
 import { err, ok, type Result } from '../../../shared/result';
 import { readControllerFile } from '../controller-file';
 import type { AuditBreak } from './audit';
+import { highWaterSuffix } from './high-water';
 import { openStore, type OpenStoreError } from './store';
 
 export interface RestoreOptions {
@@ -36,7 +37,8 @@ export type RestoreError =
 /** The WAL goes with its database; the -shm index is rebuilt by SQLite from the WAL, so it is dropped. */
 const walSuffix = '-wal';
 const shmSuffix = '-shm';
-const sidecars = ['', walSuffix, shmSuffix] as const;
+/** The high-water mark (high-water.ts) belongs to its database: a restored one brings its own. */
+const sidecars = ['', walSuffix, shmSuffix, highWaterSuffix] as const;
 
 function removeAll(base: string): void {
   for (const suffix of sidecars) rmSync(`${base}${suffix}`, { force: true });
@@ -112,11 +114,14 @@ function swapInto(staging: string, path: string, keptAs: string | null): Result<
   };
   try {
     if (keptAs !== null) {
-      for (const suffix of [walSuffix, shmSuffix, '']) if (existsSync(`${path}${suffix}`)) move(`${path}${suffix}`, `${keptAs}${suffix}`);
+      for (const suffix of [walSuffix, shmSuffix, highWaterSuffix, '']) if (existsSync(`${path}${suffix}`)) move(`${path}${suffix}`, `${keptAs}${suffix}`);
     }
     // Whatever sidecar remains belongs to no database now (the live one went aside with its own).
     rmSync(`${path}${walSuffix}`, { force: true });
     rmSync(`${path}${shmSuffix}`, { force: true });
+    // The old mark would count the replaced database's records as lost: the restored one's mark replaces it.
+    rmSync(`${path}${highWaterSuffix}`, { force: true });
+    if (existsSync(`${staging}${highWaterSuffix}`)) move(`${staging}${highWaterSuffix}`, `${path}${highWaterSuffix}`);
     // A closed database normally leaves no WAL; should one remain, it travels with its database.
     if (existsSync(`${staging}${walSuffix}`)) move(`${staging}${walSuffix}`, `${path}${walSuffix}`);
     move(staging, path);

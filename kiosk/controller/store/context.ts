@@ -2,6 +2,7 @@ import type { Clock } from '../../../shared/clock';
 import type { LogSink } from '../../../shared/log';
 import type { Vault } from './crypto';
 import type { Database } from './database';
+import type { HighWaterMark } from './high-water';
 
 /** What every store module works with; built once by `openStore`. */
 export interface StoreContext {
@@ -12,6 +13,8 @@ export interface StoreContext {
   readonly kioskNumber: number;
   readonly clock: Clock;
   readonly log: LogSink;
+  /** The high-water mark written after each audited commit (high-water.ts); null until a loss is acknowledged. */
+  readonly highWater?: { mark: HighWaterMark | null };
 }
 
 /** Keyed-hash purposes: one per kind of identifier so equal strings of different kinds never collide. */

@@ -36,6 +36,8 @@ export interface Database extends Queries {
 export interface OpenDatabaseOptions {
   /** `FULL` (default) makes every commit durable: a kiosk records money and official cards. */
   readonly synchronous?: 'FULL' | 'NORMAL';
+  /** A look that changes nothing: no pragmas, and as it closes no checkpoint and no WAL removed. */
+  readonly readOnly?: boolean;
 }
 
 const busyTimeoutMs = 5_000;
@@ -43,7 +45,7 @@ const busyTimeoutMs = 5_000;
 const maxGroupSize = 64;
 
 export async function openDatabase(path: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const mode = sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+  const mode = options.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
   const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
     const db = new sqlite3.Database(path, mode, (error) => (error ? reject(error) : resolve(db)));
   });
@@ -231,6 +233,7 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
       }),
   };
 
+  if (options.readOnly) return database;
   // secure_delete: purged ciphertext is overwritten, not left in free pages where the key would still open it.
   await direct.exec(`PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA synchronous = ${options.synchronous ?? 'FULL'};`);
   return database;

@@ -11,7 +11,7 @@ import { configFrom, storeLocationFrom, type ConfigSource, type StoreLocation } 
 export async function openStoreForCli(
   command: string,
   args: readonly string[],
-  options: { create?: boolean; config?: ConfigSource } = {},
+  options: { create?: boolean; config?: ConfigSource; lostRecords?: 'open' } = {},
 ): Promise<{ store: Store; location: StoreLocation; rest: string[] } | null> {
   let parsed: ReturnType<typeof storeLocationFrom>;
   try {
@@ -29,7 +29,7 @@ export async function openStoreForCli(
     process.stderr.write(`kioskctl ${command}: the key file ${keyFile} is missing (use --key, or set keyFile in <dataDir>/kiosk.config.json or KIOSK_KEY_FILE as for the controller); without it the data cannot be read\n`);
     return null;
   }
-  const opened = await openStore({ ...parsed.location, auditOpen: false });
+  const opened = await openStore({ ...parsed.location, auditOpen: false, ...(options.lostRecords ? { lostRecords: options.lostRecords } : {}) });
   if (!opened.ok) {
     process.stderr.write(`kioskctl ${command}: cannot open the store ${parsed.location.path}: ${storeProblem(opened.error, keyFile)}\n`);
     return null;

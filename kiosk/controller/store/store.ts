@@ -17,6 +17,7 @@ import {
   type SetCardStatusError, type SetCardStatusInput, type VoidUndeliveredError,
 } from './issuances';
 import { beginIssuanceJob, markCardsTaken, markJobStep, parkJob, pendingJobs, unparkJob, type BeginJobInput, type IssuanceJob, type JobError, type JobStep, type MarkJobStepOptions, type UnparkInput } from './jobs';
+import { highWaterFileOf, macPrefix, openHighWater, readHighWater, type HighWaterOptions } from './high-water';
 import { migrate, type MigrationError } from './migrate';
 import { operatorTable, type OperatorTable } from './operators';
 import { markSynced, pendingChanges, type OutboxEntry } from './outbox';
@@ -45,6 +46,24 @@ export interface OpenStoreOptions {
   readonly synchronous?: 'FULL' | 'NORMAL';
   /** Default true: an `store-opened` audit row per start, the kiosk's boot record. */
   readonly auditOpen?: boolean;
+  /**
+   * Default `refuse`: a database missing commits its high-water mark recorded is not opened. `open` is for
+   * the supervisor's `kioskctl lost-records accept` only: the store opens, the mark stays where it is until
+   * `acceptLostRecords` records the loss.
+   */
+  readonly lostRecords?: 'refuse' | 'open';
+}
+
+/** Committed records the database no longer holds: its newest audit row is below the mark kept outside it. */
+export interface RecordsLost {
+  readonly kind: 'records_lost';
+  /** The newest audit sequence committed, as the high-water mark recorded it. */
+  readonly markSeq: number;
+  /** The newest audit sequence the database holds. */
+  readonly foundSeq: number;
+  /** The database holds a row numbered `markSeq`, but not the one committed: records lost, then others written. */
+  readonly overwritten: boolean;
+  readonly markFile: string;
 }
 
 export type OpenStoreError =
@@ -52,7 +71,8 @@ export type OpenStoreError =
   | MigrationError
   | { readonly kind: 'invalid_kiosk_id' }
   | { readonly kind: 'wrong_key' }
-  | { readonly kind: 'kiosk_mismatch'; readonly storedKioskId: string };
+  | { readonly kind: 'kiosk_mismatch'; readonly storedKioskId: string }
+  | RecordsLost;
 
 export interface Store {
   readonly kioskId: string;
@@ -113,6 +133,13 @@ export interface Store {
   /** An online, consistent copy (`VACUUM INTO`); encrypted columns stay encrypted. The file must not exist. */
   backup(file: string, operatorId?: string | null): Promise<Result<{ file: string }, { kind: 'backup_failed'; message: string }>>;
   close(): Promise<void>;
+  /** Records lost found at open (opened with `lostRecords: 'open'`), null when none or once accepted. */
+  lostRecords(): RecordsLost | null;
+  /**
+   * A supervisor acknowledges the loss (after counting the stock): audited with the missing sequences,
+   * then the mark follows the database again and the kiosk starts.
+   */
+  acceptLostRecords(operatorId: string): Promise<Result<{ markSeq: number; foundSeq: number; auditSeq: number }, { kind: 'nothing_lost' }>>;
   /** Nursing-home and pre-registered batches (./batches.ts). */
   readonly batches: BatchTable;
   /** The e-wallet, welfare points, cash journal and cash box (./wallet.ts). */
@@ -135,18 +162,61 @@ export async function openStore(options: OpenStoreOptions): Promise<Result<Store
   const key = loadOrCreateKeyFile(options.keyFile);
   if (!key.ok) return key;
   const vault = createVault(key.value);
+  // Before anything writes: a refused database and its WAL stay exactly as found, to be mended.
+  const lost = await recordsLost(options.path);
+  if (lost && (options.lostRecords ?? 'refuse') === 'refuse') return err(lost);
   const created = !existsSync(options.path);
   const db = await openDatabase(options.path, options.synchronous ? { synchronous: options.synchronous } : {});
   if (created) chmodSync(options.path, privateFileMode); // encrypted, but still nobody else's business
   const clock = options.clock ?? systemClock;
-  const context: StoreContext = { db, vault, kioskId: options.kioskId, kioskNumber: options.kioskNumber ?? 1, clock, log: options.log ?? silentLog };
+  // Lost records acknowledged by nobody yet: the mark stays where it is (the refusal stands) until then.
+  const log = options.log ?? silentLog;
+  const markOptions = {
+    onFailure: (error: Error) =>
+      log({ eventId: 'store-high-water-failed', disposition: 'failure', message: `the high-water mark could not be written (${error.message}): a loss of the newest records would go unnoticed until it is` }),
+  };
+  const highWater = { mark: lost ? null : openHighWater(highWaterFileOf(options.path), markOptions) };
+  const context: StoreContext = { db, vault, kioskId: options.kioskId, kioskNumber: options.kioskNumber ?? 1, clock, log, highWater };
 
   const checked = await prepare(context, options.auditOpen ?? true);
   if (!checked.ok) {
     await db.close();
+    await highWater.mark?.close();
     return checked;
   }
-  return ok(storeOver(context));
+  // A database from before the mark existed (or with nothing audited yet at this start) gets its mark now.
+  const newest = await newestAuditRow(db);
+  if (newest) highWater.mark?.advance(newest.seq, newest.mac);
+  return ok(storeOver(context, lost, markOptions));
+}
+
+/** The newest audit row (none in a new database): every write that matters appends one. */
+function newestAuditRow(db: Queries): Promise<{ seq: number; mac: Buffer } | undefined> {
+  return db.get<{ seq: number; mac: Buffer }>('SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1');
+}
+
+/**
+ * Compares the database with its high-water mark on a read-only connection: a read-only connection never
+ * checkpoints nor removes the WAL as it closes, so a refusal leaves the files as they were.
+ */
+async function recordsLost(path: string): Promise<RecordsLost | null> {
+  const markFile = highWaterFileOf(path);
+  const mark = readHighWater(markFile);
+  if (mark === null) return null;
+  let foundSeq = 0;
+  let atMark: Buffer | undefined;
+  if (existsSync(path)) {
+    const db = await openDatabase(path, { readOnly: true });
+    try {
+      const table = await db.get('SELECT 1 AS present FROM sqlite_schema WHERE type = ? AND name = ?', ['table', 'audit']);
+      foundSeq = table ? ((await newestAuditRow(db))?.seq ?? 0) : 0;
+      atMark = table ? (await db.get<{ mac: Buffer }>('SELECT mac FROM audit WHERE seq = ?', [mark.seq]))?.mac : undefined;
+    } finally {
+      await db.close();
+    }
+  }
+  if (atMark && macPrefix(atMark) === mark.mac) return null;
+  return { kind: 'records_lost', markSeq: mark.seq, foundSeq, overwritten: atMark !== undefined, markFile };
 }
 
 async function prepare(context: StoreContext, auditOpen: boolean): Promise<Result<void, OpenStoreError>> {
@@ -171,9 +241,28 @@ async function prepare(context: StoreContext, auditOpen: boolean): Promise<Resul
   return ok(undefined);
 }
 
-function storeOver(context: StoreContext): Store {
+function storeOver(context: StoreContext, lostAtOpen: RecordsLost | null, markOptions: HighWaterOptions): Store {
   const { db } = context;
+  let lost = lostAtOpen;
   return {
+    lostRecords: () => lost,
+    async acceptLostRecords(operatorId) {
+      if (!lost) return err({ kind: 'nothing_lost' });
+      const { markSeq, foundSeq, markFile } = lost;
+      const { seq } = await appendAuditAlone(db, context, {
+        eventId: 'store-records-lost-accepted',
+        operatorId,
+        disposition: 'success',
+        details: { markSeq, foundSeq, overwritten: lost.overwritten },
+      });
+      // From here on the database is the record again: the mark follows it, down to its newest row.
+      const mark = openHighWater(markFile, markOptions);
+      const newest = await newestAuditRow(db);
+      if (newest) await mark.reset(newest.seq, newest.mac);
+      if (context.highWater) context.highWater.mark = mark;
+      lost = null;
+      return ok({ markSeq, foundSeq, auditSeq: seq });
+    },
     kioskId: context.kioskId,
     path: db.path,
     recordIssuance: (input) => recordIssuance(context, input),
@@ -218,7 +307,10 @@ function storeOver(context: StoreContext): Store {
     },
     purge: (options) => purge(context, options),
     backup: (file, operatorId) => backupTo(context, file, operatorId ?? null),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      await context.highWater?.mark?.close();
+    },
     batches: {
       import: (input) => importBatch(context, input),
       list: () => listBatches(context),
