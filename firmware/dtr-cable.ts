@@ -16,14 +16,18 @@ import type { PtyCable } from '../hardware/serial/pty-cable';
  * lost, as on a closed port.
  */
 export interface DtrCable extends PtyCable {
-  /** Called on every open of the host's port by a host that did not have it open (DTR rises). */
-  onHostOpen(listener: () => void): void;
+  /**
+   * Called on every open of the host's port by a host that did not have it open (DTR rises).
+   * Until every listener has returned (and its promise settled), nothing passes either way: what
+   * the board was sending when it reset is cut, what the host sends waits for the reset board.
+   */
+  onHostOpen(listener: () => void | Promise<void>): void;
 }
 
 /**
  * The relay: argv host-link device-link. Prints `ready`, then `open` each time the host end goes
  * from closed to open, and waits for a line on stdin before it passes on what the host sent after
- * that open. SIGTERM removes the links.
+ * that open (what the device sends meanwhile is dropped). SIGTERM removes the links.
  */
 const relayScript = String.raw`
 import ctypes, os, pty, select, signal, struct, sys, termios, tty
@@ -89,6 +93,8 @@ while True:
         if source['master'] in readable and not (source is host and held):
             try: data = os.read(source['master'], 4096)
             except OSError: continue
+            # While the board resets, what it had on its way to the host is cut off.
+            if held: continue
             while data: data = data[os.write(target['master'], data):]
 `;
 
@@ -96,7 +102,7 @@ export async function openDtrCable(name: string, dir?: string): Promise<DtrCable
   const folder = dir ?? mkdtempSync(join(tmpdir(), `pty-${name}-`));
   const hostPath = join(folder, `${name}-host`);
   const devicePath = join(folder, `${name}-device`);
-  const listeners: Array<() => void> = [];
+  const listeners: Array<() => void | Promise<void>> = [];
   let relay: ManagedProcess | undefined;
 
   const start = async (): Promise<void> => {
@@ -108,9 +114,8 @@ export async function openDtrCable(name: string, dir?: string): Promise<DtrCable
         const line = lines.slice(0, at);
         lines = lines.slice(at + 1);
         if (line !== 'open') continue;
-        for (const listener of listeners) listener();
-        // The board has reset: what the host sent since its open may pass now.
-        child.child.stdin?.write('go\n');
+        // Once the board has reset, what the host sent since its open may pass.
+        void Promise.allSettled(listeners.map((listener) => listener())).then(() => child.child.stdin?.write('go\n'));
       }
     });
     child.child.stdin?.on('error', () => {});

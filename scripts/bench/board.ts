@@ -1,7 +1,7 @@
 import { connectKioskBoard } from '../../firmware/board';
 import type { NoteAccepted } from '../../firmware/bill-acceptor';
 import { defaultPinMap } from '../../firmware/pin-map';
-import { startBoardSimulatorOnPty, type InsertedNote, type NoteValue } from '../../firmware/simulator';
+import { startBoardSimulatorOnPty, type InsertedNote, type LineFault, type NoteValue } from '../../firmware/simulator';
 import { percentile } from '../lib/percentile';
 
 /**
@@ -33,7 +33,7 @@ export async function runBenchmark(): Promise<void> {
     board.on('note', (note) => received.push({ note, at: Date.now() }));
     const values: NoteValue[] = shuffle(([100, 500, 1000] as const).flatMap((value) => Array<NoteValue>(notesPerValue).fill(value)));
     const inserted: InsertedNote[] = [];
-    for (const value of values) inserted.push(await sim.insertNote(value, { jitterMs: 20, bounce: true }));
+    for (const value of values) inserted.push(await sim.insertNote(value, { jitterMs: 20, faults: ['spikes'] }));
     await waitUntil(() => received.length >= values.length, 5000);
 
     const latencies = received.map(({ at }, i) => at - (inserted[i]?.lastPulseEndAt ?? Number.NaN));
@@ -95,7 +95,7 @@ export async function runBenchmark(): Promise<void> {
  * note log so far; the new notes must continue its sequence.
  */
 async function countRandomNotes(
-  sim: { insertNote(amount: NoteValue, options: { jitterMs: number; bounce: boolean }): Promise<InsertedNote> },
+  sim: { insertNote(amount: NoteValue, options: { jitterMs: number; faults: LineFault[] }): Promise<InsertedNote> },
   received: ReadonlyArray<{ note: NoteAccepted }>,
   slowestLatencyMs: number,
 ): Promise<{ exact: boolean; sumInserted: number; sumCounted: number; maxLagMs: number }> {
@@ -116,7 +116,7 @@ async function countRandomNotes(
     last = now;
   }, lagProbeMs);
   try {
-    await Promise.all(inserted.map((amount) => sim.insertNote(amount, { jitterMs: 20, bounce: true })));
+    await Promise.all(inserted.map((amount) => sim.insertNote(amount, { jitterMs: 20, faults: ['spikes'] })));
     await waitUntil(() => received.length - before >= randomNotes, 10_000).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, Math.max(1000, 3 * slowestLatencyMs)));
   } finally {
