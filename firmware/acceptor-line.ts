@@ -9,7 +9,8 @@
  *   inside its train, each against the level of the moment (a LOW spike while HIGH, a HIGH one
  *   inside a pulse). An open-collector output with a pull-up picks them up from motors and
  *   switching supplies; it does not bounce mechanically.
- * - `missing-pulse`: the acceptor leaves one pulse of the train out (the line stays HIGH for it).
+ * - `missing-pulse`: one pulse of the train is lost (the line stays HIGH for its slot: ≈250 ms
+ *   HIGH in all, under the 300 ms that ends a train as long as jitter stays within ±15 ms).
  * - `stretched-pulse`: the acceptor holds a pulse LOW 1.5-2.5 times its length (one or more
  *   pulses of the train); the HIGH after it keeps its own length.
  */
@@ -74,7 +75,9 @@ export function planNoteLine(pulses: number, random: () => number, options: Note
   const lows: Phase[] = [];
   let t = lead;
   for (let i = 0; i < pulses; i++) {
-    const low = Math.max(1, acceptorTiming.pulseLowMs + jitter()) * (stretched.has(i) ? stretchFactor.min + random() * (stretchFactor.max - stretchFactor.min) : 1);
+    // A left-out pulse keeps its slot (the acceptor's timing goes on), at its plain length.
+    const stretch = stretched.has(i) && i !== missing ? stretchFactor.min + random() * (stretchFactor.max - stretchFactor.min) : 1;
+    const low = Math.max(1, acceptorTiming.pulseLowMs + jitter()) * stretch;
     if (i !== missing) lows.push({ from: t, to: t + low });
     t += low;
     if (i < pulses - 1) t += Math.max(1, acceptorTiming.pulseHighMs + jitter());

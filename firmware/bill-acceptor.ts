@@ -177,7 +177,11 @@ export class PulseCounter {
     const final = changes.length % 2 === 0 ? this.level : flip(this.level);
     if (final === 1 && most > 0) this.lastRiseAt = last.hi;
     // Held LOW too long for certain: from the latest the fall can have been to the earliest the rise can.
-    if (this.level === 0 && final === 1 && first.lo - this.lowSince > this.timing.maxLowMs) this.longPulse = true;
+    let lowFrom = this.level === 0 ? this.lowSince : undefined;
+    for (const change of changes) {
+      if (lowFrom !== undefined && change.lo - lowFrom > this.timing.maxLowMs) this.longPulse = true;
+      lowFrom = lowFrom === undefined ? change.hi : undefined;
+    }
     if (final === 0 && this.level === 1) {
       this.lowSince = first.hi;
       this.stuckReported = false;
@@ -258,9 +262,10 @@ function realEdges(level: Level, changes: readonly Change[], timing: PulseTiming
 
 export interface NoteAccepted {
   /**
-   * NT dollars credited: the pulses that certainly happened, when they make a programmed note;
-   * else 0 (a pulse went missing, a spike or a stall left the count short of any note): the note
-   * is refused here and settled by a supervisor from `maxAmount`, never credited as another amount.
+   * NT dollars credited: the train's pulses when the reports allow one count only and it is a
+   * programmed note; else 0 (a pulse went missing, a stall left a pulse or a spike undecided, the
+   * board was lost mid-train): the note is refused here and settled by a supervisor from
+   * `maxAmount`, never credited as another amount.
    */
   readonly amount: number;
   /** 1, 2, 3... per board connection object: each note exactly once. */
@@ -268,8 +273,8 @@ export interface NoteAccepted {
   readonly pulses: number;
   /**
    * What the note can have been, for the supervisor: the most pulses the reports can mean, raised
-   * to the next programmed note when they are none (a missing pulse). Above `amount` when a stall
-   * or a lost pulse left the note uncertain (then `irregular`): check the cash box before crediting more.
+   * to the next programmed note when they are none (a missing pulse); for a train cut short, the
+   * largest note. Above `amount` whenever the note is refused (then `irregular`): check the cash box.
    */
   readonly maxAmount: number;
   /** Epoch ms of the end of the note's last pulse (as read). */
@@ -412,15 +417,18 @@ export class BillAcceptor {
       const notes = this.options.notes ?? programmedNotes;
       const certain = output.pulses * this.timing.amountPerPulse;
       const most = output.maxPulses * this.timing.amountPerPulse;
-      const isNote = notes.includes(certain);
-      const notesAbove = notes.filter((value) => value > most);
+      // Credited only when the reading is one count for certain, of a whole train, and a note.
+      const exact = !cutShort && output.maxPulses === output.pulses && notes.includes(certain);
+      // A train cut short may have gone on to the largest note; else the next note up from the most read.
+      const notesAbove = notes.filter((value) => value >= most);
+      const maxAmount = notesAbove.length === 0 ? most : cutShort ? Math.max(...notesAbove) : Math.min(...notesAbove);
       const note: NoteAccepted = {
-        amount: isNote ? certain : 0,
+        amount: exact ? certain : 0,
         sequence: this.nextSequence++,
         pulses: output.pulses,
-        maxAmount: notes.includes(most) || notesAbove.length === 0 ? most : Math.min(...notesAbove),
+        maxAmount,
         lastPulseEndAt: output.lastPulseEndAt,
-        irregular: cutShort || output.maxPulses > output.pulses || !isNote || output.longPulse,
+        irregular: !exact || output.longPulse,
       };
       this.options.onNote(note);
     }
