@@ -40,10 +40,11 @@ def end(link):
     master, slave = pty.openpty()
     tty.setraw(slave)
     name = os.ttyname(slave)
+    # Watched before anyone can find it: an open before the watch would go unseen.
+    watch = libc.inotify_add_watch(inotify, name.encode(), IN_OPEN | IN_CLOSE)
     if os.path.lexists(link): os.unlink(link)
     os.symlink(name, link)
-    return {'master': master, 'slave': slave, 'link': link, 'opens': 0,
-            'watch': libc.inotify_add_watch(inotify, name.encode(), IN_OPEN | IN_CLOSE)}
+    return {'master': master, 'slave': slave, 'link': link, 'opens': 0, 'watch': watch}
 
 ends = [end(host_link), end(device_link)]
 host, device = ends
@@ -122,7 +123,8 @@ export async function openDtrCable(name: string, dir?: string): Promise<DtrCable
     relay = child;
     await waitFor(
       () => child.output().includes('ready') && existsSync(hostPath) && existsSync(devicePath),
-      5000,
+      // python3 starts in well under a second; a loaded machine may take longer.
+      15_000,
       `the DTR cable relay did not create ${hostPath} and ${devicePath}: ${child.output() || 'is python3 installed? run scripts/setup.sh'}`,
     );
   };
