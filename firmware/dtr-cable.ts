@@ -30,7 +30,7 @@ export interface DtrCable extends PtyCable {
  * that open (what the device sends meanwhile is dropped). SIGTERM removes the links.
  */
 const relayScript = String.raw`
-import ctypes, os, pty, select, signal, struct, sys, termios, tty
+import ctypes, os, pty, select, signal, struct, sys, termios, time, tty
 host_link, device_link = sys.argv[1], sys.argv[2]
 libc = ctypes.CDLL(None, use_errno=True)
 inotify = libc.inotify_init1(os.O_NONBLOCK)
@@ -49,6 +49,7 @@ def end(link):
 ends = [end(host_link), end(device_link)]
 host, device = ends
 held = False
+held_since = 0.0
 
 def stop(*_):
     for e in ends:
@@ -58,7 +59,7 @@ signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
 
 def events():
-    global held
+    global held, held_since
     try: buf = os.read(inotify, 4096)
     except BlockingIOError: return
     i = 0
@@ -71,7 +72,7 @@ def events():
                 e['opens'] += 1
                 if e is host and e['opens'] == 1:
                     termios.tcflush(host['slave'], termios.TCIFLUSH)
-                    held = True
+                    held, held_since = True, time.monotonic()
                     sys.stdout.write('open\n'); sys.stdout.flush()
             if mask & IN_CLOSE: e['opens'] = max(0, e['opens'] - 1)
 
@@ -80,7 +81,9 @@ while True:
     # Our own ends of closed ports are read (and dropped) so that nothing piles up for a later open.
     watch = [inotify, device['master'], 0] + [e['slave'] for e in ends if e['opens'] == 0]
     if not held: watch.append(host['master'])
-    readable, _, _ = select.select(watch, [], [])
+    readable, _, _ = select.select(watch, [], [], 0.2 if held else None)
+    # A device end that never answers must not wedge the cable.
+    if held and time.monotonic() - held_since > 3: held = False
     # Open events first: an open is known before any byte the host wrote after it.
     events()
     for e in ends:
