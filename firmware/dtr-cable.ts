@@ -39,6 +39,8 @@ IN_OPEN, IN_CLOSE = 0x20, 0x18
 def end(link):
     master, slave = pty.openpty()
     tty.setraw(slave)
+    # Our end of the slave is only read to drop what nobody listens to: the host may read it first.
+    os.set_blocking(slave, False)
     name = os.ttyname(slave)
     # Watched before anyone can find it: an open before the watch would go unseen.
     watch = libc.inotify_add_watch(inotify, name.encode(), IN_OPEN | IN_CLOSE)
@@ -89,7 +91,7 @@ while True:
     for e in ends:
         if e['opens'] == 0 and e['slave'] in readable:
             try: os.read(e['slave'], 4096)
-            except OSError: pass
+            except OSError: pass  # BlockingIOError: the host had it
     if 0 in readable:
         if not os.read(0, 4096): stop()
         held = False
