@@ -19,15 +19,17 @@ export interface DtrCable extends PtyCable {
   /**
    * Called on every open of the host's port by a host that did not have it open (DTR rises).
    * Until every listener has returned (and its promise settled), nothing passes either way: what
-   * the board was sending when it reset is cut, what the host sends waits for the reset board.
+   * the host sends waits for the reset board; a listener that says the device reset (true) has
+   * what the device wrote before cut off.
    */
-  onHostOpen(listener: () => void | Promise<void>): void;
+  onHostOpen(listener: () => boolean | Promise<boolean>): void;
 }
 
 /**
  * The relay: argv host-link device-link. Prints `ready`, then `open` each time the host end goes
- * from closed to open, and waits for a line on stdin before it passes on what the host sent after
- * that open (what the device sends meanwhile is dropped). SIGTERM removes the links.
+ * from closed to open, and waits for a line on stdin (`go`, or `reset`: drop what the device wrote
+ * before) before it passes on what the host sent after that open (what the device sends meanwhile
+ * is dropped). SIGTERM removes the links.
  */
 const relayScript = String.raw`
 import ctypes, os, pty, select, signal, struct, sys, termios, time, tty
@@ -93,7 +95,14 @@ while True:
             try: os.read(e['slave'], 4096)
             except OSError: pass  # BlockingIOError: the host had it
     if 0 in readable:
-        if not os.read(0, 4096): stop()
+        # 'reset': the board has reset, what it had written before is cut off with it.
+        answer = os.read(0, 4096)
+        if not answer: stop()
+        if b'reset' in answer:
+            while select.select([device['master']], [], [], 0)[0]:
+                try: os.read(device['master'], 4096)
+                except OSError: break
+            readable = [fd for fd in readable if fd != device['master']]
         held = False
     for source, target in ((host, device), (device, host)):
         if source['master'] in readable and not (source is host and held):
@@ -108,7 +117,7 @@ export async function openDtrCable(name: string, dir?: string): Promise<DtrCable
   const folder = dir ?? mkdtempSync(join(tmpdir(), `pty-${name}-`));
   const hostPath = join(folder, `${name}-host`);
   const devicePath = join(folder, `${name}-device`);
-  const listeners: Array<() => void | Promise<void>> = [];
+  const listeners: Array<() => boolean | Promise<boolean>> = [];
   let relay: ManagedProcess | undefined;
 
   const start = async (): Promise<void> => {
@@ -121,7 +130,9 @@ export async function openDtrCable(name: string, dir?: string): Promise<DtrCable
         lines = lines.slice(at + 1);
         if (line !== 'open') continue;
         // Once the board has reset, what the host sent since its open may pass.
-        void Promise.allSettled(listeners.map((listener) => listener())).then(() => child.child.stdin?.write('go\n'));
+        void Promise.allSettled(listeners.map((listener) => listener())).then((results) =>
+          child.child.stdin?.write(results.some((result) => result.status === 'fulfilled' && result.value) ? 'reset\n' : 'go\n'),
+        );
       }
     });
     child.child.stdin?.on('error', () => {});

@@ -121,7 +121,7 @@ export interface BoardSimulatorOptions {
    * With `onHostOpen` (dtr-cable.ts) the host's opening the port resets the board; without it
    * (a pty pair made elsewhere carries no DTR) the board announces itself at power-on only.
    */
-  readonly cable?: { pull(): Promise<void>; plug(): Promise<void>; onHostOpen?(listener: () => void): void };
+  readonly cable?: { pull(): Promise<void>; plug(): Promise<void>; onHostOpen?(listener: () => boolean | Promise<boolean>): void };
 }
 
 export async function startBoardSimulator(options: BoardSimulatorOptions): Promise<BoardSimulator> {
@@ -265,8 +265,9 @@ class FirmataBoardSimulator implements BoardSimulator {
    * reporting stops; the bootloader listens for an upload and drops everything else; then the
    * sketch starts and announces itself, as after power-up.
    */
-  private resetByHost(): void {
-    if (!this.powered) return;
+  private async resetByHost(): Promise<boolean> {
+    // Unpowered, no DTR edge can reset it: it boots (and announces itself) at power-on.
+    if (!this.powered) return false;
     this.resets++;
     this.model.reset();
     this.parser = new HostCommandParser();
@@ -276,6 +277,10 @@ class FirmataBoardSimulator implements BoardSimulator {
       this.booting = false;
       this.announce();
     }, this.options.bootMs ?? unoBootMs);
+    // What the sketch had queued is cut by the reset: once it is on the line, the cable drops it.
+    const port = this.port;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.drain(() => resolve()));
+    return true;
   }
 
   private async powerOff(): Promise<void> {
