@@ -6,13 +6,18 @@ import type { Timers, TimerHandle } from './timers';
  * pulls LOW for ≈50 ms per pulse with ≈100 ms HIGH between pulses; 1 pulse = NT$100; a train
  * ends after ≈300 ms of idle. Two layers:
  * - `PulseCounter`: pure logic on explicit times (no clock, no timers): which level changes were
- *   real edges and which were contact bounce, when a train has ended;
+ *   real edges and which were line noise, when a train has ended;
  * - `BillAcceptor`: the same on an injected clock and timers, numbering the notes.
  *
  * Firmata level reports carry no timestamps: a report is known only to have happened after the
  * last moment the host is known to have read everything (`since`) and before it was read. When
  * the process runs freely that window is a few ms; after a stall it spans the stall, and several
  * reports arrive at once. The counter decides on the order of changes and these windows only.
+ *
+ * Noise: an open-collector line picks up spikes a few ms wide at any moment (inside a pulse, between
+ * pulses, between notes); the acceptor itself drops a pulse now and then, or holds one LOW too long.
+ * A spike is told from a pulse by its width; a pulse count that is no programmed note (a pulse went
+ * missing) is never credited as some other amount.
  */
 
 export type Level = 0 | 1;
@@ -20,16 +25,18 @@ export type Level = 0 | 1;
 export interface PulseTiming {
   /** NT dollars per pulse. */
   readonly amountPerPulse: number;
-  /** Contact bounce follows its edge within this long. */
-  readonly bounceMaxMs: number;
+  /** A noise spike (or a burst of contact bounce) lasts at most this long: an excursion and back. */
+  readonly spikeMaxMs: number;
   /**
    * Changes are judged once the line has held one level this long (with everything read
-   * meanwhile): longer than any bounce, so a bounce is never judged half-read.
+   * meanwhile): longer than any spike, so a spike is never judged half-read.
    */
   readonly settleMs: number;
   /** A real LOW (pulse) lasts at least this long; a real HIGH between pulses at least this long. */
   readonly minLowMs: number;
   readonly minHighMs: number;
+  /** A pulse held LOW longer than this is still counted, but the note is flagged (no pulse the acceptor means to send). */
+  readonly maxLowMs: number;
   /** HIGH this long after the last pulse ends the train. */
   readonly trainEndIdleMs: number;
   /** LOW this long is not a pulse any more but a stuck line (jam or short): reported once. */
@@ -37,22 +44,30 @@ export interface PulseTiming {
 }
 
 /**
- * A pulse is ≥ 30 ms LOW and ≥ 80 ms HIGH between pulses even with ±20 ms jitter, while contact
- * bounce settles within 10 ms; the minimum phases keep a few ms for host timing. Idle: 300 ms
- * per the acceptor's programming, more than twice the longest HIGH gap inside a train.
+ * A pulse is ≥ 30 ms LOW and ≥ 80 ms HIGH between pulses even with ±20 ms jitter; a spike is 1-5 ms
+ * wide (6 allows for the board's loop); the minimum phases keep a few ms for host timing, so that
+ * a spike read as wide as it can be (its window on both sides, ≈ 20 ms running freely) is still
+ * no pulse. A stretched pulse (the acceptor holding the line up to 2.5 × its 50 ms, ±jitter) is
+ * within `maxLowMs`. Idle: 300 ms per the acceptor's programming, more than twice the longest HIGH
+ * gap inside a train.
  */
 export const nv10PulseTiming: PulseTiming = {
   amountPerPulse: 100,
-  bounceMaxMs: 10,
+  spikeMaxMs: 6,
   settleMs: 15,
   minLowMs: 25,
   minHighMs: 70,
+  maxLowMs: 400,
   trainEndIdleMs: 300,
   stuckLowMs: 2000,
 };
 
-/** Notes the acceptor is programmed for; any other pulse count is still credited, but flagged. */
-export const knownDenominations: readonly number[] = [100, 200, 500, 1000, 2000];
+/**
+ * The notes the acceptor is programmed for (docs/protocols.md: 1, 5 and 10 pulses). At least four
+ * pulses apart, so one pulse lost never turns one note into another: the count is no note at all.
+ * Any other count is refused (credited NT$0) and flagged for a supervisor.
+ */
+export const programmedNotes: readonly number[] = [100, 500, 1000];
 
 export type PulseCounterOutput =
   | {
@@ -63,6 +78,8 @@ export type PulseCounterOutput =
       readonly maxPulses: number;
       /** When the last pulse ended (its rising edge was read). */
       readonly lastPulseEndAt: number;
+      /** A pulse was certainly held LOW longer than `maxLowMs`. */
+      readonly longPulse: boolean;
     }
   | { readonly kind: 'line-stuck-low'; readonly since: number };
 
@@ -76,15 +93,17 @@ interface Change {
  * Counts pulses from level changes, each known to have happened within a time window. Changes
  * are collected until the line has held one level for `settleMs` (as far as the host has read:
  * `advance(readThrough)`), then judged together: every way to split them into real edges and
- * bounce that fits the device (bounce within `bounceMaxMs` after its edge, pulse phases at least
- * `minLowMs`/`minHighMs`) is considered; the fewest pulses are credited and the most are
- * reported too, so that a note made ambiguous by a stall is flagged rather than guessed.
+ * noise spikes that fits the device (a spike: two changes in a row at most `spikeMaxMs` apart,
+ * anywhere; pulse phases at least `minLowMs`/`minHighMs`) is considered; the fewest pulses are
+ * credited and the most are reported too, so that a note made ambiguous by a stall is flagged
+ * rather than guessed.
  */
 export class PulseCounter {
   private level: Level;
   private readonly changes: Change[] = [];
   private pulses = 0;
   private maxPulses = 0;
+  private longPulse = false;
   private lastRiseAt = 0;
   private lowSince = 0;
   private stuckReported = false;
@@ -126,8 +145,8 @@ export class PulseCounter {
   }
 
   /**
-   * The line went away mid-train (board unplugged): credit the pulses already counted, since the
-   * acceptor pulses for notes it has taken. Then start over, idle at `level`.
+   * The line went away mid-train (board unplugged): report the pulses already counted (the
+   * acceptor pulses for notes it has taken). Then start over, idle at `level`.
    */
   flush(level: Level, at: number): PulseCounterOutput | undefined {
     if (this.changes.length > 0) this.judge();
@@ -149,24 +168,38 @@ export class PulseCounter {
 
   private judge(): void {
     const changes = this.changes.splice(0);
+    const first = changes[0];
     const last = changes.at(-1);
-    if (last === undefined) return;
+    if (first === undefined || last === undefined) return;
     const { fewest, most } = realEdges(this.level, changes, this.timing) ?? { fewest: changes.length % 2, most: changes.length };
     this.pulses += falls(this.level, fewest);
     this.maxPulses += falls(this.level, most);
     const final = changes.length % 2 === 0 ? this.level : flip(this.level);
     if (final === 1 && most > 0) this.lastRiseAt = last.hi;
+    // Held LOW too long for certain: from the latest the fall can have been to the earliest the rise can.
+    let lowFrom = this.level === 0 ? this.lowSince : undefined;
+    for (const change of changes) {
+      if (lowFrom !== undefined && change.lo - lowFrom > this.timing.maxLowMs) this.longPulse = true;
+      lowFrom = lowFrom === undefined ? change.hi : undefined;
+    }
     if (final === 0 && this.level === 1) {
-      this.lowSince = changes[0]?.hi ?? last.hi;
+      this.lowSince = first.hi;
       this.stuckReported = false;
     }
     this.level = final;
   }
 
   private complete(): PulseCounterOutput {
-    const output: PulseCounterOutput = { kind: 'train-complete', pulses: this.pulses, maxPulses: this.maxPulses, lastPulseEndAt: this.lastRiseAt };
+    const output: PulseCounterOutput = {
+      kind: 'train-complete',
+      pulses: this.pulses,
+      maxPulses: this.maxPulses,
+      lastPulseEndAt: this.lastRiseAt,
+      longPulse: this.longPulse,
+    };
     this.pulses = 0;
     this.maxPulses = 0;
+    this.longPulse = false;
     return output;
   }
 }
@@ -182,74 +215,74 @@ function falls(level: Level, edges: number): number {
 
 /**
  * The fewest and most real edges `changes` (alternating, starting away from `level`) can hold:
- * the first change is real (bounce only follows a real edge, and the line had settled); the rest
- * are real edges or bounce pairs after one, with times inside their windows, in order. Undefined
- * when nothing fits the device (a glitch, or a window too narrow to hold what was read).
- * Dynamic programme over (last real edge, edges so far) → earliest time that edge can have.
+ * each change is a real edge or half of a spike (two changes in a row, at most `spikeMaxMs`
+ * apart), with times inside their windows, in order; real edges a whole phase apart. Undefined
+ * when nothing fits the device (a glitch too wide for a spike and too narrow for a pulse).
+ * Dynamic programme over (last real edge, edges so far) → earliest time that edge can have; the
+ * spikes between two real edges are placed as early as they can be.
  */
 function realEdges(level: Level, changes: readonly Change[], timing: PulseTiming): { fewest: number; most: number } | undefined {
   const k = changes.length;
   const earliest: Array<Map<number, number>> = changes.map(() => new Map());
-  const first = changes[0];
-  if (!first) return { fewest: 0, most: 0 };
-  earliest[0]?.set(1, first.lo);
   let fewest = Number.POSITIVE_INFINITY;
   let most = -1;
-  for (let j = 0; j < k; j++) {
-    const edge = changes[j];
-    const states = earliest[j];
-    if (!edge || !states) continue;
+  // From real edge `j` (-1: the start of the batch, no phase to wait) at `at`, with `count` edges so far.
+  const from = (j: number, count: number, at: number): void => {
     // The line after edge j: LOW after a fall (even j from HIGH), so the next real edge waits a LOW phase.
     const lineAfter = j % 2 === 0 ? flip(level) : level;
-    const phase = lineAfter === 0 ? timing.minLowMs : timing.minHighMs;
-    for (const [count, at] of states) {
-      // Edge j's bounce is changes j+1..next-1; the edge may be placed later (up to its window) to reach it.
-      let edgeAt = at;
-      let cursor = at;
-      let bounceHi = edge.hi;
-      for (let next = j + 1; next <= k; next++) {
-        const bounceCount = next - j - 1;
-        if (bounceCount % 2 === 0) {
-          if (next === k) {
-            fewest = Math.min(fewest, count);
-            most = Math.max(most, count);
-          } else {
-            const candidate = changes[next];
-            const reach = candidate ? Math.max(candidate.lo, cursor, edgeAt + phase) : Number.POSITIVE_INFINITY;
-            if (candidate && reach <= candidate.hi) {
-              const map = earliest[next];
-              const known = map?.get(count + 1);
-              if (map && (known === undefined || reach < known)) map.set(count + 1, reach);
-            }
-          }
-        }
-        const bounce = changes[next];
-        if (next === k || !bounce) break;
-        bounceHi = Math.min(bounceHi, bounce.hi);
-        edgeAt = Math.max(edgeAt, bounce.lo - timing.bounceMaxMs);
-        if (edgeAt > bounceHi) break;
-        cursor = Math.max(cursor, bounce.lo, edgeAt);
-        if (cursor > bounce.hi || cursor > edgeAt + timing.bounceMaxMs) break;
+    const phase = j < 0 ? 0 : lineAfter === 0 ? timing.minLowMs : timing.minHighMs;
+    let cursor = at;
+    for (let next = j + 1; next <= k; next += 2) {
+      if (next === k) {
+        fewest = Math.min(fewest, count);
+        most = Math.max(most, count);
+        return;
       }
+      const edge = changes[next];
+      if (!edge) return;
+      const reach = Math.max(edge.lo, cursor, at + phase);
+      const map = earliest[next];
+      const known = map?.get(count + 1);
+      if (reach <= edge.hi && map && (known === undefined || reach < known)) map.set(count + 1, reach);
+      // Or changes next and next+1 are a spike: as early as the order allows, no wider than a spike.
+      const back = changes[next + 1];
+      if (!back) return;
+      const out = Math.max(edge.lo, cursor, back.lo - timing.spikeMaxMs);
+      if (out > edge.hi) return;
+      cursor = Math.max(back.lo, out);
+      if (cursor > back.hi) return;
     }
+  };
+  from(-1, 0, Number.NEGATIVE_INFINITY);
+  for (let j = 0; j < k; j++) {
+    for (const [count, at] of earliest[j] ?? []) from(j, count, at);
   }
   return most < 0 ? undefined : { fewest, most };
 }
 
 export interface NoteAccepted {
-  /** NT dollars credited: only pulses that certainly happened. */
+  /**
+   * NT dollars credited: the train's pulses when the reports allow one count only and it is a
+   * programmed note; else 0 (a pulse went missing, a stall left a pulse or a spike undecided, the
+   * board was lost mid-train): the note is refused here and settled by a supervisor from
+   * `maxAmount`, never credited as another amount.
+   */
   readonly amount: number;
   /** 1, 2, 3... per board connection object: each note exactly once. */
   readonly sequence: number;
   readonly pulses: number;
   /**
-   * The most the note can have been: above `amount` when a process stall made the pulses
-   * ambiguous (then `irregular`): a supervisor must check the cash box before crediting more.
+   * What the note can have been, for the supervisor: the most pulses the reports can mean, raised
+   * to the next programmed note when they are none (a missing pulse); for a train cut short, the
+   * largest note. Above `amount` whenever the note is refused (then `irregular`): check the cash box.
    */
   readonly maxAmount: number;
   /** Epoch ms of the end of the note's last pulse (as read). */
   readonly lastPulseEndAt: number;
-  /** The train was cut short (board lost mid-note), its amount is not a programmed note, or its count is ambiguous. */
+  /**
+   * The train was cut short (board lost mid-note), its count is not a programmed note or is
+   * ambiguous, or a pulse was held LOW far too long.
+   */
   readonly irregular: boolean;
 }
 
@@ -261,6 +294,8 @@ export interface BillAcceptorOptions {
   readonly onStuck?: (since: number) => void;
   /** First sequence number (a controller that persists them continues where it stopped). */
   readonly firstSequence?: number;
+  /** The notes the acceptor is programmed for (default `programmedNotes`). */
+  readonly notes?: readonly number[];
 }
 
 /**
@@ -289,8 +324,8 @@ export const inhibitSettleMs = 10_000;
  *
  * `readThrough` is what the host knows it has read: the time of the previous heartbeat tick, or
  * of an earlier input. A report read now happened after it (with no stall, a few ms before now;
- * after a stall, anywhere in the stall), and the counter only decides (a change is bounce, a
- * train has ended) up to it. So a stall right after an edge cannot make its late-read bounce a
+ * after a stall, anywhere in the stall), and the counter only decides (a change is a spike, a
+ * train has ended) up to it. So a stall right after an edge cannot make a late-read spike a
  * pulse, and a stall across the idle deadline cannot end a train while its next pulse sits unread.
  */
 export class BillAcceptor {
@@ -379,14 +414,21 @@ export class BillAcceptor {
         this.options.onStuck?.(output.since);
         continue;
       }
-      const amount = output.pulses * this.timing.amountPerPulse;
+      const notes = this.options.notes ?? programmedNotes;
+      const certain = output.pulses * this.timing.amountPerPulse;
+      const most = output.maxPulses * this.timing.amountPerPulse;
+      // Credited only when the reading is one count for certain, of a whole train, and a note.
+      const exact = !cutShort && output.maxPulses === output.pulses && notes.includes(certain);
+      // A train cut short may have gone on to the largest note; else the next note up from the most read.
+      const notesAbove = notes.filter((value) => value >= most);
+      const maxAmount = notesAbove.length === 0 ? most : cutShort ? Math.max(...notesAbove) : Math.min(...notesAbove);
       const note: NoteAccepted = {
-        amount,
+        amount: exact ? certain : 0,
         sequence: this.nextSequence++,
         pulses: output.pulses,
-        maxAmount: output.maxPulses * this.timing.amountPerPulse,
+        maxAmount,
         lastPulseEndAt: output.lastPulseEndAt,
-        irregular: cutShort || output.maxPulses > output.pulses || !knownDenominations.includes(amount),
+        irregular: !exact || output.longPulse,
       };
       this.options.onNote(note);
     }

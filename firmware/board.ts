@@ -483,9 +483,11 @@ class KioskBoardProgram extends EventEmitter<KioskBoardEvents> implements KioskB
       eventId: note.irregular ? 'board-note-irregular' : 'board-note-accepted',
       disposition: note.irregular ? 'failure' : 'success',
       message:
-        note.maxAmount > note.amount
-          ? `note accepted: NT$${note.amount} certain, up to NT$${note.maxAmount} (a stall made the pulses ambiguous: check the cash box)`
-          : `note accepted: NT$${note.amount}`,
+        note.amount === 0
+          ? `note refused: ${note.pulses} pulse(s) certain are no programmed note, up to NT$${note.maxAmount} (a lost pulse, or a stall or noise made the pulses ambiguous: check the cash box)`
+          : note.irregular
+            ? `note accepted: NT$${note.amount}, flagged (a pulse held LOW far too long)`
+            : `note accepted: NT$${note.amount}`,
       amount: note.amount,
       maxAmount: note.maxAmount,
       sequence: note.sequence,

@@ -1,5 +1,7 @@
 import { SerialPort } from 'serialport';
-import { openPtyCable, type PtyCableOptions } from '../hardware/serial/pty-cable';
+import type { PtyCableOptions } from '../hardware/serial/pty-cable';
+import { acceptorTiming, planNoteLine, seededRandom, type LineChange, type LineFault } from './acceptor-line';
+import { openDtrCable } from './dtr-cable';
 import {
   arduinoUno,
   decodeExtendedAnalog,
@@ -23,18 +25,20 @@ import { defaultPinMap, type KioskPinMap } from './pin-map';
  * like the kiosk (pin-map.ts) to a pulse bill acceptor and a door switch.
  *
  * Timing of the bill acceptor comes from the device's own description (docs/protocols.md), not
- * from the program's counter: ≈50 ms LOW / ≈100 ms HIGH per NT$100 pulse.
+ * from the program's counter: ≈50 ms LOW / ≈100 ms HIGH per NT$100 pulse; its line faults
+ * (spikes, missing and stretched pulses) are in acceptor-line.ts.
+ *
+ * Like an Uno, the board resets whenever the host opens its port (DTR, through the cable in
+ * dtr-cable.ts): pins back to their reset state, reporting off, outputs off, deaf to the host
+ * while the bootloader waits (≈2 s), then the sketch announces itself (version and firmware name).
  */
 
 export const defaultFirmwareName = 'StandardFirmataPlus.ino';
 
-/** NV10 pulse output timing, before jitter. */
-export const acceptorTiming = {
-  pulseLowMs: 50,
-  pulseHighMs: 100,
-  /** Quiet time between two notes: validating and stacking a note takes at least this long. */
-  betweenNotesMs: 600,
-} as const;
+export { acceptorTiming, lineFaults, type LineFault } from './acceptor-line';
+
+/** How long an Uno's bootloader waits after a reset before the sketch runs and announces itself. */
+export const unoBootMs = 2000;
 
 export type NoteValue = 100 | 500 | 1000;
 
@@ -44,16 +48,19 @@ const maxRecordedWrites = 20_000;
 export interface InsertNoteOptions {
   /** Each LOW and HIGH phase is lengthened or shortened by up to this much (uniform). */
   readonly jitterMs?: number;
-  /** Contact bounce: 1-3 extra transitions around every edge. */
-  readonly bounce?: boolean;
+  /** Line faults for this note (acceptor-line.ts): `spikes`, `missing-pulse`, `stretched-pulse`. */
+  readonly faults?: readonly LineFault[];
 }
 
 export interface InsertedNote {
   readonly amount: NoteValue;
   /** False when the inhibit line was HIGH: the acceptor hands the note back, no pulses. */
   readonly accepted: boolean;
+  /** The note's pulses (amount / 100; 0 when refused). */
   readonly pulses: number;
-  /** Epoch ms when the last pulse ended (the line went back HIGH). */
+  /** The pulses the acceptor actually sent (fewer with a `missing-pulse` fault). */
+  readonly pulsesSent: number;
+  /** Epoch ms when the last pulse sent ended (the line went back HIGH); NaN with none. */
   readonly lastPulseEndAt: number;
 }
 
@@ -81,6 +88,10 @@ export interface BoardSimulator {
   pinValue(pin: number): number;
   /** How many times a host asked for the capabilities: one per handshake. */
   readonly handshakes: number;
+  /** How many times the host's opening the port reset the board (DTR). */
+  readonly resets: number;
+  /** True while the board is in its bootloader after a reset: it ignores the host. */
+  readonly booting: boolean;
   /** Cuts the board off: with a cable (see options) the host's device node disappears. */
   unplug(): Promise<void>;
   /** Plugs it back: the board boots again (all pins reset) and announces itself. */
@@ -98,13 +109,19 @@ export interface BoardSimulatorOptions {
   readonly timeScale?: number;
   /** Quiet time before each note, in real ms (default: 600 ms × timeScale). */
   readonly betweenNotesMs?: number;
-  /** Random source in [0, 1) for jitter and bounce. */
+  /** Random source in [0, 1) for jitter and line faults (default: `seed`, else Math.random). */
   readonly random?: () => number;
+  /** Seed for the jitter and line faults: the same seed plays the same faults. */
+  readonly seed?: number;
+  /** The bootloader's wait after the host's open resets the board (default `unoBootMs`, real ms). */
+  readonly bootMs?: number;
   /**
    * The USB cable: `pull` makes the host's device node go away, `plug` brings it back (e.g. close
    * and reopen the pty pair). Without it, unplug() only powers the board off: it goes silent.
+   * With `onHostOpen` (dtr-cable.ts) the host's opening the port resets the board; without it
+   * (a pty pair made elsewhere carries no DTR) the board announces itself at power-on only.
    */
-  readonly cable?: { pull(): Promise<void>; plug(): Promise<void> };
+  readonly cable?: { pull(): Promise<void>; plug(): Promise<void>; onHostOpen?(listener: () => boolean | Promise<boolean>): void };
 }
 
 export async function startBoardSimulator(options: BoardSimulatorOptions): Promise<BoardSimulator> {
@@ -117,7 +134,7 @@ export async function startBoardSimulator(options: BoardSimulatorOptions): Promi
 export async function startBoardSimulatorOnPty(
   options: Omit<BoardSimulatorOptions, 'devicePath' | 'cable'> & PtyCableOptions = {},
 ): Promise<BoardSimulator & { readonly hostPath: string }> {
-  const cable = await openPtyCable(options.ptyName ?? 'board', options.dir);
+  const cable = await openDtrCable(options.ptyName ?? 'board', options.dir);
   const simulator = new FirmataBoardSimulator({
     ...options,
     devicePath: cable.devicePath,
@@ -192,9 +209,12 @@ class BoardModel {
 class FirmataBoardSimulator implements BoardSimulator {
   readonly devicePath: string;
   handshakes = 0;
+  resets = 0;
+  booting = false;
+  private bootTimer: NodeJS.Timeout | undefined;
   private port: SerialPort | undefined;
   private powered = false;
-  private readonly parser = new HostCommandParser();
+  private parser = new HostCommandParser();
   private readonly model: BoardModel;
   private readonly writes: PinWrite[] = [];
   private readonly pins: KioskPinMap;
@@ -211,8 +231,9 @@ class FirmataBoardSimulator implements BoardSimulator {
     this.devicePath = options.devicePath;
     this.pins = options.pinMap ?? defaultPinMap;
     this.scale = options.timeScale ?? 1;
-    this.random = options.random ?? Math.random;
+    this.random = options.random ?? (options.seed === undefined ? Math.random : seededRandom(options.seed));
     this.model = new BoardModel(options.board ?? arduinoUno, (pin, mode) => this.readPin(pin, mode));
+    options.cable?.onHostOpen?.(() => this.resetByHost());
   }
 
   /** The electrical level on an input pin: external circuit plus the board's own pull-up. */
@@ -231,19 +252,48 @@ class FirmataBoardSimulator implements BoardSimulator {
     this.port = port;
     this.powered = true;
     this.model.reset();
-    // Like a board coming out of reset: announce the protocol version and the firmware.
+    // Powered up (not reset by DTR), the bootloader hands over at once: the sketch announces itself.
+    this.announce();
+  }
+
+  private announce(): void {
     this.send(encodeVersion(), encodeFirmwareName(this.options.name ?? defaultFirmwareName));
+  }
+
+  /**
+   * The host opened the port: DTR resets the board. Pins go back to their reset state and
+   * reporting stops; the bootloader listens for an upload and drops everything else; then the
+   * sketch starts and announces itself, as after power-up.
+   */
+  private async resetByHost(): Promise<boolean> {
+    // Unpowered, no DTR edge can reset it: it boots (and announces itself) at power-on.
+    if (!this.powered) return false;
+    this.resets++;
+    this.model.reset();
+    this.parser = new HostCommandParser();
+    this.booting = true;
+    clearTimeout(this.bootTimer);
+    this.bootTimer = setTimeout(() => {
+      this.booting = false;
+      this.announce();
+    }, this.options.bootMs ?? unoBootMs);
+    // What the sketch had queued is cut by the reset: once it is on the line, the cable drops it.
+    const port = this.port;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.drain(() => resolve()));
+    return true;
   }
 
   private async powerOff(): Promise<void> {
     this.powered = false;
+    this.booting = false;
+    clearTimeout(this.bootTimer);
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   private receive(chunk: Buffer): void {
-    if (!this.powered) return;
+    if (!this.powered || this.booting) return;
     for (const command of this.parser.push(chunk)) this.execute(command);
   }
 
@@ -345,7 +395,7 @@ class FirmataBoardSimulator implements BoardSimulator {
   }
 
   private send(...messages: Uint8Array[]): void {
-    if (!this.powered || !this.port?.isOpen || messages.length === 0) return;
+    if (!this.powered || this.booting || !this.port?.isOpen || messages.length === 0) return;
     this.port.write(Buffer.concat(messages));
   }
 
@@ -373,24 +423,49 @@ class FirmataBoardSimulator implements BoardSimulator {
 
   private async playTrain(amount: NoteValue, options: InsertNoteOptions): Promise<InsertedNote> {
     const pulses = amount / 100;
-    const jitter = (): number => (options.jitterMs ?? 0) * (2 * this.random() - 1);
-    const bounce = options.bounce ?? false;
     const quiet = Date.now() - this.lastTrainEnd;
     const gap = this.options.betweenNotesMs ?? acceptorTiming.betweenNotesMs * this.scale;
-    if (quiet < gap) await this.sleep(gap - quiet);
-    if (this.inhibited()) return { amount, accepted: false, pulses: 0, lastPulseEndAt: Number.NaN };
-    let lastPulseEndAt = Date.now();
-    for (let i = 0; i < pulses; i++) {
-      this.changeInput((low) => (this.billLineLow = low), true, bounce);
-      // Each phase is timed from when its edge was actually sent: a late timer stretches a
-      // phase, it never shortens the next one.
-      await this.sleep(Math.max(1, (acceptorTiming.pulseLowMs + jitter()) * this.scale));
-      this.changeInput((low) => (this.billLineLow = low), false, bounce);
-      lastPulseEndAt = Date.now();
-      if (i < pulses - 1) await this.sleep(Math.max(1, (acceptorTiming.pulseHighMs + jitter()) * this.scale));
-    }
+    const leadMs = Math.max(0, gap - quiet) / this.scale;
+    const line = planNoteLine(pulses, this.random, { jitterMs: options.jitterMs ?? 0, faults: options.faults ?? [], leadMs });
+    // The quiet time before the note (spikes and all), then the acceptor decides whether to take it.
+    await this.playLine(line.changes.filter((change) => change.at < line.trainStartsAt), 0, line.trainStartsAt);
+    if (this.inhibited()) return { amount, accepted: false, pulses: 0, pulsesSent: 0, lastPulseEndAt: Number.NaN };
+    const lastPulseEnd = line.lastPulseEndAt === undefined ? -1 : line.changes.findLastIndex((change) => !change.low && change.at <= (line.lastPulseEndAt ?? 0));
+    const sentAt = await this.playLine(line.changes.filter((change) => change.at >= line.trainStartsAt), line.trainStartsAt, line.endsAt, line.changes[lastPulseEnd]);
     this.lastTrainEnd = Date.now();
-    return { amount, accepted: true, pulses, lastPulseEndAt };
+    return { amount, accepted: true, pulses, pulsesSent: line.pulsesSent, lastPulseEndAt: sentAt ?? Number.NaN };
+  }
+
+  /**
+   * Plays level changes planned from `from` to `until` (ms, before timeScale). Each wait is timed
+   * from when the change before it was actually sent: a late timer stretches a phase, it never
+   * shortens the next one. A spike's few ms are waited out on the spot, so that a late timer cannot
+   * widen it. Returns when `mark` was sent.
+   */
+  private async playLine(changes: readonly LineChange[], from: number, until: number, mark?: LineChange): Promise<number | undefined> {
+    let previous = from;
+    let markedAt: number | undefined;
+    for (const change of changes) {
+      await this.wait((change.at - previous) * this.scale);
+      previous = change.at;
+      this.billLineLow = change.low;
+      this.send(...this.model.scan());
+      if (change === mark) markedAt = Date.now();
+    }
+    await this.wait((until - previous) * this.scale);
+    return markedAt;
+  }
+
+  private async wait(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    if (ms > 8) {
+      await this.sleep(ms);
+      return;
+    }
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // a spike: a few ms, kept exact
+    }
   }
 
   /** The acceptor's view of its inhibit input (active HIGH, docs/protocols.md). */

@@ -61,6 +61,21 @@ describe('the pulse acceptor in a visit (no escrow: journaled and credited at on
     ]);
   });
 
+  it('a refused pulse train (a pulse lost: no programmed note, NT$0 certain, up to NT$500): nothing credited, the whole note an exception for the card', async () => {
+    const { topUpId } = await t.store.wallet.startTopUp(card);
+    const actor = createActor(cashLogic({ validator: pulseAsValidator(board), device: 'pulse', wallet: t.store.wallet }), { input: { topUpId, cardNumber: card, balance: 0, cap }, clock: new SimulatedClock() });
+    actor.start();
+    await waitFor(actor, (s) => s.matches('waiting'));
+    for (const event of pulseNoteEvents({ amount: 0, sequence: 8, irregular: true, maxAmount: 500 })) actor.send(event);
+    actor.send({ type: 'close' });
+    const done = await waitFor(actor, (s) => s.status === 'done');
+    expect(done.output).toMatchObject({ inserted: 0, balance: 0, inDoubt: 500 });
+    expect(await t.store.wallet.journalOf(topUpId)).toEqual([]);
+    expect(await t.store.wallet.exceptions({ open: true })).toEqual([
+      expect.objectContaining({ kind: 'note-unknown', cardNumber: card, amount: 500, details: expect.objectContaining({ sequence: 8, certain: 0, maxAmount: 500, irregular: true }) }),
+    ]);
+  });
+
   it('all or nothing: with NT$500 of room the acceptor stays inhibited (a NT$1000 note could not be refused), and the screen offers no note', async () => {
     const { topUpId: earlier } = await t.store.wallet.startTopUp(card);
     const journaled = await t.store.wallet.journalEscrow({ topUpId: earlier, cardNumber: card, device: 'pulse', billType: null, amount: 9_500, escrowCounter: null });
