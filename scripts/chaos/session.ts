@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seededRandom } from '../lib/issuance-bench';
+import { CounterKiosk, CounterWork } from './counter-kiosk';
+import { readCounterFacts } from './facts';
+import { checkCounter, checkTopUp, violationKinds, ViolationTally, type Violation, type ViolationKind } from './invariants';
+import type { ChaosOptions } from './options';
+import { TopUpSite } from './top-up-work';
+
+/**
+ * A chaos session: two kiosks, each on one data directory and one simulated world for the whole
+ * session — a staffed counter that issues, replaces and voids cards, and an unattended one that takes
+ * cash top-ups. Each run drives a random mix of work on one of them, SIGKILLs its controller at a
+ * random moment, starts it again on the same data and the same simulators, lets recovery run, and
+ * checks every invariant on both kiosks.
+ */
+export interface ChaosResult {
+  readonly runs: number;
+  readonly counts: Readonly<Record<ViolationKind, number>>;
+  /** The first run that broke an invariant (replay: the same seed, that many runs), or null. */
+  readonly firstBadRun: number | null;
+  /** Runs whose kiosk did not settle after the restart (a job left open, a note left in escrow). */
+  readonly stuck: number;
+}
+
+export type ChaosReport = (line: string) => void;
+
+const settleTimeoutMs = 60_000;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function runChaos(options: ChaosOptions, report: ChaosReport): Promise<ChaosResult> {
+  const counterDir = mkdtempSync(join(tmpdir(), 'chaos-counter-'));
+  const tally = new ViolationTally();
+  let firstBadRun: number | null = null;
+  let stuck = 0;
+  let counter: CounterKiosk | undefined;
+  let topUp: TopUpSite | undefined;
+  const cleanUp = async (): Promise<void> => {
+    await counter?.close().catch(() => {});
+    await topUp?.close().catch(() => {});
+    if (firstBadRun === null && stuck === 0 && !options.keep) rmSync(counterDir, { recursive: true, force: true });
+    else report(`data kept: ${counterDir}`);
+  };
+  const interrupted = (): void => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    counter = await CounterKiosk.create(counterDir, options.scale);
+    await counter.start();
+    topUp = await TopUpSite.create();
+    await topUp.start();
+    let topUpUsed = false;
+    for (let run = 1; run <= options.runs; run++) {
+      // Each run draws from its own stream: what it does does not shift the draws of the runs after it.
+      const random = seededRandom((options.seed + Math.imul(run, 0x9e3779b9)) >>> 0);
+      const onCounter = random() < 0.65;
+      const killAfterMs = Math.round(200 + random() * options.maxKillMs);
+      const doing: string[] = [];
+      const note = (line: string): void => void doing.push(line);
+      const started = Date.now();
+      const work = onCounter
+        ? new CounterWork(counter, random, note).loop()
+        : topUp.loop(random, note);
+      const workEnded = work.then(
+        () => 'ended',
+        (error: unknown) => (error as Error).message,
+      );
+      await Promise.race([sleep(killAfterMs), workEnded]);
+      const earlyEnd = Date.now() - started < killAfterMs - 50 ? await workEnded : null;
+      await (onCounter ? counter.kill() : topUp.kill());
+      await workEnded;
+      await (onCounter ? counter.start() : topUp.start());
+      if (!onCounter) topUpUsed = true;
+
+      const violations: Violation[] = [];
+      try {
+        await counter.settled(settleTimeoutMs);
+        violations.push(...checkCounter(await readCounterFacts(counter.config, counter.world)));
+        if (topUpUsed) violations.push(...checkTopUp(await topUp.settleAndRead(settleTimeoutMs)));
+      } catch (error) {
+        stuck++;
+        report(`run ${run}: STUCK after the restart: ${(error as Error).message}`);
+      }
+      const fresh = tally.add(violations);
+      if (fresh.length > 0) firstBadRun ??= run;
+      const printer = counter.world.printer!.state();
+      const validator = topUp.kiosk.world.validator!.state();
+      const stacked = Object.entries(validator.stackedTotal).reduce((sum, [value, n]) => sum + Number(value) * n, 0);
+      report(
+        `run ${run}/${options.runs} ${onCounter ? 'counter' : 'top-up '} killed at ${(killAfterMs / 1000).toFixed(1)} s during "${doing.at(-1) ?? 'start'}"` +
+          `${earlyEnd ? ` (work had stopped: ${earlyEnd})` : ''}; printer ${printer.cardsEjected} out / ${printer.cardsRejected} rejected; NT$${stacked} stacked;` +
+          ` violations ${fresh.length === 0 ? 'none' : fresh.length}`,
+      );
+      for (const violation of fresh) report(`  VIOLATION ${violation.kind}: ${violation.detail} (seed ${options.seed}, run ${run})`);
+    }
+    return { runs: options.runs, counts: { ...tally.counts }, firstBadRun, stuck };
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await cleanUp();
+  }
+}
+
+/** The issue's last line: the runs and the count of each kind of violation. */
+export function resultLine(result: ChaosResult): string {
+  return JSON.stringify({ runs: result.runs, ...Object.fromEntries(violationKinds.map((kind) => [kind, result.counts[kind]])) });
+}
