@@ -11,7 +11,7 @@ let options;
 try {
   options = parseChaosOptions(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`chaos: ${(error as Error).message}\nusage: npm run chaos -- --runs N [--seed S] [--scale s] [--max-kill-ms ms] [--keep]\n`);
+  process.stderr.write(`chaos: ${(error as Error).message}\nusage: npm run chaos -- --runs N [--seed S] [--scale s] [--max-kill-ms ms] [--kiosk both|counter|top-up] [--keep]\n`);
   process.exit(2);
 }
 const started = Date.now();

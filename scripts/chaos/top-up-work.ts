@@ -4,7 +4,7 @@ import type { DemoCitizenKind } from '../../kiosk/controller/devices/demo-citize
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 import type { SelfServiceView } from '../../shared/contract/kiosk-api';
 import { topUpKiosk, type TopUpKiosk } from '../lib/top-up-kiosk';
-import { readTopUpFacts } from './facts';
+import { readTopUpFacts, type TopUpCard } from './facts';
 import type { TopUpFacts } from './invariants';
 import { openCashRows } from './store-queries';
 
@@ -18,6 +18,8 @@ const notes = [100, 100, 100, 500] as const;
 export class TopUpSite {
   /** The running controller has exited (killed). */
   dead = true;
+  /** The cards' chips as last read (nothing writes them while the counter kiosk runs). */
+  private lastChips: TopUpCard[] | undefined;
 
   private constructor(
     readonly kiosk: TopUpKiosk,
@@ -83,7 +85,7 @@ export class TopUpSite {
    * After a restart: the journal settled against the validator's buffer, then each card tapped once so
    * that its chip catches up with the ledger (as the citizen's next visit would).
    */
-  async settleAndRead(timeoutMs: number): Promise<TopUpFacts> {
+  async settleAndRead(timeoutMs: number, { tapCards }: { readonly tapCards: boolean }): Promise<TopUpFacts> {
     const validator = this.kiosk.world.validator!;
     const file = join(this.kiosk.dataDir, defaultStoreFile);
     const deadline = Date.now() + timeoutMs;
@@ -93,13 +95,15 @@ export class TopUpSite {
       if (Date.now() > deadline) throw new Error(`chaos: the cash journal did not settle (escrow ${state.escrow}, rows ${JSON.stringify(await openCashRows(file))})`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    const cards = [];
+    if (!tapCards && this.lastChips) return readTopUpFacts(this.config, this.kiosk.world, this.lastChips);
+    const cards: TopUpCard[] = [];
     for (const kind of topUpCards) {
       await this.lift();
       await this.kiosk.tapUntil(kind, (v) => v.state === 'card' && v.card.wallet !== null && v.card.wallet.mirror !== 'pending', Math.max(5_000, deadline - Date.now()), `the ${kind} card with its mirror written`);
       await this.lift();
       cards.push({ cardNumber: this.kiosk.cardNumber(kind), chip: this.kiosk.chipWallet(kind) });
     }
+    this.lastChips = cards;
     return readTopUpFacts(this.config, this.kiosk.world, cards);
   }
 
