@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crashPoints } from '../../kiosk/controller/crash-points';
 import { seededRandom } from '../lib/issuance-bench';
 import { CounterKiosk, CounterWork } from './counter-kiosk';
 import { readCounterFacts } from './facts';
@@ -64,6 +65,14 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
       const killAfterMs = Math.round(200 + random() * options.maxKillMs);
       const doing: string[] = [];
       const note = (line: string): void => void doing.push(line);
+      // Now and then a top-up run's controller also carries a crash point (the exact steps a kill from
+      // outside rarely hits): it is restarted armed, and dies there or at the random moment, whichever comes first.
+      const crashAt = !onCounter && random() < 0.3 ? crashPoints[Math.floor(random() * crashPoints.length)]! : null;
+      if (crashAt) {
+        await topUp.kill();
+        await topUp.start(crashAt);
+        note(`armed ${crashAt}`);
+      }
       const started = Date.now();
       const work = onCounter
         ? new CounterWork(counter, random, note).loop()
@@ -73,7 +82,8 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
         (error: unknown) => (error as Error).message,
       );
       await Promise.race([sleep(killAfterMs), workEnded]);
-      const earlyEnd = Date.now() - started < killAfterMs - 50 ? await workEnded : null;
+      const killedItself = !onCounter && topUp.dead;
+      const earlyEnd = !killedItself && Date.now() - started < killAfterMs - 50 ? await workEnded : null;
       await (onCounter ? counter.kill() : topUp.kill());
       await workEnded;
       const restartAt = Date.now();
@@ -98,7 +108,7 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
       const stacked = Object.entries(validator.stackedTotal).reduce((sum, [value, n]) => sum + Number(value) * n, 0);
       const checkMs = Date.now() - restartAt - restartMs;
       report(
-        `run ${run}/${options.runs} ${onCounter ? 'counter' : 'top-up '} killed at ${(killAfterMs / 1000).toFixed(1)} s during "${doing.at(-1) ?? 'start'}"` +
+        `run ${run}/${options.runs} ${onCounter ? 'counter' : 'top-up '} ${killedItself ? `died at ${crashAt ?? 'an unknown point'}` : `killed at ${(killAfterMs / 1000).toFixed(1)} s`} during "${doing.at(-1) ?? 'start'}"${crashAt && !killedItself ? ` (${crashAt} armed, not reached)` : ''}` +
           `${earlyEnd ? ` (work had stopped: ${earlyEnd})` : ''}; printer ${printer.cardsEjected} out / ${printer.cardsRejected} rejected; NT$${stacked} stacked;` +
           ` restart ${(restartMs / 1000).toFixed(1)} s, recovery and checks ${(checkMs / 1000).toFixed(1)} s; violations ${fresh.length === 0 ? 'none' : fresh.length}`,
       );

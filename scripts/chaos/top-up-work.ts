@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
+import { crashPointEnv, type CrashPoint } from '../../kiosk/controller/crash-points';
 import type { DemoCitizenKind } from '../../kiosk/controller/devices/demo-citizens';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 import type { SelfServiceView } from '../../shared/contract/kiosk-api';
@@ -31,8 +32,9 @@ export class TopUpSite {
     return new TopUpSite(kiosk, loadConfig({ KIOSK_SIMULATE: '1', KIOSK_DATA_DIR: kiosk.dataDir, KIOSK_MODE: 'self-service' }));
   }
 
-  async start(): Promise<void> {
-    const controller = await this.kiosk.start();
+  /** `crashAt`: a crash point armed in the new process (kiosk/controller/crash-points.ts): it kills itself there. */
+  async start(crashAt?: CrashPoint): Promise<void> {
+    const controller = await this.kiosk.start(crashAt ? { [crashPointEnv]: crashAt } : {});
     this.dead = false;
     void controller.exited.then(() => {
       this.dead = true;
@@ -40,6 +42,7 @@ export class TopUpSite {
   }
 
   async kill(): Promise<void> {
+    // A controller that reached its crash point is gone already.
     await this.kiosk.bench().controller.kill();
   }
 
