@@ -8,6 +8,8 @@ import { readCounterFacts } from './facts';
 import { checkCounter, checkTopUp, violationKinds, ViolationTally, type Violation, type ViolationKind } from './invariants';
 import type { ChaosOptions } from './options';
 import { TopUpSite } from './top-up-work';
+import { counterTotals, topUpTotals } from './store-queries';
+import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 
 /**
  * A chaos session: two kiosks, each on one data directory and one simulated world for the whole
@@ -114,6 +116,8 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
       );
       for (const violation of fresh) report(`  VIOLATION ${violation.kind}: ${violation.detail} (seed ${options.seed}, run ${run})`);
     }
+    report(`counter kiosk: ${await counterTotals(join(counter.config.dataDir, defaultStoreFile))}`);
+    report(`top-up kiosk: ${await topUpTotals(join(topUp.config.dataDir, defaultStoreFile))}`);
     await afterRuns?.({ counter, topUp });
     return { runs: options.runs, counts: { ...tally.counts }, firstBadRun, stuck };
   } finally {
