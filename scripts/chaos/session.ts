@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crashPoints } from '../../kiosk/controller/crash-points';
@@ -116,7 +116,7 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
       );
       for (const violation of fresh) report(`  VIOLATION ${violation.kind}: ${violation.detail} (seed ${options.seed}, run ${run})`);
     }
-    report(`counter kiosk: ${await counterTotals(join(counter.config.dataDir, defaultStoreFile))}`);
+    report(`counter kiosk: ${await counterTotals(join(counter.config.dataDir, defaultStoreFile))}, ${printerResyncs(counter.config.dataDir)} printer line resyncs`);
     report(`top-up kiosk: ${await topUpTotals(join(topUp.config.dataDir, defaultStoreFile))}`);
     await afterRuns?.({ counter, topUp });
     return { runs: options.runs, counts: { ...tally.counts }, firstBadRun, stuck };
@@ -125,6 +125,14 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
     process.off('SIGTERM', interrupted);
     await cleanUp();
   }
+}
+
+/** How often the printer driver found the printer deaf and resynchronised the line (its log, rotated files included). */
+function printerResyncs(dataDir: string): number {
+  const logs = join(dataDir, 'logs');
+  return readdirSync(logs)
+    .filter((name) => name.startsWith('kiosk'))
+    .reduce((sum, name) => sum + readFileSync(join(logs, name), 'utf8').split('"printer-line-resync"').length - 1, 0);
 }
 
 /** The issue's last line: the runs and the count of each kind of violation. */
