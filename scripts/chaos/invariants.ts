@@ -92,14 +92,15 @@ export function checkCounter(facts: CounterFacts): Violation[] {
   const spoiled = schemes.reduce((sum, line) => sum + line.spoiled, 0);
   const { printer } = facts;
   const counterVoids = facts.voidedLines.filter((line) => line.reason !== 'crash-recovery').length;
-  const mismatch = (what: string, detail: string): void => add('stockMismatches', `printer:${what}:${detail}`, `printer and store: ${what} (${detail})`);
+  // Keyed by what differs (a count's difference, a card): a difference that persists is counted once, in the run that made it.
+  const mismatch = (what: string, detail: string, key = detail): void => add('stockMismatches', `printer:${what}:${key}`, `printer and store: ${what} (${detail})`);
   if (printer.cardInside) mismatch('a card is still inside the printer', `taken ${printer.cardsInserted}`);
   if (issued + spoiled !== printer.cardsInserted - (printer.cardInside ? 1 : 0)) {
-    mismatch('blanks used', `store issued ${issued} + spoiled ${spoiled}, printer took ${printer.cardsInserted}`);
+    mismatch('blanks used', `store issued ${issued} + spoiled ${spoiled}, printer took ${printer.cardsInserted}`, String(issued + spoiled - printer.cardsInserted));
   }
   // Every card out of the exit slot was issued (net of the counter's voids of cards handed over); every other blank was rejected.
-  if (issued + counterVoids !== printer.cardsEjected) mismatch('cards handed out', `store issued ${issued} + voided at the counter ${counterVoids}, printer ejected ${printer.cardsEjected}`);
-  if (spoiled - counterVoids !== printer.cardsRejected) mismatch('cards rejected', `store spoiled ${spoiled - counterVoids} (counter voids aside), printer rejected ${printer.cardsRejected}`);
+  if (issued + counterVoids !== printer.cardsEjected) mismatch('cards handed out', `store issued ${issued} + voided at the counter ${counterVoids}, printer ejected ${printer.cardsEjected}`, String(issued + counterVoids - printer.cardsEjected));
+  if (spoiled - counterVoids !== printer.cardsRejected) mismatch('cards rejected', `store spoiled ${spoiled - counterVoids} (counter voids aside), printer rejected ${printer.cardsRejected}`, String(spoiled - counterVoids - printer.cardsRejected));
   const byNumber = new Map(facts.issuances.map((card) => [card.cardNumber, card]));
   const crashVoided = new Set(facts.voidedLines.filter((line) => line.reason === 'crash-recovery').map((line) => line.cardNumber));
   const ejected = new Set<string>();
@@ -124,8 +125,8 @@ export function checkTopUp(facts: TopUpFacts): Violation[] {
   const violations: Violation[] = [];
   const add = (kind: ViolationKind, key: string, detail: string): void => void violations.push({ kind, key, detail });
   // Ledger = notes stacked: every note the validator kept is credited once, and nothing else is.
-  if (facts.creditedMoney < facts.stackedMoney) add('lostCredits', `stacked:${facts.stackedMoney}:${facts.creditedMoney}`, `the validator stacked NT$${facts.stackedMoney}, the ledger credited NT$${facts.creditedMoney}`);
-  if (facts.creditedMoney > facts.stackedMoney) add('doubleCredits', `stacked:${facts.stackedMoney}:${facts.creditedMoney}`, `the ledger credited NT$${facts.creditedMoney}, the validator stacked only NT$${facts.stackedMoney}`);
+  if (facts.creditedMoney < facts.stackedMoney) add('lostCredits', `stacked:${facts.stackedMoney - facts.creditedMoney}`, `the validator stacked NT$${facts.stackedMoney}, the ledger credited NT$${facts.creditedMoney}`);
+  if (facts.creditedMoney > facts.stackedMoney) add('doubleCredits', `stacked:${facts.stackedMoney - facts.creditedMoney}`, `the ledger credited NT$${facts.creditedMoney}, the validator stacked only NT$${facts.stackedMoney}`);
   // Ledger = card mirrors: once the card has been tapped after the restart, its chip holds what the ledger says.
   for (const card of facts.cards) {
     const { ledger, chip } = card;
