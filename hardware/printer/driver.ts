@@ -9,6 +9,7 @@ import {
   encodeCommand,
   encodePanel,
   interpretReply,
+  maxCompressedPanelBytes,
   maxReplyBytes,
   panelBytes,
   parseCardPresence,
@@ -20,6 +21,7 @@ import {
 } from './protocol';
 import {
   defaultPrinterTimeouts,
+  panelLevels,
   ribbonTypes,
   type CardPrinter,
   type CardSide,
@@ -55,6 +57,8 @@ export interface CardPrinterOptions {
 }
 
 export const defaultPollIntervalMs = 5_000;
+/** NULs that end the longest panel a printer can be waiting for, and one more (see `resyncLine`). */
+const resyncBytes = Math.max(...panelLevels.map(panelBytes), maxCompressedPanelBytes) + 1;
 
 export async function openCardPrinter(options: CardPrinterOptions): Promise<CardPrinter> {
   const printer = new EvolisPrinter(options);
@@ -101,6 +105,8 @@ class EvolisPrinter implements CardPrinter {
   private feederCommand: 'Sk' | 'Rse' = 'Sk';
   private exitSensor = true;
   private snapshot: PrinterStatus;
+  /** NULs were sent since the last reply (`resyncLine`). */
+  private lineResynced = false;
 
   constructor(private readonly options: CardPrinterOptions) {
     this.timeouts = { ...defaultPrinterTimeouts, ...options.timeouts };
@@ -378,6 +384,7 @@ class EvolisPrinter implements CardPrinter {
     let last: Result<T, PrinterError> = err({ kind: 'bad_reply', command: label, reply: '' });
     for (let attempt = 0; attempt < 2; attempt++) {
       const reply = await this.exchange(encodeCommand(name, params), label, 'query');
+      if (!reply.ok && reply.error.kind === 'timeout' && attempt === 0 && (await this.resyncLine())) continue;
       if (!reply.ok) return reply;
       const parsed = parse(reply.value.trim());
       if (parsed !== undefined) return ok(parsed);
@@ -386,6 +393,22 @@ class EvolisPrinter implements CardPrinter {
       last = this.badReply(label, reply.value);
     }
     return last;
+  }
+
+  /**
+   * A read met silence: the printer may be inside a panel that a host which died never finished (it
+   * takes every byte as panel data until the announced length is in). NULs as long as the longest
+   * panel end that panel — the byte after it is no CR, so it is dropped as malformed — and are ignored
+   * between commands, so they are safe whatever state the printer is in. Once per silence: a printer
+   * that is off or unplugged is not flooded at every poll. Returns whether it was sent.
+   */
+  private async resyncLine(): Promise<boolean> {
+    if (this.lineResynced || this.closed || !this.port.isOpen) return false;
+    this.lineResynced = true;
+    this.log({ eventId: 'printer-line-resync', disposition: 'na', message: `no reply: ${resyncBytes} NUL bytes sent to end any panel the printer is waiting for` });
+    // Its reply (an error for the panel cut short), or none, is waited for, so that it is no read's answer.
+    await this.exchange(Buffer.alloc(resyncBytes), 'resync', 'query');
+    return true;
   }
 
   private badReply(command: string, reply: string): Result<never, PrinterError> {
@@ -421,6 +444,7 @@ class EvolisPrinter implements CardPrinter {
   }
 
   private settle(result: Exchange): void {
+    if (result.ok) this.lineResynced = false;
     const pending = this.pending;
     this.pending = undefined;
     clearTimeout(this.quietTimer);
