@@ -15,8 +15,9 @@ import type { Store } from '../store/store';
  * A card already recorded as issued (`committed`) but never ejected is looked for at the printer's
  * contactless station: when it reads back as that very card it is ejected to the applicant; anything
  * else (no card, another card, a card that cannot be read) goes to the reject box and the issued card
- * is voided, so a card nobody handed over can never be used. A card already ejected is taken once the
- * exit slot reads empty.
+ * is voided, so a card nobody handed over can never be used — unless it is already in the exit slot,
+ * ejected just before the crash could journal it. A card already ejected is taken once the exit slot
+ * reads empty.
  */
 export interface RecoveredJob {
   readonly jobId: string;
@@ -46,11 +47,18 @@ export const cardMayExist: ReadonlySet<JobStep> = new Set(['printing', 'printed'
 export async function recoverInterruptedJobs(store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions = {}): Promise<RecoveredJob[]> {
   const pending = await store.pendingJobs();
   const recovered: RecoveredJob[] = [];
-  for (const job of pending) recovered.push(await recoverJob(job, store, printer, log, options));
+  // A card in the exit slot with no ejected job waiting to be taken can only be a committed job's own (see recoverCommitted).
+  const exitSlotOwned = pending.some((job) => job.step === 'ejected');
+  for (const job of pending) recovered.push(await recoverJob(job, store, printer, log, { ...options, exitSlotOwned }));
   return recovered;
 }
 
-async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions): Promise<RecoveredJob> {
+interface JobRecoveryOptions extends RecoveryOptions {
+  /** Whether a job already journaled as ejected still waits for its card to be taken from the exit slot. */
+  readonly exitSlotOwned: boolean;
+}
+
+async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: JobRecoveryOptions): Promise<RecoveredJob> {
   if (job.step === 'committed') return recoverCommitted(job, store, printer, log, options);
   if (job.step === 'ejected') return recoverEjected(job, store, printer);
   if (!cardMayExist.has(job.step)) {
@@ -73,10 +81,18 @@ async function recoverJob(job: IssuanceJob, store: Store, printer: CardPrinter, 
 }
 
 /** Issued and recorded, never ejected: hand it over only if it is provably that card. */
-async function recoverCommitted(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: RecoveryOptions): Promise<RecoveredJob> {
+async function recoverCommitted(job: IssuanceJob, store: Store, printer: CardPrinter, log: LogSink, options: JobRecoveryOptions): Promise<RecoveredJob> {
   const expected = expectedCard(job);
   const status = await printer.status();
   const where = status.ok ? status.value.card : 'unknown';
+  // Killed between the eject and its journal entry: the card left the station for the exit slot. A card
+  // there that no ejected job claims is this one, on its way to the applicant: journaled as ejected, it is
+  // closed as taken when the slot empties. (An empty slot proves nothing: the card may be lost, so it is voided.)
+  if (where === 'none' && status.ok && status.value.output === 'card' && !options.exitSlotOwned) {
+    await store.markJobStep(job.jobId, 'ejected', { reason: crashRecoveryReason });
+    log({ eventId: 'issuance-job-recovered', disposition: 'success', message: 'issued card found in the exit slot after a restart: left for the applicant', jobId: job.jobId });
+    return { jobId: job.jobId, step: job.step, outcome: 'in-output', cardRejected: false };
+  }
   if (where === 'contactless-station' && expected && options.verifyCardAtStation && (await options.verifyCardAtStation(expected))) {
     const ejected = await printer.ejectCard();
     if (ejected.ok) {

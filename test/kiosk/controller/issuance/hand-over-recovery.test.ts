@@ -152,6 +152,32 @@ describe('recovery of a card issued but not handed over', () => {
     expect((await t.store.verifyAudit()).ok).toBe(true);
   });
 
+  it('leaves a committed card found in the exit slot for the applicant (killed between the eject and its journal entry)', async () => {
+    const jobId = await committedJob();
+    const printer = fakePrinter('none', 'card');
+    const recovered = await recoverInterruptedJobs(t.store, printer, silentLog);
+    expect(recovered).toEqual([{ jobId, step: 'committed', outcome: 'in-output', cardRejected: false }]);
+    expect(printer.moves).toEqual([]);
+    expect(await t.store.heldCards(person.idNumber)).toMatchObject([{ cardNumber: issued.cardNumber, status: 'active' }]);
+    expect(await t.store.pendingJobs()).toMatchObject([{ jobId, step: 'ejected' }]);
+    const watch = watchHandOver({ printer, store: t.store, log: silentLog });
+    printer.output = 'empty';
+    expect(await watch.check()).toEqual([jobId]);
+    expect((await t.store.verifyAudit()).ok).toBe(true);
+  });
+
+  it('voids a committed card when the card in the exit slot may be an earlier job\'s, still waiting to be taken', async () => {
+    // The earlier job's journal only matters here: it was ejected and its card not yet taken.
+    const earlier = await t.store.beginIssuanceJob({ ...(await testSession(t.store)), cardType: 'general', operatorId: 'op-1' });
+    await t.store.markJobStep(earlier, 'ejected');
+    const jobId = await committedJob();
+    const recovered = await recoverInterruptedJobs(t.store, fakePrinter('none', 'card'), silentLog);
+    expect(recovered).toEqual([
+      { jobId: earlier, step: 'ejected', outcome: 'in-output', cardRejected: false },
+      { jobId, step: 'committed', outcome: 'voided', cardRejected: false },
+    ]);
+  });
+
   it('closes a card ejected before the crash as taken when the exit slot is empty, and leaves it waiting when not', async () => {
     const first = await committedJob();
     await t.store.markJobStep(first, 'ejected');
