@@ -54,6 +54,8 @@ const samplesPerPhase = 40;
 const maxErrors = 25;
 /** Notes the citizens insert, one a visit, in turn. */
 const noteValues = [100, 500] as const;
+/** Prints left on the ribbon when staff put a new one in (the queue's cards need theirs). */
+const ribbonChangeAt = 30;
 /** Between lifting one card off the reader and laying the next, as a hand takes (the world's own gap). */
 const cardSwapGapMs = 150;
 
@@ -78,6 +80,8 @@ interface StaffedResult {
   readonly checks: number;
   readonly faults: Record<DayFault, number>;
   readonly failedJobs: number;
+  readonly ribbonRefusals: number;
+  readonly failedBy: Readonly<Record<string, number>>;
   readonly retries: number;
   /** The store once the controller stopped (its WAL checkpointed into the file). */
   readonly storeBytesAfterStop: number;
@@ -88,6 +92,8 @@ interface UnattendedResult {
   readonly samples: Sample[];
   readonly topups: number;
   readonly credited: number;
+  /** Cards laid down again because the first tap went unseen (the first, while the kiosk starts watching the reader). */
+  readonly tapsAgain: number;
   /** Notes the validator gave straight back (not yet enabled), offered again. */
   readonly notesOfferedAgain: number;
   readonly storeBytesAfterStop: number;
@@ -105,6 +111,8 @@ class Day {
   private errors = 0;
   private readonly errorLines: string[] = [];
   private applicantCount = 0;
+  /** Set by an interrupt: the phases stop at their next boundary and the day is reported as it stands. */
+  private endEarly = false;
   private verified: { auditOk: boolean; issuedInStore: number; distinctNumbers: number } | undefined;
 
   constructor(private readonly options: DayBenchOptions) {
@@ -122,12 +130,18 @@ class Day {
     const config = loadConfig(this.env);
     await openBenchSession(config, 'day');
     this.world = await createSimulatedWorld(config, this.worldLog, { validator: { timeScale: validatorScale, stackerCapacity: 1_000_000 } });
+    // The first interrupt ends the day early (the figures so far are still printed); a second stops at once.
     const interrupted = (signal: NodeJS.Signals): void => {
+      if (!this.endEarly) {
+        this.endEarly = true;
+        process.stderr.write(`bench day: ${signal}, ending the day after this applicant or visit (again to stop at once)\n`);
+        return;
+      }
       process.stderr.write(`bench day: ${signal}, stopping the kiosk\n`);
       void this.cleanUp().finally(() => process.exit(130));
     };
-    process.once('SIGINT', interrupted);
-    process.once('SIGTERM', interrupted);
+    process.on('SIGINT', interrupted);
+    process.on('SIGTERM', interrupted);
   }
 
   private stopping: Promise<void> | undefined;
@@ -174,7 +188,9 @@ class Day {
     const sampleEvery = Math.max(1, Math.floor(options.issuances / samplesPerPhase));
     let checks = 0;
     let checksOwed = 0;
-    for (let index = 0; index < options.issuances; index++) {
+    let applicants = 0;
+    for (let index = 0; index < options.issuances && !this.endEarly; index++) {
+      applicants++;
       const fault = plan.get(index);
       try {
         await this.keepSignedIn(kiosk);
@@ -183,7 +199,7 @@ class Day {
         if (fault === 'jam') await kiosk.dev({ type: 'printer-fault', fault: 'jam', atStep: 'print-front' });
         if (fault === 'chip-fault') await kiosk.dev({ type: 'chip-fault' });
         if (fault) mender.expect(fault);
-        await this.serve(kiosk);
+        await this.serve(kiosk, mender);
         if (fault) faults[fault]++;
         if (fault === 'ribbon-end') await this.midCard(kiosk, () => kiosk.dev({ type: 'printer-fault', fault: 'ribbon-end' }));
         if (fault === 'cable-pull') await this.midCard(kiosk, () => mender.pullCable());
@@ -198,7 +214,7 @@ class Day {
         await this.backHome(kiosk);
       }
       const done = index + 1;
-      if (done % sampleEvery === 0 || done === options.issuances) {
+      if (done % sampleEvery === 0 || done === options.issuances || this.endEarly) {
         await this.drained(kiosk, mender);
         const sample = await this.sample(controller, world.issuedCards().length);
         samples.push(sample);
@@ -206,7 +222,7 @@ class Day {
       }
     }
     // Checks still owed (a day too short to have had a card out when they fell due).
-    while (checksOwed-- > 0) {
+    while (!this.endEarly && checksOwed-- > 0) {
       await this.checkCard(kiosk).catch((error: unknown) => this.error(`card check: ${(error as Error).message}`));
       checks++;
     }
@@ -214,14 +230,14 @@ class Day {
     stopMending();
     mender.finish();
     const issued = world.issuedCards().length;
-    if (issued !== options.issuances) this.error(`${issued} cards handed out for ${options.issuances} applicants`);
-    if (checks !== options.checks) this.error(`${checks} card checks made of ${options.checks}`);
+    if (issued !== applicants) this.error(`${issued} cards handed out for ${applicants} applicants`);
+    if (!this.endEarly && checks !== options.checks) this.error(`${checks} card checks made of ${options.checks}`);
     samples.push(await this.sample(controller, issued));
     await controller.stop();
     this.stopHand?.();
     this.stopHand = undefined;
     this.controller = undefined;
-    return { samples, issued, checks, faults, failedJobs: mender.failedJobs, retries: mender.retries, storeBytesAfterStop: bytesOnDisk(this.storeFiles), seconds: (performance.now() - began) / 1000 };
+    return { samples, issued, checks, faults, failedJobs: mender.failedJobs, ribbonRefusals: mender.ribbonRefusals, failedBy: mender.failedBy, retries: mender.retries, storeBytesAfterStop: bytesOnDisk(this.storeFiles), seconds: (performance.now() - began) / 1000 };
   }
 
   /** A new adult with a Taoyuan household: a national ID number (H, Taoyuan) of our own. */
@@ -233,7 +249,7 @@ class Day {
   }
 
   /** One applicant at the counter, from start-application to confirm-print; the card joins the queue. */
-  private async serve(kiosk: KioskBench): Promise<void> {
+  private async serve(kiosk: KioskBench, mender: Mender): Promise<void> {
     const idNumber = this.nextIdNumber();
     await kiosk.command({ type: 'start-application' });
     await kiosk.dev({ type: 'feed-taiwan-id', idNumber });
@@ -246,7 +262,7 @@ class Day {
     await kiosk.command({ type: 'submit-application' });
     await kiosk.command({ type: 'capture-photo', jpegBase64: photoJpeg });
     await kiosk.until((s) => s.previewUrl !== null, 60_000, 'the photo did not pass or no card face was rendered');
-    await kiosk.command({ type: 'confirm-print' });
+    await mender.confirmPrint();
     await kiosk.until((s) => s.screen === 'home', 15_000, 'the confirmed card did not free the counter');
   }
 
@@ -286,8 +302,11 @@ class Day {
 
   /** After a failed applicant: drop whatever is on the screen. */
   private async backHome(kiosk: KioskBench): Promise<void> {
-    for (const type of ['close-card-check', 'cancel', 'confirm-discard'] as const) await kiosk.controller.command({ type }).catch(() => {});
     await kiosk.dev({ type: 'remove-card' }).catch(() => {});
+    for (let attempt = 0; attempt < 5 && (await kiosk.controller.freshSnapshot()).screen !== 'home'; attempt++) {
+      for (const type of ['close-card-check', 'back', 'cancel', 'confirm-discard'] as const) await kiosk.controller.command({ type }).catch(() => {});
+    }
+    await kiosk.controller.command({ type: 'close-card-check' }).catch(() => {});
   }
 
   // ---------------------------------------------------------------- unattended
@@ -331,8 +350,11 @@ class Day {
     const sampleEvery = Math.max(1, Math.floor(options.topups / samplesPerPhase));
     let credited = 0;
     let notesOfferedAgain = 0;
+    let tapsAgain = 0;
     let lastLift = 0;
-    for (let n = 0; n < options.topups; n++) {
+    let visits = 0;
+    for (let n = 0; n < options.topups && !this.endEarly; n++) {
+      visits++;
       const index = n % cards.length;
       const note = notes[n % notes.length]!;
       let card: VirtualCard | undefined;
@@ -340,7 +362,19 @@ class Day {
         const gap = cardSwapGapMs - (performance.now() - lastLift);
         if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
         card = await lay(index);
-        await untilView((view) => view.state === 'card' && view.card.wallet?.topUp.available === true, 15_000, `visit ${n + 1}: the card offering a top-up`);
+        // A tap the kiosk did not see (the first comes before it watches the reader): lift the card and lay it again.
+        for (let tap = 1; ; tap++) {
+          try {
+            await untilView((view) => view.state === 'card' && view.card.wallet?.topUp.available === true, 5_000, `visit ${n + 1}: the card offering a top-up`);
+            break;
+          } catch (error) {
+            if (tap === 3 || viewOf(controller.snapshot())?.state !== 'ready') throw error;
+            tapsAgain++;
+            await card.remove();
+            await new Promise((resolve) => setTimeout(resolve, cardSwapGapMs));
+            card = await lay(index);
+          }
+        }
         const started = await controller.command({ type: 'top-up-start' });
         if (!started.accepted) throw new Error(`top-up-start refused (${started.reason})`);
         await untilView((view) => view.state === 'top-up' && view.topUp.phase === 'insert', 10_000, `visit ${n + 1}: the top-up taking notes`);
@@ -371,17 +405,17 @@ class Day {
         await controller.command({ type: 'dismiss-card' }).catch(() => {});
       }
       const done = n + 1;
-      if (done % sampleEvery === 0 || done === options.topups) {
+      if (done % sampleEvery === 0 || done === options.topups || this.endEarly) {
         const sample = await this.sample(controller, done);
         samples.push(sample);
         this.progress('unattended', `${done}/${options.topups} top-ups, NT$${credited} credited`, sample, began);
       }
     }
-    samples.push(await this.sample(controller, options.topups));
+    samples.push(await this.sample(controller, visits));
     await controller.stop();
     this.controller = undefined;
     for (const card of inHand.values()) if (card.present) await card.remove().catch(() => {});
-    return { samples, topups: options.topups, credited, notesOfferedAgain, storeBytesAfterStop: bytesOnDisk(this.storeFiles), seconds: (performance.now() - began) / 1000 };
+    return { samples, topups: visits, credited, tapsAgain, notesOfferedAgain, storeBytesAfterStop: bytesOnDisk(this.storeFiles), seconds: (performance.now() - began) / 1000 };
   }
 
   // ---------------------------------------------------------------- after the day
@@ -422,9 +456,13 @@ class Day {
       errors: this.errors,
       faults: staffed.faults,
       failedCards: staffed.failedJobs,
+      ribbonRefusals: staffed.ribbonRefusals,
+      failedBy: staffed.failedBy,
       retries: staffed.retries,
       creditedNtd: unattended?.credited ?? 0,
       notesOfferedAgain: unattended?.notesOfferedAgain ?? 0,
+      tapsAgain: unattended?.tapsAgain ?? 0,
+      endedEarly: this.endEarly,
       staffed: { ...staffedFigures, seconds: Math.round(staffed.seconds) },
       unattended: unattendedFigures && unattended ? { ...unattendedFigures, seconds: Math.round(unattended.seconds), topUpMbPer1000: storeMbPer1000(staffed.storeBytesAfterStop, unattended.storeBytesAfterStop, unattended.topups) } : null,
       scale: options.scale,
@@ -454,6 +492,10 @@ class Day {
 class Mender {
   failedJobs = 0;
   retries = 0;
+  /** Failed cards by the failure's kind (a card can fail more than once). */
+  readonly failedBy: Record<string, number> = {};
+  /** Confirmations the kiosk refused for the ribbon (its end, or a new one not read yet). */
+  ribbonRefusals = 0;
   /** Faults injected whose failure has not been seen yet (a fault may strike a card already queued). */
   private readonly expected: DayFault[] = [];
   private readonly mending = new Set<string>();
@@ -467,13 +509,26 @@ class Mender {
 
   expect(fault: DayFault): void {
     if (fault !== 'cable-pull') this.expected.push(fault);
+    if (fault === 'ribbon-end') this.ribbonEnded = true;
+  }
+
+  /** The ribbon was made to end, and its end may still show (a card failed, a confirmation refused). */
+  private ribbonEnded = false;
+
+  /** The ribbon's end met: its expectation is spent; an end that no fault made is an error. */
+  private ribbonEndMet(): boolean {
+    const at = this.expected.indexOf('ribbon-end');
+    if (at !== -1) this.expected.splice(at, 1);
+    return this.ribbonEnded;
   }
 
   /** Feeder and ribbon topped up before they run out (the ribbon not while its end is the fault of the hour). */
   async restock(): Promise<void> {
     const state = this.kiosk.printerState();
+    if (!this.expected.includes('ribbon-end') && state.ribbonPrintsLeft > 0 && this.mending.size === 0) this.ribbonEnded = false;
     if (state.cardsInFeeder < 5) await this.kiosk.dev({ type: 'printer-fault', fault: 'load-cards' });
-    if (state.ribbonPrintsLeft < 5 && !this.expected.includes('ribbon-end')) await this.kiosk.dev({ type: 'printer-fault', fault: 'new-ribbon' });
+    // Staff change the ribbon before the kiosk refuses a card for it (it keeps enough for the queued cards).
+    if (state.ribbonPrintsLeft < ribbonChangeAt && !this.expected.includes('ribbon-end')) await this.kiosk.dev({ type: 'printer-fault', fault: 'new-ribbon' });
   }
 
   /** The cable out for a moment (a real second, scaled, at least 200 ms), then back. */
@@ -482,8 +537,36 @@ class Mender {
     await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: false });
     await new Promise((resolve) => setTimeout(resolve, Math.max(200, this.kiosk.scaled(5))));
     await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: true });
-    await this.kiosk.until((s) => s.devices.printer.state === 'connected', 30_000, 'the printer did not come back after its cable was put back');
-    this.cablePulled = false;
+    try {
+      await this.kiosk.until((s) => s.devices.printer.state === 'connected', 30_000, 'the printer did not come back after its cable was put back');
+    } catch (error) {
+      // An error of the day; staff would seat the cable again, and so the day goes on.
+      this.error(`${(error as Error).message} (printer ${JSON.stringify(this.kiosk.controller.snapshot().devices.printer)})`);
+      await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: false });
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: true });
+      await this.kiosk.until((s) => s.devices.printer.state === 'connected', 60_000, 'the printer did not come back after its cable was seated again');
+    } finally {
+      this.cablePulled = false;
+    }
+  }
+
+  /**
+   * The review confirmed. The kiosk refuses a card its ribbon cannot print after the queued ones: at
+   * the ribbon's end staff put a new one in; after a new ribbon the kiosk may not have read it yet.
+   */
+  async confirmPrint(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const reply = await this.kiosk.controller.command({ type: 'confirm-print' });
+      if (reply.accepted) return;
+      if (reply.code !== 'no-ribbon' || attempt === 40) throw new Error(`'confirm-print' refused: ${JSON.stringify(reply)}`);
+      this.ribbonRefusals++;
+      if (this.kiosk.printerState().ribbonPrintsLeft === 0) {
+        if (!this.ribbonEndMet()) this.error('the ribbon ran out with no ribbon-end fault');
+        await this.kiosk.dev({ type: 'printer-fault', fault: 'new-ribbon' });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   look(snapshot: KioskSnapshot): void {
@@ -491,6 +574,8 @@ class Mender {
       if ((job.stage === 'failed' || job.stage === 'parked') && !this.mending.has(job.jobId)) {
         this.mending.add(job.jobId);
         this.failedJobs++;
+        const kind = job.error?.kind ?? job.stage;
+        this.failedBy[kind] = (this.failedBy[kind] ?? 0) + 1;
         this.mends.push(this.mend(job).finally(() => this.mending.delete(job.jobId)));
       }
     }
@@ -498,6 +583,7 @@ class Mender {
 
   private explained(job: JobView): boolean {
     const kind = job.error?.kind ?? '';
+    if (kind === 'printer_ribbon_out') return this.ribbonEndMet();
     const cause: DayFault | null =
       kind === 'printer_jam' ? 'jam'
       : kind === 'printer_ribbon_out' ? 'ribbon-end'
@@ -524,6 +610,12 @@ class Mender {
       await kiosk.until((s) => s.devices.printer.state === 'connected' || s.devices.printer.state === 'fault', 30_000, 'the printer is not connected').catch(() => {});
       const now = kiosk.controller.snapshot().printQueue.jobs.find((view) => view.jobId === job.jobId);
       if (!now || (now.stage !== 'failed' && now.stage !== 'parked')) return;
+      // The cable back in and the kiosk's driver reconnected before the card is tried again (staff wait for the light).
+      while (this.cablePulled) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (/disconnected|closed/.test(now.error?.kind ?? '')) {
+        await kiosk.until((s) => s.devices.printer.state === 'connected', 30_000, 'the printer did not reconnect').catch(() => {});
+        await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+      }
       this.retries++;
       const reply = await kiosk.controller.command({ type: 'retry', jobId: job.jobId });
       if (reply.accepted) return;
