@@ -501,6 +501,8 @@ class Mender {
   private readonly mending = new Set<string>();
   private readonly mends: Promise<void>[] = [];
   private cablePulled = false;
+  /** The phase is over: mends under way give up. */
+  private finished = false;
 
   constructor(
     private readonly kiosk: KioskBench,
@@ -537,15 +539,17 @@ class Mender {
     await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: false });
     await new Promise((resolve) => setTimeout(resolve, Math.max(200, this.kiosk.scaled(5))));
     await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: true });
+    // Back: the driver has the port again. A card that failed meanwhile keeps the printer shown at fault (its words) until it is retried.
+    const back = (s: KioskSnapshot): boolean => s.devices.printer.state === 'connected' || s.devices.printer.state === 'fault';
     try {
-      await this.kiosk.until((s) => s.devices.printer.state === 'connected', 30_000, 'the printer did not come back after its cable was put back');
+      await this.kiosk.until(back, 30_000, 'the printer did not come back after its cable was put back');
     } catch (error) {
       // An error of the day; staff would seat the cable again, and so the day goes on.
       this.error(`${(error as Error).message} (printer ${JSON.stringify(this.kiosk.controller.snapshot().devices.printer)})`);
       await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: false });
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       await this.kiosk.dev({ type: 'cable', device: 'printer', plugged: true });
-      await this.kiosk.until((s) => s.devices.printer.state === 'connected', 60_000, 'the printer did not come back after its cable was seated again');
+      await this.kiosk.until(back, 60_000, 'the printer did not come back after its cable was seated again');
     } finally {
       this.cablePulled = false;
     }
@@ -611,9 +615,9 @@ class Mender {
       const now = kiosk.controller.snapshot().printQueue.jobs.find((view) => view.jobId === job.jobId);
       if (!now || (now.stage !== 'failed' && now.stage !== 'parked')) return;
       // The cable back in and the kiosk's driver reconnected before the card is tried again (staff wait for the light).
-      while (this.cablePulled) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (this.cablePulled && !this.finished) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (this.finished) return;
       if (/disconnected|closed/.test(now.error?.kind ?? '')) {
-        await kiosk.until((s) => s.devices.printer.state === 'connected', 30_000, 'the printer did not reconnect').catch(() => {});
         await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
       }
       this.retries++;
@@ -632,6 +636,7 @@ class Mender {
   }
 
   finish(): void {
+    this.finished = true;
     if (this.expected.length > 0) this.error(`faults injected that no card met: ${this.expected.join(', ')}`);
   }
 }
