@@ -319,6 +319,8 @@ class Day {
     if (!pcscd || !validator) throw new Error('bench day: NFC and the bill validator must be simulated');
     const cards = world.issuedCards();
     if (cards.length === 0) throw new Error('bench day: no card was issued to top up');
+    // The staff card used to sign in may still lie on the counter reader: the citizens' cards need it free.
+    if (world.state().counterReader === 'card') await world.dev({ type: 'remove-card' });
     const controller = (this.controller = await startControllerProcess({ ...this.env, KIOSK_MODE: 'self-service' }, world, { exposeGc: true }));
     const kiosk = new KioskBench('day', controller, world, options.scale);
     const inHand = new Map<number, VirtualCard>();
