@@ -503,6 +503,7 @@ class Mender {
   private readonly mending = new Set<string>();
   private readonly mends: Promise<void>[] = [];
   private cablePulled = false;
+  private changingRibbon = false;
   /** The phase is over: mends under way give up. */
   private finished = false;
 
@@ -576,6 +577,20 @@ class Mender {
   }
 
   look(snapshot: KioskSnapshot): void {
+    // The ribbon ended between two cards: the kiosk starts no card and says so (no card fails). Staff change it.
+    if (this.ribbonEnded && !this.changingRibbon && this.expected.includes('ribbon-end') && snapshot.serviceSession?.warnings.some((warning) => warning.kind === 'ribbon-out')) {
+      this.changingRibbon = true;
+      void (async () => {
+        try {
+          if (this.kiosk.printerState().ribbonPrintsLeft === 0) {
+            this.ribbonEndMet();
+            await this.kiosk.dev({ type: 'printer-fault', fault: 'new-ribbon' });
+          }
+        } finally {
+          this.changingRibbon = false;
+        }
+      })();
+    }
     for (const job of snapshot.printQueue.jobs) {
       if ((job.stage === 'failed' || job.stage === 'parked') && !this.mending.has(job.jobId)) {
         this.mending.add(job.jobId);
