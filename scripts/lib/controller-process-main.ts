@@ -1,6 +1,6 @@
 import { loadConfig } from '../../kiosk/controller/config';
 import { startKiosk, type RunningKiosk } from '../../kiosk/controller/main';
-import type { ControllerReply, ControllerRequest } from './controller-process';
+import type { ControllerMemory, ControllerReply, ControllerRequest } from './controller-process';
 
 /**
  * The kiosk's controller alone in a child process (forked by `controller-process.ts`): the simulated
@@ -43,6 +43,10 @@ async function handle(message: ControllerRequest): Promise<void> {
       return;
     }
     case 'call': {
+      if (message.method === 'memory') {
+        send({ type: 'reply', id: message.id, ok: true, value: memory() });
+        return;
+      }
       if (!kiosk) throw new Error('the controller has not started');
       const value =
         message.method === 'command' ? await kiosk.controller.command(message.command)
@@ -56,4 +60,12 @@ async function handle(message: ControllerRequest): Promise<void> {
       send({ type: 'stopped' });
       return;
   }
+}
+
+/** The heap after a full collection when the parent asked for `--expose-gc`; as it stands otherwise. */
+function memory(): ControllerMemory {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
+  return { heapUsed, heapTotal, external, arrayBuffers, rss, collected: gc !== undefined };
 }

@@ -21,6 +21,11 @@ export interface ControllerProcess {
   freshSnapshot(): Promise<KioskSnapshot>;
   command(command: KioskCommand): Promise<CommandReply>;
   readAudit(options: ReadAuditOptions): Promise<AuditEntry[]>;
+  /**
+   * The controller's V8 heap, after a full garbage collection when the child was started with
+   * `exposeGc` (so that a rising figure is memory kept, not garbage not yet collected).
+   */
+  memory(): Promise<ControllerMemory>;
   /** CPU seconds (user + system, all threads) the controller's process has used so far. */
   cpuSeconds(): number;
   /** Resolves when the process has exited, with its signal (a crash point's own SIGKILL, say) or code. */
@@ -33,6 +38,18 @@ export interface ControllerProcess {
 export interface ControllerProcessOptions {
   /** Added to the child's environment (e.g. `KIOSK_CRASH_AT`, kiosk/controller/crash-points.ts). */
   readonly processEnv?: Readonly<Record<string, string>>;
+  /** Starts the child with `--expose-gc`, so that `memory()` collects garbage before it measures. */
+  readonly exposeGc?: boolean;
+}
+
+/** `process.memoryUsage()` of the controller's process, in bytes, and whether a full GC ran first. */
+export interface ControllerMemory {
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+  readonly rss: number;
+  readonly collected: boolean;
 }
 
 type WorldAddress = Omit<SimulatedWorldLink, 'setDemoCard'>;
@@ -46,7 +63,8 @@ export type ControllerRequest =
 type ControllerCall =
   | { readonly method: 'command'; readonly command: KioskCommand }
   | { readonly method: 'snapshot' }
-  | { readonly method: 'readAudit'; readonly options: ReadAuditOptions };
+  | { readonly method: 'readAudit'; readonly options: ReadAuditOptions }
+  | { readonly method: 'memory' };
 
 /** Child → parent. */
 export type ControllerReply =
@@ -66,7 +84,7 @@ const stopTimeoutMs = 10_000;
 export async function startControllerProcess(env: Readonly<Record<string, string>>, world: SimulatedWorld, options: ControllerProcessOptions = {}): Promise<ControllerProcess> {
   // BENCH_CONTROLLER_CPU_PROF=<dir> writes a V8 CPU profile of the controller there (node's --cpu-prof).
   const profileDir = process.env['BENCH_CONTROLLER_CPU_PROF'];
-  const execArgv = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])];
+  const execArgv = ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(options.exposeGc ? ['--expose-gc'] : [])];
   const child = fork(childMain, [], {
     execArgv,
     serialization: 'advanced',
@@ -163,6 +181,7 @@ export async function startControllerProcess(env: Readonly<Record<string, string
     freshSnapshot: () => call<KioskSnapshot>({ method: 'snapshot' }),
     command: (command) => call<CommandReply>({ method: 'command', command }),
     readAudit: (options) => call<AuditEntry[]>({ method: 'readAudit', options }),
+    memory: () => call<ControllerMemory>({ method: 'memory' }),
     cpuSeconds: () => cpuSecondsOf(pid),
     exited: exitedPromise,
     async kill() {

@@ -31,7 +31,7 @@ const snapshotRecheckMs = 1_000;
 export const photoJpeg = readFileSync(join(process.cwd(), 'test/fixtures/photos/applicant.jpg')).toString('base64');
 
 /** No card is made without a service session: one is opened in the kiosk's store first, with blanks for any run. */
-async function openBenchSession(config: KioskConfig, name: string): Promise<void> {
+export async function openBenchSession(config: KioskConfig, name: string): Promise<void> {
   const opened = await openStore({ path: join(config.dataDir, defaultStoreFile), keyFile: config.keyFile, kioskId: config.kioskId, kioskNumber: config.kioskNumber, auditOpen: false });
   if (!opened.ok) throw new Error(`bench ${name}: the store could not be opened (${opened.error.kind})`);
   try {
