@@ -210,6 +210,8 @@ class FirmataBoardSimulator implements BoardSimulator {
   readonly devicePath: string;
   handshakes = 0;
   resets = 0;
+  private plugging = false;
+  private openedWhilePlugging = false;
   booting = false;
   private bootTimer: NodeJS.Timeout | undefined;
   private port: SerialPort | undefined;
@@ -244,7 +246,7 @@ class FirmataBoardSimulator implements BoardSimulator {
     return pulledUp ? 1 : 0; // an unconnected input floats; call it LOW
   }
 
-  async powerOn(): Promise<void> {
+  async powerOn(options: { readonly announce?: boolean } = {}): Promise<void> {
     const port = new SerialPort({ path: this.devicePath, baudRate: 57600, autoOpen: false });
     await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     port.on('error', () => {});
@@ -253,7 +255,7 @@ class FirmataBoardSimulator implements BoardSimulator {
     this.powered = true;
     this.model.reset();
     // Powered up (not reset by DTR), the bootloader hands over at once: the sketch announces itself.
-    this.announce();
+    if (options.announce ?? true) this.announce();
   }
 
   private announce(): void {
@@ -266,8 +268,12 @@ class FirmataBoardSimulator implements BoardSimulator {
    * sketch starts and announces itself, as after power-up.
    */
   private async resetByHost(): Promise<boolean> {
-    // Unpowered, no DTR edge can reset it: it boots (and announces itself) at power-on.
-    if (!this.powered) return false;
+    // Unpowered, no DTR edge can reset it: it boots (and announces itself) at power-on. While the cable is
+    // being plugged in, though, the board is powered by the same plug: the open resets it once it is up.
+    if (!this.powered) {
+      if (this.plugging) this.openedWhilePlugging = true;
+      return false;
+    }
     this.resets++;
     this.model.reset();
     this.parser = new HostCommandParser();
@@ -496,8 +502,18 @@ class FirmataBoardSimulator implements BoardSimulator {
   }
 
   async replug(): Promise<void> {
-    await this.options.cable?.plug();
-    await this.powerOn();
+    this.plugging = true;
+    this.openedWhilePlugging = false;
+    try {
+      await this.options.cable?.plug();
+      await this.powerOn({ announce: false });
+    } finally {
+      this.plugging = false;
+    }
+    // A host that opened the port as soon as it appeared reset the board as it powered up: the bootloader
+    // first, then the announcement (the USB plug powers the board before the host can open it).
+    if (this.openedWhilePlugging) await this.resetByHost();
+    else this.announce();
   }
 
   async close(): Promise<void> {

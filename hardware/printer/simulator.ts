@@ -308,7 +308,7 @@ class SimulatedPrinter {
   receive(chunk: Buffer): void {
     if (!this.powered || this.stopped) return;
     this.counters.bytes += chunk.length;
-    this.queue.push(...this.parser.feed(chunk));
+    for (const command of this.parser.feed(chunk)) this.queue.push(command);
     void this.work();
   }
 

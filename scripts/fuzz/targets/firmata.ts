@@ -90,7 +90,7 @@ function parseHost(bytes: Uint8Array, cuts: readonly number[]): HostCommand[] {
   const parser = new HostCommandParser();
   const commands: HostCommand[] = [];
   for (const chunk of chunksOf(bytes, cuts)) {
-    commands.push(...parser.push(chunk));
+    for (const item of parser.push(chunk)) commands.push(item);
     if (parser.bufferedBytes > maxSysexBytes) broken(`the parser holds ${parser.bufferedBytes} bytes`);
   }
   for (const command of commands) checkCommand(command);

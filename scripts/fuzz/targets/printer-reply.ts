@@ -40,7 +40,7 @@ function read(bytes: Uint8Array, cuts: readonly number[]): string[] {
   const reader = new ReplyReader();
   const replies: string[] = [];
   for (const chunk of chunksOf(bytes, cuts)) {
-    replies.push(...reader.feed(chunk));
+    for (const item of reader.feed(chunk)) replies.push(item);
     if (reader.bufferedBytes >= maxReplyBytes) broken(`the reader holds ${reader.bufferedBytes} bytes`);
   }
   const last = reader.flush();

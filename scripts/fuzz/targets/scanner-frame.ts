@@ -58,10 +58,10 @@ function decode(bytes: Uint8Array, cuts: readonly number[]): DecodedScan[] {
   const decoder = createScanDecoder();
   const events: DecodedScan[] = [];
   for (const chunk of chunksOf(bytes, cuts)) {
-    events.push(...decoder.push(chunk));
+    for (const item of decoder.push(chunk)) events.push(item);
     if (decoder.bufferedBytes > MAX_FRAME_LENGTH) broken(`the decoder holds ${decoder.bufferedBytes} bytes`);
   }
-  events.push(...decoder.flush());
+  for (const item of decoder.flush()) events.push(item);
   if (!decoder.idle || decoder.bufferedBytes !== 0) broken('the decoder is not idle after a flush');
   for (const event of events) checkEvent(event);
   return events;

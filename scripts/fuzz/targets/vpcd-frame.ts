@@ -42,7 +42,7 @@ function readFrames(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
   const reader = new VpcdFrameReader();
   const payloads: Uint8Array[] = [];
   for (const chunk of chunksOf(bytes, cuts)) {
-    payloads.push(...reader.push(chunk));
+    for (const item of reader.push(chunk)) payloads.push(item);
     if (reader.bufferedBytes > 2 + maxVpcdPayload) broken(`the reader holds ${reader.bufferedBytes} bytes`);
   }
   return payloads;
