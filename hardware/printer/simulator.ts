@@ -665,13 +665,17 @@ class SimulatedPrinter {
     this.printingSide = { side, panels };
     const printed = await this.step(side === 'front' ? 'print-front' : 'print-back', this.timing.panelPrintMs * panels.length).finally(() => (this.printingSide = undefined));
     if (printed !== 'OK') return this.abortSequence(printed);
+    // The ribbon ended while the side printed (a `ribbon-end` fault meanwhile): the side fails as one
+    // found at its start does, the card left inside. Laying it anyway drove the counter below 0, a
+    // ribbon `Rco;I` cannot report and that no "ribbon empty" check saw (the market day's stall).
+    if (this.ribbonPrintsLeft <= 0) return this.abortSequence('ERROR RIBBON');
     this.transfer(side, panels);
     return 'OK';
   }
 
   /** The ribbon's panels go onto the card's side (all of them, or what a power cut left). */
   private transfer(side: 'front' | 'back', panels: Panel[]): void {
-    this.ribbonPrintsLeft--;
+    this.ribbonPrintsLeft = Math.max(0, this.ribbonPrintsLeft - 1);
     this.counters.panels += panels.length;
     const card = this.current;
     if (card) {

@@ -143,6 +143,23 @@ describe('card printer driver over a real pty', () => {
     expect(sim.state()).toMatchObject({ cardsRejected: 1, card: 'none' });
   });
 
+  it('a ribbon that ends while a side prints fails that side: ribbon_out, the counter at 0 (never below), a new ribbon mends it', async () => {
+    // Slow panels (1 s a side) so that the end lands inside the print movement, as the market day's bench makes it.
+    const { printer, sim } = await setup({ timeScale: 0.01, timing: { panelPrintMs: 20_000 } });
+    const before = sim.state().commandsReceived;
+    const printing = printer.printCard(colourJob());
+    // Pem, Pr, Pmi, Ss, Sr, five panels, then Sic: the side prints while Sic waits for its reply.
+    await waitFor(() => sim.state().commandsReceived >= before + 11, 10_000, 'Sic sent');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    sim.injectFault({ kind: 'ribbon-end' });
+    expect(await printing).toMatchObject({ ok: false, error: { kind: 'ribbon_out' } });
+    expect(sim.state()).toMatchObject({ ribbonPrintsLeft: 0, card: 'inside' });
+    expect(await printer.status()).toMatchObject({ ok: true, value: { card: 'inside', printsLeft: 0, ribbonAtEnd: true } });
+    sim.injectFault({ kind: 'new-ribbon', prints: 10 });
+    expect((await printer.printCard(colourJob())).ok).toBe(true);
+    expect(sim.state()).toMatchObject({ ribbonPrintsLeft: 9, card: 'contactless-station' });
+  });
+
   it('reports a cover opened mid-job, and the card can be rejected once it is closed', async () => {
     const { printer, sim } = await setup();
     sim.injectFault({ kind: 'cover-open', atStep: 'print-front' });
