@@ -20,6 +20,11 @@ const notes = [100, 100, 100, 500] as const;
 const walletCap = defaultCityRules.eWalletCap;
 const nearCapMargin = 1_000;
 
+/** Every card's wallet within a visit's worth of the cap (none unread): a top-up would only tap cards. */
+export function walletsNearCap(cards: readonly TopUpCard[]): boolean {
+  return cards.length > 0 && cards.every((card) => card.chip !== null && card.chip.balance >= walletCap - nearCapMargin);
+}
+
 export class TopUpSite {
   /** The running controller has exited (killed). */
   dead = true;
@@ -116,7 +121,7 @@ export class TopUpSite {
 
   /** Every card's wallet (as last read) within a visit's worth of the cap: top-ups would only tap cards. */
   nearCap(): boolean {
-    return this.lastChips !== undefined && this.lastChips.every((card) => card.chip !== null && card.chip.balance >= walletCap - nearCapMargin);
+    return this.lastChips !== undefined && walletsNearCap(this.lastChips);
   }
 
   /** Takes the card off the counter reader, if one lies there. */

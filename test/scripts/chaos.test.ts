@@ -9,6 +9,8 @@ import { parseChaosOptions } from '../../scripts/chaos/options';
 import { resultLine, runChaos, type ChaosSites } from '../../scripts/chaos/session';
 import { CounterWork } from '../../scripts/chaos/counter-kiosk';
 import { seededRandom } from '../../scripts/lib/issuance-bench';
+import { walletsNearCap } from '../../scripts/chaos/top-up-work';
+import type { TopUpCard } from '../../scripts/chaos/facts';
 import { counterFlows, describeFlows, noFlows, readOnly } from '../../scripts/chaos/store-queries';
 
 /**
@@ -78,6 +80,13 @@ describe('the chaos checker', () => {
     expect(describeFlows(noFlows)).toBe('nothing done');
     expect(describeFlows({ ...noFlows, issued: 2, replaced: 1, feesWaived: 1, topUps: 2, topUpMoney: 600 })).toBe('2 issued, 1 replaced (fees: 1 waived), 2 top-ups credited (NT$600)');
     expect(describeFlows(noFlows, { all: true })).toContain('0 replaced');
+  });
+
+  it('takes a fresh top-up kiosk only once every wallet is near the NT$10,000 cap', () => {
+    const card = (balance: number): TopUpCard => ({ cardNumber: '0001199100000001', chip: { balance, counter: 1 } });
+    expect(walletsNearCap([card(9_000), card(9_500), card(10_000)])).toBe(true);
+    expect(walletsNearCap([card(9_000), card(8_999), card(10_000)])).toBe(false);
+    expect(walletsNearCap([card(10_000), { cardNumber: '0001199100000002', chip: null }])).toBe(false);
   });
 
   it('counts a broken fact once, in the run that broke it', () => {
