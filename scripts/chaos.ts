@@ -1,5 +1,5 @@
 import { parseChaosOptions } from './chaos/options';
-import { resultLine, runChaos } from './chaos/session';
+import { flowsRequiredFrom, resultLine, runChaos } from './chaos/session';
 
 /**
  * `npm run chaos -- --runs N [--seed S]`: kills the kiosk's controller at random moments while it
@@ -21,4 +21,5 @@ const seconds = Math.round((Date.now() - started) / 1000);
 process.stdout.write(`chaos: ${result.runs} runs in ${seconds} s; ${result.stuck} stuck\n`);
 if (result.firstBadRun !== null) process.stdout.write(`chaos: an invariant broke first in run ${result.firstBadRun}: replay with npm run chaos -- --seed ${options.seed} --runs ${result.firstBadRun}\n`);
 process.stdout.write(`${resultLine(result)}\n`);
-process.exit(result.firstBadRun !== null || result.stuck > 0 ? 1 : 0);
+const untested = result.unexercised.length > 0 && options.runs >= flowsRequiredFrom;
+process.exit(result.firstBadRun !== null || result.stuck > 0 || untested ? 1 : 0);

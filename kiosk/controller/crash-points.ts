@@ -5,6 +5,7 @@
  * closed. Unset (always, in the field), a crash point does nothing. Killing from outside cannot hit
  * a step that lasts a few microseconds; this can, every time.
  */
+/** The top-up's steps. */
 export const crashPoints = [
   'top-up:escrow-reported', // the validator reported a note in escrow; nothing journaled yet
   'top-up:journaled', // the note is journaled (escrow); nothing sent to the validator
@@ -15,10 +16,16 @@ export const crashPoints = [
 ] as const;
 export type CrashPoint = (typeof crashPoints)[number];
 
+/** The issuance's: the few microseconds a killed card job is hardest to recover from. */
+export const issuanceCrashPoints = [
+  'issuance:ejected', // the printer ejected the committed card; the journal does not say `ejected` yet
+] as const;
+export type IssuanceCrashPoint = (typeof issuanceCrashPoints)[number];
+
 export const crashPointEnv = 'KIOSK_CRASH_AT';
 
 const armed = process.env[crashPointEnv];
 
-export function crashPoint(name: CrashPoint): void {
+export function crashPoint(name: CrashPoint | IssuanceCrashPoint): void {
   if (armed === name) process.kill(process.pid, 'SIGKILL');
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
+import { crashPointEnv, type IssuanceCrashPoint } from '../../kiosk/controller/crash-points';
 import { createSimulatedWorld, type SimulatedWorld } from '../../kiosk/controller/devices/simulated-world';
 import { createLogger } from '../../kiosk/controller/logging/logger';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
@@ -31,6 +32,7 @@ export class CounterKiosk {
     readonly config: KioskConfig,
     private readonly env: Readonly<Record<string, string>>,
     readonly world: SimulatedWorld,
+    private readonly hand: { waiting: boolean },
     private readonly stopHand: () => void,
     private readonly closeLog: () => void,
   ) {}
@@ -41,14 +43,16 @@ export class CounterKiosk {
     await openSession(config);
     const worldLog = createLogger({ destination: join(dataDir, 'logs', 'world.jsonl') });
     const world = await createSimulatedWorld(config, worldLog);
-    // The applicant takes each card from the exit slot as soon as it is out, whoever runs the kiosk.
+    // The applicant takes each card from the exit slot as soon as it is out — or, when they wait for a
+    // kiosk that went dark (see `applicantWaits`), once it is back.
     const printer = world.printer!;
+    const hand = { waiting: false };
     const stopHand = printer.onCardMoved(() =>
       queueMicrotask(() => {
-        if (printer.state().cardsInOutput > 0) void world.dev({ type: 'printer-fault', fault: 'take-card' });
+        if (!hand.waiting) takeCards(world);
       }),
     );
-    return new CounterKiosk(config, env, world, stopHand, () => worldLog.close());
+    return new CounterKiosk(config, env, world, hand, stopHand, () => worldLog.close());
   }
 
   get controller(): ControllerProcess {
@@ -60,10 +64,29 @@ export class CounterKiosk {
     return new KioskBench('chaos counter', this.controller, this.world, 1);
   }
 
-  async start(): Promise<void> {
-    const started = await startControllerProcess(this.env, this.world);
+  /**
+   * The run's applicant, when the kiosk dies, leaves a card in the exit slot until it is back (true) or
+   * takes it at once (false): only the first lets recovery find a card ejected just before its journal entry.
+   */
+  applicantWaits(waits: boolean): void {
+    this.waitsAtKill = waits;
+  }
+
+  /** From now until the next start, cards stay in the exit slot (a controller armed to die at an eject dies before any kill). */
+  holdCards(): void {
+    this.hand.waiting = true;
+  }
+  private waitsAtKill = false;
+
+  /** `crashAt`: a crash point armed in the new process (kiosk/controller/crash-points.ts): it kills itself there. */
+  async start(crashAt?: IssuanceCrashPoint): Promise<void> {
+    const started = await startControllerProcess(this.env, this.world, crashAt ? { processEnv: { [crashPointEnv]: crashAt } } : {});
     this.controllerProcess = started;
     this.dead = false;
+    if (this.hand.waiting) {
+      this.hand.waiting = false;
+      takeCards(this.world); // recovery has run: the applicant takes what the slot holds
+    }
     void started.exited.then(() => {
       if (this.controllerProcess === started) this.dead = true;
     });
@@ -71,6 +94,7 @@ export class CounterKiosk {
 
   /** The plug pulled: SIGKILL, nothing flushed. */
   async kill(): Promise<void> {
+    if (this.waitsAtKill) this.hand.waiting = true;
     await this.controllerProcess?.kill();
   }
 
@@ -104,6 +128,10 @@ export class CounterKiosk {
     await this.world.stop().catch(() => {});
     this.closeLog();
   }
+}
+
+function takeCards(world: SimulatedWorld): void {
+  if (world.printer!.state().cardsInOutput > 0) void world.dev({ type: 'printer-fault', fault: 'take-card' });
 }
 
 /** No card is made without a service session: opened in the store before the first start, with blanks for any run. */
@@ -164,10 +192,11 @@ export class CounterWork {
       for (const job of this.kiosk.controller.snapshot().printQueue.jobs) {
         if (job.stage === 'failed') await this.command({ type: 'cancel-job', jobId: job.jobId });
       }
+      // Voids are rare at a real counter (and each one takes a card a replacement could have replaced).
       const pick = this.random();
-      if (pick < 0.35) await this.issue(1);
-      else if (pick < 0.6) await this.issue(2 + Math.floor(this.random() * 3));
-      else if (pick < 0.85) await this.replace();
+      if (pick < 0.3) await this.issue(1);
+      else if (pick < 0.5) await this.issue(2 + Math.floor(this.random() * 3));
+      else if (pick < 0.92) await this.replace();
       else await this.voidLast();
     }
   }
@@ -178,10 +207,15 @@ export class CounterWork {
     for (let i = 0; i < count; i++) await this.apply(this.kiosk.newApplicant(), null);
   }
 
-  /** Someone served before comes back for a new card (damaged: a fee, paid in cash; or a defect: free). */
+  /**
+   * Someone served before comes back for a new card (damaged: a fee, paid in cash, from the old card's
+   * e-wallet or waived; or a defect: free). The operator first lets the printer finish: a card of theirs
+   * still in the queue or the exit slot is their own card, not one to replace.
+   */
   async replace(): Promise<void> {
     const { applicants } = this.kiosk;
     if (applicants.length === 0) return this.issue(1);
+    await this.until((s) => s.printQueue.jobs.length === 0, 60_000, 'the print queue did not empty').catch(() => {});
     const idNumber = applicants[Math.floor(this.random() * applicants.length)]!;
     const cause = this.random() < 0.5 ? 'damaged' : 'defect';
     this.note(`replace (${cause})`);
@@ -207,6 +241,14 @@ export class CounterWork {
     await this.dev({ type: 'remove-card' });
   }
 
+  /** The replacement's fee as an operator settles it: mostly cash, some from the old card's e-wallet (cash when it holds too little), some waived. */
+  private async settleFee(): Promise<void> {
+    const pick = this.random();
+    if (pick < 0.2 && (await this.command({ type: 'waive-fee', reason: 'kiosk-fault' }))) return;
+    if (pick >= 0.2 && pick < 0.4 && (await this.command({ type: 'settle-fee', method: 'wallet' }))) return;
+    await this.command({ type: 'settle-fee', method: 'cash' });
+  }
+
   /**
    * One application up to the print queue: the ID card read, the form completed, the photo, the fee
    * settled when one is due, confirmed. A step that does not come gives up the application (Cancel).
@@ -221,6 +263,14 @@ export class CounterWork {
       await this.until((s) => s.application.eligibility !== null, 10_000, 'no eligibility');
       const action = this.kiosk.controller.snapshot().application.eligibility?.cards.find((card) => card.type === 'general')?.action;
       if (action === 'replacement') await this.command({ type: 'update-application', fields: { replacementCause: replacementCause ?? 'defect' } });
+      else if (replacementCause !== null) {
+        // Their card was voided (or never made it out): nothing to replace. They leave the list of holders.
+        this.kiosk.applicants.splice(this.kiosk.applicants.indexOf(idNumber), 1);
+        this.note(`no card to replace (${action ?? 'not eligible'})`);
+        await this.command({ type: 'cancel' });
+        await this.command({ type: 'confirm-discard' });
+        return;
+      }
       await this.until((s) => s.application.problems.length === 0, 10_000, 'the application kept its problems');
       if (!(await this.command({ type: 'submit-application' }))) throw new Error('submit refused');
       if (!(await this.command({ type: 'capture-photo', jpegBase64: photoJpeg }))) throw new Error('photo refused');
@@ -229,7 +279,7 @@ export class CounterWork {
         await this.command({ type: 'override-photo', reason: 'chaos run' });
         await this.until((s) => s.previewUrl !== null, 30_000, 'no preview after the override');
       }
-      if (this.kiosk.controller.snapshot().fee) await this.command({ type: 'settle-fee', method: 'cash' });
+      if (this.kiosk.controller.snapshot().fee) await this.settleFee();
       if (!(await this.command({ type: 'confirm-print' }))) throw new Error(`confirm refused`);
       if (!this.kiosk.applicants.includes(idNumber)) this.kiosk.applicants.push(idNumber);
       await this.until((s) => s.screen === 'home', 15_000, 'the confirmed card did not free the counter');

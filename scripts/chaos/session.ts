@@ -1,14 +1,14 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crashPoints } from '../../kiosk/controller/crash-points';
+import { crashPoints, issuanceCrashPoints } from '../../kiosk/controller/crash-points';
 import { seededRandom } from '../lib/issuance-bench';
 import { CounterKiosk, CounterWork } from './counter-kiosk';
 import { readCounterFacts } from './facts';
 import { checkCounter, checkTopUp, violationKinds, ViolationTally, type Violation, type ViolationKind } from './invariants';
 import type { ChaosOptions } from './options';
 import { TopUpSite } from './top-up-work';
-import { counterTotals, topUpTotals } from './store-queries';
+import { addFlows, counterFlows, counterTotals, describeFlows, flowDifference, noFlows, requiredFlows, topUpFlows, topUpTotals, type FlowCounts } from './store-queries';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 
 /**
@@ -25,7 +25,14 @@ export interface ChaosResult {
   readonly firstBadRun: number | null;
   /** Runs whose kiosk did not settle after the restart (a job left open, a note left in escrow). */
   readonly stuck: number;
+  /** What the session did, summed over its runs. */
+  readonly flows: FlowCounts;
+  /** Flows that did nothing over the whole session (a harness that tested less than it claims). */
+  readonly unexercised: ReadonlyArray<(typeof requiredFlows)[number]>;
 }
+
+/** Sessions this long must have exercised every flow; shorter ones (the quick test) only say which did not run. */
+export const flowsRequiredFrom = 20;
 
 export type ChaosReport = (line: string) => void;
 
@@ -60,6 +67,9 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
     topUp = await TopUpSite.create();
     await topUp.start();
     let topUpUsed = false;
+    let freshTopUps = 0;
+    let totals = noFlows;
+    const flowsNow = async (): Promise<FlowCounts> => ({ ...(await counterFlows(join(counter!.config.dataDir, defaultStoreFile))), ...(await topUpFlows(join(topUp!.config.dataDir, defaultStoreFile))) });
     for (let run = 1; run <= options.runs; run++) {
       // Each run draws from its own stream: what it does does not shift the draws of the runs after it.
       const random = seededRandom((options.seed + Math.imul(run, 0x9e3779b9)) >>> 0);
@@ -75,6 +85,29 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
         await topUp.start(crashAt);
         note(`armed ${crashAt}`);
       }
+      // Some counter runs die right after a card's eject, before its journal entry (recovery must leave
+      // that card to the applicant, not void it); their applicant, as half the others', waits by the dark
+      // kiosk instead of taking the card at once.
+      const counterCrashAt = onCounter && random() < 0.15 ? issuanceCrashPoints[0] : null;
+      const applicantWaits = onCounter && (counterCrashAt !== null || random() < 0.5);
+      counter.applicantWaits(applicantWaits);
+      if (counterCrashAt) {
+        await counter.kill();
+        await counter.start(counterCrashAt);
+        counter.holdCards();
+        note(`armed ${counterCrashAt}`);
+      }
+      // Nothing spends a demo wallet: once all three are near the NT$10,000 cap, top-ups would only tap
+      // cards. A new top-up kiosk (fresh data, validator and cards) takes over; the old one was checked last run.
+      if (!onCounter && topUp.nearCap()) {
+        await topUp.close();
+        topUp = await TopUpSite.create();
+        await topUp.start();
+        topUpUsed = false;
+        freshTopUps++;
+        note('a fresh top-up kiosk (the wallets were at the cap)');
+      }
+      const flowsBefore = await flowsNow();
       const started = Date.now();
       const work = onCounter
         ? new CounterWork(counter, random, note).loop()
@@ -84,7 +117,7 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
         (error: unknown) => (error as Error).message,
       );
       await Promise.race([sleep(killAfterMs), workEnded]);
-      const killedItself = !onCounter && topUp.dead;
+      const killedItself = onCounter ? counterCrashAt !== null && counter.dead : topUp.dead;
       const earlyEnd = !killedItself && Date.now() - started < killAfterMs - 50 ? await workEnded : null;
       await (onCounter ? counter.kill() : topUp.kill());
       await workEnded;
@@ -103,6 +136,8 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
         stuck++;
         report(`run ${run}: STUCK after the restart: ${(error as Error).message}`);
       }
+      const did = flowDifference(await flowsNow(), flowsBefore);
+      totals = addFlows(totals, did);
       const fresh = tally.add(violations);
       if (fresh.length > 0) firstBadRun ??= run;
       const printer = counter.world.printer!.state();
@@ -110,16 +145,19 @@ export async function runChaos(options: ChaosOptions, report: ChaosReport, after
       const stacked = Object.entries(validator.stackedTotal).reduce((sum, [value, n]) => sum + Number(value) * n, 0);
       const checkMs = Date.now() - restartAt - restartMs;
       report(
-        `run ${run}/${options.runs} ${onCounter ? 'counter' : 'top-up '} ${killedItself ? `died at ${crashAt ?? 'an unknown point'}` : `killed at ${(killAfterMs / 1000).toFixed(1)} s`} during "${doing.at(-1) ?? 'start'}"${crashAt && !killedItself ? ` (${crashAt} armed, not reached)` : ''}` +
+        `run ${run}/${options.runs} ${onCounter ? 'counter' : 'top-up '} ${killedItself ? `died at ${crashAt ?? counterCrashAt ?? 'an unknown point'}` : `killed at ${(killAfterMs / 1000).toFixed(1)} s`} during "${doing.at(-1) ?? 'start'}"${applicantWaits ? ' (the applicant waited)' : ''}${(crashAt ?? counterCrashAt) && !killedItself ? ` (${crashAt ?? counterCrashAt} armed, not reached)` : ''}` +
           `${earlyEnd ? ` (work had stopped: ${earlyEnd})` : ''}; printer ${printer.cardsEjected} out / ${printer.cardsRejected} rejected; NT$${stacked} stacked;` +
-          ` restart ${(restartMs / 1000).toFixed(1)} s, recovery and checks ${(checkMs / 1000).toFixed(1)} s; violations ${fresh.length === 0 ? 'none' : fresh.length}`,
+          ` restart ${(restartMs / 1000).toFixed(1)} s, recovery and checks ${(checkMs / 1000).toFixed(1)} s; did: ${describeFlows(did)}; violations ${fresh.length === 0 ? 'none' : fresh.length}`,
       );
       for (const violation of fresh) report(`  VIOLATION ${violation.kind}: ${violation.detail} (seed ${options.seed}, run ${run})`);
     }
     report(`counter kiosk: ${await counterTotals(join(counter.config.dataDir, defaultStoreFile))}, ${printerResyncs(counter.config.dataDir)} printer line resyncs`);
     report(`top-up kiosk: ${await topUpTotals(join(topUp.config.dataDir, defaultStoreFile))}`);
+    report(`done over the session: ${describeFlows(totals, { all: true })}; ${freshTopUps} fresh top-up kiosks`);
+    const unexercised = requiredFlows.filter((flow) => totals[flow] === 0 && (flow === 'topUps' ? options.kiosks !== 'counter' : options.kiosks !== 'top-up'));
+    if (unexercised.length > 0) report(`NOT EXERCISED over the whole session: ${unexercised.join(', ')}${options.runs >= flowsRequiredFrom ? '' : ` (a failure from ${flowsRequiredFrom} runs on)`}`);
     await afterRuns?.({ counter, topUp });
-    return { runs: options.runs, counts: { ...tally.counts }, firstBadRun, stuck };
+    return { runs: options.runs, counts: { ...tally.counts }, firstBadRun, stuck, flows: totals, unexercised };
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', interrupted);

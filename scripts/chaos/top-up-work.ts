@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadConfig, type KioskConfig } from '../../kiosk/controller/config';
 import { crashPointEnv, type CrashPoint } from '../../kiosk/controller/crash-points';
 import type { DemoCitizenKind } from '../../kiosk/controller/devices/demo-citizens';
+import { defaultCityRules } from '../../shared/domain/rules';
 import { defaultStoreFile } from '../../kiosk/controller/store/cli-options';
 import type { SelfServiceView } from '../../shared/contract/kiosk-api';
 import { topUpKiosk, type TopUpKiosk } from '../lib/top-up-kiosk';
@@ -15,6 +16,14 @@ import { openCashRows } from './store-queries';
  */
 export const topUpCards: readonly DemoCitizenKind[] = ['demo-senior', 'demo-disability', 'demo-general'];
 const notes = [100, 100, 100, 500] as const;
+/** How close to the e-wallet's cap (NT$) a wallet counts as full: more than a visit's usual notes. */
+const walletCap = defaultCityRules.eWalletCap;
+const nearCapMargin = 1_000;
+
+/** Every card's wallet within a visit's worth of the cap (none unread): a top-up would only tap cards. */
+export function walletsNearCap(cards: readonly TopUpCard[]): boolean {
+  return cards.length > 0 && cards.every((card) => card.chip !== null && card.chip.balance >= walletCap - nearCapMargin);
+}
 
 export class TopUpSite {
   /** The running controller has exited (killed). */
@@ -108,6 +117,11 @@ export class TopUpSite {
     }
     this.lastChips = cards;
     return readTopUpFacts(this.config, this.kiosk.world, cards);
+  }
+
+  /** Every card's wallet (as last read) within a visit's worth of the cap: top-ups would only tap cards. */
+  nearCap(): boolean {
+    return this.lastChips !== undefined && walletsNearCap(this.lastChips);
   }
 
   /** Takes the card off the counter reader, if one lies there. */

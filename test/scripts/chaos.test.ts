@@ -9,6 +9,9 @@ import { parseChaosOptions } from '../../scripts/chaos/options';
 import { resultLine, runChaos, type ChaosSites } from '../../scripts/chaos/session';
 import { CounterWork } from '../../scripts/chaos/counter-kiosk';
 import { seededRandom } from '../../scripts/lib/issuance-bench';
+import { walletsNearCap } from '../../scripts/chaos/top-up-work';
+import type { TopUpCard } from '../../scripts/chaos/facts';
+import { counterFlows, describeFlows, noFlows, readOnly } from '../../scripts/chaos/store-queries';
 
 /**
  * `npm run chaos` in small: a few runs of random work killed at random moments on both kiosks, every
@@ -73,6 +76,19 @@ describe('the chaos checker', () => {
     expect(kinds(checkTopUp({ ...cleanTopUp, audit: { ok: false } }))).toEqual(['auditBreaks']);
   });
 
+  it('says what a run did, flow by flow, and nothing done when it did nothing', () => {
+    expect(describeFlows(noFlows)).toBe('nothing done');
+    expect(describeFlows({ ...noFlows, issued: 2, replaced: 1, feesWaived: 1, topUps: 2, topUpMoney: 600 })).toBe('2 issued, 1 replaced (fees: 1 waived), 2 top-ups credited (NT$600)');
+    expect(describeFlows(noFlows, { all: true })).toContain('0 replaced');
+  });
+
+  it('takes a fresh top-up kiosk only once every wallet is near the NT$10,000 cap', () => {
+    const card = (balance: number): TopUpCard => ({ cardNumber: '0001199100000001', chip: { balance, counter: 1 } });
+    expect(walletsNearCap([card(9_000), card(9_500), card(10_000)])).toBe(true);
+    expect(walletsNearCap([card(9_000), card(8_999), card(10_000)])).toBe(false);
+    expect(walletsNearCap([card(10_000), { cardNumber: '0001199100000002', chip: null }])).toBe(false);
+  });
+
   it('counts a broken fact once, in the run that broke it', () => {
     const tally = new ViolationTally();
     const broken = checkTopUp({ ...cleanTopUp, stackedMoney: 800 });
@@ -95,6 +111,9 @@ describe('npm run chaos, a few runs', () => {
     expect(lines.filter((text) => /STUCK|VIOLATION/.test(text)), lines.join('\n')).toEqual([]);
     expect(lines.filter((text) => text.startsWith('run ')).map((text) => text.split(' ')[2])).toEqual(expect.arrayContaining(['counter', 'top-up']));
     expect(result).toMatchObject({ runs: 2, firstBadRun: null, stuck: 0 });
+    // Each run says what it did; the session sums it (the top-up run credited its notes, or died before).
+    expect(lines.filter((text) => text.startsWith('run ')).every((text) => text.includes('; did: '))).toBe(true);
+    expect(lines.some((text) => text.startsWith('done over the session: '))).toBe(true);
     expect(resultLine(result)).toBe('{"runs":2,"doubleIssued":0,"reusedNumbers":0,"stockMismatches":0,"lostCredits":0,"doubleCredits":0,"auditBreaks":0}');
     expect(doctored).toEqual({
       clean: [],
@@ -111,12 +130,25 @@ async function doctor({ counter, topUp }: ChaosSites): Promise<Record<string, Vi
   const counterFile = join(counter.config.dataDir, defaultStoreFile);
   const topUpFile = join(topUp.config.dataDir, defaultStoreFile);
   const counterKinds = async (): Promise<ViolationKind[]> => kinds(checkCounter(await readCounterFacts(counter.config, counter.world)));
-  // At least one card issued and handed out (the runs may have killed every one before it was).
+  // At least one card issued and handed out (the runs may have killed every one before it was) — by a
+  // controller that dies right after its eject, before the journal says so, while the applicant waits:
+  // recovery leaves the card in the exit slot to them, and the checker agrees it was handed out.
+  const ejectedBefore = counter.world.printer!.state().cardsEjected;
+  const crashVoidedBefore = (await counterFlows(counterFile)).crashVoided;
+  await counter.kill();
+  await counter.start('issuance:ejected');
+  counter.holdCards();
   const work = new CounterWork(counter, seededRandom(1), () => {});
   await work.signIn();
-  await work.issue(1);
+  await work.issue(1).catch(() => {});
+  await waitUntil(() => counter.dead, 60_000, 'the controller did not die at issuance:ejected');
+  expect(counter.world.printer!.state()).toMatchObject({ cardsEjected: ejectedBefore + 1, cardsInOutput: 1 });
+  await counter.start();
   await counter.settled(60_000);
+  const flows = await counterFlows(counterFile);
   const found: Record<string, ViolationKind[]> = { clean: await counterKinds() };
+  expect(await lastCardStatus(counterFile)).toBe('active');
+  expect(flows.crashVoided).toBe(crashVoidedBefore);
   // Someone's card is active twice: a copy of an active card under another number.
   await write(counterFile, `INSERT INTO issuances (id, cardholder_id, kiosk_id, card_number, card_type, scheme, uid, cause, fee, status, issued_at)
     SELECT id || 'x', cardholder_id, kiosk_id, '9999' || substr(card_number, 5), card_type, scheme, uid, cause, fee, 'active', issued_at FROM issuances WHERE status = 'active' AND card_number NOT LIKE '%991000%' LIMIT 1`);
@@ -138,6 +170,18 @@ async function doctor({ counter, topUp }: ChaosSites): Promise<Record<string, Vi
     VALUES ('doctored', '${topUp.config.kioskId}', 'cash-top-up', 'cash-box', 'wallet:${card}', 100, '${card}', NULL, '2026-01-01T00:00:00.000Z')`);
   found['a credit with no note'] = kinds(checkTopUp(await readTopUpFacts(topUp.config, topUp.kiosk.world, chips.cards.map((card) => ({ cardNumber: card.cardNumber, chip: card.chip })))));
   return found;
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(what);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function lastCardStatus(file: string): Promise<string | undefined> {
+  return readOnly(file, async (all) => (await all<{ status: string }>(`SELECT status FROM issuances WHERE card_number NOT LIKE '%991000%' ORDER BY issued_at DESC, rowid DESC LIMIT 1`))[0]?.status);
 }
 
 function write(file: string, sql: string): Promise<void> {

@@ -33,6 +33,7 @@ import { cardMayExist } from './recover-interrupted-jobs';
 import type { ReceiptFields } from '../../../shared/contract/receipt';
 import type { FeeReceiptPrint } from '../receipt/fee-receipt-print';
 import type { FeeReceipt, FeeWallet } from './issuance-types';
+import { crashPoint } from '../crash-points';
 
 /**
  * The issuance machine's actors over the real drivers, the store and the photo gate. Every step
@@ -391,6 +392,7 @@ export function issuanceSteps(devices: IssuanceDevices) {
       devices.onHandOver?.();
       // Not ejected: the job stays at `committed`, so the restart and the applicant's retry find the card.
       if (!ejected.ok) throw printerFailure(ejected.error);
+      crashPoint('issuance:ejected');
       await journal(input.jobId, 'ejected');
       devices.handOver?.cardEjected();
     }),
