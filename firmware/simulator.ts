@@ -1,6 +1,7 @@
 import { SerialPort } from 'serialport';
 import type { PtyCableOptions } from '../hardware/serial/pty-cable';
-import { acceptorTiming, planNoteLine, seededRandom, type LineChange, type LineFault } from './acceptor-line';
+import { seededRandom } from '../shared/seeded-random';
+import { acceptorTiming, planNoteLine, type LineChange, type LineFault } from './acceptor-line';
 import { openDtrCable } from './dtr-cable';
 import {
   arduinoUno,

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crashPoints, issuanceCrashPoints } from '../../kiosk/controller/crash-points';
-import { seededRandom } from '../lib/issuance-bench';
+import { seededRandom } from '../../shared/seeded-random';
 import { CounterKiosk, CounterWork } from './counter-kiosk';
 import { readCounterFacts } from './facts';
 import { checkCounter, checkTopUp, violationKinds, ViolationTally, type Violation, type ViolationKind } from './invariants';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { seededRandom } from '../../shared/seeded-random';
 
 /**
  * The pure parts of `npm run bench -- issuance`: its options, the applicants' counter times, and the
@@ -41,17 +42,6 @@ export function parseIssuanceBenchOptions(args: readonly string[]): IssuanceBenc
   };
 }
 
-/** A small seeded PRNG (mulberry32): the same seed draws the same applicants on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** How far an applicant's counter time strays from the mean: uniform within ±30 %. */
 export const counterSpread = 0.3;

@@ -2,19 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { planNoteLine, type LineFault } from '../../firmware/acceptor-line';
 import { BillAcceptor, heartbeatMs, inhibitedHeartbeatMs, inhibitSettleMs, nv10PulseTiming, PulseCounter, type Level, type NoteAccepted } from '../../firmware/bill-acceptor';
+import { seededRandom } from '../../shared/seeded-random';
 import { virtualTime } from './virtual-time';
-
-/** A seeded PRNG (mulberry32) so that a failing run can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Edge {
   readonly at: number;
@@ -111,7 +100,7 @@ function runAcceptorStalling(edges: readonly Edge[], stalls: ReadonlyArray<{ rea
 
 describe('BillAcceptor: money accuracy', () => {
   it('counts 10,000 random notes with ±20 ms jitter and contact bounce exactly: same sum, each note once', () => {
-    const random = seeded(20261129);
+    const random = seededRandom(20261129);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     let t = 1000;
@@ -138,7 +127,7 @@ describe('BillAcceptor: money accuracy', () => {
     // deadline: both edges of that pulse are read at once, and a pulse read so is a 1-5 ms spike as
     // well (line noise comes at any moment): the note is refused and flagged with its amount as the
     // most, never split (nor merged with the next one, 900 ms later), never credited short.
-    const random = seeded(12);
+    const random = seededRandom(12);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     const longStalls: Array<{ at: number; ms: number }> = [];
@@ -189,7 +178,7 @@ describe('BillAcceptor: money accuracy', () => {
     // Stalls of 1-10 ms, 15-400 ms apart, wherever they fall: inside a bounce, at an edge, across
     // the idle deadline. None leaves a window wide enough to take a 30 ms pulse for a spike, or a
     // spike for a pulse. (Longer ones: bounded and flagged, below.)
-    const random = seeded(99);
+    const random = seededRandom(99);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     let t = 1000;
@@ -226,7 +215,7 @@ describe('BillAcceptor: money accuracy', () => {
         fc.double({ min: 0.05, max: 1.6, noNaN: true }),
         fc.integer({ min: 1, max: 2 ** 31 - 1 }),
         (amounts, jitterMs, bounce, bounceStepMs, seed) => {
-          const random = seeded(seed);
+          const random = seededRandom(seed);
           const edges: Edge[] = [];
           let t = 0;
           for (const amount of amounts) {
@@ -251,7 +240,7 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
     // after the settle window it is still bounce (the stall is too short to hold a real phase).
     // A stall that also swallows the pulse's other edge leaves a pulse that may have been a spike:
     // refused and flagged, with the note as the most. Never more, never another amount.
-    const random = seeded(31);
+    const random = seededRandom(31);
     const wrong: string[] = [];
     let exact = 0;
     for (let n = 0; n < 400; n++) {
@@ -271,7 +260,7 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
   });
 
   it('does not split a note when a stall ends just after the end-of-note deadline with the next pulse unread', () => {
-    const random = seeded(47);
+    const random = seededRandom(47);
     for (let n = 0; n < 200; n++) {
       const bounce = n % 2 === 0;
       const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce, bounceStepMs: 1.5 });
@@ -299,7 +288,7 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
     // Frozen 10 ms over it instead: the pulse is no spike, counted.
     expect(runAcceptorStalling(edges, [{ at: 1000, ms: 10 }, { at: 1051, ms: 80 }], 4000).map((note) => [note.amount, note.maxAmount, note.irregular])).toEqual([[500, 500, false]]);
 
-    const random = seeded(5);
+    const random = seededRandom(5);
     const wrong: string[] = [];
     for (let n = 0; n < 300; n++) {
       const train = pulseTrain(5, 1000, random, { jitterMs: 20, bounce: true, bounceStepMs: 0.5 });
@@ -334,7 +323,7 @@ describe('BillAcceptor: process stalls with bounce and jitter', () => {
   });
 
   it('bounded and flagged, never over-credited or split: random notes, bounce, jitter and stalls close together', () => {
-    const random = seeded(2026);
+    const random = seededRandom(2026);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     const stalls: Array<{ at: number; ms: number }> = [];
@@ -584,7 +573,7 @@ describe('BillAcceptor', () => {
   });
 
   it('counts 2,000 random notes with jitter and bounce exactly when each is paid out after an inhibit came', () => {
-    const random = seeded(20261206);
+    const random = seededRandom(20261206);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     const inhibitAt: number[] = [];
@@ -603,7 +592,7 @@ describe('BillAcceptor', () => {
   });
 
   it('never over-credits nor splits a stray train read on the slow heartbeat: bounded, flagged when unsure', () => {
-    const random = seeded(1206);
+    const random = seededRandom(1206);
     const inserted: number[] = [];
     const edges: Edge[] = [];
     let t = inhibitSettleMs + 1000;
@@ -625,7 +614,7 @@ describe('BillAcceptor', () => {
   });
 
   it('refuses a pulse count that is no programmed note (a pulse went missing), flagged, with the next note as the most', () => {
-    const random = seeded(7);
+    const random = seededRandom(7);
     for (const [pulses, most] of [[3, 500], [4, 500], [9, 1000], [2, 500]] as const) {
       const train = pulseTrain(pulses, 0, random, { jitterMs: 0, bounce: false, bounceStepMs: 1 });
       expect(runAcceptor(train.edges, train.end + 1000)).toEqual([expect.objectContaining({ amount: 0, pulses, maxAmount: most, irregular: true })]);
@@ -640,7 +629,7 @@ function faultyNotes(
   faults: readonly LineFault[],
   jitterMs = 20,
 ): { inserted: number[]; sent: number[]; starts: number[]; edges: Edge[]; end: number } {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const inserted: number[] = [];
   const sent: number[] = [];
   const starts: number[] = [];

@@ -8,7 +8,7 @@ import { checkCounter, checkTopUp, ViolationTally, type CounterFacts, type TopUp
 import { parseChaosOptions } from '../../scripts/chaos/options';
 import { resultLine, runChaos, type ChaosSites } from '../../scripts/chaos/session';
 import { CounterWork } from '../../scripts/chaos/counter-kiosk';
-import { seededRandom } from '../../scripts/lib/issuance-bench';
+import { seededRandom } from '../../shared/seeded-random';
 import { walletsNearCap } from '../../scripts/chaos/top-up-work';
 import type { TopUpCard } from '../../scripts/chaos/facts';
 import { counterFlows, describeFlows, noFlows, readOnly } from '../../scripts/chaos/store-queries';
