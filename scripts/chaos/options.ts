@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from '../lib/number-option';
 
 export interface ChaosOptions {
   readonly runs: number;
@@ -28,18 +29,12 @@ export function parseChaosOptions(args: readonly string[], randomSeed: () => num
     strict: true,
     allowPositionals: false,
   });
-  const number = (name: string, text: string | undefined, fallback: number, valid: (n: number) => boolean, what: string): number => {
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new Error(`--${name} '${text}': ${what}`);
-    return value;
-  };
   const whole = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
   return {
-    runs: number('runs', values.runs, defaultChaosOptions.runs, whole(1, 100_000), 'a whole number from 1 to 100000'),
-    seed: number('seed', values.seed, randomSeed(), whole(0, 2 ** 32 - 1), 'a whole number from 0 to 4294967295'),
-    scale: number('scale', values.scale, defaultChaosOptions.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
-    maxKillMs: number('max-kill-ms', values['max-kill-ms'], defaultChaosOptions.maxKillMs, whole(100, 600_000), 'milliseconds from 100 to 600000'),
+    runs: numberOption('runs', values.runs, defaultChaosOptions.runs, whole(1, 100_000), 'a whole number from 1 to 100000'),
+    seed: numberOption('seed', values.seed, randomSeed(), whole(0, 2 ** 32 - 1), 'a whole number from 0 to 4294967295'),
+    scale: numberOption('scale', values.scale, defaultChaosOptions.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
+    maxKillMs: numberOption('max-kill-ms', values['max-kill-ms'], defaultChaosOptions.maxKillMs, whole(100, 600_000), 'milliseconds from 100 to 600000'),
     keep: values.keep ?? false,
     kiosks: kioskChoice(values.kiosk),
   };

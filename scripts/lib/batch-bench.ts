@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from './number-option';
 import { taiwanIdCheckDigit } from '../../shared/identity/taiwan-id';
 import { round, type Interval } from './issuance-bench';
 
@@ -17,16 +18,10 @@ export const defaultBatchBenchOptions: BatchBenchOptions = { applicants: 50, sca
 /** `--applicants N --scale s`; throws a sentence on anything else. */
 export function parseBatchBenchOptions(args: readonly string[]): BatchBenchOptions {
   const { values } = parseArgs({ args: [...args], options: { applicants: { type: 'string' }, scale: { type: 'string' } }, strict: true, allowPositionals: false });
-  const number = (name: string, text: string | undefined, fallback: number, valid: (n: number) => boolean, what: string): number => {
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new Error(`--${name} '${text}': ${what}`);
-    return value;
-  };
   const d = defaultBatchBenchOptions;
   return {
-    applicants: number('applicants', values.applicants, d.applicants, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000'),
-    scale: number('scale', values.scale, d.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
+    applicants: numberOption('applicants', values.applicants, d.applicants, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000'),
+    scale: numberOption('scale', values.scale, d.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from './number-option';
 import { round } from './issuance-bench';
 
 /**
@@ -41,10 +42,7 @@ export function parseDayBenchOptions(args: readonly string[]): DayBenchOptions {
   });
   const number = (name: keyof typeof values, fallback: number, valid: (n: number) => boolean, what: string): number => {
     const text = values[name];
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new Error(`--${name} '${text}': ${what}`);
-    return value;
+    return numberOption(name, typeof text === 'string' ? text : undefined, fallback, valid, what);
   };
   const whole = (min: number, max: number) => (n: number) => Number.isInteger(n) && n >= min && n <= max;
   const d = fullDay;

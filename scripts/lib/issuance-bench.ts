@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { numberOption } from './number-option';
 import { seededRandom } from '../../shared/seeded-random';
 
 /**
@@ -24,21 +25,15 @@ export function parseIssuanceBenchOptions(args: readonly string[]): IssuanceBenc
     strict: true,
     allowPositionals: false,
   });
-  const number = (name: string, text: string | undefined, fallback: number, valid: (n: number) => boolean, what: string): number => {
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || !valid(value)) throw new Error(`--${name} '${text}': ${what}`);
-    return value;
-  };
   const d = defaultIssuanceBenchOptions;
   const counterSeconds = values['counter-seconds'] === undefined
     ? d.counterSeconds
-    : values['counter-seconds'].split(',').map((part) => number('counter-seconds', part, 0, (n) => n >= 0 && n <= 3600, 'seconds from 0 to 3600, comma-separated'));
+    : values['counter-seconds'].split(',').map((part) => numberOption('counter-seconds', part, 0, (n) => n >= 0 && n <= 3600, 'seconds from 0 to 3600, comma-separated'));
   return {
-    applicants: number('applicants', values.applicants, d.applicants, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000'),
+    applicants: numberOption('applicants', values.applicants, d.applicants, (n) => Number.isInteger(n) && n >= 1 && n <= 1000, 'a whole number from 1 to 1000'),
     counterSeconds,
-    scale: number('scale', values.scale, d.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
-    seed: number('seed', values.seed, d.seed, (n) => Number.isInteger(n), 'a whole number'),
+    scale: numberOption('scale', values.scale, d.scale, (n) => n > 0 && n <= 1, 'a time scale above 0, at most 1 (1 = real time)'),
+    seed: numberOption('seed', values.seed, d.seed, (n) => Number.isInteger(n), 'a whole number'),
   };
 }
 
