@@ -13,7 +13,7 @@ import { startControllerProcess, type ControllerProcess } from '../lib/controlle
 import {
   checksAfter, faultPlan, megabytes, parseDayBenchOptions, phaseFigures, storeMbPer1000, type DayBenchOptions, type DayFault, type PhaseFigures, type Sample,
 } from '../lib/day-bench';
-import { KioskBench, openBenchSession, photoJpeg } from '../lib/kiosk-bench';
+import { KioskBench, openBenchSession } from '../lib/kiosk-bench';
 import { bytesOnDisk, openFdsOf, rssBytesOf } from '../lib/process-memory';
 import { readDayLedger, verifyDayStore } from '../lib/day-store';
 
@@ -251,17 +251,9 @@ class Day {
   /** One applicant at the counter, from start-application to confirm-print; the card joins the queue. */
   private async serve(kiosk: KioskBench, mender: Mender): Promise<void> {
     const idNumber = this.nextIdNumber();
-    await kiosk.command({ type: 'start-application' });
-    await kiosk.dev({ type: 'feed-taiwan-id', idNumber });
-    await kiosk.until((s) => s.application.form.idNumber === idNumber, 15_000, 'the scanned ID never filled the form');
-    await kiosk.command({
-      type: 'update-application',
-      fields: { name: 'DAY APPLICANT', birthDate: '1985-06-15', sex: 'F', district: '中壢區', cardType: 'general' },
-    });
-    await kiosk.until((s) => s.application.form.cardType === 'general' && s.application.problems.length === 0, 15_000, 'the application kept its problems');
+    await kiosk.fillApplication(idNumber, 'DAY APPLICANT');
     await kiosk.command({ type: 'submit-application' });
-    await kiosk.command({ type: 'capture-photo', jpegBase64: photoJpeg });
-    await kiosk.until((s) => s.previewUrl !== null, 60_000, 'the photo did not pass or no card face was rendered');
+    await kiosk.takePhoto();
     await mender.confirmPrint();
     await kiosk.until((s) => s.screen === 'home', 15_000, 'the confirmed card did not free the counter');
   }

@@ -2,7 +2,7 @@ import { taiwanIdCheckDigit } from '../../shared/identity/taiwan-id';
 import {
   busyFraction, drawCounterSeconds, parseIssuanceBenchOptions, printerOccupancy, round, runFigures, type IssuanceBenchOptions, type RunFigures,
 } from '../lib/issuance-bench';
-import { aloneCards, photoJpeg, withSimulatedKiosk, type KioskBench } from '../lib/kiosk-bench';
+import { aloneCards, withSimulatedKiosk, type KioskBench } from '../lib/kiosk-bench';
 
 /**
  * `npm run bench -- issuance [--applicants 60] [--counter-seconds 10,30,60] [--scale 0.05] [--seed 13]`:
@@ -100,19 +100,11 @@ class IssuanceBench {
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
     };
     const idNumber = this.nextIdNumber();
-    await kiosk.command({ type: 'start-application' });
-    await kiosk.dev({ type: 'feed-taiwan-id', idNumber });
-    await kiosk.until((s) => s.application.form.idNumber === idNumber, 15_000, 'the scanned ID never filled the form');
-    await kiosk.command({
-      type: 'update-application',
-      fields: { name: 'BENCH APPLICANT', birthDate: '1985-06-15', sex: 'F', district: '中壢區', cardType: 'general' },
-    });
-    await kiosk.until((s) => s.application.form.cardType === 'general' && s.application.problems.length === 0, 15_000, 'the application kept its problems');
+    await kiosk.fillApplication(idNumber, 'BENCH APPLICANT');
     await waitUntil(counterShares.application);
     await kiosk.command({ type: 'submit-application' });
     await waitUntil(counterShares.application + counterShares.photo);
-    await kiosk.command({ type: 'capture-photo', jpegBase64: photoJpeg });
-    await kiosk.until((s) => s.previewUrl !== null, 60_000, 'the photo did not pass or no card face was rendered');
+    await kiosk.takePhoto();
     await waitUntil(1);
     await kiosk.command({ type: 'confirm-print' });
     const counterMs = performance.now() - started;

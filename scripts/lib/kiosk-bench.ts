@@ -196,6 +196,21 @@ export class KioskBench {
     return 30_000 + this.scaled(120);
   }
 
+  /** The operator starts an application, scans the applicant's ID and completes the form (a general card). */
+  async fillApplication(idNumber: string, name: string): Promise<void> {
+    await this.command({ type: 'start-application' });
+    await this.dev({ type: 'feed-taiwan-id', idNumber });
+    await this.until((s) => s.application.form.idNumber === idNumber, 15_000, 'the scanned ID never filled the form');
+    await this.command({ type: 'update-application', fields: { name, birthDate: '1985-06-15', sex: 'F', district: '中壢區', cardType: 'general' } });
+    await this.until((s) => s.application.form.cardType === 'general' && s.application.problems.length === 0, 15_000, 'the application kept its problems');
+  }
+
+  /** The photo taken and passed: the card face is rendered for the review. */
+  async takePhoto(): Promise<void> {
+    await this.command({ type: 'capture-photo', jpegBase64: photoJpeg });
+    await this.until((s) => s.previewUrl !== null, 60_000, 'the photo did not pass or no card face was rendered');
+  }
+
   /** After `confirm-print`: the card joins the print queue and the counter is free for the next applicant at once. */
   async untilCounterFree(): Promise<void> {
     await this.until((s) => s.screen === 'home', 15_000, 'the confirmed card did not free the counter');
