@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
+import { fuzzFailureReport } from './report';
 import type { FuzzTarget } from './target';
 
 /**
@@ -63,7 +64,7 @@ const result = await fc.check(
   }),
   { numRuns: job.count, seed: job.seed, includeErrorInReport: true },
 );
-const report = result.failed ? (fc.defaultReportMessage(result) ?? 'failed') : null;
+const report = result.failed ? fuzzFailureReport(result) : null;
 port.postMessage({
   kind: 'done',
   numRuns: result.numRuns,

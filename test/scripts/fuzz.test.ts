@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFuzzTargets } from '../../scripts/fuzz';
+import { fuzzFailureReport } from '../../scripts/fuzz/report';
 
 // `npm run fuzz` feeds 100,000 inputs to each target from a fresh seed each run; the test suite a smaller
 // count from one fixed seed (FUZZ_SEED to try another), so that a red suite is a regression, not a new find.
@@ -21,7 +22,8 @@ describe('hostile input', () => {
   });
   for (const target of targets) {
     it(`${target.name}: ${inputsPerTarget} random and mutated inputs, no crash, a clear error`, async () => {
-      await fc.assert(fc.asyncProperty(target.input, async (input) => { await target.feed(input); }), { numRuns: inputsPerTarget, seed });
+      const result = await fc.check(fc.asyncProperty(target.input, async (input) => { await target.feed(input); }), { numRuns: inputsPerTarget, seed, includeErrorInReport: true });
+      if (result.failed) throw new Error(fuzzFailureReport(result));
     }, 120_000);
   }
 });
