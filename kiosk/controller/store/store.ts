@@ -1,4 +1,4 @@
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import type { Clock } from '../../../shared/clock';
 import { systemClock } from '../../../shared/clock';
 import type { CardType } from '../../../shared/domain/card-types';
@@ -206,6 +206,7 @@ async function recordsLost(path: string): Promise<RecordsLost | null> {
   let foundSeq = 0;
   let atMark: Buffer | undefined;
   if (existsSync(path)) {
+    dropStaleWalIndex(path);
     const db = await openDatabase(path, { readOnly: true });
     try {
       const table = await db.get('SELECT 1 AS present FROM sqlite_schema WHERE type = ? AND name = ?', ['table', 'audit']);
@@ -217,6 +218,37 @@ async function recordsLost(path: string): Promise<RecordsLost | null> {
   }
   if (atMark && macPrefix(atMark) === mark.mac) return null;
   return { kind: 'records_lost', markSeq: mark.seq, foundSeq, overwritten: atMark !== undefined, markFile };
+}
+
+/**
+ * The `-shm` file is only an index of the WAL, rebuilt by the first connection that can write it. One
+ * left by a killed process can point past the end of a WAL cut since, and a read-only connection trusts
+ * it (it may not rebuild it): with no process holding the database, it is dropped, so that SQLite
+ * rebuilds it from the WAL as it is.
+ */
+function dropStaleWalIndex(path: string): void {
+  const index = `${path}-shm`;
+  if (existsSync(index) && !openedByAnyProcess(path)) rmSync(index, { force: true });
+}
+
+/** Whether any process has `path` (or its -wal/-shm) open, from /proc (Linux, as the kiosk). */
+function openedByAnyProcess(path: string): boolean {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue; // gone meanwhile, or not ours to look at
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(path)) return true;
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  return false;
 }
 
 async function prepare(context: StoreContext, auditOpen: boolean): Promise<Result<void, OpenStoreError>> {
